@@ -1,0 +1,1 @@
+"""The duty desk: live queue of residents' requests, guided procedures, one shared SQLite file."""

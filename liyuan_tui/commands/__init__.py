@@ -1,0 +1,1 @@
+"""Subcommands of `liyuan`, one module per area; none imports textual."""

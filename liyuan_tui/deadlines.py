@@ -1,0 +1,82 @@
+"""The reply deadline (4.1.2 A: reply within the category's limit, 10 minutes by default).
+
+Pure functions of (request, now): nothing here keeps a counter, so a countdown is always right
+however late a tick fires. Replying stops the clock: a replied request keeps the time it had left
+(or how late it was) at the moment of the reply.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+WARNING_WINDOW = timedelta(minutes=3)
+
+
+class Urgency(StrEnum):
+    OK = "ok"
+    WARNING = "warning"  # under 3 minutes left
+    OVERDUE = "overdue"
+    REPLIED = "replied"  # the clock has stopped
+
+
+class HasDeadline(Protocol):
+    received_at: datetime
+    reply_due_at: datetime
+    replied_at: datetime | None
+
+
+def reply_due_at(received_at: datetime, limit: timedelta) -> datetime:
+    if received_at.tzinfo is None:
+        raise ValueError("received_at must be timezone-aware")
+    return received_at + limit
+
+
+def time_left(request: HasDeadline, now: datetime) -> timedelta:
+    """Time to the deadline: negative when overdue; frozen at the reply once replied."""
+    stop = request.replied_at if request.replied_at is not None else now
+    return request.reply_due_at - stop
+
+
+def seconds_left(request: HasDeadline, now: datetime) -> int:
+    """Whole seconds to the deadline, rounded down (so -1 as soon as the deadline has passed)."""
+    return math.floor(time_left(request, now).total_seconds())
+
+
+def is_overdue(request: HasDeadline, now: datetime) -> bool:
+    return time_left(request, now) < timedelta(0)
+
+
+def urgency(request: HasDeadline, now: datetime) -> Urgency:
+    if request.replied_at is not None:
+        return Urgency.REPLIED
+    left = time_left(request, now)
+    if left < timedelta(0):
+        return Urgency.OVERDUE
+    if left < WARNING_WINDOW:
+        return Urgency.WARNING
+    return Urgency.OK
+
+
+def replied_within_limit(request: HasDeadline) -> bool | None:
+    """Whether the reply came in time; None while nobody has replied."""
+    if request.replied_at is None:
+        return None
+    return request.replied_at <= request.reply_due_at
+
+
+def format_countdown(seconds: int) -> str:
+    """`09:41` left, `-01:12` overdue; minutes grow past 99 rather than wrap."""
+    sign = "-" if seconds < 0 else ""
+    minutes, secs = divmod(abs(seconds), 60)
+    return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def queue_order(request: HasDeadline, now: datetime, major: bool) -> tuple[int, int, float]:
+    """Sort key, most urgent first: major cases, then requests still waiting for a reply by least
+    time left, then replied ones by age."""
+    if request.replied_at is None:
+        return (0 if major else 1, 0, seconds_left(request, now))
+    return (0 if major else 1, 1, request.received_at.timestamp())

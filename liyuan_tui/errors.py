@@ -1,0 +1,50 @@
+"""Refusals the desk explains to its user: each carries a message key, the field it concerns and
+the values to fill in, so the CLI and the screens can say it in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .i18n import Translator
+
+_EN = Translator("en")
+
+
+class DeskError(Exception):
+    """Something the user asked for was refused; nothing was written."""
+
+    def __init__(self, key: str, field: str | None = None, **params: Any) -> None:
+        self.key = key
+        self.field = field
+        self.params = params
+        super().__init__(self.message(_EN))
+
+    def text(self, t: Translator) -> str:
+        """What is wrong, without the field's name."""
+        return t(self.key, **self.params)
+
+    def message(self, t: Translator) -> str:
+        """What is wrong, after the name of the field it concerns."""
+        if self.field:
+            return f"{t('field.' + self.field)}: {self.text(t)}"
+        return self.text(t)
+
+
+class ValidationError(DeskError):
+    """Bad input: the field and what is wrong with it."""
+
+
+class NotFound(DeskError):
+    """No such request, staff member or step."""
+
+
+class PermissionDenied(DeskError):
+    """The user's role may not do this."""
+
+
+class StaleError(DeskError):
+    """The request changed since the user looked at it; their write was not applied."""
+
+
+class UnknownUser(DeskError):
+    """The OS login is not on the staff list."""

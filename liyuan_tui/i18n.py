@@ -1,0 +1,60 @@
+"""Chinese (default) and English messages.
+
+The catalogs are data: `data/messages/*.toml`, each message a table with a `zh` and an `en`
+string, so translators edit text without touching code and each area of the app keeps its own file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    """Every message: key → {"zh": …, "en": …}, merged from all catalog files."""
+    merged: dict[str, dict[str, str]] = {}
+    folder = resources.files("liyuan_tui.data") / "messages"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        _flatten(data, "", merged, entry.name)
+    return merged
+
+
+def _flatten(data: dict[str, Any], prefix: str, out: dict[str, dict[str, str]], source: str) -> None:
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict) and ("zh" in value or "en" in value):
+            if full in out:
+                raise ValueError(f"messages/{source}: '{full}' is defined twice")
+            out[full] = value
+        elif isinstance(value, dict):
+            _flatten(value, full + ".", out, source)
+        else:
+            raise ValueError(f"messages/{source}: '{full}' must be a table with zh and en texts")
+
+
+class Translator:
+    """`t("error.unit_empty")` → the message in this translator's language, with {params} filled."""
+
+    def __init__(self, lang: str = "zh") -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}")
+        self.lang = lang
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        entry = catalog().get(key)
+        if entry is None:
+            return key
+        text = entry.get(self.lang) or entry.get("en") or key
+        return text.format(**params) if params else text
+
+    def pick(self, zh: str, en: str) -> str:
+        """Choose between two texts carried by data (procedure steps, fee items)."""
+        return zh if self.lang == "zh" else en

@@ -1,0 +1,164 @@
+"""The tables of the duty desk (SQLModel). Times are stored as UTC and come back timezone-aware."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+UTC = timezone.utc
+
+STATUSES = ("open", "replied", "resolved", "closed", "cancelled")
+OPEN_STATUSES = ("open", "replied", "resolved")
+CHANNELS = ("phone", "walk-in", "intercom", "written")
+ROLES = ("assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff")
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; stored naive UTC so SQL comparisons sort right."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; times must be timezone-aware")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def _time(*, index: bool = False, nullable: bool = True):
+    return Field(default=None, sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
+
+
+class Request(SQLModel, table=True):
+    """A resident's request for help, from the first ring to the closing outcome."""
+
+    __table_args__ = (
+        UniqueConstraint("ref_month", "ref_seq"),
+        Index("ix_request_status_due", "status", "reply_due_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ref: str = Field(index=True, unique=True)
+    ref_month: str  # YYYYMM, local time of receipt
+    ref_seq: int
+    category: str = Field(default="", index=True)  # "" while intake has not chosen one yet
+    channel: str = "phone"
+    requester_name: str = ""
+    unit: str = Field(default="", index=True)
+    phone: str = ""
+    description: str = Field(default="", sa_type=Text)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), index=True, nullable=False))
+    reply_due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    replied_at: Optional[datetime] = _time()
+    replied_by: Optional[str] = None
+    escalated_at: Optional[datetime] = _time()
+    escalated_to: Optional[str] = None  # a login, or "cs_supervisor" for every supervisor
+    escalated_by: Optional[str] = None
+    major: bool = False
+    major_at: Optional[datetime] = _time()
+    acknowledged_at: Optional[datetime] = _time()
+    acknowledged_by: Optional[str] = None
+    confidential: bool = False
+    status: str = Field(default="open", index=True)
+    assignee: Optional[str] = Field(default=None, index=True)
+    created_by: str = ""
+    branches: str = ""  # chosen procedure branches, comma-separated keys, in the order chosen
+    outcome: str = Field(default="", sa_type=Text)
+    outcome_kind: str = ""  # resolved | handed_on | withdrawn | other
+    handed_to: str = ""  # department the request was handed on to
+    closed_at: Optional[datetime] = _time()
+    closed_by: Optional[str] = None
+    updated_at: Optional[datetime] = _time()
+    version: int = 1
+
+    @property
+    def branch_list(self) -> list[str]:
+        return [b for b in self.branches.split(",") if b]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class StepRecord(SQLModel, table=True):
+    """One ticked checklist step of a request: who, when, and the note or value it asked for."""
+
+    __table_args__ = (UniqueConstraint("request_id", "step_key"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    step_key: str
+    done_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    done_by: str
+    note: str = Field(default="", sa_type=Text)
+    value: str = ""
+
+
+class Event(SQLModel, table=True):
+    """Append-only audit log. Its growing id is also how other terminals notice changes."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: Optional[int] = Field(default=None, foreign_key="request.id", index=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    actor: str
+    kind: str = Field(index=True)
+    payload: str = Field(default="{}", sa_type=Text)  # JSON
+    # Set for events that must be recorded once however many sessions notice them
+    # (automatic escalation, repeated overdue alerts): a second insert with the same key is a no-op.
+    dedupe_key: Optional[str] = Field(default=None, unique=True)
+
+
+class Staff(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    login: str = Field(index=True, unique=True)
+    name: str
+    role: str
+    phone: str = ""
+    active: bool = True
+
+
+class Resident(SQLModel, table=True):
+    """The customer archive (客户档案): intake looks callers up here by unit or phone."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    unit: str = Field(index=True)
+    name: str = ""
+    phones: str = Field(default="", index=True)  # comma-separated
+    notes: str = Field(default="", sa_type=Text)
+
+
+class FeeItem(SQLModel, table=True):
+    """A paid-service item as charged; the schedule itself lives in fees.toml."""
+
+    code: str = Field(primary_key=True)
+    name_zh: str
+    name_en: str
+    unit_zh: str
+    unit_en: str
+    price_cents: int
+    active: bool = True
+
+
+class Charge(SQLModel, table=True):
+    """A paid service on a request, priced when it was added (the schedule may change later)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    item_code: str = Field(foreign_key="feeitem.code")
+    qty: float = 1
+    unit_price_cents: int
+    amount_cents: int
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    by: str
+    note: str = ""

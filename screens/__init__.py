@@ -1,0 +1,1 @@
+"""Screens of the duty desk, installed as liyuan_tui.screens."""
