@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "liyuan_tui.commands.requests",
     "liyuan_tui.commands.staff",
     "liyuan_tui.commands.check",
+    "liyuan_tui.commands.backup",
     "liyuan_tui.commands.desk",
 )
 
@@ -166,7 +167,7 @@ _FIELD_FLAGS = {
     "requester_name": "--name", "name": "--name", "description": "--text", "received_at": "--received-at",
     "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month",
-    "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH", "item": "ITEM", "assignee": "LOGIN",
+    "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH", "item": "ITEM", "assignee": "LOGIN",
 }
 
 

@@ -1,0 +1,142 @@
+"""The scriptable commands, run as a script or a phone system would: real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+
+def liyuan(env, *args, check=True):
+    proc = subprocess.run([sys.executable, "-m", "liyuan_tui.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=60)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"liyuan {' '.join(args)} → {proc.returncode}\n{proc.stderr}")
+    return proc
+
+
+def rows(db_path, sql):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_log_then_queue_shows_the_request_counting_down(cli_env):
+    first = liyuan(cli_env, "log", "--category", "medical", "--unit", "3-1201", "--phone", "13800000000",
+                   "--name", "王先生", "--text", "胸口疼")
+    ref = first.stdout.strip()
+    assert ref.endswith("-0001")
+    assert "supervisor" in first.stderr  # the first user is told they became a supervisor
+    late = (datetime.now(timezone.utc) - timedelta(minutes=15)).isoformat()
+    late_ref = liyuan(cli_env, "log", "--category", "B", "--unit", "5-302", "--phone", "139 0000 0000",
+                      "--received-at", late).stdout.strip()
+    queue = json.loads(liyuan(cli_env, "queue", "--json").stdout)
+    assert [q["ref"] for q in queue] == [late_ref, ref]  # the overdue one first
+    fresh, overdue = queue[1], queue[0]
+    for key in ("ref", "category", "status", "unit", "received_at", "reply_due_at", "seconds_left", "state",
+                "major", "assignee"):
+        assert key in fresh
+    assert fresh["category"] == "medical" and fresh["state"] == "ok" and 540 < fresh["seconds_left"] <= 600
+    assert overdue["state"] == "overdue" and -330 < overdue["seconds_left"] <= -295
+    assert overdue["phone"] == "13900000000"
+    text = liyuan(cli_env, "queue").stdout
+    assert ref in text and late_ref in text and "overdue" in text
+
+
+def test_the_request_life_from_the_command_line(cli_env):
+    ref = liyuan(cli_env, "log", "--category", "A", "--unit", "3-1201", "--phone", "13800000000").stdout.strip()
+    liyuan(cli_env, "reply", ref)
+    liyuan(cli_env, "escalate", ref)
+    liyuan(cli_env, "step", ref, "patient_address", "--value", "3栋1201")
+    refused = liyuan(cli_env, "close", ref, "--outcome", "done", check=False)
+    assert refused.returncode == 2 and "branch" in refused.stderr
+    shown = json.loads(liyuan(cli_env, "show", ref, "--json").stdout)
+    assert shown["status"] == "replied" and shown["escalated_to"] == "cs_supervisor"
+    steps = {s["key"]: s for s in shown["checklist"]}
+    assert steps["patient_address"]["state"] == "done" and steps["patient_address"]["value"] == "3栋1201"
+    assert steps["contact_phone"]["state"] == "pending"
+    assert [e["kind"] for e in shown["events"]] == ["created", "replied", "escalated", "step"]
+    human = liyuan(cli_env, "show", ref).stdout
+    assert "patient_address" in human and "escalated" in human
+
+
+BAD = [
+    (["log", "--category", "Z", "--unit", "1", "--phone", "123"], "--category"),
+    (["log", "--category", "A", "--unit", " ", "--phone", "123"], "--unit"),
+    (["log", "--category", "A", "--unit", "1", "--phone", "12ab"], "--phone"),
+    (["log", "--category", "A", "--unit", "1", "--phone", "123", "--received-at", "last night"], "--received-at"),
+    (["log", "--category", "A", "--unit", "1", "--phone", "123", "--channel", "fax"], "--channel"),
+    (["show", "202611-0999"], "REF"),
+    (["reply", "garbage"], "REF"),
+    (["staff", "add", "bob", "--name", "Bob", "--role", "boss"], "--role"),
+]
+
+
+@pytest.mark.parametrize("args,field", BAD, ids=[f for _, f in BAD])
+def test_bad_input_is_one_line_naming_the_field_and_writes_nothing(cli_env, db_path, args, field):
+    liyuan(cli_env, "staff", "list")  # the database exists, with its first user
+    before = rows(db_path, "SELECT count(*) FROM event")
+    proc = liyuan(cli_env, *args, check=False)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and field in lines[0] and "Traceback" not in proc.stderr
+    assert rows(db_path, "SELECT count(*) FROM event") == before
+
+
+def test_bad_input_on_a_new_database_creates_nothing(cli_env, db_path):
+    proc = liyuan(cli_env, "log", "--category", "A", "--unit", "1", "--phone", "x", check=False)
+    assert proc.returncode == 2 and not db_path.exists()
+
+
+def test_an_unknown_login_is_refused_with_how_to_be_added(cli_env):
+    liyuan(cli_env, "staff", "list")
+    proc = liyuan(dict(cli_env, LIYUAN_USER="stranger"), "queue", check=False)
+    assert proc.returncode == 2 and "liyuan staff add stranger" in proc.stderr
+
+
+def test_a_wrong_role_is_refused(cli_env):
+    liyuan(cli_env, "staff", "add", "gd", "--name", "Guard", "--role", "guard")
+    proc = liyuan(dict(cli_env, LIYUAN_USER="gd"), "staff", "add", "x", "--name", "X", "--role", "guard", check=False)
+    assert proc.returncode == 2 and "guard" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    listed = json.loads(liyuan(cli_env, "staff", "list", "--json").stdout)
+    assert {s["login"]: s["role"] for s in listed}["gd"] == "guard"
+
+
+def test_chinese_messages_by_default(cli_env):
+    env = dict(cli_env)
+    env.pop("LIYUAN_LANG")
+    proc = liyuan(env, "log", "--category", "A", "--unit", "1", "--phone", "x", check=False)
+    assert "电话号码" in proc.stderr
+
+
+def test_database_from_flag_env_or_user_data_dir(cli_env, tmp_path):
+    flagged = tmp_path / "flag.db"
+    liyuan(cli_env, "--db", str(flagged), "staff", "list")
+    assert flagged.exists()
+    env = dict(cli_env)
+    env.pop("LIYUAN_DB")
+    liyuan(env, "staff", "list")
+    assert (tmp_path / "xdg-data" / "liyuan" / "liyuan.db").exists()
+    check = liyuan(cli_env, "check").stdout
+    assert "$LIYUAN_DB" in check and "ok" in check
+
+
+def test_check_reports_a_world_readable_database(cli_env, db_path):
+    liyuan(cli_env, "staff", "list")
+    db_path.chmod(0o666)
+    proc = liyuan(cli_env, "check", check=False)
+    assert proc.returncode == 1 and "chmod 660" in proc.stdout
+
+
+def test_backup_is_consistent_and_never_overwrites(cli_env, tmp_path):
+    ref = liyuan(cli_env, "log", "--category", "B", "--unit", "1", "--phone", "123").stdout.strip()
+    target = tmp_path / "copy.db"
+    liyuan(cli_env, "backup", str(target))
+    assert target.stat().st_mode & 0o077 == 0
+    assert rows(target, "SELECT ref FROM request") == [(ref,)]
+    again = liyuan(cli_env, "backup", str(target), check=False)
+    assert again.returncode == 2 and "FILE" in again.stderr
