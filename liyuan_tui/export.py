@@ -51,6 +51,8 @@ def request_dict(req: Request, now: datetime, tz: tzinfo, viewer: Staff | None) 
         "escalated_to": req.escalated_to,
         "acknowledged_at": iso(req.acknowledged_at, tz),
         "acknowledged_by": req.acknowledged_by,
+        "major_ack_at": iso(req.major_ack_at, tz),
+        "major_ack_by": req.major_ack_by,
         "assignee": req.assignee,
         "created_by": req.created_by,
         "branches": req.branch_list,

@@ -67,8 +67,10 @@ class Request(SQLModel, table=True):
     escalated_by: Optional[str] = None
     major: bool = False
     major_at: Optional[datetime] = _time()
-    acknowledged_at: Optional[datetime] = _time()
+    acknowledged_at: Optional[datetime] = _time()  # the escalation answered by a supervisor
     acknowledged_by: Optional[str] = None
+    major_ack_at: Optional[datetime] = _time()  # the manager has taken note of the major case
+    major_ack_by: Optional[str] = None
     confidential: bool = False
     status: str = Field(default="open", index=True)
     assignee: Optional[str] = Field(default=None, index=True)

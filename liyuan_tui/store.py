@@ -23,11 +23,19 @@ from . import validation as check
 from .clock import Clock
 from .db import SCHEMA_VERSION, WRITE, make_engine, prepare_file, sqlite_path
 from .deadlines import reply_due_at
+from .ladder import DeadlineLadder
 from .errors import DeskError, NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 from .models import OPEN_STATUSES, Charge, Event, Request, Staff, StepRecord
 from .permissions import Action, allowed, may_close_escalated, may_tick
 from .procedures import MANAGER_INFORMED, Procedure, Procedures, load_procedures, request_conditions
 
+# The audit log is append-only, also for anyone who opens the file with another SQLite client.
+APPEND_ONLY_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS event_append_only_update BEFORE UPDATE ON event "
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS event_append_only_delete BEFORE DELETE ON event "
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+)
 OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
 EDITABLE_FIELDS = ("category", "channel", "unit", "phone", "requester_name", "description", "major",
                    "confidential", "received_at")
@@ -43,7 +51,7 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
 
 
-class Store:
+class Store(DeadlineLadder):
     def __init__(
         self,
         url: str,
@@ -70,12 +78,18 @@ class Store:
     # --- set-up ---------------------------------------------------------------------------------
 
     def init_schema(self) -> None:
+        """Create the tables on a new database. An up-to-date one is only read, so opening the
+        desk never waits for another terminal's write."""
+        if self._sqlite:
+            with self.engine.connect() as conn:
+                if conn.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION:
+                    return
         with self.engine.connect().execution_options(**{WRITE: True}) as conn:
-            version = conn.exec_driver_sql("PRAGMA user_version").scalar() if self._sqlite else None
-            if version != SCHEMA_VERSION:
-                SQLModel.metadata.create_all(conn)
-                if self._sqlite:
-                    conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            SQLModel.metadata.create_all(conn)
+            if self._sqlite:
+                for statement in APPEND_ONLY_TRIGGERS:
+                    conn.exec_driver_sql(statement)
+                conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.commit()
 
     @property
@@ -116,15 +130,18 @@ class Store:
     def ensure_identity(self) -> tuple[Staff, bool]:
         """The acting user's staff record; on a brand-new database the first user becomes a
         supervisor (returns True then). An unknown or deactivated login is refused."""
-        with self._write() as s:
+        with self._read() as s:
             me = s.exec(select(Staff).where(Staff.login == self.login)).first()
-            if me is None and s.exec(select(func.count()).select_from(Staff)).one() == 0:
-                if not self.login:
-                    raise UnknownUser("error.unknown_user", login="?")
-                me = Staff(login=self.login, name=self.login, role="cs_supervisor")
-                s.add(me)
-                self._event(s, None, "staff_added", {"login": self.login, "role": "cs_supervisor", "first_user": True})
-                return me, True
+            anyone = me is not None or s.exec(select(Staff.id).limit(1)).first() is not None
+        if not anyone:
+            with self._write() as s:
+                me = s.exec(select(Staff).where(Staff.login == self.login)).first()
+                if me is None and s.exec(select(Staff.id).limit(1)).first() is None and self.login:
+                    me = Staff(login=self.login, name=self.login, role="cs_supervisor")
+                    s.add(me)
+                    self._event(s, None, "staff_added",
+                                {"login": self.login, "role": "cs_supervisor", "first_user": True})
+                    return me, True
         if me is None:
             raise UnknownUser("error.unknown_user", login=self.login or "?")
         if not me.active:
@@ -152,14 +169,14 @@ class Store:
     # --- events ---------------------------------------------------------------------------------
 
     def _event(self, s: Session, request: Request | None, kind: str, payload: dict[str, Any] | None = None,
-               *, dedupe_key: str | None = None) -> Event:
+               *, dedupe_key: str | None = None, actor: str | None = None) -> Event:
         data = dict(payload or {})
         if self.os_login and self.os_login != self.login:
             data["os_login"] = self.os_login
         ev = Event(
             request_id=request.id if request is not None else None,
             at=self.clock.now(),
-            actor=self.login,
+            actor=actor or self.login,
             kind=kind,
             payload=json.dumps(data, ensure_ascii=False, default=_json_default),
             dedupe_key=dedupe_key,
@@ -176,6 +193,25 @@ class Store:
     def events_since(self, event_id: int, limit: int = 500) -> list[Event]:
         with self._read() as s:
             return list(s.exec(select(Event).where(Event.id > event_id).order_by(Event.id).limit(limit)))
+
+    def changes_since(self, event_id: int, limit: int = 500) -> list[tuple[Event, Request | None]]:
+        """Events after `event_id`, each with its request as it is now (one query), for the
+        terminals' notifications."""
+        with self._read() as s:
+            stmt = (select(Event, Request).join(Request, col(Event.request_id) == Request.id, isouter=True)
+                    .where(Event.id > event_id).order_by(Event.id).limit(limit))
+            return [(ev, req) for ev, req in s.exec(stmt)]
+
+    def open_step_keys(self) -> dict[int, set[str]]:
+        """The ticked steps of every open request, by request id (for role views)."""
+        with self._read() as s:
+            stmt = (select(StepRecord.request_id, StepRecord.step_key)
+                    .join(Request, col(StepRecord.request_id) == Request.id)
+                    .where(col(Request.status).in_(OPEN_STATUSES)))
+            done: dict[int, set[str]] = {}
+            for request_id, key in s.exec(stmt):
+                done.setdefault(request_id, set()).add(key)
+            return done
 
     # --- reading requests -----------------------------------------------------------------------
 
@@ -403,13 +439,26 @@ class Store:
             return req
 
     def acknowledge(self, ref: str, note: str = "") -> Request:
-        """A supervisor or the manager acknowledges an escalated or major request."""
+        """A supervisor answers an escalation; the manager takes note of a major case (and may
+        answer an escalation too). The assistant sees who acknowledged, and when."""
         note = check.text(note, "note")
         with self._write() as s:
             me = self._require(s, Action.ACKNOWLEDGE)
             req = self._load(s, ref, for_update=True)
-            self._apply(s, req, {"acknowledged_at": self.clock.now(), "acknowledged_by": me.login})
-            self._event(s, req, "acknowledged", {"role": me.role, "note": note} if note else {"role": me.role})
+            now = self.clock.now()
+            changes: dict[str, Any] = {}
+            if req.escalated_at is not None and req.acknowledged_at is None:
+                changes.update(acknowledged_at=now, acknowledged_by=me.login)
+            if req.major and req.major_ack_at is None and me.role == "manager":
+                changes.update(major_ack_at=now, major_ack_by=me.login)
+            if not changes:
+                raise ValidationError("error.nothing_to_acknowledge", "ref", ref=req.ref)
+            self._apply(s, req, changes)
+            payload: dict[str, Any] = {"role": me.role, "escalation": "acknowledged_at" in changes,
+                                       "major": "major_ack_at" in changes}
+            if note:
+                payload["note"] = note
+            self._event(s, req, "acknowledged", payload)
             return req
 
     def choose_branch(self, ref: str, branch: str, expected_version: int | None = None) -> Request:

@@ -96,7 +96,31 @@ def file_problems(path: Path, t) -> list[str]:
     return problems
 
 
+def write_lock_free(url: str, wait_seconds: float = 3.0) -> bool:
+    """Can a writer get the lock within a few seconds? (A terminal holding it longer is stuck.)"""
+    import sqlite3
+
+    from ..db import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None:
+        return True
+    conn = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return False
+        raise
+    finally:
+        conn.close()
+
+
 def database_problems(ctx: Context) -> list[str]:
+    import sqlite3
+
     from sqlalchemy.exc import DBAPIError
 
     from ..errors import DeskError
@@ -107,9 +131,8 @@ def database_problems(ctx: Context) -> list[str]:
         with opened.store.engine.connect() as conn:
             result = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
             mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-        with opened.store.engine.connect().execution_options(liyuan_write=True) as conn:
-            conn.exec_driver_sql("SELECT 1")  # in BEGIN IMMEDIATE: is the write lock obtainable?
-            conn.rollback()
+        if not write_lock_free(ctx.settings.db_url):
+            return [t("check.locked", path=ctx.settings.db_url)]
         problems = [] if result == ["ok"] else [t("check.integrity", result="; ".join(result[:5]))]
         if str(mode).lower() != "wal":
             problems.append(t("check.journal_mode", mode=mode))
@@ -124,5 +147,9 @@ def database_problems(ctx: Context) -> list[str]:
         if "locked" in reason:
             return [t("check.locked", path=ctx.settings.db_url)]
         return [t("error.database", path=ctx.settings.db_url, reason=reason)]
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc):
+            return [t("check.locked", path=ctx.settings.db_url)]
+        return [t("error.database", path=ctx.settings.db_url, reason=str(exc))]
     except OSError as exc:
         return [t("error.database", path=ctx.settings.db_url, reason=exc.strerror or str(exc))]

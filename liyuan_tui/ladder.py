@@ -1,0 +1,86 @@
+"""The warning ladder of the reply deadline, recorded once however many terminals are open.
+
+3 minutes before the deadline the holder is warned; at the deadline the request is escalated
+automatically and every supervisor alerted; the alert repeats every 5 minutes until the resident
+has been replied to. Every open session runs `record_deadline_alerts()` from its poller: each rung is
+an Event with a unique dedupe key, so the first session to notice writes it and the others find it
+there. Sessions then raise their notifications from the events, like any other change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlmodel import col, select
+
+from .deadlines import WARNING_WINDOW
+from .models import Event, Request
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+REPEAT_EVERY = timedelta(minutes=5)
+SYSTEM = "system"  # the actor of automatic events; the noticing session's login is in the payload
+
+
+def rungs_due(req: Request, now: datetime) -> list[tuple[str, str]]:
+    """(dedupe_key, kind) of the rungs this request has reached by `now` (only the newest repeat:
+    a terminal opened late does not replay an hour of alerts)."""
+    if req.replied_at is not None or not req.is_open:
+        return []
+    left = req.reply_due_at - now
+    if left >= WARNING_WINDOW:
+        return []
+    if left >= timedelta(0):
+        return [(f"warn:{req.id}", "deadline_warning")]
+    rungs = [(f"overdue:{req.id}:0", "auto_escalated")]
+    n = int((now - req.reply_due_at) / REPEAT_EVERY)
+    if n >= 1:
+        rungs.append((f"overdue:{req.id}:{n}", "overdue_alert"))
+    return rungs
+
+
+class DeadlineLadder:
+    """Store mixin: records the ladder's rungs as events."""
+
+    def record_deadline_alerts(self) -> list[Event]:
+        """Record every rung reached and not yet recorded; returns the events written (usually
+        none: the check is one indexed read, and only a missing rung takes the write lock)."""
+        now = self.clock.now()
+        horizon = now + WARNING_WINDOW
+        with self._read() as s:
+            candidates = list(s.exec(
+                select(Request).where(col(Request.status) == "open", col(Request.replied_at).is_(None),
+                                      col(Request.reply_due_at) <= horizon)))
+            wanted = {key: (req, kind) for req in candidates for key, kind in rungs_due(req, now)}
+            if not wanted:
+                return []
+            missing = set(wanted) - self._recorded(s, list(wanted))
+        if not missing:
+            return []
+        written: list[Event] = []
+        with self._write() as s:
+            missing -= self._recorded(s, sorted(missing))  # another terminal may have been first
+            for key in sorted(missing):
+                req, kind = wanted[key]
+                fresh = s.get(Request, req.id)
+                if fresh is None or fresh.replied_at is not None or not fresh.is_open:
+                    continue
+                late = int((now - fresh.reply_due_at).total_seconds())
+                payload = {"noticed_by": self.login, "late_seconds": max(0, late), "seconds_left": max(0, -late)}
+                if kind == "auto_escalated" and fresh.escalated_at is None:
+                    # A system annotation, not a user's edit: it leaves the version alone so an
+                    # assistant typing in the form at the deadline is not refused as stale.
+                    fresh.escalated_at, fresh.escalated_to, fresh.escalated_by = now, "cs_supervisor", SYSTEM
+                    s.add(fresh)
+                written.append(self._event(s, fresh, kind, payload, dedupe_key=key, actor=SYSTEM))
+        return written
+
+    @staticmethod
+    def _recorded(s: Session, keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            found |= set(s.exec(select(Event.dedupe_key).where(col(Event.dedupe_key).in_(chunk))))
+        return found

@@ -1,0 +1,67 @@
+"""What each role sees first, and what "mine" means for each role (pure).
+
+The supervisor's queue puts escalations waiting for them first; the manager's, major cases; the
+security lead's, requests with a security step waiting to be done (guards to send, gate to post).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from .deadlines import queue_order
+from .models import Request, Staff
+from .procedures import Procedures, Step, request_conditions
+
+SECURITY_ROLES = frozenset({"security_lead", "guard"})
+
+
+def waiting_steps(req: Request, done: Iterable[str], procedures: Procedures, roles: frozenset[str]) -> list[Step]:
+    """Steps for `roles` that can be done now: applicable, not done, nothing blocking them."""
+    proc = procedures.get(req.category)
+    if proc is None:
+        return []
+    done_set = set(done)
+    conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
+    branches = req.branch_list
+    return [
+        s for s in proc.checklist(branches, conds)
+        if s.role in roles and s.key not in done_set and not proc.blocking(s, branches, conds, done_set)
+    ]
+
+
+def escalation_waiting(req: Request, viewer: Staff) -> bool:
+    return (req.escalated_at is not None and req.acknowledged_at is None
+            and req.escalated_to in ("cs_supervisor", viewer.login))
+
+
+def is_mine(req: Request, viewer: Staff, security_waiting: bool = False) -> bool:
+    role, login = viewer.role, viewer.login
+    if req.assignee == login:
+        return True
+    if role == "cs_supervisor":
+        return escalation_waiting(req, viewer)
+    if role == "manager":
+        return req.major or escalation_waiting(req, viewer)
+    if role in SECURITY_ROLES:
+        return security_waiting
+    return req.assignee is None and req.created_by == login
+
+
+def order_key(req: Request, viewer: Staff, now: datetime, security_waiting: bool = False) -> tuple:
+    """Sort key of the queue for this viewer: their own first kind of work, then by urgency."""
+    role = viewer.role
+    if role == "cs_supervisor":
+        first = 0 if escalation_waiting(req, viewer) else 1
+    elif role == "manager":
+        first = 0 if (req.major and req.major_ack_at is None) else (1 if req.major else 2)
+    elif role in SECURITY_ROLES:
+        first = 0 if security_waiting else 1
+    else:
+        first = 0
+    return (first, *queue_order(req, now, req.major))
+
+
+def ordered(requests: Iterable[Request], viewer: Staff, now: datetime, security: dict[int, bool] | None = None) -> list[Request]:
+    security = security or {}
+    return sorted(requests, key=lambda r: order_key(r, viewer, now, security.get(r.id or 0, False)))
