@@ -140,3 +140,13 @@ def test_backup_is_consistent_and_never_overwrites(cli_env, tmp_path):
     assert rows(target, "SELECT ref FROM request") == [(ref,)]
     again = liyuan(cli_env, "backup", str(target), check=False)
     assert again.returncode == 2 and "FILE" in again.stderr
+
+
+def test_alerts_records_the_ladder_for_cron(cli_env):
+    late = (datetime.now(timezone.utc) - timedelta(minutes=11)).isoformat()
+    ref = liyuan(cli_env, "log", "--category", "B", "--unit", "1", "--phone", "123", "--received-at", late).stdout.strip()
+    out = liyuan(cli_env, "alerts").stdout.split()
+    assert out[0] == "auto_escalated"
+    assert liyuan(cli_env, "alerts").stdout == ""  # recorded once
+    shown = json.loads(liyuan(cli_env, "show", ref, "--json").stdout)
+    assert shown["escalated_to"] == "cs_supervisor" and shown["events"][-1]["actor"] == "system"

@@ -88,6 +88,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         p.add_argument("--reason", required=True)
         p.set_defaults(handler=handler)
 
+    p = sub.add_parser("alerts", parents=[common],
+                       help="record the deadline ladder now (for cron, when no desk terminal is open)")
+    p.set_defaults(handler=cmd_alerts)
+
     p = sub.add_parser("assign", parents=[common], help="hand a request over to another staff member")
     p.add_argument("ref", metavar="REF")
     p.add_argument("login", metavar="LOGIN")
@@ -270,4 +274,10 @@ def cmd_cancel(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_assign(ctx: Context, args: argparse.Namespace) -> int:
     req = ctx.store.assign(check.ref(args.ref), args.login)
     print(ctx.t("cli.assigned", ref=req.ref, login=req.assignee), file=ctx.out)
+    return 0
+
+
+def cmd_alerts(ctx: Context, args: argparse.Namespace) -> int:
+    for ev in ctx.store.record_deadline_alerts():
+        print(f"{ev.kind} {ev.dedupe_key}", file=ctx.out)
     return 0
