@@ -63,6 +63,7 @@ class Step:
     first: bool = False  # must be done before any step that is not `first`
     choices: tuple[str, ...] = ()  # suggested values (departments, …)
     after: tuple[str, ...] = ()  # steps that must be done before this one
+    gate: bool = False  # no later step of its branch (or, outside branches, no later step) before it
 
     @property
     def wants_input(self) -> bool:
@@ -80,6 +81,7 @@ class Procedure:
     branch_required: bool = False
     seed_section: str = ""
     baseline: Text | None = None  # set when the file is a baseline a site should replace
+    refers_to: Text | None = None  # the company's own procedure this checklist stands for, by name
     source: str = ""
     _by_key: Mapping[str, Step] = field(default_factory=dict, repr=False, compare=False)
 
@@ -113,13 +115,28 @@ class Procedure:
 
     def blocking(self, step: Step, branches: Iterable[str], conditions: Iterable[str], done: Iterable[str]) -> list[Step]:
         """The steps still open that must be done before `step` can be ticked: every `first` step
-        (unless `step` is one) and the steps named in its `after`."""
+        (unless `step` is one), the steps named in its `after`, and every gate above it in its branch."""
         done_set = set(done)
         listed = self.checklist(branches, conditions)
         return [
             s for s in listed
-            if s.key not in done_set and ((s.first and not step.first) or s.key in step.after)
+            if s.key not in done_set
+            and ((s.first and not step.first) or s.key in step.after or self._gates(s, step))
         ]
+
+    def _gates(self, gate: Step, step: Step) -> bool:
+        """Whether `gate` stands before `step` and closes the way to it (same branch, or no branch)."""
+        if not gate.gate or gate.key == step.key or gate.branch not in (None, step.branch):
+            return False
+        order = {s.key: i for i, s in enumerate(self.steps)}
+        return order[gate.key] < order[step.key]
+
+
+def named_steps(steps: Iterable[Step]) -> Text:
+    """Steps as "key (what it says)" in both languages, for messages that must name them."""
+    listed = list(steps)
+    return Text("、".join(f"{s.key}({s.text.zh})" for s in listed),
+                ", ".join(f"{s.key} ({s.text.en})" for s in listed))
 
 
 class Procedures(Mapping[str, Procedure]):
@@ -215,6 +232,7 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
     if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not 0 < minutes <= 7 * 24 * 60:
         raise ProcedureError(source, f"reply_limit_minutes must be a number of minutes above 0, not {minutes!r}")
     baseline = _text(data["baseline"], source, "baseline") if "baseline" in data else None
+    refers_to = _text(data["refers_to"], source, "refers_to") if "refers_to" in data else None
 
     branches: list[Branch] = []
     for i, raw in enumerate(_list(data, "branches", source), 1):
@@ -238,7 +256,7 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
         raise ProcedureError(source, f"needs a required step '{MANAGER_INFORMED}' with when = \"major\" "
                              "(a major request cannot close until the manager is informed)")
     known_keys = {"key", "letter", "name", "reply_limit_minutes", "baseline", "branches", "steps",
-                  "seed_section", "branch_required", "note"}
+                  "seed_section", "branch_required", "note", "refers_to"}
     unknown = set(data) - known_keys
     if unknown:
         raise ProcedureError(source, f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -252,13 +270,15 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
         branch_required=bool(data.get("branch_required", bool(branches))),
         seed_section=str(data.get("seed_section", "")),
         baseline=baseline,
+        refers_to=refers_to,
         source=source,
         _by_key={s.key: s for s in steps},
     )
     return proc
 
 
-_STEP_KEYS = {"key", "zh", "en", "role", "required", "input", "prompt", "branch", "when", "first", "choices", "after"}
+_STEP_KEYS = {"key", "zh", "en", "role", "required", "input", "prompt", "branch", "when", "first", "choices", "after",
+              "gate"}
 
 
 def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set[str]) -> Step:
@@ -286,7 +306,8 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
     prompt = None
     if "prompt" in raw:
         prompt = _text(raw["prompt"], source, "prompt", step=key)
-    elif input_kind in ("note", "value"):
+    elif input_kind != "none":
+        # A confirmation is a question put to someone: the desk must know what to ask.
         raise ProcedureError(source, f"input '{input_kind}' needs a prompt (zh and en)", step=key)
     branch = raw.get("branch")
     if branch is not None and branch not in branches:
@@ -294,9 +315,11 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
     when = raw.get("when")
     if when is not None and when not in CONDITIONS:
         raise ProcedureError(source, f"when {when!r} is not one of {', '.join(CONDITIONS)}", step=key)
-    for flag in ("required", "first"):
+    for flag in ("required", "first", "gate"):
         if flag in raw and not isinstance(raw[flag], bool):
             raise ProcedureError(source, f"{flag} must be true or false", step=key)
+    if raw.get("gate") and not raw.get("required"):
+        raise ProcedureError(source, "a gate must be required (it could be skipped otherwise)", step=key)
     choices = raw.get("choices", [])
     if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
         raise ProcedureError(source, "choices must be a list of strings", step=key)
@@ -318,6 +341,7 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
         first=raw.get("first", False),
         choices=tuple(choices),
         after=tuple(after),
+        gate=raw.get("gate", False),
     )
 
 

@@ -26,7 +26,7 @@ from .deadlines import reply_due_at
 from .errors import DeskError, NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 from .models import OPEN_STATUSES, Charge, Event, Request, Staff, StepRecord
 from .permissions import Action, allowed, may_close_escalated, may_tick
-from .procedures import MANAGER_INFORMED, Procedure, Procedures, load_procedures, request_conditions
+from .procedures import MANAGER_INFORMED, Procedure, Procedures, load_procedures, named_steps, request_conditions
 
 OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
 EDITABLE_FIELDS = ("category", "channel", "unit", "phone", "requester_name", "description", "major",
@@ -454,13 +454,16 @@ class Store:
             if step.branch and step.branch not in branches:
                 added_branch = step.branch
                 branches = branches + [step.branch]
-            blockers = proc.blocking(step, branches, self._conditions(req), done)
+            conditions = self._conditions(req)
+            if step.when is not None and step.when not in conditions:
+                raise ValidationError(f"error.step_only_{step.when}", "step", value=step_key)
+            blockers = proc.blocking(step, branches, conditions, done)
             if blockers:
-                raise ValidationError("error.step_blocked_by", "step", steps=", ".join(b.key for b in blockers))
+                raise ValidationError("error.step_blocked_by", "step", steps=named_steps(blockers))
             if step.input == "value" and not value:
-                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt.en if step.prompt else step_key)
+                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt or step_key)
             if step.input == "note" and not note:
-                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt.en if step.prompt else step_key)
+                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step_key)
             now = self.clock.now()
             s.add(StepRecord(request_id=req.id, step_key=step_key, done_at=now, done_by=me.login, note=note, value=value))
             changes: dict[str, Any] = {}
@@ -508,7 +511,7 @@ class Store:
             if req.major and MANAGER_INFORMED not in done and all(m.key != MANAGER_INFORMED for m in missing):
                 missing.append(proc.step(MANAGER_INFORMED))  # type: ignore[arg-type]
             if missing:
-                raise ValidationError("error.close_steps_missing", "step", steps=", ".join(m.key for m in missing))
+                raise ValidationError("error.close_steps_missing", "step", steps=named_steps(missing))
             now = self.clock.now()
             self._apply(s, req, {"status": "closed", "outcome": outcome, "outcome_kind": kind,
                                  "handed_to": handed_to, "closed_at": now, "closed_by": me.login})
