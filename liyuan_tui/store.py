@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from . import validation as check
+from .charges import ChargeActions
 from .clock import Clock
 from .db import SCHEMA_VERSION, WRITE, make_engine, prepare_file, sqlite_path
 from .deadlines import reply_due_at
@@ -43,7 +44,7 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
 
 
-class Store:
+class Store(ChargeActions):
     def __init__(
         self,
         url: str,
