@@ -15,18 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ValidationError
-from .procedures import Text
+from .procedures import DataFileError, Text
 
 MAX_PRICE_FEN = 100_000_00  # 100,000 yuan: anything above is a typing mistake on a service item
 
 
-class FeeScheduleError(ValueError):
+class FeeScheduleError(DataFileError):
     """A fee schedule the desk cannot use: names the file, the item and the problem."""
 
-    def __init__(self, source: str, problem: str, item: str | None = None) -> None:
-        self.source, self.problem, self.item = source, problem, item
-        where = f"{source}: item '{item}'" if item else source
-        super().__init__(f"{where}: {problem}")
+    entry_kind = "item"
 
 
 @dataclass(frozen=True)
@@ -140,7 +137,7 @@ def parse_fees(text: str, source: str) -> FeeSchedule:
     for i, raw in enumerate(raw_items, 1):
         fee = _parse_item(raw, source, i)
         if any(f.code == fee.code for f in items):
-            raise FeeScheduleError(source, "is defined twice", item=fee.code)
+            raise FeeScheduleError(source, "is defined twice", fee.code)
         items.append(fee)
     return FeeSchedule(tuple(items), title, example, source)
 
@@ -150,26 +147,27 @@ def _parse_item(raw: Any, source: str, index: int) -> Fee:
         raise FeeScheduleError(source, f"items #{index} must be a table")
     code = raw.get("code")
     if not isinstance(code, str) or not code.strip():
-        raise FeeScheduleError(source, "has no code", item=f"#{index}")
+        raise FeeScheduleError(source, "has no code", f"#{index}")
     if not code.isascii() or not code.replace("_", "").replace("-", "").isalnum():
-        raise FeeScheduleError(source, "code must be ASCII letters, digits, - or _", item=code)
+        raise FeeScheduleError(source, "code must be ASCII letters, digits, - or _", code)
     unknown = set(raw) - _ITEM_KEYS
     if unknown:
-        raise FeeScheduleError(source, f"unknown setting(s): {', '.join(sorted(unknown))}", item=code)
+        raise FeeScheduleError(source, f"unknown setting(s): {', '.join(sorted(unknown))}", code)
     for lang in ("zh", "en"):
         if not isinstance(raw.get(lang), str) or not raw[lang].strip():
-            raise FeeScheduleError(source, f"has no {lang} name", item=code)
-    unit = _text(raw.get("unit"), source, "unit", item=code)
+            raise FeeScheduleError(source, f"has no {lang} name", code)
+    unit = _text(raw.get("unit"), source, "unit", code)
     if "price" not in raw:
-        raise FeeScheduleError(source, "has no price", item=code)
+        raise FeeScheduleError(source, "has no price", code)
     try:
         price = yuan_to_fen(raw["price"])
     except ValueError as exc:
-        raise FeeScheduleError(source, str(exc), item=code) from None
+        raise FeeScheduleError(source, str(exc), code) from None
     return Fee(code, Text(raw["zh"].strip(), raw["en"].strip()), unit, price)
 
 
 def _text(value: Any, source: str, what: str, item: str | None = None) -> Text:
-    if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in ("zh", "en")):
-        raise FeeScheduleError(source, f"{what} needs both zh and en text", item=item)
-    return Text(value["zh"].strip(), value["en"].strip())
+    text = Text.parse(value)
+    if text is None:
+        raise FeeScheduleError(source, f"{what} needs both zh and en text", item)
+    return text

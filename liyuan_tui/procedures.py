@@ -26,13 +26,26 @@ MANAGER_INFORMED = "manager_informed"
 DEFAULT_REPLY_MINUTES = 10
 
 
-class ProcedureError(ValueError):
+class DataFileError(ValueError):
+    """A data file a site may edit (procedures, fees) that the desk cannot use: names the file,
+    the entry in it and the problem, so the site's IT person can fix it without reading code."""
+
+    entry_kind = "entry"
+
+    def __init__(self, source: str, problem: str, entry: str | None = None) -> None:
+        self.source, self.problem, self.entry = source, problem, entry
+        where = f"{source}: {self.entry_kind} '{entry}'" if entry else source
+        super().__init__(f"{where}: {problem}")
+
+
+class ProcedureError(DataFileError):
     """A procedure file the desk cannot use: names the file, the step and the problem."""
 
+    entry_kind = "step"
+
     def __init__(self, source: str, problem: str, step: str | None = None) -> None:
-        self.source, self.problem, self.step = source, problem, step
-        where = f"{source}: step '{step}'" if step else source
-        super().__init__(f"{where}: {problem}")
+        super().__init__(source, problem, step)
+        self.step = step
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,13 @@ class Text:
 
     def __call__(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    @classmethod
+    def parse(cls, value: Any) -> Text | None:
+        """`{ zh = "…", en = "…" }` from a data file, or None unless both texts are there."""
+        if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in ("zh", "en")):
+            return None
+        return cls(value["zh"].strip(), value["en"].strip())
 
 
 @dataclass(frozen=True)
@@ -361,6 +381,7 @@ def _list(data: dict, name: str, source: str) -> list:
 
 
 def _text(value: Any, source: str, what: str, step: str | None = None) -> Text:
-    if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in ("zh", "en")):
+    text = Text.parse(value)
+    if text is None:
         raise ProcedureError(source, f"{what} needs both zh and en text", step=step)
-    return Text(value["zh"].strip(), value["en"].strip())
+    return text
