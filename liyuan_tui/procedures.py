@@ -152,9 +152,13 @@ class Procedure:
         return order[gate.key] < order[step.key]
 
 
-def named_steps(steps: Iterable[Step]) -> Text:
-    """Steps as "key (what it says)" in both languages, for messages that must name them."""
+def named_steps(steps: Iterable[Step], say_what: int = 3) -> Text:
+    """Steps for a message that must name them, in both languages: "key (what it says)" for a
+    few, bare keys for a longer list (the checklist beside the message says the rest)."""
     listed = list(steps)
+    if len(listed) > say_what:
+        keys = [s.key for s in listed]
+        return Text("、".join(keys), ", ".join(keys))
     return Text("、".join(f"{s.key}({s.text.zh})" for s in listed),
                 ", ".join(f"{s.key} ({s.text.en})" for s in listed))
 

@@ -97,3 +97,12 @@ def test_a_sites_own_file_is_not_an_example(tmp_path):
     assert fees.resolve("疏通下水道") is fees.resolve("UNBLOCK A DRAIN") is fees.get("drain")
     with pytest.raises(FeeScheduleError, match="does not exist"):
         load_fees(tmp_path / "missing.toml")
+
+
+def test_the_fee_messages_exist_in_both_languages():
+    from liyuan_tui.i18n import catalog
+
+    keys = [k for k in catalog() if k.startswith("fees.")] + ["check.fees", "check.fees_ok", "error.fee_item_unknown"]
+    assert len(keys) >= 12
+    for key in keys:
+        assert catalog()[key]["zh"] and catalog()[key]["en"], key

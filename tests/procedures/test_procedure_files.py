@@ -144,3 +144,12 @@ def test_every_checklist_can_be_walked_in_its_own_order(procedures, key):
             for step in proc.checklist(branches, conds):
                 assert not proc.blocking(step, branches, conds, done), (key, step.key)
                 done.append(step.key)
+
+
+def test_every_condition_has_its_refusal_in_both_languages():
+    from liyuan_tui.i18n import catalog
+    from liyuan_tui.procedures import CONDITIONS
+
+    for condition in CONDITIONS:
+        entry = catalog()[f"error.step_only_{condition}"]
+        assert CJK.search(entry["zh"]) and "{value}" in entry["zh"] and "{value}" in entry["en"]
