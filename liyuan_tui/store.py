@@ -455,10 +455,9 @@ class Store(ChargeActions):
             if step.branch and step.branch not in branches:
                 added_branch = step.branch
                 branches = branches + [step.branch]
-            conditions = self._conditions(req)
-            if step.when is not None and step.when not in conditions:
-                raise ValidationError(f"error.step_only_{step.when}", "step", value=step_key)
-            blockers = proc.blocking(step, branches, conditions, done)
+            # A step outside this request's conditions (manager told of an ordinary case, a written
+            # answer to an oral question) is still a fact worth recording: it is not refused.
+            blockers = proc.blocking(step, branches, self._conditions(req), done)
             if blockers:
                 raise ValidationError("error.step_blocked_by", "step", steps=named_steps(blockers))
             if step.input == "value" and not value:

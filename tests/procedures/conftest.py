@@ -23,23 +23,26 @@ def answer(step: Step) -> dict[str, str]:
     return {}
 
 
-def pending_required(store: Store, ref: str) -> list[Step]:
-    """The required steps of the request's checklist not done yet, in checklist order."""
+def pending(store: Store, ref: str, everything: bool = False) -> list[Step]:
+    """The steps of the request's checklist not done yet, in checklist order: the required ones,
+    or with `everything` the optional ones too."""
     detail = store.detail(ref)
     req = detail.request
     proc = store.procedure(req.category)
     conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
-    return [s for s in proc.checklist(req.branch_list, conds) if s.required and s.key not in detail.steps]
+    return [s for s in proc.checklist(req.branch_list, conds)
+            if (s.required or everything) and s.key not in detail.steps]
 
 
 @pytest.fixture
 def walk(staff) -> Callable[..., list[str]]:
-    """walk(ref, skip=()) ticks every required step still open, in order, each by a person of the
-    step's role (a guard ticks the guard's steps …); returns the keys it ticked."""
+    """walk(ref, skip=(), everything=False) ticks every required step still open (or every step),
+    in order, each by a person of the step's role (a guard ticks the guard's steps …); returns the
+    keys it ticked."""
 
-    def run(ref: str, skip: Iterable[str] = ()) -> list[str]:
+    def run(ref: str, skip: Iterable[str] = (), everything: bool = False) -> list[str]:
         ticked: list[str] = []
-        for step in pending_required(staff["assistant"], ref):
+        for step in pending(staff["assistant"], ref, everything):
             if step.key in skip:
                 continue
             staff[step.role].tick_step(ref, step.key, **answer(step))

@@ -67,7 +67,9 @@ def test_the_principles_hold_in_every_procedure(procedures):
         contacted = p.step("contacted_department")
         assert contacted is not None and contacted.input == "value" and contacted.choices, p.key
         answer = p.step("supervisor_answer")
-        assert answer is not None and answer.when == "escalated" and answer.required, p.key
+        assert answer is not None and answer.when == "escalated", p.key
+        # Only a consultation is the supervisor's answer itself; elsewhere closing records it.
+        assert answer.required == (p.key == "consultation"), p.key
         informed = p.step(MANAGER_INFORMED)
         assert informed.when == "major" and informed.required and informed.input == "value", p.key
 
@@ -79,7 +81,10 @@ def test_baselines_name_the_company_procedure_and_say_a_site_replaces_them(proce
         assert "替换" in p.baseline.zh and "replaces" in p.baseline.en, key
         assert title in p.refers_to.zh, key
         assert p.step("record") is not None and p.step("record").required, key
-        assert p.step("resident_informed").required, key
+        assert p.step("resident_informed") is not None, key
+        # The desk's own steps are required; another department's are recorded when known.
+        others = [s.key for s in p.steps if s.required and s.role not in ("assistant",)]
+        assert others == [], (key, others)
     for key in ("medical", "consultation"):  # written out in full in the seed itself
         assert procedures[key].baseline is None
 
@@ -145,11 +150,3 @@ def test_every_checklist_can_be_walked_in_its_own_order(procedures, key):
                 assert not proc.blocking(step, branches, conds, done), (key, step.key)
                 done.append(step.key)
 
-
-def test_every_condition_has_its_refusal_in_both_languages():
-    from liyuan_tui.i18n import catalog
-    from liyuan_tui.procedures import CONDITIONS
-
-    for condition in CONDITIONS:
-        entry = catalog()[f"error.step_only_{condition}"]
-        assert CJK.search(entry["zh"]) and "{value}" in entry["zh"] and "{value}" in entry["en"]
