@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "liyuan_tui.commands.check",
     "liyuan_tui.commands.backup",
     "liyuan_tui.commands.desk",
+    "liyuan_tui.commands.fees",
 )
 
 
@@ -137,6 +138,7 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
     from sqlalchemy.exc import OperationalError, DatabaseError
 
     from .errors import DeskError
+    from .fees import FeeScheduleError
     from .procedures import ProcedureError
 
     prog = f"liyuan {args.command}" if getattr(args, "command", None) else "liyuan"
@@ -149,6 +151,9 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
         return EXIT_USAGE
     except ProcedureError as exc:
         print(f"{prog}: {ctx.t('cli.procedure_error')}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except FeeScheduleError as exc:
+        print(f"{prog}: {ctx.t('fees.file_error')}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (OperationalError, DatabaseError) as exc:
         reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)

@@ -29,6 +29,7 @@ def open_store(settings: Settings, clock: Clock, procedures: Procedures | None =
         tz=settings.tz,
         os_login=settings.os_login,
     )
+    store.fees_file = settings.fees_file  # read when first needed
     store.init_schema()
     me, first = store.ensure_identity()
     return OpenedStore(store, me, first)

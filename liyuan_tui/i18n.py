@@ -53,8 +53,15 @@ class Translator:
         if entry is None:
             return key
         text = entry.get(self.lang) or entry.get("en") or key
-        return text.format(**params) if params else text
+        if not params:
+            return text
+        # A value carried by data in both languages (a step's prompt, a list of steps) is said in ours.
+        return text.format(**{k: self.pick(v.zh, v.en) if _bilingual(v) else v for k, v in params.items()})
 
     def pick(self, zh: str, en: str) -> str:
         """Choose between two texts carried by data (procedure steps, fee items)."""
         return zh if self.lang == "zh" else en
+
+
+def _bilingual(value: Any) -> bool:
+    return isinstance(getattr(value, "zh", None), str) and isinstance(getattr(value, "en", None), str)

@@ -26,13 +26,26 @@ MANAGER_INFORMED = "manager_informed"
 DEFAULT_REPLY_MINUTES = 10
 
 
-class ProcedureError(ValueError):
+class DataFileError(ValueError):
+    """A data file a site may edit (procedures, fees) that the desk cannot use: names the file,
+    the entry in it and the problem, so the site's IT person can fix it without reading code."""
+
+    entry_kind = "entry"
+
+    def __init__(self, source: str, problem: str, entry: str | None = None) -> None:
+        self.source, self.problem, self.entry = source, problem, entry
+        where = f"{source}: {self.entry_kind} '{entry}'" if entry else source
+        super().__init__(f"{where}: {problem}")
+
+
+class ProcedureError(DataFileError):
     """A procedure file the desk cannot use: names the file, the step and the problem."""
 
+    entry_kind = "step"
+
     def __init__(self, source: str, problem: str, step: str | None = None) -> None:
-        self.source, self.problem, self.step = source, problem, step
-        where = f"{source}: step '{step}'" if step else source
-        super().__init__(f"{where}: {problem}")
+        super().__init__(source, problem, step)
+        self.step = step
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,13 @@ class Text:
 
     def __call__(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    @classmethod
+    def parse(cls, value: Any) -> Text | None:
+        """`{ zh = "…", en = "…" }` from a data file, or None unless both texts are there."""
+        if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in ("zh", "en")):
+            return None
+        return cls(value["zh"].strip(), value["en"].strip())
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,7 @@ class Step:
     first: bool = False  # must be done before any step that is not `first`
     choices: tuple[str, ...] = ()  # suggested values (departments, …)
     after: tuple[str, ...] = ()  # steps that must be done before this one
+    gate: bool = False  # no later step of its branch (or, outside branches, no later step) before it
 
     @property
     def wants_input(self) -> bool:
@@ -80,6 +101,7 @@ class Procedure:
     branch_required: bool = False
     seed_section: str = ""
     baseline: Text | None = None  # set when the file is a baseline a site should replace
+    refers_to: Text | None = None  # the company's own procedure this checklist stands for, by name
     source: str = ""
     _by_key: Mapping[str, Step] = field(default_factory=dict, repr=False, compare=False)
 
@@ -113,13 +135,32 @@ class Procedure:
 
     def blocking(self, step: Step, branches: Iterable[str], conditions: Iterable[str], done: Iterable[str]) -> list[Step]:
         """The steps still open that must be done before `step` can be ticked: every `first` step
-        (unless `step` is one) and the steps named in its `after`."""
+        (unless `step` is one), the steps named in its `after`, and every gate above it in its branch."""
         done_set = set(done)
         listed = self.checklist(branches, conditions)
         return [
             s for s in listed
-            if s.key not in done_set and ((s.first and not step.first) or s.key in step.after)
+            if s.key not in done_set
+            and ((s.first and not step.first) or s.key in step.after or self._gates(s, step))
         ]
+
+    def _gates(self, gate: Step, step: Step) -> bool:
+        """Whether `gate` stands before `step` and closes the way to it (same branch, or no branch)."""
+        if not gate.gate or gate.key == step.key or gate.branch not in (None, step.branch):
+            return False
+        order = {s.key: i for i, s in enumerate(self.steps)}
+        return order[gate.key] < order[step.key]
+
+
+def named_steps(steps: Iterable[Step], say_what: int = 3) -> Text:
+    """Steps for a message that must name them, in both languages: "key (what it says)" for a
+    few, bare keys for a longer list (the checklist beside the message says the rest)."""
+    listed = list(steps)
+    if len(listed) > say_what:
+        keys = [s.key for s in listed]
+        return Text("、".join(keys), ", ".join(keys))
+    return Text("、".join(f"{s.key}({s.text.zh})" for s in listed),
+                ", ".join(f"{s.key} ({s.text.en})" for s in listed))
 
 
 class Procedures(Mapping[str, Procedure]):
@@ -215,6 +256,7 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
     if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not 0 < minutes <= 7 * 24 * 60:
         raise ProcedureError(source, f"reply_limit_minutes must be a number of minutes above 0, not {minutes!r}")
     baseline = _text(data["baseline"], source, "baseline") if "baseline" in data else None
+    refers_to = _text(data["refers_to"], source, "refers_to") if "refers_to" in data else None
 
     branches: list[Branch] = []
     for i, raw in enumerate(_list(data, "branches", source), 1):
@@ -238,7 +280,7 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
         raise ProcedureError(source, f"needs a required step '{MANAGER_INFORMED}' with when = \"major\" "
                              "(a major request cannot close until the manager is informed)")
     known_keys = {"key", "letter", "name", "reply_limit_minutes", "baseline", "branches", "steps",
-                  "seed_section", "branch_required", "note"}
+                  "seed_section", "branch_required", "note", "refers_to"}
     unknown = set(data) - known_keys
     if unknown:
         raise ProcedureError(source, f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -252,13 +294,15 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
         branch_required=bool(data.get("branch_required", bool(branches))),
         seed_section=str(data.get("seed_section", "")),
         baseline=baseline,
+        refers_to=refers_to,
         source=source,
         _by_key={s.key: s for s in steps},
     )
     return proc
 
 
-_STEP_KEYS = {"key", "zh", "en", "role", "required", "input", "prompt", "branch", "when", "first", "choices", "after"}
+_STEP_KEYS = {"key", "zh", "en", "role", "required", "input", "prompt", "branch", "when", "first", "choices", "after",
+              "gate"}
 
 
 def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set[str]) -> Step:
@@ -286,7 +330,8 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
     prompt = None
     if "prompt" in raw:
         prompt = _text(raw["prompt"], source, "prompt", step=key)
-    elif input_kind in ("note", "value"):
+    elif input_kind != "none":
+        # A confirmation is a question put to someone: the desk must know what to ask.
         raise ProcedureError(source, f"input '{input_kind}' needs a prompt (zh and en)", step=key)
     branch = raw.get("branch")
     if branch is not None and branch not in branches:
@@ -294,9 +339,11 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
     when = raw.get("when")
     if when is not None and when not in CONDITIONS:
         raise ProcedureError(source, f"when {when!r} is not one of {', '.join(CONDITIONS)}", step=key)
-    for flag in ("required", "first"):
+    for flag in ("required", "first", "gate"):
         if flag in raw and not isinstance(raw[flag], bool):
             raise ProcedureError(source, f"{flag} must be true or false", step=key)
+    if raw.get("gate") and not raw.get("required"):
+        raise ProcedureError(source, "a gate must be required (it could be skipped otherwise)", step=key)
     choices = raw.get("choices", [])
     if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
         raise ProcedureError(source, "choices must be a list of strings", step=key)
@@ -318,6 +365,7 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
         first=raw.get("first", False),
         choices=tuple(choices),
         after=tuple(after),
+        gate=raw.get("gate", False),
     )
 
 
@@ -337,6 +385,7 @@ def _list(data: dict, name: str, source: str) -> list:
 
 
 def _text(value: Any, source: str, what: str, step: str | None = None) -> Text:
-    if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in ("zh", "en")):
+    text = Text.parse(value)
+    if text is None:
         raise ProcedureError(source, f"{what} needs both zh and en text", step=step)
-    return Text(value["zh"].strip(), value["en"].strip())
+    return text

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from . import validation as check
+from .charges import ChargeActions
 from .clock import Clock
 from .db import SCHEMA_VERSION, WRITE, make_engine, prepare_file, sqlite_path
 from .deadlines import reply_due_at
@@ -27,7 +28,7 @@ from .ladder import DeadlineLadder
 from .errors import DeskError, NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 from .models import OPEN_STATUSES, Charge, Event, Request, Staff, StepRecord
 from .permissions import Action, allowed, may_close_escalated, may_tick
-from .procedures import MANAGER_INFORMED, Procedure, Procedures, load_procedures, request_conditions
+from .procedures import MANAGER_INFORMED, Procedure, Procedures, load_procedures, named_steps, request_conditions
 
 # The audit log is append-only, also for anyone who opens the file with another SQLite client.
 APPEND_ONLY_TRIGGERS = (
@@ -51,7 +52,7 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
 
 
-class Store(DeadlineLadder):
+class Store(DeadlineLadder, ChargeActions):
     def __init__(
         self,
         url: str,
@@ -503,13 +504,15 @@ class Store(DeadlineLadder):
             if step.branch and step.branch not in branches:
                 added_branch = step.branch
                 branches = branches + [step.branch]
+            # A step outside this request's conditions (manager told of an ordinary case, a written
+            # answer to an oral question) is still a fact worth recording: it is not refused.
             blockers = proc.blocking(step, branches, self._conditions(req), done)
             if blockers:
-                raise ValidationError("error.step_blocked_by", "step", steps=", ".join(b.key for b in blockers))
+                raise ValidationError("error.step_blocked_by", "step", steps=named_steps(blockers))
             if step.input == "value" and not value:
-                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt.en if step.prompt else step_key)
+                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt or step_key)
             if step.input == "note" and not note:
-                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt.en if step.prompt else step_key)
+                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step_key)
             now = self.clock.now()
             s.add(StepRecord(request_id=req.id, step_key=step_key, done_at=now, done_by=me.login, note=note, value=value))
             changes: dict[str, Any] = {}
@@ -557,7 +560,7 @@ class Store(DeadlineLadder):
             if req.major and MANAGER_INFORMED not in done and all(m.key != MANAGER_INFORMED for m in missing):
                 missing.append(proc.step(MANAGER_INFORMED))  # type: ignore[arg-type]
             if missing:
-                raise ValidationError("error.close_steps_missing", "step", steps=", ".join(m.key for m in missing))
+                raise ValidationError("error.close_steps_missing", "step", steps=named_steps(missing))
             now = self.clock.now()
             self._apply(s, req, {"status": "closed", "outcome": outcome, "outcome_kind": kind,
                                  "handed_to": handed_to, "closed_at": now, "closed_by": me.login})

@@ -38,6 +38,7 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         line("", t("check.procedures_ok", count=len(procs), keys=", ".join(procs)))
     except Exception as exc:  # a malformed site file: report it, keep checking
         problems.append(f"{t('cli.procedure_error')}: {exc}")
+    problems += fee_problems(ctx, line)
 
     path = sqlite_path(s.db_url)
     if path is not None:
@@ -55,6 +56,20 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         return 1
     print("✓ " + t("check.all_ok"), file=out)
     return 0
+
+
+def fee_problems(ctx: Context, line) -> list[str]:
+    """Where the fee schedule comes from, and whether it loads (the shipped one is an example)."""
+    from ..fees import FeeScheduleError, load_fees
+
+    t, s = ctx.t, ctx.settings
+    line(t("check.fees"), s.fees_file or t("check.shipped"), s.sources.get("fees"))
+    try:
+        fees = load_fees(s.fees_file)
+    except FeeScheduleError as exc:
+        return [f"{t('fees.file_error')}: {exc}"]
+    line("", t("check.fees_ok", count=len(fees.items)) + (" " + t("fees.example_short") if fees.example else ""))
+    return []
 
 
 class Warning_(str):
