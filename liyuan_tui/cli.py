@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "liyuan_tui.commands.staff",
     "liyuan_tui.commands.check",
     "liyuan_tui.commands.desk",
+    "liyuan_tui.commands.reports",
+    "liyuan_tui.commands.importing",
 )
 
 
@@ -165,7 +167,7 @@ _FIELD_FLAGS = {
     "category": "--category", "channel": "--channel", "unit": "--unit", "phone": "--phone",
     "requester_name": "--name", "name": "--name", "description": "--text", "received_at": "--received-at",
     "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
-    "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month",
+    "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since", "file": "FILE",
     "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH", "item": "ITEM", "assignee": "LOGIN",
 }
 

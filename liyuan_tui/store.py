@@ -23,6 +23,7 @@ from . import validation as check
 from .clock import Clock
 from .db import SCHEMA_VERSION, WRITE, make_engine, prepare_file, sqlite_path
 from .deadlines import reply_due_at
+from .import_actions import ImportActions
 from .errors import DeskError, NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 from .models import OPEN_STATUSES, Charge, Event, Request, Staff, StepRecord
 from .permissions import Action, allowed, may_close_escalated, may_tick
@@ -43,7 +44,7 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
 
 
-class Store:
+class Store(ImportActions):
     def __init__(
         self,
         url: str,
