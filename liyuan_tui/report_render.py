@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from datetime import datetime, tzinfo
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .i18n import Translator
 from .report_summary import change, format_change, format_duration, format_share, summary_lines
@@ -41,7 +41,8 @@ class Namer:
 def render(report: MonthReport, fmt: str, t: Translator, procedures: Any) -> str:
     namer = Namer(t, procedures)
     if fmt == "json":
-        return json.dumps(report_dict(report, t, namer), ensure_ascii=False, indent=2)
+        # No indent: json's C encoder only runs without one (several times faster on long lists).
+        return json.dumps(report_dict(report, t, namer), ensure_ascii=False)
     if fmt == "csv":
         return render_csv(report, t, namer)
     return render_markdown(report, t, namer)
@@ -250,20 +251,28 @@ def _bucket(low: int, high: int | None, t: Translator, numeric: bool) -> str:
 # --- Markdown ---------------------------------------------------------------------------------
 
 def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    text = str(text)
+    if " " in text or "|" in text or not text.isprintable():
+        text = " ".join(text.split()).replace("|", "\\|")
+    return text
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     """A pipe table padded by terminal cells, so it lines up as plain printed text too."""
     from rich.cells import cell_len
 
+    def width(text: str) -> int:
+        return len(text) if text.isascii() else cell_len(text)  # most cells are ASCII: skip the table
+
     grid = [[_cell(c) for c in header]] + [[_cell(c) for c in r] for r in rows]
-    widths = [max(3, *(cell_len(r[i]) for r in grid)) for i in range(len(header))]
+    sizes = [[width(c) for c in r] for r in grid]
+    widths = [max(3, *(r[i] for r in sizes)) for i in range(len(header))]
 
-    def line(cells: Iterable[str]) -> str:
-        return "| " + " | ".join(c + " " * (w - cell_len(c)) for c, w in zip(cells, widths)) + " |"
+    def line(cells: list[str], size: list[int]) -> str:
+        return "| " + " | ".join(c + " " * (w - n) for c, n, w in zip(cells, size, widths)) + " |"
 
-    return [line(grid[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in grid[1:]]
+    return ([line(grid[0], sizes[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+            + [line(r, n) for r, n in zip(grid[1:], sizes[1:])])
 
 
 def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:

@@ -20,9 +20,10 @@ from . import report_queries as q
 from .errors import PermissionDenied, ValidationError
 from .models import CHANNELS, STATUSES
 from .permissions import Action, allowed
+from .store import OUTCOME_KINDS
 
 UTC = timezone.utc
-OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
+
 NO_CATEGORY = "none"  # requests whose intake never chose a category
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -131,7 +132,7 @@ class FeeFigures:
     amount_cents: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower on long lists
 class ListedRequest:
     """A request in the overdue, escalation or major list. A confidential one carries only its
     category, times and figures: ref, unit, names and texts are None."""
@@ -227,7 +228,7 @@ def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys
     fig.staff = _staff(q.staff_cube(s, w), names, ranks)
     fig.by_hour, fig.by_day = _hours_and_days(q.quarter_hours(s, w, dialect), month, tz)
     fig.reply_distribution = _distribution(q.reply_distribution(s, w, dialect))
-    _fill_lists(fig, q.listed(s, w), now)
+    _fill_lists(fig, q.listed(s, w, dialect))
     fig.fees = [FeeFigures(r.item_code, r.name_zh or r.item_code, r.name_en or r.item_code, r.n,
                            float(r.qty or 0), int(r.cents or 0)) for r in q.fees(s, w)]
     return fig
@@ -344,41 +345,32 @@ def _distribution(rows: list[Any]) -> list[ReplyBucket]:
     return [ReplyBucket(lo, hi, found.get(i, 0)) for i, (lo, hi) in enumerate(zip(lows, highs))]
 
 
-def _fill_lists(fig: MonthFigures, rows: list[Any], now: datetime) -> None:
-    for r in rows:
-        item = _listed(r, now)
-        if r.late:
+def utc(value: Any) -> datetime | None:
+    """A time from a raw query: SQLite gives naive UTC text, other databases a datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _fill_lists(fig: MonthFigures, rows: list[Any]) -> None:
+    for (ref, category, unit, status, received_at, escalated, escalated_to, acknowledged_at, acknowledged_by,
+         major, confidential, assignee, replied_by, outcome_kind, outcome, handed_to, late, late_seconds) in rows:
+        hidden = bool(confidential)
+        item = ListedRequest(
+            None if hidden else ref, category or NO_CATEGORY, hidden, status, utc(received_at),  # type: ignore[arg-type]
+            int(round(late_seconds)) if late else None, None if hidden else unit, assignee or replied_by,
+            escalated_to, utc(acknowledged_at), acknowledged_by, outcome_kind,
+            None if hidden else outcome, None if hidden else (handed_to or None),
+        )
+        if late:
             fig.overdue.append(item)
-        if r.escalated_at is not None:
+        if escalated:
             fig.escalations.append(item)
-        if r.major:
+        if major:
             fig.majors.append(item)
     fig.overdue.sort(key=lambda x: -(x.late_seconds or 0))
-
-
-def _listed(r: Any, now: datetime) -> ListedRequest:
-    late = None
-    if r.late:
-        # How late: to the reply; without one, to the closing; still open, to now.
-        stop = r.replied_at or r.closed_at or now
-        late = int((stop - r.reply_due_at).total_seconds())
-    hidden = bool(r.confidential)
-    return ListedRequest(
-        ref=None if hidden else r.ref,
-        category=r.category or NO_CATEGORY,
-        confidential=hidden,
-        status=r.status,
-        received_at=r.received_at,
-        late_seconds=late,
-        unit=None if hidden else r.unit,
-        holder=r.assignee or r.replied_by,
-        escalated_to=r.escalated_to,
-        acknowledged_at=r.acknowledged_at,
-        acknowledged_by=r.acknowledged_by,
-        outcome_kind=r.outcome_kind,
-        outcome=None if hidden else r.outcome,
-        handed_to=None if hidden else (r.handed_to or None),
-    )
 
 
 __all__ = ["Month", "MonthFigures", "MonthReport", "ReplyStats", "CategoryFigures", "StaffFigures",

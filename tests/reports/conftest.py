@@ -4,6 +4,8 @@ real use would leave them), and the same rows kept in Python for the tests' own 
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -101,3 +103,27 @@ def history(supervisor, procedures):
             + make_rows(rng, local(2026, 10, 31, 23, 50), local(2026, 11, 1, 0, 10), 15, procedures))
     insert_rows(supervisor.engine, rows)
     return rows
+
+
+def liyuan(cli_env, *args, user="sup", lang="en"):
+    env = dict(cli_env, LIYUAN_USER=user, LIYUAN_LANG=lang)
+    return subprocess.run([sys.executable, "-m", "liyuan_tui.cli", *args], env=env, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def in_process(monkeypatch, capsys, db_path):
+    """`liyuan …` run inside the test (for refusals: quicker than a subprocess, same code path)."""
+    from liyuan_tui.cli import main
+
+    def run(*args, user="sup"):
+        monkeypatch.setenv("LIYUAN_DB", str(db_path))
+        monkeypatch.setenv("LIYUAN_USER", user)
+        monkeypatch.setenv("LIYUAN_LANG", "en")
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse refusals
+            code = exc.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

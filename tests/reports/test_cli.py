@@ -6,26 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import Session, select
 
-from liyuan_tui.models import Event, Request, Resident
 
-from .conftest import insert_rows
+from .conftest import insert_rows, liyuan
 from .test_month_edges import row
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def liyuan(cli_env, *args, user="sup", lang="en"):
-    env = dict(cli_env, LIYUAN_USER=user, LIYUAN_LANG=lang)
-    return subprocess.run([sys.executable, "-m", "liyuan_tui.cli", *args], env=env, capture_output=True, timeout=60)
 
 
 @pytest.fixture
@@ -65,16 +55,16 @@ def test_report_markdown_json_and_csv(cli_env, month_on_record):
     assert ["报修求助", "3", "0", "+3"] == by_cat[1][:4]
 
 
-def test_report_to_a_file_and_refusals(cli_env, month_on_record, tmp_path):
+def test_report_to_a_file_and_refusals(cli_env, month_on_record, tmp_path, in_process):
     out = tmp_path / "nov.csv"
     done = liyuan(cli_env, "report", "--month", "2026-11", "--format", "csv", "-o", str(out))
     assert done.returncode == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")
-    bad = liyuan(cli_env, "report", "--month", "2026-13")
-    assert bad.returncode == 2 and bad.stderr.decode().count("\n") == 1 and "--month" in bad.stderr.decode()
-    denied = liyuan(cli_env, "report", "--month", "2026-11", user="ann")
-    assert denied.returncode == 2 and "may not" in denied.stderr.decode() and not denied.stdout
-    fmt = liyuan(cli_env, "report", "--month", "2026-11", "--format", "pdf")
-    assert fmt.returncode == 2
+    code, _, err = in_process("report", "--month", "2026-13")
+    assert code == 2 and err.count("\n") == 1 and "--month" in err
+    code, out_text, err = in_process("report", "--month", "2026-11", user="ann")
+    assert code == 2 and "may not" in err and not out_text
+    code, _, _ = in_process("report", "--month", "2026-11", "--format", "pdf")
+    assert code == 2
 
 
 def test_handover_sheet_of_the_night(cli_env, staff, clock):
@@ -116,8 +106,11 @@ def test_handover_sheet_of_the_night(cli_env, staff, clock):
     text = liyuan(cli_env, "handover", "--since", since, user="gd").stdout.decode()
     assert "Still open: 4" in text and "Overdue, not replied: 1" in text
     assert "秘密事项" not in text and "老人摔倒" in text  # a guard does not see confidential details
-    bad = liyuan(cli_env, "handover", "--since", "6pm")
-    assert bad.returncode == 2 and "--since" in bad.stderr.decode()
+
+
+def test_handover_refuses_a_bad_since(staff, in_process):
+    code, _, err = in_process("handover", "--since", "6pm")
+    assert code == 2 and "--since" in err and "6pm" in err
 
 
 def test_the_default_shift_is_the_most_recent_1800():

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from liyuan_tui.models import Event, Request, Resident
 
-from .test_cli import liyuan
+from .conftest import liyuan
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BOM = "\ufeff"
@@ -114,27 +114,27 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_written(cli_env,
     ("category,unit\nA,1-101\n", "line 1 received_at: this column is missing"),
     ("", "line 1: the file is empty"),
 ])
-def test_a_bad_header_refuses_the_whole_file_even_with_skip_bad(cli_env, staff, tmp_path, content, reason):
+def test_a_bad_header_refuses_the_whole_file_even_with_skip_bad(staff, tmp_path, in_process, content, reason):
     path = tmp_path / "head.csv"
     path.write_text(content, encoding="utf-8")
-    result = liyuan(cli_env, "import", str(path), "--skip-bad")
-    assert result.returncode == 2 and reason in result.stderr.decode()
+    code, _, err = in_process("import", str(path), "--skip-bad")
+    assert code == 2 and reason in err
 
 
-def test_a_file_that_is_not_utf8_is_refused_with_advice(cli_env, staff, tmp_path):
+def test_a_file_that_is_not_utf8_is_refused_with_advice(staff, tmp_path, in_process):
     path = tmp_path / "gbk.csv"
     path.write_bytes("category,received_at,unit\nA,2026-10-01 10:00,三栋\n".encode("gbk"))
-    result = liyuan(cli_env, "import", str(path))
-    assert result.returncode == 2 and "CSV UTF-8" in result.stderr.decode()
-    missing = liyuan(cli_env, "import", str(tmp_path / "none.csv"))
-    assert missing.returncode == 2 and "FILE" in missing.stderr.decode()
+    code, _, err = in_process("import", str(path))
+    assert code == 2 and "line 2: the file is not UTF-8" in err and "CSV UTF-8" in err
+    code, _, err = in_process("import", str(tmp_path / "none.csv"))
+    assert code == 2 and "FILE" in err
 
 
-def test_only_supervisors_import(cli_env, staff, tmp_path):
+def test_only_supervisors_import(staff, tmp_path, in_process):
     path = tmp_path / "logbook.csv"
     path.write_text(GOOD, encoding="utf-8")
-    result = liyuan(cli_env, "import", str(path), user="ann")
-    assert result.returncode == 2 and "may not" in result.stderr.decode()
+    code, _, err = in_process("import", str(path), user="ann")
+    assert code == 2 and "may not" in err
     assert counts(staff["cs_supervisor"].engine)[0] == 0
 
 
