@@ -170,3 +170,13 @@ def test_reply_median_and_p90_from_the_database_match_a_sorted_list(supervisor, 
     p90 = statistics.quantiles(ordered, n=10, method="inclusive")[8] if len(ordered) > 1 else ordered[0]
     assert fig.reply.p90 == pytest.approx(p90, abs=0.01)
     assert fig.reply.within_limit_share == pytest.approx(sum(v <= 600 for v in values) / len(values))
+
+
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)),
+       st.sampled_from(["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Asia/Kathmandu",
+                        "Europe/London"]))
+def test_fast_local_times_match_astimezone(when, zone):
+    from liyuan_tui.report_render import local_iso
+
+    tz = ZoneInfo(zone)
+    assert local_iso(when, tz) == when.astimezone(tz).isoformat(timespec="seconds")
