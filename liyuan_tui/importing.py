@@ -91,17 +91,18 @@ class ResidentRow:
 
 
 def read_table(data: bytes, known: dict[str, str], required: tuple[str, ...],
-               aliases: dict[str, str] | None = None) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
-    """The data rows as (line, {column: text}); a problem here (encoding, header) is fatal."""
+               aliases: dict[str, str] | None = None) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem], bool]:
+    """The data rows as (line, {column: text}), the rows' own problems, and whether the file
+    itself is unusable (encoding, header): then nothing can be imported, --skip-bad or not."""
     try:
         text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM; plain UTF-8 does not
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        return [], [RowProblem(line, None, "import.not_utf8")]
+        return [], [RowProblem(line, None, "import.not_utf8")], True
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        return [], [RowProblem(1, None, "import.empty_file")]
+        return [], [RowProblem(1, None, "import.empty_file")], True
     by_name = {v: k for k, v in known.items()} | {k: k for k in known} | dict(aliases or {})
     columns: list[str | None] = []
     problems = []
@@ -117,7 +118,7 @@ def read_table(data: bytes, known: dict[str, str], required: tuple[str, ...],
         if need not in columns:
             problems.append(RowProblem(1, need, "import.missing_column"))
     if problems:
-        return [], problems
+        return [], problems, True
     rows: list[tuple[int, dict[str, str]]] = []
     last = reader.line_num
     for cells in reader:
@@ -128,7 +129,7 @@ def read_table(data: bytes, known: dict[str, str], required: tuple[str, ...],
             problems.append(RowProblem(line, None, "import.too_many_cells", {"count": len(cells), "expected": len(columns)}))
             continue
         rows.append((line, {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns) if c}))
-    return rows, problems
+    return rows, problems, False
 
 
 def parse_time(value: str, tz: tzinfo, column: str) -> datetime:
@@ -163,8 +164,9 @@ def _collect(line: int, problems: list[RowProblem], column: str, fn: Callable[[]
 
 
 def parse_history(data: bytes, procedures: Procedures, tz: tzinfo, now: datetime) -> Parsed[HistoryRow]:
-    rows, problems = read_table(data, HISTORY_COLUMNS, HISTORY_REQUIRED)
-    out: Parsed[HistoryRow] = Parsed(problems=problems, fatal=bool(problems))
+    rows, problems, fatal = read_table(data, HISTORY_COLUMNS, HISTORY_REQUIRED)
+    out: Parsed[HistoryRow] = Parsed(problems=problems, fatal=fatal)
+    seen: dict[tuple[datetime, str, str], int] = {}
     for line, cells in rows:
         bad: list[RowProblem] = []
 
@@ -203,6 +205,10 @@ def parse_history(data: bytes, procedures: Procedures, tz: tzinfo, now: datetime
             confidential=get("confidential", lambda v: parse_flag(v, "confidential")),
             handed_to=get("handed_to", _department),
         )
+        if not bad:
+            first = seen.setdefault((received, row["unit"], category), line)
+            if first != line:
+                bad.append(RowProblem(line, None, "import.duplicate_request", {"first": first}))
         if bad:
             out.problems += bad
             continue
@@ -219,8 +225,8 @@ def _department(value: str) -> str:
 
 
 def parse_residents(data: bytes) -> Parsed[ResidentRow]:
-    rows, problems = read_table(data, RESIDENT_COLUMNS, RESIDENT_REQUIRED, RESIDENT_ALIASES)
-    out: Parsed[ResidentRow] = Parsed(problems=problems, fatal=bool(problems))
+    rows, problems, fatal = read_table(data, RESIDENT_COLUMNS, RESIDENT_REQUIRED, RESIDENT_ALIASES)
+    out: Parsed[ResidentRow] = Parsed(problems=problems, fatal=fatal)
     seen: dict[tuple[str, str], int] = {}
     for line, cells in rows:
         bad: list[RowProblem] = []

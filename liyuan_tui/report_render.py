@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from .i18n import Translator
-from .report_summary import change, format_change, format_duration, format_share, summary_lines
+from .report_summary import (change, format_change, format_duration, format_share, format_share_change,
+                             plain_number, summary_lines)
 from .reports import NO_CATEGORY, ListedRequest, MonthFigures, MonthReport, ReplyStats
 
 FORMATS = ("md", "csv", "json")
@@ -171,7 +172,7 @@ def _money(cents: int) -> str:
 def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = False) -> list[Table]:
     """Every section as a table. `numeric`: seconds and shares as plain numbers (for CSV)."""
     cur, prev, tz = report.current, report.previous, report.tz
-    dur = (lambda s: "" if s is None else f"{s:g}") if numeric else (lambda s: format_duration(s, t))
+    dur = (lambda s: "" if s is None else plain_number(s)) if numeric else (lambda s: format_duration(s, t))
     share = (lambda x: "" if x is None else f"{x:.4f}") if numeric else format_share
     secs = t("report.in_seconds") if numeric else ""
     median, p90 = t("report.median") + secs, t("report.p90") + secs
@@ -180,7 +181,8 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
         [t("report.total"), str(cur.total), str(prev.total), format_change(cur.total, prev.total)],
         [median, dur(cur.reply.median), dur(prev.reply.median), format_change(cur.reply.median, prev.reply.median, duration=None if numeric else t)],
         [p90, dur(cur.reply.p90), dur(prev.reply.p90), format_change(cur.reply.p90, prev.reply.p90, duration=None if numeric else t)],
-        [t("report.within_share"), share(cur.reply.within_limit_share), share(prev.reply.within_limit_share), ""],
+        [t("report.within_share"), share(cur.reply.within_limit_share), share(prev.reply.within_limit_share),
+         format_share_change(cur.reply.within_limit_share, prev.reply.within_limit_share, t)],
         [t("report.overdue"), str(cur.late), str(prev.late), format_change(cur.late, prev.late)],
         [t("report.escalated"), str(cur.escalated), str(prev.escalated), format_change(cur.escalated, prev.escalated)],
         [t("report.unacknowledged"), str(cur.unacknowledged), str(prev.unacknowledged), ""],

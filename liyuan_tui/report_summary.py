@@ -108,6 +108,17 @@ def format_duration(seconds: float | None, t: Translator) -> str:
     return t("report.hours", h=s // 3600, m=s % 3600 // 60)
 
 
+def plain_number(x: float, signed: bool = False) -> str:
+    """A number as Excel and people read it: no exponent, at most three decimals."""
+    text = f"{x:+.3f}" if signed else f"{x:.3f}"
+    return text.rstrip("0").rstrip(".")
+
+
+def format_share_change(current: float | None, previous: float | None, t: Translator) -> str:
+    diff, _ = change(current, previous)
+    return "—" if diff is None else t("report.points", n=diff * 100)
+
+
 def format_share(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
 
@@ -123,7 +134,7 @@ def format_change(current: float | None, previous: float | None, money: bool = F
     if duration is not None:
         text = ("+" if diff > 0 else "-") + format_duration(abs(diff), duration)
     else:
-        text = f"{diff:+.2f}" if money else f"{diff:+g}"
+        text = f"{diff:+.2f}" if money else plain_number(diff, signed=True)
     return text + (f" ({rel * 100:+.0f}%)" if rel is not None else "")
 
 

@@ -170,3 +170,16 @@ def test_residents_bad_rows_and_skip_bad(cli_env, staff, tmp_path):
     assert ok.returncode == 0 and "imported 1" in ok.stdout.decode()
     with Session(engine) as s:
         assert [r.unit for r in s.exec(select(Resident))] == ["4-401"]
+
+
+def test_row_problems_are_not_fatal_but_a_repeated_row_is_bad(staff, tmp_path, in_process):
+    path = tmp_path / "logbook.csv"
+    path.write_text("category,received_at,unit\n"
+                    "repair,2026-10-02 10:00,2-202\n"
+                    "repair,2026-10-02 10:00,2-202\n"  # the same request typed twice
+                    "repair,2026-10-02 11:00,2-203,surplus\n"  # a cell with no column
+                    "repair,2026-10-02 12:00,2-204,,\n", encoding="utf-8")  # empty trailing cells are fine
+    code, _, err = in_process("import", str(path))
+    assert code == 2 and "line 3: repeats line 2" in err and "line 4: 4 cells, but only 3 columns" in err
+    code, out, err = in_process("import", str(path), "--skip-bad")
+    assert code == 0 and "imported 2" in out and "skipped 2" in out
