@@ -161,3 +161,23 @@ def test_only_supervisors_and_the_manager_see_reports(staff):
         with pytest.raises(PermissionDenied):
             month_report(staff[role], "2026-11")
     assert month_report(staff["manager"], "2026-11").current.total == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_markdown_tables_line_up_when_printed(report_json, procedures, lang):
+    from rich.cells import cell_len
+
+    from liyuan_tui.report_render import render
+
+    report, _ = report_json
+    text = render(report, "md", Translator(lang), procedures)
+    tables, current = [], []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append(current)
+            current = []
+    assert len(tables) >= 12
+    for table in tables:
+        assert len({cell_len(line) for line in table}) == 1, table[0]
