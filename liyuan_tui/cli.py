@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "liyuan_tui.commands.backup",
     "liyuan_tui.commands.desk",
     "liyuan_tui.commands.fees",
+    "liyuan_tui.commands.reports",
+    "liyuan_tui.commands.importing",
 )
 
 
@@ -171,8 +173,9 @@ _FIELD_FLAGS = {
     "category": "--category", "channel": "--channel", "unit": "--unit", "phone": "--phone",
     "requester_name": "--name", "name": "--name", "description": "--text", "received_at": "--received-at",
     "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
-    "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month",
-    "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH", "item": "ITEM", "assignee": "LOGIN",
+    "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
+    "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
+    "item": "ITEM", "assignee": "LOGIN",
 }
 
 

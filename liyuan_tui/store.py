@@ -24,6 +24,7 @@ from .charges import ChargeActions
 from .clock import Clock
 from .db import SCHEMA_VERSION, WRITE, make_engine, prepare_file, sqlite_path
 from .deadlines import reply_due_at
+from .import_actions import ImportActions
 from .ladder import DeadlineLadder
 from .errors import DeskError, NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 from .models import OPEN_STATUSES, Charge, Event, Request, Staff, StepRecord
@@ -52,7 +53,7 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
 
 
-class Store(DeadlineLadder, ChargeActions):
+class Store(DeadlineLadder, ChargeActions, ImportActions):
     def __init__(
         self,
         url: str,
