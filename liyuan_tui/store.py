@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from . import validation as check
 from .clock import Clock
+from .archive import ArchiveActions
 from .db import SCHEMA_VERSION, WRITE, make_engine, prepare_file, sqlite_path
 from .deadlines import reply_due_at
 from .errors import DeskError, NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
@@ -43,7 +44,7 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
 
 
-class Store:
+class Store(ArchiveActions):
     def __init__(
         self,
         url: str,
