@@ -18,7 +18,7 @@ from .deadlines import Urgency, urgency
 from .errors import DeskError
 from .i18n import Translator
 from .models import Event, Request, Staff
-from .widgets.keys import APP_KEYS, bindings, translate_bindings
+from .widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
 from .widgets.messages import RequestsChanged, StoreDone, StoreRefused
 
 
@@ -243,17 +243,14 @@ class LiyuanApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key's action is in the command palette too, in the user's language."""
-        seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
-                continue
-            seen.add(binding.action)
-            yield SystemCommand(binding.description, key, partial(self.run_action, binding.action, active.node))
+        t = self.t
+        for node, table in ((screen, getattr(screen, "KEYS", ())), (self, APP_KEYS)):
+            for keys, action, _show in table:
+                if node.check_action(action, ()) is not False:
+                    yield SystemCommand(t(f"ui.key.{action}"), key_label(keys), partial(node.run_action, action))
         for name, help_text, callback, *_ in super().get_system_commands(screen):
-            if name in ("Quit",) or "Keys" in name:
-                continue
-            yield SystemCommand(name, help_text, callback)
+            if name != "Quit" and "Keys" not in name:
+                yield SystemCommand(name, help_text, callback)
 
 
 def run_app(opened, settings: Settings, clock: Clock) -> int:

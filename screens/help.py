@@ -23,6 +23,21 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
+        with VerticalScroll(id="help-box", classes="dialog-box"):
+            yield Static(t("ui.help.title"), classes="dialog-title")
+            yield Static(self.table())
+            yield Static(t("ui.help.close"), classes="dialog-hint")
+
+    def help_text(self) -> str:
+        """The help as plain text (what the tests read)."""
+        from rich.console import Console
+
+        console = Console(width=120, record=True, file=open("/dev/null", "w"))
+        console.print(self.table())
+        return console.export_text()
+
+    def table(self) -> Table:
+        t = self.app.t
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
@@ -39,11 +54,8 @@ class HelpScreen(ModalScreen):
         table.add_row(f"[bold]{t('ui.help.marks')}[/]", "")
         table.add_row("!", t("ui.help.mark_major"))
         table.add_row("^", t("ui.help.mark_escalated"))
-        table.add_row("[x] / [ ] / ( )", t("ui.help.mark_steps"))
-        with VerticalScroll(id="help-box", classes="dialog-box"):
-            yield Static(t("ui.help.title"), classes="dialog-title")
-            yield Static(table)
-            yield Static(t("ui.help.close"), classes="dialog-hint")
+        table.add_row("\\[x] / \\[ ] / ( )", t("ui.help.mark_steps"))
+        return table
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -39,6 +39,7 @@ class ResidentSuggester(Suggester):
 
 class IntakeScreen(Screen):
     BINDINGS = bindings(INTAKE_KEYS)
+    KEYS = INTAKE_KEYS
     app: "LiyuanApp"
 
     def __init__(self, ref: str) -> None:

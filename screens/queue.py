@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 class QueueScreen(RequestActions, Screen):
     BINDINGS = bindings(QUEUE_KEYS)
+    KEYS = QUEUE_KEYS
     app: "LiyuanApp"
 
     def __init__(self) -> None:
@@ -33,7 +34,9 @@ class QueueScreen(RequestActions, Screen):
         translate_bindings(self, t)
         yield Header(icon="")
         yield Static(id="counts")
-        yield QueueTable({key: t(f"column.{key}") for key, _ in COLUMNS}, id="queue-table")
+        labels = {key: t(f"column.{key}") for key, _ in COLUMNS}
+        labels["received"] = t("ui.queue.column_received")  # "Received" is wider than hh:mm
+        yield QueueTable(labels, id="queue-table")
         yield Static(t("ui.queue.empty"), id="queue-empty")
         yield Footer()
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 class RequestScreen(RequestActions, Screen):
     BINDINGS = bindings(REQUEST_KEYS)
+    KEYS = REQUEST_KEYS
     app: "LiyuanApp"
 
     def __init__(self, ref: str) -> None:

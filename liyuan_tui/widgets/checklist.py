@@ -43,7 +43,8 @@ class Checklist(OptionList):
     def show(self, proc: Procedure, req: Request, done: Mapping[str, StepRecord], *, t: Translator,
              tz: tzinfo, staff: Mapping[str, Staff], visible: bool) -> None:
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
-        moved_on = self.current is not None and self.current.key in done
+        # Whoever was on the current step follows it when it moves on; one who moved away stays.
+        following = keep is None or self.current is None or keep == self.current.key
         branches = req.branch_list
         conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
         self.current = current_step(proc, req, done)
@@ -59,8 +60,7 @@ class Checklist(OptionList):
             options.append(Option(self._prompt(step, done.get(step.key), proc, branches, conds, done,
                                                t=t, tz=tz, staff=staff, visible=visible), id=step.key))
         self.set_options(options)
-        # Stay on the step the user was on, unless it was just ticked: then go to the next one.
-        target = keep if keep in self.steps and not moved_on else (self.current.key if self.current else keep)
+        target = self.current.key if following and self.current is not None else keep
         if target in self.steps:
             self.highlighted = self.get_option_index(target)
 
