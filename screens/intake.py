@@ -17,6 +17,7 @@ from liyuan_tui.errors import DeskError, ValidationError
 from liyuan_tui.models import CHANNELS, Request
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.keys import INTAKE_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.queue_table import short_category
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -57,7 +58,7 @@ class IntakeScreen(Screen):
             yield Static(t("ui.intake.title", ref=self.ref), id="intake-title")
             with Horizontal(classes="field-row"):
                 yield Label(t("ui.intake.category"), classes="field-label")
-                yield ChoiceBar([Choice(p.key, p.letter, self._short(p)) for p in procs.values()], id="category")
+                yield ChoiceBar([Choice(p.key, p.letter, short_category(p.key, procs, t)) for p in procs.values()], id="category")
             yield Static("", id="category-name", classes="field-hint")
             yield Static("", id="error-category", classes="field-error")
             with Horizontal(classes="field-row"):
@@ -78,11 +79,6 @@ class IntakeScreen(Screen):
                 yield Checkbox(t("field.confidential"), id="confidential")
             yield Button(t("ui.intake.done"), id="intake-done", variant="primary")
         yield Footer()
-
-    def _short(self, proc) -> str:
-        t = self.app.t
-        short = t(f"ui.category.{proc.key}")
-        return proc.name(t.lang) if short.startswith("ui.category.") else short
 
     def on_mount(self) -> None:
         for err in self.query(".field-error"):

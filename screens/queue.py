@@ -11,7 +11,8 @@ from textual.widgets import Footer, Header, Static
 from liyuan_tui.deadlines import Urgency, queue_order, urgency
 from liyuan_tui.models import Event, Request
 from liyuan_tui.widgets.keys import QUEUE_KEYS, bindings, translate_bindings
-from liyuan_tui.widgets.queue_table import COLUMNS, QueueTable, countdown_cell, row_cells, state_cell
+from liyuan_tui.widgets.queue_table import (COLUMNS, QueueTable, countdown_cell, row_cells, short_category,
+                                             state_cell)
 
 from .request_actions import RequestActions
 
@@ -64,11 +65,7 @@ class QueueScreen(RequestActions, Screen):
         t = self.app.t
         if not req.category:
             return t("ui.queue.no_category")
-        short = t(f"ui.category.{req.category}")
-        if short.startswith("ui.category."):
-            proc = self.app.procedures.get(req.category)
-            return proc.name(t.lang) if proc else req.category
-        return short
+        return short_category(req.category, self.app.procedures, t)
 
     def show_requests(self) -> None:
         """Rows added, removed and updated by key; the cursor stays on its request."""
@@ -83,10 +80,13 @@ class QueueScreen(RequestActions, Screen):
         self.update_counts(now)
 
     def requests_changed(self, events: list[Event]) -> None:
-        self.show_requests()
+        if hasattr(self, "table"):
+            self.show_requests()
 
     def tick(self, now) -> None:
         """Only the countdown and state cells that changed are repainted."""
+        if not hasattr(self, "table"):  # not mounted yet
+            return
         if self.filter == "overdue" and {r.ref for r in self.visible(now)} != self._shown:
             self.show_requests()
             return
@@ -116,8 +116,7 @@ class QueueScreen(RequestActions, Screen):
     def filter_label(self) -> str:
         t = self.app.t
         if self.filter.startswith("category:"):
-            key = self.filter.split(":", 1)[1]
-            return t(f"ui.category.{key}")
+            return short_category(self.filter.split(":", 1)[1], self.app.procedures, t)
         return t(f"ui.filter.{self.filter}")
 
     # --- keys ----------------------------------------------------------------------------------

@@ -50,6 +50,16 @@ def state_cell(req: Request, now: datetime, t: Translator) -> Text:
     return Text(f" {t(f'state.{state}')} ", style=URGENCY_STYLE[state])
 
 
+def short_category(key: str, procedures, t: Translator) -> str:
+    """A category's short name for narrow places (急救, Repair); the procedure's own name if the
+    site added a category the messages do not know."""
+    short = t(f"ui.category.{key}")
+    if not short.startswith("ui.category."):
+        return short
+    proc = procedures.get(key)
+    return proc.name(t.lang) if proc else key
+
+
 def padded(value: str) -> str:
     return f" {value} "
 
