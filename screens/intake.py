@@ -81,8 +81,8 @@ class IntakeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        for err in self.query(".field-error"):
-            err.display = False
+        for hidden in self.query(".field-error, #unit-residents"):
+            hidden.display = False
         self.query_one("#category", ChoiceBar).focus()
         self.app.store_call(self.app.store.get_request, self.ref, then=self.fill)
 
@@ -165,7 +165,9 @@ class IntakeScreen(Screen):
             return
         self.residents = found
         lines = [f"{r.unit}  {r.name}  {r.phones.replace(',', ' / ')}" for r in found]
-        self.query_one("#unit-residents", Static).update("\n".join(lines))
+        hint = self.query_one("#unit-residents", Static)
+        hint.update("\n".join(lines))
+        hint.display = bool(lines)
 
     def _fill_from_archive(self, unit: str) -> None:
         """A unit that is exactly one resident's fills an empty name and phone."""

@@ -29,7 +29,7 @@ from ..models import Request, Staff
 # Cells carry their own one-space margins (cell_padding=0): a countdown is then one styled run of
 # text, sent as one escape sequence, instead of three (pad, text, pad) each with its own colours.
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("countdown", 8), ("ref", 16), ("category", 10), ("unit", 16), ("requester", 14), ("received", 7),
+    ("countdown", 8), ("ref", 16), ("category", 12), ("unit", 16), ("requester", 14), ("received", 7),
     ("state", 10), ("assignee", 12),
 )
 URGENCY_STYLE = {
