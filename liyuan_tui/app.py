@@ -77,6 +77,7 @@ class LiyuanApp(App):
                 newest = self.store.last_event_id()
                 if newest != seen:
                     events = self.store.events_since(seen, limit=500) if seen is not None else []
+                    events = [e for e in events if e.id <= newest]  # later ones come with the next look
                     requests = self.store.open_requests()
                     staff = self.store.list_staff() if seen is None or any(
                         e.kind.startswith("staff") for e in events) else None
@@ -102,8 +103,7 @@ class LiyuanApp(App):
             gc.freeze()
         self.requests = {r.ref: r for r in msg.requests}
         now = self.clock.now()
-        for ref, req in self.requests.items():
-            self._urgency.setdefault(ref, urgency(req, now))
+        self._urgency = {ref: self._urgency.get(ref) or urgency(req, now) for ref, req in self.requests.items()}
         if not msg.first:
             self._announce(msg.events)
         self.synced_event_id = msg.last_event_id
@@ -119,7 +119,9 @@ class LiyuanApp(App):
             if ev.actor == self.me.login:
                 continue
             req = by_id.get(ev.request_id)
-            ref = req.ref if req else ""
+            if req is None:  # already closed again: nothing to act on
+                continue
+            ref = req.ref
             who = self.staff.get(ev.actor)
             who_name = who.name if who else ev.actor
             if ev.kind == "created":

@@ -30,6 +30,8 @@ def alerts(app) -> list[str]:
 async def test_countdown_turns_amber_under_three_minutes_and_red_when_overdue(make_app, desk, clock):
     ref = desk.create_request(category="repair", unit="B5-0803", phone="13900000000", complete=True).ref
     app = make_app("ann")
+    bells = []
+    app.bell = lambda: bells.append(clock.now())
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         table = app.queue.table
@@ -49,6 +51,7 @@ async def test_countdown_turns_amber_under_three_minutes_and_red_when_overdue(ma
         assert AMBER in str(countdown(table, ref).style)
         assert "02:59" in shown_line(table, ref)  # what is painted, not only what is stored
         assert any(ref in m and "3" in m for m in alerts(app)), alerts(app)
+        assert len(bells) == 1
 
         advance(clock, minutes=3)
         app.tick()
@@ -57,6 +60,7 @@ async def test_countdown_turns_amber_under_three_minutes_and_red_when_overdue(ma
         assert "red" in str(countdown(table, ref).style)
         assert table.get_cell(ref, "state").plain.strip() == "已超时"
         assert any(ref in m and "超过" in m for m in alerts(app)), alerts(app)
+        assert len(bells) == 2
 
         # Computed from the deadline, not counted down: a tick that comes late is still right.
         advance(clock, minutes=5)
@@ -126,3 +130,26 @@ async def test_a_request_logged_by_another_process_appears_without_a_key_press(m
                              env=cli_env, capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
         await wait_for(pilot, lambda: table.get_cell(ref, "state").plain.strip() == "已回复", timeout=2.0)
+
+
+async def test_cjk_text_keeps_every_column_in_line(make_app, desk):
+    """Chinese characters are two cells wide: the columns after them must still line up."""
+    wide = desk.create_request(category="security", unit="地下车库 B2", phone="13900000000",
+                               requester_name="张阿姨的女儿", complete=True).ref
+    narrow = desk.create_request(category="repair", unit="B5-0803", phone="13900000001",
+                                 requester_name="Wu", complete=True).ref
+    app = make_app("ann")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.queue.table
+        from rich.cells import cell_len
+
+        def column_of(line: str, text: str) -> int:
+            return cell_len(line[: line.index(text)])
+
+        header = table.render_line(0).text
+        for ref in (wide, narrow):
+            line = shown_line(table, ref)
+            received = table.get_cell(ref, "received").strip()
+            assert column_of(line, received) == column_of(header, "接报"), (line, header)
+            assert column_of(line, "ANN") == column_of(header, "经办")
