@@ -78,7 +78,7 @@ class IntakeScreen(Screen):
                 yield Checkbox(t("field.major"), id="major")
                 yield Checkbox(t("field.confidential"), id="confidential")
             yield Button(t("ui.intake.done"), id="intake-done", variant="primary")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
 
     def on_mount(self) -> None:
         for hidden in self.query(".field-error, #unit-residents"):

@@ -39,7 +39,7 @@ class QueueScreen(RequestActions, Screen):
         labels["received"] = t("ui.queue.column_received")  # "Received" is wider than hh:mm
         yield QueueTable(labels, id="queue-table")
         yield Static(t("ui.queue.empty"), id="queue-empty")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
 
     def on_mount(self) -> None:
         # Kept for the timer: a tick during shutdown must not look widgets up (NoMatches).

@@ -53,7 +53,7 @@ class RequestScreen(RequestActions, Screen):
             with VerticalScroll(id="timeline-pane"):
                 yield Static(t("ui.request.timeline"), classes="pane-title")
                 yield Timeline(id="timeline")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
 
     def on_mount(self) -> None:
         self.summary = self.query_one("#request-summary", Static)
