@@ -23,6 +23,13 @@ def shown_line(table: QueueTable, ref: str) -> str:
     return table.render_line(y).text
 
 
+async def tick_after(pilot, clock, **delta) -> None:
+    """Move the clock, then let the app's once-a-second tick run (as its timer would)."""
+    advance(clock, **delta)
+    pilot.app.tick()
+    await pilot.pause()
+
+
 def alerts(app) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -38,24 +45,18 @@ async def test_countdown_turns_amber_under_three_minutes_and_red_when_overdue(ma
         assert countdown(table, ref).plain.strip() == "10:00"
         assert "green" in str(countdown(table, ref).style)
 
-        advance(clock, minutes=7)
-        app.tick()
-        await pilot.pause()
+        await tick_after(pilot, clock, minutes=7)
         assert countdown(table, ref).plain.strip() == "03:00"
         assert "green" in str(countdown(table, ref).style)
 
-        advance(clock, seconds=1)
-        app.tick()
-        await pilot.pause()
+        await tick_after(pilot, clock, seconds=1)
         assert countdown(table, ref).plain.strip() == "02:59"
         assert AMBER in str(countdown(table, ref).style)
         assert "02:59" in shown_line(table, ref)  # what is painted, not only what is stored
         assert any(ref in m and "3" in m for m in alerts(app)), alerts(app)
         assert len(bells) == 1
 
-        advance(clock, minutes=3)
-        app.tick()
-        await pilot.pause()
+        await tick_after(pilot, clock, minutes=3)
         assert countdown(table, ref).plain.strip() == "-00:01"
         assert "red" in str(countdown(table, ref).style)
         assert table.get_cell(ref, "state").plain.strip() == "已超时"
@@ -63,9 +64,7 @@ async def test_countdown_turns_amber_under_three_minutes_and_red_when_overdue(ma
         assert len(bells) == 2
 
         # Computed from the deadline, not counted down: a tick that comes late is still right.
-        advance(clock, minutes=5)
-        app.tick()
-        await pilot.pause()
+        await tick_after(pilot, clock, minutes=5)
         assert countdown(table, ref).plain.strip() == "-05:01"
         assert "-05:01" in shown_line(table, ref) and "已超时" in shown_line(table, ref)
 
@@ -79,9 +78,7 @@ async def test_a_tick_repaints_only_the_cells_that_changed(make_app, desk, clock
         await settle(pilot)
         table = app.queue.table
         before = table.cell_refreshes
-        advance(clock, seconds=1)
-        app.tick()
-        await pilot.pause()
+        await tick_after(pilot, clock, seconds=1)
         # Four countdowns moved (the replied one is frozen); no state changed colour.
         assert table.cell_refreshes - before == 4
         app.tick()  # the same second again: nothing to repaint

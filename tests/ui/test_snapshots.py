@@ -53,53 +53,27 @@ def night(staff, clock):
     return {"medical": medical, "repair": repair}
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_queue_screen(snap_compare, make_app, night, lang):
-    async def run_before(pilot):
-        await settle(pilot)
-
-    assert snap_compare(make_app("ann", lang=lang), terminal_size=SIZE, run_before=run_before)
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_request_screen(snap_compare, make_app, night, lang):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("enter")  # the major medical case is on top
-        await settle(pilot)
-
-    assert snap_compare(make_app("ann", lang=lang), terminal_size=SIZE, run_before=run_before)
+# Each screen state and the keys that reach it from the queue ("settle" waits for the database).
+STATES = {
+    "queue": [],
+    "request": ["enter"],  # the major medical case is on top
+    "intake": ["n", "settle", "b", "1", *"B5-0803", "tab", *"12ab", "tab"],  # a bad phone, on its field
+    "help": ["question_mark"],
+    "close_dialog": ["enter", "settle", "c", "2"],  # handed on: asks to whom
+}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_intake_screen(snap_compare, make_app, night, lang):
+@pytest.mark.parametrize("state", list(STATES))
+def test_screen(snap_compare, make_app, night, state, lang):
     async def run_before(pilot):
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        await pilot.press("b", "1", *"B5-0803", "tab", *"12ab", "tab")  # a bad phone, shown on its field
-        await settle(pilot)
-
-    assert snap_compare(make_app("ann", lang=lang), terminal_size=SIZE, run_before=run_before)
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_help_screen(snap_compare, make_app, night, lang):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("question_mark")
+        for key in STATES[state]:
+            if key == "settle":
+                await settle(pilot)
+            else:
+                await pilot.press(key)
         await settle(pilot)
 
-    assert snap_compare(make_app("ann", lang=lang), terminal_size=(120, 60), run_before=run_before)
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_close_dialog(snap_compare, make_app, night, lang):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("c", "2")  # handed on: asks to whom
-        await settle(pilot)
-
-    assert snap_compare(make_app("ann", lang=lang), terminal_size=SIZE, run_before=run_before)
+    size = (120, 60) if state == "help" else SIZE
+    assert snap_compare(make_app("ann", lang=lang), terminal_size=size, run_before=run_before)
