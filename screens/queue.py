@@ -77,6 +77,7 @@ class QueueScreen(RequestActions, Screen):
         self.empty.display = not rows
         self.table.display = bool(rows)
         self._shown = {ref for ref, _ in rows}
+        self._states = {r.ref: urgency(r, now) for r in self.app.requests.values() if r.ref in self._shown}
         self.update_counts(now)
 
     def requests_changed(self, events: list[Event]) -> None:
@@ -97,7 +98,10 @@ class QueueScreen(RequestActions, Screen):
             if req is None or req.replied_at is not None:
                 continue
             changes.append((ref, "countdown", countdown_cell(req, now)))
-            changes.append((ref, "state", state_cell(req, now, t)))
+            state = urgency(req, now)
+            if self._states.get(ref) is not state:  # the state's text changes a few times a request
+                self._states[ref] = state
+                changes.append((ref, "state", state_cell(req, now, t)))
         self.table.set_cells(changes)
         self.update_counts(now)
 

@@ -60,8 +60,9 @@ def short_category(key: str, procedures, t: Translator) -> str:
     return proc.name(t.lang) if proc else key
 
 
-def padded(value: str) -> str:
-    return f" {value} "
+def padded(value: str) -> Text:
+    """Plain text with its margins (a Text, so a "[" in a unit is never read as markup)."""
+    return Text(f" {value} ")
 
 
 def ref_cell(req: Request) -> Text:
@@ -137,22 +138,20 @@ class QueueTable(DataTable):
         return len(touched)
 
     def _forget(self, touched: list[tuple[RowKey, ColumnKey]]) -> None:
-        """Drop what DataTable cached for the touched cells and their lines only. (Bumping its
-        `_update_count`, as `update_cell` does, throws away every cached cell: with 200 rows the
-        unchanged cells' re-rendering was most of the desk's idle CPU.)"""
-        cells = set(touched)
-        rows = {rk for rk, _ in touched}
-        indexes = {self._row_locations.get(rk) for rk in rows}
-        top = self.header_height if self.show_header else 0
-        lines = {top + i for i in indexes}
-        for cache, stale in (
-            (self._cell_render_cache, lambda k: (k[0], k[1]) in cells),
-            (self._row_render_cache, lambda k: k[0] in rows),
-            (self._row_renderable_cache, lambda k: k[1] in indexes),
-            (self._line_cache, lambda k: k[0] in lines),
-        ):
-            for key in [k for k in cache.keys() if stale(k)]:
-                cache.discard(key)
+        """Drop what DataTable cached for the touched cells. (Bumping its `_update_count`, as
+        `update_cell` does, throws away every cached cell: with 200 rows the unchanged cells'
+        re-rendering was most of the desk's idle CPU.) Row and line caches are cheap to rebuild and
+        only repainted lines are rebuilt, so they are simply cleared."""
+        where = self._row_locations
+        # The cache keys hold the table's own key objects: compare identities, not hashes.
+        cells = {(id(where.get_key(where.get(rk))), id(self._column_locations.get_key(self._column_locations.get(ck))))
+                 for rk, ck in touched}
+        cache = self._cell_render_cache
+        for key in [k for k in cache.keys() if (id(k[0]), id(k[1])) in cells]:
+            cache.discard(key)
+        self._row_render_cache.clear()
+        self._row_renderable_cache.clear()
+        self._line_cache.clear()
 
     def _column_lefts(self) -> dict[ColumnKey, tuple[int, int]]:
         x = self._row_label_column_width

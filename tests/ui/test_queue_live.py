@@ -147,6 +147,6 @@ async def test_cjk_text_keeps_every_column_in_line(make_app, desk):
         header = table.render_line(0).text
         for ref in (wide, narrow):
             line = shown_line(table, ref)
-            received = table.get_cell(ref, "received").strip()
+            received = table.get_cell(ref, "received").plain.strip()
             assert column_of(line, received) == column_of(header, "接报"), (line, header)
             assert column_of(line, "ANN") == column_of(header, "经办")
