@@ -20,13 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from . import validation as check
+from .archive import ArchiveActions
 from .charges import ChargeActions
 from .clock import Clock
 from .db import SCHEMA_VERSION, WRITE, make_engine, prepare_file, sqlite_path
 from .deadlines import reply_due_at
+from .errors import DeskError, NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 from .import_actions import ImportActions
 from .ladder import DeadlineLadder
-from .errors import DeskError, NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 from .models import OPEN_STATUSES, Charge, Event, Request, Staff, StepRecord
 from .permissions import Action, allowed, may_close_escalated, may_tick
 from .procedures import MANAGER_INFORMED, Procedure, Procedures, load_procedures, named_steps, request_conditions
@@ -53,7 +54,7 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
 
 
-class Store(DeadlineLadder, ChargeActions, ImportActions):
+class Store(DeadlineLadder, ChargeActions, ImportActions, ArchiveActions):
     def __init__(
         self,
         url: str,

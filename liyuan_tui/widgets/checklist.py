@@ -1,0 +1,98 @@
+"""A request's checklist, step by step: done steps with who and when, the current step marked and
+highlighted, the chosen branches under their own headings."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Mapping
+
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ..i18n import Translator
+from ..models import Request, Staff, StepRecord
+from ..procedures import Procedure, Step, request_conditions
+
+
+def current_step(proc: Procedure, req: Request, done: Mapping[str, StepRecord]) -> Step | None:
+    """The step to do next: the first one not done and not waiting on another."""
+    branches = req.branch_list
+    conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
+    for step in proc.checklist(branches, conds):
+        if step.key not in done and not proc.blocking(step, branches, conds, done):
+            return step
+    return None
+
+
+class Checklist(OptionList):
+    """Enter or space ticks the highlighted step (the screen decides what that asks for)."""
+
+    DEFAULT_CSS = """
+    Checklist, Checklist:focus { height: 1fr; border: none; padding: 0; }
+    """
+    BINDINGS = [Binding("space,enter", "select", "tick step")]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.steps: dict[str, Step] = {}
+        self.current: Step | None = None
+
+    def show(self, proc: Procedure, req: Request, done: Mapping[str, StepRecord], *, t: Translator,
+             tz: tzinfo, staff: Mapping[str, Staff], visible: bool) -> None:
+        keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        # Whoever was on the current step follows it when it moves on; one who moved away stays.
+        following = keep is None or self.current is None or keep == self.current.key
+        branches = req.branch_list
+        conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
+        self.current = current_step(proc, req, done)
+        self.steps = {}
+        options: list[Option] = []
+        shown_branch: str | None = None
+        for step in proc.checklist(branches, conds):
+            if step.branch != shown_branch:
+                title = proc.branch(step.branch).name(t.lang) if step.branch else t("ui.request.after_branches")
+                options.append(Option(Text(f"── {title} ──", style="bold cyan"), id=f"branch:{step.branch}", disabled=True))
+                shown_branch = step.branch
+            self.steps[step.key] = step
+            options.append(Option(self._prompt(step, done.get(step.key), proc, branches, conds, done,
+                                               t=t, tz=tz, staff=staff, visible=visible), id=step.key))
+        self.set_options(options)
+        target = self.current.key if following and self.current is not None else keep
+        if target in self.steps:
+            self.highlighted = self.get_option_index(target)
+
+    def _prompt(self, step: Step, rec: StepRecord | None, proc: Procedure, branches, conds, done, *,
+                t: Translator, tz: tzinfo, staff: Mapping[str, Staff], visible: bool) -> Table:
+        is_current = self.current is not None and step.key == self.current.key
+        if rec is not None:
+            mark, style = "[x]", "green"
+        elif proc.blocking(step, branches, conds, done):
+            mark, style = "[ ]" if step.required else "( )", "dim"
+        else:
+            mark, style = "[ ]" if step.required else "( )", "bold" if is_current else ""
+        text = Text(step.text(t.lang), style=style)
+        detail = []
+        if rec is not None:
+            who = staff.get(rec.done_by)
+            detail.append(f"{who.name if who else rec.done_by} {rec.done_at.astimezone(tz):%H:%M}")
+            for extra in (rec.value, rec.note):
+                if extra:
+                    detail.append(extra if visible else "***")
+        else:
+            detail.append(t(f"role.{step.role}"))
+            if not step.required:
+                detail.append(t("ui.request.optional"))
+            if step.input in ("value", "note") and step.prompt:
+                detail.append(t("ui.request.asks", prompt=step.prompt(t.lang)))
+            elif step.input == "confirm":
+                detail.append(t("ui.request.asks_confirm"))
+        text.append("\n" + " · ".join(detail), style="dim")
+        # A grid keeps wrapped lines of a long step indented under its text, not under the mark.
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(width=5, no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(Text.assemble(("> " if is_current else "  ", "bold yellow"), (mark, style)), text)
+        return grid

@@ -1,0 +1,104 @@
+"""A row of choices, each with its own key: the intake's category (letters A–G) and channel (1–4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Key
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    key: str  # the key that chooses it (a letter or a digit)
+    label: str
+
+
+class ChoiceBar(Widget, can_focus=True):
+    """Pressing a choice's key chooses it at once; arrows and enter/space work too."""
+
+    DEFAULT_CSS = """
+    ChoiceBar { height: auto; padding: 0 1; }
+    ChoiceBar:focus { background: $boost; }
+    """
+    BINDINGS = [
+        Binding("left", "move(-1)", show=False),
+        Binding("right", "move(1)", show=False),
+        Binding("enter,space", "choose_cursor", show=False),
+    ]
+
+    value: reactive[str] = reactive("")
+    cursor: reactive[int] = reactive(0)
+
+    class Chosen(Message):
+        def __init__(self, bar: "ChoiceBar", value: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.value = value
+
+        @property
+        def control(self) -> "ChoiceBar":
+            return self.bar
+
+    def __init__(self, choices: list[Choice], value: str = "", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.choices = choices
+        self.set_reactive(ChoiceBar.value, value)
+        self.set_reactive(ChoiceBar.cursor, self._index(value))
+
+    def _index(self, value: str) -> int:
+        return next((i for i, c in enumerate(self.choices) if c.value == value), 0)
+
+    def render(self) -> Text:
+        text = Text()
+        for i, choice in enumerate(self.choices):
+            chosen = choice.value == self.value
+            style = "reverse bold" if chosen else ""
+            if self.has_focus and i == self.cursor:
+                style += " underline"
+            if i:
+                text.append("  ")
+            text.append(f" {choice.key} ", style="bold cyan" if not chosen else style)
+            text.append(f"{choice.label} ", style=style)
+        return text
+
+    def set_value(self, value: str) -> None:
+        """Show a value without announcing it (loading a saved draft)."""
+        self.value = value
+        self.cursor = self._index(value)
+
+    def choose(self, value: str) -> None:
+        self.set_value(value)
+        self.post_message(self.Chosen(self, value))
+
+    def on_key(self, event: Key) -> None:
+        char = (event.character or "").upper()
+        for choice in self.choices:
+            if char and char == choice.key.upper():
+                event.stop()
+                event.prevent_default()
+                self.choose(choice.value)
+                return
+        if event.is_printable:  # a form control: other letters must not reach the app's keys
+            event.stop()
+            event.prevent_default()
+
+    def action_move(self, delta: int) -> None:
+        self.cursor = (self.cursor + delta) % len(self.choices)
+
+    def action_choose_cursor(self) -> None:
+        self.choose(self.choices[self.cursor].value)
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def _on_focus(self, event) -> None:
+        self.refresh()
+
+    def _on_blur(self, event) -> None:
+        self.refresh()

@@ -1,0 +1,72 @@
+"""The desk's keys in one table: each screen's bindings, the footer, the help screen and the
+command palette are all made from it, with descriptions in the user's language (ui.key.<action>)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from ..i18n import Translator
+
+# (keys, action, shown in the footer)
+APP_KEYS = (
+    ("n", "new_request", True),
+    ("slash", "search", True),
+    ("h", "handover", False),
+    ("ctrl+r", "month_report", False),
+    ("question_mark", "help", True),
+    ("q", "quit", True),
+)
+QUEUE_KEYS = (
+    ("enter", "open", True),
+    ("r", "replied", True),
+    ("e", "escalate", True),
+    ("m", "major", True),
+    ("c", "close", True),
+    ("f", "filter", True),
+)
+REQUEST_KEYS = (
+    ("space,enter", "tick", True),
+    ("b", "branch", True),
+    ("r", "replied", True),
+    ("e", "escalate", True),
+    ("m", "major", True),
+    ("c", "close", True),
+    ("o", "reopen", False),
+    ("i", "edit", True),
+    ("escape", "back", True),
+)
+INTAKE_KEYS = (
+    ("ctrl+s", "done", True),
+    ("escape", "back", True),
+)
+# Keys that are not bindings but are listed in the help screen: (shown key, message key).
+OTHER_KEYS = (
+    ("A–G", "category_letter"),
+    ("1–4", "channel_digit"),
+    ("tab / shift+tab", "next_field"),
+    ("→", "accept_suggestion"),
+    ("ctrl+p", "palette"),
+)
+SCOPES = (("app", APP_KEYS), ("queue", QUEUE_KEYS), ("request", REQUEST_KEYS), ("intake", INTAKE_KEYS))
+
+
+def bindings(table) -> list[Binding]:
+    """Class-level BINDINGS with English descriptions; `translate_bindings` localises them."""
+    return [Binding(keys, action, action.replace("_", " "), show=show) for keys, action, show in table]
+
+
+def translate_bindings(node: DOMNode, t: Translator) -> None:
+    """Give a node's bindings their descriptions in the user's language (footer and palette)."""
+    for key, items in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
+            replace(b, description=t(f"ui.key.{b.action}")) if f"ui.key.{b.action}" != t(f"ui.key.{b.action}") else b
+            for b in items
+        ]
+
+
+def key_label(keys: str) -> str:
+    names = {"question_mark": "?", "slash": "/", "space": "space", "escape": "esc"}
+    return " / ".join(names.get(k, k) for k in keys.split(","))

@@ -1,0 +1,71 @@
+"""A request's timeline: every event with when, who and what, oldest first."""
+
+from __future__ import annotations
+
+import json
+from datetime import tzinfo
+from typing import Mapping
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ..export import DETAIL_KEYS, HIDDEN
+from ..i18n import Translator
+from ..models import Event, Staff
+from ..procedures import Procedure
+
+
+def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) -> str:
+    """What an event did, in the user's language, from its kind and payload."""
+    payload = json.loads(ev.payload or "{}")
+    if not visible:
+        payload = {k: (HIDDEN if k in DETAIL_KEYS and v else v) for k, v in payload.items()}
+    kind = ev.kind
+    label = t(f"ui.event.{kind}")
+    if label == f"ui.event.{kind}":
+        label = kind
+    extra = ""
+    if kind == "step":
+        step = proc.step(payload.get("step", "")) if proc else None
+        extra = step.text(t.lang) if step else payload.get("step", "")
+        for key in ("value", "note"):
+            if payload.get(key):
+                extra += f" [{payload[key]}]"
+    elif kind == "branch":
+        branch = proc.branch(payload.get("branch", "")) if proc else None
+        extra = branch.name(t.lang) if branch else payload.get("branch", "")
+    elif kind == "updated":
+        extra = ", ".join(t(f"field.{k}") for k in payload if k != "os_login")
+    elif kind == "closed":
+        extra = payload.get("outcome", "") + (f" → {payload['handed_to']}" if payload.get("handed_to") else "")
+    elif kind in ("reopened", "cancelled"):
+        extra = payload.get("reason", "")
+    elif kind == "escalated":
+        extra = payload.get("note", "")
+    elif kind == "assigned":
+        extra = f"{payload.get('from') or '-'} → {payload.get('to')}"
+    elif kind == "replied" and payload.get("late_seconds"):
+        extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
+    # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.
+    return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label
+
+
+class Timeline(Static):
+    """Rebuilt when the request's events change (never on the clock tick)."""
+
+    DEFAULT_CSS = """
+    Timeline { height: auto; }
+    """
+
+    def show(self, events: list[Event], proc: Procedure | None, *, t: Translator, tz: tzinfo,
+             staff: Mapping[str, Staff], visible: bool) -> None:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, style="dim")
+        table.add_column(no_wrap=True, style="cyan")
+        table.add_column(ratio=1)
+        for ev in events:
+            who = staff.get(ev.actor)
+            table.add_row(f"{ev.at.astimezone(tz):%H:%M:%S}", who.name if who else ev.actor,
+                          Text(describe(ev, proc, t, visible), overflow="fold"))
+        self.update(table)

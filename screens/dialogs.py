@@ -1,0 +1,213 @@
+"""Small modal dialogs: ask for a text, confirm, close with an outcome, pick one of a list, search.
+
+A dialog that writes stays open until the store accepts the input, and shows a refusal on its
+field in the user's language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from liyuan_tui.errors import DeskError
+from liyuan_tui.store import OUTCOME_KINDS
+from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
+
+if TYPE_CHECKING:
+    from liyuan_tui.app import LiyuanApp
+
+
+class Dialog(ModalScreen):
+    BINDINGS = [Binding("escape", "cancel", show=False)]
+    app: "LiyuanApp"
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, error: DeskError | str) -> None:
+        text = error if isinstance(error, str) else error.message(self.app.t)
+        err = self.query_one(".dialog-error", Static)
+        err.update(text)
+        err.display = True
+
+
+class AskScreen(Dialog):
+    """One line of text (a step's value or note, an escalation note, a reason)."""
+
+    def __init__(self, title: str, prompt: str, submit: Callable[[str, "AskScreen"], None], *,
+                 value: str = "", choices: tuple[str, ...] = (), allow_empty: bool = False) -> None:
+        super().__init__(classes="dialog")
+        self.title_text, self.prompt, self.submit = title, prompt, submit
+        self.value, self.choices, self.allow_empty = value, choices, allow_empty
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog-box"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.prompt)
+            yield Input(self.value, id="answer",
+                        suggester=SuggestFromList(self.choices, case_sensitive=False) if self.choices else None)
+            if self.choices:
+                yield Static(t("ui.ask.choices", choices=" / ".join(self.choices)), classes="dialog-hint")
+            yield Static("", classes="dialog-error")
+            yield Static(t("ui.ask.enter_to_save"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+
+    @on(Input.Submitted, "#answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if not value and not self.allow_empty:
+            self.show_error(self.app.t("ui.ask.empty"))
+            return
+        self.submit(value, self)
+
+
+class ConfirmScreen(Dialog):
+    """Yes or no: `y` / enter confirms, `n` / escape does not."""
+
+    BINDINGS = [Binding("y,enter", "answer(True)", show=False), Binding("n,escape", "answer(False)", show=False)]
+
+    def __init__(self, question: str) -> None:
+        super().__init__(classes="dialog")
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog-box"):
+            yield Label(self.question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("ui.ask.yes"), id="yes", variant="primary")
+                yield Button(t("ui.ask.no"), id="no")
+            yield Static("", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class CloseScreen(Dialog):
+    """Closing asks for the outcome; a request handed on asks to whom (never pass the buck)."""
+
+    def __init__(self, ref: str, submit: Callable[[str, str, str, "CloseScreen"], None]) -> None:
+        super().__init__(classes="dialog")
+        self.ref, self.submit = ref, submit
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog-box"):
+            yield Label(t("ui.close.title", ref=self.ref), classes="dialog-title")
+            yield Label(t("ui.close.kind"))
+            yield ChoiceBar([Choice(k, str(i), t(f"ui.outcome.{k}")) for i, k in enumerate(OUTCOME_KINDS, 1)],
+                            value="resolved", id="kind")
+            yield Label(t("field.outcome"))
+            yield Input(id="outcome")
+            yield Label(t("field.handed_to"), id="handed-label")
+            yield Input(id="handed_to")
+            yield Static("", classes="dialog-error")
+            yield Static(t("ui.close.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+        self._show_handed(False)
+        self.query_one("#kind", ChoiceBar).focus()
+
+    def _show_handed(self, show: bool) -> None:
+        self.query_one("#handed-label").display = show
+        self.query_one("#handed_to").display = show
+
+    @on(ChoiceBar.Chosen, "#kind")
+    def _kind(self, event: ChoiceBar.Chosen) -> None:
+        self._show_handed(event.value == "handed_on")
+        self.query_one("#outcome", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        kind = self.query_one("#kind", ChoiceBar).value
+        if event.input.id == "outcome" and kind == "handed_on" and not self.query_one("#handed_to", Input).value:
+            self.query_one("#handed_to", Input).focus()
+            return
+        self.submit(kind, self.query_one("#outcome", Input).value,
+                    self.query_one("#handed_to", Input).value if kind == "handed_on" else "", self)
+
+
+class PickScreen(Dialog):
+    """One of a list (a branch, a filter): enter picks."""
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], current: str | None = None) -> None:
+        super().__init__(classes="dialog")
+        self.title_text, self.choices, self.current = title, choices, current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*(Option(label, id=value) for value, label in self.choices), id="pick")
+            yield Static("", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+        pick = self.query_one("#pick", OptionList)
+        if self.current is not None and any(v == self.current for v, _ in self.choices):
+            pick.highlighted = pick.get_option_index(self.current)
+
+    @on(OptionList.OptionSelected, "#pick")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class SearchScreen(Dialog):
+    """`/`: requests (open or closed) by ref, unit, phone or name; enter opens one."""
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog-box search-box"):
+            yield Label(t("ui.search.title"), classes="dialog-title")
+            yield Input(placeholder=t("ui.search.placeholder"), id="query")
+            yield OptionList(id="results")
+            yield Static("", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+
+    @on(Input.Changed, "#query")
+    def _changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        results = self.query_one("#results", OptionList)
+        if results.option_count:
+            results.focus()
+            results.highlighted = 0
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def search(self, text: str) -> None:
+        found = self.app.store.search(text) if text.strip() else []
+        self.app.call_from_thread(self._show, found)
+
+    def _show(self, found) -> None:
+        t = self.app.t
+        results = self.query_one("#results", OptionList)
+        results.set_options(
+            Option(f"{r.ref}  {r.unit or '-'}  {r.requester_name or '-'}  {r.phone or '-'}  "
+                   f"{t('status.' + r.status)}", id=r.ref)
+            for r in found
+        )
+
+    @on(OptionList.OptionSelected, "#results")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

@@ -1,0 +1,152 @@
+"""The home screen: every open request, major first then least time left, counting down live."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from liyuan_tui.deadlines import Urgency, queue_order, urgency
+from liyuan_tui.models import Event, Request
+from liyuan_tui.widgets.keys import QUEUE_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.queue_table import (COLUMNS, QueueTable, countdown_cell, row_cells, short_category,
+                                             state_cell)
+
+from .request_actions import RequestActions
+
+if TYPE_CHECKING:
+    from liyuan_tui.app import LiyuanApp
+
+
+class QueueScreen(RequestActions, Screen):
+    BINDINGS = bindings(QUEUE_KEYS)
+    KEYS = QUEUE_KEYS
+    app: "LiyuanApp"
+
+    def __init__(self) -> None:
+        super().__init__(id="queue")
+        self.filter = "all"  # all | mine | overdue | category:<key>
+        self._counts_text = ""
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        translate_bindings(self, t)
+        yield Header(icon="")
+        yield Static(id="counts")
+        labels = {key: t(f"column.{key}") for key, _ in COLUMNS}
+        labels["received"] = t("ui.queue.column_received")  # "Received" is wider than hh:mm
+        yield QueueTable(labels, id="queue-table")
+        yield Static(t("ui.queue.empty"), id="queue-empty")
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
+
+    def on_mount(self) -> None:
+        # Kept for the timer: a tick during shutdown must not look widgets up (NoMatches).
+        self.table = self.query_one(QueueTable)
+        self.counts = self.query_one("#counts", Static)
+        self.empty = self.query_one("#queue-empty", Static)
+        self.show_requests()
+
+    # --- what is shown -------------------------------------------------------------------------
+
+    def visible(self, now) -> list[Request]:
+        app = self.app
+        reqs = list(app.requests.values())
+        if self.filter == "mine":
+            reqs = [r for r in reqs if r.assignee == app.me.login or r.created_by == app.me.login]
+        elif self.filter == "overdue":
+            reqs = [r for r in reqs if urgency(r, now) is Urgency.OVERDUE]
+        elif self.filter.startswith("category:"):
+            reqs = [r for r in reqs if r.category == self.filter.split(":", 1)[1]]
+        return sorted(reqs, key=lambda r: queue_order(r, now, r.major))
+
+    def category_label(self, req: Request) -> str:
+        t = self.app.t
+        if not req.category:
+            return t("ui.queue.no_category")
+        return short_category(req.category, self.app.procedures, t)
+
+    def show_requests(self) -> None:
+        """Rows added, removed and updated by key; the cursor stays on its request."""
+        app = self.app
+        now = app.clock.now()
+        rows = [(r.ref, row_cells(r, now, t=app.t, tz=app.tz, category=self.category_label(r), staff=app.staff))
+                for r in self.visible(now)]
+        self.table.show_rows(rows)
+        self.empty.display = not rows
+        self.table.display = bool(rows)
+        self._shown = {ref for ref, _ in rows}
+        self._states = {r.ref: urgency(r, now) for r in self.app.requests.values() if r.ref in self._shown}
+        self.update_counts(now)
+
+    def requests_changed(self, events: list[Event]) -> None:
+        if hasattr(self, "table"):
+            self.show_requests()
+
+    def tick(self, now) -> None:
+        """Only the countdown and state cells that changed are repainted."""
+        if not hasattr(self, "table"):  # not mounted yet
+            return
+        if self.filter == "overdue" and {r.ref for r in self.visible(now)} != self._shown:
+            self.show_requests()
+            return
+        changes = []
+        t = self.app.t
+        for ref in self._shown:
+            req = self.app.requests.get(ref)
+            if req is None or req.replied_at is not None:
+                continue
+            changes.append((ref, "countdown", countdown_cell(req, now)))
+            state = urgency(req, now)
+            if self._states.get(ref) is not state:  # the state's text changes a few times a request
+                self._states[ref] = state
+                changes.append((ref, "state", state_cell(req, now, t)))
+        self.table.set_cells(changes)
+        self.update_counts(now)
+
+    def update_counts(self, now) -> None:
+        app = self.app
+        t = app.t
+        reqs = list(app.requests.values())
+        overdue = sum(1 for r in reqs if urgency(r, now) is Urgency.OVERDUE)
+        text = t("ui.queue.counts", open=len(reqs), overdue=overdue,
+                 escalated=sum(1 for r in reqs if r.escalated_at), major=sum(1 for r in reqs if r.major))
+        text += "   " + t("ui.queue.filter_now", filter=self.filter_label())
+        if text != self._counts_text:  # a Static repaints its whole line: only when it changed
+            self._counts_text = text
+            self.counts.update(text)
+
+    def filter_label(self) -> str:
+        t = self.app.t
+        if self.filter.startswith("category:"):
+            return short_category(self.filter.split(":", 1)[1], self.app.procedures, t)
+        return t(f"ui.filter.{self.filter}")
+
+    # --- keys ----------------------------------------------------------------------------------
+
+    def selected_ref(self) -> str | None:
+        return self.table.current_ref if self.table.display else None
+
+    def action_open(self) -> None:
+        ref = self.selected_ref()
+        if ref:
+            self.app.open_request(ref)
+
+    def on_data_table_row_selected(self, event: QueueTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_filter(self) -> None:
+        from .dialogs import PickScreen
+
+        t = self.app.t
+        choices = [("all", t("ui.filter.all")), ("mine", t("ui.filter.mine")), ("overdue", t("ui.filter.overdue"))]
+        choices += [(f"category:{p.key}", f"{p.letter}  {p.name(t.lang)}") for p in self.app.procedures.values()]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.filter = value
+                self.show_requests()
+
+        self.app.push_screen(PickScreen(t("ui.filter.title"), choices, current=self.filter), chosen)

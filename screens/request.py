@@ -1,0 +1,221 @@
+"""One request: its details and live countdown, the procedure's checklist step by step, and the
+timeline of everything that happened to it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+
+from liyuan_tui.deadlines import format_countdown, seconds_left, urgency
+from liyuan_tui.export import can_see
+from liyuan_tui.models import Event
+from liyuan_tui.store import RequestDetail
+from liyuan_tui.widgets.checklist import Checklist
+from liyuan_tui.widgets.keys import REQUEST_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.queue_table import URGENCY_STYLE
+from liyuan_tui.widgets.timeline import Timeline
+
+from .request_actions import RequestActions
+
+if TYPE_CHECKING:
+    from liyuan_tui.app import LiyuanApp
+
+
+class RequestScreen(RequestActions, Screen):
+    BINDINGS = bindings(REQUEST_KEYS)
+    KEYS = REQUEST_KEYS
+    app: "LiyuanApp"
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(classes="request")
+        self.ref = ref
+        self.detail: RequestDetail | None = None
+        self._countdown_text: Text | None = None
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        translate_bindings(self, t)
+        yield Header(icon="")
+        with Horizontal(id="request-top"):
+            yield Static(id="request-summary")
+            yield Static(id="request-countdown")
+        with Horizontal(id="request-body"):
+            with Vertical(id="checklist-pane"):
+                yield Static(t("ui.request.checklist"), classes="pane-title")
+                yield Checklist(id="checklist")
+                yield Static("", id="branch-hint")
+            with VerticalScroll(id="timeline-pane"):
+                yield Static(t("ui.request.timeline"), classes="pane-title")
+                yield Timeline(id="timeline")
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
+
+    def on_mount(self) -> None:
+        self.summary = self.query_one("#request-summary", Static)
+        self.countdown = self.query_one("#request-countdown", Static)
+        self.checklist = self.query_one(Checklist)
+        translate_bindings(self.checklist, self.app.t)
+        self.timeline = self.query_one(Timeline)
+        self.branch_hint = self.query_one("#branch-hint", Static)
+        self.checklist.focus()
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.app.store_call(self.app.store.detail, self.ref, then=self.show)
+
+    def requests_changed(self, events: list[Event]) -> None:
+        if self.detail is not None and any(e.request_id == self.detail.request.id for e in events):
+            self.reload()
+
+    def show(self, detail: RequestDetail) -> None:
+        app, t = self.app, self.app.t
+        self.detail = detail
+        req = detail.request
+        visible = can_see(app.me, req)
+        proc = app.procedures.get(req.category)
+        self.summary.update(self._summary(detail, visible))
+        self.tick(app.clock.now())
+        if proc is not None:
+            self.checklist.show(proc, req, detail.steps, t=t, tz=app.tz, staff=app.staff, visible=visible)
+            left = [b for b in proc.branches if b.key not in req.branch_list]
+            hint = ""
+            if left:
+                names = " / ".join(b.name(t.lang) for b in left)
+                hint = t("ui.request.choose_branch" if not req.branch_list else "ui.request.add_branch", branches=names)
+            self.branch_hint.update(hint)
+            self.branch_hint.display = bool(hint)
+        else:
+            self.branch_hint.update(t("ui.request.no_category"))
+        self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=visible)
+
+    def _summary(self, detail: RequestDetail, visible: bool) -> Text:
+        app, t, req = self.app, self.app.t, detail.request
+        proc = app.procedures.get(req.category)
+        text = Text()
+        text.append(f"{req.ref}  ", style="bold")
+        text.append(proc.name(t.lang) if proc else t("ui.queue.no_category"), style="bold cyan")
+        text.append(f"   {t('status.' + req.status)}")
+        if req.major:
+            text.append(f"   ! {t('field.major')}", style="bold magenta")
+        if req.escalated_at:
+            text.append(f"   ^ {t('ui.request.escalated', at=f'{req.escalated_at.astimezone(app.tz):%H:%M}')}", style="yellow")
+        if req.confidential:
+            text.append(f"   {t('field.confidential')}", style="red")
+        holder = app.staff.get(req.assignee or "")
+        rows = [
+            (t("field.unit"), req.unit), (t("field.phone"), req.phone), (t("field.name"), req.requester_name),
+            (t("field.channel"), t(f"channel.{req.channel}")),
+            (t("field.received_at"), f"{req.received_at.astimezone(app.tz):%H:%M:%S}"),
+            (t("field.assignee"), holder.name if holder else (req.assignee or "-")),
+        ]
+        text.append("\n" + "   ".join(f"{k}: {v or '-'}" for k, v in rows[:3]))
+        text.append("\n" + "   ".join(f"{k}: {v or '-'}" for k, v in rows[3:]))
+        if req.description:
+            text.append(f"\n{t('field.description')}: {req.description if visible else '***'}")
+        if req.outcome:
+            text.append(f"\n{t('field.outcome')}: {req.outcome if visible else '***'}"
+                        + (f" → {req.handed_to}" if req.handed_to else ""))
+        return text
+
+    def tick(self, now) -> None:
+        """The countdown repaints only when its text or colour changes."""
+        if self.detail is None:
+            return
+        req = self.detail.request
+        state = urgency(req, now)
+        text = Text.assemble((self.app.t("ui.request.reply_in") + " ", "dim"),
+                             (format_countdown(seconds_left(req, now)), URGENCY_STYLE[state]),
+                             f"  {self.app.t(f'state.{state}')}")
+        if text != self._countdown_text:
+            self._countdown_text = text
+            self.countdown.update(text)
+
+    # --- keys ------------------------------------------------------------------------------------
+
+    def selected_ref(self) -> str | None:
+        return self.ref
+
+    @on(OptionList.OptionSelected, "#checklist")
+    def _step_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_tick()
+
+    def action_tick(self) -> None:
+        """Tick the highlighted step, asking first for what it wants (a value, a note, a yes)."""
+        from .dialogs import AskScreen, ConfirmScreen
+
+        option = self.checklist.highlighted_option
+        if self.detail is None or option is None or option.id not in self.checklist.steps:
+            return
+        app, t, req = self.app, self.app.t, self.detail.request
+        step = self.checklist.steps[option.id]
+        rec = self.detail.steps.get(step.key)
+        if rec is not None:
+            who = app.staff.get(rec.done_by)
+            app.notify(t("ui.request.already_done", by=who.name if who else rec.done_by,
+                         at=f"{rec.done_at.astimezone(app.tz):%H:%M}"))
+            return
+
+        def ticked(_req) -> None:
+            # The step that asks which help is wanted is followed at once by the choice of branch.
+            if step is _last_before_branches(app.procedures.get(req.category)) and not req.branch_list:
+                self.action_branch()
+
+        if step.input in ("value", "note"):
+            def submit(answer: str, dialog: AskScreen) -> None:
+                app.store_call(app.store.tick_step, self.ref, step.key, **{step.input: answer},
+                               then=lambda r: (dialog.dismiss(None), ticked(r)), refused=dialog.show_error)
+
+            default = {"patient_address": req.unit, "contact_phone": req.phone}.get(step.key, "")
+            app.push_screen(AskScreen(step.text(t.lang), step.prompt(t.lang) if step.prompt else "", submit,
+                                      value=default, choices=step.choices))
+        elif step.input == "confirm":
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    app.store_call(app.store.tick_step, self.ref, step.key, then=ticked)
+
+            app.push_screen(ConfirmScreen(t("ui.request.confirm_step", step=step.text(t.lang))), answered)
+        else:
+            app.store_call(app.store.tick_step, self.ref, step.key, then=ticked)
+
+    def action_branch(self) -> None:
+        """Choose a branch of the procedure (medical: hospital / 120 / care); more can follow later."""
+        from .dialogs import PickScreen
+
+        if self.detail is None:
+            return
+        app, t, req = self.app, self.app.t, self.detail.request
+        proc = app.procedures.get(req.category)
+        left = [b for b in (proc.branches if proc else ()) if b.key not in req.branch_list]
+        if not left:
+            app.notify(t("ui.request.no_branches"))
+            return
+
+        def chosen(key: str | None) -> None:
+            if key:
+                app.store_call(app.store.choose_branch, self.ref, key,
+                               then=lambda r: self.say_done("ui.done.branch", r.ref))
+
+        app.push_screen(PickScreen(t("ui.request.branch_title"), [(b.key, b.name(t.lang)) for b in left]), chosen)
+
+    def action_edit(self) -> None:
+        from .intake import IntakeScreen
+
+        self.app.switch_screen(IntakeScreen(self.ref))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _last_before_branches(proc):
+    if proc is None or not proc.branches:
+        return None
+    first = next((i for i, s in enumerate(proc.steps) if s.branch), 0)
+    return proc.steps[first - 1] if first > 0 else None

@@ -1,0 +1,50 @@
+"""Fixtures for the desk app: an app factory on the test database with a FakeClock, a helper that
+waits until the screens show what the database holds, and steady snapshots (no cursor blink)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from textual.widgets import Input
+
+from liyuan_tui.app import LiyuanApp
+from liyuan_tui.config import Settings
+from liyuan_tui.desk import open_store
+
+
+@pytest.fixture(autouse=True)
+def _no_cursor_blink(monkeypatch):
+    """A blinking cursor makes snapshots differ from run to run."""
+    mount = Input._on_mount
+
+    def steady(self, event):
+        self.cursor_blink = False
+        return mount(self, event)
+
+    monkeypatch.setattr(Input, "_on_mount", steady)
+
+
+@pytest.fixture
+def settings(db_url) -> Settings:
+    return Settings(db_url=db_url, lang="zh", tz_name="Asia/Shanghai", login="ann", os_login="ann")
+
+
+@pytest.fixture
+def make_app(staff, settings, clock, procedures):
+    """make_app(login="ann", lang="zh") → a LiyuanApp on the test database. Ticks are driven by the
+    test (`app.tick()`); the poller looks twice a second (settle() pokes it for our own changes)."""
+    apps: list[LiyuanApp] = []
+
+    def make(login: str = "ann", lang: str = "zh", **kwargs) -> LiyuanApp:
+        mine = replace(settings, login=login, os_login=login, lang=lang)
+        opened = open_store(mine, clock, procedures)
+        kwargs.setdefault("tick_interval", None)
+        kwargs.setdefault("poll_interval", 0.5)
+        app = LiyuanApp(opened, mine, clock, **kwargs)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.store.close()

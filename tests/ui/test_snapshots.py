@@ -1,0 +1,79 @@
+"""Snapshots of every screen in Chinese and English, on a fixed night (FakeClock, fixed size)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from ui_helpers import settle
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def night(staff, clock):
+    """Four open requests at 22:00: a major medical case with the 120 branch partly ticked, one
+    replied repair, one overdue security call, one with two minutes left."""
+    desk, lead = staff["assistant"], staff["security_lead"]
+    start = clock.now()
+
+    def at(minutes_before: int) -> None:
+        clock.set(start - timedelta(minutes=minutes_before))
+
+    at(25)
+    repair = desk.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
+                                 description="厨房水管漏水", complete=True).ref
+    at(22)
+    desk.mark_replied(repair)
+    at(20)
+    medical = desk.create_request(category="medical", unit="3栋1202", phone="13922221202",
+                                  requester_name="张阿姨的女儿", description="老人胸口痛", major=True, complete=True).ref
+    at(19)
+    desk.mark_replied(medical)
+    desk.tick_step(medical, "patient_address", value="3栋1202")
+    desk.tick_step(medical, "contact_phone", value="13922221202")
+    desk.tick_step(medical, "ask_help_wanted")
+    desk.choose_branch(medical, "ambulance")
+    desk.tick_step(medical, "manager_informed", value="电话告知陈经理")
+    at(17)
+    desk.tick_step(medical, "ambulance_condition", note="胸口痛,意识清醒")
+    desk.tick_step(medical, "ambulance_call_120", value="120 已受理")
+    desk.tick_step(medical, "ambulance_tell_requester")
+    desk.tick_step(medical, "ambulance_notify_security")
+    at(15)
+    lead.tick_step(medical, "ambulance_gate_ready", value="王伟 北门")
+    at(14)
+    desk.create_request(category="security", unit="地下车库 B2", phone="13911110301", requester_name="黄伯",
+                        description="车库有陌生人", complete=True)
+    at(8)
+    desk.create_request(category="other", unit="1栋0301", phone="13911110301", requester_name="黄伯",
+                        description="门禁卡丢失", complete=True)
+    clock.set(start)
+    return {"medical": medical, "repair": repair}
+
+
+# Each screen state and the keys that reach it from the queue ("settle" waits for the database).
+STATES = {
+    "queue": [],
+    "request": ["enter"],  # the major medical case is on top
+    "intake": ["n", "settle", "b", "1", *"B5-0803", "tab", *"12ab", "tab"],  # a bad phone, on its field
+    "help": ["question_mark"],
+    "close_dialog": ["enter", "settle", "c", "2"],  # handed on: asks to whom
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("state", list(STATES))
+def test_screen(snap_compare, make_app, night, state, lang):
+    async def run_before(pilot):
+        await settle(pilot)
+        for key in STATES[state]:
+            if key == "settle":
+                await settle(pilot)
+            else:
+                await pilot.press(key)
+        await settle(pilot)
+
+    size = (120, 60) if state == "help" else SIZE
+    assert snap_compare(make_app("ann", lang=lang), terminal_size=size, run_before=run_before)

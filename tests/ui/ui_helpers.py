@@ -1,0 +1,40 @@
+"""Helpers for the desk's Pilot tests (waiting for workers and the poller, moving the clock)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+async def settle(pilot, timeout: float = 5.0) -> None:
+    """Wait until every store call has come back and the screens have seen the newest event."""
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
+        for worker in busy:
+            await worker.wait()
+        await pilot.pause()
+        newest = await asyncio.to_thread(app.store.last_event_id)
+        busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
+        if not busy and app.synced_event_id == newest:
+            await pilot.pause()
+            if not [w for w in app.workers if w.group == "db" and not w.is_finished]:
+                return
+        app.poll_now()
+        await asyncio.sleep(0.02)
+    raise AssertionError("the app did not settle")
+
+
+async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
+    """Pause until `condition()` holds (real time), without pressing anything."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)
+
+
+def advance(clock, **delta) -> None:
+    clock.advance(timedelta(**delta).total_seconds())
