@@ -17,7 +17,10 @@ from .config import Settings
 from .deadlines import Urgency, urgency
 from .errors import DeskError
 from .i18n import Translator
-from .models import Event, Request, Staff
+from .models import Request, Staff
+from .notices import Notice, notices_for
+from .procedures import Step
+from .views import SECURITY_ROLES, waiting_steps
 from .widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
 from .widgets.messages import RequestsChanged, StoreDone, StoreRefused
 
@@ -40,6 +43,7 @@ class LiyuanApp(App):
         self.tick_interval = tick_interval
         self.poll_interval = poll_interval
         self.requests: dict[str, Request] = {}  # the open requests, by ref, as last read
+        self.security: dict[str, list[Step]] = {}  # ref → security steps waiting (security roles only)
         self.staff: dict[str, Staff] = {opened.me.login: opened.me}
         self.synced_event_id = -1  # the newest event the screens have been told about
         self._urgency: dict[str, Urgency] = {}
@@ -70,23 +74,35 @@ class LiyuanApp(App):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def watch_changes(self) -> None:
-        """Poll one indexed query (the newest event id); read the open requests only when it moved."""
+        """Poll one indexed query (the newest event id); read the open requests only when it moved.
+        Each look also records the deadline ladder's rungs that are due (once for all terminals)."""
         seen: int | None = None
         while not self._stopping.is_set():
             try:
+                self.store.record_deadline_alerts()
                 newest = self.store.last_event_id()
                 if newest != seen:
-                    events = self.store.events_since(seen, limit=500) if seen is not None else []
-                    events = [e for e in events if e.id <= newest]  # later ones come with the next look
-                    requests = self.store.open_requests()
-                    staff = self.store.list_staff() if seen is None or any(
-                        e.kind.startswith("staff") for e in events) else None
-                    self.post_message(RequestsChanged(requests, events, newest, seen is None, staff))
+                    self.post_message(self._read_changes(seen, newest))
                     seen = newest
             except Exception as exc:  # a locked or vanished file: say so, keep watching
                 self.call_from_thread(self.notify, str(exc), severity="error")
             self._poke.wait(self.poll_interval)
             self._poke.clear()
+
+    def _read_changes(self, seen: int | None, newest: int) -> RequestsChanged:
+        """In the poller's thread: what changed, what this user must be told, what security waits on."""
+        changes = self.store.changes_since(seen) if seen is not None else []
+        changes = [(e, r) for e, r in changes if e.id <= newest]  # later ones come with the next look
+        events = [e for e, _ in changes]
+        requests = self.store.open_requests()
+        staff = self.store.list_staff() if seen is None or any(e.kind.startswith("staff") for e in events) else None
+        security = None
+        if self.me.role in SECURITY_ROLES:
+            done = self.store.open_step_keys()
+            security = {r.ref: steps for r in requests
+                        if (steps := waiting_steps(r, done.get(r.id or 0, ()), self.procedures, SECURITY_ROLES))}
+        notices = notices_for(changes, self.me, self.procedures)
+        return RequestsChanged(requests, events, newest, seen is None, staff, notices, security)
 
     def poll_now(self) -> None:
         """Look for changes at once (after our own writes; tests)."""
@@ -104,32 +120,26 @@ class LiyuanApp(App):
         self.requests = {r.ref: r for r in msg.requests}
         now = self.clock.now()
         self._urgency = {ref: self._urgency.get(ref) or urgency(req, now) for ref, req in self.requests.items()}
+        self.security = msg.security
         if not msg.first:
-            self._announce(msg.events)
+            self._announce(msg.notices)
         self.synced_event_id = msg.last_event_id
         for screen in self.screen_stack:
             handler = getattr(screen, "requests_changed", None)
             if handler is not None:
                 handler(msg.events)
 
-    def _announce(self, events: Iterable[Event]) -> None:
-        """Notifications (with the bell) for what others did that this user must know at once."""
-        by_id = {r.id: r for r in self.requests.values()}
-        for ev in events:
-            if ev.actor == self.me.login:
-                continue
-            req = by_id.get(ev.request_id)
-            if req is None:  # already closed again: nothing to act on
-                continue
-            ref = req.ref
-            who = self.staff.get(ev.actor)
-            who_name = who.name if who else ev.actor
-            if ev.kind == "created":
-                self.alert(self.t("ui.alert.new_request", ref=ref, who=who_name))
-            elif ev.kind == "escalated" and self.me.role in ("cs_supervisor", "manager"):
-                self.alert(self.t("ui.alert.escalated", ref=ref, who=who_name), severity="warning")
-            elif ev.kind == "major" and self.me.role in ("cs_supervisor", "manager"):
-                self.alert(self.t("ui.alert.major", ref=ref, who=who_name), severity="warning")
+    def _announce(self, notices: Iterable[Notice]) -> None:
+        """Notifications (with the bell) for what this user must know at once: others' new
+        requests, escalations to them, major cases, acknowledgements, the deadline ladder."""
+        for notice in notices:
+            params = dict(notice.params)
+            who = self.staff.get(params.get("by", ""))
+            if who is not None:
+                params["by"] = who.name
+            if params.get("by") == "system":
+                params["by"] = self.t("ui.app.system")
+            self.alert(self.t(notice.key, **params), severity=notice.severity)
 
     def alert(self, message: str, severity: str = "information") -> None:
         self.notify(message, severity=severity, timeout=8)  # type: ignore[arg-type]
@@ -140,16 +150,13 @@ class LiyuanApp(App):
     def tick(self) -> None:
         """Once a second: countdowns from the deadline and the clock (never a counter)."""
         now = self.clock.now()
+        # The deadline's warnings come from the ladder's events (recorded once for all terminals,
+        # see ladder.py); a tick whose clock crossed a rung just asks the poller to look now.
         for ref, req in self.requests.items():
             state = urgency(req, now)
-            before = self._urgency.get(ref)
+            if self._urgency.get(ref) not in (None, state):
+                self._poke.set()
             self._urgency[ref] = state
-            if before is None or before == state:
-                continue
-            if state is Urgency.WARNING:
-                self.alert(self.t("ui.alert.due_soon", ref=ref), severity="warning")
-            elif state is Urgency.OVERDUE:
-                self.alert(self.t("ui.alert.overdue", ref=ref), severity="error")
         for screen in self.screen_stack:
             handler = getattr(screen, "tick", None)
             if handler is not None:

@@ -24,47 +24,52 @@ REPEAT_EVERY = timedelta(minutes=5)
 SYSTEM = "system"  # the actor of automatic events; the noticing session's login is in the payload
 
 
-def rungs_due(req: Request, now: datetime) -> list[tuple[str, str]]:
-    """(dedupe_key, kind) of the rungs this request has reached by `now` (only the newest repeat:
-    a terminal opened late does not replay an hour of alerts)."""
-    if req.replied_at is not None or not req.is_open:
-        return []
-    left = req.reply_due_at - now
+def rungs_due(request_id: int, reply_due_at: datetime, now: datetime) -> list[tuple[str, str]]:
+    """(dedupe_key, kind) of the rungs an unreplied open request has reached by `now` (only the
+    newest repeat: a terminal opened late does not replay an hour of alerts)."""
+    left = reply_due_at - now
     if left >= WARNING_WINDOW:
         return []
     if left >= timedelta(0):
-        return [(f"warn:{req.id}", "deadline_warning")]
-    rungs = [(f"overdue:{req.id}:0", "auto_escalated")]
-    n = int((now - req.reply_due_at) / REPEAT_EVERY)
+        return [(f"warn:{request_id}", "deadline_warning")]
+    rungs = [(f"overdue:{request_id}:0", "auto_escalated")]
+    n = int((now - reply_due_at) / REPEAT_EVERY)
     if n >= 1:
-        rungs.append((f"overdue:{req.id}:{n}", "overdue_alert"))
+        rungs.append((f"overdue:{request_id}:{n}", "overdue_alert"))
     return rungs
 
 
 class DeadlineLadder:
     """Store mixin: records the ladder's rungs as events."""
 
+    _rungs_recorded: set[str]
+
     def record_deadline_alerts(self) -> list[Event]:
         """Record every rung reached and not yet recorded; returns the events written (usually
         none: the check is one indexed read, and only a missing rung takes the write lock)."""
         now = self.clock.now()
         horizon = now + WARNING_WINDOW
+        known = self._rungs_recorded  # rungs this session already knows are on record
         with self._read() as s:
-            candidates = list(s.exec(
-                select(Request).where(col(Request.status) == "open", col(Request.replied_at).is_(None),
-                                      col(Request.reply_due_at) <= horizon)))
-            wanted = {key: (req, kind) for req in candidates for key, kind in rungs_due(req, now)}
-            if not wanted:
+            candidates = s.exec(
+                select(Request.id, Request.reply_due_at).where(
+                    col(Request.status) == "open", col(Request.replied_at).is_(None),
+                    col(Request.reply_due_at) <= horizon)).all()
+            wanted = {key: (rid, kind) for rid, due in candidates for key, kind in rungs_due(rid, due, now)}
+            unknown = [key for key in wanted if key not in known]
+            if not unknown:
                 return []
-            missing = set(wanted) - self._recorded(s, list(wanted))
+            found = self._recorded(s, unknown)
+            known |= found
+            missing = set(unknown) - found
         if not missing:
             return []
         written: list[Event] = []
         with self._write() as s:
             missing -= self._recorded(s, sorted(missing))  # another terminal may have been first
             for key in sorted(missing):
-                req, kind = wanted[key]
-                fresh = s.get(Request, req.id)
+                request_id, kind = wanted[key]
+                fresh = s.get(Request, request_id)
                 if fresh is None or fresh.replied_at is not None or not fresh.is_open:
                     continue
                 late = int((now - fresh.reply_due_at).total_seconds())
@@ -75,6 +80,7 @@ class DeadlineLadder:
                     fresh.escalated_at, fresh.escalated_to, fresh.escalated_by = now, "cs_supervisor", SYSTEM
                     s.add(fresh)
                 written.append(self._event(s, fresh, kind, payload, dedupe_key=key, actor=SYSTEM))
+        known |= missing
         return written
 
     @staticmethod

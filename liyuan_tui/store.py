@@ -73,6 +73,7 @@ class Store(DeadlineLadder, ChargeActions, ImportActions, ArchiveActions):
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
         self.procedures = procedures if procedures is not None else load_procedures()
         self.created_file = False
+        self._rungs_recorded: set[str] = set()
         path = sqlite_path(url)
         if path is not None and engine is None:
             self.created_file = prepare_file(path)

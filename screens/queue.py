@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from liyuan_tui.deadlines import Urgency, queue_order, urgency
+from liyuan_tui.deadlines import Urgency, urgency
 from liyuan_tui.models import Event, Request
+from liyuan_tui.views import SECURITY_ROLES, is_mine, ordered
 from liyuan_tui.widgets.keys import QUEUE_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.queue_table import (COLUMNS, QueueTable, countdown_cell, row_cells, short_category,
                                              state_cell)
@@ -39,6 +40,7 @@ class QueueScreen(RequestActions, Screen):
         labels["received"] = t("ui.queue.column_received")  # "Received" is wider than hh:mm
         yield QueueTable(labels, id="queue-table")
         yield Static(t("ui.queue.empty"), id="queue-empty")
+        yield Static("", id="security-tasks")
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
 
     def on_mount(self) -> None:
@@ -46,20 +48,24 @@ class QueueScreen(RequestActions, Screen):
         self.table = self.query_one(QueueTable)
         self.counts = self.query_one("#counts", Static)
         self.empty = self.query_one("#queue-empty", Static)
+        self.security_tasks = self.query_one("#security-tasks", Static)
+        self.security_tasks.display = False
         self.show_requests()
 
     # --- what is shown -------------------------------------------------------------------------
 
     def visible(self, now) -> list[Request]:
+        """This user's queue: their own kind of work first (views.py), then by urgency."""
         app = self.app
         reqs = list(app.requests.values())
+        waiting = {r.id or 0: r.ref in app.security for r in reqs}
         if self.filter == "mine":
-            reqs = [r for r in reqs if r.assignee == app.me.login or r.created_by == app.me.login]
+            reqs = [r for r in reqs if is_mine(r, app.me, waiting[r.id or 0])]
         elif self.filter == "overdue":
             reqs = [r for r in reqs if urgency(r, now) is Urgency.OVERDUE]
         elif self.filter.startswith("category:"):
             reqs = [r for r in reqs if r.category == self.filter.split(":", 1)[1]]
-        return sorted(reqs, key=lambda r: queue_order(r, now, r.major))
+        return ordered(reqs, app.me, now, waiting)
 
     def category_label(self, req: Request) -> str:
         t = self.app.t
@@ -79,6 +85,23 @@ class QueueScreen(RequestActions, Screen):
         self._shown = {ref for ref, _ in rows}
         self._states = {r.ref: urgency(r, now) for r in self.app.requests.values() if r.ref in self._shown}
         self.update_counts(now)
+        self.show_security_tasks()
+
+    def show_security_tasks(self) -> None:
+        """The security lead's and guards' list: the steps waiting on them now (guards to send,
+        gate to post), request by request."""
+        app, t = self.app, self.app.t
+        if app.me.role not in SECURITY_ROLES:
+            return
+        lines = []
+        for ref, steps in sorted(app.security.items()):
+            req = app.requests.get(ref)
+            where = f"{ref} {req.unit}" if req else ref
+            for step in steps:
+                lines.append(f" {where}  ▸ {step.text(t.lang)}  ({t('role.' + step.role)})")
+        text = t("ui.team.security_title") + "\n" + ("\n".join(lines) if lines else " " + t("ui.team.security_none"))
+        self.security_tasks.update(text)
+        self.security_tasks.display = True
 
     def requests_changed(self, events: list[Event]) -> None:
         if hasattr(self, "table"):
@@ -138,6 +161,11 @@ class QueueScreen(RequestActions, Screen):
         self.action_open()
 
     def action_filter(self) -> None:
+        """`f`: between "mine" and "all" in one key; other filters are under `F`."""
+        self.filter = "all" if self.filter == "mine" else "mine"
+        self.show_requests()
+
+    def action_filter_more(self) -> None:
         from .dialogs import PickScreen
 
         t = self.app.t

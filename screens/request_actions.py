@@ -6,6 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from liyuan_tui.errors import DeskError
+from liyuan_tui.permissions import Action, allowed
+
+# Which permission each key needs: a key the user's role may not use is left out of the footer
+# (the store refuses it anyway, with the reason, if it comes by another way).
+ACTION_PERMISSION = {
+    "replied": Action.REPLY, "escalate": Action.ESCALATE, "major": Action.MARK_MAJOR, "close": Action.CLOSE,
+    "reopen": Action.REOPEN, "take": Action.TAKE, "acknowledge": Action.ACKNOWLEDGE, "edit": Action.UPDATE,
+    "tick": Action.TICK, "branch": Action.TICK,
+}
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -18,6 +27,14 @@ class RequestActions:
 
     def selected_ref(self) -> str | None:  # pragma: no cover - each screen says which
         raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        needed = ACTION_PERMISSION.get(action)
+        if needed is not None and not allowed(self.app.me.role, needed):
+            return False
+        if action == "assign" and not (allowed(self.app.me.role, Action.TAKE)):
+            return False
+        return super().check_action(action, parameters)  # type: ignore[misc]
 
     def say_done(self, key: str, ref: str) -> None:
         """After a store action succeeded: say so briefly; the poller brings the new state."""
@@ -95,3 +112,36 @@ class RequestActions:
                                 refused=dialog.show_error)
 
         self.app.push_screen(AskScreen(t("ui.ask.reopen_title", ref=ref), t("field.reason"), submit))
+
+    def action_take(self) -> None:
+        """Take the request; if someone else already holds it, the refusal says who."""
+        ref = self.selected_ref()
+        if ref:
+            self.app.store_call(self.app.store.take, ref, then=lambda r: self.say_done("ui.done.taken", r.ref))
+
+    def action_assign(self) -> None:
+        """Hand the request over: the holder hands on their own, a supervisor reassigns any."""
+        from .dialogs import PickScreen
+
+        ref = self.selected_ref()
+        if not ref:
+            return
+        app, t = self.app, self.app.t
+        req = app.requests.get(ref)
+        people = [s for s in app.staff.values() if s.active and s.login != (req.assignee if req else None)]
+        people.sort(key=lambda s: (s.role, s.login))
+        choices = [(s.login, f"{s.name}  ({t('role.' + s.role)})") for s in people]
+
+        def chosen(login: str | None) -> None:
+            if login:
+                app.store_call(app.store.assign, ref, login,
+                               then=lambda r: app.notify(t("ui.done.assigned", ref=r.ref, login=r.assignee), timeout=3))
+
+        app.push_screen(PickScreen(t("ui.team.assign_title", ref=ref), choices), chosen)
+
+    def action_acknowledge(self) -> None:
+        """A supervisor answers an escalation; the manager takes note of a major case."""
+        ref = self.selected_ref()
+        if ref:
+            self.app.store_call(self.app.store.acknowledge, ref,
+                                then=lambda r: self.say_done("ui.done.acknowledged", r.ref))

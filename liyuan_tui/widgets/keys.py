@@ -25,7 +25,11 @@ QUEUE_KEYS = (
     ("e", "escalate", True),
     ("m", "major", True),
     ("c", "close", True),
+    ("t", "take", False),
+    ("a", "assign", False),
+    ("k", "acknowledge", False),
     ("f", "filter", True),
+    ("F", "filter_more", False),
 )
 REQUEST_KEYS = (
     ("space,enter", "tick", True),
@@ -35,6 +39,9 @@ REQUEST_KEYS = (
     ("m", "major", True),
     ("c", "close", True),
     ("o", "reopen", False),
+    ("t", "take", False),
+    ("a", "assign", False),
+    ("k", "acknowledge", False),
     ("i", "edit", True),
     ("escape", "back", True),
 )

@@ -48,8 +48,15 @@ async def test_filters_show_mine_overdue_or_one_category(make_app, desk, staff, 
         table = app.queue.table
         assert set(table.keys) == {mine, theirs}
 
+        await pilot.press("f")  # one key between "mine" and "all"
+        await settle(pilot)
+        assert table.keys == [mine]
+        await pilot.press("f")
+        await settle(pilot)
+        assert set(table.keys) == {mine, theirs}
+
         async def choose(value: str) -> None:
-            await pilot.press("f")
+            await pilot.press("F")
             await settle(pilot)
             assert isinstance(app.screen, PickScreen)
             values = [v for v, _ in app.screen.choices]
