@@ -1,0 +1,253 @@
+"""Store mixin: the request's life after intake — replied, escalated, major, acknowledged, branches
+and steps, closed, reopened, cancelled, taken and handed over. Each is one transaction and one event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from . import validation as check
+from .errors import PermissionDenied, StaleError, ValidationError
+from .models import Request, Staff, StepRecord
+from .permissions import Action, allowed, may_close_escalated, may_tick
+from .procedures import MANAGER_INFORMED, named_steps
+
+OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
+
+
+class RequestLifecycle:
+    """Actions on a logged request (uses the Store's _write, _require, _load, _apply, _event …)."""
+
+    def mark_replied(self, ref: str, expected_version: int | None = None) -> Request:
+        with self._write() as s:
+            me = self._require(s, Action.REPLY)
+            req = self._load(s, ref, for_update=True)
+            self._check_version(s, req, expected_version)
+            self._check_open(req)
+            if req.replied_at is not None:
+                raise ValidationError("error.already_replied", "ref", ref=req.ref, by=req.replied_by,
+                                      at=self._hhmm(req.replied_at))
+            now = self.clock.now()
+            status = "replied" if req.status == "open" else req.status
+            self._apply(s, req, {"replied_at": now, "replied_by": me.login, "status": status})
+            self._event(s, req, "replied", {"late_seconds": max(0, int((now - req.reply_due_at).total_seconds()))})
+            return req
+
+    def escalate(self, ref: str, to: str = "cs_supervisor", note: str = "",
+                 expected_version: int | None = None) -> Request:
+        """Report to the supervisor (4.1.2 A): recorded, and every supervisor's terminal is told."""
+        note = check.text(note, "note")
+        with self._write() as s:
+            me = self._require(s, Action.ESCALATE)
+            req = self._load(s, ref, for_update=True)
+            self._check_version(s, req, expected_version)
+            self._check_open(req)
+            if req.escalated_at is not None:
+                raise ValidationError("error.already_escalated", "ref", ref=req.ref, by=req.escalated_by,
+                                      at=self._hhmm(req.escalated_at))
+            self._apply(s, req, {"escalated_at": self.clock.now(), "escalated_to": to, "escalated_by": me.login})
+            self._event(s, req, "escalated", {"to": to, "note": note} if note else {"to": to})
+            return req
+
+    def set_major(self, ref: str, major: bool = True, expected_version: int | None = None) -> Request:
+        """Mark (or unmark) a request major: it tops every queue and needs "manager informed"."""
+        with self._write() as s:
+            me = self._require(s, Action.MARK_MAJOR)
+            if not major and not allowed(me.role, Action.REASSIGN):
+                raise PermissionDenied("error.not_allowed", role=me.role, action="unmark_major")
+            req = self._load(s, ref, for_update=True)
+            self._check_version(s, req, expected_version)
+            self._check_open(req)
+            if req.major == major:
+                return req
+            self._apply(s, req, {"major": major, "major_at": self.clock.now() if major else None})
+            self._event(s, req, "major" if major else "major_cleared", {})
+            return req
+
+    def acknowledge(self, ref: str, note: str = "") -> Request:
+        """A supervisor answers an escalation; the manager takes note of a major case (and may
+        answer an escalation too). The assistant sees who acknowledged, and when."""
+        note = check.text(note, "note")
+        with self._write() as s:
+            me = self._require(s, Action.ACKNOWLEDGE)
+            req = self._load(s, ref, for_update=True)
+            now = self.clock.now()
+            changes: dict[str, Any] = {}
+            if req.escalated_at is not None and req.acknowledged_at is None:
+                changes.update(acknowledged_at=now, acknowledged_by=me.login)
+            if req.major and req.major_ack_at is None and me.role == "manager":
+                changes.update(major_ack_at=now, major_ack_by=me.login)
+            if not changes:
+                raise ValidationError("error.nothing_to_acknowledge", "ref", ref=req.ref)
+            self._apply(s, req, changes)
+            payload: dict[str, Any] = {"role": me.role, "escalation": "acknowledged_at" in changes,
+                                       "major": "major_ack_at" in changes}
+            if note:
+                payload["note"] = note
+            self._event(s, req, "acknowledged", payload)
+            return req
+
+    def choose_branch(self, ref: str, branch: str, expected_version: int | None = None) -> Request:
+        with self._write() as s:
+            self._require(s, Action.TICK)
+            req = self._load(s, ref, for_update=True)
+            self._check_version(s, req, expected_version)
+            self._check_open(req)
+            proc = self._procedure_of(req)
+            if proc.branch(branch) is None:
+                raise ValidationError("error.branch_unknown", "branch", value=branch, category=proc.key,
+                                      choices=", ".join(b.key for b in proc.branches) or "-")
+            if branch in req.branch_list:
+                raise ValidationError("error.branch_already", "branch", value=branch)
+            self._apply(s, req, {"branches": ",".join(req.branch_list + [branch])})
+            self._event(s, req, "branch", {"branch": branch})
+            return req
+
+    def tick_step(self, ref: str, step_key: str, *, note: str = "", value: str = "",
+                  expected_version: int | None = None) -> Request:
+        """Tick one checklist step with who and when. A step of a branch not yet chosen chooses it."""
+        note, value = check.text(note, "note"), check.text(value, "value")
+        with self._write() as s:
+            me = self._require(s, Action.TICK)
+            req = self._load(s, ref, for_update=True)
+            self._check_version(s, req, expected_version)
+            self._check_open(req)
+            proc = self._procedure_of(req)
+            step = proc.step(step_key)
+            if step is None:
+                raise ValidationError("error.step_unknown", "step", value=step_key, category=proc.key,
+                                      choices=", ".join(x.key for x in proc.steps))
+            if not may_tick(me.role, step.role):
+                raise PermissionDenied("error.not_allowed_step", step_role=step.role, role=me.role)
+            done = {r.step_key: r for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
+            if step_key in done:
+                rec = done[step_key]
+                raise ValidationError("error.step_already_done", "step", value=step_key, by=rec.done_by,
+                                      at=self._hhmm(rec.done_at))
+            branches = req.branch_list
+            added_branch = None
+            if step.branch and step.branch not in branches:
+                added_branch = step.branch
+                branches = branches + [step.branch]
+            # A step outside this request's conditions (manager told of an ordinary case, a written
+            # answer to an oral question) is still a fact worth recording: it is not refused.
+            blockers = proc.blocking(step, branches, self._conditions(req), done)
+            if blockers:
+                raise ValidationError("error.step_blocked_by", "step", steps=named_steps(blockers))
+            if step.input == "value" and not value:
+                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt or step_key)
+            if step.input == "note" and not note:
+                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step_key)
+            now = self.clock.now()
+            s.add(StepRecord(request_id=req.id, step_key=step_key, done_at=now, done_by=me.login, note=note, value=value))
+            changes: dict[str, Any] = {}
+            if added_branch:
+                changes["branches"] = ",".join(branches)
+            self._apply(s, req, changes)
+            payload: dict[str, Any] = {"step": step_key}
+            if note:
+                payload["note"] = note
+            if value:
+                payload["value"] = value
+            if added_branch:
+                payload["branch_added"] = added_branch
+            self._event(s, req, "step", payload)
+            return req
+
+    def close_request(self, ref: str, outcome: str, *, kind: str = "", handed_to: str = "",
+                      expected_version: int | None = None) -> Request:
+        """Close with an outcome. Refused while required steps are open, a major request has no
+        "manager informed", or a request handed on does not say to whom (never pass the buck)."""
+        outcome = check.text(outcome, "outcome")
+        handed_to = " ".join(handed_to.split())
+        kind = kind or ("handed_on" if handed_to else "resolved")
+        if kind not in OUTCOME_KINDS:
+            raise ValidationError("error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS))
+        if not outcome:
+            raise ValidationError("error.outcome_empty", "outcome")
+        if kind == "handed_on" and not handed_to:
+            raise ValidationError("error.handed_to_missing", "handed_to")
+        with self._write() as s:
+            me = self._require(s, Action.CLOSE)
+            req = self._load(s, ref, for_update=True)
+            self._check_version(s, req, expected_version)
+            self._check_open(req)
+            if req.escalated_at is not None and not may_close_escalated(me.role):
+                raise PermissionDenied("error.escalated_close")
+            if req.replied_at is None:
+                raise ValidationError("error.close_not_replied", "ref")
+            proc = self._procedure_of(req)
+            if proc.branch_required and proc.branches and not req.branch_list:
+                raise ValidationError("error.close_branch_missing", "branch",
+                                      choices=", ".join(b.key for b in proc.branches))
+            done = {r.step_key for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
+            missing = proc.missing_required(req.branch_list, self._conditions(req), done)
+            if req.major and MANAGER_INFORMED not in done and all(m.key != MANAGER_INFORMED for m in missing):
+                missing.append(proc.step(MANAGER_INFORMED))  # type: ignore[arg-type]
+            if missing:
+                raise ValidationError("error.close_steps_missing", "step", steps=named_steps(missing))
+            now = self.clock.now()
+            self._apply(s, req, {"status": "closed", "outcome": outcome, "outcome_kind": kind,
+                                 "handed_to": handed_to, "closed_at": now, "closed_by": me.login})
+            self._event(s, req, "closed", {"outcome": outcome, "kind": kind, "handed_to": handed_to} if handed_to
+                        else {"outcome": outcome, "kind": kind})
+            return req
+
+    def reopen(self, ref: str, reason: str) -> Request:
+        reason = check.text(reason, "reason")
+        with self._write() as s:
+            self._require(s, Action.REOPEN)
+            req = self._load(s, ref, for_update=True)
+            if req.is_open:
+                raise ValidationError("error.status_not_closed", "ref", ref=req.ref)
+            status = "replied" if req.replied_at else "open"
+            self._apply(s, req, {"status": status, "closed_at": None, "closed_by": None})
+            self._event(s, req, "reopened", {"reason": reason})
+            return req
+
+    def cancel(self, ref: str, reason: str, expected_version: int | None = None) -> Request:
+        """Withdraw a request logged by mistake or twice; kept on record, out of the queue."""
+        reason = check.text(reason, "reason")
+        if not reason:
+            raise ValidationError("error.unit_empty", "reason")
+        with self._write() as s:
+            self._require(s, Action.CANCEL)
+            req = self._load(s, ref, for_update=True)
+            self._check_version(s, req, expected_version)
+            self._check_open(req)
+            self._apply(s, req, {"status": "cancelled", "closed_at": self.clock.now(), "closed_by": self.login})
+            self._event(s, req, "cancelled", {"reason": reason})
+            return req
+
+    def take(self, ref: str, expected_version: int | None = None) -> Request:
+        """Take a request: refused with who holds it when someone else already does."""
+        with self._write() as s:
+            me = self._require(s, Action.TAKE)
+            req = self._load(s, ref, for_update=True)
+            self._check_open(req)
+            if req.assignee == me.login:
+                return req
+            if req.assignee:
+                raise StaleError("error.taken", ref=req.ref, by=req.assignee)
+            self._check_version(s, req, expected_version)
+            self._apply(s, req, {"assignee": me.login})
+            self._event(s, req, "assigned", {"from": None, "to": me.login})
+            return req
+
+    def assign(self, ref: str, login: str, expected_version: int | None = None) -> Request:
+        """Hand a request over: the holder hands on their own; a supervisor reassigns any."""
+        login = check.login(login)
+        with self._write() as s:
+            me = self._actor(s)
+            req = self._load(s, ref, for_update=True)
+            self._check_version(s, req, expected_version)
+            self._check_open(req)
+            if req.assignee != me.login and not allowed(me.role, Action.REASSIGN):
+                raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REASSIGN))
+            target = s.exec(select(Staff).where(Staff.login == login)).first()
+            if target is None or not target.active:
+                raise ValidationError("error.login_unknown", "assignee", value=login)
+            self._apply(s, req, {"assignee": login})
+            self._event(s, req, "assigned", {"from": req.assignee, "to": login})
+            return req
