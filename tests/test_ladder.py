@@ -6,7 +6,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import timedelta
 
 import pytest
 
@@ -53,7 +52,7 @@ def test_a_terminal_opened_late_does_not_replay_old_alerts(desk, clock):
 
 def test_who_is_told_about_the_ladder(staff, clock, procedures):
     desk = staff["assistant"]
-    req = desk.create_request(category="B", unit="1", phone="123")
+    desk.create_request(category="B", unit="1", phone="123")
     last = desk.last_event_id()
     clock.advance(minutes=8)
     desk.record_deadline_alerts()

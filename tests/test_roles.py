@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from liyuan_tui.errors import PermissionDenied, StaleError
+from liyuan_tui.errors import PermissionDenied
 from liyuan_tui.notices import notices_for
 from liyuan_tui.views import is_mine, ordered, waiting_steps
 

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 
 from liyuan_tui.errors import NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
-from liyuan_tui.models import Event, Request
 
 
 def count(db_path, table: str) -> int:

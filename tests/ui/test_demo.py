@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from liyuan_tui.clock import FakeClock
 from liyuan_tui.config import load_settings
 from liyuan_tui.deadlines import Urgency, urgency
 from liyuan_tui.demo import build_demo, demo_settings
