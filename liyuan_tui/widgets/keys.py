@@ -27,7 +27,7 @@ QUEUE_KEYS = (
     ("c", "close", True),
     ("t", "take", False),
     ("a", "assign", False),
-    ("k", "acknowledge", False),
+    ("k", "acknowledge", True),
     ("f", "filter", True),
     ("F", "filter_more", False),
 )
@@ -41,7 +41,7 @@ REQUEST_KEYS = (
     ("o", "reopen", False),
     ("t", "take", False),
     ("a", "assign", False),
-    ("k", "acknowledge", False),
+    ("k", "acknowledge", True),
     ("i", "edit", True),
     ("escape", "back", True),
 )
