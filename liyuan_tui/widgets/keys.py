@@ -36,6 +36,7 @@ REQUEST_KEYS = (
     ("c", "close", True),
     ("o", "reopen", False),
     ("i", "edit", True),
+    ("p", "charge", True),
     ("escape", "back", True),
 )
 INTAKE_KEYS = (
