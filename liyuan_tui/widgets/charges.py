@@ -47,5 +47,5 @@ class ChargeList(Static):
             return
         title = Text(t("ui.charges.title"), style="bold")
         if schedule is not None and schedule.example:
-            title.append(" " + t("fees.example_short"), style="yellow")
+            title.append(("" if t.lang == "zh" else " ") + t("fees.example_short"), style="yellow")
         self.update(Group(title, charge_rows(charges, schedule, t)))
