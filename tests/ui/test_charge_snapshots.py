@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from ui_helpers import settle
+from ui_helpers import press_keys
 
 SIZE = (120, 36)
 
@@ -42,12 +42,6 @@ STATES = {
 @pytest.mark.parametrize("state", list(STATES))
 def test_screen(snap_compare, make_app, repair_with_charges, state, lang):
     async def run_before(pilot):
-        await settle(pilot)
-        for key in STATES[state]:
-            if key == "settle":
-                await settle(pilot)
-            else:
-                await pilot.press(key)
-        await settle(pilot)
+        await press_keys(pilot, STATES[state])
 
     assert snap_compare(make_app("ann", lang=lang), terminal_size=SIZE, run_before=run_before)
