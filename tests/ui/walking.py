@@ -127,8 +127,11 @@ async def choose_branch(term: Terminal, branch: str) -> None:
     if not isinstance(term.screen, PickScreen):
         await press_and_settle(term, "b")
     pick = term.screen.query_one("#pick")
-    while pick.highlighted_option.id != branch:
+    for _ in range(pick.option_count):
+        if pick.highlighted_option.id == branch:
+            break
         await term.pilot.press("down")
+    assert pick.highlighted_option.id == branch, f"{branch} is not offered"
     await press_and_settle(term, "enter")
 
 
