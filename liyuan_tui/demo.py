@@ -67,6 +67,7 @@ def build_demo(settings: Settings, clock: Clock) -> None:
 
     def store(login: str) -> Store:
         st = Store(settings.db_url, night, login, procedures=procedures, tz=settings.tz, os_login=login)
+        st.fees_file = settings.fees_file
         st.init_schema()
         return st
 
@@ -113,6 +114,7 @@ def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> Non
     at(45)
     desk.mark_replied(ref)
     tick_some(desk, ref, 2)
+    charge(desk, ref, "pipe_leak")
     ref = log(33, "complaint", "7栋0602", "13911110602", "刘先生", "楼上深夜装修,噪音很大")
     at(29)
     desk.mark_replied(ref)
@@ -142,6 +144,13 @@ def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> Non
     desk.escalate(ref, note="水位上涨,请主管安排")
     log(1, "repair", "3栋1203", "13911111203", "何先生", "电梯有异响")
     night.set(now)
+
+
+def charge(desk: Store, ref: str, item: str, qty: float = 1) -> None:
+    try:
+        desk.add_charge(ref, item, qty)
+    except (DeskError, ValueError):
+        pass  # a site's own fee schedule without this item (or a broken one): no charge in the demo
 
 
 def _checklist(store: Store, ref: str) -> tuple[Procedure, list]:

@@ -16,18 +16,20 @@ from liyuan_tui.deadlines import format_countdown, seconds_left, urgency
 from liyuan_tui.export import can_see
 from liyuan_tui.models import Event
 from liyuan_tui.store import RequestDetail
+from liyuan_tui.widgets.charges import ChargeList
 from liyuan_tui.widgets.checklist import Checklist
 from liyuan_tui.widgets.keys import REQUEST_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE
 from liyuan_tui.widgets.timeline import Timeline
 
+from .charge import ChargeKeys
 from .request_actions import RequestActions
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 
-class RequestScreen(RequestActions, Screen):
+class RequestScreen(ChargeKeys, RequestActions, Screen):
     BINDINGS = bindings(REQUEST_KEYS)
     KEYS = REQUEST_KEYS
     app: "LiyuanApp"
@@ -50,6 +52,7 @@ class RequestScreen(RequestActions, Screen):
                 yield Static(t("ui.request.checklist"), classes="pane-title")
                 yield Checklist(id="checklist")
                 yield Static("", id="branch-hint")
+                yield ChargeList(id="charges")
             with VerticalScroll(id="timeline-pane"):
                 yield Static(t("ui.request.timeline"), classes="pane-title")
                 yield Timeline(id="timeline")
@@ -94,6 +97,7 @@ class RequestScreen(RequestActions, Screen):
         else:
             self.branch_hint.update(t("ui.request.no_category"))
         self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=visible)
+        self.show_charges(detail)
 
     def _summary(self, detail: RequestDetail, visible: bool) -> Text:
         app, t, req = self.app, self.app.t, detail.request

@@ -13,7 +13,7 @@ from liyuan_tui.permissions import Action, allowed
 ACTION_PERMISSION = {
     "replied": Action.REPLY, "escalate": Action.ESCALATE, "major": Action.MARK_MAJOR, "close": Action.CLOSE,
     "reopen": Action.REOPEN, "take": Action.TAKE, "acknowledge": Action.ACKNOWLEDGE, "edit": Action.UPDATE,
-    "tick": Action.TICK, "branch": Action.TICK,
+    "tick": Action.TICK, "branch": Action.TICK, "charge": Action.CHARGE,
 }
 
 if TYPE_CHECKING:

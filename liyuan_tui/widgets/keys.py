@@ -43,6 +43,7 @@ REQUEST_KEYS = (
     ("a", "assign", False),
     ("k", "acknowledge", True),
     ("i", "edit", True),
+    ("p", "charge", True),
     ("escape", "back", True),
 )
 INTAKE_KEYS = (

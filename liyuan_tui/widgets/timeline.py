@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..export import DETAIL_KEYS, HIDDEN
+from ..fees import format_yuan
 from ..i18n import Translator
 from ..models import Event, Staff
 from ..procedures import Procedure
@@ -45,6 +46,8 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         extra = payload.get("note", "")
     elif kind == "assigned":
         extra = f"{payload.get('from') or '-'} → {payload.get('to')}"
+    elif kind == "charge":
+        extra = f"{payload.get('item', '')} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
     elif kind == "replied" and payload.get("late_seconds"):
         extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
     # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.

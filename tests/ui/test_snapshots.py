@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from ui_helpers import settle
+from ui_helpers import press_keys
 
 SIZE = (120, 36)
 
@@ -67,13 +67,7 @@ STATES = {
 @pytest.mark.parametrize("state", list(STATES))
 def test_screen(snap_compare, make_app, night, state, lang):
     async def run_before(pilot):
-        await settle(pilot)
-        for key in STATES[state]:
-            if key == "settle":
-                await settle(pilot)
-            else:
-                await pilot.press(key)
-        await settle(pilot)
+        await press_keys(pilot, STATES[state])
 
     size = (120, 60) if state == "help" else SIZE
     assert snap_compare(make_app("ann", lang=lang), terminal_size=size, run_before=run_before)

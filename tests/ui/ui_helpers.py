@@ -38,3 +38,14 @@ async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
 
 def advance(clock, **delta) -> None:
     clock.advance(timedelta(**delta).total_seconds())
+
+
+async def press_keys(pilot, keys) -> None:
+    """Press `keys` in order; the word "settle" in the list waits for the database (snapshot states)."""
+    await settle(pilot)
+    for key in keys:
+        if key == "settle":
+            await settle(pilot)
+        else:
+            await pilot.press(key)
+    await settle(pilot)
