@@ -1,0 +1,106 @@
+"""A month report as the sections of the report screen: the written summary, the overview beside
+the previous month, charts (per day, reply times, categories, by hour of day) and every figure
+table. The tables are report_render's own, so the screen and the exports never disagree;
+confidential requests arrive already stripped to their category and figures.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..i18n import Translator
+from ..report_render import Namer, tables
+from ..report_summary import format_share, summary_lines
+from ..reports import NO_CATEGORY, MonthReport
+from .charts import ColumnChart, bar_table
+from .queue_table import short_category
+
+Section = tuple[str, RenderableType]  # (title, body)
+_NUMERIC = re.compile(r"^[-+−—\d.,:%() ]*(个百分点|points)?$")
+
+
+class ShortNamer(Namer):
+    """Short category names (急救, Repair) where the screen is narrow; other names as in the exports."""
+
+    def category(self, key: str) -> str:
+        if key == NO_CATEGORY:
+            return self.t("report.no_category")
+        return short_category(key, self.procedures, self.t)
+
+
+def report_sections(report: MonthReport, t: Translator, procedures: Any) -> list[Section]:
+    namer = ShortNamer(t, procedures)
+    all_tables = tables(report, t, namer)
+    charted = {t("report.by_hour"), t("report.by_day"), t("report.distribution")}
+    overview, rest = all_tables[0], [x for x in all_tables[1:] if x[0] not in charted]
+    out: list[Section] = [(t("report.summary"), summary(report, t, procedures)),
+                          (overview[0], figure_table(overview[1], overview[2], t))]
+    out += charts(report, t, procedures)
+    out += [(title, figure_table(header, rows, t)) for title, header, rows in rest]
+    return out
+
+
+def summary(report: MonthReport, t: Translator, procedures: Any) -> Text:
+    lines = summary_lines(report, t, Namer(t, procedures).category)
+    text = Text()
+    for i, line in enumerate(lines):
+        text.append(("\n" if i else "") + "• ", style="bold cyan")
+        text.append(line)
+    return text
+
+
+def figure_table(header: list[str], rows: list[list[str]], t: Translator) -> RenderableType:
+    if not rows:
+        return Text(t("report.none"), style="dim")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", expand=False)
+    for i, name in enumerate(header):
+        numeric = i > 0 and all(_NUMERIC.match(r[i]) for r in rows)
+        table.add_column(name, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def charts(report: MonthReport, t: Translator, procedures: Any) -> list[Section]:
+    cur = report.current
+    days = cur.by_day
+    day_labels = {i: str(d.day.day) for i, d in enumerate(days) if d.day.day in (1, 5, 10, 15, 20, 25) or i == len(days) - 1}
+    busiest = max(days, key=lambda d: (d.total, -d.day.toordinal()), default=None)
+    per_day_title = t("screens.report.per_day", total=cur.total)
+    if busiest is not None and busiest.total:
+        per_day_title += " · " + t("screens.report.busiest", count=busiest.total, day=f"{busiest.day:%m-%d}")
+    out: list[Section] = [
+        (per_day_title, ColumnChart([d.total for d in days], day_labels, [d.late for d in days], height=5)),
+    ]
+
+    replies = sum(b.count for b in cur.reply_distribution)
+    limit = int(procedures.reply_limit("").total_seconds())
+    rows = [(_bucket_label(b.low, b.high, t), b.count, format_share(b.count / replies) if replies else "")
+            for b in cur.reply_distribution]
+    # Replies slower than the reply limit in red (every category's limit is 10 minutes by default).
+    styles = ["red" if b.low >= limit else "cyan" for b in cur.reply_distribution]
+    out.append((t("screens.report.distribution", replied=replies), bar_table(rows, styles=styles)))
+
+    namer = ShortNamer(t, procedures)
+    cats = [(namer.category(c.key), c.total, t("screens.report.late_note", late=c.late) if c.late else "")
+            for c in cur.categories]
+    out.append((t("screens.report.categories"), bar_table(cats)))
+
+    hour_labels = {h: f"{h:02d}" for h in range(0, 24, 3)}
+    out.append((t("screens.report.by_hour", late=cur.late),
+                ColumnChart([h.total for h in cur.by_hour], hour_labels, [h.late for h in cur.by_hour], height=5)))
+    return out
+
+
+def _bucket_label(low: int, high: int | None, t: Translator) -> str:
+    if high is None:
+        return t("screens.report.minutes_over", low=low // 60)
+    if low == 0:
+        return t("screens.report.minutes_under", high=high // 60)
+    return t("screens.report.minutes_range", low=low // 60, high=high // 60)
