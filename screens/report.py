@@ -9,6 +9,7 @@ anyone else, and the screen says so in the user's language.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from textual.widgets import Footer, Header, Static
 from liyuan_tui.errors import DeskError
 from liyuan_tui.report_render import render
 from liyuan_tui.reports import Month, MonthReport, month_report
-from liyuan_tui.widgets.keys import REPORT_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.keys import REPORT_KEYS, bindings, key_label, translate_bindings
 from liyuan_tui.widgets.report_view import report_sections
 
 if TYPE_CHECKING:
@@ -44,8 +45,10 @@ def next_month(month: Month) -> Month:
 
 class ReportScreen(Screen):
     CSS_PATH = "report.tcss"
+    # The footer shows the arrows (the body's own arrow keys hide them from it; they still work).
     # ctrl+r again counts afresh (the current month keeps growing).
-    BINDINGS = bindings(REPORT_KEYS) + [Binding("ctrl+r", "reload", show=False)]
+    BINDINGS = [replace(b, key_display=key_label(b.key).split(" / ")[0]) if "," in b.key else b
+                for b in bindings(REPORT_KEYS)] + [Binding("ctrl+r", "reload", show=False)]
     KEYS = REPORT_KEYS
     app: "LiyuanApp"
 
@@ -53,6 +56,7 @@ class ReportScreen(Screen):
         super().__init__(classes="report")
         self.month = month
         self.report: MonthReport | None = None
+        self.refusal: str | None = None  # why this user may not see reports
         self._sections: list[Static] = []
 
     def compose(self) -> ComposeResult:
@@ -108,10 +112,16 @@ class ReportScreen(Screen):
         t = self.app.t
         if error.key == "error.not_allowed":
             role, action = error.params.get("role", ""), error.params.get("action", "")
-            text = t("screens.report.refused", role=t(f"role.{role}"), action=t(f"action.{action}"))
+            text = self.refusal = t("screens.report.refused", role=t(f"role.{role}"), action=t(f"action.{action}"))
+            self.refresh_bindings()  # the month and export keys leave the footer
         else:
             text = t("screens.report.failed", reason=error.message(t))
         self._show_status(text, error=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refusal is not None and action in ("previous_month", "next_month", "choose_month", "export"):
+            return False
+        return True
 
     def _show_status(self, text: str, error: bool = False) -> None:
         self.status.update(text)

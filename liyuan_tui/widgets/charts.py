@@ -61,9 +61,12 @@ class ColumnChart:
         marks = [_eighths(m, scale, self.height) for m in marked]
         bar_width = col - 1 if col > 1 else 1  # a one-cell gap between columns when there is room
         for row in reversed(range(self.height)):
-            line = Text(f"{peak:>{gutter - 1}} " if row == self.height - 1 else " " * gutter, style="dim")
+            # The scale in the gutter: the peak on the top line, 0 on the bottom one.
+            label = f"{peak:>{gutter - 1}} " if row == self.height - 1 else " " * gutter
             if row == 0 and self.height > 1:
-                line = Text(f"{0:>{gutter - 1}} ", style="dim")
+                label = f"{0:>{gutter - 1}} "
+            line = Text()
+            line.append(label, style="dim")
             for level, mark in zip(levels, marks):
                 fill = min(8, max(0, level - row * 8))
                 # The cell is red when the marked part covers most of what is drawn in it.
@@ -103,5 +106,6 @@ def bar_table(rows: Sequence[tuple[str, int, str]], *, style: str = "cyan", styl
     for i, (label, value, note) in enumerate(rows):
         end = max(value, smallest) if value else 0
         color = styles[i] if i < len(styles) else style
-        table.add_row(label, str(value), note, Bar(peak, 0, end, width=bar_width, color=color))
+        # No background colour: the bar's empty part shows the screen behind it, not a dark box.
+        table.add_row(label, str(value), note, Bar(peak, 0, end, width=bar_width, color=color, bgcolor=None))  # type: ignore[arg-type]
     return table

@@ -33,6 +33,7 @@ async def open_report(pilot) -> ReportScreen:
 
 
 async def press(pilot, *keys: str) -> None:
+    """Each key, then wait for what it started (a report is counted in a worker)."""
     for key in keys:
         await pilot.press(key)
         await settle(pilot)
@@ -110,6 +111,9 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
             assert row(distribution, label)[1] == count, label
         assert row(section(screen, "Requests by category"), "Security")[1:3] == ["1", "1 overdue"]
 
+        palette = {c.title for c in app.get_system_commands(screen)}
+        assert {"Previous month", "Next month", "Choose month", "Export", "Back"} <= palette
+
         # Confidential: counted above, but nothing that names it anywhere on the screen.
         for secret in (month.confidential, "9栋0909", "秘密先生", "投诉保安"):
             assert secret not in text
@@ -126,7 +130,10 @@ async def test_arrows_step_to_the_previous_month_and_back_but_not_past_this_mont
         overview = section(screen, "Overview")
         assert row(overview, "Requests") == ["Requests", "2", "0", "+2"]
         assert row(section(screen, "By category"), "Repair")[1:3] == ["2", "0"]
-        await press(pilot, "right")
+        await press(pilot, "left")  # September: nothing happened
+        assert "No requests were recorded in 2026-09" in section(screen, "Summary")
+        assert section(screen, "Requests per day").splitlines()[1] == "None"
+        await press(pilot, "right", "right")
         assert str(screen.month) == "2026-11"
         assert row(section(screen, "Overview"), "Requests")[1] == "5"
         await press(pilot, "right")  # December has not begun
@@ -224,6 +231,7 @@ async def test_the_assistant_is_refused_in_her_language(make_app, staff, clock, 
         text = screen.body_text()
         assert refusal in text
         assert "2026-11-" not in text and not screen._sections
-        await press(pilot, "x")
-        assert app.screen is screen  # nothing to export
+        await press(pilot, "x", "m", "left")
+        assert app.screen is screen and str(screen.month) == "2026-11"  # the month and export keys are off
+        assert "Export" not in {c.title for c in app.get_system_commands(screen)}
     assert list(here.iterdir()) == []
