@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 RELOAD_EVERY = timedelta(minutes=1)
+LIST_LIMIT = 100
 COLUMNS = ("column.ref", "column.category", "column.unit", "column.received", "column.state", "column.assignee")
 SECTIONS = (("came_in", "handover.came_in"), ("still_open", "handover.still_open"),
             ("overdue", "handover.overdue"), ("unanswered_escalations", "handover.escalations"))
@@ -101,15 +102,20 @@ class HandoverScreen(Screen):
         self.bar.update(t("screens.handover.bar", since=self._when(sheet.since, sheet.now),
                           now=self._when(sheet.now, sheet.now)))
         self.status.display = False
-        rows = {key: [self._cells(x, sheet.now) for x in getattr(sheet, key)] for key, _ in SECTIONS}
+        # At most LIST_LIMIT a list (a site that never closes its requests could have thousands open:
+        # laying them all out again on every change would stall the desk); the export has them all.
+        rows = {key: [self._cells(x, sheet.now) for x in getattr(sheet, key)[:LIST_LIMIT]] for key, _ in SECTIONS}
         # The four lists share their column widths, so they read as one sheet.
         header = [t(name) for name in COLUMNS]
         widths = column_widths(header, [r for rs in rows.values() for r in rs])
         header.append(t("screens.handover.what"))
         for key, title in SECTIONS:
             items: list[HandoverItem] = getattr(sheet, key)
-            lines = [(cells, self._what(x, to_whom=key == "unanswered_escalations")) for cells, x in zip(rows[key], items)]
-            body = SheetLines(header, lines, widths) if items else Text(t("report.none"), style="dim")
+            to_whom = key == "unanswered_escalations"
+            lines = [(cells, self._what(x, to_whom)) for cells, x in zip(rows[key], items)]
+            body: RenderableType = SheetLines(header, lines, widths) if items else Text(t("report.none"), style="dim")
+            if len(items) > LIST_LIMIT:
+                body = Group(body, Text(t("screens.handover.more", count=len(items) - LIST_LIMIT), style="dim"))
             self.sections[key].update(Group(Text(t(title, count=len(items)), style="bold"), body))
 
     def requests_changed(self, events: list[Event]) -> None:

@@ -25,7 +25,7 @@ from liyuan_tui.errors import DeskError
 from liyuan_tui.report_render import render
 from liyuan_tui.reports import Month, MonthReport, month_report
 from liyuan_tui.widgets.keys import REPORT_KEYS, bindings, key_label, translate_bindings
-from liyuan_tui.widgets.report_view import report_sections
+from liyuan_tui.widgets.report_view import Section, report_sections
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -84,9 +84,16 @@ class ReportScreen(Screen):
         self.report = None
         self.bar.update(t("report.title", month=str(self.month)))
         self._show_status(t("screens.report.loading", month=str(self.month)))
-        self.app.store_call(month_report, self.app.store, self.month, then=self.show_report, refused=self.refused)
+        self.app.store_call(self._prepare, self.month, then=self.show_report, refused=self.refused)
 
-    def show_report(self, report: MonthReport) -> None:
+    def _prepare(self, month: Month) -> tuple[MonthReport, list[Section]]:
+        """In the worker thread: the figures, and the sections built from them (pure Rich objects),
+        so the event loop only swaps them in."""
+        report = month_report(self.app.store, month)
+        return report, report_sections(report, self.app.t, self.app.procedures)
+
+    def show_report(self, prepared: tuple[MonthReport, list[Section]]) -> None:
+        report, sections = prepared
         if not self.is_attached or report.month != self.month:  # left, or another month asked since
             return
         app, t = self.app, self.app.t
@@ -94,7 +101,6 @@ class ReportScreen(Screen):
         generated = f"{report.generated_at.astimezone(app.tz):%Y-%m-%d %H:%M}"
         self.bar.update(t("screens.report.bar", month=str(report.month), previous=str(report.previous.month),
                           generated=generated))
-        sections = report_sections(report, t, app.procedures)
         if len(sections) != len(self._sections):
             for old in self._sections:
                 old.remove()

@@ -4,17 +4,19 @@ start; `x` writes the sheet as Markdown."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import time
 from datetime import timedelta
 
+from rich.console import Console
+
 from liyuan_tui.handover import handover_sheet, render_handover
 from liyuan_tui.i18n import Translator
+from liyuan_tui.screens.handover import HandoverScreen
 from report_data import build_night, local
 from ui_helpers import settle, wait_for
-
-from liyuan_tui.screens.handover import HandoverScreen
 
 SIZE = (120, 40)
 
@@ -29,9 +31,6 @@ async def open_handover(pilot) -> HandoverScreen:
 
 def part(screen: HandoverScreen, key: str) -> str:
     """One list of the sheet as drawn, as plain text."""
-    from rich.console import Console
-    import io
-
     console = Console(width=120, record=True, color_system=None, file=io.StringIO())
     console.print(screen.sections[key].content)
     return console.export_text()
@@ -132,3 +131,18 @@ async def test_the_sheet_is_exported_as_markdown(make_app, staff, clock, procedu
     sheet = handover_sheet(desk, local(2026, 11, 27, 18, 0))
     assert written == render_handover(sheet, Translator("zh"), procedures, desk.tz)
     assert written.startswith("# 交接班记录")
+
+
+async def test_a_long_list_shows_a_hundred_and_says_how_many_more(make_app, staff, clock):
+    desk = staff["assistant"]
+    for i in range(102):
+        clock.set(local(2026, 11, 27, 18, 0) + timedelta(seconds=i * 30))
+        desk.create_request(category="repair", unit=f"U{i}", phone="13911110000", complete=True)
+    clock.set(local(2026, 11, 27, 22, 0))
+    app = make_app("ann", lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_handover(pilot)
+        came_in = part(screen, "came_in")
+        assert came_in.startswith("Came in during the shift: 102")
+        assert sum(1 for line in came_in.splitlines() if "202611-" in line) == 100
+        assert came_in.rstrip().endswith("… and 2 more (export with x for the whole sheet)")

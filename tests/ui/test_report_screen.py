@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from rich.console import Console
@@ -14,12 +15,11 @@ from rich.console import Console
 from liyuan_tui.i18n import Translator
 from liyuan_tui.report_render import render
 from liyuan_tui.reports import month_report
-from report_data import build_month, local
-from ui_helpers import settle
-
 from liyuan_tui.screens.dialogs import ConfirmScreen
 from liyuan_tui.screens.export_dialog import ExportScreen
 from liyuan_tui.screens.report import ReportScreen
+from report_data import build_month, local
+from ui_helpers import settle
 
 SIZE = (120, 40)
 
@@ -235,3 +235,18 @@ async def test_the_assistant_is_refused_in_her_language(make_app, staff, clock, 
         assert app.screen is screen and str(screen.month) == "2026-11"  # the month and export keys are off
         assert "Export" not in {c.title for c in app.get_system_commands(screen)}
     assert list(here.iterdir()) == []
+
+
+async def test_a_long_list_shows_the_worst_fifty_and_says_how_many_more(make_app, staff, clock):
+    desk = staff["assistant"]
+    for i in range(53):  # one every hour from Nov 2, none replied: each overdue, the first the latest
+        clock.set(local(2026, 11, 2, 0, 0) + timedelta(hours=i))
+        desk.create_request(category="security", unit=f"B{i}", phone="13911110000", complete=True)
+    clock.set(local(2026, 11, 27, 22, 0))
+    app = make_app("sup", lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot)
+        overdue = section(screen, "Overdue requests")
+        assert "202611-0001" in overdue and "202611-0050" in overdue and "202611-0051" not in overdue
+        assert overdue.rstrip().endswith("… and 3 more (export with x for the full list)")
+        assert row(section(screen, "Overview"), "Overdue")[1] == "53"
