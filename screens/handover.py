@@ -72,12 +72,14 @@ class HandoverScreen(Screen):
 
     def load(self) -> None:
         """Read the sheet in a thread; a change that arrives meanwhile reads it once more after."""
-        if self._loading:
+        now = self.app.clock.now()
+        # (A read that never came back, say a worker that died, holds the next one back a minute at most.)
+        if self._loading and self._loaded_at is not None and now - self._loaded_at < RELOAD_EVERY:
             self._again = True
             return
         self._loading = True
-        self._loaded_at = self.app.clock.now()
-        since = shift_start(self._loaded_at, self.app.tz, self.at)
+        self._loaded_at = now
+        since = shift_start(now, self.app.tz, self.at)
         self.app.store_call(handover_sheet, self.app.store, since, then=self.show_sheet, refused=self._failed)
 
     def _done_loading(self) -> None:
