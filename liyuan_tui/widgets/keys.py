@@ -50,6 +50,18 @@ INTAKE_KEYS = (
     ("ctrl+s", "done", True),
     ("escape", "back", True),
 )
+REPORT_KEYS = (
+    ("left,comma", "previous_month", True),
+    ("right,full_stop", "next_month", True),
+    ("m", "choose_month", True),
+    ("x", "export", True),
+    ("escape", "back", True),
+)
+HANDOVER_KEYS = (
+    ("s", "since", True),
+    ("x", "export", True),
+    ("escape", "back", True),
+)
 # Keys that are not bindings but are listed in the help screen: (shown key, message key).
 OTHER_KEYS = (
     ("A–G", "category_letter"),
@@ -58,7 +70,8 @@ OTHER_KEYS = (
     ("→", "accept_suggestion"),
     ("ctrl+p", "palette"),
 )
-SCOPES = (("app", APP_KEYS), ("queue", QUEUE_KEYS), ("request", REQUEST_KEYS), ("intake", INTAKE_KEYS))
+SCOPES = (("app", APP_KEYS), ("queue", QUEUE_KEYS), ("request", REQUEST_KEYS), ("intake", INTAKE_KEYS),
+          ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS))
 
 
 def bindings(table) -> list[Binding]:
@@ -76,5 +89,6 @@ def translate_bindings(node: DOMNode, t: Translator) -> None:
 
 
 def key_label(keys: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "space": "space", "escape": "esc"}
+    names = {"question_mark": "?", "slash": "/", "space": "space", "escape": "esc", "left": "←", "right": "→",
+             "comma": ",", "full_stop": "."}
     return " / ".join(names.get(k, k) for k in keys.split(","))

@@ -1,0 +1,103 @@
+"""Export to a file: choose the format (1–3), say where (a default name in the current folder),
+enter writes it. An existing file is replaced only after a yes; the writing runs in a thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+from liyuan_tui.errors import DeskError
+from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
+
+from .dialogs import ConfirmScreen, Dialog
+
+if TYPE_CHECKING:
+    from liyuan_tui.app import LiyuanApp
+
+
+def write_export(path: Path, render: Callable[[str], str], fmt: str, overwrite: bool) -> Path:
+    """Render and write; an existing file is refused unless `overwrite` (exclusive create, so two
+    terminals exporting at once cannot both think the name was free)."""
+    if path.is_dir():
+        raise DeskError("screens.export.is_folder", "file", path=str(path))
+    text = render(fmt)
+    try:
+        # newline="": the CSV keeps its CRLF line ends; utf-8 keeps its BOM for Excel.
+        with open(path, "w" if overwrite else "x", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except FileExistsError:
+        raise DeskError("screens.export.exists", path=str(path)) from None
+    except OSError as exc:
+        raise DeskError("screens.export.failed", "file", path=str(path), reason=exc.strerror or str(exc)) from None
+    return path.resolve()
+
+
+class ExportScreen(Dialog):
+    """`render(fmt)` gives the text; `default_name(fmt)` the file name offered for it."""
+
+    app: "LiyuanApp"
+
+    def __init__(self, title: str, formats: Sequence[str], default_name: Callable[[str], str],
+                 render: Callable[[str], str]) -> None:
+        super().__init__(classes="dialog")
+        self.title_text, self.formats = title, tuple(formats)
+        self.default_name, self.text_of = default_name, render
+        self.fmt = self.formats[0]
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog-box"):
+            yield Label(self.title_text, classes="dialog-title")
+            if len(self.formats) > 1:
+                yield Label(t("screens.export.format"))
+                yield ChoiceBar([Choice(f, str(i), t(f"screens.export.{f}")) for i, f in enumerate(self.formats, 1)],
+                                value=self.fmt, id="format")
+            yield Label(t("screens.export.path"))
+            yield Input(self.default_name(self.fmt), id="path")
+            yield Static("", classes="dialog-error")
+            yield Static(t("screens.export.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+        bars = self.query(ChoiceBar)
+        (bars.first() if bars else self.query_one("#path", Input)).focus()
+
+    @on(ChoiceBar.Chosen, "#format")
+    def _format(self, event: ChoiceBar.Chosen) -> None:
+        path = self.query_one("#path", Input)
+        if path.value == self.default_name(self.fmt):  # not edited by hand: follow the format
+            path.value = self.default_name(event.value)
+        self.fmt = event.value
+        path.focus()
+
+    @on(Input.Submitted, "#path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if not value:
+            self.show_error(self.app.t("ui.ask.empty"))
+            return
+        self.save(Path(value).expanduser(), overwrite=False)
+
+    def save(self, path: Path, overwrite: bool) -> None:
+        self.app.store_call(write_export, path, self.text_of, self.fmt, overwrite, then=self._written,
+                            refused=lambda error: self._refused(path, error))
+
+    def _refused(self, path: Path, error: DeskError) -> None:
+        if error.key != "screens.export.exists":
+            self.show_error(error)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.save(path, overwrite=True)
+
+        self.app.push_screen(ConfirmScreen(error.message(self.app.t)), answered)
+
+    def _written(self, path: Path) -> None:
+        self.dismiss(str(path))
+        self.app.notify(self.app.t("screens.export.written", path=str(path)), timeout=6)

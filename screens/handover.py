@@ -1,0 +1,216 @@
+"""`h`: the shift handover sheet — what came in during the shift, what is still open and with whom,
+what is overdue, which escalations nobody has answered. Live: it is read again (in a thread) when
+another terminal changes something, and once a minute, since requests go overdue without any event.
+`s` changes when the shift started; `x` writes the sheet as Markdown."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from rich.console import Console, Group, RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from liyuan_tui.deadlines import Urgency, format_countdown
+from liyuan_tui.errors import DeskError
+from liyuan_tui.handover import (NIGHT_SHIFT_START, HandoverItem, HandoverSheet, handover_sheet, render_handover,
+                                 shift_start)
+from liyuan_tui.models import Event
+from liyuan_tui.widgets.keys import HANDOVER_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
+from liyuan_tui.widgets.sheet_lines import SheetLines, column_widths
+
+if TYPE_CHECKING:
+    from liyuan_tui.app import LiyuanApp
+
+RELOAD_EVERY = timedelta(minutes=1)
+LIST_LIMIT = 100
+COLUMNS = ("column.ref", "column.category", "column.unit", "column.received", "column.state", "column.assignee")
+SECTIONS = (("came_in", "handover.came_in"), ("still_open", "handover.still_open"),
+            ("overdue", "handover.overdue"), ("unanswered_escalations", "handover.escalations"))
+
+
+class HandoverScreen(Screen):
+    CSS_PATH = "handover.tcss"
+    # h again reads the sheet afresh.
+    BINDINGS = bindings(HANDOVER_KEYS) + [Binding("h", "reload", show=False)]
+    KEYS = HANDOVER_KEYS
+    app: "LiyuanApp"
+
+    def __init__(self, at: time = NIGHT_SHIFT_START) -> None:
+        super().__init__(classes="handover")
+        self.at = at  # the shift starts at the most recent `at`, local time
+        self.sheet: HandoverSheet | None = None
+        self._loading = False
+        self._again = False
+        self._loaded_at: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        translate_bindings(self, self.app.t)
+        yield Header(icon="")
+        yield Static(id="handover-bar")
+        with VerticalScroll(id="handover-body"):
+            yield Static(self.app.t("screens.handover.loading"), id="handover-status")
+            for key, _ in SECTIONS:
+                yield Static(id=f"handover-{key.replace('_', '-')}", classes="handover-section")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.bar = self.query_one("#handover-bar", Static)
+        self.status = self.query_one("#handover-status", Static)
+        self.sections = {key: self.query_one(f"#handover-{key.replace('_', '-')}", Static) for key, _ in SECTIONS}
+        self.query_one("#handover-body").focus()
+        self.load()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the sheet in a thread; a change that arrives meanwhile reads it once more after."""
+        now = self.app.clock.now()
+        # (A read that never came back, say a worker that died, holds the next one back a minute at most.)
+        if self._loading and self._loaded_at is not None and now - self._loaded_at < RELOAD_EVERY:
+            self._again = True
+            return
+        self._loading = True
+        self._loaded_at = now
+        since = shift_start(now, self.app.tz, self.at)
+        self.app.store_call(handover_sheet, self.app.store, since, then=self.show_sheet, refused=self._failed)
+
+    def _done_loading(self) -> None:
+        self._loading = False
+        if self._again and self.is_attached:
+            self._again = False
+            self.load()
+
+    def _failed(self, error: DeskError) -> None:
+        self._done_loading()
+        if self.is_attached:
+            self.status.update(error.message(self.app.t))
+            self.status.display = True
+
+    def show_sheet(self, sheet: HandoverSheet) -> None:
+        self._done_loading()
+        if not self.is_attached:
+            return
+        t = self.app.t
+        self.sheet = sheet
+        # Times of today as HH:MM; the shift began yesterday evening when it is morning now.
+        self.bar.update(t("screens.handover.bar", since=self._when(sheet.since, sheet.now),
+                          now=self._when(sheet.now, sheet.now)))
+        self.status.display = False
+        # At most LIST_LIMIT a list (a site that never closes its requests could have thousands open:
+        # laying them all out again on every change would stall the desk); the export has them all.
+        rows = {key: [self._cells(x, sheet.now) for x in getattr(sheet, key)[:LIST_LIMIT]] for key, _ in SECTIONS}
+        # The four lists share their column widths, so they read as one sheet.
+        header = [t(name) for name in COLUMNS]
+        widths = column_widths(header, [r for rs in rows.values() for r in rs])
+        header.append(t("screens.handover.what"))
+        for key, title in SECTIONS:
+            items: list[HandoverItem] = getattr(sheet, key)
+            to_whom = key == "unanswered_escalations"
+            lines = [(cells, self._what(x, to_whom)) for cells, x in zip(rows[key], items)]
+            body: RenderableType = SheetLines(header, lines, widths) if items else Text(t("report.none"), style="dim")
+            if len(items) > LIST_LIMIT:
+                body = Group(body, Text(t("screens.handover.more", count=len(items) - LIST_LIMIT), style="dim"))
+            self.sections[key].update(Group(Text(t(title, count=len(items)), style="bold"), body))
+
+    def requests_changed(self, events: list[Event]) -> None:
+        if events and hasattr(self, "sections"):
+            self.load()
+
+    def tick(self, now: datetime) -> None:
+        if self._loaded_at is not None and now - self._loaded_at >= RELOAD_EVERY:
+            self.load()
+
+    # --- the tables ------------------------------------------------------------------------------
+
+    def _when(self, when: datetime, now: datetime) -> str:
+        local = when.astimezone(self.app.tz)
+        return f"{local:%H:%M}" if local.date() == now.astimezone(self.app.tz).date() else f"{local:%m-%d %H:%M}"
+
+    def _cells(self, x: HandoverItem, now: datetime) -> list[Text]:
+        """The cells every list has (COLUMNS), for one request."""
+        app, t = self.app, self.app.t
+        holder = app.staff.get(x.holder or "")
+        return [
+            # The queue's marks: ! major, ^ escalated.
+            Text.assemble(("!" if x.major else " ", "bold magenta"), ("^" if x.escalated_to else " ", "bold yellow"),
+                          (x.ref, "bold magenta" if x.major else "")),
+            Text(short_category(x.category, app.procedures, t) if x.category else t("ui.queue.no_category")),
+            Text(x.unit or "-"), Text(self._when(x.received_at, now)), self._state(x),
+            Text(holder.name if holder else (x.holder or t("handover.nobody"))),
+        ]
+
+    def _what(self, x: HandoverItem, to_whom: bool) -> Text:
+        t = self.app.t
+        what = Text()
+        if to_whom and x.escalated_to:  # not a column of its own: role names are long words
+            what.append(f"^{t(f'role.{x.escalated_to}')} ", style="yellow")
+        if x.description is None:
+            what.append(t("report.hidden"), style="dim")
+        else:
+            what.append(x.description)
+        return what
+
+    def _state(self, x: HandoverItem) -> Text:
+        """Not yet replied: the countdown (red when overdue; over an hour late, in hours); else the status."""
+        state = Urgency(x.state)
+        if state is Urgency.REPLIED or x.status != "open":
+            return Text(self.app.t(f"status.{x.status}"), style="dim")
+        late = -x.seconds_left
+        if late >= 3600:  # hours late: h:mm:ss, as short as the countdown's mm:ss
+            return Text(f"-{late // 3600}:{late % 3600 // 60:02d}:{late % 60:02d}", style=URGENCY_STYLE[state])
+        return Text(format_countdown(x.seconds_left), style=URGENCY_STYLE[state])
+
+    def body_text(self, width: int = 120) -> str:
+        """What the body shows, as plain text (what the tests read)."""
+        console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+        for widget in [self.status, *self.sections.values()]:
+            if widget.display:
+                console.print(widget.content)
+        return console.export_text()
+
+    # --- keys ------------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_since(self) -> None:
+        from liyuan_tui.commands.reports import parse_since
+
+        from .dialogs import AskScreen
+
+        t = self.app.t
+
+        def submit(value: str, dialog: AskScreen) -> None:
+            try:
+                at = parse_since(value)
+            except DeskError as exc:
+                dialog.show_error(exc)
+                return
+            dialog.dismiss(None)
+            self.at = at
+            self.load()
+
+        self.app.push_screen(AskScreen(t("screens.handover.since_title"), t("screens.handover.since_prompt"),
+                                       submit, value=f"{self.at:%H:%M}"))
+
+    def action_export(self) -> None:
+        from .export_dialog import ExportScreen
+
+        app, t, sheet = self.app, self.app.t, self.sheet
+        if sheet is None:
+            return
+        stamp = f"{sheet.since.astimezone(app.tz):%Y-%m-%d-%H%M}"
+        app.push_screen(ExportScreen(t("screens.export.handover_title"), ("md",),
+                                     lambda fmt: f"liyuan-handover-{stamp}.{fmt}",
+                                     lambda fmt: render_handover(sheet, t, app.procedures, app.tz)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,42 @@
+"""Snapshots of the month report and the shift handover in Chinese and English, on a fixed month
+and night (FakeClock, fixed size): the top of the report, its charts, the refusal, the handover."""
+
+from __future__ import annotations
+
+import pytest
+
+from report_data import build_month, build_night
+from ui_helpers import settle
+
+SIZE = (120, 36)
+
+# Each state: who looks, and the keys that reach it from the queue.
+STATES = {
+    "report": ("sup", ["ctrl+r"]),
+    "report_charts": ("sup", ["ctrl+r", "settle", "pagedown"]),
+    "report_refused": ("ann", ["ctrl+r"]),
+    "handover": ("ann", ["h"]),
+}
+
+
+@pytest.fixture
+def history(staff, clock):
+    build_month(staff, clock)
+    build_night(staff, clock)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("state", list(STATES))
+def test_screen(snap_compare, make_app, history, state, lang):
+    login, keys = STATES[state]
+
+    async def run_before(pilot):
+        await settle(pilot)
+        for key in keys:
+            if key == "settle":
+                await settle(pilot)
+            else:
+                await pilot.press(key)
+        await settle(pilot)
+
+    assert snap_compare(make_app(login, lang=lang), terminal_size=SIZE, run_before=run_before)
