@@ -59,8 +59,10 @@ async def test_the_sheet_lists_the_shift_the_open_the_overdue_and_unanswered_esc
         overdue = part(screen, "overdue")
         assert overdue.startswith("Overdue, not replied: 1") and night.overdue in overdue
         escalations = part(screen, "unanswered_escalations")
-        assert escalations.startswith("Escalations not yet answered: 1")
+        # The one escalated by hand, and the overdue one the deadline ladder escalated by itself.
+        assert escalations.startswith("Escalations not yet answered: 2")
         assert "customer-service supervisor" in line_of(escalations, night.escalated)
+        assert night.overdue in escalations
 
 
 async def test_a_request_logged_by_another_process_appears_without_a_key_press(make_app, staff, clock, cli_env):
