@@ -20,7 +20,7 @@ class Month:
 
     repair: str  # Nov 3 09:00, replied in 2 min, a 50-yuan drain charge
     medical: str  # Nov 3 21:10, major, escalated, replied 2 min late
-    security: str  # Nov 10 22:30, never replied: overdue ever since
+    security: str  # Nov 10 22:30, never replied: overdue ever since, escalated by the deadline ladder
     confidential: str  # Nov 15 10:00, complaint, replied 5 min late: counted, never named
     consultation: str  # Nov 20 14:00, by the supervisor, replied in a minute
 
@@ -51,6 +51,8 @@ def build_month(staff, clock) -> Month:
     desk.escalate(medical)
     reply(medical, local(2026, 11, 3, 21, 22))
     security = log(local(2026, 11, 10, 22, 30), category="security", unit="地下车库 B2", description="车库有陌生人")
+    clock.set(local(2026, 11, 10, 22, 41))
+    desk.record_deadline_alerts()  # the desk open that night: escalated automatically at the deadline
     confidential = log(local(2026, 11, 15, 10, 0), category="complaint", unit="9栋0909", confidential=True,
                        requester_name="秘密先生", description="投诉保安收受好处")
     reply(confidential, local(2026, 11, 15, 10, 15))
