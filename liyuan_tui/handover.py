@@ -18,6 +18,7 @@ from .deadlines import queue_order, seconds_left, urgency
 from .export import HIDDEN, can_see
 from .i18n import Translator
 from .models import OPEN_STATUSES, Request
+from .report_render import escalated_to_name
 
 NIGHT_SHIFT_START = time(18, 0)
 
@@ -91,7 +92,7 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
         for x in items:
             last = {"holder": x.holder or t("handover.nobody"),
                     "countdown": format_countdown(x.seconds_left),
-                    "escalated_to": x.escalated_to or ""}[extra]
+                    "escalated_to": escalated_to_name(x.escalated_to, t)}[extra]
             text = x.description if x.description is not None else t("report.hidden")
             out.append([x.ref + (" ★" if x.major else ""), namer.category(x.category), x.unit,
                         when(x.received_at), t("status." + x.status), last, text[:30]])

@@ -244,7 +244,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     out.append((t("report.escalations"),
                 [t("column.ref"), t("column.category"), t("column.received"), t("report.escalated_to"),
                  t("report.acknowledged")],
-                [[x.ref or hidden, namer.category(x.category), _when(x.received_at, tz), x.escalated_to or "",
+                [[x.ref or hidden, namer.category(x.category), _when(x.received_at, tz), escalated_to_name(x.escalated_to, t),
                   (f"{_when(x.acknowledged_at, tz)} {x.acknowledged_by or ''}".strip() if x.acknowledged_at
                    else t("report.not_acknowledged"))] for x in cur.escalations]))
     out.append((t("report.majors"),
@@ -330,3 +330,11 @@ def render_csv(report: MonthReport, t: Translator, namer: Namer) -> str:
 
 
 __all__ = ["FORMATS", "render", "report_dict", "figures_dict", "render_markdown", "render_csv", "tables", "Namer"]
+
+
+def escalated_to_name(value: str | None, t: Translator) -> str:
+    """Whom a request was escalated to: a role ("cs_supervisor": every supervisor) by its name."""
+    if not value:
+        return ""
+    name = t(f"role.{value}")
+    return value if name == f"role.{value}" else name

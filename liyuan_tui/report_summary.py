@@ -80,6 +80,8 @@ def _slowest_category(cur: MonthFigures) -> list[Fact]:
     worst = min(rated, key=lambda c: (c.reply.within_limit_share, -(c.reply.p90 or 0), c.key))
     if worst.reply.within_limit_share == 1:
         return [Fact("all_in_time", {})]
+    if worst.reply.p90 is None:  # nobody in it was replied to: there is no reply time to quote
+        return [Fact("slowest_category_unreplied", {"category": worst.key, "late": worst.late})]
     return [Fact("slowest_category", {"category": worst.key, "share": worst.reply.within_limit_share,
                                       "p90": worst.reply.p90, "late": worst.late})]
 

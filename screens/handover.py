@@ -19,9 +19,16 @@ from textual.widgets import Footer, Header, Static
 
 from liyuan_tui.deadlines import Urgency, format_countdown
 from liyuan_tui.errors import DeskError
-from liyuan_tui.handover import (NIGHT_SHIFT_START, HandoverItem, HandoverSheet, handover_sheet, render_handover,
-                                 shift_start)
+from liyuan_tui.handover import (
+    NIGHT_SHIFT_START,
+    HandoverItem,
+    HandoverSheet,
+    handover_sheet,
+    render_handover,
+    shift_start,
+)
 from liyuan_tui.models import Event
+from liyuan_tui.report_render import escalated_to_name
 from liyuan_tui.widgets.keys import HANDOVER_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
 from liyuan_tui.widgets.sheet_lines import SheetLines, column_widths
@@ -151,7 +158,7 @@ class HandoverScreen(Screen):
         t = self.app.t
         what = Text()
         if to_whom and x.escalated_to:  # not a column of its own: role names are long words
-            what.append(f"^{t(f'role.{x.escalated_to}')} ", style="yellow")
+            what.append(f"^{escalated_to_name(x.escalated_to, t)} ", style="yellow")
         if x.description is None:
             what.append(t("report.hidden"), style="dim")
         else:

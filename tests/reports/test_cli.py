@@ -125,3 +125,13 @@ def test_the_default_shift_is_the_most_recent_1800():
     from datetime import time
 
     assert shift_start(at(2026, 11, 28, 2, 0), SHANGHAI, time(22, 0)) == at(2026, 11, 27, 22, 0)
+
+
+def test_escalations_name_the_role_they_went_to_in_the_users_language(staff, clock):
+    from liyuan_tui.i18n import Translator
+    from liyuan_tui.report_render import escalated_to_name
+
+    assert escalated_to_name("cs_supervisor", Translator("zh")) == "客服主管"
+    assert escalated_to_name("cs_supervisor", Translator("en")) == "customer-service supervisor"
+    assert escalated_to_name("zhou.min", Translator("zh")) == "zhou.min"  # a person stays a login
+    assert escalated_to_name(None, Translator("zh")) == ""
