@@ -180,3 +180,17 @@ def test_fast_local_times_match_astimezone(when, zone):
 
     tz = ZoneInfo(zone)
     assert local_iso(when, tz) == when.astimezone(tz).isoformat(timespec="seconds")
+
+
+def test_a_category_nobody_was_replied_to_is_named_without_a_reply_time(supervisor, clock, procedures):
+    """The summary never quotes a 90th percentile it does not have."""
+    for _ in range(2):
+        supervisor.create_request(category="security", unit="B2", phone="13900000000", complete=True)
+    clock.advance(minutes=30)
+    report = month_report(supervisor, "2026-11")
+    for lang, words in (("en", "none was replied to within its limit this month, 2 overdue"),
+                        ("zh", "本月没有一件在时限内得到回复,超时 2 件")):
+        t = Translator(lang)
+        lines = json.loads(render(report, "json", t, procedures))["summary"]
+        assert any(words in line for line in lines), lines
+        assert not any("—" in line for line in lines), lines
