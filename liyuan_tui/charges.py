@@ -45,10 +45,7 @@ class ChargeActions:
         qty = check.quantity(qty)
         note = check.text(note, "note")
         with self._write() as s:
-            me = self._require(s, Action.CHARGE)
-            req = self._load(s, ref, for_update=True)
-            self._check_version(s, req, expected_version)
-            self._check_open(req)
+            me, req = self._open_for(s, ref, Action.CHARGE, expected_version)
             _record_fee_item(s, fee)
             charge = Charge(request_id=req.id, item_code=fee.code, qty=qty, unit_price_cents=fee.price_fen,
                             amount_cents=charge_amount(fee.price_fen, qty), at=self.clock.now(), by=me.login,

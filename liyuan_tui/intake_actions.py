@@ -81,10 +81,7 @@ class RequestIntake:
             raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
         clean = self._clean(changes)
         with self._write() as s:
-            self._require(s, Action.UPDATE)
-            req = self._load(s, ref, for_update=True)
-            self._check_version(s, req, expected_version)
-            self._check_open(req)
+            _, req = self._open_for(s, ref, Action.UPDATE, expected_version)
             diff = {k: v for k, v in clean.items() if getattr(req, k) != v}
             if not diff:
                 return req

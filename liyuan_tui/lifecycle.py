@@ -21,10 +21,7 @@ class RequestLifecycle:
 
     def mark_replied(self, ref: str, expected_version: int | None = None) -> Request:
         with self._write() as s:
-            me = self._require(s, Action.REPLY)
-            req = self._load(s, ref, for_update=True)
-            self._check_version(s, req, expected_version)
-            self._check_open(req)
+            me, req = self._open_for(s, ref, Action.REPLY, expected_version)
             if req.replied_at is not None:
                 raise ValidationError("error.already_replied", "ref", ref=req.ref, by=req.replied_by,
                                       at=self._hhmm(req.replied_at))
@@ -39,10 +36,7 @@ class RequestLifecycle:
         """Report to the supervisor (4.1.2 A): recorded, and every supervisor's terminal is told."""
         note = check.text(note, "note")
         with self._write() as s:
-            me = self._require(s, Action.ESCALATE)
-            req = self._load(s, ref, for_update=True)
-            self._check_version(s, req, expected_version)
-            self._check_open(req)
+            me, req = self._open_for(s, ref, Action.ESCALATE, expected_version)
             if req.escalated_at is not None:
                 raise ValidationError("error.already_escalated", "ref", ref=req.ref, by=req.escalated_by,
                                       at=self._hhmm(req.escalated_at))
@@ -90,10 +84,7 @@ class RequestLifecycle:
 
     def choose_branch(self, ref: str, branch: str, expected_version: int | None = None) -> Request:
         with self._write() as s:
-            self._require(s, Action.TICK)
-            req = self._load(s, ref, for_update=True)
-            self._check_version(s, req, expected_version)
-            self._check_open(req)
+            _, req = self._open_for(s, ref, Action.TICK, expected_version)
             proc = self._procedure_of(req)
             if proc.branch(branch) is None:
                 raise ValidationError("error.branch_unknown", "branch", value=branch, category=proc.key,
@@ -109,10 +100,7 @@ class RequestLifecycle:
         """Tick one checklist step with who and when. A step of a branch not yet chosen chooses it."""
         note, value = check.text(note, "note"), check.text(value, "value")
         with self._write() as s:
-            me = self._require(s, Action.TICK)
-            req = self._load(s, ref, for_update=True)
-            self._check_version(s, req, expected_version)
-            self._check_open(req)
+            me, req = self._open_for(s, ref, Action.TICK, expected_version)
             proc = self._procedure_of(req)
             step = proc.step(step_key)
             if step is None:
@@ -169,10 +157,7 @@ class RequestLifecycle:
         if kind == "handed_on" and not handed_to:
             raise ValidationError("error.handed_to_missing", "handed_to")
         with self._write() as s:
-            me = self._require(s, Action.CLOSE)
-            req = self._load(s, ref, for_update=True)
-            self._check_version(s, req, expected_version)
-            self._check_open(req)
+            me, req = self._open_for(s, ref, Action.CLOSE, expected_version)
             if req.escalated_at is not None and not may_close_escalated(me.role):
                 raise PermissionDenied("error.escalated_close")
             if req.replied_at is None:
@@ -212,10 +197,7 @@ class RequestLifecycle:
         if not reason:
             raise ValidationError("error.unit_empty", "reason")
         with self._write() as s:
-            self._require(s, Action.CANCEL)
-            req = self._load(s, ref, for_update=True)
-            self._check_version(s, req, expected_version)
-            self._check_open(req)
+            _, req = self._open_for(s, ref, Action.CANCEL, expected_version)
             self._apply(s, req, {"status": "cancelled", "closed_at": self.clock.now(), "closed_by": self.login})
             self._event(s, req, "cancelled", {"reason": reason})
             return req

@@ -264,6 +264,15 @@ class Store(RequestIntake, RequestLifecycle, StaffActions, DeadlineLadder, Charg
 
     # --- shared by the actions (intake, lifecycle, staff, charges, imports) -----------------------
 
+    def _open_for(self, s: Session, ref: str, action: Action, expected_version: int | None = None) -> tuple[Staff, Request]:
+        """The usual start of an action on an open request: who may, which request (locked for
+        the transaction), still as the user saw it, and not closed."""
+        me = self._require(s, action)
+        req = self._load(s, ref, for_update=True)
+        self._check_version(s, req, expected_version)
+        self._check_open(req)
+        return me, req
+
     def _apply(self, s: Session, req: Request, changes: dict[str, Any]) -> None:
         """Write `changes` with a compare-and-set on the version; the caller adds the event."""
         changes = dict(changes, version=req.version + 1, updated_at=self.clock.now())
