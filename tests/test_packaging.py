@@ -28,6 +28,10 @@ def test_the_wheel_installs_and_runs_check(tmp_path):
     assert "liyuan_tui/data/procedures/medical.toml" in names
     assert "liyuan_tui/data/messages/core.toml" in names
     assert "liyuan_tui/screens/__init__.py" in names
+    stylesheets = [p.relative_to(ROOT) for p in (ROOT / "screens").glob("*.tcss")]
+    assert "liyuan_tui/app.tcss" in names
+    for sheet in stylesheets:  # each screen's own stylesheet ships beside it
+        assert f"liyuan_tui/screens/{sheet.name}" in names
     assert not any(n.startswith("screens/") or n.startswith("data/") for n in names)
     for init in (ROOT / "liyuan_tui").rglob("__init__.py"):  # no subpackage forgotten in pyproject
         assert init.relative_to(ROOT).as_posix() in names
