@@ -52,8 +52,8 @@ class ChargeActions:
                             note=note)
             s.add(charge)
             self._apply(s, req, {})  # a new version: an open request screen elsewhere sees the change
-            payload = {"item": fee.code, "qty": qty, "unit_price_cents": fee.price_fen,
-                       "amount_cents": charge.amount_cents}
+            payload = {"item": fee.code, "name_zh": fee.name.zh, "name_en": fee.name.en, "qty": qty,
+                       "unit_price_cents": fee.price_fen, "amount_cents": charge.amount_cents}
             if note:
                 payload["note"] = note
             self._event(s, req, "charge", payload)

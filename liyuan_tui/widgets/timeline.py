@@ -47,7 +47,8 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
     elif kind == "assigned":
         extra = f"{payload.get('from') or '-'} → {payload.get('to')}"
     elif kind == "charge":
-        extra = f"{payload.get('item', '')} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
+        name = payload.get(f"name_{t.lang}") or payload.get("item", "")  # the item's name as charged
+        extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
     elif kind == "replied" and payload.get("late_seconds"):
         extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
     # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.

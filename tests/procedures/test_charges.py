@@ -46,7 +46,8 @@ def test_a_charge_is_priced_from_the_schedule_when_added(desk, repair, clock):
     assert detail.request.version == version + 2  # each charge is a change other terminals notice
     events = [e for e in detail.events if e.kind == "charge"]
     assert [json.loads(e.payload) for e in events][0] == {
-        "item": "drain", "qty": 1.0, "unit_price_cents": 5000, "amount_cents": 5000}
+        "item": "drain", "name_zh": "疏通下水道", "name_en": "Unblock a drain", "qty": 1.0,
+        "unit_price_cents": 5000, "amount_cents": 5000}
 
 
 def test_the_fee_item_is_kept_in_the_database_as_charged(desk, repair, tmp_path):
