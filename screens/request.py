@@ -112,6 +112,11 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
             text.append(f"   ^ {t('ui.request.escalated', at=f'{req.escalated_at.astimezone(app.tz):%H:%M}')}", style="yellow")
         if req.confidential:
             text.append(f"   {t('field.confidential')}", style="red")
+        for at, by in ((req.acknowledged_at, req.acknowledged_by), (req.major_ack_at, req.major_ack_by)):
+            if at is not None and by:  # the supervisor's or manager's answer, for the assistant to see
+                who = app.staff.get(by)
+                text.append("   " + t("ui.team.acknowledged_by", by=who.name if who else by,
+                                      at=f"{at.astimezone(app.tz):%H:%M}"), style="green")
         holder = app.staff.get(req.assignee or "")
         rows = [
             (t("field.unit"), req.unit), (t("field.phone"), req.phone), (t("field.name"), req.requester_name),

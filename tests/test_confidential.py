@@ -75,3 +75,20 @@ def test_queue_json_and_show_hide_it_from_a_guard(staff, secret, cli_env):
         assert shown.returncode == 0 and SECRET not in shown.stdout and HIDDEN in shown.stdout
     sup = run(dict(cli_env, LIYUAN_USER="sup"), "show", secret.ref)
     assert SECRET in sup.stdout
+
+
+@pytest.mark.parametrize("login,sees", [("gd", False), ("lead", False), ("sup", True), ("ann", True)])
+def test_the_handover_sheet_hides_it_from_those_without_the_right(staff, secret, cli_env, login, sees):
+    env = dict(cli_env, LIYUAN_USER=login)
+    for args in (("handover", "--since", "18:00"), ("handover", "--since", "18:00", "--json")):
+        out = run(env, *args)
+        assert out.returncode == 0, out.stderr
+        assert secret.ref in out.stdout  # still on the sheet: it is open
+        assert (SECRET in out.stdout) is sees
+
+
+def test_the_month_report_counts_it_but_never_names_it(staff, secret, cli_env):
+    out = run(dict(cli_env, LIYUAN_USER="sup"), "report", "--month", "2026-11", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["total"] == 1 and SECRET not in out.stdout and secret.ref not in out.stdout

@@ -73,6 +73,10 @@ async def test_major_reaches_the_manager_and_the_acknowledgement_reaches_the_ass
         await p2.press("k")
         await settle(p2)
         await wait_for(p1, lambda: any(ref in m and "确认" in m for m in alerts(ann)), timeout=2.0)
+        ann.queue.table.move_cursor(row=ann.queue.table.get_row_index(ref))
+        await p1.press("enter")
+        await settle(p1)
+        assert "已由 MGR 于 22:00 确认" in str(ann.screen.summary.render())  # on the request itself too
     assert desk.get_request(ref).major_ack_by == "mgr"
 
 
@@ -115,6 +119,8 @@ async def test_a_guard_has_no_desk_keys_and_does_not_see_confidential_details(ma
     async with guard.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         queue = guard.screen
+        shown = [str(cell) for row in range(queue.table.row_count) for cell in queue.table.get_row_at(row)]
+        assert any("8-801" in cell for cell in shown) and not any(secret in cell for cell in shown)
         assert queue.check_action("replied", ()) is False and queue.check_action("close", ()) is False
         await pilot.press("r")  # nothing happens: the key is not the guard's
         await settle(pilot)
