@@ -5,8 +5,6 @@ start; `x` writes the sheet as Markdown."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
@@ -16,7 +14,7 @@ from liyuan_tui.handover import handover_sheet, render_handover
 from liyuan_tui.i18n import Translator
 from liyuan_tui.screens.handover import HandoverScreen
 from report_data import build_night, local
-from ui_helpers import settle, wait_for
+from ui_helpers import log_from_another_process, settle, wait_for
 
 SIZE = (120, 40)
 
@@ -70,12 +68,7 @@ async def test_a_request_logged_by_another_process_appears_without_a_key_press(m
     app = make_app("ann", lang="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_handover(pilot)
-        out = subprocess.run(
-            [sys.executable, "-m", "liyuan_tui.cli", "log", "--user", "lead", "--category", "E",
-             "--unit", "B2 garage", "--phone", "13911110301", "--text", "stranger trying car doors"],
-            env=cli_env, capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr
-        ref = out.stdout.strip()
+        ref = log_from_another_process(cli_env)
         written = time.monotonic()
         await wait_for(pilot, lambda: ref in part(screen, "still_open"), timeout=2.0)
         assert time.monotonic() - written <= 2.0

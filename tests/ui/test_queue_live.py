@@ -8,7 +8,7 @@ import sys
 import time
 
 from liyuan_tui.widgets.queue_table import QueueTable
-from ui_helpers import advance, settle, wait_for
+from ui_helpers import advance, log_from_another_process, settle, wait_for
 
 AMBER = "#ffaf00"
 
@@ -112,12 +112,7 @@ async def test_a_request_logged_by_another_process_appears_without_a_key_press(m
         await settle(pilot)
         table = app.queue.table
         assert table.row_count == 0
-        out = subprocess.run(
-            [sys.executable, "-m", "liyuan_tui.cli", "log", "--user", "lead", "--category", "E",
-             "--unit", "B2 garage", "--phone", "13911110301", "--text", "stranger trying car doors"],
-            env=cli_env, capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr
-        ref = out.stdout.strip()
+        ref = log_from_another_process(cli_env)
         written = time.monotonic()
         await wait_for(pilot, lambda: ref in table.keys, timeout=2.0)
         assert time.monotonic() - written <= 2.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from report_data import build_month, build_night
-from ui_helpers import settle
+from ui_helpers import press_keys
 
 SIZE = (120, 36)
 
@@ -31,12 +31,6 @@ def test_screen(snap_compare, make_app, history, state, lang):
     login, keys = STATES[state]
 
     async def run_before(pilot):
-        await settle(pilot)
-        for key in keys:
-            if key == "settle":
-                await settle(pilot)
-            else:
-                await pilot.press(key)
-        await settle(pilot)
+        await press_keys(pilot, keys)
 
     assert snap_compare(make_app(login, lang=lang), terminal_size=SIZE, run_before=run_before)

@@ -49,3 +49,16 @@ async def press_keys(pilot, keys) -> None:
         else:
             await pilot.press(key)
     await settle(pilot)
+
+
+def log_from_another_process(cli_env) -> str:
+    """The security lead logs a request from a real `liyuan log` process; returns its ref."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "liyuan_tui.cli", "log", "--user", "lead", "--category", "E",
+         "--unit", "B2 garage", "--phone", "13911110301", "--text", "stranger trying car doors"],
+        env=cli_env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
