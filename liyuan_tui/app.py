@@ -19,8 +19,9 @@ from .errors import DeskError
 from .i18n import Translator
 from .models import Request, Staff
 from .notices import Notice, notices_for
+from .permissions import SECURITY_ROLES
 from .procedures import Step
-from .views import SECURITY_ROLES, waiting_steps
+from .views import waiting_steps
 from .widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
 from .widgets.messages import RequestsChanged, StoreDone, StoreRefused
 

@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Event, Request, Staff
+from .permissions import DESK as DESK_ROLES, SECURITY_ROLES, SUPERVISORS
 from .procedures import Procedures
 
-DESK_ROLES = frozenset({"assistant", "cs_supervisor", "manager"})
-SUPERVISORS = frozenset({"cs_supervisor", "manager"})
-SECURITY_ROLES = frozenset({"security_lead", "guard"})
 SECURITY_CATEGORIES = frozenset({"medical", "security", "disaster"})
 
 

@@ -29,6 +29,7 @@ class Action(StrEnum):
 
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
 DESK = frozenset({"assistant", "cs_supervisor", "manager"})
+SECURITY_ROLES = frozenset({"security_lead", "guard"})
 
 ALLOWED: dict[Action, frozenset[str]] = {
     Action.CREATE: DESK | {"security_lead"},

@@ -59,6 +59,3 @@ class StaffActions:
     def list_staff(self) -> list[Staff]:
         with self._read() as s:
             return list(s.exec(select(Staff).order_by(Staff.login)))
-
-    def staff_by_login(self) -> dict[str, Staff]:
-        return {st.login: st for st in self.list_staff()}

@@ -196,10 +196,6 @@ class Store(RequestIntake, RequestLifecycle, StaffActions, DeadlineLadder, Charg
         with self.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM event").scalar() or 0
 
-    def events_since(self, event_id: int, limit: int = 500) -> list[Event]:
-        with self._read() as s:
-            return list(s.exec(select(Event).where(Event.id > event_id).order_by(Event.id).limit(limit)))
-
     def changes_since(self, event_id: int, limit: int = 500) -> list[tuple[Event, Request | None]]:
         """Events after `event_id`, each with its request as it is now (one query), for the
         terminals' notifications."""

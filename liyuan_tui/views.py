@@ -11,9 +11,9 @@ from typing import Iterable
 
 from .deadlines import queue_order
 from .models import Request, Staff
+from .permissions import SECURITY_ROLES
 from .procedures import Procedures, Step, request_conditions
 
-SECURITY_ROLES = frozenset({"security_lead", "guard"})
 
 
 def waiting_steps(req: Request, done: Iterable[str], procedures: Procedures, roles: frozenset[str]) -> list[Step]:

@@ -1,6 +1,6 @@
 """`h`: the shift handover sheet — what came in during the shift, what is still open and with whom,
 what is overdue, which escalations nobody has answered. Live: it is read again (in a thread) when
-another terminal changes something, and once a minute, since requests go overdue without any event.
+another terminal changes something, and once a minute so the times left it shows stay current.
 `s` changes when the shift started; `x` writes the sheet as Markdown."""
 
 from __future__ import annotations

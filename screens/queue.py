@@ -10,10 +10,17 @@ from textual.widgets import Footer, Header, Static
 
 from liyuan_tui.deadlines import Urgency, urgency
 from liyuan_tui.models import Event, Request
-from liyuan_tui.views import SECURITY_ROLES, is_mine, ordered
+from liyuan_tui.permissions import SECURITY_ROLES
+from liyuan_tui.views import is_mine, ordered
 from liyuan_tui.widgets.keys import QUEUE_KEYS, bindings, translate_bindings
-from liyuan_tui.widgets.queue_table import (COLUMNS, QueueTable, countdown_cell, row_cells, short_category,
-                                             state_cell)
+from liyuan_tui.widgets.queue_table import (
+    COLUMNS,
+    QueueTable,
+    countdown_cell,
+    row_cells,
+    short_category,
+    state_cell,
+)
 
 from .request_actions import RequestActions
 

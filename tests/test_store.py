@@ -298,7 +298,7 @@ def test_events_are_never_rewritten(desk, db_path):
     again = desk.detail(req.ref).events[0]
     assert (again.id, again.at, again.payload) == (first.id, first.at, first.payload)
     assert desk.last_event_id() == max(e.id for e in desk.detail(req.ref).events)
-    assert [e.kind for e in desk.events_since(first.id)] == ["updated", "updated"]
+    assert [(e.kind, r.ref) for e, r in desk.changes_since(first.id)] == [("updated", req.ref)] * 2
 
 
 def test_search_finds_by_ref_unit_phone_and_name(desk):
