@@ -1,37 +1,54 @@
 """LiyuanApp: wires the store, the clock and the screens; ticks the countdowns once a second and
 watches the database for other terminals' changes in a thread. No database I/O on the event loop:
-every store call runs in a thread worker and comes back as a message."""
+every store call runs in a thread worker of the screen that asked and comes back as a message.
+
+The open requests live in one reactive, `requests`: the poller fills it from the events it sees
+(the rows they touched, as they are now), and a write's own result (`RequestSaved`) updates it at
+once, so a write is never followed by a second read of the queue.
+"""
 
 from __future__ import annotations
 
 import threading
 from functools import partial
-from typing import Any, Callable, Iterable
+from typing import Iterable
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.reactive import var
 from textual.screen import Screen
 
-from .clock import Clock
-from .config import Settings
-from .deadlines import Urgency, urgency
-from .errors import DeskError
-from .i18n import Translator
-from .models import Request, Staff
-from .notices import Notice, notices_for
-from .permissions import SECURITY_ROLES
-from .procedures import Step
-from .views import waiting_steps
-from .widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
-from .widgets.messages import RequestsChanged, StoreDone, StoreRefused
+from liyuan_tui.domain.clock import Clock
+from liyuan_tui.domain.config import Settings
+from liyuan_tui.domain.deadlines import Urgency, urgency
+from liyuan_tui.domain.errors import DeskError
+from liyuan_tui.domain.events import STAFF_KINDS
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.models import Request, Staff
+from liyuan_tui.domain.notices import Notice, notices_for
+from liyuan_tui.domain.permissions import SECURITY_ROLES
+from liyuan_tui.domain.procedures import Step
+from liyuan_tui.domain.views import waiting_steps
+from liyuan_tui.screens.intake import IntakeScreen
+from liyuan_tui.screens.queue import QueueScreen
+from liyuan_tui.screens.request import RequestScreen
+from liyuan_tui.store.opening import OpenedStore
+from liyuan_tui.widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
+from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefused
+from liyuan_tui.widgets.store_work import store_work
+
+CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
 
 
 class LiyuanApp(App):
     CSS_PATH = "app.tcss"
     BINDINGS = bindings(APP_KEYS)
 
-    def __init__(self, opened, settings: Settings, clock: Clock, *, tick_interval: float | None = 1.0,
-                 poll_interval: float = 1.0) -> None:
+    requests: var[dict[str, Request]] = var(dict, always_update=True)
+    """The open requests, by ref: every screen shows them from here."""
+
+    def __init__(self, opened: OpenedStore, settings: Settings, clock: Clock, *,
+                 tick_interval: float | None = 1.0, poll_interval: float = 1.0) -> None:
         super().__init__()
         self.store = opened.store
         self.me: Staff = opened.me
@@ -43,7 +60,6 @@ class LiyuanApp(App):
         self.procedures = self.store.procedures
         self.tick_interval = tick_interval
         self.poll_interval = poll_interval
-        self.requests: dict[str, Request] = {}  # the open requests, by ref, as last read
         self.security: dict[str, list[Step]] = {}  # ref → security steps waiting (security roles only)
         self.staff: dict[str, Staff] = {opened.me.login: opened.me}
         self.synced_event_id = -1  # the newest event the screens have been told about
@@ -57,8 +73,6 @@ class LiyuanApp(App):
     # --- start and stop ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from .screens.queue import QueueScreen
-
         self.queue = QueueScreen()
         self.push_screen(self.queue)
         if self.tick_interval:
@@ -75,13 +89,13 @@ class LiyuanApp(App):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def watch_changes(self) -> None:
-        """Poll one indexed query (the newest event id); read the open requests only when it moved.
+        """Poll one indexed query (the newest event id); read what changed only when it moved.
         Each look also records the deadline ladder's rungs that are due (once for all terminals)."""
         seen: int | None = None
         while not self._stopping.is_set():
             try:
-                self.store.record_deadline_alerts()
-                newest = self.store.last_event_id()
+                self.store.ladder.record_deadline_alerts()
+                newest = self.store.lookup.last_event_id()
                 if newest != seen:
                     self.post_message(self._read_changes(seen, newest))
                     seen = newest
@@ -91,44 +105,70 @@ class LiyuanApp(App):
             self._poke.clear()
 
     def _read_changes(self, seen: int | None, newest: int) -> RequestsChanged:
-        """In the poller's thread: what changed, what this user must be told, what security waits on."""
-        changes = self.store.changes_since(seen) if seen is not None else []
+        """In the poller's thread: the events since the last look with their requests as they are
+        now (one query), what this user must be told, and what security waits on."""
+        lookup = self.store.lookup
+        changes = lookup.changes_since(seen, CHANGES_AT_ONCE) if seen is not None else []
+        full = seen is None or len(changes) >= CHANGES_AT_ONCE
         changes = [(e, r) for e, r in changes if e.id <= newest]  # later ones come with the next look
         events = [e for e, _ in changes]
-        requests = self.store.open_requests()
-        staff = self.store.list_staff() if seen is None or any(e.kind.startswith("staff") for e in events) else None
+        requests = lookup.open_requests() if full else [r for _, r in changes if r is not None]
+        staff_changed = full or any(e.kind in STAFF_KINDS for e in events)
+        staff = self.store.staff.list_staff() if staff_changed else None
         security = None
         if self.me.role in SECURITY_ROLES:
-            done = self.store.open_step_keys()
-            security = {r.ref: steps for r in requests
+            done = lookup.open_step_keys()
+            current = {r.ref: r for r in requests} if full else {**self.requests, **{r.ref: r for r in requests}}
+            security = {r.ref: steps for r in current.values() if r.is_open
                         if (steps := waiting_steps(r, done.get(r.id or 0, ()), self.procedures, SECURITY_ROLES))}
         notices = notices_for(changes, self.me, self.procedures)
-        return RequestsChanged(requests, events, newest, seen is None, staff, notices, security)
+        return RequestsChanged(requests, events, newest, full, staff, notices, security)
 
     def poll_now(self) -> None:
-        """Look for changes at once (after our own writes; tests)."""
+        """Look for changes at once (tests; a tick that crossed a rung of the ladder)."""
         self._poke.set()
 
     def on_requests_changed(self, msg: RequestsChanged) -> None:
         if msg.staff is not None:
             self.staff = {s.login: s for s in msg.staff}
-        if msg.first:
+        first = self.synced_event_id < 0
+        if first:
             # Everything built so far (the libraries, the screens) lives as long as the desk: keep
             # it out of the garbage collector's full passes, which otherwise cost more than a tick.
             import gc
 
             gc.freeze()
-        self.requests = {r.ref: r for r in msg.requests}
-        now = self.clock.now()
-        self._urgency = {ref: self._urgency.get(ref) or urgency(req, now) for ref, req in self.requests.items()}
-        self.security = msg.security
-        if not msg.first:
-            self._announce(msg.notices)
+        if msg.security is not None:
+            self.security = msg.security
         self.synced_event_id = msg.last_event_id
+        self._set_requests(msg.requests, replace=msg.full)
+        if not first:
+            self._announce(msg.notices)
         for screen in self.screen_stack:
             handler = getattr(screen, "requests_changed", None)
             if handler is not None:
                 handler(msg.events)
+
+    @on(RequestSaved)
+    def _request_saved(self, msg: RequestSaved) -> None:
+        """A write's own result updates the queue at once (the poller brings it to others)."""
+        self._set_requests([msg.request])
+        if msg.action == "created":
+            self.push_screen(IntakeScreen(msg.request.ref))
+
+    def _set_requests(self, changed: Iterable[Request], *, replace: bool = False) -> None:
+        current = {} if replace else dict(self.requests)
+        for req in changed:
+            known = current.get(req.ref)
+            if known is not None and known.version > req.version:
+                continue  # an older read arriving after a newer write
+            if req.is_open:
+                current[req.ref] = req
+            else:
+                current.pop(req.ref, None)
+        now = self.clock.now()
+        self._urgency = {ref: self._urgency.get(ref) or urgency(req, now) for ref, req in current.items()}
+        self.requests = current
 
     def _announce(self, notices: Iterable[Notice]) -> None:
         """Notifications (with the bell) for what this user must know at once: others' new
@@ -152,7 +192,7 @@ class LiyuanApp(App):
         """Once a second: countdowns from the deadline and the clock (never a counter)."""
         now = self.clock.now()
         # The deadline's warnings come from the ladder's events (recorded once for all terminals,
-        # see ladder.py); a tick whose clock crossed a rung just asks the poller to look now.
+        # see store/ladder.py); a tick whose clock crossed a rung just asks the poller to look now.
         for ref, req in self.requests.items():
             state = urgency(req, now)
             if self._urgency.get(ref) not in (None, state):
@@ -163,76 +203,46 @@ class LiyuanApp(App):
             if handler is not None:
                 handler(now)
 
-    # --- store calls off the event loop ----------------------------------------------------------
-
-    def store_call(self, fn: Callable[..., Any], *args: Any, then: Callable[[Any], None] | None = None,
-                   refused: Callable[[DeskError], None] | None = None, **kwargs: Any) -> None:
-        """Run `fn(*args, **kwargs)` (a Store method) in a thread worker; its result comes back to
-        `then`, a refusal to `refused` (else a notification), on the UI thread."""
-        self.run_worker(partial(self._call_in_thread, fn, args, kwargs, then, refused),
-                        thread=True, group="db", exit_on_error=False)
-
-    def _call_in_thread(self, fn, args, kwargs, then, refused) -> None:
-        from sqlalchemy.exc import DBAPIError
-
-        try:
-            result = fn(*args, **kwargs)
-        except DeskError as exc:
-            self.post_message(StoreRefused(exc, refused))
-            return
-        except DBAPIError as exc:
-            reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-            self.post_message(StoreRefused(DeskError("error.database", path=self.settings.db_url, reason=reason), refused))
-            return
-        self._poke.set()  # our own change: the queue follows at once
-        self.post_message(StoreDone(result, then))
-
-    @on(StoreDone)
-    def _store_done(self, msg: StoreDone) -> None:
-        if msg.then is not None:
-            msg.then(msg.result)
+    # --- refusals nobody else took ------------------------------------------------------------------
 
     @on(StoreRefused)
     def _store_refused(self, msg: StoreRefused) -> None:
-        if msg.refused is not None:
-            msg.refused(msg.error)
-        else:
-            self.show_error(msg.error)
+        self.show_error(msg.error)
 
     def show_error(self, error: DeskError) -> None:
         self.notify(error.message(self.t), severity="error", timeout=8)
 
-    # --- actions ---------------------------------------------------------------------------------
+    # --- screens open each other through here -----------------------------------------------------
 
     def action_new_request(self) -> None:
         """The request exists from this moment: the clock runs from the call, not the form."""
-        from .screens.intake import IntakeScreen
-
-        def opened(req: Request) -> None:
-            self.requests[req.ref] = req
-            self.push_screen(IntakeScreen(req.ref))
-
-        self.store_call(self.store.create_request, then=opened)
+        store_work(self, lambda: self.store.intake.create_request(), lambda r: RequestSaved(r, "created"),
+                   action="create")
 
     def open_request(self, ref: str) -> None:
         """A draft (no category, unit or phone yet) opens in the form; any other in its checklist."""
-        from .screens.intake import IntakeScreen
-        from .screens.request import RequestScreen
-
         req = self.requests.get(ref)
         if req is not None and req.is_open and not (req.category and req.unit and req.phone):
             self.push_screen(IntakeScreen(ref))
         else:
             self.push_screen(RequestScreen(ref))
 
+    def edit_request(self, ref: str) -> None:
+        """The intake form in place of the screen on top (the request screen's `i`)."""
+        self.switch_screen(IntakeScreen(ref))
+
+    def show_checklist(self, ref: str) -> None:
+        """The request's checklist in place of the screen on top (the form's ctrl+s)."""
+        self.switch_screen(RequestScreen(ref))
+
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from liyuan_tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_search(self) -> None:
-        from .screens.dialogs import SearchScreen
+        from liyuan_tui.screens.dialogs import SearchScreen
 
         def chosen(ref: str | None) -> None:
             if ref:
@@ -241,21 +251,14 @@ class LiyuanApp(App):
         self.push_screen(SearchScreen(), chosen)
 
     def action_handover(self) -> None:
-        self._optional_screen("liyuan_tui.screens.handover", "HandoverScreen")
+        from liyuan_tui.screens.handover import HandoverScreen
+
+        self.push_screen(HandoverScreen())
 
     def action_month_report(self) -> None:
-        self._optional_screen("liyuan_tui.screens.report", "ReportScreen")
+        from liyuan_tui.screens.report import ReportScreen
 
-    def _optional_screen(self, module: str, name: str) -> None:
-        """Screens other parts of the desk provide; until they exist, say so rather than fail."""
-        import importlib
-
-        try:
-            screen_class = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            self.notify(self.t("ui.app.not_yet"), severity="warning")
-            return
-        self.push_screen(screen_class())
+        self.push_screen(ReportScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key's action is in the command palette too, in the user's language."""
@@ -269,7 +272,7 @@ class LiyuanApp(App):
                 yield SystemCommand(name, help_text, callback)
 
 
-def run_app(opened, settings: Settings, clock: Clock) -> int:
+def run_app(opened: OpenedStore, settings: Settings, clock: Clock) -> int:
     """Open the desk in this terminal; returns the exit code."""
     app = LiyuanApp(opened, settings, clock)
     app.run()

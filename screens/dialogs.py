@@ -1,13 +1,15 @@
 """Small modal dialogs: ask for a text, confirm, close with an outcome, pick one of a list, search.
 
-A dialog that writes stays open until the store accepts the input, and shows a refusal on its
-field in the user's language."""
+A dialog that writes runs the store call itself (a worker of the dialog), stays open until the
+store accepts the input, and shows a refusal on its field in the user's language; it is
+dismissed with the request as written (its `RequestSaved` goes on to the app)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,9 +18,12 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from liyuan_tui.errors import DeskError
+from liyuan_tui.domain.errors import DeskError
+from liyuan_tui.domain.models import Request
 from liyuan_tui.store import OUTCOME_KINDS
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
+from liyuan_tui.widgets.messages import RequestSaved, SearchFound, StoreRefused
+from liyuan_tui.widgets.store_work import store_work
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -37,14 +42,33 @@ class Dialog(ModalScreen):
         err.update(text)
         err.display = True
 
+    def save(self, call: Callable[[], Request], action: str) -> None:
+        """Run the dialog's write; it is dismissed when the store has accepted it."""
+        store_work(self, call, lambda req: RequestSaved(req, action), action=action)
+
+    @on(RequestSaved)
+    def _saved(self, msg: RequestSaved) -> None:
+        self.dismiss(msg.request)  # the message goes on to the app, which updates the queue
+
+    @on(StoreRefused)
+    def _refused(self, msg: StoreRefused) -> None:
+        msg.stop()
+        self.show_error(msg.error)
+
 
 class AskScreen(Dialog):
-    """One line of text (a step's value or note, an escalation note, a reason)."""
+    """One line of text (a step's value or note, an escalation note, a reason, a time).
 
-    def __init__(self, title: str, prompt: str, submit: Callable[[str, "AskScreen"], None], *,
-                 value: str = "", choices: tuple[str, ...] = (), allow_empty: bool = False) -> None:
+    With `save`, the answer is written by `save(answer)` and the dialog is dismissed with the
+    request as written; with `check`, it is dismissed with `check(answer)` (which may refuse);
+    else with the answer itself."""
+
+    def __init__(self, title: str, prompt: str, *, save: Callable[[str], Request] | None = None,
+                 check: Callable[[str], Any] | None = None, action: str = "", value: str = "",
+                 choices: tuple[str, ...] = (), allow_empty: bool = False) -> None:
         super().__init__(classes="dialog")
-        self.title_text, self.prompt, self.submit = title, prompt, submit
+        self.title_text, self.prompt = title, prompt
+        self.save_answer, self.check, self.action = save, check, action
         self.value, self.choices, self.allow_empty = value, choices, allow_empty
 
     def compose(self) -> ComposeResult:
@@ -68,7 +92,15 @@ class AskScreen(Dialog):
         if not value and not self.allow_empty:
             self.show_error(self.app.t("ui.ask.empty"))
             return
-        self.submit(value, self)
+        if self.save_answer is not None:
+            self.save(partial(self.save_answer, value), self.action)
+        elif self.check is not None:
+            try:
+                self.dismiss(self.check(value))
+            except DeskError as exc:
+                self.show_error(exc)
+        else:
+            self.dismiss(value)
 
 
 class ConfirmScreen(Dialog):
@@ -103,9 +135,9 @@ class ConfirmScreen(Dialog):
 class CloseScreen(Dialog):
     """Closing asks for the outcome; a request handed on asks to whom (never pass the buck)."""
 
-    def __init__(self, ref: str, submit: Callable[[str, str, str, "CloseScreen"], None]) -> None:
+    def __init__(self, ref: str, close: Callable[[str, str, str], Request]) -> None:
         super().__init__(classes="dialog")
-        self.ref, self.submit = ref, submit
+        self.ref, self.close = ref, close  # close(kind, outcome, handed_to)
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -141,8 +173,9 @@ class CloseScreen(Dialog):
         if event.input.id == "outcome" and kind == "handed_on" and not self.query_one("#handed_to", Input).value:
             self.query_one("#handed_to", Input).focus()
             return
-        self.submit(kind, self.query_one("#outcome", Input).value,
-                    self.query_one("#handed_to", Input).value if kind == "handed_on" else "", self)
+        outcome = self.query_one("#outcome", Input).value
+        handed_to = self.query_one("#handed_to", Input).value if kind == "handed_on" else ""
+        self.save(partial(self.close, kind, outcome, handed_to), "closed")
 
 
 class PickScreen(Dialog):
@@ -194,18 +227,19 @@ class SearchScreen(Dialog):
             results.focus()
             results.highlighted = 0
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search(self, text: str) -> None:
-        found = self.app.store.search(text) if text.strip() else []
-        self.app.call_from_thread(self._show, found)
+        lookup = self.app.store.lookup
+        store_work(self, lambda: lookup.search(text) if text.strip() else [], SearchFound, action="search",
+                   exclusive=True, group="search")
 
-    def _show(self, found) -> None:
+    @on(SearchFound)
+    def _show(self, msg: SearchFound) -> None:
         t = self.app.t
         results = self.query_one("#results", OptionList)
         results.set_options(
             Option(f"{r.ref}  {r.unit or '-'}  {r.requester_name or '-'}  {r.phone or '-'}  "
                    f"{t('status.' + r.status)}", id=r.ref)
-            for r in found
+            for r in msg.requests
         )
 
     @on(OptionList.OptionSelected, "#results")

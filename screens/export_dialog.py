@@ -11,8 +11,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from liyuan_tui.errors import DeskError
+from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
+from liyuan_tui.widgets.messages import ExportWritten, StoreRefused
+from liyuan_tui.widgets.store_work import store_work
 
 from .dialogs import ConfirmScreen, Dialog
 
@@ -48,6 +50,7 @@ class ExportScreen(Dialog):
         self.title_text, self.formats = title, tuple(formats)
         self.default_name, self.text_of = default_name, render
         self.fmt = self.formats[0]
+        self.path = Path()
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -81,23 +84,30 @@ class ExportScreen(Dialog):
         if not value:
             self.show_error(self.app.t("ui.ask.empty"))
             return
-        self.save(Path(value).expanduser(), overwrite=False)
+        self.write(Path(value).expanduser(), overwrite=False)
 
-    def save(self, path: Path, overwrite: bool) -> None:
-        self.app.store_call(write_export, path, self.text_of, self.fmt, overwrite, then=self._written,
-                            refused=lambda error: self._refused(path, error))
+    def write(self, path: Path, overwrite: bool) -> None:
+        text_of, fmt = self.text_of, self.fmt
+        self.path = path
+        store_work(self, lambda: write_export(path, text_of, fmt, overwrite), ExportWritten, action="export")
 
-    def _refused(self, path: Path, error: DeskError) -> None:
+    @on(StoreRefused)
+    def _refused(self, msg: StoreRefused) -> None:
+        msg.stop()
+        msg.prevent_default()  # not Dialog's own handler: an existing file is a question here
+        error = msg.error
         if error.key != "screens.export.exists":
             self.show_error(error)
             return
+        path = self.path
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.save(path, overwrite=True)
+                self.write(path, overwrite=True)
 
         self.app.push_screen(ConfirmScreen(error.message(self.app.t)), answered)
 
-    def _written(self, path: Path) -> None:
-        self.dismiss(str(path))
-        self.app.notify(self.app.t("screens.export.written", path=str(path)), timeout=6)
+    @on(ExportWritten)
+    def _written(self, msg: ExportWritten) -> None:
+        self.dismiss(str(msg.path))
+        self.app.notify(self.app.t("screens.export.written", path=str(msg.path)), timeout=6)

@@ -11,27 +11,23 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from liyuan_tui.deadlines import Urgency, format_countdown
-from liyuan_tui.errors import DeskError
-from liyuan_tui.handover import (
-    NIGHT_SHIFT_START,
-    HandoverItem,
-    HandoverSheet,
-    handover_sheet,
-    render_handover,
-    shift_start,
-)
-from liyuan_tui.models import Event
-from liyuan_tui.report_render import escalated_to_name
+from liyuan_tui.domain.deadlines import Urgency, format_countdown
+from liyuan_tui.domain.models import Event
+from liyuan_tui.reports.handover import (NIGHT_SHIFT_START, HandoverItem, HandoverSheet, handover_sheet, parse_since,
+                                         render_handover, shift_start)
+from liyuan_tui.reports.tables import escalated_to_name
 from liyuan_tui.widgets.keys import HANDOVER_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.messages import SheetRead, StoreRefused
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
 from liyuan_tui.widgets.sheet_lines import SheetLines, column_widths
+from liyuan_tui.widgets.store_work import store_work
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -86,8 +82,8 @@ class HandoverScreen(Screen):
             return
         self._loading = True
         self._loaded_at = now
-        since = shift_start(now, self.app.tz, self.at)
-        self.app.store_call(handover_sheet, self.app.store, since, then=self.show_sheet, refused=self._failed)
+        since, store = shift_start(now, self.app.tz, self.at), self.app.store
+        store_work(self, lambda: handover_sheet(store, since), SheetRead, action="handover")
 
     def _done_loading(self) -> None:
         self._loading = False
@@ -95,16 +91,19 @@ class HandoverScreen(Screen):
             self._again = False
             self.load()
 
-    def _failed(self, error: DeskError) -> None:
+    @on(StoreRefused)
+    def _failed(self, msg: StoreRefused) -> None:
+        msg.stop()
         self._done_loading()
-        if self.is_attached:
-            self.status.update(error.message(self.app.t))
-            self.status.display = True
+        self.status.update(msg.error.message(self.app.t))
+        self.status.display = True
+
+    @on(SheetRead)
+    def _sheet_read(self, msg: SheetRead) -> None:
+        self._done_loading()
+        self.show_sheet(msg.sheet)
 
     def show_sheet(self, sheet: HandoverSheet) -> None:
-        self._done_loading()
-        if not self.is_attached:
-            return
         t = self.app.t
         self.sheet = sheet
         # Times of today as HH:MM; the shift began yesterday evening when it is morning now.
@@ -189,24 +188,17 @@ class HandoverScreen(Screen):
         self.load()
 
     def action_since(self) -> None:
-        from liyuan_tui.commands.reports import parse_since
-
         from .dialogs import AskScreen
 
         t = self.app.t
 
-        def submit(value: str, dialog: AskScreen) -> None:
-            try:
-                at = parse_since(value)
-            except DeskError as exc:
-                dialog.show_error(exc)
-                return
-            dialog.dismiss(None)
-            self.at = at
-            self.load()
+        def chosen(at: time | None) -> None:
+            if at is not None:
+                self.at = at
+                self.load()
 
         self.app.push_screen(AskScreen(t("screens.handover.since_title"), t("screens.handover.since_prompt"),
-                                       submit, value=f"{self.at:%H:%M}"))
+                                       check=parse_since, value=f"{self.at:%H:%M}"), chosen)
 
     def action_export(self) -> None:
         from .export_dialog import ExportScreen

@@ -13,11 +13,13 @@ from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
-from liyuan_tui.errors import DeskError, ValidationError
-from liyuan_tui.models import CHANNELS, Request
+from liyuan_tui.domain.errors import DeskError, ValidationError
+from liyuan_tui.domain.models import CHANNELS, Request
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.keys import INTAKE_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.messages import DraftRead, RequestSaved, StoreRefused
 from liyuan_tui.widgets.queue_table import short_category
+from liyuan_tui.widgets.store_work import store_work
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -33,7 +35,7 @@ class ResidentSuggester(Suggester):
         self.screen = screen
 
     async def get_suggestion(self, value: str) -> str | None:
-        found = await asyncio.to_thread(self.screen.app.store.residents_matching, value)
+        found = await asyncio.to_thread(self.screen.app.store.archive.residents_matching, value)
         self.screen.show_residents(value, found)
         return next((r.unit for r in found if r.unit.startswith(value) and r.unit != value), None)
 
@@ -46,7 +48,8 @@ class IntakeScreen(Screen):
     def __init__(self, ref: str) -> None:
         super().__init__(classes="intake")
         self.ref = ref
-        self.saved: dict[str, Any] = {}  # each field's value as last saved
+        self.saved: dict[str, Any] = {}  # each field's value as last saved (as typed)
+        self._sending: dict[str, dict[str, Any]] = {}  # action → the values it is saving
         self.residents: list = []
 
     def compose(self) -> ComposeResult:
@@ -84,7 +87,12 @@ class IntakeScreen(Screen):
         for hidden in self.query(".field-error, #unit-residents"):
             hidden.display = False
         self.query_one("#category", ChoiceBar).focus()
-        self.app.store_call(self.app.store.get_request, self.ref, then=self.fill)
+        lookup = self.app.store.lookup
+        store_work(self, lambda: lookup.get_request(self.ref), DraftRead, action="draft")
+
+    @on(DraftRead)
+    def _draft_read(self, msg: DraftRead) -> None:
+        self.fill(msg.request)
 
     def fill(self, req: Request) -> None:
         """Show the draft as saved (it may have been started in another terminal)."""
@@ -103,14 +111,36 @@ class IntakeScreen(Screen):
     def save(self, name: str, value: Any) -> None:
         if self.saved.get(name) == value:
             return
+        self._write({name: value}, f"field:{name}")
 
-        def saved(req: Request) -> None:
-            self.saved[name] = getattr(req, name)
-            self.app.requests[req.ref] = req
-            self._clear_error(name)
+    def _write(self, changes: dict[str, Any], action: str) -> None:
+        intake, ref = self.app.store.intake, self.ref
+        self._sending[action] = changes
+        store_work(self, lambda: intake.update_fields(ref, **changes), lambda req: RequestSaved(req, action),
+                   action=action)
 
-        self.app.store_call(self.app.store.update_fields, self.ref, **{name: value}, then=saved,
-                            refused=lambda exc: self.show_field_error(name, exc))
+    @on(RequestSaved)
+    def _saved(self, msg: RequestSaved) -> None:
+        """A field (or the whole form) is on record; the message goes on to the app's queue."""
+        self.saved.update(self._sending.pop(msg.action, {}))
+        if msg.action.startswith("field:"):
+            self._clear_error(msg.action.split(":", 1)[1])
+        elif msg.action == "done":
+            self.app.show_checklist(self.ref)
+        elif msg.action == "back":
+            self.app.pop_screen()
+
+    @on(StoreRefused)
+    def _refused(self, msg: StoreRefused) -> None:
+        """A rejected field: the form stays, the text is kept, the field says what is wrong."""
+        msg.stop()
+        self._sending.pop(msg.action, None)
+        name = msg.action.split(":", 1)[1] if msg.action.startswith("field:") else (msg.error.field or "")
+        self.show_field_error(name, msg.error)
+        if msg.action in ("done", "back"):
+            field = "requester_name" if msg.error.field == "name" else msg.error.field
+            if field and self.query(f"#{field}"):
+                self.query_one(f"#{field}").focus()
 
     def show_field_error(self, name: str, exc: DeskError) -> None:
         field = exc.field if exc.field and self.query(f"#error-{exc.field}") else name
@@ -183,26 +213,32 @@ class IntakeScreen(Screen):
 
     # --- leaving -------------------------------------------------------------------------------------
 
-    def _save_focused(self) -> None:
-        focused = self.focused
-        if isinstance(focused, Input) and focused.id in TEXT_FIELDS:
-            self.save(focused.id, focused.value)
+    def _unsaved(self) -> dict[str, Any]:
+        """Every text field whose text is not yet on record."""
+        boxes = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
+        return {name: value for name, value in boxes.items() if self.saved.get(name) != value}
 
     @on(Button.Pressed, "#intake-done")
     def _done_pressed(self) -> None:
         self.action_done()
 
     def action_done(self) -> None:
-        """On to the checklist; a category is needed first (it decides the procedure)."""
-        self._save_focused()
+        """On to the checklist once every field is on record; a category is needed first (it
+        decides the procedure). A field the store refuses keeps the form open, on that field."""
         if not self.query_one("#category", ChoiceBar).value:
             self.show_field_error("category", ValidationError("error.category_missing", "category"))
             self.query_one("#category", ChoiceBar).focus()
             return
-        from .request import RequestScreen
-
-        self.app.switch_screen(RequestScreen(self.ref))
+        self._leave("done")
 
     def action_back(self) -> None:
-        self._save_focused()
-        self.app.pop_screen()
+        self._leave("back")
+
+    def _leave(self, how: str) -> None:
+        unsaved = self._unsaved()
+        if unsaved:
+            self._write(unsaved, how)  # leaves when the store has it (see _saved)
+        elif how == "done":
+            self.app.show_checklist(self.ref)
+        else:
+            self.app.pop_screen()

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from liyuan_tui.deadlines import Urgency, urgency
-from liyuan_tui.models import Event, Request
-from liyuan_tui.permissions import SECURITY_ROLES
-from liyuan_tui.views import is_mine, ordered
+from liyuan_tui.domain.deadlines import Urgency, urgency
+from liyuan_tui.domain.models import Request
+from liyuan_tui.domain.permissions import SECURITY_ROLES
+from liyuan_tui.domain.views import is_mine, ordered
 from liyuan_tui.widgets.keys import QUEUE_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.queue_table import (
     COLUMNS,
@@ -57,6 +57,9 @@ class QueueScreen(RequestActions, Screen):
         self.empty = self.query_one("#queue-empty", Static)
         self.security_tasks = self.query_one("#security-tasks", Static)
         self.security_tasks.display = False
+        self.watch(self.app, "requests", self._requests_now)
+
+    def _requests_now(self, _requests: dict[str, Request]) -> None:
         self.show_requests()
 
     # --- what is shown -------------------------------------------------------------------------
@@ -109,10 +112,6 @@ class QueueScreen(RequestActions, Screen):
         text = t("ui.team.security_title") + "\n" + ("\n".join(lines) if lines else " " + t("ui.team.security_none"))
         self.security_tasks.update(text)
         self.security_tasks.display = True
-
-    def requests_changed(self, events: list[Event]) -> None:
-        if hasattr(self, "table"):
-            self.show_requests()
 
     def tick(self, now) -> None:
         """Only the countdown and state cells that changed are repainted."""

@@ -15,17 +15,20 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from liyuan_tui.errors import DeskError
-from liyuan_tui.report_render import render
-from liyuan_tui.reports import Month, MonthReport, month_report
+from liyuan_tui.domain.errors import DeskError
+from liyuan_tui.reports.month_render import render
+from liyuan_tui.reports.month import Month, MonthReport, month_report
 from liyuan_tui.widgets.keys import REPORT_KEYS, bindings, key_label, translate_bindings
+from liyuan_tui.widgets.messages import ReportRead, StoreRefused
 from liyuan_tui.widgets.report_view import Section, report_sections
+from liyuan_tui.widgets.store_work import store_work
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -84,17 +87,22 @@ class ReportScreen(Screen):
         self.report = None
         self.bar.update(t("report.title", month=str(self.month)))
         self._show_status(t("screens.report.loading", month=str(self.month)))
-        self.app.store_call(self._prepare, self.month, then=self.show_report, refused=self.refused)
+        store, month, procedures = self.app.store, self.month, self.app.procedures
 
-    def _prepare(self, month: Month) -> tuple[MonthReport, list[Section]]:
-        """In the worker thread: the figures, and the sections built from them (pure Rich objects),
-        so the event loop only swaps them in."""
-        report = month_report(self.app.store, month)
-        return report, report_sections(report, self.app.t, self.app.procedures)
+        def prepare() -> tuple[MonthReport, list[Section]]:
+            """In the worker thread: the figures, and the sections built from them (pure Rich
+            objects), so the event loop only swaps them in."""
+            report = month_report(store, month)
+            return report, report_sections(report, t, procedures)
 
-    def show_report(self, prepared: tuple[MonthReport, list[Section]]) -> None:
-        report, sections = prepared
-        if not self.is_attached or report.month != self.month:  # left, or another month asked since
+        store_work(self, prepare, lambda prepared: ReportRead(*prepared), action="report", exclusive=True)
+
+    @on(ReportRead)
+    def _report_read(self, msg: ReportRead) -> None:
+        self.show_report(msg.report, msg.sections)
+
+    def show_report(self, report: MonthReport, sections: list[Section]) -> None:
+        if report.month != self.month:  # another month asked since
             return
         app, t = self.app, self.app.t
         self.report = report
@@ -112,9 +120,12 @@ class ReportScreen(Screen):
         self.status.display = False
         self.body.scroll_home(animate=False)
 
+    @on(StoreRefused)
+    def _refused(self, msg: StoreRefused) -> None:
+        msg.stop()
+        self.refused(msg.error)
+
     def refused(self, error: DeskError) -> None:
-        if not self.is_attached:
-            return
         t = self.app.t
         if error.key == "error.not_allowed":
             role, action = error.params.get("role", ""), error.params.get("action", "")
@@ -165,18 +176,13 @@ class ReportScreen(Screen):
 
         t = self.app.t
 
-        def submit(value: str, dialog: AskScreen) -> None:
-            try:
-                month = Month.parse(value)
-            except DeskError as exc:
-                dialog.show_error(exc)
-                return
-            dialog.dismiss(None)
-            self.month = month
-            self.load()
+        def chosen(month: Month | None) -> None:
+            if month is not None:
+                self.month = month
+                self.load()
 
-        self.app.push_screen(AskScreen(t("screens.report.month_title"), t("screens.report.month_prompt"), submit,
-                                       value=str(self.month)))
+        self.app.push_screen(AskScreen(t("screens.report.month_title"), t("screens.report.month_prompt"),
+                                       check=Month.parse, value=str(self.month)), chosen)
 
     def action_reload(self) -> None:
         self.load()

@@ -12,17 +12,19 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
-from liyuan_tui.deadlines import format_countdown, seconds_left, urgency
-from liyuan_tui.export import can_see
-from liyuan_tui.models import Event
+from liyuan_tui.domain.deadlines import format_countdown, seconds_left, urgency
+from liyuan_tui.domain.permissions import can_see
+from liyuan_tui.domain.models import Event
 from liyuan_tui.store import RequestDetail
-from liyuan_tui.widgets.charges import ChargeList
+from liyuan_tui.widgets.charge_list import ChargeList
 from liyuan_tui.widgets.checklist import Checklist
 from liyuan_tui.widgets.keys import REQUEST_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.messages import DetailRead, RequestSaved
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE
+from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
 
-from .charge import ChargeKeys
+from .charges import ChargeKeys
 from .request_actions import RequestActions
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         self.ref = ref
         self.detail: RequestDetail | None = None
         self._countdown_text: Text | None = None
+        self._after_tick = None  # what a tick from this screen leads to (the choice of branch)
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -71,11 +74,27 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
     # --- loading ---------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.app.store_call(self.app.store.detail, self.ref, then=self.show)
+        lookup = self.app.store.lookup
+        store_work(self, lambda: lookup.detail(self.ref), DetailRead, action="detail", exclusive=True)
 
     def requests_changed(self, events: list[Event]) -> None:
-        if self.detail is not None and any(e.request_id == self.detail.request.id for e in events):
+        """Read the request again when another terminal (or the ladder) changed it."""
+        if self.detail is None:
+            return
+        shown = self.detail.events[-1].id if self.detail.events else 0
+        if any(e.request_id == self.detail.request.id and (e.id or 0) > (shown or 0) for e in events):
             self.reload()
+
+    def on_request_saved(self, msg: RequestSaved) -> None:
+        """This screen's own write (RequestActions says it is done): show the request as it is now."""
+        if msg.request.ref == self.ref:
+            self.reload()
+        if msg.action == "step" and self._after_tick is not None:
+            self._after_tick(msg.request)
+
+    @on(DetailRead)
+    def _detail_read(self, msg: DetailRead) -> None:
+        self.show(msg.detail)
 
     def show(self, detail: RequestDetail) -> None:
         app, t = self.app, self.app.t
@@ -172,27 +191,32 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
                          at=f"{rec.done_at.astimezone(app.tz):%H:%M}"))
             return
 
-        def ticked(_req) -> None:
+        def ticked(req) -> None:
             # The step that asks which help is wanted is followed at once by the choice of branch.
-            if step is _last_before_branches(app.procedures.get(req.category)) and not req.branch_list:
+            if req is not None and step is _last_before_branches(app.procedures.get(req.category)) \
+                    and not req.branch_list:
                 self.action_branch()
 
+        lifecycle = app.store.lifecycle
         if step.input in ("value", "note"):
-            def submit(answer: str, dialog: AskScreen) -> None:
-                app.store_call(app.store.tick_step, self.ref, step.key, **{step.input: answer},
-                               then=lambda r: (dialog.dismiss(None), ticked(r)), refused=dialog.show_error)
-
             default = {"patient_address": req.unit, "contact_phone": req.phone}.get(step.key, "")
-            app.push_screen(AskScreen(step.text(t.lang), step.prompt(t.lang) if step.prompt else "", submit,
-                                      value=default, choices=step.choices))
+            app.push_screen(AskScreen(step.text(t.lang), step.prompt(t.lang) if step.prompt else "",
+                                      save=lambda answer: lifecycle.tick_step(self.ref, step.key, **{step.input: answer}),
+                                      action="step", value=default, choices=step.choices),
+                            lambda written: (self.reload(), ticked(written)))
         elif step.input == "confirm":
             def answered(yes: bool | None) -> None:
                 if yes:
-                    app.store_call(app.store.tick_step, self.ref, step.key, then=ticked)
+                    self._tick(step.key, ticked)
 
             app.push_screen(ConfirmScreen(t("ui.request.confirm_step", step=step.text(t.lang))), answered)
         else:
-            app.store_call(app.store.tick_step, self.ref, step.key, then=ticked)
+            self._tick(step.key, ticked)
+
+    def _tick(self, step_key: str, then) -> None:
+        lifecycle = self.app.store.lifecycle
+        self._after_tick = then
+        self.write(lambda: lifecycle.tick_step(self.ref, step_key), "step")
 
     def action_branch(self) -> None:
         """Choose a branch of the procedure (medical: hospital / 120 / care); more can follow later."""
@@ -207,17 +231,16 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
             app.notify(t("ui.request.no_branches"))
             return
 
+        lifecycle = app.store.lifecycle
+
         def chosen(key: str | None) -> None:
             if key:
-                app.store_call(app.store.choose_branch, self.ref, key,
-                               then=lambda r: self.say_done("ui.done.branch", r.ref))
+                self.write(lambda: lifecycle.choose_branch(self.ref, key), "branch")
 
         app.push_screen(PickScreen(t("ui.request.branch_title"), [(b.key, b.name(t.lang)) for b in left]), chosen)
 
     def action_edit(self) -> None:
-        from .intake import IntakeScreen
-
-        self.app.switch_screen(IntakeScreen(self.ref))
+        self.app.edit_request(self.ref)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,12 +1,15 @@
 """The actions a request has on both the queue and its own screen: replied, escalate, major, close,
-reopen. Each asks what it must (a note, an outcome), then runs one store call in a worker."""
+reopen, take, hand over, acknowledge. Each asks what it must (a note, an outcome), then runs one
+store call in a worker of the screen (or of the dialog that asked)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from liyuan_tui.errors import DeskError
-from liyuan_tui.permissions import Action, allowed
+from liyuan_tui.domain.models import Request
+from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.widgets.messages import RequestSaved
+from liyuan_tui.widgets.store_work import store_work
 
 # Which permission each key needs: a key the user's role may not use is left out of the footer
 # (the store refuses it anyway, with the reason, if it comes by another way).
@@ -15,6 +18,9 @@ ACTION_PERMISSION = {
     "reopen": Action.REOPEN, "take": Action.TAKE, "acknowledge": Action.ACKNOWLEDGE, "edit": Action.UPDATE,
     "tick": Action.TICK, "branch": Action.TICK, "charge": Action.CHARGE,
 }
+# What the desk says once the store has done each (ui.done.<action>).
+DONE_MESSAGES = {"replied", "escalated", "major", "major_cleared", "closed", "reopened", "taken", "acknowledged",
+                 "branch"}
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -36,15 +42,31 @@ class RequestActions:
             return False
         return super().check_action(action, parameters)  # type: ignore[misc]
 
-    def say_done(self, key: str, ref: str) -> None:
-        """After a store action succeeded: say so briefly; the poller brings the new state."""
-        self.app.notify(self.app.t(key, ref=ref), timeout=3)
+    # --- running a write and saying it is done ---------------------------------------------------
+
+    def write(self, call: Callable[[], Request], action: str) -> None:
+        """One store call on the selected request, in a worker of this screen."""
+        store_work(self, call, lambda req: RequestSaved(req, action), action=action)  # type: ignore[arg-type]
+
+    def on_request_saved(self, msg: RequestSaved) -> None:  # (a mixin: named, since @on needs a widget class)
+        self.say_done(msg.action, msg.request)
+
+    def say_done(self, action: str, req: Request | None) -> None:
+        """After a store action succeeded: say so briefly; the queue already shows the new state."""
+        if req is None:
+            return
+        if action == "assigned":
+            self.app.notify(self.app.t("ui.done.assigned", ref=req.ref, login=req.assignee), timeout=3)
+        elif action in DONE_MESSAGES:
+            self.app.notify(self.app.t(f"ui.done.{action}", ref=req.ref), timeout=3)
+
+    # --- the keys --------------------------------------------------------------------------------
 
     def action_replied(self) -> None:
         ref = self.selected_ref()
         if ref:
-            self.app.store_call(self.app.store.mark_replied, ref,
-                                then=lambda r: self.say_done("ui.done.replied", r.ref))
+            lifecycle = self.app.store.lifecycle
+            self.write(lambda: lifecycle.mark_replied(ref), "replied")
 
     def action_escalate(self) -> None:
         from .dialogs import AskScreen
@@ -52,15 +74,11 @@ class RequestActions:
         ref = self.selected_ref()
         if not ref:
             return
-        t = self.app.t
-
-        def submit(note: str, dialog: AskScreen) -> None:
-            self.app.store_call(self.app.store.escalate, ref, note=note,
-                                then=lambda r: (dialog.dismiss(None), self.say_done("ui.done.escalated", r.ref)),
-                                refused=dialog.show_error)
-
+        t, lifecycle = self.app.t, self.app.store.lifecycle
         self.app.push_screen(AskScreen(t("ui.ask.escalate_title", ref=ref), t("ui.ask.escalate_note"),
-                                       submit, allow_empty=True))
+                                       save=lambda note: lifecycle.escalate(ref, note=note), action="escalated",
+                                       allow_empty=True),
+                             lambda req: self.say_done("escalated", req))
 
     def action_major(self) -> None:
         from .dialogs import ConfirmScreen
@@ -69,15 +87,13 @@ class RequestActions:
         if not ref:
             return
         req = self.app.requests.get(ref)
-        t = self.app.t
+        t, lifecycle = self.app.t, self.app.store.lifecycle
         major = not (req.major if req else False)
         question = t("ui.ask.major_on" if major else "ui.ask.major_off", ref=ref)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.store_call(self.app.store.set_major, ref, major,
-                                    then=lambda r: self.say_done(
-                                        "ui.done.major" if major else "ui.done.major_cleared", r.ref))
+                self.write(lambda: lifecycle.set_major(ref, major), "major" if major else "major_cleared")
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
@@ -87,13 +103,11 @@ class RequestActions:
         ref = self.selected_ref()
         if not ref:
             return
-
-        def submit(kind: str, outcome: str, handed_to: str, dialog: CloseScreen) -> None:
-            self.app.store_call(self.app.store.close_request, ref, outcome, kind=kind, handed_to=handed_to,
-                                then=lambda r: (dialog.dismiss(None), self.say_done("ui.done.closed", r.ref)),
-                                refused=dialog.show_error)
-
-        self.app.push_screen(CloseScreen(ref, submit))
+        lifecycle = self.app.store.lifecycle
+        self.app.push_screen(
+            CloseScreen(ref, lambda kind, outcome, handed_to: lifecycle.close_request(
+                ref, outcome, kind=kind, handed_to=handed_to)),
+            lambda req: self.say_done("closed", req))
 
     def action_reopen(self) -> None:
         from .dialogs import AskScreen
@@ -101,23 +115,17 @@ class RequestActions:
         ref = self.selected_ref()
         if not ref:
             return
-        t = self.app.t
-
-        def submit(reason: str, dialog: AskScreen) -> None:
-            if not reason:
-                dialog.show_error(DeskError("error.unit_empty", "reason"))
-                return
-            self.app.store_call(self.app.store.reopen, ref, reason,
-                                then=lambda r: (dialog.dismiss(None), self.say_done("ui.done.reopened", r.ref)),
-                                refused=dialog.show_error)
-
-        self.app.push_screen(AskScreen(t("ui.ask.reopen_title", ref=ref), t("field.reason"), submit))
+        t, lifecycle = self.app.t, self.app.store.lifecycle
+        self.app.push_screen(AskScreen(t("ui.ask.reopen_title", ref=ref), t("field.reason"),
+                                       save=lambda reason: lifecycle.reopen(ref, reason), action="reopened"),
+                             lambda req: self.say_done("reopened", req))
 
     def action_take(self) -> None:
         """Take the request; if someone else already holds it, the refusal says who."""
         ref = self.selected_ref()
         if ref:
-            self.app.store_call(self.app.store.take, ref, then=lambda r: self.say_done("ui.done.taken", r.ref))
+            lifecycle = self.app.store.lifecycle
+            self.write(lambda: lifecycle.take(ref), "taken")
 
     def action_assign(self) -> None:
         """Hand the request over: the holder hands on their own, a supervisor reassigns any."""
@@ -126,7 +134,7 @@ class RequestActions:
         ref = self.selected_ref()
         if not ref:
             return
-        app, t = self.app, self.app.t
+        app, t, lifecycle = self.app, self.app.t, self.app.store.lifecycle
         req = app.requests.get(ref)
         people = [s for s in app.staff.values() if s.active and s.login != (req.assignee if req else None)]
         people.sort(key=lambda s: (s.role, s.login))
@@ -134,8 +142,7 @@ class RequestActions:
 
         def chosen(login: str | None) -> None:
             if login:
-                app.store_call(app.store.assign, ref, login,
-                               then=lambda r: app.notify(t("ui.done.assigned", ref=r.ref, login=r.assignee), timeout=3))
+                self.write(lambda: lifecycle.assign(ref, login), "assigned")
 
         app.push_screen(PickScreen(t("ui.team.assign_title", ref=ref), choices), chosen)
 
@@ -143,5 +150,5 @@ class RequestActions:
         """A supervisor answers an escalation; the manager takes note of a major case."""
         ref = self.selected_ref()
         if ref:
-            self.app.store_call(self.app.store.acknowledge, ref,
-                                then=lambda r: self.say_done("ui.done.acknowledged", r.ref))
+            lifecycle = self.app.store.lifecycle
+            self.write(lambda: lifecycle.acknowledge(ref), "acknowledged")

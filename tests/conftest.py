@@ -9,8 +9,8 @@ from typing import Callable
 
 import pytest
 
-from liyuan_tui.clock import FakeClock
-from liyuan_tui.procedures import load_procedures
+from liyuan_tui.domain.clock import FakeClock
+from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.store import Store
 
 # 2026-11-27 22:00 in Shanghai: the night shift.
@@ -66,7 +66,7 @@ def store_for(db_url, clock, procedures) -> Callable[[str], Store]:
 def supervisor(store_for) -> Store:
     """The first user of a fresh database: a customer-service supervisor."""
     st = store_for("sup")
-    st.ensure_identity()
+    st.staff.ensure_identity()
     return st
 
 
@@ -78,7 +78,7 @@ def staff(supervisor, store_for) -> dict[str, Store]:
     }
     for login, role in (("ann", "assistant"), ("mgr", "manager"), ("lead", "security_lead"),
                         ("gd", "guard"), ("eng", "dept_staff")):
-        supervisor.add_staff(login, login.upper(), role)
+        supervisor.staff.add_staff(login, login.upper(), role)
         people[role] = store_for(login)
     return people
 

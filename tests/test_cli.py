@@ -1,4 +1,4 @@
-"""The scriptable commands, run as a script or a phone system would: real subprocesses."""
+"""The scriptable commands, run as a script or a phone system would (in-process: cli_runner.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from cli_runner import run_liyuan
 
 
 def liyuan(env, *args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "liyuan_tui.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=60)
+    proc = run_liyuan(env, *args)
     if check and proc.returncode != 0:
         raise AssertionError(f"liyuan {' '.join(args)} → {proc.returncode}\n{proc.stderr}")
     return proc

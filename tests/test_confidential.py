@@ -9,8 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from cli_runner import run_liyuan
 
-from liyuan_tui.export import HIDDEN, detail_dict, request_dict
+from liyuan_tui.reports.export import HIDDEN, detail_dict, request_dict
 
 SECRET = "公司内部收费调整方案"
 
@@ -18,9 +19,9 @@ SECRET = "公司内部收费调整方案"
 @pytest.fixture
 def secret(staff):
     desk = staff["assistant"]
-    req = desk.create_request(category="D", unit="8-801", phone="13700000000", description=SECRET, confidential=True)
-    desk.tick_step(req.ref, "question", note=SECRET + "的细节")
-    desk.mark_replied(req.ref)
+    req = desk.intake.create_request(category="D", unit="8-801", phone="13700000000", description=SECRET, confidential=True)
+    desk.lifecycle.tick_step(req.ref, "question", note=SECRET + "的细节")
+    desk.lifecycle.mark_replied(req.ref)
     return req
 
 
@@ -30,8 +31,8 @@ SEES = {"assistant": True, "cs_supervisor": True, "manager": True, "security_lea
 
 @pytest.mark.parametrize("role", list(SEES))
 def test_show_json_hides_details_from_roles_without_the_right(staff, secret, clock, procedures, role):
-    me = staff[role].me()
-    data = detail_dict(staff[role].detail(secret.ref), clock.now(), staff[role].tz, me, procedures)
+    me = staff[role].staff.me()
+    data = detail_dict(staff[role].lookup.detail(secret.ref), clock.now(), staff[role].tz, me, procedures)
     text = json.dumps(data, ensure_ascii=False)
     assert (SECRET in text) is SEES[role]
     assert data["confidential"] is True and data["unit"] == "8-801"  # still actionable
@@ -41,11 +42,11 @@ def test_show_json_hides_details_from_roles_without_the_right(staff, secret, clo
 
 
 def test_another_assistant_does_not_see_it(staff, secret, clock, procedures):
-    staff["cs_supervisor"].add_staff("bea", "Bea", "assistant")
+    staff["cs_supervisor"].staff.add_staff("bea", "Bea", "assistant")
     from liyuan_tui.store import Store
 
     other = Store(staff["assistant"].url, clock, "bea", procedures=procedures)
-    row = request_dict(other.get_request(secret.ref), clock.now(), other.tz, other.me())
+    row = request_dict(other.lookup.get_request(secret.ref), clock.now(), other.tz, other.staff.me())
     assert row["description"] == HIDDEN
     other.close()
 
@@ -53,16 +54,15 @@ def test_another_assistant_does_not_see_it(staff, secret, clock, procedures):
 def test_a_request_handed_to_an_assistant_is_visible_to_them(staff, secret, clock, procedures):
     from liyuan_tui.store import Store
 
-    staff["cs_supervisor"].add_staff("bea", "Bea", "assistant")
-    staff["cs_supervisor"].assign(secret.ref, "bea")
+    staff["cs_supervisor"].staff.add_staff("bea", "Bea", "assistant")
+    staff["cs_supervisor"].lifecycle.assign(secret.ref, "bea")
     bea = Store(staff["assistant"].url, clock, "bea", procedures=procedures)
-    assert request_dict(bea.get_request(secret.ref), clock.now(), bea.tz, bea.me())["description"] == SECRET
+    assert request_dict(bea.lookup.get_request(secret.ref), clock.now(), bea.tz, bea.staff.me())["description"] == SECRET
     bea.close()
 
 
 def run(env, *args):
-    return subprocess.run([sys.executable, "-m", "liyuan_tui.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=60)
+    return run_liyuan(env, *args)
 
 
 def test_queue_json_and_show_hide_it_from_a_guard(staff, secret, cli_env):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from liyuan_tui.config import ConfigError, load_settings
+from liyuan_tui.domain.config import ConfigError, load_settings
 
 
 def test_flag_beats_environment_beats_file_beats_default(tmp_path):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, strategies as st
 
-from liyuan_tui.deadlines import (
+from liyuan_tui.domain.deadlines import (
     Urgency,
     format_countdown,
     is_overdue,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 
-from liyuan_tui.i18n import Translator, catalog
+from liyuan_tui.domain.i18n import Translator, catalog
 
 
 def fields(text: str) -> set[str]:

@@ -20,8 +20,8 @@ def spawn(db_url: str, login: str, count: int) -> subprocess.Popen:
 
 
 def test_two_processes_write_500_requests_each_into_one_file(supervisor, db_url, db_path):
-    supervisor.add_staff("w1", "Writer 1", "assistant")
-    supervisor.add_staff("w2", "Writer 2", "assistant")
+    supervisor.staff.add_staff("w1", "Writer 1", "assistant")
+    supervisor.staff.add_staff("w2", "Writer 2", "assistant")
     procs = [spawn(db_url, login, 500) for login in ("w1", "w2")]
     outputs = [p.communicate(timeout=300) for p in procs]
     for p, (out, err) in zip(procs, outputs):
@@ -38,7 +38,7 @@ def test_two_processes_write_500_requests_each_into_one_file(supervisor, db_url,
 
 
 def test_a_writer_killed_mid_stream_loses_nothing_it_reported(supervisor, db_url, db_path):
-    supervisor.add_staff("w1", "Writer 1", "assistant")
+    supervisor.staff.add_staff("w1", "Writer 1", "assistant")
     proc = spawn(db_url, "w1", 100_000)
     printed = []
     assert proc.stdout is not None

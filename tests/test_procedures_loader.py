@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from liyuan_tui.procedures import CATEGORY_ORDER, ProcedureError, load_procedures, parse_procedure
+from liyuan_tui.domain.procedure_files import load_procedures, parse_procedure
+
+from liyuan_tui.domain.procedures import ProcedureError
+
+CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")
 
 MINIMAL = '''
 key = "other"

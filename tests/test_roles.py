@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from liyuan_tui.errors import PermissionDenied
-from liyuan_tui.notices import notices_for
-from liyuan_tui.views import is_mine, ordered, waiting_steps
+from liyuan_tui.domain.errors import PermissionDenied
+from liyuan_tui.domain.notices import notices_for
+from liyuan_tui.domain.views import is_mine, ordered, waiting_steps
 
 ROLES = ["assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff"]
 
@@ -17,23 +17,23 @@ ROLES = ["assistant", "cs_supervisor", "manager", "security_lead", "guard", "dep
 def new_request(staff, **kw):
     fields = dict(category="A", unit="3-1201", phone="13800000000", complete=True)
     fields.update(kw)
-    return staff["assistant"].create_request(**fields)
+    return staff["assistant"].intake.create_request(**fields)
 
 
 def through_first_steps(store, ref):
-    store.tick_step(ref, "patient_address", value="3-1201")
-    store.tick_step(ref, "contact_phone", value="138")
+    store.lifecycle.tick_step(ref, "patient_address", value="3-1201")
+    store.lifecycle.tick_step(ref, "contact_phone", value="138")
 
 
 ACTIONS = {
-    "create": lambda st, ref: st.create_request(),
-    "update": lambda st, ref: st.update_fields(ref, description="x"),
-    "reply": lambda st, ref: st.mark_replied(ref),
-    "escalate": lambda st, ref: st.escalate(ref),
-    "mark_major": lambda st, ref: st.set_major(ref),
-    "take": lambda st, ref: st.take(ref),
-    "cancel": lambda st, ref: st.cancel(ref, "dup"),
-    "manage_staff": lambda st, ref: st.add_staff("newbie", "N", "guard"),
+    "create": lambda st, ref: st.intake.create_request(),
+    "update": lambda st, ref: st.intake.update_fields(ref, description="x"),
+    "reply": lambda st, ref: st.lifecycle.mark_replied(ref),
+    "escalate": lambda st, ref: st.lifecycle.escalate(ref),
+    "mark_major": lambda st, ref: st.lifecycle.set_major(ref),
+    "take": lambda st, ref: st.lifecycle.take(ref),
+    "cancel": lambda st, ref: st.lifecycle.cancel(ref, "dup"),
+    "manage_staff": lambda st, ref: st.staff.add_staff("newbie", "N", "guard"),
 }
 EXPECTED = {
     "create": {"assistant", "cs_supervisor", "manager", "security_lead"},
@@ -50,7 +50,7 @@ EXPECTED = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_role_may_or_may_not(staff, role, action):
-    req = staff["cs_supervisor"].create_request(category="B", unit="1", phone="123")
+    req = staff["cs_supervisor"].intake.create_request(category="B", unit="1", phone="123")
     run = ACTIONS[action]
     if role in EXPECTED[action]:
         run(staff[role], req.ref)
@@ -74,46 +74,46 @@ def test_steps_are_ticked_by_their_roles(staff, role, step, allowed):
     desk = staff["assistant"]
     through_first_steps(desk, req.ref)
     for key, kw in (("ambulance_notify_security", {}),):
-        desk.tick_step(req.ref, key, **kw)
+        desk.lifecycle.tick_step(req.ref, key, **kw)
     if step == "ambulance_guide":
-        staff["security_lead"].tick_step(req.ref, "ambulance_gate_ready", value="小李")
+        staff["security_lead"].lifecycle.tick_step(req.ref, "ambulance_gate_ready", value="小李")
     kw = {"value": "x"} if step in ("ambulance_gate_ready", "ambulance_call_120") else {}
     if allowed:
-        staff[role].tick_step(req.ref, step, **kw)
+        staff[role].lifecycle.tick_step(req.ref, step, **kw)
     else:
         with pytest.raises(PermissionDenied):
-            staff[role].tick_step(req.ref, step, **kw)
+            staff[role].lifecycle.tick_step(req.ref, step, **kw)
 
 
 def test_only_supervisors_reassign_and_the_holder_hands_over(staff):
     req = new_request(staff)  # held by the assistant who logged it
     with pytest.raises(PermissionDenied):
-        staff["security_lead"].assign(req.ref, "mgr")
-    staff["assistant"].assign(req.ref, "sup")  # the holder hands it over
-    staff["cs_supervisor"].assign(req.ref, "ann")  # a supervisor reassigns
-    assert staff["manager"].get_request(req.ref).assignee == "ann"
+        staff["security_lead"].lifecycle.assign(req.ref, "mgr")
+    staff["assistant"].lifecycle.assign(req.ref, "sup")  # the holder hands it over
+    staff["cs_supervisor"].lifecycle.assign(req.ref, "ann")  # a supervisor reassigns
+    assert staff["manager"].lookup.get_request(req.ref).assignee == "ann"
 
 
 def test_only_the_manager_acknowledges_a_major_case(staff):
     req = new_request(staff, major=True)
     with pytest.raises(PermissionDenied):
-        staff["assistant"].acknowledge(req.ref)
-    acked = staff["manager"].acknowledge(req.ref)
+        staff["assistant"].lifecycle.acknowledge(req.ref)
+    acked = staff["manager"].lifecycle.acknowledge(req.ref)
     assert acked.major_ack_by == "mgr"
 
 
 def test_an_escalation_acknowledged_is_shown_to_the_assistant(staff, procedures):
     desk = staff["assistant"]
     req = new_request(staff)
-    last = desk.last_event_id()
-    desk.escalate(req.ref)
-    sup_notices = notices_for(desk.changes_since(last), staff["cs_supervisor"].me(), procedures)
+    last = desk.lookup.last_event_id()
+    desk.lifecycle.escalate(req.ref)
+    sup_notices = notices_for(desk.lookup.changes_since(last), staff["cs_supervisor"].staff.me(), procedures)
     assert [n.kind for n in sup_notices] == ["escalated"]
-    last = desk.last_event_id()
-    staff["cs_supervisor"].acknowledge(req.ref, note="我来处理")
-    mine = notices_for(desk.changes_since(last), desk.me(), procedures)
+    last = desk.lookup.last_event_id()
+    staff["cs_supervisor"].lifecycle.acknowledge(req.ref, note="我来处理")
+    mine = notices_for(desk.lookup.changes_since(last), desk.staff.me(), procedures)
     assert [n.kind for n in mine] == ["acknowledged"] and mine[0].params["by"] == "sup"
-    assert desk.get_request(req.ref).acknowledged_by == "sup"
+    assert desk.lookup.get_request(req.ref).acknowledged_by == "sup"
 
 
 def test_each_role_sees_its_own_work_first(staff, clock):
@@ -121,36 +121,36 @@ def test_each_role_sees_its_own_work_first(staff, clock):
     plain = new_request(staff)
     clock.advance(60)
     escalated = new_request(staff)
-    desk.escalate(escalated.ref)
+    desk.lifecycle.escalate(escalated.ref)
     clock.advance(60)
     major = new_request(staff, major=True)
     clock.advance(60)
     security = new_request(staff)
     through_first_steps(desk, security.ref)
-    desk.tick_step(security.ref, "ambulance_notify_security")
-    reqs = desk.open_requests()
-    done = desk.open_step_keys()
+    desk.lifecycle.tick_step(security.ref, "ambulance_notify_security")
+    reqs = desk.lookup.open_requests()
+    done = desk.lookup.open_step_keys()
     waiting = {r.id: bool(waiting_steps(r, done.get(r.id, ()), desk.procedures, frozenset({"security_lead"})))
                for r in reqs}
     now = clock.now()
-    first = {role: ordered(reqs, staff[role].me(), now, waiting)[0].ref for role in ("cs_supervisor", "manager", "security_lead")}
+    first = {role: ordered(reqs, staff[role].staff.me(), now, waiting)[0].ref for role in ("cs_supervisor", "manager", "security_lead")}
     assert first == {"cs_supervisor": escalated.ref, "manager": major.ref, "security_lead": security.ref}
-    assert ordered(reqs, desk.me(), now)[0].ref == major.ref  # the desk: major, then least time left
-    lead = staff["security_lead"].me()
+    assert ordered(reqs, desk.staff.me(), now)[0].ref == major.ref  # the desk: major, then least time left
+    lead = staff["security_lead"].staff.me()
     assert [r.ref for r in reqs if is_mine(r, lead, waiting[r.id])] == [security.ref]
-    sup = staff["cs_supervisor"].me()
+    sup = staff["cs_supervisor"].staff.me()
     assert [r.ref for r in reqs if is_mine(r, sup)] == [escalated.ref]
-    assert plain.ref in [r.ref for r in reqs if is_mine(r, desk.me())]
+    assert plain.ref in [r.ref for r in reqs if is_mine(r, desk.staff.me())]
 
 
 TAKER = """
 import sys
-from liyuan_tui.clock import SystemClock
-from liyuan_tui.errors import StaleError
+from liyuan_tui.domain.clock import SystemClock
+from liyuan_tui.domain.errors import StaleError
 from liyuan_tui.store import Store
 st = Store(sys.argv[1], SystemClock(), sys.argv[2])
 try:
-    st.take(sys.argv[3])
+    st.lifecycle.take(sys.argv[3])
     print("took")
 except StaleError as exc:
     print("refused:", exc)
@@ -158,11 +158,11 @@ except StaleError as exc:
 
 
 def test_two_users_taking_the_same_request_at_once(staff, db_url):
-    refs = [staff["cs_supervisor"].create_request().ref for _ in range(10)]
+    refs = [staff["cs_supervisor"].intake.create_request().ref for _ in range(10)]
     for ref in refs:
         procs = [subprocess.Popen([sys.executable, "-c", TAKER, db_url, login, ref], stdout=subprocess.PIPE, text=True)
                  for login in ("ann", "mgr")]
         outs = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
         assert outs[1] == "took" and outs[0].startswith("refused:")
-        holder = staff["cs_supervisor"].get_request(ref).assignee
+        holder = staff["cs_supervisor"].lookup.get_request(ref).assignee
         assert f"taken by {holder}" in outs[0]

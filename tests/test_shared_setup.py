@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_runner import run_liyuan
 
 
 def liyuan(env, *args):
-    return subprocess.run([sys.executable, "-m", "liyuan_tui.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+    return run_liyuan(env, *args)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from liyuan_tui.errors import NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
+from liyuan_tui.domain.errors import NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 
 
 def count(db_path, table: str) -> int:
@@ -18,13 +18,13 @@ def count(db_path, table: str) -> int:
 
 
 def kinds(store, ref: str) -> list[str]:
-    return [e.kind for e in store.detail(ref).events]
+    return [e.kind for e in store.lookup.detail(ref).events]
 
 
 def log_medical(store, **extra):
     fields = dict(category="A", unit="3-1201", phone="13800000000", complete=True)
     fields.update(extra)
-    return store.create_request(**fields)
+    return store.intake.create_request(**fields)
 
 
 def test_sqlite_is_tuned_for_several_terminals(supervisor, db_path):
@@ -41,29 +41,29 @@ def test_the_database_file_is_never_world_readable(supervisor, db_path):
 
 def test_the_first_user_of_a_new_database_becomes_a_supervisor(store_for):
     st = store_for("first")
-    me, first = st.ensure_identity()
+    me, first = st.staff.ensure_identity()
     assert first and me.role == "cs_supervisor"
-    again, first_again = store_for("first").ensure_identity()
+    again, first_again = store_for("first").staff.ensure_identity()
     assert not first_again and again.role == "cs_supervisor"
 
 
 def test_an_unknown_login_is_refused_with_how_to_be_added(supervisor, store_for):
     with pytest.raises(UnknownUser) as err:
-        store_for("stranger").ensure_identity()
+        store_for("stranger").staff.ensure_identity()
     assert "liyuan staff add stranger" in str(err.value)
 
 
 def test_a_deactivated_login_is_refused(supervisor, store_for):
-    supervisor.add_staff("gone", "Gone", "assistant")
-    supervisor.update_staff("gone", active=False)
+    supervisor.staff.add_staff("gone", "Gone", "assistant")
+    supervisor.staff.update_staff("gone", active=False)
     with pytest.raises(UnknownUser):
-        store_for("gone").ensure_identity()
+        store_for("gone").staff.ensure_identity()
     with pytest.raises(UnknownUser):
-        store_for("gone").create_request()
+        store_for("gone").intake.create_request()
 
 
 def test_a_new_request_starts_the_clock_at_once(desk, clock):
-    req = desk.create_request()
+    req = desk.intake.create_request()
     assert req.received_at == clock.now()
     assert req.reply_due_at == clock.now() + timedelta(minutes=10)
     assert req.status == "open" and req.ref == "202611-0001"
@@ -75,35 +75,35 @@ def test_refs_count_up_within_the_local_month(desk, clock):
     from datetime import datetime, timezone
 
     clock.set(datetime(2026, 11, 30, 15, 59, tzinfo=timezone.utc))  # 23:59 on the 30th in Shanghai
-    assert desk.create_request().ref == "202611-0001"
+    assert desk.intake.create_request().ref == "202611-0001"
     clock.advance(minutes=2)  # 00:01 on 1 December, local
-    assert desk.create_request().ref == "202612-0001"
-    assert desk.create_request().ref == "202612-0002"
+    assert desk.intake.create_request().ref == "202612-0001"
+    assert desk.intake.create_request().ref == "202612-0002"
 
 
 def test_choosing_the_category_sets_its_deadline(desk, clock):
-    req = desk.create_request()
+    req = desk.intake.create_request()
     clock.advance(60)
-    req = desk.update_fields(req.ref, category="medical", unit="3-1201")
+    req = desk.intake.update_fields(req.ref, category="medical", unit="3-1201")
     assert req.category == "medical" and req.reply_due_at == req.received_at + timedelta(minutes=10)
-    events = desk.detail(req.ref).events
+    events = desk.lookup.detail(req.ref).events
     assert events[-1].kind == "updated"
     assert json.loads(events[-1].payload) == {"category": ["", "medical"], "unit": ["", "3-1201"]}
 
 
 def test_every_action_is_one_event(desk, db_path):
     req = log_medical(desk)
-    desk.update_fields(req.ref, description="胸口疼")
-    desk.tick_step(req.ref, "patient_address", value="3-1201")
-    desk.tick_step(req.ref, "contact_phone", value="13800000000")
-    desk.choose_branch(req.ref, "ambulance")
-    desk.mark_replied(req.ref)
-    desk.escalate(req.ref)
-    desk.set_major(req.ref)
+    desk.intake.update_fields(req.ref, description="胸口疼")
+    desk.lifecycle.tick_step(req.ref, "patient_address", value="3-1201")
+    desk.lifecycle.tick_step(req.ref, "contact_phone", value="13800000000")
+    desk.lifecycle.choose_branch(req.ref, "ambulance")
+    desk.lifecycle.mark_replied(req.ref)
+    desk.lifecycle.escalate(req.ref)
+    desk.lifecycle.set_major(req.ref)
     assert kinds(desk, req.ref) == ["created", "updated", "step", "step", "branch", "replied", "escalated", "major"]
     staff_events = 6  # the first supervisor and the five staff the fixture adds
     assert count(db_path, "event") == len(kinds(desk, req.ref)) + staff_events
-    assert desk.get_request(req.ref).version == 8
+    assert desk.lookup.get_request(req.ref).version == 8
 
 
 def test_bad_input_names_the_field_and_writes_nothing(desk, db_path):
@@ -117,76 +117,76 @@ def test_bad_input_names_the_field_and_writes_nothing(desk, db_path):
     ]
     for fields, field in cases:
         with pytest.raises(ValidationError) as err:
-            desk.create_request(**fields)
+            desk.intake.create_request(**fields)
         assert err.value.field == field
-    req = desk.create_request()
+    req = desk.intake.create_request()
     before = (count(db_path, "request"), count(db_path, "event"))
     with pytest.raises(ValidationError):
-        desk.update_fields(req.ref, unit="ok", phone="nonsense")  # one bad field: nothing saved
+        desk.intake.update_fields(req.ref, unit="ok", phone="nonsense")  # one bad field: nothing saved
     assert (count(db_path, "request"), count(db_path, "event")) == before
-    assert desk.get_request(req.ref).unit == ""
+    assert desk.lookup.get_request(req.ref).unit == ""
 
 
 def test_a_stale_write_names_who_changed_the_request(desk, supervisor, clock):
-    req = desk.create_request()
+    req = desk.intake.create_request()
     seen = req.version
     clock.advance(30)
-    supervisor.update_fields(req.ref, unit="5-302")
+    supervisor.intake.update_fields(req.ref, unit="5-302")
     with pytest.raises(StaleError) as err:
-        desk.update_fields(req.ref, expected_version=seen, unit="3-1201")
+        desk.intake.update_fields(req.ref, expected_version=seen, unit="3-1201")
     assert "sup" in str(err.value) and "22:00:30" in str(err.value)
-    assert desk.get_request(req.ref).unit == "5-302"  # never overwritten
+    assert desk.lookup.get_request(req.ref).unit == "5-302"  # never overwritten
 
 
 def test_taking_a_request_someone_holds_says_who(staff):
     desk, sup = staff["assistant"], staff["cs_supervisor"]
-    req = sup.create_request()
-    desk.take(req.ref)
+    req = sup.intake.create_request()
+    desk.lifecycle.take(req.ref)
     with pytest.raises(StaleError) as err:
-        staff["manager"].take(req.ref)
+        staff["manager"].lifecycle.take(req.ref)
     assert "ann" in str(err.value)
 
 
 def test_reply_stops_the_clock_and_cannot_be_given_twice(desk, clock):
-    req = desk.create_request(category="B")
+    req = desk.intake.create_request(category="B")
     clock.advance(minutes=12)
-    req = desk.mark_replied(req.ref)
+    req = desk.lifecycle.mark_replied(req.ref)
     assert req.status == "replied" and req.replied_at == clock.now()
-    assert json.loads(desk.detail(req.ref).events[-1].payload) == {"late_seconds": 120}
+    assert json.loads(desk.lookup.detail(req.ref).events[-1].payload) == {"late_seconds": 120}
     with pytest.raises(ValidationError):
-        desk.mark_replied(req.ref)
+        desk.lifecycle.mark_replied(req.ref)
 
 
 def test_steps_wait_for_the_address_and_phone_first(desk):
     req = log_medical(desk)
     with pytest.raises(ValidationError) as err:
-        desk.tick_step(req.ref, "ambulance_condition", note="胸痛")
+        desk.lifecycle.tick_step(req.ref, "ambulance_condition", note="胸痛")
     assert "patient_address" in str(err.value)
 
 
 def test_a_step_that_asks_for_a_value_needs_one(desk):
     req = log_medical(desk)
     with pytest.raises(ValidationError) as err:
-        desk.tick_step(req.ref, "patient_address")
+        desk.lifecycle.tick_step(req.ref, "patient_address")
     assert err.value.field == "value"
     with pytest.raises(ValidationError):
-        desk.tick_step(req.ref, "no_such_step")
+        desk.lifecycle.tick_step(req.ref, "no_such_step")
 
 
 def test_ticking_a_step_of_another_branch_adds_that_branch(desk):
     req = log_medical(desk)
-    desk.tick_step(req.ref, "patient_address", value="3-1201")
-    desk.tick_step(req.ref, "contact_phone", value="138")
-    req = desk.tick_step(req.ref, "ambulance_condition", note="胸痛")
+    desk.lifecycle.tick_step(req.ref, "patient_address", value="3-1201")
+    desk.lifecycle.tick_step(req.ref, "contact_phone", value="138")
+    req = desk.lifecycle.tick_step(req.ref, "ambulance_condition", note="胸痛")
     assert req.branch_list == ["ambulance"]
-    assert json.loads(desk.detail(req.ref).events[-1].payload)["branch_added"] == "ambulance"
+    assert json.loads(desk.lookup.detail(req.ref).events[-1].payload)["branch_added"] == "ambulance"
 
 
 def walk_ambulance(store, ref):
-    store.tick_step(ref, "patient_address", value="3-1201")
-    store.tick_step(ref, "contact_phone", value="138")
-    store.tick_step(ref, "ask_help_wanted")
-    store.choose_branch(ref, "ambulance")
+    store.lifecycle.tick_step(ref, "patient_address", value="3-1201")
+    store.lifecycle.tick_step(ref, "contact_phone", value="138")
+    store.lifecycle.tick_step(ref, "ask_help_wanted")
+    store.lifecycle.choose_branch(ref, "ambulance")
     for key, kw in (
         ("ambulance_condition", {"note": "胸痛"}),
         ("ambulance_call_120", {"value": "22:03 受理"}),
@@ -198,111 +198,111 @@ def walk_ambulance(store, ref):
         ("ambulance_record", {"note": "已送医"}),
         ("report_supervisor", {}),
     ):
-        store.tick_step(ref, key, **kw)
+        store.lifecycle.tick_step(ref, key, **kw)
 
 
 def test_closing_needs_reply_branch_and_required_steps(desk):
     req = log_medical(desk)
     with pytest.raises(ValidationError) as err:
-        desk.close_request(req.ref, "done")
+        desk.lifecycle.close_request(req.ref, "done")
     assert err.value.key == "error.close_not_replied"
-    desk.mark_replied(req.ref)
+    desk.lifecycle.mark_replied(req.ref)
     with pytest.raises(ValidationError) as err:
-        desk.close_request(req.ref, "done")
+        desk.lifecycle.close_request(req.ref, "done")
     assert err.value.key == "error.close_branch_missing"
     walk_ambulance(desk, req.ref)
-    req = desk.close_request(req.ref, "救护车已接走病人")
+    req = desk.lifecycle.close_request(req.ref, "救护车已接走病人")
     assert req.status == "closed" and req.outcome_kind == "resolved"
     with pytest.raises(ValidationError):
-        desk.tick_step(req.ref, "ambulance_guide")  # closed: nothing more until reopened
+        desk.lifecycle.tick_step(req.ref, "ambulance_guide")  # closed: nothing more until reopened
 
 
 def test_a_major_request_cannot_close_until_the_manager_is_informed(desk):
     req = log_medical(desk, major=True)
-    desk.mark_replied(req.ref)
+    desk.lifecycle.mark_replied(req.ref)
     walk_ambulance(desk, req.ref)
     with pytest.raises(ValidationError) as err:
-        desk.close_request(req.ref, "done")
+        desk.lifecycle.close_request(req.ref, "done")
     assert "manager_informed" in str(err.value)
-    desk.tick_step(req.ref, "manager_informed", value="22:05 电话告知")
-    assert desk.close_request(req.ref, "done").status == "closed"
+    desk.lifecycle.tick_step(req.ref, "manager_informed", value="22:05 电话告知")
+    assert desk.lifecycle.close_request(req.ref, "done").status == "closed"
 
 
 def test_handed_on_must_say_to_whom(desk):
-    req = desk.create_request(category="B", unit="1", phone="123")
-    desk.mark_replied(req.ref)
-    desk.tick_step(req.ref, "fault", value="水管漏水")
-    desk.tick_step(req.ref, "dispatch", value="维修工小王")
-    desk.tick_step(req.ref, "record", note="已派人")
+    req = desk.intake.create_request(category="B", unit="1", phone="123")
+    desk.lifecycle.mark_replied(req.ref)
+    desk.lifecycle.tick_step(req.ref, "fault", value="水管漏水")
+    desk.lifecycle.tick_step(req.ref, "dispatch", value="维修工小王")
+    desk.lifecycle.tick_step(req.ref, "record", note="已派人")
     with pytest.raises(ValidationError) as err:
-        desk.close_request(req.ref, "转工程部", kind="handed_on")
+        desk.lifecycle.close_request(req.ref, "转工程部", kind="handed_on")
     assert err.value.field == "handed_to"
-    req = desk.close_request(req.ref, "转工程部处理", handed_to="工程维修部")
+    req = desk.lifecycle.close_request(req.ref, "转工程部处理", handed_to="工程维修部")
     assert req.outcome_kind == "handed_on" and req.handed_to == "工程维修部"
 
 
 def test_reopen_is_an_event_not_an_edit(desk):
-    req = desk.create_request(category="B", unit="1", phone="123")
-    desk.mark_replied(req.ref)
+    req = desk.intake.create_request(category="B", unit="1", phone="123")
+    desk.lifecycle.mark_replied(req.ref)
     for key, kw in (("fault", {"value": "x"}), ("dispatch", {"value": "y"}), ("record", {"note": "z"})):
-        desk.tick_step(req.ref, key, **kw)
-    desk.close_request(req.ref, "fixed")
-    req = desk.reopen(req.ref, "又漏水了")
+        desk.lifecycle.tick_step(req.ref, key, **kw)
+    desk.lifecycle.close_request(req.ref, "fixed")
+    req = desk.lifecycle.reopen(req.ref, "又漏水了")
     assert req.status == "replied" and req.closed_at is None
     assert kinds(desk, req.ref)[-2:] == ["closed", "reopened"]
 
 
 def test_cancel_needs_a_reason_and_keeps_the_record(desk):
-    req = desk.create_request()
+    req = desk.intake.create_request()
     with pytest.raises(ValidationError):
-        desk.cancel(req.ref, "")
-    req = desk.cancel(req.ref, "重复登记")
+        desk.lifecycle.cancel(req.ref, "")
+    req = desk.lifecycle.cancel(req.ref, "重复登记")
     assert req.status == "cancelled"
-    assert req.ref not in {r.ref for r in desk.open_requests()}
+    assert req.ref not in {r.ref for r in desk.lookup.open_requests()}
 
 
 def test_roles_are_enforced_in_the_store(staff):
-    req = staff["assistant"].create_request(category="A", unit="1", phone="123", complete=True)
+    req = staff["assistant"].intake.create_request(category="A", unit="1", phone="123", complete=True)
     with pytest.raises(PermissionDenied):
-        staff["guard"].create_request()
+        staff["guard"].intake.create_request()
     with pytest.raises(PermissionDenied):
-        staff["guard"].mark_replied(req.ref)
+        staff["guard"].lifecycle.mark_replied(req.ref)
     with pytest.raises(PermissionDenied):
-        staff["assistant"].add_staff("x", "X", "guard")
+        staff["assistant"].staff.add_staff("x", "X", "guard")
     with pytest.raises(PermissionDenied):
-        staff["guard"].tick_step(req.ref, "patient_address", value="1")  # the assistant's step
+        staff["guard"].lifecycle.tick_step(req.ref, "patient_address", value="1")  # the assistant's step
 
 
 def test_an_escalated_request_is_closed_only_by_a_supervisor(staff):
     desk, sup = staff["assistant"], staff["cs_supervisor"]
-    req = desk.create_request(category="G", unit="1", phone="123")
-    desk.mark_replied(req.ref)
-    desk.escalate(req.ref)
-    desk.tick_step(req.ref, "need", note="借梯子")
-    desk.tick_step(req.ref, "record", note="已借")
+    req = desk.intake.create_request(category="G", unit="1", phone="123")
+    desk.lifecycle.mark_replied(req.ref)
+    desk.lifecycle.escalate(req.ref)
+    desk.lifecycle.tick_step(req.ref, "need", note="借梯子")
+    desk.lifecycle.tick_step(req.ref, "record", note="已借")
     with pytest.raises(PermissionDenied):
-        desk.close_request(req.ref, "done")
-    assert sup.close_request(req.ref, "done").status == "closed"
+        desk.lifecycle.close_request(req.ref, "done")
+    assert sup.lifecycle.close_request(req.ref, "done").status == "closed"
 
 
 def test_unknown_ref(desk):
     with pytest.raises(NotFound):
-        desk.mark_replied("202611-9999")
+        desk.lifecycle.mark_replied("202611-9999")
 
 
 def test_events_are_never_rewritten(desk, db_path):
-    req = desk.create_request()
-    first = desk.detail(req.ref).events[0]
-    desk.update_fields(req.ref, unit="1")
-    desk.update_fields(req.ref, unit="2")
-    again = desk.detail(req.ref).events[0]
+    req = desk.intake.create_request()
+    first = desk.lookup.detail(req.ref).events[0]
+    desk.intake.update_fields(req.ref, unit="1")
+    desk.intake.update_fields(req.ref, unit="2")
+    again = desk.lookup.detail(req.ref).events[0]
     assert (again.id, again.at, again.payload) == (first.id, first.at, first.payload)
-    assert desk.last_event_id() == max(e.id for e in desk.detail(req.ref).events)
-    assert [(e.kind, r.ref) for e, r in desk.changes_since(first.id)] == [("updated", req.ref)] * 2
+    assert desk.lookup.last_event_id() == max(e.id for e in desk.lookup.detail(req.ref).events)
+    assert [(e.kind, r.ref) for e, r in desk.lookup.changes_since(first.id)] == [("updated", req.ref)] * 2
 
 
 def test_search_finds_by_ref_unit_phone_and_name(desk):
-    a = desk.create_request(category="A", unit="3-1201", phone="13800000000", requester_name="王先生")
-    desk.create_request(category="B", unit="5-302", phone="13900000000")
+    a = desk.intake.create_request(category="A", unit="3-1201", phone="13800000000", requester_name="王先生")
+    desk.intake.create_request(category="B", unit="5-302", phone="13900000000")
     for text in ("0001", "3-12", "1380", "王"):
-        assert [r.ref for r in desk.search(text)] == [a.ref]
+        assert [r.ref for r in desk.lookup.search(text)] == [a.ref]

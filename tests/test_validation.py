@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, strategies as st
 
-from liyuan_tui import validation as check
-from liyuan_tui.errors import ValidationError
+from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.errors import ValidationError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
@@ -87,7 +87,7 @@ def test_categories_by_letter_key_or_name(procedures, value, key):
 
 @given(st.text(max_size=50))
 def test_any_other_category_is_refused_naming_the_category(value):
-    from liyuan_tui.procedures import load_procedures
+    from liyuan_tui.domain.procedure_files import load_procedures
 
     procedures = _PROCS.setdefault("p", load_procedures())
     try:

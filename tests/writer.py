@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from liyuan_tui.clock import SystemClock
+from liyuan_tui.domain.clock import SystemClock
 from liyuan_tui.store import Store
 
 
@@ -13,7 +13,7 @@ def main(url: str, login: str, count: int) -> None:
     store = Store(url, SystemClock(), login)
     store.init_schema()
     for i in range(count):
-        req = store.create_request(category="B", unit=f"{login}-{i}", phone="13800000000", complete=True)
+        req = store.intake.create_request(category="B", unit=f"{login}-{i}", phone="13800000000", complete=True)
         print(req.ref, flush=True)
 
 

@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..i18n import Translator
-from ..models import Request, Staff, StepRecord
-from ..procedures import Procedure, Step, request_conditions
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.models import Request, Staff, StepRecord
+from liyuan_tui.domain.procedures import Procedure, Step, request_conditions
 
 
 def current_step(proc: Procedure, req: Request, done: Mapping[str, StepRecord]) -> Step | None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from ..i18n import Translator
+from liyuan_tui.domain.i18n import Translator
 
 # (keys, action, shown in the footer)
 APP_KEYS = (

@@ -1,46 +1,114 @@
-"""Messages the desk's workers post to the UI thread: "messages up, calls down"."""
+"""Messages the desk's workers post to the UI thread: "messages up, calls down".
+
+A store call started by a screen comes back to that screen as one of these (see store_work.py);
+a `RequestSaved` then bubbles on to the app, which keeps the open requests up to date from it."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any
 
 from textual.message import Message
 
-from ..errors import DeskError
-from ..models import Event, Request, Staff
-from ..notices import Notice
-from ..procedures import Step
+from liyuan_tui.domain.errors import DeskError
+from liyuan_tui.domain.fees import FeeSchedule
+from liyuan_tui.domain.models import Charge, Event, Request, Staff
+from liyuan_tui.domain.notices import Notice
+from liyuan_tui.domain.procedures import Step
+from liyuan_tui.reports.handover import HandoverSheet
+from liyuan_tui.reports.month import MonthReport
+from liyuan_tui.store import RequestDetail
 
 
 class RequestsChanged(Message):
-    """The poller saw a new event id: the open requests as they are now, and the new events."""
+    """The poller saw new events: the requests they touched as they are now (all open requests on
+    the first look), the events themselves, and what this user must be told."""
 
-    def __init__(self, requests: list[Request], events: list[Event], last_event_id: int, first: bool,
+    def __init__(self, requests: list[Request], events: list[Event], last_event_id: int, full: bool,
                  staff: list[Staff] | None = None, notices: list[Notice] | None = None,
                  security: dict[str, list[Step]] | None = None) -> None:
         super().__init__()
-        self.staff = staff  # the staff list when it may have changed, else None
-        self.notices = notices or []  # what this user must be told (notices.notices_for)
-        self.security = security or {}  # ref → security steps that can be done now
         self.requests = requests
         self.events = events
         self.last_event_id = last_event_id
-        self.first = first
+        self.full = full  # `requests` is every open request (else only the ones the events touched)
+        self.staff = staff  # the staff list when it may have changed, else None
+        self.notices = notices or []  # what this user must be told (notices.notices_for)
+        self.security = security  # ref → security steps that can be done now (security roles)
 
 
-class StoreDone(Message):
-    """A store call run in a thread worker succeeded; `then` gets its result on the UI thread."""
+class RequestSaved(Message):
+    """A write on a request succeeded; `request` is the row as written. `action` says which."""
 
-    def __init__(self, result: Any, then: Callable[[Any], None] | None) -> None:
+    def __init__(self, request: Request, action: str) -> None:
         super().__init__()
-        self.result = result
-        self.then = then
+        self.request = request
+        self.action = action
+
+
+class DetailRead(Message):
+    """A request in full: fields, checklist records, events, charges."""
+
+    def __init__(self, detail: RequestDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class DraftRead(Message):
+    """A request as the intake form shows it (it may have been started in another terminal)."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__()
+        self.request = request
+
+
+class ScheduleRead(Message):
+    """The fee schedule, read from its file on first use."""
+
+    def __init__(self, schedule: FeeSchedule) -> None:
+        super().__init__()
+        self.schedule = schedule
+
+
+class ChargeAdded(Message):
+    def __init__(self, charge: Charge) -> None:
+        super().__init__()
+        self.charge = charge
+
+
+class SheetRead(Message):
+    """The shift handover sheet."""
+
+    def __init__(self, sheet: HandoverSheet) -> None:
+        super().__init__()
+        self.sheet = sheet
+
+
+class ReportRead(Message):
+    """A month's report and its sections, laid out in the worker (pure Rich objects)."""
+
+    def __init__(self, report: MonthReport, sections: list[Any]) -> None:
+        super().__init__()
+        self.report = report
+        self.sections = sections
+
+
+class SearchFound(Message):
+    def __init__(self, requests: list[Request]) -> None:
+        super().__init__()
+        self.requests = requests
+
+
+class ExportWritten(Message):
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
 
 
 class StoreRefused(Message):
     """A store call was refused (bad input, not allowed, changed meanwhile): nothing was written."""
 
-    def __init__(self, error: DeskError, refused: Callable[[DeskError], None] | None) -> None:
+    def __init__(self, error: DeskError, action: str) -> None:
         super().__init__()
         self.error = error
-        self.refused = refused
+        self.action = action

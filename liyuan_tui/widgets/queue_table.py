@@ -18,9 +18,9 @@ from textual.widgets import DataTable
 from textual.widgets._data_table import ColumnKey, RowKey
 from textual._two_way_dict import TwoWayDict
 
-from ..deadlines import Urgency, format_countdown, seconds_left, urgency
-from ..i18n import Translator
-from ..models import Request, Staff
+from liyuan_tui.domain.deadlines import Urgency, format_countdown, seconds_left, urgency
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.models import Request, Staff
 
 # Fixed widths (terminal cells) so a tick never re-measures a column; CJK characters count two.
 # The countdown comes first: Textual sends a partial update of a line from the widget's left edge

@@ -14,10 +14,11 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from ..i18n import Translator
-from ..report_render import Namer, tables
-from ..report_summary import format_share, summary_lines
-from ..reports import NO_CATEGORY, MonthReport
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.reports.month_render import tables
+from liyuan_tui.reports.tables import NO_CATEGORY, Namer
+from liyuan_tui.reports.month_summary import format_share, summary_lines
+from liyuan_tui.reports.month import MonthReport
 from .charts import ColumnChart, bar_table
 from .queue_table import short_category
 

@@ -10,11 +10,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from ..export import DETAIL_KEYS, HIDDEN
-from ..fees import format_yuan
-from ..i18n import Translator
-from ..models import Event, Staff
-from ..procedures import Procedure
+from liyuan_tui.reports.export import DETAIL_KEYS, HIDDEN
+from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.fees import format_yuan
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.models import Event, Staff
+from liyuan_tui.domain.procedures import Procedure
 
 
 def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) -> str:
@@ -27,29 +28,29 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
     if label == f"ui.event.{kind}":
         label = kind
     extra = ""
-    if kind == "step":
+    if kind == EventKind.STEP:
         step = proc.step(payload.get("step", "")) if proc else None
         extra = step.text(t.lang) if step else payload.get("step", "")
         for key in ("value", "note"):
             if payload.get(key):
                 extra += f" [{payload[key]}]"
-    elif kind == "branch":
+    elif kind == EventKind.BRANCH:
         branch = proc.branch(payload.get("branch", "")) if proc else None
         extra = branch.name(t.lang) if branch else payload.get("branch", "")
-    elif kind == "updated":
+    elif kind == EventKind.UPDATED:
         extra = ", ".join(t(f"field.{k}") for k in payload if k != "os_login")
-    elif kind == "closed":
+    elif kind == EventKind.CLOSED:
         extra = payload.get("outcome", "") + (f" → {payload['handed_to']}" if payload.get("handed_to") else "")
-    elif kind in ("reopened", "cancelled"):
+    elif kind in (EventKind.REOPENED, EventKind.CANCELLED):
         extra = payload.get("reason", "")
-    elif kind == "escalated":
+    elif kind == EventKind.ESCALATED:
         extra = payload.get("note", "")
-    elif kind == "assigned":
+    elif kind == EventKind.ASSIGNED:
         extra = f"{payload.get('from') or '-'} → {payload.get('to')}"
-    elif kind == "charge":
+    elif kind == EventKind.CHARGE:
         name = payload.get(f"name_{t.lang}") or payload.get("item", "")  # the item's name as charged
         extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
-    elif kind == "replied" and payload.get("late_seconds"):
+    elif kind == EventKind.REPLIED and payload.get("late_seconds"):
         extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
     # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.
     return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label

@@ -13,8 +13,8 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))  # pty_app
 
-from liyuan_tui.clock import SystemClock  # noqa: E402
-from liyuan_tui.models import Event, Request  # noqa: E402
+from liyuan_tui.domain.clock import SystemClock  # noqa: E402
+from liyuan_tui.domain.models import Event, Request  # noqa: E402
 from liyuan_tui.store import Store  # noqa: E402
 
 HERE = Path(__file__).parent
@@ -25,8 +25,8 @@ def fill(db_path: Path, open_count: int, closed_count: int) -> None:
     the 3-minute warning for a while) and `closed_count` closed ones over the past years."""
     store = Store(f"sqlite:///{db_path}", SystemClock(), "sup")
     store.init_schema()
-    store.ensure_identity()
-    store.add_staff("ann", "Ann", "assistant")
+    store.staff.ensure_identity()
+    store.staff.add_staff("ann", "Ann", "assistant")
     now = datetime.now(timezone.utc)
     rows, events = [], []
     for i in range(closed_count):
@@ -43,11 +43,11 @@ def fill(db_path: Path, open_count: int, closed_count: int) -> None:
                          category="repair", unit=f"OPENROW{i}", phone="13900000000", requester_name="Name",
                          received_at=received, reply_due_at=received + timedelta(minutes=10),
                          status="open", created_by="ann", assignee="ann", version=1))
-    with store._write() as s:
-        s.execute(insert(Request), rows)
+    with store.engine.begin() as conn:  # a bench's bulk rows, written past the store on purpose
+        conn.execute(insert(Request), rows)
         for i in range(0, len(rows)):
             events.append(dict(request_id=i + 1, at=now, actor="ann", kind="created", payload="{}"))
-        s.execute(insert(Event), events)
+        conn.execute(insert(Event), events)
     store.close()
 
 

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from liyuan_tui.clock import FakeClock
-from liyuan_tui.i18n import Translator
-from liyuan_tui.procedures import load_procedures
-from liyuan_tui.report_render import render
-from liyuan_tui.reports import month_report
+from liyuan_tui.domain.clock import FakeClock
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.procedure_files import load_procedures
+from liyuan_tui.reports.month_render import render
+from liyuan_tui.reports.month import month_report
 from liyuan_tui.store import Store
 
 ROWS = 1_000_000
@@ -41,7 +41,7 @@ def _generate(path) -> None:
     """1,000,000 requests through executemany in one transaction (the schema from the Store)."""
     store = Store(f"sqlite:///{path}", FakeClock(LAST), "sup", tz="Asia/Shanghai")
     store.init_schema()
-    store.ensure_identity()
+    store.staff.ensure_identity()
     store.close()
     rng = random.Random(6)
     cats = ("medical", "repair", "repair", "repair", "complaint", "consultation", "consultation", "security",

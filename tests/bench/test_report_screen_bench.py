@@ -20,12 +20,12 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import insert
 
 from liyuan_tui.app import LiyuanApp
-from liyuan_tui.clock import FakeClock
-from liyuan_tui.config import Settings
-from liyuan_tui.desk import open_store
-from liyuan_tui.models import Request
-from liyuan_tui.procedures import load_procedures
-from liyuan_tui.reports import month_report
+from liyuan_tui.domain.clock import FakeClock
+from liyuan_tui.domain.config import Settings
+from liyuan_tui.store.opening import open_store
+from liyuan_tui.domain.models import Request
+from liyuan_tui.domain.procedure_files import load_procedures
+from liyuan_tui.reports.month import month_report
 from liyuan_tui.store import Store
 
 ROWS = 28_000
@@ -37,7 +37,7 @@ CATS = ("medical", "repair", "complaint", "consultation", "security", "disaster"
 def _fill(url: str) -> None:
     store = Store(url, FakeClock(NOW), "sup", tz="Asia/Shanghai")
     store.init_schema()
-    store.ensure_identity()
+    store.staff.ensure_identity()
     rng = random.Random(7)
     span = (NOW - FIRST).total_seconds()
     rows = []

@@ -7,8 +7,9 @@ import sys
 from typing import Callable, Iterable
 
 import pytest
+from cli_runner import run_liyuan
 
-from liyuan_tui.procedures import Step, request_conditions
+from liyuan_tui.domain.procedures import Step, request_conditions
 from liyuan_tui.store import Store
 
 PHONE = "13800138000"
@@ -26,7 +27,7 @@ def answer(step: Step) -> dict[str, str]:
 def pending(store: Store, ref: str, everything: bool = False) -> list[Step]:
     """The steps of the request's checklist not done yet, in checklist order: the required ones,
     or with `everything` the optional ones too."""
-    detail = store.detail(ref)
+    detail = store.lookup.detail(ref)
     req = detail.request
     proc = store.procedure(req.category)
     conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
@@ -45,7 +46,7 @@ def walk(staff) -> Callable[..., list[str]]:
         for step in pending(staff["assistant"], ref, everything):
             if step.key in skip:
                 continue
-            staff[step.role].tick_step(ref, step.key, **answer(step))
+            staff[step.role].lifecycle.tick_step(ref, step.key, **answer(step))
             ticked.append(step.key)
         return ticked
 
@@ -59,18 +60,17 @@ def log(desk) -> Callable[..., str]:
     def make(category: str, **fields) -> str:
         fields.setdefault("unit", "3-1201")
         fields.setdefault("phone", PHONE)
-        return desk.create_request(category=category, complete=True, **fields).ref
+        return desk.intake.create_request(category=category, complete=True, **fields).ref
 
     return make
 
 
 @pytest.fixture
 def liyuan(cli_env) -> Callable[..., subprocess.CompletedProcess]:
-    """liyuan(*args, env=…) runs the real command in a subprocess on the test database."""
+    """liyuan(*args, env=…) runs the real command (in-process) on the test database."""
 
     def run(*args: str, **env: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "liyuan_tui.cli", *args], env={**cli_env, **env},
-                              capture_output=True, text=True, timeout=60)
+        return run_liyuan({**cli_env, **env}, *args)
 
     return run
 
@@ -82,9 +82,9 @@ def walked(desk, log, walk) -> Callable[..., tuple[str, list[str]]]:
 
     def make(category: str, *, branch: str = "ambulance", skip: Iterable[str] = (), **fields) -> tuple[str, list[str]]:
         ref = log(category, **fields)
-        desk.mark_replied(ref)
+        desk.lifecycle.mark_replied(ref)
         if desk.procedure(category).branches:
-            desk.choose_branch(ref, branch)
+            desk.lifecycle.choose_branch(ref, branch)
         return ref, walk(ref, skip=skip)
 
     return make

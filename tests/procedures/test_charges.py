@@ -7,10 +7,10 @@ import json
 import pytest
 from sqlmodel import select
 
-from liyuan_tui.errors import PermissionDenied, ValidationError
-from liyuan_tui.export import detail_dict
-from liyuan_tui.fees import load_fees
-from liyuan_tui.models import FeeItem
+from liyuan_tui.domain.errors import PermissionDenied, ValidationError
+from liyuan_tui.reports.export import detail_dict
+from liyuan_tui.domain.fees import load_fees
+from liyuan_tui.domain.models import FeeItem
 
 SITE = '''
 [[items]]
@@ -34,14 +34,14 @@ def site_fees(tmp_path, price: str):
 
 
 def test_a_charge_is_priced_from_the_schedule_when_added(desk, repair, clock):
-    version = desk.get_request(repair).version
-    charge = desk.add_charge(repair, "drain")
+    version = desk.lookup.get_request(repair).version
+    charge = desk.charges.add_charge(repair, "drain")
     assert (charge.item_code, charge.qty, charge.unit_price_cents, charge.amount_cents) == ("drain", 1, 5000, 5000)
     assert charge.by == "ann" and charge.at == clock.now()
-    hours = desk.add_charge(repair, "cleaning", qty="1.5")
+    hours = desk.charges.add_charge(repair, "cleaning", qty="1.5")
     assert hours.amount_cents == 4575
-    assert desk.charges_total(repair) == 9575
-    detail = desk.detail(repair)
+    assert desk.lookup.charges_total(repair) == 9575
+    detail = desk.lookup.detail(repair)
     assert [c.item_code for c in detail.charges] == ["drain", "cleaning"]
     assert detail.request.version == version + 2  # each charge is a change other terminals notice
     events = [e for e in detail.events if e.kind == "charge"]
@@ -56,58 +56,58 @@ def test_the_fee_item_is_kept_in_the_database_as_charged(desk, repair, tmp_path)
             item = s.exec(select(FeeItem).where(FeeItem.code == "drain")).one()
             return item.name_zh, item.unit_en, item.price_cents
 
-    desk.add_charge(repair, "drain")
+    desk.charges.add_charge(repair, "drain")
     assert row() == ("疏通下水道", "job", 5000)
-    desk.fees = site_fees(tmp_path, "45")
-    desk.add_charge(repair, "drain")
+    desk.charges.fees = site_fees(tmp_path, "45")
+    desk.charges.add_charge(repair, "drain")
     assert row() == ("疏通下水道(本站)", "job", 4500)
 
 
 def test_a_new_price_never_changes_an_old_charge(desk, repair, tmp_path):
-    desk.add_charge(repair, "drain", qty=2)
-    desk.fees = site_fees(tmp_path, "80")
-    desk.add_charge(repair, "drain")
-    assert [(c.unit_price_cents, c.amount_cents) for c in desk.detail(repair).charges] == [(5000, 10000), (8000, 8000)]
+    desk.charges.add_charge(repair, "drain", qty=2)
+    desk.charges.fees = site_fees(tmp_path, "80")
+    desk.charges.add_charge(repair, "drain")
+    assert [(c.unit_price_cents, c.amount_cents) for c in desk.lookup.detail(repair).charges] == [(5000, 10000), (8000, 8000)]
 
 
 def test_an_item_is_found_by_its_name_too(desk, repair):
-    assert desk.add_charge(repair, "疏通马桶").item_code == "toilet"
+    assert desk.charges.add_charge(repair, "疏通马桶").item_code == "toilet"
 
 
 @pytest.mark.parametrize("item, qty, field", [("nothing", 1, "item"), ("drain", 0, "qty"), ("drain", "two", "qty"),
                                               ("drain", 100_000, "qty")])
 def test_bad_input_is_refused_and_nothing_is_written(desk, repair, item, qty, field):
-    before = desk.detail(repair)
+    before = desk.lookup.detail(repair)
     with pytest.raises(ValidationError) as caught:
-        desk.add_charge(repair, item, qty)
+        desk.charges.add_charge(repair, item, qty)
     assert caught.value.field == field
-    after = desk.detail(repair)
+    after = desk.lookup.detail(repair)
     assert after.charges == [] and len(after.events) == len(before.events)
 
 
 def test_the_unknown_item_message_lists_the_codes(desk, repair):
     with pytest.raises(ValidationError) as caught:
-        desk.add_charge(repair, "nothing")
+        desk.charges.add_charge(repair, "nothing")
     assert "drain" in str(caught.value) and "toilet" in str(caught.value)
 
 
 def test_a_closed_request_takes_no_more_charges(desk, repair, walk):
-    desk.mark_replied(repair)
+    desk.lifecycle.mark_replied(repair)
     walk(repair)
-    desk.close_request(repair, "修好")
+    desk.lifecycle.close_request(repair, "修好")
     with pytest.raises(ValidationError):
-        desk.add_charge(repair, "drain")
+        desk.charges.add_charge(repair, "drain")
 
 
 @pytest.mark.parametrize("role", ["guard", "dept_staff", "security_lead"])
 def test_only_the_desk_charges(staff, repair, role):
     with pytest.raises(PermissionDenied):
-        staff[role].add_charge(repair, "drain")
+        staff[role].charges.add_charge(repair, "drain")
 
 
 def test_the_request_shows_its_charges_and_total(desk, repair, clock, procedures):
-    desk.add_charge(repair, "drain")
-    desk.add_charge(repair, "labour", qty=2)
-    data = detail_dict(desk.detail(repair), clock.now(), desk.tz, desk.me(), procedures)
+    desk.charges.add_charge(repair, "drain")
+    desk.charges.add_charge(repair, "labour", qty=2)
+    data = detail_dict(desk.lookup.detail(repair), clock.now(), desk.tz, desk.staff.me(), procedures)
     assert [(c["item"], c["qty"], c["amount"]) for c in data["charges"]] == [("drain", 1, 50.0), ("labour", 2, 70.0)]
     assert data["charges_total"] == 120.0

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from liyuan_tui.fees import (MAX_PRICE_FEN, FeeScheduleError, charge_amount, format_yuan, load_fees, parse_fees,
+from liyuan_tui.domain.fees import (MAX_PRICE_FEN, FeeScheduleError, charge_amount, format_yuan, load_fees, parse_fees,
                              shipped_file, yuan_to_fen)
 
 ITEM = '''
@@ -100,7 +100,7 @@ def test_a_sites_own_file_is_not_an_example(tmp_path):
 
 
 def test_the_fee_messages_exist_in_both_languages():
-    from liyuan_tui.i18n import catalog
+    from liyuan_tui.domain.i18n import catalog
 
     keys = [k for k in catalog() if k.startswith("fees.")] + ["check.fees", "check.fees_ok", "error.fee_item_unknown"]
     assert len(keys) >= 12

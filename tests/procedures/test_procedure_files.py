@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from liyuan_tui.models import ROLES
-from liyuan_tui.procedures import CATEGORY_ORDER, MANAGER_INFORMED
+from liyuan_tui.domain.models import ROLES
+from liyuan_tui.domain.procedures import MANAGER_INFORMED
+CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_54a1dd46131bd486.txt"
 CJK = re.compile(r"[\u4e00-\u9fff]")

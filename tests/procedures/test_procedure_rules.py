@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from liyuan_tui.errors import PermissionDenied, ValidationError
-from liyuan_tui.i18n import Translator
-from liyuan_tui.procedures import CATEGORY_ORDER, MANAGER_INFORMED
+from liyuan_tui.domain.errors import PermissionDenied, ValidationError
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.procedures import MANAGER_INFORMED
+CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")
 
 ZH, EN = Translator("zh"), Translator("en")
 CARE_AFTER_FAMILY = ("care_introduce", "care_follow_instructions", "care_record")
@@ -20,20 +21,20 @@ def refused(call, *args, **kwargs) -> ValidationError:
 
 
 def step_keys(store, ref) -> set[str]:
-    return set(store.detail(ref).steps)
+    return set(store.lookup.detail(ref).steps)
 
 
 @pytest.fixture
 def care(staff, desk, log):
     """A medical request in short-term care, up to the point where the carer has been assigned."""
     ref = log("medical")
-    desk.mark_replied(ref)
-    desk.tick_step(ref, "patient_address", value="3 栋 1201")
-    desk.tick_step(ref, "contact_phone", value="13800138000")
-    desk.tick_step(ref, "ask_help_wanted")
-    desk.choose_branch(ref, "care")
-    desk.tick_step(ref, "care_brief_security")
-    staff["security_lead"].tick_step(ref, "care_carer_assigned", value="护管员小李")
+    desk.lifecycle.mark_replied(ref)
+    desk.lifecycle.tick_step(ref, "patient_address", value="3 栋 1201")
+    desk.lifecycle.tick_step(ref, "contact_phone", value="13800138000")
+    desk.lifecycle.tick_step(ref, "ask_help_wanted")
+    desk.lifecycle.choose_branch(ref, "care")
+    desk.lifecycle.tick_step(ref, "care_brief_security")
+    staff["security_lead"].lifecycle.tick_step(ref, "care_carer_assigned", value="护管员小李")
     return ref
 
 
@@ -41,30 +42,30 @@ def care(staff, desk, log):
 
 def test_closing_names_the_required_steps_still_open_in_the_users_language(desk, log):
     ref = log("repair")
-    desk.mark_replied(ref)
-    exc = refused(desk.close_request, ref, "done")
+    desk.lifecycle.mark_replied(ref)
+    exc = refused(desk.lifecycle.close_request, ref, "done")
     assert exc.field == "step"
     en, zh = exc.message(EN), exc.message(ZH)
     assert "fault (Ask where the fault is" in en and "dispatch (Per the repair procedure" in en
     assert "record(核对记录后结案" in zh and "dispatch(按《报修管理工作规程》" in zh
     assert "safety_advice" not in en and "repair_result" not in en  # not the desk's to hold up closing
-    desk.tick_step(ref, "fault", value="厨房水龙头漏水")
-    assert "fault" not in refused(desk.close_request, ref, "done").message(EN)
-    assert desk.get_request(ref).status == "replied"
+    desk.lifecycle.tick_step(ref, "fault", value="厨房水龙头漏水")
+    assert "fault" not in refused(desk.lifecycle.close_request, ref, "done").message(EN)
+    assert desk.lookup.get_request(ref).status == "replied"
 
 
 def test_a_long_list_of_open_steps_is_named_by_key(desk, log):
     ref = log("medical")
-    desk.mark_replied(ref)
-    desk.choose_branch(ref, "hospital")
-    en = refused(desk.close_request, ref, "done").message(EN)
+    desk.lifecycle.mark_replied(ref)
+    desk.lifecycle.choose_branch(ref, "hospital")
+    en = refused(desk.lifecycle.close_request, ref, "done").message(EN)
     assert "patient_address, contact_phone, ask_help_wanted, hospital_notify_security" in en
     assert "(" not in en
 
 
 def test_a_step_that_asks_for_a_value_says_so_in_the_users_language(desk, log):
     ref = log("medical")
-    exc = refused(desk.tick_step, ref, "patient_address")
+    exc = refused(desk.lifecycle.tick_step, ref, "patient_address")
     assert exc.field == "value"
     assert "病人地址" in exc.message(ZH) and "Patient's address" in exc.message(EN)
     assert step_keys(desk, ref) == set()
@@ -72,16 +73,16 @@ def test_a_step_that_asks_for_a_value_says_so_in_the_users_language(desk, log):
 
 def test_address_and_phone_come_before_anything_else(desk, log):
     ref = log("medical")
-    exc = refused(desk.tick_step, ref, "ambulance_call_120", value="已受理")
+    exc = refused(desk.lifecycle.tick_step, ref, "ambulance_call_120", value="已受理")
     assert "patient_address" in exc.message(EN) and "contact_phone" in exc.message(EN)
-    assert desk.get_request(ref).branch_list == []  # the refused tick chose no branch either
+    assert desk.lookup.get_request(ref).branch_list == []  # the refused tick chose no branch either
 
 
 def test_a_medical_request_needs_a_branch_before_it_closes(desk, log, walk):
     ref = log("medical")
-    desk.mark_replied(ref)
+    desk.lifecycle.mark_replied(ref)
     walk(ref)
-    exc = refused(desk.close_request, ref, "done")
+    exc = refused(desk.lifecycle.close_request, ref, "done")
     assert exc.field == "branch" and "hospital" in exc.message(EN)
 
 
@@ -90,7 +91,7 @@ def test_a_medical_request_needs_a_branch_before_it_closes(desk, log, walk):
 @pytest.mark.parametrize("key", CARE_AFTER_FAMILY)
 def test_care_cannot_start_before_a_family_member_is_confirmed_present(staff, desk, care, key):
     doer = staff[desk.procedure("medical").step(key).role]
-    exc = refused(doer.tick_step, care, key, note="已护理")
+    exc = refused(doer.lifecycle.tick_step, care, key, note="已护理")
     assert "care_family_present" in exc.message(EN) and "never alone" in exc.message(EN)
     assert "单独" in exc.message(ZH)
     assert key not in step_keys(doer, care)
@@ -98,35 +99,35 @@ def test_care_cannot_start_before_a_family_member_is_confirmed_present(staff, de
 
 def test_the_care_steps_open_once_the_family_is_confirmed(staff, care):
     guard = staff["guard"]
-    guard.tick_step(care, "care_family_present")
-    guard.tick_step(care, "care_introduce")
-    guard.tick_step(care, "care_follow_instructions")
-    staff["assistant"].tick_step(care, "care_record", note="家属全程在场")
+    guard.lifecycle.tick_step(care, "care_family_present")
+    guard.lifecycle.tick_step(care, "care_introduce")
+    guard.lifecycle.tick_step(care, "care_follow_instructions")
+    staff["assistant"].lifecycle.tick_step(care, "care_record", note="家属全程在场")
     assert set(CARE_AFTER_FAMILY) <= step_keys(guard, care)
 
 
 def test_ticking_a_care_step_on_a_request_without_care_does_not_slip_past_the_family(staff, desk, log):
     ref = log("medical")
-    desk.tick_step(ref, "patient_address", value="3 栋 1201")
-    desk.tick_step(ref, "contact_phone", value="13800138000")
-    exc = refused(staff["guard"].tick_step, ref, "care_introduce")
+    desk.lifecycle.tick_step(ref, "patient_address", value="3 栋 1201")
+    desk.lifecycle.tick_step(ref, "contact_phone", value="13800138000")
+    exc = refused(staff["guard"].lifecycle.tick_step, ref, "care_introduce")
     assert "care_family_present" in exc.message(EN)
-    assert desk.get_request(ref).branch_list == []
+    assert desk.lookup.get_request(ref).branch_list == []
 
 
 def test_a_request_with_care_cannot_close_without_the_family_confirmed(staff, desk, care, walk):
     # Everything else done, by someone recording it all, except the confirmation itself.
-    desk.choose_branch(care, "ambulance")
+    desk.lifecycle.choose_branch(care, "ambulance")
     walk(care, skip={"care_family_present", *CARE_AFTER_FAMILY, "report_supervisor"})
-    exc = refused(desk.close_request, care, "done")
+    exc = refused(desk.lifecycle.close_request, care, "done")
     assert "care_family_present" in exc.message(EN)
-    assert desk.get_request(care).status == "replied"
+    assert desk.lookup.get_request(care).status == "replied"
 
 
 def test_only_the_guard_or_those_above_confirm_the_family(staff, care):
     with pytest.raises(PermissionDenied):
-        staff["dept_staff"].tick_step(care, "care_family_present")
-    staff["security_lead"].tick_step(care, "care_family_present")  # the lead hears it from the guard
+        staff["dept_staff"].lifecycle.tick_step(care, "care_family_present")
+    staff["security_lead"].lifecycle.tick_step(care, "care_family_present")  # the lead hears it from the guard
 
 
 # --- major cases ------------------------------------------------------------------------------
@@ -134,26 +135,26 @@ def test_only_the_guard_or_those_above_confirm_the_family(staff, care):
 @pytest.mark.parametrize("category", CATEGORY_ORDER)
 def test_a_major_request_cannot_close_without_the_manager_informed(desk, walked, category):
     ref, _ = walked(category, major=True, branch="hospital", skip={MANAGER_INFORMED})
-    exc = refused(desk.close_request, ref, "done")
+    exc = refused(desk.lifecycle.close_request, ref, "done")
     assert MANAGER_INFORMED in exc.message(EN) and "经理" in exc.message(ZH)
-    desk.tick_step(ref, MANAGER_INFORMED, value="22:05 电话告知张经理")
-    assert desk.close_request(ref, "done").status == "closed"
+    desk.lifecycle.tick_step(ref, MANAGER_INFORMED, value="22:05 电话告知张经理")
+    assert desk.lifecycle.close_request(ref, "done").status == "closed"
 
 
 @pytest.mark.parametrize("category", CATEGORY_ORDER)
 def test_marking_major_late_still_requires_the_manager_informed(desk, walked, category):
     ref, _ = walked(category)
-    desk.set_major(ref)
-    exc = refused(desk.close_request, ref, "done")
+    desk.lifecycle.set_major(ref)
+    exc = refused(desk.lifecycle.close_request, ref, "done")
     assert MANAGER_INFORMED in exc.message(EN)
 
 
 def test_a_step_outside_the_requests_conditions_is_still_recorded(desk, log, walked):
     """The manager told of an ordinary case is a fact worth keeping; it just does not hold up closing."""
     ref, _ = walked("repair")
-    desk.tick_step(ref, MANAGER_INFORMED, value="22:10 顺便告知张经理")
+    desk.lifecycle.tick_step(ref, MANAGER_INFORMED, value="22:10 顺便告知张经理")
     assert MANAGER_INFORMED in step_keys(desk, ref)
-    assert desk.close_request(ref, "done").status == "closed"
+    assert desk.lifecycle.close_request(ref, "done").status == "closed"
 
 
 # --- handing on ------------------------------------------------------------------------------
@@ -162,10 +163,10 @@ def test_a_step_outside_the_requests_conditions_is_still_recorded(desk, log, wal
 def test_a_request_handed_on_records_to_whom(desk, walked, category):
     ref, _ = walked(category, branch="hospital")
     for blank in ("", "   "):
-        exc = refused(desk.close_request, ref, "转交处理", kind="handed_on", handed_to=blank)
+        exc = refused(desk.lifecycle.close_request, ref, "转交处理", kind="handed_on", handed_to=blank)
         assert exc.field == "handed_to"
         assert "to whom" in exc.message(EN) and "转交给谁" in exc.message(ZH)
-    assert desk.get_request(ref).status == "replied"
-    closed = desk.close_request(ref, "转交处理", handed_to=" 工程维修部  王工 ")
+    assert desk.lookup.get_request(ref).status == "replied"
+    closed = desk.lifecycle.close_request(ref, "转交处理", handed_to=" 工程维修部  王工 ")
     assert (closed.outcome_kind, closed.handed_to) == ("handed_on", "工程维修部 王工")
-    assert desk.detail(ref).events[-1].kind == "closed"
+    assert desk.lookup.detail(ref).events[-1].kind == "closed"

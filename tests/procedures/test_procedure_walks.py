@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from liyuan_tui.errors import PermissionDenied
-from liyuan_tui.procedures import CATEGORY_ORDER, MANAGER_INFORMED
+from liyuan_tui.domain.errors import PermissionDenied
+from liyuan_tui.domain.procedures import MANAGER_INFORMED
+CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")
 
 ROUTES = [(key, []) for key in CATEGORY_ORDER if key != "medical"] + [
     ("medical", ["hospital"]), ("medical", ["ambulance"]), ("medical", ["care"]),
@@ -14,9 +15,9 @@ ROUTES = [(key, []) for key in CATEGORY_ORDER if key != "medical"] + [
 
 
 def close_and_check(store, ref, steps_done, staff):
-    closed = store.close_request(ref, "handled")
+    closed = store.lifecycle.close_request(ref, "handled")
     assert closed.status == "closed" and closed.outcome_kind == "resolved"
-    detail = store.detail(ref)
+    detail = store.lookup.detail(ref)
     assert set(steps_done) <= set(detail.steps)
     logins = {role: st.login for role, st in staff.items()}
     for key in steps_done:  # who ticked each step is who the procedure says does it
@@ -30,9 +31,9 @@ def close_and_check(store, ref, steps_done, staff):
 def test_an_ordinary_request_walks_from_intake_to_close(staff, desk, log, walk, clock, category, branches):
     ref = log(category, requester_name="王女士", description="求助")
     clock.advance(minutes=2)
-    desk.mark_replied(ref)
+    desk.lifecycle.mark_replied(ref)
     for branch in branches:
-        desk.choose_branch(ref, branch)
+        desk.lifecycle.choose_branch(ref, branch)
     done = walk(ref)
     assert done, "an ordinary request has required steps"
     proc = desk.procedure(category)
@@ -46,10 +47,10 @@ def test_an_ordinary_request_walks_from_intake_to_close(staff, desk, log, walk, 
 @pytest.mark.parametrize("category, branches", ROUTES, ids=[f"{c}-{'+'.join(b) or 'all'}" for c, b in ROUTES])
 def test_every_step_optional_ones_too_can_be_ticked_by_its_role_in_order(staff, desk, log, walk, category, branches):
     ref = log(category, major=True, confidential=True)
-    desk.escalate(ref)
-    desk.mark_replied(ref)
+    desk.lifecycle.escalate(ref)
+    desk.lifecycle.mark_replied(ref)
     for branch in branches:
-        desk.choose_branch(ref, branch)
+        desk.lifecycle.choose_branch(ref, branch)
     done = walk(ref, everything=True)
     assert "contacted_department" in done and "supervisor_answer" in done and MANAGER_INFORMED in done
     close_and_check(staff["cs_supervisor"], ref, done, staff)
@@ -66,17 +67,17 @@ def test_a_major_request_walks_with_the_manager_informed(staff, desk, walked, ca
 @pytest.mark.parametrize("category", CATEGORY_ORDER)
 def test_an_escalated_request_records_the_supervisors_answer_and_a_supervisor_closes_it(staff, desk, log, walk, category):
     ref = log(category)
-    desk.escalate(ref, note="助理无法解决")
-    desk.mark_replied(ref)
+    desk.lifecycle.escalate(ref, note="助理无法解决")
+    desk.lifecycle.mark_replied(ref)
     if category == "medical":
-        desk.choose_branch(ref, "hospital")
+        desk.lifecycle.choose_branch(ref, "hospital")
     done = walk(ref)
     assert ("supervisor_answer" in done) == (category == "consultation")  # required only there
     if "supervisor_answer" not in done:
-        staff["cs_supervisor"].tick_step(ref, "supervisor_answer", note="明天上午安排")
+        staff["cs_supervisor"].lifecycle.tick_step(ref, "supervisor_answer", note="明天上午安排")
         done.append("supervisor_answer")
     with pytest.raises(PermissionDenied):
-        desk.close_request(ref, "handled")
+        desk.lifecycle.close_request(ref, "handled")
     close_and_check(staff["cs_supervisor"], ref, done, staff)
 
 
@@ -91,8 +92,8 @@ def test_a_consultation_follows_its_channel(staff, desk, walked, channel, answer
 
 def test_a_confidential_written_consultation_taken_to_the_supervisor(staff, desk, log, walk):
     ref = log("consultation", channel="written", confidential=True)
-    desk.escalate(ref)
-    desk.mark_replied(ref)
+    desk.lifecycle.escalate(ref)
+    desk.lifecycle.mark_replied(ref)
     done = walk(ref)
     assert done.index("keep_confidential") < done.index("written_answered")
     assert done.index("supervisor_answer") < done.index("written_answered")

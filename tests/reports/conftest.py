@@ -10,10 +10,11 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from cli_runner import run_liyuan
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from liyuan_tui.models import Charge, FeeItem, Request
+from liyuan_tui.domain.models import Charge, FeeItem, Request
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = timezone.utc
@@ -107,7 +108,7 @@ def history(supervisor, procedures):
 
 def liyuan(cli_env, *args, user="sup", lang="en"):
     env = dict(cli_env, LIYUAN_USER=user, LIYUAN_LANG=lang)
-    return subprocess.run([sys.executable, "-m", "liyuan_tui.cli", *args], env=env, capture_output=True, timeout=60)
+    return run_liyuan(env, *args, text=False)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The tests' own computation of a month's figures from the generated rows, in plain Python
-(no SQL, no code of liyuan_tui.reports), following the definitions in docs/report.md."""
+(no SQL, no code of liyuan_tui.reports.month), following the definitions in docs/report.md."""
 
 from __future__ import annotations
 

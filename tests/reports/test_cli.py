@@ -74,19 +74,19 @@ def test_handover_sheet_of_the_night(cli_env, staff, clock):
     desk, sup = staff["assistant"], staff["cs_supervisor"]
 
     def log(category, minutes_ago, **kw):
-        return desk.create_request(category=category, unit=f"{minutes_ago}-101", phone="13800000001",
+        return desk.intake.create_request(category=category, unit=f"{minutes_ago}-101", phone="13800000001",
                                    complete=True, received_at=now - timedelta(minutes=minutes_ago), **kw)
 
     before_shift = log("repair", 6 * 60)
-    desk.mark_replied(before_shift.ref)
+    desk.lifecycle.mark_replied(before_shift.ref)
     late = log("medical", 30, description="老人摔倒")
     asked = log("complaint", 20)
-    desk.mark_replied(asked.ref)
-    desk.escalate(asked.ref)
+    desk.lifecycle.mark_replied(asked.ref)
+    desk.lifecycle.escalate(asked.ref)
     answered = log("consultation", 10, confidential=True, description="秘密事项")
-    desk.mark_replied(answered.ref)
-    desk.escalate(answered.ref)
-    sup.acknowledge(answered.ref)
+    desk.lifecycle.mark_replied(answered.ref)
+    desk.lifecycle.escalate(answered.ref)
+    sup.lifecycle.acknowledge(answered.ref)
     since = (now - timedelta(hours=3)).astimezone(SHANGHAI).strftime("%H:%M")
 
     result = liyuan(cli_env, "handover", "--since", since, "--json", user="ann")
@@ -114,7 +114,7 @@ def test_handover_refuses_a_bad_since(staff, in_process):
 
 
 def test_the_default_shift_is_the_most_recent_1800():
-    from liyuan_tui.handover import shift_start
+    from liyuan_tui.reports.handover import shift_start
 
     def at(*a):
         return datetime(*a, tzinfo=SHANGHAI)
@@ -128,8 +128,8 @@ def test_the_default_shift_is_the_most_recent_1800():
 
 
 def test_escalations_name_the_role_they_went_to_in_the_users_language(staff, clock):
-    from liyuan_tui.i18n import Translator
-    from liyuan_tui.report_render import escalated_to_name
+    from liyuan_tui.domain.i18n import Translator
+    from liyuan_tui.reports.tables import escalated_to_name
 
     assert escalated_to_name("cs_supervisor", Translator("zh")) == "客服主管"
     assert escalated_to_name("cs_supervisor", Translator("en")) == "customer-service supervisor"

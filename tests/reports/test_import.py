@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from liyuan_tui.models import Event, Request, Resident
+from liyuan_tui.domain.models import Event, Request, Resident
 
 from .conftest import liyuan
 
@@ -79,12 +79,12 @@ def test_history_import_keeps_times_and_statuses(cli_env, staff, tmp_path):
 def test_refs_continue_after_the_requests_of_that_month(cli_env, staff, clock, tmp_path):
     desk = staff["assistant"]
     clock.set(datetime(2026, 10, 10, 4, 0, tzinfo=timezone.utc))
-    live = desk.create_request(category="repair", unit="1-101", phone="13800000000", complete=True)
+    live = desk.intake.create_request(category="repair", unit="1-101", phone="13800000000", complete=True)
     path = tmp_path / "logbook.csv"
     path.write_text("category,received_at,unit\nrepair,2026-10-02 10:00,2-202\n", encoding="utf-8")
     assert liyuan(cli_env, "import", str(path)).returncode == 0
     assert live.ref == "202610-0001"
-    assert staff["cs_supervisor"].search("2-202")[0].ref == "202610-0002"
+    assert staff["cs_supervisor"].lookup.search("2-202")[0].ref == "202610-0002"
 
 
 def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_written(cli_env, staff, tmp_path):

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liyuan_tui.i18n import Translator
-from liyuan_tui.report_render import render
-from liyuan_tui.reports import Month, month_report, percentile
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.reports.month_render import render
+from liyuan_tui.reports.month import Month, month_report, percentile
 from liyuan_tui.store import Store
 
 from .conftest import insert_rows
@@ -37,7 +37,7 @@ def row(received: datetime, **extra) -> dict:
 def store_in(db_url, clock, procedures, tz: str) -> Store:
     st_ = Store(db_url, clock, "sup", procedures=procedures, tz=tz)
     st_.init_schema()
-    st_.ensure_identity()
+    st_.staff.ensure_identity()
     return st_
 
 
@@ -85,7 +85,7 @@ def test_hours_of_day_follow_daylight_saving_and_half_hour_zones(db_url, clock, 
 
 def test_month_parsing_and_previous_month():
     assert str(Month.parse("2026-01").previous()) == "2025-12"
-    from liyuan_tui.errors import ValidationError
+    from liyuan_tui.domain.errors import ValidationError
 
     for bad in ("2026-13", "2026-1", "26-11", "", "2026/11", "2026-00"):
         with pytest.raises(ValidationError) as exc:
@@ -155,7 +155,7 @@ def test_percentile_from_two_ranks_matches_a_sorted_list(values, frac):
 def test_reply_median_and_p90_from_the_database_match_a_sorted_list(supervisor, clock, values):
     from sqlmodel import Session, delete
 
-    from liyuan_tui.models import Request
+    from liyuan_tui.domain.models import Request
 
     with Session(supervisor.engine) as s:
         s.exec(delete(Request))
@@ -176,7 +176,7 @@ def test_reply_median_and_p90_from_the_database_match_a_sorted_list(supervisor, 
        st.sampled_from(["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Asia/Kathmandu",
                         "Europe/London"]))
 def test_fast_local_times_match_astimezone(when, zone):
-    from liyuan_tui.report_render import local_iso
+    from liyuan_tui.reports.month_render import local_iso
 
     tz = ZoneInfo(zone)
     assert local_iso(when, tz) == when.astimezone(tz).isoformat(timespec="seconds")
@@ -185,7 +185,7 @@ def test_fast_local_times_match_astimezone(when, zone):
 def test_a_category_nobody_was_replied_to_is_named_without_a_reply_time(supervisor, clock, procedures):
     """The summary never quotes a 90th percentile it does not have."""
     for _ in range(2):
-        supervisor.create_request(category="security", unit="B2", phone="13900000000", complete=True)
+        supervisor.intake.create_request(category="security", unit="B2", phone="13900000000", complete=True)
     clock.advance(minutes=30)
     report = month_report(supervisor, "2026-11")
     for lang, words in (("en", "none was replied to within its limit this month, 2 overdue"),

@@ -6,9 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from liyuan_tui.i18n import Translator
-from liyuan_tui.report_render import Namer, report_dict
-from liyuan_tui.reports import month_report
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.reports.month_render import report_dict
+from liyuan_tui.reports.tables import Namer
+from liyuan_tui.reports.month import month_report
 
 from .conftest import SHANGHAI
 from .oracle import expected
@@ -129,7 +130,7 @@ def test_previous_month_and_change(history, report_json):
 
 
 def test_written_summary_is_built_from_the_figures(history, report_json, procedures):
-    from liyuan_tui.report_summary import facts
+    from liyuan_tui.reports.month_summary import facts
 
     report, data = report_json
     cur = expected(history, "2026-11", SHANGHAI, AFTER)
@@ -155,7 +156,7 @@ def test_written_summary_is_built_from_the_figures(history, report_json, procedu
 
 
 def test_only_supervisors_and_the_manager_see_reports(staff):
-    from liyuan_tui.errors import PermissionDenied
+    from liyuan_tui.domain.errors import PermissionDenied
 
     for role in ("assistant", "security_lead", "guard", "dept_staff"):
         with pytest.raises(PermissionDenied):
@@ -167,7 +168,7 @@ def test_only_supervisors_and_the_manager_see_reports(staff):
 def test_markdown_tables_line_up_when_printed(report_json, procedures, lang):
     from rich.cells import cell_len
 
-    from liyuan_tui.report_render import render
+    from liyuan_tui.reports.month_render import render
 
     report, _ = report_json
     text = render(report, "md", Translator(lang), procedures)

@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import Input
 
 from liyuan_tui.app import LiyuanApp
-from liyuan_tui.config import Settings
-from liyuan_tui.desk import open_store
+from liyuan_tui.domain.config import Settings
+from liyuan_tui.store.opening import open_store
 
 
 @pytest.fixture(autouse=True)

@@ -31,11 +31,11 @@ def build_month(staff, clock) -> Month:
 
     def log(when: datetime, store=desk, **fields) -> str:
         clock.set(when)
-        return store.create_request(phone="13911110000", complete=True, **fields).ref
+        return store.intake.create_request(phone="13911110000", complete=True, **fields).ref
 
     def reply(ref: str, when: datetime, store=desk) -> None:
         clock.set(when)
-        store.mark_replied(ref)
+        store.lifecycle.mark_replied(ref)
 
     for day, minutes in ((8, 3), (20, 4)):  # October: two repairs, both in time
         ref = log(local(2026, 10, day, 10, 0), category="repair", unit=f"2栋0{day}01", description="灯不亮")
@@ -44,15 +44,15 @@ def build_month(staff, clock) -> Month:
     repair = log(local(2026, 11, 3, 9, 0), category="repair", unit="5栋0803", requester_name="吴太太",
                  description="厨房水管漏水")
     reply(repair, local(2026, 11, 3, 9, 2))
-    desk.add_charge(repair, "drain")
+    desk.charges.add_charge(repair, "drain")
     medical = log(local(2026, 11, 3, 21, 10), category="medical", unit="3栋1202", major=True,
                   description="老人胸口痛")
     clock.set(local(2026, 11, 3, 21, 11))
-    desk.escalate(medical)
+    desk.lifecycle.escalate(medical)
     reply(medical, local(2026, 11, 3, 21, 22))
     security = log(local(2026, 11, 10, 22, 30), category="security", unit="地下车库 B2", description="车库有陌生人")
     clock.set(local(2026, 11, 10, 22, 41))
-    desk.record_deadline_alerts()  # the desk open that night: escalated automatically at the deadline
+    desk.ladder.record_deadline_alerts()  # the desk open that night: escalated automatically at the deadline
     confidential = log(local(2026, 11, 15, 10, 0), category="complaint", unit="9栋0909", confidential=True,
                        requester_name="秘密先生", description="投诉保安收受好处")
     reply(confidential, local(2026, 11, 15, 10, 15))
@@ -79,18 +79,18 @@ def build_night(staff, clock) -> Night:
 
     def log(when: datetime, **fields) -> str:
         clock.set(when)
-        return desk.create_request(phone="13911110000", complete=True, **fields).ref
+        return desk.intake.create_request(phone="13911110000", complete=True, **fields).ref
 
     before = log(local(2026, 11, 27, 17, 0), category="repair", unit="6栋2101", description="卫生间灯不亮")
     clock.set(local(2026, 11, 27, 17, 3))
-    desk.mark_replied(before)
+    desk.lifecycle.mark_replied(before)
     early = log(local(2026, 11, 27, 19, 0), category="other", unit="8栋1106", description="快递放在门岗")
     clock.set(local(2026, 11, 27, 19, 2))
-    desk.mark_replied(early)
+    desk.lifecycle.mark_replied(early)
     overdue = log(local(2026, 11, 27, 21, 40), category="security", unit="地下车库 B2", description="车库有陌生人拉车门")
     escalated = log(local(2026, 11, 27, 21, 50), category="disaster", unit="1栋 地下车库", description="车库入口水浸")
     clock.set(local(2026, 11, 27, 21, 52))
-    desk.mark_replied(escalated)
-    desk.escalate(escalated, note="水位上涨")
+    desk.lifecycle.mark_replied(escalated)
+    desk.lifecycle.escalate(escalated, note="水位上涨")
     clock.set(back)
     return Night(before, overdue, escalated, early)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from liyuan_tui.procedures import request_conditions
+from liyuan_tui.domain.procedures import request_conditions
 from walking import (ANSWER, add_charge, close, log_request, open_first, press_and_settle, shown_text, terminals,
                      walk)
 from ui_helpers import advance
@@ -59,7 +59,7 @@ async def test_a_request_walks_its_checklist_from_intake_to_close_by_keys(make_a
             ticked = await walk(ref, ann, elsewhere, branches=[branch] if branch else [])
         advance(clock, minutes=1)
         assert await close(ann) is None
-    detail = desk.detail(ref)
+    detail = desk.lookup.detail(ref)
     assert detail.request.branch_list == ([branch] if branch else [])
     if category == "consultation":
         assert ("written_answered" in detail.steps) == (channel == "4")
@@ -81,7 +81,7 @@ async def test_a_repair_with_paid_services_walks_to_close_and_shows_the_total(ma
         assert "疏通下水道" in text and "室内保洁" in text and "145.75" in text.splitlines()[-1]
         ticked.update(await walk(ref, ann))
         assert await close(ann) is None
-    detail = desk.detail(ref)
+    detail = desk.lookup.detail(ref)
     assert [(c.item_code, c.qty, c.amount_cents) for c in detail.charges] == [("drain", 2, 10000),
                                                                                 ("cleaning", 1.5, 4575)]
     assert [e.kind for e in detail.events].count("charge") == 2

@@ -18,15 +18,15 @@ def repair_with_charges(staff, clock):
     desk = staff["assistant"]
     start = clock.now()
     clock.set(start - timedelta(minutes=25))
-    ref = desk.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
+    ref = desk.intake.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
                               description="厨房水管漏水,地上有积水", complete=True).ref
     clock.set(start - timedelta(minutes=22))
-    desk.mark_replied(ref)
-    desk.tick_step(ref, "fault", value="厨房水管接头漏水")
-    desk.tick_step(ref, "dispatch", value="工程部 老杨")
+    desk.lifecycle.mark_replied(ref)
+    desk.lifecycle.tick_step(ref, "fault", value="厨房水管接头漏水")
+    desk.lifecycle.tick_step(ref, "dispatch", value="工程部 老杨")
     clock.set(start - timedelta(minutes=5))
-    desk.add_charge(ref, "pipe_leak")
-    desk.add_charge(ref, "labour", qty=1.5)
+    desk.charges.add_charge(ref, "pipe_leak")
+    desk.charges.add_charge(ref, "labour", qty=1.5)
     clock.set(start)
     return ref
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from liyuan_tui.i18n import Translator
-from liyuan_tui.screens.charge import ChargeScreen
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.screens.charges import ChargeScreen
 from ui_helpers import settle
 from walking import Terminal, add_charge, open_first, press_and_settle, shown_text, terminals
 
@@ -23,7 +23,7 @@ price = 45
 
 @pytest.fixture
 def repair(desk) -> str:
-    return desk.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
+    return desk.intake.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
                                description="厨房下水道堵塞", complete=True).ref
 
 
@@ -40,7 +40,7 @@ async def test_a_bad_quantity_is_refused_on_its_field_and_a_good_one_is_charged(
         assert refusal == t("error.number_malformed", value="0")
         assert dialog.query_one("#qty", Input).has_class("-invalid")
         assert str(dialog.query_one("#charge-example").render()) == t("ui.charge.example")  # the shipped example
-        assert desk.detail(repair).charges == []
+        assert desk.lookup.detail(repair).charges == []
 
         await ann.pilot.press("backspace", "3")  # 3 jobs: the preview follows the typing
         assert "150.00" in str(dialog.query_one("#charge-amount").render())
@@ -50,7 +50,7 @@ async def test_a_bad_quantity_is_refused_on_its_field_and_a_good_one_is_charged(
         text = shown_text(ann.screen.query_one("#charges"))
         assert t("ui.charges.total") in text and "150.00" in text.splitlines()[-1]
         assert t("fees.example_short") in text
-    assert [(c.item_code, c.qty, c.amount_cents, c.by) for c in desk.detail(repair).charges] == [
+    assert [(c.item_code, c.qty, c.amount_cents, c.by) for c in desk.lookup.detail(repair).charges] == [
         ("drain", 3, 15000, "ann")]
 
 
@@ -58,7 +58,7 @@ async def test_a_sites_own_schedule_is_offered_without_the_example_notice(make_a
     fees = tmp_path / "fees.toml"
     fees.write_text(SITE_FEES, encoding="utf-8")
     app = make_app("ann")
-    app.store.fees_file = fees
+    app.store.charges.fees_file = fees
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         ann = Terminal(pilot, "ann", "assistant")
@@ -69,7 +69,7 @@ async def test_a_sites_own_schedule_is_offered_without_the_example_notice(make_a
         assert await add_charge(ann, "drain", "2") is None
         text = shown_text(ann.screen.query_one("#charges"))
         assert "疏通下水道(本小区)" in text and "90.00" in text and "示例" not in text
-    assert desk.detail(repair).charges[0].unit_price_cents == 4500
+    assert desk.lookup.detail(repair).charges[0].unit_price_cents == 4500
 
 
 async def test_only_the_desk_has_the_charge_key(make_app, desk, repair):
@@ -86,11 +86,11 @@ async def test_only_the_desk_has_the_charge_key(make_app, desk, repair):
 
 
 async def test_a_closed_request_takes_no_charge(make_app, desk, repair, procedures):
-    desk.mark_replied(repair)
+    desk.lifecycle.mark_replied(repair)
     proc = procedures["repair"]
     for step in proc.missing_required([], {"ordinary", "oral"}, ()):
-        desk.tick_step(repair, step.key, **({step.input: "ok"} if step.input in ("value", "note") else {}))
-    desk.close_request(repair, "修好")
+        desk.lifecycle.tick_step(repair, step.key, **({step.input: "ok"} if step.input in ("value", "note") else {}))
+    desk.lifecycle.close_request(repair, "修好")
     async with terminals(make_app, "ann") as (ann,):
         await press_and_settle(ann, "slash")
         await ann.pilot.press(*repair[-4:])

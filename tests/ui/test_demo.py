@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from liyuan_tui.config import load_settings
-from liyuan_tui.deadlines import Urgency, urgency
-from liyuan_tui.demo import build_demo, demo_settings
+from liyuan_tui.domain.config import load_settings
+from liyuan_tui.domain.deadlines import Urgency, urgency
+from liyuan_tui.cli.demo import build_demo, demo_settings
 from liyuan_tui.store import Store
 
 
@@ -17,26 +17,26 @@ def test_the_demo_night_has_what_the_desk_should_show(clock):
     for _ in range(2):  # recreated every time, never added to
         build_demo(settings, clock)
     store = Store(settings.db_url, clock, "night.desk")
-    me = store.me()
+    me = store.staff.me()
     assert me.role == "assistant"
-    roles = {s.role for s in store.list_staff()}
+    roles = {s.role for s in store.staff.list_staff()}
     assert {"cs_supervisor", "manager", "security_lead", "guard", "assistant"} <= roles
-    reqs = store.open_requests()
+    reqs = store.lookup.open_requests()
     now = clock.now()
     states = [urgency(r, now) for r in reqs]
     assert len({r.category for r in reqs}) >= 5
     assert Urgency.OVERDUE in states and Urgency.WARNING in states and Urgency.REPLIED in states
     [medical] = [r for r in reqs if r.major]
     assert medical.category == "medical" and "ambulance" in medical.branch_list
-    detail = store.detail(medical.ref)
+    detail = store.lookup.detail(medical.ref)
     assert "ambulance_call_120" in detail.steps and "ambulance_guide" not in detail.steps
     assert any(r.escalated_at for r in reqs)
-    assert store.residents_matching("3栋")
-    assert len(store.search("")) > len(reqs)  # closed ones from earlier in the evening
+    assert store.archive.residents_matching("3栋")
+    assert len(store.lookup.search("")) > len(reqs)  # closed ones from earlier in the evening
     store.close()
 
 
 def test_demo_and_archive_do_not_import_textual():
-    for module in ("liyuan_tui.demo", "liyuan_tui.archive"):
+    for module in ("liyuan_tui.cli.demo", "liyuan_tui.store.archive"):
         code = f"import sys, {module}; assert 'textual' not in sys.modules, {module!r}"
         subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from rich.console import Console
 
-from liyuan_tui.handover import handover_sheet, render_handover
-from liyuan_tui.i18n import Translator
+from liyuan_tui.reports.handover import handover_sheet, render_handover
+from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.screens.handover import HandoverScreen
 from report_data import build_night, local
 from ui_helpers import log_from_another_process, settle, wait_for
@@ -82,7 +82,7 @@ async def test_a_request_going_overdue_moves_to_the_overdue_list_within_a_minute
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_handover(pilot)
         clock.set(local(2026, 11, 27, 21, 59))
-        late = staff["assistant"].create_request(category="repair", unit="3栋1203", phone="13911111203",
+        late = staff["assistant"].intake.create_request(category="repair", unit="3栋1203", phone="13911111203",
                                                  complete=True).ref
         await settle(pilot)
         assert late in part(screen, "still_open") and late not in part(screen, "overdue")
@@ -132,7 +132,7 @@ async def test_a_long_list_shows_a_hundred_and_says_how_many_more(make_app, staf
     desk = staff["assistant"]
     for i in range(102):
         clock.set(local(2026, 11, 27, 18, 0) + timedelta(seconds=i * 30))
-        desk.create_request(category="repair", unit=f"U{i}", phone="13911110000", complete=True)
+        desk.intake.create_request(category="repair", unit=f"U{i}", phone="13911110000", complete=True)
     clock.set(local(2026, 11, 27, 22, 0))
     app = make_app("ann", lang="en")
     async with app.run_test(size=SIZE) as pilot:

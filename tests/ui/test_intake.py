@@ -29,13 +29,13 @@ async def test_a_bad_phone_is_shown_on_its_field_and_nothing_is_written(make_app
         error = app.screen.query_one("#error-phone")
         assert error.display and expected in str(error.render())
         assert app.screen.query_one("#phone").has_class("-invalid")
-        assert desk.get_request(ref).phone == ""
+        assert desk.lookup.get_request(ref).phone == ""
         # Corrected, the error goes and the value is saved.
         await pilot.click("#phone")
         await pilot.press("end", *["backspace"] * 4, *"13800138000", "tab")
         await settle(pilot)
         assert not app.screen.query_one("#error-phone").display
-        assert desk.get_request(ref).phone == "13800138000"
+        assert desk.lookup.get_request(ref).phone == "13800138000"
 
 
 async def test_done_needs_a_category(make_app):
@@ -51,8 +51,8 @@ async def test_done_needs_a_category(make_app):
 
 
 async def test_unit_suggestions_come_from_the_resident_archive(make_app, supervisor):
-    supervisor.add_resident("B3-1202", "Zhang", "13922221202")
-    supervisor.add_resident("B3-1203", "He", "13911111203")
+    supervisor.archive.add_resident("B3-1202", "Zhang", "13922221202")
+    supervisor.archive.add_resident("B3-1203", "He", "13911111203")
     app = make_app("ann", lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -68,7 +68,7 @@ async def test_unit_suggestions_come_from_the_resident_archive(make_app, supervi
         assert "B3-1202  Zhang" in shown and "B3-1203  He" in shown
         await pilot.press("2", "tab")  # exactly one resident: name and phone are filled from the archive
         await settle(pilot)
-        req = app.store.get_request(ref)
+        req = app.store.lookup.get_request(ref)
         assert (req.unit, req.requester_name, req.phone) == ("B3-1202", "Zhang", "13922221202")
 
 
@@ -80,9 +80,9 @@ def test_a_request_half_filled_when_the_app_is_killed_is_there_on_restart(db_pat
         time.sleep(0.5)
         term.send("n")
         deadline = time.monotonic() + 10
-        while not desk.open_requests() and time.monotonic() < deadline:
+        while not desk.lookup.open_requests() and time.monotonic() < deadline:
             time.sleep(0.05)
-        [draft] = desk.open_requests()
+        [draft] = desk.lookup.open_requests()
         time.sleep(0.5)
         term.send("b")  # repair: saved at once
         time.sleep(0.3)
@@ -90,12 +90,12 @@ def test_a_request_half_filled_when_the_app_is_killed_is_there_on_restart(db_pat
             term.send(key)
             time.sleep(0.05)
         deadline = time.monotonic() + 10
-        while desk.get_request(draft.ref).unit != "B5-0803" and time.monotonic() < deadline:
+        while desk.lookup.get_request(draft.ref).unit != "B5-0803" and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         term.kill()
     assert term.proc.returncode == -9
-    saved = desk.get_request(draft.ref)
+    saved = desk.lookup.get_request(draft.ref)
     assert (saved.category, saved.unit, saved.phone) == ("repair", "B5-0803", "")
 
     import asyncio
@@ -119,4 +119,4 @@ def test_a_request_half_filled_when_the_app_is_killed_is_there_on_restart(db_pat
             assert isinstance(app.screen, RequestScreen)
 
     asyncio.run(resume())
-    assert desk.get_request(draft.ref).phone == "13911110803"
+    assert desk.lookup.get_request(draft.ref).phone == "13911110803"

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from liyuan_tui.i18n import Translator
+from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.widgets.keys import OTHER_KEYS, SCOPES
 from screens_import import HelpScreen
 from ui_helpers import settle
@@ -59,12 +59,12 @@ async def test_the_palette_runs_an_action(make_app, desk):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert len(desk.open_requests()) == 1
+        assert len(desk.lookup.open_requests()) == 1
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_the_desk_in_a_real_terminal_starts_renders_the_queue_and_quits_on_q(desk, cli_env, tmp_path):
-    ref = desk.create_request(category="repair", unit="B5-0803", phone="13911110803", complete=True).ref
+    ref = desk.intake.create_request(category="repair", unit="B5-0803", phone="13911110803", complete=True).ref
     socket = f"liyuan-test-{uuid.uuid4().hex[:8]}"
     env_args = [f"{k}={v}" for k, v in cli_env.items() if k.startswith(("LIYUAN_", "XDG_", "PATH", "HOME"))]
     done = tmp_path / "exit-code"

@@ -45,7 +45,7 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         assert isinstance(intake, IntakeScreen)
         ref = intake.ref
         # The request exists (and its clock runs) from the key press, before any field is filled.
-        assert desk.get_request(ref).received_at == app.clock.now()
+        assert desk.lookup.get_request(ref).received_at == app.clock.now()
 
         await pilot.press("a")  # category A: medical emergency; focus moves on to the channel
         await pilot.press("1")  # channel 1: phone; focus moves on to the unit
@@ -56,7 +56,7 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         await type_text(pilot, "Zhang")
         await pilot.press("tab")
         await settle(pilot)
-        saved = desk.get_request(ref)
+        saved = desk.lookup.get_request(ref)
         assert (saved.category, saved.channel, saved.unit, saved.phone, saved.requester_name) == (
             "medical", "phone", "B3-1202", "13800138000", "Zhang")
 
@@ -84,7 +84,7 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         assert isinstance(app.screen, PickScreen)
         await pilot.press("down", "enter")  # hospital, [ambulance], care
         await settle(pilot)
-        assert desk.get_request(ref).branch_list == ["ambulance"]
+        assert desk.lookup.get_request(ref).branch_list == ["ambulance"]
         assert checklist.current.key == "ambulance_condition"
 
         # Closing now is refused, naming the required steps still open; nothing is written.
@@ -100,7 +100,7 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         error = str(app.screen.query_one(".dialog-error").render())
         assert "ambulance_condition" in error and "ambulance_record" in error
         await pilot.press("escape")
-        assert desk.get_request(ref).status == "replied"
+        assert desk.lookup.get_request(ref).status == "replied"
 
         await tick_current(pilot, "chest pain")
         await tick_current(pilot, "120 confirmed 22:05")
@@ -112,7 +112,7 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         await tick_current(pilot, "met it")
         await tick_current(pilot)  # reported to the supervisor
         proc = app.procedures["medical"]
-        done = desk.detail(ref).steps
+        done = desk.lookup.detail(ref).steps
         assert not [s.key for s in proc.checklist(["ambulance"], {"ordinary", "oral"})
                     if s.required and s.key not in done]
 
@@ -124,7 +124,7 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         await settle(pilot)
         assert not isinstance(app.screen, CloseScreen)
 
-    detail = desk.detail(ref)
+    detail = desk.lookup.detail(ref)
     assert detail.request.status == "closed"
     assert detail.request.outcome == "to hospital"
     assert detail.steps["ambulance_call_120"].value == "120 confirmed 22:05"

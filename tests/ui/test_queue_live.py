@@ -35,7 +35,7 @@ def alerts(app) -> list[str]:
 
 
 async def test_countdown_turns_amber_under_three_minutes_and_red_when_overdue(make_app, desk, clock):
-    ref = desk.create_request(category="repair", unit="B5-0803", phone="13900000000", complete=True).ref
+    ref = desk.intake.create_request(category="repair", unit="B5-0803", phone="13900000000", complete=True).ref
     app = make_app("ann")
     bells = []
     app.bell = lambda: bells.append(clock.now())
@@ -70,9 +70,9 @@ async def test_countdown_turns_amber_under_three_minutes_and_red_when_overdue(ma
 
 
 async def test_a_tick_repaints_only_the_cells_that_changed(make_app, desk, clock):
-    refs = [desk.create_request(category="other", unit=f"U{i}", phone="13900000000", complete=True).ref
+    refs = [desk.intake.create_request(category="other", unit=f"U{i}", phone="13900000000", complete=True).ref
             for i in range(5)]
-    desk.mark_replied(refs[0])
+    desk.lifecycle.mark_replied(refs[0])
     app = make_app("ann")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -86,8 +86,8 @@ async def test_a_tick_repaints_only_the_cells_that_changed(make_app, desk, clock
 
 
 async def test_cursor_stays_on_its_request_when_others_arrive(make_app, desk, staff, clock):
-    first = desk.create_request(category="repair", unit="A1", phone="13900000000", complete=True).ref
-    second = desk.create_request(category="repair", unit="A2", phone="13900000000", complete=True).ref
+    first = desk.intake.create_request(category="repair", unit="A1", phone="13900000000", complete=True).ref
+    second = desk.intake.create_request(category="repair", unit="A2", phone="13900000000", complete=True).ref
     app = make_app("ann")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -95,13 +95,13 @@ async def test_cursor_stays_on_its_request_when_others_arrive(make_app, desk, st
         await pilot.press("down")
         assert table.current_ref == second
         # A major case from the security lead goes to the top, above the cursor.
-        major = staff["security_lead"].create_request(category="security", unit="B2", phone="13900000001",
+        major = staff["security_lead"].intake.create_request(category="security", unit="B2", phone="13900000001",
                                                       major=True, complete=True).ref
         await settle(pilot)
         assert table.keys[0] == major
         assert table.current_ref == second
         assert any(major in m for m in alerts(app))
-        desk.mark_replied(first)
+        desk.lifecycle.mark_replied(first)
         await settle(pilot)
         assert table.current_ref == second
 
@@ -126,9 +126,9 @@ async def test_a_request_logged_by_another_process_appears_without_a_key_press(m
 
 async def test_cjk_text_keeps_every_column_in_line(make_app, desk):
     """Chinese characters are two cells wide: the columns after them must still line up."""
-    wide = desk.create_request(category="security", unit="地下车库 B2", phone="13900000000",
+    wide = desk.intake.create_request(category="security", unit="地下车库 B2", phone="13900000000",
                                requester_name="张阿姨的女儿", complete=True).ref
-    narrow = desk.create_request(category="repair", unit="B5-0803", phone="13900000001",
+    narrow = desk.intake.create_request(category="repair", unit="B5-0803", phone="13900000001",
                                  requester_name="Wu", complete=True).ref
     app = make_app("ann")
     async with app.run_test(size=(120, 30)) as pilot:

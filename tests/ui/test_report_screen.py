@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 from rich.console import Console
 
-from liyuan_tui.i18n import Translator
-from liyuan_tui.report_render import render
-from liyuan_tui.reports import month_report
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.reports.month_render import render
+from liyuan_tui.reports.month import month_report
 from liyuan_tui.screens.dialogs import ConfirmScreen
 from liyuan_tui.screens.export_dialog import ExportScreen
 from liyuan_tui.screens.report import ReportScreen
@@ -242,7 +242,7 @@ async def test_a_long_list_shows_the_worst_fifty_and_says_how_many_more(make_app
     desk = staff["assistant"]
     for i in range(53):  # one every hour from Nov 2, none replied: each overdue, the first the latest
         clock.set(local(2026, 11, 2, 0, 0) + timedelta(hours=i))
-        desk.create_request(category="security", unit=f"B{i}", phone="13911110000", complete=True)
+        desk.intake.create_request(category="security", unit=f"B{i}", phone="13911110000", complete=True)
     clock.set(local(2026, 11, 27, 22, 0))
     app = make_app("sup", lang="en")
     async with app.run_test(size=SIZE) as pilot:

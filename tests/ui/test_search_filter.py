@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from liyuan_tui.demo import finish_required
+from liyuan_tui.cli.demo import finish_required
 from screens_import import AskScreen, PickScreen, RequestScreen, SearchScreen
 from ui_helpers import advance, settle
 
 
 async def test_search_finds_a_closed_request_which_can_be_reopened(make_app, desk):
-    ref = desk.create_request(category="other", unit="B8-1106", phone="13911111106", requester_name="Chen",
+    ref = desk.intake.create_request(category="other", unit="B8-1106", phone="13911111106", requester_name="Chen",
                               complete=True).ref
-    desk.mark_replied(ref)
+    desk.lifecycle.mark_replied(ref)
     finish_required(desk, ref)  # whatever the site's procedure for "other" asks
-    desk.close_request(ref, "kept at the gate")
+    desk.lifecycle.close_request(ref, "kept at the gate")
     app = make_app("ann", lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -30,16 +30,16 @@ async def test_search_finds_a_closed_request_which_can_be_reopened(make_app, des
         assert isinstance(app.screen, AskScreen)
         await pilot.press(*"resident called again", "enter")
         await settle(pilot)
-        assert desk.get_request(ref).status == "replied"
+        assert desk.lookup.get_request(ref).status == "replied"
         await pilot.press("escape")
         await settle(pilot)
         assert app.queue.table.keys == [ref]
 
 
 async def test_filters_show_mine_overdue_or_one_category(make_app, desk, staff, clock):
-    mine = desk.create_request(category="repair", unit="A1", phone="13900000000", complete=True).ref
+    mine = desk.intake.create_request(category="repair", unit="A1", phone="13900000000", complete=True).ref
     advance(clock, minutes=5)
-    theirs = staff["security_lead"].create_request(category="security", unit="B2", phone="13900000001",
+    theirs = staff["security_lead"].intake.create_request(category="security", unit="B2", phone="13900000001",
                                                    complete=True).ref
     advance(clock, minutes=6)  # the first is overdue now, the second is not
     app = make_app("ann", lang="en")

@@ -22,32 +22,32 @@ def night(staff, clock):
         clock.set(start - timedelta(minutes=minutes_before))
 
     at(25)
-    repair = desk.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
+    repair = desk.intake.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
                                  description="厨房水管漏水", complete=True).ref
     at(22)
-    desk.mark_replied(repair)
+    desk.lifecycle.mark_replied(repair)
     at(20)
-    medical = desk.create_request(category="medical", unit="3栋1202", phone="13922221202",
+    medical = desk.intake.create_request(category="medical", unit="3栋1202", phone="13922221202",
                                   requester_name="张阿姨的女儿", description="老人胸口痛", major=True, complete=True).ref
     at(19)
-    desk.mark_replied(medical)
-    desk.tick_step(medical, "patient_address", value="3栋1202")
-    desk.tick_step(medical, "contact_phone", value="13922221202")
-    desk.tick_step(medical, "ask_help_wanted")
-    desk.choose_branch(medical, "ambulance")
-    desk.tick_step(medical, "manager_informed", value="电话告知陈经理")
+    desk.lifecycle.mark_replied(medical)
+    desk.lifecycle.tick_step(medical, "patient_address", value="3栋1202")
+    desk.lifecycle.tick_step(medical, "contact_phone", value="13922221202")
+    desk.lifecycle.tick_step(medical, "ask_help_wanted")
+    desk.lifecycle.choose_branch(medical, "ambulance")
+    desk.lifecycle.tick_step(medical, "manager_informed", value="电话告知陈经理")
     at(17)
-    desk.tick_step(medical, "ambulance_condition", note="胸口痛,意识清醒")
-    desk.tick_step(medical, "ambulance_call_120", value="120 已受理")
-    desk.tick_step(medical, "ambulance_tell_requester")
-    desk.tick_step(medical, "ambulance_notify_security")
+    desk.lifecycle.tick_step(medical, "ambulance_condition", note="胸口痛,意识清醒")
+    desk.lifecycle.tick_step(medical, "ambulance_call_120", value="120 已受理")
+    desk.lifecycle.tick_step(medical, "ambulance_tell_requester")
+    desk.lifecycle.tick_step(medical, "ambulance_notify_security")
     at(15)
-    lead.tick_step(medical, "ambulance_gate_ready", value="王伟 北门")
+    lead.lifecycle.tick_step(medical, "ambulance_gate_ready", value="王伟 北门")
     at(14)
-    desk.create_request(category="security", unit="地下车库 B2", phone="13911110301", requester_name="黄伯",
+    desk.intake.create_request(category="security", unit="地下车库 B2", phone="13911110301", requester_name="黄伯",
                         description="车库有陌生人", complete=True)
     at(8)
-    desk.create_request(category="other", unit="1栋0301", phone="13911110301", requester_name="黄伯",
+    desk.intake.create_request(category="other", unit="1栋0301", phone="13911110301", requester_name="黄伯",
                         description="门禁卡丢失", complete=True)
     clock.set(start)
     return {"medical": medical, "repair": repair}

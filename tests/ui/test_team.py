@@ -16,7 +16,7 @@ def alerts(app) -> list[str]:
 
 
 async def test_an_escalation_from_another_process_reaches_the_supervisor_within_2_seconds(make_app, desk, cli_env):
-    ref = desk.create_request(category="repair", unit="5-302", phone="13900000000", complete=True).ref
+    ref = desk.intake.create_request(category="repair", unit="5-302", phone="13900000000", complete=True).ref
     sup = make_app("sup", poll_interval=1.0)  # the real poll period
     bells = []
     sup.bell = lambda: bells.append(1)
@@ -32,12 +32,12 @@ async def test_an_escalation_from_another_process_reaches_the_supervisor_within_
         assert sup.queue.table.keys[0] == ref  # escalations to the supervisor come first
         await pilot.press("k")  # acknowledge it
         await settle(pilot)
-    req = desk.get_request(ref)
+    req = desk.lookup.get_request(ref)
     assert req.acknowledged_by == "sup"
 
 
 async def test_going_overdue_escalates_once_and_alerts_every_supervisor(make_app, staff, desk, clock):
-    ref = desk.create_request(category="other", unit="1-301", phone="13900000000", complete=True).ref
+    ref = desk.intake.create_request(category="other", unit="1-301", phone="13900000000", complete=True).ref
     sup, mgr = make_app("sup"), make_app("mgr")
     async with sup.run_test(size=(120, 30)) as p1, mgr.run_test(size=(120, 30)) as p2:
         await settle(p1)
@@ -52,14 +52,14 @@ async def test_going_overdue_escalates_once_and_alerts_every_supervisor(make_app
         advance(clock, minutes=5)
         sup.tick()
         await wait_for(p1, lambda: any(ref in m and "5 分钟" in m for m in alerts(sup)), timeout=2.0)
-    ladder = [e.kind for e in desk.detail(ref).events if e.dedupe_key]
+    ladder = [e.kind for e in desk.lookup.detail(ref).events if e.dedupe_key]
     assert ladder == ["auto_escalated", "overdue_alert"]  # once each, though two desks were watching
-    assert desk.get_request(ref).escalated_by == "system"
+    assert desk.lookup.get_request(ref).escalated_by == "system"
 
 
 async def test_major_reaches_the_manager_and_the_acknowledgement_reaches_the_assistant(make_app, desk, staff):
-    ref = desk.create_request(category="medical", unit="3-1202", phone="13900000000", complete=True).ref
-    other = desk.create_request(category="repair", unit="5-302", phone="13900000001", complete=True).ref
+    ref = desk.intake.create_request(category="medical", unit="3-1202", phone="13900000000", complete=True).ref
+    other = desk.intake.create_request(category="repair", unit="5-302", phone="13900000001", complete=True).ref
     ann, mgr = make_app("ann"), make_app("mgr")
     async with ann.run_test(size=(120, 30)) as p1, mgr.run_test(size=(120, 30)) as p2:
         await settle(p1)
@@ -77,21 +77,21 @@ async def test_major_reaches_the_manager_and_the_acknowledgement_reaches_the_ass
         await p1.press("enter")
         await settle(p1)
         assert "已由 MGR 于 22:00 确认" in str(ann.screen.summary.render())  # on the request itself too
-    assert desk.get_request(ref).major_ack_by == "mgr"
+    assert desk.lookup.get_request(ref).major_ack_by == "mgr"
 
 
 async def test_the_security_lead_sees_what_waits_on_security(make_app, desk, staff):
-    ref = desk.create_request(category="medical", unit="3-1202", phone="13900000000", complete=True).ref
-    desk.create_request(category="repair", unit="5-302", phone="13900000001", complete=True)
-    desk.tick_step(ref, "patient_address", value="3-1202")
-    desk.tick_step(ref, "contact_phone", value="13900000000")
-    desk.choose_branch(ref, "ambulance")
+    ref = desk.intake.create_request(category="medical", unit="3-1202", phone="13900000000", complete=True).ref
+    desk.intake.create_request(category="repair", unit="5-302", phone="13900000001", complete=True)
+    desk.lifecycle.tick_step(ref, "patient_address", value="3-1202")
+    desk.lifecycle.tick_step(ref, "contact_phone", value="13900000000")
+    desk.lifecycle.choose_branch(ref, "ambulance")
     lead = make_app("lead")
     async with lead.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         panel = str(lead.queue.security_tasks.render())
         assert "暂无" in panel  # nothing yet: the desk has not called security
-        desk.tick_step(ref, "ambulance_notify_security")
+        desk.lifecycle.tick_step(ref, "ambulance_notify_security")
         await wait_for(pilot, lambda: "入口" in str(lead.queue.security_tasks.render()), timeout=2.0)
         assert lead.queue.table.keys[0] == ref
         await pilot.press("f")  # mine: what waits on security
@@ -100,20 +100,20 @@ async def test_the_security_lead_sees_what_waits_on_security(make_app, desk, sta
 
 
 async def test_taking_a_request_someone_holds_says_who(make_app, staff, desk):
-    ref = staff["cs_supervisor"].create_request(category="repair", unit="5-302", phone="1390000", complete=True).ref
-    staff["manager"].take(ref)
+    ref = staff["cs_supervisor"].intake.create_request(category="repair", unit="5-302", phone="1390000", complete=True).ref
+    staff["manager"].lifecycle.take(ref)
     ann = make_app("ann")
     async with ann.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
         assert any("MGR" in m or "mgr" in m for m in alerts(ann)), alerts(ann)
-    assert desk.get_request(ref).assignee == "mgr"
+    assert desk.lookup.get_request(ref).assignee == "mgr"
 
 
 async def test_a_guard_has_no_desk_keys_and_does_not_see_confidential_details(make_app, desk):
     secret = "公司内部收费调整方案"
-    ref = desk.create_request(category="consultation", unit="8-801", phone="13900000000", description=secret,
+    ref = desk.intake.create_request(category="consultation", unit="8-801", phone="13900000000", description=secret,
                               confidential=True, complete=True).ref
     guard = make_app("gd")
     async with guard.run_test(size=(120, 30)) as pilot:
@@ -124,7 +124,7 @@ async def test_a_guard_has_no_desk_keys_and_does_not_see_confidential_details(ma
         assert queue.check_action("replied", ()) is False and queue.check_action("close", ()) is False
         await pilot.press("r")  # nothing happens: the key is not the guard's
         await settle(pilot)
-        assert desk.get_request(ref).replied_at is None
+        assert desk.lookup.get_request(ref).replied_at is None
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(guard.screen, RequestScreen)

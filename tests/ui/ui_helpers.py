@@ -15,7 +15,7 @@ async def settle(pilot, timeout: float = 5.0) -> None:
         for worker in busy:
             await worker.wait()
         await pilot.pause()
-        newest = await asyncio.to_thread(app.store.last_event_id)
+        newest = await asyncio.to_thread(app.store.lookup.last_event_id)
         busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
         if not busy and app.synced_event_id == newest:
             await pilot.pause()

@@ -15,7 +15,7 @@ from typing import AsyncIterator, Iterable
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from liyuan_tui.procedures import Procedure, Step, request_conditions
+from liyuan_tui.domain.procedures import Procedure, Step, request_conditions
 from liyuan_tui.widgets.checklist import Checklist
 from screens_import import AskScreen, CloseScreen, ConfirmScreen, IntakeScreen, PickScreen, RequestScreen
 from ui_helpers import advance, settle
@@ -151,10 +151,10 @@ async def walk(ref: str, desk: Terminal, others: Iterable[Terminal] = (), *, bra
     by_role = {t.role: t for t in others}
     wanted = list(branches)
     last = desk
-    proc = desk.app.procedures[(await asyncio.to_thread(desk.app.store.get_request, ref)).category]
+    proc = desk.app.procedures[(await asyncio.to_thread(desk.app.store.lookup.get_request, ref)).category]
     ticked: dict[str, str] = {}
     while True:
-        detail = await asyncio.to_thread(desk.app.store.detail, ref)
+        detail = await asyncio.to_thread(desk.app.store.lookup.detail, ref)
         todo = [s for s in pending_required(proc, detail) if s.key not in skip]
         if not todo:
             return ticked
@@ -189,7 +189,7 @@ async def add_charge(term: Terminal, code: str, qty: str) -> str | None:
     refusal shown on the quantity, if any (the dialog is then left open)."""
     from textual.widgets import DataTable
 
-    from liyuan_tui.screens.charge import ChargeScreen
+    from liyuan_tui.screens.charges import ChargeScreen
 
     await press_and_settle(term, "p")
     assert isinstance(term.screen, ChargeScreen), term.screen

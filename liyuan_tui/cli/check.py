@@ -1,0 +1,169 @@
+"""`liyuan check`: where each setting came from, and whether the database is healthy and safe."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import Context
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("check", parents=[common], help="settings, procedures, database integrity and permissions")
+    p.set_defaults(handler=cmd_check)
+
+
+def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.store.engine import sqlite_path
+
+    t, s = ctx.t, ctx.settings
+    problems: list[str] = []
+    out = ctx.out
+
+    def line(label: str, value: object, source: str | None = None) -> None:
+        print(f"{pad(label, 14)} {value}" + (f"   ({source})" if source else ""), file=out)
+
+    line(t("check.database"), s.db_url, s.sources.get("db"))
+    line(t("check.language"), s.lang, s.sources.get("lang"))
+    line(t("check.timezone"), s.tz_name, s.sources.get("tz"))
+    line(t("check.user"), s.login + (f" (OS: {s.os_login})" if s.os_login != s.login else ""), s.sources.get("user"))
+    line(t("check.procedures"), s.procedures_dir or t("check.shipped"), s.sources.get("procedures"))
+
+    try:
+        procs = ctx.procedures
+        line("", t("check.procedures_ok", count=len(procs), keys=", ".join(procs)))
+    except Exception as exc:  # a malformed site file: report it, keep checking
+        problems.append(f"{t('cli.procedure_error')}: {exc}")
+    problems += fee_problems(ctx, line)
+
+    path = sqlite_path(s.db_url)
+    if path is not None:
+        problems += file_problems(path, t)
+    if not problems or path is None or path.exists():
+        problems += database_problems(ctx)
+
+    warnings = [p for p in problems if isinstance(p, Warning_)]
+    problems = [p for p in problems if not isinstance(p, Warning_)]
+    for w in warnings:
+        print(f"! {w}", file=out)
+    for p in problems:
+        print(f"✗ {p}", file=out)
+    if problems:
+        return 1
+    print("✓ " + t("check.all_ok"), file=out)
+    return 0
+
+
+def fee_problems(ctx: Context, line) -> list[str]:
+    """Where the fee schedule comes from, and whether it loads (the shipped one is an example)."""
+    from liyuan_tui.domain.fees import FeeScheduleError, load_fees
+
+    t, s = ctx.t, ctx.settings
+    line(t("check.fees"), s.fees_file or t("check.shipped"), s.sources.get("fees"))
+    try:
+        fees = load_fees(s.fees_file)
+    except FeeScheduleError as exc:
+        return [f"{t('fees.file_error')}: {exc}"]
+    line("", t("check.fees_ok", count=len(fees.items)) + (" " + t("fees.example_short") if fees.example else ""))
+    return []
+
+
+class Warning_(str):
+    """Worth fixing, but the desk works: reported without failing the check."""
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify by terminal cells, so Chinese labels line up with English ones."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
+
+
+def file_problems(path: Path, t) -> list[str]:
+    """Permissions of the database file and its folder for a shared multi-user set-up."""
+    problems = []
+    folder = path.parent
+    if not path.exists():
+        if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+            problems.append(t("check.folder_not_writable", path=folder))
+        return problems
+    mode = path.stat().st_mode
+    if mode & (stat.S_IROTH | stat.S_IWOTH):
+        problems.append(t("check.world_readable", path=path, mode=oct(stat.S_IMODE(mode))))
+    if not os.access(path, os.R_OK):
+        problems.append(t("check.unreadable", path=path))
+    elif not os.access(path, os.W_OK):
+        problems.append(t("check.not_writable", path=path))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        # SQLite creates the -wal and -shm files beside the database: the folder must be writable.
+        problems.append(t("check.folder_not_writable", path=folder))
+    fmode = folder.stat().st_mode
+    if fmode & (stat.S_IROTH | stat.S_IWOTH | stat.S_IXOTH):
+        problems.append(Warning_(t("check.folder_open", path=folder, mode=oct(stat.S_IMODE(fmode)))))
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(path) + suffix)
+        if side.exists() and not os.access(side, os.R_OK | os.W_OK):
+            problems.append(t("check.side_file", path=side))
+    return problems
+
+
+def write_lock_free(url: str, wait_seconds: float = 3.0) -> bool:
+    """Can a writer get the lock within a few seconds? (A terminal holding it longer is stuck.)"""
+    import sqlite3
+
+    from liyuan_tui.store.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None:
+        return True
+    conn = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return False
+        raise
+    finally:
+        conn.close()
+
+
+def database_problems(ctx: Context) -> list[str]:
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from liyuan_tui.domain.errors import DeskError
+
+    t = ctx.t
+    try:
+        me = ctx.me
+        with ctx.store.engine.connect() as conn:
+            result = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        if not write_lock_free(ctx.settings.db_url):
+            return [t("check.locked", path=ctx.settings.db_url)]
+        problems = [] if result == ["ok"] else [t("check.integrity", result="; ".join(result[:5]))]
+        if str(mode).lower() != "wal":
+            problems.append(t("check.journal_mode", mode=mode))
+        print(f"{pad(t('check.integrity_label'), 14)} {'; '.join(result[:1])}  ({t('check.journal')}: {mode})", file=ctx.out)
+        print(f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}", file=ctx.out)
+        return problems
+    except DeskError as exc:
+        return [exc.message(t)]
+    except DBAPIError as exc:
+        reason = str(exc.orig) if exc.orig else str(exc)
+        if "locked" in reason:
+            return [t("check.locked", path=ctx.settings.db_url)]
+        return [t("error.database", path=ctx.settings.db_url, reason=reason)]
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc):
+            return [t("check.locked", path=ctx.settings.db_url)]
+        return [t("error.database", path=ctx.settings.db_url, reason=str(exc))]
+    except OSError as exc:
+        return [t("error.database", path=ctx.settings.db_url, reason=exc.strerror or str(exc))]

@@ -1,0 +1,68 @@
+"""What every subcommand is handed: the settings, the clock, where to print, and the store,
+opened on first use (so input is checked before any database is touched)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from liyuan_tui.domain.clock import Clock
+from liyuan_tui.domain.config import Settings
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.models import Staff
+from liyuan_tui.domain.procedures import Procedures
+from liyuan_tui.store import Store
+
+
+@dataclass
+class Context:
+    """What a subcommand needs: settings, clock, translator, and the store once opened."""
+
+    settings: Settings
+    clock: Clock
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _store: Store | None = None
+    _procedures: Procedures | None = None
+
+    @property
+    def t(self) -> Translator:
+        return Translator(self.settings.lang)
+
+    @property
+    def procedures(self) -> Procedures:
+        """The procedures, loaded without touching the database."""
+        if self._procedures is None:
+            from liyuan_tui.domain.procedure_files import load_procedures
+
+            self._procedures = load_procedures(self.settings.procedures_dir)
+        return self._procedures
+
+    @property
+    def store(self) -> Store:
+        """The store for the acting user. Nothing is read or created until its first call: the
+        store checks a command's input before it opens the database (and makes the first user
+        of a new one its supervisor, which is said here)."""
+        if self._store is None:
+            from liyuan_tui.store.opening import store_for
+
+            self._store = store_for(self.settings, self.clock, self.procedures)
+            self._store.kernel.on_first_user = lambda login: print(self.t("cli.first_user", login=login), file=self.err)
+        return self._store
+
+    @property
+    def me(self) -> Staff:
+        return self.store.kernel.identity()
+
+    def use(self, settings: Settings) -> None:
+        """Work on other settings from now on (the demo's database)."""
+        self.close()
+        self.settings = settings
+        self._store = None
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+

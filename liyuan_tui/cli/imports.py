@@ -1,0 +1,78 @@
+"""`liyuan import FILE.csv` (history from a paper or Excel logbook) and
+`liyuan residents import FILE.csv` (the customer archive). Columns: docs/import.md."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import Context
+
+EXIT_USAGE = 2
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("import", parents=[common],
+                       help="load history from a logbook CSV (supervisors and the manager)")
+    p.add_argument("file", metavar="FILE.csv")
+    p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some are bad")
+    p.set_defaults(handler=cmd_import_history)
+
+    residents = sub.add_parser("residents", parents=[common], help="the customer archive")
+    rsub = residents.add_subparsers(dest="residents_command", metavar="ACTION", required=True,
+                                    parser_class=type(residents))
+    p = rsub.add_parser("import", parents=[common], help="load residents from a CSV (unit, name, phones, notes)")
+    p.add_argument("file", metavar="FILE.csv")
+    p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some are bad")
+    p.set_defaults(handler=cmd_import_residents)
+
+
+def _read(path: str) -> bytes:
+    from liyuan_tui.domain.errors import ValidationError
+
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ValidationError("import.unreadable", "file", path=path, reason=exc.strerror or str(exc)) from None
+
+
+def _report_problems(ctx: Context, prog: str, problems) -> None:
+    for p in problems:
+        print(f"{prog}: {p.text(ctx.t)}", file=ctx.err)
+
+
+def _run(ctx: Context, args: argparse.Namespace, prog: str, parse, action) -> int:
+    from liyuan_tui.store.imports import ImportRejected
+
+    parsed = parse(_read(args.file))
+    try:
+        result = action(parsed, skip_bad=args.skip_bad, source=Path(args.file).name)
+    except ImportRejected as exc:
+        _report_problems(ctx, prog, exc.problems)
+        hint = "import.rejected_fatal" if parsed.fatal else "import.rejected"
+        print(f"{prog}: {ctx.t(hint, count=len({p.line for p in exc.problems}))}", file=ctx.err)
+        return EXIT_USAGE
+    if result.skipped_lines:
+        _report_problems(ctx, prog, parsed.problems)
+    print(ctx.t("import.done", imported=result.imported, updated=result.updated,
+                skipped=len(result.skipped_lines)), file=ctx.out)
+    if result.refs:
+        print(ctx.t("import.refs", first=result.refs[0], last=result.refs[-1]), file=ctx.out)
+    return 0
+
+
+def cmd_import_history(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.domain.imports import parse_history
+
+    store = ctx.store
+    now = ctx.clock.now()
+    return _run(ctx, args, "liyuan import",
+                lambda data: parse_history(data, store.procedures, ctx.settings.tz, now), store.imports.import_history)
+
+
+def cmd_import_residents(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.domain.imports import parse_residents
+
+    return _run(ctx, args, "liyuan residents import", parse_residents, ctx.store.imports.import_residents)

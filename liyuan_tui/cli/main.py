@@ -1,0 +1,152 @@
+"""`liyuan`: opens the desk, or runs a scriptable subcommand (the entry point and its parser).
+
+Subcommands never import textual. Bad input gets one line naming the field and exit code 2, and
+nothing is written; the user never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence, TextIO
+
+from liyuan_tui.domain.clock import Clock, SystemClock
+from liyuan_tui.domain.config import ConfigError, Settings, load_settings
+
+from .context import Context
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1  # `check` found something wrong
+EXIT_USAGE = 2  # bad input, refused, unknown user: nothing written
+
+# Modules that add subcommands; each has register(subparsers, common_parent).
+COMMAND_MODULES = (
+    "liyuan_tui.cli.requests",
+    "liyuan_tui.cli.staff",
+    "liyuan_tui.cli.check",
+    "liyuan_tui.cli.backup",
+    "liyuan_tui.cli.desk",
+    "liyuan_tui.cli.charges",
+    "liyuan_tui.cli.reports",
+    "liyuan_tui.cli.imports",
+)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (naming the argument) and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts, before or after its name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="database file or URL (else $LIYUAN_DB, else the user data folder)")
+    common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                        help="interface language (else $LIYUAN_LANG, else zh)")
+    common.add_argument("--tz", default=argparse.SUPPRESS, help="time zone (else $LIYUAN_TZ, else Asia/Shanghai)")
+    common.add_argument("--procedures", default=argparse.SUPPRESS,
+                        help="a site's own procedure folder (else $LIYUAN_PROCEDURES)")
+    common.add_argument("--fees", default=argparse.SUPPRESS, help="fee schedule file (else $LIYUAN_FEES)")
+    common.add_argument("--user", default=argparse.SUPPRESS,
+                        help="act as this staff login (scripts and tests; events also record the OS login)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    common = common_options()
+    parser = OneLineParser(
+        prog="liyuan",
+        description="Liyuan duty desk. Without a subcommand, opens the desk.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    flags = {name: getattr(args, name, None) for name in ("db", "lang", "tz", "procedures", "fees", "user")}
+    return load_settings(flags)
+
+
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None, *,
+         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run `liyuan ARGV`; the tests call it in-process with their own clock and streams."""
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse's own refusals (and --help): already printed
+        return int(exc.code or 0)
+    try:
+        settings = settings_from(args)
+    except ConfigError as exc:
+        print(f"liyuan: {exc}", file=err)
+        return EXIT_USAGE
+    ctx = Context(settings, clock or SystemClock(), out=out, err=err)
+    handler: Callable[[Context, argparse.Namespace], int | None] | None = getattr(args, "handler", None)
+    if handler is None:
+        from .desk import open_desk
+
+        handler = open_desk
+    try:
+        return run(ctx, handler, args)
+    finally:
+        ctx.close()
+
+
+def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | None], args: argparse.Namespace) -> int:
+    """Run a subcommand, turning every refusal into one line on stderr and exit code 2."""
+    from sqlalchemy.exc import OperationalError, DatabaseError
+
+    from liyuan_tui.domain.errors import DeskError
+    from liyuan_tui.domain.fees import FeeScheduleError
+    from liyuan_tui.domain.procedures import ProcedureError
+
+    prog = f"liyuan {args.command}" if getattr(args, "command", None) else "liyuan"
+    try:
+        return handler(ctx, args) or EXIT_OK
+    except DeskError as exc:
+        where = cli_field(exc.field)
+        text = exc.text(ctx.t)
+        print(f"{prog}: {where}: {text}" if where else f"{prog}: {text}", file=ctx.err)
+        return EXIT_USAGE
+    except ProcedureError as exc:
+        print(f"{prog}: {ctx.t('cli.procedure_error')}: {exc}", file=ctx.err)
+        return EXIT_USAGE
+    except FeeScheduleError as exc:
+        print(f"{prog}: {ctx.t('fees.file_error')}: {exc}", file=ctx.err)
+        return EXIT_USAGE
+    except (OperationalError, DatabaseError) as exc:
+        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+        print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=reason)}", file=ctx.err)
+        return EXIT_USAGE
+    except PermissionError as exc:
+        print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=exc.strerror)}", file=ctx.err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+# The store names fields as the data model does; the command line names them as its flags.
+_FIELD_FLAGS = {
+    "category": "--category", "channel": "--channel", "unit": "--unit", "phone": "--phone",
+    "requester_name": "--name", "name": "--name", "description": "--text", "received_at": "--received-at",
+    "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
+    "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
+    "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
+    "item": "ITEM", "assignee": "LOGIN",
+}
+
+
+def cli_field(name: str | None) -> str:
+    if not name:
+        return ""
+    return _FIELD_FLAGS.get(name, name)

@@ -1,0 +1,69 @@
+"""`liyuan report --month YYYY-MM [--format md|csv|json]` and `liyuan handover [--since HH:MM]`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import Context
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("report", parents=[common],
+                       help="month-end statistics, analysis and summary (supervisors and the manager)")
+    p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
+    p.add_argument("--format", choices=("md", "csv", "json"), default="md",
+                   help="md (prints well), csv (opens in Excel), json (every figure, for programs)")
+    p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("handover", parents=[common], help="the shift handover sheet")
+    p.add_argument("--since", default=None,
+                   help="start of the shift, HH:MM local (default 18:00: the most recent one)")
+    p.add_argument("--json", action="store_true", help="JSON for other programs")
+    p.set_defaults(handler=cmd_handover)
+
+
+def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.reports.month_render import render
+    from liyuan_tui.reports.month import Month, month_report
+
+    month = Month.parse(args.month)  # checked before the database is opened
+    report = month_report(ctx.store, month)
+    text = render(report, args.format, ctx.t, ctx.store.procedures)
+    if args.output:
+        # newline="" keeps the CSV's CRLF line ends as they are; utf-8 keeps the BOM for Excel.
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        print(ctx.t("report.written_to", path=args.output), file=ctx.err)
+    else:
+        write_out(ctx, text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def write_out(ctx: Context, text: str) -> None:
+    """UTF-8 whatever the locale says, so Chinese and the CSV's BOM survive a pipe or redirect."""
+    buffer = getattr(ctx.out, "buffer", None)
+    if buffer is not None:
+        ctx.out.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        ctx.out.write(text)
+
+
+def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
+    import json
+
+    from liyuan_tui.reports.handover import (NIGHT_SHIFT_START, handover_dict, handover_sheet, parse_since,
+                                             render_handover, shift_start)
+
+    at = parse_since(args.since) if args.since is not None else NIGHT_SHIFT_START
+    now = ctx.clock.now()
+    sheet = handover_sheet(ctx.store, shift_start(now, ctx.settings.tz, at), now)
+    if args.json:
+        write_out(ctx, json.dumps(handover_dict(sheet, ctx.settings.tz), ensure_ascii=False, indent=2) + "\n")
+    else:
+        write_out(ctx, render_handover(sheet, ctx.t, ctx.store.procedures, ctx.settings.tz))
+    return 0
+

@@ -1,0 +1,277 @@
+"""Subcommands on requests: log, queue, show, reply, escalate, major, ack, branch, step, close,
+reopen, cancel, take, assign."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.deadlines import format_countdown, queue_order
+
+if TYPE_CHECKING:
+    from .context import Context
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("log", parents=[common], help="record a request (from a script or phone system)")
+    p.add_argument("--category", required=True, help="key, letter A–G, or name (e.g. medical, A, 急救病人求助)")
+    p.add_argument("--unit", required=True, help="unit or address")
+    p.add_argument("--phone", required=True, help="contact phone")
+    p.add_argument("--name", default="", help="requester's name")
+    p.add_argument("--channel", default="phone", help="phone | walk-in | intercom | written")
+    p.add_argument("--text", default="", help="what the resident asked for")
+    p.add_argument("--received-at", default=None, help="when it came in (ISO 8601, or YYYY-MM-DD HH:MM local)")
+    p.add_argument("--major", action="store_true", help="a major case: the manager is told at once")
+    p.add_argument("--confidential", action="store_true", help="touches confidential matters")
+    p.set_defaults(handler=cmd_log)
+
+    p = sub.add_parser("queue", parents=[common], help="open requests, most urgent first")
+    p.add_argument("--json", action="store_true", help="JSON for other programs")
+    p.set_defaults(handler=cmd_queue)
+
+    p = sub.add_parser("show", parents=[common], help="one request: fields, checklist, events")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    for name, helptext, handler in (
+        ("reply", "the resident has been replied to (stops the clock)", cmd_reply),
+        ("take", "take the request (refused if someone else holds it)", cmd_take),
+    ):
+        p = sub.add_parser(name, parents=[common], help=helptext)
+        p.add_argument("ref", metavar="REF")
+        p.set_defaults(handler=handler)
+
+    p = sub.add_parser("escalate", parents=[common], help="report to the customer-service supervisor")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--to", default="cs_supervisor", help="a supervisor's login (default: every supervisor)")
+    p.add_argument("--note", default="")
+    p.set_defaults(handler=cmd_escalate)
+
+    p = sub.add_parser("major", parents=[common], help="mark a request major (the manager is told)")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--clear", action="store_true", help="no longer major (supervisor or manager)")
+    p.set_defaults(handler=cmd_major)
+
+    p = sub.add_parser("ack", parents=[common], help="acknowledge an escalated or major request")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--note", default="")
+    p.set_defaults(handler=cmd_ack)
+
+    p = sub.add_parser("branch", parents=[common], help="choose a branch of the procedure (e.g. ambulance)")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("branch", metavar="BRANCH")
+    p.set_defaults(handler=cmd_branch)
+
+    p = sub.add_parser("step", parents=[common], help="tick a checklist step")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("step", metavar="STEP_KEY")
+    p.add_argument("--note", default="")
+    p.add_argument("--value", default="", help="what the step asks for (who was sent, which department …)")
+    p.set_defaults(handler=cmd_step)
+
+    p = sub.add_parser("close", parents=[common], help="close with an outcome")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--outcome", required=True)
+    p.add_argument("--kind", default="", help="resolved | handed_on | withdrawn | other")
+    p.add_argument("--handed-to", default="", help="the department it was handed on to")
+    p.set_defaults(handler=cmd_close)
+
+    for name, helptext, handler in (
+        ("reopen", "reopen a closed request", cmd_reopen),
+        ("cancel", "cancel a request logged by mistake (kept on record)", cmd_cancel),
+    ):
+        p = sub.add_parser(name, parents=[common], help=helptext)
+        p.add_argument("ref", metavar="REF")
+        p.add_argument("--reason", required=True)
+        p.set_defaults(handler=handler)
+
+    p = sub.add_parser("alerts", parents=[common],
+                       help="record the deadline ladder now (for cron, when no desk terminal is open)")
+    p.set_defaults(handler=cmd_alerts)
+
+    p = sub.add_parser("assign", parents=[common], help="hand a request over to another staff member")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("login", metavar="LOGIN")
+    p.set_defaults(handler=cmd_assign)
+
+
+def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
+    # The store checks every field before it opens the database: bad input writes nothing.
+    received = check.parse_time(args.received_at, ctx.settings.tz) if args.received_at else None
+    req = ctx.store.intake.create_request(
+        category=args.category, channel=args.channel, unit=args.unit, phone=args.phone,
+        requester_name=args.name, description=args.text, received_at=received,
+        major=args.major, confidential=args.confidential, complete=True,
+    )
+    print(req.ref, file=ctx.out)
+    return 0
+
+
+def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.reports.export import request_dict
+
+    now = ctx.clock.now()
+    reqs = sorted(ctx.store.lookup.open_requests(), key=lambda r: queue_order(r, now, r.major))
+    if args.json:
+        rows = [request_dict(r, now, ctx.settings.tz, ctx.me) for r in reqs]
+        print(json.dumps(rows, ensure_ascii=False, indent=2), file=ctx.out)
+        return 0
+    print_queue(ctx, reqs, now)
+    return 0
+
+
+def print_queue(ctx: Context, reqs, now) -> None:
+    from rich.table import Table
+
+    from liyuan_tui.domain.deadlines import seconds_left, urgency
+
+    t, tz, procs = ctx.t, ctx.settings.tz, ctx.store.procedures
+    table = Table(title=t("cli.queue_title", count=len(reqs)), title_justify="left")
+    for key in ("ref", "category", "unit", "requester", "received", "countdown", "state", "assignee"):
+        table.add_column(t(f"column.{key}"), no_wrap=True)
+    colours = {"ok": "", "warning": "yellow", "overdue": "bold red", "replied": "green"}
+    for r in reqs:
+        state = str(urgency(r, now))
+        proc = procs.get(r.category)
+        table.add_row(
+            r.ref + (" ★" if r.major else ""),
+            proc.name(ctx.settings.lang) if proc else t("cli.no_category"),
+            r.unit,
+            r.requester_name,
+            r.received_at.astimezone(tz).strftime("%H:%M"),
+            format_countdown(seconds_left(r, now)),
+            t(f"state.{state}"),
+            r.assignee or "",
+            style=colours[state],
+        )
+    console(ctx).print(table)
+
+
+def console(ctx: Context):
+    """A rich console on ctx.out; wide enough not to cut columns when the output is piped."""
+    from rich.console import Console
+
+    tty = hasattr(ctx.out, "isatty") and ctx.out.isatty()
+    return Console(file=ctx.out, soft_wrap=False, width=None if tty else 200)
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.reports.export import detail_dict
+
+    ref = check.ref(args.ref)
+    detail = ctx.store.lookup.detail(ref)
+    data = detail_dict(detail, ctx.clock.now(), ctx.settings.tz, ctx.me, ctx.store.procedures, ctx.settings.lang)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2), file=ctx.out)
+    else:
+        print_detail(ctx, data)
+    return 0
+
+
+def print_detail(ctx: Context, data: dict) -> None:
+    t = ctx.t
+    procs = ctx.store.procedures
+    proc = procs.get(data["category"])
+    lines = [
+        f"{data['ref']}  {proc.name(ctx.settings.lang) if proc else t('cli.no_category')}"
+        f"  {t('status.' + data['status'])}" + ("  ★" + t("field.major") if data["major"] else "")
+        + ("  " + t("field.confidential") if data["confidential"] else ""),
+        f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}   {t('field.name')}: {data['requester_name']}",
+        f"  {t('field.channel')}: {t('channel.' + data['channel'])}   {t('field.received_at')}: {data['received_at']}",
+        f"  {t('cli.reply_due')}: {data['reply_due_at']}  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
+    ]
+    if data["description"]:
+        lines.append(f"  {t('field.description')}: {data['description']}")
+    if data["assignee"]:
+        lines.append(f"  {t('field.assignee')}: {data['assignee']}")
+    if data["escalated_at"]:
+        lines.append(f"  {t('cli.escalated')}: {data['escalated_at']} → {data['escalated_to']}")
+    if data["outcome"]:
+        lines.append(f"  {t('field.outcome')}: {data['outcome']}" + (f"  → {data['handed_to']}" if data["handed_to"] else ""))
+    lines.append("")
+    lines.append(t("cli.checklist"))
+    for step in data["checklist"]:
+        mark = "✓" if step["state"] == "done" else ("☐" if step["required"] else "○")
+        extra = ""
+        if step["state"] == "done":
+            extra = f"  — {step['done_by']} {step['done_at'][11:16]}"
+            if step["value"]:
+                extra += f"  [{step['value']}]"
+            if step["note"]:
+                extra += f"  {step['note']}"
+        lines.append(f"  {mark} {step['key']}: {step['text']}{extra}")
+    if data["charges"]:
+        lines.append("")
+        lines.append(f"{t('cli.charges')}: {data['charges_total']:.2f}")
+        for c in data["charges"]:
+            lines.append(f"  {c['item']} × {c['qty']:g} = {c['amount']:.2f}")
+    lines.append("")
+    lines.append(t("cli.events"))
+    for ev in data["events"]:
+        payload = ", ".join(f"{k}={v}" for k, v in ev["payload"].items())
+        lines.append(f"  {ev['at'][:19].replace('T', ' ')}  {ev['actor']:<12} {ev['kind']:<12} {payload}")
+    print("\n".join(lines), file=ctx.out)
+
+
+def _done(ctx: Context, req, key: str) -> int:
+    print(ctx.t(key, ref=req.ref), file=ctx.out)
+    return 0
+
+
+def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
+    return _done(ctx, ctx.store.lifecycle.mark_replied(check.ref(args.ref)), "cli.replied")
+
+
+def cmd_take(ctx: Context, args: argparse.Namespace) -> int:
+    return _done(ctx, ctx.store.lifecycle.take(check.ref(args.ref)), "cli.taken")
+
+
+def cmd_escalate(ctx: Context, args: argparse.Namespace) -> int:
+    return _done(ctx, ctx.store.lifecycle.escalate(check.ref(args.ref), to=args.to, note=args.note), "cli.escalated_done")
+
+
+def cmd_major(ctx: Context, args: argparse.Namespace) -> int:
+    req = ctx.store.lifecycle.set_major(check.ref(args.ref), not args.clear)
+    return _done(ctx, req, "cli.major_cleared" if args.clear else "cli.major_done")
+
+
+def cmd_ack(ctx: Context, args: argparse.Namespace) -> int:
+    return _done(ctx, ctx.store.lifecycle.acknowledge(check.ref(args.ref), note=args.note), "cli.acknowledged")
+
+
+def cmd_branch(ctx: Context, args: argparse.Namespace) -> int:
+    return _done(ctx, ctx.store.lifecycle.choose_branch(check.ref(args.ref), args.branch), "cli.branch_done")
+
+
+def cmd_step(ctx: Context, args: argparse.Namespace) -> int:
+    req = ctx.store.lifecycle.tick_step(check.ref(args.ref), args.step, note=args.note, value=args.value)
+    print(ctx.t("cli.step_done", ref=req.ref, step=args.step), file=ctx.out)
+    return 0
+
+
+def cmd_close(ctx: Context, args: argparse.Namespace) -> int:
+    req = ctx.store.lifecycle.close_request(check.ref(args.ref), args.outcome, kind=args.kind, handed_to=args.handed_to)
+    return _done(ctx, req, "cli.closed")
+
+
+def cmd_reopen(ctx: Context, args: argparse.Namespace) -> int:
+    return _done(ctx, ctx.store.lifecycle.reopen(check.ref(args.ref), args.reason), "cli.reopened")
+
+
+def cmd_cancel(ctx: Context, args: argparse.Namespace) -> int:
+    return _done(ctx, ctx.store.lifecycle.cancel(check.ref(args.ref), args.reason), "cli.cancelled")
+
+
+def cmd_assign(ctx: Context, args: argparse.Namespace) -> int:
+    req = ctx.store.lifecycle.assign(check.ref(args.ref), args.login)
+    print(ctx.t("cli.assigned", ref=req.ref, login=req.assignee), file=ctx.out)
+    return 0
+
+
+def cmd_alerts(ctx: Context, args: argparse.Namespace) -> int:
+    for ev in ctx.store.ladder.record_deadline_alerts():
+        print(f"{ev.kind} {ev.dedupe_key}", file=ctx.out)
+    return 0

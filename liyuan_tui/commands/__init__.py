@@ -1,1 +1,0 @@
-"""Subcommands of `liyuan`, one module per area; none imports textual."""

@@ -1,0 +1,75 @@
+"""Which changes each user is told about (pure): every terminal polls the same events and picks
+the ones that concern its user — a new request from another terminal, an escalation to them, a
+major case for the manager, an acknowledgement for the assistant, the deadline ladder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .events import EventKind
+from .models import Event, Request, Staff
+from .permissions import DESK as DESK_ROLES, SECURITY_ROLES, SUPERVISORS
+from .procedures import Procedures
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # new_request | escalated | major | acknowledged | deadline_warning | overdue | security_task
+    ref: str
+    key: str  # message key in data/messages/notices.toml
+    params: dict[str, Any] = field(default_factory=dict)
+    severity: str = "information"  # information | warning | error (Textual's notify severities)
+    bell: bool = True
+
+
+def holder(req: Request) -> str:
+    return req.assignee or req.created_by
+
+
+def notices_for(changes: list[tuple[Event, Request | None]], viewer: Staff, procedures: Procedures) -> list[Notice]:
+    out: list[Notice] = []
+    for ev, req in changes:
+        if req is None:
+            continue
+        notice = _notice(ev, req, viewer, procedures)
+        if notice is not None:
+            out.append(notice)
+    return out
+
+
+def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> Notice | None:
+    role, login = viewer.role, viewer.login
+    mine = ev.actor == login
+    payload = json.loads(ev.payload or "{}")
+    params = {"ref": req.ref, "by": ev.actor, "unit": req.unit}
+    proc = procedures.get(req.category)
+    if ev.kind == EventKind.CREATED and not mine:
+        # The security lead hears of the requests whose procedure calls on security (guards, gate).
+        if role in DESK_ROLES or (role == "security_lead" and proc is not None and proc.involves(SECURITY_ROLES)):
+            return Notice("new_request", req.ref, "notice.new_request", params)
+    elif ev.kind == EventKind.ESCALATED and not mine:
+        to = payload.get("to")
+        if (role == "cs_supervisor" and to in ("cs_supervisor", login)) or (role == "manager" and to == login):
+            return Notice("escalated", req.ref, "notice.escalated", params, "warning")
+    elif ev.kind == EventKind.MAJOR and not mine:
+        if role in SUPERVISORS:
+            return Notice("major", req.ref, "notice.major", params, "error")
+    elif ev.kind == EventKind.ACKNOWLEDGED and not mine:
+        if login in (req.assignee, req.created_by, req.escalated_by):
+            return Notice("acknowledged", req.ref, "notice.acknowledged", params)
+    elif ev.kind == EventKind.DEADLINE_WARNING:
+        if login == holder(req) or (role == "assistant" and not req.assignee):
+            return Notice("deadline_warning", req.ref, "notice.deadline_warning", params, "warning")
+    elif ev.kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT):
+        if role in SUPERVISORS or login == holder(req):
+            params["minutes"] = payload.get("late_seconds", 0) // 60
+            key = "notice.auto_escalated" if ev.kind == EventKind.AUTO_ESCALATED else "notice.overdue_alert"
+            return Notice("overdue", req.ref, key, params, "error")
+    elif ev.kind in (EventKind.BRANCH, EventKind.STEP) and not mine and role == "security_lead":
+        branch = payload.get("branch") or payload.get("branch_added")
+        if branch and proc and any(s.branch == branch and s.role in SECURITY_ROLES for s in proc.steps):
+            params["branch"] = branch
+            return Notice("security_task", req.ref, "notice.security_task", params, "warning")
+    return None

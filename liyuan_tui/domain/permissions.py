@@ -1,0 +1,92 @@
+"""Who may do what (section 3 of the procedure), enforced by the store for every action, and who
+may see a confidential request's details.
+
+Pure: takes a role (and for some checks a request), returns whether it is allowed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .models import Request, Staff
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLY = "reply"
+    ESCALATE = "escalate"
+    MARK_MAJOR = "mark_major"
+    ACKNOWLEDGE = "acknowledge"
+    TICK = "tick"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    CANCEL = "cancel"
+    TAKE = "take"
+    REASSIGN = "reassign"
+    CHARGE = "charge"
+    MANAGE_STAFF = "manage_staff"
+    IMPORT = "import"
+    REPORT = "report"
+
+
+SUPERVISORS = frozenset({"cs_supervisor", "manager"})
+DESK = frozenset({"assistant", "cs_supervisor", "manager"})
+SECURITY_ROLES = frozenset({"security_lead", "guard"})
+
+ALLOWED: dict[Action, frozenset[str]] = {
+    Action.CREATE: DESK | {"security_lead"},
+    Action.UPDATE: DESK,
+    Action.REPLY: DESK,
+    Action.ESCALATE: DESK | {"security_lead"},
+    Action.MARK_MAJOR: DESK | {"security_lead"},
+    Action.ACKNOWLEDGE: SUPERVISORS,
+    Action.TICK: DESK | {"security_lead", "guard", "dept_staff"},
+    Action.CLOSE: DESK,
+    Action.REOPEN: DESK,
+    Action.CANCEL: DESK,
+    Action.TAKE: DESK | {"security_lead"},
+    Action.REASSIGN: SUPERVISORS,
+    Action.CHARGE: DESK,
+    Action.MANAGE_STAFF: SUPERVISORS,
+    Action.IMPORT: SUPERVISORS,
+    Action.REPORT: SUPERVISORS,
+}
+
+# Whose steps each role may tick: the desk records every step (it hears back from guards);
+# the security lead ticks security's steps; a guard or department staff only their own.
+TICKABLE_STEP_ROLES: dict[str, frozenset[str]] = {
+    "assistant": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff"}),
+    "cs_supervisor": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff"}),
+    "manager": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff"}),
+    "security_lead": frozenset({"security_lead", "guard"}),
+    "guard": frozenset({"guard"}),
+    "dept_staff": frozenset({"dept_staff"}),
+}
+
+
+def allowed(role: str, action: Action) -> bool:
+    return role in ALLOWED[action]
+
+
+def may_tick(role: str, step_role: str) -> bool:
+    return step_role in TICKABLE_STEP_ROLES.get(role, frozenset())
+
+
+def may_close_escalated(role: str) -> bool:
+    return role in SUPERVISORS
+
+
+def may_see_details(role: str, login: str, *, confidential: bool, created_by: str, assignee: str | None) -> bool:
+    """Confidential details are for the supervisors, the manager and the assistant handling it."""
+    if not confidential or role in SUPERVISORS:
+        return True
+    return role == "assistant" and login in (created_by, assignee)
+
+
+def can_see(viewer: Staff | None, req: Request) -> bool:
+    """Whether `viewer` may see the request's details (everyone may, unless it is confidential)."""
+    if viewer is None:
+        return not req.confidential
+    return may_see_details(viewer.role, viewer.login, confidential=req.confidential,
+                           created_by=req.created_by, assignee=req.assignee)

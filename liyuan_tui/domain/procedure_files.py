@@ -1,0 +1,198 @@
+"""Loading the procedures: `data/procedures/<category>.toml`, with a site's own folder.
+
+Each file is one category's checklist. A site replaces or adds files in its own folder
+(LIYUAN_PROCEDURES) without touching code; a malformed file is refused with an error naming the
+file, the step and the problem.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import timedelta
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from .models import ROLES
+from .procedures import (CONDITIONS, DEFAULT_REPLY_MINUTES, INPUTS, MANAGER_INFORMED, Branch, Procedure,
+                         ProcedureError, Procedures, Step, Text)
+
+
+def shipped_folder() -> Traversable:
+    return resources.files("liyuan_tui.data") / "procedures"
+
+
+def load_procedures(site_dir: Path | None = None) -> Procedures:
+    """The shipped procedures, with a site's own files (same name replaces, new name adds)."""
+    files: dict[str, tuple[str, str]] = {}
+    for entry in shipped_folder().iterdir():
+        if entry.name.endswith(".toml"):
+            files[entry.name] = (f"procedures/{entry.name}", entry.read_text(encoding="utf-8"))
+    if site_dir is not None:
+        if not site_dir.is_dir():
+            raise ProcedureError(str(site_dir), "procedure folder does not exist")
+        for path in sorted(site_dir.glob("*.toml")):
+            files[path.name] = (str(path), path.read_text(encoding="utf-8"))
+    procedures = [parse_procedure(text, source, name[:-5]) for name, (source, text) in sorted(files.items())]
+    _check_unique_letters(procedures)
+    return Procedures(procedures)
+
+
+def _check_unique_letters(procedures: list[Procedure]) -> None:
+    seen: dict[str, str] = {}
+    for p in procedures:
+        if p.letter in seen:
+            raise ProcedureError(p.source, f"letter '{p.letter}' is also used by {seen[p.letter]}")
+        seen[p.letter] = p.source
+
+
+def parse_procedure(text: str, source: str, expected_key: str | None = None) -> Procedure:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProcedureError(source, f"not valid TOML: {exc}") from exc
+    key = _str(data, "key", source)
+    if expected_key is not None and key != expected_key:
+        raise ProcedureError(source, f"key '{key}' does not match the file name '{expected_key}.toml'")
+    letter = _str(data, "letter", source)
+    if len(letter) != 1 or not letter.isalpha() or not letter.isupper():
+        raise ProcedureError(source, f"letter '{letter}' must be one capital letter")
+    name = _text(data.get("name"), source, "name")
+    minutes = data.get("reply_limit_minutes", DEFAULT_REPLY_MINUTES)
+    if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not 0 < minutes <= 7 * 24 * 60:
+        raise ProcedureError(source, f"reply_limit_minutes must be a number of minutes above 0, not {minutes!r}")
+    baseline = _text(data["baseline"], source, "baseline") if "baseline" in data else None
+    refers_to = _text(data["refers_to"], source, "refers_to") if "refers_to" in data else None
+
+    branches: list[Branch] = []
+    for i, raw in enumerate(_list(data, "branches", source), 1):
+        bkey = _str(raw, "key", source, f"branches #{i}")
+        if any(b.key == bkey for b in branches):
+            raise ProcedureError(source, f"branch '{bkey}' is defined twice")
+        branches.append(Branch(bkey, _text(raw.get("name"), source, f"branch '{bkey}' name")))
+    branch_keys = {b.key for b in branches}
+
+    steps: list[Step] = []
+    raw_steps = _list(data, "steps", source)
+    if not raw_steps:
+        raise ProcedureError(source, "has no [[steps]]")
+    for i, raw in enumerate(raw_steps, 1):
+        steps.append(_parse_step(raw, source, i, branch_keys, {s.key for s in steps}))
+    for b in branches:
+        if not any(s.branch == b.key for s in steps):
+            raise ProcedureError(source, f"branch '{b.key}' has no steps")
+    mi = next((s for s in steps if s.key == MANAGER_INFORMED), None)
+    if mi is None or mi.when != "major" or not mi.required:
+        raise ProcedureError(source, f"needs a required step '{MANAGER_INFORMED}' with when = \"major\" "
+                             "(a major request cannot close until the manager is informed)")
+    known_keys = {"key", "letter", "name", "reply_limit_minutes", "baseline", "branches", "steps",
+                  "seed_section", "branch_required", "note", "refers_to"}
+    unknown = set(data) - known_keys
+    if unknown:
+        raise ProcedureError(source, f"unknown setting(s): {', '.join(sorted(unknown))}")
+    proc = Procedure(
+        key=key,
+        letter=letter,
+        name=name,
+        reply_limit=timedelta(minutes=minutes),
+        steps=tuple(steps),
+        branches=tuple(branches),
+        branch_required=bool(data.get("branch_required", bool(branches))),
+        seed_section=str(data.get("seed_section", "")),
+        baseline=baseline,
+        refers_to=refers_to,
+        source=source,
+        _by_key={s.key: s for s in steps},
+    )
+    return proc
+
+
+_STEP_KEYS = {"key", "zh", "en", "role", "required", "input", "prompt", "branch", "when", "first", "choices", "after",
+              "gate"}
+
+
+def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set[str]) -> Step:
+    if not isinstance(raw, dict):
+        raise ProcedureError(source, f"steps #{index} must be a table")
+    key = raw.get("key")
+    if not isinstance(key, str) or not key.strip():
+        raise ProcedureError(source, "has no key", step=f"#{index}")
+    if not key.replace("_", "").replace("-", "").isalnum() or not key.isascii():
+        raise ProcedureError(source, "key must be ASCII letters, digits, - or _", step=key)
+    if key in seen:
+        raise ProcedureError(source, "is defined twice", step=key)
+    unknown = set(raw) - _STEP_KEYS
+    if unknown:
+        raise ProcedureError(source, f"unknown setting(s): {', '.join(sorted(unknown))}", step=key)
+    for lang in ("zh", "en"):
+        if not isinstance(raw.get(lang), str) or not raw[lang].strip():
+            raise ProcedureError(source, f"has no {lang} text", step=key)
+    role = raw.get("role")
+    if role not in ROLES:
+        raise ProcedureError(source, f"role {role!r} is not one of {', '.join(ROLES)}", step=key)
+    input_kind = raw.get("input", "none")
+    if input_kind not in INPUTS:
+        raise ProcedureError(source, f"input {input_kind!r} is not one of {', '.join(INPUTS)}", step=key)
+    prompt = None
+    if "prompt" in raw:
+        prompt = _text(raw["prompt"], source, "prompt", step=key)
+    elif input_kind != "none":
+        # A confirmation is a question put to someone: the desk must know what to ask.
+        raise ProcedureError(source, f"input '{input_kind}' needs a prompt (zh and en)", step=key)
+    branch = raw.get("branch")
+    if branch is not None and branch not in branches:
+        raise ProcedureError(source, f"branch {branch!r} is not declared in [[branches]]", step=key)
+    when = raw.get("when")
+    if when is not None and when not in CONDITIONS:
+        raise ProcedureError(source, f"when {when!r} is not one of {', '.join(CONDITIONS)}", step=key)
+    for flag in ("required", "first", "gate"):
+        if flag in raw and not isinstance(raw[flag], bool):
+            raise ProcedureError(source, f"{flag} must be true or false", step=key)
+    if raw.get("gate") and not raw.get("required"):
+        raise ProcedureError(source, "a gate must be required (it could be skipped otherwise)", step=key)
+    choices = raw.get("choices", [])
+    if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+        raise ProcedureError(source, "choices must be a list of strings", step=key)
+    after = raw.get("after", [])
+    if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
+        raise ProcedureError(source, "after must be a list of step keys", step=key)
+    for a in after:
+        if a not in seen:
+            raise ProcedureError(source, f"after names '{a}', which is not a step above this one", step=key)
+    return Step(
+        key=key,
+        text=Text(raw["zh"].strip(), raw["en"].strip()),
+        role=role,
+        required=raw.get("required", False),
+        input=input_kind,
+        prompt=prompt,
+        branch=branch,
+        when=when,
+        first=raw.get("first", False),
+        choices=tuple(choices),
+        after=tuple(after),
+        gate=raw.get("gate", False),
+    )
+
+
+def _str(data: Any, name: str, source: str, where: str = "") -> str:
+    value = data.get(name) if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        loc = f"{where}: " if where else ""
+        raise ProcedureError(source, f"{loc}'{name}' must be a non-empty string")
+    return value.strip()
+
+
+def _list(data: dict, name: str, source: str) -> list:
+    value = data.get(name, [])
+    if not isinstance(value, list):
+        raise ProcedureError(source, f"'{name}' must be an array of tables ([[{name}]])")
+    return value
+
+
+def _text(value: Any, source: str, what: str, step: str | None = None) -> Text:
+    text = Text.parse(value)
+    if text is None:
+        raise ProcedureError(source, f"{what} needs both zh and en text", step=step)
+    return text

@@ -1,0 +1,107 @@
+"""Requests as plain dicts for JSON and tables, with confidential details left out for those who
+may not see them. Used by the command line, exports and reports alike."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, tzinfo
+from typing import Any
+
+from liyuan_tui.domain.deadlines import seconds_left, urgency
+from liyuan_tui.domain.models import Event, Request, Staff
+from liyuan_tui.domain.permissions import can_see
+from liyuan_tui.domain.procedures import Procedures, request_conditions
+from liyuan_tui.store import RequestDetail
+
+HIDDEN = "***"
+# Event payload fields that carry what a resident said or what was done: hidden when confidential.
+DETAIL_KEYS = ("description", "note", "outcome", "value", "reason")
+
+
+def iso(when: datetime | None, tz: tzinfo) -> str | None:
+    return when.astimezone(tz).isoformat(timespec="seconds") if when else None
+
+
+def request_dict(req: Request, now: datetime, tz: tzinfo, viewer: Staff | None) -> dict[str, Any]:
+    visible = can_see(viewer, req)
+    return {
+        "ref": req.ref,
+        "category": req.category,
+        "channel": req.channel,
+        "status": req.status,
+        "unit": req.unit,
+        "requester_name": req.requester_name,
+        "phone": req.phone,
+        "description": req.description if visible else HIDDEN,
+        "received_at": iso(req.received_at, tz),
+        "reply_due_at": iso(req.reply_due_at, tz),
+        "replied_at": iso(req.replied_at, tz),
+        "seconds_left": seconds_left(req, now),
+        "state": str(urgency(req, now)),
+        "major": req.major,
+        "confidential": req.confidential,
+        "escalated_at": iso(req.escalated_at, tz),
+        "escalated_to": req.escalated_to,
+        "acknowledged_at": iso(req.acknowledged_at, tz),
+        "acknowledged_by": req.acknowledged_by,
+        "major_ack_at": iso(req.major_ack_at, tz),
+        "major_ack_by": req.major_ack_by,
+        "assignee": req.assignee,
+        "created_by": req.created_by,
+        "branches": req.branch_list,
+        "outcome": (req.outcome if visible else HIDDEN) if req.outcome else "",
+        "outcome_kind": req.outcome_kind,
+        "handed_to": req.handed_to,
+        "closed_at": iso(req.closed_at, tz),
+        "version": req.version,
+    }
+
+
+def event_dict(ev: Event, tz: tzinfo, visible: bool) -> dict[str, Any]:
+    payload = json.loads(ev.payload or "{}")
+    if not visible:
+        for key in DETAIL_KEYS:
+            if key in payload:
+                payload[key] = HIDDEN
+    return {"id": ev.id, "at": iso(ev.at, tz), "actor": ev.actor, "kind": ev.kind, "payload": payload}
+
+
+def checklist(detail: RequestDetail, procedures: Procedures, tz: tzinfo, visible: bool, lang: str = "en") -> list[dict[str, Any]]:
+    req = detail.request
+    proc = procedures.get(req.category)
+    if proc is None:
+        return []
+    conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
+    out = []
+    for step in proc.checklist(req.branch_list, conds):
+        rec = detail.steps.get(step.key)
+        out.append({
+            "key": step.key,
+            "text": step.text(lang),
+            "role": step.role,
+            "required": step.required,
+            "branch": step.branch,
+            "input": step.input,
+            "state": "done" if rec else "pending",
+            "done_at": iso(rec.done_at, tz) if rec else None,
+            "done_by": rec.done_by if rec else None,
+            "note": (rec.note if visible else HIDDEN) if rec and rec.note else "",
+            "value": (rec.value if visible else HIDDEN) if rec and rec.value else "",
+        })
+    return out
+
+
+def detail_dict(detail: RequestDetail, now: datetime, tz: tzinfo, viewer: Staff | None,
+                procedures: Procedures, lang: str = "en") -> dict[str, Any]:
+    req = detail.request
+    visible = can_see(viewer, req)
+    data = request_dict(req, now, tz, viewer)
+    data["checklist"] = checklist(detail, procedures, tz, visible, lang)
+    data["charges"] = [
+        {"item": c.item_code, "qty": c.qty, "unit_price": c.unit_price_cents / 100, "amount": c.amount_cents / 100,
+         "at": iso(c.at, tz), "by": c.by}
+        for c in detail.charges
+    ]
+    data["charges_total"] = sum(c.amount_cents for c in detail.charges) / 100
+    data["events"] = [event_dict(e, tz, visible) for e in detail.events]
+    return data

@@ -1,0 +1,142 @@
+"""The shift handover sheet: what came in during the shift, what is still open and with whom,
+what is overdue, which escalations nobody has acknowledged yet. Pure data a screen or the
+command line renders.
+
+The shift starts at NIGHT_SHIFT_START (18:00 local): by default the sheet covers everything since
+the most recent 18:00, so at 08:00 it is the night that is ending, and at 23:00 the night so far.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlmodel import col, select
+
+from liyuan_tui.domain.deadlines import format_countdown, queue_order, seconds_left, urgency
+from liyuan_tui.domain.errors import ValidationError
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.models import OPEN_STATUSES, Request
+from liyuan_tui.domain.permissions import can_see
+
+from .export import HIDDEN
+from .tables import Namer, escalated_to_name, md_table
+
+NIGHT_SHIFT_START = time(18, 0)
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_since(value: str) -> time:
+    """When the shift began, `HH:MM` local."""
+    m = _HHMM.match((value or "").strip())
+    if not m:
+        raise ValidationError("handover.since_malformed", "since", value=value)
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def shift_start(now: datetime, tz: tzinfo, at: time = NIGHT_SHIFT_START) -> datetime:
+    """The most recent local `at` (today's if it has passed, else yesterday's), as an aware time."""
+    local = now.astimezone(tz)
+    start = datetime.combine(local.date(), at, tzinfo=tz)
+    if start > local:
+        start = datetime.combine(local.date() - timedelta(days=1), at, tzinfo=tz)
+    return start
+
+
+@dataclass(frozen=True)
+class HandoverItem:
+    ref: str
+    category: str
+    unit: str
+    received_at: datetime
+    status: str
+    holder: str | None
+    state: str  # ok | warning | overdue | replied
+    seconds_left: int
+    major: bool
+    confidential: bool
+    escalated_to: str | None
+    description: str | None  # None when the viewer may not see a confidential request's details
+
+
+@dataclass
+class HandoverSheet:
+    since: datetime
+    now: datetime
+    came_in: list[HandoverItem] = field(default_factory=list)
+    still_open: list[HandoverItem] = field(default_factory=list)
+    overdue: list[HandoverItem] = field(default_factory=list)
+    unanswered_escalations: list[HandoverItem] = field(default_factory=list)
+
+
+def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> HandoverSheet:
+    now = now or store.clock.now()
+    viewer = store.staff.me()
+
+    def item(r: Request) -> HandoverItem:
+        return HandoverItem(r.ref, r.category, r.unit, r.received_at, r.status, r.assignee,
+                            str(urgency(r, now)), seconds_left(r, now), r.major, r.confidential,
+                            r.escalated_to, r.description if can_see(viewer, r) else None)
+
+    with store.reading() as s:  # items are built inside: the session's objects expire at its end
+        came = s.exec(select(Request).where(Request.received_at >= since).order_by(Request.received_at))
+        sheet = HandoverSheet(since, now, [item(r) for r in came])
+        still = sorted(s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES))),
+                       key=lambda r: queue_order(r, now, r.major))
+        sheet.still_open = [item(r) for r in still]
+        sheet.unanswered_escalations = [item(r) for r in still if r.escalated_at and r.acknowledged_at is None]
+    sheet.overdue = [x for x in sheet.still_open if x.state == "overdue"]
+    return sheet
+
+
+def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tzinfo) -> str:
+    namer = Namer(t, procedures)
+
+    def when(d: datetime) -> str:
+        return d.astimezone(tz).strftime("%m-%d %H:%M")
+
+    def rows(items: list[HandoverItem], extra: str) -> list[list[str]]:
+        out = []
+        for x in items:
+            last = {"holder": x.holder or t("handover.nobody"),
+                    "countdown": format_countdown(x.seconds_left),
+                    "escalated_to": escalated_to_name(x.escalated_to, t)}[extra]
+            text = x.description if x.description is not None else t("report.hidden")
+            out.append([x.ref + (" ★" if x.major else ""), namer.category(x.category), x.unit,
+                        when(x.received_at), t("status." + x.status), last, text[:30]])
+        return out
+
+    head = [t("column.ref"), t("column.category"), t("column.unit"), t("column.received"), t("column.state")]
+    out = [f"# {t('handover.title')}", "",
+           t("handover.period", since=when(sheet.since), now=when(sheet.now)), ""]
+    sections = (
+        ("handover.came_in", sheet.came_in, "holder", t("column.assignee")),
+        ("handover.still_open", sheet.still_open, "holder", t("column.assignee")),
+        ("handover.overdue", sheet.overdue, "countdown", t("column.countdown")),
+        ("handover.escalations", sheet.unanswered_escalations, "escalated_to", t("report.escalated_to")),
+    )
+    for key, items, extra, label in sections:
+        out += [f"## {t(key, count=len(items))}", ""]
+        if items:
+            out += md_table(head + [label, t("handover.what")], rows(items, extra))
+        else:
+            out.append(t("report.none"))
+        out.append("")
+    return "\n".join(out)
+
+
+def handover_dict(sheet: HandoverSheet, tz: tzinfo) -> dict[str, Any]:
+    def d(x: HandoverItem) -> dict[str, Any]:
+        return {"ref": x.ref, "category": x.category, "unit": x.unit,
+                "received_at": x.received_at.astimezone(tz).isoformat(timespec="seconds"),
+                "status": x.status, "holder": x.holder, "state": x.state, "seconds_left": x.seconds_left,
+                "major": x.major, "confidential": x.confidential, "escalated_to": x.escalated_to,
+                "description": x.description if x.description is not None else HIDDEN}
+
+    return {"since": sheet.since.astimezone(tz).isoformat(timespec="seconds"),
+            "now": sheet.now.astimezone(tz).isoformat(timespec="seconds"),
+            "came_in": [d(x) for x in sheet.came_in], "still_open": [d(x) for x in sheet.still_open],
+            "overdue": [d(x) for x in sheet.overdue],
+            "unanswered_escalations": [d(x) for x in sheet.unanswered_escalations]}

@@ -1,0 +1,206 @@
+"""The SQL behind the month report: a handful of aggregate queries over one month's requests.
+
+Each query reads the month through the index on received_at and returns only aggregates (or, for
+the percentiles, the few rows at the ranks that matter), so the report's cost is the database's
+own aggregation however long the history grows. SQLite and PostgreSQL differ only in how seconds
+between two times and a time's epoch are written (`_seconds_between`, `_quarter_hour`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from liyuan_tui.domain.models import Charge, FeeItem, Request
+
+R = Request.__table__.c
+C = Charge.__table__.c
+F = FeeItem.__table__.c
+
+QUARTER_HOUR = 900  # seconds: buckets this small place every real zone's local hour exactly
+# Upper edges (seconds) of the reply-time distribution's buckets; the last one is open-ended.
+REPLY_BUCKET_EDGES = (60, 120, 300, 600, 900, 1800)
+# Percentiles as (numerator, denominator) so ranks are integer arithmetic in SQL and Python alike.
+MEDIAN = (1, 2)
+P90 = (9, 10)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One month in UTC, and the instant the figures are taken at (for "overdue so far")."""
+
+    start: datetime
+    end: datetime
+    now: datetime
+
+
+def _seconds_between(dialect: str, a: Any, b: Any) -> ColumnElement:
+    if dialect == "sqlite":
+        # julianday keeps milliseconds; rounding removes the float noise of the subtraction.
+        return func.round((func.julianday(b) - func.julianday(a)) * 86400.0, 3)
+    return func.extract("epoch", b - a)
+
+
+def _quarter_hour(dialect: str, col: Any) -> ColumnElement:
+    """Quarter hours since the epoch (UTC): grouped here, turned into local hours and days later."""
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", col), Integer) // QUARTER_HOUR
+    return cast(func.floor(func.extract("epoch", col) / QUARTER_HOUR), Integer)
+
+
+def _flag(cond: ColumnElement) -> ColumnElement:
+    return func.sum(case((cond, 1), else_=0))
+
+
+def conditions(w: Window) -> dict[str, ColumnElement]:
+    """The definitions every figure shares (docs/report.md states them in words)."""
+    in_month = and_(R.received_at >= w.start, R.received_at < w.end)
+    counted = R.status != "cancelled"
+    replied = and_(counted, R.replied_at.is_not(None))
+    within = and_(replied, R.replied_at <= R.reply_due_at)
+    late = and_(counted, or_(R.replied_at > R.reply_due_at,
+                             and_(R.replied_at.is_(None), R.reply_due_at < w.now)))
+    due = and_(counted, or_(R.replied_at.is_not(None), R.reply_due_at < w.now))
+    return {"in_month": in_month, "replied": replied, "within": within, "late": late, "due": due}
+
+
+def cube(s: Session, w: Window) -> list[Any]:
+    """Counts by category × channel × status × outcome × department handed to, in one scan;
+    every marginal (by category, by channel, …) is summed from these few rows."""
+    k = conditions(w)
+    stmt = (
+        select(R.category, R.channel, R.status, R.outcome_kind, R.handed_to,
+               func.count().label("total"),
+               _flag(k["replied"]).label("replied"),
+               _flag(k["within"]).label("within"),
+               _flag(k["due"]).label("due"),
+               _flag(k["late"]).label("late"),
+               _flag(R.escalated_at.is_not(None)).label("escalated"),
+               _flag(and_(R.escalated_at.is_not(None), R.acknowledged_at.is_(None))).label("unacknowledged"),
+               _flag(R.major == True).label("major"),  # noqa: E712 (SQL, not Python)
+               _flag(R.confidential == True).label("confidential"))  # noqa: E712
+        .where(k["in_month"])
+        .group_by(R.category, R.channel, R.status, R.outcome_kind, R.handed_to)
+    )
+    return list(s.execute(stmt))
+
+
+def staff_cube(s: Session, w: Window) -> list[Any]:
+    """Who logged, replied to, closed and escalated the month's requests, in one scan."""
+    k = conditions(w)
+    stmt = (
+        select(R.created_by, R.replied_by, R.closed_by, R.escalated_by,
+               func.count().label("total"),
+               _flag(k["replied"]).label("replied"),
+               _flag(k["within"]).label("within"),
+               _flag(R.status == "closed").label("closed"))
+        .where(k["in_month"])
+        .group_by(R.created_by, R.replied_by, R.closed_by, R.escalated_by)
+    )
+    return list(s.execute(stmt))
+
+
+def quarter_hours(s: Session, w: Window, dialect: str) -> list[Any]:
+    """Requests and late ones per UTC quarter hour: local days and hours of day come from these."""
+    k = conditions(w)
+    q = _quarter_hour(dialect, R.received_at).label("q")
+    stmt = (
+        select(q, func.count().label("total"), _flag(k["late"]).label("late"))
+        .where(k["in_month"])
+        .group_by(q)
+    )
+    return list(s.execute(stmt))
+
+
+def reply_distribution(s: Session, w: Window, dialect: str) -> list[Any]:
+    """How many replies fell in each reply-time bucket (bucket i: below REPLY_BUCKET_EDGES[i])."""
+    k = conditions(w)
+    secs = _seconds_between(dialect, R.received_at, R.replied_at)
+    bucket = case(*[(secs < edge, i) for i, edge in enumerate(REPLY_BUCKET_EDGES)],
+                  else_=len(REPLY_BUCKET_EDGES)).label("bucket")
+    stmt = select(bucket, func.count().label("n")).where(k["in_month"], k["replied"]).group_by(bucket)
+    return list(s.execute(stmt))
+
+
+def reply_ranks(s: Session, w: Window, dialect: str) -> list[Any]:
+    """For the whole month, each category and each staff member who replied: the reply times at
+    the ranks the median and the 90th percentile interpolate between, and the group's size.
+
+    The database sorts (window functions); only about four rows per group come back.
+    """
+    k = conditions(w)
+    base = (
+        select(R.category.label("category"), func.coalesce(R.replied_by, "").label("replied_by"),
+               _seconds_between(dialect, R.received_at, R.replied_at).label("secs"))
+        .where(k["in_month"], k["replied"])
+        .cte("replies")
+    )
+
+    def ranked(dim: str, group: Any) -> Any:
+        partition = {"partition_by": group} if group is not None else {}
+        return select(
+            literal(dim).label("dim"),
+            (group if group is not None else literal("")).label("grp"),
+            base.c.secs,
+            (func.row_number().over(order_by=base.c.secs, **partition) - 1).label("i"),
+            func.count().over(**partition).label("n"),
+        )
+
+    ranks = union_all(ranked("all", None), ranked("category", base.c.category),
+                      ranked("staff", base.c.replied_by)).subquery()
+    wanted = []
+    for num, den in (MEDIAN, P90):
+        low = (ranks.c.n - 1) * num // den
+        wanted += [low, low + 1]
+    stmt = (select(ranks.c.dim, ranks.c.grp, ranks.c.n, ranks.c.i, ranks.c.secs)
+            .where(or_(*[ranks.c.i == x for x in wanted])))
+    return list(s.execute(stmt))
+
+
+def _raw_time(dialect: str, col: Any) -> ColumnElement:
+    """A time column as the driver returns it: SQLite's text is parsed by reports.utc() (C-fast)
+    instead of SQLAlchemy's per-value regex, which dominated the cost of long lists."""
+    return type_coerce(col, String) if dialect == "sqlite" else col
+
+
+def listed(s: Session, w: Window, dialect: str) -> list[Any]:
+    """The month's late, escalated and major requests, for the lists; how late in seconds (to the
+    reply; without one, to the closing; still open, to now)."""
+    k = conditions(w)
+    stop = func.coalesce(R.replied_at, R.closed_at, literal(w.now, R.replied_at.type))
+    stmt = (
+        select(R.ref, R.category, R.unit, R.status, _raw_time(dialect, R.received_at).label("received_at"),
+               R.escalated_at.is_not(None).label("escalated"), R.escalated_to,
+               _raw_time(dialect, R.acknowledged_at).label("acknowledged_at"), R.acknowledged_by,
+               R.major, R.confidential, R.assignee, R.replied_by, R.outcome_kind, R.outcome, R.handed_to,
+               k["late"].label("late"), _seconds_between(dialect, R.reply_due_at, stop).label("late_seconds"))
+        .where(k["in_month"], or_(k["late"], R.escalated_at.is_not(None), R.major == True))  # noqa: E712
+        .order_by(R.received_at, R.ref)
+    )
+    return list(s.execute(stmt))
+
+
+def fees(s: Session, w: Window) -> list[Any]:
+    """Paid services on the month's requests, by fee item (names from the FeeItem table)."""
+    k = conditions(w)
+    stmt = (
+        select(C.item_code, func.max(F.name_zh).label("name_zh"), func.max(F.name_en).label("name_en"),
+               func.count().label("n"), func.sum(C.qty).label("qty"), func.sum(C.amount_cents).label("cents"))
+        .select_from(Request.__table__.join(Charge.__table__, C.request_id == R.id)
+                     .outerjoin(FeeItem.__table__, F.code == C.item_code))
+        .where(k["in_month"], R.status != "cancelled")
+        .group_by(C.item_code)
+        .order_by(C.item_code)
+    )
+    return list(s.execute(stmt))
+
+
+def staff_names(s: Session) -> dict[str, str]:
+    from liyuan_tui.domain.models import Staff
+
+    return {login: name for login, name in s.execute(select(Staff.login, Staff.name))}

@@ -1,0 +1,61 @@
+"""What the month report and the handover sheet both print: names in the user's language and
+pipe tables that line up as plain text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from liyuan_tui.domain.i18n import Translator
+
+NO_CATEGORY = "none"  # requests whose intake never chose a category
+
+
+class Namer:
+    """Category, channel, status and outcome names in the user's language."""
+
+    def __init__(self, t: Translator, procedures: Any) -> None:
+        self.t, self.procedures = t, procedures
+
+    def category(self, key: str) -> str:
+        proc = self.procedures.get(key) if key != NO_CATEGORY else None
+        return proc.name(self.t.lang) if proc else self.t("report.no_category")
+
+    def __call__(self, kind: str, key: str) -> str:
+        if kind == "category":
+            return self.category(key)
+        prefix = {"outcome": "report.outcome_kind"}.get(kind, kind)
+        return self.t(f"{prefix}.{key}")
+
+
+def _cell(text: str) -> str:
+    text = str(text)
+    if " " in text or "|" in text or not text.isprintable():
+        text = " ".join(text.split()).replace("|", "\\|")
+    return text
+
+
+def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A pipe table padded by terminal cells, so it lines up as plain printed text too."""
+    from rich.cells import cell_len
+
+    def width(text: str) -> int:
+        return len(text) if text.isascii() else cell_len(text)  # most cells are ASCII: skip the table
+
+    grid = [[_cell(c) for c in header]] + [[_cell(c) for c in r] for r in rows]
+    sizes = [[width(c) for c in r] for r in grid]
+    widths = [max(3, *(r[i] for r in sizes)) for i in range(len(header))]
+
+    def line(cells: list[str], size: list[int]) -> str:
+        return "| " + " | ".join(c + " " * (w - n) for c, n, w in zip(cells, size, widths)) + " |"
+
+    return ([line(grid[0], sizes[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+            + [line(r, n) for r, n in zip(grid[1:], sizes[1:])])
+
+
+
+def escalated_to_name(value: str | None, t: Translator) -> str:
+    """Whom a request was escalated to: a role ("cs_supervisor": every supervisor) by its name."""
+    if not value:
+        return ""
+    name = t(f"role.{value}")
+    return value if name == f"role.{value}" else name

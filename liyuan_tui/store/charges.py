@@ -1,0 +1,75 @@
+"""Paid services on a request (4.9).
+
+A charge is priced from the fee schedule when it is added and keeps that price, so a later change
+to the schedule never rewrites an old bill. The schedule's line is copied into the FeeItem table
+at the same moment, so reports can name what was charged even after a site edits its file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.fees import Fee, FeeSchedule, charge_amount, fee_for, load_fees
+from liyuan_tui.domain.models import Charge, FeeItem
+from liyuan_tui.domain.permissions import Action
+
+from .kernel import Kernel
+
+
+class Charges:
+    """add_charge; `fees_file` is the site's schedule (None: the shipped example)."""
+
+    def __init__(self, kernel: Kernel, fees_file: Path | None = None) -> None:
+        self.k = kernel
+        self.fees_file = fees_file
+        self._fees: FeeSchedule | None = None
+
+    @property
+    def fees(self) -> FeeSchedule:
+        """The schedule, read on first use: a broken fee file never stops the desk from opening."""
+        if self._fees is None:
+            self._fees = load_fees(self.fees_file)
+        return self._fees
+
+    @fees.setter
+    def fees(self, schedule: FeeSchedule) -> None:
+        self._fees = schedule
+
+    def add_charge(self, ref: str, item: str, qty: float | str = 1, *, note: str = "",
+                   expected_version: int | None = None) -> Charge:
+        """Charge a paid service on an open request, at the schedule's price of this moment."""
+        fee = fee_for(self.fees, item)
+        qty = check.quantity(qty)
+        note = check.text(note, "note")
+        with self.k.write(Action.CHARGE) as tx:
+            req = tx.open_request(ref, expected_version)
+            _record_fee_item(tx.s, fee)
+            charge = Charge(request_id=req.id, item_code=fee.code, qty=qty, unit_price_cents=fee.price_fen,
+                            amount_cents=charge_amount(fee.price_fen, qty), at=tx.now, by=tx.me.login,
+                            note=note)
+            tx.add(charge)
+            tx.apply(req, {})  # a new version: an open request screen elsewhere sees the change
+            payload = {"item": fee.code, "name_zh": fee.name.zh, "name_en": fee.name.en, "qty": qty,
+                       "unit_price_cents": fee.price_fen, "amount_cents": charge.amount_cents}
+            if note:
+                payload["note"] = note
+            tx.record(req, EventKind.CHARGE, payload)
+            return charge
+
+
+def _record_fee_item(s: Session, fee: Fee) -> None:
+    """Make the FeeItem row match the schedule's line (insert, or update a changed name or price)."""
+    row = s.exec(select(FeeItem).where(FeeItem.code == fee.code)).first()
+    values = {"name_zh": fee.name.zh, "name_en": fee.name.en, "unit_zh": fee.unit.zh, "unit_en": fee.unit.en,
+              "price_cents": fee.price_fen, "active": True}
+    if row is None:
+        s.add(FeeItem(code=fee.code, **values))
+    elif any(getattr(row, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(row, k, v)
+        s.add(row)
+    s.flush()

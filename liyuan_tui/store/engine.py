@@ -1,0 +1,73 @@
+"""The database engine: SQLite tuned for several terminals on one file (WAL, synchronous=FULL,
+busy_timeout, foreign keys, BEGIN IMMEDIATE for writes), or another SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+BUSY_TIMEOUT_MS = 15_000
+WRITE = "liyuan_write"  # execution option: this connection's transaction will write
+
+
+def sqlite_path(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:"):
+        return Path(url[len(prefix):])
+    return None
+
+
+def prepare_file(path: Path) -> bool:
+    """Create the database file (and a private folder for it) if missing, never world-readable.
+
+    Returns True when the file was created. The mode is 0660 so a group-owned shared folder
+    (mode 2770) works for every member; SQLite gives the -wal and -shm files the same mode.
+    """
+    if path.exists():
+        return False
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o660)
+    os.close(fd)
+    os.chmod(path, 0o660)
+    return True
+
+
+def world_readable(path: Path) -> bool:
+    return bool(path.stat().st_mode & (stat.S_IROTH | stat.S_IWOTH))
+
+
+def make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        # The pool hands a connection to one thread at a time (UI thread workers, the poller).
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # A deferred transaction that later needs the write lock fails with "database is locked"
+        # whatever the timeout; taking the lock up front makes writers queue instead.
+        if conn.get_execution_options().get(WRITE):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine

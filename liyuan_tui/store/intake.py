@@ -1,0 +1,133 @@
+"""Logging a request and saving its fields as the form is filled in.
+
+Each field is checked here, once, before the transaction starts (the edge of the store): the
+command line and the form pass what the user typed and show the refusal, naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import func, select
+
+from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.deadlines import reply_due_at
+from liyuan_tui.domain.errors import ValidationError
+from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.models import Request
+from liyuan_tui.domain.permissions import Action
+
+from .kernel import Kernel
+
+EDITABLE_FIELDS = ("category", "channel", "unit", "phone", "requester_name", "description", "major",
+                   "confidential", "received_at")
+
+
+class Intake:
+    """create_request and update_fields."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.k = kernel
+
+    def create_request(
+        self,
+        *,
+        category: str = "",
+        channel: str = "phone",
+        unit: str = "",
+        phone: str = "",
+        requester_name: str = "",
+        description: str = "",
+        received_at: datetime | None = None,
+        major: bool = False,
+        confidential: bool = False,
+        complete: bool = False,
+    ) -> Request:
+        """Log a request. The intake form calls it bare the moment `n` is pressed (the clock runs
+        from the call); a script passes every field and `complete=True` (category, unit and phone
+        required)."""
+        k = self.k
+        now = k.clock.now()
+        fields = {
+            "category": check.category(category, k.procedures) if (category or complete) else "",
+            "channel": check.channel(channel),
+            "unit": check.unit(unit, required=complete),
+            "phone": check.phone(phone, required=complete),
+            "requester_name": check.name(requester_name),
+            "description": check.text(description),
+        }
+        received = self._received_at(received_at) if received_at is not None else now
+        with k.write(Action.CREATE) as tx:
+            month = received.astimezone(k.tz).strftime("%Y%m")
+            seq = (tx.s.exec(select(func.max(Request.ref_seq)).where(Request.ref_month == month)).one() or 0) + 1
+            req = Request(
+                ref=f"{month}-{seq:04d}",
+                ref_month=month,
+                ref_seq=seq,
+                received_at=received,
+                reply_due_at=reply_due_at(received, k.procedures.reply_limit(fields["category"])),
+                major=major,
+                major_at=now if major else None,
+                confidential=confidential,
+                created_by=tx.me.login,
+                assignee=tx.me.login if tx.me.role == "assistant" else None,
+                updated_at=now,
+                **fields,
+            )
+            tx.add(req)
+            tx.s.flush()
+            payload = {name: v for name, v in fields.items() if v}
+            payload.update(received_at=received, major=major, confidential=confidential)
+            tx.record(req, EventKind.CREATED, payload)
+            return req
+
+    def update_fields(self, ref: str, expected_version: int | None = None, **changes: Any) -> Request:
+        """Save intake fields as they are left; a changed category moves the reply deadline."""
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+        clean = self._clean(changes)
+        with self.k.write(Action.UPDATE) as tx:
+            req = tx.open_request(ref, expected_version)
+            diff = {name: v for name, v in clean.items() if getattr(req, name) != v}
+            if not diff:
+                return req
+            if "major" in diff:
+                diff["major_at"] = tx.now if diff["major"] else None
+            if ("category" in diff or "received_at" in diff) and req.replied_at is None:
+                received = diff.get("received_at", req.received_at)
+                limit = self.k.procedures.reply_limit(diff.get("category", req.category))
+                diff["reply_due_at"] = reply_due_at(received, limit)
+            payload = {name: [getattr(req, name), v] for name, v in diff.items() if name in EDITABLE_FIELDS}
+            tx.apply(req, diff)
+            tx.record(req, EventKind.UPDATED, payload)
+            return req
+
+    def _clean(self, changes: dict[str, Any]) -> dict[str, Any]:
+        clean: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key == "category":
+                clean[key] = check.category(value, self.k.procedures)
+            elif key == "channel":
+                clean[key] = check.channel(value)
+            elif key == "unit":
+                clean[key] = check.unit(value, required=False)
+            elif key == "phone":
+                clean[key] = check.phone(value, required=False)
+            elif key == "requester_name":
+                clean[key] = check.name(value)
+            elif key == "description":
+                clean[key] = check.text(value)
+            elif key in ("major", "confidential"):
+                clean[key] = bool(value)
+            elif key == "received_at":
+                clean[key] = self._received_at(value)
+        return clean
+
+    def _received_at(self, value: Any) -> datetime:
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise ValidationError("error.time_malformed", "received_at", value=value)
+        if value > self.k.clock.now() + check.FUTURE_TOLERANCE:
+            raise ValidationError("error.time_future", "received_at")
+        return value

@@ -1,0 +1,298 @@
+"""The transaction kernel: the one place that opens sessions on the desk's database.
+
+Every user action is one `Kernel.write()` transaction (BEGIN IMMEDIATE on SQLite, row locks with
+FOR UPDATE elsewhere) that checks the acting user's role, changes rows with a compare-and-set on
+the request's version, and appends exactly one Event. The area modules (intake, lifecycle, staff,
+charges, archive, imports, ladder, lookup) receive a Kernel and say what changes; how a
+transaction is opened, which dialect it speaks and how a stale write is refused is said here only.
+Reads return detached objects, never live sessions, so the UI can hand them between threads.
+
+Nothing is opened until the first session is asked for (`ready()`): the file is made, the schema
+created and the acting user identified then, so input refused before that writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from liyuan_tui.domain.events import EventKind
+
+from liyuan_tui.domain.clock import Clock
+from liyuan_tui.domain.errors import NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
+from liyuan_tui.domain.models import Event, Request, Staff
+from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditions
+
+from .engine import WRITE, make_engine, prepare_file, sqlite_path
+from .schema import create_schema, schema_is_current
+
+
+class Kernel:
+    """Sessions, identity and the event of each action, for one acting login on one database."""
+
+    def __init__(self, url: str, clock: Clock, login: str, *, procedures: Procedures, tz: tzinfo | str,
+                 os_login: str | None = None, engine: Engine | None = None) -> None:
+        self.url = url
+        self.clock = clock
+        self.login = login
+        self.os_login = os_login if os_login is not None else login
+        self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
+        self.procedures = procedures
+        self.path: Path | None = sqlite_path(url) if engine is None else None
+        self.created_file = False
+        self.first_user = False  # this store made its login the first supervisor of a new database
+        self.on_first_user: Callable[[str], None] | None = None
+        self.engine = engine if engine is not None else make_engine(url)
+        self.written_event_ids: set[int] = set()  # events this process wrote (the poller skips them)
+        self._ready_lock = threading.Lock()
+        self._written_lock = threading.Lock()
+        self._identity: Staff | None = None
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def ready(self) -> None:
+        """Open the database for this login, once: make the file (never world-readable), create
+        the schema on a new database and identify the user (the first user of a new database
+        becomes its supervisor). Raises UnknownUser for a login not on the staff list."""
+        if self._identity is not None:
+            return
+        with self._ready_lock:
+            if self._identity is not None:
+                return
+            self.init_schema()
+            self._identity = self._identify()
+
+    def identity(self) -> Staff:
+        """The acting user's staff record, as found when the database was opened."""
+        self.ready()
+        assert self._identity is not None
+        return self._identity
+
+    def init_schema(self) -> None:
+        """Create the tables on a new database. An up-to-date one is only read, so opening the
+        desk never waits for another terminal's write."""
+        if self.path is not None:
+            self.created_file = prepare_file(self.path) or self.created_file
+        if self.sqlite:
+            with self.engine.connect() as conn:
+                if schema_is_current(conn):
+                    return
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn:
+            create_schema(conn)
+            conn.commit()
+
+    def _identify(self) -> Staff:
+        with self._session() as s:
+            me = s.exec(select(Staff).where(Staff.login == self.login)).first()
+            anyone = me is not None or s.exec(select(Staff.id).limit(1)).first() is not None
+        if not anyone and self.login:
+            with self._transaction() as tx:
+                me = tx.s.exec(select(Staff).where(Staff.login == self.login)).first()
+                if me is None and tx.s.exec(select(Staff.id).limit(1)).first() is None:
+                    me = Staff(login=self.login, name=self.login, role="cs_supervisor")
+                    tx.add(me)
+                    tx.record(None, EventKind.STAFF_ADDED,
+                              {"login": self.login, "role": "cs_supervisor", "first_user": True})
+                    self.first_user = True
+            if self.first_user and self.on_first_user is not None:
+                self.on_first_user(self.login)
+        if me is None:
+            raise UnknownUser("error.unknown_user", login=self.login or "?")
+        if not me.active:
+            raise UnknownUser("error.inactive_user", login=self.login)
+        return me
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- sessions ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session; the objects read stay usable after it ends."""
+        self.ready()
+        with self._session() as s:
+            yield s
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            try:
+                yield s
+            finally:
+                s.expunge_all()
+                s.rollback()
+
+    @contextmanager
+    def write(self, action: Action | None = None) -> Iterator[Tx]:
+        """One write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error. With an
+        action, the acting user must be allowed it (checked inside the transaction)."""
+        self.ready()
+        with self._transaction(action) as tx:
+            yield tx
+
+    @contextmanager
+    def _transaction(self, action: Action | None = None) -> Iterator[Tx]:
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn:
+            with Session(bind=conn, expire_on_commit=False) as s:
+                tx = Tx(self, s)
+                try:
+                    if action is not None:
+                        tx.require(action)
+                    yield tx
+                    if tx.changed and not tx.events:
+                        raise AssertionError("a write transaction changed rows without recording an event")
+                    s.commit()
+                except BaseException:
+                    s.rollback()
+                    raise
+                s.expunge_all()
+                if tx.events:
+                    with self._written_lock:
+                        self.written_event_ids.update(e.id for e in tx.events if e.id is not None)
+
+    # --- identity ---------------------------------------------------------------------------------
+
+    def actor(self, s: Session) -> Staff:
+        me = s.exec(select(Staff).where(Staff.login == self.login)).first()
+        if me is None:
+            raise UnknownUser("error.unknown_user", login=self.login or "?")
+        if not me.active:
+            raise UnknownUser("error.inactive_user", login=self.login)
+        return me
+
+    # --- reading requests -------------------------------------------------------------------------
+
+    def load(self, s: Session, ref: str, *, for_update: bool = False) -> Request:
+        stmt = select(Request).where(Request.ref == ref.strip())
+        if for_update and not self.sqlite:
+            stmt = stmt.with_for_update()
+        req = s.exec(stmt).first()
+        if req is None:
+            raise NotFound("error.ref_unknown", "ref", value=ref)
+        return req
+
+    def procedure_of(self, req: Request) -> Procedure:
+        proc = self.procedures.get(req.category)
+        if proc is None:
+            raise ValidationError("error.category_missing", "category")
+        return proc
+
+    @staticmethod
+    def conditions(req: Request) -> set[str]:
+        return request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
+
+    def hhmm(self, when: datetime | None) -> str:
+        return when.astimezone(self.tz).strftime("%H:%M") if when else "?"
+
+
+class Tx:
+    """One open write transaction: who acts, the session, and the event(s) it has recorded."""
+
+    def __init__(self, kernel: Kernel, session: Session) -> None:
+        self.k = kernel
+        self.s = session
+        self.events: list[Event] = []
+        self.changed = False
+        self._me: Staff | None = None
+
+    @property
+    def me(self) -> Staff:
+        if self._me is None:
+            self._me = self.k.actor(self.s)
+        return self._me
+
+    @property
+    def now(self) -> datetime:
+        return self.k.clock.now()
+
+    def require(self, action: Action) -> Staff:
+        if not allowed(self.me.role, action):
+            raise PermissionDenied("error.not_allowed", role=self.me.role, action=str(action))
+        return self.me
+
+    def add(self, row: Any) -> None:
+        """A new row (or a changed one that is not a request) in this transaction."""
+        self.s.add(row)
+        self.changed = True
+
+    def load(self, ref: str) -> Request:
+        """The request, locked for this transaction where the database locks rows."""
+        return self.k.load(self.s, ref, for_update=True)
+
+    def open_request(self, ref: str, expected_version: int | None = None) -> Request:
+        """The usual start of an action on an open request: which request (locked), still as the
+        user saw it, and not closed. The role was checked by `Kernel.write(action)`."""
+        req = self.load(ref)
+        self.check_version(req, expected_version)
+        self.check_open(req)
+        return req
+
+    def check_version(self, req: Request, expected: int | None) -> None:
+        if expected is not None and expected != req.version:
+            raise self.stale(req)
+
+    @staticmethod
+    def check_open(req: Request) -> None:
+        if not req.is_open:
+            raise ValidationError("error.status_closed", "ref", ref=req.ref)
+
+    def apply(self, req: Request, changes: dict[str, Any]) -> None:
+        """Write `changes` with a compare-and-set on the version; the caller records the event."""
+        changes = dict(changes, version=req.version + 1, updated_at=self.now)
+        result = self.s.execute(
+            update(Request)
+            .where(col(Request.id) == req.id, col(Request.version) == req.version)
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise self.stale(req)
+        self.changed = True
+        self.s.refresh(req)  # the row as written, without the ORM ever writing it a second time
+
+    def stale(self, req: Request) -> StaleError:
+        last = self.s.exec(select(Event).where(Event.request_id == req.id).order_by(col(Event.id).desc())).first()
+        by = last.actor if last else "?"
+        at = last.at.astimezone(self.k.tz).strftime("%H:%M:%S") if last else "?"
+        return StaleError("error.stale", ref=req.ref, by=by, at=at, what=last.kind if last else "?")
+
+    def record(self, request: Request | None, kind: EventKind, payload: dict[str, Any] | None = None, *,
+               dedupe_key: str | None = None, actor: str | None = None) -> Event:
+        """Append the action's event (the audit log is never updated or deleted)."""
+        data = dict(payload or {})
+        if self.k.os_login and self.k.os_login != self.k.login:
+            data["os_login"] = self.k.os_login
+        ev = Event(
+            request_id=request.id if request is not None else None,
+            at=self.now,
+            actor=actor or self.k.login,
+            kind=str(kind),
+            payload=json.dumps(data, ensure_ascii=False, default=_json_default),
+            dedupe_key=dedupe_key,
+        )
+        self.s.add(ev)
+        self.s.flush()
+        self.events.append(ev)
+        return ev
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot record {type(value).__name__} in an event")

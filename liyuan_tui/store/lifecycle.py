@@ -1,0 +1,241 @@
+"""The request's life after intake — replied, escalated, major, acknowledged, branches and steps,
+closed, reopened, cancelled, taken and handed over. Each is one transaction and one event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
+from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.models import Request, Staff, StepRecord
+from liyuan_tui.domain.permissions import Action, allowed, may_close_escalated, may_tick
+from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_steps
+
+from .kernel import Kernel
+
+OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
+
+
+class Lifecycle:
+    """Actions on a logged request."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.k = kernel
+
+    def mark_replied(self, ref: str, expected_version: int | None = None) -> Request:
+        with self.k.write(Action.REPLY) as tx:
+            me, req = tx.me, tx.open_request(ref, expected_version)
+            if req.replied_at is not None:
+                raise ValidationError("error.already_replied", "ref", ref=req.ref, by=req.replied_by,
+                                      at=self.k.hhmm(req.replied_at))
+            now = tx.now
+            status = "replied" if req.status == "open" else req.status
+            tx.apply(req, {"replied_at": now, "replied_by": me.login, "status": status})
+            tx.record(req, EventKind.REPLIED, {"late_seconds": max(0, int((now - req.reply_due_at).total_seconds()))})
+            return req
+
+    def escalate(self, ref: str, to: str = "cs_supervisor", note: str = "",
+                 expected_version: int | None = None) -> Request:
+        """Report to the supervisor (4.1.2 A): recorded, and every supervisor's terminal is told."""
+        note = check.text(note, "note")
+        with self.k.write(Action.ESCALATE) as tx:
+            me, req = tx.me, tx.open_request(ref, expected_version)
+            if req.escalated_at is not None:
+                raise ValidationError("error.already_escalated", "ref", ref=req.ref, by=req.escalated_by,
+                                      at=self.k.hhmm(req.escalated_at))
+            tx.apply(req, {"escalated_at": tx.now, "escalated_to": to, "escalated_by": me.login})
+            tx.record(req, EventKind.ESCALATED, {"to": to, "note": note} if note else {"to": to})
+            return req
+
+    def set_major(self, ref: str, major: bool = True, expected_version: int | None = None) -> Request:
+        """Mark (or unmark) a request major: it tops every queue and needs "manager informed"."""
+        with self.k.write(Action.MARK_MAJOR) as tx:
+            me = tx.me
+            if not major and not allowed(me.role, Action.REASSIGN):
+                raise PermissionDenied("error.not_allowed", role=me.role, action="unmark_major")
+            req = tx.load(ref)
+            tx.check_version(req, expected_version)
+            tx.check_open(req)
+            if req.major == major:
+                return req
+            tx.apply(req, {"major": major, "major_at": tx.now if major else None})
+            tx.record(req, EventKind.MAJOR if major else EventKind.MAJOR_CLEARED, {})
+            return req
+
+    def acknowledge(self, ref: str, note: str = "") -> Request:
+        """A supervisor answers an escalation; the manager takes note of a major case (and may
+        answer an escalation too). The assistant sees who acknowledged, and when."""
+        note = check.text(note, "note")
+        with self.k.write(Action.ACKNOWLEDGE) as tx:
+            me = tx.me
+            req = tx.load(ref)
+            now = tx.now
+            changes: dict[str, Any] = {}
+            if req.escalated_at is not None and req.acknowledged_at is None:
+                changes.update(acknowledged_at=now, acknowledged_by=me.login)
+            if req.major and req.major_ack_at is None and me.role == "manager":
+                changes.update(major_ack_at=now, major_ack_by=me.login)
+            if not changes:
+                raise ValidationError("error.nothing_to_acknowledge", "ref", ref=req.ref)
+            tx.apply(req, changes)
+            payload: dict[str, Any] = {"role": me.role, "escalation": "acknowledged_at" in changes,
+                                       "major": "major_ack_at" in changes}
+            if note:
+                payload["note"] = note
+            tx.record(req, EventKind.ACKNOWLEDGED, payload)
+            return req
+
+    def choose_branch(self, ref: str, branch: str, expected_version: int | None = None) -> Request:
+        with self.k.write(Action.TICK) as tx:
+            req = tx.open_request(ref, expected_version)
+            proc = self.k.procedure_of(req)
+            if proc.branch(branch) is None:
+                raise ValidationError("error.branch_unknown", "branch", value=branch, category=proc.key,
+                                      choices=", ".join(b.key for b in proc.branches) or "-")
+            if branch in req.branch_list:
+                raise ValidationError("error.branch_already", "branch", value=branch)
+            tx.apply(req, {"branches": ",".join(req.branch_list + [branch])})
+            tx.record(req, EventKind.BRANCH, {"branch": branch})
+            return req
+
+    def tick_step(self, ref: str, step_key: str, *, note: str = "", value: str = "",
+                  expected_version: int | None = None) -> Request:
+        """Tick one checklist step with who and when. A step of a branch not yet chosen chooses it."""
+        note, value = check.text(note, "note"), check.text(value, "value")
+        with self.k.write(Action.TICK) as tx:
+            me, req = tx.me, tx.open_request(ref, expected_version)
+            proc = self.k.procedure_of(req)
+            step = proc.step(step_key)
+            if step is None:
+                raise ValidationError("error.step_unknown", "step", value=step_key, category=proc.key,
+                                      choices=", ".join(x.key for x in proc.steps))
+            if not may_tick(me.role, step.role):
+                raise PermissionDenied("error.not_allowed_step", step_role=step.role, role=me.role)
+            done = {r.step_key: r for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
+            if step_key in done:
+                rec = done[step_key]
+                raise ValidationError("error.step_already_done", "step", value=step_key, by=rec.done_by,
+                                      at=self.k.hhmm(rec.done_at))
+            branches = req.branch_list
+            added_branch = None
+            if step.branch and step.branch not in branches:
+                added_branch = step.branch
+                branches = branches + [step.branch]
+            # A step outside this request's conditions (manager told of an ordinary case, a written
+            # answer to an oral question) is still a fact worth recording: it is not refused.
+            blockers = proc.blocking(step, branches, self.k.conditions(req), done)
+            if blockers:
+                raise ValidationError("error.step_blocked_by", "step", steps=named_steps(blockers))
+            if step.input == "value" and not value:
+                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt or step_key)
+            if step.input == "note" and not note:
+                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step_key)
+            now = tx.now
+            tx.add(StepRecord(request_id=req.id, step_key=step_key, done_at=now, done_by=me.login, note=note, value=value))
+            changes: dict[str, Any] = {}
+            if added_branch:
+                changes["branches"] = ",".join(branches)
+            tx.apply(req, changes)
+            payload: dict[str, Any] = {"step": step_key}
+            if note:
+                payload["note"] = note
+            if value:
+                payload["value"] = value
+            if added_branch:
+                payload["branch_added"] = added_branch
+            tx.record(req, EventKind.STEP, payload)
+            return req
+
+    def close_request(self, ref: str, outcome: str, *, kind: str = "", handed_to: str = "",
+                      expected_version: int | None = None) -> Request:
+        """Close with an outcome. Refused while required steps are open, a major request has no
+        "manager informed", or a request handed on does not say to whom (never pass the buck)."""
+        outcome = check.text(outcome, "outcome")
+        handed_to = " ".join(handed_to.split())
+        kind = kind or ("handed_on" if handed_to else "resolved")
+        if kind not in OUTCOME_KINDS:
+            raise ValidationError("error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS))
+        if not outcome:
+            raise ValidationError("error.outcome_empty", "outcome")
+        if kind == "handed_on" and not handed_to:
+            raise ValidationError("error.handed_to_missing", "handed_to")
+        with self.k.write(Action.CLOSE) as tx:
+            me, req = tx.me, tx.open_request(ref, expected_version)
+            if req.escalated_at is not None and not may_close_escalated(me.role):
+                raise PermissionDenied("error.escalated_close")
+            if req.replied_at is None:
+                raise ValidationError("error.close_not_replied", "ref")
+            proc = self.k.procedure_of(req)
+            if proc.branch_required and proc.branches and not req.branch_list:
+                raise ValidationError("error.close_branch_missing", "branch",
+                                      choices=", ".join(b.key for b in proc.branches))
+            done = {r.step_key for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
+            missing = proc.missing_required(req.branch_list, self.k.conditions(req), done)
+            if req.major and MANAGER_INFORMED not in done and all(m.key != MANAGER_INFORMED for m in missing):
+                missing.append(proc.step(MANAGER_INFORMED))  # type: ignore[arg-type]
+            if missing:
+                raise ValidationError("error.close_steps_missing", "step", steps=named_steps(missing))
+            now = tx.now
+            tx.apply(req, {"status": "closed", "outcome": outcome, "outcome_kind": kind,
+                           "handed_to": handed_to, "closed_at": now, "closed_by": me.login})
+            tx.record(req, EventKind.CLOSED, {"outcome": outcome, "kind": kind, "handed_to": handed_to} if handed_to
+                      else {"outcome": outcome, "kind": kind})
+            return req
+
+    def reopen(self, ref: str, reason: str) -> Request:
+        reason = check.text(reason, "reason")
+        with self.k.write(Action.REOPEN) as tx:
+            req = tx.load(ref)
+            if req.is_open:
+                raise ValidationError("error.status_not_closed", "ref", ref=req.ref)
+            status = "replied" if req.replied_at else "open"
+            tx.apply(req, {"status": status, "closed_at": None, "closed_by": None})
+            tx.record(req, EventKind.REOPENED, {"reason": reason})
+            return req
+
+    def cancel(self, ref: str, reason: str, expected_version: int | None = None) -> Request:
+        """Withdraw a request logged by mistake or twice; kept on record, out of the queue."""
+        reason = check.text(reason, "reason")
+        if not reason:
+            raise ValidationError("error.unit_empty", "reason")
+        with self.k.write(Action.CANCEL) as tx:
+            req = tx.open_request(ref, expected_version)
+            tx.apply(req, {"status": "cancelled", "closed_at": tx.now, "closed_by": tx.me.login})
+            tx.record(req, EventKind.CANCELLED, {"reason": reason})
+            return req
+
+    def take(self, ref: str, expected_version: int | None = None) -> Request:
+        """Take a request: refused with who holds it when someone else already does."""
+        with self.k.write(Action.TAKE) as tx:
+            me = tx.me
+            req = tx.load(ref)
+            tx.check_open(req)
+            if req.assignee == me.login:
+                return req
+            if req.assignee:
+                raise StaleError("error.taken", ref=req.ref, by=req.assignee)
+            tx.check_version(req, expected_version)
+            tx.apply(req, {"assignee": me.login})
+            tx.record(req, EventKind.ASSIGNED, {"from": None, "to": me.login})
+            return req
+
+    def assign(self, ref: str, login: str, expected_version: int | None = None) -> Request:
+        """Hand a request over: the holder hands on their own; a supervisor reassigns any."""
+        login = check.login(login)
+        with self.k.write() as tx:
+            me = tx.me
+            req = tx.load(ref)
+            tx.check_version(req, expected_version)
+            tx.check_open(req)
+            if req.assignee != me.login and not allowed(me.role, Action.REASSIGN):
+                raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REASSIGN))
+            target = tx.s.exec(select(Staff).where(Staff.login == login)).first()
+            if target is None or not target.active:
+                raise ValidationError("error.login_unknown", "assignee", value=login)
+            before = req.assignee
+            tx.apply(req, {"assignee": login})
+            tx.record(req, EventKind.ASSIGNED, {"from": before, "to": login})
+            return req

@@ -1,0 +1,93 @@
+"""Reading requests and the event log: the queue's open requests, one request in full, search,
+and what changed since a terminal last looked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import col, or_, select
+
+from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
+
+from .kernel import Kernel
+
+
+@dataclass
+class RequestDetail:
+    """A request with its checklist records, its events and its charges, as read in one go."""
+
+    request: Request
+    steps: dict[str, StepRecord] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    charges: list[Charge] = field(default_factory=list)
+
+    @property
+    def charges_total(self) -> int:
+        """The request's paid services, in fen."""
+        return sum(c.amount_cents for c in self.charges)
+
+
+class Lookup:
+    """Reads only: never takes the write lock."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.k = kernel
+
+    def open_requests(self) -> list[Request]:
+        with self.k.read() as s:
+            return list(s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES))))
+
+    def get_request(self, ref: str) -> Request:
+        with self.k.read() as s:
+            return self.k.load(s, ref)
+
+    def detail(self, ref: str) -> RequestDetail:
+        with self.k.read() as s:
+            req = self.k.load(s, ref)
+            steps = {r.step_key: r for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
+            events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id)))
+            charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(Charge.id)))
+            return RequestDetail(req, steps, events, charges)
+
+    def charges_total(self, ref: str) -> int:
+        """The request's paid services, in fen."""
+        return self.detail(ref).charges_total
+
+    def search(self, text: str, limit: int = 50) -> list[Request]:
+        """Requests (open or not) whose ref, unit, phone or requester's name contains `text`."""
+        like = f"%{text.strip()}%"
+        with self.k.read() as s:
+            stmt = (
+                select(Request)
+                .where(or_(col(Request.ref).like(like), col(Request.unit).like(like),
+                           col(Request.phone).like(like), col(Request.requester_name).like(like)))
+                .order_by(col(Request.received_at).desc())
+                .limit(limit)
+            )
+            return list(s.exec(stmt))
+
+    def open_step_keys(self) -> dict[int, set[str]]:
+        """The ticked steps of every open request, by request id (for role views)."""
+        with self.k.read() as s:
+            stmt = (select(StepRecord.request_id, StepRecord.step_key)
+                    .join(Request, col(StepRecord.request_id) == Request.id)
+                    .where(col(Request.status).in_(OPEN_STATUSES)))
+            done: dict[int, set[str]] = {}
+            for request_id, key in s.exec(stmt):
+                done.setdefault(request_id, set()).add(key)
+            return done
+
+    # --- the event log, for terminals watching for changes ---------------------------------------
+
+    def last_event_id(self) -> int:
+        """The newest event's id: one indexed look-up, for terminals polling for changes."""
+        with self.k.engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM event").scalar() or 0
+
+    def changes_since(self, event_id: int, limit: int = 500) -> list[tuple[Event, Request | None]]:
+        """Events after `event_id`, each with its request as it is now (one query), for the
+        terminals' notifications."""
+        with self.k.read() as s:
+            stmt = (select(Event, Request).join(Request, col(Event.request_id) == Request.id, isouter=True)
+                    .where(Event.id > event_id).order_by(Event.id).limit(limit))
+            return [(ev, req) for ev, req in s.exec(stmt)]

@@ -1,0 +1,45 @@
+"""Opening the desk's store for a user: the same steps for the command line and the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from liyuan_tui.domain.clock import Clock
+from liyuan_tui.domain.config import Settings
+from liyuan_tui.domain.models import Staff
+from liyuan_tui.domain.procedure_files import load_procedures
+from liyuan_tui.domain.procedures import Procedures
+
+from . import Store
+
+
+@dataclass
+class OpenedStore:
+    store: Store
+    me: Staff
+    first_user: bool  # this run created the staff list and made the user a supervisor
+
+    @classmethod
+    def of(cls, store: Store) -> OpenedStore:
+        """Open `store` now and identify its user (before a screen takes over the terminal)."""
+        me, first = store.staff.ensure_identity()
+        return cls(store, me, first)
+
+
+def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = None) -> Store:
+    """The store the settings name, for the acting login; nothing is opened yet."""
+    return Store(
+        settings.db_url,
+        clock,
+        settings.login,
+        procedures=procedures if procedures is not None else load_procedures(settings.procedures_dir),
+        tz=settings.tz,
+        os_login=settings.os_login,
+        fees_file=settings.fees_file,  # read when first needed
+    )
+
+
+def open_store(settings: Settings, clock: Clock, procedures: Procedures | None = None) -> OpenedStore:
+    """Open (creating if needed) the database and identify the user now. Raises UnknownUser for
+    a login not on the staff list, ProcedureError for a malformed procedure file."""
+    return OpenedStore.of(store_for(settings, clock, procedures))
