@@ -144,25 +144,43 @@ def test_each_role_sees_its_own_work_first(staff, clock):
 
 
 TAKER = """
-import sys
+import sys, time
+from pathlib import Path
 from liyuan_tui.domain.clock import SystemClock
 from liyuan_tui.domain.errors import StaleError
 from liyuan_tui.store import Store
 st = Store(sys.argv[1], SystemClock(), sys.argv[2])
-try:
-    st.lifecycle.take(sys.argv[3])
-    print("took")
-except StaleError as exc:
-    print("refused:", exc)
+st.kernel.ready()
+go = Path(sys.argv[3])
+print("ready", flush=True)
+while not go.exists():  # both takers start each round together
+    time.sleep(0.001)
+for ref in sys.argv[4:]:
+    try:
+        st.lifecycle.take(ref)
+        print(ref, "took", flush=True)
+    except StaleError as exc:
+        print(ref, "refused:", exc, flush=True)
 """
 
 
-def test_two_users_taking_the_same_request_at_once(staff, db_url):
+def test_two_users_taking_the_same_request_at_once(staff, db_url, tmp_path):
+    """Two real processes take the same ten requests, in the same order, started together."""
     refs = [staff["cs_supervisor"].intake.create_request().ref for _ in range(10)]
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", TAKER, db_url, login, str(go), *refs], stdout=subprocess.PIPE,
+                              text=True) for login in ("ann", "mgr")]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    go.touch()
+    said: dict[str, list[str]] = {}
+    for p in procs:
+        out, _ = p.communicate(timeout=60)
+        for line in out.strip().splitlines():
+            ref, outcome = line.split(" ", 1)
+            said.setdefault(ref, []).append(outcome)
     for ref in refs:
-        procs = [subprocess.Popen([sys.executable, "-c", TAKER, db_url, login, ref], stdout=subprocess.PIPE, text=True)
-                 for login in ("ann", "mgr")]
-        outs = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
+        outs = sorted(said[ref])
         assert outs[1] == "took" and outs[0].startswith("refused:")
         holder = staff["cs_supervisor"].lookup.get_request(ref).assignee
         assert f"taken by {holder}" in outs[0]

@@ -212,7 +212,9 @@ async def test_a_path_that_cannot_be_written_is_said_on_the_field(make_app, staf
     app = make_app("sup", lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await open_report(pilot)
-        await press(pilot, "x", "enter", "ctrl+a", "ctrl+k", *str(tmp_path / "no-such-folder" / "r.md"), "enter")
+        await press(pilot, "x", "enter", "ctrl+a", "ctrl+k")
+        await pilot.press(*str(tmp_path / "no-such-folder" / "r.md"))  # typed in one go, as a person would
+        await press(pilot, "enter")
         assert isinstance(app.screen, ExportScreen)
         assert "cannot write" in str(app.screen.query_one(".dialog-error").content)
 
