@@ -28,6 +28,9 @@ def test_the_wheel_installs_and_runs_check(tmp_path):
     assert "liyuan_tui/data/procedures/medical.toml" in names
     assert "liyuan_tui/data/messages/core.toml" in names
     assert "liyuan_tui/screens/__init__.py" in names
+    for revision in (ROOT / "liyuan_tui" / "store" / "migrations" / "versions").glob("*.py"):  # the schema's history
+        assert f"liyuan_tui/store/migrations/versions/{revision.name}" in names
+    assert "liyuan_tui/store/migrations/env.py" in names
     stylesheets = [p.relative_to(ROOT) for p in (ROOT / "screens").glob("*.tcss")]
     assert "liyuan_tui/app.tcss" in names
     for sheet in stylesheets:  # each screen's own stylesheet ships beside it

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,16 +29,9 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
         raise ValidationError("error.backup_exists", "file", path=target)
     if not target.parent.is_dir():
         raise ValidationError("error.backup_folder", "file", path=target.parent)
-    ctx.store.kernel.ready()  # the user must be on the staff list
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # a copy is as private as the original
-    os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=15)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst, pages=1024)  # in steps, so writers are never held up for long
-        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        dst.close()
-        src.close()
+    from liyuan_tui.store.backup import copy_database
+
+    ctx.store.kernel.role_in_any_release()  # the user must be on the staff list (of any release's file)
+    ok = copy_database(source, target)
     print(ctx.t("cli.backup_done", path=target, result=ok), file=ctx.out)
     return 0 if ok == "ok" else 1

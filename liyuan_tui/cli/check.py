@@ -152,6 +152,10 @@ def database_problems(ctx: Context) -> list[str]:
         if str(mode).lower() != "wal":
             problems.append(t("check.journal_mode", mode=mode))
         print(f"{pad(t('check.integrity_label'), 14)} {'; '.join(result[:1])}  ({t('check.journal')}: {mode})", file=ctx.out)
+        from liyuan_tui.store.schema import revision_of
+
+        with ctx.store.engine.connect() as conn:
+            print(f"{pad(t('check.schema'), 14)} {revision_of(conn)}", file=ctx.out)
         print(f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}", file=ctx.out)
         return problems
     except DeskError as exc:

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.charges",
     "liyuan_tui.cli.reports",
     "liyuan_tui.cli.imports",
+    "liyuan_tui.cli.migrate",
 )
 
 

@@ -30,6 +30,7 @@ class EventKind(StrEnum):
     STAFF_CHANGED = "staff_changed"
     RESIDENT_ADDED = "resident_added"
     IMPORTED = "imported"
+    MIGRATED = "migrated"
 
 
 # Kinds that change who may use the desk: terminals re-read the staff list when they see one.

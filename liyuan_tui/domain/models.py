@@ -15,6 +15,7 @@ STATUSES = ("open", "replied", "resolved", "closed", "cancelled")
 OPEN_STATUSES = ("open", "replied", "resolved")
 CHANNELS = ("phone", "walk-in", "intercom", "written")
 ROLES = ("assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff")
+DEFAULT_ESTATE = "main"  # every request and staff member belongs to an estate; a one-estate site has only this
 
 
 class UTCDateTime(TypeDecorator):
@@ -49,6 +50,7 @@ class Request(SQLModel, table=True):
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    estate: str = Field(default=DEFAULT_ESTATE, index=True, sa_column_kwargs={"server_default": DEFAULT_ESTATE})
     ref: str = Field(index=True, unique=True)
     ref_month: str  # YYYYMM, local time of receipt
     ref_seq: int
@@ -128,6 +130,14 @@ class Staff(SQLModel, table=True):
     role: str
     phone: str = ""
     active: bool = True
+    estate: str = Field(default=DEFAULT_ESTATE, sa_column_kwargs={"server_default": DEFAULT_ESTATE})
+
+
+class Estate(SQLModel, table=True):
+    """An estate (小区) a company runs from one database; a one-estate site has only the default."""
+
+    code: str = Field(primary_key=True)
+    name: str = ""
 
 
 class Resident(SQLModel, table=True):

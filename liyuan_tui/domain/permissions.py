@@ -28,6 +28,7 @@ class Action(StrEnum):
     MANAGE_STAFF = "manage_staff"
     IMPORT = "import"
     REPORT = "report"
+    MIGRATE = "migrate"
 
 
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
@@ -51,6 +52,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_STAFF: SUPERVISORS,
     Action.IMPORT: SUPERVISORS,
     Action.REPORT: SUPERVISORS,
+    Action.MIGRATE: SUPERVISORS,
 }
 
 # Whose steps each role may tick: the desk records every step (it hears back from guards);

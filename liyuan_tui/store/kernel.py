@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, text, update
 from sqlmodel import Session, col, select
 
 from liyuan_tui.domain.events import EventKind
@@ -33,7 +33,7 @@ from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditions
 
 from .engine import WRITE, make_engine, prepare_file, sqlite_path
-from .schema import create_schema, schema_is_current
+from .schema import check_revision, create_schema, revision_of
 
 
 class Kernel:
@@ -77,6 +77,18 @@ class Kernel:
             self.init_schema()
             self._identity = self._identify()
 
+    def role_in_any_release(self) -> str:
+        """The acting user's role read with plain SQL, so it works on a database of an older
+        release too (to back it up or migrate it). Refuses an unknown or deactivated login."""
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT role, active FROM staff WHERE login = :login"),
+                               {"login": self.login}).first()
+        if row is None:
+            raise UnknownUser("error.unknown_user", login=self.login or "?")
+        if not row.active:
+            raise UnknownUser("error.inactive_user", login=self.login)
+        return row.role
+
     def identity(self) -> Staff:
         """The acting user's staff record, as found when the database was opened."""
         self.ready()
@@ -84,16 +96,19 @@ class Kernel:
         return self._identity
 
     def init_schema(self) -> None:
-        """Create the tables on a new database. An up-to-date one is only read, so opening the
-        desk never waits for another terminal's write."""
+        """Create the tables on a new database; refuse one made by an older or newer release
+        (saying what to run). A database already made is only read, so opening the desk never
+        waits for another terminal's write."""
         if self.path is not None:
             self.created_file = prepare_file(self.path) or self.created_file
-        if self.sqlite:
-            with self.engine.connect() as conn:
-                if schema_is_current(conn):
-                    return
+        with self.engine.connect() as conn:
+            revision = revision_of(conn)
+        if revision is not None:
+            check_revision(revision)
+            return
         with self.engine.connect().execution_options(**{WRITE: True}) as conn:
-            create_schema(conn)
+            if revision_of(conn) is None:  # another terminal may have made it meanwhile
+                create_schema(conn)
             conn.commit()
 
     def _identify(self) -> Staff:

@@ -1,0 +1,59 @@
+"""`liyuan migrate`: bring a database made by an older release up to this one, in place.
+
+On SQLite the file is copied first (beside it, named for the revision it had); then every
+revision after the database's own is applied in one write transaction, which also records the
+`migrated` event. A database at this release's head is left alone; one newer is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from liyuan_tui.domain.errors import PermissionDenied
+from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.permissions import Action, allowed
+
+from . import Store
+from .backup import copy_database
+from .engine import WRITE
+from .kernel import Tx
+from .schema import HEAD, check_revision, known_revisions, revision_of, upgrade
+
+
+@dataclass(frozen=True)
+class Migrated:
+    before: str | None  # None: the database was empty and has been made at the head
+    after: str
+    backup: Path | None  # the copy made first (SQLite)
+
+
+def migrate(store: Store, now: datetime | None = None) -> Migrated:
+    kernel = store.kernel
+    with kernel.engine.connect() as conn:
+        before = revision_of(conn)
+    if before is None:  # a new database: made at the head, as any first use would
+        kernel.ready()
+        return Migrated(None, HEAD, None)
+    if before not in known_revisions():
+        check_revision(before)  # refused: made by a newer release
+    role = kernel.role_in_any_release()
+    if not allowed(role, Action.MIGRATE):
+        raise PermissionDenied("error.not_allowed", role=role, action=str(Action.MIGRATE))
+    if before == HEAD:
+        return Migrated(before, HEAD, None)
+    backup = None
+    if kernel.path is not None:
+        stamp = (now or kernel.clock.now()).astimezone(kernel.tz).strftime("%Y%m%d-%H%M%S")
+        backup = kernel.path.with_name(f"{kernel.path.stem}.before-migrate-{before}-{stamp}{kernel.path.suffix}")
+        copy_database(kernel.path, backup)
+    with kernel.engine.connect().execution_options(**{WRITE: True}) as conn:
+        upgrade(conn)
+        with Session(bind=conn) as s:
+            Tx(kernel, s).record(None, EventKind.MIGRATED,
+                                 {"from": before, "to": HEAD, "backup": str(backup) if backup else None})
+        conn.commit()
+    return Migrated(before, HEAD, backup)
