@@ -34,7 +34,7 @@ def test_translator_fills_placeholders_and_falls_back_to_the_key():
 def test_every_error_key_used_in_the_code_exists():
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent / "liyuan_tui"
+    root = Path(__file__).resolve().parents[2] / "liyuan_tui"
     used = set()
     for path in root.rglob("*.py"):
         used |= set(re.findall(r'"(error\.[a-z_]+)"', path.read_text(encoding="utf-8")))

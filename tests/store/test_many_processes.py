@@ -14,7 +14,7 @@ WRITER = Path(__file__).with_name("writer.py")
 
 
 def spawn(db_url: str, login: str, count: int) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(WRITER.parent.parent))
+    env = dict(os.environ, PYTHONPATH=str(WRITER.parents[2]))
     return subprocess.Popen([sys.executable, str(WRITER), db_url, login, str(count)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
