@@ -43,6 +43,9 @@ CHANGES_AT_ONCE = 500  # more events than this since the last look: read every o
 class LiyuanApp(App):
     CSS_PATH = "app.tcss"
     BINDINGS = bindings(APP_KEYS)
+    # Screens get these classes by their size (app.tcss lays them out for 80×24 and for 120×40+).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (140, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     requests: var[dict[str, Request]] = var(dict, always_update=True)
     """The open requests, by ref: every screen shows them from here."""
@@ -154,7 +157,7 @@ class LiyuanApp(App):
         """A write's own result updates the queue at once (the poller brings it to others)."""
         self._set_requests([msg.request])
         if msg.action == "created":
-            self.push_screen(IntakeScreen(msg.request.ref))
+            self.push_screen(IntakeScreen(msg.request.ref, msg.request))
 
     def _set_requests(self, changed: Iterable[Request], *, replace: bool = False) -> None:
         current = {} if replace else dict(self.requests)
@@ -223,13 +226,13 @@ class LiyuanApp(App):
         """A draft (no category, unit or phone yet) opens in the form; any other in its checklist."""
         req = self.requests.get(ref)
         if req is not None and req.is_open and not (req.category and req.unit and req.phone):
-            self.push_screen(IntakeScreen(ref))
+            self.push_screen(IntakeScreen(ref, req))
         else:
             self.push_screen(RequestScreen(ref))
 
-    def edit_request(self, ref: str) -> None:
+    def edit_request(self, ref: str, request: Request | None = None) -> None:
         """The intake form in place of the screen on top (the request screen's `i`)."""
-        self.switch_screen(IntakeScreen(ref))
+        self.switch_screen(IntakeScreen(ref, request))
 
     def show_checklist(self, ref: str) -> None:
         """The request's checklist in place of the screen on top (the form's ctrl+s)."""

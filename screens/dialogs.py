@@ -15,14 +15,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.models import Request
 from liyuan_tui.store import OUTCOME_KINDS
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
-from liyuan_tui.widgets.messages import RequestSaved, SearchFound, StoreRefused
+from liyuan_tui.widgets.form_keys import OneLineInput
+from liyuan_tui.widgets.messages import AnalysisSaved, RequestSaved, SearchFound, StoreRefused
 from liyuan_tui.widgets.store_work import store_work
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class AskScreen(Dialog):
         with Vertical(classes="dialog-box"):
             yield Label(self.title_text, classes="dialog-title")
             yield Label(self.prompt)
-            yield Input(self.value, id="answer",
+            yield OneLineInput(self.value, id="answer",
                         suggester=SuggestFromList(self.choices, case_sensitive=False) if self.choices else None)
             if self.choices:
                 yield Static(t("ui.ask.choices", choices=" / ".join(self.choices)), classes="dialog-hint")
@@ -245,3 +246,33 @@ class SearchScreen(Dialog):
     @on(OptionList.OptionSelected, "#results")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+
+class TextScreen(Dialog):
+    """A text of several lines (the supervisor's analysis of a month): ctrl+s saves it through
+    `save(text)` in the dialog's worker, esc cancels; dismissed with what was saved."""
+
+    BINDINGS = [Binding("ctrl+s", "save_text", show=False)]
+
+    def __init__(self, title: str, hint: str, text: str, save: Callable[[str], Any]) -> None:
+        super().__init__(classes="dialog")
+        self.title_text, self.hint, self.text, self.save_text = title, hint, text, save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box text-box"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield TextArea(self.text, id="text")
+            yield Static("", classes="dialog-error")
+            yield Static(self.hint, classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+        self.query_one("#text", TextArea).focus()
+
+    def action_save_text(self) -> None:
+        save, text = self.save_text, self.query_one("#text", TextArea).text
+        store_work(self, lambda: save(text), AnalysisSaved, action="analysis")
+
+    @on(AnalysisSaved)
+    def _text_saved(self, msg: AnalysisSaved) -> None:
+        self.dismiss(msg.analysis)

@@ -1,21 +1,28 @@
 """The intake form. The request already exists (created when `n` was pressed); each field is saved
-as it is left, so a terminal that dies loses nothing and the draft is resumable from any terminal."""
+as it is left, so a terminal that dies loses nothing and the draft is resumable from any terminal.
+
+Nothing typed is lost: keys typed at full speed land in the field they were meant for (FormKeys),
+a pasted description keeps its lines, a draft read from the database never overwrites what was
+typed meanwhile, and a field the store refuses keeps the form open on it with the text as typed.
+A draft left with nothing in it is voided (recorded), so no blank request runs its clock on."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Static, TextArea
 
 from liyuan_tui.domain.errors import DeskError, ValidationError
 from liyuan_tui.domain.models import CHANNELS, Request
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
+from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys, OneLineInput
+from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import INTAKE_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import DraftRead, RequestSaved, StoreRefused
 from liyuan_tui.widgets.queue_table import short_category
@@ -25,6 +32,7 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 TEXT_FIELDS = ("unit", "phone", "requester_name", "description")
+FLAGS = ("major", "confidential")
 
 
 class ResidentSuggester(Suggester):
@@ -40,15 +48,17 @@ class ResidentSuggester(Suggester):
         return next((r.unit for r in found if r.unit.startswith(value) and r.unit != value), None)
 
 
-class IntakeScreen(Screen):
-    BINDINGS = bindings(INTAKE_KEYS)
+class IntakeScreen(FormKeys, Screen):
+    BINDINGS = bindings(INTAKE_KEYS) + FORM_BINDINGS
     KEYS = INTAKE_KEYS
     app: "LiyuanApp"
 
-    def __init__(self, ref: str) -> None:
+    def __init__(self, ref: str, request: Request | None = None) -> None:
         super().__init__(classes="intake")
         self.ref = ref
+        self.request = request  # the draft as the app last saw it (None: read it)
         self.saved: dict[str, Any] = {}  # each field's value as last saved (as typed)
+        self.edited: set[str] = set()  # fields changed here since the form opened
         self._sending: dict[str, dict[str, Any]] = {}  # action → the values it is saving
         self.residents: list = []
 
@@ -70,41 +80,64 @@ class IntakeScreen(Screen):
                                 value="phone", id="channel")
             yield Static("", id="error-channel", classes="field-error")
             for name in TEXT_FIELDS:
-                with Horizontal(classes="field-row"):
+                with Horizontal(classes="field-row" + (" text-row" if name == "description" else "")):
                     yield Label(t(f"ui.intake.{name}"), classes="field-label")
-                    yield Input(id=name, suggester=ResidentSuggester(self) if name == "unit" else None,
-                                placeholder=t(f"ui.intake.{name}_hint"))
+                    if name == "description":  # what the resident said: may run to several lines
+                        yield TextArea(id=name, compact=True, placeholder=t(f"ui.intake.{name}_hint"))
+                    else:
+                        yield OneLineInput(id=name, suggester=ResidentSuggester(self) if name == "unit" else None,
+                                           placeholder=t(f"ui.intake.{name}_hint"))
                 if name == "unit":
                     yield Static("", id="unit-residents", classes="field-hint")
                 yield Static("", id=f"error-{name}", classes="field-error")
             with Horizontal(id="intake-flags"):
                 yield Checkbox(t("field.major"), id="major")
                 yield Checkbox(t("field.confidential"), id="confidential")
-            yield Button(t("ui.intake.done"), id="intake-done", variant="primary")
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
+        with Horizontal(id="intake-actions"):  # outside the scroll: always in reach, at 80×24 too
+            yield Button(t("ui.intake.done"), id="intake-done", variant="primary", compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for hidden in self.query(".field-error, #unit-residents"):
             hidden.display = False
         self.query_one("#category", ChoiceBar).focus()
-        lookup = self.app.store.lookup
-        store_work(self, lambda: lookup.get_request(self.ref), DraftRead, action="draft")
+        if self.request is not None:
+            self.fill(self.request)
+        else:
+            lookup = self.app.store.lookup
+            store_work(self, lambda: lookup.get_request(self.ref), DraftRead, action="draft")
 
     @on(DraftRead)
     def _draft_read(self, msg: DraftRead) -> None:
         self.fill(msg.request)
 
     def fill(self, req: Request) -> None:
-        """Show the draft as saved (it may have been started in another terminal)."""
-        self.saved = {name: getattr(req, name) for name in ("category", "channel", *TEXT_FIELDS, "major", "confidential")}
-        self.query_one("#category", ChoiceBar).set_value(req.category)
-        self.query_one("#channel", ChoiceBar).set_value(req.channel)
-        for name in TEXT_FIELDS:
-            self.query_one(f"#{name}", Input).value = getattr(req, name)
-        with self.prevent(Checkbox.Changed):
-            self.query_one("#major", Checkbox).value = req.major
-            self.query_one("#confidential", Checkbox).value = req.confidential
-        self._show_category_name(req.category)
+        """Show the draft as saved (it may have been started in another terminal); a field already
+        changed here keeps what was typed."""
+        self.saved = {name: getattr(req, name) for name in ("category", "channel", *TEXT_FIELDS, *FLAGS)}
+        keep = self.edited
+        with self.prevent(Input.Changed, TextArea.Changed, Checkbox.Changed):
+            for name in ("category", "channel"):
+                if name not in keep:
+                    self.query_one(f"#{name}", ChoiceBar).set_value(getattr(req, name))
+            for name in TEXT_FIELDS:
+                if name not in keep:
+                    self._set_value(name, getattr(req, name))
+            for name in FLAGS:
+                if name not in keep:
+                    self.query_one(f"#{name}", Checkbox).value = getattr(req, name)
+        self._show_category_name(self.query_one("#category", ChoiceBar).value)
+
+    def _value(self, name: str) -> str:
+        if name == "description":
+            return self.query_one("#description", TextArea).text
+        return self.query_one(f"#{name}", Input).value
+
+    def _set_value(self, name: str, value: str) -> None:
+        if name == "description":
+            self.query_one("#description", TextArea).load_text(value)
+        else:
+            self.query_one(f"#{name}", Input).value = value
 
     # --- saving each field as it is left -----------------------------------------------------------
 
@@ -114,10 +147,16 @@ class IntakeScreen(Screen):
         self._write({name: value}, f"field:{name}")
 
     def _write(self, changes: dict[str, Any], action: str) -> None:
-        intake, ref = self.app.store.intake, self.ref
+        store, ref = self.app.store, self.ref
+        intake, lifecycle = store.intake, store.lifecycle
         self._sending[action] = changes
-        store_work(self, lambda: intake.update_fields(ref, **changes), lambda req: RequestSaved(req, action),
-                   action=action)
+
+        def call() -> Request:
+            req = intake.update_fields(ref, **changes) if changes else store.lookup.get_request(ref)
+            # Done: what the form holds ticks the steps that ask for it (the patient's address…).
+            return lifecycle.tick_from_form(ref) if action == "done" else req
+
+        store_work(self, call, lambda req: RequestSaved(req, action), action=action)
 
     @on(RequestSaved)
     def _saved(self, msg: RequestSaved) -> None:
@@ -129,37 +168,46 @@ class IntakeScreen(Screen):
             self.app.show_checklist(self.ref)
         elif msg.action == "back":
             self.app.pop_screen()
+        elif msg.action == "voided":
+            self.app.notify(self.app.t("ui.intake.voided", ref=self.ref), timeout=4)
+            self.app.pop_screen()
 
     @on(StoreRefused)
     def _refused(self, msg: StoreRefused) -> None:
-        """A rejected field: the form stays, the text is kept, the field says what is wrong."""
+        """A rejected field: the form stays, the text is kept, the field says what is wrong (and
+        when leaving was refused, the focus goes to it)."""
         msg.stop()
         self._sending.pop(msg.action, None)
         name = msg.action.split(":", 1)[1] if msg.action.startswith("field:") else (msg.error.field or "")
-        self.show_field_error(name, msg.error)
-        if msg.action in ("done", "back"):
-            field = "requester_name" if msg.error.field == "name" else msg.error.field
-            if field and self.query(f"#{field}"):
-                self.query_one(f"#{field}").focus()
+        field = self.show_field_error(name, msg.error)
+        if msg.action in ("done", "back") and field and self.query(f"#{field}"):
+            self.query_one(f"#{field}").focus()
 
-    def show_field_error(self, name: str, exc: DeskError) -> None:
-        field = exc.field if exc.field and self.query(f"#error-{exc.field}") else name
-        if field == "name":
-            field = "requester_name"
-        err = self.query_one(f"#error-{field}", Static) if self.query(f"#error-{field}") else None
-        if err is None:
+    def show_field_error(self, name: str, exc: DeskError) -> str | None:
+        """The refusal under its field (marked); a refusal of no field is a notification."""
+        field = exc.field if exc.field and self.query(f"#error-{_widget_id(exc.field)}") else name
+        field = _widget_id(field)
+        if not field or not self.query(f"#error-{field}"):
             self.app.show_error(exc)
-            return
+            return None
+        err = self.query_one(f"#error-{field}", Static)
         err.update(exc.text(self.app.t))
         err.display = True
-        if self.query(f"#{field}"):
-            self.query_one(f"#{field}").add_class("-invalid")
+        for widget in self.query(f"#{field}"):
+            widget.add_class("-refused")
+        return field
 
     def _clear_error(self, name: str) -> None:
         for err in self.query(f"#error-{name}"):
             err.display = False
         for widget in self.query(f"#{name}"):
-            widget.remove_class("-invalid")
+            widget.remove_class("-refused")
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _typed(self, event: Input.Changed | TextArea.Changed) -> None:
+        if event.control.id in TEXT_FIELDS:
+            self.edited.add(event.control.id)
 
     @on(Input.Blurred)
     def _left(self, event: Input.Blurred) -> None:
@@ -168,24 +216,33 @@ class IntakeScreen(Screen):
             if event.input.id == "unit":
                 self._fill_from_archive(event.value)
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        self.focus_next()
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, TextArea) and event.widget.id == "description":
+            self.save("description", event.widget.text)
 
     @on(ChoiceBar.Chosen)
     def _chosen(self, event: ChoiceBar.Chosen) -> None:
+        self.edited.add(event.bar.id or "")
         self.save(event.bar.id, event.value)
         if event.bar.id == "category":
             self._show_category_name(event.value)
-        self.focus_next()
+            self._clear_error("category")
 
     @on(Checkbox.Changed)
     def _flag(self, event: Checkbox.Changed) -> None:
+        self.edited.add(event.checkbox.id or "")
         self.save(event.checkbox.id, event.value)
 
     def _show_category_name(self, key: str) -> None:
+        """The category's full name and, where a company procedure governs it, which one."""
+        t = self.app.t
         proc = self.app.procedures.get(key)
-        self.query_one("#category-name", Static).update(proc.name(self.app.t.lang) if proc else "")
+        text = ""
+        if proc is not None:
+            text = proc.name(t.lang)
+            if proc.refers_to is not None:
+                text += "  " + t("ui.request.governed_by", procedure=proc.refers_to(t.lang))
+        self.query_one("#category-name", Static).update(text)
 
     # --- the resident archive ----------------------------------------------------------------------
 
@@ -215,8 +272,15 @@ class IntakeScreen(Screen):
 
     def _unsaved(self) -> dict[str, Any]:
         """Every text field whose text is not yet on record."""
-        boxes = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
-        return {name: value for name, value in boxes.items() if self.saved.get(name) != value}
+        return {name: value for name in TEXT_FIELDS if self.saved.get(name) != (value := self._value(name))}
+
+    def is_blank(self) -> bool:
+        """Nothing chosen, typed or saved: the call never said what it was about."""
+        if any(self._value(name).strip() or self.saved.get(name) for name in TEXT_FIELDS):
+            return False
+        if self.query_one("#category", ChoiceBar).value or self.saved.get("category"):
+            return False
+        return not any(self.query_one(f"#{name}", Checkbox).value or self.saved.get(name) for name in FLAGS)
 
     @on(Button.Pressed, "#intake-done")
     def _done_pressed(self) -> None:
@@ -229,16 +293,38 @@ class IntakeScreen(Screen):
             self.show_field_error("category", ValidationError("error.category_missing", "category"))
             self.query_one("#category", ChoiceBar).focus()
             return
-        self._leave("done")
+        self._write(self._unsaved(), "done")
 
     def action_back(self) -> None:
-        self._leave("back")
-
-    def _leave(self, how: str) -> None:
+        """Back to where the form was opened from, once what was typed is on record; a blank
+        draft is voided instead (recorded, out of the queue: no clock runs on for nothing)."""
+        if self.is_blank():
+            lifecycle, ref, reason = self.app.store.lifecycle, self.ref, self.app.t("ui.intake.blank_reason")
+            store_work(self, lambda: lifecycle.cancel(ref, reason), lambda req: RequestSaved(req, "voided"),
+                       action="voided")
+            return
         unsaved = self._unsaved()
         if unsaved:
-            self._write(unsaved, how)  # leaves when the store has it (see _saved)
-        elif how == "done":
-            self.app.show_checklist(self.ref)
+            self._write(unsaved, "back")  # leaves when the store has it (see _saved)
         else:
             self.app.pop_screen()
+
+    def action_void(self) -> None:
+        """Void this draft (logged by mistake, or twice): asks why, with the usual reason offered."""
+        from .dialogs import AskScreen
+
+        t, lifecycle, ref = self.app.t, self.app.store.lifecycle, self.ref
+
+        def voided(req: Request | None) -> None:
+            if req is not None:
+                self.app.notify(t("ui.intake.voided", ref=ref), timeout=4)
+                self.app.pop_screen()
+
+        self.app.push_screen(AskScreen(t("ui.intake.void_title", ref=ref), t("field.reason"),
+                                       save=lambda reason: lifecycle.cancel(ref, reason), action="voided",
+                                       value=t("ui.intake.void_reason")), voided)
+
+
+def _widget_id(field: str | None) -> str:
+    """The form's widget for a field the store names (`name` is the requester's name)."""
+    return "requester_name" if field == "name" else (field or "")

@@ -136,7 +136,8 @@ class ReportScreen(Screen):
         self._show_status(text, error=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.refusal is not None and action in ("previous_month", "next_month", "choose_month", "export"):
+        if self.refusal is not None and action in ("previous_month", "next_month", "choose_month", "export",
+                                                   "write_analysis"):
             return False
         return True
 
@@ -186,6 +187,24 @@ class ReportScreen(Screen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_write_analysis(self) -> None:
+        """The supervisor's own analysis of the month, beside the automatic facts (4.10)."""
+        from .dialogs import TextScreen
+
+        app, t, report = self.app, self.app.t, self.report
+        if report is None or self.month is None:
+            return
+        month, analyses = str(self.month), app.store.analyses
+
+        def saved(analysis) -> None:
+            if analysis is not None:
+                app.notify(t("screens.report.analysis_saved", month=month), timeout=4)
+                self.load()
+
+        app.push_screen(TextScreen(t("screens.report.analysis_title", month=month), t("screens.report.analysis_hint"),
+                                   report.analysis.text if report.analysis is not None else "",
+                                   lambda text: analyses.write(month, text)), saved)
 
     def action_export(self) -> None:
         from .export_dialog import ExportScreen

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 
 from liyuan_tui.domain.deadlines import format_countdown, seconds_left, urgency
 from liyuan_tui.domain.permissions import can_see
@@ -18,7 +18,8 @@ from liyuan_tui.domain.models import Event
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.charge_list import ChargeList
 from liyuan_tui.widgets.checklist import Checklist
-from liyuan_tui.widgets.keys import REQUEST_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.key_bar import KeyBar
+from liyuan_tui.widgets.keys import BRANCH_DIGITS, REQUEST_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import DetailRead, RequestSaved
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE
 from liyuan_tui.widgets.store_work import store_work
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 
 class RequestScreen(ChargeKeys, RequestActions, Screen):
-    BINDINGS = bindings(REQUEST_KEYS)
+    BINDINGS = bindings(REQUEST_KEYS) + BRANCH_DIGITS
     KEYS = REQUEST_KEYS
     app: "LiyuanApp"
 
@@ -41,7 +42,6 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         self.ref = ref
         self.detail: RequestDetail | None = None
         self._countdown_text: Text | None = None
-        self._after_tick = None  # what a tick from this screen leads to (the choice of branch)
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -52,14 +52,14 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
             yield Static(id="request-countdown")
         with Horizontal(id="request-body"):
             with Vertical(id="checklist-pane"):
-                yield Static(t("ui.request.checklist"), classes="pane-title")
+                yield Static(t("ui.request.checklist"), id="checklist-title", classes="pane-title")
                 yield Checklist(id="checklist")
                 yield Static("", id="branch-hint")
                 yield ChargeList(id="charges")
             with VerticalScroll(id="timeline-pane"):
                 yield Static(t("ui.request.timeline"), classes="pane-title")
                 yield Timeline(id="timeline")
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.summary = self.query_one("#request-summary", Static)
@@ -68,6 +68,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         translate_bindings(self.checklist, self.app.t)
         self.timeline = self.query_one(Timeline)
         self.branch_hint = self.query_one("#branch-hint", Static)
+        self.checklist_title = self.query_one("#checklist-title", Static)
         self.checklist.focus()
         self.reload()
 
@@ -89,8 +90,6 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         """This screen's own write (RequestActions says it is done): show the request as it is now."""
         if msg.request.ref == self.ref:
             self.reload()
-        if msg.action == "step" and self._after_tick is not None:
-            self._after_tick(msg.request)
 
     @on(DetailRead)
     def _detail_read(self, msg: DetailRead) -> None:
@@ -106,13 +105,12 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         self.tick(app.clock.now())
         if proc is not None:
             self.checklist.show(proc, req, detail.steps, t=t, tz=app.tz, staff=app.staff, visible=visible)
-            left = [b for b in proc.branches if b.key not in req.branch_list]
-            hint = ""
-            if left:
-                names = " / ".join(b.name(t.lang) for b in left)
-                hint = t("ui.request.choose_branch" if not req.branch_list else "ui.request.add_branch", branches=names)
-            self.branch_hint.update(hint)
-            self.branch_hint.display = bool(hint)
+            self.branch_hint.update(self._branch_hint(proc, req))
+            self.branch_hint.display = bool(self.branch_hint.content)
+            title = Text(t("ui.request.checklist"))
+            if proc.refers_to is not None:  # the company procedure this checklist stands for
+                title.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(t.lang)), style="dim")
+            self.checklist_title.update(title)
         else:
             self.branch_hint.update(t("ui.request.no_category"))
         self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=visible)
@@ -156,11 +154,16 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         """The countdown repaints only when its text or colour changes."""
         if self.detail is None:
             return
-        req = self.detail.request
+        req, t = self.detail.request, self.app.t
         state = urgency(req, now)
-        text = Text.assemble((self.app.t("ui.request.reply_in") + " ", "dim"),
-                             (format_countdown(seconds_left(req, now)), URGENCY_STYLE[state]),
-                             f"  {self.app.t(f'state.{state}')}")
+        if req.replied_at is not None:  # the clock has stopped: when, and how long it took
+            took = format_countdown(int((req.replied_at - req.received_at).total_seconds()))
+            text = Text(t("ui.request.replied_at", at=f"{req.replied_at.astimezone(self.app.tz):%H:%M}", took=took),
+                        style=URGENCY_STYLE[state])
+        else:
+            text = Text.assemble((t("ui.request.reply_in") + " ", "dim"),
+                                 (format_countdown(seconds_left(req, now)), URGENCY_STYLE[state]),
+                                 f"  {t(f'state.{state}')}")
         if text != self._countdown_text:
             self._countdown_text = text
             self.countdown.update(text)
@@ -175,8 +178,15 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         event.stop()
         self.action_tick()
 
-    def action_tick(self) -> None:
-        """Tick the highlighted step, asking first for what it wants (a value, a note, a yes)."""
+    @on(Checklist.TickOffered)
+    def _step_offered(self, event: Checklist.TickOffered) -> None:
+        event.stop()
+        self.action_tick(offered=True)
+
+    def action_tick(self, offered: bool = False) -> None:
+        """Tick the highlighted step, asking first for what it wants (a value, a note, a yes).
+        `offered` (space): a step with an answer offered (what the form holds, a default) is
+        ticked with it at once; enter opens the answer to edit first."""
         from .dialogs import AskScreen, ConfirmScreen
 
         option = self.checklist.highlighted_option
@@ -190,36 +200,88 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
             app.notify(t("ui.request.already_done", by=who.name if who else rec.done_by,
                          at=f"{rec.done_at.astimezone(app.tz):%H:%M}"))
             return
-
-        def ticked(req) -> None:
-            # The step that asks which help is wanted is followed at once by the choice of branch.
-            if req is not None and step is _last_before_branches(app.procedures.get(req.category)) \
-                    and not req.branch_list:
-                self.action_branch()
-
         lifecycle = app.store.lifecycle
+        if step is _branch_question(app.procedures.get(req.category)) and not req.branch_list:
+            self.action_branch()  # which help is wanted: the answer is the branch (ticks this step too)
+            return
         if step.input in ("value", "note"):
-            default = {"patient_address": req.unit, "contact_phone": req.phone}.get(step.key, "")
+            answer = self.offered(step)
+            if offered and answer:
+                self._tick(step.key, **{step.input: answer})
+                return
             app.push_screen(AskScreen(step.text(t.lang), step.prompt(t.lang) if step.prompt else "",
-                                      save=lambda answer: lifecycle.tick_step(self.ref, step.key, **{step.input: answer}),
-                                      action="step", value=default, choices=step.choices),
-                            lambda written: (self.reload(), ticked(written)))
+                                      save=lambda text: lifecycle.tick_step(self.ref, step.key, **{step.input: text}),
+                                      action="step", value=answer, choices=step.choices),
+                            lambda written: self.reload())
         elif step.input == "confirm":
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self._tick(step.key, ticked)
+                    self._tick(step.key)
+                elif yes is False and step.gate and step.branch:
+                    self._gate_refused(step)
 
             app.push_screen(ConfirmScreen(t("ui.request.confirm_step", step=step.text(t.lang))), answered)
         else:
-            self._tick(step.key, ticked)
+            self._tick(step.key)
 
-    def _tick(self, step_key: str, then) -> None:
+    def action_tick_offered(self) -> None:
+        self.action_tick(offered=True)
+
+    def offered(self, step) -> str:
+        """The answer offered for a step: what the form holds, else its default filled in."""
+        app, req = self.app, self.detail.request  # type: ignore[union-attr]
+        visible = can_see(app.me, req)
+        return step.offered(app.t.lang, unit=req.unit, phone=req.phone, name=req.requester_name,
+                            description=req.description if visible else "",
+                            now=f"{app.clock.now().astimezone(app.tz):%H:%M}")
+
+    def _tick(self, step_key: str, **answer: str) -> None:
         lifecycle = self.app.store.lifecycle
-        self._after_tick = then
-        self.write(lambda: lifecycle.tick_step(self.ref, step_key), "step")
+        self.write(lambda: lifecycle.tick_step(self.ref, step_key, **answer), "step")
+
+    def _branch_hint(self, proc, req) -> str:
+        t = self.app.t
+        if not proc.branches:
+            return ""
+        if not req.branch_list:
+            return t("ui.request.choose_branch",
+                     branches=" · ".join(f"{i} {b.name(t.lang)}" for i, b in enumerate(proc.branches, 1)))
+        left = [b for b in proc.branches if b.key not in req.branch_list]
+        return t("ui.request.add_branch", branches=" / ".join(b.name(t.lang) for b in left)) if left else ""
+
+    # --- the help wanted (branches) ---------------------------------------------------------------
+
+    def action_pick_branch(self, number: int) -> None:
+        """A digit chooses the help wanted by its number (1 hospital, 2 call 120, 3 care): it
+        answers the step that asks which help is wanted, and the branch's steps follow."""
+        if self.detail is None:
+            return
+        app, t, req = self.app, self.app.t, self.detail.request
+        proc = app.procedures.get(req.category)
+        if proc is None or not 1 <= number <= len(proc.branches):
+            return
+        branch = proc.branches[number - 1]
+        if branch.key in req.branch_list:
+            app.notify(t("error.branch_already", branch=branch.name(t.lang)))
+            return
+        self._choose(branch.key)
+
+    def _choose(self, key: str) -> None:
+        app, req = self.app, self.detail.request  # type: ignore[union-attr]
+        lifecycle, ref = app.store.lifecycle, self.ref
+        question = _branch_question(app.procedures.get(req.category))
+        asked = question is None or question.key in self.detail.steps  # type: ignore[union-attr]
+
+        def choose():
+            if not asked:
+                lifecycle.tick_step(ref, question.key)  # type: ignore[union-attr]
+            return lifecycle.choose_branch(ref, key)
+
+        self.write(choose, "branch")
 
     def action_branch(self) -> None:
-        """Choose a branch of the procedure (medical: hospital / 120 / care); more can follow later."""
+        """Choose a branch of the procedure (medical: hospital / 120 / care), add another, or
+        switch one that cannot go on for another (asks why; recorded)."""
         from .dialogs import PickScreen
 
         if self.detail is None:
@@ -230,23 +292,57 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         if not left:
             app.notify(t("ui.request.no_branches"))
             return
-
-        lifecycle = app.store.lifecycle
+        choices = [(b.key, b.name(t.lang)) for b in left]
+        for old in req.branch_list:
+            was = proc.branch(old)  # type: ignore[union-attr]
+            choices += [(f"{old}>{b.key}", t("ui.request.switch_choice", new=b.name(t.lang),
+                                              old=was.name(t.lang) if was else old)) for b in left]
 
         def chosen(key: str | None) -> None:
-            if key:
-                self.write(lambda: lifecycle.choose_branch(self.ref, key), "branch")
+            if key and ">" in key:
+                old, new = key.split(">", 1)
+                self.ask_switch(old, new, "")
+            elif key:
+                self._choose(key)
 
-        app.push_screen(PickScreen(t("ui.request.branch_title"), [(b.key, b.name(t.lang)) for b in left]), chosen)
+        app.push_screen(PickScreen(t("ui.request.branch_title"), choices), chosen)
+
+    def ask_switch(self, old: str, new: str, reason: str) -> None:
+        from .dialogs import AskScreen
+
+        app, t = self.app, self.app.t
+        proc = app.procedures.get(self.detail.request.category)  # type: ignore[union-attr]
+        name = proc.branch(new).name(t.lang) if proc and proc.branch(new) else new
+        lifecycle, ref = app.store.lifecycle, self.ref
+        app.push_screen(AskScreen(t("ui.request.switch_title", new=name), t("ui.request.switch_reason"),
+                                  save=lambda why: lifecycle.switch_branch(ref, old, new, why),
+                                  action="branch_switched", value=reason),
+                        lambda req: (self.say_done("branch_switched", req), self.reload()))
+
+    def _gate_refused(self, step) -> None:
+        """A branch's gate answered no (no family member can stay with the patient): that help
+        cannot go on; the desk says so and offers to switch to another."""
+        app, t = self.app, self.app.t
+        proc = app.procedures.get(self.detail.request.category)  # type: ignore[union-attr]
+        if proc is None:
+            return
+        branch = proc.branch(step.branch)
+        others = [b for b in proc.branches if b.key not in self.detail.request.branch_list]  # type: ignore[union-attr]
+        question = step.prompt(t.lang) if step.prompt else step.text(t.lang)
+        app.notify(t("ui.request.gate_no", question=question, branch=branch.name(t.lang) if branch else "",
+                     others=" / ".join(b.name(t.lang) for b in others)), severity="warning", timeout=10)
+        if others:
+            self.action_branch()
 
     def action_edit(self) -> None:
-        self.app.edit_request(self.ref)
+        self.app.edit_request(self.ref, self.detail.request if self.detail is not None else None)
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
 
-def _last_before_branches(proc):
+def _branch_question(proc):
+    """The step that asks which help is wanted: the one just before the branches' steps."""
     if proc is None or not proc.branches:
         return None
     first = next((i for i, s in enumerate(proc.steps) if s.branch), 0)

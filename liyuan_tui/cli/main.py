@@ -115,7 +115,7 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
     try:
         return handler(ctx, args) or EXIT_OK
     except DeskError as exc:
-        where = cli_field(exc.field)
+        where = cli_field(exc.field, ctx.t)
         text = exc.text(ctx.t)
         print(f"{prog}: {where}: {text}" if where else f"{prog}: {text}", file=ctx.err)
         return EXIT_USAGE
@@ -136,18 +136,21 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
         return 130
 
 
-# The store names fields as the data model does; the command line names them as its flags.
+# The store names fields as the data model does; the command line names them as its flags (a
+# positional argument, by its name in the user's language: never REF or STEP_KEY).
 _FIELD_FLAGS = {
     "category": "--category", "channel": "--channel", "unit": "--unit", "phone": "--phone",
     "requester_name": "--name", "name": "--name", "description": "--text", "received_at": "--received-at",
     "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
-    "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
-    "item": "ITEM", "assignee": "LOGIN",
+    "db": "--db", "analysis": "--text",
 }
 
 
-def cli_field(name: str | None) -> str:
+def cli_field(name: str | None, t=None) -> str:
     if not name:
         return ""
-    return _FIELD_FLAGS.get(name, name)
+    if name in _FIELD_FLAGS:
+        return _FIELD_FLAGS[name]
+    said = t(f"field.{name}") if t is not None else name
+    return name if said == f"field.{name}" else said

@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--json", action="store_true", help="JSON for other programs")
     p.set_defaults(handler=cmd_handover)
 
+    register_analysis(sub, common)
+
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.month_render import render
@@ -67,3 +69,31 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
         write_out(ctx, render_handover(sheet, ctx.t, ctx.store.procedures, ctx.settings.tz))
     return 0
 
+
+
+def register_analysis(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("analysis", parents=[common],
+                       help="write the supervisor's own analysis of a month (added to its report, with who and when)")
+    p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
+    text = p.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text", help="the analysis (an empty text withdraws it)")
+    text.add_argument("--file", help="read the analysis from this UTF-8 file ('-' for standard input)")
+    p.set_defaults(handler=cmd_analysis)
+
+
+def cmd_analysis(ctx: Context, args: argparse.Namespace) -> int:
+    import sys
+
+    from liyuan_tui.domain.errors import ValidationError
+
+    if args.file is not None:
+        try:
+            text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValidationError("import.unreadable", "file", path=args.file, reason=getattr(exc, "strerror", None)
+                                  or str(exc)) from None
+    else:
+        text = args.text
+    written = ctx.store.analyses.write(args.month, text)
+    print(ctx.t("cli.analysis_written", month=written.month), file=ctx.out)
+    return 0

@@ -137,7 +137,7 @@ def print_queue(ctx: Context, reqs, now) -> None:
         state = str(urgency(r, now))
         proc = procs.get(r.category)
         table.add_row(
-            r.ref + (" ★" if r.major else ""),
+            ("!" if r.major else " ") + ("^" if r.escalated_at else " ") + r.ref,
             proc.name(ctx.settings.lang) if proc else t("cli.no_category"),
             r.unit,
             r.requester_name,
@@ -167,17 +167,20 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2), file=ctx.out)
     else:
-        print_detail(ctx, data)
+        print_detail(ctx, data, detail)
     return 0
 
 
-def print_detail(ctx: Context, data: dict) -> None:
+def print_detail(ctx: Context, data: dict, detail) -> None:
+    from liyuan_tui.domain.permissions import can_see
+    from liyuan_tui.reports.event_text import describe
+
     t = ctx.t
     procs = ctx.store.procedures
     proc = procs.get(data["category"])
     lines = [
         f"{data['ref']}  {proc.name(ctx.settings.lang) if proc else t('cli.no_category')}"
-        f"  {t('status.' + data['status'])}" + ("  ★" + t("field.major") if data["major"] else "")
+        f"  {t('status.' + data['status'])}" + ("  !" + t("field.major") if data["major"] else "")
         + ("  " + t("field.confidential") if data["confidential"] else ""),
         f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}   {t('field.name')}: {data['requester_name']}",
         f"  {t('field.channel')}: {t('channel.' + data['channel'])}   {t('field.received_at')}: {data['received_at']}",
@@ -210,9 +213,9 @@ def print_detail(ctx: Context, data: dict) -> None:
             lines.append(f"  {c['item']} × {c['qty']:g} = {c['amount']:.2f}")
     lines.append("")
     lines.append(t("cli.events"))
-    for ev in data["events"]:
-        payload = ", ".join(f"{k}={v}" for k, v in ev["payload"].items())
-        lines.append(f"  {ev['at'][:19].replace('T', ' ')}  {ev['actor']:<12} {ev['kind']:<12} {payload}")
+    visible = can_see(ctx.me, detail.request)
+    for ev, shown in zip(detail.events, data["events"]):  # each event by its name, never its stored kind
+        lines.append(f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible)}")
     print("\n".join(lines), file=ctx.out)
 
 
@@ -248,7 +251,9 @@ def cmd_branch(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_step(ctx: Context, args: argparse.Namespace) -> int:
     req = ctx.store.lifecycle.tick_step(check.ref(args.ref), args.step, note=args.note, value=args.value)
-    print(ctx.t("cli.step_done", ref=req.ref, step=args.step), file=ctx.out)
+    proc = ctx.store.procedure(req.category)
+    step = proc.step(args.step) if proc is not None else None
+    print(ctx.t("cli.step_done", ref=req.ref, step=step.text if step is not None else args.step), file=ctx.out)
     return 0
 
 

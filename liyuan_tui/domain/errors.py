@@ -8,6 +8,9 @@ from typing import Any
 from .i18n import Translator
 
 _EN = Translator("en")
+# Parameters that carry a word of the desk's own vocabulary (a role, an action, an event's kind):
+# kept as keys for programs that read them, said by name in every message.
+NAMED_PARAMS = {"role": "role", "step_role": "role", "action": "action", "what": "event"}
 
 
 class DeskError(Exception):
@@ -21,7 +24,9 @@ class DeskError(Exception):
 
     def text(self, t: Translator) -> str:
         """What is wrong, without the field's name."""
-        return t(self.key, **self.params)
+        params = {k: t(f"{NAMED_PARAMS[k]}.{v}") if k in NAMED_PARAMS and isinstance(v, str) and v else v
+                  for k, v in self.params.items()}
+        return t(self.key, **params)
 
     def message(self, t: Translator) -> str:
         """What is wrong, after the name of the field it concerns."""

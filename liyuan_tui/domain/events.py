@@ -15,6 +15,7 @@ class EventKind(StrEnum):
     MAJOR_CLEARED = "major_cleared"
     ACKNOWLEDGED = "acknowledged"
     BRANCH = "branch"
+    BRANCH_SWITCHED = "branch_switched"
     STEP = "step"
     CLOSED = "closed"
     REOPENED = "reopened"
@@ -31,6 +32,8 @@ class EventKind(StrEnum):
     RESIDENT_ADDED = "resident_added"
     IMPORTED = "imported"
     MIGRATED = "migrated"
+    # the month report
+    ANALYSIS_WRITTEN = "analysis_written"
 
 
 # Kinds that change who may use the desk: terminals re-read the staff list when they see one.

@@ -94,6 +94,11 @@ class Request(SQLModel, table=True):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_blank(self) -> bool:
+        """Nothing was ever filled in: `n` pressed and the form left."""
+        return not (self.category or self.unit or self.phone or self.requester_name or self.description)
+
 
 class StepRecord(SQLModel, table=True):
     """One ticked checklist step of a request: who, when, and the note or value it asked for."""
@@ -174,3 +179,18 @@ class Charge(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     by: str
     note: str = ""
+
+
+class MonthAnalysis(SQLModel, table=True):
+    """The supervisor's own written analysis of a month (4.10: statistics, analysis and summary),
+    added to the report's automatic facts. Every version is kept with who wrote it and when; the
+    newest is the one reported."""
+
+    __tablename__ = "month_analysis"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    month: str = Field(index=True)  # YYYY-MM, local time
+    estate: str = Field(default=DEFAULT_ESTATE, sa_column_kwargs={"server_default": DEFAULT_ESTATE})
+    text: str = Field(default="", sa_type=Text)
+    written_by: str
+    written_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

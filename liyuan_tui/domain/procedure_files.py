@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .models import ROLES
-from .procedures import (CONDITIONS, DEFAULT_REPLY_MINUTES, INPUTS, MANAGER_INFORMED, Branch, Procedure,
-                         ProcedureError, Procedures, Step, Text)
+from .procedures import (CONDITIONS, DEFAULT_PLACEHOLDERS, DEFAULT_REPLY_MINUTES, FORM_FIELDS, INPUTS,
+                         MANAGER_INFORMED, Branch, Procedure, ProcedureError, Procedures, Step, Text)
 
 
 def shipped_folder() -> Traversable:
@@ -109,7 +109,7 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
 
 
 _STEP_KEYS = {"key", "zh", "en", "role", "required", "input", "prompt", "branch", "when", "first", "choices", "after",
-              "gate"}
+              "gate", "from_form", "default", "replies", "result"}
 
 
 def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set[str]) -> Step:
@@ -146,7 +146,7 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
     when = raw.get("when")
     if when is not None and when not in CONDITIONS:
         raise ProcedureError(source, f"when {when!r} is not one of {', '.join(CONDITIONS)}", step=key)
-    for flag in ("required", "first", "gate"):
+    for flag in ("required", "first", "gate", "replies", "result"):
         if flag in raw and not isinstance(raw[flag], bool):
             raise ProcedureError(source, f"{flag} must be true or false", step=key)
     if raw.get("gate") and not raw.get("required"):
@@ -160,6 +160,12 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
     for a in after:
         if a not in seen:
             raise ProcedureError(source, f"after names '{a}', which is not a step above this one", step=key)
+    from_form = raw.get("from_form")
+    if from_form is not None and from_form not in FORM_FIELDS:
+        raise ProcedureError(source, f"from_form {from_form!r} is not one of {', '.join(FORM_FIELDS)}", step=key)
+    if from_form is not None and input_kind not in ("value", "note"):
+        raise ProcedureError(source, "from_form needs input = \"value\" or \"note\" (the form's text is kept)", step=key)
+    default = _default(raw.get("default"), source, key) if "default" in raw else None
     return Step(
         key=key,
         text=Text(raw["zh"].strip(), raw["en"].strip()),
@@ -173,7 +179,31 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
         choices=tuple(choices),
         after=tuple(after),
         gate=raw.get("gate", False),
+        from_form=from_form,
+        default=default,
+        replies=raw.get("replies", False),
+        result=raw.get("result", False),
     )
+
+
+def _default(value: Any, source: str, step: str) -> Text:
+    """A step's offered answer: one text for both languages, or {zh, en}; placeholders in braces
+    are filled from the request when the step is ticked."""
+    text = Text(value, value) if isinstance(value, str) and value.strip() else Text.parse(value)
+    if text is None:
+        raise ProcedureError(source, "default must be a text, or {zh, en}", step=step)
+    import string
+
+    for lang_text in (text.zh, text.en):
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(lang_text) if name is not None}
+        except ValueError as exc:
+            raise ProcedureError(source, f"default {lang_text!r}: {exc}", step=step) from None
+        unknown = names - set(DEFAULT_PLACEHOLDERS)
+        if unknown:
+            raise ProcedureError(source, f"default uses {{{', '.join(sorted(unknown))}}}; "
+                                 f"known: {', '.join('{' + p + '}' for p in DEFAULT_PLACEHOLDERS)}", step=step)
+    return text
 
 
 def _str(data: Any, name: str, source: str, where: str = "") -> str:

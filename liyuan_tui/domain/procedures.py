@@ -14,6 +14,10 @@ CONDITIONS = ("major", "ordinary", "escalated", "written", "oral", "confidential
 # until the company manager has been informed (4.2.2).
 MANAGER_INFORMED = "manager_informed"
 DEFAULT_REPLY_MINUTES = 10
+# The intake form's fields a step may take its answer from (`from_form`).
+FORM_FIELDS = ("unit", "phone", "requester_name", "description")
+# What a step's offered answer (`default`) may name: the form's fields and the time now (HH:MM).
+DEFAULT_PLACEHOLDERS = ("unit", "phone", "name", "description", "now")
 
 
 class DataFileError(ValueError):
@@ -74,10 +78,26 @@ class Step:
     choices: tuple[str, ...] = ()  # suggested values (departments, …)
     after: tuple[str, ...] = ()  # steps that must be done before this one
     gate: bool = False  # no later step of its branch (or, outside branches, no later step) before it
+    from_form: str | None = None  # the form's field that answers it: ticked with it when the form is done
+    default: Text | None = None  # the answer offered (placeholders filled from the request)
+    replies: bool = False  # ticking it is the reply to the resident (stops the reply clock)
+    result: bool = False  # it records the department's result or the resident's confirmation
 
     @property
     def wants_input(self) -> bool:
         return self.input in ("note", "value")
+
+    def offered(self, lang: str, *, unit: str = "", phone: str = "", name: str = "", description: str = "",
+                now: str = "") -> str:
+        """The answer offered for this step: what the form holds, else its default filled in."""
+        values = {"unit": unit, "phone": phone, "name": name, "description": description, "now": now}
+        if self.from_form is not None:
+            held = values["name" if self.from_form == "requester_name" else self.from_form]
+            if held:
+                return held
+        if self.default is None:
+            return ""
+        return " ".join(self.default(lang).format(**values).split())
 
 
 @dataclass(frozen=True)
@@ -97,6 +117,16 @@ class Procedure:
 
     def step(self, key: str) -> Step | None:
         return self._by_key.get(key)
+
+    @property
+    def result_steps(self) -> list[Step]:
+        """The steps that record the department's result or the resident's confirmation."""
+        return [s for s in self.steps if s.result]
+
+    @property
+    def form_steps(self) -> list[Step]:
+        """The steps the intake form answers (the patient's address, a contact phone)."""
+        return [s for s in self.steps if s.from_form]
 
     def involves(self, roles: Iterable[str]) -> bool:
         """Whether any step of this procedure falls to one of `roles` (security: medical, security
@@ -149,14 +179,21 @@ class Procedure:
 
 
 def named_steps(steps: Iterable[Step], say_what: int = 3) -> Text:
-    """Steps for a message that must name them, in both languages: "key (what it says)" for a
-    few, bare keys for a longer list (the checklist beside the message says the rest)."""
+    """Steps for a message, in both languages, by what they say (never by their keys): a few by
+    name, a longer list as its first ones and how many more (the checklist beside the message, or
+    `liyuan show`, has them all)."""
     listed = list(steps)
-    if len(listed) > say_what:
-        keys = [s.key for s in listed]
-        return Text("、".join(keys), ", ".join(keys))
-    return Text("、".join(f"{s.key}({s.text.zh})" for s in listed),
-                ", ".join(f"{s.key} ({s.text.en})" for s in listed))
+    head = listed if len(listed) <= say_what else listed[:say_what - 1]
+    more = len(listed) - len(head)
+    zh = "、".join(f"“{s.text.zh}”" for s in head) + (f" 等 {len(listed)} 项" if more > 0 else "")
+    en = "; ".join(f"'{s.text.en}'" for s in head) + (f" and {more} more" if more > 0 else "")
+    return Text(zh, en)
+
+
+def named_branches(branches: Iterable[Branch]) -> Text:
+    """Branches for a message, by name in both languages."""
+    listed = list(branches)
+    return Text(" / ".join(b.name.zh for b in listed), " / ".join(b.name.en for b in listed))
 
 
 class Procedures(Mapping[str, Procedure]):

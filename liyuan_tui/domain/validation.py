@@ -13,6 +13,7 @@ from .procedures import Procedures
 MAX_UNIT = 64
 MAX_NAME = 40
 MAX_TEXT = 4000
+MAX_ANALYSIS = 20000  # a month's written analysis: a page or several
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}$")
 _REF = re.compile(r"^\d{6}-\d{4,}$")
@@ -72,6 +73,14 @@ def text(value: str, field: str = "description") -> str:
     v = (value or "").strip()
     if len(v) > MAX_TEXT:
         raise ValidationError("error.too_long", field, max=MAX_TEXT)
+    return v
+
+
+def analysis(value: str) -> str:
+    """A supervisor's written analysis: free text over several lines, trailing spaces trimmed."""
+    v = "\n".join(line.rstrip() for line in (value or "").strip().splitlines())
+    if len(v) > MAX_ANALYSIS:
+        raise ValidationError("error.too_long", "analysis", max=MAX_ANALYSIS)
     return v
 
 

@@ -104,13 +104,16 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
                     "countdown": format_countdown(x.seconds_left),
                     "escalated_to": escalated_to_name(x.escalated_to, t)}[extra]
             text = x.description if x.description is not None else t("report.hidden")
-            out.append([x.ref + (" ★" if x.major else ""), namer.category(x.category), x.unit,
-                        when(x.received_at), t("status." + x.status), last, text[:30]])
+            # The queue's marks: ! a major case, ^ an escalated one.
+            marks = ("!" if x.major else "") + ("^" if x.escalated_to else "")
+            out.append([marks + x.ref, namer.category(x.category), x.unit,
+                        when(x.received_at), t("status." + x.status), last, text if len(text) <= 30 else text[:29] + "…"])
         return out
 
     head = [t("column.ref"), t("column.category"), t("column.unit"), t("column.received"), t("column.state")]
     out = [f"# {t('handover.title')}", "",
-           t("handover.period", since=when(sheet.since), now=when(sheet.now)), ""]
+           t("handover.period", since=when(sheet.since), now=when(sheet.now)), "",
+           t("handover.marks"), ""]
     sections = (
         ("handover.came_in", sheet.came_in, "holder", t("column.assignee")),
         ("handover.still_open", sheet.still_open, "holder", t("column.assignee")),

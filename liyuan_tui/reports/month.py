@@ -18,15 +18,19 @@ from dateutil.relativedelta import relativedelta
 
 from . import month_queries as q
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
-from liyuan_tui.domain.models import CHANNELS, STATUSES
+from liyuan_tui.domain.models import CHANNELS, STATUSES, MonthAnalysis
 from liyuan_tui.domain.permissions import Action, allowed
 
+from .month_records import (CategoryFigures, CloseStats, DayFigures, FeeFigures, HourFigures, ListedRequest,
+                            ReplyBucket, ReplyStats, StaffFigures)
 from .tables import NO_CATEGORY
 from liyuan_tui.store import OUTCOME_KINDS
 
 UTC = timezone.utc
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# No request is left in "resolved": closing records the outcome, and "resolved" is counted from it.
+REPORTED_STATUSES = tuple(s for s in STATUSES if s != "resolved")
 
 
 @dataclass(frozen=True, order=True)
@@ -62,98 +66,6 @@ class Month:
         return Month(d.year, d.month)
 
 
-@dataclass(frozen=True)
-class ReplyStats:
-    """Reply times (seconds from reception to the reply) of one group of requests."""
-
-    replied: int = 0
-    due: int = 0  # requests that had to be replied to by now (not cancelled)
-    within: int = 0  # replied within their category's limit
-    median: float | None = None
-    p90: float | None = None
-
-    @property
-    def within_limit_share(self) -> float | None:
-        return self.within / self.due if self.due else None
-
-
-@dataclass(frozen=True)
-class CategoryFigures:
-    key: str
-    total: int
-    late: int
-    escalated: int
-    major: int
-    reply: ReplyStats
-
-
-@dataclass(frozen=True)
-class StaffFigures:
-    """One person's share of the month (for the supervisor's staff assessment)."""
-
-    login: str
-    name: str
-    logged: int
-    replied: int
-    closed: int
-    escalated: int
-    reply: ReplyStats
-
-
-@dataclass(frozen=True)
-class HourFigures:
-    hour: int  # local hour of day, 0–23
-    total: int
-    late: int
-
-
-@dataclass(frozen=True)
-class DayFigures:
-    day: date  # local date
-    total: int
-    late: int
-
-
-@dataclass(frozen=True)
-class ReplyBucket:
-    """Replies that took at least `low` and less than `high` seconds (high None: no upper edge)."""
-
-    low: int
-    high: int | None
-    count: int
-
-
-@dataclass(frozen=True)
-class FeeFigures:
-    code: str
-    name_zh: str
-    name_en: str
-    count: int
-    qty: float
-    amount_cents: int
-
-
-@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower on long lists
-class ListedRequest:
-    """A request in the overdue, escalation or major list. A confidential one carries only its
-    category, times and figures: ref, unit, names and texts are None."""
-
-    ref: str | None
-    category: str
-    confidential: bool
-    status: str
-    received_at: datetime
-    late_seconds: int | None  # None: replied in time
-    unit: str | None
-    holder: str | None
-    escalated_to: str | None
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
-    outcome_kind: str
-    outcome: str | None
-    handed_to: str | None
-
-
 @dataclass
 class MonthFigures:
     month: Month
@@ -166,6 +78,7 @@ class MonthFigures:
     by_outcome: dict[str, int] = field(default_factory=dict)
     handed_on: dict[str, int] = field(default_factory=dict)  # department → requests handed on to it
     reply: ReplyStats = field(default_factory=ReplyStats)
+    close: CloseStats = field(default_factory=CloseStats)
     categories: list[CategoryFigures] = field(default_factory=list)
     staff: list[StaffFigures] = field(default_factory=list)
     by_hour: list[HourFigures] = field(default_factory=list)
@@ -196,6 +109,8 @@ class MonthReport:
     previous: MonthFigures
     generated_at: datetime
     tz: tzinfo
+    analysis: MonthAnalysis | None = None  # the supervisor's own text, newest version
+    analysis_by: str = ""  # its writer's name
 
     @property
     def month(self) -> Month:
@@ -216,7 +131,9 @@ def month_report(store: Any, month: Month | str, *, now: datetime | None = None)
         names = q.staff_names(s)
         current = month_figures(s, month, store.tz, now, keys, names, dialect)
         previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect)
-    return MonthReport(current, previous, now, store.tz)
+    analysis = store.analyses.latest(str(month))
+    by = names.get(analysis.written_by, analysis.written_by) if analysis is not None else ""
+    return MonthReport(current, previous, now, store.tz, analysis, by)
 
 
 def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys: Iterable[str],
@@ -265,6 +182,9 @@ def _fill_counts(fig: MonthFigures, rows: list[Any], keys: list[str], ranks: dic
         for name in ("total", "replied", "within", "due", "late", "escalated", "unacknowledged", "major",
                      "confidential"):
             sums[cat][name] += int(getattr(r, name) or 0)
+        if r.status == "closed":
+            sums[cat]["closed"] += r.total
+            sums[cat]["resolved"] += r.total if r.outcome_kind == "resolved" else 0
         channel[r.channel] += r.total
         status[r.status] += r.total
         if r.outcome_kind:
@@ -276,15 +196,17 @@ def _fill_counts(fig: MonthFigures, rows: list[Any], keys: list[str], ranks: dic
     fig.total = whole["total"]
     fig.by_category = {k: sums[k]["total"] for k in ordered if k in keys or sums[k]["total"]}
     fig.by_channel = _complete(channel, CHANNELS)
-    fig.by_status = _complete(status, STATUSES)
+    fig.by_status = _complete(status, REPORTED_STATUSES)
     fig.by_outcome = _complete(outcome, OUTCOME_KINDS)
     fig.handed_on = dict(sorted(handed.items(), key=lambda kv: (-kv[1], kv[0])))
     fig.late, fig.escalated, fig.major = whole["late"], whole["escalated"], whole["major"]
     fig.unacknowledged, fig.confidential = whole["unacknowledged"], whole["confidential"]
     fig.reply = _reply(whole, ranks.get(("all", "")))
+    fig.close = _close(whole, ranks.get(("close_all", "")))
     fig.categories = [
         CategoryFigures(k, sums[k]["total"], sums[k]["late"], sums[k]["escalated"], sums[k]["major"],
-                        _reply(sums[k], ranks.get(("category", "" if k == NO_CATEGORY else k))))
+                        _reply(sums[k], ranks.get(("category", "" if k == NO_CATEGORY else k))),
+                        _close(sums[k], ranks.get(("close_category", "" if k == NO_CATEGORY else k))))
         for k in fig.by_category
     ]
 
@@ -299,6 +221,11 @@ def _complete(counts: Counter, keys: Iterable[str]) -> dict[str, int]:
 def _reply(c: Counter, pct: tuple[float | None, float | None] | None) -> ReplyStats:
     median, p90 = pct or (None, None)
     return ReplyStats(c["replied"], c["due"], c["within"], median, p90)
+
+
+def _close(c: Counter, pct: tuple[float | None, float | None] | None) -> CloseStats:
+    median, p90 = pct or (None, None)
+    return CloseStats(c["closed"], c["resolved"], median, p90)
 
 
 def _staff(rows: list[Any], names: dict[str, str], ranks: dict) -> list[StaffFigures]:
@@ -374,6 +301,6 @@ def _fill_lists(fig: MonthFigures, rows: list[Any]) -> None:
     fig.overdue.sort(key=lambda x: -(x.late_seconds or 0))
 
 
-__all__ = ["Month", "MonthFigures", "MonthReport", "ReplyStats", "CategoryFigures", "StaffFigures",
+__all__ = ["Month", "MonthFigures", "MonthReport", "ReplyStats", "CloseStats", "CategoryFigures", "StaffFigures",
            "HourFigures", "DayFigures", "ReplyBucket", "FeeFigures", "ListedRequest", "month_report",
            "month_figures", "percentile", "NO_CATEGORY"]

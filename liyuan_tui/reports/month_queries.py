@@ -66,7 +66,8 @@ def conditions(w: Window) -> dict[str, ColumnElement]:
     late = and_(counted, or_(R.replied_at > R.reply_due_at,
                              and_(R.replied_at.is_(None), R.reply_due_at < w.now)))
     due = and_(counted, or_(R.replied_at.is_not(None), R.reply_due_at < w.now))
-    return {"in_month": in_month, "replied": replied, "within": within, "late": late, "due": due}
+    closed = and_(R.status == "closed", R.closed_at.is_not(None))
+    return {"in_month": in_month, "replied": replied, "within": within, "late": late, "due": due, "closed": closed}
 
 
 def cube(s: Session, w: Window) -> list[Any]:
@@ -128,20 +129,26 @@ def reply_distribution(s: Session, w: Window, dialect: str) -> list[Any]:
 
 
 def reply_ranks(s: Session, w: Window, dialect: str) -> list[Any]:
-    """For the whole month, each category and each staff member who replied: the reply times at
-    the ranks the median and the 90th percentile interpolate between, and the group's size.
+    """The reply times (for the whole month, each category and each staff member who replied) and
+    the times from receipt to close (the whole month, each category): at the ranks the median and
+    the 90th percentile interpolate between, with each group's size.
 
     The database sorts (window functions); only about four rows per group come back.
     """
     k = conditions(w)
-    base = (
+    replies = (
         select(R.category.label("category"), func.coalesce(R.replied_by, "").label("replied_by"),
                _seconds_between(dialect, R.received_at, R.replied_at).label("secs"))
         .where(k["in_month"], k["replied"])
         .cte("replies")
     )
+    closes = (
+        select(R.category.label("category"), _seconds_between(dialect, R.received_at, R.closed_at).label("secs"))
+        .where(k["in_month"], k["closed"])
+        .cte("closes")
+    )
 
-    def ranked(dim: str, group: Any) -> Any:
+    def ranked(base: Any, dim: str, group: Any) -> Any:
         partition = {"partition_by": group} if group is not None else {}
         return select(
             literal(dim).label("dim"),
@@ -151,8 +158,9 @@ def reply_ranks(s: Session, w: Window, dialect: str) -> list[Any]:
             func.count().over(**partition).label("n"),
         )
 
-    ranks = union_all(ranked("all", None), ranked("category", base.c.category),
-                      ranked("staff", base.c.replied_by)).subquery()
+    ranks = union_all(ranked(replies, "all", None), ranked(replies, "category", replies.c.category),
+                      ranked(replies, "staff", replies.c.replied_by), ranked(closes, "close_all", None),
+                      ranked(closes, "close_category", closes.c.category)).subquery()
     wanted = []
     for num, den in (MEDIAN, P90):
         low = (ranks.c.n - 1) * num // den

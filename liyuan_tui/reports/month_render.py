@@ -19,7 +19,7 @@ from liyuan_tui.domain.i18n import Translator
 from .tables import Namer, escalated_to_name, md_table
 from .month_summary import (change, format_change, format_duration, format_share, format_share_change,
                              plain_number, summary_lines)
-from .month import ListedRequest, MonthFigures, MonthReport, ReplyStats
+from .month import CloseStats, ListedRequest, MonthFigures, MonthReport, ReplyStats
 
 FORMATS = ("md", "csv", "json")
 BOM = "\ufeff"
@@ -58,6 +58,10 @@ def _reply_dict(r: ReplyStats) -> dict[str, Any]:
             "reply_seconds": {"median": r.median, "p90": r.p90}}
 
 
+def _close_dict(c: CloseStats) -> dict[str, Any]:
+    return {"closed": c.closed, "resolved": c.resolved, "close_seconds": {"median": c.median, "p90": c.p90}}
+
+
 def _item_dict(x: ListedRequest, tz: tzinfo, kind: str) -> dict[str, Any]:
     """One request of a list, with the fields that list is about (confidential: no ref, unit, text)."""
     d: dict[str, Any] = {"ref": x.ref, "category": x.category, "confidential": x.confidential,
@@ -89,8 +93,9 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
         "replied": f.reply.replied,
         "due": f.reply.due,
         "within_limit": f.reply.within,
+        **_close_dict(f.close),
         "categories": {c.key: {"total": c.total, "overdue": c.late, "escalated": c.escalated, "major": c.major,
-                               **_reply_dict(c.reply)} for c in f.categories},
+                               **_reply_dict(c.reply), **_close_dict(c.close)} for c in f.categories},
         "staff": [{"login": s.login, "name": s.name, "logged": s.logged, "closed": s.closed,
                    "escalated": s.escalated, **_reply_dict(s.reply)} for s in f.staff],
         "by_hour": [{"hour": h.hour, "total": h.total, "overdue": h.late} for h in f.by_hour],
@@ -124,6 +129,9 @@ def change_dict(cur: MonthFigures, prev: MonthFigures) -> dict[str, Any]:
         "reply_seconds": {"median": pair(cur.reply.median, prev.reply.median),
                           "p90": pair(cur.reply.p90, prev.reply.p90)},
         "within_limit_share": pair(cur.reply.within_limit_share, prev.reply.within_limit_share),
+        "resolved": pair(cur.close.resolved, prev.close.resolved),
+        "close_seconds": {"median": pair(cur.close.median, prev.close.median),
+                          "p90": pair(cur.close.p90, prev.close.p90)},
         "overdue": pair(cur.late, prev.late),
         "escalated": pair(cur.escalated, prev.escalated),
         "major": pair(cur.major, prev.major),
@@ -135,9 +143,26 @@ def report_dict(report: MonthReport, t: Translator, namer: Namer) -> dict[str, A
     data = figures_dict(report.current, report.tz)
     data["generated_at"] = local_iso(report.generated_at, report.tz)
     data["summary"] = summary_lines(report, t, namer.category)
+    data["analysis"] = analysis_dict(report)
     data["previous"] = figures_dict(report.previous, report.tz)
     data["change"] = change_dict(report.current, report.previous)
     return data
+
+
+def analysis_dict(report: MonthReport) -> dict[str, Any] | None:
+    """The supervisor's own analysis, with who wrote it and when (None if nobody has)."""
+    a = report.analysis
+    if a is None:
+        return None
+    return {"text": a.text, "written_by": a.written_by, "written_by_name": report.analysis_by,
+            "written_at": local_iso(a.written_at, report.tz)}
+
+
+def analysis_signature(report: MonthReport, t: Translator) -> str:
+    a = report.analysis
+    assert a is not None
+    who = report.analysis_by if report.analysis_by == a.written_by else f"{report.analysis_by} ({a.written_by})"
+    return t("report.analysis_by", who=who, at=_when(a.written_at, report.tz))
 
 
 # --- tables shared by Markdown and CSV ----------------------------------------------------------
@@ -161,6 +186,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     share = (lambda x: "" if x is None else f"{x:.4f}") if numeric else format_share
     secs = t("report.in_seconds") if numeric else ""
     median, p90 = t("report.median") + secs, t("report.p90") + secs
+    close_median, close_p90 = t("report.close_median") + secs, t("report.close_p90") + secs
     money_change = format_change(cur.fees_total_cents / 100, prev.fees_total_cents / 100, money=True)
     overview = [
         [t("report.total"), str(cur.total), str(prev.total), format_change(cur.total, prev.total)],
@@ -168,6 +194,14 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
         [p90, dur(cur.reply.p90), dur(prev.reply.p90), format_change(cur.reply.p90, prev.reply.p90, duration=None if numeric else t)],
         [t("report.within_share"), share(cur.reply.within_limit_share), share(prev.reply.within_limit_share),
          format_share_change(cur.reply.within_limit_share, prev.reply.within_limit_share, t)],
+        [t("report.closed_count"), str(cur.close.closed), str(prev.close.closed),
+         format_change(cur.close.closed, prev.close.closed)],
+        [t("report.resolved"), str(cur.close.resolved), str(prev.close.resolved),
+         format_change(cur.close.resolved, prev.close.resolved)],
+        [close_median, dur(cur.close.median), dur(prev.close.median),
+         format_change(cur.close.median, prev.close.median, duration=None if numeric else t)],
+        [close_p90, dur(cur.close.p90), dur(prev.close.p90),
+         format_change(cur.close.p90, prev.close.p90, duration=None if numeric else t)],
         [t("report.overdue"), str(cur.late), str(prev.late), format_change(cur.late, prev.late)],
         [t("report.escalated"), str(cur.escalated), str(prev.escalated), format_change(cur.escalated, prev.escalated)],
         [t("report.unacknowledged"), str(cur.unacknowledged), str(prev.unacknowledged), ""],
@@ -184,9 +218,11 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
         p = prev_cats.get(c.key)
         before = p.total if p else 0
         cat_rows.append([namer.category(c.key), str(c.total), str(before), format_change(c.total, before),
-                         str(c.late), share(c.reply.within_limit_share), dur(c.reply.median), dur(c.reply.p90)])
+                         str(c.late), share(c.reply.within_limit_share), dur(c.reply.median), dur(c.reply.p90),
+                         str(c.close.resolved), dur(c.close.median)])
     out.append((t("report.by_category"), [t("column.category")] + cmp_head +
-                [t("report.overdue"), t("report.within_share"), median, p90], cat_rows))
+                [t("report.overdue"), t("report.within_share"), median, p90, t("report.resolved"), close_median],
+                cat_rows))
 
     for kind, title, cur_counts, prev_counts in (
         ("channel", "report.by_channel", cur.by_channel, prev.by_channel),
@@ -264,6 +300,8 @@ def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
              generated=_when(report.generated_at, tz)), "",
            f"## {t('report.summary')}", ""]
     out += [f"- {line}" for line in summary_lines(report, t, namer.category)]
+    if report.analysis is not None:  # the supervisor's own words, as written, with who and when
+        out += ["", f"## {t('report.analysis')}", "", report.analysis.text, "", f"*{analysis_signature(report, t)}*"]
     for title, header, rows in tables(report, t, namer):
         out += ["", f"## {title}", ""]
         out += md_table(header, rows) if rows else [t("report.none")]
@@ -281,6 +319,11 @@ def render_csv(report: MonthReport, t: Translator, namer: Namer) -> str:
     w.writerow([t("report.summary")])
     for line in summary_lines(report, t, namer.category):
         w.writerow([line])
+    if report.analysis is not None:
+        w.writerow([])
+        w.writerow([t("report.analysis")])
+        w.writerow([report.analysis.text])
+        w.writerow([analysis_signature(report, t)])
     for title, header, rows in tables(report, t, namer, numeric=True):
         w.writerow([])
         w.writerow([title])

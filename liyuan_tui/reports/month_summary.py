@@ -36,10 +36,15 @@ def facts(report: MonthReport) -> list[Fact]:
     if cur.total == 0:
         return [Fact("empty", {"month": month, "previous": prev.total})]
     out = [Fact("total", {"month": month, "total": cur.total, "previous": prev.total})]
+    if cur.confidential:  # said of the month's requests, right after them (not of the last sentence)
+        out.append(Fact("confidential", {"count": cur.confidential}))
     if cur.reply.replied:
         out.append(Fact("reply", {"median": cur.reply.median, "p90": cur.reply.p90,
                                   "share": cur.reply.within_limit_share,
                                   "previous_share": prev.reply.within_limit_share}))
+    if cur.close.closed:
+        out.append(Fact("closed", {"closed": cur.close.closed, "resolved": cur.close.resolved,
+                                   "median": cur.close.median, "p90": cur.close.p90}))
     out += _largest_change(cur, prev)
     out += _slowest_category(cur)
     out += _overdue_cluster(cur)
@@ -54,8 +59,6 @@ def facts(report: MonthReport) -> list[Fact]:
     if cur.fees_count:
         out.append(Fact("fees", {"count": cur.fees_count, "amount": cur.fees_total_cents / 100,
                                  "previous": prev.fees_total_cents / 100}))
-    if cur.confidential:
-        out.append(Fact("confidential", {"count": cur.confidential}))
     return out
 
 

@@ -11,6 +11,7 @@ receives the transaction kernel (kernel.py):
     store.archive    the resident archive                              (archive.py)
     store.imports    history and archive imports                       (imports.py)
     store.ladder     the reply deadline's warning ladder               (ladder.py)
+    store.analyses   the supervisor's written analysis of a month      (analysis.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
 write in it is one `Kernel.write()` transaction with its event.
@@ -30,6 +31,7 @@ from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.domain.procedures import Procedure, Procedures
 
+from .analysis import Analyses
 from .archive import Archive
 from .charges import Charges
 from .imports import Imports
@@ -66,6 +68,7 @@ class Store:
         self.archive = Archive(self.kernel)
         self.imports = Imports(self.kernel)
         self.ladder = Ladder(self.kernel)
+        self.analyses = Analyses(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property

@@ -8,11 +8,11 @@ from typing import Any
 from sqlmodel import select
 
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
+from liyuan_tui.domain.errors import DeskError, PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Request, Staff, StepRecord
 from liyuan_tui.domain.permissions import Action, allowed, may_close_escalated, may_tick
-from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_steps
+from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
 
 from .kernel import Kernel
 
@@ -92,11 +92,12 @@ class Lifecycle:
         with self.k.write(Action.TICK) as tx:
             req = tx.open_request(ref, expected_version)
             proc = self.k.procedure_of(req)
-            if proc.branch(branch) is None:
-                raise ValidationError("error.branch_unknown", "branch", value=branch, category=proc.key,
+            chosen = proc.branch(branch)
+            if chosen is None:
+                raise ValidationError("error.branch_unknown", "branch", value=branch, category=proc.name,
                                       choices=", ".join(b.key for b in proc.branches) or "-")
             if branch in req.branch_list:
-                raise ValidationError("error.branch_already", "branch", value=branch)
+                raise ValidationError("error.branch_already", "branch", branch=chosen.name)
             tx.apply(req, {"branches": ",".join(req.branch_list + [branch])})
             tx.record(req, EventKind.BRANCH, {"branch": branch})
             return req
@@ -110,14 +111,13 @@ class Lifecycle:
             proc = self.k.procedure_of(req)
             step = proc.step(step_key)
             if step is None:
-                raise ValidationError("error.step_unknown", "step", value=step_key, category=proc.key,
-                                      choices=", ".join(x.key for x in proc.steps))
+                raise ValidationError("error.step_unknown", "step", value=step_key, category=proc.name, ref=req.ref)
             if not may_tick(me.role, step.role):
                 raise PermissionDenied("error.not_allowed_step", step_role=step.role, role=me.role)
             done = {r.step_key: r for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
             if step_key in done:
                 rec = done[step_key]
-                raise ValidationError("error.step_already_done", "step", value=step_key, by=rec.done_by,
+                raise ValidationError("error.step_already_done", "step", step=step.text, by=rec.done_by,
                                       at=self.k.hhmm(rec.done_at))
             branches = req.branch_list
             added_branch = None
@@ -130,23 +130,66 @@ class Lifecycle:
             if blockers:
                 raise ValidationError("error.step_blocked_by", "step", steps=named_steps(blockers))
             if step.input == "value" and not value:
-                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt or step_key)
+                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt or step.text)
             if step.input == "note" and not note:
-                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step_key)
+                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step.text)
             now = tx.now
             tx.add(StepRecord(request_id=req.id, step_key=step_key, done_at=now, done_by=me.login, note=note, value=value))
             changes: dict[str, Any] = {}
+            payload: dict[str, Any] = {"step": step_key}
             if added_branch:
                 changes["branches"] = ",".join(branches)
+                payload["branch_added"] = added_branch
+            if step.replies and req.replied_at is None:
+                # Telling the requester what happens next is the reply the clock waits for.
+                changes.update(replied_at=now, replied_by=me.login, status="replied" if req.status == "open" else req.status)
+                payload["replied"] = True
+                payload["late_seconds"] = max(0, int((now - req.reply_due_at).total_seconds()))
             tx.apply(req, changes)
-            payload: dict[str, Any] = {"step": step_key}
             if note:
                 payload["note"] = note
             if value:
                 payload["value"] = value
-            if added_branch:
-                payload["branch_added"] = added_branch
             tx.record(req, EventKind.STEP, payload)
+            return req
+
+    def tick_from_form(self, ref: str) -> Request:
+        """The steps the intake form already answers (the patient's address, a contact phone),
+        ticked with what the form holds; a step that cannot be ticked yet is left for the checklist."""
+        with self.k.read() as s:
+            req = self.k.load(s, ref)
+            done = {r.step_key for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
+        proc = self.k.procedures.get(req.category)
+        for step in proc.form_steps if proc is not None else []:
+            held = getattr(req, step.from_form or "", "")
+            if step.key in done or not held or not proc.applies(step, req.branch_list, self.k.conditions(req)):
+                continue
+            try:
+                req = self.tick_step(ref, step.key, **{step.input: held})
+            except DeskError:
+                continue  # blocked or not this user's: the checklist offers it with the form's text
+        return req
+
+    def switch_branch(self, ref: str, old: str, new: str, reason: str,
+                      expected_version: int | None = None) -> Request:
+        """Give up a branch that cannot go on for another (short-term care with no family member
+        who can stay: the hospital or 120 instead). Recorded with why; the steps done stay on record."""
+        reason = check.text(reason, "reason")
+        if not reason:
+            raise ValidationError("error.unit_empty", "reason")
+        with self.k.write(Action.TICK) as tx:
+            req = tx.open_request(ref, expected_version)
+            proc = self.k.procedure_of(req)
+            for key in (old, new):
+                if proc.branch(key) is None:
+                    raise ValidationError("error.branch_unknown", "branch", value=key, category=proc.name,
+                                          choices=", ".join(b.key for b in proc.branches) or "-")
+            if old not in req.branch_list:
+                raise ValidationError("error.branch_not_chosen", "branch", branch=proc.branch(old).name)  # type: ignore[union-attr]
+            if new in req.branch_list:
+                raise ValidationError("error.branch_already", "branch", branch=proc.branch(new).name)  # type: ignore[union-attr]
+            tx.apply(req, {"branches": ",".join(new if b == old else b for b in req.branch_list)})
+            tx.record(req, EventKind.BRANCH_SWITCHED, {"from": old, "to": new, "reason": reason})
             return req
 
     def close_request(self, ref: str, outcome: str, *, kind: str = "", handed_to: str = "",
@@ -170,14 +213,19 @@ class Lifecycle:
                 raise ValidationError("error.close_not_replied", "ref")
             proc = self.k.procedure_of(req)
             if proc.branch_required and proc.branches and not req.branch_list:
-                raise ValidationError("error.close_branch_missing", "branch",
-                                      choices=", ".join(b.key for b in proc.branches))
+                raise ValidationError("error.close_branch_missing", "branch", choices=named_branches(proc.branches))
             done = {r.step_key for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
             missing = proc.missing_required(req.branch_list, self.k.conditions(req), done)
             if req.major and MANAGER_INFORMED not in done and all(m.key != MANAGER_INFORMED for m in missing):
                 missing.append(proc.step(MANAGER_INFORMED))  # type: ignore[arg-type]
             if missing:
                 raise ValidationError("error.close_steps_missing", "step", steps=named_steps(missing))
+            if kind == "handed_on" and proc.result_steps and not any(s.key in done for s in proc.result_steps):
+                # Never pass the buck: handed on, it stays with the desk until someone hears back.
+                listed = proc.checklist(req.branch_list, self.k.conditions(req))
+                results = [s for s in proc.result_steps if s in listed] or proc.result_steps
+                raise ValidationError("error.handed_on_no_result", "outcome", department=handed_to,
+                                      steps=named_steps(results))
             now = tx.now
             tx.apply(req, {"status": "closed", "outcome": outcome, "outcome_kind": kind,
                            "handed_to": handed_to, "closed_at": now, "closed_by": me.login})
@@ -197,12 +245,15 @@ class Lifecycle:
             return req
 
     def cancel(self, ref: str, reason: str, expected_version: int | None = None) -> Request:
-        """Withdraw a request logged by mistake or twice; kept on record, out of the queue."""
+        """Void (作废) a request logged by mistake or twice; kept on record, out of the queue."""
         reason = check.text(reason, "reason")
         if not reason:
             raise ValidationError("error.unit_empty", "reason")
-        with self.k.write(Action.CANCEL) as tx:
-            req = tx.open_request(ref, expected_version)
+        with self.k.write() as tx:
+            me, req = tx.me, tx.open_request(ref, expected_version)
+            # Whoever logged a request may void it while it is still blank (`n` pressed by mistake).
+            if not allowed(me.role, Action.CANCEL) and not (req.is_blank and req.created_by == me.login):
+                raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.CANCEL))
             tx.apply(req, {"status": "cancelled", "closed_at": tx.now, "closed_by": tx.me.login})
             tx.record(req, EventKind.CANCELLED, {"reason": reason})
             return req

@@ -9,6 +9,7 @@ from typing import Mapping
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -18,22 +19,30 @@ from liyuan_tui.domain.procedures import Procedure, Step, request_conditions
 
 
 def current_step(proc: Procedure, req: Request, done: Mapping[str, StepRecord]) -> Step | None:
-    """The step to do next: the first one not done and not waiting on another."""
+    """The step to do next: the first required one not done and not waiting on another (the
+    optional ones around it stay a cursor key away); when every required step is done, the
+    first optional one left."""
     branches = req.branch_list
     conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
-    for step in proc.checklist(branches, conds):
-        if step.key not in done and not proc.blocking(step, branches, conds, done):
-            return step
-    return None
+    ready = [s for s in proc.checklist(branches, conds) if s.key not in done and not proc.blocking(s, branches, conds, done)]
+    return next((s for s in ready if s.required), ready[0] if ready else None)
 
 
 class Checklist(OptionList):
-    """Enter or space ticks the highlighted step (the screen decides what that asks for)."""
+    """Enter ticks the highlighted step, asking for what it wants; space ticks it with the answer
+    offered (the screen decides what that is)."""
 
     DEFAULT_CSS = """
     Checklist, Checklist:focus { height: 1fr; border: none; padding: 0; }
     """
-    BINDINGS = [Binding("space,enter", "select", "tick step")]
+    BINDINGS = [Binding("enter", "select", show=False), Binding("space", "offer", show=False)]
+
+    class TickOffered(Message):
+        """Space on a step: tick it with the answer offered, if it has one."""
+
+    def action_offer(self) -> None:
+        if self.highlighted_option is not None and not self.highlighted_option.disabled:
+            self.post_message(self.TickOffered())
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

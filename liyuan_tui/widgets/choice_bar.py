@@ -76,14 +76,17 @@ class ChoiceBar(Widget, can_focus=True):
         self.set_value(value)
         self.post_message(self.Chosen(self, value))
 
+    def choice_for(self, key: str) -> Choice | None:
+        """The choice a key (a letter in either case, or a digit) chooses."""
+        return next((c for c in self.choices if key and key.upper() == c.key.upper()), None)
+
     def on_key(self, event: Key) -> None:
-        char = (event.character or "").upper()
-        for choice in self.choices:
-            if char and char == choice.key.upper():
-                event.stop()
-                event.prevent_default()
-                self.choose(choice.value)
-                return
+        choice = self.choice_for(event.character or "")
+        if choice is not None:
+            event.stop()
+            event.prevent_default()
+            self.choose(choice.value)
+            return
         if event.is_printable:  # a form control: other letters must not reach the app's keys
             event.stop()
             event.prevent_default()
@@ -92,6 +95,9 @@ class ChoiceBar(Widget, can_focus=True):
         self.cursor = (self.cursor + delta) % len(self.choices)
 
     def action_choose_cursor(self) -> None:
+        self.choose_cursor()
+
+    def choose_cursor(self) -> None:
         self.choose(self.choices[self.cursor].value)
 
     def watch_cursor(self) -> None:

@@ -32,7 +32,8 @@ QUEUE_KEYS = (
     ("F", "filter_more", False),
 )
 REQUEST_KEYS = (
-    ("space,enter", "tick", True),
+    ("space", "tick_offered", True),
+    ("enter", "tick", True),
     ("b", "branch", True),
     ("r", "replied", True),
     ("e", "escalate", True),
@@ -48,12 +49,14 @@ REQUEST_KEYS = (
 )
 INTAKE_KEYS = (
     ("ctrl+s", "done", True),
+    ("ctrl+t", "void", True),
     ("escape", "back", True),
 )
 REPORT_KEYS = (
     ("left,comma", "previous_month", True),
     ("right,full_stop", "next_month", True),
     ("m", "choose_month", True),
+    ("w", "write_analysis", True),
     ("x", "export", True),
     ("escape", "back", True),
 )
@@ -68,10 +71,15 @@ OTHER_KEYS = (
     ("1–4", "channel_digit"),
     ("tab / shift+tab", "next_field"),
     ("→", "accept_suggestion"),
+    ("1–3", "branch_digit"),
     ("ctrl+p", "palette"),
 )
 SCOPES = (("app", APP_KEYS), ("queue", QUEUE_KEYS), ("request", REQUEST_KEYS), ("intake", INTAKE_KEYS),
           ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS))
+
+
+# On the request screen a digit chooses the help wanted by its number (1 hospital, 2 call 120 …).
+BRANCH_DIGITS = [Binding(str(n), f"pick_branch({n})", show=False) for n in range(1, 10)]
 
 
 def bindings(table) -> list[Binding]:

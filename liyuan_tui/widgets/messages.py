@@ -99,6 +99,14 @@ class SearchFound(Message):
         self.requests = requests
 
 
+class AnalysisSaved(Message):
+    """The supervisor's analysis of a month is on record."""
+
+    def __init__(self, analysis: Any) -> None:
+        super().__init__()
+        self.analysis = analysis
+
+
 class ExportWritten(Message):
     def __init__(self, path: Path) -> None:
         super().__init__()

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.reports.month_render import tables
+from liyuan_tui.reports.month_render import analysis_signature, tables
 from liyuan_tui.reports.tables import NO_CATEGORY, Namer
 from liyuan_tui.reports.month_summary import format_share, summary_lines
 from liyuan_tui.reports.month import MonthReport
@@ -28,11 +28,12 @@ Section = tuple[str, RenderableType]  # (title, body)
 LIST_LIMIT = 50
 # Headers with a short form for narrow terminals (screens.report.short.*).
 SHORT_HEADERS = ("report.this_month", "report.previous_month", "report.median", "report.p90", "report.within_share",
-                 "report.escalated")
+                 "report.escalated", "report.resolved", "report.close_median")
 # Columns of figures (right-aligned); the others hold names, refs, units and times.
 NUMERIC_COLUMNS = ("report.this_month", "report.previous_month", "report.change", "report.count", "report.overdue",
                    "report.within_share", "report.median", "report.p90", "report.logged", "report.replied",
-                   "report.closed", "report.escalated", "report.qty", "report.amount", "report.late_by")
+                   "report.closed", "report.escalated", "report.qty", "report.amount", "report.late_by",
+                   "report.resolved", "report.close_median")
 
 
 class ShortNamer(Namer):
@@ -50,6 +51,7 @@ def report_sections(report: MonthReport, t: Translator, procedures: Any) -> list
     charted = {t("report.by_hour"), t("report.by_day"), t("report.distribution")}
     overview, rest = all_tables[0], [x for x in all_tables[1:] if x[0] not in charted]
     out: list[Section] = [(t("report.summary"), summary(report, t, procedures)),
+                          (t("report.analysis"), analysis(report, t)),
                           (overview[0], figure_table(overview[1], overview[2], t))]
     out += charts(report, t, procedures)
     for title, header, rows in rest:
@@ -67,6 +69,13 @@ def summary(report: MonthReport, t: Translator, procedures: Any) -> Text:
         text.append(("\n" if i else "") + "• ", style="bold cyan")
         text.append(line)
     return text
+
+
+def analysis(report: MonthReport, t: Translator) -> RenderableType:
+    """The supervisor's own analysis as written (a Text: their words are never markup), signed."""
+    if report.analysis is None:
+        return Text(t("screens.report.no_analysis"), style="dim")
+    return Group(Text(report.analysis.text), Text(analysis_signature(report, t), style="dim"))
 
 
 def figure_table(header: list[str], rows: list[list[str]], t: Translator) -> RenderableType:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import tzinfo
 from typing import Mapping
 
@@ -10,50 +9,10 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from liyuan_tui.reports.export import DETAIL_KEYS, HIDDEN
-from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Event, Staff
 from liyuan_tui.domain.procedures import Procedure
-
-
-def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) -> str:
-    """What an event did, in the user's language, from its kind and payload."""
-    payload = json.loads(ev.payload or "{}")
-    if not visible:
-        payload = {k: (HIDDEN if k in DETAIL_KEYS and v else v) for k, v in payload.items()}
-    kind = ev.kind
-    label = t(f"ui.event.{kind}")
-    if label == f"ui.event.{kind}":
-        label = kind
-    extra = ""
-    if kind == EventKind.STEP:
-        step = proc.step(payload.get("step", "")) if proc else None
-        extra = step.text(t.lang) if step else payload.get("step", "")
-        for key in ("value", "note"):
-            if payload.get(key):
-                extra += f" [{payload[key]}]"
-    elif kind == EventKind.BRANCH:
-        branch = proc.branch(payload.get("branch", "")) if proc else None
-        extra = branch.name(t.lang) if branch else payload.get("branch", "")
-    elif kind == EventKind.UPDATED:
-        extra = ", ".join(t(f"field.{k}") for k in payload if k != "os_login")
-    elif kind == EventKind.CLOSED:
-        extra = payload.get("outcome", "") + (f" → {payload['handed_to']}" if payload.get("handed_to") else "")
-    elif kind in (EventKind.REOPENED, EventKind.CANCELLED):
-        extra = payload.get("reason", "")
-    elif kind == EventKind.ESCALATED:
-        extra = payload.get("note", "")
-    elif kind == EventKind.ASSIGNED:
-        extra = f"{payload.get('from') or '-'} → {payload.get('to')}"
-    elif kind == EventKind.CHARGE:
-        name = payload.get(f"name_{t.lang}") or payload.get("item", "")  # the item's name as charged
-        extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
-    elif kind == EventKind.REPLIED and payload.get("late_seconds"):
-        extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
-    # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.
-    return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label
+from liyuan_tui.reports.event_text import describe
 
 
 class Timeline(Static):

@@ -69,8 +69,8 @@ BAD = [
     (["log", "--category", "A", "--unit", "1", "--phone", "12ab"], "--phone"),
     (["log", "--category", "A", "--unit", "1", "--phone", "123", "--received-at", "last night"], "--received-at"),
     (["log", "--category", "A", "--unit", "1", "--phone", "123", "--channel", "fax"], "--channel"),
-    (["show", "202611-0999"], "REF"),
-    (["reply", "garbage"], "REF"),
+    (["show", "202611-0999"], "ref:"),
+    (["reply", "garbage"], "ref:"),
     (["staff", "add", "bob", "--name", "Bob", "--role", "boss"], "--role"),
 ]
 
@@ -139,7 +139,7 @@ def test_backup_is_consistent_and_never_overwrites(cli_env, tmp_path):
     assert target.stat().st_mode & 0o077 == 0
     assert rows(target, "SELECT ref FROM request") == [(ref,)]
     again = liyuan(cli_env, "backup", str(target), check=False)
-    assert again.returncode == 2 and "FILE" in again.stderr
+    assert again.returncode == 2 and "file:" in again.stderr
 
 
 def test_alerts_records_the_ladder_for_cron(cli_env):

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from liyuan_tui.domain.i18n import Translator
+
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.notices import notices_for
 from liyuan_tui.domain.views import is_mine, ordered, waiting_steps
@@ -57,7 +59,8 @@ def test_role_may_or_may_not(staff, role, action):
     else:
         with pytest.raises(PermissionDenied) as err:
             run(staff[role], req.ref)
-        assert role in str(err.value)  # the refusal says which role was refused
+        # The refusal says which role was refused, by its name (never the key).
+        assert Translator("en")(f"role.{role}") in str(err.value)
 
 
 @pytest.mark.parametrize("role,step,allowed", [

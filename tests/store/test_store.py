@@ -161,7 +161,7 @@ def test_steps_wait_for_the_address_and_phone_first(desk):
     req = log_medical(desk)
     with pytest.raises(ValidationError) as err:
         desk.lifecycle.tick_step(req.ref, "ambulance_condition", note="胸痛")
-    assert "patient_address" in str(err.value)
+    assert "Ask where the patient is" in str(err.value) and "patient_address" not in str(err.value)
 
 
 def test_a_step_that_asks_for_a_value_needs_one(desk):
@@ -223,7 +223,7 @@ def test_a_major_request_cannot_close_until_the_manager_is_informed(desk):
     walk_ambulance(desk, req.ref)
     with pytest.raises(ValidationError) as err:
         desk.lifecycle.close_request(req.ref, "done")
-    assert "manager_informed" in str(err.value)
+    assert "inform the company manager" in str(err.value) and "manager_informed" not in str(err.value)
     desk.lifecycle.tick_step(req.ref, "manager_informed", value="22:05 电话告知")
     assert desk.lifecycle.close_request(req.ref, "done").status == "closed"
 
@@ -237,6 +237,10 @@ def test_handed_on_must_say_to_whom(desk):
     with pytest.raises(ValidationError) as err:
         desk.lifecycle.close_request(req.ref, "转工程部", kind="handed_on")
     assert err.value.field == "handed_to"
+    with pytest.raises(ValidationError) as err:  # handed on, it stays with the desk until someone hears back
+        desk.lifecycle.close_request(req.ref, "转工程部处理", handed_to="工程维修部")
+    assert err.value.key == "error.handed_on_no_result"
+    desk.lifecycle.tick_step(req.ref, "resident_informed", value="电话告知,住户满意")
     req = desk.lifecycle.close_request(req.ref, "转工程部处理", handed_to="工程维修部")
     assert req.outcome_kind == "handed_on" and req.handed_to == "工程维修部"
 

@@ -28,7 +28,7 @@ async def test_a_bad_phone_is_shown_on_its_field_and_nothing_is_written(make_app
         await settle(pilot)
         error = app.screen.query_one("#error-phone")
         assert error.display and expected in str(error.render())
-        assert app.screen.query_one("#phone").has_class("-invalid")
+        assert app.screen.query_one("#phone").has_class("-refused")
         assert desk.lookup.get_request(ref).phone == ""
         # Corrected, the error goes and the value is saved.
         await pilot.click("#phone")

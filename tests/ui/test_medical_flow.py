@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import event
 
 from liyuan_tui.widgets.checklist import Checklist
-from screens_import import AskScreen, CloseScreen, IntakeScreen, PickScreen, RequestScreen
+from screens_import import AskScreen, CloseScreen, IntakeScreen, RequestScreen
 from ui_helpers import settle
 
 
@@ -64,32 +64,20 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, RequestScreen)
+        # The address and the phone typed in the form answer the first two steps: not asked again.
+        done = desk.lookup.detail(ref).steps
+        assert (done["patient_address"].value, done["contact_phone"].value) == ("B3-1202", "13800138000")
         checklist = screen.query_one(Checklist)
-        assert checklist.current.key == "patient_address"
-        assert checklist.highlighted_option.id == "patient_address"
+        assert checklist.current.key == "ask_help_wanted"
+        assert checklist.highlighted_option.id == "ask_help_wanted"
 
-        # Address and phone come first, offered from the form; then which help is wanted.
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.screen.query_one("#answer").value == "B3-1202"
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")  # contact phone, offered as typed in the form
-        await settle(pilot)
-        assert app.screen.query_one("#answer").value == "13800138000"
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")  # which help: ticked, and the branch choice opens
-        await settle(pilot)
-        assert isinstance(app.screen, PickScreen)
-        await pilot.press("down", "enter")  # hospital, [ambulance], care
+        await pilot.press("2")  # which help: 2, the ambulance (the question is answered with it)
         await settle(pilot)
         assert desk.lookup.get_request(ref).branch_list == ["ambulance"]
+        assert "ask_help_wanted" in desk.lookup.detail(ref).steps
         assert checklist.current.key == "ambulance_condition"
 
-        # Closing now is refused, naming the required steps still open; nothing is written.
-        await pilot.press("r")
-        await settle(pilot)
+        # Closing now is refused (nobody has been replied to yet); nothing is written.
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, CloseScreen)
@@ -97,15 +85,19 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         await type_text(pilot, "done")
         await pilot.press("enter")
         await settle(pilot)
-        error = str(app.screen.query_one(".dialog-error").render())
-        assert "ambulance_condition" in error and "ambulance_record" in error
+        assert "尚未回复" in str(app.screen.query_one(".dialog-error").render())
         await pilot.press("escape")
-        assert desk.lookup.get_request(ref).status == "replied"
+        assert desk.lookup.get_request(ref).status == "open"
 
-        await tick_current(pilot, "chest pain")
-        await tick_current(pilot, "120 confirmed 22:05")
-        await tick_current(pilot)  # requester told: staff wait at the entrance
-        await tick_current(pilot)  # security lead told
+        await tick_current(pilot, "chest pain")  # nothing offered (no description): asks
+        await pilot.press("space")  # 120 called: the time now offered, ticked at once
+        await settle(pilot)
+        await pilot.press("space")  # requester told staff will wait at the entrance: the reply
+        await settle(pilot)
+        replied = desk.lookup.get_request(ref)
+        assert replied.replied_at == app.clock.now() and replied.replied_by == "ann"
+        await pilot.press("space")  # security lead told
+        await settle(pilot)
         await tick_current(pilot, "Wang Wei")
         await tick_current(pilot)  # ambulance guided
         await tick_current(pilot)  # lead reported back
@@ -127,7 +119,7 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
     detail = desk.lookup.detail(ref)
     assert detail.request.status == "closed"
     assert detail.request.outcome == "to hospital"
-    assert detail.steps["ambulance_call_120"].value == "120 confirmed 22:05"
+    assert detail.steps["ambulance_call_120"].value == "22:00 已拨通 120,已受理"  # the time it was ticked
     assert detail.steps["ambulance_gate_ready"].value == "Wang Wei"
     assert {r.done_by for r in detail.steps.values()} == {"ann"}
     assert [e.kind for e in detail.events][-1] == "closed"

@@ -6,7 +6,7 @@ rule through the store (the walks do the rest by keys); the rule itself is met b
 from __future__ import annotations
 
 from liyuan_tui.domain.procedures import MANAGER_INFORMED
-from screens_import import RequestScreen
+from screens_import import PickScreen, RequestScreen
 from walking import ANSWER, close, open_first, pending_required, press_and_settle, terminals, tick, walk
 
 
@@ -38,14 +38,17 @@ async def test_the_care_steps_wait_until_a_family_member_is_confirmed_present(ma
             await open_first(term)
         # The carer cannot start, and the desk cannot record the care: each is told why.
         refusal = await tick(gd, by_guard.key)
-        assert refusal is not None and gate.key in refusal and gate.text("zh") in refusal
+        assert refusal is not None and gate.key not in refusal and gate.text("zh") in refusal
         refusal = await tick(ann, by_desk.key, "护理顺利")
-        assert refusal is not None and gate.key in refusal
+        assert refusal is not None and gate.text("zh") in refusal
         assert isinstance(ann.screen, RequestScreen)
 
-        # "No" to the question records nothing; "yes" opens the way.
+        # "No" to the question records nothing, says care cannot go on and offers another help
+        # (the switch is its own test); "yes" opens the way.
         assert await tick(gd, gate.key, yes=False) is None
         assert gate.key not in desk.lookup.detail(ref).steps
+        assert isinstance(gd.screen, PickScreen)
+        await press_and_settle(gd, "escape")
         assert await tick(gd, gate.key) is None
         assert await tick(gd, by_guard.key) is None
 
@@ -66,7 +69,7 @@ async def test_a_major_request_does_not_close_until_the_manager_is_informed(make
         assert desk.lookup.get_request(ref).major
 
         refusal = await close(ann)
-        assert refusal is not None and MANAGER_INFORMED in refusal and informed.text("en") in refusal
+        assert refusal is not None and MANAGER_INFORMED not in refusal and informed.text("en") in refusal
         assert desk.lookup.get_request(ref).status == "replied"
 
         assert await walk(ref, ann) == {MANAGER_INFORMED: "ann"}

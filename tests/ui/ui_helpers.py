@@ -62,3 +62,42 @@ def log_from_another_process(cli_env) -> str:
         env=cli_env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
+
+
+def key_event(key: str):
+    """A Key event as the terminal driver makes one (the same names as Pilot.press)."""
+    import unicodedata
+
+    from textual import events
+    from textual.app import _character_to_key, _get_unicode_name_from_key
+    from textual.keys import REPLACED_KEYS
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+async def type_fast(pilot, *keys: str) -> None:
+    """Keys as a fast typist (or a slow SSH link) delivers them: all read by the app in one go,
+    no pause between them, as the terminal driver posts them when one read returns many."""
+    app = pilot.app
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+
+
+async def paste(pilot, text: str) -> None:
+    """A bracketed paste, as the terminal sends it."""
+    from textual import events
+
+    app = pilot.app
+    event = events.Paste(text)
+    event.set_sender(app)
+    app._driver.send_message(event)
+    await pilot.pause()

@@ -1,0 +1,68 @@
+"""What each event in a request's record says, in the user's language: its name (never the kind
+as stored) and what it did, from its payload. The timeline on screen and `liyuan show` both use it."""
+
+from __future__ import annotations
+
+import json
+
+from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.fees import format_yuan
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.models import Event
+from liyuan_tui.domain.procedures import Procedure
+
+from .export import DETAIL_KEYS, HIDDEN
+
+
+def event_name(ev: Event, payload: dict, t: Translator) -> str:
+    """An event's name in the user's language (never its kind as stored)."""
+    kind = ev.kind
+    if kind == EventKind.ACKNOWLEDGED and payload.get("role") == "manager":
+        kind = "acknowledged_by_manager"  # the manager's word on a major case, not a supervisor's
+    name = t(f"event.{kind}")
+    return name if name != f"event.{kind}" else t("event.updated")
+
+
+def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) -> str:
+    """What an event did, in the user's language, from its kind and payload."""
+    payload = json.loads(ev.payload or "{}")
+    if not visible:
+        payload = {k: (HIDDEN if k in DETAIL_KEYS and v else v) for k, v in payload.items()}
+    kind = ev.kind
+    label = event_name(ev, payload, t)
+    extra = ""
+    if kind == EventKind.STEP:
+        step = proc.step(payload.get("step", "")) if proc else None
+        extra = step.text(t.lang) if step else payload.get("step", "")
+        for key in ("value", "note"):
+            if payload.get(key):
+                extra += f" [{payload[key]}]"
+        if payload.get("replied"):
+            extra += t("ui.event.with_reply")
+    elif kind in (EventKind.BRANCH, EventKind.BRANCH_SWITCHED):
+        def name(key: str) -> str:
+            branch = proc.branch(key) if proc else None
+            return branch.name(t.lang) if branch else key
+
+        extra = name(payload.get("branch", "")) if kind == EventKind.BRANCH else (
+            f"{name(payload.get('from', ''))} → {name(payload.get('to', ''))}"
+            + (f" ({payload['reason']})" if payload.get("reason") else ""))
+    elif kind == EventKind.UPDATED:
+        extra = ", ".join(t(f"field.{k}") for k in payload if k != "os_login")
+    elif kind == EventKind.CLOSED:
+        extra = payload.get("outcome", "") + (f" → {payload['handed_to']}" if payload.get("handed_to") else "")
+    elif kind in (EventKind.REOPENED, EventKind.CANCELLED):
+        extra = payload.get("reason", "")
+    elif kind == EventKind.ESCALATED:
+        extra = payload.get("note", "")
+    elif kind == EventKind.ASSIGNED:
+        extra = f"{payload.get('from') or '-'} → {payload.get('to')}"
+    elif kind == EventKind.CHARGE:
+        name = payload.get(f"name_{t.lang}") or payload.get("item", "")  # the item's name as charged
+        extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
+    elif kind == EventKind.REPLIED and payload.get("late_seconds"):
+        extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
+    elif kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds"):
+        extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
+    # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.
+    return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label

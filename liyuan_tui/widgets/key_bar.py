@@ -1,0 +1,105 @@
+"""The footer of every screen: the keys that work here, each shown whole.
+
+Textual's Footer lays its keys out in a row and cuts the last ones off mid-word on a narrow
+terminal (at 80 columns the request screen lost `esc`, `?` and `q`). KeyBar measures the line it
+has (in terminal cells, so Chinese counts two): all keys with their labels; else short labels
+(`ui.key_short.<action>` where one is written); else fewer keys, dropping from the end of the
+screen's table but never back, help (`?` lists every key) or quit. A key is clicked like a key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+# Kept however narrow the line: the way out, the way to every other key, and leaving the desk.
+ESSENTIAL = ("back", "help", "quit", "done", "cancel")
+
+
+@dataclass(frozen=True)
+class KeyItem:
+    key: str  # the key as Textual names it (for a click)
+    shown: str  # the key as shown
+    label: str
+    short: str
+    action: str
+    enabled: bool
+
+    @property
+    def essential(self) -> bool:
+        return self.action in ESSENTIAL
+
+
+def item_width(item: KeyItem, short: bool) -> int:
+    return cell_len(f" {item.shown} ") + cell_len(item.short if short else item.label) + 1
+
+
+def fit_keys(items: list[KeyItem], width: int) -> tuple[list[KeyItem], bool]:
+    """The keys that fit in `width` cells, and whether they use their short labels."""
+    for short in (False, True):
+        if sum(item_width(i, short) for i in items) <= width:
+            return items, short
+    kept = list(items)
+    while sum(item_width(i, True) for i in kept) > width:
+        droppable = [i for i in kept if not i.essential]
+        if not droppable:
+            break
+        kept.remove(droppable[-1])
+    return kept, True
+
+
+class KeyBar(Widget):
+    """One line at the bottom of a screen; redrawn when the screen's keys or its width change."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+    }
+    KeyBar > .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+    KeyBar > .keybar--label { color: $footer-description-foreground; }
+    KeyBar > .keybar--disabled { color: $text-disabled; }
+    """
+    COMPONENT_CLASSES = {"keybar--key", "keybar--label", "keybar--disabled"}
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen) -> None:
+        self.refresh()
+
+    def items(self) -> list[KeyItem]:
+        t = getattr(self.app, "t", None)
+        out: list[KeyItem] = []
+        seen: set[str] = set()
+        for _node, binding, enabled, _tip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            action = binding.action.split(".")[-1].split("(")[0]
+            short = t(f"ui.key_short.{action}") if t is not None else binding.description
+            if short.startswith("ui.key_short."):
+                short = binding.description
+            out.append(KeyItem(binding.key.split(",")[0], self.app.get_key_display(binding), binding.description,
+                               short, action, enabled))
+        return out
+
+    def render(self) -> Text:
+        kept, short = fit_keys(self.items(), self.size.width)
+        key_style = self.get_component_rich_style("keybar--key")
+        label_style = self.get_component_rich_style("keybar--label")
+        disabled = self.get_component_rich_style("keybar--disabled")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for item in kept:
+            click = Style.from_meta({"@click": f"app.simulate_key({item.key!r})"})
+            text.append(f" {item.shown} ", (key_style if item.enabled else disabled) + click)
+            text.append((item.short if short else item.label) + " ", (label_style if item.enabled else disabled) + click)
+        return text
