@@ -204,7 +204,10 @@ class PickScreen(Dialog):
 
 
 class SearchScreen(Dialog):
-    """`/`: requests (open or closed) by ref, unit, phone or name; enter opens one."""
+    """`/`: requests (open or closed) by ref, unit, phone or name; ↓ or enter goes to the results,
+    enter there opens one."""
+
+    BINDINGS = [Binding("down", "to_results", show=False)]
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -223,8 +226,11 @@ class SearchScreen(Dialog):
 
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
+        self.action_to_results()
+
+    def action_to_results(self) -> None:
         results = self.query_one("#results", OptionList)
-        if results.option_count:
+        if results.option_count and not results.has_focus:
             results.focus()
             results.highlighted = 0
 

@@ -118,10 +118,17 @@ def login(value: str) -> str:
 
 
 def role(value: str) -> str:
-    v = (value or "").strip()
-    if v not in ROLES:
-        raise ValidationError("error.role_unknown", "role", value=value, choices=", ".join(ROLES))
-    return v
+    """A role by its key (`assistant`) or its name in either language (物业助理, "security duty lead")."""
+    from .i18n import catalog
+    from .procedures import Text
+
+    v = " ".join((value or "").split())
+    names = {r: catalog()[f"role.{r}"] for r in ROLES}
+    for key, name in names.items():
+        if v.lower() in (key, name["en"].lower()) or v == name["zh"]:
+            return key
+    raise ValidationError("error.role_unknown", "role", value=value,
+                          choices=Text("、".join(n["zh"] for n in names.values()), ", ".join(n["en"] for n in names.values())))
 
 
 def quantity(value: str | float) -> float:

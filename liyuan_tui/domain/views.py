@@ -49,7 +49,8 @@ def is_mine(req: Request, viewer: Staff, security_waiting: bool = False) -> bool
 
 
 def order_key(req: Request, viewer: Staff, now: datetime, security_waiting: bool = False) -> tuple:
-    """Sort key of the queue for this viewer: their own first kind of work, then by urgency."""
+    """Sort key of the queue for this viewer: a major case always on top (`!`, in every queue);
+    then their own first kind of work, then by urgency."""
     role = viewer.role
     if role == "cs_supervisor":
         first = 0 if escalation_waiting(req, viewer) else 1
@@ -59,7 +60,7 @@ def order_key(req: Request, viewer: Staff, now: datetime, security_waiting: bool
         first = 0 if security_waiting else 1
     else:
         first = 0
-    return (first, *queue_order(req, now, req.major))
+    return (0 if req.major else 1, first, *queue_order(req, now, req.major))
 
 
 def ordered(requests: Iterable[Request], viewer: Staff, now: datetime, security: dict[int, bool] | None = None) -> list[Request]:

@@ -119,7 +119,7 @@ def test_an_escalation_acknowledged_is_shown_to_the_assistant(staff, procedures)
     assert desk.lookup.get_request(req.ref).acknowledged_by == "sup"
 
 
-def test_each_role_sees_its_own_work_first(staff, clock):
+def test_each_role_sees_a_major_case_then_its_own_work_first(staff, clock):
     desk = staff["assistant"]
     plain = new_request(staff)
     clock.advance(60)
@@ -136,8 +136,11 @@ def test_each_role_sees_its_own_work_first(staff, clock):
     waiting = {r.id: bool(waiting_steps(r, done.get(r.id, ()), desk.procedures, frozenset({"security_lead"})))
                for r in reqs}
     now = clock.now()
-    first = {role: ordered(reqs, staff[role].staff.me(), now, waiting)[0].ref for role in ("cs_supervisor", "manager", "security_lead")}
-    assert first == {"cs_supervisor": escalated.ref, "manager": major.ref, "security_lead": security.ref}
+    # `!` a major case is on top of every queue (README); under it, each role's own work comes first.
+    queues = {role: ordered(reqs, staff[role].staff.me(), now, waiting) for role in ("cs_supervisor", "manager", "security_lead")}
+    assert {role: q[0].ref for role, q in queues.items()} == dict.fromkeys(queues, major.ref)
+    first = {role: next(r.ref for r in q if not r.major) for role, q in queues.items()}
+    assert first == {"cs_supervisor": escalated.ref, "manager": plain.ref, "security_lead": security.ref}
     assert ordered(reqs, desk.staff.me(), now)[0].ref == major.ref  # the desk: major, then least time left
     lead = staff["security_lead"].staff.me()
     assert [r.ref for r in reqs if is_mine(r, lead, waiting[r.id])] == [security.ref]
