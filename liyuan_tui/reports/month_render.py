@@ -301,7 +301,9 @@ def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
            f"## {t('report.summary')}", ""]
     out += [f"- {line}" for line in summary_lines(report, t, namer.category)]
     if report.analysis is not None:  # the supervisor's own words, as written, with who and when
-        out += ["", f"## {t('report.analysis')}", "", report.analysis.text, "", f"*{analysis_signature(report, t)}*"]
+        # Its lines as written (a Markdown hard break at the end of each), signed.
+        out += ["", f"## {t('report.analysis')}", "", "  \n".join(report.analysis.text.splitlines()), "",
+                f"*{analysis_signature(report, t)}*"]
     for title, header, rows in tables(report, t, namer):
         out += ["", f"## {title}", ""]
         out += md_table(header, rows) if rows else [t("report.none")]

@@ -29,6 +29,8 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
         return [(r["replied_at"] - r["received_at"]).total_seconds() for r in rs]
 
     med, p90 = median_p90(secs(replied))
+    closed = [r for r in mine if r["status"] == "closed" and r["closed_at"] is not None]
+    close_med, close_p90 = median_p90([(r["closed_at"] - r["received_at"]).total_seconds() for r in closed])
     categories = {}
     for key in {r["category"] or "none" for r in mine}:
         group = [r for r in mine if (r["category"] or "none") == key]
@@ -67,6 +69,8 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
         "by_outcome": Counter(r["outcome_kind"] for r in mine if r["outcome_kind"]),
         "handed_on": Counter(r["handed_to"] for r in mine if r["handed_to"]),
         "median": med, "p90": p90,
+        "closed": len(closed), "resolved": sum(1 for r in closed if r["outcome_kind"] == "resolved"),
+        "close_median": close_med, "close_p90": close_p90,
         "within_limit_share": len(within) / len(due) if due else None,
         "replied": len(replied), "due": len(due),
         "overdue": late_seconds,

@@ -64,6 +64,19 @@ def test_reply_times_and_share_within_limit(history, report_json):
         assert_group(data["categories"][key], cat, ("total", "replied", "within_limit", "due", "overdue"), key)
 
 
+def test_resolved_and_the_time_from_receipt_to_close(history, report_json):
+    """"Resolved" once read 0 whatever happened (no request is left in that status): it counts the
+    requests closed as resolved; the time from receipt to close has its median and 90th percentile."""
+    _, data = report_json
+    want = expected(history, "2026-11", SHANGHAI, AFTER)
+    assert data["resolved"] == want["resolved"] > 20
+    assert data["closed"] == want["closed"] > data["resolved"]
+    assert data["close_seconds"]["median"] == approx(want["close_median"])
+    assert data["close_seconds"]["p90"] == approx(want["close_p90"])
+    assert "resolved" not in data["by_status"]  # a status no request is ever left in
+    assert sum(c["resolved"] for c in data["categories"].values()) == data["resolved"]
+
+
 def test_overdue_list_says_how_late_and_hides_confidential_refs(history, report_json):
     _, data = report_json
     want = expected(history, "2026-11", SHANGHAI, AFTER)

@@ -36,6 +36,23 @@ def test_the_demo_night_has_what_the_desk_should_show(clock):
     store.close()
 
 
+def test_every_time_in_the_demos_step_notes_is_the_time_the_step_was_done(clock):
+    """A note like "22:41 120 已受理" must not contradict the request's own times."""
+    import re
+
+    settings = demo_settings(load_settings({"user": "night.desk"}, env={}, config_files=()))
+    build_demo(settings, clock)
+    store = Store(settings.db_url, clock, "night.desk")
+    times = 0
+    for req in store.lookup.search(""):
+        for step in store.lookup.detail(req.ref).steps.values():
+            for said in re.findall(r"\b\d{1,2}:\d{2}\b", f"{step.value} {step.note}"):
+                assert said == f"{step.done_at.astimezone(store.tz):%H:%M}", (req.ref, step.step_key, said)
+                times += 1
+    assert times >= 3  # the 120 call, the manager told, the repairer sent
+    store.close()
+
+
 def test_demo_and_archive_do_not_import_textual():
     for module in ("liyuan_tui.cli.demo", "liyuan_tui.store.archive"):
         code = f"import sys, {module}; assert 'textual' not in sys.modules, {module!r}"
