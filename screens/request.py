@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
 from liyuan_tui.domain.deadlines import format_countdown, seconds_left, urgency
-from liyuan_tui.domain.permissions import can_see
+from liyuan_tui.domain.permissions import Action, allowed, can_see
 from liyuan_tui.domain.models import Event
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.charge_list import ChargeList
@@ -279,7 +279,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
 
         self.write(choose, "branch")
 
-    def action_branch(self) -> None:
+    def action_branch(self, reason: str = "") -> None:
         """Choose a branch of the procedure (medical: hospital / 120 / care), add another, or
         switch one that cannot go on for another (asks why; recorded)."""
         from .dialogs import PickScreen
@@ -293,7 +293,8 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
             app.notify(t("ui.request.no_branches"))
             return
         choices = [(b.key, b.name(t.lang)) for b in left]
-        for old in req.branch_list:
+        switching = allowed(app.me.role, Action.UPDATE)  # the desk decides what help is given instead
+        for old in req.branch_list if switching else []:
             was = proc.branch(old)  # type: ignore[union-attr]
             choices += [(f"{old}>{b.key}", t("ui.request.switch_choice", new=b.name(t.lang),
                                               old=was.name(t.lang) if was else old)) for b in left]
@@ -301,7 +302,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         def chosen(key: str | None) -> None:
             if key and ">" in key:
                 old, new = key.split(">", 1)
-                self.ask_switch(old, new, "")
+                self.ask_switch(old, new, reason)
             elif key:
                 self._choose(key)
 
@@ -331,8 +332,8 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         question = step.prompt(t.lang) if step.prompt else step.text(t.lang)
         app.notify(t("ui.request.gate_no", question=question, branch=branch.name(t.lang) if branch else "",
                      others=" / ".join(b.name(t.lang) for b in others)), severity="warning", timeout=10)
-        if others:
-            self.action_branch()
+        if others and allowed(app.me.role, Action.UPDATE):
+            self.action_branch(reason=t("ui.request.gate_no_reason", question=question))
 
     def action_edit(self) -> None:
         self.app.edit_request(self.ref, self.detail.request if self.detail is not None else None)

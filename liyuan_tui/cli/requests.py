@@ -186,6 +186,8 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
         f"  {t('field.channel')}: {t('channel.' + data['channel'])}   {t('field.received_at')}: {data['received_at']}",
         f"  {t('cli.reply_due')}: {data['reply_due_at']}  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
     ]
+    if proc is not None and proc.refers_to is not None:  # the company procedure this checklist stands for
+        lines.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(ctx.settings.lang)))
     if data["description"]:
         lines.append(f"  {t('field.description')}: {data['description']}")
     if data["assignee"]:

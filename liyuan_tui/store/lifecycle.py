@@ -177,7 +177,7 @@ class Lifecycle:
         reason = check.text(reason, "reason")
         if not reason:
             raise ValidationError("error.unit_empty", "reason")
-        with self.k.write(Action.TICK) as tx:
+        with self.k.write(Action.UPDATE) as tx:  # the desk decides what help is given instead
             req = tx.open_request(ref, expected_version)
             proc = self.k.procedure_of(req)
             for key in (old, new):

@@ -3,6 +3,8 @@ patient, the manager informed of a major case, never handed on without saying to
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
@@ -184,3 +186,27 @@ def test_a_request_handed_on_records_to_whom_and_stays_until_the_result_is_heard
     closed = desk.lifecycle.close_request(ref, "转交处理", handed_to=" 工程维修部  王工 ")
     assert (closed.outcome_kind, closed.handed_to) == ("handed_on", "工程维修部 王工")
     assert desk.lookup.detail(ref).events[-1].kind == "closed"
+
+
+# --- switching branch ---------------------------------------------------------------------------
+
+def test_care_that_cannot_go_on_is_switched_to_another_branch_on_record(staff, desk, care, walk):
+    """No family member can stay, so the carer may not start: the desk switches to the hospital,
+    saying why; care's steps no longer hold up closing, and what was done in care stays on record."""
+    req = desk.lifecycle.switch_branch(care, "care", "hospital", "家属不能陪同")
+    assert req.branch_list == ["hospital"]
+    detail = desk.lookup.detail(care)
+    event = detail.events[-1]
+    assert event.kind == "branch_switched"
+    assert json.loads(event.payload) == {"from": "care", "to": "hospital", "reason": "家属不能陪同"}
+    assert "care_carer_assigned" in detail.steps  # done before the switch: kept
+    walk(care)
+    assert desk.lifecycle.close_request(care, "送医院").status == "closed"
+
+
+def test_a_switch_needs_a_reason_and_a_branch_that_was_chosen(desk, care):
+    assert refused(desk.lifecycle.switch_branch, care, "care", "hospital", " ").field == "reason"
+    exc = refused(desk.lifecycle.switch_branch, care, "ambulance", "hospital", "x")
+    assert exc.key == "error.branch_not_chosen" and "Call 120" in exc.message(EN)
+    exc = refused(desk.lifecycle.switch_branch, care, "care", "care", "x")
+    assert exc.key == "error.branch_already"

@@ -43,12 +43,11 @@ async def test_the_care_steps_wait_until_a_family_member_is_confirmed_present(ma
         assert refusal is not None and gate.text("zh") in refusal
         assert isinstance(ann.screen, RequestScreen)
 
-        # "No" to the question records nothing, says care cannot go on and offers another help
-        # (the switch is its own test); "yes" opens the way.
+        # "No" to the question records nothing (the switch of help is the desk's, its own test);
+        # "yes" opens the way.
         assert await tick(gd, gate.key, yes=False) is None
         assert gate.key not in desk.lookup.detail(ref).steps
-        assert isinstance(gd.screen, PickScreen)
-        await press_and_settle(gd, "escape")
+        assert isinstance(gd.screen, RequestScreen)
         assert await tick(gd, gate.key) is None
         assert await tick(gd, by_guard.key) is None
 
@@ -75,3 +74,45 @@ async def test_a_major_request_does_not_close_until_the_manager_is_informed(make
         assert await walk(ref, ann) == {MANAGER_INFORMED: "ann"}
         assert await close(ann) is None
     assert desk.lookup.get_request(ref).status == "closed"
+
+
+async def test_no_family_member_to_stay_switches_care_to_another_help_on_record(make_app, staff, desk, procedures):
+    """The care branch cannot close when no family member can stay: answering no, the desk says so
+    and offers another help; the switch is recorded with why."""
+    gate = next(s for s in procedures["medical"].steps if s.branch == "care" and s.gate)
+    ref = desk.intake.create_request(category="medical", unit="301", phone="8123", complete=True).ref
+    desk.lifecycle.mark_replied(ref)
+    desk.lifecycle.choose_branch(ref, "care")
+    done_by_store(staff, ref, skip={gate.key})
+    async with terminals(make_app, "ann", lang="en") as (ann,):
+        await open_first(ann)
+        await tick(ann, gate.key, yes=False)  # the guard at the door says no one can stay
+        assert any("cannot go on" in n.message for n in ann.app._notifications)
+        pick = ann.screen
+        assert isinstance(pick, PickScreen)
+        options = {o.id: str(o.prompt) for o in pick.query_one("#pick").options}
+        assert options["care>hospital"] == "Escort to hospital instead of Short-term care"
+        while pick.query_one("#pick").highlighted_option.id != "care>hospital":
+            await ann.pilot.press("down")
+        await press_and_settle(ann, "enter")
+        assert "answered no" in ann.screen.query_one("#answer").value  # the reason offered
+        await press_and_settle(ann, "enter")
+        assert isinstance(ann.screen, RequestScreen)
+    detail = desk.lookup.detail(ref)
+    assert detail.request.branch_list == ["hospital"]
+    assert detail.events[-1].kind == "branch_switched" and "answered no" in detail.events[-1].payload
+
+
+async def test_the_company_procedure_that_governs_a_category_is_shown(make_app, desk, cli_env):
+    from cli_runner import run_liyuan
+
+    from walking import shown_text
+
+    ref = desk.intake.create_request(category="repair", unit="301", phone="8123", complete=True).ref
+    async with terminals(make_app, "ann", lang="zh") as (ann,):
+        await open_first(ann)
+        assert "依据:《报修管理工作规程》" in shown_text(ann.screen.query_one("#checklist-title"))
+        await press_and_settle(ann, "i")  # the form says it beside the category, too
+        assert "《报修管理工作规程》" in shown_text(ann.screen.query_one("#category-name"))
+    shown = run_liyuan(dict(cli_env, LIYUAN_USER="ann"), "show", ref)
+    assert "governed by the company's repair procedure" in shown.stdout
