@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from liyuan_tui.domain.deadlines import Urgency, format_countdown
 from liyuan_tui.domain.models import Event
 from liyuan_tui.reports.handover import (NIGHT_SHIFT_START, HandoverItem, HandoverSheet, handover_sheet, parse_since,
                                          render_handover, shift_start)
 from liyuan_tui.reports.tables import escalated_to_name
+from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import HANDOVER_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import SheetRead, StoreRefused
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
@@ -62,7 +63,7 @@ class HandoverScreen(Screen):
             yield Static(self.app.t("screens.handover.loading"), id="handover-status")
             for key, _ in SECTIONS:
                 yield Static(id=f"handover-{key.replace('_', '-')}", classes="handover-section")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.bar = self.query_one("#handover-bar", Static)

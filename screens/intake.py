@@ -91,8 +91,8 @@ class IntakeScreen(FormKeys, Screen):
                     yield Static("", id="unit-residents", classes="field-hint")
                 yield Static("", id=f"error-{name}", classes="field-error")
             with Horizontal(id="intake-flags"):
-                yield Checkbox(t("field.major"), id="major")
-                yield Checkbox(t("field.confidential"), id="confidential")
+                yield Checkbox(t("field.major"), id="major", compact=True)
+                yield Checkbox(t("field.confidential"), id="confidential", compact=True)
         with Horizontal(id="intake-actions"):  # outside the scroll: always in reach, at 80×24 too
             yield Button(t("ui.intake.done"), id="intake-done", variant="primary", compact=True)
         yield KeyBar()

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from liyuan_tui.domain.deadlines import Urgency, urgency
 from liyuan_tui.domain.models import Request
-from liyuan_tui.domain.permissions import SECURITY_ROLES
+from liyuan_tui.domain.permissions import SECURITY_ROLES, can_see
 from liyuan_tui.domain.views import is_mine, ordered
+from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import QUEUE_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.queue_table import (
-    COLUMNS,
+    ORDER,
     QueueTable,
     countdown_cell,
     row_cells,
@@ -43,16 +45,22 @@ class QueueScreen(RequestActions, Screen):
         translate_bindings(self, t)
         yield Header(icon="")
         yield Static(id="counts")
-        labels = {key: t(f"column.{key}") for key, _ in COLUMNS}
+        labels = {key: t(f"column.{key}") for key in ORDER}
         labels["received"] = t("ui.queue.column_received")  # "Received" is wider than hh:mm
-        yield QueueTable(labels, id="queue-table")
+        # The category and state columns are as wide as their longest word in this language.
+        names = [self.category_label_of(k) for k in ("", *self.app.procedures)]
+        states = [t(f"state.{s}") for s in Urgency]
+        yield QueueTable(labels, id="queue-table",
+                         category_width=2 + max(cell_len(n) for n in names + [labels["category"]]),
+                         state_width=2 + max(cell_len(n) for n in states + [labels["state"]]))
         yield Static(t("ui.queue.empty"), id="queue-empty")
         yield Static("", id="security-tasks")
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         # Kept for the timer: a tick during shutdown must not look widgets up (NoMatches).
         self.table = self.query_one(QueueTable)
+        translate_bindings(self.table, self.app.t)
         self.counts = self.query_one("#counts", Static)
         self.empty = self.query_one("#queue-empty", Static)
         self.security_tasks = self.query_one("#security-tasks", Static)
@@ -78,16 +86,18 @@ class QueueScreen(RequestActions, Screen):
         return ordered(reqs, app.me, now, waiting)
 
     def category_label(self, req: Request) -> str:
+        return self.category_label_of(req.category)
+
+    def category_label_of(self, key: str) -> str:
         t = self.app.t
-        if not req.category:
-            return t("ui.queue.no_category")
-        return short_category(req.category, self.app.procedures, t)
+        return short_category(key, self.app.procedures, t) if key else t("ui.queue.no_category")
 
     def show_requests(self) -> None:
         """Rows added, removed and updated by key; the cursor stays on its request."""
         app = self.app
         now = app.clock.now()
-        rows = [(r.ref, row_cells(r, now, t=app.t, tz=app.tz, category=self.category_label(r), staff=app.staff))
+        rows = [(r.ref, row_cells(r, now, t=app.t, tz=app.tz, category=self.category_label(r), staff=app.staff,
+                                  visible=can_see(app.me, r)))
                 for r in self.visible(now)]
         self.table.show_rows(rows)
         self.empty.display = not rows

@@ -20,11 +20,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.reports.month_render import render
 from liyuan_tui.reports.month import Month, MonthReport, month_report
+from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import REPORT_KEYS, bindings, key_label, translate_bindings
 from liyuan_tui.widgets.messages import ReportRead, StoreRefused
 from liyuan_tui.widgets.report_view import Section, report_sections
@@ -68,7 +69,7 @@ class ReportScreen(Screen):
         yield Static(id="report-bar")
         with VerticalScroll(id="report-body"):
             yield Static(id="report-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.bar = self.query_one("#report-bar", Static)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +20,7 @@ from liyuan_tui.domain.models import Event
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.charge_list import ChargeList
 from liyuan_tui.widgets.checklist import Checklist
+from liyuan_tui.widgets.fit import fit
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import BRANCH_DIGITS, REQUEST_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import DetailRead, RequestSaved
@@ -47,9 +50,11 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         t = self.app.t
         translate_bindings(self, t)
         yield Header(icon="")
-        with Horizontal(id="request-top"):
+        with Vertical(id="request-top"):
+            with Horizontal(id="request-head"):  # the request and its clock, on one line
+                yield Static(id="request-title")
+                yield Static(id="request-countdown")
             yield Static(id="request-summary")
-            yield Static(id="request-countdown")
         with Horizontal(id="request-body"):
             with Vertical(id="checklist-pane"):
                 yield Static(t("ui.request.checklist"), id="checklist-title", classes="pane-title")
@@ -62,6 +67,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.title_line = self.query_one("#request-title", Static)
         self.summary = self.query_one("#request-summary", Static)
         self.countdown = self.query_one("#request-countdown", Static)
         self.checklist = self.query_one(Checklist)
@@ -101,10 +107,13 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         req = detail.request
         visible = can_see(app.me, req)
         proc = app.procedures.get(req.category)
-        self.summary.update(self._summary(detail, visible))
+        title, summary = self._summary(detail, visible)
+        self.title_line.update(title)
+        self.summary.update(summary)
         self.tick(app.clock.now())
         if proc is not None:
             self.checklist.show(proc, req, detail.steps, t=t, tz=app.tz, staff=app.staff, visible=visible)
+            self.call_after_refresh(self.checklist.scroll_to_highlight)  # once laid out at this size
             self.branch_hint.update(self._branch_hint(proc, req))
             self.branch_hint.display = bool(self.branch_hint.content)
             title = Text(t("ui.request.checklist"))
@@ -116,7 +125,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=visible)
         self.show_charges(detail)
 
-    def _summary(self, detail: RequestDetail, visible: bool) -> Text:
+    def _summary(self, detail: RequestDetail, visible: bool) -> tuple[Text, Group]:
         app, t, req = self.app, self.app.t, detail.request
         proc = app.procedures.get(req.category)
         text = Text()
@@ -141,14 +150,32 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
             (t("field.received_at"), f"{req.received_at.astimezone(app.tz):%H:%M:%S}"),
             (t("field.assignee"), holder.name if holder else (req.assignee or "-")),
         ]
-        text.append("\n" + "   ".join(f"{k}: {v or '-'}" for k, v in rows[:3]))
-        text.append("\n" + "   ".join(f"{k}: {v or '-'}" for k, v in rows[3:]))
-        if req.description:
-            text.append(f"\n{t('field.description')}: {req.description if visible else '***'}")
+        # Three to a line, each cut with an ellipsis where the line is short (80 columns).
+        grid = Table.grid(expand=True, padding=(0, 2))
+        for _ in range(3):
+            grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        for i in (0, 3):
+            grid.add_row(*(Text.assemble((f"{k}: ", "dim"), v or "-") for k, v in rows[i:i + 3]))
+        more = Text()
+        if req.description:  # the resident's words: two lines at most here (`i` shows them all)
+            more.append(f"{t('field.description')}: ", style="dim")
+            more.append_text(fit(" ".join(req.description.split()) if visible else "***", 150))
         if req.outcome:
-            text.append(f"\n{t('field.outcome')}: {req.outcome if visible else '***'}"
-                        + (f" → {req.handed_to}" if req.handed_to else ""))
-        return text
+            more.append(("\n" if more else "") + f"{t('field.outcome')}: ", style="dim")
+            more.append_text(fit((req.outcome if visible else "***") + (f" → {req.handed_to}" if req.handed_to else ""),
+                                 150))
+        return text, (Group(grid, more) if more else Group(grid))
+
+    def summary_text(self, width: int = 120) -> str:
+        """The request's head and fields as plain text (what the tests read)."""
+        import io
+
+        from rich.console import Console
+
+        console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+        for widget in (self.title_line, self.summary):
+            console.print(widget.content)
+        return console.export_text()
 
     def tick(self, now) -> None:
         """The countdown repaints only when its text or colour changes."""

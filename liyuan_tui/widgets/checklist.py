@@ -35,7 +35,8 @@ class Checklist(OptionList):
     DEFAULT_CSS = """
     Checklist, Checklist:focus { height: 1fr; border: none; padding: 0; }
     """
-    BINDINGS = [Binding("enter", "select", show=False), Binding("space", "offer", show=False)]
+    # Shown in the footer (their descriptions are ui.key.select / ui.key.offer).
+    BINDINGS = [Binding("space", "offer", "tick"), Binding("enter", "select", "fill in")]
 
     class TickOffered(Message):
         """Space on a step: tick it with the answer offered, if it has one."""

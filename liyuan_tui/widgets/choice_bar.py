@@ -55,16 +55,24 @@ class ChoiceBar(Widget, can_focus=True):
         return next((i for i, c in enumerate(self.choices) if c.value == value), 0)
 
     def render(self) -> Text:
+        """The choices in a row; where the row is too narrow (80 columns), it goes on to the next
+        line between two choices, never inside one."""
+        room = self.content_region.width or 1000
         text = Text()
+        line = 0
         for i, choice in enumerate(self.choices):
             chosen = choice.value == self.value
             style = "reverse bold" if chosen else ""
             if self.has_focus and i == self.cursor:
                 style += " underline"
-            if i:
-                text.append("  ")
-            text.append(f" {choice.key} ", style="bold cyan" if not chosen else style)
-            text.append(f"{choice.label} ", style=style)
+            piece = Text.assemble((f" {choice.key} ", "bold cyan" if not chosen else style), (f"{choice.label} ", style))
+            gap = 2 if i else 0
+            if line and line + gap + piece.cell_len > room:
+                text.append("\n")
+                line, gap = 0, 0
+            text.append(" " * gap)
+            text.append_text(piece)
+            line += gap + piece.cell_len
         return text
 
     def set_value(self, value: str) -> None:

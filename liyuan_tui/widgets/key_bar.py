@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual.keys import key_to_character
 from textual.widget import Widget
 
 # Kept however narrow the line: the way out, the way to every other key, and leaving the desk.
 ESSENTIAL = ("back", "help", "quit", "done", "cancel")
+# Left out first when the line is short (they are in the help, `?`, and the command palette):
+# keys that work on every screen, then the less frequent ones of this screen.
+DROP_FIRST = ("search", "new_request", "charge", "edit", "acknowledge", "filter_more", "select", "void",
+              "since", "choose_month", "write_analysis", "major", "escalate", "filter")
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,21 @@ def fit_keys(items: list[KeyItem], width: int) -> tuple[list[KeyItem], bool]:
         if sum(item_width(i, short) for i in items) <= width:
             return items, short
     kept = list(items)
+    rank = {action: n for n, action in enumerate(DROP_FIRST)}
     while sum(item_width(i, True) for i in kept) > width:
         droppable = [i for i in kept if not i.essential]
         if not droppable:
             break
-        kept.remove(droppable[-1])
+        # The first of DROP_FIRST still shown goes; then the others, from the end of the line.
+        kept.remove(min(reversed(droppable), key=lambda i: rank.get(i.action, len(rank))))
     return kept, True
+
+
+_CHARACTERS = {"slash": "/", "question_mark": "?", "comma": ",", "full_stop": ".", "space": " "}
+
+
+def _character(key: str) -> str | None:
+    return key if len(key) == 1 else _CHARACTERS.get(key) or key_to_character(key)
 
 
 class KeyBar(Widget):
@@ -69,20 +83,24 @@ class KeyBar(Widget):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.watch(self.screen, "focused", self._bindings_changed)  # a field in focus takes the letters
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, _screen) -> None:
+    def _bindings_changed(self, *_args) -> None:
         self.refresh()
 
     def items(self) -> list[KeyItem]:
         t = getattr(self.app, "t", None)
         out: list[KeyItem] = []
         seen: set[str] = set()
-        for _node, binding, enabled, _tip in self.screen.active_bindings.values():
+        focused = self.screen.focused
+        for key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items():
             if not binding.show or binding.action in seen or not binding.description:
                 continue
+            if focused is not None and focused.check_consume_key(key, _character(key)):
+                continue  # typed into the field in focus (`/` in a name), not the key's action
             seen.add(binding.action)
             action = binding.action.split(".")[-1].split("(")[0]
             short = t(f"ui.key_short.{action}") if t is not None else binding.description

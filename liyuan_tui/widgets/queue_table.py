@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 from typing import Iterable, Mapping, Sequence
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import DataTable
@@ -22,32 +23,55 @@ from liyuan_tui.domain.deadlines import Urgency, format_countdown, seconds_left,
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff
 
-# Fixed widths (terminal cells) so a tick never re-measures a column; CJK characters count two.
+from .fit import padded
+
+# Columns in the order shown, each with its width in terminal cells (CJK characters count two).
 # The countdown comes first: Textual sends a partial update of a line from the widget's left edge
 # to the end of the changed region, so a countdown at the left edge costs a few bytes a second
 # where one in the middle of the row would re-send everything to its left.
 # Cells carry their own one-space margins (cell_padding=0): a countdown is then one styled run of
 # text, sent as one escape sequence, instead of three (pad, text, pad) each with its own colours.
+# Widths are fixed for a given terminal width (a tick never re-measures a column): queue_layout()
+# fits them to the table, and what a cell cannot hold is cut with an ellipsis (widgets/fit.py).
+ORDER = ("countdown", "ref", "category", "unit", "requester", "received", "state", "assignee", "what")
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("countdown", 8), ("ref", 16), ("category", 12), ("unit", 16), ("requester", 14), ("received", 7),
     ("state", 10), ("assignee", 12),
 )
+BASE = {"countdown": 8, "ref": 16, "unit": 12, "assignee": 10}  # kept at any width
+OPTIONAL = (("requester", 10), ("received", 7), ("what", 16))  # shown while they fit, in this order
+GROW = (("unit", 22), ("requester", 16), ("assignee", 14))  # where room left over goes, up to these
 URGENCY_STYLE = {
     Urgency.OK: "green",
     Urgency.WARNING: "bold #ffaf00",  # amber
     Urgency.OVERDUE: "bold red",
     Urgency.REPLIED: "dim",
 }
+def queue_layout(width: int, category: int, state: int) -> dict[str, int]:
+    """The columns shown in `width` cells and their widths: the countdown, ref, category, unit,
+    state and holder always (80 columns); then the requester, the time received and what was
+    asked for while they fit; room left over widens the unit, the requester and the holder, and
+    the rest goes to what was asked for (120 columns and wider)."""
+    widths = {**BASE, "category": category, "state": state}
+    for key, least in OPTIONAL:
+        if sum(widths.values()) + least <= width:
+            widths[key] = least
+    for key, most in GROW:
+        if key in widths:
+            widths[key] += max(0, min(most - widths[key], width - sum(widths.values())))
+    if "what" in widths:
+        widths["what"] += max(0, width - sum(widths.values()))
+    return {key: widths[key] for key in ORDER if key in widths}
 
 
 def countdown_cell(req: Request, now: datetime) -> Text:
     """`mm:ss` left or `-mm:ss` overdue, coloured by urgency (frozen once replied)."""
-    return Text(f" {format_countdown(seconds_left(req, now)):>6} ", style=URGENCY_STYLE[urgency(req, now)])
+    return Text(f"{format_countdown(seconds_left(req, now)):>6}", style=URGENCY_STYLE[urgency(req, now)])
 
 
 def state_cell(req: Request, now: datetime, t: Translator) -> Text:
     state = urgency(req, now)
-    return Text(f" {t(f'state.{state}')} ", style=URGENCY_STYLE[state])
+    return Text(t(f"state.{state}"), style=URGENCY_STYLE[state])
 
 
 def short_category(key: str, procedures, t: Translator) -> str:
@@ -60,46 +84,80 @@ def short_category(key: str, procedures, t: Translator) -> str:
     return proc.name(t.lang) if proc else key
 
 
-def padded(value: str) -> Text:
-    """Plain text with its margins (a Text, so a "[" in a unit is never read as markup)."""
-    return Text(f" {value} ")
-
-
 def ref_cell(req: Request) -> Text:
     """The ref with its flags: `!` major (magenta), `^` escalated. ASCII marks keep widths exact in
     terminals where ★ or ↑ are drawn two cells wide."""
     flags = ("!" if req.major else " ") + ("^" if req.escalated_at else " ")
-    return Text.assemble(" ", (flags, "bold magenta" if req.major else "bold yellow"), " ",
-                         (req.ref, "bold magenta" if req.major else ""), " ")
+    return Text.assemble((flags, "bold magenta" if req.major else "bold yellow"), " ",
+                         (req.ref, "bold magenta" if req.major else ""))
 
 
 def row_cells(req: Request, now: datetime, *, t: Translator, tz: tzinfo, category: str,
-              staff: Mapping[str, Staff]) -> dict[str, object]:
+              staff: Mapping[str, Staff], visible: bool = True) -> dict[str, object]:
+    """A request's cells, as values: the table fits them to its columns (a Text where a person
+    typed it, so a "[" in a unit is never read as markup)."""
     holder = staff.get(req.assignee or "")
+    what = " ".join(req.description.split()) if visible else t("report.hidden")
     return {
         "ref": ref_cell(req),
-        "category": padded(category),
-        "unit": padded(req.unit),
-        "requester": padded(req.requester_name),
-        "received": padded(req.received_at.astimezone(tz).strftime("%H:%M")),
+        "category": Text(category),
+        "unit": Text(req.unit),
+        "requester": Text(req.requester_name),
+        "received": Text(req.received_at.astimezone(tz).strftime("%H:%M")),
         "countdown": countdown_cell(req, now),
         "state": state_cell(req, now, t),
-        "assignee": padded(holder.name if holder else (req.assignee or "")),
+        "assignee": Text(holder.name if holder else (req.assignee or "")),
+        "what": Text(what, style="dim"),
     }
 
 
 class QueueTable(DataTable):
-    """Open requests by ref; rows are added, removed and updated by key so the cursor stays put."""
+    """Open requests by ref; rows are added, removed and updated by key so the cursor stays put.
+    The columns follow the table's width (queue_layout); they are rebuilt only when it changes."""
 
     DEFAULT_CSS = """
-    QueueTable { height: 1fr; }
+    QueueTable { height: 1fr; scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
     """
+    BINDINGS = [Binding("enter", "select_cursor", "open")]  # in the footer (ui.key.select_cursor)
 
-    def __init__(self, labels: Mapping[str, str], **kwargs) -> None:
+    def __init__(self, labels: Mapping[str, str], *, category_width: int = 12, state_width: int = 10,
+                 **kwargs) -> None:
         super().__init__(cursor_type="row", cell_padding=0, **kwargs)
-        for key, width in COLUMNS:
-            self.add_column(padded(labels.get(key, key)), width=width, key=key)
+        self.labels = labels
+        self.least = (category_width, state_width)
+        self.widths: dict[str, int] = {}
+        self.values: dict[str, dict[str, object]] = {}  # each row's cells as given (before fitting)
+        self.order: list[str] = []
         self.cell_refreshes = 0  # cells repainted since start (tests check that a tick stays small)
+
+    # --- the columns ------------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Columns for the width the table has now; rows rebuilt from their values if they changed."""
+        room = self.scrollable_content_region.width
+        if room <= 0:
+            return
+        widths = queue_layout(room, *self.least)
+        if widths == self.widths:
+            return
+        current = self.current_ref if self.widths else None
+        self.widths = widths
+        self.clear(columns=True)
+        for key, width in widths.items():
+            self.add_column(padded(self.labels.get(key, key), width), width=width, key=key)
+        for ref in self.order:
+            self.add_row(*self._cells(self.values[ref]), key=ref)
+        if current in self.values:
+            self.move_cursor(row=self.order.index(current), animate=False)
+
+    def _cell(self, key: str, value: object) -> Text:
+        return padded(value if isinstance(value, Text) else str(value), self.widths[key])
+
+    def _cells(self, values: Mapping[str, object]) -> list[Text]:
+        return [self._cell(key, values.get(key, "")) for key in self.widths]
 
     # --- keys ------------------------------------------------------------------------------------
 
@@ -115,15 +173,25 @@ class QueueTable(DataTable):
 
     # --- updates ---------------------------------------------------------------------------------
 
+    def get_value(self, ref: str, key: str) -> object:
+        """A cell's value as given (before it was fitted to its column)."""
+        return self.values[ref][key]
+
     def set_cells(self, changes: Iterable[tuple[str, str, object]]) -> int:
         """Write cell values; repaint only the cells whose value changed. Returns how many."""
         touched: list[tuple[RowKey, ColumnKey]] = []
         for row, col, value in changes:
+            if row not in self.values:
+                continue
+            self.values[row][col] = value
             rk, ck = RowKey(row), ColumnKey(col)
             cells = self._data.get(rk)
-            if cells is None or cells.get(ck) == value:
+            if cells is None or col not in self.widths:
                 continue
-            cells[ck] = value
+            shown = self._cell(col, value)
+            if cells.get(ck) == shown:
+                continue
+            cells[ck] = shown
             touched.append((rk, ck))
         if not touched:
             return 0
@@ -166,6 +234,13 @@ class QueueTable(DataTable):
         """Make the table show exactly `rows` (key, cells), in this order: new keys are added, gone
         keys removed, changed cells updated; the cursor stays on the request it was on."""
         wanted = {key for key, _ in rows}
+        self.order = [key for key, _ in rows]
+        for key in [k for k in self.values if k not in wanted]:
+            del self.values[key]
+        if not self.widths:  # not laid out yet: relayout() shows them when the table has its width
+            self.values.update((key, dict(cells)) for key, cells in rows)
+            self.relayout()
+            return
         current = self.current_ref
         for key in [k for k in self.keys if k not in wanted]:
             self.remove_row(key)
@@ -174,10 +249,10 @@ class QueueTable(DataTable):
             if key in existing:
                 self.set_cells((key, col, value) for col, value in cells.items())
             else:
-                self.add_row(*(cells[c] for c, _ in COLUMNS), key=key)
-        order = [key for key, _ in rows]
-        if order != self.keys:
-            self._reorder(order)
+                self.values[key] = dict(cells)
+                self.add_row(*self._cells(cells), key=key)
+        if self.order != self.keys:
+            self._reorder(self.order)
         if current is not None and current in wanted:
             self.move_cursor(row=self.get_row_index(current), animate=False)
 

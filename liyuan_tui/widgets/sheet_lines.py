@@ -12,9 +12,12 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
+from .fit import fit, shared_widths
+
 GAP = 2
 MIN_TEXT = 16
 INDENT = 4
+FLOOR = 6  # no column is cut below this many cells
 
 
 def column_widths(header: Sequence[str], rows: Sequence[Sequence[Text]]) -> list[int]:
@@ -31,25 +34,30 @@ class SheetLines:
         cells = sum(self.widths) + GAP * len(self.widths)
         return Measurement(min(cells, options.max_width), options.max_width)
 
-    def _line(self, cells: Sequence[Text]) -> Text:
-        line = Text()
-        for cell, width in zip(cells, self.widths):
-            line.append_text(cell)
-            line.append(" " * (width - cell.cell_len + GAP))
+    @staticmethod
+    def _line(cells: Sequence[Text], widths: Sequence[int]) -> Text:
+        line = Text(no_wrap=True)
+        for cell, width in zip(cells, widths):
+            shown = fit(cell, width)  # a long unit or name ends in "…"; the columns stay in line
+            line.append_text(shown)
+            line.append(" " * (width - shown.cell_len + GAP))
         return line
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        room = width - (sum(self.widths) + GAP * len(self.widths))
+        # Too narrow for every cell whole (80 columns): the widest columns give way, never the line.
+        widths = shared_widths(list(self.widths), width - GAP * len(self.widths), [min(w, FLOOR) for w in self.widths])
+        room = width - (sum(widths) + GAP * len(widths))
         same_line = room >= MIN_TEXT
-        head = self._line([Text(h) for h in self.header[:-1]])
+        head = self._line([Text(h) for h in self.header[:-1]], widths)
         if same_line:
             head.append(self.header[-1])
+        head.truncate(width, overflow="ellipsis")
         head.stylize("bold")
         yield head
         yield Text("─" * width, style="dim")
         for cells, text in self.rows:
-            line = self._line(cells)
+            line = self._line(cells, widths)
             if same_line:
                 line.append_text(text)
                 line.truncate(width, overflow="ellipsis")

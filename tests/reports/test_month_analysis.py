@@ -79,7 +79,7 @@ def test_the_confidential_count_is_said_of_the_months_requests_not_of_the_senten
     assert keys.index("confidential") == keys.index("total") + 1
     lines = summary_lines(report, Translator("en"), str)
     total = next(i for i, line in enumerate(lines) if line.startswith("2 requests"))
-    assert lines[total + 1] == "1 of them are confidential: counted, details left out."
+    assert lines[total + 1] == "Confidential among them: 1, counted, details left out."
 
 
 def test_liyuan_analysis_writes_it_from_the_command_line(november, cli_env, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from ui_helpers import press_keys
 
-SIZE = (120, 36)
+from test_snapshots import SIZES
 
 
 @pytest.fixture
@@ -39,9 +39,10 @@ STATES = {
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("state", list(STATES))
-def test_screen(snap_compare, make_app, repair_with_charges, state, lang):
+def test_screen(snap_compare, make_app, repair_with_charges, state, size, lang):
     async def run_before(pilot):
         await press_keys(pilot, STATES[state])
 
-    assert snap_compare(make_app("ann", lang=lang), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app("ann", lang=lang), terminal_size=SIZES[size], run_before=run_before)

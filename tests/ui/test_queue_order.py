@@ -72,5 +72,5 @@ async def test_after_the_reply_the_header_says_when_not_a_frozen_countdown(make_
         await pilot.press("r")
         await settle(pilot)
         text = str(app.screen.countdown.render())
-        assert "Replied at 22:01 (01:27 after the call)" in text
+        assert "Replied 22:01, took 01:27" in text
         assert "Reply in" not in text and "replied" not in text.replace("Replied", "")

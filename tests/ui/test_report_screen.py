@@ -66,15 +66,17 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
         assert str(screen.month) == "2026-11"  # the 27th: the month so far
         text = screen.body_text()
         titles = [w.content.renderables[0].plain for w in screen._sections]
-        assert titles[:2] == ["Summary", "Overview"]  # the written summary first
-        assert [t.split(" (")[0] for t in titles[2:6]] == ["Requests per day", "Reply times", "Requests by category",
+        # The written summary first, then the supervisor's own analysis (none yet: how to write one).
+        assert titles[:3] == ["Summary", "Supervisor's analysis", "Overview"]
+        assert "press w to write" in section(screen, "Supervisor's analysis")
+        assert [t.split(" (")[0] for t in titles[3:7]] == ["Requests per day", "Reply times", "Requests by category",
                                                           "By hour of day"]
-        assert titles[6:] == ["By category", "By channel", "By status", "By outcome", "Handed on, by department",
+        assert titles[7:] == ["By category", "By channel", "By status", "By outcome", "Handed on, by department",
                               "Staff workload", "Overdue requests", "Escalations", "Major cases", "Paid services"]
 
         summary = section(screen, "Summary")
         assert "5 requests in 2026-11; 2 the month before (+3 (+150%))." in summary
-        assert "1 of them are confidential" in summary
+        assert "Confidential among them: 1" in summary
 
         overview = section(screen, "Overview")
         assert row(overview, "Requests") == ["Requests", "5", "2", "+3 (+150%)"]
@@ -88,7 +90,7 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
         assert row(overview, "Paid services")[1:] == ["50.00", "0.00", "+50.00"]
 
         categories = section(screen, "By category")
-        assert row(categories, "Repair") == ["Repair", "1", "2", "-1 (-50%)", "0", "100%", "2 min", "2 min"]
+        assert row(categories, "Repair") == ["Repair", "1", "2", "-1 (-50%)", "0", "100%", "2 min", "2 min", "0", "—"]
         assert row(categories, "Security")[1:6] == ["1", "0", "+1", "1", "0%"]
         assert row(categories, "Disaster")[1] == "0"
 

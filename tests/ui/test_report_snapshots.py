@@ -8,7 +8,7 @@ import pytest
 from report_data import build_month, build_night
 from ui_helpers import press_keys
 
-SIZE = (120, 36)
+from test_snapshots import SIZES
 
 # Each state: who looks, and the keys that reach it from the queue.
 STATES = {
@@ -16,6 +16,8 @@ STATES = {
     "report_charts": ("sup", ["ctrl+r", "settle", "pagedown"]),
     "report_refused": ("ann", ["ctrl+r"]),
     "handover": ("ann", ["h"]),
+    "analysis_dialog": ("sup", ["ctrl+r", "settle", "w", *"夜班回复偏慢"]),
+    "export_dialog": ("sup", ["ctrl+r", "settle", "x"]),
 }
 
 
@@ -26,11 +28,12 @@ def history(staff, clock):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("state", list(STATES))
-def test_screen(snap_compare, make_app, history, state, lang):
+def test_screen(snap_compare, make_app, history, state, size, lang):
     login, keys = STATES[state]
 
     async def run_before(pilot):
         await press_keys(pilot, keys)
 
-    assert snap_compare(make_app(login, lang=lang), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(login, lang=lang), terminal_size=SIZES[size], run_before=run_before)

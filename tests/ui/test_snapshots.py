@@ -1,4 +1,5 @@
-"""Snapshots of every screen in Chinese and English, on a fixed night (FakeClock, fixed size)."""
+"""Snapshots of every screen and dialog of the desk in Chinese and English, at 80×24 (everything
+usable, nothing cut mid-word) and 120×40 (the room used), on a fixed night (FakeClock)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,6 @@ from datetime import timedelta
 import pytest
 
 from ui_helpers import press_keys
-
-SIZE = (120, 36)
-
 
 @pytest.fixture
 def night(staff, clock):
@@ -60,14 +58,20 @@ STATES = {
     "intake": ["n", "settle", "b", "1", *"B5-0803", "tab", *"12ab", "tab"],  # a bad phone, on its field
     "help": ["question_mark"],
     "close_dialog": ["enter", "settle", "c", "2"],  # handed on: asks to whom
+    "search": ["slash", *"黄", "settle", "down"],
+    "step_dialog": ["down", "down", "down", "enter", "settle", "enter"],  # the repair's fault: what was said, offered
+    "branch_dialog": ["enter", "settle", "b"],  # add another help, or switch one
+    "confirm_dialog": ["m"],  # clear the major mark?
 }
+# A laptop's or a phone's SSH client, and a desk terminal with room to spare.
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("state", list(STATES))
-def test_screen(snap_compare, make_app, night, state, lang):
+def test_screen(snap_compare, make_app, night, state, size, lang):
     async def run_before(pilot):
         await press_keys(pilot, STATES[state])
 
-    size = (120, 60) if state == "help" else SIZE
-    assert snap_compare(make_app("ann", lang=lang), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_app("ann", lang=lang), terminal_size=SIZES[size], run_before=run_before)

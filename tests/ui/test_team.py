@@ -76,7 +76,7 @@ async def test_major_reaches_the_manager_and_the_acknowledgement_reaches_the_ass
         ann.queue.table.move_cursor(row=ann.queue.table.get_row_index(ref))
         await p1.press("enter")
         await settle(p1)
-        assert "已由 MGR 于 22:00 确认" in str(ann.screen.summary.render())  # on the request itself too
+        assert "已由 MGR 于 22:00 确认" in ann.screen.summary_text()  # on the request itself too
     assert desk.lookup.get_request(ref).major_ack_by == "mgr"
 
 
@@ -128,11 +128,11 @@ async def test_a_guard_has_no_desk_keys_and_does_not_see_confidential_details(ma
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(guard.screen, RequestScreen)
-        shown = str(guard.screen.summary.render())
+        shown = guard.screen.summary_text()
         assert "8-801" in shown and secret not in shown and "***" in shown
     sup = make_app("sup")
     async with sup.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert secret in str(sup.screen.summary.render())
+        assert secret in sup.screen.summary_text()
