@@ -31,7 +31,10 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
         raise ValidationError("error.backup_folder", "file", path=target.parent)
     from liyuan_tui.store.backup import copy_database
 
+    from .progress import progress
+
     ctx.store.kernel.role_in_any_release()  # the user must be on the staff list (of any release's file)
-    ok = copy_database(source, target)
+    with progress(ctx, ctx.t("cli.progress.backup")) as done:
+        ok = copy_database(source, target, done)
     print(ctx.t("cli.backup_done", path=target, result=ok), file=ctx.out)
     return 0 if ok == "ok" else 1

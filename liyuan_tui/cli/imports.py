@@ -29,11 +29,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=cmd_import_residents)
 
 
-def _read(path: str) -> bytes:
+def _open(path: str):
+    """The file, opened to be read as the import goes (never all of it in memory at once)."""
     from liyuan_tui.domain.errors import ValidationError
 
     try:
-        return Path(path).read_bytes()
+        return open(path, "rb")
     except OSError as exc:
         raise ValidationError("import.unreadable", "file", path=path, reason=exc.strerror or str(exc)) from None
 
@@ -43,17 +44,22 @@ def _report_problems(ctx: Context, prog: str, problems) -> None:
         print(f"{prog}: {p.text(ctx.t)}", file=ctx.err)
 
 
-def _run(ctx: Context, args: argparse.Namespace, prog: str, parse, action) -> int:
+def _run(ctx: Context, args: argparse.Namespace, prog: str, label: str, parse, action) -> int:
     from liyuan_tui.store.imports import ImportRejected
 
-    parsed = parse(_read(args.file))
-    try:
-        result = action(parsed, skip_bad=args.skip_bad, source=Path(args.file).name)
-    except ImportRejected as exc:
-        _report_problems(ctx, prog, exc.problems)
-        hint = "import.rejected_fatal" if parsed.fatal else "import.rejected"
-        print(f"{prog}: {ctx.t(hint, count=len({p.line for p in exc.problems}))}", file=ctx.err)
-        return EXIT_USAGE
+    from .progress import count_lines, progress
+
+    with _open(args.file) as stream:
+        total = count_lines(args.file)
+        parsed = parse(stream)
+        try:
+            with progress(ctx, ctx.t(label), total) as done:
+                result = action(parsed, skip_bad=args.skip_bad, source=Path(args.file).name, progress=done)
+        except ImportRejected as exc:
+            _report_problems(ctx, prog, exc.problems)
+            hint = "import.rejected_fatal" if parsed.fatal else "import.rejected"
+            print(f"{prog}: {ctx.t(hint, count=len({p.line for p in exc.problems}))}", file=ctx.err)
+            return EXIT_USAGE
     if result.skipped_lines:
         _report_problems(ctx, prog, parsed.problems)
     print(ctx.t("import.done", imported=result.imported, updated=result.updated,
@@ -68,11 +74,12 @@ def cmd_import_history(ctx: Context, args: argparse.Namespace) -> int:
 
     store = ctx.store
     now = ctx.clock.now()
-    return _run(ctx, args, "liyuan import",
+    return _run(ctx, args, "liyuan import", "cli.progress.import",
                 lambda data: parse_history(data, store.procedures, ctx.settings.tz, now), store.imports.import_history)
 
 
 def cmd_import_residents(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.domain.imports import parse_residents
 
-    return _run(ctx, args, "liyuan residents import", parse_residents, ctx.store.imports.import_residents)
+    return _run(ctx, args, "liyuan residents import", "cli.progress.residents", parse_residents,
+                ctx.store.imports.import_residents)

@@ -132,7 +132,8 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
     except PermissionError as exc:
         print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=exc.strerror)}", file=ctx.err)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # ctrl+c: the work's transaction was rolled back, its file removed
+        print(f"{prog}: {ctx.t('cli.progress.interrupted')}", file=ctx.err)
         return 130
 
 

@@ -31,16 +31,34 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.month_render import render
     from liyuan_tui.reports.month import Month, month_report
 
+    from .progress import progress
+
     month = Month.parse(args.month)  # checked before the database is opened
-    report = month_report(ctx.store, month)
+    with progress(ctx, ctx.t("cli.progress.report"), quiet=args.format == "json" and not args.output) as done:
+        report = month_report(ctx.store, month, progress=done)
     text = render(report, args.format, ctx.t, ctx.store.procedures)
     if args.output:
-        # newline="" keeps the CSV's CRLF line ends as they are; utf-8 keeps the BOM for Excel.
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        write_aside(Path(args.output), text)
         print(ctx.t("report.written_to", path=args.output), file=ctx.err)
     else:
         write_out(ctx, text if text.endswith("\n") else text + "\n")
     return 0
+
+
+def write_aside(path: Path, text: str) -> None:
+    """Write a file beside its place and rename it there: interrupted, no half-written file is left.
+    (newline="" keeps the CSV's CRLF line ends as they are; utf-8 keeps the BOM for Excel.)"""
+    import os
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def write_out(ctx: Context, text: str) -> None:

@@ -1,8 +1,9 @@
 """Reading a paper or Excel logbook (history) and the customer archive (residents) from CSV.
 
-Pure: bytes in, checked rows and the problems found out, each problem with its line number. The
-columns are documented in docs/import.md; a header may use the English names or the Chinese ones.
-Writing is ImportActions' job (import_actions.py).
+Pure: a file's bytes in (a stream, read as the rows are asked for, so a file of any length is
+read in bounded memory), checked rows and the problems found out, each problem with its line
+number. The columns are documented in docs/import.md; a header may use the English names or the
+Chinese ones. Writing is the store's job (store/imports.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import Any, Callable, Generic, TypeVar
+from typing import IO, Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 from . import validation as check
 from .errors import ValidationError
@@ -52,7 +53,9 @@ class RowProblem:
 
 @dataclass
 class Parsed(Generic[T]):
-    rows: list[T] = field(default_factory=list)
+    """The rows, read as they are asked for (once); `problems` and `fatal` fill in as they are read."""
+
+    rows: Iterable[T] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     fatal: bool = False  # the file itself cannot be read (encoding, header): nothing can be imported
 
@@ -90,46 +93,68 @@ class ResidentRow:
     notes: str
 
 
-def read_table(data: bytes, known: dict[str, str], required: tuple[str, ...],
-               aliases: dict[str, str] | None = None) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem], bool]:
-    """The data rows as (line, {column: text}), the rows' own problems, and whether the file
-    itself is unusable (encoding, header): then nothing can be imported, --skip-bad or not."""
-    try:
-        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM; plain UTF-8 does not
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        return [], [RowProblem(line, None, "import.not_utf8")], True
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _lines(data: bytes | IO[bytes], problems: list[RowProblem], fail: Callable[[], None]) -> Iterator[str]:
+    """The file's lines as text, each decoded on its own so a byte that is not UTF-8 is found on its
+    line; Excel's "CSV UTF-8" starts with a BOM, plain UTF-8 does not."""
+    stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+    for number, raw in enumerate(stream, 1):
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            problems.append(RowProblem(number, None, "import.not_utf8"))
+            fail()
+            return
+        yield text
+
+
+def read_table(data: bytes | IO[bytes], known: dict[str, str], required: tuple[str, ...],
+               aliases: dict[str, str] | None = None) -> tuple[Iterator[tuple[int, dict[str, str]]], Parsed]:
+    """The data rows as (line, {column: text}), read as they are asked for, and a Parsed holding
+    the problems found so far (the header's at once, the rows' as they are read) and whether the
+    file itself is unusable (encoding, header): then nothing can be imported, --skip-bad or not."""
+    out: Parsed = Parsed()
+
+    def fail() -> None:
+        out.fatal = True
+
+    reader = csv.reader(_lines(data, out.problems, fail))
     header = next(reader, None)
+    if out.fatal:
+        return iter(()), out
     if header is None:
-        return [], [RowProblem(1, None, "import.empty_file")], True
+        out.problems.append(RowProblem(1, None, "import.empty_file"))
+        out.fatal = True
+        return iter(()), out
     by_name = {v: k for k, v in known.items()} | {k: k for k in known} | dict(aliases or {})
     columns: list[str | None] = []
-    problems = []
     for name in header:
         clean = name.strip().lower() if name.strip().isascii() else name.strip()
         col = by_name.get(clean)
         if col is None and clean:
-            problems.append(RowProblem(1, name.strip(), "import.unknown_column", {"choices": ", ".join(known)}))
+            out.problems.append(RowProblem(1, name.strip(), "import.unknown_column", {"choices": ", ".join(known)}))
         if col is not None and col in columns:
-            problems.append(RowProblem(1, name.strip(), "import.duplicate_column"))
+            out.problems.append(RowProblem(1, name.strip(), "import.duplicate_column"))
         columns.append(col)
     for need in required:
         if need not in columns:
-            problems.append(RowProblem(1, need, "import.missing_column"))
-    if problems:
-        return [], problems, True
-    rows: list[tuple[int, dict[str, str]]] = []
-    last = reader.line_num
-    for cells in reader:
-        line, last = last + 1, reader.line_num
-        if not any(c.strip() for c in cells):
-            continue  # blank rows (Excel leaves them) are not records
-        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-            problems.append(RowProblem(line, None, "import.too_many_cells", {"count": len(cells), "expected": len(columns)}))
-            continue
-        rows.append((line, {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns) if c}))
-    return rows, problems, False
+            out.problems.append(RowProblem(1, need, "import.missing_column"))
+    if out.problems:
+        out.fatal = True
+        return iter(()), out
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        last = reader.line_num
+        for cells in reader:
+            line, last = last + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue  # blank rows (Excel leaves them) are not records
+            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
+                out.problems.append(RowProblem(line, None, "import.too_many_cells",
+                                               {"count": len(cells), "expected": len(columns)}))
+                continue
+            yield line, {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns) if c}
+
+    return rows(), out
 
 
 def parse_time(value: str, tz: tzinfo, column: str) -> datetime:
@@ -163,58 +188,95 @@ def _collect(line: int, problems: list[RowProblem], column: str, fn: Callable[[]
         return None
 
 
-def parse_history(data: bytes, procedures: Procedures, tz: tzinfo, now: datetime) -> Parsed[HistoryRow]:
-    rows, problems, fatal = read_table(data, HISTORY_COLUMNS, HISTORY_REQUIRED)
-    out: Parsed[HistoryRow] = Parsed(problems=problems, fatal=fatal)
-    seen: dict[tuple[datetime, str, str], int] = {}
-    for line, cells in rows:
+def parse_history(data: bytes | IO[bytes], procedures: Procedures, tz: tzinfo, now: datetime) -> Parsed[HistoryRow]:
+    """The logbook's rows, checked as they are read. A row repeating an earlier one (the same
+    reception time, unit and category) is a problem; what is kept to find them is a number a row."""
+    table, out = read_table(data, HISTORY_COLUMNS, HISTORY_REQUIRED)
+    out.rows = _history_rows(table, out, procedures, tz, now)
+    return out
+
+
+def _history_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed, procedures: Procedures, tz: tzinfo,
+                  now: datetime) -> Iterator[HistoryRow]:
+    seen: dict[int, int] = {}  # hash of (reception time, unit, category) → the line it was first on
+    latest = now + check.FUTURE_TOLERANCE
+    # A logbook repeats a few categories and channels: each is checked once (a long file's rows
+    # are read at the pace of the database's own insert).
+    categories = _Cached(lambda v: check.category(v, procedures))
+    channels = _Cached(lambda v: check.channel(v or "phone"))
+    flags = {name: _Cached(lambda v, name=name: parse_flag(v, name)) for name in ("escalated", "major", "confidential")}
+    checks: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
+        ("unit", "unit", check.unit), ("phone", "phone", _optional_phone), ("requester_name", "name", check.name),
+        ("channel", "channel", channels), ("description", "description", check.text),
+        ("outcome", "outcome", _outcome), ("handled_by", "handled_by", check.name),
+        ("escalated", "escalated", flags["escalated"]), ("major", "major", flags["major"]),
+        ("confidential", "confidential", flags["confidential"]), ("handed_to", "handed_to", _department))
+    for line, cells in table:
         bad: list[RowProblem] = []
-
-        def get(column: str, fn: Callable[[str], Any]) -> Any:
-            return _collect(line, bad, column, lambda: fn(cells.get(column, "")))
-
-        def when(column: str, required: bool = False) -> datetime | None:
+        category = _check(line, bad, "category", categories, cells.get("category", ""))
+        times = {}
+        for column in ("received_at", "replied_at", "closed_at"):
             raw = cells.get(column, "").strip()
             if not raw:
-                if required:
+                if column == "received_at":
                     bad.append(RowProblem(line, column, "error.unit_empty"))
-                return None
-            value = _collect(line, bad, column, lambda: parse_time(raw, tz, column))
-            if value is not None and value > now + check.FUTURE_TOLERANCE:
+                times[column] = None
+                continue
+            value = times[column] = _check(line, bad, column, lambda v, c=column: parse_time(v, tz, c), raw)
+            if value is not None and value > latest:
                 bad.append(RowProblem(line, column, "error.time_future"))
-            return value
-
-        category = get("category", lambda v: check.category(v, procedures))
-        received, replied, closed = when("received_at", True), when("replied_at"), when("closed_at")
+        received, replied, closed = times["received_at"], times["replied_at"], times["closed_at"]
         if received and replied and replied < received:
             bad.append(RowProblem(line, "replied_at", "import.before_received"))
         if received and closed and closed < received:
             bad.append(RowProblem(line, "closed_at", "import.before_received"))
         if replied and closed and closed < replied:
             bad.append(RowProblem(line, "closed_at", "import.before_replied"))
-        row = dict(
-            unit=get("unit", check.unit),
-            phone=get("phone", lambda v: check.phone(v, required=False)),
-            requester_name=get("name", check.name),
-            channel=get("channel", lambda v: check.channel(v or "phone")),
-            description=get("description", check.text),
-            outcome=get("outcome", lambda v: check.text(v, "outcome")),
-            handled_by=get("handled_by", check.name),
-            escalated=get("escalated", lambda v: parse_flag(v, "escalated")),
-            major=get("major", lambda v: parse_flag(v, "major")),
-            confidential=get("confidential", lambda v: parse_flag(v, "confidential")),
-            handed_to=get("handed_to", _department),
-        )
+        row = {field: _check(line, bad, column, fn, cells.get(column, "")) for field, column, fn in checks}
         if not bad:
-            first = seen.setdefault((received, row["unit"], category), line)
+            first = seen.setdefault(hash((received.timestamp(), row["unit"], category)), line)
             if first != line:
                 bad.append(RowProblem(line, None, "import.duplicate_request", {"first": first}))
         if bad:
             out.problems += bad
             continue
-        out.rows.append(HistoryRow(line=line, category=category, received_at=received, replied_at=replied,
-                                   closed_at=closed, **row))
-    return out
+        yield HistoryRow(line=line, category=category, received_at=received, replied_at=replied,
+                         closed_at=closed, **row)
+
+
+class _Cached:
+    """A check of a cell that repeats (a category, a channel, a flag): its answer or refusal kept."""
+
+    def __init__(self, fn: Callable[[str], Any]) -> None:
+        self.fn, self.known = fn, {}
+
+    def __call__(self, value: str) -> Any:
+        try:
+            answer = self.known[value]
+        except KeyError:
+            try:
+                answer = self.known[value] = self.fn(value)
+            except ValidationError as exc:
+                answer = self.known[value] = exc
+        if isinstance(answer, ValidationError):
+            raise answer
+        return answer
+
+
+def _check(line: int, problems: list[RowProblem], column: str, fn: Callable[[str], Any], value: str) -> Any:
+    try:
+        return fn(value)
+    except ValidationError as exc:
+        problems.append(RowProblem(line, column, exc.key, exc.params))
+        return None
+
+
+def _optional_phone(value: str) -> str:
+    return check.phone(value, required=False)
+
+
+def _outcome(value: str) -> str:
+    return check.text(value, "outcome")
 
 
 def _department(value: str) -> str:
@@ -224,11 +286,15 @@ def _department(value: str) -> str:
     return v
 
 
-def parse_residents(data: bytes) -> Parsed[ResidentRow]:
-    rows, problems, fatal = read_table(data, RESIDENT_COLUMNS, RESIDENT_REQUIRED, RESIDENT_ALIASES)
-    out: Parsed[ResidentRow] = Parsed(problems=problems, fatal=fatal)
+def parse_residents(data: bytes | IO[bytes]) -> Parsed[ResidentRow]:
+    table, out = read_table(data, RESIDENT_COLUMNS, RESIDENT_REQUIRED, RESIDENT_ALIASES)
+    out.rows = _resident_rows(table, out)
+    return out
+
+
+def _resident_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed) -> Iterator[ResidentRow]:
     seen: dict[tuple[str, str], int] = {}
-    for line, cells in rows:
+    for line, cells in table:
         bad: list[RowProblem] = []
         unit = _collect(line, bad, "unit", lambda: check.unit(cells.get("unit", "")))
         name = _collect(line, bad, "name", lambda: check.name(cells.get("name", "")))
@@ -244,8 +310,7 @@ def parse_residents(data: bytes) -> Parsed[ResidentRow]:
         if bad:
             out.problems += bad
             continue
-        out.rows.append(ResidentRow(line, unit, name, tuple(dict.fromkeys(phones)), notes))
-    return out
+        yield ResidentRow(line, unit, name, tuple(dict.fromkeys(phones)), notes)
 
 
 __all__ = ["RowProblem", "Parsed", "HistoryRow", "ResidentRow", "parse_history", "parse_residents",

@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from dateutil.relativedelta import relativedelta
 
@@ -117,38 +117,56 @@ class MonthReport:
         return self.current.month
 
 
-def month_report(store: Any, month: Month | str, *, now: datetime | None = None) -> MonthReport:
+QUERIES = 7  # the queries month_figures sends for one month (what a progress bar counts)
+
+
+def month_report(store: Any, month: Month | str, *, now: datetime | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> MonthReport:
     """The month's figures and the previous month's, read through one read-only session.
-    Only the customer-service supervisors and the manager see reports."""
+    Only the customer-service supervisors and the manager see reports. `progress(done, of)` is
+    told after each query (a report over a long history takes a while)."""
     month = Month.parse(month) if isinstance(month, str) else month
     me = store.staff.me()
     if not allowed(me.role, Action.REPORT):
         raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REPORT))
     now = now or store.clock.now()
     keys = list(store.procedures)
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], 2 * QUERIES)
+
     with store.reading() as s:
         dialect = s.get_bind().dialect.name
         names = q.staff_names(s)
-        current = month_figures(s, month, store.tz, now, keys, names, dialect)
-        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect)
+        current = month_figures(s, month, store.tz, now, keys, names, dialect, step)
+        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, step)
     analysis = store.analyses.latest(str(month))
     by = names.get(analysis.written_by, analysis.written_by) if analysis is not None else ""
     return MonthReport(current, previous, now, store.tz, analysis, by)
 
 
 def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys: Iterable[str],
-                  names: dict[str, str], dialect: str) -> MonthFigures:
+                  names: dict[str, str], dialect: str, step: Callable[[], None] = lambda: None) -> MonthFigures:
     w = q.Window(month.start(tz), month.end(tz), now)
     fig = MonthFigures(month, w.start, w.end)
     keys = list(category_keys)
-    ranks = _percentiles(q.reply_ranks(s, w, dialect))
-    _fill_counts(fig, q.cube(s, w), keys, ranks)
-    fig.staff = _staff(q.staff_cube(s, w), names, ranks)
-    fig.by_hour, fig.by_day = _hours_and_days(q.quarter_hours(s, w, dialect), month, tz)
-    fig.reply_distribution = _distribution(q.reply_distribution(s, w, dialect))
-    _fill_lists(fig, q.listed(s, w, dialect))
+
+    def ask(query: Callable[..., Any], *args: Any) -> Any:
+        rows = query(s, w, *args)
+        step()
+        return rows
+
+    ranks = _percentiles(ask(q.reply_ranks, dialect))
+    _fill_counts(fig, ask(q.cube), keys, ranks)
+    fig.staff = _staff(ask(q.staff_cube), names, ranks)
+    fig.by_hour, fig.by_day = _hours_and_days(ask(q.quarter_hours, dialect), month, tz)
+    fig.reply_distribution = _distribution(ask(q.reply_distribution, dialect))
+    _fill_lists(fig, ask(q.listed, dialect))
     fig.fees = [FeeFigures(r.item_code, r.name_zh or r.item_code, r.name_en or r.item_code, r.n,
-                           float(r.qty or 0), int(r.cents or 0)) for r in q.fees(s, w)]
+                           float(r.qty or 0), int(r.cents or 0)) for r in ask(q.fees)]
     return fig
 
 

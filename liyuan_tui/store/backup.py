@@ -6,18 +6,29 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Callable
 
 
-def copy_database(source: Path, target: Path) -> str:
+def copy_database(source: Path, target: Path, progress: Callable[[int, int], None] | None = None) -> str:
     """Copy `source` into the new file `target` (never overwritten); returns the copy's
-    integrity_check ("ok" when sound)."""
+    integrity_check ("ok" when sound). `progress(pages copied, pages in all)` is told as it goes.
+    A copy that does not finish (ctrl+c, a full disk) is removed: never a half-written backup."""
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # a copy is as private as the original
     os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=15)
-    dst = sqlite3.connect(target)
     try:
-        src.backup(dst, pages=1024)  # in steps, so writers are never held up for long
-        return dst.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        dst.close()
-        src.close()
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=15)
+        dst = sqlite3.connect(target)
+        try:
+            def step(_status: int, remaining: int, total: int) -> None:
+                if progress is not None:
+                    progress(total - remaining, total)
+
+            src.backup(dst, pages=1024, progress=step)  # in steps, so writers are never held up for long
+            return dst.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            dst.close()
+            src.close()
+    except BaseException:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise

@@ -1,28 +1,42 @@
 """Store actions that import: history from a logbook and the customer archive.
 
-Each import is one transaction with one Event summarising it. With any bad row nothing is
-written unless the caller asked to skip bad rows; rows already in the database (the same
-reception time, unit and category) count as bad rows, so importing a file twice adds nothing.
+Each import is one transaction with one Event summarising it: the file's rows are read, checked
+and inserted in batches inside it, so a file of any length goes in using bounded memory, and
+still all or nothing. With any bad row nothing is written unless the caller asked to skip bad
+rows; rows already in the database (the same reception time, unit and category) count as bad
+rows, so importing a file twice adds nothing. An interrupted import (ctrl+c) is rolled back.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Sequence
+from datetime import datetime
+from itertools import islice
+from typing import Callable, Iterable, Iterator, TypeVar
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import func, insert, text
+from sqlmodel import Session, col, select
 
 from liyuan_tui.domain.deadlines import reply_due_at
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.imports import HistoryRow, Parsed, ResidentRow, RowProblem
-from liyuan_tui.domain.models import Request, Resident, Staff
+from liyuan_tui.domain.models import DEFAULT_ESTATE, Request, Resident, Staff
 from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
 
+BATCH = 2000  # rows read, checked and staged at a time
+STAGE = "import_rows"  # the staging table (temporary: it lives only inside the import's transaction)
+# The staged columns, in the order _values gives them (the ref and its number come at the end).
+STAGED = ("ref_month", "category", "channel", "requester_name", "unit", "phone", "description", "received_at",
+          "reply_due_at", "replied_at", "replied_by", "escalated_at", "escalated_to", "escalated_by", "major",
+          "major_at", "confidential", "status", "assignee", "created_by", "outcome", "outcome_kind", "handed_to",
+          "closed_at", "closed_by", "updated_at", "version", "branches", "estate", "line")
+TIMES = ("received_at", "reply_due_at", "replied_at", "escalated_at", "major_at", "closed_at", "updated_at")
+T = TypeVar("T")
+Progress = Callable[[int], None]  # told the line of the file reached so far
 
 class ImportRejected(DeskError):
     """Bad rows (or an unreadable file): nothing was imported. `problems` lists every one."""
@@ -37,7 +51,7 @@ class ImportResult:
     imported: int = 0
     updated: int = 0  # residents already in the archive whose phones and notes were replaced
     skipped_lines: list[int] = field(default_factory=list)
-    refs: list[str] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)  # the first and the last ref given, in order of reception
 
 
 class Imports:
@@ -46,88 +60,125 @@ class Imports:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
 
-    def import_history(self, parsed: Parsed[HistoryRow], *, skip_bad: bool = False, source: str = "") -> ImportResult:
+    def import_history(self, parsed: Parsed[HistoryRow], *, skip_bad: bool = False, source: str = "",
+                       progress: Progress | None = None) -> ImportResult:
+        """The rows go into a staging table as they are read (in batches, bounded memory), then
+        into the requests in one statement, numbered in order of reception after each month's
+        refs already used; all inside the one transaction."""
         with self.k.write(Action.IMPORT) as tx:
-            s, me = tx.s, tx.me
-            problems = list(parsed.problems) + self._already_there(s, parsed.rows)
-            _refuse_if_bad(parsed, problems, skip_bad)
-            bad = {p.line for p in problems}
-            rows = sorted((r for r in parsed.rows if r.line not in bad), key=lambda r: (r.received_at, r.line))
+            s, me, now = tx.s, tx.me, tx.now
+            before = s.exec(select(func.max(Request.id))).one() or 0  # rows above this id are this import's
             logins = _staff_logins(s)
-            next_seq: dict[str, int] = {}
-            now = tx.now
-            created = []
-            for r in rows:
-                month = r.received_at.astimezone(self.k.tz).strftime("%Y%m")
-                if month not in next_seq:
-                    top = s.exec(select(func.max(Request.ref_seq)).where(Request.ref_month == month)).one()
-                    next_seq[month] = (top or 0) + 1
-                seq = next_seq[month]
-                next_seq[month] += 1
-                by = logins.get(r.handled_by, r.handled_by) if r.handled_by else None
-                status = "closed" if r.closed_at else ("replied" if r.replied_at else "open")
-                req = Request(
-                    ref=f"{month}-{seq:04d}", ref_month=month, ref_seq=seq, category=r.category,
-                    channel=r.channel, requester_name=r.requester_name, unit=r.unit, phone=r.phone,
-                    description=r.description, received_at=r.received_at,
-                    reply_due_at=reply_due_at(r.received_at, self.k.procedures.reply_limit(r.category)),
-                    replied_at=r.replied_at, replied_by=by if r.replied_at else None,
-                    escalated_at=r.received_at if r.escalated else None,
-                    escalated_to="cs_supervisor" if r.escalated else None,
-                    escalated_by=(by or me.login) if r.escalated else None,
-                    major=r.major, major_at=r.received_at if r.major else None, confidential=r.confidential,
-                    status=status, assignee=by, created_by=by or me.login, outcome=r.outcome,
-                    outcome_kind=("handed_on" if r.handed_to else "resolved") if r.closed_at else "",
-                    handed_to=r.handed_to, closed_at=r.closed_at, closed_by=by if r.closed_at else None,
-                    updated_at=now,
-                )
-                created.append(req)
-            for req in created:
-                tx.add(req)
-            s.flush()
-            result = ImportResult(imported=len(created), skipped_lines=sorted(bad), refs=[c.ref for c in created])
+            s.execute(text(f"CREATE TEMPORARY TABLE {STAGE} AS SELECT request.*, 0 AS line FROM request WHERE 1 = 0"))
+            for batch in _batches(parsed.rows, BATCH):
+                tx.insert_rows(STAGE, STAGED, (self._values(r, logins, me.login, now) for r in batch), TIMES)
+                if progress is not None:
+                    progress(batch[-1].line)
+            parsed.problems += self._already_there(s)
+            _refuse_if_bad(parsed, parsed.problems, skip_bad)
+            bad = parsed.bad_lines
+            for i in range(0, len(bad), 500):
+                s.execute(text(f"DELETE FROM {STAGE} WHERE line IN ({', '.join(map(str, bad[i:i + 500]))})"))
+            imported = s.execute(text(f"SELECT count(*) FROM {STAGE}")).scalar() or 0
+            s.execute(text(self._numbered_insert()))
+            s.execute(text(f"DROP TABLE {STAGE}"))
+            tx.changed = True
+            result = ImportResult(imported=imported, skipped_lines=bad, refs=self._first_last(s, before))
             tx.record(None, EventKind.IMPORTED, {
                 "what": "history", "file": source, "imported": result.imported,
-                "skipped_lines": result.skipped_lines,
-                "refs": [result.refs[0], result.refs[-1]] if result.refs else []})
+                "skipped_lines": result.skipped_lines, "refs": result.refs})
             return result
 
-    def _already_there(self, s: Session, rows: Sequence[HistoryRow]) -> list[RowProblem]:
-        """Rows matching a request on record (same reception time, unit and category)."""
-        if not rows:
-            return []
-        lo, hi = min(r.received_at for r in rows), max(r.received_at for r in rows)
-        found = s.exec(select(Request.received_at, Request.unit, Request.category, Request.ref)
-                       .where(Request.received_at >= lo, Request.received_at <= hi))
-        known = {(when, unit, cat): ref for when, unit, cat, ref in found}
-        return [RowProblem(r.line, None, "import.already_there", {"ref": known[key]})
-                for r in rows if (key := (r.received_at, r.unit, r.category)) in known]
+    def _values(self, r: HistoryRow, logins: dict[str, str], me: str, now: datetime) -> tuple:
+        """A row as the staging table's columns (STAGED)."""
+        by = logins.get(r.handled_by, r.handled_by) if r.handled_by else None
+        return (
+            r.received_at.astimezone(self.k.tz).strftime("%Y%m"), r.category, r.channel, r.requester_name, r.unit,
+            r.phone, r.description, r.received_at,
+            reply_due_at(r.received_at, self.k.procedures.reply_limit(r.category)),
+            r.replied_at, by if r.replied_at else None,
+            r.received_at if r.escalated else None, "cs_supervisor" if r.escalated else None,
+            (by or me) if r.escalated else None,
+            r.major, r.received_at if r.major else None, r.confidential,
+            "closed" if r.closed_at else ("replied" if r.replied_at else "open"),
+            by, by or me, r.outcome, ("handed_on" if r.handed_to else "resolved") if r.closed_at else "",
+            r.handed_to, r.closed_at, by if r.closed_at else None, now, 1, "", DEFAULT_ESTATE, r.line,
+        )
 
-    def import_residents(self, parsed: Parsed[ResidentRow], *, skip_bad: bool = False,
-                         source: str = "") -> ImportResult:
+    def _numbered_insert(self) -> str:
+        """INSERT … SELECT of the staged rows with their refs: each month's next numbers, in order of
+        reception (the database sorts; Python never holds the rows)."""
+        seq = "n.seq"
+        ref = (f"n.ref_month || '-' || printf('%04d', {seq})" if self.k.sqlite
+               else f"n.ref_month || '-' || (CASE WHEN {seq} < 10000 THEN lpad({seq}::text, 4, '0') ELSE {seq}::text END)")
+        columns = [c for c in STAGED if c != "line"]
+        return (
+            f"INSERT INTO request (ref, ref_seq, {', '.join(columns)}) "
+            f"SELECT {ref}, {seq}, {', '.join('n.' + c for c in columns)} FROM ("
+            f"  SELECT i.*, row_number() OVER (PARTITION BY i.ref_month ORDER BY i.received_at, i.line)"
+            f"         + COALESCE(b.top, 0) AS seq"
+            f"  FROM {STAGE} AS i LEFT JOIN (SELECT ref_month, max(ref_seq) AS top FROM request"
+            f"    WHERE ref_month IN (SELECT DISTINCT ref_month FROM {STAGE}) GROUP BY ref_month) AS b"
+            f"  ON b.ref_month = i.ref_month) AS n "
+            f"ORDER BY n.ref_month, n.seq")
+
+    @staticmethod
+    def _first_last(s: Session, before: int) -> list[str]:
+        mine = select(Request.ref).where(col(Request.id) > before)
+        first = s.exec(mine.order_by(col(Request.received_at), col(Request.ref_seq)).limit(1)).first()
+        last = s.exec(mine.order_by(col(Request.received_at).desc(), col(Request.ref_seq).desc()).limit(1)).first()
+        return [first, last] if first else []
+
+    @staticmethod
+    def _already_there(s: Session) -> list[RowProblem]:
+        """Staged rows matching a request on record (same reception time, unit and category)."""
+        found = s.execute(text(
+            f"SELECT i.line, r.ref FROM {STAGE} AS i JOIN request AS r ON r.received_at = i.received_at"
+            f" AND r.unit = i.unit AND r.category = i.category ORDER BY i.line"))
+        return [RowProblem(line, None, "import.already_there", {"ref": ref}) for line, ref in found]
+
+    def import_residents(self, parsed: Parsed[ResidentRow], *, skip_bad: bool = False, source: str = "",
+                         progress: Progress | None = None) -> ImportResult:
         """Add the file's residents to the archive; one already there (same unit and name) gets the
         file's phones and notes."""
         with self.k.write(Action.IMPORT) as tx:
             s = tx.s
-            _refuse_if_bad(parsed, parsed.problems, skip_bad)
-            bad = {p.line for p in parsed.problems}
             existing = {(x.unit, x.name): x for x in s.exec(select(Resident))}
-            result = ImportResult(skipped_lines=sorted(bad))
-            for r in parsed.rows:
-                phones = ",".join(r.phones)
-                old = existing.get((r.unit, r.name))
-                if old is not None:
-                    old.phones, old.notes = phones, r.notes
-                    tx.add(old)
-                    result.updated += 1
-                else:
-                    tx.add(Resident(unit=r.unit, name=r.name, phones=phones, notes=r.notes))
-                    result.imported += 1
+            result = ImportResult()
+            for batch in _batches(parsed.rows, BATCH):
+                if not skip_bad and parsed.problems:
+                    if progress is not None:
+                        progress(batch[-1].line)
+                    continue  # nothing will be kept: read on only to report every bad row
+                new = []
+                for r in batch:
+                    phones = ",".join(r.phones)
+                    old = existing.get((r.unit, r.name))
+                    if old is not None:
+                        old.phones, old.notes = phones, r.notes
+                        tx.add(old)
+                        result.updated += 1
+                    else:
+                        new.append(dict(unit=r.unit, name=r.name, phones=phones, notes=r.notes))
+                if new:
+                    s.execute(insert(Resident.__table__), new)
+                    tx.changed = True
+                    result.imported += len(new)
+                if progress is not None:
+                    progress(batch[-1].line)
+            _refuse_if_bad(parsed, parsed.problems, skip_bad)
             s.flush()
+            result.skipped_lines = parsed.bad_lines
             tx.record(None, EventKind.IMPORTED, {
                 "what": "residents", "file": source, "imported": result.imported, "updated": result.updated,
                 "skipped_lines": result.skipped_lines})
             return result
+
+
+def _batches(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 def _refuse_if_bad(parsed: Parsed, problems: list[RowProblem], skip_bad: bool) -> None:

@@ -1,0 +1,123 @@
+"""Long work shows its progress on a terminal and nothing extra on a pipe; ctrl+c leaves nothing
+half-written (the import's one transaction is rolled back, a backup or report file removed)."""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+
+import pytest
+from cli_runner import run_liyuan
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from liyuan_tui.cli import main
+from liyuan_tui.domain.models import Event, Request
+
+ROWS = 5000
+
+
+class Terminal(io.StringIO):
+    """Standard error as a terminal would be."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def logbook(path, rows: int = ROWS) -> str:
+    lines = ["category,received_at,unit,phone,description"]
+    lines += [f"repair,2026-10-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d},{i}-{i % 900 + 100},13800138000,漏水 {i}"
+              for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def stored(engine) -> tuple[int, int]:
+    with Session(engine) as s:
+        return s.exec(select(func.count()).select_from(Request)).one(), s.exec(select(func.count()).select_from(Event)).one()
+
+
+def liyuan(cli_env, *args, err=None, clock=None):
+    out = io.StringIO()
+    err = err if err is not None else io.StringIO()
+    env = dict(cli_env, LIYUAN_USER="sup")
+    import os
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, env, clear=True):
+        code = main(list(args), clock, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_on_a_terminal_the_import_shows_a_bar_with_the_count_and_time_left(cli_env, staff, tmp_path):
+    err = Terminal()
+    code, out, _ = liyuan(cli_env, "import", logbook(tmp_path / "log.csv"), err=err)
+    assert code == 0 and f"imported {ROWS}" in out
+    shown = err.getvalue()
+    assert "Importing requests" in shown and f"{ROWS + 1}/{ROWS + 1}" in shown and "left" in shown
+
+
+def test_on_a_pipe_nothing_extra_is_printed(cli_env, staff, tmp_path):
+    done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "import", logbook(tmp_path / "log.csv"))
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.splitlines()[0] == f"imported {ROWS}, updated 0, skipped 0"
+
+
+@contextmanager
+def ctrl_c_after(calls: int):
+    """The progress bar's callback, interrupted as ctrl+c would at that moment."""
+    seen = [0]
+
+    @contextmanager
+    def interrupted(ctx, label, total=None, *, quiet=False):
+        def done(completed, total=None):
+            seen[0] += 1
+            if seen[0] >= calls:
+                raise KeyboardInterrupt
+
+        yield done
+
+    import liyuan_tui.cli.progress as progress
+
+    original = progress.progress
+    progress.progress = interrupted
+    try:
+        yield
+    finally:
+        progress.progress = original
+
+
+def test_ctrl_c_during_an_import_writes_nothing(cli_env, staff, tmp_path):
+    engine = staff["cs_supervisor"].engine
+    before = stored(engine)
+    with ctrl_c_after(2):  # two batches already inserted inside the transaction
+        code, out, err = liyuan(cli_env, "import", logbook(tmp_path / "log.csv"))
+    assert code == 130 and "interrupted: nothing was written" in err
+    assert stored(engine) == before
+
+
+def test_ctrl_c_during_a_backup_leaves_no_half_copy(cli_env, staff, tmp_path, db_path):
+    liyuan(cli_env, "import", logbook(tmp_path / "log.csv"))
+    target = tmp_path / "copy.db"
+    with ctrl_c_after(1):
+        code, _, _ = liyuan(cli_env, "backup", str(target))
+    assert code == 130 and not target.exists()
+    code, out, _ = liyuan(cli_env, "backup", str(target))
+    assert code == 0 and target.exists() and "integrity: ok" in out
+
+
+def test_ctrl_c_during_a_report_leaves_no_file(cli_env, staff, tmp_path):
+    target = tmp_path / "report.md"
+    with ctrl_c_after(3):
+        code, _, _ = liyuan(cli_env, "report", "--month", "2026-11", "-o", str(target))
+    assert code == 130 and not target.exists() and not list(tmp_path.glob(".report.md*"))
+    code, _, _ = liyuan(cli_env, "report", "--month", "2026-11", "-o", str(target))
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("# Requests for help")
+
+
+def test_a_bar_goes_to_the_terminal_for_every_long_command(cli_env, staff, tmp_path):
+    for args, label in ((("backup", str(tmp_path / "b.db")), "Backing up"),
+                        (("report", "--month", "2026-11", "-o", str(tmp_path / "r.md")), "Counting the month")):
+        err = Terminal()
+        code, _, _ = liyuan(cli_env, *args, err=err)
+        assert code == 0 and label in err.getvalue(), err.getvalue()
