@@ -63,6 +63,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("branch", parents=[common], help="choose a branch of the procedure (e.g. ambulance)")
     p.add_argument("ref", metavar="REF")
     p.add_argument("branch", metavar="BRANCH")
+    p.add_argument("--instead-of", default=None, metavar="BRANCH",
+                   help="switch from this branch, which cannot go on (e.g. care: no family member can stay)")
+    p.add_argument("--reason", default="", help="why the switch (required with --instead-of)")
     p.set_defaults(handler=cmd_branch)
 
     p = sub.add_parser("step", parents=[common], help="tick a checklist step")
@@ -248,7 +251,11 @@ def cmd_ack(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_branch(ctx: Context, args: argparse.Namespace) -> int:
-    return _done(ctx, ctx.store.lifecycle.choose_branch(check.ref(args.ref), args.branch), "cli.branch_done")
+    lifecycle = ctx.store.lifecycle
+    if args.instead_of:
+        req = lifecycle.switch_branch(check.ref(args.ref), args.instead_of, args.branch, args.reason)
+        return _done(ctx, req, "cli.branch_switched")
+    return _done(ctx, lifecycle.choose_branch(check.ref(args.ref), args.branch), "cli.branch_done")
 
 
 def cmd_step(ctx: Context, args: argparse.Namespace) -> int:

@@ -70,6 +70,7 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
     elif ev.kind in (EventKind.BRANCH, EventKind.STEP) and not mine and role == "security_lead":
         branch = payload.get("branch") or payload.get("branch_added")
         if branch and proc and any(s.branch == branch and s.role in SECURITY_ROLES for s in proc.steps):
-            params["branch"] = branch
+            named = proc.branch(branch)
+            params["branch"] = named.name if named is not None else branch  # said by name, in each language
             return Notice("security_task", req.ref, "notice.security_task", params, "warning")
     return None

@@ -33,7 +33,7 @@ class Checklist(OptionList):
     offered (the screen decides what that is)."""
 
     DEFAULT_CSS = """
-    Checklist, Checklist:focus { height: 1fr; border: none; padding: 0; }
+    Checklist, Checklist:focus { height: 1fr; border: none; padding: 0; scrollbar-gutter: stable; }
     """
     # Shown in the footer (their descriptions are ui.key.select / ui.key.offer).
     BINDINGS = [Binding("space", "offer", "tick"), Binding("enter", "select", "fill in")]

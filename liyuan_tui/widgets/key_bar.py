@@ -91,7 +91,16 @@ class KeyBar(Widget):
     def _bindings_changed(self, *_args) -> None:
         self.refresh()
 
+    _shown: list[KeyItem] | None = None
+
     def items(self) -> list[KeyItem]:
+        """The keys of this screen now; under a dialog, those it had when it was last on top (its
+        focus comes and goes meanwhile, and what it shows must not)."""
+        if self._shown is None or self.screen.is_current:
+            self._shown = self._items()
+        return self._shown
+
+    def _items(self) -> list[KeyItem]:
         t = getattr(self.app, "t", None)
         out: list[KeyItem] = []
         seen: set[str] = set()

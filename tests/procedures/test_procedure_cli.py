@@ -130,3 +130,14 @@ def test_liyuan_charge_refuses_bad_input_and_writes_nothing(run, args, message):
     assert code == 2 and message in err and err.count("\n") == 1
     data = json.loads(run("show", ref, "--json")[1])
     assert data["charges"] == [] and [e["kind"] for e in data["events"]] == ["created"]
+
+
+def test_the_branch_is_switched_from_the_command_line_with_a_reason(run):
+    ref = run("log", "--category", "A", "--unit", "3-1201", "--phone", "13800138000")[1].strip()
+    run("branch", ref, "care")
+    code, _, err = run("branch", ref, "hospital", "--instead-of", "care")
+    assert code == 2 and err.startswith("liyuan branch: --reason: ")
+    code, out, _ = run("branch", ref, "hospital", "--instead-of", "care", "--reason", "no family member can stay")
+    assert code == 0 and out.strip() == f"{ref}: help switched"
+    code, out, _ = run("show", ref)
+    assert "help switched: Short-term care → Escort to hospital (no family member can stay)" in out
