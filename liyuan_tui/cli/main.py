@@ -30,6 +30,9 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.reports",
     "liyuan_tui.cli.imports",
     "liyuan_tui.cli.migrate",
+    "liyuan_tui.cli.orders",
+    "liyuan_tui.cli.stock",
+    "liyuan_tui.cli.tools",
 )
 
 
@@ -144,6 +147,11 @@ _FIELD_FLAGS = {
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
     "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
     "item": "ITEM", "assignee": "LOGIN",
+    # the back office (order, stock, tools)
+    "number": "N", "technician": "--to", "appointment_at": "--at", "hours": "--hours", "material": "--material",
+    "signed_by": "--signed-by", "code": "CODE", "quantity": "QTY", "price": "--price", "order": "--order",
+    "due_at": "--due", "condition": "--condition", "holder": "--to", "material_name": "--name",
+    "material_unit": "--unit", "tool_name": "--name",
 }
 
 

@@ -1,21 +1,28 @@
-"""The warning ladder of the reply deadline, recorded once however many terminals are open.
+"""The warning ladder of the reply deadline and of work orders' on-site limits, recorded once
+however many terminals are open.
 
 3 minutes before the deadline the holder is warned; at the deadline the request is escalated
 automatically and every supervisor alerted; the alert repeats every 5 minutes until the resident
 has been replied to. Every open session runs `Ladder.record_deadline_alerts()` from its poller: each rung is
 an Event with a unique dedupe key, so the first session to notice writes it and the others find it
 there. Sessions then raise their notifications from the events, like any other change.
+
+A work order counting down to its arrival or finishing limit (the category's procedure file sets
+them) warns its technician before the limit and alerts the supervisors once it has passed
+(work_orders.order_rungs), in the same way.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, and_, col, or_, select
 
 from liyuan_tui.domain.deadlines import WARNING_WINDOW
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Event, Request
+from liyuan_tui.domain.work_orders import WARNING_BEFORE, order_rungs
+from liyuan_tui.domain.workshop import WorkOrder
 
 from .kernel import Kernel
 
@@ -46,8 +53,12 @@ class Ladder:
         self._rungs_recorded: set[str] = set()  # rungs this session already knows are on record
 
     def record_deadline_alerts(self) -> list[Event]:
-        """Record every rung reached and not yet recorded; returns the events written (usually
-        none: the check is one indexed read, and only a missing rung takes the write lock)."""
+        """Record every rung reached and not yet recorded, of requests and of work orders; returns
+        the events written (usually none: the check is two indexed reads, and only a missing rung
+        takes the write lock)."""
+        return self._request_rungs() + self._order_rungs()
+
+    def _request_rungs(self) -> list[Event]:
         now = self.k.clock.now()
         horizon = now + WARNING_WINDOW
         known = self._rungs_recorded
@@ -83,6 +94,41 @@ class Ladder:
                     tx.add(fresh)
                 written.append(tx.record(fresh, kind, payload, dedupe_key=key, actor=SYSTEM))
         known |= missing
+        return written
+
+    def _order_rungs(self) -> list[Event]:
+        now = self.k.clock.now()
+        horizon = now + max(WARNING_BEFORE.values())
+        with self.k.read() as s:
+            candidates = s.exec(select(WorkOrder).where(
+                col(WorkOrder.state).in_(("dispatched", "on_site", "waiting_parts")),
+                or_(and_(col(WorkOrder.arrived_at).is_(None), col(WorkOrder.arrive_due_at) <= horizon),
+                    col(WorkOrder.finish_due_at) <= horizon))).all()
+            wanted = {key: (o.id, kind, which) for o in candidates for key, kind, which in order_rungs(o.id, o, now)}
+            unknown = [key for key in wanted if key not in self._rungs_recorded]
+            if not unknown:
+                return []
+            found = self._recorded(s, unknown)
+            self._rungs_recorded |= found
+            missing = set(unknown) - found
+        if not missing:
+            return []
+        written: list[Event] = []
+        with self.k.write() as tx:
+            missing -= self._recorded(tx.s, sorted(missing))
+            for key in sorted(missing):
+                order_id, kind, which = wanted[key]
+                order = tx.s.get(WorkOrder, order_id)
+                if order is None or (key, kind, which) not in order_rungs(order_id, order, now):
+                    continue  # arrived or finished meanwhile
+                due = order.arrive_due_at if which == "arrive" else order.finish_due_at
+                late = int((now - due).total_seconds()) if due else 0
+                payload = {"order": order.number, "technician": order.technician, "limit": which,
+                           "noticed_by": self.k.login, "late_seconds": max(0, late), "seconds_left": max(0, -late)}
+                event_kind = EventKind.ORDER_LATE if kind == "late" else EventKind.ORDER_WARNING
+                written.append(tx.record(tx.s.get(Request, order.request_id), event_kind, payload, dedupe_key=key,
+                                         actor=SYSTEM))
+        self._rungs_recorded |= missing
         return written
 
     @staticmethod
