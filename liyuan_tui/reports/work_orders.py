@@ -15,9 +15,6 @@ from liyuan_tui.store import OrderView, ToolView
 from .export import HIDDEN, event_dict, iso
 from .tables import Namer, md_table
 
-# Payload fields of order events that carry a person's words or name: hidden when confidential.
-_HIDDEN_IN_EVENTS = ("note", "reason", "signed_by")
-
 
 def order_dict(view: OrderView, now: datetime, tz: tzinfo, *, events: bool = False) -> dict[str, Any]:
     o, req, shown = view.order, view.request, view.visible
@@ -61,15 +58,8 @@ def order_dict(view: OrderView, now: datetime, tz: tzinfo, *, events: bool = Fal
         "version": o.version,
     }
     if events:
-        data["events"] = [_event(e, tz, shown) for e in view.events]
+        data["events"] = [event_dict(e, tz, shown) for e in view.events]
     return data
-
-
-def _event(ev: Any, tz: tzinfo, shown: bool) -> dict[str, Any]:
-    d = event_dict(ev, tz, shown)
-    if not shown:
-        d["payload"] = {k: (HIDDEN if k in _HIDDEN_IN_EVENTS and v else v) for k, v in d["payload"].items()}
-    return d
 
 
 def order_sheet(view: OrderView, t: Translator, tz: tzinfo, procedures: Any, now: datetime,
