@@ -220,8 +220,8 @@ class OrderScreen(Screen):
         fields = [FormField("hours", t("sheet.hours"), hint=t("ui.order.hours_hint")),
                   FormField("material", t("sheet.materials"), hint=t("ui.order.materials_hint")),
                   FormField("signed_by", t("sheet.signature")),
-                  FormField("not_home", t("sheet.not_home"), check=True),
-                  FormField("note", t("sheet.result"))]
+                  FormField("note", t("sheet.result")),
+                  FormField("not_home", t("sheet.not_home"), check=True)]  # (tab, then space)
 
         def save(v: dict[str, Any]) -> WorkOrder:
             used = check.materials([v["material"]]) if v["material"] else []
