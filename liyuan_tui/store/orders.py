@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlmodel import Session, col, func, select
 
@@ -40,7 +40,7 @@ class OrderView:
 
 
 class Orders:
-    """create, dispatch, arrive, wait, finish, cancel; list_orders, detail, for_request read."""
+    """create, dispatch, arrive, wait, finish, cancel; list_orders and detail read."""
 
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
@@ -105,12 +105,8 @@ class Orders:
 
     def wait(self, number: str, reason: str, expected_version: int | None = None) -> WorkOrder:
         """待料: waiting for parts, with the reason (what is missing)."""
-        reason = check.plain(reason, "reason", required=True)
-        with self.k.write(Action.ORDER_WORK) as tx:
-            order, req = self._open(tx, number, "wait", expected_version)
-            self._apply(tx, order, {"state": "waiting_parts", "waiting_at": tx.now, "wait_reason": reason})
-            tx.record(req, EventKind.ORDER_WAITING, {"order": order.number, "reason": reason})
-            return order
+        return self._with_reason(number, reason, "wait", expected_version,
+                                 lambda now, why: {"state": "waiting_parts", "waiting_at": now, "wait_reason": why})
 
     def finish(self, number: str, hours: str | float, *, materials: list[tuple[str, int]] | None = None,
                signed_by: str = "", not_home: bool = False, note: str = "",
@@ -141,11 +137,19 @@ class Orders:
 
     def cancel(self, number: str, reason: str, expected_version: int | None = None) -> WorkOrder:
         """作废: an order made by mistake or no longer wanted; kept on record."""
+        return self._with_reason(number, reason, "cancel", expected_version,
+                                 lambda now, why: {"state": "cancelled", "cancelled_at": now, "cancel_reason": why})
+
+    def _with_reason(self, number: str, reason: str, action: str, expected_version: int | None,
+                     changes: Callable[[datetime, str], dict[str, Any]]) -> WorkOrder:
+        """A change that says why (waiting for parts, cancelled): one transaction, one event."""
         reason = check.plain(reason, "reason", required=True)
-        with self.k.write(Action.ORDER_CANCEL) as tx:
-            order, req = self._open(tx, number, "cancel", expected_version)
-            self._apply(tx, order, {"state": "cancelled", "cancelled_at": tx.now, "cancel_reason": reason})
-            tx.record(req, EventKind.ORDER_CANCELLED, {"order": order.number, "reason": reason})
+        permission, kind = {"wait": (Action.ORDER_WORK, EventKind.ORDER_WAITING),
+                            "cancel": (Action.ORDER_CANCEL, EventKind.ORDER_CANCELLED)}[action]
+        with self.k.write(permission) as tx:
+            order, req = self._open(tx, number, action, expected_version)
+            self._apply(tx, order, changes(tx.now, reason))
+            tx.record(req, kind, {"order": order.number, "reason": reason})
             return order
 
     # --- reads ----------------------------------------------------------------------------------
@@ -180,16 +184,6 @@ class Orders:
                       if f'"order": "{number}"' in (e.payload or "")]
             used = used_on_orders(s, [order.id]).get(order.id, [])
             return OrderView(order, req, can_see(me, req), used, events)
-
-    def for_request(self, request_id: int) -> list[WorkOrder]:
-        with self.k.read() as s:
-            return list(s.exec(select(WorkOrder).where(WorkOrder.request_id == request_id).order_by(WorkOrder.id)))
-
-    def technicians(self) -> list[Staff]:
-        """Who an order may be given to (active technicians and department staff)."""
-        with self.k.read() as s:
-            return list(s.exec(select(Staff).where(col(Staff.role).in_(ON_SITE_ROLES), col(Staff.active).is_(True))
-                               .order_by(Staff.role.desc(), Staff.login)))  # type: ignore[attr-defined]
 
     # --- helpers --------------------------------------------------------------------------------
 
