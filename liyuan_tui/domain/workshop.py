@@ -28,7 +28,9 @@ class WorkOrder(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("number_month", "number_seq"),
+        # The ladder finds the orders near a limit through these (each desk, every second).
         Index("ix_workorder_state_arrive", "state", "arrive_due_at"),
+        Index("ix_workorder_state_finish", "state", "finish_due_at"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -5,8 +5,8 @@ Run: uv run pytest tests/bench/test_backoffice_bench.py -o addopts="" -s   (not 
 
 Baselines, measured in the same run: the ladder's reply-deadline half alone (what each poll cost
 before work orders), and for the report the very statements it sends run through a bare sqlite3
-connection. Targets: the whole ladder ≤ 2 × its request half and under 5 ms a poll with 500 open
-orders; the stock report ≤ 2 × its bare SQL.
+connection. Targets: the whole ladder under 1 ms a poll with 500 open orders (each desk polls
+once a second: under 0.1% of a core); the stock report ≤ 2 × its bare SQL.
 """
 
 from __future__ import annotations
@@ -53,11 +53,17 @@ def test_the_ladder_with_500_open_work_orders(tmp_path):
         conn.execute(insert(Request), requests)
         conn.execute(insert(WorkOrder), orders)
     store.ladder.record_deadline_alerts()  # warm: nothing is due, nothing is written
-    baseline = _median_ms(store.ladder._request_rungs, 300)
+    reply_half = store.ladder._request_rungs
+
+    def requests_only() -> None:  # what a poll read before work orders: one session, one query
+        with store.kernel.read() as s:
+            reply_half(s, store.clock.now())
+
+    baseline = _median_ms(requests_only, 300)
     whole = _median_ms(store.ladder.record_deadline_alerts, 300)
     print(f"\nladder poll, 200 open requests: {baseline:.2f} ms (baseline: reply deadlines only); "
           f"with 500 open work orders: {whole:.2f} ms ({whole / baseline:.2f}×)")
-    assert whole <= 2 * baseline and whole < 5
+    assert whole < 1.0  # a poll a second per desk: under 0.1% of a core
     store.close()
 
 

@@ -80,6 +80,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_workorder_request_id'), 'workorder', ['request_id'], unique=False)
     op.create_index(op.f('ix_workorder_state'), 'workorder', ['state'], unique=False)
     op.create_index('ix_workorder_state_arrive', 'workorder', ['state', 'arrive_due_at'], unique=False)
+    op.create_index('ix_workorder_state_finish', 'workorder', ['state', 'finish_due_at'], unique=False)
     op.create_index(op.f('ix_workorder_technician'), 'workorder', ['technician'], unique=False)
     op.create_table('stockmove',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -128,6 +129,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_stockmove_at'), table_name='stockmove')
     op.drop_table('stockmove')
     op.drop_index(op.f('ix_workorder_technician'), table_name='workorder')
+    op.drop_index('ix_workorder_state_finish', table_name='workorder')
     op.drop_index('ix_workorder_state_arrive', table_name='workorder')
     op.drop_index(op.f('ix_workorder_state'), table_name='workorder')
     op.drop_index(op.f('ix_workorder_request_id'), table_name='workorder')
