@@ -163,3 +163,21 @@ async def test_a_technician_cannot_reach_the_queue_or_anything_confidential(make
             assert isinstance(tech.screen, OrdersScreen), key
         names = [c.title for c in tech.app.get_system_commands(tech.screen)]
         assert tech.app.t("ui.key.stock") not in names and tech.app.t("ui.key.new_request") not in names
+
+
+async def test_the_handover_screen_lists_late_orders_and_tools_still_out(make_app, stocked, desk, clock):
+    from datetime import timedelta
+
+    from liyuan_tui.screens.handover import HandoverScreen
+
+    ref = desk.intake.create_request(category="repair", unit="9-909", phone="123", complete=True).ref
+    number = desk.orders.create(ref, "tech").number
+    stocked.tools.add_tool("T01", "管钳")
+    stocked.tools.issue("T01", "tech", order=number, due=clock.now() + timedelta(minutes=10))
+    clock.advance(40 * 60)
+    async with terminals(make_app, "sup", lang="en") as (sup,):
+        await press_and_settle(sup, "h")
+        assert isinstance(sup.screen, HandoverScreen)
+        text = sup.screen.body_text()
+        assert "Work orders past their limit: 1" in text and number in text and "-10:00" in text
+        assert "Tools overdue: 1" in text and "T01" in text
