@@ -28,9 +28,12 @@ class EventKind(StrEnum):
     # the staff list, the archive, imports
     STAFF_ADDED = "staff_added"
     STAFF_CHANGED = "staff_changed"
+    ESTATE_ADDED = "estate_added"
     RESIDENT_ADDED = "resident_added"
     IMPORTED = "imported"
     MIGRATED = "migrated"
+    # PostgreSQL: a change to a request made without the desk (psql …), recorded by the server
+    DB_CHANGE = "db_change"
     # the back office: work orders (recorded on their request), the materials ledger, the tools
     ORDER_CREATED = "order_created"
     ORDER_DISPATCHED = "order_dispatched"

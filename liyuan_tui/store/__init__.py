@@ -11,6 +11,7 @@ receives the transaction kernel (kernel.py):
     store.archive    the resident archive                              (archive.py)
     store.imports    history and archive imports                       (imports.py)
     store.ladder     the warning ladder: reply and on-site deadlines     (ladder.py)
+    store.estates    the estates a company runs from one database      (estates.py)
     store.orders     repair work orders (派工单)                         (orders.py)
     store.stock      the materials ledger (进消存)                       (stock.py)
     store.tools      the tool register (维修工具)                        (tools.py)
@@ -35,6 +36,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures
 
 from .archive import Archive
 from .charges import Charges
+from .estates import Estates
 from .imports import Imports
 from .intake import EDITABLE_FIELDS, Intake
 from .kernel import Kernel
@@ -72,6 +74,7 @@ class Store:
         self.archive = Archive(self.kernel)
         self.imports = Imports(self.kernel)
         self.ladder = Ladder(self.kernel)
+        self.estates = Estates(self.kernel)
         self.orders = Orders(self.kernel)
         self.stock = Stock(self.kernel)
         self.tools = Tools(self.kernel)
