@@ -33,11 +33,14 @@ from liyuan_tui.screens.intake import IntakeScreen
 from liyuan_tui.screens.queue import QueueScreen
 from liyuan_tui.screens.request import RequestScreen
 from liyuan_tui.store.opening import OpenedStore
+from liyuan_tui.store.watch import ChangeWatch
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
 from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefused
 from liyuan_tui.widgets.store_work import store_work
 
 CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
+PALETTE_ONLY = ("stock", "tools")  # screens with no key of their own: the command palette opens them
+TECHNICIAN_HIDDEN = frozenset({"new_request", "search", "handover", "month_report", "stock", "tools"})
 
 
 class LiyuanApp(App):
@@ -78,6 +81,10 @@ class LiyuanApp(App):
     def on_mount(self) -> None:
         self.queue = QueueScreen()
         self.push_screen(self.queue)
+        if self.me.role == "technician":  # their desk is their own work orders (the queue stays under it)
+            from liyuan_tui.screens.orders import OrdersScreen
+
+            self.push_screen(OrdersScreen("mine"))
         if self.tick_interval:
             self.set_interval(self.tick_interval, self.tick)
         self.watch_changes()
@@ -95,6 +102,7 @@ class LiyuanApp(App):
         """Poll one indexed query (the newest event id); read what changed only when it moved.
         Each look also records the deadline ladder's rungs that are due (once for all terminals)."""
         seen: int | None = None
+        watch = ChangeWatch(self.store.kernel)
         while not self._stopping.is_set():
             try:
                 self.store.ladder.record_deadline_alerts()
@@ -104,8 +112,14 @@ class LiyuanApp(App):
                     seen = newest
             except Exception as exc:  # a locked or vanished file: say so, keep watching
                 self.call_from_thread(self.notify, str(exc), severity="error")
-            self._poke.wait(self.poll_interval)
+            try:
+                watch.wait(self.poll_interval, self._poke)  # LISTEN on PostgreSQL, a timed look on SQLite
+            except Exception as exc:  # the server went away: say so, look again after a while
+                self.call_from_thread(self.notify, str(exc), severity="error")
+                watch.close()
+                self._poke.wait(self.poll_interval)
             self._poke.clear()
+        watch.close()
 
     def _read_changes(self, seen: int | None, newest: int) -> RequestsChanged:
         """In the poller's thread: the events since the last look with their requests as they are
@@ -115,7 +129,9 @@ class LiyuanApp(App):
         full = seen is None or len(changes) >= CHANGES_AT_ONCE
         changes = [(e, r) for e, r in changes if e.id <= newest]  # later ones come with the next look
         events = [e for e, _ in changes]
-        requests = lookup.open_requests() if full else [r for _, r in changes if r is not None]
+        estate = self.me.estate  # this desk's queue is its estate's
+        requests = (lookup.open_requests(estate) if full
+                    else [r for _, r in changes if r is not None and r.estate == estate])
         staff_changed = full or any(e.kind in STAFF_KINDS for e in events)
         staff = self.store.staff.list_staff() if staff_changed else None
         security = None
@@ -263,6 +279,39 @@ class LiyuanApp(App):
 
         self.push_screen(ReportScreen())
 
+    # --- the back office: work orders, stock, tools ---------------------------------------------------
+
+    def action_work_orders(self) -> None:
+        """`w`: the work orders still open (all, mine, late)."""
+        from liyuan_tui.screens.orders import OrdersScreen
+
+        if not isinstance(self.screen, OrdersScreen):
+            self.push_screen(OrdersScreen())
+
+    def open_order(self, number: str) -> None:
+        from liyuan_tui.screens.order import OrderScreen
+
+        self.push_screen(OrderScreen(number))
+
+    def action_stock(self) -> None:
+        """The materials ledger (from the command palette)."""
+        from liyuan_tui.screens.stock import StockScreen
+
+        self.push_screen(StockScreen())
+
+    def action_tools(self) -> None:
+        """The tool register (from the command palette)."""
+        from liyuan_tui.screens.tools import ToolsScreen
+
+        self.push_screen(ToolsScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A technician's desk is their own work orders: nothing of the request queue (nothing
+        # confidential), no reports, no store room.
+        if self.me.role == "technician" and action in TECHNICIAN_HIDDEN:
+            return False
+        return super().check_action(action, parameters)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key's action is in the command palette too, in the user's language."""
         t = self.t
@@ -270,6 +319,9 @@ class LiyuanApp(App):
             for keys, action, _show in table:
                 if node.check_action(action, ()) is not False:
                     yield SystemCommand(t(f"ui.key.{action}"), key_label(keys), partial(node.run_action, action))
+        for action in PALETTE_ONLY:
+            if self.check_action(action, ()) is not False:
+                yield SystemCommand(t(f"ui.key.{action}"), t(f"ui.palette.{action}"), partial(self.run_action, action))
         for name, help_text, callback, *_ in super().get_system_commands(screen):
             if name != "Quit" and "Keys" not in name:
                 yield SystemCommand(name, help_text, callback)

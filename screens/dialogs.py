@@ -22,7 +22,7 @@ from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.models import Request
 from liyuan_tui.store import OUTCOME_KINDS
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
-from liyuan_tui.widgets.form_keys import OneLineInput
+from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys, OneLineInput
 from liyuan_tui.widgets.messages import AnalysisSaved, RequestSaved, SearchFound, StoreRefused
 from liyuan_tui.widgets.store_work import store_work
 
@@ -133,8 +133,11 @@ class ConfirmScreen(Dialog):
         self.dismiss(event.button.id == "yes")
 
 
-class CloseScreen(Dialog):
-    """Closing asks for the outcome; a request handed on asks to whom (never pass the buck)."""
+class CloseScreen(FormKeys, Dialog):
+    """Closing asks for the outcome; a request handed on asks to whom (never pass the buck).
+    The outcome's digit and the text typed straight after it each land where they belong."""
+
+    BINDINGS = Dialog.BINDINGS + FORM_BINDINGS
 
     def __init__(self, ref: str, close: Callable[[str, str, str], Request]) -> None:
         super().__init__(classes="dialog")
@@ -148,9 +151,9 @@ class CloseScreen(Dialog):
             yield ChoiceBar([Choice(k, str(i), t(f"ui.outcome.{k}")) for i, k in enumerate(OUTCOME_KINDS, 1)],
                             value="resolved", id="kind")
             yield Label(t("field.outcome"))
-            yield Input(id="outcome")
+            yield OneLineInput(id="outcome")
             yield Label(t("field.handed_to"), id="handed-label")
-            yield Input(id="handed_to")
+            yield OneLineInput(id="handed_to")
             yield Static("", classes="dialog-error")
             yield Static(t("ui.close.hint"), classes="dialog-hint")
 
@@ -158,6 +161,12 @@ class CloseScreen(Dialog):
         self.query_one(".dialog-error").display = False
         self._show_handed(False)
         self.query_one("#kind", ChoiceBar).focus()
+
+    def enter_moves_on(self, widget) -> bool:
+        """Enter on the outcome goes on to "to whom" while a handed-on request does not say it yet;
+        otherwise enter saves."""
+        handed = self.query_one("#handed_to", Input)
+        return widget.id == "outcome" and self.query_one("#kind", ChoiceBar).value == "handed_on" and not handed.value
 
     def _show_handed(self, show: bool) -> None:
         self.query_one("#handed-label").display = show

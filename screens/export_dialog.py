@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
+from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys
 from liyuan_tui.widgets.messages import ExportWritten, StoreRefused
 from liyuan_tui.widgets.store_work import store_work
 
@@ -39,8 +40,14 @@ def write_export(path: Path, render: Callable[[str], str], fmt: str, overwrite: 
     return path.resolve()
 
 
-class ExportScreen(Dialog):
-    """`render(fmt)` gives the text; `default_name(fmt)` the file name offered for it."""
+class ExportScreen(FormKeys, Dialog):
+    """`render(fmt)` gives the text; `default_name(fmt)` the file name offered for it. The
+    format's digit and a name typed straight after it each land where they belong."""
+
+    BINDINGS = Dialog.BINDINGS + FORM_BINDINGS
+
+    def enter_moves_on(self, widget) -> bool:
+        return False  # enter on the file name writes it
 
     app: "LiyuanApp"
 

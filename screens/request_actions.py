@@ -17,7 +17,7 @@ ACTION_PERMISSION = {
     "replied": Action.REPLY, "escalate": Action.ESCALATE, "major": Action.MARK_MAJOR, "close": Action.CLOSE,
     "reopen": Action.REOPEN, "take": Action.TAKE, "acknowledge": Action.ACKNOWLEDGE, "edit": Action.UPDATE,
     "tick": Action.TICK, "tick_offered": Action.TICK, "branch": Action.TICK, "pick_branch": Action.TICK,
-    "charge": Action.CHARGE,
+    "charge": Action.CHARGE, "dispatch": Action.ORDER_DISPATCH,
 }
 # What the desk says once the store has done each (ui.done.<action>).
 DONE_MESSAGES = {"replied", "escalated", "major", "major_cleared", "closed", "reopened", "taken", "acknowledged",

@@ -30,6 +30,12 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.reports",
     "liyuan_tui.cli.imports",
     "liyuan_tui.cli.migrate",
+    "liyuan_tui.cli.site",
+    "liyuan_tui.cli.copy",
+    "liyuan_tui.cli.estates",
+    "liyuan_tui.cli.orders",
+    "liyuan_tui.cli.stock",
+    "liyuan_tui.cli.tools",
 )
 
 
@@ -126,8 +132,10 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
         print(f"{prog}: {ctx.t('fees.file_error')}: {exc}", file=ctx.err)
         return EXIT_USAGE
     except (OperationalError, DatabaseError) as exc:
-        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-        print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=reason)}", file=ctx.err)
+        from liyuan_tui.store.engine import shown_url
+
+        reason = " ".join(str(exc.orig if getattr(exc, "orig", None) else exc).split())  # one line
+        print(f"{prog}: {ctx.t('error.database', path=shown_url(ctx.settings.db_url), reason=reason)}", file=ctx.err)
         return EXIT_USAGE
     except PermissionError as exc:
         print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=exc.strerror)}", file=ctx.err)
@@ -144,7 +152,12 @@ _FIELD_FLAGS = {
     "requester_name": "--name", "name": "--name", "description": "--text", "received_at": "--received-at",
     "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
-    "db": "--db", "analysis": "--text",
+    "db": "--db", "analysis": "--text", "to": "--to", "estate": "--estate",
+    # the back office (order, stock, tools)
+    "technician": "--to", "appointment_at": "--at", "hours": "--hours", "material": "--material",
+    "signed_by": "--signed-by", "price": "--price", "order": "--order",
+    "due_at": "--due", "condition": "--condition", "holder": "--to", "material_name": "--name",
+    "material_unit": "--unit", "tool_name": "--name",
 }
 
 

@@ -4,9 +4,11 @@ ValidationError naming the field. Pure functions; `now` and the zone are passed 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timedelta, tzinfo
 
 from .errors import ValidationError
+from .fees import yuan_to_fen
 from .models import CHANNELS, ROLES
 from .procedures import Procedures
 
@@ -17,6 +19,7 @@ MAX_ANALYSIS = 20000  # a month's written analysis: a page or several
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}$")
 _REF = re.compile(r"^\d{6}-\d{4,}$")
+_DATABASE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,62}$")
 _CHANNEL_ALIASES = {"walkin": "walk-in", "walk_in": "walk-in", "来访": "walk-in", "电话": "phone",
                     "对讲": "intercom", "书面": "written"}
 # A written request may be logged late; a clock a little ahead of ours is not "the future".
@@ -139,3 +142,121 @@ def quantity(value: str | float) -> float:
     if not 0 < q <= 10_000 or q != q:
         raise ValidationError("error.number_malformed", "qty", value=value)
     return q
+
+
+def estate(value: str) -> str:
+    """An estate's code (letters, digits, _ . -, as a login)."""
+    v = (value or "").strip()
+    if not _LOGIN.match(v):
+        raise ValidationError("error.estate_malformed", "estate", value=value)
+    return v
+
+
+def database_name(value: str) -> str:
+    """A PostgreSQL database's name, as the desk creates one (letters, digits, _ and -)."""
+    v = (value or "").strip()
+    if not _DATABASE.match(v):
+        raise ValidationError("error.database_name", "db", value=value)
+    return v
+
+
+# --- the back office (work orders, materials, tools) ---------------------------------------------
+
+MAX_CODE = 32
+MAX_LINE = 200
+MAX_QTY_MILLI = 1_000_000 * 1000  # a million of any unit: above that is a typing mistake
+MAX_HOURS = 200
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+_ORDER = re.compile(r"^W\d{6}-\d{4,}$")
+_QTY = re.compile(r"^\d+(\.\d{1,3})?$")
+# Bidirectional overrides reorder what a terminal shows (a unit that reads as another one).
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def plain(value: str, field: str, *, max_len: int = MAX_LINE, newlines: bool = False,
+          required: bool = False) -> str:
+    """Text typed by a person, stripped: control characters (a terminal's escape sequences, NUL,
+    bidirectional overrides) refused; newline and tab only where the text may have lines."""
+    v = (value or "").strip() if newlines else " ".join((value or "").split())
+    allowed = "\n\t" if newlines else ""
+    for ch in v:
+        if ch in _BIDI or (unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed):
+            raise ValidationError("error.control_character", field, code=f"U+{ord(ch):04X}")
+    if required and not v:
+        raise ValidationError("error.unit_empty", field)
+    if len(v) > max_len:
+        raise ValidationError("error.too_long", field, max=max_len)
+    return v
+
+
+def code(value: str, field: str = "code") -> str:
+    """A material's or tool's code: ASCII letters, digits, `.`, `-`, `_` (what people type fast)."""
+    v = (value or "").strip()
+    if not _CODE.match(v):
+        raise ValidationError("error.code_malformed", field, value=plain_shown(value))
+    return v
+
+
+def order_number(value: str) -> str:
+    v = (value or "").strip().upper()
+    if not _ORDER.match(v):
+        raise ValidationError("error.order_malformed", "number", value=plain_shown(value))
+    return v
+
+
+def quantity_milli(value: str | float | int, field: str = "quantity", *, allow_zero: bool = False) -> int:
+    """A quantity of a material (at most 3 decimals) as whole thousandths of its unit."""
+    raw = str(value).strip() if value is not None else ""
+    if not _QTY.match(raw):
+        raise ValidationError("error.number_malformed", field, value=plain_shown(raw))
+    whole, _, part = raw.partition(".")
+    milli = int(whole) * 1000 + int((part + "000")[:3])
+    if milli > MAX_QTY_MILLI or (milli == 0 and not allow_zero):
+        raise ValidationError("error.number_malformed", field, value=raw)
+    return milli
+
+
+def price_fen(value: str | float | int, field: str = "price") -> int:
+    """A unit price in yuan (at most 2 decimals) as whole fen, like the fee schedule's."""
+    raw = str(value).strip() if value is not None else ""
+    try:
+        if not re.fullmatch(r"\d+(\.\d{1,2})?", raw):
+            raise ValueError(raw)
+        return yuan_to_fen(raw)
+    except ValueError:
+        raise ValidationError("error.price_malformed", field, value=plain_shown(raw)) from None
+
+
+def hours(value: str | float) -> float:
+    """Labour hours on a work order: above 0, at most MAX_HOURS, to the hundredth."""
+    raw = str(value).strip() if value is not None else ""
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", raw) or not 0 < float(raw) <= MAX_HOURS:
+        raise ValidationError("error.hours_malformed", "hours", value=plain_shown(raw), max=MAX_HOURS)
+    return round(float(raw), 2)
+
+
+def choice(value: str, field: str, choices: tuple[str, ...]) -> str:
+    v = (value or "").strip().lower()
+    if v not in choices:
+        raise ValidationError("error.choice_unknown", field, value=plain_shown(value), choices=", ".join(choices))
+    return v
+
+
+def materials(specs: list[str] | tuple[str, ...]) -> list[tuple[str, int]]:
+    """`CODE=QTY` as typed after --material (or in the finish dialog, comma-separated)."""
+    out: dict[str, int] = {}
+    for spec in specs:
+        for part in (p for p in str(spec).replace("，", ",").split(",") if p.strip()):
+            name, sep, qty = part.partition("=")
+            if not sep:
+                raise ValidationError("error.material_spec", "material", value=plain_shown(part))
+            c = code(name, "material")
+            out[c] = out.get(c, 0) + quantity_milli(qty, "material")
+    return list(out.items())
+
+
+def plain_shown(value: object, limit: int = 40) -> str:
+    """A refused value as a message may quote it: controls shown as \\x.., cut short."""
+    text = str(value if value is not None else "")
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"

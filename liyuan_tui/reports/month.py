@@ -23,6 +23,7 @@ from liyuan_tui.domain.permissions import Action, allowed
 
 from .month_records import (CategoryFigures, CloseStats, DayFigures, FeeFigures, HourFigures, ListedRequest,
                             ReplyBucket, ReplyStats, StaffFigures)
+from .backoffice import BackOffice, back_office_figures
 from .tables import NO_CATEGORY
 from liyuan_tui.store import OUTCOME_KINDS
 
@@ -93,6 +94,7 @@ class MonthFigures:
     escalations: list[ListedRequest] = field(default_factory=list)
     majors: list[ListedRequest] = field(default_factory=list)
     fees: list[FeeFigures] = field(default_factory=list)
+    back_office: BackOffice = field(default_factory=BackOffice)
 
     @property
     def fees_total_cents(self) -> int:
@@ -111,26 +113,31 @@ class MonthReport:
     tz: tzinfo
     analysis: MonthAnalysis | None = None  # the supervisor's own text, newest version
     analysis_by: str = ""  # its writer's name
+    estate: str | None = None  # the estate reported on (None: every estate together)
+    estates: dict[str, MonthFigures] = field(default_factory=dict)  # side by side, when asked for all
 
     @property
     def month(self) -> Month:
         return self.current.month
 
 
-QUERIES = 7  # the queries month_figures sends for one month (what a progress bar counts)
+QUERIES = 8  # the queries month_figures sends for one month (what a progress bar counts)
+ALL_ESTATES = "all"
 
 
-def month_report(store: Any, month: Month | str, *, now: datetime | None = None,
+def month_report(store: Any, month: Month | str, *, now: datetime | None = None, estate: str | None = None,
                  progress: Callable[[int, int], None] | None = None) -> MonthReport:
     """The month's figures and the previous month's, read through one read-only session.
-    Only the customer-service supervisors and the manager see reports. `progress(done, of)` is
-    told after each query (a report over a long history takes a while)."""
+    Only the customer-service supervisors and the manager see reports. `estate`: one estate's
+    requests; "all": every estate together and each one side by side; None: every estate together.
+    `progress(done, of)` is told after each query (a report over a long history takes a while)."""
     month = Month.parse(month) if isinstance(month, str) else month
     me = store.staff.me()
     if not allowed(me.role, Action.REPORT):
         raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REPORT))
     now = now or store.clock.now()
     keys = list(store.procedures)
+    only = None if estate in (None, ALL_ESTATES) else estate
     done = [0]
 
     def step() -> None:
@@ -141,16 +148,22 @@ def month_report(store: Any, month: Month | str, *, now: datetime | None = None,
     with store.reading() as s:
         dialect = s.get_bind().dialect.name
         names = q.staff_names(s)
-        current = month_figures(s, month, store.tz, now, keys, names, dialect, step)
-        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, step)
+        current = month_figures(s, month, store.tz, now, keys, names, dialect, only, step)
+        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, only, step)
+        side_by_side = {}
+        if estate == ALL_ESTATES:
+            window = q.Window(month.start(store.tz), month.end(store.tz), now)
+            side_by_side = {code: month_figures(s, month, store.tz, now, keys, names, dialect, code)
+                            for code in q.estates_in(s, window)}
     analysis = store.analyses.latest(str(month))
     by = names.get(analysis.written_by, analysis.written_by) if analysis is not None else ""
-    return MonthReport(current, previous, now, store.tz, analysis, by)
+    return MonthReport(current, previous, now, store.tz, analysis, by, estate, side_by_side)
 
 
 def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys: Iterable[str],
-                  names: dict[str, str], dialect: str, step: Callable[[], None] = lambda: None) -> MonthFigures:
-    w = q.Window(month.start(tz), month.end(tz), now)
+                  names: dict[str, str], dialect: str, estate: str | None = None,
+                  step: Callable[[], None] = lambda: None) -> MonthFigures:
+    w = q.Window(month.start(tz), month.end(tz), now, estate)
     fig = MonthFigures(month, w.start, w.end)
     keys = list(category_keys)
 
@@ -167,6 +180,8 @@ def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys
     _fill_lists(fig, ask(q.listed, dialect))
     fig.fees = [FeeFigures(r.item_code, r.name_zh or r.item_code, r.name_en or r.item_code, r.n,
                            float(r.qty or 0), int(r.cents or 0)) for r in ask(q.fees)]
+    fig.back_office = back_office_figures(s, w.start, w.end, now)
+    step()
     return fig
 
 

@@ -10,8 +10,12 @@ receives the transaction kernel (kernel.py):
     store.charges    paid services                                     (charges.py)
     store.archive    the resident archive                              (archive.py)
     store.imports    history and archive imports                       (imports.py)
-    store.ladder     the reply deadline's warning ladder               (ladder.py)
+    store.ladder     the warning ladder: reply and on-site deadlines     (ladder.py)
     store.analyses   the supervisor's written analysis of a month      (analysis.py)
+    store.estates    the estates a company runs from one database      (estates.py)
+    store.orders     repair work orders (派工单)                         (orders.py)
+    store.stock      the materials ledger (进消存)                       (stock.py)
+    store.tools      the tool register (维修工具)                        (tools.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
 write in it is one `Kernel.write()` transaction with its event.
@@ -34,13 +38,17 @@ from liyuan_tui.domain.procedures import Procedure, Procedures
 from .analysis import Analyses
 from .archive import Archive
 from .charges import Charges
+from .estates import Estates
 from .imports import Imports
 from .intake import EDITABLE_FIELDS, Intake
 from .kernel import Kernel
 from .ladder import Ladder
 from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
+from .orders import OrderView, Orders
 from .staff import StaffList
+from .stock import Stock
+from .tools import Tools, ToolView
 
 
 class Store:
@@ -69,6 +77,10 @@ class Store:
         self.imports = Imports(self.kernel)
         self.ladder = Ladder(self.kernel)
         self.analyses = Analyses(self.kernel)
+        self.estates = Estates(self.kernel)
+        self.orders = Orders(self.kernel)
+        self.stock = Stock(self.kernel)
+        self.tools = Tools(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -111,4 +123,4 @@ class Store:
         self.kernel.close()
 
 
-__all__ = ["Store", "RequestDetail", "OUTCOME_KINDS", "EDITABLE_FIELDS"]
+__all__ = ["Store", "RequestDetail", "OrderView", "ToolView", "OUTCOME_KINDS", "EDITABLE_FIELDS"]

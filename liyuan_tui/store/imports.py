@@ -22,7 +22,7 @@ from liyuan_tui.domain.deadlines import reply_due_at
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.imports import HistoryRow, Parsed, ResidentRow, RowProblem
-from liyuan_tui.domain.models import DEFAULT_ESTATE, Request, Resident, Staff
+from liyuan_tui.domain.models import Request, Resident, Staff
 from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
@@ -71,7 +71,7 @@ class Imports:
             logins = _staff_logins(s)
             s.execute(text(f"CREATE TEMPORARY TABLE {STAGE} AS SELECT request.*, 0 AS line FROM request WHERE 1 = 0"))
             for batch in _batches(parsed.rows, BATCH):
-                tx.insert_rows(STAGE, STAGED, (self._values(r, logins, me.login, now) for r in batch), TIMES)
+                tx.insert_rows(STAGE, STAGED, (self._values(r, logins, me, now) for r in batch), TIMES)
                 if progress is not None:
                     progress(batch[-1].line)
             parsed.problems += self._already_there(s)
@@ -80,7 +80,9 @@ class Imports:
             for i in range(0, len(bad), 500):
                 s.execute(text(f"DELETE FROM {STAGE} WHERE line IN ({', '.join(map(str, bad[i:i + 500]))})"))
             imported = s.execute(text(f"SELECT count(*) FROM {STAGE}")).scalar() or 0
-            s.execute(text(self._numbered_insert()))
+            months = [m for (m,) in s.execute(text(f"SELECT DISTINCT ref_month FROM {STAGE} ORDER BY ref_month"))]
+            for month in months:  # each month's next numbers, counted by the kernel (however the rows are seen)
+                s.execute(text(self._numbered_insert()), {"month": month, "base": tx.next_seq("request", month) - 1})
             s.execute(text(f"DROP TABLE {STAGE}"))
             tx.changed = True
             result = ImportResult(imported=imported, skipped_lines=bad, refs=self._first_last(s, before))
@@ -89,8 +91,9 @@ class Imports:
                 "skipped_lines": result.skipped_lines, "refs": result.refs})
             return result
 
-    def _values(self, r: HistoryRow, logins: dict[str, str], me: str, now: datetime) -> tuple:
-        """A row as the staging table's columns (STAGED)."""
+    def _values(self, r: HistoryRow, logins: dict[str, str], importer: Staff, now: datetime) -> tuple:
+        """A row as the staging table's columns (STAGED): in the importer's estate."""
+        me = importer.login
         by = logins.get(r.handled_by, r.handled_by) if r.handled_by else None
         return (
             r.received_at.astimezone(self.k.tz).strftime("%Y%m"), r.category, r.channel, r.requester_name, r.unit,
@@ -102,12 +105,12 @@ class Imports:
             r.major, r.received_at if r.major else None, r.confidential,
             "closed" if r.closed_at else ("replied" if r.replied_at else "open"),
             by, by or me, r.outcome, ("handed_on" if r.handed_to else "resolved") if r.closed_at else "",
-            r.handed_to, r.closed_at, by if r.closed_at else None, now, 1, "", DEFAULT_ESTATE, r.line,
+            r.handed_to, r.closed_at, by if r.closed_at else None, now, 1, "", importer.estate, r.line,
         )
 
     def _numbered_insert(self) -> str:
-        """INSERT … SELECT of the staged rows with their refs: each month's next numbers, in order of
-        reception (the database sorts; Python never holds the rows)."""
+        """INSERT … SELECT of one month's staged rows (:month) with their refs, numbered after :base
+        in order of reception (the database sorts; Python never holds the rows)."""
         seq = "n.seq"
         ref = (f"n.ref_month || '-' || printf('%04d', {seq})" if self.k.sqlite
                else f"n.ref_month || '-' || (CASE WHEN {seq} < 10000 THEN lpad({seq}::text, 4, '0') ELSE {seq}::text END)")
@@ -115,12 +118,9 @@ class Imports:
         return (
             f"INSERT INTO request (ref, ref_seq, {', '.join(columns)}) "
             f"SELECT {ref}, {seq}, {', '.join('n.' + c for c in columns)} FROM ("
-            f"  SELECT i.*, row_number() OVER (PARTITION BY i.ref_month ORDER BY i.received_at, i.line)"
-            f"         + COALESCE(b.top, 0) AS seq"
-            f"  FROM {STAGE} AS i LEFT JOIN (SELECT ref_month, max(ref_seq) AS top FROM request"
-            f"    WHERE ref_month IN (SELECT DISTINCT ref_month FROM {STAGE}) GROUP BY ref_month) AS b"
-            f"  ON b.ref_month = i.ref_month) AS n "
-            f"ORDER BY n.ref_month, n.seq")
+            f"  SELECT i.*, row_number() OVER (ORDER BY i.received_at, i.line) + :base AS seq"
+            f"  FROM {STAGE} AS i WHERE i.ref_month = :month) AS n "
+            f"ORDER BY n.seq")
 
     @staticmethod
     def _first_last(s: Session, before: int) -> list[str]:

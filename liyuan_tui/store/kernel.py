@@ -55,6 +55,7 @@ class Kernel:
         self.on_first_user: Callable[[str], None] | None = None
         self.engine = engine if engine is not None else make_engine(url)
         self.written_event_ids: set[int] = set()  # events this process wrote (the poller skips them)
+        self.db_roles = False  # PostgreSQL set up by `site init`: the database enforces the roles
         self._ready_lock = threading.Lock()
         self._written_lock = threading.Lock()
         self._identity: Staff | None = None
@@ -77,7 +78,21 @@ class Kernel:
             if self._identity is not None:
                 return
             self.init_schema()
+            if not self.sqlite:
+                self._server_identity()
             self._identity = self._identify()
+
+    def _server_identity(self) -> None:
+        """PostgreSQL: who you are is who the server says (peer authentication maps the OS login
+        to its role); a login given for acting as someone else is kept, and the server still
+        records the real one on every event (`event.db_user`)."""
+        from .postgres import roles_enforced
+
+        with self.engine.connect() as conn:
+            self.db_roles = roles_enforced(conn)
+            server_user = conn.execute(text("SELECT session_user")).scalar()
+        if self.db_roles and self.login == self.os_login:
+            self.login = self.os_login = server_user
 
     def role_in_any_release(self) -> str:
         """The acting user's role read with plain SQL, so it works on a database of an older
@@ -276,6 +291,11 @@ class Tx:
         """The request, locked for this transaction where the database locks rows."""
         return self.k.load(self.s, ref, for_update=True)
 
+    def locked(self, stmt: Any) -> Any:
+        """The first row `stmt` selects, locked for this transaction where the database locks
+        rows (SQLite's BEGIN IMMEDIATE has already locked the whole file); None if there is none."""
+        return self.s.exec(stmt if self.k.sqlite else stmt.with_for_update()).first()
+
     def open_request(self, ref: str, expected_version: int | None = None) -> Request:
         """The usual start of an action on an open request: which request (locked), still as the
         user saw it, and not closed. The role was checked by `Kernel.write(action)`."""
@@ -283,6 +303,24 @@ class Tx:
         self.check_version(req, expected_version)
         self.check_open(req)
         return req
+
+    def next_seq(self, table: str, month: str) -> int:
+        """The next number of a month's series (`ref_month`, `ref_seq`), counting every row:
+        the write lock makes it safe; on a database that hides rows (PostgreSQL's row-level
+        security) the server counts for us."""
+        if self.k.db_roles:
+            top = self.s.execute(text("SELECT liyuan_max_seq(:t, :m)"), {"t": table, "m": month}).scalar()
+        else:
+            top = self.s.execute(text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}).scalar()
+        return (top or 0) + 1
+
+    def sync_login(self, login: str, role: str, active: bool) -> None:
+        """Where the database enforces the roles, give the staff member's login role the desk
+        role's group (created on first use; a deactivated one may no longer log in)."""
+        if self.k.db_roles:
+            from .postgres import staff_role
+
+            staff_role(self.s.connection(), login, role, active)
 
     def check_version(self, req: Request, expected: int | None) -> None:
         if expected is not None and expected != req.version:
@@ -295,17 +333,24 @@ class Tx:
 
     def apply(self, req: Request, changes: dict[str, Any]) -> None:
         """Write `changes` with a compare-and-set on the version; the caller records the event."""
-        changes = dict(changes, version=req.version + 1, updated_at=self.now)
+        if not self.compare_and_set(req, dict(changes, updated_at=self.now)):
+            raise self.stale(req)
+
+    def compare_and_set(self, row: Any, changes: dict[str, Any]) -> bool:
+        """Write `changes` to a versioned row (a request, a work order, a tool …) only if it is
+        still at the version this transaction read; False when someone changed it meanwhile."""
+        table = type(row)
         result = self.s.execute(
-            update(Request)
-            .where(col(Request.id) == req.id, col(Request.version) == req.version)
-            .values(**changes)
+            update(table)
+            .where(col(table.id) == row.id, col(table.version) == row.version)
+            .values(**dict(changes, version=row.version + 1))
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            raise self.stale(req)
+            return False
         self.changed = True
-        self.s.refresh(req)  # the row as written, without the ORM ever writing it a second time
+        self.s.refresh(row)  # the row as written, without the ORM ever writing it a second time
+        return True
 
     def stale(self, req: Request) -> StaleError:
         last = self.s.exec(select(Event).where(Event.request_id == req.id).order_by(col(Event.id).desc())).first()

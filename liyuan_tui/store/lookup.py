@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import col, or_, select
 
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
+from liyuan_tui.domain.workshop import WorkOrder
 
 from .kernel import Kernel
 
@@ -20,6 +21,7 @@ class RequestDetail:
     steps: dict[str, StepRecord] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     charges: list[Charge] = field(default_factory=list)
+    orders: list[WorkOrder] = field(default_factory=list)  # its work orders, oldest first
 
     @property
     def charges_total(self) -> int:
@@ -33,9 +35,13 @@ class Lookup:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
 
-    def open_requests(self) -> list[Request]:
+    def open_requests(self, estate: str | None = None) -> list[Request]:
+        """Every open request, or one estate's (a desk shows its own estate's queue)."""
+        stmt = select(Request).where(col(Request.status).in_(OPEN_STATUSES))
+        if estate is not None:
+            stmt = stmt.where(Request.estate == estate)
         with self.k.read() as s:
-            return list(s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES))))
+            return list(s.exec(stmt))
 
     def get_request(self, ref: str) -> Request:
         with self.k.read() as s:
@@ -47,7 +53,8 @@ class Lookup:
             steps = {r.step_key: r for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
             events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id)))
             charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(Charge.id)))
-            return RequestDetail(req, steps, events, charges)
+            orders = list(s.exec(select(WorkOrder).where(WorkOrder.request_id == req.id).order_by(WorkOrder.id)))
+            return RequestDetail(req, steps, events, charges, orders)
 
     def charges_total(self, ref: str) -> int:
         """The request's paid services, in fen."""

@@ -140,7 +140,7 @@ class QueueTable(DataTable):
         room = self.scrollable_content_region.width
         if room <= 0:
             return
-        widths = queue_layout(room, *self.least)
+        widths = self.layout(room)
         if widths == self.widths:
             return
         current = self.current_ref if self.widths else None
@@ -152,6 +152,10 @@ class QueueTable(DataTable):
             self.add_row(*self._cells(self.values[ref]), key=ref)
         if current in self.values:
             self.move_cursor(row=self.order.index(current), animate=False)
+
+    def layout(self, room: int) -> dict[str, int]:
+        """The columns shown in `room` cells and their widths (a subclass lays out its own)."""
+        return queue_layout(room, *self.least)
 
     def _cell(self, key: str, value: object) -> Text:
         return padded(value if isinstance(value, Text) else str(value), self.widths[key])

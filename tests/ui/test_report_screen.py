@@ -68,11 +68,13 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
         titles = [w.content.renderables[0].plain for w in screen._sections]
         # The written summary first, then the supervisor's own analysis (none yet: how to write one).
         assert titles[:3] == ["Summary", "Supervisor's analysis", "Overview"]
-        assert "press w to write" in section(screen, "Supervisor's analysis")
+        assert "press a to write" in section(screen, "Supervisor's analysis")
         assert [t.split(" (")[0] for t in titles[3:7]] == ["Requests per day", "Reply times", "Requests by category",
                                                           "By hour of day"]
         assert titles[7:] == ["By category", "By channel", "By status", "By outcome", "Handed on, by department",
-                              "Staff workload", "Overdue requests", "Escalations", "Major cases", "Paid services"]
+                              "Staff workload", "Overdue requests", "Escalations", "Major cases", "Paid services",
+                              "Back office: work orders, materials, tools", "Materials used this month, by value",
+                              "Tools damaged or lost this month"]
 
         summary = section(screen, "Summary")
         assert "5 requests in 2026-11; 2 the month before (+3 (+150%))." in summary

@@ -16,7 +16,7 @@ STATES = {
     "report_charts": ("sup", ["ctrl+r", "settle", "pagedown"]),
     "report_refused": ("ann", ["ctrl+r"]),
     "handover": ("ann", ["h"]),
-    "analysis_dialog": ("sup", ["ctrl+r", "settle", "w", *"夜班回复偏慢"]),
+    "analysis_dialog": ("sup", ["ctrl+r", "settle", "a", *"夜班回复偏慢"]),
     "export_dialog": ("sup", ["ctrl+r", "settle", "x"]),
 }
 

@@ -1,7 +1,7 @@
 """The supervisor's written analysis of a month, kept with who wrote it and when (issue 12).
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from liyuan_tui.domain.models import UTCDateTime
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
