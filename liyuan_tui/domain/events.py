@@ -21,6 +21,7 @@ class EventKind(StrEnum):
     CANCELLED = "cancelled"
     ASSIGNED = "assigned"
     CHARGE = "charge"
+    FOLLOWUP = "followup"  # a follow-up call after the close (one that finds it not solved reopens it)
     # the deadline ladder (recorded once, by whichever terminal notices first)
     DEADLINE_WARNING = "deadline_warning"
     AUTO_ESCALATED = "auto_escalated"
@@ -29,6 +30,9 @@ class EventKind(StrEnum):
     STAFF_ADDED = "staff_added"
     STAFF_CHANGED = "staff_changed"
     RESIDENT_ADDED = "resident_added"
+    HOUSEHOLD_CHANGED = "household_changed"
+    TRAINING_RECORDED = "training_recorded"
+    ASSESSED = "assessed"
     IMPORTED = "imported"
     MIGRATED = "migrated"
 

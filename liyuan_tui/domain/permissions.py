@@ -29,6 +29,9 @@ class Action(StrEnum):
     IMPORT = "import"
     REPORT = "report"
     MIGRATE = "migrate"
+    FOLLOWUP = "followup"
+    EDIT_HOUSEHOLD = "edit_household"
+    STAFF_RECORDS = "staff_records"
 
 
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
@@ -53,6 +56,9 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.IMPORT: SUPERVISORS,
     Action.REPORT: SUPERVISORS,
     Action.MIGRATE: SUPERVISORS,
+    Action.FOLLOWUP: DESK,  # the customer representatives make the calls
+    Action.EDIT_HOUSEHOLD: DESK,
+    Action.STAFF_RECORDS: SUPERVISORS,  # training and assessment (the manager's duty, with supervisors)
 }
 
 # Whose steps each role may tick: the desk records every step (it hears back from guards);
@@ -92,3 +98,28 @@ def can_see(viewer: Staff | None, req: Request) -> bool:
         return not req.confidential
     return may_see_details(viewer.role, viewer.login, confidential=req.confidential,
                            created_by=req.created_by, assignee=req.assignee)
+
+
+# The household file's parts, and who sees which. Personal data follows the confidential-request
+# rule (the desk that helps residents sees it all); others see what their job needs: a guard sent
+# to a flat or meeting an ambulance, the flags, the people and whom to call; a technician or
+# another department, the flags and who lives there (to knock on the right door, in the right
+# language); never phones, notes or the unit's history.
+HOUSEHOLD_PARTS = ("flags", "people", "phones", "emergency_contact", "notes", "history")
+_HOUSEHOLD_VIEW: dict[str, frozenset[str]] = {
+    **{role: frozenset(HOUSEHOLD_PARTS) for role in DESK},
+    "security_lead": frozenset({"flags", "people", "emergency_contact"}),
+    "guard": frozenset({"flags", "people", "emergency_contact"}),
+    "technician": frozenset({"flags", "people"}),
+    "dept_staff": frozenset({"flags", "people"}),
+}
+
+
+def household_parts(role: str) -> frozenset[str]:
+    """Which parts of a household file `role` may see (unknown roles: the flags only)."""
+    return _HOUSEHOLD_VIEW.get(role, frozenset({"flags"}))
+
+
+def may_see_staff_records(viewer: Staff, login: str) -> bool:
+    """Training and assessments: supervisors and the manager see everyone's, others their own."""
+    return viewer.role in SUPERVISORS or viewer.login == login

@@ -4,11 +4,12 @@ ValidationError naming the field. Pure functions; `now` and the zone are passed 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
+import unicodedata
+from datetime import date, datetime, timedelta, tzinfo
 
 from .errors import ValidationError
 from .models import CHANNELS, ROLES
-from .procedures import Procedures
+from .procedures import Procedure, Procedures
 
 MAX_UNIT = 64
 MAX_NAME = 40
@@ -123,3 +124,104 @@ def quantity(value: str | float) -> float:
     if not 0 < q <= 10_000 or q != q:
         raise ValidationError("error.number_malformed", "qty", value=value)
     return q
+
+
+# --- the back office: follow-up calls, the household file, staff records ------------------------
+
+MAX_LINE = 200  # one line: a course, a result, a language, a relation
+_YES = {"yes", "y", "true", "1", "是", "对"}
+_NO = {"no", "n", "false", "0", "否", "不"}
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def plain(value: str, field: str, *, max_len: int = MAX_LINE, multiline: bool = False) -> str:
+    """Text typed by a person, as data: control characters (and bidi overrides, which reorder what
+    a terminal shows) are refused; a line is one line, free text keeps its newlines and tabs."""
+    v = (value or "").strip()
+    allowed = "\n\t" if multiline else ""
+    for ch in v:
+        if (unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in _BIDI:
+            raise ValidationError("error.control_character", field, code=f"U+{ord(ch):04X}")
+    if len(v) > max_len:
+        raise ValidationError("error.too_long", field, max=max_len)
+    return v
+
+
+def yes_no(value: str | bool, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    v = (value or "").strip().lower()
+    if v in _YES:
+        return True
+    if v in _NO:
+        return False
+    raise ValidationError("error.yes_no", field, value=value)
+
+
+def score(value: str | int | None) -> int | None:
+    """A resident's satisfaction, 1 (very unhappy) to 5 (very satisfied); empty: not asked."""
+    return _whole_number(value, "score", 1, 5, optional=True)
+
+
+def assessment_score(value: str | int) -> int:
+    return _whole_number(value, "score", 0, 100)  # type: ignore[return-value]
+
+
+def _whole_number(value: str | int | None, field: str, low: int, high: int, optional: bool = False) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if optional:
+            return None
+        raise ValidationError("error.number_range", field, value="", low=low, high=high)
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        raise ValidationError("error.number_range", field, value=value, low=low, high=high) from None
+    if not low <= n <= high:
+        raise ValidationError("error.number_range", field, value=value, low=low, high=high)
+    return n
+
+
+def hours(value: str | float | None) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        h = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError("error.number_malformed", "hours", value=value) from None
+    if not 0 < h <= 1000 or h != h:
+        raise ValidationError("error.number_malformed", "hours", value=value)
+    return h
+
+
+def day(value: str, field: str = "date") -> date:
+    """A date, YYYY-MM-DD."""
+    raw = (value or "").strip()
+    try:
+        parsed = date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError("error.date_malformed", field, value=raw) from None
+    if len(raw) != 10 or parsed.year < 1900:
+        raise ValidationError("error.date_malformed", field, value=raw)
+    return parsed
+
+
+def month(value: str) -> str:
+    """A month, YYYY-MM."""
+    m = _MONTH.match((value or "").strip())
+    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+        raise ValidationError("error.month_malformed", "month", value=value)
+    return m.group(0)
+
+
+def fault_kind(value: str, proc: Procedure | None) -> str:
+    """One of the category's kinds of fault (its key, or its name in either language); "" for none."""
+    v = (value or "").strip()
+    if not v:
+        return ""
+    kinds = proc.fault_kinds if proc is not None else ()
+    for kind in kinds:
+        if v.lower() in (kind.key.lower(), kind.name.en.lower()) or v == kind.name.zh:
+            return kind.key
+    raise ValidationError("error.fault_kind_unknown", "fault_kind", value=value,
+                          choices=", ".join(k.key for k in kinds) or "-")

@@ -11,6 +11,9 @@ receives the transaction kernel (kernel.py):
     store.archive    the resident archive                              (archive.py)
     store.imports    history and archive imports                       (imports.py)
     store.ladder     the reply deadline's warning ladder               (ladder.py)
+    store.followups  follow-up calls after the close (回访)              (followups.py)
+    store.households the household file (一户一档)                       (households.py)
+    store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
 write in it is one `Kernel.write()` transaction with its event.
@@ -32,6 +35,8 @@ from liyuan_tui.domain.procedures import Procedure, Procedures
 
 from .archive import Archive
 from .charges import Charges
+from .followups import DueFollowUp, FollowUpDone, FollowUps
+from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
 from .imports import Imports
 from .intake import EDITABLE_FIELDS, Intake
 from .kernel import Kernel
@@ -39,6 +44,7 @@ from .ladder import Ladder
 from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
 from .staff import StaffList
+from .staff_records import StaffRecord, StaffRecords
 
 
 class Store:
@@ -66,6 +72,9 @@ class Store:
         self.archive = Archive(self.kernel)
         self.imports = Imports(self.kernel)
         self.ladder = Ladder(self.kernel)
+        self.followups = FollowUps(self.kernel)
+        self.households = Households(self.kernel)
+        self.staff_records = StaffRecords(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -108,4 +117,5 @@ class Store:
         self.kernel.close()
 
 
-__all__ = ["Store", "RequestDetail", "OUTCOME_KINDS", "EDITABLE_FIELDS"]
+__all__ = ["Store", "RequestDetail", "OUTCOME_KINDS", "EDITABLE_FIELDS", "DueFollowUp", "FollowUpDone",
+           "HouseholdFile", "HouseholdGlance", "HistoryItem", "StaffRecord"]

@@ -8,18 +8,21 @@ from dataclasses import dataclass, field
 from sqlmodel import col, or_, select
 
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
+from liyuan_tui.domain.records import FollowUp
 
 from .kernel import Kernel
 
 
 @dataclass
 class RequestDetail:
-    """A request with its checklist records, its events and its charges, as read in one go."""
+    """A request with its checklist records, its events, its charges and its follow-up calls, as
+    read in one go."""
 
     request: Request
     steps: dict[str, StepRecord] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     charges: list[Charge] = field(default_factory=list)
+    followups: list[FollowUp] = field(default_factory=list)
 
     @property
     def charges_total(self) -> int:
@@ -47,7 +50,8 @@ class Lookup:
             steps = {r.step_key: r for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
             events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id)))
             charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(Charge.id)))
-            return RequestDetail(req, steps, events, charges)
+            followups = list(s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(FollowUp.id)))
+            return RequestDetail(req, steps, events, charges, followups)
 
     def charges_total(self, ref: str) -> int:
         """The request's paid services, in fen."""
