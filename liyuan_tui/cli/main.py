@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.reports",
     "liyuan_tui.cli.imports",
     "liyuan_tui.cli.migrate",
+    "liyuan_tui.cli.followups",
 )
 
 
@@ -144,6 +145,13 @@ _FIELD_FLAGS = {
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
     "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
     "item": "ITEM", "assignee": "LOGIN",
+    # the back office: follow-up calls, the household file, staff records
+    "reached": "--reached", "score": "--score", "solved": "--solved", "fault_kind": "--fault-kind",
+    "course": "--course", "date": "--date", "hours": "--hours", "result": "--result",
+    "person": "--person", "relation": "--relation", "phones": "--phones", "remove_person": "--remove-person",
+    "notes": "--notes", "language": "--language", "elderly_alone": "--elderly-alone", "disability": "--disability",
+    "emergency_name": "--emergency-name", "emergency_phone": "--emergency-phone",
+    "emergency_relation": "--emergency-relation", "household_unit": "UNIT",
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 
 from . import month_queries as q
+from .quality import QualityFigures, quality_figures
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.models import CHANNELS, STATUSES
 from liyuan_tui.domain.permissions import Action, allowed
@@ -180,6 +181,7 @@ class MonthFigures:
     escalations: list[ListedRequest] = field(default_factory=list)
     majors: list[ListedRequest] = field(default_factory=list)
     fees: list[FeeFigures] = field(default_factory=list)
+    quality: QualityFigures = field(default_factory=QualityFigures)  # follow-ups and repeat repairs
 
     @property
     def fees_total_cents(self) -> int:
@@ -211,20 +213,21 @@ def month_report(store: Any, month: Month | str, *, now: datetime | None = None)
         raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REPORT))
     now = now or store.clock.now()
     keys = list(store.procedures)
+    repairs = [k for k, p in store.procedures.items() if p.fault_kinds]
     with store.reading() as s:
         dialect = s.get_bind().dialect.name
         names = q.staff_names(s)
-        current = month_figures(s, month, store.tz, now, keys, names, dialect)
-        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect)
+        current = month_figures(s, month, store.tz, now, keys, names, dialect, repairs)
+        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, repairs)
     return MonthReport(current, previous, now, store.tz)
 
 
 def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys: Iterable[str],
-                  names: dict[str, str], dialect: str) -> MonthFigures:
+                  names: dict[str, str], dialect: str, repair_categories: Iterable[str] = ()) -> MonthFigures:
     w = q.Window(month.start(tz), month.end(tz), now)
     fig = MonthFigures(month, w.start, w.end)
     keys = list(category_keys)
-    ranks = _percentiles(q.reply_ranks(s, w, dialect))
+    ranks = reply_percentiles(q.reply_ranks(s, w, dialect))
     _fill_counts(fig, q.cube(s, w), keys, ranks)
     fig.staff = _staff(q.staff_cube(s, w), names, ranks)
     fig.by_hour, fig.by_day = _hours_and_days(q.quarter_hours(s, w, dialect), month, tz)
@@ -232,6 +235,7 @@ def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys
     _fill_lists(fig, q.listed(s, w, dialect))
     fig.fees = [FeeFigures(r.item_code, r.name_zh or r.item_code, r.name_en or r.item_code, r.n,
                            float(r.qty or 0), int(r.cents or 0)) for r in q.fees(s, w)]
+    fig.quality = quality_figures(s, w, keys, repair_categories)
     return fig
 
 
@@ -247,7 +251,7 @@ def percentile(ranked: dict[int, float], n: int, num: int, den: int) -> float | 
     return round(value, 3)
 
 
-def _percentiles(rows: Iterable[Any]) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+def reply_percentiles(rows: Iterable[Any]) -> dict[tuple[str, str], tuple[float | None, float | None]]:
     groups: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     sizes: dict[tuple[str, str], int] = {}
     for r in rows:

@@ -20,6 +20,7 @@ from .tables import Namer, escalated_to_name, md_table
 from .month_summary import (change, format_change, format_duration, format_share, format_share_change,
                              plain_number, summary_lines)
 from .month import ListedRequest, MonthFigures, MonthReport, ReplyStats
+from .quality import quality_dict, quality_tables
 
 FORMATS = ("md", "csv", "json")
 BOM = "\ufeff"
@@ -109,6 +110,7 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
                   "amount": x.amount_cents / 100} for x in f.fees],
         "fees_count": f.fees_count,
         "fees_total": f.fees_total_cents / 100,
+        "quality": quality_dict(f.quality),
     }
 
 
@@ -240,6 +242,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     out.append((t("report.fees"), [t("report.fee_item"), t("report.count"), t("report.qty"), t("report.amount")],
                 [[x.name_zh if t.lang == "zh" else x.name_en, str(x.count), f"{x.qty:g}", _money(x.amount_cents)]
                  for x in cur.fees]))
+    out += quality_tables(cur.quality, prev.quality, t, namer, cmp_head, share, format_change)
     return out
 
 

@@ -40,6 +40,7 @@ class FollowUpDone:
     request: Request  # as written (reopened when the call found the problem not solved)
     followup: FollowUp
     reopened: bool
+    attempts: int = 1  # calls since the close, this one included
 
 
 class FollowUps:
@@ -88,8 +89,9 @@ class FollowUps:
             if req.status != "closed":
                 raise ValidationError("error.followup_not_closed", "ref", ref=req.ref,
                                       status=req.status)
-            done = tx.s.exec(select(FollowUp).where(FollowUp.request_id == req.id, FollowUp.reached == True,  # noqa: E712
-                                                    col(FollowUp.at) >= req.closed_at)).first()
+            since_close = list(tx.s.exec(select(FollowUp).where(FollowUp.request_id == req.id,
+                                                                col(FollowUp.at) >= req.closed_at)))
+            done = next((f for f in since_close if f.reached), None)
             if done is not None:
                 raise ValidationError("error.followup_already", "ref", ref=req.ref, by=done.by,
                                       at=self.k.hhmm(done.at))
@@ -108,4 +110,4 @@ class FollowUps:
             if note:
                 payload["note"] = note
             tx.record(req, EventKind.FOLLOWUP, payload)
-            return FollowUpDone(req, call, reopened)
+            return FollowUpDone(req, call, reopened, len(since_close) + 1)

@@ -108,7 +108,7 @@ class Households:
         clean = _clean_fields(fields)
         who = _clean_person(person, relation, phones, remove_person)
         if not clean and not who:
-            raise ValidationError("error.household_nothing", "unit")
+            raise ValidationError("error.household_nothing")
         with self.k.write(Action.EDIT_HOUSEHOLD) as tx:
             s = tx.s
             house = s.exec(select(Household).where(Household.unit == unit)).first()
@@ -142,7 +142,11 @@ class Households:
 
 
 def _unit(value: str) -> str:
-    return check.plain(check.unit(value), "unit", max_len=check.MAX_UNIT)
+    """The unit a household file is kept under (the field is named for the command line's UNIT)."""
+    try:
+        return check.plain(check.unit(value), "unit", max_len=check.MAX_UNIT)
+    except ValidationError as exc:
+        raise ValidationError(exc.key, "household_unit", **exc.params) from None
 
 
 def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:

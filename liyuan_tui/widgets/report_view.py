@@ -32,7 +32,8 @@ SHORT_HEADERS = ("report.this_month", "report.previous_month", "report.median", 
 # Columns of figures (right-aligned); the others hold names, refs, units and times.
 NUMERIC_COLUMNS = ("report.this_month", "report.previous_month", "report.change", "report.count", "report.overdue",
                    "report.within_share", "report.median", "report.p90", "report.logged", "report.replied",
-                   "report.closed", "report.escalated", "report.qty", "report.amount", "report.late_by")
+                   "report.closed", "report.escalated", "report.qty", "report.amount", "report.late_by",
+                   "report.q_scored", "report.q_mean")
 
 
 class ShortNamer(Namer):
