@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, Callable, TypeVar
 
 from .errors import ValidationError
 from .models import CHANNELS, ROLES
@@ -19,6 +20,7 @@ _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}$")
 _REF = re.compile(r"^\d{6}-\d{4,}$")
 _CHANNEL_ALIASES = {"walkin": "walk-in", "walk_in": "walk-in", "来访": "walk-in", "电话": "phone",
                     "对讲": "intercom", "书面": "written"}
+T = TypeVar("T")
 # A written request may be logged late; a clock a little ahead of ours is not "the future".
 FUTURE_TOLERANCE = timedelta(minutes=2)
 
@@ -225,3 +227,11 @@ def fault_kind(value: str, proc: Procedure | None) -> str:
             return kind.key
     raise ValidationError("error.fault_kind_unknown", "fault_kind", value=value,
                           choices=", ".join(k.key for k in kinds) or "-")
+
+
+def as_field(field: str, check: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a check made for one field (a phone, a name, a unit) on another, naming that one."""
+    try:
+        return check(*args, **kwargs)
+    except ValidationError as exc:
+        raise ValidationError(exc.key, field, **exc.params) from None

@@ -143,10 +143,7 @@ class Households:
 
 def _unit(value: str) -> str:
     """The unit a household file is kept under (the field is named for the command line's UNIT)."""
-    try:
-        return check.plain(check.unit(value), "unit", max_len=check.MAX_UNIT)
-    except ValidationError as exc:
-        raise ValidationError(exc.key, "household_unit", **exc.params) from None
+    return check.as_field("household_unit", lambda: check.plain(check.unit(value), "unit", max_len=check.MAX_UNIT))
 
 
 def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -160,9 +157,9 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if name in ("elderly_alone", "disability"):
             clean[name] = check.yes_no(value, name)
         elif name == "emergency_phone":
-            clean[name] = check.phone(check.plain(value, name), required=False)
+            clean[name] = check.as_field(name, check.phone, check.plain(value, name), required=False)
         elif name == "emergency_name":
-            clean[name] = check.plain(check.name(value), name)
+            clean[name] = check.plain(check.as_field(name, check.name, value), name)
         elif name == "notes":
             clean[name] = check.plain(value, name, max_len=check.MAX_TEXT, multiline=True)
         else:  # emergency_relation, language
@@ -175,7 +172,7 @@ def _clean_person(person: str | None, relation: str | None, phones: str | None,
     if remove is not None:
         if person is not None or relation is not None or phones is not None:
             raise ValidationError("error.person_both", "remove_person")
-        name = check.plain(check.name(remove), "remove_person")
+        name = check.plain(check.as_field("remove_person", check.name, remove), "remove_person")
         if not name:
             raise ValidationError("error.unit_empty", "remove_person")
         return {"remove": name}
@@ -183,15 +180,15 @@ def _clean_person(person: str | None, relation: str | None, phones: str | None,
         if relation is not None or phones is not None:
             raise ValidationError("error.person_missing", "person")
         return {}
-    name = check.plain(check.name(person), "person")
+    name = check.plain(check.as_field("person", check.name, person), "person")
     if not name:
         raise ValidationError("error.unit_empty", "person")
     out: dict[str, Any] = {"name": name}
     if relation is not None:
         out["relation"] = check.plain(relation, "relation", max_len=MAX_LANGUAGE)
     if phones is not None:
-        listed = [check.phone(check.plain(p, "phones"), required=True) for p in phones.replace("、", ",").split(",")
-                  if p.strip()]
+        listed = [check.as_field("phones", check.phone, check.plain(p, "phones"))
+                  for p in phones.replace("、", ",").split(",") if p.strip()]
         out["phones"] = ",".join(dict.fromkeys(listed))
     return out
 
