@@ -22,6 +22,8 @@ from liyuan_tui.domain.models import ROLES, Request, Staff
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.records import Assessment, FollowUp, Training
 
+from liyuan_tui.store.ladder import SYSTEM
+
 from . import month_queries as q
 from .month import Month, reply_percentiles
 
@@ -95,10 +97,14 @@ def scorecard(store: Any, month: Month | str, *, now: datetime | None = None) ->
         dialect = s.get_bind().dialect.name
         people, team = _month(s, month, store.tz, now, dialect)
         _, previous = _month(s, month.previous(), store.tz, now, dialect)
-        staff = list(s.execute(select(Staff.login, Staff.name, Staff.role, Staff.active)))
+        staff = [tuple(r) for r in s.execute(select(Staff.login, Staff.name, Staff.role, Staff.active))]
         assessed = dict(s.execute(select(Assessment.login, Assessment.score).where(Assessment.month == str(month))).all())
         hours = _training_hours(s, month)
     rank = {r: i for i, r in enumerate(ROLES)}
+    # Everyone on the staff list who is active or did something this month, and anyone else the
+    # month's records name (a logbook import's handler who never had a login); not the system.
+    known = {login for login, *_ in staff}
+    staff += [(login, login, "", False) for login in sorted(set(people) - known - {SYSTEM})]
     rows = [StaffScore(login, name, role, active, people.get(login, ScoreFigures()), assessed.get(login),
                        hours.get(login, 0.0))
             for login, name, role, active in staff

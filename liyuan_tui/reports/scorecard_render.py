@@ -114,7 +114,7 @@ def scorecard_tables(card: Scorecard, t: Translator, numeric: bool = False) -> l
     team = [[t(key), shown(cur), shown(prev), said(cur, prev)] for key, shown, said in figures]
     head = [t("report.figure"), t("report.this_month"), t("scorecard.previous", month=str(card.previous_month)),
             t("report.change")]
-    people = [[p.name if p.name == p.login else f"{p.name} ({p.login})", t(f"role.{p.role}"),
+    people = [[p.name if p.name == p.login else f"{p.name} ({p.login})", t(f"role.{p.role}") if p.role else "",
                str(p.figures.requests), dur(p.figures.median_reply_seconds), pct(p.figures.within_limit_share),
                str(p.figures.overdue), str(p.figures.escalations), str(p.figures.orders_finished),
                pct(p.figures.orders_on_time_share), mean(p.figures.satisfaction_mean), str(p.figures.repeat_repairs),
