@@ -33,7 +33,7 @@ from liyuan_tui.screens.intake import IntakeScreen
 from liyuan_tui.screens.queue import QueueScreen
 from liyuan_tui.screens.request import RequestScreen
 from liyuan_tui.store.opening import OpenedStore
-from liyuan_tui.widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
+from liyuan_tui.widgets.keys import APP_KEYS, PALETTE_ACTIONS, bindings, key_label, translate_bindings
 from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefused
 from liyuan_tui.widgets.store_work import store_work
 
@@ -260,6 +260,38 @@ class LiyuanApp(App):
 
         self.push_screen(ReportScreen())
 
+    def action_followups(self) -> None:
+        """`v`: the follow-up calls owed, the most overdue first."""
+        from liyuan_tui.screens.followups import FollowupsScreen
+
+        if not isinstance(self.screen, FollowupsScreen):
+            self.push_screen(FollowupsScreen())
+
+    def open_household(self, unit: str) -> None:
+        """A unit's household file (from the request screen, the follow-ups, the palette)."""
+        from liyuan_tui.screens.household import HouseholdScreen
+
+        self.push_screen(HouseholdScreen(unit))
+
+    def action_find_household(self) -> None:
+        """The palette's "household file": asks which unit."""
+        from liyuan_tui.domain import validation as check
+        from liyuan_tui.screens.dialogs import AskScreen
+
+        t = self.t
+
+        def chosen(unit: str | None) -> None:
+            if unit:
+                self.open_household(unit)
+
+        self.push_screen(AskScreen(t("ui.household.ask_title"), t("ui.household.ask_unit"),
+                                   check=lambda v: check.plain(check.unit(v), "unit")), chosen)
+
+    def action_scorecard(self) -> None:
+        from liyuan_tui.screens.scorecard import ScorecardScreen
+
+        self.push_screen(ScorecardScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key's action is in the command palette too, in the user's language."""
         t = self.t
@@ -267,6 +299,8 @@ class LiyuanApp(App):
             for keys, action, _show in table:
                 if node.check_action(action, ()) is not False:
                     yield SystemCommand(t(f"ui.key.{action}"), key_label(keys), partial(node.run_action, action))
+        for action in PALETTE_ACTIONS:
+            yield SystemCommand(t(f"ui.key.{action}"), t(f"ui.palette.{action}"), partial(self.run_action, action))
         for name, help_text, callback, *_ in super().get_system_commands(screen):
             if name != "Quit" and "Keys" not in name:
                 yield SystemCommand(name, help_text, callback)

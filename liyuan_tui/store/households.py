@@ -68,6 +68,7 @@ class HouseholdGlance:
     household: Household | None
     people: int
     last: list[Request] = field(default_factory=list)
+    earlier: Request | None = None  # the request the one being logged repeats (二次维修)
 
     @property
     def flags(self) -> list[str]:
@@ -90,15 +91,18 @@ class Households:
             history = _history(s, unit) if "history" in parts else []
         return HouseholdFile(unit, _masked(house, parts), _people(people, parts), history, parts, me)
 
-    def glance(self, unit: str, *, exclude_ref: str | None = None, limit: int = 3) -> HouseholdGlance:
-        """The flags and the last few requests of a unit (intake, as the unit is typed)."""
+    def glance(self, unit: str, *, exclude_ref: str | None = None, repeat_of: str | None = None,
+               limit: int = 3) -> HouseholdGlance:
+        """The flags and the last few requests of a unit (intake, as the unit is typed), and the
+        earlier request the one being logged repeats."""
         unit = _unit(unit)
         with self.k.read() as s:
             house = s.exec(select(Household).where(Household.unit == unit)).first()
             people = len(s.exec(select(Resident.id).where(Resident.unit == unit)).all())
             last = list(s.exec(select(Request).where(Request.unit == unit, Request.ref != (exclude_ref or ""))
                                .order_by(col(Request.received_at).desc()).limit(limit)))
-        return HouseholdGlance(unit, _masked(house, household_parts(self.k.identity().role)), people, last)
+            earlier = s.exec(select(Request).where(Request.ref == repeat_of)).first() if repeat_of else None
+        return HouseholdGlance(unit, _masked(house, household_parts(self.k.identity().role)), people, last, earlier)
 
     def edit(self, unit: str, *, expected_version: int | None = None, person: str | None = None,
              relation: str | None = None, phones: str | None = None, remove_person: str | None = None,

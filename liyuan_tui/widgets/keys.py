@@ -16,6 +16,7 @@ APP_KEYS = (
     ("slash", "search", True),
     ("h", "handover", False),
     ("ctrl+r", "month_report", False),
+    ("v", "followups", False),
     ("question_mark", "help", True),
     ("q", "quit", True),
 )
@@ -44,6 +45,7 @@ REQUEST_KEYS = (
     ("k", "acknowledge", True),
     ("i", "edit", True),
     ("p", "charge", True),
+    ("u", "household", False),
     ("escape", "back", True),
 )
 INTAKE_KEYS = (
@@ -62,6 +64,20 @@ HANDOVER_KEYS = (
     ("x", "export", True),
     ("escape", "back", True),
 )
+FOLLOWUP_KEYS = (
+    ("enter", "call", True),
+    ("o", "open", True),
+    ("u", "household", True),
+    ("escape", "back", True),
+)
+HOUSEHOLD_KEYS = (
+    ("e", "edit_household", True),
+    ("enter", "open", True),
+    ("escape", "back", True),
+)
+SCORECARD_KEYS = REPORT_KEYS
+# Actions found in the command palette (and the help) without a key of their own.
+PALETTE_ACTIONS = ("find_household", "scorecard")
 # Keys that are not bindings but are listed in the help screen: (shown key, message key).
 OTHER_KEYS = (
     ("A–G", "category_letter"),
@@ -69,9 +85,12 @@ OTHER_KEYS = (
     ("tab / shift+tab", "next_field"),
     ("→", "accept_suggestion"),
     ("ctrl+p", "palette"),
+    ("ctrl+p", "find_household"),
+    ("ctrl+p", "scorecard"),
 )
 SCOPES = (("app", APP_KEYS), ("queue", QUEUE_KEYS), ("request", REQUEST_KEYS), ("intake", INTAKE_KEYS),
-          ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS))
+          ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS), ("followups", FOLLOWUP_KEYS),
+          ("household", HOUSEHOLD_KEYS), ("scorecard", SCORECARD_KEYS))
 
 
 def bindings(table) -> list[Binding]:

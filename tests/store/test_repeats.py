@@ -4,7 +4,6 @@ earlier one closing is marked at intake with the earlier request, whichever fiel
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from backoffice_helpers import close_repair, log_repair
