@@ -35,11 +35,11 @@ RELOAD_KINDS = frozenset({EventKind.CLOSED, EventKind.FOLLOWUP, EventKind.REOPEN
 
 
 def short_span(seconds: int, t: Translator) -> str:
-    """2天3小时 / 2d 3h; under a day 5小时20分 / 5h 20m; under an hour 20分 / 20m."""
+    """2天 / 2d; under a day 5小时20分 / 5h 20m; under an hour 20分钟 / 20m."""
     minutes = abs(seconds) // 60
     days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
     if days:
-        return t("ui.followups.days", d=days, h=hours)
+        return t("ui.followups.days", d=days)
     if hours:
         return t("ui.followups.hours", h=hours, m=mins)
     return t("ui.followups.minutes", m=mins)
@@ -108,7 +108,7 @@ class FollowupsScreen(Screen):
                 due_cell(item, now, t), r.ref, short_category(r.category, app.procedures, t),
                 Text(r.unit if visible else HIDDEN), Text(r.requester_name if visible else HIDDEN),
                 Text(r.phone if visible else HIDDEN),
-                f"{r.closed_at.astimezone(app.tz):%m-%d %H:%M}" if r.closed_at else "", str(item.attempts),
+                f"{r.closed_at.astimezone(app.tz):%m-%d}" if r.closed_at else "", str(item.attempts),
                 key=r.ref)
         overdue = sum(1 for x in due if x.overdue_seconds(now) > 0)
         self.bar.update(t("ui.followups.bar", count=len(due), overdue=overdue))

@@ -52,8 +52,11 @@ class HouseholdScreen(Screen):
         self.flags = self.query_one("#household-flags", Static)
         self.info = self.query_one("#household-info", Static)
         self.history = self.query_one("#household-history", DataTable)
-        for key in ("at", "ref", "kind", "summary"):
+        for key in ("at", "ref", "kind"):
             self.history.add_column(t(f"ui.household.column_{key}"), key=key)
+        # The details take the room left (cut with an ellipsis), so a line never runs off the screen.
+        self.history.add_column(t("ui.household.column_summary"), key="summary",
+                                width=max(20, self.app.size.width - 42))
         self.history.focus()
         self.load()
 
@@ -82,8 +85,9 @@ class HouseholdScreen(Screen):
         self.history.display = "history" in f.parts
         self.history.clear()
         for x in f.history[:HISTORY_LIMIT]:
-            self.history.add_row(f"{x.at.astimezone(app.tz):%Y-%m-%d %H:%M}", x.request.ref,
-                                 t(f"household.kind_{x.kind}"), Text(history_summary(x, f, t, app.procedures)))
+            self.history.add_row(f"{x.at.astimezone(app.tz):%y-%m-%d %H:%M}", x.request.ref,
+                                 t(f"household.kind_{x.kind}"),
+                                 Text(history_summary(x, f, t, app.procedures), no_wrap=True, overflow="ellipsis"))
 
     def _info(self, f: HouseholdFile) -> Text:
         t, h = self.app.t, f.household
@@ -100,14 +104,14 @@ class HouseholdScreen(Screen):
                 if phones:
                     text.append(f" {phones}", style="cyan")
         if "emergency_contact" in f.parts:
-            text.append("\n" + t("field.emergency_name") + ": ", style="bold")
+            text.append("\n" + t("household.emergency") + ": ", style="bold")
             if h is not None and (h.emergency_name or h.emergency_phone):
                 text.append(" ".join(x for x in (h.emergency_name, h.emergency_relation and f"({h.emergency_relation})",
                                                  h.emergency_phone) if x))
             else:
                 text.append("-", style="dim")
         if "notes" in f.parts and h is not None and h.notes:
-            text.append("\n" + t("field.notes") + ": ", style="bold")
+            text.append("\n" + t("household.notes") + ": ", style="bold")
             text.append(h.notes)
         hidden = [t(f"household.part_{p}") for p in ("phones", "notes", "history") if p not in f.parts]
         if hidden:

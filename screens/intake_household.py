@@ -27,7 +27,7 @@ class IntakeHousehold:
 
     def compose_fault_kind(self) -> ComposeResult:
         with Horizontal(classes="field-row", id="fault-kind-row"):
-            yield Label(self.app.t("field.fault_kind"), classes="field-label")
+            yield Label(self.app.t("ui.intake.fault_kind"), classes="field-label")
             yield ChoiceBar([], id="fault_kind")
         yield Static("", id="error-fault_kind", classes="field-error")
 

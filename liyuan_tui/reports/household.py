@@ -110,9 +110,9 @@ def household_lines(f: HouseholdFile, t: Translator, procedures: Procedures, tz:
         if h is not None and (h.emergency_name or h.emergency_phone):
             contact = " ".join(x for x in (h.emergency_name, f"({h.emergency_relation})" if h.emergency_relation else "",
                                            h.emergency_phone) if x)
-        lines.append(f"{t('field.emergency_name')}: {contact or '-'}")
+        lines.append(f"{t('household.emergency')}: {contact or '-'}")
     if "notes" in f.parts and h is not None and h.notes:
-        lines.append(f"{t('field.notes')}: {h.notes}")
+        lines.append(f"{t('household.notes')}: {h.notes}")
     if "history" in f.parts:
         lines.append(t("household.history") + ":" + ("" if f.history else " " + t("household.no_history")))
         for x in f.history:

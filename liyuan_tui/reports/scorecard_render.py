@@ -112,21 +112,36 @@ def scorecard_tables(card: Scorecard, t: Translator, numeric: bool = False) -> l
          lambda a, b: format_change(a.followups_made, b.followups_made)),
     ]
     team = [[t(key), shown(cur), shown(prev), said(cur, prev)] for key, shown, said in figures]
-    head = [t("report.figure"), t("report.this_month"), t("scorecard.previous", month=str(card.previous_month)),
-            t("report.change")]
-    people = [[p.name if p.name == p.login else f"{p.name} ({p.login})", t(f"role.{p.role}") if p.role else "",
-               str(p.figures.requests), dur(p.figures.median_reply_seconds), pct(p.figures.within_limit_share),
-               str(p.figures.overdue), str(p.figures.escalations), str(p.figures.orders_finished),
-               pct(p.figures.orders_on_time_share), mean(p.figures.satisfaction_mean), str(p.figures.repeat_repairs),
-               str(p.figures.followups_made), "" if p.assessment_score is None else str(p.assessment_score),
-               f"{p.training_hours:g}" if p.training_hours else ""]
-              for p in card.staff]
-    people_head = [t("report.person"), t("column.role"), t("scorecard.requests"), t("scorecard.median_reply"),
-                   t("scorecard.within_share"), t("scorecard.overdue"), t("scorecard.escalations"),
-                   t("scorecard.orders_finished"), t("scorecard.orders_on_time"), t("scorecard.satisfaction"),
-                   t("scorecard.repeat_repairs"), t("scorecard.followups_made"), t("scorecard.assessment"),
-                   t("scorecard.training_hours")]
-    return [(t("scorecard.team"), head, team), (t("scorecard.people"), people_head, people)]
+    head = [t("report.figure"), t("report.this_month"), t("report.previous_month"), t("report.change")]
+    listed = [p for p in card.staff if listed_in_tables(p)]
+
+    def who(p: StaffScore) -> str:
+        return p.name if p.name == p.login else f"{p.name} ({p.login})"
+
+    replies = [[who(p), str(p.figures.requests), dur(p.figures.median_reply_seconds),
+                pct(p.figures.within_limit_share), str(p.figures.overdue), str(p.figures.escalations)]
+               for p in listed]
+    quality = [[who(p), str(p.figures.orders_finished), pct(p.figures.orders_on_time_share),
+                mean(p.figures.satisfaction_mean), str(p.figures.repeat_repairs), str(p.figures.followups_made),
+                "" if p.assessment_score is None else str(p.assessment_score),
+                f"{p.training_hours:g}" if p.training_hours else ""]
+               for p in listed]
+    replies_head = [t("report.person"), t("scorecard.requests"), t("scorecard.median_reply"),
+                    t("scorecard.within_share"), t("scorecard.overdue"), t("scorecard.escalations")]
+    quality_head = [t("report.person"), t("scorecard.orders_finished"), t("scorecard.orders_on_time"),
+                    t("scorecard.satisfaction"), t("scorecard.repeat_repairs"), t("scorecard.followups_made"),
+                    t("scorecard.assessment"), t("scorecard.training_hours")]
+    return [(t("scorecard.team", previous=str(card.previous_month)), head, team), (t("scorecard.people_replies"), replies_head, replies),
+            (t("scorecard.people_quality"), quality_head, quality)]
+
+
+def listed_in_tables(p: StaffScore) -> bool:
+    """Who gets a line in the tables: whoever has a figure, an assessment or training this month,
+    and every assistant (a month with nothing is worth seeing); JSON lists everyone."""
+    f = p.figures
+    busy = any((f.requests, f.replied, f.overdue, f.escalations, f.orders_finished, f.scored, f.repeat_repairs,
+                f.followups_made))
+    return busy or p.assessment_score is not None or bool(p.training_hours) or p.role == "assistant"
 
 
 __all__ = ["render_scorecard", "scorecard_dict", "scorecard_tables", "BOM"]
