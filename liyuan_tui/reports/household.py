@@ -37,7 +37,8 @@ def history_summary(item: HistoryItem, f: HouseholdFile, t: Translator, procedur
         return t("household.charge", item=c.item_code, qty=f"{c.qty:g}", amount=format_yuan(c.amount_cents))
     if item.kind == "followup":
         return followup_summary(item.row, t, visible)
-    return t("household.work_order", number=item.number or "")
+    state = getattr(item.row, "state", "")
+    return t("household.work_order", number=item.number or "") + (f" · {state}" if state else "")
 
 
 def followup_summary(call: Any, t: Translator, visible: bool = True) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from liyuan_tui.domain.errors import PermissionDenied
@@ -22,6 +22,7 @@ from liyuan_tui.domain.models import ROLES, Request, Staff
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.records import Assessment, FollowUp, Training
 
+from liyuan_tui.store.households import work_order_table
 from liyuan_tui.store.ladder import SYSTEM
 
 from . import month_queries as q
@@ -191,24 +192,35 @@ def _repeats(s: Session, w: q.Window) -> int:
 
 def repeat_repairs_by_staff(s: Session, w: q.Window) -> dict[str, int]:
     """Repeat repairs received in the month, counted against whoever's work did not hold: the
-    holder of the earlier request it repeats. When work orders come (issue 13), count them against
-    the technician of the earlier request's finished work order instead (the holder when it had
-    none): change this function only."""
+    technician of the earlier request's last finished work order, else (no work order) the
+    holder of the earlier request."""
     e = Request.__table__.alias("earlier")
-    stmt = (select(holder(e.c).label("login"), func.count())
+    who: Any = holder(e.c)
+    wo = work_order_table(s)
+    if wo is not None:
+        technician = (select(wo.c.technician).where(wo.c.request_id == e.c.id, wo.c.state == "done")
+                      .order_by(wo.c.finished_at.desc()).limit(1).scalar_subquery())
+        who = func.coalesce(technician, who)
+    stmt = (select(who.label("login"), func.count())
             .select_from(Request.__table__.join(e, e.c.ref == R.repeat_of))
             .where(_in(R.received_at, w), R.status != "cancelled")
-            .group_by(holder(e.c)))
+            .group_by(who))
     return {login: int(n) for login, n in s.execute(stmt) if login}
 
 
 def work_order_figures(s: Session, w: q.Window) -> dict[str, tuple[int, int]]:
-    """Work orders finished in the month by each technician, and how many of them within their
-    time limit: login → (finished, on time). Work orders are issue 13's; until they are in this
-    database there are none, so every figure is 0 and the share on time is empty. At that merge,
-    read them here (orders whose finish falls in the month, by technician; on time when finished
-    within the category's `finish_within_hours`)."""
-    return {}
+    """Work orders finished in the month by each technician, and how many of them by their finish
+    time limit (an order without a limit counts as on time): login → (finished, on time). None
+    before this database has work orders (issue 13)."""
+    wo = work_order_table(s)
+    if wo is None:
+        return {}
+    c = wo.c
+    on_time = or_(c.finish_due_at.is_(None), c.finished_at <= c.finish_due_at)
+    stmt = (select(c.technician, func.count(), flag(on_time))
+            .where(c.state == "done", _in(c.finished_at, w), c.technician.is_not(None))
+            .group_by(c.technician))
+    return {login: (int(n), int(ok or 0)) for login, n, ok in s.execute(stmt)}
 
 
 def _training_hours(s: Session, month: Month) -> dict[str, float]:

@@ -10,11 +10,11 @@ event, a compare-and-set on the household's version (people changed with it bump
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlalchemy import MetaData, Table, inspect, update
+from sqlmodel import Session, SQLModel, col, select
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import StaleError, ValidationError
@@ -255,7 +255,28 @@ def _history(s: Session, unit: str) -> list[HistoryItem]:
     return items
 
 
+def work_order_table(s: Session) -> Table | None:
+    """The work orders (issue 13's `workorder` table) when this database has them: the release's own
+    table once it is part of it, else the table as the database holds it; None before that."""
+    table = SQLModel.metadata.tables.get("workorder")
+    if table is not None:
+        return table
+    bind = s.get_bind()
+    if not inspect(bind).has_table("workorder"):
+        return None
+    return Table("workorder", MetaData(), autoload_with=bind)
+
+
 def work_order_history(s: Session, requests: dict[int, Request]) -> list[HistoryItem]:
-    """The unit's work orders as history items (kind "work_order", with their number). Work orders
-    come with issue 13; until they are in this database there are none to list."""
-    return []
+    """The unit's work orders as history items (kind "work_order", with their number), dated when
+    finished (else when made); none before this database has work orders."""
+    wo = work_order_table(s)
+    if wo is None:
+        return []
+    rows = s.execute(select(wo).where(wo.c.request_id.in_(list(requests))))
+    return [HistoryItem("work_order", _aware(r.finished_at or r.created_at), requests[r.request_id], r, r.number)
+            for r in rows]
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
