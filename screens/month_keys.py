@@ -1,6 +1,7 @@
-"""The month keys shared by the month report and the scorecard: `←`/`,` the month before, `→`/`.`
-the month after (never past the current one), `m` a month typed in. A mixin for a screen with a
-`month` and a `load()`."""
+"""What the month report and the scorecard screens share: the month keys (`←`/`,` the month before,
+`→`/`.` the month after, never past the current one, `m` a month typed in) and the status line that
+says it is counting or why this user may not see it (then the month and export keys leave the
+footer). A mixin for a screen with a `month`, a `load()`, a `status` Static and its `_sections`."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.binding import Binding
+from textual.widgets import Static
 
+from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.reports.month import Month
 from liyuan_tui.widgets.keys import bindings, key_label
+from liyuan_tui.widgets.messages import StoreRefused
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -36,9 +41,17 @@ def next_month(month: Month) -> Month:
     return Month(month.year + month.month // 12, month.month % 12 + 1)
 
 
+MONTH_ACTIONS = ("previous_month", "next_month", "choose_month", "export")
+
+
 class MonthKeys:
     app: "LiyuanApp"
     month: Month | None
+    status: Static
+    _sections: list[Static]
+    refusal: str | None = None  # why this user may not see it
+    REFUSED = "screens.report.refused"  # messages: {role} and {action}; {reason}
+    FAILED = "screens.report.failed"
 
     def load(self) -> None:  # pragma: no cover - each screen says how
         raise NotImplementedError
@@ -69,3 +82,29 @@ class MonthKeys:
 
         self.app.push_screen(AskScreen(t("screens.report.month_title"), t("screens.report.month_prompt"),
                                        check=Month.parse, value=str(self.month)), chosen)
+
+    def on_store_refused(self, msg: StoreRefused) -> None:  # (a mixin: named, since @on needs a widget class)
+        msg.stop()
+        self.refused(msg.error)
+
+    def refused(self, error: DeskError) -> None:
+        t = self.app.t
+        if error.key == "error.not_allowed":
+            role, action = error.params.get("role", ""), error.params.get("action", "")
+            text = self.refusal = t(self.REFUSED, role=t(f"role.{role}"), action=t(f"action.{action}"))
+            self.refresh_bindings()  # type: ignore[attr-defined]  # the month and export keys leave the footer
+        else:
+            text = t(self.FAILED, reason=error.message(t))
+        self.show_status(text, error=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refusal is not None and action in MONTH_ACTIONS:
+            return False
+        return True
+
+    def show_status(self, text: str, error: bool = False) -> None:
+        self.status.update(Text(text))  # a refusal may quote what someone typed: text, never markup
+        self.status.set_class(error, "-error")
+        self.status.display = True
+        for widget in self._sections:
+            widget.display = False

@@ -20,11 +20,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.reports.month_render import render
 from liyuan_tui.reports.month import Month, MonthReport, month_report
 from liyuan_tui.widgets.keys import REPORT_KEYS, translate_bindings
-from liyuan_tui.widgets.messages import ReportRead, StoreRefused
+from liyuan_tui.widgets.messages import ReportRead
 from liyuan_tui.widgets.report_view import Section, report_sections
 from liyuan_tui.widgets.store_work import store_work
 
@@ -46,7 +45,6 @@ class ReportScreen(MonthKeys, Screen):
         super().__init__(classes="report")
         self.month = month
         self.report: MonthReport | None = None
-        self.refusal: str | None = None  # why this user may not see reports
         self._sections: list[Static] = []
 
     def compose(self) -> ComposeResult:
@@ -73,7 +71,7 @@ class ReportScreen(MonthKeys, Screen):
         t = self.app.t
         self.report = None
         self.bar.update(t("report.title", month=str(self.month)))
-        self._show_status(t("screens.report.loading", month=str(self.month)))
+        self.show_status(t("screens.report.loading", month=str(self.month)))
         store, month, procedures = self.app.store, self.month, self.app.procedures
 
         def prepare() -> tuple[MonthReport, list[Section]]:
@@ -106,33 +104,6 @@ class ReportScreen(MonthKeys, Screen):
             widget.display = True
         self.status.display = False
         self.body.scroll_home(animate=False)
-
-    @on(StoreRefused)
-    def _refused(self, msg: StoreRefused) -> None:
-        msg.stop()
-        self.refused(msg.error)
-
-    def refused(self, error: DeskError) -> None:
-        t = self.app.t
-        if error.key == "error.not_allowed":
-            role, action = error.params.get("role", ""), error.params.get("action", "")
-            text = self.refusal = t("screens.report.refused", role=t(f"role.{role}"), action=t(f"action.{action}"))
-            self.refresh_bindings()  # the month and export keys leave the footer
-        else:
-            text = t("screens.report.failed", reason=error.message(t))
-        self._show_status(text, error=True)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.refusal is not None and action in ("previous_month", "next_month", "choose_month", "export"):
-            return False
-        return True
-
-    def _show_status(self, text: str, error: bool = False) -> None:
-        self.status.update(text)
-        self.status.set_class(error, "-error")
-        self.status.display = True
-        for widget in self._sections:
-            widget.display = False
 
     def body_text(self, width: int = 120) -> str:
         """What the body shows, as plain text (what the tests read)."""

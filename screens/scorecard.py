@@ -15,12 +15,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.reports.month import Month
 from liyuan_tui.reports.scorecard import Scorecard, scorecard
 from liyuan_tui.reports.scorecard_render import render_scorecard, scorecard_tables
 from liyuan_tui.widgets.keys import SCORECARD_KEYS, translate_bindings
-from liyuan_tui.widgets.messages import ScorecardRead, StoreRefused
+from liyuan_tui.widgets.messages import ScorecardRead
 from liyuan_tui.widgets.report_view import figure_table
 from liyuan_tui.widgets.store_work import store_work
 
@@ -32,6 +31,8 @@ if TYPE_CHECKING:
 
 class ScorecardScreen(MonthKeys, Screen):
     CSS_PATH = "scorecard.tcss"
+    REFUSED = "ui.scorecard.refused"
+    FAILED = "ui.scorecard.failed"
     BINDINGS = month_bindings(SCORECARD_KEYS)
     KEYS = SCORECARD_KEYS
     app: "LiyuanApp"
@@ -40,7 +41,6 @@ class ScorecardScreen(MonthKeys, Screen):
         super().__init__(classes="scorecard")
         self.month = month
         self.card: Scorecard | None = None
-        self.refusal: str | None = None
 
     def compose(self) -> ComposeResult:
         translate_bindings(self, self.app.t)
@@ -55,7 +55,7 @@ class ScorecardScreen(MonthKeys, Screen):
     def on_mount(self) -> None:
         self.bar = self.query_one("#scorecard-bar", Static)
         self.status = self.query_one("#scorecard-status", Static)
-        self.sections = [self.query_one("#scorecard-team", Static), self.query_one("#scorecard-people", Static)]
+        self._sections = [self.query_one("#scorecard-team", Static), self.query_one("#scorecard-people", Static)]
         if self.month is None:
             self.month = default_month(self.app.clock.now(), self.app.tz)
         self.query_one("#scorecard-body").focus()
@@ -66,7 +66,7 @@ class ScorecardScreen(MonthKeys, Screen):
         t, store, month = self.app.t, self.app.store, self.month
         self.card = None
         self.bar.update(t("scorecard.title", month=str(month)))
-        self._status(t("screens.report.loading", month=str(month)))
+        self.show_status(t("screens.report.loading", month=str(month)))
 
         def prepare() -> tuple[Scorecard, list]:
             card = scorecard(store, month)
@@ -82,36 +82,10 @@ class ScorecardScreen(MonthKeys, Screen):
         self.card = msg.card
         self.bar.update(t("ui.scorecard.bar", month=str(msg.card.month), previous=str(msg.card.previous_month),
                           generated=f"{msg.card.generated_at.astimezone(self.app.tz):%Y-%m-%d %H:%M}"))
-        for widget, (title, body) in zip(self.sections, msg.sections):
+        for widget, (title, body) in zip(self._sections, msg.sections):
             widget.update(Group(Text(title, style="bold"), body))
             widget.display = True
         self.status.display = False
-
-    @on(StoreRefused)
-    def _refused(self, msg: StoreRefused) -> None:
-        msg.stop()
-        self.refused(msg.error)
-
-    def refused(self, error: DeskError) -> None:
-        t = self.app.t
-        if error.key == "error.not_allowed":
-            self.refusal = t("ui.scorecard.refused", role=t(f"role.{error.params.get('role', '')}"))
-            self.refresh_bindings()
-            self._status(self.refusal, error=True)
-        else:
-            self._status(t("screens.report.failed", reason=error.message(t)), error=True)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.refusal is not None and action in ("previous_month", "next_month", "choose_month", "export"):
-            return False
-        return True
-
-    def _status(self, text: str, error: bool = False) -> None:
-        self.status.update(Text(text))
-        self.status.set_class(error, "-error")
-        self.status.display = True
-        for widget in self.sections:
-            widget.display = False
 
     def action_export(self) -> None:
         from .export_dialog import ExportScreen

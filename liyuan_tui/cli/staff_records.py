@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,15 +46,10 @@ def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.scorecard import scorecard
     from liyuan_tui.reports.scorecard_render import render_scorecard
 
-    from .reports import write_out
+    from .reports import emit
 
     month = Month.parse(args.month)  # checked before the database is opened
-    text = render_scorecard(scorecard(ctx.store, month), args.format, ctx.t)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
-        print(ctx.t("report.written_to", path=args.output), file=ctx.err)
-    else:
-        write_out(ctx, text if text.endswith("\n") else text + "\n")
+    emit(ctx, render_scorecard(scorecard(ctx.store, month), args.format, ctx.t), args.output)
     return 0
 
 

@@ -119,12 +119,17 @@ def role(value: str) -> str:
 
 
 def quantity(value: str | float) -> float:
+    return _positive(value, "qty", 10_000)
+
+
+def _positive(value: str | float, field: str, high: float) -> float:
+    """A number above 0 and at most `high`."""
     try:
         q = float(value)
     except (TypeError, ValueError):
-        raise ValidationError("error.number_malformed", "qty", value=value) from None
-    if not 0 < q <= 10_000 or q != q:
-        raise ValidationError("error.number_malformed", "qty", value=value)
+        raise ValidationError("error.number_malformed", field, value=value) from None
+    if not 0 < q <= high or q != q:
+        raise ValidationError("error.number_malformed", field, value=value)
     return q
 
 
@@ -187,13 +192,7 @@ def _whole_number(value: str | int | None, field: str, low: int, high: int, opti
 def hours(value: str | float | None) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        h = float(value)
-    except (TypeError, ValueError):
-        raise ValidationError("error.number_malformed", "hours", value=value) from None
-    if not 0 < h <= 1000 or h != h:
-        raise ValidationError("error.number_malformed", "hours", value=value)
-    return h
+    return _positive(value, "hours", 1000)
 
 
 def day(value: str, field: str = "date") -> date:

@@ -12,19 +12,8 @@ from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.followups import followup_due_at
 from liyuan_tui.domain.procedure_files import parse_procedure
 from liyuan_tui.domain.procedures import ProcedureError
+from test_procedures_loader import MINIMAL  # (beside this file)
 
-MINIMAL = '''
-key = "other"
-letter = "G"
-name = { zh = "其他", en = "Other" }
-[[steps]]
-key = "manager_informed"
-when = "major"
-zh = "告知经理"
-en = "Tell the manager"
-role = "assistant"
-required = true
-'''
 
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
 
