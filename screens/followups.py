@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 COLUMNS = ("due", "ref", "category", "unit", "requester", "phone", "closed", "attempts")
+LIST_LIMIT = 500  # the most overdue; `liyuan followup due` lists them all
 # Changes that add a call owed or settle one.
 RELOAD_KINDS = frozenset({EventKind.CLOSED, EventKind.FOLLOWUP, EventKind.REOPENED})
 
@@ -85,7 +86,8 @@ class FollowupsScreen(Screen):
 
     def load(self) -> None:
         followups = self.app.store.followups
-        store_work(self, followups.due, FollowUpsRead, action="followups", exclusive=True)
+        store_work(self, lambda: FollowUpsRead(followups.due(LIST_LIMIT), followups.owed()), lambda read: read,
+                   action="followups", exclusive=True)
 
     def requests_changed(self, events: list[Event]) -> None:
         if any(e.kind in RELOAD_KINDS for e in events):
@@ -93,9 +95,9 @@ class FollowupsScreen(Screen):
 
     @on(FollowUpsRead)
     def _read(self, msg: FollowUpsRead) -> None:
-        self.show(msg.due)
+        self.show(msg.due, msg.total)
 
-    def show(self, due: list[DueFollowUp]) -> None:
+    def show(self, due: list[DueFollowUp], total: int) -> None:
         app, t = self.app, self.app.t
         now = app.clock.now()
         self.due = due
@@ -111,7 +113,10 @@ class FollowupsScreen(Screen):
                 f"{r.closed_at.astimezone(app.tz):%m-%d}" if r.closed_at else "", str(item.attempts),
                 key=r.ref)
         overdue = sum(1 for x in due if x.overdue_seconds(now) > 0)
-        self.bar.update(t("ui.followups.bar", count=len(due), overdue=overdue))
+        bar = t("ui.followups.bar", count=total, overdue=overdue)
+        if total > len(due):
+            bar += " · " + t("ui.followups.more", count=total - len(due))
+        self.bar.update(bar)
         self.table.display = bool(due)
         self.status.update(t("followup.none_due"))
         self.status.display = not due

@@ -49,27 +49,41 @@ class FollowUps:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
 
-    def due(self) -> list[DueFollowUp]:
-        """Every follow-up call owed, the most overdue first (the desk's roles only)."""
-        me = self.k.identity()
-        if not allowed(me.role, Action.FOLLOWUP):
-            raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.FOLLOWUP))
-        owed = (col(Request.status) == "closed", col(Request.followup_due_at).is_not(None))
+    def due(self, limit: int | None = None) -> list[DueFollowUp]:
+        """The follow-up calls owed, the most overdue first (the desk's roles only); `limit`: the
+        first so many (a screen's list; `owed()` counts them all)."""
+        self._may_see()
+        # followup_due_at is set only while a request is closed: its index finds the calls owed.
         with self.k.read() as s:
-            reqs = list(s.exec(select(Request).where(*owed)
-                               .order_by(col(Request.followup_due_at), col(Request.ref))))
-            tried = s.exec(
-                select(FollowUp.request_id, func.count(), func.max(FollowUp.at))
-                .join(Request, col(FollowUp.request_id) == Request.id)
-                .where(*owed, col(FollowUp.at) >= col(Request.closed_at))
-                .group_by(col(FollowUp.request_id)))
-            attempts = {rid: (n, last) for rid, n, last in tried}
+            stmt = (select(Request).where(col(Request.followup_due_at).is_not(None))
+                    .order_by(col(Request.followup_due_at), col(Request.ref)).limit(limit))
+            reqs = [r for r in s.exec(stmt) if r.status == "closed"]
+            attempts: dict[int, tuple[int, datetime]] = {}
+            for i in range(0, len(reqs), 500):
+                chunk = [r.id for r in reqs[i:i + 500]]
+                tried = s.exec(select(FollowUp.request_id, func.count(), func.max(FollowUp.at))
+                               .join(Request, col(FollowUp.request_id) == Request.id)
+                               .where(col(FollowUp.request_id).in_(chunk), col(FollowUp.at) >= col(Request.closed_at))
+                               .group_by(col(FollowUp.request_id)))
+                attempts.update({rid: (n, last) for rid, n, last in tried})
         out = []
         for r in reqs:
-            n, last = attempts.get(r.id, (0, None))
+            n, last = attempts.get(r.id, (0, None))  # type: ignore[arg-type]
             assert r.followup_due_at is not None
             out.append(DueFollowUp(r, r.followup_due_at, n, last))
         return out
+
+    def owed(self) -> int:
+        """How many follow-up calls are owed."""
+        self._may_see()
+        with self.k.read() as s:
+            return s.exec(select(func.count()).select_from(Request)
+                          .where(col(Request.followup_due_at).is_not(None))).one()
+
+    def _may_see(self) -> None:
+        me = self.k.identity()
+        if not allowed(me.role, Action.FOLLOWUP):
+            raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.FOLLOWUP))
 
     def record(self, ref: str, *, reached: bool | str, score: int | str | None = None,
                solved: bool | str | None = None, note: str = "", expected_version: int | None = None) -> FollowUpDone:

@@ -109,9 +109,10 @@ class ExportWritten(Message):
 class FollowUpsRead(Message):
     """The follow-up calls owed, the most overdue first."""
 
-    def __init__(self, due: list[DueFollowUp]) -> None:
+    def __init__(self, due: list[DueFollowUp], total: int) -> None:
         super().__init__()
         self.due = due
+        self.total = total  # all the calls owed (the list may show the first ones only)
 
 
 class HouseholdRead(Message):
