@@ -94,3 +94,34 @@ async def test_the_scorecard_is_for_supervisors(make_app, desk, login, sees):
         body = "\n".join(shown_text(w) for w in app.screen.query("#scorecard-body Static") if w.display)
         assert ("Requests taken" in body) is sees
         assert ("supervisors and the manager" in body) is not sees
+
+
+async def test_the_household_file_from_the_palette_edited_by_keys(make_app, desk):
+    app = make_app("ann", lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.run_action("find_household")  # the palette's "Household file…"
+        await pilot.press(*UNIT, "enter")
+        await settle(pilot)
+        assert "No flags" in shown_text(app.screen.query_one("#household-flags"))
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("space")  # an elderly person living alone
+        app.screen.query_one("#person").focus()
+        await pilot.press(*"张阿姨", "tab", *"户主", "tab", *"13911111202", "enter")
+        await settle(pilot)
+        assert "elderly living alone" in shown_text(app.screen.query_one("#household-flags"))
+        f = desk.households.household(UNIT)
+        assert f.flags == ["elderly_alone"] and [(p.name, p.relation) for p in f.people] == [("张阿姨", "户主")]
+
+
+async def test_a_guard_cannot_edit_the_household_file(make_app, desk):
+    desk.households.edit(UNIT, elderly_alone="yes", notes="钥匙在邻居家")
+    app = make_app("gd", lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_household(UNIT)
+        await settle(pilot)
+        assert app.screen.check_action("edit_household", ()) is False
+        assert "钥匙" not in shown_text(app.screen.query_one("#household-info"))
+        assert "elderly living alone" in shown_text(app.screen.query_one("#household-flags"))
