@@ -33,6 +33,7 @@ from liyuan_tui.screens.intake import IntakeScreen
 from liyuan_tui.screens.queue import QueueScreen
 from liyuan_tui.screens.request import RequestScreen
 from liyuan_tui.store.opening import OpenedStore
+from liyuan_tui.store.watch import ChangeWatch
 from liyuan_tui.widgets.keys import APP_KEYS, PALETTE_ACTIONS, bindings, key_label, translate_bindings
 from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefused
 from liyuan_tui.widgets.store_work import store_work
@@ -92,6 +93,7 @@ class LiyuanApp(App):
         """Poll one indexed query (the newest event id); read what changed only when it moved.
         Each look also records the deadline ladder's rungs that are due (once for all terminals)."""
         seen: int | None = None
+        watch = ChangeWatch(self.store.kernel)
         while not self._stopping.is_set():
             try:
                 self.store.ladder.record_deadline_alerts()
@@ -101,8 +103,14 @@ class LiyuanApp(App):
                     seen = newest
             except Exception as exc:  # a locked or vanished file: say so, keep watching
                 self.call_from_thread(self.notify, str(exc), severity="error")
-            self._poke.wait(self.poll_interval)
+            try:
+                watch.wait(self.poll_interval, self._poke)  # LISTEN on PostgreSQL, a timed look on SQLite
+            except Exception as exc:  # the server went away: say so, look again after a while
+                self.call_from_thread(self.notify, str(exc), severity="error")
+                watch.close()
+                self._poke.wait(self.poll_interval)
             self._poke.clear()
+        watch.close()
 
     def _read_changes(self, seen: int | None, newest: int) -> RequestsChanged:
         """In the poller's thread: the events since the last look with their requests as they are
@@ -112,7 +120,9 @@ class LiyuanApp(App):
         full = seen is None or len(changes) >= CHANGES_AT_ONCE
         changes = [(e, r) for e, r in changes if e.id <= newest]  # later ones come with the next look
         events = [e for e, _ in changes]
-        requests = lookup.open_requests() if full else [r for _, r in changes if r is not None]
+        estate = self.me.estate  # this desk's queue is its estate's
+        requests = (lookup.open_requests(estate) if full
+                    else [r for _, r in changes if r is not None and r.estate == estate])
         staff_changed = full or any(e.kind in STAFF_KINDS for e in events)
         staff = self.store.staff.list_staff() if staff_changed else None
         security = None

@@ -22,9 +22,9 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.engine import sqlite_path
 
     source = sqlite_path(ctx.settings.db_url)
-    if source is None:
-        raise ValidationError("error.backup_not_sqlite", "db")
     target = Path(args.file).expanduser()
+    if source is None:
+        return dump_server(ctx, target)
     if target.exists():
         raise ValidationError("error.backup_exists", "file", path=target)
     if not target.parent.is_dir():
@@ -35,3 +35,20 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     ok = copy_database(source, target)
     print(ctx.t("cli.backup_done", path=target, result=ok), file=ctx.out)
     return 0 if ok == "ok" else 1
+
+
+def dump_server(ctx: Context, target: Path) -> int:
+    """PostgreSQL: `pg_dump` in its custom format (restore with `pg_restore`), into a new file."""
+    from liyuan_tui.store.backup import dump_postgres
+    from liyuan_tui.store.engine import is_postgres
+
+    if not is_postgres(ctx.settings.db_url):
+        raise ValidationError("error.backup_not_sqlite", "db")
+    if target.exists():
+        raise ValidationError("error.backup_exists", "file", path=target)
+    if not target.parent.is_dir():
+        raise ValidationError("error.backup_folder", "file", path=target.parent)
+    ctx.store.kernel.ready()  # the user must be on the staff list
+    dump_postgres(ctx.settings.db_url, target)
+    print(ctx.t("cli.backup_dumped", path=target), file=ctx.out)
+    return 0

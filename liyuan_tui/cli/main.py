@@ -30,6 +30,9 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.reports",
     "liyuan_tui.cli.imports",
     "liyuan_tui.cli.migrate",
+    "liyuan_tui.cli.site",
+    "liyuan_tui.cli.copy",
+    "liyuan_tui.cli.estates",
     "liyuan_tui.cli.followups",
 )
 
@@ -127,8 +130,10 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
         print(f"{prog}: {ctx.t('fees.file_error')}: {exc}", file=ctx.err)
         return EXIT_USAGE
     except (OperationalError, DatabaseError) as exc:
-        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-        print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=reason)}", file=ctx.err)
+        from liyuan_tui.store.engine import shown_url
+
+        reason = " ".join(str(exc.orig if getattr(exc, "orig", None) else exc).split())  # one line
+        print(f"{prog}: {ctx.t('error.database', path=shown_url(ctx.settings.db_url), reason=reason)}", file=ctx.err)
         return EXIT_USAGE
     except PermissionError as exc:
         print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=exc.strerror)}", file=ctx.err)
@@ -144,7 +149,7 @@ _FIELD_FLAGS = {
     "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
     "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
-    "item": "ITEM", "assignee": "LOGIN",
+    "item": "ITEM", "assignee": "LOGIN", "to": "--to", "estate": "--estate",
     # the back office: follow-up calls, the household file, staff records
     "reached": "--reached", "score": "--score", "solved": "--solved", "fault_kind": "--fault-kind",
     "course": "--course", "date": "--date", "hours": "--hours", "result": "--result",

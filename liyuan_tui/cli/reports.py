@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from liyuan_tui.domain import validation as check
+
 if TYPE_CHECKING:
     from .context import Context
 
@@ -16,6 +18,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--format", choices=("md", "csv", "json"), default="md",
                    help="md (prints well), csv (opens in Excel), json (every figure, for programs)")
     p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
+    p.add_argument("--estate", default=None,
+                   help="one estate's requests, or `all` for every estate side by side (default: every estate together)")
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("handover", parents=[common], help="the shift handover sheet")
@@ -30,7 +34,8 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.month import Month, month_report
 
     month = Month.parse(args.month)  # checked before the database is opened
-    report = month_report(ctx.store, month)
+    estate = None if args.estate is None else (args.estate if args.estate == "all" else check.estate(args.estate))
+    report = month_report(ctx.store, month, estate=estate)
     emit(ctx, render(report, args.format, ctx.t, ctx.store.procedures), args.output)
     return 0
 

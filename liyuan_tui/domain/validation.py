@@ -18,6 +18,7 @@ MAX_TEXT = 4000
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}$")
 _REF = re.compile(r"^\d{6}-\d{4,}$")
+_DATABASE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,62}$")
 _CHANNEL_ALIASES = {"walkin": "walk-in", "walk_in": "walk-in", "来访": "walk-in", "电话": "phone",
                     "对讲": "intercom", "书面": "written"}
 T = TypeVar("T")
@@ -131,6 +132,22 @@ def _positive(value: str | float, field: str, high: float) -> float:
     if not 0 < q <= high or q != q:
         raise ValidationError("error.number_malformed", field, value=value)
     return q
+
+
+def estate(value: str) -> str:
+    """An estate's code (letters, digits, _ . -, as a login)."""
+    v = (value or "").strip()
+    if not _LOGIN.match(v):
+        raise ValidationError("error.estate_malformed", "estate", value=value)
+    return v
+
+
+def database_name(value: str) -> str:
+    """A PostgreSQL database's name, as the desk creates one (letters, digits, _ and -)."""
+    v = (value or "").strip()
+    if not _DATABASE.match(v):
+        raise ValidationError("error.database_name", "db", value=value)
+    return v
 
 
 # --- the back office: follow-up calls, the household file, staff records ------------------------

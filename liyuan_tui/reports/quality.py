@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from liyuan_tui.domain.i18n import Translator
@@ -66,6 +66,11 @@ def _in(column: Any, w: Window) -> Any:
     return and_(column >= w.start, column < w.end)
 
 
+def _of_estate(w: Window) -> Any:
+    """The month report of one estate counts its requests' calls and repairs only."""
+    return R.estate == w.estate if w.estate is not None else true()
+
+
 def _count(cond: Any) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
@@ -78,7 +83,7 @@ def quality_figures(s: Session, w: Window, category_keys: Iterable[str], repair_
                     _count(and_(F.reached == True, F.solved.is_not(None))).label("asked"),  # noqa: E712
                     _count(and_(F.reached == True, F.solved == True)).label("solved"))  # noqa: E712
              .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
-             .where(_in(F.at, w)).group_by(R.category))
+             .where(_in(F.at, w), _of_estate(w)).group_by(R.category))
     for r in s.execute(calls):
         fig.calls += r.n
         fig.reached += int(r.reached)
@@ -91,16 +96,17 @@ def quality_figures(s: Session, w: Window, category_keys: Iterable[str], repair_
     fig.satisfaction = Satisfaction(sum(x.scored for x in fig.by_category.values()),
                                     sum(x.total for x in fig.by_category.values()))
     done = s.execute(select(func.count(), _count(F.at <= F.due_at))
-                     .where(F.reached == True, _in(F.due_at, w))).one()  # noqa: E712
+                     .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
+                     .where(F.reached == True, _in(F.due_at, w), _of_estate(w))).one()  # noqa: E712
     fig.due_done, fig.due_on_time = int(done[0]), int(done[1])
     # (set only while a request is closed: its index finds them)
-    fig.still_owed = s.execute(select(func.count()).where(_in(R.followup_due_at, w))).scalar() or 0
+    fig.still_owed = s.execute(select(func.count()).where(_in(R.followup_due_at, w), _of_estate(w))).scalar() or 0
     fig.due = fig.due_done + fig.still_owed
     keys = set(repair_categories)
     # By category, then the repairs' rows kept: the month's range on received_at finds the rows
     # (a condition on the category would make SQLite read every repair ever logged instead).
     for category, n, repeats in s.execute(select(R.category, func.count(), _count(R.repeat_of.is_not(None)))
-                                          .where(_in(R.received_at, w), R.status != "cancelled")
+                                          .where(_in(R.received_at, w), R.status != "cancelled", _of_estate(w))
                                           .group_by(R.category)):
         if category in keys:
             fig.repairs += int(n)

@@ -11,6 +11,7 @@ receives the transaction kernel (kernel.py):
     store.archive    the resident archive                              (archive.py)
     store.imports    history and archive imports                       (imports.py)
     store.ladder     the reply deadline's warning ladder               (ladder.py)
+    store.estates    the estates a company runs from one database      (estates.py)
     store.followups  follow-up calls after the close (回访)              (followups.py)
     store.households the household file (一户一档)                       (households.py)
     store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
@@ -35,6 +36,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures
 
 from .archive import Archive
 from .charges import Charges
+from .estates import Estates
 from .followups import DueFollowUp, FollowUpDone, FollowUps
 from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
 from .imports import Imports
@@ -72,6 +74,7 @@ class Store:
         self.archive = Archive(self.kernel)
         self.imports = Imports(self.kernel)
         self.ladder = Ladder(self.kernel)
+        self.estates = Estates(self.kernel)
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
