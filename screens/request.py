@@ -20,18 +20,20 @@ from liyuan_tui.widgets.charge_list import ChargeList
 from liyuan_tui.widgets.checklist import Checklist
 from liyuan_tui.widgets.keys import REQUEST_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import DetailRead, RequestSaved
+from liyuan_tui.widgets.order_list import OrderList
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
 
 from .charges import ChargeKeys
+from .order_keys import OrderKeys
 from .request_actions import RequestActions
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 
-class RequestScreen(ChargeKeys, RequestActions, Screen):
+class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
     BINDINGS = bindings(REQUEST_KEYS)
     KEYS = REQUEST_KEYS
     app: "LiyuanApp"
@@ -56,6 +58,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
                 yield Checklist(id="checklist")
                 yield Static("", id="branch-hint")
                 yield ChargeList(id="charges")
+                yield OrderList(id="request-orders")
             with VerticalScroll(id="timeline-pane"):
                 yield Static(t("ui.request.timeline"), classes="pane-title")
                 yield Timeline(id="timeline")
@@ -117,6 +120,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
             self.branch_hint.update(t("ui.request.no_category"))
         self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=visible)
         self.show_charges(detail)
+        self.query_one(OrderList).show(detail.orders, t, app.tz, app.staff)
 
     def _summary(self, detail: RequestDetail, visible: bool) -> Text:
         app, t, req = self.app, self.app.t, detail.request

@@ -33,6 +33,9 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.site",
     "liyuan_tui.cli.copy",
     "liyuan_tui.cli.estates",
+    "liyuan_tui.cli.orders",
+    "liyuan_tui.cli.stock",
+    "liyuan_tui.cli.tools",
     "liyuan_tui.cli.followups",
 )
 
@@ -150,6 +153,11 @@ _FIELD_FLAGS = {
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
     "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
     "item": "ITEM", "assignee": "LOGIN", "to": "--to", "estate": "--estate",
+    # the back office (order, stock, tools)
+    "number": "N", "technician": "--to", "appointment_at": "--at", "hours": "--hours", "material": "--material",
+    "signed_by": "--signed-by", "code": "CODE", "quantity": "QTY", "price": "--price", "order": "--order",
+    "due_at": "--due", "condition": "--condition", "holder": "--to", "material_name": "--name",
+    "material_unit": "--unit", "tool_name": "--name",
     # the back office: follow-up calls, the household file, staff records
     "reached": "--reached", "score": "--score", "solved": "--solved", "fault_kind": "--fault-kind",
     "course": "--course", "date": "--date", "hours": "--hours", "result": "--result",

@@ -104,6 +104,8 @@ class Procedure:
     baseline: Text | None = None  # set when the file is a baseline a site should replace
     refers_to: Text | None = None  # the company's own procedure this checklist stands for, by name
     source: str = ""
+    arrive_within: timedelta | None = None  # a work order's technician is on site within this
+    finish_within: timedelta | None = None  # … and the work is done within this
     followup_days: int = DEFAULT_FOLLOWUP_DAYS  # 0: no follow-up call for this category
     fault_kinds: tuple[FaultKind, ...] = ()  # set: requests of this category are repairs, tracked for repeats
     repeat_days: int = DEFAULT_REPEAT_DAYS

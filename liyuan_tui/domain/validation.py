@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Callable, TypeVar
 
 from .errors import ValidationError
+from .fees import yuan_to_fen
 from .models import CHANNELS, ROLES
 from .procedures import Procedure, Procedures
 
@@ -120,17 +121,12 @@ def role(value: str) -> str:
 
 
 def quantity(value: str | float) -> float:
-    return _positive(value, "qty", 10_000)
-
-
-def _positive(value: str | float, field: str, high: float) -> float:
-    """A number above 0 and at most `high`."""
     try:
         q = float(value)
     except (TypeError, ValueError):
-        raise ValidationError("error.number_malformed", field, value=value) from None
-    if not 0 < q <= high or q != q:
-        raise ValidationError("error.number_malformed", field, value=value)
+        raise ValidationError("error.number_malformed", "qty", value=value) from None
+    if not 0 < q <= 10_000 or q != q:
+        raise ValidationError("error.number_malformed", "qty", value=value)
     return q
 
 
@@ -150,26 +146,113 @@ def database_name(value: str) -> str:
     return v
 
 
-# --- the back office: follow-up calls, the household file, staff records ------------------------
+# --- the back office (work orders, materials, tools) ---------------------------------------------
 
-MAX_LINE = 200  # one line: a course, a result, a language, a relation
-_YES = {"yes", "y", "true", "1", "是", "对"}
-_NO = {"no", "n", "false", "0", "否", "不"}
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MAX_CODE = 32
+MAX_LINE = 200
+MAX_QTY_MILLI = 1_000_000 * 1000  # a million of any unit: above that is a typing mistake
+MAX_HOURS = 200
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+_ORDER = re.compile(r"^W\d{6}-\d{4,}$")
+_QTY = re.compile(r"^\d+(\.\d{1,3})?$")
+# Bidirectional overrides reorder what a terminal shows (a unit that reads as another one).
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def plain(value: str, field: str, *, max_len: int = MAX_LINE, multiline: bool = False) -> str:
-    """Text typed by a person, as data: control characters (and bidi overrides, which reorder what
-    a terminal shows) are refused; a line is one line, free text keeps its newlines and tabs."""
-    v = (value or "").strip()
-    allowed = "\n\t" if multiline else ""
+def plain(value: str, field: str, *, max_len: int = MAX_LINE, newlines: bool = False,
+          required: bool = False) -> str:
+    """Text typed by a person, stripped: control characters (a terminal's escape sequences, NUL,
+    bidirectional overrides) refused; newline and tab only where the text may have lines."""
+    v = (value or "").strip() if newlines else " ".join((value or "").split())
+    allowed = "\n\t" if newlines else ""
     for ch in v:
-        if (unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in _BIDI:
+        if ch in _BIDI or (unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed):
             raise ValidationError("error.control_character", field, code=f"U+{ord(ch):04X}")
+    if required and not v:
+        raise ValidationError("error.unit_empty", field)
     if len(v) > max_len:
         raise ValidationError("error.too_long", field, max=max_len)
     return v
+
+
+def code(value: str, field: str = "code") -> str:
+    """A material's or tool's code: ASCII letters, digits, `.`, `-`, `_` (what people type fast)."""
+    v = (value or "").strip()
+    if not _CODE.match(v):
+        raise ValidationError("error.code_malformed", field, value=plain_shown(value))
+    return v
+
+
+def order_number(value: str) -> str:
+    v = (value or "").strip().upper()
+    if not _ORDER.match(v):
+        raise ValidationError("error.order_malformed", "number", value=plain_shown(value))
+    return v
+
+
+def quantity_milli(value: str | float | int, field: str = "quantity", *, allow_zero: bool = False) -> int:
+    """A quantity of a material (at most 3 decimals) as whole thousandths of its unit."""
+    raw = str(value).strip() if value is not None else ""
+    if not _QTY.match(raw):
+        raise ValidationError("error.number_malformed", field, value=plain_shown(raw))
+    whole, _, part = raw.partition(".")
+    milli = int(whole) * 1000 + int((part + "000")[:3])
+    if milli > MAX_QTY_MILLI or (milli == 0 and not allow_zero):
+        raise ValidationError("error.number_malformed", field, value=raw)
+    return milli
+
+
+def price_fen(value: str | float | int, field: str = "price") -> int:
+    """A unit price in yuan (at most 2 decimals) as whole fen, like the fee schedule's."""
+    raw = str(value).strip() if value is not None else ""
+    try:
+        if not re.fullmatch(r"\d+(\.\d{1,2})?", raw):
+            raise ValueError(raw)
+        return yuan_to_fen(raw)
+    except ValueError:
+        raise ValidationError("error.price_malformed", field, value=plain_shown(raw)) from None
+
+
+def hours(value: str | float) -> float:
+    """Labour hours on a work order: above 0, at most MAX_HOURS, to the hundredth."""
+    raw = str(value).strip() if value is not None else ""
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", raw) or not 0 < float(raw) <= MAX_HOURS:
+        raise ValidationError("error.hours_malformed", "hours", value=plain_shown(raw), max=MAX_HOURS)
+    return round(float(raw), 2)
+
+
+def choice(value: str, field: str, choices: tuple[str, ...]) -> str:
+    v = (value or "").strip().lower()
+    if v not in choices:
+        raise ValidationError("error.choice_unknown", field, value=plain_shown(value), choices=", ".join(choices))
+    return v
+
+
+def materials(specs: list[str] | tuple[str, ...]) -> list[tuple[str, int]]:
+    """`CODE=QTY` as typed after --material (or in the finish dialog, comma-separated)."""
+    out: dict[str, int] = {}
+    for spec in specs:
+        for part in (p for p in str(spec).replace("，", ",").split(",") if p.strip()):
+            name, sep, qty = part.partition("=")
+            if not sep:
+                raise ValidationError("error.material_spec", "material", value=plain_shown(part))
+            c = code(name, "material")
+            out[c] = out.get(c, 0) + quantity_milli(qty, "material")
+    return list(out.items())
+
+
+def plain_shown(value: object, limit: int = 40) -> str:
+    """A refused value as a message may quote it: controls shown as \\x.., cut short."""
+    text = str(value if value is not None else "")
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+# --- the back office II: follow-up calls, the household file, staff records --------------------
+
+_YES = {"yes", "y", "true", "1", "是", "对"}
+_NO = {"no", "n", "false", "0", "否", "不"}
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def yes_no(value: str | bool, field: str) -> bool:
@@ -206,10 +289,11 @@ def _whole_number(value: str | int | None, field: str, low: int, high: int, opti
     return n
 
 
-def hours(value: str | float | None) -> float | None:
+def training_hours(value: str | float | None) -> float | None:
+    """A course's hours (as a work order's labour hours); empty: not given."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return _positive(value, "hours", 1000)
+    return hours(value)
 
 
 def day(value: str, field: str = "date") -> date:

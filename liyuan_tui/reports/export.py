@@ -15,7 +15,7 @@ from liyuan_tui.store import RequestDetail
 
 HIDDEN = "***"
 # Event payload fields that carry what a resident said or what was done: hidden when confidential.
-DETAIL_KEYS = ("description", "note", "outcome", "value", "reason")
+DETAIL_KEYS = ("description", "note", "outcome", "value", "reason", "signed_by")
 
 
 def iso(when: datetime | None, tz: tzinfo) -> str | None:

@@ -22,6 +22,7 @@ from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.models import CHANNELS, STATUSES
 from liyuan_tui.domain.permissions import Action, allowed
 
+from .backoffice import BackOffice, back_office_figures
 from .tables import NO_CATEGORY
 from liyuan_tui.store import OUTCOME_KINDS
 
@@ -181,6 +182,7 @@ class MonthFigures:
     escalations: list[ListedRequest] = field(default_factory=list)
     majors: list[ListedRequest] = field(default_factory=list)
     fees: list[FeeFigures] = field(default_factory=list)
+    back_office: BackOffice = field(default_factory=BackOffice)
     quality: QualityFigures = field(default_factory=QualityFigures)  # follow-ups and repeat repairs
 
     @property
@@ -249,6 +251,7 @@ def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys
     _fill_lists(fig, q.listed(s, w, dialect))
     fig.fees = [FeeFigures(r.item_code, r.name_zh or r.item_code, r.name_en or r.item_code, r.n,
                            float(r.qty or 0), int(r.cents or 0)) for r in q.fees(s, w)]
+    fig.back_office = back_office_figures(s, w.start, w.end, now)
     fig.quality = quality_figures(s, w, keys, repair_categories)
     return fig
 

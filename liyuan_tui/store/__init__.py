@@ -10,8 +10,11 @@ receives the transaction kernel (kernel.py):
     store.charges    paid services                                     (charges.py)
     store.archive    the resident archive                              (archive.py)
     store.imports    history and archive imports                       (imports.py)
-    store.ladder     the reply deadline's warning ladder               (ladder.py)
+    store.ladder     the warning ladder: reply and on-site deadlines     (ladder.py)
     store.estates    the estates a company runs from one database      (estates.py)
+    store.orders     repair work orders (派工单)                         (orders.py)
+    store.stock      the materials ledger (进消存)                       (stock.py)
+    store.tools      the tool register (维修工具)                        (tools.py)
     store.followups  follow-up calls after the close (回访)              (followups.py)
     store.households the household file (一户一档)                       (households.py)
     store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
@@ -45,7 +48,10 @@ from .kernel import Kernel
 from .ladder import Ladder
 from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
+from .orders import OrderView, Orders
 from .staff import StaffList
+from .stock import Stock
+from .tools import Tools, ToolView
 from .staff_records import StaffRecord, StaffRecords
 
 
@@ -75,6 +81,9 @@ class Store:
         self.imports = Imports(self.kernel)
         self.ladder = Ladder(self.kernel)
         self.estates = Estates(self.kernel)
+        self.orders = Orders(self.kernel)
+        self.stock = Stock(self.kernel)
+        self.tools = Tools(self.kernel)
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
@@ -120,5 +129,5 @@ class Store:
         self.kernel.close()
 
 
-__all__ = ["Store", "RequestDetail", "OUTCOME_KINDS", "EDITABLE_FIELDS", "DueFollowUp", "FollowUpDone",
-           "HouseholdFile", "HouseholdGlance", "HistoryItem", "StaffRecord"]
+__all__ = ["Store", "RequestDetail", "OrderView", "ToolView", "OUTCOME_KINDS", "EDITABLE_FIELDS", "DueFollowUp",
+           "FollowUpDone", "HouseholdFile", "HouseholdGlance", "HistoryItem", "StaffRecord"]

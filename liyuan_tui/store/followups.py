@@ -92,7 +92,7 @@ class FollowUps:
         reached = check.yes_no(reached, "reached")
         score = check.score(score)
         solved = None if solved is None or solved == "" else check.yes_no(solved, "solved")
-        note = check.plain(note, "note", max_len=check.MAX_TEXT, multiline=True)
+        note = check.plain(note, "note", max_len=check.MAX_TEXT, newlines=True)
         if not reached and score is not None:
             raise ValidationError("error.followup_not_reached", "score")
         if not reached and solved is not None:

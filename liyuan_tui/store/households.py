@@ -165,7 +165,7 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         elif name == "emergency_name":
             clean[name] = check.plain(check.as_field(name, check.name, value), name)
         elif name == "notes":
-            clean[name] = check.plain(value, name, max_len=check.MAX_TEXT, multiline=True)
+            clean[name] = check.plain(value, name, max_len=check.MAX_TEXT, newlines=True)
         else:  # emergency_relation, language
             clean[name] = check.plain(value, name, max_len=MAX_LANGUAGE)
     return clean

@@ -41,7 +41,7 @@ class StaffRecords:
         if not course:
             raise ValidationError("error.unit_empty", "course")
         when = check.day(day)
-        hours = check.hours(hours)
+        hours = check.training_hours(hours)
         result = check.plain(result, "result", max_len=MAX_COURSE)
         with self.k.write(Action.STAFF_RECORDS) as tx:
             _staff(tx, login)
@@ -59,7 +59,7 @@ class StaffRecords:
         login = check.login(login)
         month = check.month(month)
         score = check.assessment_score(score)
-        note = check.plain(note, "note", max_len=check.MAX_TEXT, multiline=True)
+        note = check.plain(note, "note", max_len=check.MAX_TEXT, newlines=True)
         if not note:
             raise ValidationError("error.unit_empty", "note")
         with self.k.write(Action.STAFF_RECORDS) as tx:

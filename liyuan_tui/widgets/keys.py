@@ -16,6 +16,7 @@ APP_KEYS = (
     ("slash", "search", True),
     ("h", "handover", False),
     ("ctrl+r", "month_report", False),
+    ("w", "work_orders", False),
     ("v", "followups", False),
     ("question_mark", "help", True),
     ("q", "quit", True),
@@ -45,6 +46,8 @@ REQUEST_KEYS = (
     ("k", "acknowledge", True),
     ("i", "edit", True),
     ("p", "charge", True),
+    ("d", "dispatch", False),
+    ("w", "request_orders", False),
     ("u", "household", False),
     ("escape", "back", True),
 )
@@ -64,6 +67,34 @@ HANDOVER_KEYS = (
     ("x", "export", True),
     ("escape", "back", True),
 )
+ORDERS_KEYS = (
+    ("enter", "open_order", True),
+    ("f", "order_filter", True),
+    ("escape", "back", True),
+)
+ORDER_KEYS = (
+    ("a", "arrive", True),
+    ("p", "wait_parts", True),
+    ("f", "finish", True),
+    ("d", "hand_on", True),
+    ("x", "cancel_order", True),
+    ("s", "sheet", True),
+    ("escape", "back", True),
+)
+STOCK_KEYS = (
+    ("i", "receive", True),
+    ("u", "use_stock", True),
+    ("c", "count_stock", True),
+    ("a", "add_material", True),
+    ("escape", "back", True),
+)
+TOOLS_KEYS = (
+    ("i", "issue_tool", True),
+    ("r", "return_tool", True),
+    ("a", "add_tool", True),
+    ("f", "tool_filter", True),
+    ("escape", "back", True),
+)
 FOLLOWUP_KEYS = (
     ("enter", "call", True),
     ("o", "open", True),
@@ -76,8 +107,6 @@ HOUSEHOLD_KEYS = (
     ("escape", "back", True),
 )
 SCORECARD_KEYS = REPORT_KEYS
-# Actions found in the command palette (and the help) without a key of their own.
-PALETTE_ACTIONS = ("find_household", "scorecard")
 # Keys that are not bindings but are listed in the help screen: (shown key, message key).
 OTHER_KEYS = (
     ("A–G", "category_letter"),
@@ -89,8 +118,9 @@ OTHER_KEYS = (
     ("ctrl+p", "scorecard"),
 )
 SCOPES = (("app", APP_KEYS), ("queue", QUEUE_KEYS), ("request", REQUEST_KEYS), ("intake", INTAKE_KEYS),
-          ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS), ("followups", FOLLOWUP_KEYS),
-          ("household", HOUSEHOLD_KEYS), ("scorecard", SCORECARD_KEYS))
+          ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS), ("orders", ORDERS_KEYS), ("order", ORDER_KEYS),
+          ("stock", STOCK_KEYS), ("tools", TOOLS_KEYS), ("followups", FOLLOWUP_KEYS), ("household", HOUSEHOLD_KEYS),
+          ("scorecard", SCORECARD_KEYS))
 
 
 def bindings(table) -> list[Binding]:
