@@ -42,18 +42,18 @@ class FollowUpScreen(Dialog):
             who = " · ".join(x for x in (req.unit, req.requester_name, req.phone) if x) if visible else HIDDEN
             yield Static(Text(who), id="followup-who")
             yes_no = [Choice("yes", "Y", t("ui.ask.yes")), Choice("no", "N", t("ui.ask.no"))]
-            with Horizontal(classes="followup-row"):
-                yield Label(t("field.reached"), classes="followup-label")
+            with Horizontal(classes="form-row"):
+                yield Label(t("field.reached"), classes="form-label")
                 yield ChoiceBar(yes_no, value="yes", id="reached")
-            with Horizontal(classes="followup-row", id="score-row"):
-                yield Label(t("field.score"), classes="followup-label")
+            with Horizontal(classes="form-row", id="score-row"):
+                yield Label(t("field.score"), classes="form-label")
                 yield ChoiceBar([Choice(str(n), str(n), "") for n in range(1, 6)]
                                 + [Choice("", "0", t("ui.followups.not_asked"))], value="", id="score")
-            with Horizontal(classes="followup-row", id="solved-row"):
-                yield Label(t("field.solved"), classes="followup-label")
+            with Horizontal(classes="form-row", id="solved-row"):
+                yield Label(t("field.solved"), classes="form-label")
                 yield ChoiceBar(yes_no + [Choice("", "0", t("ui.followups.not_asked"))], value="", id="solved")
-            with Horizontal(classes="followup-row"):
-                yield Label(t("field.note"), classes="followup-label")
+            with Horizontal(classes="form-row"):
+                yield Label(t("field.note"), classes="form-label")
                 yield Input(id="note")
             yield Static("", id="followup-warning")
             yield Static("", classes="dialog-error")

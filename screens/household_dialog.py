@@ -38,17 +38,17 @@ class HouseholdEditScreen(Dialog):
         t, h = self.app.t, self.file.household
         with VerticalScroll(classes="dialog-box household-box"):
             yield Label(t("ui.household.edit_title", unit=self.file.unit), classes="dialog-title")
-            with Horizontal(classes="followup-row"):
+            with Horizontal(classes="form-row"):
                 yield Checkbox(t("field.elderly_alone"), h.elderly_alone if h else False, id="elderly_alone")
                 yield Checkbox(t("field.disability"), h.disability if h else False, id="disability")
             for name in TEXT_FIELDS:
-                with Horizontal(classes="followup-row"):
-                    yield Label(t(f"field.{name}"), classes="followup-label")
+                with Horizontal(classes="form-row"):
+                    yield Label(t(f"field.{name}"), classes="form-label")
                     yield Input(getattr(h, name) if h else "", id=name)
             yield Static(t("ui.household.person_hint"), classes="dialog-hint")
             for name in PERSON_FIELDS:
-                with Horizontal(classes="followup-row"):
-                    yield Label(t(f"field.{name}"), classes="followup-label")
+                with Horizontal(classes="form-row"):
+                    yield Label(t(f"field.{name}"), classes="form-label")
                     yield Input(id=name)
             yield Static("", classes="dialog-error")
             yield Static(t("ui.household.edit_hint"), classes="dialog-hint")
