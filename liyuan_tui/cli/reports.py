@@ -36,14 +36,18 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     month = Month.parse(args.month)  # checked before the database is opened
     estate = None if args.estate is None else (args.estate if args.estate == "all" else check.estate(args.estate))
     report = month_report(ctx.store, month, estate=estate)
-    text = render(report, args.format, ctx.t, ctx.store.procedures)
-    if args.output:
+    emit(ctx, render(report, args.format, ctx.t, ctx.store.procedures), args.output)
+    return 0
+
+
+def emit(ctx: Context, text: str, output: str | None) -> None:
+    """A report's text to the file named by -o, or to the screen."""
+    if output:
         # newline="" keeps the CSV's CRLF line ends as they are; utf-8 keeps the BOM for Excel.
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
-        print(ctx.t("report.written_to", path=args.output), file=ctx.err)
+        Path(output).write_text(text, encoding="utf-8", newline="")
+        print(ctx.t("report.written_to", path=output), file=ctx.err)
     else:
         write_out(ctx, text if text.endswith("\n") else text + "\n")
-    return 0
 
 
 def write_out(ctx: Context, text: str) -> None:
