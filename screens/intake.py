@@ -28,6 +28,8 @@ from liyuan_tui.widgets.messages import DraftRead, RequestSaved, StoreRefused
 from liyuan_tui.widgets.queue_table import short_category
 from liyuan_tui.widgets.store_work import store_work
 
+from .intake_household import IntakeHousehold
+
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
@@ -48,7 +50,7 @@ class ResidentSuggester(Suggester):
         return next((r.unit for r in found if r.unit.startswith(value) and r.unit != value), None)
 
 
-class IntakeScreen(FormKeys, Screen):
+class IntakeScreen(IntakeHousehold, FormKeys, Screen):
     BINDINGS = bindings(INTAKE_KEYS) + FORM_BINDINGS
     KEYS = INTAKE_KEYS
     app: "LiyuanApp"
@@ -89,10 +91,13 @@ class IntakeScreen(FormKeys, Screen):
                                            placeholder=t(f"ui.intake.{name}_hint"))
                 if name == "unit":
                     yield Static("", id="unit-residents", classes="field-hint")
+                    yield from self.compose_household()
                 yield Static("", id=f"error-{name}", classes="field-error")
             with Horizontal(id="intake-flags"):
                 yield Checkbox(t("field.major"), id="major", compact=True)
                 yield Checkbox(t("field.confidential"), id="confidential", compact=True)
+            # A repair's kind of fault last, so the keys typed through the form stay as they were.
+            yield from self.compose_fault_kind()
         with Horizontal(id="intake-actions"):  # outside the scroll: always in reach, at 80×24 too
             yield Button(t("ui.intake.done"), id="intake-done", variant="primary", compact=True)
         yield KeyBar()
@@ -100,6 +105,7 @@ class IntakeScreen(FormKeys, Screen):
     def on_mount(self) -> None:
         for hidden in self.query(".field-error, #unit-residents"):
             hidden.display = False
+        self.mount_household()
         self.query_one("#category", ChoiceBar).focus()
         if self.request is not None:
             self.fill(self.request)
@@ -114,7 +120,7 @@ class IntakeScreen(FormKeys, Screen):
     def fill(self, req: Request) -> None:
         """Show the draft as saved (it may have been started in another terminal); a field already
         changed here keeps what was typed."""
-        self.saved = {name: getattr(req, name) for name in ("category", "channel", *TEXT_FIELDS, *FLAGS)}
+        self.saved = {name: getattr(req, name) for name in ("category", "channel", *TEXT_FIELDS, *FLAGS, "fault_kind")}
         keep = self.edited
         with self.prevent(Input.Changed, TextArea.Changed, Checkbox.Changed):
             for name in ("category", "channel"):
@@ -126,7 +132,11 @@ class IntakeScreen(FormKeys, Screen):
             for name in FLAGS:
                 if name not in keep:
                     self.query_one(f"#{name}", Checkbox).value = getattr(req, name)
-        self._show_category_name(self.query_one("#category", ChoiceBar).value)
+        category = self.query_one("#category", ChoiceBar).value
+        self._show_category_name(category)
+        kind = self.query_one("#fault_kind", ChoiceBar).value if "fault_kind" in keep else req.fault_kind
+        self.show_fault_kinds(category, kind)
+        self.household_for(req)
 
     def _value(self, name: str) -> str:
         if name == "description":
@@ -162,6 +172,8 @@ class IntakeScreen(FormKeys, Screen):
     def _saved(self, msg: RequestSaved) -> None:
         """A field (or the whole form) is on record; the message goes on to the app's queue."""
         self.saved.update(self._sending.pop(msg.action, {}))
+        self.saved["fault_kind"] = msg.request.fault_kind  # a new category may have dropped it
+        self.household_for(msg.request)
         if msg.action.startswith("field:"):
             self._clear_error(msg.action.split(":", 1)[1])
         elif msg.action == "done":
@@ -227,6 +239,7 @@ class IntakeScreen(FormKeys, Screen):
         if event.bar.id == "category":
             self._show_category_name(event.value)
             self._clear_error("category")
+            self.show_fault_kinds(event.value, self.saved.get("fault_kind", ""))
 
     @on(Checkbox.Changed)
     def _flag(self, event: Checkbox.Changed) -> None:

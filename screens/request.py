@@ -170,6 +170,12 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
             more.append(("\n" if more else "") + f"{t('field.outcome')}: ", style="dim")
             more.append_text(fit((req.outcome if visible else "***") + (f" → {req.handed_to}" if req.handed_to else ""),
                                  150))
+        kind = proc.fault_kind(req.fault_kind) if proc is not None and req.fault_kind else None
+        if kind is not None or req.repeat_of:
+            more.append(("\n" if more else "") + f"{t('field.fault_kind')}: ", style="dim")
+            more.append(kind.name(t.lang) if kind else "-")
+            if req.repeat_of:
+                more.append(f"   ↺ {t('field.repeat_of')} ← {req.repeat_of}", style="bold yellow")
         return text, (Group(grid, more) if more else Group(grid))
 
     def summary_text(self, width: int = 120) -> str:
@@ -370,6 +376,12 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
 
     def action_edit(self) -> None:
         self.app.edit_request(self.ref, self.detail.request if self.detail is not None else None)
+
+    def action_household(self) -> None:
+        """`u`: the household file of the request's unit."""
+        req = self.detail.request if self.detail is not None else None
+        if req is not None and req.unit and can_see(self.app.me, req):
+            self.app.open_household(req.unit)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -29,7 +29,7 @@ def cmd_copy(ctx: Context, args: argparse.Namespace) -> int:
     ctx.store.kernel.ready()  # a supervisor of the site being copied
     me = ctx.me
     if me.role not in ("cs_supervisor", "manager"):
-        raise ValidationError("error.copy_not_allowed", "to", role=ctx.t(f"role.{me.role}"))
+        raise ValidationError("error.copy_not_allowed", "to", role=me.role)
     copied = copy_site(ctx.store.engine, args.to)
     t = ctx.t
     for table, count in copied.counts.items():

@@ -28,6 +28,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some are bad")
     p.set_defaults(handler=cmd_import_residents)
 
+    from .households import register_residents
+
+    register_residents(rsub, common)  # residents show | edit: the household file
+
 
 def _open(path: str):
     """The file, opened to be read as the import goes (never all of it in memory at once)."""

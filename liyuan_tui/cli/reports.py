@@ -41,13 +41,17 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     estate = None if args.estate is None else (args.estate if args.estate == "all" else check.estate(args.estate))
     with progress(ctx, ctx.t("cli.progress.report"), quiet=args.format == "json" and not args.output) as done:
         report = month_report(ctx.store, month, estate=estate, progress=done)
-    text = render(report, args.format, ctx.t, ctx.store.procedures)
-    if args.output:
-        write_aside(Path(args.output), text)
-        print(ctx.t("report.written_to", path=args.output), file=ctx.err)
+    emit(ctx, render(report, args.format, ctx.t, ctx.store.procedures), args.output)
+    return 0
+
+
+def emit(ctx: Context, text: str, output: str | None) -> None:
+    """A report's text to the file named by -o (written aside, then renamed), or to the screen."""
+    if output:
+        write_aside(Path(output), text)
+        print(ctx.t("report.written_to", path=output), file=ctx.err)
     else:
         write_out(ctx, text if text.endswith("\n") else text + "\n")
-    return 0
 
 
 def write_aside(path: Path, text: str) -> None:

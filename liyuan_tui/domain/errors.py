@@ -10,7 +10,7 @@ from .i18n import Translator
 _EN = Translator("en")
 # Parameters that carry a word of the desk's own vocabulary (a role, an action, an event's kind):
 # kept as keys for programs that read them, said by name in every message.
-NAMED_PARAMS = {"role": "role", "step_role": "role", "action": "action", "what": "event"}
+NAMED_PARAMS = {"role": "role", "step_role": "role", "action": "action", "what": "event", "order_state": "order.state"}
 
 
 class DeskError(Exception):

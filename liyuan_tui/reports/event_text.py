@@ -4,6 +4,7 @@ as stored) and what it did, from its payload. The timeline on screen and `liyuan
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from liyuan_tui.domain.events import ORDER_KINDS, EventKind
 from liyuan_tui.domain.fees import format_yuan
@@ -12,6 +13,7 @@ from liyuan_tui.domain.models import Event
 from liyuan_tui.domain.procedures import Procedure
 
 from .export import DETAIL_KEYS, HIDDEN
+from .household import followup_summary
 
 
 def event_name(ev: Event, payload: dict, t: Translator) -> str:
@@ -62,6 +64,8 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
     elif kind in ORDER_KINDS or kind in (EventKind.STOCK_USED, EventKind.TOOL_ISSUED):
         extra = _back_office(kind, payload, t)
+    elif kind == EventKind.FOLLOWUP:
+        extra = followup_summary(SimpleNamespace(**{"note": "", **payload}), t)
     elif kind == EventKind.REPLIED and payload.get("late_seconds"):
         extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
     elif kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds"):

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 from dateutil.relativedelta import relativedelta
 
 from . import month_queries as q
+from .quality import QualityFigures, quality_figures
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.models import CHANNELS, STATUSES, MonthAnalysis
 from liyuan_tui.domain.permissions import Action, allowed
@@ -95,6 +96,7 @@ class MonthFigures:
     majors: list[ListedRequest] = field(default_factory=list)
     fees: list[FeeFigures] = field(default_factory=list)
     back_office: BackOffice = field(default_factory=BackOffice)
+    quality: QualityFigures = field(default_factory=QualityFigures)  # follow-ups and repeat repairs
 
     @property
     def fees_total_cents(self) -> int:
@@ -121,7 +123,7 @@ class MonthReport:
         return self.current.month
 
 
-QUERIES = 8  # the queries month_figures sends for one month (what a progress bar counts)
+QUERIES = 9  # the queries month_figures sends for one month (what a progress bar counts)
 ALL_ESTATES = "all"
 
 
@@ -137,6 +139,7 @@ def month_report(store: Any, month: Month | str, *, now: datetime | None = None,
         raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REPORT))
     now = now or store.clock.now()
     keys = list(store.procedures)
+    repairs = [k for k, p in store.procedures.items() if p.fault_kinds]
     only = None if estate in (None, ALL_ESTATES) else estate
     done = [0]
 
@@ -148,12 +151,12 @@ def month_report(store: Any, month: Month | str, *, now: datetime | None = None,
     with store.reading() as s:
         dialect = s.get_bind().dialect.name
         names = q.staff_names(s)
-        current = month_figures(s, month, store.tz, now, keys, names, dialect, only, step)
-        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, only, step)
+        current = month_figures(s, month, store.tz, now, keys, names, dialect, only, repairs, step)
+        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, only, repairs, step)
         side_by_side = {}
         if estate == ALL_ESTATES:
             window = q.Window(month.start(store.tz), month.end(store.tz), now)
-            side_by_side = {code: month_figures(s, month, store.tz, now, keys, names, dialect, code)
+            side_by_side = {code: month_figures(s, month, store.tz, now, keys, names, dialect, code, repairs)
                             for code in q.estates_in(s, window)}
     analysis = store.analyses.latest(str(month))
     by = names.get(analysis.written_by, analysis.written_by) if analysis is not None else ""
@@ -162,7 +165,7 @@ def month_report(store: Any, month: Month | str, *, now: datetime | None = None,
 
 def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys: Iterable[str],
                   names: dict[str, str], dialect: str, estate: str | None = None,
-                  step: Callable[[], None] = lambda: None) -> MonthFigures:
+                  repair_categories: Iterable[str] = (), step: Callable[[], None] = lambda: None) -> MonthFigures:
     w = q.Window(month.start(tz), month.end(tz), now, estate)
     fig = MonthFigures(month, w.start, w.end)
     keys = list(category_keys)
@@ -172,7 +175,7 @@ def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys
         step()
         return rows
 
-    ranks = _percentiles(ask(q.reply_ranks, dialect))
+    ranks = reply_percentiles(ask(q.reply_ranks, dialect))
     _fill_counts(fig, ask(q.cube), keys, ranks)
     fig.staff = _staff(ask(q.staff_cube), names, ranks)
     fig.by_hour, fig.by_day = _hours_and_days(ask(q.quarter_hours, dialect), month, tz)
@@ -181,6 +184,8 @@ def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys
     fig.fees = [FeeFigures(r.item_code, r.name_zh or r.item_code, r.name_en or r.item_code, r.n,
                            float(r.qty or 0), int(r.cents or 0)) for r in ask(q.fees)]
     fig.back_office = back_office_figures(s, w.start, w.end, now)
+    step()
+    fig.quality = quality_figures(s, w, keys, repair_categories)
     step()
     return fig
 
@@ -197,7 +202,7 @@ def percentile(ranked: dict[int, float], n: int, num: int, den: int) -> float | 
     return round(value, 3)
 
 
-def _percentiles(rows: Iterable[Any]) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+def reply_percentiles(rows: Iterable[Any]) -> dict[tuple[str, str], tuple[float | None, float | None]]:
     groups: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     sizes: dict[tuple[str, str], int] = {}
     for r in rows:

@@ -156,10 +156,11 @@ class Imports:
                     old = existing.get((r.unit, r.name))
                     if old is not None:
                         old.phones, old.notes = phones, r.notes
+                        old.relation = r.relation or old.relation  # a file without the column keeps it
                         tx.add(old)
                         result.updated += 1
                     else:
-                        new.append(dict(unit=r.unit, name=r.name, phones=phones, notes=r.notes))
+                        new.append(dict(unit=r.unit, name=r.name, phones=phones, notes=r.notes, relation=r.relation))
                 if new:
                     s.execute(insert(Resident.__table__), new)
                     tx.changed = True

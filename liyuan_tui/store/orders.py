@@ -200,7 +200,7 @@ class Orders:
         if expected_version is not None and expected_version != order.version:
             raise self._stale(tx, order)
         if order.state not in ACTION_FROM[action]:
-            raise ValidationError("error.order_state", "number", number=number, state=order.state)
+            raise ValidationError("error.order_state", "number", number=number, order_state=order.state)
         req = tx.s.get(Request, order.request_id)
         assert req is not None
         return order, req
@@ -219,8 +219,7 @@ class Orders:
         if person is None or not person.active:
             raise ValidationError("error.login_unknown", "technician", value=login)
         if person.role not in ON_SITE_ROLES:
-            raise ValidationError("error.technician_role", "technician", value=login,
-                                  role=person.role, roles=", ".join(ON_SITE_ROLES))
+            raise ValidationError("error.technician_role", "technician", value=login, role=person.role)
         return person
 
     def _dispatch_fields(self, order: WorkOrder, req: Request, technician: str, now: datetime) -> None:

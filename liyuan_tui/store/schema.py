@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
-from liyuan_tui.domain import models, workshop  # noqa: F401  (the tables register themselves on import)
+from liyuan_tui.domain import models, records, workshop  # noqa: F401  (the tables register themselves on import)
 from liyuan_tui.domain.errors import DeskError
 
 HEAD = "0005"  # the newest revision in migrations/versions (a test keeps the two in step)

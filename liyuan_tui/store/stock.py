@@ -90,7 +90,7 @@ class Stock:
                 if work is None or not may_see_order(me.role, me.login, work.technician):
                     raise NotFound("error.order_unknown", "number", value=number)
                 if work.state == "cancelled":
-                    raise ValidationError("error.order_state", "number", number=number, state=work.state)
+                    raise ValidationError("error.order_state", "number", number=number, order_state=work.state)
                 req = tx.s.get(Request, work.request_id)
             elif me.role == "technician":
                 raise PermissionDenied("error.technician_own_orders")

@@ -75,6 +75,12 @@ class ChoiceBar(Widget, can_focus=True):
             line += gap + piece.cell_len
         return text
 
+    def set_choices(self, choices: list[Choice], value: str = "") -> None:
+        """Other choices (a category's kinds of fault), without announcing the value."""
+        self.choices = choices
+        self.set_value(value)
+        self.refresh(layout=True)
+
     def set_value(self, value: str) -> None:
         """Show a value without announcing it (loading a saved draft)."""
         self.value = value
