@@ -12,8 +12,10 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from liyuan_tui.domain.errors import DeskError
+from liyuan_tui.reports import files
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.messages import ExportWritten, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
 from .dialogs import ConfirmScreen, Dialog
@@ -23,20 +25,11 @@ if TYPE_CHECKING:
 
 
 def write_export(path: Path, render: Callable[[str], str], fmt: str, overwrite: bool) -> Path:
-    """Render and write; an existing file is refused unless `overwrite` (exclusive create, so two
-    terminals exporting at once cannot both think the name was free)."""
+    """Render and write (0600, 0640 in a group folder); an existing file is refused unless
+    `overwrite` (see reports/files.py)."""
     if path.is_dir():
         raise DeskError("screens.export.is_folder", "file", path=str(path))
-    text = render(fmt)
-    try:
-        # newline="": the CSV keeps its CRLF line ends; utf-8 keeps its BOM for Excel.
-        with open(path, "w" if overwrite else "x", encoding="utf-8", newline="") as out:
-            out.write(text)
-    except FileExistsError:
-        raise DeskError("screens.export.exists", path=str(path)) from None
-    except OSError as exc:
-        raise DeskError("screens.export.failed", "file", path=str(path), reason=exc.strerror or str(exc)) from None
-    return path.resolve()
+    return files.write_export(path, render(fmt), overwrite=overwrite)
 
 
 class ExportScreen(Dialog):
@@ -55,7 +48,7 @@ class ExportScreen(Dialog):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog-box"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             if len(self.formats) > 1:
                 yield Label(t("screens.export.format"))
                 yield ChoiceBar([Choice(f, str(i), t(f"screens.export.{f}")) for i, f in enumerate(self.formats, 1)],

@@ -15,9 +15,11 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Stat
 
 from liyuan_tui.domain.errors import DeskError, ValidationError
 from liyuan_tui.domain.models import CHANNELS, Request
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.keys import INTAKE_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import DraftRead, RequestSaved, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import short_category
 from liyuan_tui.widgets.store_work import store_work
 
@@ -43,6 +45,7 @@ class ResidentSuggester(Suggester):
 class IntakeScreen(Screen):
     BINDINGS = bindings(INTAKE_KEYS)
     KEYS = INTAKE_KEYS
+    FORM = True  # the app's own keys (n, /, h, q …) do not fire here: every key belongs to the form
     app: "LiyuanApp"
 
     def __init__(self, ref: str) -> None:
@@ -150,7 +153,7 @@ class IntakeScreen(Screen):
         if err is None:
             self.app.show_error(exc)
             return
-        err.update(exc.text(self.app.t))
+        err.update(plain(exc.text(self.app.t)))  # it repeats what was typed: never markup
         err.display = True
         if self.query(f"#{field}"):
             self.query_one(f"#{field}").add_class("-invalid")
@@ -185,7 +188,7 @@ class IntakeScreen(Screen):
 
     def _show_category_name(self, key: str) -> None:
         proc = self.app.procedures.get(key)
-        self.query_one("#category-name", Static).update(proc.name(self.app.t.lang) if proc else "")
+        self.query_one("#category-name", Static).update(plain(proc.name(self.app.t.lang) if proc else "", one_line=True))
 
     # --- the resident archive ----------------------------------------------------------------------
 
@@ -196,7 +199,7 @@ class IntakeScreen(Screen):
         self.residents = found
         lines = [f"{r.unit}  {r.name}  {r.phones.replace(',', ' / ')}" for r in found]
         hint = self.query_one("#unit-residents", Static)
-        hint.update("\n".join(lines))
+        hint.update(plain("\n".join(visible(line, newlines=False) for line in lines)))
         hint.display = bool(lines)
 
     def _fill_from_archive(self, unit: str) -> None:

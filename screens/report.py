@@ -27,6 +27,7 @@ from liyuan_tui.reports.month_render import render
 from liyuan_tui.reports.month import Month, MonthReport, month_report
 from liyuan_tui.widgets.keys import REPORT_KEYS, bindings, key_label, translate_bindings
 from liyuan_tui.widgets.messages import ReportRead, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.report_view import Section, report_sections
 from liyuan_tui.widgets.store_work import store_work
 
@@ -141,7 +142,7 @@ class ReportScreen(Screen):
         return True
 
     def _show_status(self, text: str, error: bool = False) -> None:
-        self.status.update(text)
+        self.status.update(plain(text))
         self.status.set_class(error, "-error")
         self.status.display = True
         for widget in self._sections:

@@ -13,13 +13,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from liyuan_tui.domain.deadlines import format_countdown, seconds_left, urgency
-from liyuan_tui.domain.permissions import can_see
+from liyuan_tui.domain.permissions import hidden_fields
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.models import Event
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.charge_list import ChargeList
 from liyuan_tui.widgets.checklist import Checklist
 from liyuan_tui.widgets.keys import REQUEST_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import DetailRead, RequestSaved
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
@@ -100,30 +102,37 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         app, t = self.app, self.app.t
         self.detail = detail
         req = detail.request
-        visible = can_see(app.me, req)
+        hidden = hidden_fields(app.me, req, app.procedures)
+        details = not hidden
         proc = app.procedures.get(req.category)
-        self.summary.update(self._summary(detail, visible))
+        self.summary.update(self._summary(detail, hidden))
         self.tick(app.clock.now())
         if proc is not None:
-            self.checklist.show(proc, req, detail.steps, t=t, tz=app.tz, staff=app.staff, visible=visible)
+            self.checklist.show(proc, req, detail.steps, t=t, tz=app.tz, staff=app.staff, visible=details)
             left = [b for b in proc.branches if b.key not in req.branch_list]
             hint = ""
             if left:
                 names = " / ".join(b.name(t.lang) for b in left)
                 hint = t("ui.request.choose_branch" if not req.branch_list else "ui.request.add_branch", branches=names)
-            self.branch_hint.update(hint)
+            self.branch_hint.update(plain(hint))
             self.branch_hint.display = bool(hint)
         else:
             self.branch_hint.update(t("ui.request.no_category"))
-        self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=visible)
+        self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=details)
         self.show_charges(detail)
 
-    def _summary(self, detail: RequestDetail, visible: bool) -> Text:
+    def _summary(self, detail: RequestDetail, hidden: frozenset[str]) -> Text:
+        """Who, where and what (the fields the viewer may see): plain text, never markup."""
         app, t, req = self.app, self.app.t, detail.request
+
+        def shown(name: str) -> str:
+            value = getattr(req, name)
+            return "***" if name in hidden and value else visible(value or "", newlines=name in ("description", "outcome"))
+
         proc = app.procedures.get(req.category)
         text = Text()
         text.append(f"{req.ref}  ", style="bold")
-        text.append(proc.name(t.lang) if proc else t("ui.queue.no_category"), style="bold cyan")
+        text.append(visible(proc.name(t.lang), newlines=False) if proc else t("ui.queue.no_category"), style="bold cyan")
         text.append(f"   {t('status.' + req.status)}")
         if req.major:
             text.append(f"   ! {t('field.major')}", style="bold magenta")
@@ -134,22 +143,23 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
         for at, by in ((req.acknowledged_at, req.acknowledged_by), (req.major_ack_at, req.major_ack_by)):
             if at is not None and by:  # the supervisor's or manager's answer, for the assistant to see
                 who = app.staff.get(by)
-                text.append("   " + t("ui.team.acknowledged_by", by=who.name if who else by,
-                                      at=f"{at.astimezone(app.tz):%H:%M}"), style="green")
+                text.append("   " + visible(t("ui.team.acknowledged_by", by=who.name if who else by,
+                                              at=f"{at.astimezone(app.tz):%H:%M}"), newlines=False), style="green")
         holder = app.staff.get(req.assignee or "")
         rows = [
-            (t("field.unit"), req.unit), (t("field.phone"), req.phone), (t("field.name"), req.requester_name),
+            (t("field.unit"), shown("unit")), (t("field.phone"), shown("phone")),
+            (t("field.name"), shown("requester_name")),
             (t("field.channel"), t(f"channel.{req.channel}")),
             (t("field.received_at"), f"{req.received_at.astimezone(app.tz):%H:%M:%S}"),
-            (t("field.assignee"), holder.name if holder else (req.assignee or "-")),
+            (t("field.assignee"), visible(holder.name if holder else (req.assignee or "-"), newlines=False)),
         ]
         text.append("\n" + "   ".join(f"{k}: {v or '-'}" for k, v in rows[:3]))
         text.append("\n" + "   ".join(f"{k}: {v or '-'}" for k, v in rows[3:]))
         if req.description:
-            text.append(f"\n{t('field.description')}: {req.description if visible else '***'}")
+            text.append(f"\n{t('field.description')}: {shown('description')}")
         if req.outcome:
-            text.append(f"\n{t('field.outcome')}: {req.outcome if visible else '***'}"
-                        + (f" → {req.handed_to}" if req.handed_to else ""))
+            text.append(f"\n{t('field.outcome')}: {shown('outcome')}"
+                        + (f" → {shown('handed_to')}" if req.handed_to else ""))
         return text
 
     def tick(self, now) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,13 +26,16 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     if source is None:
         raise ValidationError("error.backup_not_sqlite", "db")
     target = Path(args.file).expanduser()
-    if target.exists():
+    if os.path.lexists(target):  # a dangling symlink too: never written through
         raise ValidationError("error.backup_exists", "file", path=target)
     if not target.parent.is_dir():
         raise ValidationError("error.backup_folder", "file", path=target.parent)
     from liyuan_tui.store.backup import copy_database
 
     ctx.store.kernel.role_in_any_release()  # the user must be on the staff list (of any release's file)
-    ok = copy_database(source, target)
+    try:
+        ok = copy_database(source, target)
+    except FileExistsError:
+        raise ValidationError("error.backup_exists", "file", path=target) from None
     print(ctx.t("cli.backup_done", path=target, result=ok), file=ctx.out)
     return 0 if ok == "ok" else 1

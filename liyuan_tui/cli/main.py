@@ -7,11 +7,13 @@ nothing is written; the user never sees a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable, Sequence, TextIO
 
 from liyuan_tui.domain.clock import Clock, SystemClock
 from liyuan_tui.domain.config import ConfigError, Settings, load_settings
+from liyuan_tui.domain.safe_text import visible
 
 from .context import Context
 
@@ -30,14 +32,17 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.reports",
     "liyuan_tui.cli.imports",
     "liyuan_tui.cli.migrate",
+    "liyuan_tui.cli.site",
 )
+EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (naming the argument) and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+        # argparse quotes what was typed: shown on one line, cut short, controls as escapes.
+        self.exit(EXIT_USAGE, f"{self.prog}: {visible(message, newlines=False, limit=300)}\n")
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -52,7 +57,8 @@ def common_options() -> argparse.ArgumentParser:
                         help="a site's own procedure folder (else $LIYUAN_PROCEDURES)")
     common.add_argument("--fees", default=argparse.SUPPRESS, help="fee schedule file (else $LIYUAN_FEES)")
     common.add_argument("--user", default=argparse.SUPPRESS,
-                        help="act as this staff login (scripts and tests; events also record the OS login)")
+                        help="act as this staff login (root, supervisors and the manager only; "
+                             "events also record the real login)")
     return common
 
 
@@ -89,7 +95,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None, *,
     try:
         settings = settings_from(args)
     except ConfigError as exc:
-        print(f"liyuan: {exc}", file=err)
+        print(f"liyuan: {visible(str(exc), newlines=False)}", file=err)
         return EXIT_USAGE
     ctx = Context(settings, clock or SystemClock(), out=out, err=err)
     handler: Callable[[Context, argparse.Namespace], int | None] | None = getattr(args, "handler", None)
@@ -99,8 +105,23 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None, *,
         handler = open_desk
     try:
         return run(ctx, handler, args)
+    except BrokenPipeError:
+        _quiet_stdout(out)
+        return EXIT_PIPE
     finally:
         ctx.close()
+
+
+def _quiet_stdout(out: TextIO) -> None:
+    """The reader of our output has gone: point stdout at /dev/null so the interpreter's last
+    flush does not complain (Python's own advice for SIGPIPE)."""
+    try:
+        fd = out.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | None], args: argparse.Namespace) -> int:
@@ -127,10 +148,19 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
         return EXIT_USAGE
     except (OperationalError, DatabaseError) as exc:
         reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+        if "locked" in reason or "busy" in reason:
+            from liyuan_tui.store.kernel import busy_refusal
+
+            refusal = busy_refusal(ctx.settings.db_path, ctx.settings.db_url)
+            print(f"{prog}: {refusal.message(ctx.t)}", file=ctx.err)
+            return EXIT_USAGE
         print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=reason)}", file=ctx.err)
         return EXIT_USAGE
-    except PermissionError as exc:
-        print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=exc.strerror)}", file=ctx.err)
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
+    except OSError as exc:  # a file the command needed (the database's folder, a file named …)
+        where = exc.filename if exc.filename is not None else ctx.settings.db_url
+        print(f"{prog}: {ctx.t('error.database', path=where, reason=exc.strerror or str(exc))}", file=ctx.err)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -143,7 +173,8 @@ _FIELD_FLAGS = {
     "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
     "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
-    "item": "ITEM", "assignee": "LOGIN",
+    "item": "ITEM", "assignee": "LOGIN", "to": "--to", "output": "-o", "user": "--user",
+    "group": "--group", "dir": "--dir", "supervisor": "--supervisor", "config": "$LIYUAN_CONFIG",
 }
 
 

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from liyuan_tui.reports.files import write_export
+
 if TYPE_CHECKING:
     from .context import Context
 
@@ -30,31 +32,43 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.month import Month, month_report
 
     month = Month.parse(args.month)  # checked before the database is opened
+    if args.output:
+        check_output(Path(args.output))
     report = month_report(ctx.store, month)
     text = render(report, args.format, ctx.t, ctx.store.procedures)
     if args.output:
-        # newline="" keeps the CSV's CRLF line ends as they are; utf-8 keeps the BOM for Excel.
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
-        print(ctx.t("report.written_to", path=args.output), file=ctx.err)
+        # As private as the database (0600; 0640 in a group folder); the CSV keeps its CRLF and BOM.
+        written = write_export(Path(args.output), text, overwrite=True, field="output")
+        print(ctx.t("report.written_to", path=str(written)), file=ctx.err)
     else:
         write_out(ctx, text if text.endswith("\n") else text + "\n")
     return 0
 
 
+def check_output(path: Path) -> None:
+    """`-o` must name a file in a folder that exists (said before the report is computed)."""
+    from liyuan_tui.domain.errors import DeskError
+
+    if path.is_dir():
+        raise DeskError("screens.export.is_folder", "output", path=str(path))
+    if not (path.parent if str(path.parent) else Path(".")).is_dir():
+        raise DeskError("screens.export.no_folder", "output", path=str(path.parent))
+
+
 def write_out(ctx: Context, text: str) -> None:
     """UTF-8 whatever the locale says, so Chinese and the CSV's BOM survive a pipe or redirect."""
-    buffer = getattr(ctx.out, "buffer", None)
+    out = ctx.raw_out  # the document's cells are already safe (tables.py): CRLF and BOM stay as they are
+    buffer = getattr(out, "buffer", None)
     if buffer is not None:
-        ctx.out.flush()
-        buffer.write(text.encode("utf-8"))
+        out.flush()
+        buffer.write(text.encode("utf-8", errors="surrogateescape"))
         buffer.flush()
     else:
-        ctx.out.write(text)
+        out.write(text)
 
 
 def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
-    import json
-
+    from liyuan_tui.domain.safe_text import safe_json
     from liyuan_tui.reports.handover import (NIGHT_SHIFT_START, handover_dict, handover_sheet, parse_since,
                                              render_handover, shift_start)
 
@@ -62,7 +76,7 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
     now = ctx.clock.now()
     sheet = handover_sheet(ctx.store, shift_start(now, ctx.settings.tz, at), now)
     if args.json:
-        write_out(ctx, json.dumps(handover_dict(sheet, ctx.settings.tz), ensure_ascii=False, indent=2) + "\n")
+        write_out(ctx, safe_json(handover_dict(sheet, ctx.settings.tz), indent=2) + "\n")
     else:
         write_out(ctx, render_handover(sheet, ctx.t, ctx.store.procedures, ctx.settings.tz))
     return 0

@@ -3,9 +3,11 @@ the values to fill in, so the CLI and the screens can say it in the user's langu
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from .i18n import Translator
+from .safe_text import visible
 
 _EN = Translator("en")
 
@@ -20,14 +22,25 @@ class DeskError(Exception):
         super().__init__(self.message(_EN))
 
     def text(self, t: Translator) -> str:
-        """What is wrong, without the field's name."""
-        return t(self.key, **self.params)
+        """What is wrong, without the field's name. A value echoed back (what was typed, a path)
+        is shown on one line, cut short, with any control character made visible: a refusal
+        never carries an escape sequence to the terminal, nor a megabyte of text."""
+        return t(self.key, **{k: _shown(v) for k, v in self.params.items()})
 
     def message(self, t: Translator) -> str:
         """What is wrong, after the name of the field it concerns."""
         if self.field:
             return f"{t('field.' + self.field)}: {self.text(t)}"
         return self.text(t)
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, (str, PurePath)):
+        return visible(str(value), newlines=False, limit=ECHO_LIMIT)
+    return value
+
+
+ECHO_LIMIT = 200  # characters of a refused value said back
 
 
 class ValidationError(DeskError):

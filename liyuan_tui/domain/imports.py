@@ -31,7 +31,7 @@ HISTORY_REQUIRED = ("category", "received_at", "unit")
 RESIDENT_COLUMNS = {"unit": "房号", "name": "姓名", "phones": "电话", "notes": "备注"}
 RESIDENT_ALIASES = {"phone": "phones", "note": "notes"}
 RESIDENT_REQUIRED = ("unit",)
-MAX_DEPARTMENT = 40
+MAX_DEPARTMENT = check.MAX_DEPARTMENT
 _TRUE = {"1", "y", "yes", "true", "x", "✓", "是", "有"}
 _FALSE = {"", "0", "n", "no", "false", "否", "无"}
 _LOCAL_TIME = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -140,9 +140,10 @@ def parse_time(value: str, tz: tzinfo, column: str) -> datetime:
     if m:
         y, mo, d, h, mi, s = (int(x) if x else 0 for x in m.groups())
         try:
-            return datetime(y, mo, d, h, mi, s, tzinfo=tz)
+            when = datetime(y, mo, d, h, mi, s, tzinfo=tz)
         except ValueError:
             raise ValidationError("error.time_malformed", column, value=raw) from None
+        return check.in_range(when, column, raw)
     return check.parse_time(raw, tz, column)
 
 
@@ -199,7 +200,7 @@ def parse_history(data: bytes, procedures: Procedures, tz: tzinfo, now: datetime
             channel=get("channel", lambda v: check.channel(v or "phone")),
             description=get("description", check.text),
             outcome=get("outcome", lambda v: check.text(v, "outcome")),
-            handled_by=get("handled_by", check.name),
+            handled_by=get("handled_by", lambda v: check.line(v, "handled_by", check.MAX_NAME)),
             escalated=get("escalated", lambda v: parse_flag(v, "escalated")),
             major=get("major", lambda v: parse_flag(v, "major")),
             confidential=get("confidential", lambda v: parse_flag(v, "confidential")),
@@ -218,10 +219,7 @@ def parse_history(data: bytes, procedures: Procedures, tz: tzinfo, now: datetime
 
 
 def _department(value: str) -> str:
-    v = " ".join(value.split())
-    if len(v) > MAX_DEPARTMENT:
-        raise ValidationError("error.too_long", "handed_to", max=MAX_DEPARTMENT)
-    return v
+    return check.department(value)
 
 
 def parse_residents(data: bytes) -> Parsed[ResidentRow]:

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 
 from . import month_queries as q
+from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.models import CHANNELS, STATUSES
 from liyuan_tui.domain.permissions import Action, allowed
@@ -26,7 +27,7 @@ from liyuan_tui.store import OUTCOME_KINDS
 
 UTC = timezone.utc
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 @dataclass(frozen=True, order=True)
@@ -36,9 +37,12 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        m = _MONTH.match((text or "").strip())
-        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+        m = _MONTH.fullmatch(check.plain(text, "month").strip())
+        if not m or not 1 <= int(m.group(2)) <= 12:
             raise ValidationError("error.month_malformed", "month", value=text)
+        if not check.EARLIEST_YEAR <= int(m.group(1)) <= check.LATEST_YEAR:
+            raise ValidationError("error.time_out_of_range", "month", value=text, first=check.EARLIEST_YEAR,
+                                  last=check.LATEST_YEAR)
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod

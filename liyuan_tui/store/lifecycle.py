@@ -11,7 +11,7 @@ from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Request, Staff, StepRecord
-from liyuan_tui.domain.permissions import Action, allowed, may_close_escalated, may_tick
+from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated, may_tick
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_steps
 
 from .kernel import Kernel
@@ -41,8 +41,13 @@ class Lifecycle:
                  expected_version: int | None = None) -> Request:
         """Report to the supervisor (4.1.2 A): recorded, and every supervisor's terminal is told."""
         note = check.text(note, "note")
+        to = check.escalate_to(to)
         with self.k.write(Action.ESCALATE) as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
+            if to != check.EVERY_SUPERVISOR:
+                target = tx.s.exec(select(Staff).where(Staff.login == to)).first()
+                if target is None or not target.active or target.role not in ESCALATION_TARGETS:
+                    raise ValidationError("error.escalate_target", "to", value=to)
             if req.escalated_at is not None:
                 raise ValidationError("error.already_escalated", "ref", ref=req.ref, by=req.escalated_by,
                                       at=self.k.hhmm(req.escalated_at))
@@ -104,7 +109,7 @@ class Lifecycle:
     def tick_step(self, ref: str, step_key: str, *, note: str = "", value: str = "",
                   expected_version: int | None = None) -> Request:
         """Tick one checklist step with who and when. A step of a branch not yet chosen chooses it."""
-        note, value = check.text(note, "note"), check.text(value, "value")
+        note, value = check.text(note, "note"), check.value(value)
         with self.k.write(Action.TICK) as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
             proc = self.k.procedure_of(req)
@@ -154,8 +159,8 @@ class Lifecycle:
         """Close with an outcome. Refused while required steps are open, a major request has no
         "manager informed", or a request handed on does not say to whom (never pass the buck)."""
         outcome = check.text(outcome, "outcome")
-        handed_to = " ".join(handed_to.split())
-        kind = kind or ("handed_on" if handed_to else "resolved")
+        handed_to = check.department(handed_to)
+        kind = check.plain(kind, "outcome").strip() or ("handed_on" if handed_to else "resolved")
         if kind not in OUTCOME_KINDS:
             raise ValidationError("error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS))
         if not outcome:
@@ -186,7 +191,7 @@ class Lifecycle:
             return req
 
     def reopen(self, ref: str, reason: str) -> Request:
-        reason = check.text(reason, "reason")
+        reason = check.text(reason, "reason", required=True)
         with self.k.write(Action.REOPEN) as tx:
             req = tx.load(ref)
             if req.is_open:
@@ -198,9 +203,7 @@ class Lifecycle:
 
     def cancel(self, ref: str, reason: str, expected_version: int | None = None) -> Request:
         """Withdraw a request logged by mistake or twice; kept on record, out of the queue."""
-        reason = check.text(reason, "reason")
-        if not reason:
-            raise ValidationError("error.unit_empty", "reason")
+        reason = check.text(reason, "reason", required=True)
         with self.k.write(Action.CANCEL) as tx:
             req = tx.open_request(ref, expected_version)
             tx.apply(req, {"status": "cancelled", "closed_at": tx.now, "closed_by": tx.me.login})

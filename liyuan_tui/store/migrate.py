@@ -33,6 +33,8 @@ class Migrated:
 
 def migrate(store: Store, now: datetime | None = None) -> Migrated:
     kernel = store.kernel
+    if kernel.path is not None and not kernel.path.exists() and not kernel.create:
+        raise kernel.no_database()  # (connecting would make an empty file)
     with kernel.engine.connect() as conn:
         before = revision_of(conn)
     if before is None:  # a new database: made at the head, as any first use would

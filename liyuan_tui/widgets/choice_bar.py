@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from liyuan_tui.domain.safe_text import visible
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -64,7 +66,7 @@ class ChoiceBar(Widget, can_focus=True):
             if i:
                 text.append("  ")
             text.append(f" {choice.key} ", style="bold cyan" if not chosen else style)
-            text.append(f"{choice.label} ", style=style)
+            text.append(f"{visible(choice.label, newlines=False)} ", style=style)
         return text
 
     def set_value(self, value: str) -> None:

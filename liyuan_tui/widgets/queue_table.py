@@ -21,6 +21,9 @@ from textual._two_way_dict import TwoWayDict
 from liyuan_tui.domain.deadlines import Urgency, format_countdown, seconds_left, urgency
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff
+from liyuan_tui.domain.safe_text import visible
+
+HIDDEN = "***"  # as the exports say it (reports/export.py)
 
 # Fixed widths (terminal cells) so a tick never re-measures a column; CJK characters count two.
 # The countdown comes first: Textual sends a partial update of a line from the widget's left edge
@@ -62,7 +65,7 @@ def short_category(key: str, procedures, t: Translator) -> str:
 
 def padded(value: str) -> Text:
     """Plain text with its margins (a Text, so a "[" in a unit is never read as markup)."""
-    return Text(f" {value} ")
+    return Text(f" {visible(value, newlines=False)} ")
 
 
 def ref_cell(req: Request) -> Text:
@@ -74,13 +77,14 @@ def ref_cell(req: Request) -> Text:
 
 
 def row_cells(req: Request, now: datetime, *, t: Translator, tz: tzinfo, category: str,
-              staff: Mapping[str, Staff]) -> dict[str, object]:
+              staff: Mapping[str, Staff], hidden: frozenset[str] = frozenset()) -> dict[str, object]:
+    """The row of a request; `hidden` names the fields its viewer may not see (permissions.sight)."""
     holder = staff.get(req.assignee or "")
     return {
         "ref": ref_cell(req),
         "category": padded(category),
-        "unit": padded(req.unit),
-        "requester": padded(req.requester_name),
+        "unit": padded(HIDDEN if "unit" in hidden else req.unit),
+        "requester": padded(HIDDEN if "requester_name" in hidden and req.requester_name else req.requester_name),
         "received": padded(req.received_at.astimezone(tz).strftime("%H:%M")),
         "countdown": countdown_cell(req, now),
         "state": state_cell(req, now, t),

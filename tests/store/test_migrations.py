@@ -87,7 +87,7 @@ def test_a_release_0_1_0_database_is_refused_until_migrated_then_keeps_everythin
 def test_a_newer_database_is_refused_with_what_to_do(tmp_path, cli_env):
     path = tmp_path / "desk.db"
     env = dict(cli_env, LIYUAN_DB=str(path))
-    assert run_liyuan(env, "staff", "list").returncode == 0
+    assert run_liyuan(env, "init").returncode == 0
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     for args in (("queue",), ("migrate",)):
