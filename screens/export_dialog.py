@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from liyuan_tui.domain.config import expand
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.reports import files
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
@@ -77,7 +78,7 @@ class ExportScreen(Dialog):
         if not value:
             self.show_error(self.app.t("ui.ask.empty"))
             return
-        self.write(Path(value).expanduser(), overwrite=False)
+        self.write(expand(value), overwrite=False)
 
     def write(self, path: Path, overwrite: bool) -> None:
         text_of, fmt = self.text_of, self.fmt

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from liyuan_tui.domain.config import expand
 from liyuan_tui.domain.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     source = sqlite_path(ctx.settings.db_url)
     if source is None:
         raise ValidationError("error.backup_not_sqlite", "db")
-    target = Path(args.file).expanduser()
+    target = expand(args.file)
     if os.path.lexists(target):  # a dangling symlink too: never written through
         raise ValidationError("error.backup_exists", "file", path=target)
     if not target.parent.is_dir():

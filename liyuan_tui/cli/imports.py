@@ -7,6 +7,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from liyuan_tui.domain.safe_text import visible
+
 if TYPE_CHECKING:
     from .context import Context
 
@@ -40,7 +42,7 @@ def _read(path: str) -> bytes:
 
 def _report_problems(ctx: Context, prog: str, problems) -> None:
     for p in problems:
-        print(f"{prog}: {p.text(ctx.t)}", file=ctx.err)
+        print(f"{prog}: {visible(p.text(ctx.t), newlines=False)}", file=ctx.err)
 
 
 def _run(ctx: Context, args: argparse.Namespace, prog: str, parse, action) -> int:

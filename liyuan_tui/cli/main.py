@@ -133,35 +133,34 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
     from liyuan_tui.domain.procedures import ProcedureError
 
     prog = f"liyuan {args.command}" if getattr(args, "command", None) else "liyuan"
+
+    def refuse(text: str) -> int:
+        """One line, whatever the refusal quotes (a path with a newline in it …)."""
+        print(f"{prog}: {visible(text, newlines=False)}", file=ctx.err)
+        return EXIT_USAGE
+
     try:
         return handler(ctx, args) or EXIT_OK
     except DeskError as exc:
         where = cli_field(exc.field)
         text = exc.text(ctx.t)
-        print(f"{prog}: {where}: {text}" if where else f"{prog}: {text}", file=ctx.err)
-        return EXIT_USAGE
+        return refuse(f"{where}: {text}" if where else text)
     except ProcedureError as exc:
-        print(f"{prog}: {ctx.t('cli.procedure_error')}: {exc}", file=ctx.err)
-        return EXIT_USAGE
+        return refuse(f"{ctx.t('cli.procedure_error')}: {exc}")
     except FeeScheduleError as exc:
-        print(f"{prog}: {ctx.t('fees.file_error')}: {exc}", file=ctx.err)
-        return EXIT_USAGE
+        return refuse(f"{ctx.t('fees.file_error')}: {exc}")
     except (OperationalError, DatabaseError) as exc:
         reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
         if "locked" in reason or "busy" in reason:
             from liyuan_tui.store.kernel import busy_refusal
 
-            refusal = busy_refusal(ctx.settings.db_path, ctx.settings.db_url)
-            print(f"{prog}: {refusal.message(ctx.t)}", file=ctx.err)
-            return EXIT_USAGE
-        print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=reason)}", file=ctx.err)
-        return EXIT_USAGE
+            return refuse(busy_refusal(ctx.settings.db_path, ctx.settings.db_url).message(ctx.t))
+        return refuse(ctx.t("error.database", path=ctx.settings.db_url, reason=reason))
     except BrokenPipeError:
         raise  # the reader went away: main() ends quietly
     except OSError as exc:  # a file the command needed (the database's folder, a file named …)
         where = exc.filename if exc.filename is not None else ctx.settings.db_url
-        print(f"{prog}: {ctx.t('error.database', path=where, reason=exc.strerror or str(exc))}", file=ctx.err)
-        return EXIT_USAGE
+        return refuse(ctx.t("error.database", path=where, reason=exc.strerror or str(exc)))
     except KeyboardInterrupt:
         return 130
 

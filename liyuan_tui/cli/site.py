@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.config import db_url_from, system_config_path
+from liyuan_tui.domain.config import db_url_from, expand, system_config_path
 from liyuan_tui.domain.errors import DeskError, ValidationError
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def site_plan(args: argparse.Namespace) -> SitePlan:
     except KeyError:
         raise ValidationError("site.no_login", "supervisor", login=supervisor) from None
     raw = check.line(args.dir, "dir", 4096, required=True)
-    folder = Path(raw).expanduser()
+    folder = expand(raw)
     if not folder.is_absolute():
         raise ValidationError("site.dir_relative", "dir", path=raw)
     if folder.exists() and not folder.is_dir():

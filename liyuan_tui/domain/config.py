@@ -76,11 +76,19 @@ def default_db_path() -> Path:
     return Path(user_data_dir("liyuan", appauthor=False)) / "liyuan.db"
 
 
+def expand(value: str) -> Path:
+    """`~` and `~login` expanded where they can be (a login with no home stays as typed)."""
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:
+        return Path(value)
+
+
 def db_url_from(value: str) -> str:
     """A database given as a URL stays a URL; a plain path becomes an absolute sqlite URL."""
     if "://" in value:
         return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
+    return "sqlite:///" + str(expand(value).resolve())
 
 
 def system_config_path(env: Mapping[str, str] | None = None) -> Path:
@@ -171,12 +179,20 @@ def load_settings(
             raise ConfigError(f"{name}: '{_short(path)}' is not a usable path (from {sources[name]})")
     real = os_login()
     login = pick("user", "user", "LIYUAN_USER", real) or ""
+    if login != real:
+        from . import validation
+        from .errors import ValidationError
+
+        try:
+            validation.login(login, "user")
+        except ValidationError:
+            raise ConfigError(f"user: '{_short(login)}' is not a login (from {sources['user']})") from None
     return Settings(
         db_url=db_url_from(db),
         lang=lang,
         tz_name=tz_name,
-        procedures_dir=Path(procedures).expanduser() if procedures else None,
-        fees_file=Path(fees).expanduser() if fees else None,
+        procedures_dir=expand(procedures) if procedures else None,
+        fees_file=expand(fees) if fees else None,
         login=login,
         os_login=real,
         os_root=os.getuid() == 0,
