@@ -104,7 +104,9 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None, *,
 
         handler = open_desk
     try:
-        return run(ctx, handler, args)
+        code = run(ctx, handler, args)
+        out.flush()  # a reader that went away is met here, not at the interpreter's exit
+        return code
     except BrokenPipeError:
         _quiet_stdout(out)
         return EXIT_PIPE
