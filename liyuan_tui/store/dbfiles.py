@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from liyuan_tui.domain.errors import DeskError
+
+from .engine import BUSY_TIMEOUT_MS
 
 SIDE_FILES = ("-wal", "-shm")
 LOST_NOTE = "-journal-lost"  # beside the database: a desk found its journal removed or replaced
@@ -57,6 +62,65 @@ class FileWatch:
             if now != was:
                 return f"{side(self.path, suffix).name} replaced"
         return None
+
+
+class NoDatabase(DeskError):
+    """The database named is not there (or is empty): nothing was created."""
+
+
+class JournalLost(DeskError):
+    """The database's journal (or the file itself) was removed or replaced under this desk."""
+
+
+class DatabaseBusy(DeskError):
+    """Another program held the database's write lock past the timeout: nothing was written."""
+
+
+def busy_refusal(path: Path | None, url: str, timeout_ms: int | None = None) -> DatabaseBusy:
+    """What to say when the write lock was held past the timeout: who may be holding it."""
+    holders = write_lock_holders(path) if path is not None else []
+    return DatabaseBusy("error.busy", "db", path=str(path or url),
+                        seconds=round((timeout_ms or BUSY_TIMEOUT_MS) / 1000), holders=", ".join(holders) or "?")
+
+
+class JournalGuard:
+    """One connection kept open for the kernel's life (so SQLite never removes the journal under
+    it), the files' identities as opened, and once they change, the refusal every write gets."""
+
+    def __init__(self, path: Path, timeout_ms: int) -> None:
+        self.path, self.timeout_ms = path, timeout_ms
+        self.broken: JournalLost | None = None
+        self._watch: FileWatch | None = None
+        self._keeper: sqlite3.Connection | None = None
+
+    def open(self) -> None:
+        if self._watch is not None:
+            return
+        keeper = sqlite3.connect(self.path, timeout=self.timeout_ms / 1000, check_same_thread=False)
+        try:
+            keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the journal (WAL)
+        except sqlite3.Error:
+            keeper.close()
+            raise
+        self._keeper = keeper
+        self._watch = FileWatch.of(self.path)
+
+    def check(self, login: str, now: datetime, after_commit: bool = False) -> None:
+        """Refuse to write (or to call a write saved) once the journal was removed or replaced."""
+        if self.broken is None and self._watch is not None:
+            what = self._watch.changed()
+            if what is not None:
+                self.broken = JournalLost("error.journal_lost_after" if after_commit else "error.journal_lost",
+                                          what=what, path=str(self.path))
+                leave_note(self.path, what, login, now)
+                raise self.broken
+        if self.broken is not None:
+            raise JournalLost("error.journal_lost", what=self.broken.params["what"], path=str(self.path))
+
+    def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
 
 
 def leave_note(path: Path, what: str, login: str, at: datetime) -> None:

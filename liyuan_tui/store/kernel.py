@@ -19,7 +19,6 @@ after every write the kernel checks that the file and its journal are still the 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
@@ -34,34 +33,14 @@ from sqlmodel import Session, col, select
 from liyuan_tui.domain.events import EventKind
 
 from liyuan_tui.domain.clock import Clock
-from liyuan_tui.domain.errors import (DeskError, NotFound, PermissionDenied, StaleError, UnknownUser,
-                                      ValidationError)
+from liyuan_tui.domain.errors import NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.permissions import ACT_FOR_OTHERS, Action, allowed
 from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditions
 
-from . import dbfiles
+from .dbfiles import DatabaseBusy, JournalGuard, JournalLost, NoDatabase, busy_refusal
 from .engine import BUSY_TIMEOUT_MS, WRITE, make_engine, prepare_file, sqlite_path
 from .schema import check_revision, create_schema, revision_of
-
-
-class NoDatabase(DeskError):
-    """The database named is not there (or is empty): nothing was created."""
-
-
-class JournalLost(DeskError):
-    """The database's journal (or the file itself) was removed or replaced under this desk."""
-
-
-class DatabaseBusy(DeskError):
-    """Another program held the database's write lock past the timeout: nothing was written."""
-
-
-def busy_refusal(path: Path | None, url: str, timeout_ms: int | None = None) -> DatabaseBusy:
-    """What to say when the write lock was held past the timeout."""
-    holders = dbfiles.write_lock_holders(path) if path is not None else []
-    return DatabaseBusy("error.busy", "db", path=str(path or url),
-                        seconds=round((timeout_ms or BUSY_TIMEOUT_MS) / 1000), holders=", ".join(holders) or "?")
 
 
 class Kernel:
@@ -85,9 +64,7 @@ class Kernel:
         self.busy_timeout_ms = busy_timeout_ms or BUSY_TIMEOUT_MS
         self.engine = engine if engine is not None else make_engine(url, self.busy_timeout_ms)
         self.written_event_ids: set[int] = set()  # events this process wrote (the poller skips them)
-        self.broken: JournalLost | None = None  # set once the journal was found removed or replaced
-        self._watch: dbfiles.FileWatch | None = None
-        self._keeper: sqlite3.Connection | None = None  # held open: SQLite never removes the journal under us
+        self.files = JournalGuard(self.path, self.busy_timeout_ms) if self.path is not None else None
         self._ready_lock = threading.Lock()
         self._written_lock = threading.Lock()
         self._identity: Staff | None = None
@@ -110,7 +87,8 @@ class Kernel:
             if self._identity is not None:
                 return
             self.init_schema()
-            self.watch_files()
+            if self.files is not None:
+                self.files.open()
             self.check_acting_as()
             self._identity = self._identify()
 
@@ -202,37 +180,18 @@ class Kernel:
         return NoDatabase("error.no_database_empty" if empty else "error.no_database", "db", path=where)
 
     def close(self) -> None:
-        if self._keeper is not None:
-            self._keeper.close()
-            self._keeper = None
+        if self.files is not None:
+            self.files.close()
         self.engine.dispose()
 
-    # --- the files under the database ---------------------------------------------------------------
-
-    def watch_files(self) -> None:
-        """Keep one connection open and note the file and its journal as opened (see dbfiles)."""
-        if self.path is None or self._watch is not None:
-            return
-        keeper = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, check_same_thread=False)
-        try:
-            keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the journal (WAL)
-        except sqlite3.Error:
-            keeper.close()
-            raise
-        self._keeper = keeper
-        self._watch = dbfiles.FileWatch.of(self.path)
+    @property
+    def broken(self) -> JournalLost | None:
+        """Set once the journal was found removed or replaced: this desk writes nothing more."""
+        return self.files.broken if self.files is not None else None
 
     def check_files(self, after_commit: bool = False) -> None:
-        """Refuse to write (or to call a write saved) once the journal was removed or replaced."""
-        if self.broken is None and self._watch is not None:
-            what = self._watch.changed()
-            if what is not None:
-                self.broken = JournalLost("error.journal_lost_after" if after_commit else "error.journal_lost",
-                                          what=what, path=str(self.path))
-                dbfiles.leave_note(self._watch.path, what, self.os_login or self.login, self.clock.now())
-                raise self.broken
-        if self.broken is not None:
-            raise JournalLost("error.journal_lost", what=self.broken.params["what"], path=str(self.path))
+        if self.files is not None:
+            self.files.check(self.os_login or self.login, self.clock.now(), after_commit)
 
     @contextmanager
     def busy_said(self) -> Iterator[None]:
