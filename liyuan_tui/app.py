@@ -36,6 +36,7 @@ from liyuan_tui.screens.queue import QueueScreen
 from liyuan_tui.screens.request import RequestScreen
 from liyuan_tui.store.kernel import JournalLost
 from liyuan_tui.store.opening import OpenedStore
+from liyuan_tui.store.watch import ChangeWatch
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
 from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefused
 from liyuan_tui.widgets.store_work import store_work
@@ -98,6 +99,7 @@ class LiyuanApp(App):
         Each look also records the deadline ladder's rungs that are due (once for all terminals)."""
         seen: int | None = None
         lost_said = False
+        watch = ChangeWatch(self.store.kernel)
         while not self._stopping.is_set():
             try:
                 if self.store.kernel.broken is None:  # a desk whose journal went writes nothing more
@@ -114,8 +116,14 @@ class LiyuanApp(App):
                 self.call_from_thread(self.notify, exc.message(self.t), severity="error")
             except Exception as exc:  # a vanished file: say so, keep watching
                 self.call_from_thread(self.notify, str(exc), severity="error")
-            self._poke.wait(self.poll_interval)
+            try:
+                watch.wait(self.poll_interval, self._poke)  # LISTEN on PostgreSQL, a timed look on SQLite
+            except Exception as exc:  # the server went away: say so, look again after a while
+                self.call_from_thread(self.notify, str(exc), severity="error")
+                watch.close()
+                self._poke.wait(self.poll_interval)
             self._poke.clear()
+        watch.close()
 
     def _read_changes(self, seen: int | None, newest: int) -> RequestsChanged:
         """In the poller's thread: the events since the last look with their requests as they are
@@ -125,7 +133,9 @@ class LiyuanApp(App):
         full = seen is None or len(changes) >= CHANGES_AT_ONCE
         changes = [(e, r) for e, r in changes if e.id <= newest]  # later ones come with the next look
         events = [e for e, _ in changes]
-        requests = lookup.open_requests() if full else [r for _, r in changes if r is not None]
+        estate = self.me.estate  # this desk's queue is its estate's
+        requests = (lookup.open_requests(estate) if full
+                    else [r for _, r in changes if r is not None and r.estate == estate])
         staff_changed = full or any(e.kind in STAFF_KINDS for e in events)
         staff = self.store.staff.list_staff() if staff_changed else None
         security = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from liyuan_tui.domain.config import expand
@@ -23,13 +24,13 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.engine import sqlite_path
 
     source = sqlite_path(ctx.settings.db_url)
-    if source is None:
-        raise ValidationError("error.backup_not_sqlite", "db")
     target = expand(args.file)
     if os.path.lexists(target):  # a dangling symlink too: never written through
         raise ValidationError("error.backup_exists", "file", path=target)
     if not target.parent.is_dir():
         raise ValidationError("error.backup_folder", "file", path=target.parent)
+    if source is None:
+        return dump_server(ctx, target)
     from liyuan_tui.store.backup import copy_database
 
     ctx.store.kernel.role_in_any_release()  # the user must be on the staff list (of any release's file)
@@ -39,3 +40,16 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
         raise ValidationError("error.backup_exists", "file", path=target) from None
     print(ctx.t("cli.backup_done", path=target, result=ok), file=ctx.out)
     return 0 if ok == "ok" else 1
+
+
+def dump_server(ctx: Context, target: Path) -> int:
+    """PostgreSQL: `pg_dump` in its custom format (restore with `pg_restore`), into a new file."""
+    from liyuan_tui.store.backup import dump_postgres
+    from liyuan_tui.store.engine import is_postgres
+
+    if not is_postgres(ctx.settings.db_url):
+        raise ValidationError("error.backup_not_sqlite", "db")
+    ctx.store.kernel.ready()  # the user must be on the staff list
+    dump_postgres(ctx.settings.db_url, target)
+    print(ctx.t("cli.backup_dumped", path=target), file=ctx.out)
+    return 0

@@ -184,8 +184,13 @@ def database_problems(ctx: Context) -> list[str]:
     from liyuan_tui.store import integrity
     from liyuan_tui.store.schema import HEAD, revision_of
 
+    from liyuan_tui.domain.procedures import ProcedureError
+    from liyuan_tui.store.engine import is_postgres
+
     t = ctx.t
     try:
+        if is_postgres(ctx.settings.db_url):
+            return server_problems(ctx)
         with ctx.store.engine.connect() as conn:
             result = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
             mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
@@ -217,6 +222,8 @@ def database_problems(ctx: Context) -> list[str]:
         return problems
     except DeskError as exc:
         return [exc.message(t)]
+    except ProcedureError:  # already said above
+        return []
     except DBAPIError as exc:
         reason = str(exc.orig) if exc.orig else str(exc)
         if "locked" in reason:
@@ -228,3 +235,22 @@ def database_problems(ctx: Context) -> list[str]:
         return [t("error.database", path=ctx.settings.db_url, reason=str(exc))]
     except OSError as exc:
         return [t("error.database", path=ctx.settings.db_url, reason=exc.strerror or str(exc))]
+
+
+def server_problems(ctx: Context) -> list[str]:
+    """PostgreSQL: the server, the schema's revision, whether the database enforces the desk's
+    roles (`liyuan site init`), and who you are to it."""
+    from liyuan_tui.store.postgres import server_facts
+
+    t, me = ctx.t, ctx.me
+    facts = server_facts(ctx.store.kernel)
+    print(f"{pad(t('check.server'), 14)} {facts.version}", file=ctx.out)
+    print(f"{pad(t('check.schema'), 14)} {facts.revision}", file=ctx.out)
+    print(f"{pad(t('check.db_roles'), 14)} {t('check.db_roles_on' if facts.roles_enforced else 'check.db_roles_off')}",
+          file=ctx.out)
+    print(f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}"
+          f"  ({t('check.db_user')}: {facts.session_user})", file=ctx.out)
+    problems: list[str] = []
+    if not facts.roles_enforced:
+        problems.append(Warning_(t("check.db_roles_hint")))
+    return problems

@@ -33,6 +33,8 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.imports",
     "liyuan_tui.cli.migrate",
     "liyuan_tui.cli.site",
+    "liyuan_tui.cli.copy",
+    "liyuan_tui.cli.estates",
 )
 EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
@@ -152,16 +154,18 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
     except FeeScheduleError as exc:
         return refuse(f"{ctx.t('fees.file_error')}: {exc}")
     except (OperationalError, DatabaseError) as exc:
-        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+        from liyuan_tui.store.engine import shown_url
+
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc)
         if "locked" in reason or "busy" in reason:
             from liyuan_tui.store.kernel import busy_refusal
 
             return refuse(busy_refusal(ctx.settings.db_path, ctx.settings.db_url).message(ctx.t))
-        return refuse(ctx.t("error.database", path=ctx.settings.db_url, reason=reason))
+        return refuse(ctx.t("error.database", path=shown_url(ctx.settings.db_url), reason=reason))
     except BrokenPipeError:
         raise  # the reader went away: main() ends quietly
     except OSError as exc:  # a file the command needed (the database's folder, a file named …)
-        where = exc.filename if exc.filename is not None else ctx.settings.db_url
+        where = exc.filename if exc.filename is not None else shown_url(ctx.settings.db_url)
         return refuse(ctx.t("error.database", path=where, reason=exc.strerror or str(exc)))
     except KeyboardInterrupt:
         return 130
@@ -174,7 +178,7 @@ _FIELD_FLAGS = {
     "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
     "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
-    "item": "ITEM", "assignee": "LOGIN", "to": "--to", "output": "-o", "user": "--user",
+    "item": "ITEM", "assignee": "LOGIN", "to": "--to", "estate": "--estate", "output": "-o", "user": "--user",
     "group": "--group", "dir": "--dir", "supervisor": "--supervisor", "config": "$LIYUAN_CONFIG",
 }
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from liyuan_tui.reports.files import write_export
+from liyuan_tui.domain import validation as check
 
 if TYPE_CHECKING:
     from .context import Context
@@ -18,6 +19,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--format", choices=("md", "csv", "json"), default="md",
                    help="md (prints well), csv (opens in Excel), json (every figure, for programs)")
     p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
+    p.add_argument("--estate", default=None,
+                   help="one estate's requests, or `all` for every estate side by side (default: every estate together)")
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("handover", parents=[common], help="the shift handover sheet")
@@ -32,9 +35,10 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.month import Month, month_report
 
     month = Month.parse(args.month)  # checked before the database is opened
+    estate = None if args.estate is None else (args.estate if args.estate == "all" else check.estate(args.estate))
     if args.output:
         check_output(Path(args.output))
-    report = month_report(ctx.store, month)
+    report = month_report(ctx.store, month, estate=estate)
     text = render(report, args.format, ctx.t, ctx.store.procedures)
     if args.output:
         # As private as the database (0600; 0640 in a group folder); the CSV keeps its CRLF and BOM.

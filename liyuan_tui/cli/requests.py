@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("queue", parents=[common], help="open requests, most urgent first")
     p.add_argument("--json", action="store_true", help="JSON for other programs")
+    p.add_argument("--estate", default=None, help="an estate's queue, or `all` (default: your own estate's)")
     p.set_defaults(handler=cmd_queue)
 
     p = sub.add_parser("show", parents=[common], help="one request: fields, checklist, events")
@@ -114,7 +115,8 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.export import request_dict
 
     now = ctx.clock.now()
-    reqs = sorted(ctx.store.lookup.open_requests(), key=lambda r: queue_order(r, now, r.major))
+    estate = None if args.estate == "all" else (args.estate or ctx.me.estate)
+    reqs = sorted(ctx.store.lookup.open_requests(estate), key=lambda r: queue_order(r, now, r.major))
     if args.json:
         rows = [request_dict(r, now, ctx.settings.tz, ctx.me, ctx.store.procedures) for r in reqs]
         print(safe_json(rows, indent=2), file=ctx.out)

@@ -1,8 +1,13 @@
-"""`liyuan site init --group G --dir D --supervisor LOGIN`: set up the desk machine once, as root —
-the group folder (2770), the database in it with its first supervisor, and the shared config
-(/etc/liyuan/config.toml, or the file $LIYUAN_CONFIG names) that tells every login, through a
-login shell or not, where the database is. `liyuan init [--supervisor LOGIN]`: make the database
-that --db, $LIYUAN_DB or the config names (a database named there is never made implicitly).
+"""`liyuan site init`: set the desk up once for a site, as its administrator.
+
+SQLite (`--group G --dir D --supervisor LOGIN`, as root): the group folder (2770), the database in
+it with its first supervisor, and the shared config (/etc/liyuan/config.toml, or the file
+$LIYUAN_CONFIG names) that tells every login, through a login shell or not, where the database is.
+PostgreSQL (`--db postgresql:///… --supervisor LOGIN`): the database (created if missing), its
+schema, the roles the server enforces and the first supervisor (store/postgres_site.py).
+
+`liyuan init [--supervisor LOGIN]`: make the database that --db, $LIYUAN_DB or the config names (a
+database named there is never made implicitly).
 
 Everything is checked before anything is made; a refusal is one line and changes nothing.
 """
@@ -31,12 +36,14 @@ FOLDER_MODE = 0o2770  # group-owned, setgid (new files keep the group), nothing 
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    site = sub.add_parser("site", parents=[common], help="set up the desk machine (root, once)")
+    site = sub.add_parser("site", parents=[common], help="set up the desk for a site (administrators, once)")
     ssub = site.add_subparsers(dest="site_command", metavar="ACTION", required=True, parser_class=type(site))
     p = ssub.add_parser("init", parents=[common],
-                        help="the group folder (2770), the database, its first supervisor and /etc/liyuan/config.toml")
-    p.add_argument("--group", required=True, help="the desk's group (every desk login is a member)")
-    p.add_argument("--dir", required=True, help="the folder for the database, e.g. /srv/liyuan")
+                        help="SQLite: the group folder (2770), the database, its first supervisor and "
+                             "/etc/liyuan/config.toml; PostgreSQL (--db postgresql:///…): the database, its "
+                             "roles and the first supervisor")
+    p.add_argument("--group", default=None, help="SQLite: the desk's group (every desk login is a member)")
+    p.add_argument("--dir", default=None, help="SQLite: the folder for the database, e.g. /srv/liyuan")
     p.add_argument("--supervisor", required=True, help="the login of the first customer-service supervisor")
     p.add_argument("--name", default="", help="the supervisor's name as the desk shows it")
     p.set_defaults(handler=cmd_site_init)
@@ -70,6 +77,27 @@ class SitePlan:
 
 
 def cmd_site_init(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.store.engine import is_postgres
+
+    if is_postgres(ctx.settings.db_url):
+        return init_postgres(ctx, args)
+    return init_sqlite(ctx, args)
+
+
+def init_postgres(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.store.postgres_site import init_site
+
+    ready = init_site(ctx.settings.db_url, args.supervisor, ctx.clock, ctx.procedures, ctx.settings.tz, args.name)
+    t = ctx.t
+    if ready.created_database:
+        print(t("cli.site_database", database=ready.database), file=ctx.out)
+    print(t("cli.site_roles", database=ready.database), file=ctx.out)
+    if ready.added_supervisor:
+        print(t("cli.site_supervisor", login=ready.supervisor), file=ctx.out)
+    return 0
+
+
+def init_sqlite(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.site import create_database
 
     plan = site_plan(args)
@@ -90,6 +118,9 @@ def cmd_site_init(ctx: Context, args: argparse.Namespace) -> int:
 
 def site_plan(args: argparse.Namespace) -> SitePlan:
     """Every check, before anything is made."""
+    for flag, value in (("group", args.group), ("dir", args.dir)):
+        if value is None:
+            raise ValidationError("site.needs", flag)
     name = check.line(args.group, "group", 32, required=True)
     try:
         group = grp.getgrnam(name)

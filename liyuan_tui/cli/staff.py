@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
@@ -22,6 +21,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--role", required=True,
                    help="assistant | cs_supervisor | manager | security_lead | guard | dept_staff")
     p.add_argument("--phone", default="")
+    p.add_argument("--estate", default="main", help="the estate they work at (default: main)")
     p.set_defaults(handler=cmd_add)
 
     p = ssub.add_parser("list", parents=[common], help="everyone on the staff list")
@@ -40,11 +40,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
-    check.login(args.login)
-    check.role(args.role)
-    check.name(args.name)
-    check.phone(args.phone, required=False)
-    staff = ctx.store.staff.add_staff(args.login, args.name, args.role, args.phone)
+    staff = ctx.store.staff.add_staff(args.login, args.name, args.role, args.phone, args.estate)
     print(ctx.t("cli.staff_added", login=staff.login, role=ctx.t("role." + staff.role)), file=ctx.out)
     return 0
 
@@ -52,7 +48,8 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     staff = ctx.store.staff.list_staff()
     if args.json:
-        rows = [{"login": s.login, "name": s.name, "role": s.role, "phone": s.phone, "active": s.active} for s in staff]
+        rows = [{"login": s.login, "name": s.name, "role": s.role, "phone": s.phone, "active": s.active,
+                 "estate": s.estate} for s in staff]
         print(safe_json(rows, indent=2), file=ctx.out)
         return 0
     from rich.table import Table
@@ -70,12 +67,12 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_set_active(ctx: Context, args: argparse.Namespace) -> int:
-    staff = ctx.store.staff.update_staff(check.login(args.login), active=args.active)
+    staff = ctx.store.staff.update_staff(args.login, active=args.active)
     print(ctx.t("cli.staff_active" if staff.active else "cli.staff_inactive", login=staff.login), file=ctx.out)
     return 0
 
 
 def cmd_role(ctx: Context, args: argparse.Namespace) -> int:
-    staff = ctx.store.staff.update_staff(check.login(args.login), role=check.role(args.role))
+    staff = ctx.store.staff.update_staff(args.login, role=args.role)
     print(ctx.t("cli.staff_role", login=staff.login, role=ctx.t("role." + staff.role)), file=ctx.out)
     return 0

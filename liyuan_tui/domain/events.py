@@ -28,9 +28,12 @@ class EventKind(StrEnum):
     # the staff list, the archive, imports
     STAFF_ADDED = "staff_added"
     STAFF_CHANGED = "staff_changed"
+    ESTATE_ADDED = "estate_added"
     RESIDENT_ADDED = "resident_added"
     IMPORTED = "imported"
     MIGRATED = "migrated"
+    # PostgreSQL: a change to a request made without the desk (psql …), recorded by the server
+    DB_CHANGE = "db_change"
 
 
 # Kinds that change who may use the desk: terminals re-read the staff list when they see one.

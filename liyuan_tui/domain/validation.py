@@ -25,6 +25,7 @@ EVERY_SUPERVISOR = "cs_supervisor"  # `escalate --to`'s default: every customer-
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}$")
 _REF = re.compile(r"^\d{6}-\d{4,}$")
+_DATABASE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,62}$")
 _CHANNEL_ALIASES = {"walkin": "walk-in", "walk_in": "walk-in", "来访": "walk-in", "电话": "phone",
                     "对讲": "intercom", "书面": "written"}
 # A written request may be logged late; a clock a little ahead of ours is not "the future".
@@ -181,3 +182,19 @@ def quantity(value: str | float) -> float:
     if not MIN_QTY <= q <= MAX_QTY:  # also refuses nan and inf
         raise ValidationError("error.qty_range", "qty", value=value, low=MIN_QTY, high=MAX_QTY)
     return q
+
+
+def estate(value: str) -> str:
+    """An estate's code (letters, digits, _ . -, as a login)."""
+    v = (value or "").strip()
+    if not _LOGIN.match(v):
+        raise ValidationError("error.estate_malformed", "estate", value=value)
+    return v
+
+
+def database_name(value: str) -> str:
+    """A PostgreSQL database's name, as the desk creates one (letters, digits, _ and -)."""
+    v = (value or "").strip()
+    if not _DATABASE.match(v):
+        raise ValidationError("error.database_name", "db", value=value)
+    return v

@@ -82,9 +82,10 @@ def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> 
                             r.escalated_to, None if "description" in hidden else r.description)
 
     with store.reading() as s:  # items are built inside: the session's objects expire at its end
-        came = s.exec(select(Request).where(Request.received_at >= since).order_by(Request.received_at))
+        mine = Request.estate == viewer.estate  # the shift at this estate's desk
+        came = s.exec(select(Request).where(Request.received_at >= since, mine).order_by(Request.received_at))
         sheet = HandoverSheet(since, now, [item(r) for r in came])
-        still = sorted(s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES))),
+        still = sorted(s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES), mine)),
                        key=lambda r: queue_order(r, now, r.major))
         sheet.still_open = [item(r) for r in still]
         sheet.unanswered_escalations = [item(r) for r in still if r.escalated_at and r.acknowledged_at is None]

@@ -200,32 +200,45 @@ class MonthReport:
     previous: MonthFigures
     generated_at: datetime
     tz: tzinfo
+    estate: str | None = None  # the estate reported on (None: every estate together)
+    estates: dict[str, MonthFigures] = field(default_factory=dict)  # side by side, when asked for all
 
     @property
     def month(self) -> Month:
         return self.current.month
 
 
-def month_report(store: Any, month: Month | str, *, now: datetime | None = None) -> MonthReport:
+ALL_ESTATES = "all"
+
+
+def month_report(store: Any, month: Month | str, *, now: datetime | None = None,
+                 estate: str | None = None) -> MonthReport:
     """The month's figures and the previous month's, read through one read-only session.
-    Only the customer-service supervisors and the manager see reports."""
+    Only the customer-service supervisors and the manager see reports. `estate`: one estate's
+    requests; "all": every estate together and each one side by side; None: every estate together."""
     month = Month.parse(month) if isinstance(month, str) else month
     me = store.staff.me()
     if not allowed(me.role, Action.REPORT):
         raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REPORT))
     now = now or store.clock.now()
     keys = list(store.procedures)
+    only = None if estate in (None, ALL_ESTATES) else estate
     with store.reading() as s:
         dialect = s.get_bind().dialect.name
         names = q.staff_names(s)
-        current = month_figures(s, month, store.tz, now, keys, names, dialect)
-        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect)
-    return MonthReport(current, previous, now, store.tz)
+        current = month_figures(s, month, store.tz, now, keys, names, dialect, only)
+        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, only)
+        side_by_side = {}
+        if estate == ALL_ESTATES:
+            window = q.Window(month.start(store.tz), month.end(store.tz), now)
+            side_by_side = {code: month_figures(s, month, store.tz, now, keys, names, dialect, code)
+                            for code in q.estates_in(s, window)}
+    return MonthReport(current, previous, now, store.tz, estate, side_by_side)
 
 
 def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys: Iterable[str],
-                  names: dict[str, str], dialect: str) -> MonthFigures:
-    w = q.Window(month.start(tz), month.end(tz), now)
+                  names: dict[str, str], dialect: str, estate: str | None = None) -> MonthFigures:
+    w = q.Window(month.start(tz), month.end(tz), now, estate)
     fig = MonthFigures(month, w.start, w.end)
     keys = list(category_keys)
     ranks = _percentiles(q.reply_ranks(s, w, dialect))

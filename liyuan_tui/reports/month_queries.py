@@ -37,6 +37,7 @@ class Window:
     start: datetime
     end: datetime
     now: datetime
+    estate: str | None = None  # one estate's requests only (None: every estate together)
 
 
 def _seconds_between(dialect: str, a: Any, b: Any) -> ColumnElement:
@@ -60,6 +61,8 @@ def _flag(cond: ColumnElement) -> ColumnElement:
 def conditions(w: Window) -> dict[str, ColumnElement]:
     """The definitions every figure shares (docs/report.md states them in words)."""
     in_month = and_(R.received_at >= w.start, R.received_at < w.end)
+    if w.estate is not None:
+        in_month = and_(in_month, R.estate == w.estate)
     counted = R.status != "cancelled"
     replied = and_(counted, R.replied_at.is_not(None))
     within = and_(replied, R.replied_at <= R.reply_due_at)
@@ -204,3 +207,9 @@ def staff_names(s: Session) -> dict[str, str]:
     from liyuan_tui.domain.models import Staff
 
     return {login: name for login, name in s.execute(select(Staff.login, Staff.name))}
+
+
+def estates_in(s: Session, w: Window) -> list[str]:
+    """The estates that had requests in the month."""
+    return list(s.execute(select(R.estate).where(R.received_at >= w.start, R.received_at < w.end)
+                          .group_by(R.estate).order_by(R.estate)).scalars())

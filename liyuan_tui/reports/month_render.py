@@ -137,6 +137,9 @@ def report_dict(report: MonthReport, t: Translator, namer: Namer) -> dict[str, A
     data["summary"] = summary_lines(report, t, namer.category)
     data["previous"] = figures_dict(report.previous, report.tz)
     data["change"] = change_dict(report.current, report.previous)
+    data["estate"] = report.estate
+    if report.estates:
+        data["estates"] = {code: figures_dict(fig, report.tz) for code, fig in report.estates.items()}
     return data
 
 
@@ -240,7 +243,25 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     out.append((t("report.fees"), [t("report.fee_item"), t("report.count"), t("report.qty"), t("report.amount")],
                 [[x.name_zh if t.lang == "zh" else x.name_en, str(x.count), f"{x.qty:g}", _money(x.amount_cents)]
                  for x in cur.fees]))
+    if report.estates:
+        out.append(_estates_table(report, t, dur, share))
     return out
+
+
+def _estates_table(report: MonthReport, t: Translator, dur, share) -> Table:
+    """Every estate's main figures side by side (the manager's month report over all estates)."""
+    codes = list(report.estates)
+    figs = [report.estates[c] for c in codes]
+    rows = [
+        [t("report.total")] + [str(f.total) for f in figs],
+        [t("report.within_share")] + [share(f.reply.within_limit_share) for f in figs],
+        [t("report.median")] + [dur(f.reply.median) for f in figs],
+        [t("report.overdue")] + [str(f.late) for f in figs],
+        [t("report.escalated")] + [str(f.escalated) for f in figs],
+        [t("report.major")] + [str(f.major) for f in figs],
+        [t("report.fees")] + [_money(f.fees_total_cents) for f in figs],
+    ]
+    return (t("report.by_estate"), [t("report.figure")] + codes, rows)
 
 
 def _bar(value: int, peak: int, width: int = 20) -> str:

@@ -11,6 +11,7 @@ receives the transaction kernel (kernel.py):
     store.archive    the resident archive                              (archive.py)
     store.imports    history and archive imports                       (imports.py)
     store.ladder     the reply deadline's warning ladder               (ladder.py)
+    store.estates    the estates a company runs from one database      (estates.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
 write in it is one `Kernel.write()` transaction with its event.
@@ -32,6 +33,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures
 
 from .archive import Archive
 from .charges import Charges
+from .estates import Estates
 from .imports import Imports
 from .intake import EDITABLE_FIELDS, Intake
 from .kernel import Kernel
@@ -71,6 +73,7 @@ class Store:
         self.archive = Archive(self.kernel)
         self.imports = Imports(self.kernel)
         self.ladder = Ladder(self.kernel)
+        self.estates = Estates(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property

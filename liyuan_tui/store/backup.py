@@ -1,5 +1,6 @@
-"""Copies of a SQLite database while terminals keep working: SQLite's online backup API, in small
-steps, into a new file as private as the original; the copy's integrity is checked."""
+"""Copies of the database while terminals keep working: SQLite's online backup API, in small
+steps, into a new file as private as the original (its integrity checked); on PostgreSQL,
+`pg_dump` in its custom format."""
 
 from __future__ import annotations
 
@@ -27,3 +28,28 @@ def copy_database(source: Path, target: Path) -> str:
     except BaseException:
         Path(target).unlink(missing_ok=True)  # no half copy left looking like a backup
         raise
+
+
+def dump_postgres(url: str, target: Path) -> None:
+    """`pg_dump --format=custom` of the database `url` names into the new file `target`."""
+    import shutil
+    import subprocess
+
+    from liyuan_tui.domain.errors import DeskError
+
+    from .postgres_site import libpq_params
+
+    params = libpq_params(url)
+    pg_dump = shutil.which("pg_dump") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))), None)
+    if pg_dump is None:
+        raise DeskError("error.pg_dump_missing")
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    password = params.pop("password", None)
+    conninfo = " ".join(f"{k}='{v}'" for k, v in params.items())
+    command = [str(pg_dump), "--format=custom", "--file", str(target), "--dbname", conninfo]
+    env = dict(os.environ, PGPASSWORD=password) if password else None
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        target.unlink(missing_ok=True)
+        raise DeskError("error.pg_dump_failed", reason=" ".join(done.stderr.split())[:300])

@@ -1,5 +1,6 @@
 """The database engine: SQLite tuned for several terminals on one file (WAL, synchronous=FULL,
-busy_timeout, foreign keys, BEGIN IMMEDIATE for writes), or another SQLAlchemy URL."""
+busy_timeout, foreign keys, BEGIN IMMEDIATE for writes), or PostgreSQL through psycopg 3, where a
+write transaction takes the desk's advisory lock so writers queue as they do on SQLite."""
 
 from __future__ import annotations
 
@@ -11,6 +12,32 @@ from sqlalchemy import Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 15_000
 WRITE = "liyuan_write"  # execution option: this connection's transaction will write
+# PostgreSQL: the one advisory lock every write transaction takes (numbering refs, recording the
+# ladder's rungs once and the compare-and-set then behave exactly as under SQLite's single writer;
+# a desk writes a few rows a minute, so queueing costs nothing). Readers never take it.
+WRITE_LOCK_KEY = 0x4C69_7975  # "Liyu"
+
+
+def normalize_url(url: str) -> str:
+    """`postgresql:///liyuan` (the local socket) and `postgres://…` use psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def is_postgres(url: str) -> bool:
+    return normalize_url(url).startswith("postgresql+")
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: never a password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(normalize_url(url)).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say it as given
+        return url
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -42,10 +69,13 @@ def world_readable(path: Path) -> bool:
 
 
 def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
-    """The engine for `url`; an unknown kind of URL or a missing driver is a NoDatabase refusal."""
+    """The engine for `url`; an unknown kind of URL or a missing driver is a one-line refusal."""
     from sqlalchemy.exc import ArgumentError
 
+    url = normalize_url(url)
     try:
+        if url.startswith("postgresql+"):
+            return _postgres_engine(url)
         if not url.startswith("sqlite"):
             return create_engine(url, pool_pre_ping=True)
         engine = create_engine(
@@ -56,7 +86,7 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     except (ArgumentError, ImportError, ValueError) as exc:
         from liyuan_tui.domain.errors import DeskError
 
-        raise DeskError("error.db_url", "db", url=url, reason=str(exc)) from None
+        raise DeskError("error.db_url", "db", url=shown_url(url), reason=str(exc)) from None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -77,5 +107,18 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _postgres_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True,
+                           connect_args={"connect_timeout": 10, "application_name": "liyuan"})
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+        if conn.get_execution_options().get(WRITE):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
     return engine

@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from liyuan_tui.domain.deadlines import reply_due_at
@@ -60,8 +59,7 @@ class Imports:
             for r in rows:
                 month = r.received_at.astimezone(self.k.tz).strftime("%Y%m")
                 if month not in next_seq:
-                    top = s.exec(select(func.max(Request.ref_seq)).where(Request.ref_month == month)).one()
-                    next_seq[month] = (top or 0) + 1
+                    next_seq[month] = tx.next_seq("request", month)
                 seq = next_seq[month]
                 next_seq[month] += 1
                 by = logins.get(r.handled_by, r.handled_by) if r.handled_by else None
@@ -79,7 +77,7 @@ class Imports:
                     status=status, assignee=by, created_by=by or me.login, outcome=r.outcome,
                     outcome_kind=("handed_on" if r.handed_to else "resolved") if r.closed_at else "",
                     handed_to=r.handed_to, closed_at=r.closed_at, closed_by=by if r.closed_at else None,
-                    updated_at=now,
+                    updated_at=now, estate=me.estate,
                 )
                 created.append(req)
             for req in created:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import func, select
-
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.deadlines import reply_due_at
 from liyuan_tui.domain.errors import ValidationError
@@ -60,7 +58,7 @@ class Intake:
         received = self._received_at(received_at) if received_at is not None else now
         with k.write(Action.CREATE) as tx:
             month = received.astimezone(k.tz).strftime("%Y%m")
-            seq = (tx.s.exec(select(func.max(Request.ref_seq)).where(Request.ref_month == month)).one() or 0) + 1
+            seq = tx.next_seq("request", month)
             req = Request(
                 ref=f"{month}-{seq:04d}",
                 ref_month=month,
@@ -71,6 +69,7 @@ class Intake:
                 major_at=now if major else None,
                 confidential=confidential,
                 created_by=tx.me.login,
+                estate=tx.me.estate,
                 assignee=tx.me.login if tx.me.role == "assistant" else None,
                 updated_at=now,
                 **fields,

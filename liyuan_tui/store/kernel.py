@@ -65,6 +65,7 @@ class Kernel:
         self.engine = engine if engine is not None else make_engine(url, self.busy_timeout_ms)
         self.written_event_ids: set[int] = set()  # events this process wrote (the poller skips them)
         self.files = JournalGuard(self.path, self.busy_timeout_ms) if self.path is not None else None
+        self.db_roles = False  # PostgreSQL set up by `site init`: the database enforces the roles
         self._ready_lock = threading.Lock()
         self._written_lock = threading.Lock()
         self._identity: Staff | None = None
@@ -89,8 +90,22 @@ class Kernel:
             self.init_schema()
             if self.files is not None:
                 self.files.open()
+            if not self.sqlite:
+                self._server_identity()
             self.check_acting_as()
             self._identity = self._identify()
+
+    def _server_identity(self) -> None:
+        """PostgreSQL: who you are is who the server says (peer authentication maps the OS login
+        to its role); a login given for acting as someone else is kept, and the server still
+        records the real one on every event (`event.db_user`)."""
+        from .postgres import roles_enforced
+
+        with self.engine.connect() as conn:
+            self.db_roles = roles_enforced(conn)
+            server_user = conn.execute(text("SELECT session_user")).scalar()
+        if self.db_roles and self.login == self.os_login:
+            self.login = self.os_login = server_user
 
     # --- who acts ---------------------------------------------------------------------------------
 
@@ -330,6 +345,24 @@ class Tx:
         self.check_version(req, expected_version)
         self.check_open(req)
         return req
+
+    def next_seq(self, table: str, month: str) -> int:
+        """The next number of a month's series (`ref_month`, `ref_seq`), counting every row:
+        the write lock makes it safe; on a database that hides rows (PostgreSQL's row-level
+        security) the server counts for us."""
+        if self.k.db_roles:
+            top = self.s.execute(text("SELECT liyuan_max_seq(:t, :m)"), {"t": table, "m": month}).scalar()
+        else:
+            top = self.s.execute(text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}).scalar()
+        return (top or 0) + 1
+
+    def sync_login(self, login: str, role: str, active: bool) -> None:
+        """Where the database enforces the roles, give the staff member's login role the desk
+        role's group (created on first use; a deactivated one may no longer log in)."""
+        if self.k.db_roles:
+            from .postgres import staff_role
+
+            staff_role(self.s.connection(), login, role, active)
 
     def check_version(self, req: Request, expected: int | None) -> None:
         if expected is not None and expected != req.version:

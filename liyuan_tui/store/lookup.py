@@ -34,9 +34,13 @@ class Lookup:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
 
-    def open_requests(self) -> list[Request]:
+    def open_requests(self, estate: str | None = None) -> list[Request]:
+        """Every open request, or one estate's (a desk shows its own estate's queue)."""
+        stmt = select(Request).where(col(Request.status).in_(OPEN_STATUSES))
+        if estate is not None:
+            stmt = stmt.where(Request.estate == estate)
         with self.k.read() as s:
-            return list(s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES))))
+            return list(s.exec(stmt))
 
     def get_request(self, ref: str) -> Request:
         with self.k.read() as s:

@@ -54,6 +54,13 @@ def migrate(store: Store, now: datetime | None = None) -> Migrated:
         copy_database(kernel.path, backup)
     with kernel.engine.connect().execution_options(**{WRITE: True}) as conn:
         upgrade(conn)
+        if conn.dialect.name == "postgresql":
+            from .postgres import install_security, roles_enforced
+            from .schema import install_notify
+
+            install_notify(conn)
+            if roles_enforced(conn):  # the new tables get the same grants and policies
+                install_security(conn)
         with Session(bind=conn) as s:
             Tx(kernel, s).record(None, EventKind.MIGRATED,
                                  {"from": before, "to": HEAD, "backup": str(backup) if backup else None})

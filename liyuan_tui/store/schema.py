@@ -70,6 +70,8 @@ def create_schema(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         for statement in APPEND_ONLY_TRIGGERS:
             conn.exec_driver_sql(statement)
+    elif conn.dialect.name == "postgresql":
+        install_notify(conn)
     conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version "
                       "(version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
     conn.execute(text("DELETE FROM alembic_version"))
@@ -92,3 +94,17 @@ def upgrade(conn: Connection, target: str = "head") -> None:
     if revision == LEGACY and not inspect(conn).has_table("alembic_version"):
         command.stamp(config, LEGACY)
     command.upgrade(config, target)
+
+
+# PostgreSQL: every new event is announced to the desks that LISTEN (store/watch.py).
+NOTIFY_SQL = (
+    "CREATE OR REPLACE FUNCTION liyuan_event_notify() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN PERFORM pg_notify('liyuan_events', NEW.id::text); RETURN NULL; END $$",
+    "DROP TRIGGER IF EXISTS event_notify ON event",
+    "CREATE TRIGGER event_notify AFTER INSERT ON event FOR EACH ROW EXECUTE FUNCTION liyuan_event_notify()",
+)
+
+
+def install_notify(conn: Connection) -> None:
+    for statement in NOTIFY_SQL:
+        conn.exec_driver_sql(statement)

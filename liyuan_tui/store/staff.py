@@ -11,9 +11,10 @@ from sqlmodel import select
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.models import Staff
+from liyuan_tui.domain.models import DEFAULT_ESTATE, Staff
 from liyuan_tui.domain.permissions import Action
 
+from .estates import known_estate
 from .kernel import Kernel
 
 
@@ -32,24 +33,29 @@ class StaffList:
         with self.k.read() as s:
             return self.k.actor(s)
 
-    def add_staff(self, login: str, name: str, role: str, phone: str = "") -> Staff:
+    def add_staff(self, login: str, name: str, role: str, phone: str = "", estate: str = DEFAULT_ESTATE) -> Staff:
         login, role = check.login(login), check.role(role)
         name = check.name(name) or login
         phone = check.phone(phone, required=False)
+        estate = check.estate(estate)
         with self.k.write(Action.MANAGE_STAFF) as tx:
             if tx.s.exec(select(Staff).where(Staff.login == login)).first() is not None:
                 raise ValidationError("error.login_exists", "login", value=login)
-            staff = Staff(login=login, name=name, role=role, phone=phone)
+            staff = Staff(login=login, name=name, role=role, phone=phone, estate=known_estate(tx, estate))
             tx.add(staff)
             try:
                 tx.s.flush()
             except IntegrityError:
                 raise ValidationError("error.login_exists", "login", value=login) from None
-            tx.record(None, EventKind.STAFF_ADDED, {"login": login, "name": name, "role": role})
+            tx.sync_login(login, role, True)
+            payload = {"login": login, "name": name, "role": role}
+            if estate != DEFAULT_ESTATE:
+                payload["estate"] = estate
+            tx.record(None, EventKind.STAFF_ADDED, payload)
             return staff
 
     def update_staff(self, login: str, *, role: str | None = None, name: str | None = None,
-                     active: bool | None = None) -> Staff:
+                     active: bool | None = None, estate: str | None = None) -> Staff:
         login = check.login(login)
         role = check.role(role) if role is not None else None
         name = check.name(name) if name is not None else None
@@ -58,12 +64,14 @@ class StaffList:
             if staff is None:
                 raise ValidationError("error.login_unknown", "login", value=login)
             changes: dict[str, Any] = {}
-            for field, value in (("role", role), ("name", name), ("active", active)):
+            estate = known_estate(tx, estate) if estate is not None else None
+            for field, value in (("role", role), ("name", name), ("active", active), ("estate", estate)):
                 if value is not None and value != getattr(staff, field):
                     changes[field] = [getattr(staff, field), value]
                     setattr(staff, field, value)
             if changes:
                 tx.add(staff)
+                tx.sync_login(login, staff.role, staff.active)
                 tx.record(None, EventKind.STAFF_CHANGED, {"login": login, **changes})
             return staff
 

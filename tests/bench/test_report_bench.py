@@ -37,12 +37,13 @@ STAFF = ("sup", "ann", "bob", "cat", "dan", "eve")
 FMT = "%Y-%m-%d %H:%M:%S.000000"  # how SQLAlchemy stores a datetime in SQLite
 
 
-def _generate(path) -> None:
-    """1,000,000 requests through executemany in one transaction (the schema from the Store)."""
-    store = Store(f"sqlite:///{path}", FakeClock(LAST), "sup", tz="Asia/Shanghai", create=True)
-    store.init_schema()
-    store.staff.ensure_identity()
-    store.close()
+COLUMNS = ("ref, ref_month, ref_seq, category, channel, requester_name, unit, phone, description, received_at,"
+           " reply_due_at, replied_at, replied_by, escalated_at, escalated_to, escalated_by, major, confidential,"
+           " status, assignee, created_by, branches, outcome, outcome_kind, handed_to, closed_at, closed_by, version")
+
+
+def history_rows() -> list[tuple]:
+    """1,000,000 requests over three years, as rows of COLUMNS (times as text, UTC)."""
     rng = random.Random(6)
     cats = ("medical", "repair", "repair", "repair", "complaint", "consultation", "consultation", "security",
             "disaster", "other", "other")
@@ -70,13 +71,19 @@ def _generate(path) -> None:
             "", "处理完毕" if closed else "", ("handed_on" if handed else "resolved") if closed else "", handed,
             time.strftime(FMT, gm(closed)) if closed else None, rng.choice(STAFF) if closed else None, 1,
         ))
+    return rows
+
+
+def _generate(path) -> None:
+    """1,000,000 requests through executemany in one transaction (the schema from the Store)."""
+    store = Store(f"sqlite:///{path}", FakeClock(LAST), "sup", tz="Asia/Shanghai", create=True)
+    store.init_schema()
+    store.staff.ensure_identity()
+    store.close()
+    rows = history_rows()
     con = sqlite3.connect(path)
     con.execute("PRAGMA synchronous = OFF")
-    con.executemany(
-        "INSERT INTO request (ref, ref_month, ref_seq, category, channel, requester_name, unit, phone, description,"
-        " received_at, reply_due_at, replied_at, replied_by, escalated_at, escalated_to, escalated_by, major,"
-        " confidential, status, assignee, created_by, branches, outcome, outcome_kind, handed_to, closed_at,"
-        " closed_by, version) VALUES (" + ",".join("?" * 28) + ")", rows)
+    con.executemany(f"INSERT INTO request ({COLUMNS}) VALUES (" + ",".join("?" * 28) + ")", rows)
     con.execute("INSERT INTO feeitem VALUES ('lock', '更换门锁', 'Lock change', '次', 'job', 8000, 1)")
     con.execute("INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note)"
                 " SELECT id, 'lock', 1, 8000, 8000, received_at, 'ann', '' FROM request WHERE id % 20 = 0")

@@ -9,6 +9,8 @@ import sqlite3
 import pytest
 from cli_runner import run_liyuan
 
+pytestmark = pytest.mark.sqlite_only  # a file's triggers, schema and disk: PostgreSQL's own checks are server_problems
+
 
 def check(cli_env):
     return run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "check")

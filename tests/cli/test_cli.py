@@ -152,6 +152,7 @@ def test_chinese_messages_by_default(cli_env):
     assert "电话号码" in proc.stderr
 
 
+@pytest.mark.sqlite_only
 def test_database_from_flag_env_or_user_data_dir(cli_env, tmp_path):
     flagged = tmp_path / "flag.db"
     liyuan(cli_env, "--db", str(flagged), "init")
@@ -177,6 +178,7 @@ def test_check_reports_a_world_readable_database(cli_desk, db_path):
     assert proc.returncode == 1 and "chmod 660" in proc.stdout
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_consistent_and_never_overwrites(cli_desk, tmp_path):
     cli_env = cli_desk
     ref = liyuan(cli_env, "log", "--category", "B", "--unit", "1", "--phone", "123").stdout.strip()

@@ -1,0 +1,38 @@
+"""`liyuan copy --to URL`: move a SQLite site into an empty PostgreSQL database (administrators)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from liyuan_tui.domain.errors import ValidationError
+
+if TYPE_CHECKING:
+    from .context import Context
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("copy", parents=[common],
+                       help="copy this SQLite database into an empty PostgreSQL one (ids and times kept)")
+    p.add_argument("--to", required=True, metavar="URL", help="the PostgreSQL database, e.g. postgresql:///liyuan")
+    p.set_defaults(handler=cmd_copy)
+
+
+def cmd_copy(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.store.engine import is_postgres, shown_url, sqlite_path
+    from liyuan_tui.store.postgres_site import copy_site
+
+    if sqlite_path(ctx.settings.db_url) is None or not sqlite_path(ctx.settings.db_url).exists():
+        raise ValidationError("error.copy_needs_sqlite", "db")
+    if not is_postgres(args.to):
+        raise ValidationError("error.copy_needs_postgres", "to")
+    ctx.store.kernel.ready()  # a supervisor of the site being copied
+    me = ctx.me
+    if me.role not in ("cs_supervisor", "manager"):
+        raise ValidationError("error.copy_not_allowed", "to", role=ctx.t(f"role.{me.role}"))
+    copied = copy_site(ctx.store.engine, args.to)
+    t = ctx.t
+    for table, count in copied.counts.items():
+        print(f"{table:<14} {count}", file=ctx.out)
+    print(t("cli.copy_done", target=shown_url(args.to), rows=sum(copied.counts.values())), file=ctx.out)
+    return 0

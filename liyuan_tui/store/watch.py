@@ -1,0 +1,47 @@
+"""Waiting for another terminal's change: on PostgreSQL the server NOTIFYs every new event and the
+desk LISTENs (a change shows in well under half a second); on SQLite the desk looks again after a
+short wait. Either way, a poke (the desk's own tick or a test) ends the wait at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from .kernel import Kernel
+
+CHANNEL = "liyuan_events"
+SLICE = 0.05  # how often a wait on PostgreSQL also looks at the poke
+
+
+class ChangeWatch:
+    def __init__(self, kernel: Kernel) -> None:
+        self.k = kernel
+        self._conn = None  # the LISTEN connection (PostgreSQL), opened in the waiting thread
+
+    def wait(self, timeout: float, poke: threading.Event) -> None:
+        if self.k.sqlite:
+            poke.wait(timeout)
+            return
+        conn = self._listening()
+        deadline = time.monotonic() + timeout
+        while not poke.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            for _notify in conn.notifies(timeout=min(left, SLICE), stop_after=1):
+                return
+
+    def _listening(self):
+        if self._conn is None or self._conn.closed:
+            import psycopg
+
+            from .postgres_site import libpq_params
+
+            self._conn = psycopg.connect(autocommit=True, **libpq_params(str(self.k.engine.url)))
+            self._conn.execute(f"LISTEN {CHANNEL}")
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -1,0 +1,137 @@
+"""PostgreSQL mode's two figures, each beside its baseline in the same run:
+
+- the month report over 1,000,000 requests on PostgreSQL against the bare SQL it sends (the very
+  statements, executed and fetched through a bare psycopg connection); target ≤ 2×;
+- the time from one desk's write to another desk's screen: LISTEN/NOTIFY on PostgreSQL against
+  the SQLite desk's timed look (its default, once a second).
+
+Run: LIYUAN_TEST_PG=<socket folder> uv run pytest tests/bench/test_postgres_bench.py -o addopts="" -s
+(.ci/postgres.sh start DIR starts a throwaway cluster and prints the socket folder)."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).parent.parent))  # pg.py
+import pg  # noqa: E402
+from test_report_bench import COLUMNS, LAST, MONTH, REPEATS, ROWS, _medians, history_rows  # noqa: E402
+
+from liyuan_tui.domain.clock import FakeClock  # noqa: E402
+from liyuan_tui.domain.config import Settings  # noqa: E402
+from liyuan_tui.domain.i18n import Translator  # noqa: E402
+from liyuan_tui.domain.procedure_files import load_procedures  # noqa: E402
+from liyuan_tui.reports.month import month_report  # noqa: E402
+from liyuan_tui.reports.month_render import render  # noqa: E402
+from liyuan_tui.store import Store  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def million_on_postgres():
+    pg.need_cluster()
+    name = pg.create_database()
+    url = pg.url(name)
+    store = Store(url, FakeClock(LAST), "sup", tz="Asia/Shanghai")
+    store.staff.ensure_identity()
+    store.close()
+    import psycopg
+
+    t0 = time.perf_counter()
+    with psycopg.connect(dbname=name, user=pg.ADMIN, host=pg.SOCKET) as conn:
+        with conn.cursor().copy(f"COPY request ({COLUMNS}) FROM STDIN") as copy:
+            for row in history_rows():
+                copy.write_row(row)
+        conn.execute("INSERT INTO feeitem VALUES ('lock', '更换门锁', 'Lock change', '次', 'job', 8000, true)")
+        conn.execute("INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note)"
+                     " SELECT id, 'lock', 1, 8000, 8000, received_at, 'ann', '' FROM request WHERE id % 20 = 0")
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")
+    print(f"\nloaded {ROWS:,} requests into PostgreSQL in {time.perf_counter() - t0:.1f} s")
+    yield url, name
+    pg.drop_database(name)
+
+
+def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgres):
+    import psycopg
+
+    url, name = million_on_postgres
+    procedures = load_procedures()
+    store = Store(url, FakeClock(LAST), "sup", procedures=procedures, tz="Asia/Shanghai")
+    t = Translator("zh")
+    statements: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    report = month_report(store, MONTH)
+    event.remove(store.engine, "before_cursor_execute", capture)
+    assert report.current.total > 20_000
+    bare = psycopg.connect(dbname=name, user=pg.ADMIN, host=pg.SOCKET, autocommit=True)
+
+    def bare_sql():
+        for sql, params in statements:
+            bare.execute(sql, params).fetchall()
+
+    runs = {fmt: (lambda fmt=fmt: render(month_report(store, MONTH), fmt, t, procedures))
+            for fmt in ("json", "md", "csv")}
+    runs["json"](), bare_sql()
+    timings = {fmt: _medians(run, bare_sql) for fmt, run in runs.items()}
+    print(f"\nPostgreSQL: month report {MONTH} over {ROWS:,} requests ({report.current.total:,} in the month), "
+          f"{len(statements)} statements; medians of {REPEATS} alternating runs")
+    for fmt, (report_s, bare_s) in timings.items():
+        print(f"  report --format {fmt:<4} {report_s * 1000:7.1f} ms   bare SQL {bare_s * 1000:7.1f} ms"
+              f"   ratio {report_s / bare_s:.2f} (target ≤ 2.00)")
+    bare.close()
+    store.close()
+    assert max(r / b for r, b in timings.values()) <= 2
+
+
+async def _latencies(url: str, tmp_path: Path, poll_interval: float, writes: int = 15) -> list[float]:
+    """Seconds from another terminal's committed write to this desk's queue holding it."""
+    from liyuan_tui.app import LiyuanApp
+    from liyuan_tui.domain.clock import SystemClock
+    from liyuan_tui.store.opening import open_store
+
+    clock = SystemClock()
+    sup = Store(url, clock, "sup")
+    sup.staff.ensure_identity()
+    sup.staff.add_staff("ann", "Ann", "assistant")
+    settings = Settings(db_url=url, lang="en", login="ann", os_login="ann")
+    app = LiyuanApp(open_store(settings, clock), settings, clock, tick_interval=None, poll_interval=poll_interval)
+    took = []
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.5)
+        for i in range(writes):
+            req = await asyncio.to_thread(sup.intake.create_request, category="B", unit=f"1-{i}", phone="123",
+                                          complete=True)
+            committed = time.monotonic()
+            while req.ref not in app.requests:
+                await asyncio.sleep(0.002)
+            took.append(time.monotonic() - committed)
+            await pilot.pause(0.05 + (i % 5) * 0.137)  # writes land at different points of the desk's wait
+    app.store.close()
+    sup.close()
+    return took
+
+
+async def test_listen_notify_against_the_sqlite_poller(tmp_path):
+    pg.need_cluster()
+    name = pg.create_database()
+    try:
+        on_postgres = await _latencies(pg.url(name), tmp_path, poll_interval=1.0)
+    finally:
+        pg.drop_database(name)
+    on_sqlite = await _latencies(f"sqlite:///{tmp_path / 'desk.db'}", tmp_path, poll_interval=1.0)
+    for label, took in (("PostgreSQL LISTEN/NOTIFY", on_postgres), ("SQLite, a look each second", on_sqlite)):
+        print(f"\n{label:<28} median {statistics.median(took) * 1000:6.1f} ms   worst {max(took) * 1000:6.1f} ms")
+    assert max(on_postgres) < 0.5
