@@ -43,6 +43,8 @@ from liyuan_tui.widgets.store_work import store_work
 
 CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
 GLOBAL_ACTIONS = frozenset(action for _keys, action, _show in APP_KEYS)
+PALETTE_ONLY = ("stock", "tools")  # screens with no key of their own: the command palette opens them
+TECHNICIAN_HIDDEN = frozenset({"new_request", "search", "handover", "month_report", "stock", "tools"})
 
 
 class LiyuanApp(App):
@@ -81,6 +83,10 @@ class LiyuanApp(App):
     def on_mount(self) -> None:
         self.queue = QueueScreen()
         self.push_screen(self.queue)
+        if self.me.role == "technician":  # their desk is their own work orders (the queue stays under it)
+            from liyuan_tui.screens.orders import OrdersScreen
+
+            self.push_screen(OrdersScreen("mine"))
         if self.tick_interval:
             self.set_interval(self.tick_interval, self.tick)
         self.watch_changes()
@@ -299,6 +305,39 @@ class LiyuanApp(App):
 
         self.push_screen(ReportScreen())
 
+    # --- the back office: work orders, stock, tools ---------------------------------------------------
+
+    def action_work_orders(self) -> None:
+        """`w`: the work orders still open (all, mine, late)."""
+        from liyuan_tui.screens.orders import OrdersScreen
+
+        if not isinstance(self.screen, OrdersScreen):
+            self.push_screen(OrdersScreen())
+
+    def open_order(self, number: str) -> None:
+        from liyuan_tui.screens.order import OrderScreen
+
+        self.push_screen(OrderScreen(number))
+
+    def action_stock(self) -> None:
+        """The materials ledger (from the command palette)."""
+        from liyuan_tui.screens.stock import StockScreen
+
+        self.push_screen(StockScreen())
+
+    def action_tools(self) -> None:
+        """The tool register (from the command palette)."""
+        from liyuan_tui.screens.tools import ToolsScreen
+
+        self.push_screen(ToolsScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A technician's desk is their own work orders: nothing of the request queue (nothing
+        # confidential), no reports, no store room.
+        if self.me.role == "technician" and action in TECHNICIAN_HIDDEN:
+            return False
+        return super().check_action(action, parameters)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key's action is in the command palette too, in the user's language."""
         t = self.t
@@ -306,6 +345,9 @@ class LiyuanApp(App):
             for keys, action, _show in table:
                 if node.check_action(action, ()) is not False:
                     yield SystemCommand(t(f"ui.key.{action}"), key_label(keys), partial(node.run_action, action))
+        for action in PALETTE_ONLY:
+            if self.check_action(action, ()) is not False:
+                yield SystemCommand(t(f"ui.key.{action}"), t(f"ui.palette.{action}"), partial(self.run_action, action))
         for name, help_text, callback, *_ in super().get_system_commands(screen):
             if name != "Quit" and "Keys" not in name:
                 yield SystemCommand(name, help_text, callback)

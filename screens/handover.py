@@ -25,6 +25,7 @@ from liyuan_tui.reports.handover import (NIGHT_SHIFT_START, HandoverItem, Handov
                                          render_handover, shift_start)
 from liyuan_tui.reports.tables import escalated_to_name
 from liyuan_tui.widgets.keys import HANDOVER_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.handover_back_office import back_office_section
 from liyuan_tui.widgets.messages import SheetRead, StoreRefused
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
@@ -64,12 +65,14 @@ class HandoverScreen(Screen):
             yield Static(self.app.t("screens.handover.loading"), id="handover-status")
             for key, _ in SECTIONS:
                 yield Static(id=f"handover-{key.replace('_', '-')}", classes="handover-section")
+            yield Static(id="handover-back-office", classes="handover-section")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.bar = self.query_one("#handover-bar", Static)
         self.status = self.query_one("#handover-status", Static)
         self.sections = {key: self.query_one(f"#handover-{key.replace('_', '-')}", Static) for key, _ in SECTIONS}
+        self.back_office = self.query_one("#handover-back-office", Static)
         self.query_one("#handover-body").focus()
         self.load()
 
@@ -127,6 +130,7 @@ class HandoverScreen(Screen):
             if len(items) > LIST_LIMIT:
                 body = Group(body, Text(t("screens.handover.more", count=len(items) - LIST_LIMIT), style="dim"))
             self.sections[key].update(Group(Text(t(title, count=len(items)), style="bold"), body))
+        self.back_office.update(back_office_section(sheet, t, self.app.tz, self.app.staff))
 
     def requests_changed(self, events: list[Event]) -> None:
         if events and hasattr(self, "sections"):
@@ -180,7 +184,7 @@ class HandoverScreen(Screen):
     def body_text(self, width: int = 120) -> str:
         """What the body shows, as plain text (what the tests read)."""
         console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-        for widget in [self.status, *self.sections.values()]:
+        for widget in [self.status, *self.sections.values(), self.back_office]:
             if widget.display:
                 console.print(widget.content)
         return console.export_text()

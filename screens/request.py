@@ -21,19 +21,21 @@ from liyuan_tui.widgets.charge_list import ChargeList
 from liyuan_tui.widgets.checklist import Checklist
 from liyuan_tui.widgets.keys import REQUEST_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import DetailRead, RequestSaved
+from liyuan_tui.widgets.order_list import OrderList
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
 
 from .charges import ChargeKeys
+from .order_keys import OrderKeys
 from .request_actions import RequestActions
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 
-class RequestScreen(ChargeKeys, RequestActions, Screen):
+class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
     BINDINGS = bindings(REQUEST_KEYS)
     KEYS = REQUEST_KEYS
     app: "LiyuanApp"
@@ -58,6 +60,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
                 yield Checklist(id="checklist")
                 yield Static("", id="branch-hint")
                 yield ChargeList(id="charges")
+                yield OrderList(id="request-orders")
             with VerticalScroll(id="timeline-pane"):
                 yield Static(t("ui.request.timeline"), classes="pane-title")
                 yield Timeline(id="timeline")
@@ -120,6 +123,7 @@ class RequestScreen(ChargeKeys, RequestActions, Screen):
             self.branch_hint.update(t("ui.request.no_category"))
         self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=details)
         self.show_charges(detail)
+        self.query_one(OrderList).show(detail.orders, t, app.tz, app.staff)
 
     def _summary(self, detail: RequestDetail, hidden: frozenset[str]) -> Text:
         """Who, where and what (the fields the viewer may see): plain text, never markup."""

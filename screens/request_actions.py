@@ -16,7 +16,7 @@ from liyuan_tui.widgets.store_work import store_work
 ACTION_PERMISSION = {
     "replied": Action.REPLY, "escalate": Action.ESCALATE, "major": Action.MARK_MAJOR, "close": Action.CLOSE,
     "reopen": Action.REOPEN, "take": Action.TAKE, "acknowledge": Action.ACKNOWLEDGE, "edit": Action.UPDATE,
-    "tick": Action.TICK, "branch": Action.TICK, "charge": Action.CHARGE,
+    "tick": Action.TICK, "branch": Action.TICK, "charge": Action.CHARGE, "dispatch": Action.ORDER_DISPATCH,
 }
 # What the desk says once the store has done each (ui.done.<action>).
 DONE_MESSAGES = {"replied", "escalated", "major", "major_cleared", "closed", "reopened", "taken", "acknowledged",

@@ -110,7 +110,7 @@ def staff(supervisor, store_for) -> dict[str, Store]:
         "cs_supervisor": supervisor,
     }
     for login, role in (("ann", "assistant"), ("mgr", "manager"), ("lead", "security_lead"),
-                        ("gd", "guard"), ("eng", "dept_staff")):
+                        ("gd", "guard"), ("eng", "dept_staff"), ("tech", "technician")):
         supervisor.staff.add_staff(login, login.upper(), role)
         people[role] = store_for(login)
     return people

@@ -89,7 +89,7 @@ def test_control_characters_are_refused_by_every_store_method(staff, bad):
         with pytest.raises(ValidationError) as refused:
             call(bad)
         assert refused.value.field in (field, "login", "value", "name"), (field, refused.value.field)
-        assert refused.value.key in ("error.control_char", "error.not_utf8", "error.login_malformed",
+        assert refused.value.key in ("error.control_character", "error.not_utf8", "error.login_malformed",
                                      "error.phone_malformed", "error.category_unknown", "error.channel_unknown"), \
             (field, refused.value.key)
     assert event_count(staff["assistant"]) == before  # nothing written
@@ -117,10 +117,10 @@ def test_an_import_refuses_control_characters_and_names_the_line(procedures, clo
             "B,0001-01-01 00:00,1-103,too early\n").encode()
     parsed = parse_history(rows, procedures, ZoneInfo("Asia/Shanghai"), clock.now())
     assert [r.line for r in parsed.rows] == [2]
-    assert {(p.line, p.key) for p in parsed.problems} == {(3, "error.control_char"), (4, "error.control_char"),
+    assert {(p.line, p.key) for p in parsed.problems} == {(3, "error.control_character"), (4, "error.control_character"),
                                                           (5, "error.time_out_of_range")}
     residents = parse_residents("unit,name,notes\n1-101,\x1b]0;x\x07,n\n".encode())
-    assert not residents.rows and residents.problems[0].key == "error.control_char"
+    assert not residents.rows and residents.problems[0].key == "error.control_character"
 
 
 # --- out: the command line --------------------------------------------------------------------

@@ -35,6 +35,9 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.site",
     "liyuan_tui.cli.copy",
     "liyuan_tui.cli.estates",
+    "liyuan_tui.cli.orders",
+    "liyuan_tui.cli.stock",
+    "liyuan_tui.cli.tools",
 )
 EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
@@ -180,6 +183,11 @@ _FIELD_FLAGS = {
     "db": "--db", "file": "FILE", "ref": "REF", "step": "STEP_KEY", "login": "LOGIN", "branch": "BRANCH",
     "item": "ITEM", "assignee": "LOGIN", "to": "--to", "estate": "--estate", "output": "-o", "user": "--user",
     "group": "--group", "dir": "--dir", "supervisor": "--supervisor", "config": "$LIYUAN_CONFIG",
+    # the back office (order, stock, tools)
+    "number": "N", "technician": "--to", "appointment_at": "--at", "hours": "--hours", "material": "--material",
+    "signed_by": "--signed-by", "code": "CODE", "quantity": "QTY", "price": "--price", "order": "--order",
+    "due_at": "--due", "condition": "--condition", "holder": "--to", "material_name": "--name",
+    "material_unit": "--unit", "tool_name": "--name",
 }
 
 

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("login", metavar="LOGIN")
     p.add_argument("--name", required=True)
     p.add_argument("--role", required=True,
-                   help="assistant | cs_supervisor | manager | security_lead | guard | dept_staff")
+                   help="assistant | cs_supervisor | manager | security_lead | guard | dept_staff | technician")
     p.add_argument("--phone", default="")
     p.add_argument("--estate", default="main", help="the estate they work at (default: main)")
     p.set_defaults(handler=cmd_add)

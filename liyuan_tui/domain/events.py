@@ -34,9 +34,33 @@ class EventKind(StrEnum):
     MIGRATED = "migrated"
     # PostgreSQL: a change to a request made without the desk (psql …), recorded by the server
     DB_CHANGE = "db_change"
+    # the back office: work orders (recorded on their request), the materials ledger, the tools
+    ORDER_CREATED = "order_created"
+    ORDER_DISPATCHED = "order_dispatched"
+    ORDER_ARRIVED = "order_arrived"
+    ORDER_WAITING = "order_waiting"
+    ORDER_FINISHED = "order_finished"
+    ORDER_CANCELLED = "order_cancelled"
+    ORDER_WARNING = "order_warning"  # the ladder: a limit is near (recorded once)
+    ORDER_LATE = "order_late"  # the ladder: a limit has passed (recorded once)
+    MATERIAL_ADDED = "material_added"
+    STOCK_IN = "stock_in"
+    STOCK_USED = "stock_used"
+    STOCK_COUNTED = "stock_counted"
+    TOOL_ADDED = "tool_added"
+    TOOL_ISSUED = "tool_issued"
+    TOOL_RETURNED = "tool_returned"
 
 
 # Kinds that change who may use the desk: terminals re-read the staff list when they see one.
 STAFF_KINDS = frozenset({EventKind.STAFF_ADDED, EventKind.STAFF_CHANGED})
 # The ladder's rungs, written by the system rather than a person.
-LADDER_KINDS = frozenset({EventKind.DEADLINE_WARNING, EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT})
+LADDER_KINDS = frozenset({EventKind.DEADLINE_WARNING, EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT,
+                          EventKind.ORDER_WARNING, EventKind.ORDER_LATE})
+# Kinds that change a work order: the work-order screens read again when they see one.
+ORDER_KINDS = frozenset({EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED, EventKind.ORDER_ARRIVED,
+                         EventKind.ORDER_WAITING, EventKind.ORDER_FINISHED, EventKind.ORDER_CANCELLED,
+                         EventKind.ORDER_WARNING, EventKind.ORDER_LATE})
+STOCK_KINDS = frozenset({EventKind.MATERIAL_ADDED, EventKind.STOCK_IN, EventKind.STOCK_USED, EventKind.STOCK_COUNTED,
+                         EventKind.ORDER_FINISHED})  # a finish may use materials
+TOOL_KINDS = frozenset({EventKind.TOOL_ADDED, EventKind.TOOL_ISSUED, EventKind.TOOL_RETURNED})

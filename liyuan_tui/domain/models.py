@@ -14,7 +14,7 @@ UTC = timezone.utc
 STATUSES = ("open", "replied", "resolved", "closed", "cancelled")
 OPEN_STATUSES = ("open", "replied", "resolved")
 CHANNELS = ("phone", "walk-in", "intercom", "written")
-ROLES = ("assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff")
+ROLES = ("assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff", "technician")
 DEFAULT_ESTATE = "main"  # every request and staff member belongs to an estate; a one-estate site has only this
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from .events import EventKind
 from .models import Event, Request, Staff
 from .permissions import DESK as DESK_ROLES, SECURITY_ROLES, SUPERVISORS, hidden_fields
-from .procedures import Procedures
+from .procedures import Procedures, Text
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class Notice:
     params: dict[str, Any] = field(default_factory=dict)
     severity: str = "information"  # information | warning | error (Textual's notify severities)
     bell: bool = True
+
+
+LIMIT_NAMES = {"arrive": Text("到场", "arrival"), "finish": Text("完工", "finishing")}
+ORDER_NOTICES = frozenset({EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED, EventKind.ORDER_WAITING,
+                           EventKind.ORDER_FINISHED, EventKind.ORDER_WARNING, EventKind.ORDER_LATE})
 
 
 def holder(req: Request) -> str:
@@ -67,9 +72,36 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
             params["minutes"] = payload.get("late_seconds", 0) // 60
             key = "notice.auto_escalated" if ev.kind == EventKind.AUTO_ESCALATED else "notice.overdue_alert"
             return Notice("overdue", req.ref, key, params, "error")
+    elif ev.kind in ORDER_NOTICES:
+        return _order_notice(ev, req, viewer, payload, params)
     elif ev.kind in (EventKind.BRANCH, EventKind.STEP) and not mine and role == "security_lead":
         branch = payload.get("branch") or payload.get("branch_added")
         if branch and proc and any(s.branch == branch and s.role in SECURITY_ROLES for s in proc.steps):
             params["branch"] = branch
             return Notice("security_task", req.ref, "notice.security_task", params, "warning")
+    return None
+
+
+def _order_notice(ev: Event, req: Request, viewer: Staff, payload: dict[str, Any],
+                  params: dict[str, Any]) -> Notice | None:
+    """A technician hears of an order given to them and of its limits; the request's holder of a
+    finished order or one waiting for parts (to tell the resident); the supervisors of a late one."""
+    login, mine = viewer.login, ev.actor == viewer.login
+    technician = payload.get("to") or payload.get("technician")
+    params = dict(params, number=payload.get("order", ""), minutes=payload.get("seconds_left", 0) // 60,
+                  late=payload.get("late_seconds", 0) // 60,
+                  limit=LIMIT_NAMES.get(payload.get("limit", ""), Text("", "")))
+    ref = req.ref
+    if ev.kind in (EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED):
+        if technician == login and not mine:
+            return Notice("order_new", ref, "notice.order_new", params, "warning")
+    elif ev.kind in (EventKind.ORDER_FINISHED, EventKind.ORDER_WAITING):
+        if login == holder(req) and not mine:
+            return Notice("order_done", ref, f"notice.{ev.kind}", params)
+    elif ev.kind == EventKind.ORDER_WARNING:
+        if technician == login or login == holder(req):
+            return Notice("order_warning", ref, "notice.order_warning", params, "warning")
+    elif ev.kind == EventKind.ORDER_LATE:
+        if technician == login or viewer.role in SUPERVISORS:
+            return Notice("order_late", ref, "notice.order_late", params, "error")
     return None

@@ -30,6 +30,15 @@ class Action(StrEnum):
     IMPORT = "import"
     REPORT = "report"
     MIGRATE = "migrate"
+    # the back office: work orders, the materials ledger, the tool register
+    ORDER_DISPATCH = "order_dispatch"
+    ORDER_WORK = "order_work"
+    ORDER_CANCEL = "order_cancel"
+    STOCK_MANAGE = "stock_manage"
+    STOCK_USE = "stock_use"
+    STOCK_REPORT = "stock_report"
+    TOOL_MANAGE = "tool_manage"
+    TOOL_LEND = "tool_lend"
 
 
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
@@ -41,6 +50,10 @@ SECURITY_ROLES = frozenset({"security_lead", "guard"})
 ACT_FOR_OTHERS = SUPERVISORS
 # Whom an escalation may be addressed to by login.
 ESCALATION_TARGETS = SUPERVISORS
+# Who runs the repair shop behind the desk: the desk dispatches, department staff manage the store
+# room and the tools, technicians work their own orders.
+WORKSHOP = DESK | {"dept_staff"}
+STORE_ROOM = SUPERVISORS | {"dept_staff"}
 
 ALLOWED: dict[Action, frozenset[str]] = {
     Action.CREATE: DESK | {"security_lead"},
@@ -49,7 +62,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.ESCALATE: DESK | {"security_lead"},
     Action.MARK_MAJOR: DESK | {"security_lead"},
     Action.ACKNOWLEDGE: SUPERVISORS,
-    Action.TICK: DESK | {"security_lead", "guard", "dept_staff"},
+    Action.TICK: DESK | {"security_lead", "guard", "dept_staff", "technician"},
     Action.CLOSE: DESK,
     Action.REOPEN: DESK,
     Action.CANCEL: DESK,
@@ -60,17 +73,29 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.IMPORT: SUPERVISORS,
     Action.REPORT: SUPERVISORS,
     Action.MIGRATE: SUPERVISORS,
+    Action.ORDER_DISPATCH: WORKSHOP,
+    Action.ORDER_WORK: WORKSHOP | {"technician"},  # a technician only their own orders
+    Action.ORDER_CANCEL: WORKSHOP,
+    Action.STOCK_MANAGE: STORE_ROOM,
+    Action.STOCK_USE: STORE_ROOM | {"technician"},  # a technician only on their own orders
+    Action.STOCK_REPORT: STORE_ROOM,
+    Action.TOOL_MANAGE: STORE_ROOM,
+    Action.TOOL_LEND: WORKSHOP,
 }
 
 # Whose steps each role may tick: the desk records every step (it hears back from guards);
 # the security lead ticks security's steps; a guard or department staff only their own.
 TICKABLE_STEP_ROLES: dict[str, frozenset[str]] = {
-    "assistant": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff"}),
-    "cs_supervisor": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff"}),
-    "manager": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff"}),
+    "assistant": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff",
+                            "technician"}),
+    "cs_supervisor": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff",
+                                "technician"}),
+    "manager": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff",
+                          "technician"}),
     "security_lead": frozenset({"security_lead", "guard"}),
     "guard": frozenset({"guard"}),
     "dept_staff": frozenset({"dept_staff"}),
+    "technician": frozenset({"technician"}),
 }
 
 
@@ -132,3 +157,14 @@ def sight(viewer: Staff | None, req: Request, procedures: Procedures | None = No
 
 def hidden_fields(viewer: Staff | None, req: Request, procedures: Procedures | None = None) -> frozenset[str]:
     return HIDDEN_AT[sight(viewer, req, procedures)]
+
+
+def may_see_order(role: str, login: str, technician: str | None) -> bool:
+    """A technician sees their own work orders only; everyone else sees every order (a confidential
+    request's details on it are still for those who may see them: `can_see`)."""
+    return role != "technician" or technician == login
+
+
+def may_work_order(role: str, login: str, technician: str | None) -> bool:
+    """Arrive, wait for parts, finish: the workshop on any order, a technician on their own."""
+    return allowed(role, Action.ORDER_WORK) and may_see_order(role, login, technician)

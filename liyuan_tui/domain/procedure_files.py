@@ -67,6 +67,8 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
     minutes = data.get("reply_limit_minutes", DEFAULT_REPLY_MINUTES)
     if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not 0 < minutes <= 7 * 24 * 60:
         raise ProcedureError(source, f"reply_limit_minutes must be a number of minutes above 0, not {minutes!r}")
+    arrive_within = _limit(data, "arrive_within_minutes", source, 7 * 24 * 60, timedelta(minutes=1))
+    finish_within = _limit(data, "finish_within_hours", source, 90 * 24, timedelta(hours=1))
     baseline = _text(data["baseline"], source, "baseline") if "baseline" in data else None
     refers_to = _text(data["refers_to"], source, "refers_to") if "refers_to" in data else None
 
@@ -92,7 +94,8 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
         raise ProcedureError(source, f"needs a required step '{MANAGER_INFORMED}' with when = \"major\" "
                              "(a major request cannot close until the manager is informed)")
     known_keys = {"key", "letter", "name", "reply_limit_minutes", "baseline", "branches", "steps",
-                  "seed_section", "branch_required", "note", "refers_to"}
+                  "seed_section", "branch_required", "note", "refers_to", "arrive_within_minutes",
+                  "finish_within_hours"}
     unknown = set(data) - known_keys
     if unknown:
         raise ProcedureError(source, f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -108,6 +111,8 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
         baseline=baseline,
         refers_to=refers_to,
         source=source,
+        arrive_within=arrive_within,
+        finish_within=finish_within,
         _by_key={s.key: s for s in steps},
     )
     return proc
@@ -179,6 +184,16 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
         after=tuple(after),
         gate=raw.get("gate", False),
     )
+
+
+def _limit(data: dict, name: str, source: str, most: float, unit: timedelta) -> timedelta | None:
+    """A work order's on-site time limit (`arrive_within_minutes`, `finish_within_hours`), if set."""
+    if name not in data:
+        return None
+    value = data[name]
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= most:
+        raise ProcedureError(source, f"{name} must be a number above 0 and at most {most:g}, not {value!r}")
+    return unit * value
 
 
 def _str(data: Any, name: str, source: str, where: str = "") -> str:

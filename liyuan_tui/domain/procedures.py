@@ -93,6 +93,8 @@ class Procedure:
     baseline: Text | None = None  # set when the file is a baseline a site should replace
     refers_to: Text | None = None  # the company's own procedure this checklist stands for, by name
     source: str = ""
+    arrive_within: timedelta | None = None  # a work order's technician is on site within this
+    finish_within: timedelta | None = None  # … and the work is done within this
     _by_key: Mapping[str, Step] = field(default_factory=dict, repr=False, compare=False)
 
     def step(self, key: str) -> Step | None:

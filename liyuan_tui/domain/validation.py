@@ -7,9 +7,10 @@ import re
 from datetime import datetime, timedelta, tzinfo
 
 from .errors import ValidationError
+from .fees import yuan_to_fen
 from .models import CHANNELS, ROLES
 from .procedures import Procedures
-from .safe_text import describe, first_control
+from .safe_text import describe, first_control, visible
 
 # Length limits (README "Length limits"), in characters.
 MAX_UNIT = 64
@@ -33,7 +34,7 @@ FUTURE_TOLERANCE = timedelta(minutes=2)
 
 
 def category(value: str, procedures: Procedures) -> str:
-    proc = procedures.resolve(plain(value, "category"))
+    proc = procedures.resolve(no_controls(value, "category"))
     if proc is None:
         choices = ", ".join(f"{p.letter}={p.key}" for p in procedures.values())
         raise ValidationError("error.category_unknown", "category", value=value, choices=choices)
@@ -41,28 +42,29 @@ def category(value: str, procedures: Procedures) -> str:
 
 
 def channel(value: str) -> str:
-    v = plain(value, "channel").strip().lower()
+    v = no_controls(value, "channel").strip().lower()
     v = _CHANNEL_ALIASES.get(v, v)
     if v not in CHANNELS:
         raise ValidationError("error.channel_unknown", "channel", value=value, choices=", ".join(CHANNELS))
     return v
 
 
-def plain(value: str, field: str, *, multiline: bool = False) -> str:
-    """The text as typed, refused if it holds a control character: only tabs (and newlines in
-    free text) are allowed. Every text field passes through here, so whatever path writes it
-    (a form, the command line, an import) no escape sequence is ever stored."""
+def no_controls(value: str, field: str, *, multiline: bool = False) -> str:
+    """The text as typed, refused if it holds a control character (safe_text.is_control: C0/C1
+    controls, DEL, bidirectional overrides, bytes that were not UTF-8): only tabs, and newlines in
+    free text, are allowed. Every text field passes through here, so whatever path writes it (a
+    form, the command line, an import) no escape sequence is ever stored."""
     v = value if isinstance(value, str) else ("" if value is None else str(value))
     bad = first_control(v, allow="\t\n" if multiline else "\t")
     if bad is not None:
-        key = "error.not_utf8" if 0xD800 <= ord(bad) < 0xE000 else "error.control_char"
-        raise ValidationError(key, field, char=describe(bad))
+        key = "error.not_utf8" if 0xD800 <= ord(bad) < 0xE000 else "error.control_character"
+        raise ValidationError(key, field, code=describe(bad))
     return v
 
 
 def line(value: str, field: str, limit: int, *, required: bool = False) -> str:
     """One line of text: controls refused, runs of spaces (and tabs) made one, at most `limit`."""
-    v = " ".join(plain(value, field).split())
+    v = " ".join(no_controls(value, field).split())
     if required and not v:
         raise ValidationError("error.unit_empty", field)
     if len(v) > limit:
@@ -71,7 +73,7 @@ def line(value: str, field: str, limit: int, *, required: bool = False) -> str:
 
 
 def unit(value: str, *, required: bool = True) -> str:
-    v = " ".join(plain(value, "unit").split())
+    v = " ".join(no_controls(value, "unit").split())
     if required and not v:
         raise ValidationError("error.unit_empty", "unit")
     if len(v) > MAX_UNIT:
@@ -81,7 +83,7 @@ def unit(value: str, *, required: bool = True) -> str:
 
 def phone(value: str, *, required: bool = True) -> str:
     """Digits with an optional leading +; spaces, dashes and brackets are dropped."""
-    raw = plain(value, "phone").strip()
+    raw = no_controls(value, "phone").strip()
     if not raw:
         if required:
             raise ValidationError("error.phone_empty", "phone")
@@ -102,7 +104,7 @@ def text(value: str, field: str = "description", *, required: bool = False) -> s
     v = value if isinstance(value, str) else ("" if value is None else str(value))
     if len(v) > MAX_TEXT + 1000:  # refused before looking at every character of a huge paste
         raise ValidationError("error.too_long", field, max=MAX_TEXT)
-    v = plain(v, field, multiline=True).strip()
+    v = no_controls(v, field, multiline=True).strip()
     if required and not v:
         raise ValidationError("error.unit_empty", field)
     if len(v) > MAX_TEXT:
@@ -121,7 +123,7 @@ def department(value: str, field: str = "handed_to") -> str:
 
 def parse_time(value: str, tz: tzinfo, field: str = "received_at") -> datetime:
     """ISO 8601, or `YYYY-MM-DD HH:MM[:SS]` in local time; a time without an offset is local."""
-    raw = plain(value, field).strip()
+    raw = no_controls(value, field).strip()
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
@@ -147,14 +149,14 @@ def received_at(value: str, tz: tzinfo, now: datetime) -> datetime:
 
 
 def ref(value: str) -> str:
-    v = plain(value, "ref").strip()
+    v = no_controls(value, "ref").strip()
     if not _REF.fullmatch(v):
         raise ValidationError("error.ref_malformed", "ref", value=value)
     return v
 
 
 def login(value: str, field: str = "login") -> str:
-    v = plain(value, field).strip()
+    v = no_controls(value, field).strip()
     if not _LOGIN.fullmatch(v):
         raise ValidationError("error.login_malformed", field, value=value)
     return v
@@ -168,7 +170,7 @@ def escalate_to(value: str) -> str:
 
 
 def role(value: str) -> str:
-    v = plain(value, "role").strip()
+    v = no_controls(value, "role").strip()
     if v not in ROLES:
         raise ValidationError("error.role_unknown", "role", value=value, choices=", ".join(ROLES))
     return v
@@ -198,3 +200,98 @@ def database_name(value: str) -> str:
     if not _DATABASE.match(v):
         raise ValidationError("error.database_name", "db", value=value)
     return v
+
+
+# --- the back office (work orders, materials, tools) ---------------------------------------------
+
+MAX_CODE = 32
+MAX_LINE = 200
+MAX_QTY_MILLI = 1_000_000 * 1000  # a million of any unit: above that is a typing mistake
+MAX_HOURS = 200
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+_ORDER = re.compile(r"^W\d{6}-\d{4,}$")
+_QTY = re.compile(r"^\d+(\.\d{1,3})?$")
+
+
+def plain(value: str, field: str, *, max_len: int = MAX_LINE, newlines: bool = False,
+          required: bool = False) -> str:
+    """Text typed by a person, stripped (runs of spaces made one where it has no lines): control
+    characters refused (no_controls), at most `max_len`."""
+    v = no_controls(value, field, multiline=newlines)
+    v = v.strip() if newlines else " ".join(v.split())
+    if required and not v:
+        raise ValidationError("error.unit_empty", field)
+    if len(v) > max_len:
+        raise ValidationError("error.too_long", field, max=max_len)
+    return v
+
+
+def code(value: str, field: str = "code") -> str:
+    """A material's or tool's code: ASCII letters, digits, `.`, `-`, `_` (what people type fast)."""
+    v = (value or "").strip()
+    if not _CODE.match(v):
+        raise ValidationError("error.code_malformed", field, value=plain_shown(value))
+    return v
+
+
+def order_number(value: str) -> str:
+    v = (value or "").strip().upper()
+    if not _ORDER.match(v):
+        raise ValidationError("error.order_malformed", "number", value=plain_shown(value))
+    return v
+
+
+def quantity_milli(value: str | float | int, field: str = "quantity", *, allow_zero: bool = False) -> int:
+    """A quantity of a material (at most 3 decimals) as whole thousandths of its unit."""
+    raw = str(value).strip() if value is not None else ""
+    if not _QTY.match(raw):
+        raise ValidationError("error.number_malformed", field, value=plain_shown(raw))
+    whole, _, part = raw.partition(".")
+    milli = int(whole) * 1000 + int((part + "000")[:3])
+    if milli > MAX_QTY_MILLI or (milli == 0 and not allow_zero):
+        raise ValidationError("error.number_malformed", field, value=raw)
+    return milli
+
+
+def price_fen(value: str | float | int, field: str = "price") -> int:
+    """A unit price in yuan (at most 2 decimals) as whole fen, like the fee schedule's."""
+    raw = str(value).strip() if value is not None else ""
+    try:
+        if not re.fullmatch(r"\d+(\.\d{1,2})?", raw):
+            raise ValueError(raw)
+        return yuan_to_fen(raw)
+    except ValueError:
+        raise ValidationError("error.price_malformed", field, value=plain_shown(raw)) from None
+
+
+def hours(value: str | float) -> float:
+    """Labour hours on a work order: above 0, at most MAX_HOURS, to the hundredth."""
+    raw = str(value).strip() if value is not None else ""
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", raw) or not 0 < float(raw) <= MAX_HOURS:
+        raise ValidationError("error.hours_malformed", "hours", value=plain_shown(raw), max=MAX_HOURS)
+    return round(float(raw), 2)
+
+
+def choice(value: str, field: str, choices: tuple[str, ...]) -> str:
+    v = (value or "").strip().lower()
+    if v not in choices:
+        raise ValidationError("error.choice_unknown", field, value=plain_shown(value), choices=", ".join(choices))
+    return v
+
+
+def materials(specs: list[str] | tuple[str, ...]) -> list[tuple[str, int]]:
+    """`CODE=QTY` as typed after --material (or in the finish dialog, comma-separated)."""
+    out: dict[str, int] = {}
+    for spec in specs:
+        for part in (p for p in str(spec).replace("，", ",").split(",") if p.strip()):
+            name, sep, qty = part.partition("=")
+            if not sep:
+                raise ValidationError("error.material_spec", "material", value=plain_shown(part))
+            c = code(name, "material")
+            out[c] = out.get(c, 0) + quantity_milli(qty, "material")
+    return list(out.items())
+
+
+def plain_shown(value: object, limit: int = 40) -> str:
+    """A refused value as a message may quote it: controls shown as \\x.., cut short."""
+    return visible(value, newlines=False, limit=limit)

@@ -16,7 +16,7 @@ from liyuan_tui.store import RequestDetail
 
 HIDDEN = "***"
 # Event payload fields that carry who called or what was said or done: hidden when confidential.
-DETAIL_KEYS = tuple(sorted(HIDDEN_AT[Sight.NONE]))
+DETAIL_KEYS = tuple(sorted(HIDDEN_AT[Sight.NONE] | {"signed_by"}))
 
 
 def iso(when: datetime | None, tz: tzinfo) -> str | None:

@@ -22,6 +22,7 @@ from liyuan_tui.domain.models import OPEN_STATUSES, Request
 from liyuan_tui.domain.permissions import hidden_fields
 
 from .export import HIDDEN
+from .handover_backoffice import HandoverOrder, HandoverTool, back_office_dict, back_office_lists, render_back_office
 from .tables import Namer, escalated_to_name, md_table
 
 NIGHT_SHIFT_START = time(18, 0)
@@ -69,6 +70,16 @@ class HandoverSheet:
     still_open: list[HandoverItem] = field(default_factory=list)
     overdue: list[HandoverItem] = field(default_factory=list)
     unanswered_escalations: list[HandoverItem] = field(default_factory=list)
+    orders: list[HandoverOrder] = field(default_factory=list)  # work orders still open, late first
+    tools_out: list[HandoverTool] = field(default_factory=list)  # repair tools not returned, overdue first
+
+    @property
+    def late_orders(self) -> list[HandoverOrder]:
+        return [x for x in self.orders if x.urgency == "late"]
+
+    @property
+    def overdue_tools(self) -> list[HandoverTool]:
+        return [x for x in self.tools_out if x.overdue]
 
 
 def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> HandoverSheet:
@@ -90,6 +101,7 @@ def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> 
         sheet.still_open = [item(r) for r in still]
         sheet.unanswered_escalations = [item(r) for r in still if r.escalated_at and r.acknowledged_at is None]
     sheet.overdue = [x for x in sheet.still_open if x.state == "overdue"]
+    sheet.orders, sheet.tools_out = back_office_lists(store, now)
     return sheet
 
 
@@ -126,6 +138,7 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
         else:
             out.append(t("report.none"))
         out.append("")
+    out += render_back_office(sheet.orders, sheet.tools_out, t, tz)
     return "\n".join(out)
 
 
@@ -141,4 +154,5 @@ def handover_dict(sheet: HandoverSheet, tz: tzinfo) -> dict[str, Any]:
             "now": sheet.now.astimezone(tz).isoformat(timespec="seconds"),
             "came_in": [d(x) for x in sheet.came_in], "still_open": [d(x) for x in sheet.still_open],
             "overdue": [d(x) for x in sheet.overdue],
-            "unanswered_escalations": [d(x) for x in sheet.unanswered_escalations]}
+            "unanswered_escalations": [d(x) for x in sheet.unanswered_escalations],
+            **back_office_dict(sheet.orders, sheet.tools_out, tz)}

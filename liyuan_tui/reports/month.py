@@ -22,6 +22,7 @@ from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.models import CHANNELS, STATUSES
 from liyuan_tui.domain.permissions import Action, allowed
 
+from .backoffice import BackOffice, back_office_figures
 from .tables import NO_CATEGORY
 from liyuan_tui.store import OUTCOME_KINDS
 
@@ -37,7 +38,7 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        m = _MONTH.fullmatch(check.plain(text, "month").strip())
+        m = _MONTH.fullmatch(check.no_controls(text, "month").strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise ValidationError("error.month_malformed", "month", value=text)
         if not check.EARLIEST_YEAR <= int(m.group(1)) <= check.LATEST_YEAR:
@@ -184,6 +185,7 @@ class MonthFigures:
     escalations: list[ListedRequest] = field(default_factory=list)
     majors: list[ListedRequest] = field(default_factory=list)
     fees: list[FeeFigures] = field(default_factory=list)
+    back_office: BackOffice = field(default_factory=BackOffice)
 
     @property
     def fees_total_cents(self) -> int:
@@ -249,6 +251,7 @@ def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys
     _fill_lists(fig, q.listed(s, w, dialect))
     fig.fees = [FeeFigures(r.item_code, r.name_zh or r.item_code, r.name_en or r.item_code, r.n,
                            float(r.qty or 0), int(r.cents or 0)) for r in q.fees(s, w)]
+    fig.back_office = back_office_figures(s, w.start, w.end, now)
     return fig
 
 

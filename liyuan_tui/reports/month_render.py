@@ -16,6 +16,7 @@ from typing import Any
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import safe_json
 
+from .backoffice import back_office_dict, back_office_tables
 from .tables import Namer, csv_rows, escalated_to_name, md_table, md_text
 from .month_summary import (change, format_change, format_duration, format_share, format_share_change,
                              plain_number, summary_lines)
@@ -109,6 +110,7 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
                   "amount": x.amount_cents / 100} for x in f.fees],
         "fees_count": f.fees_count,
         "fees_total": f.fees_total_cents / 100,
+        "back_office": back_office_dict(f.back_office, tz),
     }
 
 
@@ -243,6 +245,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     out.append((t("report.fees"), [t("report.fee_item"), t("report.count"), t("report.qty"), t("report.amount")],
                 [[x.name_zh if t.lang == "zh" else x.name_en, str(x.count), f"{x.qty:g}", _money(x.amount_cents)]
                  for x in cur.fees]))
+    out += back_office_tables(cur.back_office, prev.back_office, t, share, tz)
     if report.estates:
         out.append(_estates_table(report, t, dur, share))
     return out

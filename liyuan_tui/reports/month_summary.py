@@ -54,6 +54,10 @@ def facts(report: MonthReport) -> list[Fact]:
     if cur.fees_count:
         out.append(Fact("fees", {"count": cur.fees_count, "amount": cur.fees_total_cents / 100,
                                  "previous": prev.fees_total_cents / 100}))
+    bo = cur.back_office
+    if bo.opened or bo.finished:
+        out.append(Fact("back_office", {"opened": bo.opened, "finished": bo.finished, "hours": bo.hours,
+                                        "share": bo.arrive_share, "amount": bo.materials_value / 100}))
     if cur.confidential:
         out.append(Fact("confidential", {"count": cur.confidential}))
     return out
@@ -157,5 +161,7 @@ def summary_lines(report: MonthReport, t: Translator, category_name: Callable[[s
         if fact.key in ("fees",):
             p["amount"] = f"{p['amount']:.2f}"
             p["previous"] = f"{p['previous']:.2f}"
+        if fact.key == "back_office":
+            p["amount"], p["hours"] = f"{p['amount']:.2f}", f"{p['hours']:g}"
         lines.append(t("summary." + fact.key, **p))
     return lines

@@ -10,8 +10,11 @@ receives the transaction kernel (kernel.py):
     store.charges    paid services                                     (charges.py)
     store.archive    the resident archive                              (archive.py)
     store.imports    history and archive imports                       (imports.py)
-    store.ladder     the reply deadline's warning ladder               (ladder.py)
+    store.ladder     the warning ladder: reply and on-site deadlines     (ladder.py)
     store.estates    the estates a company runs from one database      (estates.py)
+    store.orders     repair work orders (派工单)                         (orders.py)
+    store.stock      the materials ledger (进消存)                       (stock.py)
+    store.tools      the tool register (维修工具)                        (tools.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
 write in it is one `Kernel.write()` transaction with its event.
@@ -40,7 +43,10 @@ from .kernel import Kernel
 from .ladder import Ladder
 from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
+from .orders import OrderView, Orders
 from .staff import StaffList
+from .stock import Stock
+from .tools import Tools, ToolView
 
 
 class Store:
@@ -74,6 +80,9 @@ class Store:
         self.imports = Imports(self.kernel)
         self.ladder = Ladder(self.kernel)
         self.estates = Estates(self.kernel)
+        self.orders = Orders(self.kernel)
+        self.stock = Stock(self.kernel)
+        self.tools = Tools(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -116,4 +125,4 @@ class Store:
         self.kernel.close()
 
 
-__all__ = ["Store", "RequestDetail", "OUTCOME_KINDS", "EDITABLE_FIELDS"]
+__all__ = ["Store", "RequestDetail", "OrderView", "ToolView", "OUTCOME_KINDS", "EDITABLE_FIELDS"]

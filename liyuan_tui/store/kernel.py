@@ -338,6 +338,11 @@ class Tx:
         """The request, locked for this transaction where the database locks rows."""
         return self.k.load(self.s, ref, for_update=True)
 
+    def locked(self, stmt: Any) -> Any:
+        """The first row `stmt` selects, locked for this transaction where the database locks
+        rows (SQLite's BEGIN IMMEDIATE has already locked the whole file); None if there is none."""
+        return self.s.exec(stmt if self.k.sqlite else stmt.with_for_update()).first()
+
     def open_request(self, ref: str, expected_version: int | None = None) -> Request:
         """The usual start of an action on an open request: which request (locked), still as the
         user saw it, and not closed. The role was checked by `Kernel.write(action)`."""
@@ -375,17 +380,24 @@ class Tx:
 
     def apply(self, req: Request, changes: dict[str, Any]) -> None:
         """Write `changes` with a compare-and-set on the version; the caller records the event."""
-        changes = dict(changes, version=req.version + 1, updated_at=self.now)
+        if not self.compare_and_set(req, dict(changes, updated_at=self.now)):
+            raise self.stale(req)
+
+    def compare_and_set(self, row: Any, changes: dict[str, Any]) -> bool:
+        """Write `changes` to a versioned row (a request, a work order, a tool …) only if it is
+        still at the version this transaction read; False when someone changed it meanwhile."""
+        table = type(row)
         result = self.s.execute(
-            update(Request)
-            .where(col(Request.id) == req.id, col(Request.version) == req.version)
-            .values(**changes)
+            update(table)
+            .where(col(table.id) == row.id, col(table.version) == row.version)
+            .values(**dict(changes, version=row.version + 1))
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            raise self.stale(req)
+            return False
         self.changed = True
-        self.s.refresh(req)  # the row as written, without the ORM ever writing it a second time
+        self.s.refresh(row)  # the row as written, without the ORM ever writing it a second time
+        return True
 
     def stale(self, req: Request) -> StaleError:
         last = self.s.exec(select(Event).where(Event.request_id == req.id).order_by(col(Event.id).desc())).first()

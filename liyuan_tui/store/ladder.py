@@ -1,23 +1,33 @@
-"""The warning ladder of the reply deadline, recorded once however many terminals are open.
+"""The warning ladder of the reply deadline and of work orders' on-site limits, recorded once
+however many terminals are open.
 
 3 minutes before the deadline the holder is warned; at the deadline the request is escalated
 automatically and every supervisor alerted; the alert repeats every 5 minutes until the resident
 has been replied to. Every open session runs `Ladder.record_deadline_alerts()` from its poller: each rung is
 an Event with a unique dedupe key, so the first session to notice writes it and the others find it
 there. Sessions then raise their notifications from the events, like any other change.
+
+A work order counting down to its arrival or finishing limit (the category's procedure file sets
+them) warns its technician before the limit and alerts the supervisors once it has passed
+(work_orders.order_rungs), in the same way.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Callable
 
+from sqlalchemy import union
 from sqlmodel import Session, col, select
 
 from liyuan_tui.domain.deadlines import WARNING_WINDOW
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Event, Request
+from liyuan_tui.domain.work_orders import WARNING_BEFORE, order_rungs
+from liyuan_tui.domain.workshop import WorkOrder
 
-from .kernel import Kernel
+from .kernel import Kernel, Tx
 
 REPEAT_EVERY = timedelta(minutes=5)
 SYSTEM = "system"  # the actor of automatic events; the noticing session's login is in the payload
@@ -46,17 +56,13 @@ class Ladder:
         self._rungs_recorded: set[str] = set()  # rungs this session already knows are on record
 
     def record_deadline_alerts(self) -> list[Event]:
-        """Record every rung reached and not yet recorded; returns the events written (usually
-        none: the check is one indexed read, and only a missing rung takes the write lock)."""
+        """Record every rung reached and not yet recorded, of requests and of work orders; returns
+        the events written (usually none: the check is one read of two indexed queries, and only
+        a missing rung takes the write lock)."""
         now = self.k.clock.now()
-        horizon = now + WARNING_WINDOW
         known = self._rungs_recorded
         with self.k.read() as s:
-            candidates = s.exec(
-                select(Request.id, Request.reply_due_at).where(
-                    col(Request.status) == "open", col(Request.replied_at).is_(None),
-                    col(Request.reply_due_at) <= horizon)).all()
-            wanted = {key: (rid, kind) for rid, due in candidates for key, kind in rungs_due(rid, due, now)}
+            wanted = {**self._request_rungs(s, now), **self._order_rungs(s, now)}
             unknown = [key for key in wanted if key not in known]
             if not unknown:
                 return []
@@ -67,23 +73,61 @@ class Ladder:
             return []
         written: list[Event] = []
         with self.k.write() as tx:
-            s = tx.s
-            missing -= self._recorded(s, sorted(missing))  # another terminal may have been first
+            missing -= self._recorded(tx.s, sorted(missing))  # another terminal may have been first
             for key in sorted(missing):
-                request_id, kind = wanted[key]
-                fresh = s.get(Request, request_id)
-                if fresh is None or fresh.replied_at is not None or not fresh.is_open:
-                    continue
-                late = int((now - fresh.reply_due_at).total_seconds())
-                payload = {"noticed_by": self.k.login, "late_seconds": max(0, late), "seconds_left": max(0, -late)}
-                if kind is EventKind.AUTO_ESCALATED and fresh.escalated_at is None:
-                    # A system annotation, not a user's edit: it leaves the version alone so an
-                    # assistant typing in the form at the deadline is not refused as stale.
-                    fresh.escalated_at, fresh.escalated_to, fresh.escalated_by = now, "cs_supervisor", SYSTEM
-                    tx.add(fresh)
-                written.append(tx.record(fresh, kind, payload, dedupe_key=key, actor=SYSTEM))
+                event = wanted[key](tx, key, now)
+                if event is not None:
+                    written.append(event)
         known |= missing
         return written
+
+    # --- the reply deadline ----------------------------------------------------------------------
+
+    def _request_rungs(self, s: Session, now: datetime) -> dict[str, Callable]:
+        """The rungs open unreplied requests have reached, each with how to record it."""
+        candidates = s.exec(select(Request.id, Request.reply_due_at).where(
+            col(Request.status) == "open", col(Request.replied_at).is_(None),
+            col(Request.reply_due_at) <= now + WARNING_WINDOW)).all()
+        return {key: partial(self._request_rung, rid, kind) for rid, due in candidates
+                for key, kind in rungs_due(rid, due, now)}
+
+    def _request_rung(self, request_id: int, kind: EventKind, tx: Tx, key: str, now: datetime) -> Event | None:
+        fresh = tx.s.get(Request, request_id)
+        if fresh is None or fresh.replied_at is not None or not fresh.is_open:
+            return None
+        late = int((now - fresh.reply_due_at).total_seconds())
+        payload = {"noticed_by": self.k.login, "late_seconds": max(0, late), "seconds_left": max(0, -late)}
+        if kind is EventKind.AUTO_ESCALATED and fresh.escalated_at is None:
+            # A system annotation, not a user's edit: it leaves the version alone so an
+            # assistant typing in the form at the deadline is not refused as stale.
+            fresh.escalated_at, fresh.escalated_to, fresh.escalated_by = now, "cs_supervisor", SYSTEM
+            tx.add(fresh)
+        return tx.record(fresh, kind, payload, dedupe_key=key, actor=SYSTEM)
+
+    # --- work orders' on-site limits -------------------------------------------------------------
+
+    def _order_rungs(self, s: Session, now: datetime) -> dict[str, Callable]:
+        # Columns, not whole rows, and one query per limit so each is a range on its own index:
+        # every open desk runs this each second, over every order still open.
+        o = WorkOrder
+        columns = select(o.id, o.state, o.arrived_at, o.arrive_due_at, o.finish_due_at).where(
+            col(o.state).in_(("dispatched", "on_site", "waiting_parts")))
+        near = s.execute(union(columns.where(col(o.arrive_due_at) <= now + WARNING_BEFORE["arrive"],
+                                             col(o.arrived_at).is_(None)),
+                               columns.where(col(o.finish_due_at) <= now + WARNING_BEFORE["finish"]))).all()
+        return {key: partial(self._order_rung, c.id, kind, which) for c in near
+                for key, kind, which in order_rungs(c.id, c, now)}
+
+    def _order_rung(self, order_id: int, kind: str, which: str, tx: Tx, key: str, now: datetime) -> Event | None:
+        order = tx.s.get(WorkOrder, order_id)
+        if order is None or (key, kind, which) not in order_rungs(order_id, order, now):
+            return None  # arrived or finished meanwhile
+        due = order.arrive_due_at if which == "arrive" else order.finish_due_at
+        late = int((now - due).total_seconds()) if due else 0
+        payload = {"order": order.number, "technician": order.technician, "limit": which,
+                   "noticed_by": self.k.login, "late_seconds": max(0, late), "seconds_left": max(0, -late)}
+        event_kind = EventKind.ORDER_LATE if kind == "late" else EventKind.ORDER_WARNING
+        return tx.record(tx.s.get(Request, order.request_id), event_kind, payload, dedupe_key=key, actor=SYSTEM)
 
     @staticmethod
     def _recorded(s: Session, keys: list[str]) -> set[str]:

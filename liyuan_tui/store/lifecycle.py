@@ -14,7 +14,8 @@ from liyuan_tui.domain.models import Request, Staff, StepRecord
 from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated, may_tick
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_steps
 
-from .kernel import Kernel
+from .kernel import Kernel, Tx
+from .orders import open_order_numbers
 
 OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
 
@@ -160,7 +161,7 @@ class Lifecycle:
         "manager informed", or a request handed on does not say to whom (never pass the buck)."""
         outcome = check.text(outcome, "outcome")
         handed_to = check.department(handed_to)
-        kind = check.plain(kind, "outcome").strip() or ("handed_on" if handed_to else "resolved")
+        kind = check.no_controls(kind, "outcome").strip() or ("handed_on" if handed_to else "resolved")
         if kind not in OUTCOME_KINDS:
             raise ValidationError("error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS))
         if not outcome:
@@ -173,6 +174,7 @@ class Lifecycle:
                 raise PermissionDenied("error.escalated_close")
             if req.replied_at is None:
                 raise ValidationError("error.close_not_replied", "ref")
+            _no_open_orders(tx, req)
             proc = self.k.procedure_of(req)
             if proc.branch_required and proc.branches and not req.branch_list:
                 raise ValidationError("error.close_branch_missing", "branch",
@@ -206,6 +208,7 @@ class Lifecycle:
         reason = check.text(reason, "reason", required=True)
         with self.k.write(Action.CANCEL) as tx:
             req = tx.open_request(ref, expected_version)
+            _no_open_orders(tx, req)
             tx.apply(req, {"status": "cancelled", "closed_at": tx.now, "closed_by": tx.me.login})
             tx.record(req, EventKind.CANCELLED, {"reason": reason})
             return req
@@ -242,3 +245,10 @@ class Lifecycle:
             tx.apply(req, {"assignee": login})
             tx.record(req, EventKind.ASSIGNED, {"from": before, "to": login})
             return req
+
+
+def _no_open_orders(tx: Tx, req: Request) -> None:
+    """A request whose work order is still open cannot close (finish or cancel the order first)."""
+    numbers = open_order_numbers(tx.s, req.id)
+    if numbers:
+        raise ValidationError("error.close_open_orders", "ref", ref=req.ref, orders=", ".join(numbers))

@@ -9,6 +9,7 @@ from sqlmodel import col, or_, select
 
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
 from liyuan_tui.domain.permissions import hidden_fields
+from liyuan_tui.domain.workshop import WorkOrder
 
 from .kernel import Kernel
 
@@ -21,6 +22,7 @@ class RequestDetail:
     steps: dict[str, StepRecord] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     charges: list[Charge] = field(default_factory=list)
+    orders: list[WorkOrder] = field(default_factory=list)  # its work orders, oldest first
 
     @property
     def charges_total(self) -> int:
@@ -52,7 +54,8 @@ class Lookup:
             steps = {r.step_key: r for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
             events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id)))
             charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(Charge.id)))
-            return RequestDetail(req, steps, events, charges)
+            orders = list(s.exec(select(WorkOrder).where(WorkOrder.request_id == req.id).order_by(WorkOrder.id)))
+            return RequestDetail(req, steps, events, charges, orders)
 
     def charges_total(self, ref: str) -> int:
         """The request's paid services, in fen."""

@@ -16,6 +16,7 @@ APP_KEYS = (
     ("slash", "search", True),
     ("h", "handover", False),
     ("ctrl+r", "month_report", False),
+    ("w", "work_orders", False),
     ("question_mark", "help", True),
     ("q", "quit", True),
 )
@@ -44,6 +45,8 @@ REQUEST_KEYS = (
     ("k", "acknowledge", True),
     ("i", "edit", True),
     ("p", "charge", True),
+    ("d", "dispatch", False),
+    ("w", "request_orders", False),
     ("escape", "back", True),
 )
 INTAKE_KEYS = (
@@ -62,6 +65,34 @@ HANDOVER_KEYS = (
     ("x", "export", True),
     ("escape", "back", True),
 )
+ORDERS_KEYS = (
+    ("enter", "open_order", True),
+    ("f", "order_filter", True),
+    ("escape", "back", True),
+)
+ORDER_KEYS = (
+    ("a", "arrive", True),
+    ("p", "wait_parts", True),
+    ("f", "finish", True),
+    ("d", "hand_on", True),
+    ("x", "cancel_order", True),
+    ("s", "sheet", True),
+    ("escape", "back", True),
+)
+STOCK_KEYS = (
+    ("i", "receive", True),
+    ("u", "use_stock", True),
+    ("c", "count_stock", True),
+    ("a", "add_material", True),
+    ("escape", "back", True),
+)
+TOOLS_KEYS = (
+    ("i", "issue_tool", True),
+    ("r", "return_tool", True),
+    ("a", "add_tool", True),
+    ("f", "tool_filter", True),
+    ("escape", "back", True),
+)
 # Keys that are not bindings but are listed in the help screen: (shown key, message key).
 OTHER_KEYS = (
     ("A–G", "category_letter"),
@@ -71,7 +102,8 @@ OTHER_KEYS = (
     ("ctrl+p", "palette"),
 )
 SCOPES = (("app", APP_KEYS), ("queue", QUEUE_KEYS), ("request", REQUEST_KEYS), ("intake", INTAKE_KEYS),
-          ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS))
+          ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS), ("orders", ORDERS_KEYS), ("order", ORDER_KEYS),
+          ("stock", STOCK_KEYS), ("tools", TOOLS_KEYS))
 
 
 def bindings(table) -> list[Binding]:

@@ -17,7 +17,8 @@ from liyuan_tui.domain.notices import Notice
 from liyuan_tui.domain.procedures import Step
 from liyuan_tui.reports.handover import HandoverSheet
 from liyuan_tui.reports.month import MonthReport
-from liyuan_tui.store import RequestDetail
+from liyuan_tui.domain.workshop import Material, WorkOrder
+from liyuan_tui.store import OrderView, RequestDetail, ToolView
 
 
 class RequestsChanged(Message):
@@ -111,4 +112,52 @@ class StoreRefused(Message):
     def __init__(self, error: DeskError, action: str) -> None:
         super().__init__()
         self.error = error
+        self.action = action
+
+
+# --- the back office ------------------------------------------------------------------------------
+
+class OrdersRead(Message):
+    """Work orders for the list (open ones, as this user may see them)."""
+
+    def __init__(self, views: list[OrderView]) -> None:
+        super().__init__()
+        self.views = views
+
+
+class OrderRead(Message):
+    """One work order in full: its request, materials and events."""
+
+    def __init__(self, view: OrderView) -> None:
+        super().__init__()
+        self.view = view
+
+
+class OrderSaved(Message):
+    """A write on a work order succeeded; `order` is the row as written. `action` says which."""
+
+    def __init__(self, order: WorkOrder, action: str) -> None:
+        super().__init__()
+        self.order = order
+        self.action = action
+
+
+class StockRead(Message):
+    def __init__(self, materials: list[Material]) -> None:
+        super().__init__()
+        self.materials = materials
+
+
+class ToolsRead(Message):
+    def __init__(self, views: list[ToolView]) -> None:
+        super().__init__()
+        self.views = views
+
+
+class FormSaved(Message):
+    """A form dialog's write succeeded; `result` is what the store returned."""
+
+    def __init__(self, result: Any, action: str) -> None:
+        super().__init__()
+        self.result = result
         self.action = action

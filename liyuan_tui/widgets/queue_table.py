@@ -95,13 +95,15 @@ def row_cells(req: Request, now: datetime, *, t: Translator, tz: tzinfo, categor
 class QueueTable(DataTable):
     """Open requests by ref; rows are added, removed and updated by key so the cursor stays put."""
 
+    COLUMNS: tuple[tuple[str, int], ...] = COLUMNS  # (key, width); a subclass lists its own
+
     DEFAULT_CSS = """
     QueueTable { height: 1fr; }
     """
 
     def __init__(self, labels: Mapping[str, str], **kwargs) -> None:
         super().__init__(cursor_type="row", cell_padding=0, **kwargs)
-        for key, width in COLUMNS:
+        for key, width in self.COLUMNS:
             self.add_column(padded(labels.get(key, key)), width=width, key=key)
         self.cell_refreshes = 0  # cells repainted since start (tests check that a tick stays small)
 
@@ -178,7 +180,7 @@ class QueueTable(DataTable):
             if key in existing:
                 self.set_cells((key, col, value) for col, value in cells.items())
             else:
-                self.add_row(*(cells[c] for c, _ in COLUMNS), key=key)
+                self.add_row(*(cells[c] for c, _ in self.COLUMNS), key=key)
         order = [key for key, _ in rows]
         if order != self.keys:
             self._reorder(order)

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from liyuan_tui.reports.export import DETAIL_KEYS, HIDDEN
-from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.events import ORDER_KINDS, EventKind
 from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Event, Staff
@@ -53,10 +53,31 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
     elif kind == EventKind.CHARGE:
         name = payload.get(f"name_{t.lang}") or payload.get("item", "")  # the item's name as charged
         extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
+    elif kind in ORDER_KINDS or kind in (EventKind.STOCK_USED, EventKind.TOOL_ISSUED):
+        extra = _back_office(kind, payload, t)
     elif kind == EventKind.REPLIED and payload.get("late_seconds"):
         extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
     # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.
     return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label
+
+
+def _back_office(kind: str, p: dict, t: Translator) -> str:
+    """A work order's event (or stock and tools used on one), in a few words."""
+    number = p.get("order", "")
+    if kind in (EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED):
+        return f"{number} → {p.get('to') or p.get('technician') or '-'}"
+    if kind == EventKind.ORDER_FINISHED:
+        used = ", ".join(f"{m['code']}×{m['qty']}" for m in p.get("materials", []))
+        signed = t("sheet.not_home") if p.get("not_home") else p.get("signed_by", "")
+        return " ".join(x for x in (number, f"{p.get('hours', 0):g}h", used, f"[{signed}]" if signed else "") if x)
+    if kind in (EventKind.ORDER_WARNING, EventKind.ORDER_LATE):
+        return f"{number} {t('order.limit.' + p.get('limit', 'arrive'))}"
+    if kind == EventKind.STOCK_USED:
+        return f"{p.get('code', '')}×{p.get('qty', '')} {number}".strip()
+    if kind == EventKind.TOOL_ISSUED:
+        return f"{p.get('code', '')} → {p.get('to', '')} {number}".strip()
+    reason = p.get("reason")
+    return f"{number} [{reason}]" if reason else number
 
 
 class Timeline(Static):

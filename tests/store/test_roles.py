@@ -10,8 +10,9 @@ import pytest
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.notices import notices_for
 from liyuan_tui.domain.views import is_mine, ordered, waiting_steps
+from liyuan_tui.reports.stock import stock_report
 
-ROLES = ["assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff"]
+ROLES = ["assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff", "technician"]
 
 
 def new_request(staff, **kw):
@@ -58,6 +59,44 @@ def test_role_may_or_may_not(staff, role, action):
         with pytest.raises(PermissionDenied) as err:
             run(staff[role], req.ref)
         assert role in str(err.value)  # the refusal says which role was refused
+
+
+# The back office: each action on a work order given to the technician `tech`, on stock and tools.
+BACK_OFFICE = {
+    "order_dispatch": lambda st, f: st.orders.create(f["ref"], "eng"),
+    "order_work": lambda st, f: st.orders.arrive(f["order"]),
+    "order_cancel": lambda st, f: st.orders.cancel(f["order"], "dup"),
+    "stock_manage": lambda st, f: st.stock.receive("TAPE", "1"),
+    "stock_use": lambda st, f: st.stock.use("TAPE", "1", order=f["order"]),
+    "stock_report": lambda st, f: stock_report(st, "2026-11"),
+    "tool_manage": lambda st, f: st.tools.add_tool("T9", "x"),
+    "tool_lend": lambda st, f: st.tools.issue("T1", "tech"),
+}
+WORKSHOP = {"assistant", "cs_supervisor", "manager", "dept_staff"}
+STORE_ROOM = {"cs_supervisor", "manager", "dept_staff"}
+BACK_OFFICE_EXPECTED = {
+    "order_dispatch": WORKSHOP, "order_work": WORKSHOP | {"technician"}, "order_cancel": WORKSHOP,
+    "stock_manage": STORE_ROOM, "stock_use": STORE_ROOM | {"technician"}, "stock_report": STORE_ROOM,
+    "tool_manage": STORE_ROOM, "tool_lend": WORKSHOP,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(BACK_OFFICE))
+def test_role_may_or_may_not_in_the_back_office(staff, role, action):
+    sup = staff["cs_supervisor"]
+    ref = sup.intake.create_request(category="B", unit="1", phone="123", complete=True).ref
+    order = sup.orders.create(ref, "tech").number
+    sup.stock.add_material("TAPE", "生料带", "卷")
+    sup.stock.receive("TAPE", "5")
+    sup.tools.add_tool("T1", "管钳")
+    run = BACK_OFFICE[action]
+    if role in BACK_OFFICE_EXPECTED[action]:
+        run(staff[role], {"ref": ref, "order": order})
+    else:
+        with pytest.raises(PermissionDenied) as err:
+            run(staff[role], {"ref": ref, "order": order})
+        assert role in str(err.value)
 
 
 @pytest.mark.parametrize("role,step,allowed", [

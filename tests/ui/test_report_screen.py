@@ -70,7 +70,9 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
         assert [t.split(" (")[0] for t in titles[2:6]] == ["Requests per day", "Reply times", "Requests by category",
                                                           "By hour of day"]
         assert titles[6:] == ["By category", "By channel", "By status", "By outcome", "Handed on, by department",
-                              "Staff workload", "Overdue requests", "Escalations", "Major cases", "Paid services"]
+                              "Staff workload", "Overdue requests", "Escalations", "Major cases", "Paid services",
+                              "Back office: work orders, materials, tools", "Materials used this month, by value",
+                              "Tools damaged or lost this month"]
 
         summary = section(screen, "Summary")
         assert "5 requests in 2026-11; 2 the month before (+3 (+150%))." in summary
