@@ -43,8 +43,10 @@ from liyuan_tui.widgets.store_work import store_work
 
 CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
 GLOBAL_ACTIONS = frozenset(action for _keys, action, _show in APP_KEYS)
-PALETTE_ONLY = ("stock", "tools")  # screens with no key of their own: the command palette opens them
-TECHNICIAN_HIDDEN = frozenset({"new_request", "search", "handover", "month_report", "stock", "tools"})
+# Screens with no key of their own: the command palette opens them.
+PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard")
+TECHNICIAN_HIDDEN = frozenset({"new_request", "search", "handover", "month_report", "stock", "tools", "followups",
+                               "scorecard"})
 
 
 class LiyuanApp(App):
@@ -337,6 +339,40 @@ class LiyuanApp(App):
         if self.me.role == "technician" and action in TECHNICIAN_HIDDEN:
             return False
         return super().check_action(action, parameters)
+
+    # --- the back office II: follow-up calls, the household file, the scorecard ------------------------
+
+    def action_followups(self) -> None:
+        """`v`: the follow-up calls owed, the most overdue first."""
+        from liyuan_tui.screens.followups import FollowupsScreen
+
+        if not isinstance(self.screen, FollowupsScreen):
+            self.push_screen(FollowupsScreen())
+
+    def open_household(self, unit: str) -> None:
+        """A unit's household file (from the request screen, the follow-ups, the palette)."""
+        from liyuan_tui.screens.household import HouseholdScreen
+
+        self.push_screen(HouseholdScreen(unit))
+
+    def action_find_household(self) -> None:
+        """The palette's "household file": asks which unit."""
+        from liyuan_tui.domain import validation as check
+        from liyuan_tui.screens.dialogs import AskScreen
+
+        t = self.t
+
+        def chosen(unit: str | None) -> None:
+            if unit:
+                self.open_household(unit)
+
+        self.push_screen(AskScreen(t("ui.household.ask_title"), t("ui.household.ask_unit"),
+                                   check=lambda v: check.plain(check.unit(v), "unit")), chosen)
+
+    def action_scorecard(self) -> None:
+        from liyuan_tui.screens.scorecard import ScorecardScreen
+
+        self.push_screen(ScorecardScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key's action is in the command palette too, in the user's language."""

@@ -23,6 +23,8 @@ from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import short_category
 from liyuan_tui.widgets.store_work import store_work
 
+from .intake_household import IntakeHousehold
+
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
@@ -42,7 +44,7 @@ class ResidentSuggester(Suggester):
         return next((r.unit for r in found if r.unit.startswith(value) and r.unit != value), None)
 
 
-class IntakeScreen(Screen):
+class IntakeScreen(IntakeHousehold, Screen):
     BINDINGS = bindings(INTAKE_KEYS)
     KEYS = INTAKE_KEYS
     FORM = True  # the app's own keys (n, /, h, q …) do not fire here: every key belongs to the form
@@ -79,16 +81,20 @@ class IntakeScreen(Screen):
                                 placeholder=t(f"ui.intake.{name}_hint"))
                 if name == "unit":
                     yield Static("", id="unit-residents", classes="field-hint")
+                    yield from self.compose_household()
                 yield Static("", id=f"error-{name}", classes="field-error")
             with Horizontal(id="intake-flags"):
                 yield Checkbox(t("field.major"), id="major")
                 yield Checkbox(t("field.confidential"), id="confidential")
+            # A repair's kind of fault last, so the keys typed through the form stay as they were.
+            yield from self.compose_fault_kind()
             yield Button(t("ui.intake.done"), id="intake-done", variant="primary")
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
 
     def on_mount(self) -> None:
         for hidden in self.query(".field-error, #unit-residents"):
             hidden.display = False
+        self.mount_household()
         self.query_one("#category", ChoiceBar).focus()
         lookup = self.app.store.lookup
         store_work(self, lambda: lookup.get_request(self.ref), DraftRead, action="draft")
@@ -99,7 +105,8 @@ class IntakeScreen(Screen):
 
     def fill(self, req: Request) -> None:
         """Show the draft as saved (it may have been started in another terminal)."""
-        self.saved = {name: getattr(req, name) for name in ("category", "channel", *TEXT_FIELDS, "major", "confidential")}
+        self.saved = {name: getattr(req, name)
+                      for name in ("category", "channel", *TEXT_FIELDS, "major", "confidential", "fault_kind")}
         self.query_one("#category", ChoiceBar).set_value(req.category)
         self.query_one("#channel", ChoiceBar).set_value(req.channel)
         for name in TEXT_FIELDS:
@@ -108,6 +115,8 @@ class IntakeScreen(Screen):
             self.query_one("#major", Checkbox).value = req.major
             self.query_one("#confidential", Checkbox).value = req.confidential
         self._show_category_name(req.category)
+        self.show_fault_kinds(req.category, req.fault_kind)
+        self.household_for(req)
 
     # --- saving each field as it is left -----------------------------------------------------------
 
@@ -126,6 +135,8 @@ class IntakeScreen(Screen):
     def _saved(self, msg: RequestSaved) -> None:
         """A field (or the whole form) is on record; the message goes on to the app's queue."""
         self.saved.update(self._sending.pop(msg.action, {}))
+        self.saved["fault_kind"] = msg.request.fault_kind  # a new category may have dropped it
+        self.household_for(msg.request)
         if msg.action.startswith("field:"):
             self._clear_error(msg.action.split(":", 1)[1])
         elif msg.action == "done":
@@ -180,6 +191,7 @@ class IntakeScreen(Screen):
         self.save(event.bar.id, event.value)
         if event.bar.id == "category":
             self._show_category_name(event.value)
+            self.show_fault_kinds(event.value, self.saved.get("fault_kind", ""))
         self.focus_next()
 
     @on(Checkbox.Changed)

@@ -164,6 +164,11 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         if req.outcome:
             text.append(f"\n{t('field.outcome')}: {shown('outcome')}"
                         + (f" → {shown('handed_to')}" if req.handed_to else ""))
+        kind = proc.fault_kind(req.fault_kind) if proc is not None and req.fault_kind else None
+        if kind is not None or req.repeat_of:
+            text.append(f"\n{t('field.fault_kind')}: {visible(kind.name(t.lang), newlines=False) if kind else '-'}")
+            if req.repeat_of:
+                text.append(f"   ↺ {t('field.repeat_of')} ← {req.repeat_of}", style="bold yellow")
         return text
 
     def tick(self, now) -> None:
@@ -255,6 +260,12 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
 
     def action_edit(self) -> None:
         self.app.edit_request(self.ref)
+
+    def action_household(self) -> None:
+        """`u`: the household file of the request's unit."""
+        req = self.detail.request if self.detail is not None else None
+        if req is not None and req.unit and can_see(self.app.me, req):
+            self.app.open_household(req.unit)
 
     def action_back(self) -> None:
         self.app.pop_screen()

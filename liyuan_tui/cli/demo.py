@@ -82,6 +82,9 @@ def build_demo(settings: Settings, clock: Clock) -> None:
         sup.staff.add_staff(me, me, "assistant", "")
     for unit, name, phones in RESIDENTS:
         sup.archive.add_resident(unit, name, phones)
+    # The household file the desk must see at once: an elderly resident living alone.
+    sup.households.edit("3栋1202", elderly_alone=True, emergency_name="张先生", emergency_relation="儿子",
+                        emergency_phone="13922221202", notes="老人独居,钥匙在邻居 3栋1201 处")
     desk, lead = store(me), store("li.qiang")
     night_of(desk, lead, sup, night, now)
     for st in (sup, desk, lead):

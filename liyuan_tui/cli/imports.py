@@ -30,6 +30,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some are bad")
     p.set_defaults(handler=cmd_import_residents)
 
+    from .households import register_residents
+
+    register_residents(rsub, common)  # residents show | edit: the household file
+
 
 def _read(path: str) -> bytes:
     from liyuan_tui.domain.errors import ValidationError

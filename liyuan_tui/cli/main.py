@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.orders",
     "liyuan_tui.cli.stock",
     "liyuan_tui.cli.tools",
+    "liyuan_tui.cli.followups",
 )
 EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
@@ -188,6 +189,13 @@ _FIELD_FLAGS = {
     "signed_by": "--signed-by", "code": "CODE", "quantity": "QTY", "price": "--price", "order": "--order",
     "due_at": "--due", "condition": "--condition", "holder": "--to", "material_name": "--name",
     "material_unit": "--unit", "tool_name": "--name",
+    # the back office: follow-up calls, the household file, staff records
+    "reached": "--reached", "score": "--score", "solved": "--solved", "fault_kind": "--fault-kind",
+    "course": "--course", "date": "--date", "hours": "--hours", "result": "--result",
+    "person": "--person", "relation": "--relation", "phones": "--phones", "remove_person": "--remove-person",
+    "notes": "--notes", "language": "--language", "elderly_alone": "--elderly-alone", "disability": "--disability",
+    "emergency_name": "--emergency-name", "emergency_phone": "--emergency-phone",
+    "emergency_relation": "--emergency-relation", "household_unit": "UNIT",
 }
 
 

@@ -39,14 +39,18 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     if args.output:
         check_output(Path(args.output))
     report = month_report(ctx.store, month, estate=estate)
-    text = render(report, args.format, ctx.t, ctx.store.procedures)
-    if args.output:
+    emit(ctx, render(report, args.format, ctx.t, ctx.store.procedures), args.output)
+    return 0
+
+
+def emit(ctx: Context, text: str, output: str | None) -> None:
+    """A report's text to the file named by -o, or to the screen."""
+    if output:
         # As private as the database (0600; 0640 in a group folder); the CSV keeps its CRLF and BOM.
-        written = write_export(Path(args.output), text, overwrite=True, field="output")
+        written = write_export(Path(output), text, overwrite=True, field="output")
         print(ctx.t("report.written_to", path=str(written)), file=ctx.err)
     else:
         write_out(ctx, text if text.endswith("\n") else text + "\n")
-    return 0
 
 
 def check_output(path: Path) -> None:

@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--received-at", default=None, help="when it came in (ISO 8601, or YYYY-MM-DD HH:MM local)")
     p.add_argument("--major", action="store_true", help="a major case: the manager is told at once")
     p.add_argument("--confidential", action="store_true", help="touches confidential matters")
+    p.add_argument("--fault-kind", default="", help="a repair's kind of fault (water, electric …): repeats are found by it")
     p.set_defaults(handler=cmd_log)
 
     p = sub.add_parser("queue", parents=[common], help="open requests, most urgent first")
@@ -105,9 +106,11 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     req = ctx.store.intake.create_request(
         category=args.category, channel=args.channel, unit=args.unit, phone=args.phone,
         requester_name=args.name, description=args.text, received_at=received,
-        major=args.major, confidential=args.confidential, complete=True,
+        major=args.major, confidential=args.confidential, fault_kind=args.fault_kind, complete=True,
     )
     print(req.ref, file=ctx.out)
+    if req.repeat_of:  # 二次维修: the script (or the desk) sees the earlier request
+        print(ctx.t("cli.repeat_of", ref=req.ref, earlier=req.repeat_of), file=ctx.err)
     return 0
 
 
@@ -205,6 +208,8 @@ def print_detail(ctx: Context, data: dict) -> None:
         lines.append(f"  {t('cli.escalated')}: {data['escalated_at']} → {data['escalated_to']}")
     if data["outcome"]:
         lines.append(f"  {t('field.outcome')}: {data['outcome']}" + (f"  → {data['handed_to']}" if data["handed_to"] else ""))
+    if data["repeat_of"]:
+        lines.append(f"  {t('field.repeat_of')}: {data['repeat_of']}")
     lines.append("")
     lines.append(t("cli.checklist"))
     for step in data["checklist"]:
@@ -222,6 +227,15 @@ def print_detail(ctx: Context, data: dict) -> None:
         lines.append(f"{t('cli.charges')}: {data['charges_total']:.2f}")
         for c in data["charges"]:
             lines.append(f"  {c['item']} × {c['qty']:g} = {c['amount']:.2f}")
+    if data["followups"]:
+        lines.append("")
+        lines.append(t("ui.event.followup") + ":")
+        from types import SimpleNamespace
+
+        from liyuan_tui.reports.household import followup_summary
+
+        for f in data["followups"]:  # the note is already hidden where the reader may not see it
+            lines.append(f"  {f['at'][:16].replace('T', ' ')}  {f['by']}  {followup_summary(SimpleNamespace(**f), t)}")
     lines.append("")
     lines.append(t("cli.events"))
     for ev in data["events"]:

@@ -1,4 +1,5 @@
-"""`liyuan staff add|list|deactivate|activate|role`: the staff list (supervisors and the manager)."""
+"""`liyuan staff add|list|deactivate|activate|role`: the staff list (supervisors and the manager);
+`staff scorecard|train|assess|records` are in cli/staff_records.py."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("login", metavar="LOGIN")
     p.add_argument("role", metavar="ROLE")
     p.set_defaults(handler=cmd_role)
+
+    from .staff_records import register_staff
+
+    register_staff(ssub, common)
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:

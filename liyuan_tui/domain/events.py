@@ -21,6 +21,7 @@ class EventKind(StrEnum):
     CANCELLED = "cancelled"
     ASSIGNED = "assigned"
     CHARGE = "charge"
+    FOLLOWUP = "followup"  # a follow-up call after the close (one that finds it not solved reopens it)
     # the deadline ladder (recorded once, by whichever terminal notices first)
     DEADLINE_WARNING = "deadline_warning"
     AUTO_ESCALATED = "auto_escalated"
@@ -30,6 +31,9 @@ class EventKind(StrEnum):
     STAFF_CHANGED = "staff_changed"
     ESTATE_ADDED = "estate_added"
     RESIDENT_ADDED = "resident_added"
+    HOUSEHOLD_CHANGED = "household_changed"
+    TRAINING_RECORDED = "training_recorded"
+    ASSESSED = "assessed"
     IMPORTED = "imported"
     MIGRATED = "migrated"
     # PostgreSQL: a change to a request made without the desk (psql …), recorded by the server

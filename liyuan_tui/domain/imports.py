@@ -28,7 +28,7 @@ HISTORY_COLUMNS = {  # column → Chinese header also accepted
     "confidential": "保密", "handed_to": "转交部门",
 }
 HISTORY_REQUIRED = ("category", "received_at", "unit")
-RESIDENT_COLUMNS = {"unit": "房号", "name": "姓名", "phones": "电话", "notes": "备注"}
+RESIDENT_COLUMNS = {"unit": "房号", "name": "姓名", "phones": "电话", "notes": "备注", "relation": "关系"}
 RESIDENT_ALIASES = {"phone": "phones", "note": "notes"}
 RESIDENT_REQUIRED = ("unit",)
 MAX_DEPARTMENT = check.MAX_DEPARTMENT
@@ -88,6 +88,7 @@ class ResidentRow:
     name: str
     phones: tuple[str, ...]
     notes: str
+    relation: str = ""  # in the household: 户主, 配偶, 租户 … (the household file's people)
 
 
 def read_table(data: bytes, known: dict[str, str], required: tuple[str, ...],
@@ -231,6 +232,8 @@ def parse_residents(data: bytes) -> Parsed[ResidentRow]:
         unit = _collect(line, bad, "unit", lambda: check.unit(cells.get("unit", "")))
         name = _collect(line, bad, "name", lambda: check.name(cells.get("name", "")))
         notes = _collect(line, bad, "notes", lambda: check.text(cells.get("notes", ""), "notes"))
+        relation = _collect(line, bad, "relation", lambda: check.plain(cells.get("relation", ""), "relation",
+                                                                        max_len=check.MAX_NAME))
         phones = []
         for part in _PHONE_LIST.split(cells.get("phones", "")):
             if part.strip():
@@ -242,7 +245,7 @@ def parse_residents(data: bytes) -> Parsed[ResidentRow]:
         if bad:
             out.problems += bad
             continue
-        out.rows.append(ResidentRow(line, unit, name, tuple(dict.fromkeys(phones)), notes))
+        out.rows.append(ResidentRow(line, unit, name, tuple(dict.fromkeys(phones)), notes, relation or ""))
     return out
 
 

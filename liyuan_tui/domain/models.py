@@ -85,6 +85,13 @@ class Request(SQLModel, table=True):
     closed_by: Optional[str] = None
     updated_at: Optional[datetime] = _time()
     version: int = 1
+    # The kind of fault (a key of the category's fault_kinds, "" if none), and the earlier request
+    # this one repeats (二次维修: same unit, same kind of fault, soon after that one closed).
+    fault_kind: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    repeat_of: Optional[str] = None
+    # When the follow-up call (回访) is due: set as the request closes, cleared once the resident
+    # has been reached (or the request reopens). Closed requests with it set are the calls owed.
+    followup_due_at: Optional[datetime] = _time(index=True)
 
     @property
     def branch_list(self) -> list[str]:
@@ -141,13 +148,16 @@ class Estate(SQLModel, table=True):
 
 
 class Resident(SQLModel, table=True):
-    """The customer archive (客户档案): intake looks callers up here by unit or phone."""
+    """The customer archive (客户档案): one person of a household (一户一档), by unit. Intake looks
+    callers up here by unit or phone; the household file (records.Household) lists a unit's rows
+    as its people, so the archive, its import and the household file are one set of rows."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
     unit: str = Field(index=True)
     name: str = ""
     phones: str = Field(default="", index=True)  # comma-separated
     notes: str = Field(default="", sa_type=Text)
+    relation: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 户主, 配偶, 子女, 租户 …
 
 
 class FeeItem(SQLModel, table=True):

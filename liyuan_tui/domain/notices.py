@@ -16,7 +16,7 @@ from .procedures import Procedures, Text
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str  # new_request | escalated | major | acknowledged | deadline_warning | overdue | security_task
+    kind: str  # new_request | escalated | major | acknowledged | deadline_warning | overdue | security_task | followup_reopened
     ref: str
     key: str  # message key in data/messages/notices.toml
     params: dict[str, Any] = field(default_factory=dict)
@@ -74,6 +74,10 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
             return Notice("overdue", req.ref, key, params, "error")
     elif ev.kind in ORDER_NOTICES:
         return _order_notice(ev, req, viewer, payload, params)
+    elif ev.kind == EventKind.FOLLOWUP and payload.get("reopened") and not mine:
+        # A follow-up call found the problem not solved: the request is back, the supervisor told.
+        if role in SUPERVISORS or login == holder(req):
+            return Notice("followup_reopened", req.ref, "notice.followup_reopened", params, "warning")
     elif ev.kind in (EventKind.BRANCH, EventKind.STEP) and not mine and role == "security_lead":
         branch = payload.get("branch") or payload.get("branch_added")
         if branch and proc and any(s.branch == branch and s.role in SECURITY_ROLES for s in proc.steps):

@@ -41,6 +41,11 @@ class Action(StrEnum):
     TOOL_LEND = "tool_lend"
 
 
+    FOLLOWUP = "followup"
+    EDIT_HOUSEHOLD = "edit_household"
+    STAFF_RECORDS = "staff_records"
+
+
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
 DESK = frozenset({"assistant", "cs_supervisor", "manager"})
 SECURITY_ROLES = frozenset({"security_lead", "guard"})
@@ -81,6 +86,11 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.STOCK_REPORT: STORE_ROOM,
     Action.TOOL_MANAGE: STORE_ROOM,
     Action.TOOL_LEND: WORKSHOP,
+
+
+    Action.FOLLOWUP: DESK,  # the customer representatives make the calls
+    Action.EDIT_HOUSEHOLD: DESK,
+    Action.STAFF_RECORDS: SUPERVISORS,  # training and assessment (the manager's duty, with supervisors)
 }
 
 # Whose steps each role may tick: the desk records every step (it hears back from guards);
@@ -168,3 +178,28 @@ def may_see_order(role: str, login: str, technician: str | None) -> bool:
 def may_work_order(role: str, login: str, technician: str | None) -> bool:
     """Arrive, wait for parts, finish: the workshop on any order, a technician on their own."""
     return allowed(role, Action.ORDER_WORK) and may_see_order(role, login, technician)
+
+
+# The household file's parts, and who sees which. Personal data follows the confidential-request
+# rule (the desk that helps residents sees it all); others see what their job needs: a guard sent
+# to a flat or meeting an ambulance, the flags, the people and whom to call; a technician or
+# another department, the flags and who lives there (to knock on the right door, in the right
+# language); never phones, notes or the unit's history.
+HOUSEHOLD_PARTS = ("flags", "people", "phones", "emergency_contact", "notes", "history")
+_HOUSEHOLD_VIEW: dict[str, frozenset[str]] = {
+    **{role: frozenset(HOUSEHOLD_PARTS) for role in DESK},
+    "security_lead": frozenset({"flags", "people", "emergency_contact"}),
+    "guard": frozenset({"flags", "people", "emergency_contact"}),
+    "technician": frozenset({"flags", "people"}),
+    "dept_staff": frozenset({"flags", "people"}),
+}
+
+
+def household_parts(role: str) -> frozenset[str]:
+    """Which parts of a household file `role` may see (unknown roles: the flags only)."""
+    return _HOUSEHOLD_VIEW.get(role, frozenset({"flags"}))
+
+
+def may_see_staff_records(viewer: Staff, login: str) -> bool:
+    """Training and assessments: supervisors and the manager see everyone's, others their own."""
+    return viewer.role in SUPERVISORS or viewer.login == login

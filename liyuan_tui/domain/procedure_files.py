@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .models import ROLES
-from .procedures import (CONDITIONS, DEFAULT_REPLY_MINUTES, INPUTS, MANAGER_INFORMED, Branch, Procedure,
-                         ProcedureError, Procedures, Step, Text)
+from .procedures import (CONDITIONS, DEFAULT_FOLLOWUP_DAYS, DEFAULT_REPEAT_DAYS, DEFAULT_REPLY_MINUTES, INPUTS,
+                         MANAGER_INFORMED, Branch, FaultKind, Procedure, ProcedureError, Procedures, Step, Text)
 
 
 def shipped_folder() -> Traversable:
@@ -93,9 +93,12 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
     if mi is None or mi.when != "major" or not mi.required:
         raise ProcedureError(source, f"needs a required step '{MANAGER_INFORMED}' with when = \"major\" "
                              "(a major request cannot close until the manager is informed)")
+    followup_days = _days(data, "followup_days", DEFAULT_FOLLOWUP_DAYS, 0, source)
+    repeat_days = _days(data, "repeat_days", DEFAULT_REPEAT_DAYS, 1, source)
+    fault_kinds = _fault_kinds(data, source)
     known_keys = {"key", "letter", "name", "reply_limit_minutes", "baseline", "branches", "steps",
                   "seed_section", "branch_required", "note", "refers_to", "arrive_within_minutes",
-                  "finish_within_hours"}
+                  "finish_within_hours", "followup_days", "repeat_days", "fault_kinds"}
     unknown = set(data) - known_keys
     if unknown:
         raise ProcedureError(source, f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -113,9 +116,37 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
         source=source,
         arrive_within=arrive_within,
         finish_within=finish_within,
+        followup_days=followup_days,
+        fault_kinds=fault_kinds,
+        repeat_days=repeat_days,
         _by_key={s.key: s for s in steps},
     )
     return proc
+
+
+def _days(data: dict, name: str, default: int, low: int, source: str) -> int:
+    value = data.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= 365:
+        raise ProcedureError(source, f"{name} must be a whole number of days from {low} to 365, not {value!r}")
+    return value
+
+
+def _fault_kinds(data: dict, source: str) -> tuple[FaultKind, ...]:
+    """`[[fault_kinds]]` key + zh + en: the kinds of fault a repair is filed under."""
+    kinds: list[FaultKind] = []
+    for i, raw in enumerate(_list(data, "fault_kinds", source), 1):
+        key = _str(raw, "key", source, f"fault_kinds #{i}")
+        if not key.isascii() or not key.replace("_", "").isalnum():
+            raise ProcedureError(source, f"fault kind '{key}': key must be ASCII letters, digits or _")
+        if any(k.key == key for k in kinds):
+            raise ProcedureError(source, f"fault kind '{key}' is defined twice")
+        unknown = set(raw) - {"key", "zh", "en"}
+        if unknown:
+            raise ProcedureError(source, f"fault kind '{key}': unknown setting(s): {', '.join(sorted(unknown))}")
+        kinds.append(FaultKind(key, _text(raw, source, f"fault kind '{key}'")))
+    if len(kinds) > 9:
+        raise ProcedureError(source, "at most 9 fault_kinds (the form chooses them with the keys 1–9)")
+    return tuple(kinds)
 
 
 _STEP_KEYS = {"key", "zh", "en", "role", "required", "input", "prompt", "branch", "when", "first", "choices", "after",

@@ -14,6 +14,8 @@ CONDITIONS = ("major", "ordinary", "escalated", "written", "oral", "confidential
 # until the company manager has been informed (4.2.2).
 MANAGER_INFORMED = "manager_informed"
 DEFAULT_REPLY_MINUTES = 10
+DEFAULT_FOLLOWUP_DAYS = 3  # a follow-up call is due this many days after a request closes
+DEFAULT_REPEAT_DAYS = 30  # a repair of the same kind at the same unit this soon after is a repeat
 
 
 class DataFileError(ValueError):
@@ -61,6 +63,15 @@ class Branch:
 
 
 @dataclass(frozen=True)
+class FaultKind:
+    """A kind of fault (water, electrics …): two repairs of one kind at one unit close together
+    make a repeat repair (二次维修)."""
+
+    key: str
+    name: Text
+
+
+@dataclass(frozen=True)
 class Step:
     key: str
     text: Text
@@ -95,6 +106,9 @@ class Procedure:
     source: str = ""
     arrive_within: timedelta | None = None  # a work order's technician is on site within this
     finish_within: timedelta | None = None  # … and the work is done within this
+    followup_days: int = DEFAULT_FOLLOWUP_DAYS  # 0: no follow-up call for this category
+    fault_kinds: tuple[FaultKind, ...] = ()  # set: requests of this category are repairs, tracked for repeats
+    repeat_days: int = DEFAULT_REPEAT_DAYS
     _by_key: Mapping[str, Step] = field(default_factory=dict, repr=False, compare=False)
 
     def step(self, key: str) -> Step | None:
@@ -108,6 +122,9 @@ class Procedure:
 
     def branch(self, key: str) -> Branch | None:
         return next((b for b in self.branches if b.key == key), None)
+
+    def fault_kind(self, key: str) -> FaultKind | None:
+        return next((k for k in self.fault_kinds if k.key == key), None)
 
     def applies(self, step: Step, branches: Iterable[str], conditions: Iterable[str]) -> bool:
         """Whether a step is part of this request's checklist, given its branches and conditions."""

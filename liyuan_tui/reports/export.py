@@ -59,6 +59,9 @@ def request_dict(req: Request, now: datetime, tz: tzinfo, viewer: Staff | None,
         "outcome_kind": req.outcome_kind,
         "handed_to": shown("handed_to", req.handed_to),
         "closed_at": iso(req.closed_at, tz),
+        "fault_kind": req.fault_kind,
+        "repeat_of": req.repeat_of,
+        "followup_due_at": iso(req.followup_due_at, tz),
         "version": req.version,
     }
 
@@ -111,5 +114,10 @@ def detail_dict(detail: RequestDetail, now: datetime, tz: tzinfo, viewer: Staff 
         for c in detail.charges
     ]
     data["charges_total"] = sum(c.amount_cents for c in detail.charges) / 100
+    data["followups"] = [
+        {"at": iso(f.at, tz), "by": f.by, "reached": f.reached, "score": f.score, "solved": f.solved,
+         "note": HIDDEN if "note" in hidden and f.note else (f.note or "")}
+        for f in detail.followups
+    ]
     data["events"] = [event_dict(e, tz, hidden) for e in detail.events]
     return data

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 
 from . import month_queries as q
+from .quality import QualityFigures, quality_figures
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.models import CHANNELS, STATUSES
@@ -186,6 +187,7 @@ class MonthFigures:
     majors: list[ListedRequest] = field(default_factory=list)
     fees: list[FeeFigures] = field(default_factory=list)
     back_office: BackOffice = field(default_factory=BackOffice)
+    quality: QualityFigures = field(default_factory=QualityFigures)  # follow-ups and repeat repairs
 
     @property
     def fees_total_cents(self) -> int:
@@ -224,26 +226,28 @@ def month_report(store: Any, month: Month | str, *, now: datetime | None = None,
         raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REPORT))
     now = now or store.clock.now()
     keys = list(store.procedures)
+    repairs = [k for k, p in store.procedures.items() if p.fault_kinds]
     only = None if estate in (None, ALL_ESTATES) else estate
     with store.reading() as s:
         dialect = s.get_bind().dialect.name
         names = q.staff_names(s)
-        current = month_figures(s, month, store.tz, now, keys, names, dialect, only)
-        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, only)
+        current = month_figures(s, month, store.tz, now, keys, names, dialect, only, repairs)
+        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, only, repairs)
         side_by_side = {}
         if estate == ALL_ESTATES:
             window = q.Window(month.start(store.tz), month.end(store.tz), now)
-            side_by_side = {code: month_figures(s, month, store.tz, now, keys, names, dialect, code)
+            side_by_side = {code: month_figures(s, month, store.tz, now, keys, names, dialect, code, repairs)
                             for code in q.estates_in(s, window)}
     return MonthReport(current, previous, now, store.tz, estate, side_by_side)
 
 
 def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys: Iterable[str],
-                  names: dict[str, str], dialect: str, estate: str | None = None) -> MonthFigures:
+                  names: dict[str, str], dialect: str, estate: str | None = None,
+                  repair_categories: Iterable[str] = ()) -> MonthFigures:
     w = q.Window(month.start(tz), month.end(tz), now, estate)
     fig = MonthFigures(month, w.start, w.end)
     keys = list(category_keys)
-    ranks = _percentiles(q.reply_ranks(s, w, dialect))
+    ranks = reply_percentiles(q.reply_ranks(s, w, dialect))
     _fill_counts(fig, q.cube(s, w), keys, ranks)
     fig.staff = _staff(q.staff_cube(s, w), names, ranks)
     fig.by_hour, fig.by_day = _hours_and_days(q.quarter_hours(s, w, dialect), month, tz)
@@ -252,6 +256,7 @@ def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys
     fig.fees = [FeeFigures(r.item_code, r.name_zh or r.item_code, r.name_en or r.item_code, r.n,
                            float(r.qty or 0), int(r.cents or 0)) for r in q.fees(s, w)]
     fig.back_office = back_office_figures(s, w.start, w.end, now)
+    fig.quality = quality_figures(s, w, keys, repair_categories)
     return fig
 
 
@@ -267,7 +272,7 @@ def percentile(ranked: dict[int, float], n: int, num: int, den: int) -> float | 
     return round(value, 3)
 
 
-def _percentiles(rows: Iterable[Any]) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+def reply_percentiles(rows: Iterable[Any]) -> dict[tuple[str, str], tuple[float | None, float | None]]:
     groups: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     sizes: dict[tuple[str, str], int] = {}
     for r in rows:

@@ -21,6 +21,7 @@ from .tables import Namer, csv_rows, escalated_to_name, md_table, md_text
 from .month_summary import (change, format_change, format_duration, format_share, format_share_change,
                              plain_number, summary_lines)
 from .month import ListedRequest, MonthFigures, MonthReport, ReplyStats
+from .quality import quality_dict, quality_tables
 
 FORMATS = ("md", "csv", "json")
 BOM = "\ufeff"
@@ -111,6 +112,7 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
         "fees_count": f.fees_count,
         "fees_total": f.fees_total_cents / 100,
         "back_office": back_office_dict(f.back_office, tz),
+        "quality": quality_dict(f.quality),
     }
 
 
@@ -246,6 +248,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
                 [[x.name_zh if t.lang == "zh" else x.name_en, str(x.count), f"{x.qty:g}", _money(x.amount_cents)]
                  for x in cur.fees]))
     out += back_office_tables(cur.back_office, prev.back_office, t, share, tz)
+    out += quality_tables(cur.quality, prev.quality, t, namer, cmp_head, share, format_change)
     if report.estates:
         out.append(_estates_table(report, t, dur, share))
     return out

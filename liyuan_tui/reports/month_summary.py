@@ -58,8 +58,20 @@ def facts(report: MonthReport) -> list[Fact]:
     if bo.opened or bo.finished:
         out.append(Fact("back_office", {"opened": bo.opened, "finished": bo.finished, "hours": bo.hours,
                                         "share": bo.arrive_share, "amount": bo.materials_value / 100}))
+    out += _quality(cur)
     if cur.confidential:
         out.append(Fact("confidential", {"count": cur.confidential}))
+    return out
+
+
+def _quality(cur: MonthFigures) -> list[Fact]:
+    """Follow-up calls (made, reached, satisfaction, owed) and repeat repairs, when there were any."""
+    q, out = cur.quality, []
+    if q.calls or q.still_owed:
+        out.append(Fact("followups", {"calls": q.calls, "reach": q.reach_rate, "mean": q.satisfaction.mean,
+                                      "solved_share": q.solved_share, "owed": q.still_owed}))
+    if q.repeats:
+        out.append(Fact("repeats", {"count": q.repeats, "repairs": q.repairs, "rate": q.repeat_rate}))
     return out
 
 
@@ -151,9 +163,11 @@ def summary_lines(report: MonthReport, t: Translator, category_name: Callable[[s
         for key in ("median", "p90"):
             if key in p:
                 p[key] = format_duration(p[key], t)
-        for key in ("share", "previous_share"):
+        for key in ("share", "previous_share", "reach", "solved_share", "rate"):
             if key in p:
                 p[key] = format_share(p[key])
+        if "mean" in p:
+            p["mean"] = "—" if p["mean"] is None else f"{p['mean']:.1f}"
         if "category" in p:
             p["category"] = category_name(p["category"])
         if fact.key == "total":

@@ -15,6 +15,9 @@ receives the transaction kernel (kernel.py):
     store.orders     repair work orders (派工单)                         (orders.py)
     store.stock      the materials ledger (进消存)                       (stock.py)
     store.tools      the tool register (维修工具)                        (tools.py)
+    store.followups  follow-up calls after the close (回访)              (followups.py)
+    store.households the household file (一户一档)                       (households.py)
+    store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
 write in it is one `Kernel.write()` transaction with its event.
@@ -37,6 +40,8 @@ from liyuan_tui.domain.procedures import Procedure, Procedures
 from .archive import Archive
 from .charges import Charges
 from .estates import Estates
+from .followups import DueFollowUp, FollowUpDone, FollowUps
+from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
 from .imports import Imports
 from .intake import EDITABLE_FIELDS, Intake
 from .kernel import Kernel
@@ -47,6 +52,7 @@ from .orders import OrderView, Orders
 from .staff import StaffList
 from .stock import Stock
 from .tools import Tools, ToolView
+from .staff_records import StaffRecord, StaffRecords
 
 
 class Store:
@@ -83,6 +89,9 @@ class Store:
         self.orders = Orders(self.kernel)
         self.stock = Stock(self.kernel)
         self.tools = Tools(self.kernel)
+        self.followups = FollowUps(self.kernel)
+        self.households = Households(self.kernel)
+        self.staff_records = StaffRecords(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -125,4 +134,5 @@ class Store:
         self.kernel.close()
 
 
-__all__ = ["Store", "RequestDetail", "OrderView", "ToolView", "OUTCOME_KINDS", "EDITABLE_FIELDS"]
+__all__ = ["Store", "RequestDetail", "OrderView", "ToolView", "OUTCOME_KINDS", "EDITABLE_FIELDS", "DueFollowUp",
+           "FollowUpDone", "HouseholdFile", "HouseholdGlance", "HistoryItem", "StaffRecord"]

@@ -116,10 +116,11 @@ class Imports:
                 old = existing.get((r.unit, r.name))
                 if old is not None:
                     old.phones, old.notes = phones, r.notes
+                    old.relation = r.relation or old.relation  # a file without the column keeps it
                     tx.add(old)
                     result.updated += 1
                 else:
-                    tx.add(Resident(unit=r.unit, name=r.name, phones=phones, notes=r.notes))
+                    tx.add(Resident(unit=r.unit, name=r.name, phones=phones, notes=r.notes, relation=r.relation))
                     result.imported += 1
             s.flush()
             tx.record(None, EventKind.IMPORTED, {

@@ -17,9 +17,12 @@ from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
+from .repeats import earlier_repair, repeat_changes
 
 EDITABLE_FIELDS = ("category", "channel", "unit", "phone", "requester_name", "description", "major",
-                   "confidential", "received_at")
+                   "confidential", "received_at", "fault_kind")
+# Fields that decide whether a request repeats an earlier repair.
+REPEAT_FIELDS = frozenset({"unit", "category", "fault_kind", "received_at"})
 
 
 class Intake:
@@ -40,6 +43,7 @@ class Intake:
         received_at: datetime | None = None,
         major: bool = False,
         confidential: bool = False,
+        fault_kind: str = "",
         complete: bool = False,
     ) -> Request:
         """Log a request. The intake form calls it bare the moment `n` is pressed (the clock runs
@@ -56,6 +60,7 @@ class Intake:
             "description": check.text(description),
         }
         received = self._received_at(received_at) if received_at is not None else now
+        fields["fault_kind"] = check.fault_kind(fault_kind, k.procedures.get(fields["category"]))
         with k.write(Action.CREATE) as tx:
             month = received.astimezone(k.tz).strftime("%Y%m")
             seq = tx.next_seq("request", month)
@@ -74,9 +79,14 @@ class Intake:
                 updated_at=now,
                 **fields,
             )
+            earlier = earlier_repair(tx.s, k.procedures, unit=req.unit, category=req.category,
+                                     fault_kind=req.fault_kind, received_at=received)
+            req.repeat_of = earlier.ref if earlier is not None else None
             tx.add(req)
             tx.s.flush()
             payload = {name: v for name, v in fields.items() if v}
+            if req.repeat_of:
+                payload["repeat_of"] = req.repeat_of
             payload.update(received_at=received, major=major, confidential=confidential)
             tx.record(req, EventKind.CREATED, payload)
             return req
@@ -89,7 +99,12 @@ class Intake:
         clean = self._clean(changes)
         with self.k.write(Action.UPDATE) as tx:
             req = tx.open_request(ref, expected_version)
+            if "fault_kind" in clean:  # one of the kinds of the category it will have
+                clean["fault_kind"] = check.fault_kind(
+                    clean["fault_kind"], self.k.procedures.get(clean.get("category", req.category)))
             diff = {name: v for name, v in clean.items() if getattr(req, name) != v}
+            if diff.keys() & REPEAT_FIELDS:
+                diff.update(repeat_changes(tx.s, self.k.procedures, req, diff))
             if not diff:
                 return req
             if "major" in diff:
@@ -98,7 +113,8 @@ class Intake:
                 received = diff.get("received_at", req.received_at)
                 limit = self.k.procedures.reply_limit(diff.get("category", req.category))
                 diff["reply_due_at"] = reply_due_at(received, limit)
-            payload = {name: [getattr(req, name), v] for name, v in diff.items() if name in EDITABLE_FIELDS}
+            payload = {name: [getattr(req, name), v] for name, v in diff.items()
+                       if name in EDITABLE_FIELDS or name == "repeat_of"}
             tx.apply(req, diff)
             tx.record(req, EventKind.UPDATED, payload)
             return req
@@ -122,6 +138,8 @@ class Intake:
                 clean[key] = bool(value)
             elif key == "received_at":
                 clean[key] = self._received_at(value)
+            elif key == "fault_kind":
+                clean[key] = check.plain(value, "fault_kind", max_len=40)  # checked against the category later
         return clean
 
     def _received_at(self, value: Any) -> datetime:

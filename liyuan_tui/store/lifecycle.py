@@ -10,6 +10,7 @@ from sqlmodel import select
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.followups import followup_due_at, reopened_status
 from liyuan_tui.domain.models import Request, Staff, StepRecord
 from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated, may_tick
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_steps
@@ -187,7 +188,8 @@ class Lifecycle:
                 raise ValidationError("error.close_steps_missing", "step", steps=named_steps(missing))
             now = tx.now
             tx.apply(req, {"status": "closed", "outcome": outcome, "outcome_kind": kind,
-                           "handed_to": handed_to, "closed_at": now, "closed_by": me.login})
+                           "handed_to": handed_to, "closed_at": now, "closed_by": me.login,
+                           "followup_due_at": followup_due_at(proc, now, kind)})
             tx.record(req, EventKind.CLOSED, {"outcome": outcome, "kind": kind, "handed_to": handed_to} if handed_to
                       else {"outcome": outcome, "kind": kind})
             return req
@@ -198,8 +200,8 @@ class Lifecycle:
             req = tx.load(ref)
             if req.is_open:
                 raise ValidationError("error.status_not_closed", "ref", ref=req.ref)
-            status = "replied" if req.replied_at else "open"
-            tx.apply(req, {"status": status, "closed_at": None, "closed_by": None})
+            tx.apply(req, {"status": reopened_status(req), "closed_at": None, "closed_by": None,
+                           "followup_due_at": None})
             tx.record(req, EventKind.REOPENED, {"reason": reason})
             return req
 

@@ -9,6 +9,7 @@ from sqlmodel import col, or_, select
 
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
 from liyuan_tui.domain.permissions import hidden_fields
+from liyuan_tui.domain.records import FollowUp
 from liyuan_tui.domain.workshop import WorkOrder
 
 from .kernel import Kernel
@@ -16,13 +17,15 @@ from .kernel import Kernel
 
 @dataclass
 class RequestDetail:
-    """A request with its checklist records, its events and its charges, as read in one go."""
+    """A request with its checklist records, its events, its charges and its follow-up calls, as
+    read in one go."""
 
     request: Request
     steps: dict[str, StepRecord] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     charges: list[Charge] = field(default_factory=list)
     orders: list[WorkOrder] = field(default_factory=list)  # its work orders, oldest first
+    followups: list[FollowUp] = field(default_factory=list)  # its follow-up calls, oldest first
 
     @property
     def charges_total(self) -> int:
@@ -55,7 +58,8 @@ class Lookup:
             events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id)))
             charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(Charge.id)))
             orders = list(s.exec(select(WorkOrder).where(WorkOrder.request_id == req.id).order_by(WorkOrder.id)))
-            return RequestDetail(req, steps, events, charges, orders)
+            followups = list(s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(FollowUp.id)))
+            return RequestDetail(req, steps, events, charges, orders, followups)
 
     def charges_total(self, ref: str) -> int:
         """The request's paid services, in fen."""

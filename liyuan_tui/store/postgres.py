@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from liyuan_tui.domain.models import ROLES
+from liyuan_tui.domain.permissions import DESK
 
 from .schema import install_notify
 
@@ -130,6 +131,8 @@ def _grants_sql() -> list[str]:
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {', '.join(GUARDED)} FROM {MEMBER}",
         f"GRANT INSERT ({EVENT_COLUMNS}) ON event TO {MEMBER}",
         f"GRANT INSERT, UPDATE ON staff, estate TO {sup}",
+        # The desk keeps the household file: a person who moved out is removed from it.
+        f"GRANT DELETE ON resident TO {', '.join(group(r) for r in DESK)}",
         f"REVOKE ALL ON FUNCTION liyuan_staff_role(text, text, boolean) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION liyuan_staff_role(text, text, boolean) TO {sup}",
     ]
@@ -153,6 +156,7 @@ POLICIES = {
     "request": "liyuan_may_see(confidential, created_by, assignee)",
     "steprecord": _CHILD,
     "charge": _CHILD,
+    "followup": _CHILD,
     "event": f"request_id IS NULL OR {_CHILD}",
 }
 

@@ -69,6 +69,12 @@ class ChoiceBar(Widget, can_focus=True):
             text.append(f"{visible(choice.label, newlines=False)} ", style=style)
         return text
 
+    def set_choices(self, choices: list[Choice], value: str = "") -> None:
+        """Other choices (a category's kinds of fault), without announcing the value."""
+        self.choices = choices
+        self.set_value(value)
+        self.refresh(layout=True)
+
     def set_value(self, value: str) -> None:
         """Show a value without announcing it (loading a saved draft)."""
         self.value = value

@@ -17,6 +17,7 @@ APP_KEYS = (
     ("h", "handover", False),
     ("ctrl+r", "month_report", False),
     ("w", "work_orders", False),
+    ("v", "followups", False),
     ("question_mark", "help", True),
     ("q", "quit", True),
 )
@@ -47,6 +48,7 @@ REQUEST_KEYS = (
     ("p", "charge", True),
     ("d", "dispatch", False),
     ("w", "request_orders", False),
+    ("u", "household", False),
     ("escape", "back", True),
 )
 INTAKE_KEYS = (
@@ -93,6 +95,18 @@ TOOLS_KEYS = (
     ("f", "tool_filter", True),
     ("escape", "back", True),
 )
+FOLLOWUP_KEYS = (
+    ("enter", "call", True),
+    ("o", "open", True),
+    ("u", "household", True),
+    ("escape", "back", True),
+)
+HOUSEHOLD_KEYS = (
+    ("e", "edit_household", True),
+    ("enter", "open", True),
+    ("escape", "back", True),
+)
+SCORECARD_KEYS = REPORT_KEYS
 # Keys that are not bindings but are listed in the help screen: (shown key, message key).
 OTHER_KEYS = (
     ("A–G", "category_letter"),
@@ -100,10 +114,13 @@ OTHER_KEYS = (
     ("tab / shift+tab", "next_field"),
     ("→", "accept_suggestion"),
     ("ctrl+p", "palette"),
+    ("ctrl+p", "find_household"),
+    ("ctrl+p", "scorecard"),
 )
 SCOPES = (("app", APP_KEYS), ("queue", QUEUE_KEYS), ("request", REQUEST_KEYS), ("intake", INTAKE_KEYS),
           ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS), ("orders", ORDERS_KEYS), ("order", ORDER_KEYS),
-          ("stock", STOCK_KEYS), ("tools", TOOLS_KEYS))
+          ("stock", STOCK_KEYS), ("tools", TOOLS_KEYS), ("followups", FOLLOWUP_KEYS), ("household", HOUSEHOLD_KEYS),
+          ("scorecard", SCORECARD_KEYS))
 
 
 def bindings(table) -> list[Binding]:

@@ -19,6 +19,8 @@ from liyuan_tui.reports.handover import HandoverSheet
 from liyuan_tui.reports.month import MonthReport
 from liyuan_tui.domain.workshop import Material, WorkOrder
 from liyuan_tui.store import OrderView, RequestDetail, ToolView
+from liyuan_tui.reports.scorecard import Scorecard
+from liyuan_tui.store import DueFollowUp, HouseholdFile, HouseholdGlance, RequestDetail
 
 
 class RequestsChanged(Message):
@@ -104,6 +106,41 @@ class ExportWritten(Message):
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
+
+
+class FollowUpsRead(Message):
+    """The follow-up calls owed, the most overdue first."""
+
+    def __init__(self, due: list[DueFollowUp], total: int) -> None:
+        super().__init__()
+        self.due = due
+        self.total = total  # all the calls owed (the list may show the first ones only)
+
+
+class HouseholdRead(Message):
+    """A unit's household file, as much of it as this user may see (read or just written)."""
+
+    def __init__(self, household: HouseholdFile, saved: bool = False) -> None:
+        super().__init__()
+        self.household = household
+        self.saved = saved
+
+
+class HouseholdGlanced(Message):
+    """What intake shows once the unit is known: the household's flags and its last requests."""
+
+    def __init__(self, glance: HouseholdGlance) -> None:
+        super().__init__()
+        self.glance = glance
+
+
+class ScorecardRead(Message):
+    """A month's scorecard and its sections, laid out in the worker."""
+
+    def __init__(self, card: Scorecard, sections: list[Any]) -> None:
+        super().__init__()
+        self.card = card
+        self.sections = sections
 
 
 class StoreRefused(Message):

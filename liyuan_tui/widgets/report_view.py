@@ -35,7 +35,11 @@ SHORT_HEADERS = ("report.this_month", "report.previous_month", "report.median", 
 # Columns of figures (right-aligned); the others hold names, refs, units and times.
 NUMERIC_COLUMNS = ("report.this_month", "report.previous_month", "report.change", "report.count", "report.overdue",
                    "report.within_share", "report.median", "report.p90", "report.logged", "report.replied",
-                   "report.closed", "report.escalated", "report.qty", "report.amount", "report.late_by")
+                   "report.closed", "report.escalated", "report.qty", "report.amount", "report.late_by",
+                   "report.q_scored", "report.q_mean", "scorecard.requests", "scorecard.median_reply",
+                   "scorecard.within_share", "scorecard.overdue", "scorecard.escalations", "scorecard.orders_finished",
+                   "scorecard.orders_on_time", "scorecard.satisfaction", "scorecard.repeat_repairs",
+                   "scorecard.followups_made", "scorecard.assessment", "scorecard.training_hours")
 
 
 class ShortNamer(Namer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import tzinfo
+from types import SimpleNamespace
 from typing import Mapping
 
 from rich.table import Table
@@ -11,6 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from liyuan_tui.reports.export import DETAIL_KEYS, HIDDEN
+from liyuan_tui.reports.household import followup_summary
 from liyuan_tui.domain.events import ORDER_KINDS, EventKind
 from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
@@ -55,6 +57,8 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
     elif kind in ORDER_KINDS or kind in (EventKind.STOCK_USED, EventKind.TOOL_ISSUED):
         extra = _back_office(kind, payload, t)
+    elif kind == EventKind.FOLLOWUP:
+        extra = followup_summary(SimpleNamespace(**{"note": "", **payload}), t)
     elif kind == EventKind.REPLIED and payload.get("late_seconds"):
         extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
     # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.

@@ -72,7 +72,8 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
         assert titles[6:] == ["By category", "By channel", "By status", "By outcome", "Handed on, by department",
                               "Staff workload", "Overdue requests", "Escalations", "Major cases", "Paid services",
                               "Back office: work orders, materials, tools", "Materials used this month, by value",
-                              "Tools damaged or lost this month"]
+                              "Tools damaged or lost this month",
+                              "Follow-up calls and service quality", "Satisfaction by category"]
 
         summary = section(screen, "Summary")
         assert "5 requests in 2026-11; 2 the month before (+3 (+150%))." in summary

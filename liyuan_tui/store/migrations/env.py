@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from liyuan_tui.domain import models, workshop  # noqa: F401  (the tables register themselves)
+from liyuan_tui.domain import models, records, workshop  # noqa: F401  (the tables register themselves)
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=SQLModel.metadata,

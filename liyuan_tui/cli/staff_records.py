@@ -1,0 +1,91 @@
+"""`liyuan staff scorecard|train|assess|records`: the monthly scorecard, training and assessment
+records (考核、培训). cli/staff.py owns the `staff` command and adds these to it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import Context
+
+
+def register_staff(ssub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = ssub.add_parser("scorecard", parents=[common],
+                        help="the month's scorecard per staff member and the team (supervisors and the manager)")
+    p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
+    p.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
+    p.set_defaults(handler=cmd_scorecard)
+
+    p = ssub.add_parser("train", parents=[common], help="record a course a staff member took")
+    p.add_argument("login", metavar="LOGIN")
+    p.add_argument("--course", required=True)
+    p.add_argument("--date", required=True, help="YYYY-MM-DD")
+    p.add_argument("--hours", default=None)
+    p.add_argument("--result", default="")
+    p.set_defaults(handler=cmd_train)
+
+    p = ssub.add_parser("assess", parents=[common], help="record a staff member's assessment for a month")
+    p.add_argument("login", metavar="LOGIN")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--score", required=True, help="0–100")
+    p.add_argument("--note", required=True)
+    p.set_defaults(handler=cmd_assess)
+
+    p = ssub.add_parser("records", parents=[common],
+                        help="a staff member's training and assessments (your own, or anyone's for supervisors)")
+    p.add_argument("login", metavar="LOGIN", nargs="?", default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_records)
+
+
+def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.reports.month import Month
+    from liyuan_tui.reports.scorecard import scorecard
+    from liyuan_tui.reports.scorecard_render import render_scorecard
+
+    from .reports import emit
+
+    month = Month.parse(args.month)  # checked before the database is opened
+    emit(ctx, render_scorecard(scorecard(ctx.store, month), args.format, ctx.t), args.output)
+    return 0
+
+
+def cmd_train(ctx: Context, args: argparse.Namespace) -> int:
+    row = ctx.store.staff_records.train(args.login, course=args.course, day=args.date, hours=args.hours,
+                                        result=args.result)
+    print(ctx.t("staff_records.trained", login=row.login, course=row.course, date=row.day.isoformat()), file=ctx.out)
+    return 0
+
+
+def cmd_assess(ctx: Context, args: argparse.Namespace) -> int:
+    row = ctx.store.staff_records.assess(args.login, month=args.month, score=args.score, note=args.note)
+    print(ctx.t("staff_records.assessed", login=row.login, month=row.month, score=row.score), file=ctx.out)
+    return 0
+
+
+def cmd_records(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.reports.export import iso
+
+    rec = ctx.store.staff_records.records(args.login or ctx.me.login)
+    tz = ctx.settings.tz
+    data = {
+        "login": rec.staff.login, "name": rec.staff.name, "role": rec.staff.role,
+        "trainings": [{"course": x.course, "date": x.day.isoformat(), "hours": x.hours, "result": x.result,
+                       "recorded_by": x.recorded_by, "at": iso(x.at, tz)} for x in rec.trainings],
+        "assessments": [{"month": x.month, "score": x.score, "note": x.note, "by": x.by, "at": iso(x.at, tz)}
+                        for x in rec.assessments],
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2), file=ctx.out)
+        return 0
+    t = ctx.t
+    lines = [f"{rec.staff.name} ({rec.staff.login}, {t('role.' + rec.staff.role)})", t("staff_records.trainings") + ":"]
+    lines += [f"  {x['date']}  {x['course']}" + (f"  {x['hours']:g}h" if x["hours"] else "")
+              + (f"  {x['result']}" if x["result"] else "") for x in data["trainings"]] or ["  -"]
+    lines.append(t("staff_records.assessments") + ":")
+    lines += [f"  {x['month']}  {x['score']}  {x['note']}  ({x['by']})" for x in data["assessments"]] or ["  -"]
+    print("\n".join(lines), file=ctx.out)
+    return 0

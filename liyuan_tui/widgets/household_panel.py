@@ -1,0 +1,62 @@
+"""What the intake form shows as soon as the unit is known: the household's flags (an elderly
+person living alone, a disability, a language) loud, the people on file, the unit's last requests,
+and — for a repair — the earlier one it repeats (二次维修)."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from rich.text import Text
+from textual.widgets import Static
+
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.models import Staff
+from liyuan_tui.domain.permissions import can_see
+from liyuan_tui.domain.procedures import Procedures
+from liyuan_tui.reports.household import flag_words
+from liyuan_tui.store import HouseholdGlance
+
+from .queue_table import short_category
+
+
+class HouseholdPanel(Static):
+    DEFAULT_CSS = """
+    HouseholdPanel { height: auto; padding: 0 1; margin-top: 1; border-left: thick $primary; }
+    HouseholdPanel.-flagged { border-left: thick $error; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.glance: HouseholdGlance | None = None
+
+    def show_glance(self, glance: HouseholdGlance | None, *, t: Translator, tz: tzinfo, procedures: Procedures,
+                    viewer: Staff) -> None:
+        self.glance = glance
+        text = Text()
+        if glance is not None and not (glance.flags or glance.people or glance.last or glance.earlier):
+            glance = None  # a unit the desk knows nothing of: nothing to show
+        if glance is not None:
+            words = flag_words(glance, t)
+            if words:
+                text.append("⚠ " + "  ·  ".join(words), style="bold red")
+            else:
+                text.append(t("ui.household.no_flags"), style="dim")
+            text.append("   " + t("ui.household.people_on_file", count=glance.people), style="dim")
+            for req in glance.last:
+                what = req.description if can_see(viewer, req) else "***"
+                line = (f"\n{req.ref}  {req.received_at.astimezone(tz):%m-%d %H:%M}  "
+                        f"{short_category(req.category, procedures, t) if req.category else '-'}  "
+                        f"{t('status.' + req.status)}  ")
+                text.append(line, style="dim")
+                text.append(what[:30])
+            if not glance.last:
+                text.append("\n" + t("ui.household.no_requests"), style="dim")
+        earlier = glance.earlier if glance is not None else None
+        if earlier is not None:
+            closed = f"{earlier.closed_at.astimezone(tz):%m-%d %H:%M}" if earlier.closed_at else "-"
+            text.append("\n↺ " + t("followup.repeat", ref=earlier.ref, at=closed), style="bold yellow")
+            if can_see(viewer, earlier) and earlier.description:
+                text.append("  " + earlier.description[:40], style="yellow")
+        self.update(text)
+        self.set_class(bool(glance is not None and glance.flags), "-flagged")
+        self.display = bool(text)
