@@ -254,8 +254,12 @@ class LiyuanApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """On a form (the intake, a dialog) the keys belong to the form: a letter typed into a
-        checkbox or a list is not `n` for a new request, `q` to quit or `/` to search."""
+        checkbox or a list is not `n` for a new request, `q` to quit or `/` to search. A
+        technician's desk is their own work orders: nothing of the request queue (nothing
+        confidential), no reports, no store room."""
         if action in GLOBAL_ACTIONS and getattr(self.screen, "FORM", False):
+            return False
+        if self.me.role == "technician" and action in TECHNICIAN_HIDDEN:
             return False
         return super().check_action(action, parameters)
 
@@ -332,13 +336,6 @@ class LiyuanApp(App):
         from liyuan_tui.screens.tools import ToolsScreen
 
         self.push_screen(ToolsScreen())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A technician's desk is their own work orders: nothing of the request queue (nothing
-        # confidential), no reports, no store room.
-        if self.me.role == "technician" and action in TECHNICIAN_HIDDEN:
-            return False
-        return super().check_action(action, parameters)
 
     # --- the back office II: follow-up calls, the household file, the scorecard ------------------------
 
