@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from liyuan_tui.domain.deadlines import format_countdown, seconds_left, urgency
-from liyuan_tui.domain.permissions import hidden_fields
+from liyuan_tui.domain.permissions import can_see, hidden_fields
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.models import Event
 from liyuan_tui.store import RequestDetail
