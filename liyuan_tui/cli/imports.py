@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,13 +36,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     register_residents(rsub, common)  # residents show | edit: the household file
 
 
+MAX_IMPORT_MB = 64  # a site's whole logbook is a few MB; /dev/zero or a pipe would never end
+
+
 def _read(path: str) -> bytes:
+    """The file's bytes: a regular file of at most MAX_IMPORT_MB (never read without end)."""
+    import stat
+
     from liyuan_tui.domain.errors import ValidationError
 
+    limit = MAX_IMPORT_MB * 1024 * 1024
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise ValidationError("import.too_large", "file", path=path, mb=MAX_IMPORT_MB)
+            data = f.read(limit + 1)
     except OSError as exc:
         raise ValidationError("import.unreadable", "file", path=path, reason=exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise ValidationError("import.too_large", "file", path=path, mb=MAX_IMPORT_MB)
+    return data
 
 
 def _report_problems(ctx: Context, prog: str, problems) -> None:

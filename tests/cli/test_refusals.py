@@ -71,6 +71,16 @@ def test_an_import_row_dated_year_one_is_a_bad_row_not_a_traceback(staff, cli_en
     assert "Traceback" not in done.stderr and events(db_path) == before
 
 
+@pytest.mark.parametrize("command", [("import",), ("residents", "import")])
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/full"])
+def test_an_import_of_a_device_is_refused_without_reading_it_to_the_end(staff, cli_env, db_path, command, device):
+    """/dev/zero never ends: read whole, it took every byte of memory (the fuzz test met it)."""
+    before = events(db_path)
+    done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), *command, device)
+    assert done.returncode == 2 and "FILE" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert events(db_path) == before
+
+
 def test_backup_onto_a_dangling_symlink_is_refused(staff, cli_env, tmp_path):
     link = tmp_path / "dangling.db"
     link.symlink_to(tmp_path / "nowhere" / "x.db")
