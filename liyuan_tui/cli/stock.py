@@ -127,13 +127,11 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.month import Month
     from liyuan_tui.reports.stock import render_stock, stock_report
 
-    from .reports import write_out
+    from .reports import check_output, emit
 
     month = Month.parse(args.month)  # checked before the database is opened
-    text = render_stock(stock_report(ctx.store, month), args.format, ctx.t)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
-        print(ctx.t("report.written_to", path=args.output), file=ctx.err)
-    else:
-        write_out(ctx, text)
+        check_output(Path(args.output))
+    # -o: as private as the other exports (0600; 0640 in a group folder)
+    emit(ctx, render_stock(stock_report(ctx.store, month), args.format, ctx.t), args.output)
     return 0

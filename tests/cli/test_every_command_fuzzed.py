@@ -53,10 +53,14 @@ COMMON = {"--db", "--lang", "--tz", "--procedures", "--fees", "--user"}
 def sandbox(staff, cli_env, db_path, tmp_path, monkeypatch):
     """The test database with requests on it, run from a folder of its own (relative paths land
     there); a few files worth naming: a logbook, a folder, a dangling link."""
+    from backoffice_helpers import close_repair, log_repair
+
     desk = staff["assistant"]
     refs = [desk.intake.create_request(category=c, unit="3-1201", phone="13800000000", complete=True).ref
             for c in ("A", "B", "D")]
     desk.lifecycle.mark_replied(refs[1])
+    refs.append(close_repair(desk, log_repair(desk, unit="3-1201").ref).ref)  # a follow-up call owed
+    desk.households.edit("3-1201", person="张阿姨", relation="户主", phones="13911111202")
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     (cwd / "folder").mkdir()
@@ -94,6 +98,19 @@ def values(box, dest: str) -> st.SearchStrategy[str]:
         "kind": st.sampled_from(["resolved", "handed_on", "other", "nope"]),
         "to": st.sampled_from(["cs_supervisor", "sup", "mgr", "ann", "ghost"]),
         "format": st.sampled_from(["md", "csv", "json", "xls"]),
+        # the back office (issue 14): follow-up calls, the household file, training and assessments
+        "target": st.sampled_from(["due", *box["refs"], "202611-9999"]),
+        "reached": st.sampled_from(["yes", "no", "是", "maybe"]),
+        "solved": st.sampled_from(["yes", "no", "否", ""]),
+        "score": st.sampled_from(["1", "5", "0", "6", "80", "100", "101"]),
+        "date": st.sampled_from(["2026-11-01", "2026-02-30", "0001-01-01", "2026-11"]),
+        "month": st.sampled_from(["2026-11", "2026-13", "9999-12", "0000-01"]),
+        "unit": st.sampled_from(["3-1201", "1-101", "[/bold]"]),
+        "person": st.sampled_from(["张阿姨", "张三"]),
+        "remove_person": st.sampled_from(["张阿姨", "nobody"]),
+        "elderly_alone": st.sampled_from(["yes", "no"]),
+        "disability": st.sampled_from(["yes", "no"]),
+        "fault_kind": st.sampled_from(["water", "electric", "nope"]),
     }
     specific = pools.get(dest)
     kinds = [text, not_utf8, st.sampled_from(HOSTILE), st.sampled_from(DATES), st.sampled_from(NUMBERS)]
