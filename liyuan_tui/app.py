@@ -15,6 +15,7 @@ from typing import Iterable
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -28,10 +29,12 @@ from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.notices import Notice, notices_for
 from liyuan_tui.domain.permissions import SECURITY_ROLES
 from liyuan_tui.domain.procedures import Step
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.views import waiting_steps
 from liyuan_tui.screens.intake import IntakeScreen
 from liyuan_tui.screens.queue import QueueScreen
 from liyuan_tui.screens.request import RequestScreen
+from liyuan_tui.store.kernel import JournalLost
 from liyuan_tui.store.opening import OpenedStore
 from liyuan_tui.store.watch import ChangeWatch
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
@@ -39,6 +42,7 @@ from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefu
 from liyuan_tui.widgets.store_work import store_work
 
 CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
+GLOBAL_ACTIONS = frozenset(action for _keys, action, _show in APP_KEYS)
 # Screens with no key of their own: the command palette opens them.
 PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard")
 TECHNICIAN_HIDDEN = frozenset({"new_request", "search", "handover", "month_report", "stock", "tools", "followups",
@@ -76,7 +80,8 @@ class LiyuanApp(App):
         self._stopping = threading.Event()
         translate_bindings(self, self.t)
         self.title = self.t("ui.app.title")
-        self.sub_title = self.t("ui.app.who", name=self.me.name, role=self.t(f"role.{self.me.role}"))
+        self.sub_title = visible(self.t("ui.app.who", name=self.me.name, role=self.t(f"role.{self.me.role}")),
+                                 newlines=False)
 
     # --- start and stop ---------------------------------------------------------------------------
 
@@ -104,15 +109,23 @@ class LiyuanApp(App):
         """Poll one indexed query (the newest event id); read what changed only when it moved.
         Each look also records the deadline ladder's rungs that are due (once for all terminals)."""
         seen: int | None = None
+        lost_said = False
         watch = ChangeWatch(self.store.kernel)
         while not self._stopping.is_set():
             try:
-                self.store.ladder.record_deadline_alerts()
+                if self.store.kernel.broken is None:  # a desk whose journal went writes nothing more
+                    self.store.ladder.record_deadline_alerts()
                 newest = self.store.lookup.last_event_id()
                 if newest != seen:
                     self.post_message(self._read_changes(seen, newest))
                     seen = newest
-            except Exception as exc:  # a locked or vanished file: say so, keep watching
+            except JournalLost as exc:  # said once, plainly, for as long as the desk stays open
+                if not lost_said:
+                    lost_said = True
+                    self.call_from_thread(self.notify, exc.message(self.t), severity="error", timeout=3600)
+            except DeskError as exc:  # a lock held too long …: said in the desk's words
+                self.call_from_thread(self.notify, exc.message(self.t), severity="error")
+            except Exception as exc:  # a vanished file: say so, keep watching
                 self.call_from_thread(self.notify, str(exc), severity="error")
             try:
                 watch.wait(self.poll_interval, self._poke)  # LISTEN on PostgreSQL, a timed look on SQLite
@@ -203,6 +216,13 @@ class LiyuanApp(App):
                 params["by"] = self.t("ui.app.system")
             self.alert(self.t(notice.key, **params), severity=notice.severity)
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text: what it says comes with names, units and refusals
+        typed by people, which must never be read as markup (a toast is clickable)."""
+        super().notify(visible(message), title=visible(title, newlines=False), severity=severity, timeout=timeout,
+                       markup=False)
+
     def alert(self, message: str, severity: str = "information") -> None:
         self.notify(message, severity=severity, timeout=8)  # type: ignore[arg-type]
         self.bell()
@@ -232,6 +252,19 @@ class LiyuanApp(App):
 
     def show_error(self, error: DeskError) -> None:
         self.notify(error.message(self.t), severity="error", timeout=8)
+
+    # --- keys -------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On a form (the intake, a dialog) the keys belong to the form: a letter typed into a
+        checkbox or a list is not `n` for a new request, `q` to quit or `/` to search. A
+        technician's desk is their own work orders: nothing of the request queue (nothing
+        confidential), no reports, no store room."""
+        if action in GLOBAL_ACTIONS and getattr(self.screen, "FORM", False):
+            return False
+        if self.me.role == "technician" and action in TECHNICIAN_HIDDEN:
+            return False
+        return super().check_action(action, parameters)
 
     # --- screens open each other through here -----------------------------------------------------
 
@@ -306,13 +339,6 @@ class LiyuanApp(App):
         from liyuan_tui.screens.tools import ToolsScreen
 
         self.push_screen(ToolsScreen())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A technician's desk is their own work orders: nothing of the request queue (nothing
-        # confidential), no reports, no store room.
-        if self.me.role == "technician" and action in TECHNICIAN_HIDDEN:
-            return False
-        return super().check_action(action, parameters)
 
     # --- the back office II: follow-up calls, the household file, the scorecard ------------------------
 

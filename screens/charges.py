@@ -18,6 +18,7 @@ from liyuan_tui.domain.fees import Fee, FeeSchedule, charge_amount, format_yuan
 from liyuan_tui.domain.models import Charge
 from liyuan_tui.widgets.charge_list import ChargeList
 from liyuan_tui.widgets.messages import ChargeAdded, ScheduleRead
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
 from .dialogs import Dialog
@@ -58,7 +59,8 @@ class ChargeScreen(Dialog):
         table.add_column(t("fees.column_unit"), key="unit")
         table.add_column(Text(t("fees.column_price"), justify="right"), key="price")
         for fee in self.schedule.items:
-            table.add_row(fee.name(t.lang), fee.unit(t.lang), Text(format_yuan(fee.price_fen), justify="right"),
+            table.add_row(plain(fee.name(t.lang), one_line=True), plain(fee.unit(t.lang), one_line=True),
+                          Text(format_yuan(fee.price_fen), justify="right"),
                           key=fee.code)
         table.focus()
         self._preview()
@@ -77,7 +79,7 @@ class ChargeScreen(Dialog):
         else:
             text = t("ui.charge.amount", qty=f"{qty:g}", unit=fee.unit(t.lang),
                      amount=format_yuan(charge_amount(fee.price_fen, qty)))
-        self.query_one("#charge-amount", Static).update(text)
+        self.query_one("#charge-amount", Static).update(plain(text, one_line=True))
 
     def show_error(self, error: DeskError | str) -> None:
         """A refusal is shown under the quantity, which is marked, in the user's language."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,10 +21,13 @@ from textual.widgets.option_list import Option
 
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.models import Request
+from liyuan_tui.domain.permissions import hidden_fields
+from liyuan_tui.reports.export import HIDDEN
 from liyuan_tui.store import OUTCOME_KINDS
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys, OneLineInput
 from liyuan_tui.widgets.messages import AnalysisSaved, RequestSaved, SearchFound, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
 if TYPE_CHECKING:
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 
 class Dialog(ModalScreen):
     BINDINGS = [Binding("escape", "cancel", show=False)]
+    FORM = True  # a letter typed in a dialog is the dialog's, never the app's `n`, `q` …
     app: "LiyuanApp"
 
     def action_cancel(self) -> None:
@@ -40,7 +45,7 @@ class Dialog(ModalScreen):
     def show_error(self, error: DeskError | str) -> None:
         text = error if isinstance(error, str) else error.message(self.app.t)
         err = self.query_one(".dialog-error", Static)
-        err.update(text)
+        err.update(plain(text))  # a refusal repeats what was typed: never markup
         err.display = True
 
     def save(self, call: Callable[[], Request], action: str) -> None:
@@ -75,12 +80,12 @@ class AskScreen(Dialog):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog-box"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Label(self.prompt)
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
+            yield Label(plain(self.prompt))
             yield OneLineInput(self.value, id="answer",
                         suggester=SuggestFromList(self.choices, case_sensitive=False) if self.choices else None)
             if self.choices:
-                yield Static(t("ui.ask.choices", choices=" / ".join(self.choices)), classes="dialog-hint")
+                yield Static(plain(t("ui.ask.choices", choices=" / ".join(self.choices))), classes="dialog-hint")
             yield Static("", classes="dialog-error")
             yield Static(t("ui.ask.enter_to_save"), classes="dialog-hint")
 
@@ -116,7 +121,7 @@ class ConfirmScreen(Dialog):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog-box"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(plain(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("ui.ask.yes"), id="yes", variant="primary")
                 yield Button(t("ui.ask.no"), id="no")
@@ -197,8 +202,8 @@ class PickScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*(Option(label, id=value) for value, label in self.choices), id="pick")
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
+            yield OptionList(*(Option(plain(label, one_line=True), id=value) for value, label in self.choices), id="pick")
             yield Static("", classes="dialog-error")
 
     def on_mount(self) -> None:
@@ -252,11 +257,15 @@ class SearchScreen(Dialog):
     def _show(self, msg: SearchFound) -> None:
         t = self.app.t
         results = self.query_one("#results", OptionList)
-        results.set_options(
-            Option(f"{r.ref}  {r.unit or '-'}  {r.requester_name or '-'}  {r.phone or '-'}  "
-                   f"{t('status.' + r.status)}", id=r.ref)
-            for r in msg.requests
-        )
+        me, procedures = self.app.me, self.app.procedures
+
+        def line(r: Request) -> Text:
+            hidden = hidden_fields(me, r, procedures)
+            shown = [HIDDEN if f in hidden and getattr(r, f) else (getattr(r, f) or "-")
+                     for f in ("unit", "requester_name", "phone")]
+            return plain("  ".join([r.ref, *shown, t("status." + r.status)]), one_line=True)
+
+        results.set_options(Option(line(r), id=r.ref) for r in msg.requests)
 
     @on(OptionList.OptionSelected, "#results")
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -11,10 +11,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from liyuan_tui.domain.config import expand
 from liyuan_tui.domain.errors import DeskError
+from liyuan_tui.reports import files
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys
 from liyuan_tui.widgets.messages import ExportWritten, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
 from .dialogs import ConfirmScreen, Dialog
@@ -24,20 +27,11 @@ if TYPE_CHECKING:
 
 
 def write_export(path: Path, render: Callable[[str], str], fmt: str, overwrite: bool) -> Path:
-    """Render and write; an existing file is refused unless `overwrite` (exclusive create, so two
-    terminals exporting at once cannot both think the name was free)."""
+    """Render and write (0600, 0640 in a group folder); an existing file is refused unless
+    `overwrite` (see reports/files.py)."""
     if path.is_dir():
         raise DeskError("screens.export.is_folder", "file", path=str(path))
-    text = render(fmt)
-    try:
-        # newline="": the CSV keeps its CRLF line ends; utf-8 keeps its BOM for Excel.
-        with open(path, "w" if overwrite else "x", encoding="utf-8", newline="") as out:
-            out.write(text)
-    except FileExistsError:
-        raise DeskError("screens.export.exists", path=str(path)) from None
-    except OSError as exc:
-        raise DeskError("screens.export.failed", "file", path=str(path), reason=exc.strerror or str(exc)) from None
-    return path.resolve()
+    return files.write_export(path, render(fmt), overwrite=overwrite)
 
 
 class ExportScreen(FormKeys, Dialog):
@@ -62,7 +56,7 @@ class ExportScreen(FormKeys, Dialog):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog-box"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             if len(self.formats) > 1:
                 yield Label(t("screens.export.format"))
                 yield ChoiceBar([Choice(f, str(i), t(f"screens.export.{f}")) for i, f in enumerate(self.formats, 1)],
@@ -91,7 +85,7 @@ class ExportScreen(FormKeys, Dialog):
         if not value:
             self.show_error(self.app.t("ui.ask.empty"))
             return
-        self.write(Path(value).expanduser(), overwrite=False)
+        self.write(expand(value), overwrite=False)
 
     def write(self, path: Path, overwrite: bool) -> None:
         text_of, fmt = self.text_of, self.fmt

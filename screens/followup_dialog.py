@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +16,7 @@ from liyuan_tui.domain.permissions import can_see
 from liyuan_tui.reports.export import HIDDEN
 from liyuan_tui.store import DueFollowUp
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
+from liyuan_tui.widgets.plain import plain
 
 from .dialogs import Dialog
 
@@ -40,7 +40,7 @@ class FollowUpScreen(Dialog):
         with Vertical(classes="dialog-box followup-box"):
             yield Label(t("ui.followups.title", ref=req.ref), classes="dialog-title")
             who = " · ".join(x for x in (req.unit, req.requester_name, req.phone) if x) if visible else HIDDEN
-            yield Static(Text(who), id="followup-who")
+            yield Static(plain(who, one_line=True), id="followup-who")
             yes_no = [Choice("yes", "Y", t("ui.ask.yes")), Choice("no", "N", t("ui.ask.no"))]
             with Horizontal(classes="form-row"):
                 yield Label(t("field.reached"), classes="form-label")

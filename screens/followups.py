@@ -23,6 +23,7 @@ from liyuan_tui.reports.export import HIDDEN
 from liyuan_tui.store import DueFollowUp
 from liyuan_tui.widgets.keys import FOLLOWUP_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import FollowUpsRead, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import short_category
 from liyuan_tui.widgets.store_work import store_work
 
@@ -107,9 +108,11 @@ class FollowupsScreen(Screen):
             r = item.request
             visible = can_see(app.me, r)
             self.table.add_row(
-                due_cell(item, now, t), r.ref, short_category(r.category, app.procedures, t),
-                Text(r.unit if visible else HIDDEN), Text(r.requester_name if visible else HIDDEN),
-                Text(r.phone if visible else HIDDEN),
+                # Text from people and files as text (a DataTable reads a str cell as markup).
+                due_cell(item, now, t), r.ref, plain(short_category(r.category, app.procedures, t), one_line=True),
+                plain(r.unit if visible else HIDDEN, one_line=True),
+                plain(r.requester_name if visible else HIDDEN, one_line=True),
+                plain(r.phone if visible else HIDDEN, one_line=True),
                 f"{r.closed_at.astimezone(app.tz):%m-%d}" if r.closed_at else "", str(item.attempts),
                 key=r.ref)
         overdue = sum(1 for x in due if x.overdue_seconds(now) > 0)
@@ -135,7 +138,7 @@ class FollowupsScreen(Screen):
         else:
             text = error.message(t)
         self.bar.update(t("ui.key.followups"))
-        self.status.update(Text(text, style="bold red"))
+        self.status.update(plain(text, "bold red"))  # a refusal may quote what was typed
         self.status.display = True
         self.table.display = False
 

@@ -20,6 +20,7 @@ from textual.widgets import Header, Static
 
 from liyuan_tui.domain.deadlines import Urgency, format_countdown
 from liyuan_tui.domain.models import Event
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.reports.handover import (NIGHT_SHIFT_START, HandoverItem, HandoverSheet, handover_sheet, parse_since,
                                          render_handover, shift_start)
 from liyuan_tui.reports.tables import escalated_to_name
@@ -27,6 +28,7 @@ from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import HANDOVER_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.handover_back_office import back_office_section
 from liyuan_tui.widgets.messages import SheetRead, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
 from liyuan_tui.widgets.sheet_lines import SheetLines, column_widths
 from liyuan_tui.widgets.store_work import store_work
@@ -99,7 +101,7 @@ class HandoverScreen(Screen):
     def _failed(self, msg: StoreRefused) -> None:
         msg.stop()
         self._done_loading()
-        self.status.update(msg.error.message(self.app.t))
+        self.status.update(plain(msg.error.message(self.app.t)))
         self.status.display = True
 
     @on(SheetRead)
@@ -153,20 +155,21 @@ class HandoverScreen(Screen):
             # The queue's marks: ! major, ^ escalated.
             Text.assemble(("!" if x.major else " ", "bold magenta"), ("^" if x.escalated_to else " ", "bold yellow"),
                           (x.ref, "bold magenta" if x.major else "")),
-            Text(short_category(x.category, app.procedures, t) if x.category else t("ui.queue.no_category")),
-            Text(x.unit or "-"), Text(self._when(x.received_at, now)), self._state(x),
-            Text(holder.name if holder else (x.holder or t("handover.nobody"))),
+            plain(short_category(x.category, app.procedures, t) if x.category else t("ui.queue.no_category"),
+                  one_line=True),
+            plain(x.unit or "-", one_line=True), Text(self._when(x.received_at, now)), self._state(x),
+            plain(holder.name if holder else (x.holder or t("handover.nobody")), one_line=True),
         ]
 
     def _what(self, x: HandoverItem, to_whom: bool) -> Text:
         t = self.app.t
         what = Text()
         if to_whom and x.escalated_to:  # not a column of its own: role names are long words
-            what.append(f"^{escalated_to_name(x.escalated_to, t)} ", style="yellow")
+            what.append(f"^{visible(escalated_to_name(x.escalated_to, t), newlines=False)} ", style="yellow")
         if x.description is None:
             what.append(t("report.hidden"), style="dim")
         else:
-            what.append(x.description)
+            what.append(visible(x.description, newlines=False))
         return what
 
     def _state(self, x: HandoverItem) -> Text:

@@ -14,16 +14,22 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.reports.household import flag_words, history_summary
 from liyuan_tui.store import HouseholdFile
 from liyuan_tui.widgets.keys import HOUSEHOLD_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import HouseholdRead
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 HISTORY_LIMIT = 200  # lines on screen (`liyuan residents show` lists them all)
+
+
+def one_line(value: str) -> str:
+    return visible(value, newlines=False)
 
 
 class HouseholdScreen(Screen):
@@ -41,7 +47,7 @@ class HouseholdScreen(Screen):
         t = self.app.t
         translate_bindings(self, t)
         yield Header(icon="")
-        yield Static(t("ui.household.title", unit=self.unit), id="household-bar")
+        yield Static(plain(t("ui.household.title", unit=self.unit), one_line=True), id="household-bar")  # never markup
         yield Static("", id="household-flags")
         yield Static("", id="household-info")
         yield DataTable(id="household-history", cursor_type="row", zebra_stripes=True)
@@ -78,7 +84,7 @@ class HouseholdScreen(Screen):
         app, t = self.app, self.app.t
         self.file = f
         words = flag_words(f, t)
-        self.flags.update(Text("⚠ " + "  ·  ".join(words), style="bold") if words else
+        self.flags.update(plain("⚠ " + "  ·  ".join(words), "bold", one_line=True) if words else
                           Text(t("ui.household.no_flags"), style="dim"))
         self.flags.set_class(bool(words), "-flagged")
         self.info.update(self._info(f))
@@ -87,9 +93,12 @@ class HouseholdScreen(Screen):
         for x in f.history[:HISTORY_LIMIT]:
             self.history.add_row(f"{x.at.astimezone(app.tz):%y-%m-%d %H:%M}", x.request.ref,
                                  t(f"household.kind_{x.kind}"),
-                                 Text(history_summary(x, f, t, app.procedures), no_wrap=True, overflow="ellipsis"))
+                                 Text(visible(history_summary(x, f, t, app.procedures), newlines=False),
+                                      no_wrap=True, overflow="ellipsis"))
 
     def _info(self, f: HouseholdFile) -> Text:
+        """The people, the emergency contact and the notes: text from people, shown as text
+        (controls as their escapes, never markup)."""
         t, h = self.app.t, f.household
         text = Text()
         if "people" in f.parts:
@@ -97,22 +106,23 @@ class HouseholdScreen(Screen):
             if not f.people:
                 text.append(t("household.nobody"), style="dim")
             for i, p in enumerate(f.people):
-                text.append(("   " if i else "") + (p.name or "-"))
+                text.append(("   " if i else "") + one_line(p.name or "-"))
                 if p.relation:
-                    text.append(f"({p.relation})" if t.lang == "zh" else f" ({p.relation})")
-                phones = " / ".join(x for x in p.phones.split(",") if x)
+                    relation = one_line(p.relation)
+                    text.append(f"({relation})" if t.lang == "zh" else f" ({relation})")
+                phones = one_line(" / ".join(x for x in p.phones.split(",") if x))
                 if phones:
                     text.append(f" {phones}", style="cyan")
         if "emergency_contact" in f.parts:
             text.append("\n" + t("household.emergency") + ": ", style="bold")
             if h is not None and (h.emergency_name or h.emergency_phone):
-                text.append(" ".join(x for x in (h.emergency_name, h.emergency_relation and f"({h.emergency_relation})",
-                                                 h.emergency_phone) if x))
+                text.append(one_line(" ".join(x for x in (h.emergency_name, h.emergency_relation
+                                                          and f"({h.emergency_relation})", h.emergency_phone) if x)))
             else:
                 text.append("-", style="dim")
         if "notes" in f.parts and h is not None and h.notes:
             text.append("\n" + t("household.notes") + ": ", style="bold")
-            text.append(h.notes)
+            text.append(visible(h.notes))
         hidden = [t(f"household.part_{p}") for p in ("phones", "notes", "history") if p not in f.parts]
         if hidden:
             text.append("\n" + t("household.hidden", parts="、".join(hidden) if t.lang == "zh" else ", ".join(hidden)),

@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from liyuan_tui.store import HouseholdFile
 from liyuan_tui.widgets.messages import HouseholdRead, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
 from .dialogs import Dialog
@@ -37,7 +38,7 @@ class HouseholdEditScreen(Dialog):
     def compose(self) -> ComposeResult:
         t, h = self.app.t, self.file.household
         with VerticalScroll(classes="dialog-box household-box"):
-            yield Label(t("ui.household.edit_title", unit=self.file.unit), classes="dialog-title")
+            yield Label(plain(t("ui.household.edit_title", unit=self.file.unit), one_line=True), classes="dialog-title")
             with Horizontal(classes="form-row"):
                 yield Checkbox(t("field.elderly_alone"), h.elderly_alone if h else False, id="elderly_alone")
                 yield Checkbox(t("field.disability"), h.disability if h else False, id="disability")

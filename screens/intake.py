@@ -20,11 +20,13 @@ from textual.widgets import Button, Checkbox, Header, Input, Label, Static, Text
 
 from liyuan_tui.domain.errors import DeskError, ValidationError
 from liyuan_tui.domain.models import CHANNELS, Request
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys, OneLineInput
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import INTAKE_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import DraftRead, RequestSaved, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import short_category
 from liyuan_tui.widgets.store_work import store_work
 
@@ -53,6 +55,7 @@ class ResidentSuggester(Suggester):
 class IntakeScreen(IntakeHousehold, FormKeys, Screen):
     BINDINGS = bindings(INTAKE_KEYS) + FORM_BINDINGS
     KEYS = INTAKE_KEYS
+    FORM = True  # the app's own keys (n, /, h, q …) do not fire here: every key belongs to the form
     app: "LiyuanApp"
 
     def __init__(self, ref: str, request: Request | None = None) -> None:
@@ -203,7 +206,7 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
             self.app.show_error(exc)
             return None
         err = self.query_one(f"#error-{field}", Static)
-        err.update(exc.text(self.app.t))
+        err.update(plain(exc.text(self.app.t)))  # it repeats what was typed: never markup
         err.display = True
         for widget in self.query(f"#{field}"):
             widget.add_class("-refused")
@@ -255,7 +258,7 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
             text = proc.name(t.lang)
             if proc.refers_to is not None:
                 text += "  " + t("ui.request.governed_by", procedure=proc.refers_to(t.lang))
-        self.query_one("#category-name", Static).update(text)
+        self.query_one("#category-name", Static).update(plain(text, one_line=True))
 
     # --- the resident archive ----------------------------------------------------------------------
 
@@ -266,7 +269,7 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         self.residents = found
         lines = [f"{r.unit}  {r.name}  {r.phones.replace(',', ' / ')}" for r in found]
         hint = self.query_one("#unit-residents", Static)
-        hint.update("\n".join(lines))
+        hint.update(plain("\n".join(visible(line, newlines=False) for line in lines)))
         hint.display = bool(lines)
 
     def _fill_from_archive(self, unit: str) -> None:

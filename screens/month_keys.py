@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -17,6 +16,7 @@ from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.reports.month import Month
 from liyuan_tui.widgets.keys import bindings, key_label
 from liyuan_tui.widgets.messages import StoreRefused
+from liyuan_tui.widgets.plain import plain
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -103,7 +103,7 @@ class MonthKeys:
         return True
 
     def show_status(self, text: str, error: bool = False) -> None:
-        self.status.update(Text(text))  # a refusal may quote what someone typed: text, never markup
+        self.status.update(plain(text))  # a refusal may quote what someone typed: text, never markup or a control
         self.status.set_class(error, "-error")
         self.status.display = True
         for widget in self._sections:

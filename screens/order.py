@@ -20,6 +20,7 @@ from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.events import ORDER_KINDS
 from liyuan_tui.domain.models import Event
 from liyuan_tui.domain.permissions import Action, allowed, may_work_order
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.work_orders import ACTION_FROM, ON_SITE_ROLES, format_qty, next_deadline, within
 from liyuan_tui.domain.workshop import WorkOrder
 from liyuan_tui.reports.work_orders import order_sheet
@@ -27,6 +28,7 @@ from liyuan_tui.store import OrderView
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import ORDER_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import OrderRead, OrderSaved
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.order_table import order_countdown_cell
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
@@ -114,18 +116,19 @@ class OrderScreen(Screen):
         text = Text()
         text.append(f"{o.number}  ", style="bold")
         text.append(t(f"order.state.{o.state}"), style="bold cyan")
-        text.append(f"   {proc.name(t.lang) if proc else '-'}   {t('ui.order.for_request', ref=req.ref)}")
-        text.append("\n" + t("ui.order.where", unit=req.unit or "-"), style="bold")
-        text.append("   " + t("ui.order.technician", name=who.name if who else (o.technician or t("ui.orders.nobody"))))
+        shown = visible  # what people typed, as text: a control character as its escape
+        text.append(shown(f"   {proc.name(t.lang) if proc else '-'}   {t('ui.order.for_request', ref=req.ref)}"))
+        text.append("\n" + shown(t("ui.order.where", unit=req.unit or "-")), style="bold")
+        text.append("   " + shown(t("ui.order.technician", name=who.name if who else (o.technician or t("ui.orders.nobody")))))
         if o.appointment_at:
             text.append("   " + t("ui.order.appointment", at=f"{o.appointment_at.astimezone(app.tz):%m-%d %H:%M}"))
         hidden = t("report.hidden")
-        text.append("\n" + t("ui.order.resident", name=(req.requester_name if view.visible else hidden) or "-",
-                             phone=(req.phone if view.visible else hidden) or "-"))
+        text.append("\n" + shown(t("ui.order.resident", name=(req.requester_name if view.visible else hidden) or "-",
+                                   phone=(req.phone if view.visible else hidden) or "-")))
         if req.description:
-            text.append("\n" + t("ui.order.problem", text=req.description if view.visible else hidden))
+            text.append("\n" + shown(t("ui.order.problem", text=req.description if view.visible else hidden)))
         if o.note:
-            text.append("\n" + t("ui.order.note", text=o.note if view.visible else hidden), style="yellow")
+            text.append("\n" + shown(t("ui.order.note", text=o.note if view.visible else hidden)), style="yellow")
         return text
 
     def _details(self, view: OrderView) -> Group:
@@ -153,18 +156,18 @@ class OrderScreen(Screen):
             grid.add_row(t("sheet.hours"), f"{o.hours:g}")
         if o.state == "done":
             signed = t("sheet.not_home") if o.not_home else (o.signed_by if view.visible else t("report.hidden"))
-            grid.add_row(t("sheet.sign_off"), Text(signed))
+            grid.add_row(t("sheet.sign_off"), plain(signed))
         if o.finish_note:
-            grid.add_row(t("sheet.result"), Text(o.finish_note if view.visible else t("report.hidden")))
+            grid.add_row(t("sheet.result"), plain(o.finish_note if view.visible else t("report.hidden")))
         if o.cancel_reason:
-            grid.add_row(t("order.state.cancelled"), Text(o.cancel_reason if view.visible else t("report.hidden")))
+            grid.add_row(t("order.state.cancelled"), plain(o.cancel_reason if view.visible else t("report.hidden")))
         parts: list[Any] = [Text(t("ui.order.work"), style="bold"), grid]
         if view.materials:
             used = Table.grid(padding=(0, 2))
             for _ in range(3):
                 used.add_column(no_wrap=True)
             for m, milli in view.materials:
-                used.add_row(m.code, Text(m.name), f"{format_qty(milli)} {m.unit}")
+                used.add_row(m.code, plain(m.name, one_line=True), plain(f"{format_qty(milli)} {m.unit}", one_line=True))
             parts += [Text(""), Text(t("sheet.materials"), style="bold"), used]
         return Group(*parts)
 

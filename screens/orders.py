@@ -55,6 +55,7 @@ class OrdersScreen(Screen):
 
     def on_mount(self) -> None:
         self.table = self.query_one(OrderTable)
+        translate_bindings(self.table, self.app.t)  # its enter: "open" in the user's language
         self.counts = self.query_one("#orders-counts", Static)
         self.empty = self.query_one("#orders-empty", Static)
         self.table.display = False

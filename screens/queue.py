@@ -11,10 +11,11 @@ from textual.widgets import Header, Static
 
 from liyuan_tui.domain.deadlines import Urgency, urgency
 from liyuan_tui.domain.models import Request
-from liyuan_tui.domain.permissions import SECURITY_ROLES, can_see
+from liyuan_tui.domain.permissions import SECURITY_ROLES, hidden_fields
 from liyuan_tui.domain.views import is_mine, ordered
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import QUEUE_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import (
     ORDER,
     QueueTable,
@@ -97,7 +98,7 @@ class QueueScreen(RequestActions, Screen):
         app = self.app
         now = app.clock.now()
         rows = [(r.ref, row_cells(r, now, t=app.t, tz=app.tz, category=self.category_label(r), staff=app.staff,
-                                  visible=can_see(app.me, r)))
+                                  hidden=hidden_fields(app.me, r, app.procedures)))
                 for r in self.visible(now)]
         self.table.show_rows(rows)
         self.empty.display = not rows
@@ -120,7 +121,7 @@ class QueueScreen(RequestActions, Screen):
             for step in steps:
                 lines.append(f" {where}  ▸ {step.text(t.lang)}  ({t('role.' + step.role)})")
         text = t("ui.team.security_title") + "\n" + ("\n".join(lines) if lines else " " + t("ui.team.security_none"))
-        self.security_tasks.update(text)
+        self.security_tasks.update(plain(text))
         self.security_tasks.display = True
 
     def tick(self, now) -> None:
@@ -154,7 +155,7 @@ class QueueScreen(RequestActions, Screen):
         text += "   " + t("ui.queue.filter_now", filter=self.filter_label())
         if text != self._counts_text:  # a Static repaints its whole line: only when it changed
             self._counts_text = text
-            self.counts.update(text)
+            self.counts.update(plain(text, one_line=True))
 
     def filter_label(self) -> str:
         t = self.app.t

@@ -15,7 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
 from liyuan_tui.domain.deadlines import format_countdown, seconds_left, urgency
-from liyuan_tui.domain.permissions import Action, allowed, can_see
+from liyuan_tui.domain.permissions import Action, allowed, can_see, hidden_fields
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.models import Event
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.charge_list import ChargeList
@@ -25,6 +26,7 @@ from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import BRANCH_DIGITS, REQUEST_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import DetailRead, RequestSaved
 from liyuan_tui.widgets.order_list import OrderList
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
@@ -108,18 +110,19 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         app, t = self.app, self.app.t
         self.detail = detail
         req = detail.request
-        visible = can_see(app.me, req)
+        hidden = hidden_fields(app.me, req, app.procedures)
+        details = not hidden
         proc = app.procedures.get(req.category)
-        title, summary = self._summary(detail, visible)
+        title, summary = self._summary(detail, hidden)
         self.title_line.update(title)
         self.summary.update(summary)
         self.tick(app.clock.now())
         if proc is not None:
-            self.checklist.show(proc, req, detail.steps, t=t, tz=app.tz, staff=app.staff, visible=visible)
+            self.checklist.show(proc, req, detail.steps, t=t, tz=app.tz, staff=app.staff, visible=details)
             # Once laid out at this size: the step to do next at the top, what follows it below (the
             # same place however often the request is read again).
             self.call_after_refresh(self.checklist.scroll_to_highlight, top=True)
-            self.branch_hint.update(self._branch_hint(proc, req))
+            self.branch_hint.update(plain(self._branch_hint(proc, req)))
             self.branch_hint.display = bool(self.branch_hint.content)
             title = Text(t("ui.request.checklist"))
             if proc.refers_to is not None:  # the company procedure this checklist stands for
@@ -127,16 +130,23 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
             self.checklist_title.update(title)
         else:
             self.branch_hint.update(t("ui.request.no_category"))
-        self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=visible)
+        self.timeline.show(detail.events, proc, t=t, tz=app.tz, staff=app.staff, visible=details)
         self.show_charges(detail)
         self.query_one(OrderList).show(detail.orders, t, app.tz, app.staff)
 
-    def _summary(self, detail: RequestDetail, visible: bool) -> tuple[Text, Group]:
+    def _summary(self, detail: RequestDetail, hidden: frozenset[str]) -> tuple[Text, Group]:
+        """The head line, and who, where and what (the fields the viewer may see): plain text,
+        never markup."""
         app, t, req = self.app, self.app.t, detail.request
+
+        def shown(name: str) -> str:
+            value = getattr(req, name)
+            return "***" if name in hidden and value else visible(value or "", newlines=name in ("description", "outcome"))
+
         proc = app.procedures.get(req.category)
         text = Text()
         text.append(f"{req.ref}  ", style="bold")
-        text.append(proc.name(t.lang) if proc else t("ui.queue.no_category"), style="bold cyan")
+        text.append(visible(proc.name(t.lang), newlines=False) if proc else t("ui.queue.no_category"), style="bold cyan")
         text.append(f"   {t('status.' + req.status)}")
         if req.major:
             text.append(f"   ! {t('field.major')}", style="bold magenta")
@@ -147,14 +157,15 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         for at, by in ((req.acknowledged_at, req.acknowledged_by), (req.major_ack_at, req.major_ack_by)):
             if at is not None and by:  # the supervisor's or manager's answer, for the assistant to see
                 who = app.staff.get(by)
-                text.append("   " + t("ui.team.acknowledged_by", by=who.name if who else by,
-                                      at=f"{at.astimezone(app.tz):%H:%M}"), style="green")
+                text.append("   " + visible(t("ui.team.acknowledged_by", by=who.name if who else by,
+                                              at=f"{at.astimezone(app.tz):%H:%M}"), newlines=False), style="green")
         holder = app.staff.get(req.assignee or "")
         rows = [
-            (t("field.unit"), req.unit), (t("field.phone"), req.phone), (t("field.name"), req.requester_name),
+            (t("field.unit"), shown("unit")), (t("field.phone"), shown("phone")),
+            (t("field.name"), shown("requester_name")),
             (t("field.channel"), t(f"channel.{req.channel}")),
             (t("field.received_at"), f"{req.received_at.astimezone(app.tz):%H:%M:%S}"),
-            (t("field.assignee"), holder.name if holder else (req.assignee or "-")),
+            (t("field.assignee"), visible(holder.name if holder else (req.assignee or "-"), newlines=False)),
         ]
         # Three to a line, each cut with an ellipsis where the line is short (80 columns).
         grid = Table.grid(expand=True, padding=(0, 2))
@@ -165,15 +176,15 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         more = Text()
         if req.description:  # the resident's words: two lines at most here (`i` shows them all)
             more.append(f"{t('field.description')}: ", style="dim")
-            more.append_text(fit(" ".join(req.description.split()) if visible else "***", 150))
+            more.append_text(fit(" ".join(shown("description").split()), 150))
         if req.outcome:
             more.append(("\n" if more else "") + f"{t('field.outcome')}: ", style="dim")
-            more.append_text(fit((req.outcome if visible else "***") + (f" → {req.handed_to}" if req.handed_to else ""),
+            more.append_text(fit(" ".join(shown("outcome").split()) + (f" → {shown('handed_to')}" if req.handed_to else ""),
                                  150))
         kind = proc.fault_kind(req.fault_kind) if proc is not None and req.fault_kind else None
         if kind is not None or req.repeat_of:
             more.append(("\n" if more else "") + f"{t('field.fault_kind')}: ", style="dim")
-            more.append(kind.name(t.lang) if kind else "-")
+            more.append(visible(kind.name(t.lang), newlines=False) if kind else "-")
             if req.repeat_of:
                 more.append(f"   ↺ {t('field.repeat_of')} ← {req.repeat_of}", style="bold yellow")
         return text, (Group(grid, more) if more else Group(grid))

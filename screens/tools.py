@@ -23,6 +23,7 @@ from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import TOOLS_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import ToolsRead
 from liyuan_tui.widgets.store_work import store_work
+from liyuan_tui.widgets.plain import plain
 
 from .form_dialog import FormField, FormScreen
 
@@ -96,9 +97,9 @@ class ToolsScreen(Screen):
             due = v.loan.due_at if v.loan else None
             condition = v.tool.condition
             self.table.add_row(
-                v.tool.code, Text(v.tool.name),
+                v.tool.code, plain(v.tool.name, one_line=True),
                 Text(t(f"tool.condition.{condition}"), style="" if condition == "ok" else "yellow"),
-                Text(holder.name if holder else (v.tool.holder or t("cli.tools.in_store")),
+                plain(holder.name if holder else (v.tool.holder or t("cli.tools.in_store")),
                      style="" if v.tool.holder else "dim"),
                 v.order or "",
                 Text((f"{due.astimezone(app.tz):%m-%d %H:%M}" if due else "") + (f" {t('cli.tools.overdue')}" if late else ""),

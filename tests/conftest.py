@@ -26,6 +26,8 @@ def _isolated_environment(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    # Not the machine's /etc/liyuan/config.toml: the shared config of a site the test sets up, if any.
+    monkeypatch.setenv("LIYUAN_CONFIG", str(tmp_path / "etc-liyuan" / "config.toml"))
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +85,7 @@ def store_for(db_url, clock, procedures) -> Callable[[str], Store]:
     stores: list[Store] = []
 
     def make(login: str) -> Store:
-        st = Store(db_url, clock, login, procedures=procedures, tz="Asia/Shanghai")
+        st = Store(db_url, clock, login, procedures=procedures, tz="Asia/Shanghai", create=True)
         st.init_schema()
         stores.append(st)
         return st
@@ -122,10 +124,27 @@ def desk(staff) -> Store:
 
 @pytest.fixture
 def cli_env(db_url, tmp_path) -> dict[str, str]:
-    """Environment for running `liyuan` on the test database."""
+    """Environment for running `liyuan` on the test database (named by LIYUAN_DB: it must be
+    made first, by the `staff` fixtures or by `cli_desk`)."""
     env = dict(os.environ)
     db = db_url[len("sqlite:///"):] if db_url.startswith("sqlite:///") else db_url
     env.update(LIYUAN_DB=db, XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
-               XDG_DATA_HOME=str(tmp_path / "xdg-data"), LIYUAN_LANG="en")
+               XDG_DATA_HOME=str(tmp_path / "xdg-data"), LIYUAN_LANG="en",
+               LIYUAN_CONFIG=str(tmp_path / "etc-liyuan" / "config.toml"))
     env.pop("LIYUAN_USER", None)
     return env
+
+
+@pytest.fixture
+def cli_desk(request, cli_env) -> dict[str, str]:
+    """cli_env on a database made as the README says (`liyuan init`): the OS login running the
+    tests is its first supervisor. A test that also has the `staff` stores gets their database
+    (made by the store, "sup" its first supervisor)."""
+    from cli_runner import run_liyuan
+
+    if {"staff", "supervisor", "desk"} & set(request.fixturenames):
+        request.getfixturevalue("supervisor")
+        return cli_env
+    made = run_liyuan(cli_env, "init")
+    assert made.returncode == 0, made.stderr
+    return cli_env

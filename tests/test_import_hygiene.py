@@ -51,6 +51,7 @@ def test_cli_subcommands_do_not_import_textual(tmp_path):
     code = (
         "import sys\n"
         "from liyuan_tui.cli import main\n"
+        "assert main(['--db', sys.argv[1], 'init']) == 0\n"
         "rc = main(['--db', sys.argv[1], 'queue', '--json'])\n"
         "assert rc == 0, rc\n"
         "print(any(m.startswith('textual') for m in sys.modules))\n"

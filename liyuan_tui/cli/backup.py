@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from liyuan_tui.domain.config import expand
 from liyuan_tui.domain.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -22,20 +24,23 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.engine import sqlite_path
 
     source = sqlite_path(ctx.settings.db_url)
-    target = Path(args.file).expanduser()
-    if source is None:
-        return dump_server(ctx, target)
-    if target.exists():
+    target = expand(args.file)
+    if os.path.lexists(target):  # a dangling symlink too: never written through
         raise ValidationError("error.backup_exists", "file", path=target)
     if not target.parent.is_dir():
         raise ValidationError("error.backup_folder", "file", path=target.parent)
+    if source is None:
+        return dump_server(ctx, target)
     from liyuan_tui.store.backup import copy_database
 
     from .progress import progress
 
     ctx.store.kernel.role_in_any_release()  # the user must be on the staff list (of any release's file)
-    with progress(ctx, ctx.t("cli.progress.backup")) as done:
-        ok = copy_database(source, target, done)
+    try:
+        with progress(ctx, ctx.t("cli.progress.backup")) as done:
+            ok = copy_database(source, target, done)
+    except FileExistsError:
+        raise ValidationError("error.backup_exists", "file", path=target) from None
     print(ctx.t("cli.backup_done", path=target, result=ok), file=ctx.out)
     return 0 if ok == "ok" else 1
 
@@ -47,10 +52,6 @@ def dump_server(ctx: Context, target: Path) -> int:
 
     if not is_postgres(ctx.settings.db_url):
         raise ValidationError("error.backup_not_sqlite", "db")
-    if target.exists():
-        raise ValidationError("error.backup_exists", "file", path=target)
-    if not target.parent.is_dir():
-        raise ValidationError("error.backup_folder", "file", path=target.parent)
     from .progress import progress
 
     ctx.store.kernel.ready()  # the user must be on the staff list

@@ -32,21 +32,23 @@ def schedule(ctx: Context) -> FeeSchedule:
 
 def cmd_fees(ctx: Context, args: argparse.Namespace) -> int:
     from rich.table import Table
+    from rich.text import Text
 
     from liyuan_tui.domain.fees import format_yuan
-    from .requests import console
+    from liyuan_tui.domain.safe_text import visible
+    from .requests import cells, console
 
     t, lang = ctx.t, ctx.settings.lang
     fees = schedule(ctx)
     if fees.example:
         # Said before the table and again in its caption: nobody should bill from made-up prices.
         print(t("fees.example_notice"), file=ctx.out)
-    table = Table(title=f"{fees.title(lang)}  ({fees.source})", title_justify="left",
+    table = Table(title=Text(visible(f"{fees.title(lang)}  ({fees.source})", newlines=False)), title_justify="left",
                   caption=t("fees.example_caption") if fees.example else None, caption_justify="left")
     for key, justify in (("code", "left"), ("item", "left"), ("unit", "left"), ("price", "right")):
         table.add_column(t(f"fees.column_{key}"), justify=justify, no_wrap=True)
     for fee in fees.items:
-        table.add_row(fee.code, fee.name(lang), fee.unit(lang), format_yuan(fee.price_fen))
+        table.add_row(*cells(fee.code, fee.name(lang), fee.unit(lang), format_yuan(fee.price_fen)))
     console(ctx).print(table)
     return 0
 

@@ -36,15 +36,27 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     try:
         procs = ctx.procedures
         line("", t("check.procedures_ok", count=len(procs), keys=", ".join(procs)))
-    except Exception as exc:  # a malformed site file: report it, keep checking
+    except Exception as exc:  # a malformed site file: report it, keep checking (with the shipped ones)
         problems.append(f"{t('cli.procedure_error')}: {exc}")
+        from liyuan_tui.domain.procedure_files import load_procedures
+
+        ctx.use_procedures(load_procedures())
     problems += fee_problems(ctx, line)
 
     path = sqlite_path(s.db_url)
-    if path is not None:
+    if path is not None and not path.exists():
+        # Never made here: a database appears only when asked for (or on a lone user's first run).
+        if s.db_is_personal_default:
+            problems.append(Warning_(t("check.trust.personal_not_yet", path=path)))
+        else:
+            problems.append(t("check.trust.no_database", path=path))
         problems += file_problems(path, t)
-    if not problems or path is None or path.exists():
+    else:
+        if path is not None:
+            problems += file_problems(path, t)
         problems += database_problems(ctx)
+        if path is not None:
+            problems += trust_problems(ctx, path, line)
 
     warnings = [p for p in problems if isinstance(p, Warning_)]
     problems = [p for p in problems if not isinstance(p, Warning_)]
@@ -56,6 +68,34 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         return 1
     print("✓ " + t("check.all_ok"), file=out)
     return 0
+
+
+LOW_SPACE = 200 * 1024 * 1024  # less free than this on the database's disk is a problem
+
+
+def trust_problems(ctx: Context, path: Path, line) -> list[str]:
+    """A journal a desk found removed or replaced (its note beside the database, or a process still
+    writing to a removed copy), and the space left on the disk."""
+    from liyuan_tui.store import dbfiles
+
+    t = ctx.t
+    problems: list[str] = []
+    notes = dbfiles.lost_notes(path)
+    if notes:
+        problems.append(t("check.trust.journal_note", path=dbfiles.side(path, dbfiles.LOST_NOTE), last=notes[-1]))
+    still = dbfiles.removed_but_open(path)
+    if still:
+        problems.append(t("check.trust.journal_open", who="; ".join(still)))
+    free = dbfiles.free_bytes(path.parent)
+    if free is not None:
+        line(t("check.trust.space"), megabytes(free))
+        if free < LOW_SPACE:
+            problems.append(t("check.trust.space_low", free=megabytes(free), need=megabytes(LOW_SPACE)))
+    return problems
+
+
+def megabytes(n: int) -> str:
+    return f"{n / 1024 / 1024:,.0f} MB"
 
 
 def fee_problems(ctx: Context, line) -> list[str]:
@@ -134,11 +174,15 @@ def write_lock_free(url: str, wait_seconds: float = 3.0) -> bool:
 
 
 def database_problems(ctx: Context) -> list[str]:
+    """SQLite's own integrity check, the journal mode, a lock held too long; then what the desk
+    relies on that someone with write access could change (store/integrity.py); then who you are."""
     import sqlite3
 
     from sqlalchemy.exc import DBAPIError
 
     from liyuan_tui.domain.errors import DeskError
+    from liyuan_tui.store import integrity
+    from liyuan_tui.store.schema import HEAD, revision_of
 
     from liyuan_tui.domain.procedures import ProcedureError
     from liyuan_tui.store.engine import is_postgres
@@ -147,20 +191,33 @@ def database_problems(ctx: Context) -> list[str]:
     try:
         if is_postgres(ctx.settings.db_url):
             return server_problems(ctx)
-        me = ctx.me
         with ctx.store.engine.connect() as conn:
             result = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
             mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            revision = revision_of(conn)
+            trust: list[str] = []
+            if revision == HEAD and conn.dialect.name == "sqlite":
+                changed = integrity.trigger_problems(conn)
+                if changed:
+                    trust.append(t("check.trust.triggers", names=", ".join(changed)))
+                schema = integrity.schema_problems(conn)
+                if schema:
+                    trust.append(t("check.trust.schema", changes="; ".join(schema[:8])))
+                staff = integrity.staff_problems(conn)
+                if staff:
+                    trust.append(t("check.trust.staff", changes="; ".join(staff[:8])))
         if not write_lock_free(ctx.settings.db_url):
             return [t("check.locked", path=ctx.settings.db_url)]
         problems = [] if result == ["ok"] else [t("check.integrity", result="; ".join(result[:5]))]
         if str(mode).lower() != "wal":
             problems.append(t("check.journal_mode", mode=mode))
         print(f"{pad(t('check.integrity_label'), 14)} {'; '.join(result[:1])}  ({t('check.journal')}: {mode})", file=ctx.out)
-        from liyuan_tui.store.schema import revision_of
-
-        with ctx.store.engine.connect() as conn:
-            print(f"{pad(t('check.schema'), 14)} {revision_of(conn)}", file=ctx.out)
+        print(f"{pad(t('check.schema'), 14)} {revision}", file=ctx.out)
+        problems += trust
+        try:
+            me = ctx.me
+        except DeskError as exc:
+            return problems + [exc.message(t)]
         print(f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}", file=ctx.out)
         return problems
     except DeskError as exc:

@@ -1,18 +1,38 @@
 """What every subcommand is handed: the settings, the clock, where to print, and the store,
-opened on first use (so input is checked before any database is touched)."""
+opened on first use (so input is checked before any database is touched).
+
+`ctx.out` and `ctx.err` show every control character as its escape: whatever a line carries (a
+unit from an old database, a name from a site's file, a refused value), no escape sequence reaches
+the terminal raw. Rich tables and whole documents go to `ctx.raw_out` with their data already
+made safe (the tables' cells are Text, the exports' cells are escaped).
+"""
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.config import Settings
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedures import Procedures
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.store import Store
+
+
+class VisibleText:
+    """A text stream that writes control characters (other than newline and tab) as escapes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(visible(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 @dataclass
@@ -26,6 +46,11 @@ class Context:
     _store: Store | None = None
     _procedures: Procedures | None = None
 
+    def __post_init__(self) -> None:
+        self.raw_out = self.out
+        self.out = VisibleText(self.out)  # type: ignore[assignment]
+        self.err = VisibleText(self.err)  # type: ignore[assignment]
+
     @property
     def t(self) -> Translator:
         return Translator(self.settings.lang)
@@ -38,6 +63,9 @@ class Context:
 
             self._procedures = load_procedures(self.settings.procedures_dir)
         return self._procedures
+
+    def use_procedures(self, procedures: Procedures) -> None:
+        self._procedures = procedures
 
     @property
     def store(self) -> Store:

@@ -30,9 +30,30 @@ def cmd_copy(ctx: Context, args: argparse.Namespace) -> int:
     me = ctx.me
     if me.role not in ("cs_supervisor", "manager"):
         raise ValidationError("error.copy_not_allowed", "to", role=me.role)
-    copied = copy_site(ctx.store.engine, args.to)
+    from .progress import progress
+
+    rows = _rows(ctx.store.engine)
+    finished: dict[str, int] = {}
+
+    with progress(ctx, ctx.t("cli.progress.copy"), total=sum(rows.values())) as told:
+        def copying(table: str, done: int, of: int) -> None:
+            finished[table] = done
+            told(sum(finished.values()))
+
+        copied = copy_site(ctx.store.engine, args.to, progress=copying)
     t = ctx.t
     for table, count in copied.counts.items():
         print(f"{table:<14} {count}", file=ctx.out)
     print(t("cli.copy_done", target=shown_url(args.to), rows=sum(copied.counts.values())), file=ctx.out)
     return 0
+
+
+def _rows(engine) -> dict[str, int]:
+    """Each desk table's rows in the site being copied (what the progress bar counts to)."""
+    from sqlalchemy import func, inspect, select
+    from sqlmodel import SQLModel
+
+    with engine.connect() as conn:
+        present = set(inspect(conn).get_table_names())
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar() or 0
+                for t in SQLModel.metadata.sorted_tables if t.name in present}

@@ -68,7 +68,7 @@ def build_demo(settings: Settings, clock: Clock) -> None:
     night = FakeClock(now - timedelta(hours=3))
 
     def store(login: str) -> Store:
-        st = Store(settings.db_url, night, login, procedures=procedures, tz=settings.tz, os_login=login)
+        st = Store(settings.db_url, night, login, procedures=procedures, tz=settings.tz, os_login=login, create=True)
         st.charges.fees_file = settings.fees_file
         st.init_schema()
         return st

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
+
+from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
     from .context import Context
@@ -31,7 +32,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     estates = ctx.store.estates.list_estates()
     if args.json:
-        print(json.dumps([{"code": e.code, "name": e.name} for e in estates], ensure_ascii=False, indent=2),
+        print(safe_json([{"code": e.code, "name": e.name} for e in estates], indent=2),
               file=ctx.out)
         return 0
     for e in estates:

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
     from .context import Context
@@ -67,13 +67,13 @@ def due_rows(ctx: Context) -> list[dict]:
 def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
     rows = due_rows(ctx)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2), file=ctx.out)
+        print(safe_json(rows, indent=2), file=ctx.out)
         return 0
     from rich.table import Table
 
     from liyuan_tui.reports.month_summary import format_duration
 
-    from .requests import console
+    from .requests import cells, console
 
     t = ctx.t
     if not rows:
@@ -87,10 +87,11 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
         seconds = int((now - _parse(row["due_at"])).total_seconds())
         when = format_duration(abs(seconds), t)
         proc = ctx.store.procedures.get(row["category"])
-        table.add_row(t("followup.overdue_by", when=when) if seconds > 0 else t("followup.due_in", when=when),
-                      row["ref"], proc.name(t.lang) if proc else row["category"], row["unit"],
-                      row["requester_name"], row["phone"], (row["closed_at"] or "")[:16].replace("T", " "),
-                      str(row["attempts"]), style="bold red" if seconds > 0 else "")
+        # Cells as plain text: a unit like `[/bold]` is never read as markup, a control never sent.
+        table.add_row(*cells(t("followup.overdue_by", when=when) if seconds > 0 else t("followup.due_in", when=when),
+                             row["ref"], proc.name(t.lang) if proc else row["category"], row["unit"],
+                             row["requester_name"], row["phone"], (row["closed_at"] or "")[:16].replace("T", " "),
+                             str(row["attempts"])), style="bold red" if seconds > 0 else "")
     console(ctx).print(table)
     return 0
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,12 +40,13 @@ def register_residents(rsub: argparse._SubParsersAction, common: argparse.Argume
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.domain.safe_text import safe_json
     from liyuan_tui.reports.household import household_dict, household_lines
 
     house = ctx.store.households.household(args.unit)
     if args.json:
         data = household_dict(house, ctx.t, ctx.store.procedures, ctx.settings.tz)
-        print(json.dumps(data, ensure_ascii=False, indent=2), file=ctx.out)
+        print(safe_json(data, indent=2), file=ctx.out)
     else:
         print("\n".join(household_lines(house, ctx.t, ctx.store.procedures, ctx.settings.tz)), file=ctx.out)
     return 0

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from liyuan_tui.domain.safe_text import visible
 
 if TYPE_CHECKING:
     from .context import Context
@@ -33,19 +36,31 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     register_residents(rsub, common)  # residents show | edit: the household file
 
 
+MAX_IMPORT_MB = 64  # a site's whole logbook is a few MB; /dev/zero or a pipe would never end
+
+
 def _open(path: str):
-    """The file, opened to be read as the import goes (never all of it in memory at once)."""
+    """The file, opened to be read as the import goes (never all of it in memory at once): a
+    regular file of at most MAX_IMPORT_MB (never /dev/zero or a pipe, which would not end)."""
+    import stat
+
     from liyuan_tui.domain.errors import ValidationError
 
+    limit = MAX_IMPORT_MB * 1024 * 1024
     try:
-        return open(path, "rb")
+        f = open(path, "rb")
     except OSError as exc:
         raise ValidationError("import.unreadable", "file", path=path, reason=exc.strerror or str(exc)) from None
+    info = os.fstat(f.fileno())
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        f.close()
+        raise ValidationError("import.too_large", "file", path=path, mb=MAX_IMPORT_MB)
+    return f
 
 
 def _report_problems(ctx: Context, prog: str, problems) -> None:
     for p in problems:
-        print(f"{prog}: {p.text(ctx.t)}", file=ctx.err)
+        print(f"{prog}: {visible(p.text(ctx.t), newlines=False)}", file=ctx.err)
 
 
 def _run(ctx: Context, args: argparse.Namespace, prog: str, label: str, parse, action) -> int:

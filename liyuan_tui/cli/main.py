@@ -7,11 +7,13 @@ nothing is written; the user never sees a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable, Sequence, TextIO
 
 from liyuan_tui.domain.clock import Clock, SystemClock
 from liyuan_tui.domain.config import ConfigError, Settings, load_settings
+from liyuan_tui.domain.safe_text import visible
 
 from .context import Context
 
@@ -38,13 +40,15 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.tools",
     "liyuan_tui.cli.followups",
 )
+EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (naming the argument) and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+        # argparse quotes what was typed: shown on one line, cut short, controls as escapes.
+        self.exit(EXIT_USAGE, f"{self.prog}: {visible(message, newlines=False, limit=300)}\n")
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -59,7 +63,8 @@ def common_options() -> argparse.ArgumentParser:
                         help="a site's own procedure folder (else $LIYUAN_PROCEDURES)")
     common.add_argument("--fees", default=argparse.SUPPRESS, help="fee schedule file (else $LIYUAN_FEES)")
     common.add_argument("--user", default=argparse.SUPPRESS,
-                        help="act as this staff login (scripts and tests; events also record the OS login)")
+                        help="act as this staff login (root, supervisors and the manager only; "
+                             "events also record the real login)")
     return common
 
 
@@ -96,7 +101,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None, *,
     try:
         settings = settings_from(args)
     except ConfigError as exc:
-        print(f"liyuan: {exc}", file=err)
+        print(f"liyuan: {visible(str(exc), newlines=False)}", file=err)
         return EXIT_USAGE
     ctx = Context(settings, clock or SystemClock(), out=out, err=err)
     handler: Callable[[Context, argparse.Namespace], int | None] | None = getattr(args, "handler", None)
@@ -105,9 +110,26 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None, *,
 
         handler = open_desk
     try:
-        return run(ctx, handler, args)
+        code = run(ctx, handler, args)
+        out.flush()  # a reader that went away is met here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        _quiet_stdout(out)
+        return EXIT_PIPE
     finally:
         ctx.close()
+
+
+def _quiet_stdout(out: TextIO) -> None:
+    """The reader of our output has gone: point stdout at /dev/null so the interpreter's last
+    flush does not complain (Python's own advice for SIGPIPE)."""
+    try:
+        fd = out.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | None], args: argparse.Namespace) -> int:
@@ -119,28 +141,36 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
     from liyuan_tui.domain.procedures import ProcedureError
 
     prog = f"liyuan {args.command}" if getattr(args, "command", None) else "liyuan"
+
+    def refuse(text: str) -> int:
+        """One line, whatever the refusal quotes (a path with a newline in it …)."""
+        print(f"{prog}: {visible(text, newlines=False)}", file=ctx.err)
+        return EXIT_USAGE
+
     try:
         return handler(ctx, args) or EXIT_OK
     except DeskError as exc:
         where = cli_field(exc.field, ctx.t)
         text = exc.text(ctx.t)
-        print(f"{prog}: {where}: {text}" if where else f"{prog}: {text}", file=ctx.err)
-        return EXIT_USAGE
+        return refuse(f"{where}: {text}" if where else text)
     except ProcedureError as exc:
-        print(f"{prog}: {ctx.t('cli.procedure_error')}: {exc}", file=ctx.err)
-        return EXIT_USAGE
+        return refuse(f"{ctx.t('cli.procedure_error')}: {exc}")
     except FeeScheduleError as exc:
-        print(f"{prog}: {ctx.t('fees.file_error')}: {exc}", file=ctx.err)
-        return EXIT_USAGE
+        return refuse(f"{ctx.t('fees.file_error')}: {exc}")
     except (OperationalError, DatabaseError) as exc:
         from liyuan_tui.store.engine import shown_url
 
         reason = " ".join(str(exc.orig if getattr(exc, "orig", None) else exc).split())  # one line
-        print(f"{prog}: {ctx.t('error.database', path=shown_url(ctx.settings.db_url), reason=reason)}", file=ctx.err)
-        return EXIT_USAGE
-    except PermissionError as exc:
-        print(f"{prog}: {ctx.t('error.database', path=ctx.settings.db_url, reason=exc.strerror)}", file=ctx.err)
-        return EXIT_USAGE
+        if "locked" in reason or "busy" in reason:
+            from liyuan_tui.store.kernel import busy_refusal
+
+            return refuse(busy_refusal(ctx.settings.db_path, ctx.settings.db_url).message(ctx.t))
+        return refuse(ctx.t("error.database", path=shown_url(ctx.settings.db_url), reason=reason))
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
+    except OSError as exc:  # a file the command needed (the database's folder, a file named …)
+        where = exc.filename if exc.filename is not None else shown_url(ctx.settings.db_url)
+        return refuse(ctx.t("error.database", path=where, reason=exc.strerror or str(exc)))
     except KeyboardInterrupt:  # ctrl+c: the work's transaction was rolled back, its file removed
         print(f"{prog}: {ctx.t('cli.progress.interrupted')}", file=ctx.err)
         return 130
@@ -153,7 +183,8 @@ _FIELD_FLAGS = {
     "requester_name": "--name", "name": "--name", "description": "--text", "received_at": "--received-at",
     "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
     "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
-    "db": "--db", "analysis": "--text", "to": "--to", "estate": "--estate",
+    "db": "--db", "analysis": "--text", "to": "--to", "estate": "--estate", "output": "-o", "user": "--user",
+    "group": "--group", "dir": "--dir", "supervisor": "--supervisor", "config": "$LIYUAN_CONFIG",
     # the back office (order, stock, tools)
     "technician": "--to", "appointment_at": "--at", "hours": "--hours", "material": "--material",
     "signed_by": "--signed-by", "price": "--price", "order": "--order",
@@ -165,7 +196,7 @@ _FIELD_FLAGS = {
     "person": "--person", "relation": "--relation", "phones": "--phones", "remove_person": "--remove-person",
     "notes": "--notes", "language": "--language", "elderly_alone": "--elderly-alone", "disability": "--disability",
     "emergency_name": "--emergency-name", "emergency_phone": "--emergency-phone",
-    "emergency_relation": "--emergency-relation", "household_unit": "UNIT",
+    "emergency_relation": "--emergency-relation",
 }
 
 

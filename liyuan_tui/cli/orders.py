@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
 
+from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain import validation as check
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     views = ctx.store.orders.list_orders(mine=args.mine, open_only=args.open, late=args.late)
     now, tz = ctx.clock.now(), ctx.settings.tz
     if args.json:
-        print(json.dumps([order_dict(v, now, tz) for v in views], ensure_ascii=False, indent=2), file=ctx.out)
+        print(safe_json([order_dict(v, now, tz) for v in views], indent=2), file=ctx.out)
         return 0
     from rich.table import Table
     from rich.text import Text
@@ -117,7 +117,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     view = ctx.store.orders.detail(check.order_number(args.number))
     data = order_dict(view, ctx.clock.now(), ctx.settings.tz, events=True)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2), file=ctx.out)
+        print(safe_json(data, indent=2), file=ctx.out)
         return 0
     t = ctx.t
     lines = [f"{data['number']}  {data['ref']}  {t('order.state.' + data['state'])}  {data['unit']}"]

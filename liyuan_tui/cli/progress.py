@@ -6,7 +6,7 @@ transaction or a file written aside and renamed, so nothing is left half-written
     with progress(ctx, ctx.t("cli.progress.import"), total=lines) as done:
         store.imports.import_history(parsed, progress=done)      # done(n) or done(n, total)
 
-Every long command uses it (import, residents import, backup, report; copy and migrate later).
+Every long command uses it: import, residents import, backup, report, copy and migrate.
 """
 
 from __future__ import annotations

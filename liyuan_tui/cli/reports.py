@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from liyuan_tui.reports.files import write_export
 from liyuan_tui.domain import validation as check
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
 
     month = Month.parse(args.month)  # checked before the database is opened
     estate = None if args.estate is None else (args.estate if args.estate == "all" else check.estate(args.estate))
+    if args.output:
+        check_output(Path(args.output))
     with progress(ctx, ctx.t("cli.progress.report"), quiet=args.format == "json" and not args.output) as done:
         report = month_report(ctx.store, month, estate=estate, progress=done)
     emit(ctx, render(report, args.format, ctx.t, ctx.store.procedures), args.output)
@@ -48,42 +51,37 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
 def emit(ctx: Context, text: str, output: str | None) -> None:
     """A report's text to the file named by -o (written aside, then renamed), or to the screen."""
     if output:
-        write_aside(Path(output), text)
-        print(ctx.t("report.written_to", path=output), file=ctx.err)
+        # As private as the database (0600; 0640 in a group folder); the CSV keeps its CRLF and BOM.
+        written = write_export(Path(output), text, overwrite=True, field="output")
+        print(ctx.t("report.written_to", path=str(written)), file=ctx.err)
     else:
         write_out(ctx, text if text.endswith("\n") else text + "\n")
 
 
-def write_aside(path: Path, text: str) -> None:
-    """Write a file beside its place and rename it there: interrupted, no half-written file is left.
-    (newline="" keeps the CSV's CRLF line ends as they are; utf-8 keeps the BOM for Excel.)"""
-    import os
-    import tempfile
+def check_output(path: Path) -> None:
+    """`-o` must name a file in a folder that exists (said before the report is computed)."""
+    from liyuan_tui.domain.errors import DeskError
 
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    if path.is_dir():
+        raise DeskError("screens.export.is_folder", "output", path=str(path))
+    if not (path.parent if str(path.parent) else Path(".")).is_dir():
+        raise DeskError("screens.export.no_folder", "output", path=str(path.parent))
 
 
 def write_out(ctx: Context, text: str) -> None:
     """UTF-8 whatever the locale says, so Chinese and the CSV's BOM survive a pipe or redirect."""
-    buffer = getattr(ctx.out, "buffer", None)
+    out = ctx.raw_out  # the document's cells are already safe (tables.py): CRLF and BOM stay as they are
+    buffer = getattr(out, "buffer", None)
     if buffer is not None:
-        ctx.out.flush()
-        buffer.write(text.encode("utf-8"))
+        out.flush()
+        buffer.write(text.encode("utf-8", errors="surrogateescape"))
         buffer.flush()
     else:
-        ctx.out.write(text)
+        out.write(text)
 
 
 def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
-    import json
-
+    from liyuan_tui.domain.safe_text import safe_json
     from liyuan_tui.reports.handover import (NIGHT_SHIFT_START, handover_dict, handover_sheet, parse_since,
                                              render_handover, shift_start)
 
@@ -91,7 +89,7 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
     now = ctx.clock.now()
     sheet = handover_sheet(ctx.store, shift_start(now, ctx.settings.tz, at), now)
     if args.json:
-        write_out(ctx, json.dumps(handover_dict(sheet, ctx.settings.tz), ensure_ascii=False, indent=2) + "\n")
+        write_out(ctx, safe_json(handover_dict(sheet, ctx.settings.tz), indent=2) + "\n")
     else:
         write_out(ctx, render_handover(sheet, ctx.t, ctx.store.procedures, ctx.settings.tz))
     return 0

@@ -4,11 +4,11 @@ reopen, cancel, take, assign."""
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.deadlines import format_countdown, queue_order
+from liyuan_tui.domain.safe_text import safe_json, visible
 
 if TYPE_CHECKING:
     from .context import Context
@@ -124,19 +124,29 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
     estate = None if args.estate == "all" else (args.estate or ctx.me.estate)
     reqs = sorted(ctx.store.lookup.open_requests(estate), key=lambda r: queue_order(r, now, r.major))
     if args.json:
-        rows = [request_dict(r, now, ctx.settings.tz, ctx.me) for r in reqs]
-        print(json.dumps(rows, ensure_ascii=False, indent=2), file=ctx.out)
+        rows = [request_dict(r, now, ctx.settings.tz, ctx.me, ctx.store.procedures) for r in reqs]
+        print(safe_json(rows, indent=2), file=ctx.out)
         return 0
     print_queue(ctx, reqs, now)
     return 0
+
+
+def cells(*values: object) -> list:
+    """Table cells as plain text: a unit like `[/bold]` is never read as markup, and a control
+    character is shown as its escape (text from people and files is data)."""
+    from rich.text import Text
+
+    return [Text(visible(v, newlines=False)) for v in values]
 
 
 def print_queue(ctx: Context, reqs, now) -> None:
     from rich.table import Table
 
     from liyuan_tui.domain.deadlines import seconds_left, urgency
+    from liyuan_tui.domain.permissions import hidden_fields
+    from liyuan_tui.reports.export import HIDDEN
 
-    t, tz, procs = ctx.t, ctx.settings.tz, ctx.store.procedures
+    t, tz, procs, me = ctx.t, ctx.settings.tz, ctx.store.procedures, ctx.me
     table = Table(title=t("cli.queue_title", count=len(reqs)), title_justify="left")
     for key in ("ref", "category", "unit", "requester", "received", "countdown", "state", "assignee"):
         table.add_column(t(f"column.{key}"), no_wrap=True)
@@ -144,26 +154,28 @@ def print_queue(ctx: Context, reqs, now) -> None:
     for r in reqs:
         state = str(urgency(r, now))
         proc = procs.get(r.category)
-        table.add_row(
+        hidden = hidden_fields(me, r, procs)
+        table.add_row(*cells(
             ("!" if r.major else " ") + ("^" if r.escalated_at else " ") + r.ref,
             proc.name(ctx.settings.lang) if proc else t("cli.no_category"),
-            r.unit,
-            r.requester_name,
+            HIDDEN if "unit" in hidden else r.unit,
+            HIDDEN if "requester_name" in hidden and r.requester_name else r.requester_name,
             r.received_at.astimezone(tz).strftime("%H:%M"),
             format_countdown(seconds_left(r, now)),
             t(f"state.{state}"),
             r.assignee or "",
-            style=colours[state],
-        )
+        ), style=colours[state])
     console(ctx).print(table)
 
 
 def console(ctx: Context):
-    """A rich console on ctx.out; wide enough not to cut columns when the output is piped."""
+    """A rich console on the raw output (its cells are Text made safe by `cells`); wide enough not
+    to cut columns when the output is piped."""
     from rich.console import Console
 
-    tty = hasattr(ctx.out, "isatty") and ctx.out.isatty()
-    return Console(file=ctx.out, soft_wrap=False, width=None if tty else 200)
+    out = ctx.raw_out
+    tty = hasattr(out, "isatty") and out.isatty()
+    return Console(file=out, soft_wrap=False, width=None if tty else 200)
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
@@ -173,7 +185,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     detail = ctx.store.lookup.detail(ref)
     data = detail_dict(detail, ctx.clock.now(), ctx.settings.tz, ctx.me, ctx.store.procedures, ctx.settings.lang)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2), file=ctx.out)
+        print(safe_json(data, indent=2), file=ctx.out)
     else:
         print_detail(ctx, data, detail)
     return 0
@@ -234,10 +246,12 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
             lines.append(f"  {f['at'][:16].replace('T', ' ')}  {f['by']}  {followup_summary(SimpleNamespace(**f), t)}")
     lines.append("")
     lines.append(t("cli.events"))
-    visible = can_see(ctx.me, detail.request)
+    visible_to_me = can_see(ctx.me, detail.request)
     for ev, shown in zip(detail.events, data["events"]):  # each event by its name, never its stored kind
-        lines.append(f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible)}")
-    print("\n".join(lines), file=ctx.out)
+        lines.append(f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}")
+    # Every line is shown as text: a description's own lines are indented under it, and a control
+    # character that reached the database some other way is printed as its escape, never sent raw.
+    print("\n".join(visible(line).replace("\n", "\n      ") for line in lines), file=ctx.out)
 
 
 def _done(ctx: Context, req, key: str) -> int:

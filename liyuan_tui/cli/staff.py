@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
+
+from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
     from .context import Context
@@ -54,18 +55,18 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         rows = [{"login": s.login, "name": s.name, "role": s.role, "phone": s.phone, "active": s.active,
                  "estate": s.estate} for s in staff]
-        print(json.dumps(rows, ensure_ascii=False, indent=2), file=ctx.out)
+        print(safe_json(rows, indent=2), file=ctx.out)
         return 0
     from rich.table import Table
 
-    from .requests import console
+    from .requests import cells, console
 
     t = ctx.t
     table = Table(title_justify="left")
     for key in ("login", "name", "role", "phone", "active"):
         table.add_column(t(f"column.{key}"), no_wrap=True)
     for s in staff:
-        table.add_row(s.login, s.name, t("role." + s.role), s.phone, "✓" if s.active else "—")
+        table.add_row(*cells(s.login, s.name, t("role." + s.role), s.phone, "✓" if s.active else "—"))
     console(ctx).print(table)
     return 0
 

@@ -4,7 +4,7 @@ records (考核、培训). cli/staff.py owns the `staff` command and adds these 
 from __future__ import annotations
 
 import argparse
-import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,9 +46,11 @@ def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.scorecard import scorecard
     from liyuan_tui.reports.scorecard_render import render_scorecard
 
-    from .reports import emit
+    from .reports import check_output, emit
 
     month = Month.parse(args.month)  # checked before the database is opened
+    if args.output:
+        check_output(Path(args.output))  # a folder, or one that does not exist: said before the work
     emit(ctx, render_scorecard(scorecard(ctx.store, month), args.format, ctx.t), args.output)
     return 0
 
@@ -67,6 +69,7 @@ def cmd_assess(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_records(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.domain.safe_text import safe_json
     from liyuan_tui.reports.export import iso
 
     rec = ctx.store.staff_records.records(args.login or ctx.me.login)
@@ -79,7 +82,7 @@ def cmd_records(ctx: Context, args: argparse.Namespace) -> int:
                         for x in rec.assessments],
     }
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2), file=ctx.out)
+        print(safe_json(data, indent=2), file=ctx.out)
         return 0
     t = ctx.t
     lines = [f"{rec.staff.name} ({rec.staff.login}, {t('role.' + rec.staff.role)})", t("staff_records.trainings") + ":"]

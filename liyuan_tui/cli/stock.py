@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain import validation as check
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         rows = [{"code": m.code, "name": m.name, "unit": m.unit, "price": m.price_fen / 100,
                  "on_hand": qty_number(m.on_hand_milli), "value": value_fen(m.on_hand_milli, m.price_fen) / 100}
                 for m in materials]
-        print(json.dumps(rows, ensure_ascii=False, indent=2), file=ctx.out)
+        print(safe_json(rows, indent=2), file=ctx.out)
         return 0
     from rich.table import Table
     from rich.text import Text
@@ -127,13 +127,11 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.month import Month
     from liyuan_tui.reports.stock import render_stock, stock_report
 
-    from .reports import write_out
+    from .reports import check_output, emit
 
     month = Month.parse(args.month)  # checked before the database is opened
-    text = render_stock(stock_report(ctx.store, month), args.format, ctx.t)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
-        print(ctx.t("report.written_to", path=args.output), file=ctx.err)
-    else:
-        write_out(ctx, text)
+        check_output(Path(args.output))
+    # -o: as private as the other exports (0600; 0640 in a group folder)
+    emit(ctx, render_stock(stock_report(ctx.store, month), args.format, ctx.t), args.output)
     return 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
 
+from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.workshop import TOOL_CONDITIONS
 
@@ -71,7 +71,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     views = ctx.store.tools.list_tools(out=args.out, overdue=args.overdue)
     now, tz = ctx.clock.now(), ctx.settings.tz
     if args.json:
-        print(json.dumps([tool_dict(v, now, tz) for v in views], ensure_ascii=False, indent=2), file=ctx.out)
+        print(safe_json([tool_dict(v, now, tz) for v in views], indent=2), file=ctx.out)
         return 0
     from rich.table import Table
     from rich.text import Text

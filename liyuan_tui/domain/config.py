@@ -1,14 +1,19 @@
-"""Settings of the duty desk and where each came from.
+"""Settings of the duty desk and where each came from, and who is running it.
 
 Each setting is taken from the command-line flag, else the environment, else the user's
-config.toml, else the shared /etc/liyuan/config.toml, else the default. Nothing happens at import
-time: `load_settings()` is called by the entry point and the result passed in.
+config.toml, else the shared /etc/liyuan/config.toml (written by `liyuan site init`; the
+LIYUAN_CONFIG environment variable names another file), else the default. Nothing happens at
+import time: `load_settings()` is called by the entry point and the result passed in.
+
+The login is the name of the process's real user id, never $USER or $LOGNAME (anyone can set
+those). Acting as another login (--user, LIYUAN_USER) is asked for here and allowed or refused by
+the store, which knows the roles.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +21,12 @@ from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SYSTEM_CONFIG = Path("/etc/liyuan/config.toml")
+CONFIG_ENV = "LIYUAN_CONFIG"  # another shared config file instead of /etc/liyuan/config.toml
 LANGUAGES = ("zh", "en")
 DEFAULT_TZ = "Asia/Shanghai"
+# The databases the desk speaks: a SQLite file (a path, or sqlite:///path) or PostgreSQL.
+DB_SCHEMES = ("sqlite", "postgresql")
+MAX_SETTING = 255  # a longer zone name or path is a mistake (and too long for a file name)
 
 
 class ConfigError(ValueError):
@@ -31,9 +40,16 @@ class Settings:
     tz_name: str = DEFAULT_TZ
     procedures_dir: Path | None = None  # None: the shipped data/procedures
     fees_file: Path | None = None  # None: the shipped data/fees.toml
-    login: str = ""
-    os_login: str = ""
+    login: str = ""  # whom the desk acts as: the OS login, or --user / LIYUAN_USER
+    os_login: str = ""  # the real login of this process (its real uid's name)
+    os_root: bool = False  # the real uid is 0: root may act as any login
     sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def db_is_personal_default(self) -> bool:
+        """The database is the personal default (no flag, environment or config names one): the
+        only one the desk creates without being asked."""
+        return self.sources.get("db") == "default"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -60,18 +76,50 @@ def default_db_path() -> Path:
     return Path(user_data_dir("liyuan", appauthor=False)) / "liyuan.db"
 
 
+def expand(value: str) -> Path:
+    """`~` and `~login` expanded where they can be (a login with no home stays as typed)."""
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:
+        return Path(value)
+
+
 def db_url_from(value: str) -> str:
     """A database given as a URL stays a URL; a plain path becomes an absolute sqlite URL."""
     if "://" in value:
         return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
+    return "sqlite:///" + str(expand(value).resolve())
+
+
+def system_config_path(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else SYSTEM_CONFIG
 
 
 def os_login() -> str:
+    """The name of this process's real user id (what the system says, not the environment)."""
     try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry and no LOGNAME: still refuse politely later
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a uid with no passwd entry: no login, refused politely by the store
         return ""
+
+
+def check_db(value: str, source: str) -> str:
+    """A database the desk can open: a file path, or a sqlite or postgresql URL."""
+    if "://" in value:
+        scheme = value.split("://", 1)[0].split("+", 1)[0].lower()
+        if scheme not in DB_SCHEMES:
+            raise ConfigError(f"database: '{_short(value)}' is neither a file nor a sqlite:// or postgresql:// "
+                              f"URL (from {source})")
+    if "\x00" in value:
+        raise ConfigError(f"database: '{_short(value)}' is not a usable file name (from {source})")
+    return value
+
+
+def _short(value: str) -> str:
+    from .safe_text import visible
+
+    return visible(value, newlines=False, limit=80)
 
 
 def _read_toml(path: Path) -> dict:
@@ -93,7 +141,7 @@ def load_settings(
     flags = flags or {}
     env = os.environ if env is None else env
     if config_files is None:
-        config_files = (user_config_path(), SYSTEM_CONFIG)
+        config_files = (user_config_path(), system_config_path(env))
     files = [(p, _read_toml(p)) for p in config_files]
 
     sources: dict[str, str] = {}
@@ -113,27 +161,40 @@ def load_settings(
         return default
 
     db = pick("db", "db", "LIYUAN_DB", None)
-    if db is None:
-        db = str(default_db_path())
+    db = check_db(db, sources["db"]) if db is not None else str(default_db_path())
     lang = pick("lang", "lang", "LIYUAN_LANG", "zh") or "zh"
     if lang not in LANGUAGES:
-        raise ConfigError(f"language: '{lang}' is not one of {', '.join(LANGUAGES)} (from {sources['lang']})")
+        raise ConfigError(f"language: '{_short(lang)}' is not one of {', '.join(LANGUAGES)} (from {sources['lang']})")
     tz_name = pick("tz", "tz", "LIYUAN_TZ", DEFAULT_TZ) or DEFAULT_TZ
     try:
+        if len(tz_name) > MAX_SETTING:
+            raise ValueError("too long")
         ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"time zone: '{tz_name}' is not a known zone (from {sources['tz']})") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ConfigError(f"time zone: '{_short(tz_name)}' is not a known zone (from {sources['tz']})") from exc
     procedures = pick("procedures", "procedures", "LIYUAN_PROCEDURES", None)
     fees = pick("fees", "fees", "LIYUAN_FEES", None)
+    for name, path in (("procedures", procedures), ("fees", fees), ("db", db)):
+        if path is not None and (len(path) > 4096 or "\x00" in path):
+            raise ConfigError(f"{name}: '{_short(path)}' is not a usable path (from {sources[name]})")
     real = os_login()
     login = pick("user", "user", "LIYUAN_USER", real) or ""
+    if login != real:
+        from . import validation
+        from .errors import ValidationError
+
+        try:
+            validation.login(login, "user")
+        except ValidationError:
+            raise ConfigError(f"user: '{_short(login)}' is not a login (from {sources['user']})") from None
     return Settings(
         db_url=db_url_from(db),
         lang=lang,
         tz_name=tz_name,
-        procedures_dir=Path(procedures).expanduser() if procedures else None,
-        fees_file=Path(fees).expanduser() if fees else None,
+        procedures_dir=expand(procedures) if procedures else None,
+        fees_file=expand(fees) if fees else None,
         login=login,
         os_login=real,
+        os_root=os.getuid() == 0,
         sources=sources,
     )

@@ -3,9 +3,11 @@ the values to fill in, so the CLI and the screens can say it in the user's langu
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from .i18n import Translator
+from .safe_text import visible
 
 _EN = Translator("en")
 # Parameters that carry a word of the desk's own vocabulary (a role, an action, an event's kind):
@@ -23,8 +25,11 @@ class DeskError(Exception):
         super().__init__(self.message(_EN))
 
     def text(self, t: Translator) -> str:
-        """What is wrong, without the field's name."""
-        params = {k: t(f"{NAMED_PARAMS[k]}.{v}") if k in NAMED_PARAMS and isinstance(v, str) and v else v
+        """What is wrong, without the field's name. Roles, actions and events are named in the
+        user's language; a value echoed back (what was typed, a path) is shown on one line, cut
+        short, with any control character made visible: a refusal never carries an escape sequence
+        to the terminal, nor a megabyte of text."""
+        params = {k: t(f"{NAMED_PARAMS[k]}.{v}") if k in NAMED_PARAMS and isinstance(v, str) and v else _shown(v)
                   for k, v in self.params.items()}
         return t(self.key, **params)
 
@@ -33,6 +38,15 @@ class DeskError(Exception):
         if self.field:
             return f"{t('field.' + self.field)}: {self.text(t)}"
         return self.text(t)
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, (str, PurePath)):
+        return visible(str(value), newlines=False, limit=ECHO_LIMIT)
+    return value
+
+
+ECHO_LIMIT = 200  # characters of a refused value said back
 
 
 class ValidationError(DeskError):

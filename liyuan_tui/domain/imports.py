@@ -32,7 +32,7 @@ HISTORY_REQUIRED = ("category", "received_at", "unit")
 RESIDENT_COLUMNS = {"unit": "房号", "name": "姓名", "phones": "电话", "notes": "备注", "relation": "关系"}
 RESIDENT_ALIASES = {"phone": "phones", "note": "notes"}
 RESIDENT_REQUIRED = ("unit",)
-MAX_DEPARTMENT = 40
+MAX_DEPARTMENT = check.MAX_DEPARTMENT
 _TRUE = {"1", "y", "yes", "true", "x", "✓", "是", "有"}
 _FALSE = {"", "0", "n", "no", "false", "否", "无"}
 _LOCAL_TIME = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -166,9 +166,10 @@ def parse_time(value: str, tz: tzinfo, column: str) -> datetime:
     if m:
         y, mo, d, h, mi, s = (int(x) if x else 0 for x in m.groups())
         try:
-            return datetime(y, mo, d, h, mi, s, tzinfo=tz)
+            when = datetime(y, mo, d, h, mi, s, tzinfo=tz)
         except ValueError:
             raise ValidationError("error.time_malformed", column, value=raw) from None
+        return check.in_range(when, column, raw)
     return check.parse_time(raw, tz, column)
 
 
@@ -209,7 +210,7 @@ def _history_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed, proc
     checks: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
         ("unit", "unit", check.unit), ("phone", "phone", _optional_phone), ("requester_name", "name", check.name),
         ("channel", "channel", channels), ("description", "description", check.text),
-        ("outcome", "outcome", _outcome), ("handled_by", "handled_by", check.name),
+        ("outcome", "outcome", _outcome), ("handled_by", "handled_by", _handler),
         ("escalated", "escalated", flags["escalated"]), ("major", "major", flags["major"]),
         ("confidential", "confidential", flags["confidential"]), ("handed_to", "handed_to", _department))
     for line, cells in table:
@@ -280,11 +281,12 @@ def _outcome(value: str) -> str:
     return check.text(value, "outcome")
 
 
+def _handler(value: str) -> str:
+    return check.line(value, "handled_by", check.MAX_NAME)
+
+
 def _department(value: str) -> str:
-    v = " ".join(value.split())
-    if len(v) > MAX_DEPARTMENT:
-        raise ValidationError("error.too_long", "handed_to", max=MAX_DEPARTMENT)
-    return v
+    return check.department(value)
 
 
 def parse_residents(data: bytes | IO[bytes]) -> Parsed[ResidentRow]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .events import EventKind
 from .models import Event, Request, Staff
-from .permissions import DESK as DESK_ROLES, SECURITY_ROLES, SUPERVISORS
+from .permissions import DESK as DESK_ROLES, SECURITY_ROLES, SUPERVISORS, hidden_fields
 from .procedures import Procedures, Text
 
 
@@ -48,7 +48,7 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
     role, login = viewer.role, viewer.login
     mine = ev.actor == login
     payload = json.loads(ev.payload or "{}")
-    params = {"ref": req.ref, "by": ev.actor, "unit": req.unit}
+    params = {"ref": req.ref, "by": ev.actor, "unit": "***" if "unit" in hidden_fields(viewer, req, procedures) else req.unit}
     proc = procedures.get(req.category)
     if ev.kind == EventKind.CREATED and not mine:
         # The security lead hears of the requests whose procedure calls on security (guards, gate).

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from .models import Request, Staff
+from .procedures import Procedures
 
 
 class Action(StrEnum):
@@ -48,6 +49,12 @@ class Action(StrEnum):
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
 DESK = frozenset({"assistant", "cs_supervisor", "manager"})
 SECURITY_ROLES = frozenset({"security_lead", "guard"})
+# Who may act as another login (--user, LIYUAN_USER) besides root: the supervisors and the
+# manager, who record for colleagues (a guard's report by phone, a script of the desk's). Every
+# event then records the real login beside the one acted as.
+ACT_FOR_OTHERS = SUPERVISORS
+# Whom an escalation may be addressed to by login.
+ESCALATION_TARGETS = SUPERVISORS
 # Who runs the repair shop behind the desk: the desk dispatches, department staff manage the store
 # room and the tools, technicians work their own orders.
 WORKSHOP = DESK | {"dept_staff"}
@@ -127,6 +134,39 @@ def can_see(viewer: Staff | None, req: Request) -> bool:
         return not req.confidential
     return may_see_details(viewer.role, viewer.login, confidential=req.confidential,
                            created_by=req.created_by, assignee=req.assignee)
+
+
+class Sight(StrEnum):
+    """How much of a request a viewer sees (README "What each role sees")."""
+
+    FULL = "full"  # everything: not confidential, or the viewer may see its details
+    TASK = "task"  # confidential, and the procedure has steps for the viewer's role: where, and the steps
+    NONE = "none"  # confidential, nothing in it for the viewer's role: that it exists, its state and times
+
+
+# What each sight leaves out: fields of the request, and the same keys in its events' payloads.
+_PERSONAL = frozenset({"requester_name", "phone", "description", "outcome", "handed_to", "note", "value",
+                       "reason", "notes"})
+HIDDEN_AT: dict[Sight, frozenset[str]] = {
+    Sight.FULL: frozenset(),
+    Sight.TASK: _PERSONAL,
+    Sight.NONE: _PERSONAL | {"unit"},
+}
+
+
+def sight(viewer: Staff | None, req: Request, procedures: Procedures | None = None) -> Sight:
+    """A guard sent to a confidential medical case needs to know where to go, not who called or
+    what they said; a role with no step in the request's procedure needs neither."""
+    if can_see(viewer, req):
+        return Sight.FULL
+    proc = procedures.get(req.category) if procedures is not None and viewer is not None else None
+    if proc is not None and any(step.role == viewer.role for step in proc.steps):  # type: ignore[union-attr]
+        return Sight.TASK
+    return Sight.NONE
+
+
+def hidden_fields(viewer: Staff | None, req: Request, procedures: Procedures | None = None) -> frozenset[str]:
+    return HIDDEN_AT[sight(viewer, req, procedures)]
 
 
 def may_see_order(role: str, login: str, technician: str | None) -> bool:

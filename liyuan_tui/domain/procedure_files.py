@@ -31,10 +31,15 @@ def load_procedures(site_dir: Path | None = None) -> Procedures:
         if entry.name.endswith(".toml"):
             files[entry.name] = (f"procedures/{entry.name}", entry.read_text(encoding="utf-8"))
     if site_dir is not None:
-        if not site_dir.is_dir():
-            raise ProcedureError(str(site_dir), "procedure folder does not exist")
-        for path in sorted(site_dir.glob("*.toml")):
-            files[path.name] = (str(path), path.read_text(encoding="utf-8"))
+        try:
+            if not site_dir.is_dir():
+                raise ProcedureError(str(site_dir), "procedure folder does not exist")
+            for path in sorted(site_dir.glob("*.toml")):
+                files[path.name] = (str(path), path.read_text(encoding="utf-8"))
+        except OSError as exc:  # unreadable, a name too long
+            raise ProcedureError(str(site_dir), f"cannot be read: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise ProcedureError(str(site_dir), "a file in it is not UTF-8 text") from None
     procedures = [parse_procedure(text, source, name[:-5]) for name, (source, text) in sorted(files.items())]
     _check_unique_letters(procedures)
     return Procedures(procedures)

@@ -4,7 +4,6 @@ ValidationError naming the field. Pure functions; `now` and the zone are passed 
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Callable, TypeVar
 
@@ -12,11 +11,20 @@ from .errors import ValidationError
 from .fees import yuan_to_fen
 from .models import CHANNELS, ROLES
 from .procedures import Procedure, Procedures
+from .safe_text import describe, first_control, visible
 
+# Length limits (README "Length limits"), in characters.
 MAX_UNIT = 64
 MAX_NAME = 40
-MAX_TEXT = 4000
+MAX_TEXT = 4000  # a description, a note, an outcome, a reason
 MAX_ANALYSIS = 20000  # a month's written analysis: a page or several
+MAX_VALUE = 200  # what a checklist step asks for (who was sent, which department …)
+MAX_DEPARTMENT = 40  # the department a request was handed on to
+MIN_QTY, MAX_QTY = 0.01, 10_000
+# Times the desk can have received a request in (older ones are typing mistakes, and years past
+# 9999 cannot even be converted between zones).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2999
+EVERY_SUPERVISOR = "cs_supervisor"  # `escalate --to`'s default: every customer-service supervisor
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}$")
 _REF = re.compile(r"^\d{6}-\d{4,}$")
@@ -29,7 +37,7 @@ FUTURE_TOLERANCE = timedelta(minutes=2)
 
 
 def category(value: str, procedures: Procedures) -> str:
-    proc = procedures.resolve(value or "")
+    proc = procedures.resolve(no_controls(value, "category"))
     if proc is None:
         choices = ", ".join(f"{p.letter}={p.key}" for p in procedures.values())
         raise ValidationError("error.category_unknown", "category", value=value, choices=choices)
@@ -37,15 +45,38 @@ def category(value: str, procedures: Procedures) -> str:
 
 
 def channel(value: str) -> str:
-    v = (value or "").strip().lower()
+    v = no_controls(value, "channel").strip().lower()
     v = _CHANNEL_ALIASES.get(v, v)
     if v not in CHANNELS:
         raise ValidationError("error.channel_unknown", "channel", value=value, choices=", ".join(CHANNELS))
     return v
 
 
+def no_controls(value: str, field: str, *, multiline: bool = False) -> str:
+    """The text as typed, refused if it holds a control character (safe_text.is_control: C0/C1
+    controls, DEL, bidirectional overrides, bytes that were not UTF-8): only tabs, and newlines in
+    free text, are allowed. Every text field passes through here, so whatever path writes it (a
+    form, the command line, an import) no escape sequence is ever stored."""
+    v = value if isinstance(value, str) else ("" if value is None else str(value))
+    bad = first_control(v, allow="\t\n" if multiline else "\t")
+    if bad is not None:
+        key = "error.not_utf8" if 0xD800 <= ord(bad) < 0xE000 else "error.control_character"
+        raise ValidationError(key, field, code=describe(bad))
+    return v
+
+
+def line(value: str, field: str, limit: int, *, required: bool = False) -> str:
+    """One line of text: controls refused, runs of spaces (and tabs) made one, at most `limit`."""
+    v = " ".join(no_controls(value, field).split())
+    if required and not v:
+        raise ValidationError("error.unit_empty", field)
+    if len(v) > limit:
+        raise ValidationError("error.too_long", field, max=limit)
+    return v
+
+
 def unit(value: str, *, required: bool = True) -> str:
-    v = " ".join((value or "").split())
+    v = " ".join(no_controls(value, "unit").split())
     if required and not v:
         raise ValidationError("error.unit_empty", "unit")
     if len(v) > MAX_UNIT:
@@ -55,7 +86,7 @@ def unit(value: str, *, required: bool = True) -> str:
 
 def phone(value: str, *, required: bool = True) -> str:
     """Digits with an optional leading +; spaces, dashes and brackets are dropped."""
-    raw = (value or "").strip()
+    raw = no_controls(value, "phone").strip()
     if not raw:
         if required:
             raise ValidationError("error.phone_empty", "phone")
@@ -68,14 +99,17 @@ def phone(value: str, *, required: bool = True) -> str:
 
 
 def name(value: str) -> str:
-    v = " ".join((value or "").split())
-    if len(v) > MAX_NAME:
-        raise ValidationError("error.too_long", "name", max=MAX_NAME)
-    return v
+    return line(value, "name", MAX_NAME)
 
 
-def text(value: str, field: str = "description") -> str:
-    v = (value or "").strip()
+def text(value: str, field: str = "description", *, required: bool = False) -> str:
+    """Free text (a description, a note, an outcome, a reason): newlines allowed."""
+    v = value if isinstance(value, str) else ("" if value is None else str(value))
+    if len(v) > MAX_TEXT + 1000:  # refused before looking at every character of a huge paste
+        raise ValidationError("error.too_long", field, max=MAX_TEXT)
+    v = no_controls(v, field, multiline=True).strip()
+    if required and not v:
+        raise ValidationError("error.unit_empty", field)
     if len(v) > MAX_TEXT:
         raise ValidationError("error.too_long", field, max=MAX_TEXT)
     return v
@@ -83,22 +117,39 @@ def text(value: str, field: str = "description") -> str:
 
 def analysis(value: str) -> str:
     """A supervisor's written analysis: free text over several lines, trailing spaces trimmed."""
-    v = "\n".join(line.rstrip() for line in (value or "").strip().splitlines())
+    v = "\n".join(line.rstrip() for line in no_controls(value or "", "analysis", multiline=True).strip().splitlines())
     if len(v) > MAX_ANALYSIS:
         raise ValidationError("error.too_long", "analysis", max=MAX_ANALYSIS)
     return v
 
 
+def value(v: str) -> str:
+    """What a checklist step asks for: one line."""
+    return line(v, "value", MAX_VALUE)
+
+
+def department(value: str, field: str = "handed_to") -> str:
+    return line(value, field, MAX_DEPARTMENT)
+
+
 def parse_time(value: str, tz: tzinfo, field: str = "received_at") -> datetime:
     """ISO 8601, or `YYYY-MM-DD HH:MM[:SS]` in local time; a time without an offset is local."""
-    raw = (value or "").strip()
+    raw = no_controls(value, field).strip()
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         raise ValidationError("error.time_malformed", field, value=raw) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
-    return parsed
+    return in_range(parsed, field, raw)
+
+
+def in_range(when: datetime, field: str, raw: str = "") -> datetime:
+    """Refuse a time before 2000 or after 2999 (a typing mistake, or one no zone can convert)."""
+    if not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
+        raise ValidationError("error.time_out_of_range", field, value=raw or when.isoformat(),
+                              first=EARLIEST_YEAR, last=LATEST_YEAR)
+    return when
 
 
 def received_at(value: str, tz: tzinfo, now: datetime) -> datetime:
@@ -109,17 +160,24 @@ def received_at(value: str, tz: tzinfo, now: datetime) -> datetime:
 
 
 def ref(value: str) -> str:
-    v = (value or "").strip()
-    if not _REF.match(v):
+    v = no_controls(value, "ref").strip()
+    if not _REF.fullmatch(v):
         raise ValidationError("error.ref_malformed", "ref", value=value)
     return v
 
 
-def login(value: str) -> str:
-    v = (value or "").strip()
-    if not _LOGIN.match(v):
-        raise ValidationError("error.login_malformed", "login", value=value)
+def login(value: str, field: str = "login") -> str:
+    v = no_controls(value, field).strip()
+    if not _LOGIN.fullmatch(v):
+        raise ValidationError("error.login_malformed", field, value=value)
     return v
+
+
+def escalate_to(value: str) -> str:
+    """Whom an escalation goes to: every supervisor (the default), or one supervisor's login
+    (the store checks it is an active supervisor)."""
+    v = (value or "").strip() or EVERY_SUPERVISOR
+    return v if v == EVERY_SUPERVISOR else login(v, "to")
 
 
 def role(value: str) -> str:
@@ -127,7 +185,7 @@ def role(value: str) -> str:
     from .i18n import catalog
     from .procedures import Text
 
-    v = " ".join((value or "").split())
+    v = " ".join(no_controls(value or "", "role").split())
     names = {r: catalog()[f"role.{r}"] for r in ROLES}
     for key, name in names.items():
         if v.lower() in (key, name["en"].lower()) or v == name["zh"]:
@@ -141,8 +199,8 @@ def quantity(value: str | float) -> float:
         q = float(value)
     except (TypeError, ValueError):
         raise ValidationError("error.number_malformed", "qty", value=value) from None
-    if not 0 < q <= 10_000 or q != q:
-        raise ValidationError("error.number_malformed", "qty", value=value)
+    if not MIN_QTY <= q <= MAX_QTY:  # also refuses nan and inf
+        raise ValidationError("error.qty_range", "qty", value=value, low=MIN_QTY, high=MAX_QTY)
     return q
 
 
@@ -171,19 +229,14 @@ MAX_HOURS = 200
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 _ORDER = re.compile(r"^W\d{6}-\d{4,}$")
 _QTY = re.compile(r"^\d+(\.\d{1,3})?$")
-# Bidirectional overrides reorder what a terminal shows (a unit that reads as another one).
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def plain(value: str, field: str, *, max_len: int = MAX_LINE, newlines: bool = False,
           required: bool = False) -> str:
-    """Text typed by a person, stripped: control characters (a terminal's escape sequences, NUL,
-    bidirectional overrides) refused; newline and tab only where the text may have lines."""
-    v = (value or "").strip() if newlines else " ".join((value or "").split())
-    allowed = "\n\t" if newlines else ""
-    for ch in v:
-        if ch in _BIDI or (unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed):
-            raise ValidationError("error.control_character", field, code=f"U+{ord(ch):04X}")
+    """Text typed by a person, stripped (runs of spaces made one where it has no lines): control
+    characters refused (no_controls), at most `max_len`."""
+    v = no_controls(value, field, multiline=newlines)
+    v = v.strip() if newlines else " ".join(v.split())
     if required and not v:
         raise ValidationError("error.unit_empty", field)
     if len(v) > max_len:
@@ -259,9 +312,7 @@ def materials(specs: list[str] | tuple[str, ...]) -> list[tuple[str, int]]:
 
 def plain_shown(value: object, limit: int = 40) -> str:
     """A refused value as a message may quote it: controls shown as \\x.., cut short."""
-    text = str(value if value is not None else "")
-    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-    return shown if len(shown) <= limit else shown[:limit] + "…"
+    return visible(value, newlines=False, limit=limit)
 
 
 # --- the back office II: follow-up calls, the household file, staff records --------------------

@@ -1,5 +1,6 @@
 """Requests as plain dicts for JSON and tables, with confidential details left out for those who
-may not see them. Used by the command line, exports and reports alike."""
+may not see them (permissions.sight: a guard sent to a confidential case sees where, not who or
+what). Used by the command line, exports and reports alike."""
 
 from __future__ import annotations
 
@@ -9,30 +10,35 @@ from typing import Any
 
 from liyuan_tui.domain.deadlines import seconds_left, urgency
 from liyuan_tui.domain.models import Event, Request, Staff
-from liyuan_tui.domain.permissions import can_see
+from liyuan_tui.domain.permissions import HIDDEN_AT, Sight, hidden_fields
 from liyuan_tui.domain.procedures import Procedures, request_conditions
 from liyuan_tui.store import RequestDetail
 
 HIDDEN = "***"
-# Event payload fields that carry what a resident said or what was done: hidden when confidential.
-DETAIL_KEYS = ("description", "note", "outcome", "value", "reason", "signed_by")
+# Event payload fields that carry who called or what was said or done: hidden when confidential.
+DETAIL_KEYS = tuple(sorted(HIDDEN_AT[Sight.NONE] | {"signed_by"}))
 
 
 def iso(when: datetime | None, tz: tzinfo) -> str | None:
     return when.astimezone(tz).isoformat(timespec="seconds") if when else None
 
 
-def request_dict(req: Request, now: datetime, tz: tzinfo, viewer: Staff | None) -> dict[str, Any]:
-    visible = can_see(viewer, req)
+def request_dict(req: Request, now: datetime, tz: tzinfo, viewer: Staff | None,
+                 procedures: Procedures | None = None) -> dict[str, Any]:
+    hidden = hidden_fields(viewer, req, procedures)
+
+    def shown(name: str, value: Any) -> Any:
+        return HIDDEN if name in hidden and value else value
+
     return {
         "ref": req.ref,
         "category": req.category,
         "channel": req.channel,
         "status": req.status,
-        "unit": req.unit,
-        "requester_name": req.requester_name,
-        "phone": req.phone,
-        "description": req.description if visible else HIDDEN,
+        "unit": shown("unit", req.unit),
+        "requester_name": shown("requester_name", req.requester_name),
+        "phone": shown("phone", req.phone),
+        "description": HIDDEN if "description" in hidden else req.description,
         "received_at": iso(req.received_at, tz),
         "reply_due_at": iso(req.reply_due_at, tz),
         "replied_at": iso(req.replied_at, tz),
@@ -49,9 +55,9 @@ def request_dict(req: Request, now: datetime, tz: tzinfo, viewer: Staff | None) 
         "assignee": req.assignee,
         "created_by": req.created_by,
         "branches": req.branch_list,
-        "outcome": (req.outcome if visible else HIDDEN) if req.outcome else "",
+        "outcome": shown("outcome", req.outcome) or "",
         "outcome_kind": req.outcome_kind,
-        "handed_to": req.handed_to,
+        "handed_to": shown("handed_to", req.handed_to),
         "closed_at": iso(req.closed_at, tz),
         "fault_kind": req.fault_kind,
         "repeat_of": req.repeat_of,
@@ -60,13 +66,15 @@ def request_dict(req: Request, now: datetime, tz: tzinfo, viewer: Staff | None) 
     }
 
 
-def event_dict(ev: Event, tz: tzinfo, visible: bool) -> dict[str, Any]:
-    payload = json.loads(ev.payload or "{}")
-    if not visible:
-        for key in DETAIL_KEYS:
-            if key in payload:
-                payload[key] = HIDDEN
+def event_dict(ev: Event, tz: tzinfo, hidden: frozenset[str] | bool) -> dict[str, Any]:
+    """One event; `hidden` names the payload keys the viewer may not see (True: every detail)."""
+    payload = hide_payload(json.loads(ev.payload or "{}"), hidden)
     return {"id": ev.id, "at": iso(ev.at, tz), "actor": ev.actor, "kind": ev.kind, "payload": payload}
+
+
+def hide_payload(payload: dict[str, Any], hidden: frozenset[str] | bool) -> dict[str, Any]:
+    keys = HIDDEN_AT[Sight.NONE] if hidden is True else (hidden or frozenset())
+    return {k: (HIDDEN if k in keys and v not in (None, "", []) else v) for k, v in payload.items()}
 
 
 def checklist(detail: RequestDetail, procedures: Procedures, tz: tzinfo, visible: bool, lang: str = "en") -> list[dict[str, Any]]:
@@ -97,9 +105,9 @@ def checklist(detail: RequestDetail, procedures: Procedures, tz: tzinfo, visible
 def detail_dict(detail: RequestDetail, now: datetime, tz: tzinfo, viewer: Staff | None,
                 procedures: Procedures, lang: str = "en") -> dict[str, Any]:
     req = detail.request
-    visible = can_see(viewer, req)
-    data = request_dict(req, now, tz, viewer)
-    data["checklist"] = checklist(detail, procedures, tz, visible, lang)
+    hidden = hidden_fields(viewer, req, procedures)
+    data = request_dict(req, now, tz, viewer, procedures)
+    data["checklist"] = checklist(detail, procedures, tz, not hidden, lang)
     data["charges"] = [
         {"item": c.item_code, "qty": c.qty, "unit_price": c.unit_price_cents / 100, "amount": c.amount_cents / 100,
          "at": iso(c.at, tz), "by": c.by}
@@ -108,8 +116,8 @@ def detail_dict(detail: RequestDetail, now: datetime, tz: tzinfo, viewer: Staff 
     data["charges_total"] = sum(c.amount_cents for c in detail.charges) / 100
     data["followups"] = [
         {"at": iso(f.at, tz), "by": f.by, "reached": f.reached, "score": f.score, "solved": f.solved,
-         "note": (f.note if visible else HIDDEN) if f.note else ""}
+         "note": HIDDEN if "note" in hidden and f.note else (f.note or "")}
         for f in detail.followups
     ]
-    data["events"] = [event_dict(e, tz, visible) for e in detail.events]
+    data["events"] = [event_dict(e, tz, hidden) for e in detail.events]
     return data

@@ -19,7 +19,7 @@ from liyuan_tui.domain.deadlines import format_countdown, queue_order, seconds_l
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import OPEN_STATUSES, Request
-from liyuan_tui.domain.permissions import can_see
+from liyuan_tui.domain.permissions import hidden_fields
 
 from .export import HIDDEN
 from .handover_backoffice import HandoverOrder, HandoverTool, back_office_dict, back_office_lists, render_back_office
@@ -31,7 +31,7 @@ _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 def parse_since(value: str) -> time:
     """When the shift began, `HH:MM` local."""
-    m = _HHMM.match((value or "").strip())
+    m = _HHMM.fullmatch((value or "").strip())
     if not m:
         raise ValidationError("handover.since_malformed", "since", value=value)
     return time(int(m.group(1)), int(m.group(2)))
@@ -87,9 +87,10 @@ def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> 
     viewer = store.staff.me()
 
     def item(r: Request) -> HandoverItem:
-        return HandoverItem(r.ref, r.category, r.unit, r.received_at, r.status, r.assignee,
-                            str(urgency(r, now)), seconds_left(r, now), r.major, r.confidential,
-                            r.escalated_to, r.description if can_see(viewer, r) else None)
+        hidden = hidden_fields(viewer, r, store.procedures)
+        return HandoverItem(r.ref, r.category, HIDDEN if "unit" in hidden else r.unit, r.received_at, r.status,
+                            r.assignee, str(urgency(r, now)), seconds_left(r, now), r.major, r.confidential,
+                            r.escalated_to, None if "description" in hidden else r.description)
 
     with store.reading() as s:  # items are built inside: the session's objects expire at its end
         mine = Request.estate == viewer.estate  # the shift at this estate's desk

@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from . import month_queries as q
 from .quality import QualityFigures, quality_figures
+from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.models import CHANNELS, STATUSES, MonthAnalysis
 from liyuan_tui.domain.permissions import Action, allowed
@@ -42,9 +43,12 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        m = _MONTH.match((text or "").strip())
-        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+        m = _MONTH.fullmatch(check.no_controls(text, "month").strip())
+        if not m or not 1 <= int(m.group(2)) <= 12:
             raise ValidationError("error.month_malformed", "month", value=text)
+        if not check.EARLIEST_YEAR <= int(m.group(1)) <= check.LATEST_YEAR:
+            raise ValidationError("error.time_out_of_range", "month", value=text, first=check.EARLIEST_YEAR,
+                                  last=check.LATEST_YEAR)
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 
 from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.safe_text import safe_json
 
 from .backoffice import back_office_dict, back_office_tables
-from .tables import Namer, escalated_to_name, md_table
+from .tables import Namer, csv_rows, escalated_to_name, md_table, md_text
 from .month_summary import (change, format_change, format_duration, format_share, format_share_change,
                              plain_number, summary_lines)
 from .month import CloseStats, ListedRequest, MonthFigures, MonthReport, ReplyStats
@@ -31,7 +31,7 @@ def render(report: MonthReport, fmt: str, t: Translator, procedures: Any) -> str
     namer = Namer(t, procedures)
     if fmt == "json":
         # No indent: json's C encoder only runs without one (several times faster on long lists).
-        return json.dumps(report_dict(report, t, namer), ensure_ascii=False)
+        return safe_json(report_dict(report, t, namer))
     if fmt == "csv":
         return render_csv(report, t, namer)
     return render_markdown(report, t, namer)
@@ -326,11 +326,12 @@ def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
            t("report.period", start=_when(cur.start, tz), end=_when(cur.end, tz), tz=str(tz),
              generated=_when(report.generated_at, tz)), "",
            f"## {t('report.summary')}", ""]
-    out += [f"- {line}" for line in summary_lines(report, t, namer.category)]
+    out += [f"- {md_text(line)}" for line in summary_lines(report, t, namer.category)]
     if report.analysis is not None:  # the supervisor's own words, as written, with who and when
         # Its lines as written (a Markdown hard break at the end of each), signed.
-        out += ["", f"## {t('report.analysis')}", "", "  \n".join(report.analysis.text.splitlines()), "",
-                f"*{analysis_signature(report, t)}*"]
+        out += ["", f"## {t('report.analysis')}", "",
+                "  \n".join(md_text(line) for line in report.analysis.text.splitlines()), "",
+                f"*{md_text(analysis_signature(report, t))}*"]
     for title, header, rows in tables(report, t, namer):
         out += ["", f"## {title}", ""]
         out += md_table(header, rows) if rows else [t("report.none")]
@@ -344,20 +345,16 @@ def render_csv(report: MonthReport, t: Translator, namer: Namer) -> str:
     shares as plain numbers so Excel can compute with them. Starts with a BOM for Excel."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([t("report.title", month=str(report.current.month))])
-    w.writerow([t("report.summary")])
-    for line in summary_lines(report, t, namer.category):
-        w.writerow([line])
+    # Every cell through csv_cell: a unit like =HYPERLINK(…) is text to Excel, never a formula.
+    w.writerows(csv_rows([[t("report.title", month=str(report.current.month))], [t("report.summary")]]))
+    w.writerows(csv_rows([line] for line in summary_lines(report, t, namer.category)))
     if report.analysis is not None:
         w.writerow([])
-        w.writerow([t("report.analysis")])
-        w.writerow([report.analysis.text])
-        w.writerow([analysis_signature(report, t)])
+        w.writerows(csv_rows([[t("report.analysis")], [report.analysis.text], [analysis_signature(report, t)]]))
     for title, header, rows in tables(report, t, namer, numeric=True):
         w.writerow([])
-        w.writerow([title])
-        w.writerow(header)
-        w.writerows(rows)
+        w.writerows(csv_rows([[title], header]))
+        w.writerows(csv_rows(rows))
     return BOM + buf.getvalue()
 
 

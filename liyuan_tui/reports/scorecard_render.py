@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any, Callable
 
 from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.safe_text import safe_json
 
 from .month_render import BOM, local_iso
 from .month_summary import format_change, format_duration, format_share, format_share_change, plain_number
 from .scorecard import Scorecard, ScoreFigures, StaffScore
-from .tables import md_table
+from .tables import csv_rows, md_table
 
 Table = tuple[str, list[str], list[list[str]]]
 
@@ -54,16 +54,16 @@ def scorecard_dict(card: Scorecard) -> dict[str, Any]:
 
 def render_scorecard(card: Scorecard, fmt: str, t: Translator) -> str:
     if fmt == "json":
-        return json.dumps(scorecard_dict(card), ensure_ascii=False, indent=2)
+        return safe_json(scorecard_dict(card), indent=2)  # names are data: no control sequence printed
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow([t("scorecard.title", month=str(card.month))])
+        # Every cell through csv_cell: a name like =HYPERLINK(…) is text to Excel, never a formula.
+        w.writerow(csv_rows([[t("scorecard.title", month=str(card.month))]])[0])
         for title, header, rows in scorecard_tables(card, t, numeric=True):
             w.writerow([])
-            w.writerow([title])
-            w.writerow(header)
-            w.writerows(rows)
+            w.writerows(csv_rows([[title], header]))
+            w.writerows(csv_rows(rows))
         return BOM + buf.getvalue()
     out = [f"# {t('scorecard.title', month=str(card.month))}", "",
            t("scorecard.generated", generated=(local_iso(card.generated_at, card.tz) or "")[:16].replace("T", " "))]

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
@@ -25,7 +25,7 @@ from liyuan_tui.domain.work_orders import format_qty, qty_number
 
 from .month import Month
 from .stock_queries import StockLine, stock_lines
-from .tables import md_table
+from .tables import csv_rows, md_table
 
 BOM = "\ufeff"
 COLUMNS = ("opening", "received", "used", "counted", "closing")
@@ -57,7 +57,7 @@ def stock_report(store: Any, month: Month | str, *, now: datetime | None = None)
 
 def render_stock(report: StockReport, fmt: str, t: Translator) -> str:
     if fmt == "json":
-        return json.dumps(stock_dict(report), ensure_ascii=False, indent=2) + "\n"
+        return safe_json(stock_dict(report), indent=2) + "\n"
     if fmt == "csv":
         return _csv(report, t)
     return _markdown(report, t)
@@ -119,25 +119,10 @@ def _csv(report: StockReport, t: Translator) -> str:
     """Plain numbers (yuan with two decimals) so Excel can compute; a BOM keeps the Chinese."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([t("stock.title", month=str(report.month))])
-    w.writerow(_header(t))
-
     def money(fen: int) -> str:
         return f"{fen / 100:.2f}"
 
-    w.writerows([[_cell(c) for c in row] for row in _rows(report, money)])
-    w.writerow(_totals_row(report, t, money))
+    # Every cell through csv_cell (tables.py): a material's name is never a formula to Excel.
+    w.writerows(csv_rows([[t("stock.title", month=str(report.month))], _header(t),
+                          *_rows(report, money), _totals_row(report, t, money)]))
     return BOM + buf.getvalue()
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet must not read a name as a formula (OWASP: CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(value) else value
-
-
-def _number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True

@@ -1,11 +1,15 @@
-"""What the month report and the handover sheet both print: names in the user's language and
-pipe tables that line up as plain text."""
+"""What the month report and the handover sheet both print: names in the user's language, pipe
+tables that line up as plain text, and cells made safe for where they go — Markdown that never
+turns a unit into a link or HTML, CSV cells Excel never runs as formulas (OWASP's CSV injection
+advice), and no control character anywhere."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Iterable
 
 from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.safe_text import visible
 
 NO_CATEGORY = "none"  # requests whose intake never chose a category
 
@@ -27,11 +31,37 @@ class Namer:
         return self.t(f"{prefix}.{key}")
 
 
-def _cell(text: str) -> str:
-    text = str(text)
-    if " " in text or "|" in text or not text.isprintable():
-        text = " ".join(text.split()).replace("|", "\\|")
+# Markdown punctuation that could make a link, an image, HTML, code or a table cell of data.
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*[]<>|"})
+
+
+def md_text(text: Any) -> str:
+    """One line of Markdown showing `text` as it is: controls made visible, whitespace runs one
+    space, punctuation that would be read as Markdown escaped with a backslash."""
+    text = visible(text, newlines=False)
+    if " " in text or not text.isprintable():
+        text = " ".join(text.split())
+    return text.translate(_MD_ESCAPES)
+
+
+_cell = md_text
+
+# A cell starting with one of these is a formula to a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell Excel shows as text: one starting with = + - @ tab or CR gets a leading
+    apostrophe (a signed plain number such as -3 or +12.5% stays a number)."""
+    text = visible(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
     return text
+
+
+def csv_rows(rows: Iterable[Iterable[Any]]) -> list[list[str]]:
+    return [[csv_cell(c) for c in row] for row in rows]
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> list[str]:

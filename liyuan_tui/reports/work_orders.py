@@ -58,7 +58,7 @@ def order_dict(view: OrderView, now: datetime, tz: tzinfo, *, events: bool = Fal
         "version": o.version,
     }
     if events:
-        data["events"] = [event_dict(e, tz, shown) for e in view.events]
+        data["events"] = [event_dict(e, tz, not shown) for e in view.events]  # hidden: every detail
     return data
 
 

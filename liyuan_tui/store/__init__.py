@@ -69,11 +69,16 @@ class Store:
         procedures: Procedures | None = None,
         tz: tzinfo | str = "Asia/Shanghai",
         os_login: str | None = None,
+        os_root: bool = False,
+        create: bool = False,
         engine: Engine | None = None,
         fees_file: Path | None = None,
+        busy_timeout_ms: int | None = None,
     ) -> None:
+        """`create`: the database may be made here if it is not there yet (see kernel.py)."""
         self.kernel = Kernel(url, clock, login, procedures=procedures if procedures is not None else load_procedures(),
-                             tz=tz, os_login=os_login, engine=engine)
+                             tz=tz, os_login=os_login, os_root=os_root, create=create, engine=engine,
+                             busy_timeout_ms=busy_timeout_ms)
         self.intake = Intake(self.kernel)
         self.lifecycle = Lifecycle(self.kernel)
         self.lookup = Lookup(self.kernel)

@@ -8,6 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote
 
 
 def copy_database(source: Path, target: Path, progress: Callable[[int, int], None] | None = None) -> str:
@@ -17,7 +18,8 @@ def copy_database(source: Path, target: Path, progress: Callable[[int, int], Non
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # a copy is as private as the original
     os.close(fd)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=15)
+        # A URI (read-only), with the path quoted: a "?" or "#" in a folder name stays part of it.
+        src = sqlite3.connect(f"file:{quote(os.fsencode(os.path.abspath(source)))}?mode=ro", uri=True, timeout=15)
         dst = sqlite3.connect(target)
         try:
             def step(_status: int, remaining: int, total: int) -> None:

@@ -68,24 +68,32 @@ def world_readable(path: Path) -> bool:
     return bool(path.stat().st_mode & (stat.S_IROTH | stat.S_IWOTH))
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """The engine for `url`; an unknown kind of URL or a missing driver is a one-line refusal."""
+    from sqlalchemy.exc import ArgumentError
+
     url = normalize_url(url)
-    if url.startswith("postgresql+"):
-        return _postgres_engine(url)
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(
-        url,
-        # The pool hands a connection to one thread at a time (UI thread workers, the poller).
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+    try:
+        if url.startswith("postgresql+"):
+            return _postgres_engine(url)
+        if not url.startswith("sqlite"):
+            return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(
+            url,
+            # The pool hands a connection to one thread at a time (UI thread workers, the poller).
+            connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        )
+    except (ArgumentError, ImportError, ValueError) as exc:
+        from liyuan_tui.domain.errors import DeskError
+
+        raise DeskError("error.db_url", "db", url=shown_url(url), reason=str(exc)) from None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is deferred).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA foreign_keys = ON")

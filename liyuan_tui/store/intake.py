@@ -145,6 +145,7 @@ class Intake:
     def _received_at(self, value: Any) -> datetime:
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise ValidationError("error.time_malformed", "received_at", value=value)
+        check.in_range(value, "received_at")
         if value > self.k.clock.now() + check.FUTURE_TOLERANCE:
             raise ValidationError("error.time_future", "received_at")
         return value

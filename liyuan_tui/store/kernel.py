@@ -7,8 +7,13 @@ charges, archive, imports, ladder, lookup) receive a Kernel and say what changes
 transaction is opened, which dialect it speaks and how a stale write is refused is said here only.
 Reads return detached objects, never live sessions, so the UI can hand them between threads.
 
-Nothing is opened until the first session is asked for (`ready()`): the file is made, the schema
-created and the acting user identified then, so input refused before that writes nothing at all.
+Nothing is opened until the first session is asked for (`ready()`): the database is checked, the
+acting user identified (and, acting for another login, allowed to) then, so input refused before
+that writes nothing at all. A database is made only when the kernel was told it may (`create`:
+the personal default of one user trying the desk, or `liyuan init` / `site init`); a file named by
+flag, environment or config that is not there is an error saying how to create it. Before and
+after every write the kernel checks that the file and its journal are still the ones it opened
+(dbfiles.py): a desk whose journal was removed or replaced stops writing.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, text, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from liyuan_tui.domain.events import EventKind
@@ -29,10 +35,11 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
 from liyuan_tui.domain.models import Event, Request, Staff
-from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.domain.permissions import ACT_FOR_OTHERS, Action, allowed
 from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditions
 
-from .engine import WRITE, make_engine, prepare_file, sqlite_path
+from .dbfiles import DatabaseBusy, JournalGuard, JournalLost, NoDatabase, busy_refusal
+from .engine import BUSY_TIMEOUT_MS, WRITE, make_engine, prepare_file, sqlite_path
 from .schema import check_revision, create_schema, revision_of
 
 UTC = timezone.utc
@@ -42,19 +49,24 @@ class Kernel:
     """Sessions, identity and the event of each action, for one acting login on one database."""
 
     def __init__(self, url: str, clock: Clock, login: str, *, procedures: Procedures, tz: tzinfo | str,
-                 os_login: str | None = None, engine: Engine | None = None) -> None:
+                 os_login: str | None = None, os_root: bool = False, create: bool = False,
+                 engine: Engine | None = None, busy_timeout_ms: int | None = None) -> None:
         self.url = url
         self.clock = clock
         self.login = login
         self.os_login = os_login if os_login is not None else login
+        self.os_root = os_root  # root may act as any login
+        self.create = create  # may make the database if it is not there (and its first user a supervisor)
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
         self.procedures = procedures
         self.path: Path | None = sqlite_path(url) if engine is None else None
         self.created_file = False
         self.first_user = False  # this store made its login the first supervisor of a new database
         self.on_first_user: Callable[[str], None] | None = None
-        self.engine = engine if engine is not None else make_engine(url)
+        self.busy_timeout_ms = busy_timeout_ms or BUSY_TIMEOUT_MS
+        self.engine = engine if engine is not None else make_engine(url, self.busy_timeout_ms)
         self.written_event_ids: set[int] = set()  # events this process wrote (the poller skips them)
+        self.files = JournalGuard(self.path, self.busy_timeout_ms) if self.path is not None else None
         self.db_roles = False  # PostgreSQL set up by `site init`: the database enforces the roles
         self._ready_lock = threading.Lock()
         self._written_lock = threading.Lock()
@@ -78,8 +90,11 @@ class Kernel:
             if self._identity is not None:
                 return
             self.init_schema()
+            if self.files is not None:
+                self.files.open()
             if not self.sqlite:
                 self._server_identity()
+            self.check_acting_as()
             self._identity = self._identify()
 
     def _server_identity(self) -> None:
@@ -94,12 +109,33 @@ class Kernel:
         if self.db_roles and self.login == self.os_login:
             self.login = self.os_login = server_user
 
+    # --- who acts ---------------------------------------------------------------------------------
+
+    @property
+    def acting_for_another(self) -> bool:
+        return bool(self.login) and self.login != self.os_login
+
+    def check_acting_as(self) -> None:
+        """Acting as another login (--user, LIYUAN_USER) is for root and for roles that may act
+        for others (ACT_FOR_OTHERS); every event then records the real login beside it."""
+        if not self.acting_for_another or self.os_root:
+            return
+        row = self._staff_row(self.os_login)
+        if row is None or not row.active or row.role not in ACT_FOR_OTHERS:
+            raise PermissionDenied("error.act_as_refused", "user", login=self.login, os_login=self.os_login or "?")
+
+    def _staff_row(self, login: str) -> Any:
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT role, active FROM staff WHERE login = :login"), {"login": login}).first()
+
     def role_in_any_release(self) -> str:
         """The acting user's role read with plain SQL, so it works on a database of an older
-        release too (to back it up or migrate it). Refuses an unknown or deactivated login."""
-        with self.engine.connect() as conn:
-            row = conn.execute(text("SELECT role, active FROM staff WHERE login = :login"),
-                               {"login": self.login}).first()
+        release too (to back it up or migrate it). Refuses an unknown or deactivated login, and
+        acting for another login without the right to."""
+        if self.path is not None and not self.path.exists():
+            raise self.no_database()
+        self.check_acting_as()
+        row = self._staff_row(self.login)
         if row is None:
             raise UnknownUser("error.unknown_user", login=self.login or "?")
         if not row.active:
@@ -117,12 +153,19 @@ class Kernel:
         (saying what to run). A database already made is only read, so opening the desk never
         waits for another terminal's write."""
         if self.path is not None:
+            if not self.path.exists() and not self.create:
+                raise self.no_database()
+            if not self.create and self.path.stat().st_size == 0:
+                raise self.no_database(empty=True)  # (opening it would write a header: leave it be)
             self.created_file = prepare_file(self.path) or self.created_file
-        with self.engine.connect() as conn:
-            revision = revision_of(conn)
+        with self.busy_said():
+            with self.engine.connect() as conn:
+                revision = revision_of(conn)
         if revision is not None:
             check_revision(revision)
             return
+        if not self.create:
+            raise self.no_database(empty=True)
         with self.engine.connect().execution_options(**{WRITE: True}) as conn:
             if revision_of(conn) is None:  # another terminal may have made it meanwhile
                 create_schema(conn)
@@ -132,7 +175,7 @@ class Kernel:
         with self._session() as s:
             me = s.exec(select(Staff).where(Staff.login == self.login)).first()
             anyone = me is not None or s.exec(select(Staff.id).limit(1)).first() is not None
-        if not anyone and self.login:
+        if not anyone and self.login and self.create:  # one user trying the desk on their own database
             with self._transaction() as tx:
                 me = tx.s.exec(select(Staff).where(Staff.login == self.login)).first()
                 if me is None and tx.s.exec(select(Staff.id).limit(1)).first() is None:
@@ -149,8 +192,35 @@ class Kernel:
             raise UnknownUser("error.inactive_user", login=self.login)
         return me
 
+    def no_database(self, empty: bool = False) -> NoDatabase:
+        where = str(self.path) if self.path is not None else self.url
+        return NoDatabase("error.no_database_empty" if empty else "error.no_database", "db", path=where)
+
     def close(self) -> None:
+        if self.files is not None:
+            self.files.close()
         self.engine.dispose()
+
+    @property
+    def broken(self) -> JournalLost | None:
+        """Set once the journal was found removed or replaced: this desk writes nothing more."""
+        return self.files.broken if self.files is not None else None
+
+    def check_files(self, after_commit: bool = False) -> None:
+        if self.files is not None:
+            self.files.check(self.os_login or self.login, self.clock.now(), after_commit)
+
+    @contextmanager
+    def busy_said(self) -> Iterator[None]:
+        """A lock held past the timeout becomes one clear refusal: who may be holding it, that
+        nothing was written, and to try again."""
+        try:
+            yield
+        except OperationalError as exc:
+            reason = str(getattr(exc, "orig", exc))
+            if "locked" not in reason and "busy" not in reason:
+                raise
+            raise busy_refusal(self.path, self.url, self.busy_timeout_ms) from None
 
     # --- sessions ---------------------------------------------------------------------------------
 
@@ -163,7 +233,7 @@ class Kernel:
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as s:
+        with self.busy_said(), Session(self.engine, expire_on_commit=False) as s:
             try:
                 yield s
             finally:
@@ -180,7 +250,8 @@ class Kernel:
 
     @contextmanager
     def _transaction(self, action: Action | None = None) -> Iterator[Tx]:
-        with self.engine.connect().execution_options(**{WRITE: True}) as conn:
+        self.check_files()
+        with self.busy_said(), self.engine.connect().execution_options(**{WRITE: True}) as conn:
             with Session(bind=conn, expire_on_commit=False) as s:
                 tx = Tx(self, s)
                 try:
@@ -189,11 +260,13 @@ class Kernel:
                     yield tx
                     if tx.changed and not tx.events:
                         raise AssertionError("a write transaction changed rows without recording an event")
+                    self.check_files()  # holding the write lock: nobody else's checkpoint moves them now
                     s.commit()
                 except BaseException:
                     s.rollback()
                     raise
                 s.expunge_all()
+                self.check_files(after_commit=True)
                 if tx.events:
                     with self._written_lock:
                         self.written_event_ids.update(e.id for e in tx.events if e.id is not None)

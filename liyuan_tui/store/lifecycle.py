@@ -12,7 +12,7 @@ from liyuan_tui.domain.errors import DeskError, PermissionDenied, StaleError, Va
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.followups import followup_due_at, reopened_status
 from liyuan_tui.domain.models import Request, Staff, StepRecord
-from liyuan_tui.domain.permissions import Action, allowed, may_close_escalated, may_tick
+from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated, may_tick
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
 
 from .kernel import Kernel, Tx
@@ -43,8 +43,13 @@ class Lifecycle:
                  expected_version: int | None = None) -> Request:
         """Report to the supervisor (4.1.2 A): recorded, and every supervisor's terminal is told."""
         note = check.text(note, "note")
+        to = check.escalate_to(to)
         with self.k.write(Action.ESCALATE) as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
+            if to != check.EVERY_SUPERVISOR:
+                target = tx.s.exec(select(Staff).where(Staff.login == to)).first()
+                if target is None or not target.active or target.role not in ESCALATION_TARGETS:
+                    raise ValidationError("error.escalate_target", "to", value=to)
             if req.escalated_at is not None:
                 raise ValidationError("error.already_escalated", "ref", ref=req.ref, by=req.escalated_by,
                                       at=self.k.hhmm(req.escalated_at))
@@ -107,7 +112,7 @@ class Lifecycle:
     def tick_step(self, ref: str, step_key: str, *, note: str = "", value: str = "",
                   expected_version: int | None = None) -> Request:
         """Tick one checklist step with who and when. A step of a branch not yet chosen chooses it."""
-        note, value = check.text(note, "note"), check.text(value, "value")
+        note, value = check.text(note, "note"), check.value(value)
         with self.k.write(Action.TICK) as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
             proc = self.k.procedure_of(req)
@@ -199,8 +204,8 @@ class Lifecycle:
         """Close with an outcome. Refused while required steps are open, a major request has no
         "manager informed", or a request handed on does not say to whom (never pass the buck)."""
         outcome = check.text(outcome, "outcome")
-        handed_to = " ".join(handed_to.split())
-        kind = kind or ("handed_on" if handed_to else "resolved")
+        handed_to = check.department(handed_to)
+        kind = check.no_controls(kind, "outcome").strip() or ("handed_on" if handed_to else "resolved")
         if kind not in OUTCOME_KINDS:
             raise ValidationError("error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS))
         if not outcome:
@@ -238,7 +243,7 @@ class Lifecycle:
             return req
 
     def reopen(self, ref: str, reason: str) -> Request:
-        reason = check.text(reason, "reason")
+        reason = check.text(reason, "reason", required=True)
         with self.k.write(Action.REOPEN) as tx:
             req = tx.load(ref)
             if req.is_open:
@@ -250,9 +255,7 @@ class Lifecycle:
 
     def cancel(self, ref: str, reason: str, expected_version: int | None = None) -> Request:
         """Void (作废) a request logged by mistake or twice; kept on record, out of the queue."""
-        reason = check.text(reason, "reason")
-        if not reason:
-            raise ValidationError("error.unit_empty", "reason")
+        reason = check.text(reason, "reason", required=True)
         with self.k.write() as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
             # Whoever logged a request may void it while it is still blank (`n` pressed by mistake).

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import col, or_, select
 
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
+from liyuan_tui.domain.permissions import hidden_fields
 from liyuan_tui.domain.records import FollowUp
 from liyuan_tui.domain.workshop import WorkOrder
 
@@ -65,8 +66,12 @@ class Lookup:
         return self.detail(ref).charges_total
 
     def search(self, text: str, limit: int = 50) -> list[Request]:
-        """Requests (open or not) whose ref, unit, phone or requester's name contains `text`."""
-        like = f"%{text.strip()}%"
+        """Requests (open or not) whose ref, unit, phone or requester's name contains `text`. A
+        confidential request is found only by what its viewer may see of it (a guard searching a
+        phone number does not learn that it belongs to one)."""
+        needle = " ".join(text.split())[:100]
+        like = f"%{needle}%"
+        me = self.k.identity()
         with self.k.read() as s:
             stmt = (
                 select(Request)
@@ -75,7 +80,14 @@ class Lookup:
                 .order_by(col(Request.received_at).desc())
                 .limit(limit)
             )
-            return list(s.exec(stmt))
+            found = list(s.exec(stmt))
+
+        def findable(r: Request) -> bool:
+            hidden = hidden_fields(me, r, self.k.procedures)
+            shown = [r.ref] + [getattr(r, f) for f in ("unit", "phone", "requester_name") if f not in hidden]
+            return not hidden or any(needle.lower() in (v or "").lower() for v in shown)
+
+        return [r for r in found if findable(r)]
 
     def open_step_keys(self) -> dict[int, set[str]]:
         """The ticked steps of every open request, by request id (for role views)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from sqlmodel import Session
 
@@ -31,8 +32,13 @@ class Migrated:
     backup: Path | None  # the copy made first (SQLite)
 
 
-def migrate(store: Store, now: datetime | None = None) -> Migrated:
+def migrate(store: Store, now: datetime | None = None,
+            progress: Callable[[int, int], None] | None = None) -> Migrated:
+    """`progress(done, of)`: told after the backup and after each revision applied."""
     kernel = store.kernel
+    told = progress or (lambda done, of: None)
+    if kernel.path is not None and not kernel.path.exists() and not kernel.create:
+        raise kernel.no_database()  # (connecting would make an empty file)
     with kernel.engine.connect() as conn:
         before = revision_of(conn)
     if before is None:  # a new database: made at the head, as any first use would
@@ -45,13 +51,18 @@ def migrate(store: Store, now: datetime | None = None) -> Migrated:
         raise PermissionDenied("error.not_allowed", role=role, action=str(Action.MIGRATE))
     if before == HEAD:
         return Migrated(before, HEAD, None)
+    steps = [r for r in known_revisions() if r > before]
+    total = len(steps) + 1
     backup = None
     if kernel.path is not None:
         stamp = (now or kernel.clock.now()).astimezone(kernel.tz).strftime("%Y%m%d-%H%M%S")
         backup = kernel.path.with_name(f"{kernel.path.stem}.before-migrate-{before}-{stamp}{kernel.path.suffix}")
         copy_database(kernel.path, backup)
+    told(1, total)
     with kernel.engine.connect().execution_options(**{WRITE: True}) as conn:
-        upgrade(conn)
+        for i, revision in enumerate(steps, 2):  # one revision at a time, in the one transaction
+            upgrade(conn, revision)
+            told(i, total)
         if conn.dialect.name == "postgresql":
             from .postgres import install_security, roles_enforced
             from .schema import install_notify

@@ -35,6 +35,8 @@ def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = 
         procedures=procedures if procedures is not None else load_procedures(settings.procedures_dir),
         tz=settings.tz,
         os_login=settings.os_login,
+        os_root=settings.os_root,
+        create=settings.db_is_personal_default,  # never a database named by flag, environment or config
         fees_file=settings.fees_file,  # read when first needed
     )
 

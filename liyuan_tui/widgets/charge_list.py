@@ -14,6 +14,8 @@ from liyuan_tui.domain.fees import FeeSchedule, format_yuan
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Charge
 
+from .plain import plain
+
 
 def charge_rows(charges: Sequence[Charge], schedule: FeeSchedule | None, t: Translator) -> Table:
     """The charges as a grid; rich measures CJK as two cells, so the columns line up in zh too."""
@@ -27,8 +29,8 @@ def charge_rows(charges: Sequence[Charge], schedule: FeeSchedule | None, t: Tran
         fee = schedule.get(charge.item_code) if schedule is not None else None
         name = fee.name(t.lang) if fee else charge.item_code  # an item the site has since removed
         unit = fee.unit(t.lang) if fee else ""
-        grid.add_row(name, f"{charge.qty:g} {unit}".rstrip(), format_yuan(charge.unit_price_cents),
-                     format_yuan(charge.amount_cents))
+        grid.add_row(plain(name), plain(f"{charge.qty:g} {unit}".rstrip(), one_line=True),
+                     format_yuan(charge.unit_price_cents), format_yuan(charge.amount_cents))
     total = sum(c.amount_cents for c in charges)
     grid.add_row(Text(t("ui.charges.total"), style="bold"), "", "", Text(format_yuan(total), style="bold"))
     return grid

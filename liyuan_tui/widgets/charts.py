@@ -18,6 +18,8 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from .plain import plain
+
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 
 
@@ -107,5 +109,5 @@ def bar_table(rows: Sequence[tuple[str, int, str]], *, style: str = "cyan", styl
         end = max(value, smallest) if value else 0
         color = styles[i] if i < len(styles) else style
         # No background colour: the bar's empty part shows the screen behind it, not a dark box.
-        table.add_row(label, str(value), note, Bar(peak, 0, end, width=bar_width, color=color, bgcolor=None))  # type: ignore[arg-type]
+        table.add_row(plain(label, one_line=True), str(value), plain(note, one_line=True), Bar(peak, 0, end, width=bar_width, color=color, bgcolor=None))  # type: ignore[arg-type]
     return table

@@ -16,6 +16,9 @@ from textual.widgets.option_list import Option
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff, StepRecord
 from liyuan_tui.domain.procedures import Procedure, Step, request_conditions
+from liyuan_tui.domain.safe_text import visible as shown
+
+from .plain import plain
 
 
 def current_step(proc: Procedure, req: Request, done: Mapping[str, StepRecord]) -> Step | None:
@@ -64,7 +67,8 @@ class Checklist(OptionList):
         for step in proc.checklist(branches, conds):
             if step.branch != shown_branch:
                 title = proc.branch(step.branch).name(t.lang) if step.branch else t("ui.request.after_branches")
-                options.append(Option(Text(f"── {title} ──", style="bold cyan"), id=f"branch:{step.branch}", disabled=True))
+                options.append(Option(plain(f"── {title} ──", "bold cyan", one_line=True), id=f"branch:{step.branch}",
+                                      disabled=True))
                 shown_branch = step.branch
             self.steps[step.key] = step
             options.append(Option(self._prompt(step, done.get(step.key), proc, branches, conds, done,
@@ -83,7 +87,7 @@ class Checklist(OptionList):
             mark, style = "[ ]" if step.required else "( )", "dim"
         else:
             mark, style = "[ ]" if step.required else "( )", "bold" if is_current else ""
-        text = Text(step.text(t.lang), style=style)
+        text = plain(step.text(t.lang), style)
         detail = []
         if rec is not None:
             who = staff.get(rec.done_by)
@@ -99,7 +103,7 @@ class Checklist(OptionList):
                 detail.append(t("ui.request.asks", prompt=step.prompt(t.lang)))
             elif step.input == "confirm":
                 detail.append(t("ui.request.asks_confirm"))
-        text.append("\n" + " · ".join(detail), style="dim")
+        text.append("\n" + shown(" · ".join(detail), newlines=False), style="dim")
         # A grid keeps wrapped lines of a long step indented under its text, not under the mark.
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(width=5, no_wrap=True)

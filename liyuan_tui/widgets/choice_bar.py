@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from liyuan_tui.domain.safe_text import visible
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -65,7 +67,8 @@ class ChoiceBar(Widget, can_focus=True):
             style = "reverse bold" if chosen else ""
             if self.has_focus and i == self.cursor:
                 style += " underline"
-            piece = Text.assemble((f" {choice.key} ", "bold cyan" if not chosen else style), (f"{choice.label} ", style))
+            piece = Text.assemble((f" {choice.key} ", "bold cyan" if not chosen else style),
+                                  (f"{visible(choice.label, newlines=False)} ", style))
             gap = 2 if i else 0
             if line and line + gap + piece.cell_len > room:
                 text.append("\n")

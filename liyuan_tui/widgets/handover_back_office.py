@@ -10,6 +10,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .plain import plain
+
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.work_orders import format_clock
@@ -28,18 +30,18 @@ def _grid(columns: int) -> Table:
 def back_office_section(sheet: HandoverSheet, t: Translator, tz: tzinfo, staff: Mapping[str, Staff]) -> RenderableType:
     def who(login: str | None) -> Text:
         person = staff.get(login or "")
-        return Text(person.name if person else (login or t("handover.nobody")))
+        return plain(person.name if person else (login or t("handover.nobody")), one_line=True)
 
     orders = _grid(5)
     for x in sheet.orders[:LIST_LIMIT]:
         late = x.urgency == "late"
         limit = f"{t('order.limit.' + x.limit)} {format_clock(x.seconds_left)}" if x.limit else ""
-        orders.add_row(Text(x.number, style="bold red" if late else ""), Text(x.unit), who(x.technician),
+        orders.add_row(Text(x.number, style="bold red" if late else ""), plain(x.unit, one_line=True), who(x.technician),
                        Text(t(f"ui.order.state.{x.state}")), Text(limit, style="bold red" if late else ""))
     tools = _grid(5)
     for y in sheet.tools_out[:LIST_LIMIT]:
         due = f"{y.due_at.astimezone(tz):%m-%d %H:%M}" if y.due_at else ""
-        tools.add_row(Text(y.code), Text(y.name), who(y.holder), Text(y.order or ""),
+        tools.add_row(Text(y.code), plain(y.name, one_line=True), who(y.holder), Text(y.order or ""),
                       Text(due + (f" {t('cli.tools.overdue')}" if y.overdue else ""),
                            style="bold red" if y.overdue else ""))
     none = Text(t("report.none"), style="dim")

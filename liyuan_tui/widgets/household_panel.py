@@ -13,6 +13,7 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.permissions import can_see
 from liyuan_tui.domain.procedures import Procedures
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.reports.household import flag_words
 from liyuan_tui.store import HouseholdGlance
 
@@ -38,7 +39,7 @@ class HouseholdPanel(Static):
         if glance is not None:
             words = flag_words(glance, t)
             if words:
-                text.append("⚠ " + "  ·  ".join(words), style="bold red")
+                text.append("⚠ " + visible("  ·  ".join(words), newlines=False), style="bold red")
             else:
                 text.append(t("ui.household.no_flags"), style="dim")
             text.append("   " + t("ui.household.people_on_file", count=glance.people), style="dim")
@@ -48,7 +49,7 @@ class HouseholdPanel(Static):
                         f"{short_category(req.category, procedures, t) if req.category else '-'}  "
                         f"{t('status.' + req.status)}  ")
                 text.append(line, style="dim")
-                text.append(what[:30])
+                text.append(visible(what[:30], newlines=False))  # text from people: never raw controls
             if not glance.last:
                 text.append("\n" + t("ui.household.no_requests"), style="dim")
         earlier = glance.earlier if glance is not None else None
@@ -56,7 +57,7 @@ class HouseholdPanel(Static):
             closed = f"{earlier.closed_at.astimezone(tz):%m-%d %H:%M}" if earlier.closed_at else "-"
             text.append("\n↺ " + t("followup.repeat", ref=earlier.ref, at=closed), style="bold yellow")
             if can_see(viewer, earlier) and earlier.description:
-                text.append("  " + earlier.description[:40], style="yellow")
+                text.append("  " + visible(earlier.description[:40], newlines=False), style="yellow")
         self.update(text)
         self.set_class(bool(glance is not None and glance.flags), "-flagged")
         self.display = bool(text)

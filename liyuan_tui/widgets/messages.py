@@ -18,9 +18,8 @@ from liyuan_tui.domain.procedures import Step
 from liyuan_tui.reports.handover import HandoverSheet
 from liyuan_tui.reports.month import MonthReport
 from liyuan_tui.domain.workshop import Material, WorkOrder
-from liyuan_tui.store import OrderView, RequestDetail, ToolView
 from liyuan_tui.reports.scorecard import Scorecard
-from liyuan_tui.store import DueFollowUp, HouseholdFile, HouseholdGlance, RequestDetail
+from liyuan_tui.store import DueFollowUp, HouseholdFile, HouseholdGlance, OrderView, RequestDetail, ToolView
 
 
 class RequestsChanged(Message):

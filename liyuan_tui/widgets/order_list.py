@@ -9,6 +9,8 @@ from typing import Mapping, Sequence
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+
+from .plain import plain
 from textual.widgets import Static
 
 from liyuan_tui.domain.i18n import Translator
@@ -34,7 +36,7 @@ class OrderList(Static):
             who = staff.get(o.technician or "")
             last = o.finished_at or o.arrived_at or o.dispatched_at or o.created_at
             grid.add_row(o.number, Text(t(f"order.state.{o.state}"), style="dim" if not o.is_open else "cyan"),
-                         Text(who.name if who else (o.technician or t("ui.orders.nobody"))),
+                         plain(who.name if who else (o.technician or t("ui.orders.nobody")), one_line=True),
                          f"{last.astimezone(tz):%m-%d %H:%M}")
         title = Text(t("ui.order.list_title"), style="bold")
         title.append("  " + t("ui.order.list_hint"), style="dim")

@@ -22,6 +22,9 @@ from textual._two_way_dict import TwoWayDict
 from liyuan_tui.domain.deadlines import Urgency, format_countdown, seconds_left, urgency
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff
+from liyuan_tui.domain.safe_text import visible
+
+HIDDEN = "***"  # as the exports say it (reports/export.py)
 
 from .fit import padded
 
@@ -84,6 +87,12 @@ def short_category(key: str, procedures, t: Translator) -> str:
     return proc.name(t.lang) if proc else key
 
 
+def typed(value: str) -> Text:
+    """What a person typed, as text (a "[" in a unit is never read as markup, a control character
+    is shown as its escape, never sent to the terminal)."""
+    return Text(visible(value, newlines=False))
+
+
 def ref_cell(req: Request) -> Text:
     """The ref with its flags: `!` major (magenta), `^` escalated. ASCII marks keep widths exact in
     terminals where ★ or ↑ are drawn two cells wide."""
@@ -93,20 +102,20 @@ def ref_cell(req: Request) -> Text:
 
 
 def row_cells(req: Request, now: datetime, *, t: Translator, tz: tzinfo, category: str,
-              staff: Mapping[str, Staff], visible: bool = True) -> dict[str, object]:
-    """A request's cells, as values: the table fits them to its columns (a Text where a person
-    typed it, so a "[" in a unit is never read as markup)."""
+              staff: Mapping[str, Staff], hidden: frozenset[str] = frozenset()) -> dict[str, object]:
+    """A request's cells, as values: the table fits them to its columns. `hidden` names the fields
+    its viewer may not see (permissions.sight)."""
     holder = staff.get(req.assignee or "")
-    what = " ".join(req.description.split()) if visible else t("report.hidden")
+    what = t("report.hidden") if "description" in hidden else " ".join(visible(req.description, newlines=False).split())
     return {
         "ref": ref_cell(req),
-        "category": Text(category),
-        "unit": Text(req.unit),
-        "requester": Text(req.requester_name),
+        "category": typed(category),
+        "unit": typed(HIDDEN if "unit" in hidden else req.unit),
+        "requester": typed(HIDDEN if "requester_name" in hidden and req.requester_name else req.requester_name),
         "received": Text(req.received_at.astimezone(tz).strftime("%H:%M")),
         "countdown": countdown_cell(req, now),
         "state": state_cell(req, now, t),
-        "assignee": Text(holder.name if holder else (req.assignee or "")),
+        "assignee": typed(holder.name if holder else (req.assignee or "")),
         "what": Text(what, style="dim"),
     }
 

@@ -19,7 +19,10 @@ from liyuan_tui.reports.month_render import analysis_signature, tables
 from liyuan_tui.reports.tables import NO_CATEGORY, Namer
 from liyuan_tui.reports.month_summary import format_share, summary_lines
 from liyuan_tui.reports.month import MonthReport
+from liyuan_tui.domain.safe_text import visible
+
 from .charts import ColumnChart, bar_table
+from .plain import plain
 from .queue_table import short_category
 
 Section = tuple[str, RenderableType]  # (title, body)
@@ -71,7 +74,7 @@ def summary(report: MonthReport, t: Translator, procedures: Any) -> Text:
     text = Text()
     for i, line in enumerate(lines):
         text.append(("\n" if i else "") + "• ", style="bold cyan")
-        text.append(line)
+        text.append(visible(line))
     return text
 
 
@@ -96,7 +99,7 @@ def figure_table(header: list[str], rows: list[list[str]], t: Translator) -> Ren
             out.add_column(short.get(name, name) if narrow else name,
                            justify="right" if i and name in numeric else "left", no_wrap=i == 0, overflow="fold")
         for row in rows:
-            out.add_row(*row)
+            out.add_row(*(plain(cell) for cell in row))  # names, units, departments: data, not markup
         return out
 
     return Narrowing(table(narrow=False), table(narrow=True))

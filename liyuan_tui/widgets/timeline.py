@@ -12,7 +12,10 @@ from textual.widgets import Static
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Event, Staff
 from liyuan_tui.domain.procedures import Procedure
+from liyuan_tui.domain.safe_text import visible as shown
 from liyuan_tui.reports.event_text import describe
+
+from .plain import plain
 
 
 class Timeline(Static):
@@ -30,6 +33,6 @@ class Timeline(Static):
         table.add_column(ratio=1)
         for ev in events:
             who = staff.get(ev.actor)
-            table.add_row(f"{ev.at.astimezone(tz):%H:%M:%S}", who.name if who else ev.actor,
-                          Text(describe(ev, proc, t, visible), overflow="fold"))
+            table.add_row(f"{ev.at.astimezone(tz):%H:%M:%S}", plain(who.name if who else ev.actor, one_line=True),
+                          Text(shown(describe(ev, proc, t, visible)), overflow="fold"))
         self.update(table)

@@ -23,7 +23,7 @@ HERE = Path(__file__).parent
 def fill(db_path: Path, open_count: int, closed_count: int) -> None:
     """`open_count` requests received in the last few minutes (all still counting down, none near
     the 3-minute warning for a while) and `closed_count` closed ones over the past years."""
-    store = Store(f"sqlite:///{db_path}", SystemClock(), "sup")
+    store = Store(f"sqlite:///{db_path}", SystemClock(), "sup", create=True)
     store.init_schema()
     store.staff.ensure_identity()
     store.staff.add_staff("ann", "Ann", "assistant")
@@ -54,7 +54,8 @@ def fill(db_path: Path, open_count: int, closed_count: int) -> None:
 @pytest.fixture
 def bench_env(tmp_path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"), LIYUAN_LANG="en")
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"), LIYUAN_LANG="en",
+               LIYUAN_CONFIG=str(tmp_path / "etc-config.toml"))
     for name in ("LIYUAN_USER", "LIYUAN_PROCEDURES"):
         env.pop(name, None)
     return env

@@ -38,7 +38,7 @@ def _median_ms(call, repeats: int) -> float:
 
 
 def test_the_ladder_with_500_open_work_orders(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'desk.db'}", FakeClock(NOW), "sup")
+    store = Store(f"sqlite:///{tmp_path / 'desk.db'}", FakeClock(NOW), "sup", create=True)
     store.init_schema()
     store.staff.ensure_identity()
     requests = [dict(ref=f"202611-{i + 1:04d}", ref_month="202611", ref_seq=i + 1, category="repair", unit=f"U{i}",
@@ -69,7 +69,7 @@ def test_the_ladder_with_500_open_work_orders(tmp_path):
 
 def test_the_stock_report_over_200000_moves(tmp_path):
     path = tmp_path / "desk.db"
-    store = Store(f"sqlite:///{path}", FakeClock(NOW), "sup")
+    store = Store(f"sqlite:///{path}", FakeClock(NOW), "sup", create=True)
     store.init_schema()
     store.staff.ensure_identity()
     rng = random.Random(5)

@@ -76,7 +76,7 @@ def history_rows() -> list[tuple]:
 
 def _generate(path) -> None:
     """1,000,000 requests through executemany in one transaction (the schema from the Store)."""
-    store = Store(f"sqlite:///{path}", FakeClock(LAST), "sup", tz="Asia/Shanghai")
+    store = Store(f"sqlite:///{path}", FakeClock(LAST), "sup", tz="Asia/Shanghai", create=True)
     store.init_schema()
     store.staff.ensure_identity()
     store.close()

@@ -35,7 +35,7 @@ CATS = ("medical", "repair", "complaint", "consultation", "security", "disaster"
 
 
 def _fill(url: str) -> None:
-    store = Store(url, FakeClock(NOW), "sup", tz="Asia/Shanghai")
+    store = Store(url, FakeClock(NOW), "sup", tz="Asia/Shanghai", create=True)
     store.init_schema()
     store.staff.ensure_identity()
     rng = random.Random(7)

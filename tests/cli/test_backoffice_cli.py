@@ -23,8 +23,9 @@ def count(db_path, table):
 
 
 @pytest.fixture
-def shop(cli_env):
+def shop(cli_desk):
     """A supervisor (the first user), a technician, a repair request, a material and a tool."""
+    cli_env = cli_desk
     liyuan(cli_env, "staff", "add", "tech", "--name", "张师傅", "--role", "technician")
     liyuan(cli_env, "stock", "add", "PIPE20", "--name", "PPR管 20mm", "--unit", "米", "--price", "12.5")
     liyuan(cli_env, "stock", "in", "PIPE20", "10")

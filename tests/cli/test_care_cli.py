@@ -134,7 +134,7 @@ BAD = [
     (("followup", "2026-0001", "--reached", "yes"), "ann", "ref"),
     (("followup", "REF", "--reached", "yes"), "gd", "followup"),
     (("followup", "due"), "gd", "followup"),
-    (("residents", "show", ""), "ann", "UNIT"),
+    (("residents", "show", ""), "ann", "unit"),
     (("residents", "edit", "5栋0803"), "ann", "nothing to change"),
     (("residents", "edit", "5栋0803", "--elderly-alone", "sometimes"), "ann", "--elderly-alone"),
     (("residents", "edit", "5栋0803", "--emergency-phone", "call me"), "ann", "--emergency-phone"),

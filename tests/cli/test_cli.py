@@ -24,12 +24,12 @@ def rows(db_path, sql):
         return conn.execute(sql).fetchall()
 
 
-def test_log_then_queue_shows_the_request_counting_down(cli_env):
+def test_log_then_queue_shows_the_request_counting_down(cli_desk):
+    cli_env = cli_desk
     first = liyuan(cli_env, "log", "--category", "medical", "--unit", "3-1201", "--phone", "13800000000",
                    "--name", "王先生", "--text", "胸口疼")
     ref = first.stdout.strip()
     assert ref.endswith("-0001")
-    assert "supervisor" in first.stderr  # the first user is told they became a supervisor
     late = (datetime.now(timezone.utc) - timedelta(minutes=15)).isoformat()
     late_ref = liyuan(cli_env, "log", "--category", "B", "--unit", "5-302", "--phone", "139 0000 0000",
                       "--received-at", late).stdout.strip()
@@ -46,7 +46,8 @@ def test_log_then_queue_shows_the_request_counting_down(cli_env):
     assert ref in text and late_ref in text and "overdue" in text
 
 
-def test_the_request_life_from_the_command_line(cli_env):
+def test_the_request_life_from_the_command_line(cli_desk):
+    cli_env = cli_desk
     ref = liyuan(cli_env, "log", "--category", "A", "--unit", "3-1201", "--phone", "13800000000").stdout.strip()
     liyuan(cli_env, "reply", ref)
     liyuan(cli_env, "escalate", ref)
@@ -76,7 +77,8 @@ BAD = [
 
 
 @pytest.mark.parametrize("args,field", BAD, ids=[f for _, f in BAD])
-def test_bad_input_is_one_line_naming_the_field_and_writes_nothing(cli_env, db_path, args, field):
+def test_bad_input_is_one_line_naming_the_field_and_writes_nothing(cli_desk, db_path, args, field):
+    cli_env = cli_desk
     liyuan(cli_env, "staff", "list")  # the database exists, with its first user
     before = rows(db_path, "SELECT count(*) FROM event")
     proc = liyuan(cli_env, *args, check=False)
@@ -92,13 +94,50 @@ def test_bad_input_on_a_new_database_creates_nothing(cli_env, db_path):
     assert proc.returncode == 2 and not db_path.exists()
 
 
-def test_an_unknown_login_is_refused_with_how_to_be_added(cli_env):
+def test_a_database_named_but_missing_is_an_error_saying_how_to_make_it(cli_env, db_path):
+    """No implicit database: LIYUAN_DB (or --db, or the config) naming a file that is not there —
+    a vanished database, a typo — is refused; nothing is created, nobody becomes a supervisor."""
+    for args in (("staff", "list"), ("log", "--category", "A", "--unit", "1", "--phone", "123"), ("migrate",),
+                 ("backup", str(db_path.parent / "copy.db")), ("queue",)):
+        proc = liyuan(cli_env, *args, check=False)
+        assert proc.returncode == 2, args
+        assert proc.stderr.count("\n") == 1 and f"liyuan init --db {db_path}" in proc.stderr, proc.stderr
+        assert not db_path.exists() and not (db_path.parent / "copy.db").exists()
+
+
+def test_an_empty_file_is_not_made_into_a_database(cli_env, db_path):
+    db_path.touch()
+    proc = liyuan(cli_env, "staff", "list", check=False)
+    assert proc.returncode == 2 and "empty" in proc.stderr
+    assert db_path.stat().st_size == 0
+
+
+def test_init_makes_the_named_database_once_with_you_as_its_supervisor(cli_env, db_path):
+    made = liyuan(cli_env, "init")
+    assert db_path.exists() and "first customer-service supervisor" in made.stdout
+    listed = json.loads(liyuan(cli_env, "staff", "list", "--json").stdout)
+    assert [(s["login"], s["role"]) for s in listed] == [(_me(), "cs_supervisor")]
+    again = liyuan(cli_env, "init", check=False)
+    assert again.returncode == 2 and "already a database" in again.stderr
+    assert rows(db_path, "SELECT count(*) FROM staff") == [(1,)]
+
+
+def _me() -> str:
+    import pwd
+    import os
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_an_unknown_login_is_refused_with_how_to_be_added(cli_desk):
+    cli_env = cli_desk
     liyuan(cli_env, "staff", "list")
     proc = liyuan(dict(cli_env, LIYUAN_USER="stranger"), "queue", check=False)
     assert proc.returncode == 2 and "liyuan staff add stranger" in proc.stderr
 
 
-def test_a_wrong_role_is_refused(cli_env):
+def test_a_wrong_role_is_refused(cli_desk):
+    cli_env = cli_desk
     liyuan(cli_env, "staff", "add", "gd", "--name", "Guard", "--role", "guard")
     proc = liyuan(dict(cli_env, LIYUAN_USER="gd"), "staff", "add", "x", "--name", "X", "--role", "guard", check=False)
     assert proc.returncode == 2 and "guard" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
@@ -116,17 +155,23 @@ def test_chinese_messages_by_default(cli_env):
 @pytest.mark.sqlite_only
 def test_database_from_flag_env_or_user_data_dir(cli_env, tmp_path):
     flagged = tmp_path / "flag.db"
+    liyuan(cli_env, "--db", str(flagged), "init")
     liyuan(cli_env, "--db", str(flagged), "staff", "list")
     assert flagged.exists()
     env = dict(cli_env)
     env.pop("LIYUAN_DB")
-    liyuan(env, "staff", "list")
-    assert (tmp_path / "xdg-data" / "liyuan" / "liyuan.db").exists()
+    personal = tmp_path / "xdg-data" / "liyuan" / "liyuan.db"
+    check = liyuan(env, "check")
+    assert "not made yet" in check.stdout and not personal.exists()  # check never makes one
+    first = liyuan(env, "staff", "list")  # one user trying the desk: the only database made unasked
+    assert personal.exists() and "supervisor" in first.stderr  # and they are told they became its supervisor
+    liyuan(cli_env, "init")
     check = liyuan(cli_env, "check").stdout
     assert "$LIYUAN_DB" in check and "ok" in check
 
 
-def test_check_reports_a_world_readable_database(cli_env, db_path):
+def test_check_reports_a_world_readable_database(cli_desk, db_path):
+    cli_env = cli_desk
     liyuan(cli_env, "staff", "list")
     db_path.chmod(0o666)
     proc = liyuan(cli_env, "check", check=False)
@@ -134,7 +179,8 @@ def test_check_reports_a_world_readable_database(cli_env, db_path):
 
 
 @pytest.mark.sqlite_only
-def test_backup_is_consistent_and_never_overwrites(cli_env, tmp_path):
+def test_backup_is_consistent_and_never_overwrites(cli_desk, tmp_path):
+    cli_env = cli_desk
     ref = liyuan(cli_env, "log", "--category", "B", "--unit", "1", "--phone", "123").stdout.strip()
     target = tmp_path / "copy.db"
     liyuan(cli_env, "backup", str(target))
@@ -144,7 +190,8 @@ def test_backup_is_consistent_and_never_overwrites(cli_env, tmp_path):
     assert again.returncode == 2 and "file:" in again.stderr
 
 
-def test_alerts_records_the_ladder_for_cron(cli_env):
+def test_alerts_records_the_ladder_for_cron(cli_desk):
+    cli_env = cli_desk
     late = (datetime.now(timezone.utc) - timedelta(minutes=11)).isoformat()
     ref = liyuan(cli_env, "log", "--category", "B", "--unit", "1", "--phone", "123", "--received-at", late).stdout.strip()
     out = liyuan(cli_env, "alerts").stdout.split()

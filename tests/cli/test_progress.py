@@ -121,3 +121,21 @@ def test_a_bar_goes_to_the_terminal_for_every_long_command(cli_env, staff, tmp_p
         err = Terminal()
         code, _, _ = liyuan(cli_env, *args, err=err)
         assert code == 0 and label in err.getvalue(), err.getvalue()
+
+
+def test_migrate_shows_the_backup_and_each_revision_as_it_goes(cli_env, tmp_path):
+    import shutil
+    import os
+    from pathlib import Path
+    from unittest import mock
+
+    from liyuan_tui.store import schema
+
+    old = tmp_path / "desk.db"
+    shutil.copy(Path(__file__).resolve().parent.parent / "fixtures" / "release-0.1.0.db", old)
+    steps = len([r for r in schema.known_revisions() if r > schema.LEGACY]) + 1  # the backup, then each revision
+    err, out = Terminal(), io.StringIO()
+    env = dict(cli_env, LIYUAN_DB=str(old), LIYUAN_USER="zhou.min")  # the release's supervisor
+    with mock.patch.dict(os.environ, env, clear=True):
+        code = main(["migrate"], None, out=out, err=err)
+    assert code == 0 and "Upgrading the database" in err.getvalue() and f"{steps}/{steps}" in err.getvalue(), err.getvalue()

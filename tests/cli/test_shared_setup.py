@@ -30,6 +30,7 @@ def shared(tmp_path, cli_env):
 def test_the_shared_folder_set_up_checks_clean(shared):
     folder, env = shared
     os.umask(0o022)  # a typical login umask must not make the database world-readable
+    assert liyuan(env, "init").returncode == 0
     assert liyuan(env, "log", "--category", "B", "--unit", "1", "--phone", "123").returncode == 0
     db = folder / "desk.db"
     assert stat.S_IMODE(db.stat().st_mode) == 0o660
@@ -41,7 +42,7 @@ def test_the_shared_folder_set_up_checks_clean(shared):
 
 def test_check_reports_an_open_folder_and_a_world_readable_file(shared):
     folder, env = shared
-    liyuan(env, "staff", "list")
+    liyuan(env, "init")
     os.chmod(folder, 0o2777)
     os.chmod(folder / "desk.db", 0o664)
     check = liyuan(env, "check")
@@ -70,8 +71,8 @@ def test_check_reports_an_unreadable_database(tmp_path, cli_env):
         folder.mkdir()
         os.chmod(folder, 0o711)  # others may pass through, not list
         env = dict(cli_env, LIYUAN_DB=str(folder / "desk.db"), XDG_CONFIG_HOME=str(base / "c"),
-                   XDG_DATA_HOME=str(base / "d"), HOME=str(base))
-        assert liyuan(env, "staff", "list").returncode == 0
+                   XDG_DATA_HOME=str(base / "d"), HOME=str(base), LIYUAN_CONFIG=str(base / "none.toml"))
+        assert liyuan(env, "init").returncode == 0
         if os.geteuid() == 0:
             prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
             if shutil.which("setpriv") is None:
@@ -98,7 +99,7 @@ time.sleep(60)
 
 def test_check_reports_a_database_held_locked(shared):
     folder, env = shared
-    liyuan(env, "staff", "list")
+    liyuan(env, "init")
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder / "desk.db")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"

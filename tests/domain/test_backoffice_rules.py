@@ -63,7 +63,9 @@ def test_control_characters_and_bidi_overrides_are_refused_in_a_line(text):
 
 
 def test_a_line_is_one_line():
-    assert check.plain("消防\n安全  培训", "course") == "消防 安全 培训"
+    assert check.plain("消防 \t安全  培训", "course") == "消防 安全 培训"
+    with pytest.raises(ValidationError):  # a newline only where the text may have lines (a note)
+        check.plain("消防\n安全", "course")
 
 
 def test_free_text_keeps_its_newlines_and_tabs_but_not_escapes():

@@ -66,11 +66,11 @@ def log(desk) -> Callable[..., str]:
 
 
 @pytest.fixture
-def liyuan(cli_env) -> Callable[..., subprocess.CompletedProcess]:
+def liyuan(cli_desk) -> Callable[..., subprocess.CompletedProcess]:
     """liyuan(*args, env=…) runs the real command (in-process) on the test database."""
 
     def run(*args: str, **env: str) -> subprocess.CompletedProcess:
-        return run_liyuan({**cli_env, **env}, *args)
+        return run_liyuan({**cli_desk, **env}, *args)
 
     return run
 

@@ -11,7 +11,7 @@ from liyuan_tui.cli import main
 
 
 @pytest.fixture
-def run(monkeypatch, db_path, clock, capsys):
+def run(monkeypatch, cli_desk, db_path, clock, capsys):
     """run(*args) → (exit code, stdout, stderr) of `liyuan …` in this process, on the test database."""
     monkeypatch.setenv("LIYUAN_DB", str(db_path))
     monkeypatch.setenv("LIYUAN_LANG", "en")

@@ -30,7 +30,8 @@ def quarter(tmp_path_factory, procedures):
     from liyuan_tui.store import Store
 
     path = tmp_path_factory.mktemp("quarter") / "desk.db"
-    sup = Store(f"sqlite:///{path}", FakeClock(AFTER), "sup", procedures=procedures, tz="Asia/Shanghai")
+    sup = Store(f"sqlite:///{path}", FakeClock(AFTER), "sup", procedures=procedures, tz="Asia/Shanghai",
+                create=True)
     sup.staff.ensure_identity()
     for login, role in (("ann", "assistant"), ("mgr", "manager"), ("lead", "security_lead")):
         sup.staff.add_staff(login, login.upper(), role)

@@ -35,7 +35,7 @@ def row(received: datetime, **extra) -> dict:
 
 
 def store_in(db_url, clock, procedures, tz: str) -> Store:
-    st_ = Store(db_url, clock, "sup", procedures=procedures, tz=tz)
+    st_ = Store(db_url, clock, "sup", procedures=procedures, tz=tz, create=True)
     st_.init_schema()
     st_.staff.ensure_identity()
     return st_

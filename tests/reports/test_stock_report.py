@@ -46,7 +46,7 @@ def year(tmp_path_factory, procedures):
 
     path = tmp_path_factory.mktemp("stock") / "desk.db"
     clock = FakeClock(datetime(2025, 12, 31, 12, 0, tzinfo=timezone.utc))
-    store = Store(f"sqlite:///{path}", clock, "sup", procedures=procedures, tz="Asia/Shanghai")
+    store = Store(f"sqlite:///{path}", clock, "sup", procedures=procedures, tz="Asia/Shanghai", create=True)
     store.staff.ensure_identity()
     moves: list[tuple[datetime, str, str, int, int]] = []  # at, code, kind, delta (milli), price after
     price = {}
@@ -156,8 +156,8 @@ def test_the_report_is_for_the_store_room_and_a_month(staff):
         stock_report(staff["cs_supervisor"], "2026-13")
 
 
-def test_stock_report_from_the_command_line(cli_env):
-    env = dict(cli_env)
+def test_stock_report_from_the_command_line(cli_desk):
+    env = dict(cli_desk)
     assert run_liyuan(env, "stock", "add", "TAPE", "--name", "生料带", "--unit", "卷", "--price", "3").returncode == 0
     assert run_liyuan(env, "stock", "in", "TAPE", "10").returncode == 0
     assert run_liyuan(env, "stock", "use", "TAPE", "2", "--reason", "自用").returncode == 0

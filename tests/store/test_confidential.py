@@ -35,10 +35,40 @@ def test_show_json_hides_details_from_roles_without_the_right(staff, secret, clo
     data = detail_dict(staff[role].lookup.detail(secret.ref), clock.now(), staff[role].tz, me, procedures)
     text = json.dumps(data, ensure_ascii=False)
     assert (SECRET in text) is SEES[role]
-    assert data["confidential"] is True and data["unit"] == "8-801"  # still actionable
+    assert data["confidential"] is True and data["ref"] == secret.ref and data["status"] == "replied"
     if not SEES[role]:
-        assert data["description"] == HIDDEN
+        # A consultation has no step for a guard, the security lead or a department: nothing of it
+        # but that it exists — not where, not who, not what (in the fields or in any event).
+        assert data["description"] == HIDDEN and data["unit"] == HIDDEN
+        assert data["phone"] == HIDDEN and data["requester_name"] in (HIDDEN, "")
+        assert "8-801" not in text and "13700000000" not in text
         assert {s["note"] for s in data["checklist"] if s["key"] == "question"} == {HIDDEN}
+    else:
+        assert data["unit"] == "8-801" and data["phone"] == "13700000000"
+
+
+def test_a_guard_sent_to_a_confidential_emergency_sees_where_and_nothing_else(staff, clock, procedures):
+    """What the procedure needs of the guard: the place to go. Not the caller, the phone, the words."""
+    desk = staff["assistant"]
+    req = desk.intake.create_request(category="A", unit="3-1201", phone="13911112222", requester_name="王女士",
+                                     description="董事长家属 " + SECRET, confidential=True)
+    desk.lifecycle.tick_step(req.ref, "patient_address", value="3栋1201 王女士家")
+    for role in ("guard", "security_lead"):
+        st = staff[role]
+        data = detail_dict(st.lookup.detail(req.ref), clock.now(), st.tz, st.staff.me(), procedures)
+        text = json.dumps(data, ensure_ascii=False)
+        assert data["unit"] == "3-1201"
+        assert data["phone"] == HIDDEN and data["requester_name"] == HIDDEN and data["description"] == HIDDEN
+        assert "13911112222" not in text and "王女士" not in text and SECRET not in text
+        created = next(e for e in data["events"] if e["kind"] == "created")
+        assert created["payload"]["phone"] == HIDDEN and created["payload"]["unit"] == "3-1201"
+
+
+def test_a_guard_cannot_find_a_confidential_request_by_its_phone_or_name(staff, secret):
+    guard, sup = staff["guard"], staff["cs_supervisor"]
+    assert [r.ref for r in sup.lookup.search("13700000000")] == [secret.ref]
+    assert guard.lookup.search("13700000000") == [] and guard.lookup.search("8-801") == []
+    assert [r.ref for r in guard.lookup.search(secret.ref)] == [secret.ref]  # its ref is on the queue anyway
 
 
 def test_another_assistant_does_not_see_it(staff, secret, clock, procedures):

@@ -166,6 +166,14 @@ SAID_ONLY = {
     "error.tool_unknown": {"value": "T99"},
     "error.use_needs_order_or_reason": {},
     "error.yes_no": {"value": "maybe"},
+    # trust at a site (issue 10)
+    "error.act_as_refused": {"login": "sup", "os_login": "ann"},
+    "error.db_exists": {"path": "/srv/liyuan/desk.db"},
+    "error.db_url": {"url": "foo://bar", "reason": "unknown engine"},
+    "error.escalate_target": {"value": "nobody"},
+    "error.qty_range": {"value": "1e-300", "low": 0.01, "high": 10000},
+    "error.time_out_of_range": {"value": "0001-01-01 00:00", "first": 2000, "last": 2999},
+    "import.too_large": {"path": "/dev/zero", "mb": 64},
 }
 
 

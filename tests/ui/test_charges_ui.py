@@ -37,7 +37,7 @@ async def test_a_bad_quantity_is_refused_on_its_field_and_a_good_one_is_charged(
         refusal = await add_charge(ann, "drain", "0")
         dialog = ann.screen
         assert isinstance(dialog, ChargeScreen)
-        assert refusal == t("error.number_malformed", value="0")
+        assert refusal == t("error.qty_range", value="0", low=0.01, high=10_000)
         assert dialog.query_one("#qty", Input).has_class("-invalid")
         assert str(dialog.query_one("#charge-example").render()) == t("ui.charge.example")  # the shipped example
         assert desk.lookup.detail(repair).charges == []

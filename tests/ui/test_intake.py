@@ -85,7 +85,9 @@ def test_a_request_half_filled_when_the_app_is_killed_is_there_on_restart(db_pat
         [draft] = desk.lookup.open_requests()
         time.sleep(0.5)
         term.send("b")  # repair: saved at once
-        time.sleep(0.3)
+        deadline = time.monotonic() + 10
+        while desk.lookup.get_request(draft.ref).category != "repair" and time.monotonic() < deadline:
+            time.sleep(0.05)
         for key in "1B5-0803\t":  # channel, then the unit, left with tab; typed, not pasted
             term.send(key)
             time.sleep(0.05)

@@ -24,10 +24,11 @@ def shown_line(table: QueueTable, ref: str) -> str:
 
 
 async def tick_after(pilot, clock, **delta) -> None:
-    """Move the clock, then let the app's once-a-second tick run (as its timer would)."""
+    """Move the clock, then let the app's once-a-second tick run (as its timer would) and wait for
+    what it set off (the warning ladder writes in a worker; its notice follows the write)."""
     advance(clock, **delta)
     pilot.app.tick()
-    await pilot.pause()
+    await settle(pilot)
 
 
 def alerts(app) -> list[str]:

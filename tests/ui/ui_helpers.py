@@ -10,6 +10,7 @@ async def settle(pilot, timeout: float = 5.0) -> None:
     app = pilot.app
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    quiet = 0
     while loop.time() < deadline:
         busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
         for worker in busy:
@@ -18,9 +19,15 @@ async def settle(pilot, timeout: float = 5.0) -> None:
         newest = await asyncio.to_thread(app.store.lookup.last_event_id)
         busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
         if not busy and app.synced_event_id == newest:
+            # Quiet twice in a row, a pause apart: a worker that finished just now has had its
+            # message handled (a reload it set off has started, and is waited for above).
             await pilot.pause()
             if not [w for w in app.workers if w.group == "db" and not w.is_finished]:
-                return
+                quiet += 1
+                if quiet >= 2:
+                    return
+                continue
+        quiet = 0
         app.poll_now()
         await asyncio.sleep(0.02)
     raise AssertionError("the app did not settle")

@@ -1,0 +1,130 @@
+"""What `liyuan check` finds that SQLite's own integrity_check cannot: someone with write access to
+the file (every member of the desk group can write it in SQLite mode) changing what the desk
+relies on — the audit log's triggers, the schema, the staff list behind the log's back.
+
+Each function takes an open connection and returns short descriptions of what differs (empty:
+nothing found). The expected schema is the one this release makes (schema.create_schema).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, inspect, text
+
+from liyuan_tui.domain.events import EventKind
+
+from .schema import APPEND_ONLY_TRIGGERS, create_schema
+
+_TRIGGER_NAME = re.compile(r"CREATE TRIGGER (?:IF NOT EXISTS )?(\w+)", re.IGNORECASE)
+
+
+def _normal(sql: str | None) -> str:
+    return " ".join((sql or "").replace("IF NOT EXISTS ", "").split()).lower()
+
+
+def expected_triggers() -> dict[str, str]:
+    return {_TRIGGER_NAME.match(sql).group(1): _normal(sql) for sql in APPEND_ONLY_TRIGGERS}  # type: ignore[union-attr]
+
+
+def trigger_problems(conn: Connection) -> list[str]:
+    """The audit log's append-only triggers, each missing or changed."""
+    have = {name: _normal(sql) for name, sql in
+            conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    out = []
+    for name, sql in expected_triggers().items():
+        if name not in have:
+            out.append(f"{name} dropped")
+        elif have[name] != sql:
+            out.append(f"{name} changed")
+    return out
+
+
+def shape(conn: Connection) -> dict[str, Any]:
+    """Tables with their columns (name, nullable), indexes and triggers: what a schema change shows in."""
+    insp = inspect(conn)
+    tables = {}
+    for table in insp.get_table_names():
+        tables[table] = {
+            "columns": sorted((c["name"], bool(c["nullable"])) for c in insp.get_columns(table)),
+            "indexes": sorted((i["name"] or "", bool(i.get("unique"))) for i in insp.get_indexes(table)),
+        }
+    triggers = {name: _normal(sql) for name, sql in
+                conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    return {"tables": tables, "triggers": triggers}
+
+
+def release_shape() -> dict[str, Any]:
+    """The shape of a database this release makes (built in memory)."""
+    engine = create_engine("sqlite://")
+    try:
+        with engine.begin() as conn:
+            create_schema(conn)
+            return shape(conn)
+    finally:
+        engine.dispose()
+
+
+def schema_problems(conn: Connection) -> list[str]:
+    """Tables, columns, indexes and triggers that differ from what this release makes."""
+    want, have = release_shape(), shape(conn)
+    out: list[str] = []
+    for table in sorted(set(want["tables"]) | set(have["tables"])):
+        if table not in have["tables"]:
+            out.append(f"table {table} missing")
+            continue
+        if table not in want["tables"]:
+            out.append(f"table {table} added")
+            continue
+        for part, word in (("columns", "column"), ("indexes", "index")):
+            w, h = dict(want["tables"][table][part]), dict(have["tables"][table][part])
+            for name in sorted(set(w) | set(h)):
+                if name not in h:
+                    out.append(f"{table}: {word} {name} missing")
+                elif name not in w:
+                    out.append(f"{table}: {word} {name} added")
+                elif w[name] != h[name]:
+                    out.append(f"{table}: {word} {name} changed")
+    for name in sorted(set(have["triggers"]) - set(want["triggers"])):
+        out.append(f"trigger {name} added")
+    return out
+
+
+def staff_problems(conn: Connection) -> list[str]:
+    """Staff whose role or state is not what the audit log's staff events add up to (a role given
+    by writing the file directly, not through the desk)."""
+    expected: dict[str, dict[str, Any]] = {}
+    rows = conn.execute(text("SELECT kind, payload FROM event WHERE kind IN (:added, :changed) ORDER BY id"),
+                        {"added": str(EventKind.STAFF_ADDED), "changed": str(EventKind.STAFF_CHANGED)})
+    for kind, payload in rows:
+        try:
+            data = json.loads(payload or "{}")
+        except ValueError:
+            continue
+        login = data.get("login")
+        if not isinstance(login, str):
+            continue
+        if kind == EventKind.STAFF_ADDED:
+            expected[login] = {"role": data.get("role"), "active": True}
+            continue
+        known = expected.setdefault(login, {"role": None, "active": True})
+        for field in ("role", "active"):
+            change = data.get(field)
+            if isinstance(change, list) and len(change) == 2:
+                known[field] = change[1]
+    out = []
+    on_file = {}
+    for login, role, active in conn.execute(text("SELECT login, role, active FROM staff ORDER BY login")):
+        on_file[login] = role
+        was = expected.get(login)
+        if was is None:
+            out.append(f"{login} ({role}) was added without an event")
+        elif was["role"] != role:
+            out.append(f"{login} is {role}, the log says {was['role']}")
+        elif bool(was["active"]) != bool(active):
+            out.append(f"{login} is {'active' if active else 'deactivated'}, the log says otherwise")
+    for login in sorted(set(expected) - set(on_file)):
+        out.append(f"{login} was removed")
+    return out

@@ -1,0 +1,55 @@
+"""Making a new database on purpose (`liyuan init`, `liyuan site init`): the schema and its first
+supervisor, in one go, refused if a database is already there. The only other way a database is
+ever made is the personal default of one user trying the desk (kernel.py, `create`)."""
+
+from __future__ import annotations
+
+import os
+from datetime import tzinfo
+from pathlib import Path
+
+from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.clock import Clock
+from liyuan_tui.domain.errors import PermissionDenied, ValidationError
+from liyuan_tui.domain.models import Staff
+from liyuan_tui.domain.procedures import Procedures
+
+from . import Store
+from .dbfiles import SIDE_FILES, side
+from .engine import sqlite_path
+
+
+def create_database(url: str, clock: Clock, supervisor: str, *, procedures: Procedures, tz: tzinfo | str,
+                    os_login: str, os_root: bool, name: str = "", group: int | None = None) -> Staff:
+    """Make the database at `url` with `supervisor` as its first customer-service supervisor.
+    Naming someone else than oneself is for root (as acting for another login is). On SQLite the
+    file is 0660 and, given `group` (a gid), owned by that group."""
+    supervisor = check.login(supervisor, "supervisor")
+    name = check.name(name)
+    if supervisor != os_login and not os_root:
+        raise PermissionDenied("error.act_as_refused", "supervisor", login=supervisor, os_login=os_login or "?")
+    path = sqlite_path(url)
+    if path is not None and path.exists():
+        raise ValidationError("error.db_exists", "db", path=str(path))
+    store = Store(url, clock, supervisor, procedures=procedures, tz=tz, os_login=os_login, os_root=os_root,
+                  create=True)
+    try:
+        me, _first = store.staff.ensure_identity()
+        if name and name != me.name:
+            me = store.staff.update_staff(supervisor, name=name)
+    finally:
+        store.close()
+    if path is not None:
+        _share(path, group)
+    return me
+
+
+def _share(path: Path, group: int | None) -> None:
+    """The database (and any journal SQLite left beside it) 0660, in the desk's group."""
+    for suffix in ("", *SIDE_FILES):
+        f = side(path, suffix)
+        if not f.exists():
+            continue
+        if group is not None:
+            os.chown(f, -1, group)
+        os.chmod(f, 0o660)
