@@ -112,8 +112,18 @@ def cmd_analysis(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.domain.errors import ValidationError
 
     if args.file is not None:
+        # Never more than an analysis may hold (a device such as /dev/full would never end).
+        limit = check.MAX_ANALYSIS * 4 + 1  # bytes: UTF-8 takes at most four a character
         try:
-            text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+            if args.file == "-":
+                stream = getattr(sys.stdin, "buffer", None)
+                data = stream.read(limit) if stream is not None else sys.stdin.read(limit).encode("utf-8")
+            else:
+                with open(args.file, "rb") as f:
+                    data = f.read(limit)
+            if len(data) >= limit:
+                raise ValidationError("error.too_long", "analysis", max=check.MAX_ANALYSIS)
+            text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ValidationError("import.unreadable", "file", path=args.file, reason=getattr(exc, "strerror", None)
                                   or str(exc)) from None
