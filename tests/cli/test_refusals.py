@@ -81,6 +81,15 @@ def test_an_import_of_a_device_is_refused_without_reading_it_to_the_end(staff, c
     assert events(db_path) == before
 
 
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/full"])
+def test_an_analysis_read_from_a_device_is_refused_without_reading_it_to_the_end(staff, cli_env, db_path, device):
+    """Read whole, /dev/full took 24 GB before the kernel stopped it (the fuzz test met it)."""
+    before = events(db_path)
+    done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "analysis", "--month", "2026-11", "--file", device)
+    assert done.returncode == 2 and "--text" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert events(db_path) == before
+
+
 def test_backup_onto_a_dangling_symlink_is_refused(staff, cli_env, tmp_path):
     link = tmp_path / "dangling.db"
     link.symlink_to(tmp_path / "nowhere" / "x.db")
