@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys, OneLineInput
 from liyuan_tui.widgets.messages import FormSaved, StoreRefused
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
 from .dialogs import Dialog
@@ -45,9 +46,10 @@ class FormScreen(FormKeys, Dialog):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog-box form-box"):
-            yield Label(Text(self.title_text), classes="dialog-title")
+            # The title names a material, a tool, a person: text from people.
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             if self.note:
-                yield Static(Text(self.note), classes="form-note")
+                yield Static(plain(self.note), classes="form-note")
             for f in self.fields:
                 with Horizontal(classes="form-row"):
                     yield Label(Text(f.label), classes="form-label")

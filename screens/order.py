@@ -150,8 +150,8 @@ class OrderScreen(Screen):
             grid.add_row(label, Text(at(done) + limit + (f"  {mark}" if mark else ""),
                                      style="red" if met is False else ""))
         if o.state == "waiting_parts" or o.wait_reason:
-            grid.add_row(t("order.state.waiting_parts"), Text((o.wait_reason if view.visible else t("report.hidden"))
-                                                              + f"  {at(o.waiting_at)}"))
+            grid.add_row(t("order.state.waiting_parts"), plain((o.wait_reason if view.visible else t("report.hidden"))
+                                                               + f"  {at(o.waiting_at)}"))
         if o.hours is not None:
             grid.add_row(t("sheet.hours"), f"{o.hours:g}")
         if o.state == "done":

@@ -21,6 +21,7 @@ from liyuan_tui.domain.workshop import Material
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import STOCK_KEYS, bindings, translate_bindings
 from liyuan_tui.widgets.messages import StockRead
+from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
 from .form_dialog import FormField, FormScreen
@@ -77,7 +78,8 @@ class StockScreen(Screen):
         at = self.table.cursor_row
         self.table.clear()
         for m in msg.materials:
-            self.table.add_row(m.code, Text(m.name), Text(m.unit), Text(format_yuan(m.price_fen), justify="right"),
+            self.table.add_row(m.code, plain(m.name, one_line=True), plain(m.unit, one_line=True),
+                               Text(format_yuan(m.price_fen), justify="right"),
                                Text(format_qty(m.on_hand_milli), justify="right",
                                     style="bold red" if m.on_hand_milli == 0 else ""),
                                Text(format_yuan(value_fen(m.on_hand_milli, m.price_fen)), justify="right"), key=m.code)

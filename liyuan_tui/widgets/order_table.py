@@ -17,7 +17,7 @@ from liyuan_tui.domain.work_orders import OrderUrgency, format_clock, order_seco
 from liyuan_tui.domain.workshop import WorkOrder
 from liyuan_tui.store import OrderView
 
-from .queue_table import QueueTable, short_category
+from .queue_table import QueueTable, short_category, typed
 
 NARROW = (("countdown", 11), ("number", 14), ("ref", 13), ("unit", 14), ("technician", 12), ("state", 11))
 WIDE = (("countdown", 11), ("number", 14), ("ref", 13), ("category", 8), ("unit", 16), ("technician", 12),
@@ -46,13 +46,14 @@ def order_cells(view: OrderView, now: datetime, *, t: Translator, tz: tzinfo, pr
                 staff: Mapping[str, Staff]) -> dict[str, object]:
     o, req = view.order, view.request
     who = staff.get(o.technician or "")
-    return {  # values: the table fits them to its columns (a Text, so a "[" typed is never markup)
+    return {  # values: the table fits them to its columns (a Text, so a "[" typed is never markup;
+        # what people typed through `typed`, so a control character shows as its escape)
         "countdown": order_countdown_cell(o, now),
         "number": Text(o.number),
         "ref": Text(req.ref),
         "category": Text(short_category(req.category, procedures, t) if req.category else "-"),
-        "unit": Text(req.unit),
-        "technician": Text(who.name if who else (o.technician or t("ui.orders.nobody"))),
+        "unit": typed(req.unit),
+        "technician": typed(who.name if who else (o.technician or t("ui.orders.nobody"))),
         "state": order_state_cell(o, now, t),
         "appointment": Text(f"{o.appointment_at.astimezone(tz):%m-%d %H:%M}" if o.appointment_at else ""),
     }

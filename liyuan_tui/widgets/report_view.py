@@ -82,7 +82,7 @@ def analysis(report: MonthReport, t: Translator) -> RenderableType:
     """The supervisor's own analysis as written (a Text: their words are never markup), signed."""
     if report.analysis is None:
         return Text(t("screens.report.no_analysis"), style="dim")
-    return Group(Text(report.analysis.text), Text(analysis_signature(report, t), style="dim"))
+    return Group(plain(report.analysis.text), Text(analysis_signature(report, t), style="dim"))
 
 
 def figure_table(header: list[str], rows: list[list[str]], t: Translator) -> RenderableType:
