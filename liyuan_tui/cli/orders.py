@@ -86,11 +86,10 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         print(safe_json([order_dict(v, now, tz) for v in views], indent=2), file=ctx.out)
         return 0
     from rich.table import Table
-    from rich.text import Text
 
     from liyuan_tui.domain.work_orders import format_clock, order_seconds_left, order_urgency
 
-    from .requests import console
+    from .requests import cells, console
 
     t = ctx.t
     if not views:
@@ -103,7 +102,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     for v in views:
         o = v.order
         urgency = str(order_urgency(o, now))
-        table.add_row(o.number, v.request.ref, Text(v.request.unit), o.technician or "",
+        table.add_row(o.number, v.request.ref, *cells(v.request.unit), o.technician or "",
                       t(f"order.state.{o.state}"), format_clock(order_seconds_left(o, now)),
                       o.appointment_at.astimezone(tz).strftime("%m-%d %H:%M") if o.appointment_at else "",
                       style=colours.get(urgency, ""))

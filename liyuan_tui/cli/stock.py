@@ -107,9 +107,8 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         print(safe_json(rows, indent=2), file=ctx.out)
         return 0
     from rich.table import Table
-    from rich.text import Text
 
-    from .requests import console
+    from .requests import cells, console
 
     t = ctx.t
     table = Table(title=t("cli.stock.title", count=len(materials)), title_justify="left")
@@ -117,7 +116,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
                          ("on_hand", "right"), ("value", "right")):
         table.add_column(t(f"column.{key}"), justify=justify, no_wrap=True)
     for m in materials:
-        table.add_row(m.code, Text(m.name), Text(m.unit), format_yuan(m.price_fen), format_qty(m.on_hand_milli),
+        table.add_row(m.code, *cells(m.name, m.unit), format_yuan(m.price_fen), format_qty(m.on_hand_milli),
                       format_yuan(value_fen(m.on_hand_milli, m.price_fen)))
     console(ctx).print(table)
     return 0

@@ -74,9 +74,8 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         print(safe_json([tool_dict(v, now, tz) for v in views], indent=2), file=ctx.out)
         return 0
     from rich.table import Table
-    from rich.text import Text
 
-    from .requests import console
+    from .requests import cells, console
 
     t = ctx.t
     table = Table(title=t("cli.tools.title", count=len(views)), title_justify="left")
@@ -85,7 +84,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     for v in views:
         due = v.loan.due_at.astimezone(tz).strftime("%m-%d %H:%M") if v.loan and v.loan.due_at else ""
         late = v.overdue(now)
-        table.add_row(v.tool.code, Text(v.tool.name), t(f"tool.condition.{v.tool.condition}"),
+        table.add_row(v.tool.code, *cells(v.tool.name), t(f"tool.condition.{v.tool.condition}"),
                       v.tool.holder or t("cli.tools.in_store"), v.order or "",
                       due + (f" {t('cli.tools.overdue')}" if late else ""), style="bold red" if late else "")
     console(ctx).print(table)
