@@ -9,6 +9,7 @@ A draft left with nothing in it is voided (recorded), so no blank request runs i
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 TEXT_FIELDS = ("unit", "phone", "requester_name", "description")
 FLAGS = ("major", "confidential")
+log = logging.getLogger(__name__)
 
 
 class ResidentSuggester(Suggester):
@@ -47,7 +49,11 @@ class ResidentSuggester(Suggester):
         self.screen = screen
 
     async def get_suggestion(self, value: str) -> str | None:
-        found = await asyncio.to_thread(self.screen.app.store.archive.residents_matching, value)
+        try:
+            found = await asyncio.to_thread(self.screen.app.store.archive.residents_matching, value)
+        except Exception:  # (the Input's worker would take the desk down) a hint: none, the field's save says why
+            log.warning("resident look-up for the unit failed", exc_info=True)
+            return None
         self.screen.show_residents(value, found)
         return next((r.unit for r in found if r.unit.startswith(value) and r.unit != value), None)
 

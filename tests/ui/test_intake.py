@@ -122,3 +122,25 @@ def test_a_request_half_filled_when_the_app_is_killed_is_there_on_restart(db_pat
 
     asyncio.run(resume())
     assert desk.lookup.get_request(draft.ref).phone == "13911110803"
+
+
+async def test_a_resident_look_up_that_fails_leaves_the_form_open_and_the_unit_typed(make_app, monkeypatch):
+    """The archive read while a unit is typed (a database busy too long, a server gone) is a hint:
+    when it fails there is no hint, and the desk stays up with what was typed."""
+    from liyuan_tui.domain.errors import DeskError
+
+    app = make_app("ann", lang="en")
+
+    def busy(text: str, limit: int = 5):
+        raise DeskError("error.database", path="test.db", reason="database is locked")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app.store.archive, "residents_matching", busy)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("a", "1", *"B3-120")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, IntakeScreen)
+        assert app.screen.query_one("#unit").value == "B3-120"
+        assert not app.screen.query_one("#unit-residents").display
