@@ -25,6 +25,13 @@ async def settle(pilot, timeout: float = 5.0) -> None:
             if not [w for w in app.workers if w.group == "db" and not w.is_finished]:
                 quiet += 1
                 if quiet >= 2:
+                    # And what the screen asked to do once laid out (call_after_refresh: the
+                    # checklist scrolled to its next step) has been done.
+                    try:
+                        await asyncio.wait_for(app.screen.wait_for_refresh(), 1.0)
+                    except asyncio.TimeoutError:
+                        pass
+                    await pilot.pause()
                     return
                 continue
         quiet = 0
