@@ -25,6 +25,7 @@ STAFF = (
     ("wang.wei", "王伟", "guard", "13800000004"),
     ("zhao.lei", "赵磊", "guard", "13800000005"),
     ("sun.li", "孙丽", "dept_staff", "13800000006"),
+    ("liu.jun", "刘军", "technician", "13800000007"),
 )
 RESIDENTS = (
     ("1栋0301", "黄伯", "13911110301"), ("2栋1501", "林小姐", "13911111501"),
@@ -86,9 +87,16 @@ def build_demo(settings: Settings, clock: Clock) -> None:
     # The household file the desk must see at once: an elderly resident living alone.
     sup.households.edit("3栋1202", elderly_alone=True, emergency_name="张先生", emergency_relation="儿子",
                         emergency_phone="13922221202", notes="老人独居,钥匙在邻居 3栋1201 处")
-    desk, lead = store(me), store("li.qiang")
+    # The repair shop behind the desk: materials in stock, tools in the register.
+    for code, name, unit, price, qty in (("PIPE20", "PPR管 20mm", "米", "12.50", "30"), ("TAPE", "生料带", "卷", "3", "20")):
+        sup.stock.add_material(code, name, unit, price)
+        sup.stock.receive(code, qty)
+    for code, name in (("T01", "管钳"), ("T02", "电笔")):
+        sup.tools.add_tool(code, name)
+    desk, lead, tech = store(me), store("li.qiang"), store("liu.jun")
     night_of(desk, lead, sup, night, now)
-    for st in (sup, desk, lead):
+    workshop(desk, tech, night, now)
+    for st in (sup, desk, lead, tech):
         st.close()
 
 
@@ -148,6 +156,18 @@ def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> Non
     at(2)
     desk.lifecycle.escalate(ref, note="水位上涨,请主管安排")
     log(1, "repair", "3栋1203", "13911111203", "何先生", "电梯有异响")
+    night.set(now)
+
+
+def workshop(desk: Store, tech: Store, night: FakeClock, now) -> None:
+    """The kitchen leak sent on site: a work order to the technician, who has arrived with the
+    pipe wrench (the work-order list, `w`, shows it counting down to its finish)."""
+    leak = next(r for r in desk.lookup.open_requests() if r.unit == "5栋0803")
+    night.set(now - timedelta(minutes=40))
+    order = desk.orders.create(leak.ref, "liu.jun", note="厨房水管漏水,带 PPR 管和生料带")
+    desk.tools.issue("T01", "liu.jun", order=order.number)
+    night.set(now - timedelta(minutes=25))
+    tech.orders.arrive(order.number)
     night.set(now)
 
 
