@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import col, or_, select
 
+from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
 from liyuan_tui.domain.permissions import hidden_fields
 from liyuan_tui.domain.records import FollowUp
@@ -43,7 +44,7 @@ class Lookup:
         """Every open request, or one estate's (a desk shows its own estate's queue)."""
         stmt = select(Request).where(col(Request.status).in_(OPEN_STATUSES))
         if estate is not None:
-            stmt = stmt.where(Request.estate == estate)
+            stmt = stmt.where(Request.estate == check.estate(estate))  # checked before it reaches the database
         with self.k.read() as s:
             return list(s.exec(stmt))
 

@@ -131,3 +131,10 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(staff, ref, cli_env):
         os.close(write)
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr and "Exception" not in done.stderr
     assert done.returncode == 141
+
+
+def test_a_queue_of_an_estate_that_is_not_a_code_is_refused_in_one_line(staff, cli_env):
+    """`--estate` with a byte that is not UTF-8 reached the database and raised (the fuzz test met it)."""
+    done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "queue", "--estate=\udc80")
+    assert done.returncode == 2 and "--estate" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
