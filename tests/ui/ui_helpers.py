@@ -28,7 +28,7 @@ async def settle(pilot, timeout: float = 5.0) -> None:
                     # And what the screen asked to do once laid out (call_after_refresh: the
                     # checklist scrolled to its next step) has been done.
                     try:
-                        await asyncio.wait_for(app.screen.wait_for_refresh(), 1.0)
+                        await asyncio.wait_for(app.screen.wait_for_refresh(), timeout)
                     except asyncio.TimeoutError:
                         pass
                     await pilot.pause()
