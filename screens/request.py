@@ -119,9 +119,7 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         self.tick(app.clock.now())
         if proc is not None:
             self.checklist.show(proc, req, detail.steps, t=t, tz=app.tz, staff=app.staff, visible=details)
-            # Once laid out at this size: the step to do next at the top, what follows it below (the
-            # same place however often the request is read again).
-            self.call_after_refresh(self.checklist.scroll_to_highlight, top=True)
+            self.checklist.pin_highlight()  # the step to do next at the top, once laid out
             self.branch_hint.update(plain(self._branch_hint(proc, req)))
             self.branch_hint.display = bool(self.branch_hint.content)
             title = Text(t("ui.request.checklist"))

@@ -52,6 +52,24 @@ class Checklist(OptionList):
         super().__init__(**kwargs)
         self.steps: dict[str, Step] = {}
         self.current: Step | None = None
+        self._pinned = False  # the highlighted step kept at the top as the screen's layout settles
+
+    def pin_highlight(self) -> None:
+        """The step to do next at the top, what follows it below: once laid out, and again each
+        time the list's size changes while the screen around it settles (the same place however
+        often the request is read again)."""
+        self._pinned = True
+        self.call_after_refresh(self._to_pinned)
+
+    def _to_pinned(self) -> None:
+        if self._pinned:
+            self.scroll_to_highlight(top=True)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._to_pinned)
+
+    def on_key(self) -> None:  # the user moves on their own: the list no longer follows
+        self._pinned = False
 
     def show(self, proc: Procedure, req: Request, done: Mapping[str, StepRecord], *, t: Translator,
              tz: tzinfo, staff: Mapping[str, Staff], visible: bool) -> None:
