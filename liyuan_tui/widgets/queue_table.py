@@ -23,8 +23,7 @@ from liyuan_tui.domain.deadlines import Urgency, format_countdown, seconds_left,
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.safe_text import visible
-
-HIDDEN = "***"  # as the exports say it (reports/export.py)
+from liyuan_tui.reports.export import HIDDEN
 
 from .fit import padded
 
