@@ -119,7 +119,12 @@ def read_table(data: bytes | IO[bytes], known: dict[str, str], required: tuple[s
         out.fatal = True
 
     reader = csv.reader(_lines(data, out.problems, fail))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error:  # a stray carriage return, a NUL: not a CSV file at all
+        out.problems.append(RowProblem(1, None, "import.not_csv"))
+        out.fatal = True
+        return iter(()), out
     if out.fatal:
         return iter(()), out
     if header is None:
@@ -145,7 +150,15 @@ def read_table(data: bytes | IO[bytes], known: dict[str, str], required: tuple[s
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         last = reader.line_num
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                out.problems.append(RowProblem(last + 1, None, "import.not_csv"))
+                out.fatal = True
+                return
             line, last = last + 1, reader.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank rows (Excel leaves them) are not records

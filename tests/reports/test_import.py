@@ -183,3 +183,19 @@ def test_row_problems_are_not_fatal_but_a_repeated_row_is_bad(staff, tmp_path, i
     assert code == 2 and "line 3: repeats line 2" in err and "line 4: 4 cells, but only 3 columns" in err
     code, out, err = in_process("import", str(path), "--skip-bad")
     assert code == 0 and "imported 2" in out and "skipped 2" in out
+
+
+
+@pytest.mark.parametrize("command,content", [
+    (("import",), b"category\rreceived_at,unit\n"),  # a lone carriage return in the header
+    (("residents", "import"), b"unit\rname\n"),
+    (("import",), b"category,received_at,unit\nA,2026-10-01 10:00,\xe4\xb8\x89\r\xe6\xa0\x8b\n"),  # in a row
+    (("residents", "import"), b"unit,name\n3-1-101,\xe5\xbc\xa0\r\xe4\xb8\x89\n"),
+])
+def test_a_file_that_is_not_csv_text_is_refused_in_one_line(staff, tmp_path, in_process, command, content):
+    """A binary file (the fuzz test gave `residents import desk.db`) raised csv.Error."""
+    path = tmp_path / "odd.csv"
+    path.write_bytes(content)
+    code, _, err = in_process(*command, str(path))
+    assert code == 2 and "not CSV text" in err and "Traceback" not in err
+    assert counts(staff["cs_supervisor"].engine)[0] == 0
