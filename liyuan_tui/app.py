@@ -45,8 +45,9 @@ CHANGES_AT_ONCE = 500  # more events than this since the last look: read every o
 GLOBAL_ACTIONS = frozenset(action for _keys, action, _show in APP_KEYS)
 # Screens with no key of their own: the command palette opens them.
 PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard")
-TECHNICIAN_HIDDEN = frozenset({"new_request", "search", "handover", "month_report", "stock", "tools", "followups",
-                               "scorecard"})
+TECHNICIAN_HIDDEN = frozenset(
+    {"new_request", "search", "handover", "month_report", "stock", "tools", "followups", "scorecard"}
+)
 
 
 class LiyuanApp(App):
@@ -59,8 +60,15 @@ class LiyuanApp(App):
     requests: var[dict[str, Request]] = var(dict, always_update=True)
     """The open requests, by ref: every screen shows them from here."""
 
-    def __init__(self, opened: OpenedStore, settings: Settings, clock: Clock, *,
-                 tick_interval: float | None = 1.0, poll_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        opened: OpenedStore,
+        settings: Settings,
+        clock: Clock,
+        *,
+        tick_interval: float | None = 1.0,
+        poll_interval: float = 1.0,
+    ) -> None:
         super().__init__()
         self.store = opened.store
         self.me: Staff = opened.me
@@ -80,8 +88,9 @@ class LiyuanApp(App):
         self._stopping = threading.Event()
         translate_bindings(self, self.t)
         self.title = self.t("ui.app.title")
-        self.sub_title = visible(self.t("ui.app.who", name=self.me.name, role=self.t(f"role.{self.me.role}")),
-                                 newlines=False)
+        self.sub_title = visible(
+            self.t("ui.app.who", name=self.me.name, role=self.t(f"role.{self.me.role}")), newlines=False
+        )
 
     # --- start and stop ---------------------------------------------------------------------------
 
@@ -145,16 +154,25 @@ class LiyuanApp(App):
         changes = [(e, r) for e, r in changes if e.id <= newest]  # later ones come with the next look
         events = [e for e, _ in changes]
         estate = self.me.estate  # this desk's queue is its estate's
-        requests = (lookup.open_requests(estate) if full
-                    else [r for _, r in changes if r is not None and r.estate == estate])
+        requests = (
+            lookup.open_requests(estate)
+            if full
+            else [r for _, r in changes if r is not None and r.estate == estate]
+        )
         staff_changed = full or any(e.kind in STAFF_KINDS for e in events)
         staff = self.store.staff.list_staff() if staff_changed else None
         security = None
         if self.me.role in SECURITY_ROLES:
             done = lookup.open_step_keys()
-            current = {r.ref: r for r in requests} if full else {**self.requests, **{r.ref: r for r in requests}}
-            security = {r.ref: steps for r in current.values() if r.is_open
-                        if (steps := waiting_steps(r, done.get(r.id or 0, ()), self.procedures, SECURITY_ROLES))}
+            current = (
+                {r.ref: r for r in requests} if full else {**self.requests, **{r.ref: r for r in requests}}
+            )
+            security = {
+                r.ref: steps
+                for r in current.values()
+                if r.is_open
+                if (steps := waiting_steps(r, done.get(r.id or 0, ()), self.procedures, SECURITY_ROLES))
+            }
         notices = notices_for(changes, self.me, self.procedures)
         return RequestsChanged(requests, events, newest, full, staff, notices, security)
 
@@ -216,12 +234,24 @@ class LiyuanApp(App):
                 params["by"] = self.t("ui.app.system")
             self.alert(self.t(notice.key, **params), severity=notice.severity)
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = False) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """Every notification is plain text: what it says comes with names, units and refusals
         typed by people, which must never be read as markup (a toast is clickable)."""
-        super().notify(visible(message), title=visible(title, newlines=False), severity=severity, timeout=timeout,
-                       markup=False)
+        super().notify(
+            visible(message),
+            title=visible(title, newlines=False),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def alert(self, message: str, severity: str = "information") -> None:
         self.notify(message, severity=severity, timeout=8)  # type: ignore[arg-type]
@@ -270,8 +300,12 @@ class LiyuanApp(App):
 
     def action_new_request(self) -> None:
         """The request exists from this moment: the clock runs from the call, not the form."""
-        store_work(self, lambda: self.store.intake.create_request(), lambda r: RequestSaved(r, "created"),
-                   action="create")
+        store_work(
+            self,
+            lambda: self.store.intake.create_request(),
+            lambda r: RequestSaved(r, "created"),
+            action="create",
+        )
 
     def open_request(self, ref: str) -> None:
         """A draft (no category, unit or phone yet) opens in the form; any other in its checklist."""
@@ -366,8 +400,14 @@ class LiyuanApp(App):
             if unit:
                 self.open_household(unit)
 
-        self.push_screen(AskScreen(t("ui.household.ask_title"), t("ui.household.ask_unit"),
-                                   check=lambda v: check.plain(check.unit(v), "unit")), chosen)
+        self.push_screen(
+            AskScreen(
+                t("ui.household.ask_title"),
+                t("ui.household.ask_unit"),
+                check=lambda v: check.plain(check.unit(v), "unit"),
+            ),
+            chosen,
+        )
 
     def action_scorecard(self) -> None:
         from liyuan_tui.screens.scorecard import ScorecardScreen
@@ -380,10 +420,14 @@ class LiyuanApp(App):
         for node, table in ((screen, getattr(screen, "KEYS", ())), (self, APP_KEYS)):
             for keys, action, _show in table:
                 if node.check_action(action, ()) is not False:
-                    yield SystemCommand(t(f"ui.key.{action}"), key_label(keys), partial(node.run_action, action))
+                    yield SystemCommand(
+                        t(f"ui.key.{action}"), key_label(keys), partial(node.run_action, action)
+                    )
         for action in PALETTE_ONLY:
             if self.check_action(action, ()) is not False:
-                yield SystemCommand(t(f"ui.key.{action}"), t(f"ui.palette.{action}"), partial(self.run_action, action))
+                yield SystemCommand(
+                    t(f"ui.key.{action}"), t(f"ui.palette.{action}"), partial(self.run_action, action)
+                )
         for name, help_text, callback, *_ in super().get_system_commands(screen):
             if name != "Quit" and "Keys" not in name:
                 yield SystemCommand(name, help_text, callback)

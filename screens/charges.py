@@ -59,9 +59,12 @@ class ChargeScreen(Dialog):
         table.add_column(t("fees.column_unit"), key="unit")
         table.add_column(Text(t("fees.column_price"), justify="right"), key="price")
         for fee in self.schedule.items:
-            table.add_row(plain(fee.name(t.lang), one_line=True), plain(fee.unit(t.lang), one_line=True),
-                          Text(format_yuan(fee.price_fen), justify="right"),
-                          key=fee.code)
+            table.add_row(
+                plain(fee.name(t.lang), one_line=True),
+                plain(fee.unit(t.lang), one_line=True),
+                Text(format_yuan(fee.price_fen), justify="right"),
+                key=fee.code,
+            )
         table.focus()
         self._preview()
 
@@ -77,8 +80,12 @@ class ChargeScreen(Dialog):
         except ValidationError:
             text = ""
         else:
-            text = t("ui.charge.amount", qty=f"{qty:g}", unit=fee.unit(t.lang),
-                     amount=format_yuan(charge_amount(fee.price_fen, qty)))
+            text = t(
+                "ui.charge.amount",
+                qty=f"{qty:g}",
+                unit=fee.unit(t.lang),
+                amount=format_yuan(charge_amount(fee.price_fen, qty)),
+            )
         self.query_one("#charge-amount", Static).update(plain(text, one_line=True))
 
     def show_error(self, error: DeskError | str) -> None:
@@ -166,9 +173,19 @@ class ChargeKeys:
             if charge is None:
                 return
             fee = schedule.get(charge.item_code)
-            app.notify(t("ui.charge.added", ref=ref, item=fee.name(t.lang) if fee else charge.item_code,
-                         qty=f"{charge.qty:g}", unit=fee.unit(t.lang) if fee else "",
-                         amount=format_yuan(charge.amount_cents)), timeout=4)
+            app.notify(
+                t(
+                    "ui.charge.added",
+                    ref=ref,
+                    item=fee.name(t.lang) if fee else charge.item_code,
+                    qty=f"{charge.qty:g}",
+                    unit=fee.unit(t.lang) if fee else "",
+                    amount=format_yuan(charge.amount_cents),
+                ),
+                timeout=4,
+            )
             self.reload()  # type: ignore[attr-defined]
 
-        app.push_screen(ChargeScreen(ref, schedule, lambda fee, qty: charges.add_charge(ref, fee.code, qty)), added)
+        app.push_screen(
+            ChargeScreen(ref, schedule, lambda fee, qty: charges.add_charge(ref, fee.code, qty)), added
+        )

@@ -69,9 +69,18 @@ class AskScreen(Dialog):
     request as written; with `check`, it is dismissed with `check(answer)` (which may refuse);
     else with the answer itself."""
 
-    def __init__(self, title: str, prompt: str, *, save: Callable[[str], Request] | None = None,
-                 check: Callable[[str], Any] | None = None, action: str = "", value: str = "",
-                 choices: tuple[str, ...] = (), allow_empty: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        *,
+        save: Callable[[str], Request] | None = None,
+        check: Callable[[str], Any] | None = None,
+        action: str = "",
+        value: str = "",
+        choices: tuple[str, ...] = (),
+        allow_empty: bool = False,
+    ) -> None:
         super().__init__(classes="dialog")
         self.title_text, self.prompt = title, prompt
         self.save_answer, self.check, self.action = save, check, action
@@ -82,10 +91,15 @@ class AskScreen(Dialog):
         with Vertical(classes="dialog-box"):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             yield Label(plain(self.prompt))
-            yield OneLineInput(self.value, id="answer",
-                        suggester=SuggestFromList(self.choices, case_sensitive=False) if self.choices else None)
+            yield OneLineInput(
+                self.value,
+                id="answer",
+                suggester=SuggestFromList(self.choices, case_sensitive=False) if self.choices else None,
+            )
             if self.choices:
-                yield Static(plain(t("ui.ask.choices", choices=" / ".join(self.choices))), classes="dialog-hint")
+                yield Static(
+                    plain(t("ui.ask.choices", choices=" / ".join(self.choices))), classes="dialog-hint"
+                )
             yield Static("", classes="dialog-error")
             yield Static(t("ui.ask.enter_to_save"), classes="dialog-hint")
 
@@ -112,7 +126,10 @@ class AskScreen(Dialog):
 class ConfirmScreen(Dialog):
     """Yes or no: `y` / enter confirms, `n` / escape does not."""
 
-    BINDINGS = [Binding("y,enter", "answer(True)", show=False), Binding("n,escape", "answer(False)", show=False)]
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", show=False),
+        Binding("n,escape", "answer(False)", show=False),
+    ]
 
     def __init__(self, question: str) -> None:
         super().__init__(classes="dialog")
@@ -153,8 +170,11 @@ class CloseScreen(FormKeys, Dialog):
         with Vertical(classes="dialog-box"):
             yield Label(t("ui.close.title", ref=self.ref), classes="dialog-title")
             yield Label(t("ui.close.kind"))
-            yield ChoiceBar([Choice(k, str(i), t(f"ui.outcome.{k}")) for i, k in enumerate(OUTCOME_KINDS, 1)],
-                            value="resolved", id="kind")
+            yield ChoiceBar(
+                [Choice(k, str(i), t(f"ui.outcome.{k}")) for i, k in enumerate(OUTCOME_KINDS, 1)],
+                value="resolved",
+                id="kind",
+            )
             yield Label(t("field.outcome"))
             yield OneLineInput(id="outcome")
             yield Label(t("field.handed_to"), id="handed-label")
@@ -171,7 +191,11 @@ class CloseScreen(FormKeys, Dialog):
         """Enter on the outcome goes on to "to whom" while a handed-on request does not say it yet;
         otherwise enter saves."""
         handed = self.query_one("#handed_to", Input)
-        return widget.id == "outcome" and self.query_one("#kind", ChoiceBar).value == "handed_on" and not handed.value
+        return (
+            widget.id == "outcome"
+            and self.query_one("#kind", ChoiceBar).value == "handed_on"
+            and not handed.value
+        )
 
     def _show_handed(self, show: bool) -> None:
         self.query_one("#handed-label").display = show
@@ -185,7 +209,11 @@ class CloseScreen(FormKeys, Dialog):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         kind = self.query_one("#kind", ChoiceBar).value
-        if event.input.id == "outcome" and kind == "handed_on" and not self.query_one("#handed_to", Input).value:
+        if (
+            event.input.id == "outcome"
+            and kind == "handed_on"
+            and not self.query_one("#handed_to", Input).value
+        ):
             self.query_one("#handed_to", Input).focus()
             return
         outcome = self.query_one("#outcome", Input).value
@@ -203,7 +231,9 @@ class PickScreen(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
-            yield OptionList(*(Option(plain(label, one_line=True), id=value) for value, label in self.choices), id="pick")
+            yield OptionList(
+                *(Option(plain(label, one_line=True), id=value) for value, label in self.choices), id="pick"
+            )
             yield Static("", classes="dialog-error")
 
     def on_mount(self) -> None:
@@ -250,8 +280,14 @@ class SearchScreen(Dialog):
 
     def search(self, text: str) -> None:
         lookup = self.app.store.lookup
-        store_work(self, lambda: lookup.search(text) if text.strip() else [], SearchFound, action="search",
-                   exclusive=True, group="search")
+        store_work(
+            self,
+            lambda: lookup.search(text) if text.strip() else [],
+            SearchFound,
+            action="search",
+            exclusive=True,
+            group="search",
+        )
 
     @on(SearchFound)
     def _show(self, msg: SearchFound) -> None:
@@ -261,8 +297,10 @@ class SearchScreen(Dialog):
 
         def line(r: Request) -> Text:
             hidden = hidden_fields(me, r, procedures)
-            shown = [HIDDEN if f in hidden and getattr(r, f) else (getattr(r, f) or "-")
-                     for f in ("unit", "requester_name", "phone")]
+            shown = [
+                HIDDEN if f in hidden and getattr(r, f) else (getattr(r, f) or "-")
+                for f in ("unit", "requester_name", "phone")
+            ]
             return plain("  ".join([r.ref, *shown, t("status." + r.status)]), one_line=True)
 
         results.set_options(Option(line(r), id=r.ref) for r in msg.requests)

@@ -45,8 +45,13 @@ class ExportScreen(FormKeys, Dialog):
 
     app: "LiyuanApp"
 
-    def __init__(self, title: str, formats: Sequence[str], default_name: Callable[[str], str],
-                 render: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        title: str,
+        formats: Sequence[str],
+        default_name: Callable[[str], str],
+        render: Callable[[str], str],
+    ) -> None:
         super().__init__(classes="dialog")
         self.title_text, self.formats = title, tuple(formats)
         self.default_name, self.text_of = default_name, render
@@ -59,8 +64,11 @@ class ExportScreen(FormKeys, Dialog):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             if len(self.formats) > 1:
                 yield Label(t("screens.export.format"))
-                yield ChoiceBar([Choice(f, str(i), t(f"screens.export.{f}")) for i, f in enumerate(self.formats, 1)],
-                                value=self.fmt, id="format")
+                yield ChoiceBar(
+                    [Choice(f, str(i), t(f"screens.export.{f}")) for i, f in enumerate(self.formats, 1)],
+                    value=self.fmt,
+                    id="format",
+                )
             yield Label(t("screens.export.path"))
             yield Input(self.default_name(self.fmt), id="path")
             yield Static("", classes="dialog-error")

@@ -47,11 +47,17 @@ class FollowUpScreen(Dialog):
                 yield ChoiceBar(yes_no, value="yes", id="reached")
             with Horizontal(classes="form-row", id="score-row"):
                 yield Label(t("field.score"), classes="form-label")
-                yield ChoiceBar([Choice(str(n), str(n), "") for n in range(1, 6)]
-                                + [Choice("", "0", t("ui.followups.not_asked"))], value="", id="score")
+                yield ChoiceBar(
+                    [Choice(str(n), str(n), "") for n in range(1, 6)]
+                    + [Choice("", "0", t("ui.followups.not_asked"))],
+                    value="",
+                    id="score",
+                )
             with Horizontal(classes="form-row", id="solved-row"):
                 yield Label(t("field.solved"), classes="form-label")
-                yield ChoiceBar(yes_no + [Choice("", "0", t("ui.followups.not_asked"))], value="", id="solved")
+                yield ChoiceBar(
+                    yes_no + [Choice("", "0", t("ui.followups.not_asked"))], value="", id="solved"
+                )
             with Horizontal(classes="form-row"):
                 yield Label(t("field.note"), classes="form-label")
                 yield Input(id="note")
@@ -85,5 +91,11 @@ class FollowUpScreen(Dialog):
         solved = self.query_one("#solved", ChoiceBar).value if reached == "yes" else ""
         note = self.query_one("#note", Input).value
         followups, ref, version = self.app.store.followups, self.item.request.ref, self.item.request.version
-        self.save(lambda: followups.record(ref, reached=reached, score=score, solved=solved, note=note,
-                                           expected_version=version).request, "followup")
+        self.save(
+            lambda: (
+                followups.record(
+                    ref, reached=reached, score=score, solved=solved, note=note, expected_version=version
+                ).request
+            ),
+            "followup",
+        )

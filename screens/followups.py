@@ -87,8 +87,13 @@ class FollowupsScreen(Screen):
 
     def load(self) -> None:
         followups = self.app.store.followups
-        store_work(self, lambda: FollowUpsRead(followups.due(LIST_LIMIT), followups.owed()), lambda read: read,
-                   action="followups", exclusive=True)
+        store_work(
+            self,
+            lambda: FollowUpsRead(followups.due(LIST_LIMIT), followups.owed()),
+            lambda read: read,
+            action="followups",
+            exclusive=True,
+        )
 
     def requests_changed(self, events: list[Event]) -> None:
         if any(e.kind in RELOAD_KINDS for e in events):
@@ -109,12 +114,16 @@ class FollowupsScreen(Screen):
             visible = can_see(app.me, r)
             self.table.add_row(
                 # Text from people and files as text (a DataTable reads a str cell as markup).
-                due_cell(item, now, t), r.ref, plain(short_category(r.category, app.procedures, t), one_line=True),
+                due_cell(item, now, t),
+                r.ref,
+                plain(short_category(r.category, app.procedures, t), one_line=True),
                 plain(r.unit if visible else HIDDEN, one_line=True),
                 plain(r.requester_name if visible else HIDDEN, one_line=True),
                 plain(r.phone if visible else HIDDEN, one_line=True),
-                f"{r.closed_at.astimezone(app.tz):%m-%d}" if r.closed_at else "", str(item.attempts),
-                key=r.ref)
+                f"{r.closed_at.astimezone(app.tz):%m-%d}" if r.closed_at else "",
+                str(item.attempts),
+                key=r.ref,
+            )
         overdue = sum(1 for x in due if x.overdue_seconds(now) > 0)
         bar = t("ui.followups.bar", count=total, overdue=overdue)
         if total > len(due):
@@ -177,7 +186,9 @@ class FollowupsScreen(Screen):
             elif req.followup_due_at is None:
                 app.notify(app.t("followup.recorded", ref=req.ref), timeout=3)
             else:
-                app.notify(app.t("followup.recorded_missed", ref=req.ref, attempts=item.attempts + 1), timeout=3)
+                app.notify(
+                    app.t("followup.recorded_missed", ref=req.ref, attempts=item.attempts + 1), timeout=3
+                )
             self.load()
 
         app.push_screen(FollowUpScreen(item), recorded)

@@ -36,12 +36,28 @@ class FormField:
 
 class FormScreen(FormKeys, Dialog):
     # FormKeys: enter and tab move on as they are typed (a fast typist's keys land in their field).
-    BINDINGS = [Binding("escape", "cancel", show=False), Binding("ctrl+s", "submit", show=False)] + FORM_BINDINGS
+    BINDINGS = [
+        Binding("escape", "cancel", show=False),
+        Binding("ctrl+s", "submit", show=False),
+    ] + FORM_BINDINGS
 
-    def __init__(self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], Any], *,
-                 action: str = "", note: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: list[FormField],
+        save: Callable[[dict[str, Any]], Any],
+        *,
+        action: str = "",
+        note: str = "",
+    ) -> None:
         super().__init__(classes="dialog")
-        self.title_text, self.fields, self.save_form, self.action, self.note = title, fields, save, action, note
+        self.title_text, self.fields, self.save_form, self.action, self.note = (
+            title,
+            fields,
+            save,
+            action,
+            note,
+        )
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -91,7 +107,9 @@ class FormScreen(FormKeys, Dialog):
 
     def action_submit(self) -> None:
         values, save = self.values(), self.save_form
-        store_work(self, lambda: save(values), lambda result: FormSaved(result, self.action), action=self.action)
+        store_work(
+            self, lambda: save(values), lambda result: FormSaved(result, self.action), action=self.action
+        )
 
     @on(FormSaved)
     def _saved(self, msg: FormSaved) -> None:

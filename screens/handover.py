@@ -21,8 +21,15 @@ from textual.widgets import Header, Static
 from liyuan_tui.domain.deadlines import Urgency, format_countdown
 from liyuan_tui.domain.models import Event
 from liyuan_tui.domain.safe_text import visible
-from liyuan_tui.reports.handover import (NIGHT_SHIFT_START, HandoverItem, HandoverSheet, handover_sheet, parse_since,
-                                         render_handover, shift_start)
+from liyuan_tui.reports.handover import (
+    NIGHT_SHIFT_START,
+    HandoverItem,
+    HandoverSheet,
+    handover_sheet,
+    parse_since,
+    render_handover,
+    shift_start,
+)
 from liyuan_tui.reports.tables import escalated_to_name
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import HANDOVER_KEYS, bindings, translate_bindings
@@ -38,9 +45,20 @@ if TYPE_CHECKING:
 
 RELOAD_EVERY = timedelta(minutes=1)
 LIST_LIMIT = 100
-COLUMNS = ("column.ref", "column.category", "column.unit", "column.received", "column.state", "column.assignee")
-SECTIONS = (("came_in", "handover.came_in"), ("still_open", "handover.still_open"),
-            ("overdue", "handover.overdue"), ("unanswered_escalations", "handover.escalations"))
+COLUMNS = (
+    "column.ref",
+    "column.category",
+    "column.unit",
+    "column.received",
+    "column.state",
+    "column.assignee",
+)
+SECTIONS = (
+    ("came_in", "handover.came_in"),
+    ("still_open", "handover.still_open"),
+    ("overdue", "handover.overdue"),
+    ("unanswered_escalations", "handover.escalations"),
+)
 
 
 class HandoverScreen(Screen):
@@ -72,7 +90,9 @@ class HandoverScreen(Screen):
     def on_mount(self) -> None:
         self.bar = self.query_one("#handover-bar", Static)
         self.status = self.query_one("#handover-status", Static)
-        self.sections = {key: self.query_one(f"#handover-{key.replace('_', '-')}", Static) for key, _ in SECTIONS}
+        self.sections = {
+            key: self.query_one(f"#handover-{key.replace('_', '-')}", Static) for key, _ in SECTIONS
+        }
         self.back_office = self.query_one("#handover-back-office", Static)
         self.query_one("#handover-body").focus()
         self.load()
@@ -113,12 +133,19 @@ class HandoverScreen(Screen):
         t = self.app.t
         self.sheet = sheet
         # Times of today as HH:MM; the shift began yesterday evening when it is morning now.
-        self.bar.update(t("screens.handover.bar", since=self._when(sheet.since, sheet.now),
-                          now=self._when(sheet.now, sheet.now)))
+        self.bar.update(
+            t(
+                "screens.handover.bar",
+                since=self._when(sheet.since, sheet.now),
+                now=self._when(sheet.now, sheet.now),
+            )
+        )
         self.status.display = False
         # At most LIST_LIMIT a list (a site that never closes its requests could have thousands open:
         # laying them all out again on every change would stall the desk); the export has them all.
-        rows = {key: [self._cells(x, sheet.now) for x in getattr(sheet, key)[:LIST_LIMIT]] for key, _ in SECTIONS}
+        rows = {
+            key: [self._cells(x, sheet.now) for x in getattr(sheet, key)[:LIST_LIMIT]] for key, _ in SECTIONS
+        }
         # The four lists share their column widths, so they read as one sheet.
         header = [t(name) for name in COLUMNS]
         widths = column_widths(header, [r for rs in rows.values() for r in rs])
@@ -127,9 +154,13 @@ class HandoverScreen(Screen):
             items: list[HandoverItem] = getattr(sheet, key)
             to_whom = key == "unanswered_escalations"
             lines = [(cells, self._what(x, to_whom)) for cells, x in zip(rows[key], items)]
-            body: RenderableType = SheetLines(header, lines, widths) if items else Text(t("report.none"), style="dim")
+            body: RenderableType = (
+                SheetLines(header, lines, widths) if items else Text(t("report.none"), style="dim")
+            )
             if len(items) > LIST_LIMIT:
-                body = Group(body, Text(t("screens.handover.more", count=len(items) - LIST_LIMIT), style="dim"))
+                body = Group(
+                    body, Text(t("screens.handover.more", count=len(items) - LIST_LIMIT), style="dim")
+                )
             self.sections[key].update(Group(Text(t(title, count=len(items)), style="bold"), body))
         self.back_office.update(back_office_section(sheet, t, self.app.tz, self.app.staff))
 
@@ -145,7 +176,9 @@ class HandoverScreen(Screen):
 
     def _when(self, when: datetime, now: datetime) -> str:
         local = when.astimezone(self.app.tz)
-        return f"{local:%H:%M}" if local.date() == now.astimezone(self.app.tz).date() else f"{local:%m-%d %H:%M}"
+        return (
+            f"{local:%H:%M}" if local.date() == now.astimezone(self.app.tz).date() else f"{local:%m-%d %H:%M}"
+        )
 
     def _cells(self, x: HandoverItem, now: datetime) -> list[Text]:
         """The cells every list has (COLUMNS), for one request."""
@@ -153,11 +186,18 @@ class HandoverScreen(Screen):
         holder = app.staff.get(x.holder or "")
         return [
             # The queue's marks: ! major, ^ escalated.
-            Text.assemble(("!" if x.major else " ", "bold magenta"), ("^" if x.escalated_to else " ", "bold yellow"),
-                          (x.ref, "bold magenta" if x.major else "")),
-            plain(short_category(x.category, app.procedures, t) if x.category else t("ui.queue.no_category"),
-                  one_line=True),
-            plain(x.unit or "-", one_line=True), Text(self._when(x.received_at, now)), self._state(x),
+            Text.assemble(
+                ("!" if x.major else " ", "bold magenta"),
+                ("^" if x.escalated_to else " ", "bold yellow"),
+                (x.ref, "bold magenta" if x.major else ""),
+            ),
+            plain(
+                short_category(x.category, app.procedures, t) if x.category else t("ui.queue.no_category"),
+                one_line=True,
+            ),
+            plain(x.unit or "-", one_line=True),
+            Text(self._when(x.received_at, now)),
+            self._state(x),
             plain(holder.name if holder else (x.holder or t("handover.nobody")), one_line=True),
         ]
 
@@ -179,7 +219,9 @@ class HandoverScreen(Screen):
             return Text(self.app.t(f"status.{x.status}"), style="dim")
         late = -x.seconds_left
         if late >= 3600:  # hours late: h:mm:ss, as short as the countdown's mm:ss
-            return Text(f"-{late // 3600}:{late % 3600 // 60:02d}:{late % 60:02d}", style=URGENCY_STYLE[state])
+            return Text(
+                f"-{late // 3600}:{late % 3600 // 60:02d}:{late % 60:02d}", style=URGENCY_STYLE[state]
+            )
         return Text(format_countdown(x.seconds_left), style=URGENCY_STYLE[state])
 
     def body_text(self, width: int = 120) -> str:
@@ -205,8 +247,15 @@ class HandoverScreen(Screen):
                 self.at = at
                 self.load()
 
-        self.app.push_screen(AskScreen(t("screens.handover.since_title"), t("screens.handover.since_prompt"),
-                                       check=parse_since, value=f"{self.at:%H:%M}"), chosen)
+        self.app.push_screen(
+            AskScreen(
+                t("screens.handover.since_title"),
+                t("screens.handover.since_prompt"),
+                check=parse_since,
+                value=f"{self.at:%H:%M}",
+            ),
+            chosen,
+        )
 
     def action_export(self) -> None:
         from .export_dialog import ExportScreen
@@ -215,9 +264,14 @@ class HandoverScreen(Screen):
         if sheet is None:
             return
         stamp = f"{sheet.since.astimezone(app.tz):%Y-%m-%d-%H%M}"
-        app.push_screen(ExportScreen(t("screens.export.handover_title"), ("md",),
-                                     lambda fmt: f"liyuan-handover-{stamp}.{fmt}",
-                                     lambda fmt: render_handover(sheet, t, app.procedures, app.tz)))
+        app.push_screen(
+            ExportScreen(
+                t("screens.export.handover_title"),
+                ("md",),
+                lambda fmt: f"liyuan-handover-{stamp}.{fmt}",
+                lambda fmt: render_handover(sheet, t, app.procedures, app.tz),
+            )
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -47,7 +47,9 @@ class HouseholdScreen(Screen):
         t = self.app.t
         translate_bindings(self, t)
         yield Header(icon="")
-        yield Static(plain(t("ui.household.title", unit=self.unit), one_line=True), id="household-bar")  # never markup
+        yield Static(
+            plain(t("ui.household.title", unit=self.unit), one_line=True), id="household-bar"
+        )  # never markup
         yield Static("", id="household-flags")
         yield Static("", id="household-info")
         yield DataTable(id="household-history", cursor_type="row", zebra_stripes=True)
@@ -61,14 +63,17 @@ class HouseholdScreen(Screen):
         for key in ("at", "ref", "kind"):
             self.history.add_column(t(f"ui.household.column_{key}"), key=key)
         # The details take the room left (cut with an ellipsis), so a line never runs off the screen.
-        self.history.add_column(t("ui.household.column_summary"), key="summary",
-                                width=max(20, self.app.size.width - 42))
+        self.history.add_column(
+            t("ui.household.column_summary"), key="summary", width=max(20, self.app.size.width - 42)
+        )
         self.history.focus()
         self.load()
 
     def load(self) -> None:
         households, unit = self.app.store.households, self.unit
-        store_work(self, lambda: households.household(unit), HouseholdRead, action="household", exclusive=True)
+        store_work(
+            self, lambda: households.household(unit), HouseholdRead, action="household", exclusive=True
+        )
 
     @on(HouseholdRead)
     def _read(self, msg: HouseholdRead) -> None:
@@ -84,17 +89,26 @@ class HouseholdScreen(Screen):
         app, t = self.app, self.app.t
         self.file = f
         words = flag_words(f, t)
-        self.flags.update(plain("⚠ " + "  ·  ".join(words), "bold", one_line=True) if words else
-                          Text(t("ui.household.no_flags"), style="dim"))
+        self.flags.update(
+            plain("⚠ " + "  ·  ".join(words), "bold", one_line=True)
+            if words
+            else Text(t("ui.household.no_flags"), style="dim")
+        )
         self.flags.set_class(bool(words), "-flagged")
         self.info.update(self._info(f))
         self.history.display = "history" in f.parts
         self.history.clear()
         for x in f.history[:HISTORY_LIMIT]:
-            self.history.add_row(f"{x.at.astimezone(app.tz):%y-%m-%d %H:%M}", x.request.ref,
-                                 t(f"household.kind_{x.kind}"),
-                                 Text(visible(history_summary(x, f, t, app.procedures), newlines=False),
-                                      no_wrap=True, overflow="ellipsis"))
+            self.history.add_row(
+                f"{x.at.astimezone(app.tz):%y-%m-%d %H:%M}",
+                x.request.ref,
+                t(f"household.kind_{x.kind}"),
+                Text(
+                    visible(history_summary(x, f, t, app.procedures), newlines=False),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
+            )
 
     def _info(self, f: HouseholdFile) -> Text:
         """The people, the emergency contact and the notes: text from people, shown as text
@@ -116,8 +130,19 @@ class HouseholdScreen(Screen):
         if "emergency_contact" in f.parts:
             text.append("\n" + t("household.emergency") + ": ", style="bold")
             if h is not None and (h.emergency_name or h.emergency_phone):
-                text.append(one_line(" ".join(x for x in (h.emergency_name, h.emergency_relation
-                                                          and f"({h.emergency_relation})", h.emergency_phone) if x)))
+                text.append(
+                    one_line(
+                        " ".join(
+                            x
+                            for x in (
+                                h.emergency_name,
+                                h.emergency_relation and f"({h.emergency_relation})",
+                                h.emergency_phone,
+                            )
+                            if x
+                        )
+                    )
+                )
             else:
                 text.append("-", style="dim")
         if "notes" in f.parts and h is not None and h.notes:
@@ -125,8 +150,11 @@ class HouseholdScreen(Screen):
             text.append(visible(h.notes))
         hidden = [t(f"household.part_{p}") for p in ("phones", "notes", "history") if p not in f.parts]
         if hidden:
-            text.append("\n" + t("household.hidden", parts="、".join(hidden) if t.lang == "zh" else ", ".join(hidden)),
-                        style="dim")
+            text.append(
+                "\n"
+                + t("household.hidden", parts="、".join(hidden) if t.lang == "zh" else ", ".join(hidden)),
+                style="dim",
+            )
         return text
 
     # --- keys ------------------------------------------------------------------------------------
@@ -136,8 +164,9 @@ class HouseholdScreen(Screen):
 
         if self.file is None:
             return
-        self.app.push_screen(HouseholdEditScreen(self.file),
-                             lambda f: self.show(f) if f is not None else None)
+        self.app.push_screen(
+            HouseholdEditScreen(self.file), lambda f: self.show(f) if f is not None else None
+        )
 
     def action_open(self) -> None:
         if self.file is None or not self.history.row_count:

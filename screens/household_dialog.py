@@ -38,7 +38,10 @@ class HouseholdEditScreen(Dialog):
     def compose(self) -> ComposeResult:
         t, h = self.app.t, self.file.household
         with VerticalScroll(classes="dialog-box household-box"):
-            yield Label(plain(t("ui.household.edit_title", unit=self.file.unit), one_line=True), classes="dialog-title")
+            yield Label(
+                plain(t("ui.household.edit_title", unit=self.file.unit), one_line=True),
+                classes="dialog-title",
+            )
             with Horizontal(classes="form-row"):
                 yield Checkbox(t("field.elderly_alone"), h.elderly_alone if h else False, id="elderly_alone")
                 yield Checkbox(t("field.disability"), h.disability if h else False, id="disability")
@@ -77,14 +80,19 @@ class HouseholdEditScreen(Dialog):
         if person["person"].strip() or person["relation"].strip() or person["phones"].strip():
             changes.update({k: v for k, v in person.items() if v.strip() or k == "person"})
         households, unit, version = self.app.store.households, self.file.unit, self.file.version
-        store_work(self, lambda: households.edit(unit, expected_version=version, **changes),
-                   lambda f: HouseholdRead(f, saved=True), action="household_edit")
+        store_work(
+            self,
+            lambda: households.edit(unit, expected_version=version, **changes),
+            lambda f: HouseholdRead(f, saved=True),
+            action="household_edit",
+        )
 
     @on(HouseholdRead)
     def _saved(self, msg: HouseholdRead) -> None:
         msg.stop()
-        self.app.notify(self.app.t("household.saved", unit=msg.household.unit, version=msg.household.version),
-                        timeout=3)
+        self.app.notify(
+            self.app.t("household.saved", unit=msg.household.unit, version=msg.household.version), timeout=3
+        )
         self.dismiss(msg.household)
 
     @on(StoreRefused)

@@ -51,7 +51,9 @@ class ResidentSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         try:
             found = await asyncio.to_thread(self.screen.app.store.archive.residents_matching, value)
-        except Exception:  # (the Input's worker would take the desk down) a hint: none, the field's save says why
+        except (
+            Exception
+        ):  # (the Input's worker would take the desk down) a hint: none, the field's save says why
             log.warning("resident look-up for the unit failed", exc_info=True)
             return None
         self.screen.show_residents(value, found)
@@ -82,13 +84,19 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
             yield Static(t("ui.intake.title", ref=self.ref), id="intake-title")
             with Horizontal(classes="field-row"):
                 yield Label(t("ui.intake.category"), classes="field-label")
-                yield ChoiceBar([Choice(p.key, p.letter, short_category(p.key, procs, t)) for p in procs.values()], id="category")
+                yield ChoiceBar(
+                    [Choice(p.key, p.letter, short_category(p.key, procs, t)) for p in procs.values()],
+                    id="category",
+                )
             yield Static("", id="category-name", classes="field-hint")
             yield Static("", id="error-category", classes="field-error")
             with Horizontal(classes="field-row"):
                 yield Label(t("ui.intake.channel"), classes="field-label")
-                yield ChoiceBar([Choice(c, str(i), t(f"channel.{c}")) for i, c in enumerate(CHANNELS, 1)],
-                                value="phone", id="channel")
+                yield ChoiceBar(
+                    [Choice(c, str(i), t(f"channel.{c}")) for i, c in enumerate(CHANNELS, 1)],
+                    value="phone",
+                    id="channel",
+                )
             yield Static("", id="error-channel", classes="field-error")
             for name in TEXT_FIELDS:
                 with Horizontal(classes="field-row" + (" text-row" if name == "description" else "")):
@@ -96,8 +104,11 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
                     if name == "description":  # what the resident said: may run to several lines
                         yield TextArea(id=name, compact=True, placeholder=t(f"ui.intake.{name}_hint"))
                     else:
-                        yield OneLineInput(id=name, suggester=ResidentSuggester(self) if name == "unit" else None,
-                                           placeholder=t(f"ui.intake.{name}_hint"))
+                        yield OneLineInput(
+                            id=name,
+                            suggester=ResidentSuggester(self) if name == "unit" else None,
+                            placeholder=t(f"ui.intake.{name}_hint"),
+                        )
                 if name == "unit":
                     yield Static("", id="unit-residents", classes="field-hint")
                     yield from self.compose_household()
@@ -129,7 +140,9 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
     def fill(self, req: Request) -> None:
         """Show the draft as saved (it may have been started in another terminal); a field already
         changed here keeps what was typed."""
-        self.saved = {name: getattr(req, name) for name in ("category", "channel", *TEXT_FIELDS, *FLAGS, "fault_kind")}
+        self.saved = {
+            name: getattr(req, name) for name in ("category", "channel", *TEXT_FIELDS, *FLAGS, "fault_kind")
+        }
         keep = self.edited
         with self.prevent(Input.Changed, TextArea.Changed, Checkbox.Changed):
             for name in ("category", "channel"):
@@ -284,7 +297,10 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         if len(match) != 1:
             return
         res = match[0]
-        for name, value in (("requester_name", res.name), ("phone", res.phones.split(",")[0] if res.phones else "")):
+        for name, value in (
+            ("requester_name", res.name),
+            ("phone", res.phones.split(",")[0] if res.phones else ""),
+        ):
             box = self.query_one(f"#{name}", Input)
             if value and not box.value:
                 box.value = value
@@ -322,8 +338,12 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         draft is voided instead (recorded, out of the queue: no clock runs on for nothing)."""
         if self.is_blank():
             lifecycle, ref, reason = self.app.store.lifecycle, self.ref, self.app.t("ui.intake.blank_reason")
-            store_work(self, lambda: lifecycle.cancel(ref, reason), lambda req: RequestSaved(req, "voided"),
-                       action="voided")
+            store_work(
+                self,
+                lambda: lifecycle.cancel(ref, reason),
+                lambda req: RequestSaved(req, "voided"),
+                action="voided",
+            )
             return
         unsaved = self._unsaved()
         if unsaved:
@@ -342,9 +362,16 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
                 self.app.notify(t("ui.intake.voided", ref=ref), timeout=4)
                 self.app.pop_screen()
 
-        self.app.push_screen(AskScreen(t("ui.intake.void_title", ref=ref), t("field.reason"),
-                                       save=lambda reason: lifecycle.cancel(ref, reason), action="voided",
-                                       value=t("ui.intake.void_reason")), voided)
+        self.app.push_screen(
+            AskScreen(
+                t("ui.intake.void_title", ref=ref),
+                t("field.reason"),
+                save=lambda reason: lifecycle.cancel(ref, reason),
+                action="voided",
+                value=t("ui.intake.void_reason"),
+            ),
+            voided,
+        )
 
 
 def _widget_id(field: str | None) -> str:

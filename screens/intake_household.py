@@ -60,8 +60,12 @@ class IntakeHousehold:
             return
         self._glanced = key
         households, ref = self.app.store.households, self.ref
-        store_work(self, lambda: households.glance(key[0], exclude_ref=ref, repeat_of=key[1]),  # type: ignore[arg-type]
-                   HouseholdGlanced, action="glance")
+        store_work(
+            self,
+            lambda: households.glance(key[0], exclude_ref=ref, repeat_of=key[1]),  # type: ignore[arg-type]
+            HouseholdGlanced,
+            action="glance",
+        )
 
     def on_household_glanced(self, msg: HouseholdGlanced) -> None:
         msg.stop()

@@ -34,7 +34,10 @@ def default_month(now: datetime, tz: tzinfo) -> Month:
 def month_bindings(table) -> list[Binding]:
     """The screen's bindings, the footer showing the arrows (the body's own arrow keys would hide
     them from it; they still work)."""
-    return [replace(b, key_display=key_label(b.key).split(" / ")[0]) if "," in b.key else b for b in bindings(table)]
+    return [
+        replace(b, key_display=key_label(b.key).split(" / ")[0]) if "," in b.key else b
+        for b in bindings(table)
+    ]
 
 
 def next_month(month: Month) -> Month:
@@ -80,8 +83,15 @@ class MonthKeys:
                 self.month = month
                 self.load()
 
-        self.app.push_screen(AskScreen(t("screens.report.month_title"), t("screens.report.month_prompt"),
-                                       check=Month.parse, value=str(self.month)), chosen)
+        self.app.push_screen(
+            AskScreen(
+                t("screens.report.month_title"),
+                t("screens.report.month_prompt"),
+                check=Month.parse,
+                value=str(self.month),
+            ),
+            chosen,
+        )
 
     def on_store_refused(self, msg: StoreRefused) -> None:  # (a mixin: named, since @on needs a widget class)
         msg.stop()
@@ -103,7 +113,9 @@ class MonthKeys:
         return True
 
     def show_status(self, text: str, error: bool = False) -> None:
-        self.status.update(plain(text))  # a refusal may quote what someone typed: text, never markup or a control
+        self.status.update(
+            plain(text)
+        )  # a refusal may quote what someone typed: text, never markup or a control
         self.status.set_class(error, "-error")
         self.status.display = True
         for widget in self._sections:

@@ -39,8 +39,13 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 # Which of ACTION_FROM's actions each key is, and who may use it.
-KEY_ACTION = {"arrive": "arrive", "wait_parts": "wait", "finish": "finish", "hand_on": "dispatch",
-              "cancel_order": "cancel"}
+KEY_ACTION = {
+    "arrive": "arrive",
+    "wait_parts": "wait",
+    "finish": "finish",
+    "hand_on": "dispatch",
+    "cancel_order": "cancel",
+}
 KEY_PERMISSION = {"hand_on": Action.ORDER_DISPATCH, "cancel_order": Action.ORDER_CANCEL}
 
 
@@ -87,7 +92,9 @@ class OrderScreen(Screen):
 
     def requests_changed(self, events: list[Event]) -> None:
         view = self.view
-        if view is not None and any(e.kind in ORDER_KINDS and e.request_id == view.request.id for e in events):
+        if view is not None and any(
+            e.kind in ORDER_KINDS and e.request_id == view.request.id for e in events
+        ):
             self.reload()
 
     @on(OrderRead)
@@ -117,18 +124,37 @@ class OrderScreen(Screen):
         text.append(f"{o.number}  ", style="bold")
         text.append(t(f"order.state.{o.state}"), style="bold cyan")
         shown = visible  # what people typed, as text: a control character as its escape
-        text.append(shown(f"   {proc.name(t.lang) if proc else '-'}   {t('ui.order.for_request', ref=req.ref)}"))
+        text.append(
+            shown(f"   {proc.name(t.lang) if proc else '-'}   {t('ui.order.for_request', ref=req.ref)}")
+        )
         text.append("\n" + shown(t("ui.order.where", unit=req.unit or "-")), style="bold")
-        text.append("   " + shown(t("ui.order.technician", name=who.name if who else (o.technician or t("ui.orders.nobody")))))
+        text.append(
+            "   "
+            + shown(
+                t("ui.order.technician", name=who.name if who else (o.technician or t("ui.orders.nobody")))
+            )
+        )
         if o.appointment_at:
-            text.append("   " + t("ui.order.appointment", at=f"{o.appointment_at.astimezone(app.tz):%m-%d %H:%M}"))
+            text.append(
+                "   " + t("ui.order.appointment", at=f"{o.appointment_at.astimezone(app.tz):%m-%d %H:%M}")
+            )
         hidden = t("report.hidden")
-        text.append("\n" + shown(t("ui.order.resident", name=(req.requester_name if view.visible else hidden) or "-",
-                                   phone=(req.phone if view.visible else hidden) or "-")))
+        text.append(
+            "\n"
+            + shown(
+                t(
+                    "ui.order.resident",
+                    name=(req.requester_name if view.visible else hidden) or "-",
+                    phone=(req.phone if view.visible else hidden) or "-",
+                )
+            )
+        )
         if req.description:
             text.append("\n" + shown(t("ui.order.problem", text=req.description if view.visible else hidden)))
         if o.note:
-            text.append("\n" + shown(t("ui.order.note", text=o.note if view.visible else hidden)), style="yellow")
+            text.append(
+                "\n" + shown(t("ui.order.note", text=o.note if view.visible else hidden)), style="yellow"
+            )
         return text
 
     def _details(self, view: OrderView) -> Group:
@@ -142,32 +168,46 @@ class OrderScreen(Screen):
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
         grid.add_row(t("sheet.dispatched"), at(o.dispatched_at))
-        for label, done, due in ((t("sheet.arrived"), o.arrived_at, o.arrive_due_at),
-                                 (t("sheet.finished"), o.finished_at, o.finish_due_at)):
+        for label, done, due in (
+            (t("sheet.arrived"), o.arrived_at, o.arrive_due_at),
+            (t("sheet.finished"), o.finished_at, o.finish_due_at),
+        ):
             met = within(done, due)
             mark = "" if met is None else t("ui.order.in_time" if met else "ui.order.late")
             limit = f"  ({t('ui.order.limit', at=at(due))})" if due else ""
-            grid.add_row(label, Text(at(done) + limit + (f"  {mark}" if mark else ""),
-                                     style="red" if met is False else ""))
+            grid.add_row(
+                label,
+                Text(at(done) + limit + (f"  {mark}" if mark else ""), style="red" if met is False else ""),
+            )
         if o.state == "waiting_parts" or o.wait_reason:
-            grid.add_row(t("order.state.waiting_parts"), plain((o.wait_reason if view.visible else t("report.hidden"))
-                                                               + f"  {at(o.waiting_at)}"))
+            grid.add_row(
+                t("order.state.waiting_parts"),
+                plain((o.wait_reason if view.visible else t("report.hidden")) + f"  {at(o.waiting_at)}"),
+            )
         if o.hours is not None:
             grid.add_row(t("sheet.hours"), f"{o.hours:g}")
         if o.state == "done":
-            signed = t("sheet.not_home") if o.not_home else (o.signed_by if view.visible else t("report.hidden"))
+            signed = (
+                t("sheet.not_home") if o.not_home else (o.signed_by if view.visible else t("report.hidden"))
+            )
             grid.add_row(t("sheet.sign_off"), plain(signed))
         if o.finish_note:
             grid.add_row(t("sheet.result"), plain(o.finish_note if view.visible else t("report.hidden")))
         if o.cancel_reason:
-            grid.add_row(t("order.state.cancelled"), plain(o.cancel_reason if view.visible else t("report.hidden")))
+            grid.add_row(
+                t("order.state.cancelled"), plain(o.cancel_reason if view.visible else t("report.hidden"))
+            )
         parts: list[Any] = [Text(t("ui.order.work"), style="bold"), grid]
         if view.materials:
             used = Table.grid(padding=(0, 2))
             for _ in range(3):
                 used.add_column(no_wrap=True)
             for m, milli in view.materials:
-                used.add_row(m.code, plain(m.name, one_line=True), plain(f"{format_qty(milli)} {m.unit}", one_line=True))
+                used.add_row(
+                    m.code,
+                    plain(m.name, one_line=True),
+                    plain(f"{format_qty(milli)} {m.unit}", one_line=True),
+                )
             parts += [Text(""), Text(t("sheet.materials"), style="bold"), used]
         return Group(*parts)
 
@@ -206,8 +246,9 @@ class OrderScreen(Screen):
         orders, version = self.app.store.orders, self._version()
         self.write(lambda: orders.arrive(self.number, expected_version=version), "arrived")
 
-    def _form(self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], WorkOrder],
-              action: str) -> None:
+    def _form(
+        self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], WorkOrder], action: str
+    ) -> None:
         def done(order: WorkOrder | None) -> None:
             if order is not None:
                 self.post_message(OrderSaved(order, action))
@@ -216,43 +257,69 @@ class OrderScreen(Screen):
 
     def action_wait_parts(self) -> None:
         t, orders, version = self.app.t, self.app.store.orders, self._version()
-        self._form(t("ui.order.wait_title", number=self.number), [FormField("reason", t("ui.order.wait_reason"))],
-                   lambda v: orders.wait(self.number, v["reason"], expected_version=version), "waiting")
+        self._form(
+            t("ui.order.wait_title", number=self.number),
+            [FormField("reason", t("ui.order.wait_reason"))],
+            lambda v: orders.wait(self.number, v["reason"], expected_version=version),
+            "waiting",
+        )
 
     def action_finish(self) -> None:
         t, orders, version = self.app.t, self.app.store.orders, self._version()
-        fields = [FormField("hours", t("sheet.hours"), hint=t("ui.order.hours_hint")),
-                  FormField("material", t("sheet.materials"), hint=t("ui.order.materials_hint")),
-                  FormField("signed_by", t("sheet.signature")),
-                  FormField("note", t("sheet.result")),
-                  FormField("not_home", t("sheet.not_home"), check=True)]  # (tab, then space)
+        fields = [
+            FormField("hours", t("sheet.hours"), hint=t("ui.order.hours_hint")),
+            FormField("material", t("sheet.materials"), hint=t("ui.order.materials_hint")),
+            FormField("signed_by", t("sheet.signature")),
+            FormField("note", t("sheet.result")),
+            FormField("not_home", t("sheet.not_home"), check=True),
+        ]  # (tab, then space)
 
         def save(v: dict[str, Any]) -> WorkOrder:
             used = check.materials([v["material"]]) if v["material"] else []
-            return orders.finish(self.number, v["hours"], materials=used, signed_by=v["signed_by"],
-                                 not_home=bool(v["not_home"]), note=v["note"], expected_version=version)
+            return orders.finish(
+                self.number,
+                v["hours"],
+                materials=used,
+                signed_by=v["signed_by"],
+                not_home=bool(v["not_home"]),
+                note=v["note"],
+                expected_version=version,
+            )
 
         self._form(t("ui.order.finish_title", number=self.number), fields, save, "finished")
 
     def action_cancel_order(self) -> None:
         t, orders, version = self.app.t, self.app.store.orders, self._version()
-        self._form(t("ui.order.cancel_title", number=self.number), [FormField("reason", t("field.reason"))],
-                   lambda v: orders.cancel(self.number, v["reason"], expected_version=version), "cancelled")
+        self._form(
+            t("ui.order.cancel_title", number=self.number),
+            [FormField("reason", t("field.reason"))],
+            lambda v: orders.cancel(self.number, v["reason"], expected_version=version),
+            "cancelled",
+        )
 
     def action_hand_on(self) -> None:
         from .dialogs import PickScreen
 
         app, t, orders, version = self.app, self.app.t, self.app.store.orders, self._version()
         current = self.view.order.technician if self.view else None
-        people = sorted((s for s in app.staff.values() if s.active and s.role in ON_SITE_ROLES and s.login != current),
-                        key=lambda s: (s.role != "technician", s.login))
+        people = sorted(
+            (s for s in app.staff.values() if s.active and s.role in ON_SITE_ROLES and s.login != current),
+            key=lambda s: (s.role != "technician", s.login),
+        )
 
         def chosen(login: str | None) -> None:
             if login:
-                self.write(lambda: orders.dispatch(self.number, login, expected_version=version), "dispatched")
+                self.write(
+                    lambda: orders.dispatch(self.number, login, expected_version=version), "dispatched"
+                )
 
-        app.push_screen(PickScreen(t("ui.order.hand_on_title", number=self.number),
-                                   [(s.login, f"{s.name}  ({t('role.' + s.role)})") for s in people]), chosen)
+        app.push_screen(
+            PickScreen(
+                t("ui.order.hand_on_title", number=self.number),
+                [(s.login, f"{s.name}  ({t('role.' + s.role)})") for s in people],
+            ),
+            chosen,
+        )
 
     def action_sheet(self) -> None:
         from .export_dialog import ExportScreen
@@ -261,9 +328,14 @@ class OrderScreen(Screen):
         if view is None:
             return
         names = {s.login: s.name for s in app.staff.values()}
-        app.push_screen(ExportScreen(t("ui.order.sheet_title", number=self.number), ("md",),
-                                     lambda fmt: f"liyuan-{self.number}.{fmt}",
-                                     lambda fmt: order_sheet(view, t, app.tz, app.procedures, app.clock.now(), names)))
+        app.push_screen(
+            ExportScreen(
+                t("ui.order.sheet_title", number=self.number),
+                ("md",),
+                lambda fmt: f"liyuan-{self.number}.{fmt}",
+                lambda fmt: order_sheet(view, t, app.tz, app.procedures, app.clock.now(), names),
+            )
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -31,8 +31,10 @@ class OrderKeys:
         if not self.detail.request.is_open:
             app.notify(t("ui.order.request_closed", ref=self.ref), severity="warning")
             return
-        people = sorted((s for s in app.staff.values() if s.active and s.role in ON_SITE_ROLES),
-                        key=lambda s: (s.role != "technician", s.login))
+        people = sorted(
+            (s for s in app.staff.values() if s.active and s.role in ON_SITE_ROLES),
+            key=lambda s: (s.role != "technician", s.login),
+        )
         if not people:
             app.notify(t("ui.order.nobody_to_send"), severity="warning")
             return
@@ -41,15 +43,24 @@ class OrderKeys:
             if login:
                 self._order_form(login)
 
-        app.push_screen(PickScreen(t("ui.order.dispatch_title", ref=self.ref),
-                                   [(s.login, f"{s.name}  ({t('role.' + s.role)})") for s in people]), chosen)
+        app.push_screen(
+            PickScreen(
+                t("ui.order.dispatch_title", ref=self.ref),
+                [(s.login, f"{s.name}  ({t('role.' + s.role)})") for s in people],
+            ),
+            chosen,
+        )
 
     def _order_form(self, login: str) -> None:
         app, t, orders, ref = self.app, self.app.t, self.app.store.orders, self.ref
         who = app.staff.get(login)
 
         def save(v: dict[str, Any]) -> Any:
-            at = check.parse_time(v["appointment_at"], app.tz, "appointment_at") if v["appointment_at"] else None
+            at = (
+                check.parse_time(v["appointment_at"], app.tz, "appointment_at")
+                if v["appointment_at"]
+                else None
+            )
             return orders.create(ref, login, appointment=at, note=v["note"])
 
         def created(order: Any) -> None:
@@ -58,10 +69,20 @@ class OrderKeys:
                 self.reload()  # type: ignore[attr-defined]
                 app.open_order(order.number)
 
-        app.push_screen(FormScreen(t("ui.order.new_title", ref=ref, name=who.name if who else login),
-                                   [FormField("appointment_at", t("field.appointment_at"),
-                                              hint=t("ui.order.appointment_hint")),
-                                    FormField("note", t("sheet.note"))], save, action="order_created"), created)
+        app.push_screen(
+            FormScreen(
+                t("ui.order.new_title", ref=ref, name=who.name if who else login),
+                [
+                    FormField(
+                        "appointment_at", t("field.appointment_at"), hint=t("ui.order.appointment_hint")
+                    ),
+                    FormField("note", t("sheet.note")),
+                ],
+                save,
+                action="order_created",
+            ),
+            created,
+        )
 
     def action_request_orders(self) -> None:
         from .dialogs import PickScreen
@@ -79,6 +100,13 @@ class OrderKeys:
             if number:
                 app.open_order(number)
 
-        app.push_screen(PickScreen(t("ui.order.pick_title", ref=self.ref),
-                                   [(o.number, f"{o.number}  {t('order.state.' + o.state)}  {o.technician or ''}")
-                                    for o in orders]), chosen)
+        app.push_screen(
+            PickScreen(
+                t("ui.order.pick_title", ref=self.ref),
+                [
+                    (o.number, f"{o.number}  {t('order.state.' + o.state)}  {o.technician or ''}")
+                    for o in orders
+                ],
+            ),
+            chosen,
+        )

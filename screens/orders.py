@@ -47,8 +47,19 @@ class OrdersScreen(Screen):
         translate_bindings(self, t)
         yield Header(icon="")
         yield Static(id="orders-counts")
-        labels = {key: t(f"ui.orders.column.{key}") for key in
-                  ("countdown", "number", "ref", "category", "unit", "technician", "state", "appointment")}
+        labels = {
+            key: t(f"ui.orders.column.{key}")
+            for key in (
+                "countdown",
+                "number",
+                "ref",
+                "category",
+                "unit",
+                "technician",
+                "state",
+                "appointment",
+            )
+        }
         yield OrderTable(labels, id="orders-table")
         yield Static(t("ui.orders.loading"), id="orders-empty")
         yield KeyBar()  # the footer's keys whole at any width (widgets/key_bar.py)
@@ -66,7 +77,9 @@ class OrdersScreen(Screen):
 
     def load(self) -> None:
         orders = self.app.store.orders
-        store_work(self, lambda: orders.list_orders(open_only=True), OrdersRead, action="orders", exclusive=True)
+        store_work(
+            self, lambda: orders.list_orders(open_only=True), OrdersRead, action="orders", exclusive=True
+        )
 
     def requests_changed(self, events: list[Event]) -> None:
         if hasattr(self, "table") and any(e.kind in ORDER_KINDS for e in events):
@@ -93,8 +106,15 @@ class OrdersScreen(Screen):
         app = self.app
         now = app.clock.now()
         shown = self.visible(now)
-        self.table.show_rows([(v.order.number, order_cells(v, now, t=app.t, tz=app.tz, procedures=app.procedures,
-                                                           staff=app.staff)) for v in shown])
+        self.table.show_rows(
+            [
+                (
+                    v.order.number,
+                    order_cells(v, now, t=app.t, tz=app.tz, procedures=app.procedures, staff=app.staff),
+                )
+                for v in shown
+            ]
+        )
         self._shown = [v.order.number for v in shown]
         self._urgency = {v.order.number: order_urgency(v.order, now) for v in shown}
         self.table.display = bool(shown)
@@ -128,8 +148,13 @@ class OrdersScreen(Screen):
         views = list(self.views.values())
         late = sum(1 for v in views if order_urgency(v.order, now) is OrderUrgency.LATE)
         waiting = sum(1 for v in views if v.order.state == "waiting_parts")
-        text = t("ui.orders.counts", open=len(views), late=late, waiting=waiting,
-                 filter=t(f"ui.orders.filter.{self.filter}"))
+        text = t(
+            "ui.orders.counts",
+            open=len(views),
+            late=late,
+            waiting=waiting,
+            filter=t(f"ui.orders.filter.{self.filter}"),
+        )
         if text != self._counts_text:
             self._counts_text = text
             self.counts.update(text)

@@ -51,9 +51,12 @@ class QueueScreen(RequestActions, Screen):
         # The category and state columns are as wide as their longest word in this language.
         names = [self.category_label_of(k) for k in ("", *self.app.procedures)]
         states = [t(f"state.{s}") for s in Urgency]
-        yield QueueTable(labels, id="queue-table",
-                         category_width=2 + max(cell_len(n) for n in names + [labels["category"]]),
-                         state_width=2 + max(cell_len(n) for n in states + [labels["state"]]))
+        yield QueueTable(
+            labels,
+            id="queue-table",
+            category_width=2 + max(cell_len(n) for n in names + [labels["category"]]),
+            state_width=2 + max(cell_len(n) for n in states + [labels["state"]]),
+        )
         yield Static(t("ui.queue.empty"), id="queue-empty")
         yield Static("", id="security-tasks")
         yield KeyBar()
@@ -97,9 +100,21 @@ class QueueScreen(RequestActions, Screen):
         """Rows added, removed and updated by key; the cursor stays on its request."""
         app = self.app
         now = app.clock.now()
-        rows = [(r.ref, row_cells(r, now, t=app.t, tz=app.tz, category=self.category_label(r), staff=app.staff,
-                                  hidden=hidden_fields(app.me, r, app.procedures)))
-                for r in self.visible(now)]
+        rows = [
+            (
+                r.ref,
+                row_cells(
+                    r,
+                    now,
+                    t=app.t,
+                    tz=app.tz,
+                    category=self.category_label(r),
+                    staff=app.staff,
+                    hidden=hidden_fields(app.me, r, app.procedures),
+                ),
+            )
+            for r in self.visible(now)
+        ]
         self.table.show_rows(rows)
         self.empty.display = not rows
         self.table.display = bool(rows)
@@ -120,7 +135,11 @@ class QueueScreen(RequestActions, Screen):
             where = f"{ref} {req.unit}" if req else ref
             for step in steps:
                 lines.append(f" {where}  ▸ {step.text(t.lang)}  ({t('role.' + step.role)})")
-        text = t("ui.team.security_title") + "\n" + ("\n".join(lines) if lines else " " + t("ui.team.security_none"))
+        text = (
+            t("ui.team.security_title")
+            + "\n"
+            + ("\n".join(lines) if lines else " " + t("ui.team.security_none"))
+        )
         self.security_tasks.update(plain(text))
         self.security_tasks.display = True
 
@@ -150,8 +169,13 @@ class QueueScreen(RequestActions, Screen):
         t = app.t
         reqs = list(app.requests.values())
         overdue = sum(1 for r in reqs if urgency(r, now) is Urgency.OVERDUE)
-        text = t("ui.queue.counts", open=len(reqs), overdue=overdue,
-                 escalated=sum(1 for r in reqs if r.escalated_at), major=sum(1 for r in reqs if r.major))
+        text = t(
+            "ui.queue.counts",
+            open=len(reqs),
+            overdue=overdue,
+            escalated=sum(1 for r in reqs if r.escalated_at),
+            major=sum(1 for r in reqs if r.major),
+        )
         text += "   " + t("ui.queue.filter_now", filter=self.filter_label())
         if text != self._counts_text:  # a Static repaints its whole line: only when it changed
             self._counts_text = text
@@ -186,8 +210,14 @@ class QueueScreen(RequestActions, Screen):
         from .dialogs import PickScreen
 
         t = self.app.t
-        choices = [("all", t("ui.filter.all")), ("mine", t("ui.filter.mine")), ("overdue", t("ui.filter.overdue"))]
-        choices += [(f"category:{p.key}", f"{p.letter}  {p.name(t.lang)}") for p in self.app.procedures.values()]
+        choices = [
+            ("all", t("ui.filter.all")),
+            ("mine", t("ui.filter.mine")),
+            ("overdue", t("ui.filter.overdue")),
+        ]
+        choices += [
+            (f"category:{p.key}", f"{p.letter}  {p.name(t.lang)}") for p in self.app.procedures.values()
+        ]
 
         def chosen(value: str | None) -> None:
             if value:

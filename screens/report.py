@@ -93,8 +93,14 @@ class ReportScreen(MonthKeys, Screen):
         app, t = self.app, self.app.t
         self.report = report
         generated = f"{report.generated_at.astimezone(app.tz):%Y-%m-%d %H:%M}"
-        self.bar.update(t("screens.report.bar", month=str(report.month), previous=str(report.previous.month),
-                          generated=generated))
+        self.bar.update(
+            t(
+                "screens.report.bar",
+                month=str(report.month),
+                previous=str(report.previous.month),
+                generated=generated,
+            )
+        )
         if len(sections) != len(self._sections):
             for old in self._sections:
                 old.remove()
@@ -138,9 +144,15 @@ class ReportScreen(MonthKeys, Screen):
                 app.notify(t("screens.report.analysis_saved", month=month), timeout=4)
                 self.load()
 
-        app.push_screen(TextScreen(t("screens.report.analysis_title", month=month), t("screens.report.analysis_hint"),
-                                   report.analysis.text if report.analysis is not None else "",
-                                   lambda text: analyses.write(month, text)), saved)
+        app.push_screen(
+            TextScreen(
+                t("screens.report.analysis_title", month=month),
+                t("screens.report.analysis_hint"),
+                report.analysis.text if report.analysis is not None else "",
+                lambda text: analyses.write(month, text),
+            ),
+            saved,
+        )
 
     def action_export(self) -> None:
         from .export_dialog import ExportScreen
@@ -150,9 +162,14 @@ class ReportScreen(MonthKeys, Screen):
             app.notify(t("screens.report.nothing_to_export"), severity="warning", timeout=4)
             return
         month = str(report.month)
-        app.push_screen(ExportScreen(t("screens.export.report_title", month=month), ("md", "csv", "json"),
-                                     lambda fmt: f"liyuan-report-{month}.{fmt}",
-                                     lambda fmt: render(report, fmt, t, app.procedures)))
+        app.push_screen(
+            ExportScreen(
+                t("screens.export.report_title", month=month),
+                ("md", "csv", "json"),
+                lambda fmt: f"liyuan-report-{month}.{fmt}",
+                lambda fmt: render(report, fmt, t, app.procedures),
+            )
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

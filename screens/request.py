@@ -124,7 +124,9 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
             self.branch_hint.display = bool(self.branch_hint.content)
             title = Text(t("ui.request.checklist"))
             if proc.refers_to is not None:  # the company procedure this checklist stands for
-                title.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(t.lang)), style="dim")
+                title.append(
+                    "  " + t("ui.request.governed_by", procedure=proc.refers_to(t.lang)), style="dim"
+                )
             self.checklist_title.update(title)
         else:
             self.branch_hint.update(t("ui.request.no_category"))
@@ -139,27 +141,48 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
 
         def shown(name: str) -> str:
             value = getattr(req, name)
-            return "***" if name in hidden and value else visible(value or "", newlines=name in ("description", "outcome"))
+            return (
+                "***"
+                if name in hidden and value
+                else visible(value or "", newlines=name in ("description", "outcome"))
+            )
 
         proc = app.procedures.get(req.category)
         text = Text()
         text.append(f"{req.ref}  ", style="bold")
-        text.append(visible(proc.name(t.lang), newlines=False) if proc else t("ui.queue.no_category"), style="bold cyan")
+        text.append(
+            visible(proc.name(t.lang), newlines=False) if proc else t("ui.queue.no_category"),
+            style="bold cyan",
+        )
         text.append(f"   {t('status.' + req.status)}")
         if req.major:
             text.append(f"   ! {t('field.major')}", style="bold magenta")
         if req.escalated_at:
-            text.append(f"   ^ {t('ui.request.escalated', at=f'{req.escalated_at.astimezone(app.tz):%H:%M}')}", style="yellow")
+            text.append(
+                f"   ^ {t('ui.request.escalated', at=f'{req.escalated_at.astimezone(app.tz):%H:%M}')}",
+                style="yellow",
+            )
         if req.confidential:
             text.append(f"   {t('field.confidential')}", style="red")
         for at, by in ((req.acknowledged_at, req.acknowledged_by), (req.major_ack_at, req.major_ack_by)):
             if at is not None and by:  # the supervisor's or manager's answer, for the assistant to see
                 who = app.staff.get(by)
-                text.append("   " + visible(t("ui.team.acknowledged_by", by=who.name if who else by,
-                                              at=f"{at.astimezone(app.tz):%H:%M}"), newlines=False), style="green")
+                text.append(
+                    "   "
+                    + visible(
+                        t(
+                            "ui.team.acknowledged_by",
+                            by=who.name if who else by,
+                            at=f"{at.astimezone(app.tz):%H:%M}",
+                        ),
+                        newlines=False,
+                    ),
+                    style="green",
+                )
         holder = app.staff.get(req.assignee or "")
         rows = [
-            (t("field.unit"), shown("unit")), (t("field.phone"), shown("phone")),
+            (t("field.unit"), shown("unit")),
+            (t("field.phone"), shown("phone")),
             (t("field.name"), shown("requester_name")),
             (t("field.channel"), t(f"channel.{req.channel}")),
             (t("field.received_at"), f"{req.received_at.astimezone(app.tz):%H:%M:%S}"),
@@ -170,15 +193,20 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         for _ in range(3):
             grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         for i in (0, 3):
-            grid.add_row(*(Text.assemble((f"{k}: ", "dim"), v or "-") for k, v in rows[i:i + 3]))
+            grid.add_row(*(Text.assemble((f"{k}: ", "dim"), v or "-") for k, v in rows[i : i + 3]))
         more = Text()
         if req.description:  # the resident's words: two lines at most here (`i` shows them all)
             more.append(f"{t('field.description')}: ", style="dim")
             more.append_text(fit(" ".join(shown("description").split()), 150))
         if req.outcome:
             more.append(("\n" if more else "") + f"{t('field.outcome')}: ", style="dim")
-            more.append_text(fit(" ".join(shown("outcome").split()) + (f" → {shown('handed_to')}" if req.handed_to else ""),
-                                 150))
+            more.append_text(
+                fit(
+                    " ".join(shown("outcome").split())
+                    + (f" → {shown('handed_to')}" if req.handed_to else ""),
+                    150,
+                )
+            )
         kind = proc.fault_kind(req.fault_kind) if proc is not None and req.fault_kind else None
         if kind is not None or req.repeat_of:
             more.append(("\n" if more else "") + f"{t('field.fault_kind')}: ", style="dim")
@@ -206,12 +234,16 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         state = urgency(req, now)
         if req.replied_at is not None:  # the clock has stopped: when, and how long it took
             took = format_countdown(int((req.replied_at - req.received_at).total_seconds()))
-            text = Text(t("ui.request.replied_at", at=f"{req.replied_at.astimezone(self.app.tz):%H:%M}", took=took),
-                        style=URGENCY_STYLE[state])
+            text = Text(
+                t("ui.request.replied_at", at=f"{req.replied_at.astimezone(self.app.tz):%H:%M}", took=took),
+                style=URGENCY_STYLE[state],
+            )
         else:
-            text = Text.assemble((t("ui.request.reply_in") + " ", "dim"),
-                                 (format_countdown(seconds_left(req, now)), URGENCY_STYLE[state]),
-                                 f"  {t(f'state.{state}')}")
+            text = Text.assemble(
+                (t("ui.request.reply_in") + " ", "dim"),
+                (format_countdown(seconds_left(req, now)), URGENCY_STYLE[state]),
+                f"  {t(f'state.{state}')}",
+            )
         if text != self._countdown_text:
             self._countdown_text = text
             self.countdown.update(text)
@@ -245,8 +277,13 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         rec = self.detail.steps.get(step.key)
         if rec is not None:
             who = app.staff.get(rec.done_by)
-            app.notify(t("ui.request.already_done", by=who.name if who else rec.done_by,
-                         at=f"{rec.done_at.astimezone(app.tz):%H:%M}"))
+            app.notify(
+                t(
+                    "ui.request.already_done",
+                    by=who.name if who else rec.done_by,
+                    at=f"{rec.done_at.astimezone(app.tz):%H:%M}",
+                )
+            )
             return
         lifecycle = app.store.lifecycle
         if step is _branch_question(app.procedures.get(req.category)) and not req.branch_list:
@@ -257,11 +294,19 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
             if offered and answer:
                 self._tick(step.key, **{step.input: answer})
                 return
-            app.push_screen(AskScreen(step.text(t.lang), step.prompt(t.lang) if step.prompt else "",
-                                      save=lambda text: lifecycle.tick_step(self.ref, step.key, **{step.input: text}),
-                                      action="step", value=answer, choices=step.choices),
-                            lambda written: self.reload())
+            app.push_screen(
+                AskScreen(
+                    step.text(t.lang),
+                    step.prompt(t.lang) if step.prompt else "",
+                    save=lambda text: lifecycle.tick_step(self.ref, step.key, **{step.input: text}),
+                    action="step",
+                    value=answer,
+                    choices=step.choices,
+                ),
+                lambda written: self.reload(),
+            )
         elif step.input == "confirm":
+
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._tick(step.key)
@@ -279,9 +324,14 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         """The answer offered for a step: what the form holds, else its default filled in."""
         app, req = self.app, self.detail.request  # type: ignore[union-attr]
         visible = can_see(app.me, req)
-        return step.offered(app.t.lang, unit=req.unit, phone=req.phone, name=req.requester_name,
-                            description=req.description if visible else "",
-                            now=f"{app.clock.now().astimezone(app.tz):%H:%M}")
+        return step.offered(
+            app.t.lang,
+            unit=req.unit,
+            phone=req.phone,
+            name=req.requester_name,
+            description=req.description if visible else "",
+            now=f"{app.clock.now().astimezone(app.tz):%H:%M}",
+        )
 
     def _tick(self, step_key: str, **answer: str) -> None:
         lifecycle = self.app.store.lifecycle
@@ -292,8 +342,10 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         if not proc.branches:
             return ""
         if not req.branch_list:
-            return t("ui.request.choose_branch",
-                     branches=" · ".join(f"{i} {b.name(t.lang)}" for i, b in enumerate(proc.branches, 1)))
+            return t(
+                "ui.request.choose_branch",
+                branches=" · ".join(f"{i} {b.name(t.lang)}" for i, b in enumerate(proc.branches, 1)),
+            )
         left = [b for b in proc.branches if b.key not in req.branch_list]
         return t("ui.request.add_branch", branches=" / ".join(b.name(t.lang) for b in left)) if left else ""
 
@@ -344,8 +396,13 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         switching = allowed(app.me.role, Action.UPDATE)  # the desk decides what help is given instead
         for old in req.branch_list if switching else []:
             was = proc.branch(old)  # type: ignore[union-attr]
-            choices += [(f"{old}>{b.key}", t("ui.request.switch_choice", new=b.name(t.lang),
-                                              old=was.name(t.lang) if was else old)) for b in left]
+            choices += [
+                (
+                    f"{old}>{b.key}",
+                    t("ui.request.switch_choice", new=b.name(t.lang), old=was.name(t.lang) if was else old),
+                )
+                for b in left
+            ]
 
         def chosen(key: str | None) -> None:
             if key and ">" in key:
@@ -363,10 +420,16 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         proc = app.procedures.get(self.detail.request.category)  # type: ignore[union-attr]
         name = proc.branch(new).name(t.lang) if proc and proc.branch(new) else new
         lifecycle, ref = app.store.lifecycle, self.ref
-        app.push_screen(AskScreen(t("ui.request.switch_title", new=name), t("ui.request.switch_reason"),
-                                  save=lambda why: lifecycle.switch_branch(ref, old, new, why),
-                                  action="branch_switched", value=reason),
-                        lambda req: (self.say_done("branch_switched", req), self.reload()))
+        app.push_screen(
+            AskScreen(
+                t("ui.request.switch_title", new=name),
+                t("ui.request.switch_reason"),
+                save=lambda why: lifecycle.switch_branch(ref, old, new, why),
+                action="branch_switched",
+                value=reason,
+            ),
+            lambda req: (self.say_done("branch_switched", req), self.reload()),
+        )
 
     def _gate_refused(self, step) -> None:
         """A branch's gate answered no (no family member can stay with the patient): that help
@@ -378,8 +441,16 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         branch = proc.branch(step.branch)
         others = [b for b in proc.branches if b.key not in self.detail.request.branch_list]  # type: ignore[union-attr]
         question = step.prompt(t.lang) if step.prompt else step.text(t.lang)
-        app.notify(t("ui.request.gate_no", question=question, branch=branch.name(t.lang) if branch else "",
-                     others=" / ".join(b.name(t.lang) for b in others)), severity="warning", timeout=10)
+        app.notify(
+            t(
+                "ui.request.gate_no",
+                question=question,
+                branch=branch.name(t.lang) if branch else "",
+                others=" / ".join(b.name(t.lang) for b in others),
+            ),
+            severity="warning",
+            timeout=10,
+        )
         if others and allowed(app.me.role, Action.UPDATE):
             self.action_branch(reason=t("ui.request.gate_no_reason", question=question))
 

@@ -14,14 +14,34 @@ from liyuan_tui.widgets.store_work import store_work
 # Which permission each key needs: a key the user's role may not use is left out of the footer
 # (the store refuses it anyway, with the reason, if it comes by another way).
 ACTION_PERMISSION = {
-    "replied": Action.REPLY, "escalate": Action.ESCALATE, "major": Action.MARK_MAJOR, "close": Action.CLOSE,
-    "reopen": Action.REOPEN, "take": Action.TAKE, "acknowledge": Action.ACKNOWLEDGE, "edit": Action.UPDATE,
-    "tick": Action.TICK, "tick_offered": Action.TICK, "branch": Action.TICK, "pick_branch": Action.TICK,
-    "charge": Action.CHARGE, "dispatch": Action.ORDER_DISPATCH,
+    "replied": Action.REPLY,
+    "escalate": Action.ESCALATE,
+    "major": Action.MARK_MAJOR,
+    "close": Action.CLOSE,
+    "reopen": Action.REOPEN,
+    "take": Action.TAKE,
+    "acknowledge": Action.ACKNOWLEDGE,
+    "edit": Action.UPDATE,
+    "tick": Action.TICK,
+    "tick_offered": Action.TICK,
+    "branch": Action.TICK,
+    "pick_branch": Action.TICK,
+    "charge": Action.CHARGE,
+    "dispatch": Action.ORDER_DISPATCH,
 }
 # What the desk says once the store has done each (ui.done.<action>).
-DONE_MESSAGES = {"replied", "escalated", "major", "major_cleared", "closed", "reopened", "taken", "acknowledged",
-                 "branch", "branch_switched"}
+DONE_MESSAGES = {
+    "replied",
+    "escalated",
+    "major",
+    "major_cleared",
+    "closed",
+    "reopened",
+    "taken",
+    "acknowledged",
+    "branch",
+    "branch_switched",
+}
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -76,10 +96,16 @@ class RequestActions:
         if not ref:
             return
         t, lifecycle = self.app.t, self.app.store.lifecycle
-        self.app.push_screen(AskScreen(t("ui.ask.escalate_title", ref=ref), t("ui.ask.escalate_note"),
-                                       save=lambda note: lifecycle.escalate(ref, note=note), action="escalated",
-                                       allow_empty=True),
-                             lambda req: self.say_done("escalated", req))
+        self.app.push_screen(
+            AskScreen(
+                t("ui.ask.escalate_title", ref=ref),
+                t("ui.ask.escalate_note"),
+                save=lambda note: lifecycle.escalate(ref, note=note),
+                action="escalated",
+                allow_empty=True,
+            ),
+            lambda req: self.say_done("escalated", req),
+        )
 
     def action_major(self) -> None:
         from .dialogs import ConfirmScreen
@@ -106,9 +132,14 @@ class RequestActions:
             return
         lifecycle = self.app.store.lifecycle
         self.app.push_screen(
-            CloseScreen(ref, lambda kind, outcome, handed_to: lifecycle.close_request(
-                ref, outcome, kind=kind, handed_to=handed_to)),
-            lambda req: self.say_done("closed", req))
+            CloseScreen(
+                ref,
+                lambda kind, outcome, handed_to: lifecycle.close_request(
+                    ref, outcome, kind=kind, handed_to=handed_to
+                ),
+            ),
+            lambda req: self.say_done("closed", req),
+        )
 
     def action_reopen(self) -> None:
         from .dialogs import AskScreen
@@ -117,9 +148,15 @@ class RequestActions:
         if not ref:
             return
         t, lifecycle = self.app.t, self.app.store.lifecycle
-        self.app.push_screen(AskScreen(t("ui.ask.reopen_title", ref=ref), t("field.reason"),
-                                       save=lambda reason: lifecycle.reopen(ref, reason), action="reopened"),
-                             lambda req: self.say_done("reopened", req))
+        self.app.push_screen(
+            AskScreen(
+                t("ui.ask.reopen_title", ref=ref),
+                t("field.reason"),
+                save=lambda reason: lifecycle.reopen(ref, reason),
+                action="reopened",
+            ),
+            lambda req: self.say_done("reopened", req),
+        )
 
     def action_take(self) -> None:
         """Take the request; if someone else already holds it, the refusal says who."""

@@ -55,7 +55,10 @@ class ScorecardScreen(MonthKeys, Screen):
     def on_mount(self) -> None:
         self.bar = self.query_one("#scorecard-bar", Static)
         self.status = self.query_one("#scorecard-status", Static)
-        self._sections = [self.query_one("#scorecard-team", Static), self.query_one("#scorecard-people", Static)]
+        self._sections = [
+            self.query_one("#scorecard-team", Static),
+            self.query_one("#scorecard-people", Static),
+        ]
         if self.month is None:
             self.month = default_month(self.app.clock.now(), self.app.tz)
         self.query_one("#scorecard-body").focus()
@@ -70,7 +73,9 @@ class ScorecardScreen(MonthKeys, Screen):
 
         def prepare() -> tuple[Scorecard, list]:
             card = scorecard(store, month)
-            return card, [(title, figure_table(head, rows, t)) for title, head, rows in scorecard_tables(card, t)]
+            return card, [
+                (title, figure_table(head, rows, t)) for title, head, rows in scorecard_tables(card, t)
+            ]
 
         store_work(self, prepare, lambda done: ScorecardRead(*done), action="scorecard", exclusive=True)
 
@@ -80,8 +85,14 @@ class ScorecardScreen(MonthKeys, Screen):
             return
         t = self.app.t
         self.card = msg.card
-        self.bar.update(t("ui.scorecard.bar", month=str(msg.card.month), previous=str(msg.card.previous_month),
-                          generated=f"{msg.card.generated_at.astimezone(self.app.tz):%Y-%m-%d %H:%M}"))
+        self.bar.update(
+            t(
+                "ui.scorecard.bar",
+                month=str(msg.card.month),
+                previous=str(msg.card.previous_month),
+                generated=f"{msg.card.generated_at.astimezone(self.app.tz):%Y-%m-%d %H:%M}",
+            )
+        )
         for widget, (title, body) in zip(self._sections, msg.sections):
             widget.update(Group(Text(title, style="bold"), body))
             widget.display = True
@@ -95,9 +106,14 @@ class ScorecardScreen(MonthKeys, Screen):
             app.notify(t("screens.report.nothing_to_export"), severity="warning", timeout=4)
             return
         month = str(card.month)
-        app.push_screen(ExportScreen(t("ui.scorecard.export_title", month=month), ("md", "csv", "json"),
-                                     lambda fmt: f"liyuan-scorecard-{month}.{fmt}",
-                                     lambda fmt: render_scorecard(card, fmt, t)))
+        app.push_screen(
+            ExportScreen(
+                t("ui.scorecard.export_title", month=month),
+                ("md", "csv", "json"),
+                lambda fmt: f"liyuan-scorecard-{month}.{fmt}",
+                lambda fmt: render_scorecard(card, fmt, t),
+            )
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

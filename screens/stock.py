@@ -29,10 +29,20 @@ from .form_dialog import FormField, FormScreen
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
-KEY_PERMISSION = {"receive": Action.STOCK_MANAGE, "count_stock": Action.STOCK_MANAGE,
-                  "add_material": Action.STOCK_MANAGE, "use_stock": Action.STOCK_USE}
-COLUMNS = (("code", "left"), ("material", "left"), ("measure", "left"), ("price", "right"), ("on_hand", "right"),
-           ("value", "right"))
+KEY_PERMISSION = {
+    "receive": Action.STOCK_MANAGE,
+    "count_stock": Action.STOCK_MANAGE,
+    "add_material": Action.STOCK_MANAGE,
+    "use_stock": Action.STOCK_USE,
+}
+COLUMNS = (
+    ("code", "left"),
+    ("material", "left"),
+    ("measure", "left"),
+    ("price", "right"),
+    ("on_hand", "right"),
+    ("value", "right"),
+)
 
 
 class StockScreen(Screen):
@@ -78,11 +88,19 @@ class StockScreen(Screen):
         at = self.table.cursor_row
         self.table.clear()
         for m in msg.materials:
-            self.table.add_row(m.code, plain(m.name, one_line=True), plain(m.unit, one_line=True),
-                               Text(format_yuan(m.price_fen), justify="right"),
-                               Text(format_qty(m.on_hand_milli), justify="right",
-                                    style="bold red" if m.on_hand_milli == 0 else ""),
-                               Text(format_yuan(value_fen(m.on_hand_milli, m.price_fen)), justify="right"), key=m.code)
+            self.table.add_row(
+                m.code,
+                plain(m.name, one_line=True),
+                plain(m.unit, one_line=True),
+                Text(format_yuan(m.price_fen), justify="right"),
+                Text(
+                    format_qty(m.on_hand_milli),
+                    justify="right",
+                    style="bold red" if m.on_hand_milli == 0 else "",
+                ),
+                Text(format_yuan(value_fen(m.on_hand_milli, m.price_fen)), justify="right"),
+                key=m.code,
+            )
         if msg.materials:
             self.table.move_cursor(row=min(at, len(msg.materials) - 1), animate=False)
         self.table.display = bool(msg.materials)
@@ -104,7 +122,9 @@ class StockScreen(Screen):
             return None
         return self.materials[min(self.table.cursor_row, len(self.materials) - 1)]
 
-    def _form(self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], Any], action: str) -> None:
+    def _form(
+        self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], Any], action: str
+    ) -> None:
         def done(result: Any) -> None:
             if result is not None:
                 self.app.notify(self.app.t(f"ui.stock.done.{action}"), timeout=3)
@@ -112,42 +132,69 @@ class StockScreen(Screen):
 
         self.app.push_screen(FormScreen(title, fields, save, action=action), done)
 
-    def _material_form(self, action: str, fields: list[FormField], save: Callable[[Material, dict[str, Any]], Any]) -> None:
+    def _material_form(
+        self, action: str, fields: list[FormField], save: Callable[[Material, dict[str, Any]], Any]
+    ) -> None:
         material = self.selected()
         if material is None:
             return
         t = self.app.t
-        title = t(f"ui.stock.{action}_title", code=material.code, name=material.name,
-                  on_hand=format_qty(material.on_hand_milli), unit=material.unit)
+        title = t(
+            f"ui.stock.{action}_title",
+            code=material.code,
+            name=material.name,
+            on_hand=format_qty(material.on_hand_milli),
+            unit=material.unit,
+        )
         self._form(title, fields, lambda v: save(material, v), action)
 
     def action_receive(self) -> None:
         t, stock = self.app.t, self.app.store.stock
-        self._material_form("receive", [FormField("quantity", t("field.quantity")),
-                                        FormField("price", t("ui.stock.price_paid"), hint=t("ui.stock.price_hint")),
-                                        FormField("note", t("field.note"))],
-                            lambda m, v: stock.receive(m.code, v["quantity"], price=v["price"] or None, note=v["note"]))
+        self._material_form(
+            "receive",
+            [
+                FormField("quantity", t("field.quantity")),
+                FormField("price", t("ui.stock.price_paid"), hint=t("ui.stock.price_hint")),
+                FormField("note", t("field.note")),
+            ],
+            lambda m, v: stock.receive(m.code, v["quantity"], price=v["price"] or None, note=v["note"]),
+        )
 
     def action_use_stock(self) -> None:
         t, stock = self.app.t, self.app.store.stock
-        self._material_form("use", [FormField("quantity", t("field.quantity")),
-                                    FormField("order", t("field.order"), hint=t("ui.stock.order_hint")),
-                                    FormField("reason", t("field.reason"))],
-                            lambda m, v: stock.use(m.code, v["quantity"], order=v["order"] or None, reason=v["reason"]))
+        self._material_form(
+            "use",
+            [
+                FormField("quantity", t("field.quantity")),
+                FormField("order", t("field.order"), hint=t("ui.stock.order_hint")),
+                FormField("reason", t("field.reason")),
+            ],
+            lambda m, v: stock.use(m.code, v["quantity"], order=v["order"] or None, reason=v["reason"]),
+        )
 
     def action_count_stock(self) -> None:
         t, stock = self.app.t, self.app.store.stock
-        self._material_form("count", [FormField("quantity", t("ui.stock.counted"))],
-                            lambda m, v: stock.count(m.code, v["quantity"]))
+        self._material_form(
+            "count",
+            [FormField("quantity", t("ui.stock.counted"))],
+            lambda m, v: stock.count(m.code, v["quantity"]),
+        )
 
     def action_add_material(self) -> None:
         t, stock = self.app.t, self.app.store.stock
-        self._form(t("ui.stock.add_title"), [FormField("code", t("field.code")),
-                                              FormField("material_name", t("field.material_name")),
-                                              FormField("material_unit", t("field.material_unit")),
-                                              FormField("price", t("field.price"), "0")],
-                   lambda v: stock.add_material(v["code"], v["material_name"], v["material_unit"], v["price"] or "0"),
-                   "add")
+        self._form(
+            t("ui.stock.add_title"),
+            [
+                FormField("code", t("field.code")),
+                FormField("material_name", t("field.material_name")),
+                FormField("material_unit", t("field.material_unit")),
+                FormField("price", t("field.price"), "0"),
+            ],
+            lambda v: stock.add_material(
+                v["code"], v["material_name"], v["material_unit"], v["price"] or "0"
+            ),
+            "add",
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -31,7 +31,11 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 FILTERS = ("all", "out", "overdue")
-KEY_PERMISSION = {"issue_tool": Action.TOOL_LEND, "return_tool": Action.TOOL_LEND, "add_tool": Action.TOOL_MANAGE}
+KEY_PERMISSION = {
+    "issue_tool": Action.TOOL_LEND,
+    "return_tool": Action.TOOL_LEND,
+    "add_tool": Action.TOOL_MANAGE,
+}
 COLUMNS = ("code", "tool", "condition", "holder", "order", "due")
 
 
@@ -97,14 +101,21 @@ class ToolsScreen(Screen):
             due = v.loan.due_at if v.loan else None
             condition = v.tool.condition
             self.table.add_row(
-                v.tool.code, plain(v.tool.name, one_line=True),
+                v.tool.code,
+                plain(v.tool.name, one_line=True),
                 Text(t(f"tool.condition.{condition}"), style="" if condition == "ok" else "yellow"),
-                plain(holder.name if holder else (v.tool.holder or t("cli.tools.in_store")),
-                     style="" if v.tool.holder else "dim"),
+                plain(
+                    holder.name if holder else (v.tool.holder or t("cli.tools.in_store")),
+                    style="" if v.tool.holder else "dim",
+                ),
                 v.order or "",
-                Text((f"{due.astimezone(app.tz):%m-%d %H:%M}" if due else "") + (f" {t('cli.tools.overdue')}" if late else ""),
-                     style="bold red" if late else ""),
-                key=v.tool.code)
+                Text(
+                    (f"{due.astimezone(app.tz):%m-%d %H:%M}" if due else "")
+                    + (f" {t('cli.tools.overdue')}" if late else ""),
+                    style="bold red" if late else "",
+                ),
+                key=v.tool.code,
+            )
         if views:
             self.table.move_cursor(row=min(at, len(views) - 1), animate=False)
         self.table.display = bool(views)
@@ -113,8 +124,15 @@ class ToolsScreen(Screen):
         out = sum(1 for v in self.views if v.tool.holder)
         self._overdue = {v.tool.code for v in self.views if v.overdue(now)}
         overdue = len(self._overdue)
-        self.bar.update(t("ui.tools.bar", count=len(self.views), out=out, overdue=overdue,
-                          filter=t(f"ui.tools.filter.{self.filter}")))
+        self.bar.update(
+            t(
+                "ui.tools.bar",
+                count=len(self.views),
+                out=out,
+                overdue=overdue,
+                filter=t(f"ui.tools.filter.{self.filter}"),
+            )
+        )
 
     # --- keys ------------------------------------------------------------------------------------
 
@@ -130,7 +148,9 @@ class ToolsScreen(Screen):
             return None
         return views[min(self.table.cursor_row, len(views) - 1)]
 
-    def _form(self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], Any], action: str) -> None:
+    def _form(
+        self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], Any], action: str
+    ) -> None:
         def done(result: Any) -> None:
             if result is not None:
                 self.app.notify(self.app.t(f"ui.tools.done.{action}"), timeout=3)
@@ -148,24 +168,40 @@ class ToolsScreen(Screen):
             due = check.parse_time(v["due_at"], app.tz, "due_at") if v["due_at"] else None
             return tools.issue(code, v["holder"], order=v["order"] or None, due=due)
 
-        self._form(t("ui.tools.issue_title", code=code, name=view.tool.name),
-                   [FormField("holder", t("field.holder")), FormField("order", t("field.order")),
-                    FormField("due_at", t("field.due_at"), hint=t("ui.tools.due_hint"))], save, "issue")
+        self._form(
+            t("ui.tools.issue_title", code=code, name=view.tool.name),
+            [
+                FormField("holder", t("field.holder")),
+                FormField("order", t("field.order")),
+                FormField("due_at", t("field.due_at"), hint=t("ui.tools.due_hint")),
+            ],
+            save,
+            "issue",
+        )
 
     def action_return_tool(self) -> None:
         view = self.selected()
         if view is None:
             return
         t, tools, code = self.app.t, self.app.store.tools, view.tool.code
-        self._form(t("ui.tools.return_title", code=code, name=view.tool.name, holder=view.tool.holder or "-"),
-                   [FormField("condition", t("field.condition"), "ok", hint=" / ".join(TOOL_CONDITIONS)),
-                    FormField("note", t("field.note"))],
-                   lambda v: tools.give_back(code, v["condition"], v["note"]), "return")
+        self._form(
+            t("ui.tools.return_title", code=code, name=view.tool.name, holder=view.tool.holder or "-"),
+            [
+                FormField("condition", t("field.condition"), "ok", hint=" / ".join(TOOL_CONDITIONS)),
+                FormField("note", t("field.note")),
+            ],
+            lambda v: tools.give_back(code, v["condition"], v["note"]),
+            "return",
+        )
 
     def action_add_tool(self) -> None:
         t, tools = self.app.t, self.app.store.tools
-        self._form(t("ui.tools.add_title"), [FormField("code", t("field.code")), FormField("tool_name", t("field.tool_name"))],
-                   lambda v: tools.add_tool(v["code"], v["tool_name"]), "add")
+        self._form(
+            t("ui.tools.add_title"),
+            [FormField("code", t("field.code")), FormField("tool_name", t("field.tool_name"))],
+            lambda v: tools.add_tool(v["code"], v["tool_name"]),
+            "add",
+        )
 
     def action_tool_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 
 def log_repair(store, unit: str = "5栋0803", kind: str = "water", **extra):
-    fields = dict(category="repair", unit=unit, phone="13911110803", requester_name="吴太太",
-                  description="厨房水管漏水", fault_kind=kind, complete=True)
+    fields = dict(
+        category="repair",
+        unit=unit,
+        phone="13911110803",
+        requester_name="吴太太",
+        description="厨房水管漏水",
+        fault_kind=kind,
+        complete=True,
+    )
     fields.update(extra)
     return store.intake.create_request(**fields)
 

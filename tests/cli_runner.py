@@ -15,16 +15,22 @@ from liyuan_tui.cli import main
 from liyuan_tui.domain.clock import Clock
 
 
-def run_liyuan(env: Mapping[str, str], *args: str, clock: Clock | None = None,
-               text: bool = True) -> subprocess.CompletedProcess:
+def run_liyuan(
+    env: Mapping[str, str], *args: str, clock: Clock | None = None, text: bool = True
+) -> subprocess.CompletedProcess:
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
-    with mock.patch.dict(os.environ, dict(env), clear=True), \
-            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with (
+        mock.patch.dict(os.environ, dict(env), clear=True),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
         code = main(list(args), clock, out=out, err=err)
     stdout, stderr = _bytes(out), _bytes(err)
     if text:
-        return subprocess.CompletedProcess(["liyuan", *args], code, stdout.decode("utf-8"), stderr.decode("utf-8"))
+        return subprocess.CompletedProcess(
+            ["liyuan", *args], code, stdout.decode("utf-8"), stderr.decode("utf-8")
+        )
     return subprocess.CompletedProcess(["liyuan", *args], code, stdout, stderr)
 
 

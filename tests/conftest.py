@@ -47,8 +47,12 @@ BOTH_ENGINES = ("store", "cli", "reports", "procedures")
 def pytest_generate_tests(metafunc):
     folder = metafunc.definition.path.parent.name
     names = metafunc.fixturenames
-    if folder in BOTH_ENGINES and "db_url" in names and "db_path" not in names \
-            and not metafunc.definition.get_closest_marker("sqlite_only"):
+    if (
+        folder in BOTH_ENGINES
+        and "db_url" in names
+        and "db_path" not in names
+        and not metafunc.definition.get_closest_marker("sqlite_only")
+    ):
         metafunc.parametrize("engine_name", ["sqlite", "postgresql"])
 
 
@@ -109,8 +113,14 @@ def staff(supervisor, store_for) -> dict[str, Store]:
     people = {
         "cs_supervisor": supervisor,
     }
-    for login, role in (("ann", "assistant"), ("mgr", "manager"), ("lead", "security_lead"),
-                        ("gd", "guard"), ("eng", "dept_staff"), ("tech", "technician")):
+    for login, role in (
+        ("ann", "assistant"),
+        ("mgr", "manager"),
+        ("lead", "security_lead"),
+        ("gd", "guard"),
+        ("eng", "dept_staff"),
+        ("tech", "technician"),
+    ):
         supervisor.staff.add_staff(login, login.upper(), role)
         people[role] = store_for(login)
     return people
@@ -127,10 +137,14 @@ def cli_env(db_url, tmp_path) -> dict[str, str]:
     """Environment for running `liyuan` on the test database (named by LIYUAN_DB: it must be
     made first, by the `staff` fixtures or by `cli_desk`)."""
     env = dict(os.environ)
-    db = db_url[len("sqlite:///"):] if db_url.startswith("sqlite:///") else db_url
-    env.update(LIYUAN_DB=db, XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
-               XDG_DATA_HOME=str(tmp_path / "xdg-data"), LIYUAN_LANG="en",
-               LIYUAN_CONFIG=str(tmp_path / "etc-liyuan" / "config.toml"))
+    db = db_url[len("sqlite:///") :] if db_url.startswith("sqlite:///") else db_url
+    env.update(
+        LIYUAN_DB=db,
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        LIYUAN_LANG="en",
+        LIYUAN_CONFIG=str(tmp_path / "etc-liyuan" / "config.toml"),
+    )
     env.pop("LIYUAN_USER", None)
     return env
 

@@ -33,8 +33,11 @@ def throwaway_logins(*names: str) -> Iterator[list[str]]:
     try:
         for name in names:
             login = f"{name}_{uuid.uuid4().hex[:6]}"
-            subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/bin/sh", login],
-                           check=True, capture_output=True)
+            subprocess.run(
+                ["useradd", "--system", "--no-create-home", "--shell", "/bin/sh", login],
+                check=True,
+                capture_output=True,
+            )
             made.append(login)
         yield made
     finally:
@@ -50,8 +53,12 @@ def shared_install(folder: Path) -> Path:
         pytest.skip("a system python3 and uv are needed to install the desk for other logins")
     venv = folder / "venv"
     subprocess.run([uv, "venv", "--python", python, str(venv)], check=True, capture_output=True, timeout=120)
-    subprocess.run([uv, "pip", "install", "--python", str(venv / "bin" / "python"), str(ROOT)], check=True,
-                   capture_output=True, timeout=600)
+    subprocess.run(
+        [uv, "pip", "install", "--python", str(venv / "bin" / "python"), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     for path in [folder, *folder.rglob("*")]:
         mode = path.stat().st_mode
         path.chmod(mode | 0o055 if path.is_dir() else mode | 0o044)
@@ -72,5 +79,11 @@ def open_folder(prefix: str) -> Iterator[Path]:
 
 
 def run_as(login: str, *command: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", login, "--", *command], env=env, capture_output=True, text=True,
-                          timeout=120, cwd="/")
+    return subprocess.run(
+        ["runuser", "-u", login, "--", *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd="/",
+    )

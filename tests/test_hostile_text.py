@@ -27,14 +27,35 @@ from liyuan_tui.domain.imports import parse_history, parse_residents
 
 # --- the corpus -----------------------------------------------------------------------------------
 
-MARKUP = ["[/bold]", "[/x]", "[link=file:///etc/passwd]a[/]", "[@click=app.quit]x[/]",
-          "[@click=app.new_request]x[/]", "[b]loud[/b]"]
-FORMULAS = ['=HYPERLINK("http://evil.example/","x")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A9)",
-            "\t=1+1"]
+MARKUP = [
+    "[/bold]",
+    "[/x]",
+    "[link=file:///etc/passwd]a[/]",
+    "[@click=app.quit]x[/]",
+    "[@click=app.new_request]x[/]",
+    "[b]loud[/b]",
+]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/","x")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+]
 MARKDOWN = ["<img src=x onerror=alert(1)>", "[a](javascript:alert(1))", "| a | b |", "**bold** `code`"]
 ACCEPTED = MARKUP + FORMULAS + MARKDOWN  # allowed in: shown exactly as typed, never acting
-CONTROLS = ["\x1b]0;title\x07", "\x1b[2J", "a\x00b", "a\rb", "\x07", "\x9b31m", "\u202eevil", "\x7f",
-            "\udcff"]  # refused in (the last: a byte that was not UTF-8, as Python carries it)
+CONTROLS = [
+    "\x1b]0;title\x07",
+    "\x1b[2J",
+    "a\x00b",
+    "a\rb",
+    "\x07",
+    "\x9b31m",
+    "\u202eevil",
+    "\x7f",
+    "\udcff",
+]  # refused in (the last: a byte that was not UTF-8, as Python carries it)
 LONG = "长" * 5000
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -46,6 +67,7 @@ def raw_controls(text: str) -> list[str]:
 
 # --- in: every store method refuses control characters (validation.py) -------------------------
 
+
 def writers(staff, ref: str):
     """(field, call(bad)) for every text a store method takes."""
     desk, sup = staff["assistant"], staff["cs_supervisor"]
@@ -53,7 +75,10 @@ def writers(staff, ref: str):
         ("unit", lambda v: desk.intake.create_request(category="B", unit=v, phone="123", complete=True)),
         ("phone", lambda v: desk.intake.create_request(category="B", unit="1", phone=v, complete=True)),
         ("name", lambda v: desk.intake.create_request(category="B", unit="1", phone="123", requester_name=v)),
-        ("description", lambda v: desk.intake.create_request(category="B", unit="1", phone="123", description=v)),
+        (
+            "description",
+            lambda v: desk.intake.create_request(category="B", unit="1", phone="123", description=v),
+        ),
         ("category", lambda v: desk.intake.create_request(category=v)),
         ("channel", lambda v: desk.intake.create_request(channel=v)),
         ("unit", lambda v: desk.intake.update_fields(ref, unit=v)),
@@ -89,9 +114,14 @@ def test_control_characters_are_refused_by_every_store_method(staff, bad):
         with pytest.raises(ValidationError) as refused:
             call(bad)
         assert refused.value.field in (field, "login", "value", "name"), (field, refused.value.field)
-        assert refused.value.key in ("error.control_character", "error.not_utf8", "error.login_malformed",
-                                     "error.phone_malformed", "error.category_unknown", "error.channel_unknown"), \
-            (field, refused.value.key)
+        assert refused.value.key in (
+            "error.control_character",
+            "error.not_utf8",
+            "error.login_malformed",
+            "error.phone_malformed",
+            "error.category_unknown",
+            "error.channel_unknown",
+        ), (field, refused.value.key)
     assert event_count(staff["assistant"]) == before  # nothing written
 
 
@@ -101,8 +131,13 @@ def test_very_long_text_is_refused_by_every_store_method(staff):
     for field, call in writers(staff, ref):
         with pytest.raises(ValidationError) as refused:
             call(LONG)
-        assert refused.value.key in ("error.too_long", "error.login_malformed", "error.phone_malformed",
-                                     "error.category_unknown", "error.channel_unknown"), (field, refused.value.key)
+        assert refused.value.key in (
+            "error.too_long",
+            "error.login_malformed",
+            "error.phone_malformed",
+            "error.category_unknown",
+            "error.channel_unknown",
+        ), (field, refused.value.key)
         assert len(refused.value.message(Translator("en"))) < 400  # what was typed is said back cut short
     assert event_count(staff["assistant"]) == before
 
@@ -110,20 +145,28 @@ def test_very_long_text_is_refused_by_every_store_method(staff):
 def test_an_import_refuses_control_characters_and_names_the_line(procedures, clock):
     from zoneinfo import ZoneInfo
 
-    rows = ("category,received_at,unit,description\n"
-            "B,2026-11-01 10:00,1-101,ok\n"
-            "B,2026-11-01 11:00,1-102,nul\x00here\n"
-            "B,2026-11-01 12:00,\x1b[2J,esc\n"
-            "B,0001-01-01 00:00,1-103,too early\n").encode()
+    rows = (
+        "category,received_at,unit,description\n"
+        "B,2026-11-01 10:00,1-101,ok\n"
+        "B,2026-11-01 11:00,1-102,nul\x00here\n"
+        "B,2026-11-01 12:00,\x1b[2J,esc\n"
+        "B,0001-01-01 00:00,1-103,too early\n"
+    ).encode()
     parsed = parse_history(rows, procedures, ZoneInfo("Asia/Shanghai"), clock.now())
     assert [r.line for r in parsed.rows] == [2]
-    assert {(p.line, p.key) for p in parsed.problems} == {(3, "error.control_character"), (4, "error.control_character"),
-                                                          (5, "error.time_out_of_range")}
+    assert {(p.line, p.key) for p in parsed.problems} == {
+        (3, "error.control_character"),
+        (4, "error.control_character"),
+        (5, "error.time_out_of_range"),
+    }
     residents = parse_residents("unit,name,notes\n1-101,\x1b]0;x\x07,n\n".encode())
-    assert not list(residents.rows) and residents.problems[0].key == "error.control_character"  # (read as it goes)
+    assert (
+        not list(residents.rows) and residents.problems[0].key == "error.control_character"
+    )  # (read as it goes)
 
 
 # --- out: the command line --------------------------------------------------------------------
+
 
 @pytest.fixture
 def hostile(staff, clock, tmp_path):
@@ -132,13 +175,19 @@ def hostile(staff, clock, tmp_path):
     sup.staff.add_staff("evil", "[@click=app.quit]x[/]", "assistant")
     refs = []
     for i, text in enumerate(ACCEPTED):
-        req = desk.intake.create_request(category="B", unit=text[:64], phone="1380000%04d" % i,
-                                         requester_name=text[:40], description=text + "\n" + text, complete=True,
-                                         received_at=clock.now() - timedelta(minutes=30 + i))
+        req = desk.intake.create_request(
+            category="B",
+            unit=text[:64],
+            phone="1380000%04d" % i,
+            requester_name=text[:40],
+            description=text + "\n" + text,
+            complete=True,
+            received_at=clock.now() - timedelta(minutes=30 + i),
+        )
         refs.append(req.ref)
     # The formulas' requests closed, handed on, major, with notes and values: the report's lists and
     # the timeline carry them too. The markup's stay open: the queue shows them.
-    for ref, text in zip(refs[len(MARKUP):], FORMULAS):
+    for ref, text in zip(refs[len(MARKUP) :], FORMULAS):
         desk.lifecycle.mark_replied(ref)
         desk.lifecycle.tick_step(ref, "fault", value=text, note=text)
         desk.lifecycle.tick_step(ref, "dispatch", value=text)
@@ -146,7 +195,9 @@ def hostile(staff, clock, tmp_path):
         desk.lifecycle.escalate(ref, note=text)
         desk.lifecycle.tick_step(ref, "manager_informed", value=text, note=text)
         desk.lifecycle.tick_step(ref, "record")
-        desk.lifecycle.tick_step(ref, "resident_informed", value=text)  # what was heard back (never pass the buck)
+        desk.lifecycle.tick_step(
+            ref, "resident_informed", value=text
+        )  # what was heard back (never pass the buck)
         mgr.lifecycle.close_request(ref, text, handed_to=text[:40])
     return refs
 
@@ -155,9 +206,17 @@ def cli(env, *args, user="sup"):
     return run_liyuan(dict(env, LIYUAN_USER=user), *args)
 
 
-OUTPUTS = [("queue",), ("queue", "--json"), ("handover", "--since", "18:00"), ("handover", "--since", "18:00", "--json"),
-           ("report", "--month", "2026-11"), ("report", "--month", "2026-11", "--format", "csv"),
-           ("report", "--month", "2026-11", "--format", "json"), ("staff", "list"), ("staff", "list", "--json")]
+OUTPUTS = [
+    ("queue",),
+    ("queue", "--json"),
+    ("handover", "--since", "18:00"),
+    ("handover", "--since", "18:00", "--json"),
+    ("report", "--month", "2026-11"),
+    ("report", "--month", "2026-11", "--format", "csv"),
+    ("report", "--month", "2026-11", "--format", "json"),
+    ("staff", "list"),
+    ("staff", "list", "--json"),
+]
 
 
 def test_every_cli_output_shows_accepted_hostile_text_as_text(hostile, cli_env):
@@ -190,8 +249,11 @@ def test_markdown_exports_escape_what_would_be_markdown(hostile, cli_env):
 def test_csv_cells_are_never_formulas(hostile, cli_env):
     raw = cli(cli_env, "report", "--month", "2026-11", "--format", "csv").stdout
     cells = [c for row in csv.reader(io.StringIO(raw.lstrip("\ufeff"))) for c in row]
-    formula = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")
-               and not re.fullmatch(r"[+-]?\d+(\.\d+)?%?", c)]
+    formula = [
+        c
+        for c in cells
+        if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"[+-]?\d+(\.\d+)?%?", c)
+    ]
     assert formula == []
     assert "'=cmd|' /C calc'!A0" in cells and '\'=HYPERLINK("http://evil.example/","x")' in cells
 
@@ -199,8 +261,10 @@ def test_csv_cells_are_never_formulas(hostile, cli_env):
 def test_control_characters_already_in_the_file_never_reach_the_terminal(hostile, cli_env, db_path):
     """Written by another SQLite client or an old release: shown as escapes, never sent raw."""
     with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE request SET unit = ?, requester_name = ?, description = ?, outcome = ?, handed_to = ?",
-                     ("\x1b[2J", "\x1b]0;pwned\x07", "a\x00b\x9b31m", "\x1b[31mred", "\x07"))
+        conn.execute(
+            "UPDATE request SET unit = ?, requester_name = ?, description = ?, outcome = ?, handed_to = ?",
+            ("\x1b[2J", "\x1b]0;pwned\x07", "a\x00b\x9b31m", "\x1b[31mred", "\x07"),
+        )
         conn.execute("UPDATE staff SET name = ? WHERE login = 'evil'", ("\x1b]8;;file:///etc/passwd\x07x",))
         conn.execute("UPDATE steprecord SET note = ?, value = ?", ("\x1b[5m", "\r\x1b[K"))
     for args in OUTPUTS + [("show", hostile[0]), ("show", hostile[0], "--json"), ("show", hostile[-1])]:
@@ -211,7 +275,9 @@ def test_control_characters_already_in_the_file_never_reach_the_terminal(hostile
     assert "\\x1b[2J" in shown and "\\x1b]0;pwned\\x07" in shown
     queue = cli(cli_env, "queue").stdout
     assert "\\x1b[2J" in queue
-    assert json.loads(cli(cli_env, "show", hostile[0], "--json").stdout)["unit"] == "\x1b[2J"  # JSON keeps the data
+    assert (
+        json.loads(cli(cli_env, "show", hostile[0], "--json").stdout)["unit"] == "\x1b[2J"
+    )  # JSON keeps the data
 
 
 REFUSED = [
@@ -220,8 +286,20 @@ REFUSED = [
     (("log", "--category", "B", "--unit", "[/bold]", "--phone", "\x1b[2J"), "--phone"),
     (("log", "--category", "B", "--unit", "\udcff", "--phone", "123"), "--unit"),
     (("log", "--category", "B", "--unit", "1", "--phone", "123", "--text", LONG), "--text"),
-    (("log", "--category", "B", "--unit", "1", "--phone", "123", "--channel", "[@click=app.quit]x[/]" * 1000),
-     "--channel"),
+    (
+        (
+            "log",
+            "--category",
+            "B",
+            "--unit",
+            "1",
+            "--phone",
+            "123",
+            "--channel",
+            "[@click=app.quit]x[/]" * 1000,
+        ),
+        "--channel",
+    ),
     (("staff", "add", "\x1b[2J", "--name", "x", "--role", "guard"), "login"),
     (("staff", "add", "bob", "--name", "\x9b31m", "--role", "guard"), "--name"),
     (("--lang", "\x1b[2J", "queue"), "--lang"),
@@ -288,10 +366,12 @@ def desk_app(staff, db_url, clock, procedures, tmp_path):
     apps = []
 
     def make(login: str, lang: str = "en") -> LiyuanApp:
-        settings = Settings(db_url=db_url, lang=lang, tz_name="Asia/Shanghai", login=login, os_login=login,
-                            fees_file=fees)
-        app = LiyuanApp(open_store(settings, clock, procedures), settings, clock, tick_interval=None,
-                        poll_interval=0.5)
+        settings = Settings(
+            db_url=db_url, lang=lang, tz_name="Asia/Shanghai", login=login, os_login=login, fees_file=fees
+        )
+        app = LiyuanApp(
+            open_store(settings, clock, procedures), settings, clock, tick_interval=None, poll_interval=0.5
+        )
         apps.append(app)
         return app
 
@@ -307,10 +387,18 @@ async def test_every_screen_shows_hostile_text_as_text_and_nothing_acts(desk_app
 
     sup = staff["cs_supervisor"]
     sup.staff.update_staff("sup", name="[@click=app.quit]x[/]")  # the header shows the user's own name
-    target = staff["assistant"].intake.create_request(category="B", unit="[/x]", phone="8123",
-                                                     requester_name="[@click=app.new_request]x[/]",
-                                                     description="[link=file:///etc/passwd]a[/]",
-                                                     complete=True).ref
+    target = (
+        staff["assistant"]
+        .intake.create_request(
+            category="B",
+            unit="[/x]",
+            phone="8123",
+            requester_name="[@click=app.new_request]x[/]",
+            description="[link=file:///etc/passwd]a[/]",
+            complete=True,
+        )
+        .ref
+    )
     app = desk_app("sup")
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
@@ -377,8 +465,10 @@ async def test_control_characters_in_the_file_reach_no_screen_raw(desk_app, staf
     from ui.ui_helpers import settle
 
     with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE request SET unit = ?, requester_name = ?, description = ? WHERE ref = ?",
-                     ("\x1b[2J", "\x1b]0;pwned\x07", "x\x9b31m", hostile[0]))
+        conn.execute(
+            "UPDATE request SET unit = ?, requester_name = ?, description = ? WHERE ref = ?",
+            ("\x1b[2J", "\x1b]0;pwned\x07", "x\x9b31m", hostile[0]),
+        )
         conn.execute("UPDATE staff SET name = ? WHERE login = 'evil'", ("\x1b]8;;file:///etc/passwd\x07x",))
     app = desk_app("sup")
     async with app.run_test(size=(160, 50)) as pilot:

@@ -14,8 +14,18 @@ import stat
 
 import pytest
 from backoffice_helpers import close_repair, log_repair
-from test_hostile_text import ACCEPTED, CONTROLS, FORMULAS, LONG, MARKUP, assert_shows, cli, desk_app, hostile, \
-    raw_controls
+from test_hostile_text import (
+    ACCEPTED,
+    CONTROLS,
+    FORMULAS,
+    LONG,
+    MARKUP,
+    assert_shows,
+    cli,
+    desk_app,
+    hostile,
+    raw_controls,
+)
 
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.i18n import Translator
@@ -23,8 +33,14 @@ from liyuan_tui.domain.i18n import Translator
 __all__ = ["desk_app", "hostile"]  # fixtures shared with the module this one extends
 
 FORMULA_NAME = "=cmd|' /C calc'!A0"
-REFUSED_KEYS = ("error.control_character", "error.not_utf8", "error.login_malformed", "error.phone_malformed",
-                "error.fault_kind_unknown", "error.too_long")
+REFUSED_KEYS = (
+    "error.control_character",
+    "error.not_utf8",
+    "error.login_malformed",
+    "error.phone_malformed",
+    "error.fault_kind_unknown",
+    "error.too_long",
+)
 
 
 def care_writers(staff, ref: str):
@@ -46,7 +62,10 @@ def care_writers(staff, ref: str):
         ("course", lambda v: sup.staff_records.train("ann", course=v, day="2026-11-01")),
         ("result", lambda v: sup.staff_records.train("ann", course="消防", day="2026-11-01", result=v)),
         ("note", lambda v: sup.staff_records.assess("ann", month="2026-11", score=80, note=v)),
-        ("fault_kind", lambda v: desk.intake.create_request(category="B", unit="1", phone="123", fault_kind=v)),
+        (
+            "fault_kind",
+            lambda v: desk.intake.create_request(category="B", unit="1", phone="123", fault_kind=v),
+        ),
     ]
 
 
@@ -62,8 +81,10 @@ def test_the_back_offices_store_methods_refuse_control_characters_and_very_long_
 
     def counts():
         with staff["assistant"].kernel.read() as s:
-            return tuple(s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-                         for t in ("event", "followup", "household", "resident", "training", "assessment"))
+            return tuple(
+                s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                for t in ("event", "followup", "household", "resident", "training", "assessment")
+            )
 
     before = counts()
     for field, call in care_writers(staff, closed_ref):
@@ -83,14 +104,23 @@ def hostile_care(staff, hostile, clock):
     desk, sup = staff["assistant"], staff["cs_supervisor"]
     sup.staff.add_staff("formula", FORMULA_NAME, "assistant")
     marked = close_repair(desk, log_repair(desk, unit=MARKUP[3], requester_name=MARKUP[0]).ref).ref
-    closed = [marked] + hostile[len(MARKUP):len(MARKUP) + len(FORMULAS)]
+    closed = [marked] + hostile[len(MARKUP) : len(MARKUP) + len(FORMULAS)]
     for ref, text in zip(closed, MARKUP[:1] + FORMULAS):
         desk.followups.record(ref, reached="no", note=text)  # not reached: still owed, listed by `due`
     units = [t[:64] for t in MARKUP]
     for unit, text in zip(units, ACCEPTED):
-        desk.households.edit(unit, elderly_alone="yes", language=text[:20], notes=text, emergency_name=text[:40],
-                             emergency_relation=text[:20], emergency_phone="139", person=text[:40],
-                             relation=text[:20], phones="13800000000")
+        desk.households.edit(
+            unit,
+            elderly_alone="yes",
+            language=text[:20],
+            notes=text,
+            emergency_name=text[:40],
+            emergency_relation=text[:20],
+            emergency_phone="139",
+            person=text[:40],
+            relation=text[:20],
+            phones="13800000000",
+        )
     for i, text in enumerate(ACCEPTED):
         sup.staff_records.train("evil", course=text, day="2026-11-0%d" % (i % 9 + 1), result=text)
     sup.staff_records.assess("evil", month="2026-11", score=77, note=FORMULAS[0])
@@ -100,9 +130,14 @@ def hostile_care(staff, hostile, clock):
 
 def test_the_back_offices_cli_outputs_show_hostile_text_as_text(hostile_care, cli_env):
     outputs = {}
-    runs = [("followup", "due"), ("followup", "due", "--json"), ("staff", "records", "evil"),
-            ("staff", "records", "evil", "--json"), ("staff", "scorecard", "--month", "2026-11"),
-            ("staff", "scorecard", "--month", "2026-11", "--format", "json")]
+    runs = [
+        ("followup", "due"),
+        ("followup", "due", "--json"),
+        ("staff", "records", "evil"),
+        ("staff", "records", "evil", "--json"),
+        ("staff", "scorecard", "--month", "2026-11"),
+        ("staff", "scorecard", "--month", "2026-11", "--format", "json"),
+    ]
     runs += [("residents", "show", u) for u in hostile_care["units"]]
     runs += [("residents", "show", u, "--json") for u in hostile_care["units"]]
     runs += [("show", ref) for ref in hostile_care["closed"]]
@@ -116,7 +151,9 @@ def test_the_back_offices_cli_outputs_show_hostile_text_as_text(hostile_care, cl
     due = outputs[("followup", "due")]
     for text in (MARKUP[3], MARKUP[0], FORMULAS[1], FORMULAS[4]):
         assert text in due  # the table read no markup (nor crashed on it)
-    household = "\n".join(v for k, v in outputs.items() if k[:2] == ("residents", "show") and "--json" not in k)
+    household = "\n".join(
+        v for k, v in outputs.items() if k[:2] == ("residents", "show") and "--json" not in k
+    )
     for text in MARKUP:
         assert text in household
     assert "'=cmd|' /C calc'!A0" not in outputs[("staff", "records", "evil")]  # plain text: no CSV escaping
@@ -130,8 +167,11 @@ def test_the_back_offices_cli_outputs_show_hostile_text_as_text(hostile_care, cl
 def test_the_scorecards_csv_cells_are_never_formulas_and_its_file_is_private(hostile_care, cli_env, tmp_path):
     raw = cli(cli_env, "staff", "scorecard", "--month", "2026-11", "--format", "csv").stdout
     cells = [c for row in csv.reader(io.StringIO(raw.lstrip("\ufeff"))) for c in row]
-    formula = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")
-               and not re.fullmatch(r"[+-]?\d+(\.\d+)?%?", c)]
+    formula = [
+        c
+        for c in cells
+        if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"[+-]?\d+(\.\d+)?%?", c)
+    ]
     assert formula == [] and any(c.startswith("'" + FORMULA_NAME) for c in cells)
     out = tmp_path / "scorecard.csv"
     done = cli(cli_env, "staff", "scorecard", "--month", "2026-11", "--format", "csv", "-o", str(out))
@@ -141,7 +181,9 @@ def test_the_scorecards_csv_cells_are_never_formulas_and_its_file_is_private(hos
     assert folder.returncode == 2 and len(folder.stderr.strip().splitlines()) == 1
 
 
-async def test_the_back_offices_screens_show_hostile_text_as_text_and_nothing_acts(desk_app, hostile_care, clock):
+async def test_the_back_offices_screens_show_hostile_text_as_text_and_nothing_acts(
+    desk_app, hostile_care, clock
+):
     from ui.ui_helpers import settle
 
     clock.advance(86400 * 4)  # the calls are overdue
@@ -176,23 +218,31 @@ async def test_the_back_offices_screens_show_hostile_text_as_text_and_nothing_ac
 
 
 async def test_control_characters_already_in_the_back_offices_tables_reach_no_terminal_raw(
-        desk_app, hostile_care, cli_env, db_path):
+    desk_app, hostile_care, cli_env, db_path
+):
     """Written by another SQLite client or an old release: shown as escapes, never sent raw."""
     import sqlite3
 
     from ui.ui_helpers import settle
 
     with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE household SET notes = ?, emergency_name = ?, language = ?",
-                     ("\x1b[2J", "\x1b]0;pwned\x07", "\x9b31m"))
+        conn.execute(
+            "UPDATE household SET notes = ?, emergency_name = ?, language = ?",
+            ("\x1b[2J", "\x1b]0;pwned\x07", "\x9b31m"),
+        )
         conn.execute("UPDATE resident SET name = ?, relation = ?", ("\x1b[5m", "\x07"))
         conn.execute("UPDATE followup SET note = ?", ("\x1b]8;;file:///etc/passwd\x07x",))
         conn.execute("UPDATE training SET course = ?, result = ?", ("\x1b[31m", "\r\x1b[K"))
         conn.execute("UPDATE assessment SET note = ?", ("\x1b[?1049h",))
     unit = hostile_care["units"][0]
-    for args, user in ((("residents", "show", unit), "ann"), (("residents", "show", unit, "--json"), "ann"),
-                       (("followup", "due"), "ann"), (("show", hostile_care["closed"][0]), "ann"),
-                       (("staff", "records", "evil"), "sup"), (("staff", "records", "evil", "--json"), "sup")):
+    for args, user in (
+        (("residents", "show", unit), "ann"),
+        (("residents", "show", unit, "--json"), "ann"),
+        (("followup", "due"), "ann"),
+        (("show", hostile_care["closed"][0]), "ann"),
+        (("staff", "records", "evil"), "sup"),
+        (("staff", "records", "evil", "--json"), "sup"),
+    ):
         done = cli(cli_env, *args, user=user)
         assert done.returncode == 0, (args, done.stderr)
         assert not raw_controls(done.stdout + done.stderr), (args, raw_controls(done.stdout))

@@ -21,7 +21,9 @@ def tainted(staff, db_path, clock):
     """A work order waiting for parts, a material, a tool and the month's analysis, each then given
     control characters by another SQLite client: (the request's ref, the order's number, the month)."""
     sup = staff["cs_supervisor"]
-    ref = staff["assistant"].intake.create_request(category="B", unit="5-803", phone="8123", complete=True).ref
+    ref = (
+        staff["assistant"].intake.create_request(category="B", unit="5-803", phone="8123", complete=True).ref
+    )
     number = sup.orders.create(ref, "tech").number
     staff["technician"].orders.wait(number, "parts")
     sup.stock.add_material("PIPE20", "pipe", "m", price="1")
@@ -40,8 +42,14 @@ def tainted(staff, db_path, clock):
 
 def test_control_characters_in_the_workshops_tables_reach_no_terminal_raw_from_the_cli(tainted, cli_env):
     ref, number, month = tainted
-    for args in (("order", "list"), ("order", "show", number), ("order", "sheet", number), ("stock", "list"),
-                 ("tools", "list"), ("report", "--month", str(month))):
+    for args in (
+        ("order", "list"),
+        ("order", "show", number),
+        ("order", "sheet", number),
+        ("stock", "list"),
+        ("tools", "list"),
+        ("report", "--month", str(month)),
+    ):
         done = cli(cli_env, *args)
         assert done.returncode == 0, (args, done.stderr)
         assert not raw_controls(done.stdout + done.stderr), (args, raw_controls(done.stdout))

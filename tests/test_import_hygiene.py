@@ -18,7 +18,9 @@ UI = ("liyuan_tui.app", "liyuan_tui.widgets", "liyuan_tui.screens")
 def non_ui_modules() -> list[str]:
     names = []
     for info in pkgutil.walk_packages(liyuan_tui.__path__, "liyuan_tui."):
-        if any(info.name == ui or info.name.startswith(ui + ".") for ui in UI) or info.name.endswith(".__main__"):
+        if any(info.name == ui or info.name.startswith(ui + ".") for ui in UI) or info.name.endswith(
+            ".__main__"
+        ):
             continue
         names.append(info.name)
     return names
@@ -26,9 +28,16 @@ def non_ui_modules() -> list[str]:
 
 def test_there_are_domain_modules_to_check():
     names = non_ui_modules()
-    for expected in ("liyuan_tui.store", "liyuan_tui.domain.deadlines", "liyuan_tui.domain.procedures",
-                     "liyuan_tui.cli", "liyuan_tui.domain.models", "liyuan_tui.cli.requests",
-                     "liyuan_tui.store.kernel", "liyuan_tui.reports.month"):
+    for expected in (
+        "liyuan_tui.store",
+        "liyuan_tui.domain.deadlines",
+        "liyuan_tui.domain.procedures",
+        "liyuan_tui.cli",
+        "liyuan_tui.domain.models",
+        "liyuan_tui.cli.requests",
+        "liyuan_tui.store.kernel",
+        "liyuan_tui.reports.month",
+    ):
         assert expected in names
 
 
@@ -41,8 +50,9 @@ def test_no_textual_outside_the_ui():
         "        print(name)\n"
         "        break\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, *non_ui_modules()], capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *non_ui_modules()], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"{out.stdout.strip()} pulls textual in"
 
@@ -56,6 +66,8 @@ def test_cli_subcommands_do_not_import_textual(tmp_path):
         "assert rc == 0, rc\n"
         "print(any(m.startswith('textual') for m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.db")], capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x.db")], capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "False"

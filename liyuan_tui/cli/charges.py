@@ -17,10 +17,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("fees", parents=[common], help="the paid-service fee schedule")
     p.set_defaults(handler=cmd_fees)
 
-    p = sub.add_parser("charge", parents=[common], help="charge a paid service on a request (priced from the schedule)")
+    p = sub.add_parser(
+        "charge", parents=[common], help="charge a paid service on a request (priced from the schedule)"
+    )
     p.add_argument("ref", metavar="REF")
     p.add_argument("item", metavar="ITEM", help="the item's code (see `liyuan fees`) or its name")
-    p.add_argument("--qty", default="1", help="how many of the item's unit (default 1; 1.5 for an hour and a half)")
+    p.add_argument(
+        "--qty", default="1", help="how many of the item's unit (default 1; 1.5 for an hour and a half)"
+    )
     p.set_defaults(handler=cmd_charge)
 
 
@@ -43,8 +47,12 @@ def cmd_fees(ctx: Context, args: argparse.Namespace) -> int:
     if fees.example:
         # Said before the table and again in its caption: nobody should bill from made-up prices.
         print(t("fees.example_notice"), file=ctx.out)
-    table = Table(title=Text(visible(f"{fees.title(lang)}  ({fees.source})", newlines=False)), title_justify="left",
-                  caption=t("fees.example_caption") if fees.example else None, caption_justify="left")
+    table = Table(
+        title=Text(visible(f"{fees.title(lang)}  ({fees.source})", newlines=False)),
+        title_justify="left",
+        caption=t("fees.example_caption") if fees.example else None,
+        caption_justify="left",
+    )
     for key, justify in (("code", "left"), ("item", "left"), ("unit", "left"), ("price", "right")):
         table.add_column(t(f"fees.column_{key}"), justify=justify, no_wrap=True)
     for fee in fees.items:
@@ -65,7 +73,16 @@ def cmd_charge(ctx: Context, args: argparse.Namespace) -> int:
     store.charges.fees = fees
     charge = store.charges.add_charge(ref, fee.code, qty)
     lang = ctx.settings.lang
-    print(ctx.t("fees.charged", ref=ref, item=fee.name(lang), qty=f"{qty:g}", unit=fee.unit(lang),
-                amount=format_yuan(charge.amount_cents), total=format_yuan(store.lookup.charges_total(ref))),
-          file=ctx.out)
+    print(
+        ctx.t(
+            "fees.charged",
+            ref=ref,
+            item=fee.name(lang),
+            qty=f"{qty:g}",
+            unit=fee.unit(lang),
+            amount=format_yuan(charge.amount_cents),
+            total=format_yuan(store.lookup.charges_total(ref)),
+        ),
+        file=ctx.out,
+    )
     return 0

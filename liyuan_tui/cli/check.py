@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("check", parents=[common], help="settings, procedures, database integrity and permissions")
+    p = sub.add_parser(
+        "check", parents=[common], help="settings, procedures, database integrity and permissions"
+    )
     p.set_defaults(handler=cmd_check)
 
 
@@ -30,7 +32,11 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     line(t("check.database"), s.db_url, s.sources.get("db"))
     line(t("check.language"), s.lang, s.sources.get("lang"))
     line(t("check.timezone"), s.tz_name, s.sources.get("tz"))
-    line(t("check.user"), s.login + (f" (OS: {s.os_login})" if s.os_login != s.login else ""), s.sources.get("user"))
+    line(
+        t("check.user"),
+        s.login + (f" (OS: {s.os_login})" if s.os_login != s.login else ""),
+        s.sources.get("user"),
+    )
     line(t("check.procedures"), s.procedures_dir or t("check.shipped"), s.sources.get("procedures"))
 
     try:
@@ -82,7 +88,9 @@ def trust_problems(ctx: Context, path: Path, line) -> list[str]:
     problems: list[str] = []
     notes = dbfiles.lost_notes(path)
     if notes:
-        problems.append(t("check.trust.journal_note", path=dbfiles.side(path, dbfiles.LOST_NOTE), last=notes[-1]))
+        problems.append(
+            t("check.trust.journal_note", path=dbfiles.side(path, dbfiles.LOST_NOTE), last=notes[-1])
+        )
     still = dbfiles.removed_but_open(path)
     if still:
         problems.append(t("check.trust.journal_open", who="; ".join(still)))
@@ -108,7 +116,10 @@ def fee_problems(ctx: Context, line) -> list[str]:
         fees = load_fees(s.fees_file)
     except FeeScheduleError as exc:
         return [f"{t('fees.file_error')}: {exc}"]
-    line("", t("check.fees_ok", count=len(fees.items)) + (" " + t("fees.example_short") if fees.example else ""))
+    line(
+        "",
+        t("check.fees_ok", count=len(fees.items)) + (" " + t("fees.example_short") if fees.example else ""),
+    )
     return []
 
 
@@ -211,7 +222,10 @@ def database_problems(ctx: Context) -> list[str]:
         problems = [] if result == ["ok"] else [t("check.integrity", result="; ".join(result[:5]))]
         if str(mode).lower() != "wal":
             problems.append(t("check.journal_mode", mode=mode))
-        print(f"{pad(t('check.integrity_label'), 14)} {'; '.join(result[:1])}  ({t('check.journal')}: {mode})", file=ctx.out)
+        print(
+            f"{pad(t('check.integrity_label'), 14)} {'; '.join(result[:1])}  ({t('check.journal')}: {mode})",
+            file=ctx.out,
+        )
         print(f"{pad(t('check.schema'), 14)} {revision}", file=ctx.out)
         problems += trust
         try:
@@ -246,10 +260,15 @@ def server_problems(ctx: Context) -> list[str]:
     facts = server_facts(ctx.store.kernel)
     print(f"{pad(t('check.server'), 14)} {facts.version}", file=ctx.out)
     print(f"{pad(t('check.schema'), 14)} {facts.revision}", file=ctx.out)
-    print(f"{pad(t('check.db_roles'), 14)} {t('check.db_roles_on' if facts.roles_enforced else 'check.db_roles_off')}",
-          file=ctx.out)
-    print(f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}"
-          f"  ({t('check.db_user')}: {facts.session_user})", file=ctx.out)
+    print(
+        f"{pad(t('check.db_roles'), 14)} {t('check.db_roles_on' if facts.roles_enforced else 'check.db_roles_off')}",
+        file=ctx.out,
+    )
+    print(
+        f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}"
+        f"  ({t('check.db_user')}: {facts.session_user})",
+        file=ctx.out,
+    )
     problems: list[str] = []
     if not facts.roles_enforced:
         problems.append(Warning_(t("check.db_roles_hint")))

@@ -12,9 +12,14 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("copy", parents=[common],
-                       help="copy this SQLite database into an empty PostgreSQL one (ids and times kept)")
-    p.add_argument("--to", required=True, metavar="URL", help="the PostgreSQL database, e.g. postgresql:///liyuan")
+    p = sub.add_parser(
+        "copy",
+        parents=[common],
+        help="copy this SQLite database into an empty PostgreSQL one (ids and times kept)",
+    )
+    p.add_argument(
+        "--to", required=True, metavar="URL", help="the PostgreSQL database, e.g. postgresql:///liyuan"
+    )
     p.set_defaults(handler=cmd_copy)
 
 
@@ -36,6 +41,7 @@ def cmd_copy(ctx: Context, args: argparse.Namespace) -> int:
     finished: dict[str, int] = {}
 
     with progress(ctx, ctx.t("cli.progress.copy"), total=sum(rows.values())) as told:
+
         def copying(table: str, done: int, of: int) -> None:
             finished[table] = done
             told(sum(finished.values()))
@@ -55,5 +61,8 @@ def _rows(engine) -> dict[str, int]:
 
     with engine.connect() as conn:
         present = set(inspect(conn).get_table_names())
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar() or 0
-                for t in SQLModel.metadata.sorted_tables if t.name in present}
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar() or 0
+            for t in SQLModel.metadata.sorted_tables
+            if t.name in present
+        }

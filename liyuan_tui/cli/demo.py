@@ -28,10 +28,14 @@ STAFF = (
     ("liu.jun", "刘军", "technician", "13800000007"),
 )
 RESIDENTS = (
-    ("1栋0301", "黄伯", "13911110301"), ("2栋1501", "林小姐", "13911111501"),
-    ("3栋1202", "张阿姨", "13911111202,13922221202"), ("3栋1203", "何先生", "13911111203"),
-    ("5栋0803", "吴太太", "13911110803"), ("6栋2101", "郑先生", "13911112101"),
-    ("7栋0602", "刘先生", "13911110602"), ("8栋1106", "陈小姐", "13911111106"),
+    ("1栋0301", "黄伯", "13911110301"),
+    ("2栋1501", "林小姐", "13911111501"),
+    ("3栋1202", "张阿姨", "13911111202,13922221202"),
+    ("3栋1203", "何先生", "13911111203"),
+    ("5栋0803", "吴太太", "13911110803"),
+    ("6栋2101", "郑先生", "13911112101"),
+    ("7栋0602", "刘先生", "13911110602"),
+    ("8栋1106", "陈小姐", "13911111106"),
 )
 # What a ticked step records, by step key ({now}: the time it is ticked, as the desk would write
 # it); anything else gets the answer the desk offers (what the form holds, the step's default),
@@ -41,8 +45,11 @@ ANSWERS = {
     "ambulance_call_120": "{now} 已拨通 120,已受理,调度员 0371 号",
     "ambulance_gate_ready": "王伟 在北门等候",
     "manager_informed": "{now} 电话报告陈经理",
-    "fault": "厨房水管接头漏水", "dispatch": "{now} 通知维修工老杨",
-    "question": "询问停车月卡续费", "details": "楼上装修噪音", "need": "门禁卡丢失,要求补办",
+    "fault": "厨房水管接头漏水",
+    "dispatch": "{now} 通知维修工老杨",
+    "question": "询问停车月卡续费",
+    "details": "楼上装修噪音",
+    "need": "门禁卡丢失,要求补办",
     "contacted_department": "{now} 联系工程维修部",
 }
 
@@ -69,7 +76,9 @@ def build_demo(settings: Settings, clock: Clock) -> None:
     night = FakeClock(now - timedelta(hours=3))
 
     def store(login: str) -> Store:
-        st = Store(settings.db_url, night, login, procedures=procedures, tz=settings.tz, os_login=login, create=True)
+        st = Store(
+            settings.db_url, night, login, procedures=procedures, tz=settings.tz, os_login=login, create=True
+        )
         st.charges.fees_file = settings.fees_file
         st.init_schema()
         return st
@@ -85,10 +94,19 @@ def build_demo(settings: Settings, clock: Clock) -> None:
     for unit, name, phones in RESIDENTS:
         sup.archive.add_resident(unit, name, phones)
     # The household file the desk must see at once: an elderly resident living alone.
-    sup.households.edit("3栋1202", elderly_alone=True, emergency_name="张先生", emergency_relation="儿子",
-                        emergency_phone="13922221202", notes="老人独居,钥匙在邻居 3栋1201 处")
+    sup.households.edit(
+        "3栋1202",
+        elderly_alone=True,
+        emergency_name="张先生",
+        emergency_relation="儿子",
+        emergency_phone="13922221202",
+        notes="老人独居,钥匙在邻居 3栋1201 处",
+    )
     # The repair shop behind the desk: materials in stock, tools in the register.
-    for code, name, unit, price, qty in (("PIPE20", "PPR管 20mm", "米", "12.50", "30"), ("TAPE", "生料带", "卷", "3", "20")):
+    for code, name, unit, price, qty in (
+        ("PIPE20", "PPR管 20mm", "米", "12.50", "30"),
+        ("TAPE", "生料带", "卷", "3", "20"),
+    ):
         sup.stock.add_material(code, name, unit, price)
         sup.stock.receive(code, qty)
     for code, name in (("T01", "管钳"), ("T02", "电笔")):
@@ -106,8 +124,15 @@ def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> Non
 
     def log(minutes_ago: float, category: str, unit: str, phone: str, name: str, text: str, **kw):
         at(minutes_ago)
-        return desk.intake.create_request(category=category, unit=unit, phone=phone, requester_name=name,
-                                   description=text, complete=True, **kw).ref
+        return desk.intake.create_request(
+            category=category,
+            unit=unit,
+            phone=phone,
+            requester_name=name,
+            description=text,
+            complete=True,
+            **kw,
+        ).ref
 
     # Earlier in the evening: handled and closed.
     for ago, cat, unit, phone, name, text in (
@@ -152,7 +177,9 @@ def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> Non
 
     log(14, "security", "地下车库 B2", "13911110301", "黄伯", "车库有陌生人拉车门")  # overdue, unanswered
     ref = log(8, "other", "1栋0301", "13911110301", "黄伯", "门禁卡丢失,进不了单元门")  # 2 minutes left
-    ref = log(4, "disaster", "1栋 地下车库", "13911112101", "郑先生", "车库入口水浸,水位在涨", channel="intercom")
+    ref = log(
+        4, "disaster", "1栋 地下车库", "13911112101", "郑先生", "车库入口水浸,水位在涨", channel="intercom"
+    )
     at(2)
     desk.lifecycle.escalate(ref, note="水位上涨,请主管安排")
     log(1, "repair", "3栋1203", "13911111203", "何先生", "电梯有异响")
@@ -214,10 +241,18 @@ def finish_required(store: Store, ref: str) -> None:
 def _tick(store: Store, ref: str, step) -> None:
     req = store.lookup.get_request(ref)
     now = f"{store.clock.now().astimezone(store.tz):%H:%M}"  # the demo's clock, not a time written here
-    answer = (ANSWERS.get(step.key, "").format(now=now)
-              or step.offered("zh", unit=req.unit, phone=req.phone, name=req.requester_name,
-                              description=req.description, now=now)
-              or "已处理")
+    answer = (
+        ANSWERS.get(step.key, "").format(now=now)
+        or step.offered(
+            "zh",
+            unit=req.unit,
+            phone=req.phone,
+            name=req.requester_name,
+            description=req.description,
+            now=now,
+        )
+        or "已处理"
+    )
     kwargs = {step.input: answer} if step.input in ("value", "note") else {}
     try:
         store.lifecycle.tick_step(ref, step.key, **kwargs)

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("demo", parents=[common], help="open the desk on a fresh demo database (a night of requests)")
+    p = sub.add_parser(
+        "demo", parents=[common], help="open the desk on a fresh demo database (a night of requests)"
+    )
     p.set_defaults(handler=cmd_demo)
 
 

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     estate = sub.add_parser("estate", parents=[common], help="the estates this database serves")
-    esub = estate.add_subparsers(dest="estate_command", metavar="ACTION", required=True, parser_class=type(estate))
+    esub = estate.add_subparsers(
+        dest="estate_command", metavar="ACTION", required=True, parser_class=type(estate)
+    )
     p = esub.add_parser("add", parents=[common], help="add an estate (supervisors and the manager)")
     p.add_argument("code", metavar="CODE")
     p.add_argument("--name", required=True)
@@ -32,8 +34,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     estates = ctx.store.estates.list_estates()
     if args.json:
-        print(safe_json([{"code": e.code, "name": e.name} for e in estates], indent=2),
-              file=ctx.out)
+        print(safe_json([{"code": e.code, "name": e.name} for e in estates], indent=2), file=ctx.out)
         return 0
     for e in estates:
         print(f"{e.code}\t{e.name}", file=ctx.out)

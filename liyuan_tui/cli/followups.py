@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("followup", parents=[common],
-                       help="follow-up calls after the close (回访): `followup due`, or record one on REF")
+    p = sub.add_parser(
+        "followup",
+        parents=[common],
+        help="follow-up calls after the close (回访): `followup due`, or record one on REF",
+    )
     p.add_argument("target", metavar="due|REF", help="`due` lists the calls owed; a ref records a call")
     p.add_argument("--reached", default=None, help="yes | no: whether the resident was reached")
     p.add_argument("--score", default=None, help="satisfaction, 1 (very unhappy) to 5 (very satisfied)")
@@ -33,8 +36,9 @@ def cmd_followup(ctx: Context, args: argparse.Namespace) -> int:
     ref = check.ref(args.target)
     if args.reached is None:
         raise ValidationError("followup.reached_missing", "reached")
-    done = ctx.store.followups.record(ref, reached=args.reached, score=args.score, solved=args.solved,
-                                      note=args.note)
+    done = ctx.store.followups.record(
+        ref, reached=args.reached, score=args.score, solved=args.solved, note=args.note
+    )
     if done.reopened:
         key = "followup.reopened"
     elif done.followup.reached:
@@ -54,13 +58,22 @@ def due_rows(ctx: Context) -> list[dict]:
     rows = []
     for d in ctx.store.followups.due():
         r, visible = d.request, can_see(me, d.request)
-        rows.append({
-            "ref": r.ref, "category": r.category, "unit": r.unit if visible else HIDDEN,
-            "closed_at": iso(r.closed_at, tz), "due_at": iso(d.due_at, tz), "overdue": d.overdue_seconds(now) > 0,
-            "overdue_seconds": max(0, d.overdue_seconds(now)), "requester_name": r.requester_name if visible else HIDDEN,
-            "phone": r.phone if visible else HIDDEN, "attempts": d.attempts,
-            "last_attempt_at": iso(d.last_attempt_at, tz), "confidential": r.confidential,
-        })
+        rows.append(
+            {
+                "ref": r.ref,
+                "category": r.category,
+                "unit": r.unit if visible else HIDDEN,
+                "closed_at": iso(r.closed_at, tz),
+                "due_at": iso(d.due_at, tz),
+                "overdue": d.overdue_seconds(now) > 0,
+                "overdue_seconds": max(0, d.overdue_seconds(now)),
+                "requester_name": r.requester_name if visible else HIDDEN,
+                "phone": r.phone if visible else HIDDEN,
+                "attempts": d.attempts,
+                "last_attempt_at": iso(d.last_attempt_at, tz),
+                "confidential": r.confidential,
+            }
+        )
     return rows
 
 
@@ -88,10 +101,19 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
         when = format_duration(abs(seconds), t)
         proc = ctx.store.procedures.get(row["category"])
         # Cells as plain text: a unit like `[/bold]` is never read as markup, a control never sent.
-        table.add_row(*cells(t("followup.overdue_by", when=when) if seconds > 0 else t("followup.due_in", when=when),
-                             row["ref"], proc.name(t.lang) if proc else row["category"], row["unit"],
-                             row["requester_name"], row["phone"], (row["closed_at"] or "")[:16].replace("T", " "),
-                             str(row["attempts"])), style="bold red" if seconds > 0 else "")
+        table.add_row(
+            *cells(
+                t("followup.overdue_by", when=when) if seconds > 0 else t("followup.due_in", when=when),
+                row["ref"],
+                proc.name(t.lang) if proc else row["category"],
+                row["unit"],
+                row["requester_name"],
+                row["phone"],
+                (row["closed_at"] or "")[:16].replace("T", " "),
+                str(row["attempts"]),
+            ),
+            style="bold red" if seconds > 0 else "",
+        )
     console(ctx).print(table)
     return 0
 

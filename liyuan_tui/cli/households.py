@@ -53,7 +53,9 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_edit(ctx: Context, args: argparse.Namespace) -> int:
-    changes = {dest: getattr(args, dest) for _flag, dest, _help in EDIT_FLAGS if getattr(args, dest) is not None}
+    changes = {
+        dest: getattr(args, dest) for _flag, dest, _help in EDIT_FLAGS if getattr(args, dest) is not None
+    }
     house = ctx.store.households.edit(args.unit, **changes)
     print(ctx.t("household.saved", unit=house.unit, version=house.version or 1), file=ctx.out)
     return 0

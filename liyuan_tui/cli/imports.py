@@ -17,16 +17,20 @@ EXIT_USAGE = 2
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("import", parents=[common],
-                       help="load history from a logbook CSV (supervisors and the manager)")
+    p = sub.add_parser(
+        "import", parents=[common], help="load history from a logbook CSV (supervisors and the manager)"
+    )
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some are bad")
     p.set_defaults(handler=cmd_import_history)
 
     residents = sub.add_parser("residents", parents=[common], help="the customer archive")
-    rsub = residents.add_subparsers(dest="residents_command", metavar="ACTION", required=True,
-                                    parser_class=type(residents))
-    p = rsub.add_parser("import", parents=[common], help="load residents from a CSV (unit, name, phones, notes)")
+    rsub = residents.add_subparsers(
+        dest="residents_command", metavar="ACTION", required=True, parser_class=type(residents)
+    )
+    p = rsub.add_parser(
+        "import", parents=[common], help="load residents from a CSV (unit, name, phones, notes)"
+    )
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--skip-bad", action="store_true", help="import the good rows even if some are bad")
     p.set_defaults(handler=cmd_import_residents)
@@ -50,7 +54,9 @@ def _open(path: str):
     try:
         f = open(path, "rb")
     except OSError as exc:
-        raise ValidationError("import.unreadable", "file", path=path, reason=exc.strerror or str(exc)) from None
+        raise ValidationError(
+            "import.unreadable", "file", path=path, reason=exc.strerror or str(exc)
+        ) from None
     info = os.fstat(f.fileno())
     if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
         f.close()
@@ -81,8 +87,12 @@ def _run(ctx: Context, args: argparse.Namespace, prog: str, label: str, parse, a
             return EXIT_USAGE
     if result.skipped_lines:
         _report_problems(ctx, prog, parsed.problems)
-    print(ctx.t("import.done", imported=result.imported, updated=result.updated,
-                skipped=len(result.skipped_lines)), file=ctx.out)
+    print(
+        ctx.t(
+            "import.done", imported=result.imported, updated=result.updated, skipped=len(result.skipped_lines)
+        ),
+        file=ctx.out,
+    )
     if result.refs:
         print(ctx.t("import.refs", first=result.refs[0], last=result.refs[-1]), file=ctx.out)
     return 0
@@ -93,12 +103,24 @@ def cmd_import_history(ctx: Context, args: argparse.Namespace) -> int:
 
     store = ctx.store
     now = ctx.clock.now()
-    return _run(ctx, args, "liyuan import", "cli.progress.import",
-                lambda data: parse_history(data, store.procedures, ctx.settings.tz, now), store.imports.import_history)
+    return _run(
+        ctx,
+        args,
+        "liyuan import",
+        "cli.progress.import",
+        lambda data: parse_history(data, store.procedures, ctx.settings.tz, now),
+        store.imports.import_history,
+    )
 
 
 def cmd_import_residents(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.domain.imports import parse_residents
 
-    return _run(ctx, args, "liyuan residents import", "cli.progress.residents", parse_residents,
-                ctx.store.imports.import_residents)
+    return _run(
+        ctx,
+        args,
+        "liyuan residents import",
+        "cli.progress.residents",
+        parse_residents,
+        ctx.store.imports.import_residents,
+    )

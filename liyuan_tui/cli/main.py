@@ -54,17 +54,32 @@ class OneLineParser(argparse.ArgumentParser):
 def common_options() -> argparse.ArgumentParser:
     """Options every subcommand accepts, before or after its name."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=argparse.SUPPRESS,
-                        help="database file or URL (else $LIYUAN_DB, else the user data folder)")
-    common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
-                        help="interface language (else $LIYUAN_LANG, else zh)")
-    common.add_argument("--tz", default=argparse.SUPPRESS, help="time zone (else $LIYUAN_TZ, else Asia/Shanghai)")
-    common.add_argument("--procedures", default=argparse.SUPPRESS,
-                        help="a site's own procedure folder (else $LIYUAN_PROCEDURES)")
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database file or URL (else $LIYUAN_DB, else the user data folder)",
+    )
+    common.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help="interface language (else $LIYUAN_LANG, else zh)",
+    )
+    common.add_argument(
+        "--tz", default=argparse.SUPPRESS, help="time zone (else $LIYUAN_TZ, else Asia/Shanghai)"
+    )
+    common.add_argument(
+        "--procedures",
+        default=argparse.SUPPRESS,
+        help="a site's own procedure folder (else $LIYUAN_PROCEDURES)",
+    )
     common.add_argument("--fees", default=argparse.SUPPRESS, help="fee schedule file (else $LIYUAN_FEES)")
-    common.add_argument("--user", default=argparse.SUPPRESS,
-                        help="act as this staff login (root, supervisors and the manager only; "
-                             "events also record the real login)")
+    common.add_argument(
+        "--user",
+        default=argparse.SUPPRESS,
+        help="act as this staff login (root, supervisors and the manager only; "
+        "events also record the real login)",
+    )
     return common
 
 
@@ -88,8 +103,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return load_settings(flags)
 
 
-def main(argv: Sequence[str] | None = None, clock: Clock | None = None, *,
-         out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    clock: Clock | None = None,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     """Run `liyuan ARGV`; the tests call it in-process with their own clock and streams."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
@@ -132,7 +152,9 @@ def _quiet_stdout(out: TextIO) -> None:
     os.close(devnull)
 
 
-def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | None], args: argparse.Namespace) -> int:
+def run(
+    ctx: Context, handler: Callable[[Context, argparse.Namespace], int | None], args: argparse.Namespace
+) -> int:
     """Run a subcommand, turning every refusal into one line on stderr and exit code 2."""
     from sqlalchemy.exc import OperationalError, DatabaseError
 
@@ -179,23 +201,66 @@ def run(ctx: Context, handler: Callable[[Context, argparse.Namespace], int | Non
 # The store names fields as the data model does; the command line names them as its flags (a
 # positional argument, by its name in the user's language: never REF or STEP_KEY).
 _FIELD_FLAGS = {
-    "category": "--category", "channel": "--channel", "unit": "--unit", "phone": "--phone",
-    "requester_name": "--name", "name": "--name", "description": "--text", "received_at": "--received-at",
-    "outcome": "--outcome", "handed_to": "--handed-to", "note": "--note", "value": "--value",
-    "role": "--role", "reason": "--reason", "qty": "--qty", "month": "--month", "since": "--since",
-    "db": "--db", "analysis": "--text", "to": "--to", "estate": "--estate", "output": "-o", "user": "--user",
-    "group": "--group", "dir": "--dir", "supervisor": "--supervisor", "config": "$LIYUAN_CONFIG",
+    "category": "--category",
+    "channel": "--channel",
+    "unit": "--unit",
+    "phone": "--phone",
+    "requester_name": "--name",
+    "name": "--name",
+    "description": "--text",
+    "received_at": "--received-at",
+    "outcome": "--outcome",
+    "handed_to": "--handed-to",
+    "note": "--note",
+    "value": "--value",
+    "role": "--role",
+    "reason": "--reason",
+    "qty": "--qty",
+    "month": "--month",
+    "since": "--since",
+    "db": "--db",
+    "analysis": "--text",
+    "to": "--to",
+    "estate": "--estate",
+    "output": "-o",
+    "user": "--user",
+    "group": "--group",
+    "dir": "--dir",
+    "supervisor": "--supervisor",
+    "config": "$LIYUAN_CONFIG",
     # the back office (order, stock, tools)
-    "technician": "--to", "appointment_at": "--at", "hours": "--hours", "material": "--material",
-    "signed_by": "--signed-by", "price": "--price", "order": "--order",
-    "due_at": "--due", "condition": "--condition", "holder": "--to", "material_name": "--name",
-    "material_unit": "--unit", "tool_name": "--name",
+    "technician": "--to",
+    "appointment_at": "--at",
+    "hours": "--hours",
+    "material": "--material",
+    "signed_by": "--signed-by",
+    "price": "--price",
+    "order": "--order",
+    "due_at": "--due",
+    "condition": "--condition",
+    "holder": "--to",
+    "material_name": "--name",
+    "material_unit": "--unit",
+    "tool_name": "--name",
     # the back office: follow-up calls, the household file, staff records
-    "reached": "--reached", "score": "--score", "solved": "--solved", "fault_kind": "--fault-kind",
-    "course": "--course", "date": "--date", "hours": "--hours", "result": "--result",
-    "person": "--person", "relation": "--relation", "phones": "--phones", "remove_person": "--remove-person",
-    "notes": "--notes", "language": "--language", "elderly_alone": "--elderly-alone", "disability": "--disability",
-    "emergency_name": "--emergency-name", "emergency_phone": "--emergency-phone",
+    "reached": "--reached",
+    "score": "--score",
+    "solved": "--solved",
+    "fault_kind": "--fault-kind",
+    "course": "--course",
+    "date": "--date",
+    "hours": "--hours",
+    "result": "--result",
+    "person": "--person",
+    "relation": "--relation",
+    "phones": "--phones",
+    "remove_person": "--remove-person",
+    "notes": "--notes",
+    "language": "--language",
+    "elderly_alone": "--elderly-alone",
+    "disability": "--disability",
+    "emergency_name": "--emergency-name",
+    "emergency_phone": "--emergency-phone",
     "emergency_relation": "--emergency-relation",
 }
 

@@ -10,8 +10,11 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("migrate", parents=[common],
-                       help="upgrade the database to this release (supervisors; SQLite is copied first)")
+    p = sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="upgrade the database to this release (supervisors; SQLite is copied first)",
+    )
     p.set_defaults(handler=cmd_migrate)
 
 

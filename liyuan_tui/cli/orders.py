@@ -13,10 +13,16 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    order = sub.add_parser("order", parents=[common], help="repair work orders: send someone on site for a request")
-    osub = order.add_subparsers(dest="order_command", metavar="ACTION", required=True, parser_class=type(order))
+    order = sub.add_parser(
+        "order", parents=[common], help="repair work orders: send someone on site for a request"
+    )
+    osub = order.add_subparsers(
+        dest="order_command", metavar="ACTION", required=True, parser_class=type(order)
+    )
 
-    p = osub.add_parser("new", parents=[common], help="a work order on a request, to a technician (prints its number)")
+    p = osub.add_parser(
+        "new", parents=[common], help="a work order on a request, to a technician (prints its number)"
+    )
     p.add_argument("ref", metavar="REF")
     p.add_argument("--to", required=True, help="the technician's login")
     p.add_argument("--at", default=None, help="the appointment (ISO 8601, or YYYY-MM-DD HH:MM local)")
@@ -35,33 +41,48 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
 
-    p = osub.add_parser("arrive", parents=[common], help="the technician is on site (also back with the parts)")
+    p = osub.add_parser(
+        "arrive", parents=[common], help="the technician is on site (also back with the parts)"
+    )
     p.add_argument("number", metavar="N")
     p.set_defaults(handler=cmd_arrive)
 
-    for name, helptext, handler in (("wait", "waiting for parts (待料), with what is missing", cmd_wait),
-                                    ("cancel", "cancel the order (作废), kept on record", cmd_cancel)):
+    for name, helptext, handler in (
+        ("wait", "waiting for parts (待料), with what is missing", cmd_wait),
+        ("cancel", "cancel the order (作废), kept on record", cmd_cancel),
+    ):
         p = osub.add_parser(name, parents=[common], help=helptext)
         p.add_argument("number", metavar="N")
         p.add_argument("--reason", required=True)
         p.set_defaults(handler=handler)
 
-    p = osub.add_parser("finish", parents=[common], help="done: hours, materials used, the resident's sign-off")
+    p = osub.add_parser(
+        "finish", parents=[common], help="done: hours, materials used, the resident's sign-off"
+    )
     p.add_argument("number", metavar="N")
     p.add_argument("--hours", required=True, help="labour hours (1.5 for an hour and a half)")
-    p.add_argument("--material", action="append", default=[], metavar="CODE=QTY",
-                   help="a material used, taken from stock (repeat for each)")
+    p.add_argument(
+        "--material",
+        action="append",
+        default=[],
+        metavar="CODE=QTY",
+        help="a material used, taken from stock (repeat for each)",
+    )
     sign = p.add_mutually_exclusive_group()
     sign.add_argument("--signed-by", default="", metavar="NAME", help="the resident who signed")
     sign.add_argument("--not-home", action="store_true", help="nobody at home to sign")
     p.add_argument("--note", default="", help="what was done")
     p.set_defaults(handler=cmd_finish)
 
-    p = osub.add_parser("sheet", parents=[common], help="a printable work order (Markdown) for a paper signature")
+    p = osub.add_parser(
+        "sheet", parents=[common], help="a printable work order (Markdown) for a paper signature"
+    )
     p.add_argument("number", metavar="N")
     p.set_defaults(handler=cmd_sheet)
 
-    p = osub.add_parser("dispatch", parents=[common], help="give a waiting order to a technician, or hand it on")
+    p = osub.add_parser(
+        "dispatch", parents=[common], help="give a waiting order to a technician, or hand it on"
+    )
     p.add_argument("number", metavar="N")
     p.add_argument("--to", required=True, help="the technician's login")
     p.set_defaults(handler=cmd_dispatch)
@@ -102,10 +123,16 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     for v in views:
         o = v.order
         urgency = str(order_urgency(o, now))
-        table.add_row(o.number, v.request.ref, *cells(v.request.unit), o.technician or "",
-                      t(f"order.state.{o.state}"), format_clock(order_seconds_left(o, now)),
-                      o.appointment_at.astimezone(tz).strftime("%m-%d %H:%M") if o.appointment_at else "",
-                      style=colours.get(urgency, ""))
+        table.add_row(
+            o.number,
+            v.request.ref,
+            *cells(v.request.unit),
+            o.technician or "",
+            t(f"order.state.{o.state}"),
+            format_clock(order_seconds_left(o, now)),
+            o.appointment_at.astimezone(tz).strftime("%m-%d %H:%M") if o.appointment_at else "",
+            style=colours.get(urgency, ""),
+        )
     console(ctx).print(table)
     return 0
 
@@ -166,8 +193,9 @@ def cmd_cancel(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_finish(ctx: Context, args: argparse.Namespace) -> int:
     number, _ = check.order_number(args.number), check.hours(args.hours)
     used = check.materials(args.material)
-    order = ctx.store.orders.finish(number, args.hours, materials=used, signed_by=args.signed_by,
-                                    not_home=args.not_home, note=args.note)
+    order = ctx.store.orders.finish(
+        number, args.hours, materials=used, signed_by=args.signed_by, not_home=args.not_home, note=args.note
+    )
     return _said(ctx, "cli.order.finished", number=order.number)
 
 

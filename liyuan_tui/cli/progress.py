@@ -24,7 +24,11 @@ Done = Callable[..., None]  # done(completed, total=None)
 def shows_progress(ctx: "Context", quiet: bool = False) -> bool:
     """Whether a bar goes to this command's terminal (never into a pipe or a file)."""
     stream = ctx.err
-    return not quiet and not os.environ.get("LIYUAN_NO_PROGRESS") and bool(getattr(stream, "isatty", lambda: False)())
+    return (
+        not quiet
+        and not os.environ.get("LIYUAN_NO_PROGRESS")
+        and bool(getattr(stream, "isatty", lambda: False)())
+    )
 
 
 @contextmanager
@@ -38,8 +42,13 @@ def progress(ctx: "Context", label: str, total: int | None = None, *, quiet: boo
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(file=ctx.err, stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn(ctx.t("cli.progress.left")), TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(ctx.t("cli.progress.left")),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=total)
 

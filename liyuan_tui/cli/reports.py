@@ -12,20 +12,32 @@ from liyuan_tui.domain import validation as check
 if TYPE_CHECKING:
     from .context import Context
 
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("report", parents=[common],
-                       help="month-end statistics, analysis and summary (supervisors and the manager)")
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="month-end statistics, analysis and summary (supervisors and the manager)",
+    )
     p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
-    p.add_argument("--format", choices=("md", "csv", "json"), default="md",
-                   help="md (prints well), csv (opens in Excel), json (every figure, for programs)")
+    p.add_argument(
+        "--format",
+        choices=("md", "csv", "json"),
+        default="md",
+        help="md (prints well), csv (opens in Excel), json (every figure, for programs)",
+    )
     p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
-    p.add_argument("--estate", default=None,
-                   help="one estate's requests, or `all` for every estate side by side (default: every estate together)")
+    p.add_argument(
+        "--estate",
+        default=None,
+        help="one estate's requests, or `all` for every estate side by side (default: every estate together)",
+    )
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("handover", parents=[common], help="the shift handover sheet")
-    p.add_argument("--since", default=None,
-                   help="start of the shift, HH:MM local (default 18:00: the most recent one)")
+    p.add_argument(
+        "--since", default=None, help="start of the shift, HH:MM local (default 18:00: the most recent one)"
+    )
     p.add_argument("--json", action="store_true", help="JSON for other programs")
     p.set_defaults(handler=cmd_handover)
 
@@ -39,7 +51,9 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from .progress import progress
 
     month = Month.parse(args.month)  # checked before the database is opened
-    estate = None if args.estate is None else (args.estate if args.estate == "all" else check.estate(args.estate))
+    estate = (
+        None if args.estate is None else (args.estate if args.estate == "all" else check.estate(args.estate))
+    )
     if args.output:
         check_output(Path(args.output))
     with progress(ctx, ctx.t("cli.progress.report"), quiet=args.format == "json" and not args.output) as done:
@@ -82,8 +96,14 @@ def write_out(ctx: Context, text: str) -> None:
 
 def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.domain.safe_text import safe_json
-    from liyuan_tui.reports.handover import (NIGHT_SHIFT_START, handover_dict, handover_sheet, parse_since,
-                                             render_handover, shift_start)
+    from liyuan_tui.reports.handover import (
+        NIGHT_SHIFT_START,
+        handover_dict,
+        handover_sheet,
+        parse_since,
+        render_handover,
+        shift_start,
+    )
 
     at = parse_since(args.since) if args.since is not None else NIGHT_SHIFT_START
     now = ctx.clock.now()
@@ -95,10 +115,12 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-
 def register_analysis(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("analysis", parents=[common],
-                       help="write the supervisor's own analysis of a month (added to its report, with who and when)")
+    p = sub.add_parser(
+        "analysis",
+        parents=[common],
+        help="write the supervisor's own analysis of a month (added to its report, with who and when)",
+    )
     p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
     text = p.add_mutually_exclusive_group(required=True)
     text.add_argument("--text", help="the analysis (an empty text withdraws it)")
@@ -125,8 +147,9 @@ def cmd_analysis(ctx: Context, args: argparse.Namespace) -> int:
                 raise ValidationError("error.too_long", "analysis", max=check.MAX_ANALYSIS)
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationError("import.unreadable", "file", path=args.file, reason=getattr(exc, "strerror", None)
-                                  or str(exc)) from None
+            raise ValidationError(
+                "import.unreadable", "file", path=args.file, reason=getattr(exc, "strerror", None) or str(exc)
+            ) from None
     else:
         text = args.text
     written = ctx.store.analyses.write(args.month, text)

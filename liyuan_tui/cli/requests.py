@@ -16,16 +16,24 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("log", parents=[common], help="record a request (from a script or phone system)")
-    p.add_argument("--category", required=True, help="key, letter A–G, or name (e.g. medical, A, 急救病人求助)")
+    p.add_argument(
+        "--category", required=True, help="key, letter A–G, or name (e.g. medical, A, 急救病人求助)"
+    )
     p.add_argument("--unit", required=True, help="unit or address")
     p.add_argument("--phone", required=True, help="contact phone")
     p.add_argument("--name", default="", help="requester's name")
     p.add_argument("--channel", default="phone", help="phone | walk-in | intercom | written")
     p.add_argument("--text", default="", help="what the resident asked for")
-    p.add_argument("--received-at", default=None, help="when it came in (ISO 8601, or YYYY-MM-DD HH:MM local)")
+    p.add_argument(
+        "--received-at", default=None, help="when it came in (ISO 8601, or YYYY-MM-DD HH:MM local)"
+    )
     p.add_argument("--major", action="store_true", help="a major case: the manager is told at once")
     p.add_argument("--confidential", action="store_true", help="touches confidential matters")
-    p.add_argument("--fault-kind", default="", help="a repair's kind of fault (water, electric …): repeats are found by it")
+    p.add_argument(
+        "--fault-kind",
+        default="",
+        help="a repair's kind of fault (water, electric …): repeats are found by it",
+    )
     p.set_defaults(handler=cmd_log)
 
     p = sub.add_parser("queue", parents=[common], help="open requests, most urgent first")
@@ -65,8 +73,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("branch", parents=[common], help="choose a branch of the procedure (e.g. ambulance)")
     p.add_argument("ref", metavar="REF")
     p.add_argument("branch", metavar="BRANCH")
-    p.add_argument("--instead-of", default=None, metavar="BRANCH",
-                   help="switch from this branch, which cannot go on (e.g. care: no family member can stay)")
+    p.add_argument(
+        "--instead-of",
+        default=None,
+        metavar="BRANCH",
+        help="switch from this branch, which cannot go on (e.g. care: no family member can stay)",
+    )
     p.add_argument("--reason", default="", help="why the switch (required with --instead-of)")
     p.set_defaults(handler=cmd_branch)
 
@@ -93,8 +105,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         p.add_argument("--reason", required=True)
         p.set_defaults(handler=handler)
 
-    p = sub.add_parser("alerts", parents=[common],
-                       help="record the deadline ladder now (for cron, when no desk terminal is open)")
+    p = sub.add_parser(
+        "alerts",
+        parents=[common],
+        help="record the deadline ladder now (for cron, when no desk terminal is open)",
+    )
     p.set_defaults(handler=cmd_alerts)
 
     p = sub.add_parser("assign", parents=[common], help="hand a request over to another staff member")
@@ -107,9 +122,17 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     # The store checks every field before it opens the database: bad input writes nothing.
     received = check.parse_time(args.received_at, ctx.settings.tz) if args.received_at else None
     req = ctx.store.intake.create_request(
-        category=args.category, channel=args.channel, unit=args.unit, phone=args.phone,
-        requester_name=args.name, description=args.text, received_at=received,
-        major=args.major, confidential=args.confidential, fault_kind=args.fault_kind, complete=True,
+        category=args.category,
+        channel=args.channel,
+        unit=args.unit,
+        phone=args.phone,
+        requester_name=args.name,
+        description=args.text,
+        received_at=received,
+        major=args.major,
+        confidential=args.confidential,
+        fault_kind=args.fault_kind,
+        complete=True,
     )
     print(req.ref, file=ctx.out)
     if req.repeat_of:  # 二次维修: the script (or the desk) sees the earlier request
@@ -155,16 +178,19 @@ def print_queue(ctx: Context, reqs, now) -> None:
         state = str(urgency(r, now))
         proc = procs.get(r.category)
         hidden = hidden_fields(me, r, procs)
-        table.add_row(*cells(
-            ("!" if r.major else " ") + ("^" if r.escalated_at else " ") + r.ref,
-            proc.name(ctx.settings.lang) if proc else t("cli.no_category"),
-            HIDDEN if "unit" in hidden else r.unit,
-            HIDDEN if "requester_name" in hidden and r.requester_name else r.requester_name,
-            r.received_at.astimezone(tz).strftime("%H:%M"),
-            format_countdown(seconds_left(r, now)),
-            t(f"state.{state}"),
-            r.assignee or "",
-        ), style=colours[state])
+        table.add_row(
+            *cells(
+                ("!" if r.major else " ") + ("^" if r.escalated_at else " ") + r.ref,
+                proc.name(ctx.settings.lang) if proc else t("cli.no_category"),
+                HIDDEN if "unit" in hidden else r.unit,
+                HIDDEN if "requester_name" in hidden and r.requester_name else r.requester_name,
+                r.received_at.astimezone(tz).strftime("%H:%M"),
+                format_countdown(seconds_left(r, now)),
+                t(f"state.{state}"),
+                r.assignee or "",
+            ),
+            style=colours[state],
+        )
     console(ctx).print(table)
 
 
@@ -183,7 +209,9 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
     ref = check.ref(args.ref)
     detail = ctx.store.lookup.detail(ref)
-    data = detail_dict(detail, ctx.clock.now(), ctx.settings.tz, ctx.me, ctx.store.procedures, ctx.settings.lang)
+    data = detail_dict(
+        detail, ctx.clock.now(), ctx.settings.tz, ctx.me, ctx.store.procedures, ctx.settings.lang
+    )
     if args.json:
         print(safe_json(data, indent=2), file=ctx.out)
     else:
@@ -200,7 +228,8 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
     proc = procs.get(data["category"])
     lines = [
         f"{data['ref']}  {proc.name(ctx.settings.lang) if proc else t('cli.no_category')}"
-        f"  {t('status.' + data['status'])}" + ("  !" + t("field.major") if data["major"] else "")
+        f"  {t('status.' + data['status'])}"
+        + ("  !" + t("field.major") if data["major"] else "")
         + ("  " + t("field.confidential") if data["confidential"] else ""),
         f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}   {t('field.name')}: {data['requester_name']}",
         f"  {t('field.channel')}: {t('channel.' + data['channel'])}   {t('field.received_at')}: {data['received_at']}",
@@ -215,7 +244,10 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
     if data["escalated_at"]:
         lines.append(f"  {t('cli.escalated')}: {data['escalated_at']} → {data['escalated_to']}")
     if data["outcome"]:
-        lines.append(f"  {t('field.outcome')}: {data['outcome']}" + (f"  → {data['handed_to']}" if data["handed_to"] else ""))
+        lines.append(
+            f"  {t('field.outcome')}: {data['outcome']}"
+            + (f"  → {data['handed_to']}" if data["handed_to"] else "")
+        )
     if data["repeat_of"]:
         lines.append(f"  {t('field.repeat_of')}: {data['repeat_of']}")
     lines.append("")
@@ -243,12 +275,16 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
         from liyuan_tui.reports.household import followup_summary
 
         for f in data["followups"]:  # the note is already hidden where the reader may not see it
-            lines.append(f"  {f['at'][:16].replace('T', ' ')}  {f['by']}  {followup_summary(SimpleNamespace(**f), t)}")
+            lines.append(
+                f"  {f['at'][:16].replace('T', ' ')}  {f['by']}  {followup_summary(SimpleNamespace(**f), t)}"
+            )
     lines.append("")
     lines.append(t("cli.events"))
     visible_to_me = can_see(ctx.me, detail.request)
     for ev, shown in zip(detail.events, data["events"]):  # each event by its name, never its stored kind
-        lines.append(f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}")
+        lines.append(
+            f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}"
+        )
     # Every line is shown as text: a description's own lines are indented under it, and a control
     # character that reached the database some other way is printed as its escape, never sent raw.
     print("\n".join(visible(line).replace("\n", "\n      ") for line in lines), file=ctx.out)
@@ -268,7 +304,11 @@ def cmd_take(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_escalate(ctx: Context, args: argparse.Namespace) -> int:
-    return _done(ctx, ctx.store.lifecycle.escalate(check.ref(args.ref), to=args.to, note=args.note), "cli.escalated_done")
+    return _done(
+        ctx,
+        ctx.store.lifecycle.escalate(check.ref(args.ref), to=args.to, note=args.note),
+        "cli.escalated_done",
+    )
 
 
 def cmd_major(ctx: Context, args: argparse.Namespace) -> int:
@@ -277,7 +317,9 @@ def cmd_major(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_ack(ctx: Context, args: argparse.Namespace) -> int:
-    return _done(ctx, ctx.store.lifecycle.acknowledge(check.ref(args.ref), note=args.note), "cli.acknowledged")
+    return _done(
+        ctx, ctx.store.lifecycle.acknowledge(check.ref(args.ref), note=args.note), "cli.acknowledged"
+    )
 
 
 def cmd_branch(ctx: Context, args: argparse.Namespace) -> int:
@@ -292,12 +334,16 @@ def cmd_step(ctx: Context, args: argparse.Namespace) -> int:
     req = ctx.store.lifecycle.tick_step(check.ref(args.ref), args.step, note=args.note, value=args.value)
     proc = ctx.store.procedure(req.category)
     step = proc.step(args.step) if proc is not None else None
-    print(ctx.t("cli.step_done", ref=req.ref, step=step.text if step is not None else args.step), file=ctx.out)
+    print(
+        ctx.t("cli.step_done", ref=req.ref, step=step.text if step is not None else args.step), file=ctx.out
+    )
     return 0
 
 
 def cmd_close(ctx: Context, args: argparse.Namespace) -> int:
-    req = ctx.store.lifecycle.close_request(check.ref(args.ref), args.outcome, kind=args.kind, handed_to=args.handed_to)
+    req = ctx.store.lifecycle.close_request(
+        check.ref(args.ref), args.outcome, kind=args.kind, handed_to=args.handed_to
+    )
     return _done(ctx, req, "cli.closed")
 
 

@@ -38,19 +38,27 @@ FOLDER_MODE = 0o2770  # group-owned, setgid (new files keep the group), nothing 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     site = sub.add_parser("site", parents=[common], help="set up the desk for a site (administrators, once)")
     ssub = site.add_subparsers(dest="site_command", metavar="ACTION", required=True, parser_class=type(site))
-    p = ssub.add_parser("init", parents=[common],
-                        help="SQLite: the group folder (2770), the database, its first supervisor and "
-                             "/etc/liyuan/config.toml; PostgreSQL (--db postgresql:///…): the database, its "
-                             "roles and the first supervisor")
+    p = ssub.add_parser(
+        "init",
+        parents=[common],
+        help="SQLite: the group folder (2770), the database, its first supervisor and "
+        "/etc/liyuan/config.toml; PostgreSQL (--db postgresql:///…): the database, its "
+        "roles and the first supervisor",
+    )
     p.add_argument("--group", default=None, help="SQLite: the desk's group (every desk login is a member)")
     p.add_argument("--dir", default=None, help="SQLite: the folder for the database, e.g. /srv/liyuan")
     p.add_argument("--supervisor", required=True, help="the login of the first customer-service supervisor")
     p.add_argument("--name", default="", help="the supervisor's name as the desk shows it")
     p.set_defaults(handler=cmd_site_init)
 
-    p = sub.add_parser("init", parents=[common],
-                       help="make the database --db / $LIYUAN_DB / the config names, with its first supervisor")
-    p.add_argument("--supervisor", default=None, help="its first supervisor (default: you; another login: root only)")
+    p = sub.add_parser(
+        "init",
+        parents=[common],
+        help="make the database --db / $LIYUAN_DB / the config names, with its first supervisor",
+    )
+    p.add_argument(
+        "--supervisor", default=None, help="its first supervisor (default: you; another login: root only)"
+    )
     p.add_argument("--name", default="", help="the supervisor's name as the desk shows it")
     p.set_defaults(handler=cmd_init)
 
@@ -60,8 +68,16 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
 
     s = ctx.settings
     supervisor = args.supervisor if args.supervisor is not None else s.login
-    me = create_database(s.db_url, ctx.clock, supervisor, procedures=ctx.procedures, tz=s.tz,
-                         os_login=s.os_login, os_root=s.os_root, name=args.name)
+    me = create_database(
+        s.db_url,
+        ctx.clock,
+        supervisor,
+        procedures=ctx.procedures,
+        tz=s.tz,
+        os_login=s.os_login,
+        os_root=s.os_root,
+        name=args.name,
+    )
     print(ctx.t("site.created", path=s.db_path or s.db_url, login=me.login), file=ctx.out)
     return 0
 
@@ -87,7 +103,9 @@ def cmd_site_init(ctx: Context, args: argparse.Namespace) -> int:
 def init_postgres(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.postgres_site import init_site
 
-    ready = init_site(ctx.settings.db_url, args.supervisor, ctx.clock, ctx.procedures, ctx.settings.tz, args.name)
+    ready = init_site(
+        ctx.settings.db_url, args.supervisor, ctx.clock, ctx.procedures, ctx.settings.tz, args.name
+    )
     t = ctx.t
     if ready.created_database:
         print(t("cli.site_database", database=ready.database), file=ctx.out)
@@ -103,13 +121,31 @@ def init_sqlite(ctx: Context, args: argparse.Namespace) -> int:
     plan = site_plan(args)
     s = ctx.settings
     make_folder(plan.folder, plan.group.gr_gid)
-    me = create_database(db_url_from(str(plan.db)), ctx.clock, plan.supervisor, procedures=ctx.procedures, tz=s.tz,
-                         os_login=s.os_login, os_root=s.os_root, name=args.name, group=plan.group.gr_gid)
+    me = create_database(
+        db_url_from(str(plan.db)),
+        ctx.clock,
+        plan.supervisor,
+        procedures=ctx.procedures,
+        tz=s.tz,
+        os_login=s.os_login,
+        os_root=s.os_root,
+        name=args.name,
+        group=plan.group.gr_gid,
+    )
     if plan.config_text is not None:
         write_config(plan.config, plan.config_text)
     t = ctx.t
-    print(t("site.ready", folder=plan.folder, group=plan.group.gr_name, db=plan.db, login=me.login,
-            config=plan.config), file=ctx.out)
+    print(
+        t(
+            "site.ready",
+            folder=plan.folder,
+            group=plan.group.gr_name,
+            db=plan.db,
+            login=me.login,
+            config=plan.config,
+        ),
+        file=ctx.out,
+    )
     if not in_group(plan.supervisor, plan.group):
         print(t("site.not_in_group", login=plan.supervisor, group=plan.group.gr_name), file=ctx.out)
     print(t("site.next", group=plan.group.gr_name), file=ctx.out)
@@ -179,11 +215,15 @@ def config_text(path: Path, db: Path) -> str | None:
     except FileNotFoundError:
         old = None
     except OSError as exc:
-        raise DeskError("site.config_unreadable", "config", path=str(path), reason=exc.strerror or str(exc)) from None
+        raise DeskError(
+            "site.config_unreadable", "config", path=str(path), reason=exc.strerror or str(exc)
+        ) from None
     line = f'db = "{_toml_string(str(db))}"\n'
     if old is None:
-        return ("# The duty desk's shared settings, for every login (README \"Configuration\").\n"
-                "# Written by `liyuan site init`.\n" + line)
+        return (
+            '# The duty desk\'s shared settings, for every login (README "Configuration").\n'
+            "# Written by `liyuan site init`.\n" + line
+        )
     try:
         current = tomllib.loads(old).get("db")
     except tomllib.TOMLDecodeError as exc:

@@ -13,14 +13,20 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    staff = sub.add_parser("staff", parents=[common], help="the staff list: who may use the desk, in which role")
-    ssub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True,
-                                parser_class=type(staff))
+    staff = sub.add_parser(
+        "staff", parents=[common], help="the staff list: who may use the desk, in which role"
+    )
+    ssub = staff.add_subparsers(
+        dest="staff_command", metavar="ACTION", required=True, parser_class=type(staff)
+    )
     p = ssub.add_parser("add", parents=[common], help="add a staff member (their OS login)")
     p.add_argument("login", metavar="LOGIN")
     p.add_argument("--name", required=True)
-    p.add_argument("--role", required=True,
-                   help="assistant | cs_supervisor | manager | security_lead | guard | dept_staff | technician")
+    p.add_argument(
+        "--role",
+        required=True,
+        help="assistant | cs_supervisor | manager | security_lead | guard | dept_staff | technician",
+    )
     p.add_argument("--phone", default="")
     p.add_argument("--estate", default="main", help="the estate they work at (default: main)")
     p.set_defaults(handler=cmd_add)
@@ -53,8 +59,17 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     staff = ctx.store.staff.list_staff()
     if args.json:
-        rows = [{"login": s.login, "name": s.name, "role": s.role, "phone": s.phone, "active": s.active,
-                 "estate": s.estate} for s in staff]
+        rows = [
+            {
+                "login": s.login,
+                "name": s.name,
+                "role": s.role,
+                "phone": s.phone,
+                "active": s.active,
+                "estate": s.estate,
+            }
+            for s in staff
+        ]
         print(safe_json(rows, indent=2), file=ctx.out)
         return 0
     from rich.table import Table
@@ -73,7 +88,9 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_set_active(ctx: Context, args: argparse.Namespace) -> int:
     staff = ctx.store.staff.update_staff(args.login, active=args.active)
-    print(ctx.t("cli.staff_active" if staff.active else "cli.staff_inactive", login=staff.login), file=ctx.out)
+    print(
+        ctx.t("cli.staff_active" if staff.active else "cli.staff_inactive", login=staff.login), file=ctx.out
+    )
     return 0
 
 

@@ -12,8 +12,11 @@ if TYPE_CHECKING:
 
 
 def register_staff(ssub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = ssub.add_parser("scorecard", parents=[common],
-                        help="the month's scorecard per staff member and the team (supervisors and the manager)")
+    p = ssub.add_parser(
+        "scorecard",
+        parents=[common],
+        help="the month's scorecard per staff member and the team (supervisors and the manager)",
+    )
     p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
     p.add_argument("--format", choices=("md", "csv", "json"), default="md")
     p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
@@ -34,8 +37,11 @@ def register_staff(ssub: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--note", required=True)
     p.set_defaults(handler=cmd_assess)
 
-    p = ssub.add_parser("records", parents=[common],
-                        help="a staff member's training and assessments (your own, or anyone's for supervisors)")
+    p = ssub.add_parser(
+        "records",
+        parents=[common],
+        help="a staff member's training and assessments (your own, or anyone's for supervisors)",
+    )
     p.add_argument("login", metavar="LOGIN", nargs="?", default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_records)
@@ -56,9 +62,13 @@ def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_train(ctx: Context, args: argparse.Namespace) -> int:
-    row = ctx.store.staff_records.train(args.login, course=args.course, day=args.date, hours=args.hours,
-                                        result=args.result)
-    print(ctx.t("staff_records.trained", login=row.login, course=row.course, date=row.day.isoformat()), file=ctx.out)
+    row = ctx.store.staff_records.train(
+        args.login, course=args.course, day=args.date, hours=args.hours, result=args.result
+    )
+    print(
+        ctx.t("staff_records.trained", login=row.login, course=row.course, date=row.day.isoformat()),
+        file=ctx.out,
+    )
     return 0
 
 
@@ -75,20 +85,42 @@ def cmd_records(ctx: Context, args: argparse.Namespace) -> int:
     rec = ctx.store.staff_records.records(args.login or ctx.me.login)
     tz = ctx.settings.tz
     data = {
-        "login": rec.staff.login, "name": rec.staff.name, "role": rec.staff.role,
-        "trainings": [{"course": x.course, "date": x.day.isoformat(), "hours": x.hours, "result": x.result,
-                       "recorded_by": x.recorded_by, "at": iso(x.at, tz)} for x in rec.trainings],
-        "assessments": [{"month": x.month, "score": x.score, "note": x.note, "by": x.by, "at": iso(x.at, tz)}
-                        for x in rec.assessments],
+        "login": rec.staff.login,
+        "name": rec.staff.name,
+        "role": rec.staff.role,
+        "trainings": [
+            {
+                "course": x.course,
+                "date": x.day.isoformat(),
+                "hours": x.hours,
+                "result": x.result,
+                "recorded_by": x.recorded_by,
+                "at": iso(x.at, tz),
+            }
+            for x in rec.trainings
+        ],
+        "assessments": [
+            {"month": x.month, "score": x.score, "note": x.note, "by": x.by, "at": iso(x.at, tz)}
+            for x in rec.assessments
+        ],
     }
     if args.json:
         print(safe_json(data, indent=2), file=ctx.out)
         return 0
     t = ctx.t
-    lines = [f"{rec.staff.name} ({rec.staff.login}, {t('role.' + rec.staff.role)})", t("staff_records.trainings") + ":"]
-    lines += [f"  {x['date']}  {x['course']}" + (f"  {x['hours']:g}h" if x["hours"] else "")
-              + (f"  {x['result']}" if x["result"] else "") for x in data["trainings"]] or ["  -"]
+    lines = [
+        f"{rec.staff.name} ({rec.staff.login}, {t('role.' + rec.staff.role)})",
+        t("staff_records.trainings") + ":",
+    ]
+    lines += [
+        f"  {x['date']}  {x['course']}"
+        + (f"  {x['hours']:g}h" if x["hours"] else "")
+        + (f"  {x['result']}" if x["result"] else "")
+        for x in data["trainings"]
+    ] or ["  -"]
     lines.append(t("staff_records.assessments") + ":")
-    lines += [f"  {x['month']}  {x['score']}  {x['note']}  ({x['by']})" for x in data["assessments"]] or ["  -"]
+    lines += [f"  {x['month']}  {x['score']}  {x['note']}  ({x['by']})" for x in data["assessments"]] or [
+        "  -"
+    ]
     print("\n".join(lines), file=ctx.out)
     return 0

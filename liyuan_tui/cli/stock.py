@@ -14,8 +14,12 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    stock = sub.add_parser("stock", parents=[common], help="the materials ledger: catalogue, in, used, counted")
-    ssub = stock.add_subparsers(dest="stock_command", metavar="ACTION", required=True, parser_class=type(stock))
+    stock = sub.add_parser(
+        "stock", parents=[common], help="the materials ledger: catalogue, in, used, counted"
+    )
+    ssub = stock.add_subparsers(
+        dest="stock_command", metavar="ACTION", required=True, parser_class=type(stock)
+    )
 
     p = ssub.add_parser("add", parents=[common], help="add a material to the catalogue")
     p.add_argument("code", metavar="CODE")
@@ -39,7 +43,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     why.add_argument("--reason", default=None)
     p.set_defaults(handler=cmd_use)
 
-    p = ssub.add_parser("count", parents=[common], help="a stock-take: the quantity counted (the difference is recorded)")
+    p = ssub.add_parser(
+        "count", parents=[common], help="a stock-take: the quantity counted (the difference is recorded)"
+    )
     p.add_argument("code", metavar="CODE")
     p.add_argument("qty", metavar="QTY")
     p.set_defaults(handler=cmd_count)
@@ -60,7 +66,10 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
     code, price = check.code(args.code), check.price_fen(args.price)
     m = ctx.store.stock.add_material(code, args.name, args.unit, args.price)
-    print(ctx.t("cli.stock.added", code=m.code, name=m.name, unit=m.unit, price=format_yuan(price)), file=ctx.out)
+    print(
+        ctx.t("cli.stock.added", code=m.code, name=m.name, unit=m.unit, price=format_yuan(price)),
+        file=ctx.out,
+    )
     return 0
 
 
@@ -68,8 +77,17 @@ def _moved(ctx: Context, code: str, kind: str, move) -> int:
     from liyuan_tui.domain.work_orders import format_qty
 
     unit = ctx.store.stock.material(code).unit
-    print(ctx.t("cli.stock.moved", code=code, what=ctx.t(f"cli.stock.{kind}"), qty=format_qty(abs(move.delta_milli)),
-                unit=unit, balance=format_qty(move.balance_milli)), file=ctx.out)
+    print(
+        ctx.t(
+            "cli.stock.moved",
+            code=code,
+            what=ctx.t(f"cli.stock.{kind}"),
+            qty=format_qty(abs(move.delta_milli)),
+            unit=unit,
+            balance=format_qty(move.balance_milli),
+        ),
+        file=ctx.out,
+    )
     return 0
 
 
@@ -101,9 +119,17 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
     materials = ctx.store.stock.materials()
     if args.json:
-        rows = [{"code": m.code, "name": m.name, "unit": m.unit, "price": m.price_fen / 100,
-                 "on_hand": qty_number(m.on_hand_milli), "value": value_fen(m.on_hand_milli, m.price_fen) / 100}
-                for m in materials]
+        rows = [
+            {
+                "code": m.code,
+                "name": m.name,
+                "unit": m.unit,
+                "price": m.price_fen / 100,
+                "on_hand": qty_number(m.on_hand_milli),
+                "value": value_fen(m.on_hand_milli, m.price_fen) / 100,
+            }
+            for m in materials
+        ]
         print(safe_json(rows, indent=2), file=ctx.out)
         return 0
     from rich.table import Table
@@ -112,12 +138,23 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
     t = ctx.t
     table = Table(title=t("cli.stock.title", count=len(materials)), title_justify="left")
-    for key, justify in (("code", "left"), ("material", "left"), ("measure", "left"), ("price", "right"),
-                         ("on_hand", "right"), ("value", "right")):
+    for key, justify in (
+        ("code", "left"),
+        ("material", "left"),
+        ("measure", "left"),
+        ("price", "right"),
+        ("on_hand", "right"),
+        ("value", "right"),
+    ):
         table.add_column(t(f"column.{key}"), justify=justify, no_wrap=True)
     for m in materials:
-        table.add_row(m.code, *cells(m.name, m.unit), format_yuan(m.price_fen), format_qty(m.on_hand_milli),
-                      format_yuan(value_fen(m.on_hand_milli, m.price_fen)))
+        table.add_row(
+            m.code,
+            *cells(m.name, m.unit),
+            format_yuan(m.price_fen),
+            format_qty(m.on_hand_milli),
+            format_yuan(value_fen(m.on_hand_milli, m.price_fen)),
+        )
     console(ctx).print(table)
     return 0
 

@@ -14,8 +14,12 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    tools = sub.add_parser("tools", parents=[common], help="the register of repair tools: issued, held, returned")
-    tsub = tools.add_subparsers(dest="tools_command", metavar="ACTION", required=True, parser_class=type(tools))
+    tools = sub.add_parser(
+        "tools", parents=[common], help="the register of repair tools: issued, held, returned"
+    )
+    tsub = tools.add_subparsers(
+        dest="tools_command", metavar="ACTION", required=True, parser_class=type(tools)
+    )
 
     p = tsub.add_parser("add", parents=[common], help="register a tool")
     p.add_argument("code", metavar="CODE")
@@ -29,7 +33,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--due", default=None, help="when it is due back (ISO 8601, or YYYY-MM-DD HH:MM local)")
     p.set_defaults(handler=cmd_issue)
 
-    p = tsub.add_parser("return", parents=[common], help="a tool given back, in the condition it came back in")
+    p = tsub.add_parser(
+        "return", parents=[common], help="a tool given back, in the condition it came back in"
+    )
     p.add_argument("code", metavar="CODE")
     p.add_argument("--condition", default="ok", help=" | ".join(TOOL_CONDITIONS))
     p.add_argument("--note", default="")
@@ -61,7 +67,9 @@ def cmd_return(ctx: Context, args: argparse.Namespace) -> int:
     code = check.code(args.code)
     condition = check.choice(args.condition, "condition", TOOL_CONDITIONS)
     ctx.store.tools.give_back(code, condition, args.note)
-    print(ctx.t("cli.tools.returned", code=code, condition=ctx.t(f"tool.condition.{condition}")), file=ctx.out)
+    print(
+        ctx.t("cli.tools.returned", code=code, condition=ctx.t(f"tool.condition.{condition}")), file=ctx.out
+    )
     return 0
 
 
@@ -84,8 +92,14 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     for v in views:
         due = v.loan.due_at.astimezone(tz).strftime("%m-%d %H:%M") if v.loan and v.loan.due_at else ""
         late = v.overdue(now)
-        table.add_row(v.tool.code, *cells(v.tool.name), t(f"tool.condition.{v.tool.condition}"),
-                      v.tool.holder or t("cli.tools.in_store"), v.order or "",
-                      due + (f" {t('cli.tools.overdue')}" if late else ""), style="bold red" if late else "")
+        table.add_row(
+            v.tool.code,
+            *cells(v.tool.name),
+            t(f"tool.condition.{v.tool.condition}"),
+            v.tool.holder or t("cli.tools.in_store"),
+            v.order or "",
+            due + (f" {t('cli.tools.overdue')}" if late else ""),
+            style="bold red" if late else "",
+        )
     console(ctx).print(table)
     return 0

@@ -60,7 +60,7 @@ class Settings:
         """The SQLite file, or None for another database."""
         prefix = "sqlite:///"
         if self.db_url.startswith(prefix) and self.db_url != prefix + ":memory:":
-            return Path(self.db_url[len(prefix):])
+            return Path(self.db_url[len(prefix) :])
         return None
 
 
@@ -109,8 +109,10 @@ def check_db(value: str, source: str) -> str:
     if "://" in value:
         scheme = value.split("://", 1)[0].split("+", 1)[0].lower()
         if scheme not in DB_SCHEMES:
-            raise ConfigError(f"database: '{_short(value)}' is neither a file nor a sqlite:// or postgresql:// "
-                              f"URL (from {source})")
+            raise ConfigError(
+                f"database: '{_short(value)}' is neither a file nor a sqlite:// or postgresql:// "
+                f"URL (from {source})"
+            )
     if "\x00" in value:
         raise ConfigError(f"database: '{_short(value)}' is not a usable file name (from {source})")
     return value
@@ -164,14 +166,18 @@ def load_settings(
     db = check_db(db, sources["db"]) if db is not None else str(default_db_path())
     lang = pick("lang", "lang", "LIYUAN_LANG", "zh") or "zh"
     if lang not in LANGUAGES:
-        raise ConfigError(f"language: '{_short(lang)}' is not one of {', '.join(LANGUAGES)} (from {sources['lang']})")
+        raise ConfigError(
+            f"language: '{_short(lang)}' is not one of {', '.join(LANGUAGES)} (from {sources['lang']})"
+        )
     tz_name = pick("tz", "tz", "LIYUAN_TZ", DEFAULT_TZ) or DEFAULT_TZ
     try:
         if len(tz_name) > MAX_SETTING:
             raise ValueError("too long")
         ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise ConfigError(f"time zone: '{_short(tz_name)}' is not a known zone (from {sources['tz']})") from exc
+        raise ConfigError(
+            f"time zone: '{_short(tz_name)}' is not a known zone (from {sources['tz']})"
+        ) from exc
     procedures = pick("procedures", "procedures", "LIYUAN_PROCEDURES", None)
     fees = pick("fees", "fees", "LIYUAN_FEES", None)
     for name, path in (("procedures", procedures), ("fees", fees), ("db", db)):

@@ -12,7 +12,13 @@ from .safe_text import visible
 _EN = Translator("en")
 # Parameters that carry a word of the desk's own vocabulary (a role, an action, an event's kind):
 # kept as keys for programs that read them, said by name in every message.
-NAMED_PARAMS = {"role": "role", "step_role": "role", "action": "action", "what": "event", "order_state": "order.state"}
+NAMED_PARAMS = {
+    "role": "role",
+    "step_role": "role",
+    "action": "action",
+    "what": "event",
+    "order_state": "order.state",
+}
 
 
 class DeskError(Exception):
@@ -29,8 +35,10 @@ class DeskError(Exception):
         user's language; a value echoed back (what was typed, a path) is shown on one line, cut
         short, with any control character made visible: a refusal never carries an escape sequence
         to the terminal, nor a megabyte of text."""
-        params = {k: t(f"{NAMED_PARAMS[k]}.{v}") if k in NAMED_PARAMS and isinstance(v, str) and v else _shown(v)
-                  for k, v in self.params.items()}
+        params = {
+            k: t(f"{NAMED_PARAMS[k]}.{v}") if k in NAMED_PARAMS and isinstance(v, str) and v else _shown(v)
+            for k, v in self.params.items()
+        }
         return t(self.key, **params)
 
     def message(self, t: Translator) -> str:

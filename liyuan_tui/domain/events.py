@@ -62,12 +62,35 @@ class EventKind(StrEnum):
 # Kinds that change who may use the desk: terminals re-read the staff list when they see one.
 STAFF_KINDS = frozenset({EventKind.STAFF_ADDED, EventKind.STAFF_CHANGED})
 # The ladder's rungs, written by the system rather than a person.
-LADDER_KINDS = frozenset({EventKind.DEADLINE_WARNING, EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT,
-                          EventKind.ORDER_WARNING, EventKind.ORDER_LATE})
+LADDER_KINDS = frozenset(
+    {
+        EventKind.DEADLINE_WARNING,
+        EventKind.AUTO_ESCALATED,
+        EventKind.OVERDUE_ALERT,
+        EventKind.ORDER_WARNING,
+        EventKind.ORDER_LATE,
+    }
+)
 # Kinds that change a work order: the work-order screens read again when they see one.
-ORDER_KINDS = frozenset({EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED, EventKind.ORDER_ARRIVED,
-                         EventKind.ORDER_WAITING, EventKind.ORDER_FINISHED, EventKind.ORDER_CANCELLED,
-                         EventKind.ORDER_WARNING, EventKind.ORDER_LATE})
-STOCK_KINDS = frozenset({EventKind.MATERIAL_ADDED, EventKind.STOCK_IN, EventKind.STOCK_USED, EventKind.STOCK_COUNTED,
-                         EventKind.ORDER_FINISHED})  # a finish may use materials
+ORDER_KINDS = frozenset(
+    {
+        EventKind.ORDER_CREATED,
+        EventKind.ORDER_DISPATCHED,
+        EventKind.ORDER_ARRIVED,
+        EventKind.ORDER_WAITING,
+        EventKind.ORDER_FINISHED,
+        EventKind.ORDER_CANCELLED,
+        EventKind.ORDER_WARNING,
+        EventKind.ORDER_LATE,
+    }
+)
+STOCK_KINDS = frozenset(
+    {
+        EventKind.MATERIAL_ADDED,
+        EventKind.STOCK_IN,
+        EventKind.STOCK_USED,
+        EventKind.STOCK_COUNTED,
+        EventKind.ORDER_FINISHED,
+    }
+)  # a finish may use materials
 TOOL_KINDS = frozenset({EventKind.TOOL_ADDED, EventKind.TOOL_ISSUED, EventKind.TOOL_RETURNED})

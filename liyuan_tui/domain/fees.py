@@ -60,8 +60,9 @@ def fee_for(schedule: FeeSchedule, item: str) -> Fee:
     """The schedule's line for a code or name, or a refusal naming the codes there are."""
     fee = schedule.resolve(item)
     if fee is None:
-        raise ValidationError("error.fee_item_unknown", "item", value=item,
-                              choices=", ".join(f.code for f in schedule.items))
+        raise ValidationError(
+            "error.fee_item_unknown", "item", value=item, choices=", ".join(f.code for f in schedule.items)
+        )
     return fee
 
 
@@ -129,7 +130,9 @@ def parse_fees(text: str, source: str) -> FeeSchedule:
     example = data.get("example", False)
     if not isinstance(example, bool):
         raise FeeScheduleError(source, "example must be true or false")
-    title = _text(data.get("title", {"zh": "有偿服务收费标准", "en": "Paid-service fee schedule"}), source, "title")
+    title = _text(
+        data.get("title", {"zh": "有偿服务收费标准", "en": "Paid-service fee schedule"}), source, "title"
+    )
     raw_items = data.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise FeeScheduleError(source, "has no [[items]]")

@@ -23,10 +23,21 @@ from .procedures import Procedures
 T = TypeVar("T")
 
 HISTORY_COLUMNS = {  # column → Chinese header also accepted
-    "category": "类别", "received_at": "接报时间", "replied_at": "回复时间", "closed_at": "关闭时间",
-    "unit": "房号", "phone": "电话", "name": "姓名", "channel": "渠道", "description": "内容",
-    "outcome": "处理结果", "handled_by": "经办人", "escalated": "上报", "major": "重大",
-    "confidential": "保密", "handed_to": "转交部门",
+    "category": "类别",
+    "received_at": "接报时间",
+    "replied_at": "回复时间",
+    "closed_at": "关闭时间",
+    "unit": "房号",
+    "phone": "电话",
+    "name": "姓名",
+    "channel": "渠道",
+    "description": "内容",
+    "outcome": "处理结果",
+    "handled_by": "经办人",
+    "escalated": "上报",
+    "major": "重大",
+    "confidential": "保密",
+    "handed_to": "转交部门",
 }
 HISTORY_REQUIRED = ("category", "received_at", "unit")
 RESIDENT_COLUMNS = {"unit": "房号", "name": "姓名", "phones": "电话", "notes": "备注", "relation": "关系"}
@@ -108,8 +119,12 @@ def _lines(data: bytes | IO[bytes], problems: list[RowProblem], fail: Callable[[
         yield text
 
 
-def read_table(data: bytes | IO[bytes], known: dict[str, str], required: tuple[str, ...],
-               aliases: dict[str, str] | None = None) -> tuple[Iterator[tuple[int, dict[str, str]]], Parsed]:
+def read_table(
+    data: bytes | IO[bytes],
+    known: dict[str, str],
+    required: tuple[str, ...],
+    aliases: dict[str, str] | None = None,
+) -> tuple[Iterator[tuple[int, dict[str, str]]], Parsed]:
     """The data rows as (line, {column: text}), read as they are asked for, and a Parsed holding
     the problems found so far (the header's at once, the rows' as they are read) and whether the
     file itself is unusable (encoding, header): then nothing can be imported, --skip-bad or not."""
@@ -137,7 +152,9 @@ def read_table(data: bytes | IO[bytes], known: dict[str, str], required: tuple[s
         clean = name.strip().lower() if name.strip().isascii() else name.strip()
         col = by_name.get(clean)
         if col is None and clean:
-            out.problems.append(RowProblem(1, name.strip(), "import.unknown_column", {"choices": ", ".join(known)}))
+            out.problems.append(
+                RowProblem(1, name.strip(), "import.unknown_column", {"choices": ", ".join(known)})
+            )
         if col is not None and col in columns:
             out.problems.append(RowProblem(1, name.strip(), "import.duplicate_column"))
         columns.append(col)
@@ -162,9 +179,12 @@ def read_table(data: bytes | IO[bytes], known: dict[str, str], required: tuple[s
             line, last = last + 1, reader.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank rows (Excel leaves them) are not records
-            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-                out.problems.append(RowProblem(line, None, "import.too_many_cells",
-                                               {"count": len(cells), "expected": len(columns)}))
+            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+                out.problems.append(
+                    RowProblem(
+                        line, None, "import.too_many_cells", {"count": len(cells), "expected": len(columns)}
+                    )
+                )
                 continue
             yield line, {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns) if c}
 
@@ -203,7 +223,9 @@ def _collect(line: int, problems: list[RowProblem], column: str, fn: Callable[[]
         return None
 
 
-def parse_history(data: bytes | IO[bytes], procedures: Procedures, tz: tzinfo, now: datetime) -> Parsed[HistoryRow]:
+def parse_history(
+    data: bytes | IO[bytes], procedures: Procedures, tz: tzinfo, now: datetime
+) -> Parsed[HistoryRow]:
     """The logbook's rows, checked as they are read. A row repeating an earlier one (the same
     reception time, unit and category) is a problem; what is kept to find them is a number a row."""
     table, out = read_table(data, HISTORY_COLUMNS, HISTORY_REQUIRED)
@@ -211,21 +233,36 @@ def parse_history(data: bytes | IO[bytes], procedures: Procedures, tz: tzinfo, n
     return out
 
 
-def _history_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed, procedures: Procedures, tz: tzinfo,
-                  now: datetime) -> Iterator[HistoryRow]:
+def _history_rows(
+    table: Iterator[tuple[int, dict[str, str]]],
+    out: Parsed,
+    procedures: Procedures,
+    tz: tzinfo,
+    now: datetime,
+) -> Iterator[HistoryRow]:
     seen: dict[int, int] = {}  # hash of (reception time, unit, category) → the line it was first on
     latest = now + check.FUTURE_TOLERANCE
     # A logbook repeats a few categories and channels: each is checked once (a long file's rows
     # are read at the pace of the database's own insert).
     categories = _Cached(lambda v: check.category(v, procedures))
     channels = _Cached(lambda v: check.channel(v or "phone"))
-    flags = {name: _Cached(lambda v, name=name: parse_flag(v, name)) for name in ("escalated", "major", "confidential")}
+    flags = {
+        name: _Cached(lambda v, name=name: parse_flag(v, name))
+        for name in ("escalated", "major", "confidential")
+    }
     checks: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
-        ("unit", "unit", check.unit), ("phone", "phone", _optional_phone), ("requester_name", "name", check.name),
-        ("channel", "channel", channels), ("description", "description", check.text),
-        ("outcome", "outcome", _outcome), ("handled_by", "handled_by", _handler),
-        ("escalated", "escalated", flags["escalated"]), ("major", "major", flags["major"]),
-        ("confidential", "confidential", flags["confidential"]), ("handed_to", "handed_to", _department))
+        ("unit", "unit", check.unit),
+        ("phone", "phone", _optional_phone),
+        ("requester_name", "name", check.name),
+        ("channel", "channel", channels),
+        ("description", "description", check.text),
+        ("outcome", "outcome", _outcome),
+        ("handled_by", "handled_by", _handler),
+        ("escalated", "escalated", flags["escalated"]),
+        ("major", "major", flags["major"]),
+        ("confidential", "confidential", flags["confidential"]),
+        ("handed_to", "handed_to", _department),
+    )
     for line, cells in table:
         bad: list[RowProblem] = []
         category = _check(line, bad, "category", categories, cells.get("category", ""))
@@ -255,8 +292,9 @@ def _history_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed, proc
         if bad:
             out.problems += bad
             continue
-        yield HistoryRow(line=line, category=category, received_at=received, replied_at=replied,
-                         closed_at=closed, **row)
+        yield HistoryRow(
+            line=line, category=category, received_at=received, replied_at=replied, closed_at=closed, **row
+        )
 
 
 class _Cached:
@@ -315,8 +353,12 @@ def _resident_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed) -> 
         unit = _collect(line, bad, "unit", lambda: check.unit(cells.get("unit", "")))
         name = _collect(line, bad, "name", lambda: check.name(cells.get("name", "")))
         notes = _collect(line, bad, "notes", lambda: check.text(cells.get("notes", ""), "notes"))
-        relation = _collect(line, bad, "relation", lambda: check.plain(cells.get("relation", ""), "relation",
-                                                                        max_len=check.MAX_NAME))
+        relation = _collect(
+            line,
+            bad,
+            "relation",
+            lambda: check.plain(cells.get("relation", ""), "relation", max_len=check.MAX_NAME),
+        )
         phones = []
         for part in _PHONE_LIST.split(cells.get("phones", "")):
             if part.strip():
@@ -331,5 +373,15 @@ def _resident_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed) -> 
         yield ResidentRow(line, unit, name, tuple(dict.fromkeys(phones)), notes, relation or "")
 
 
-__all__ = ["RowProblem", "Parsed", "HistoryRow", "ResidentRow", "parse_history", "parse_residents",
-           "parse_time", "parse_flag", "HISTORY_COLUMNS", "RESIDENT_COLUMNS"]
+__all__ = [
+    "RowProblem",
+    "Parsed",
+    "HistoryRow",
+    "ResidentRow",
+    "parse_history",
+    "parse_residents",
+    "parse_time",
+    "parse_flag",
+    "HISTORY_COLUMNS",
+    "RESIDENT_COLUMNS",
+]

@@ -15,7 +15,9 @@ STATUSES = ("open", "replied", "resolved", "closed", "cancelled")
 OPEN_STATUSES = ("open", "replied", "resolved")
 CHANNELS = ("phone", "walk-in", "intercom", "written")
 ROLES = ("assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff", "technician")
-DEFAULT_ESTATE = "main"  # every request and staff member belongs to an estate; a one-estate site has only this
+DEFAULT_ESTATE = (
+    "main"  # every request and staff member belongs to an estate; a one-estate site has only this
+)
 
 
 class UTCDateTime(TypeDecorator):
@@ -50,7 +52,9 @@ class Request(SQLModel, table=True):
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    estate: str = Field(default=DEFAULT_ESTATE, index=True, sa_column_kwargs={"server_default": DEFAULT_ESTATE})
+    estate: str = Field(
+        default=DEFAULT_ESTATE, index=True, sa_column_kwargs={"server_default": DEFAULT_ESTATE}
+    )
     ref: str = Field(index=True, unique=True)
     ref_month: str  # YYYYMM, local time of receipt
     ref_seq: int

@@ -25,15 +25,25 @@ class Notice:
 
 
 LIMIT_NAMES = {"arrive": Text("到场", "arrival"), "finish": Text("完工", "finishing")}
-ORDER_NOTICES = frozenset({EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED, EventKind.ORDER_WAITING,
-                           EventKind.ORDER_FINISHED, EventKind.ORDER_WARNING, EventKind.ORDER_LATE})
+ORDER_NOTICES = frozenset(
+    {
+        EventKind.ORDER_CREATED,
+        EventKind.ORDER_DISPATCHED,
+        EventKind.ORDER_WAITING,
+        EventKind.ORDER_FINISHED,
+        EventKind.ORDER_WARNING,
+        EventKind.ORDER_LATE,
+    }
+)
 
 
 def holder(req: Request) -> str:
     return req.assignee or req.created_by
 
 
-def notices_for(changes: list[tuple[Event, Request | None]], viewer: Staff, procedures: Procedures) -> list[Notice]:
+def notices_for(
+    changes: list[tuple[Event, Request | None]], viewer: Staff, procedures: Procedures
+) -> list[Notice]:
     out: list[Notice] = []
     for ev, req in changes:
         if req is None:
@@ -48,15 +58,23 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
     role, login = viewer.role, viewer.login
     mine = ev.actor == login
     payload = json.loads(ev.payload or "{}")
-    params = {"ref": req.ref, "by": ev.actor, "unit": "***" if "unit" in hidden_fields(viewer, req, procedures) else req.unit}
+    params = {
+        "ref": req.ref,
+        "by": ev.actor,
+        "unit": "***" if "unit" in hidden_fields(viewer, req, procedures) else req.unit,
+    }
     proc = procedures.get(req.category)
     if ev.kind == EventKind.CREATED and not mine:
         # The security lead hears of the requests whose procedure calls on security (guards, gate).
-        if role in DESK_ROLES or (role == "security_lead" and proc is not None and proc.involves(SECURITY_ROLES)):
+        if role in DESK_ROLES or (
+            role == "security_lead" and proc is not None and proc.involves(SECURITY_ROLES)
+        ):
             return Notice("new_request", req.ref, "notice.new_request", params)
     elif ev.kind == EventKind.ESCALATED and not mine:
         to = payload.get("to")
-        if (role == "cs_supervisor" and to in ("cs_supervisor", login)) or (role == "manager" and to == login):
+        if (role == "cs_supervisor" and to in ("cs_supervisor", login)) or (
+            role == "manager" and to == login
+        ):
             return Notice("escalated", req.ref, "notice.escalated", params, "warning")
     elif ev.kind == EventKind.MAJOR and not mine:
         if role in SUPERVISORS:
@@ -87,15 +105,20 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
     return None
 
 
-def _order_notice(ev: Event, req: Request, viewer: Staff, payload: dict[str, Any],
-                  params: dict[str, Any]) -> Notice | None:
+def _order_notice(
+    ev: Event, req: Request, viewer: Staff, payload: dict[str, Any], params: dict[str, Any]
+) -> Notice | None:
     """A technician hears of an order given to them and of its limits; the request's holder of a
     finished order or one waiting for parts (to tell the resident); the supervisors of a late one."""
     login, mine = viewer.login, ev.actor == viewer.login
     technician = payload.get("to") or payload.get("technician")
-    params = dict(params, number=payload.get("order", ""), minutes=payload.get("seconds_left", 0) // 60,
-                  late=payload.get("late_seconds", 0) // 60,
-                  limit=LIMIT_NAMES.get(payload.get("limit", ""), Text("", "")))
+    params = dict(
+        params,
+        number=payload.get("order", ""),
+        minutes=payload.get("seconds_left", 0) // 60,
+        late=payload.get("late_seconds", 0) // 60,
+        limit=LIMIT_NAMES.get(payload.get("limit", ""), Text("", "")),
+    )
     ref = req.ref
     if ev.kind in (EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED):
         if technician == login and not mine:

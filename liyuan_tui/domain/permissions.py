@@ -40,7 +40,6 @@ class Action(StrEnum):
     TOOL_MANAGE = "tool_manage"
     TOOL_LEND = "tool_lend"
 
-
     FOLLOWUP = "followup"
     EDIT_HOUSEHOLD = "edit_household"
     STAFF_RECORDS = "staff_records"
@@ -86,8 +85,6 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.STOCK_REPORT: STORE_ROOM,
     Action.TOOL_MANAGE: STORE_ROOM,
     Action.TOOL_LEND: WORKSHOP,
-
-
     Action.FOLLOWUP: DESK,  # the customer representatives make the calls
     Action.EDIT_HOUSEHOLD: DESK,
     Action.STAFF_RECORDS: SUPERVISORS,  # training and assessment (the manager's duty, with supervisors)
@@ -96,12 +93,15 @@ ALLOWED: dict[Action, frozenset[str]] = {
 # Whose steps each role may tick: the desk records every step (it hears back from guards);
 # the security lead ticks security's steps; a guard or department staff only their own.
 TICKABLE_STEP_ROLES: dict[str, frozenset[str]] = {
-    "assistant": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff",
-                            "technician"}),
-    "cs_supervisor": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff",
-                                "technician"}),
-    "manager": frozenset({"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff",
-                          "technician"}),
+    "assistant": frozenset(
+        {"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff", "technician"}
+    ),
+    "cs_supervisor": frozenset(
+        {"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff", "technician"}
+    ),
+    "manager": frozenset(
+        {"assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff", "technician"}
+    ),
     "security_lead": frozenset({"security_lead", "guard"}),
     "guard": frozenset({"guard"}),
     "dept_staff": frozenset({"dept_staff"}),
@@ -121,7 +121,9 @@ def may_close_escalated(role: str) -> bool:
     return role in SUPERVISORS
 
 
-def may_see_details(role: str, login: str, *, confidential: bool, created_by: str, assignee: str | None) -> bool:
+def may_see_details(
+    role: str, login: str, *, confidential: bool, created_by: str, assignee: str | None
+) -> bool:
     """Confidential details are for the supervisors, the manager and the assistant handling it."""
     if not confidential or role in SUPERVISORS:
         return True
@@ -132,8 +134,13 @@ def can_see(viewer: Staff | None, req: Request) -> bool:
     """Whether `viewer` may see the request's details (everyone may, unless it is confidential)."""
     if viewer is None:
         return not req.confidential
-    return may_see_details(viewer.role, viewer.login, confidential=req.confidential,
-                           created_by=req.created_by, assignee=req.assignee)
+    return may_see_details(
+        viewer.role,
+        viewer.login,
+        confidential=req.confidential,
+        created_by=req.created_by,
+        assignee=req.assignee,
+    )
 
 
 class Sight(StrEnum):
@@ -145,8 +152,9 @@ class Sight(StrEnum):
 
 
 # What each sight leaves out: fields of the request, and the same keys in its events' payloads.
-_PERSONAL = frozenset({"requester_name", "phone", "description", "outcome", "handed_to", "note", "value",
-                       "reason", "notes"})
+_PERSONAL = frozenset(
+    {"requester_name", "phone", "description", "outcome", "handed_to", "note", "value", "reason", "notes"}
+)
 HIDDEN_AT: dict[Sight, frozenset[str]] = {
     Sight.FULL: frozenset(),
     Sight.TASK: _PERSONAL,

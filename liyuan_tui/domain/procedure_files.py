@@ -15,9 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from .models import ROLES
-from .procedures import (CONDITIONS, DEFAULT_FOLLOWUP_DAYS, DEFAULT_PLACEHOLDERS, DEFAULT_REPEAT_DAYS,
-                         DEFAULT_REPLY_MINUTES, FORM_FIELDS, INPUTS, MANAGER_INFORMED, Branch, FaultKind,
-                         Procedure, ProcedureError, Procedures, Step, Text)
+from .procedures import (
+    CONDITIONS,
+    DEFAULT_FOLLOWUP_DAYS,
+    DEFAULT_PLACEHOLDERS,
+    DEFAULT_REPEAT_DAYS,
+    DEFAULT_REPLY_MINUTES,
+    FORM_FIELDS,
+    INPUTS,
+    MANAGER_INFORMED,
+    Branch,
+    FaultKind,
+    Procedure,
+    ProcedureError,
+    Procedures,
+    Step,
+    Text,
+)
 
 
 def shipped_folder() -> Traversable:
@@ -67,7 +81,9 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
     name = _text(data.get("name"), source, "name")
     minutes = data.get("reply_limit_minutes", DEFAULT_REPLY_MINUTES)
     if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not 0 < minutes <= 7 * 24 * 60:
-        raise ProcedureError(source, f"reply_limit_minutes must be a number of minutes above 0, not {minutes!r}")
+        raise ProcedureError(
+            source, f"reply_limit_minutes must be a number of minutes above 0, not {minutes!r}"
+        )
     arrive_within = _limit(data, "arrive_within_minutes", source, 7 * 24 * 60, timedelta(minutes=1))
     finish_within = _limit(data, "finish_within_hours", source, 90 * 24, timedelta(hours=1))
     baseline = _text(data["baseline"], source, "baseline") if "baseline" in data else None
@@ -92,14 +108,32 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
             raise ProcedureError(source, f"branch '{b.key}' has no steps")
     mi = next((s for s in steps if s.key == MANAGER_INFORMED), None)
     if mi is None or mi.when != "major" or not mi.required:
-        raise ProcedureError(source, f"needs a required step '{MANAGER_INFORMED}' with when = \"major\" "
-                             "(a major request cannot close until the manager is informed)")
+        raise ProcedureError(
+            source,
+            f"needs a required step '{MANAGER_INFORMED}' with when = \"major\" "
+            "(a major request cannot close until the manager is informed)",
+        )
     followup_days = _days(data, "followup_days", DEFAULT_FOLLOWUP_DAYS, 0, source)
     repeat_days = _days(data, "repeat_days", DEFAULT_REPEAT_DAYS, 1, source)
     fault_kinds = _fault_kinds(data, source)
-    known_keys = {"key", "letter", "name", "reply_limit_minutes", "baseline", "branches", "steps",
-                  "seed_section", "branch_required", "note", "refers_to", "arrive_within_minutes",
-                  "finish_within_hours", "followup_days", "repeat_days", "fault_kinds"}
+    known_keys = {
+        "key",
+        "letter",
+        "name",
+        "reply_limit_minutes",
+        "baseline",
+        "branches",
+        "steps",
+        "seed_section",
+        "branch_required",
+        "note",
+        "refers_to",
+        "arrive_within_minutes",
+        "finish_within_hours",
+        "followup_days",
+        "repeat_days",
+        "fault_kinds",
+    }
     unknown = set(data) - known_keys
     if unknown:
         raise ProcedureError(source, f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -128,7 +162,9 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
 def _days(data: dict, name: str, default: int, low: int, source: str) -> int:
     value = data.get(name, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= 365:
-        raise ProcedureError(source, f"{name} must be a whole number of days from {low} to 365, not {value!r}")
+        raise ProcedureError(
+            source, f"{name} must be a whole number of days from {low} to 365, not {value!r}"
+        )
     return value
 
 
@@ -143,15 +179,34 @@ def _fault_kinds(data: dict, source: str) -> tuple[FaultKind, ...]:
             raise ProcedureError(source, f"fault kind '{key}' is defined twice")
         unknown = set(raw) - {"key", "zh", "en"}
         if unknown:
-            raise ProcedureError(source, f"fault kind '{key}': unknown setting(s): {', '.join(sorted(unknown))}")
+            raise ProcedureError(
+                source, f"fault kind '{key}': unknown setting(s): {', '.join(sorted(unknown))}"
+            )
         kinds.append(FaultKind(key, _text(raw, source, f"fault kind '{key}'")))
     if len(kinds) > 9:
         raise ProcedureError(source, "at most 9 fault_kinds (the form chooses them with the keys 1–9)")
     return tuple(kinds)
 
 
-_STEP_KEYS = {"key", "zh", "en", "role", "required", "input", "prompt", "branch", "when", "first", "choices", "after",
-              "gate", "from_form", "default", "replies", "result"}
+_STEP_KEYS = {
+    "key",
+    "zh",
+    "en",
+    "role",
+    "required",
+    "input",
+    "prompt",
+    "branch",
+    "when",
+    "first",
+    "choices",
+    "after",
+    "gate",
+    "from_form",
+    "default",
+    "replies",
+    "result",
+}
 
 
 def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set[str]) -> Step:
@@ -204,9 +259,13 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
             raise ProcedureError(source, f"after names '{a}', which is not a step above this one", step=key)
     from_form = raw.get("from_form")
     if from_form is not None and from_form not in FORM_FIELDS:
-        raise ProcedureError(source, f"from_form {from_form!r} is not one of {', '.join(FORM_FIELDS)}", step=key)
+        raise ProcedureError(
+            source, f"from_form {from_form!r} is not one of {', '.join(FORM_FIELDS)}", step=key
+        )
     if from_form is not None and input_kind not in ("value", "note"):
-        raise ProcedureError(source, "from_form needs input = \"value\" or \"note\" (the form's text is kept)", step=key)
+        raise ProcedureError(
+            source, 'from_form needs input = "value" or "note" (the form\'s text is kept)', step=key
+        )
     default = _default(raw.get("default"), source, key) if "default" in raw else None
     return Step(
         key=key,
@@ -243,9 +302,15 @@ def _default(value: Any, source: str, step: str) -> Text:
             raise ProcedureError(source, f"default {lang_text!r}: {exc}", step=step) from None
         unknown = names - set(DEFAULT_PLACEHOLDERS)
         if unknown:
-            raise ProcedureError(source, f"default uses {{{', '.join(sorted(unknown))}}}; "
-                                 f"known: {', '.join('{' + p + '}' for p in DEFAULT_PLACEHOLDERS)}", step=step)
+            raise ProcedureError(
+                source,
+                f"default uses {{{', '.join(sorted(unknown))}}}; "
+                f"known: {', '.join('{' + p + '}' for p in DEFAULT_PLACEHOLDERS)}",
+                step=step,
+            )
     return text
+
+
 def _limit(data: dict, name: str, source: str, most: float, unit: timedelta) -> timedelta | None:
     """A work order's on-site time limit (`arrive_within_minutes`, `finish_within_hours`), if set."""
     if name not in data:

@@ -55,7 +55,9 @@ class Text:
     @classmethod
     def parse(cls, value: Any) -> Text | None:
         """`{ zh = "…", en = "…" }` from a data file, or None unless both texts are there."""
-        if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in ("zh", "en")):
+        if not isinstance(value, dict) or not all(
+            isinstance(value.get(k), str) and value[k].strip() for k in ("zh", "en")
+        ):
             return None
         return cls(value["zh"].strip(), value["en"].strip())
 
@@ -98,8 +100,16 @@ class Step:
     def wants_input(self) -> bool:
         return self.input in ("note", "value")
 
-    def offered(self, lang: str, *, unit: str = "", phone: str = "", name: str = "", description: str = "",
-                now: str = "") -> str:
+    def offered(
+        self,
+        lang: str,
+        *,
+        unit: str = "",
+        phone: str = "",
+        name: str = "",
+        description: str = "",
+        now: str = "",
+    ) -> str:
         """The answer offered for this step: what the form holds, else its default filled in."""
         values = {"unit": unit, "phone": phone, "name": name, "description": description, "now": now}
         if self.from_form is not None:
@@ -170,21 +180,30 @@ class Procedure:
         conds = set(conditions)
         first_branch_at = next((i for i, s in enumerate(self.steps) if s.branch), len(self.steps))
         before = [s for s in self.steps[:first_branch_at] if self.applies(s, chosen, conds)]
-        by_branch = [s for b in chosen for s in self.steps if s.branch == b and self.applies(s, chosen, conds)]
-        after = [s for s in self.steps[first_branch_at:] if s.branch is None and self.applies(s, chosen, conds)]
+        by_branch = [
+            s for b in chosen for s in self.steps if s.branch == b and self.applies(s, chosen, conds)
+        ]
+        after = [
+            s for s in self.steps[first_branch_at:] if s.branch is None and self.applies(s, chosen, conds)
+        ]
         return before + by_branch + after
 
-    def missing_required(self, branches: Iterable[str], conditions: Iterable[str], done: Iterable[str]) -> list[Step]:
+    def missing_required(
+        self, branches: Iterable[str], conditions: Iterable[str], done: Iterable[str]
+    ) -> list[Step]:
         done_set = set(done)
         return [s for s in self.checklist(branches, conditions) if s.required and s.key not in done_set]
 
-    def blocking(self, step: Step, branches: Iterable[str], conditions: Iterable[str], done: Iterable[str]) -> list[Step]:
+    def blocking(
+        self, step: Step, branches: Iterable[str], conditions: Iterable[str], done: Iterable[str]
+    ) -> list[Step]:
         """The steps still open that must be done before `step` can be ticked: every `first` step
         (unless `step` is one), the steps named in its `after`, and every gate above it in its branch."""
         done_set = set(done)
         listed = self.checklist(branches, conditions)
         return [
-            s for s in listed
+            s
+            for s in listed
             if s.key not in done_set
             and ((s.first and not step.first) or s.key in step.after or self._gates(s, step))
         ]
@@ -202,7 +221,7 @@ def named_steps(steps: Iterable[Step], say_what: int = 3) -> Text:
     name, a longer list as its first ones and how many more (the checklist beside the message, or
     `liyuan show`, has them all)."""
     listed = list(steps)
-    head = listed if len(listed) <= say_what else listed[:say_what - 1]
+    head = listed if len(listed) <= say_what else listed[: say_what - 1]
     more = len(listed) - len(head)
     zh = "、".join(f"“{s.text.zh}”" for s in head) + (f" 等 {len(listed)} 项" if more > 0 else "")
     en = "; ".join(f"'{s.text.en}'" for s in head) + (f" and {more} more" if more > 0 else "")
@@ -255,5 +274,3 @@ def request_conditions(major: bool, escalated: bool, channel: str, confidential:
     if confidential:
         conds.add("confidential")
     return conds
-
-

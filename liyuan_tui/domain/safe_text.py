@@ -72,7 +72,9 @@ def visible(text: Any, *, newlines: bool = True, limit: int | None = None) -> st
 # JSON: json.dumps escapes C0 controls itself; DEL, C1 controls (0x9b is CSI to some terminals),
 # the invisible format characters and lone surrogates are escaped here too, so a JSON document
 # printed to a terminal carries no control sequence and stays valid UTF-8.
-_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in [*range(0x7F, 0xA0), *map(ord, _INVISIBLE), *range(0xD800, 0xE000)]}
+_JSON_ESCAPES = {
+    c: f"\\u{c:04x}" for c in [*range(0x7F, 0xA0), *map(ord, _INVISIBLE), *range(0xD800, 0xE000)]
+}
 _NEEDS_ESCAPE = re.compile("[\x7f-\x9f\ud800-\udfff" + "".join(sorted(_INVISIBLE)) + "]")
 
 

@@ -29,8 +29,14 @@ _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}$")
 _REF = re.compile(r"^\d{6}-\d{4,}$")
 _DATABASE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,62}$")
-_CHANNEL_ALIASES = {"walkin": "walk-in", "walk_in": "walk-in", "来访": "walk-in", "电话": "phone",
-                    "对讲": "intercom", "书面": "written"}
+_CHANNEL_ALIASES = {
+    "walkin": "walk-in",
+    "walk_in": "walk-in",
+    "来访": "walk-in",
+    "电话": "phone",
+    "对讲": "intercom",
+    "书面": "written",
+}
 T = TypeVar("T")
 # A written request may be logged late; a clock a little ahead of ours is not "the future".
 FUTURE_TOLERANCE = timedelta(minutes=2)
@@ -117,7 +123,9 @@ def text(value: str, field: str = "description", *, required: bool = False) -> s
 
 def analysis(value: str) -> str:
     """A supervisor's written analysis: free text over several lines, trailing spaces trimmed."""
-    v = "\n".join(line.rstrip() for line in no_controls(value or "", "analysis", multiline=True).strip().splitlines())
+    v = "\n".join(
+        line.rstrip() for line in no_controls(value or "", "analysis", multiline=True).strip().splitlines()
+    )
     if len(v) > MAX_ANALYSIS:
         raise ValidationError("error.too_long", "analysis", max=MAX_ANALYSIS)
     return v
@@ -147,8 +155,13 @@ def parse_time(value: str, tz: tzinfo, field: str = "received_at") -> datetime:
 def in_range(when: datetime, field: str, raw: str = "") -> datetime:
     """Refuse a time before 2000 or after 2999 (a typing mistake, or one no zone can convert)."""
     if not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
-        raise ValidationError("error.time_out_of_range", field, value=raw or when.isoformat(),
-                              first=EARLIEST_YEAR, last=LATEST_YEAR)
+        raise ValidationError(
+            "error.time_out_of_range",
+            field,
+            value=raw or when.isoformat(),
+            first=EARLIEST_YEAR,
+            last=LATEST_YEAR,
+        )
     return when
 
 
@@ -190,8 +203,12 @@ def role(value: str) -> str:
     for key, name in names.items():
         if v.lower() in (key, name["en"].lower()) or v == name["zh"]:
             return key
-    raise ValidationError("error.role_unknown", "role", value=value,
-                          choices=Text("、".join(n["zh"] for n in names.values()), ", ".join(n["en"] for n in names.values())))
+    raise ValidationError(
+        "error.role_unknown",
+        "role",
+        value=value,
+        choices=Text("、".join(n["zh"] for n in names.values()), ", ".join(n["en"] for n in names.values())),
+    )
 
 
 def quantity(value: str | float) -> float:
@@ -231,8 +248,9 @@ _ORDER = re.compile(r"^W\d{6}-\d{4,}$")
 _QTY = re.compile(r"^\d+(\.\d{1,3})?$")
 
 
-def plain(value: str, field: str, *, max_len: int = MAX_LINE, newlines: bool = False,
-          required: bool = False) -> str:
+def plain(
+    value: str, field: str, *, max_len: int = MAX_LINE, newlines: bool = False, required: bool = False
+) -> str:
     """Text typed by a person, stripped (runs of spaces made one where it has no lines): control
     characters refused (no_controls), at most `max_len`."""
     v = no_controls(value, field, multiline=newlines)
@@ -293,7 +311,9 @@ def hours(value: str | float) -> float:
 def choice(value: str, field: str, choices: tuple[str, ...]) -> str:
     v = (value or "").strip().lower()
     if v not in choices:
-        raise ValidationError("error.choice_unknown", field, value=plain_shown(value), choices=", ".join(choices))
+        raise ValidationError(
+            "error.choice_unknown", field, value=plain_shown(value), choices=", ".join(choices)
+        )
     return v
 
 
@@ -342,7 +362,9 @@ def assessment_score(value: str | int) -> int:
     return _whole_number(value, "score", 0, 100)  # type: ignore[return-value]
 
 
-def _whole_number(value: str | int | None, field: str, low: int, high: int, optional: bool = False) -> int | None:
+def _whole_number(
+    value: str | int | None, field: str, low: int, high: int, optional: bool = False
+) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if optional:
             return None
@@ -392,8 +414,9 @@ def fault_kind(value: str, proc: Procedure | None) -> str:
     for kind in kinds:
         if v.lower() in (kind.key.lower(), kind.name.en.lower()) or v == kind.name.zh:
             return kind.key
-    raise ValidationError("error.fault_kind_unknown", "fault_kind", value=value,
-                          choices=", ".join(k.key for k in kinds) or "-")
+    raise ValidationError(
+        "error.fault_kind_unknown", "fault_kind", value=value, choices=", ".join(k.key for k in kinds) or "-"
+    )
 
 
 def as_field(field: str, check: Callable[..., T], *args: Any, **kwargs: Any) -> T:

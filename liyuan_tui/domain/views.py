@@ -15,8 +15,9 @@ from .permissions import SECURITY_ROLES
 from .procedures import Procedures, Step, request_conditions
 
 
-
-def waiting_steps(req: Request, done: Iterable[str], procedures: Procedures, roles: frozenset[str]) -> list[Step]:
+def waiting_steps(
+    req: Request, done: Iterable[str], procedures: Procedures, roles: frozenset[str]
+) -> list[Step]:
     """Steps for `roles` that can be done now: applicable, not done, nothing blocking them."""
     proc = procedures.get(req.category)
     if proc is None:
@@ -25,14 +26,18 @@ def waiting_steps(req: Request, done: Iterable[str], procedures: Procedures, rol
     conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
     branches = req.branch_list
     return [
-        s for s in proc.checklist(branches, conds)
+        s
+        for s in proc.checklist(branches, conds)
         if s.role in roles and s.key not in done_set and not proc.blocking(s, branches, conds, done_set)
     ]
 
 
 def escalation_waiting(req: Request, viewer: Staff) -> bool:
-    return (req.escalated_at is not None and req.acknowledged_at is None
-            and req.escalated_to in ("cs_supervisor", viewer.login))
+    return (
+        req.escalated_at is not None
+        and req.acknowledged_at is None
+        and req.escalated_to in ("cs_supervisor", viewer.login)
+    )
 
 
 def is_mine(req: Request, viewer: Staff, security_waiting: bool = False) -> bool:
@@ -63,6 +68,8 @@ def order_key(req: Request, viewer: Staff, now: datetime, security_waiting: bool
     return (0 if req.major else 1, first, *queue_order(req, now, req.major))
 
 
-def ordered(requests: Iterable[Request], viewer: Staff, now: datetime, security: dict[int, bool] | None = None) -> list[Request]:
+def ordered(
+    requests: Iterable[Request], viewer: Staff, now: datetime, security: dict[int, bool] | None = None
+) -> list[Request]:
     security = security or {}
     return sorted(requests, key=lambda r: order_key(r, viewer, now, security.get(r.id or 0, False)))

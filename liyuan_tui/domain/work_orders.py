@@ -124,6 +124,7 @@ def format_clock(seconds: int | None) -> str:
 
 # --- quantities and money -----------------------------------------------------------------------
 
+
 def format_qty(milli: int) -> str:
     """1500 → "1.5", 2000 → "2", -250 → "-0.25"."""
     sign = "-" if milli < 0 else ""

@@ -64,10 +64,15 @@ def back_office_figures(s: Any, start: datetime, end: datetime, now: datetime) -
     o = WorkOrder
     bo.opened = s.exec(select(func.count()).where(o.created_at >= start, o.created_at < end)).one()
     bo.cancelled = s.exec(select(func.count()).where(o.cancelled_at >= start, o.cancelled_at < end)).one()
-    finished = s.exec(select(func.count(), func.sum(o.hours)).where(o.finished_at >= start, o.finished_at < end)).one()
+    finished = s.exec(
+        select(func.count(), func.sum(o.hours)).where(o.finished_at >= start, o.finished_at < end)
+    ).one()
     bo.finished, bo.hours = int(finished[0] or 0), round(float(finished[1] or 0), 2)
-    due = s.exec(select(o.arrive_due_at, o.arrived_at, o.finish_due_at, o.finished_at, o.cancelled_at).where(
-        or_(col(o.arrive_due_at).between(start, end), col(o.finish_due_at).between(start, end)))).all()
+    due = s.exec(
+        select(o.arrive_due_at, o.arrived_at, o.finish_due_at, o.finished_at, o.cancelled_at).where(
+            or_(col(o.arrive_due_at).between(start, end), col(o.finish_due_at).between(start, end))
+        )
+    ).all()
     for arrive_due, arrived, finish_due, finished_at, cancelled in due:
         for limit, done_at, kind in ((arrive_due, arrived, "arrive"), (finish_due, finished_at, "finish")):
             if limit is None or not start <= limit < end:
@@ -79,35 +84,72 @@ def back_office_figures(s: Any, start: datetime, end: datetime, now: datetime) -
                 bo.arrive_due, bo.arrive_within = bo.arrive_due + 1, bo.arrive_within + ok
             else:
                 bo.finish_due, bo.finish_within = bo.finish_due + 1, bo.finish_within + ok
-    bo.materials = sorted((x for x in stock_lines(s, start, end) if x.used), key=lambda x: (-x.value("used"), x.code))
-    rows = s.exec(select(Tool, ToolLoan).join(ToolLoan, col(ToolLoan.tool_id) == Tool.id)
-                  .where(ToolLoan.returned_at >= start, ToolLoan.returned_at < end,
-                         col(ToolLoan.condition_back).in_(("damaged", "lost"))).order_by(ToolLoan.returned_at))
-    bo.tools = [ToolIncident(tool.code, tool.name, loan.condition_back, loan.holder, loan.returned_at, loan.note)
-                for tool, loan in rows]
+    bo.materials = sorted(
+        (x for x in stock_lines(s, start, end) if x.used), key=lambda x: (-x.value("used"), x.code)
+    )
+    rows = s.exec(
+        select(Tool, ToolLoan)
+        .join(ToolLoan, col(ToolLoan.tool_id) == Tool.id)
+        .where(
+            ToolLoan.returned_at >= start,
+            ToolLoan.returned_at < end,
+            col(ToolLoan.condition_back).in_(("damaged", "lost")),
+        )
+        .order_by(ToolLoan.returned_at)
+    )
+    bo.tools = [
+        ToolIncident(tool.code, tool.name, loan.condition_back, loan.holder, loan.returned_at, loan.note)
+        for tool, loan in rows
+    ]
     return bo
 
 
 def back_office_dict(bo: BackOffice, tz: tzinfo) -> dict[str, Any]:
     return {
-        "orders_opened": bo.opened, "orders_finished": bo.finished, "orders_cancelled": bo.cancelled,
-        "arrive_due": bo.arrive_due, "arrived_within_limit": bo.arrive_within, "arrive_within_share": bo.arrive_share,
-        "finish_due": bo.finish_due, "finished_within_limit": bo.finish_within, "finish_within_share": bo.finish_share,
+        "orders_opened": bo.opened,
+        "orders_finished": bo.finished,
+        "orders_cancelled": bo.cancelled,
+        "arrive_due": bo.arrive_due,
+        "arrived_within_limit": bo.arrive_within,
+        "arrive_within_share": bo.arrive_share,
+        "finish_due": bo.finish_due,
+        "finished_within_limit": bo.finish_within,
+        "finish_within_share": bo.finish_share,
         "labour_hours": bo.hours,
-        "materials_used": [{"code": x.code, "name": x.name, "unit": x.unit, "used": x.used / 1000,
-                            "price": x.price_fen / 100, "value": x.value("used") / 100} for x in bo.materials],
+        "materials_used": [
+            {
+                "code": x.code,
+                "name": x.name,
+                "unit": x.unit,
+                "used": x.used / 1000,
+                "price": x.price_fen / 100,
+                "value": x.value("used") / 100,
+            }
+            for x in bo.materials
+        ],
         "materials_used_value": bo.materials_value / 100,
-        "tools_damaged_or_lost": [{"code": x.code, "name": x.name, "condition": x.condition, "holder": x.holder,
-                                   "returned_at": x.returned_at.astimezone(tz).isoformat(timespec="seconds"),
-                                   "note": x.note} for x in bo.tools],
+        "tools_damaged_or_lost": [
+            {
+                "code": x.code,
+                "name": x.name,
+                "condition": x.condition,
+                "holder": x.holder,
+                "returned_at": x.returned_at.astimezone(tz).isoformat(timespec="seconds"),
+                "note": x.note,
+            }
+            for x in bo.tools
+        ],
     }
 
 
 Table = tuple[str, list[str], list[list[str]]]
 
 
-def back_office_tables(cur: BackOffice, prev: BackOffice, t: Translator, share: Any, tz: tzinfo) -> list[Table]:
+def back_office_tables(
+    cur: BackOffice, prev: BackOffice, t: Translator, share: Any, tz: tzinfo
+) -> list[Table]:
     """The section as the month report's tables (Markdown, CSV and the screen alike)."""
+
     def money(fen: int) -> str:
         return f"{fen / 100:.2f}"
 
@@ -121,13 +163,48 @@ def back_office_tables(cur: BackOffice, prev: BackOffice, t: Translator, share: 
         [t("backoffice.materials_value"), money(cur.materials_value), money(prev.materials_value)],
         [t("backoffice.tools_incidents"), str(len(cur.tools)), str(len(prev.tools))],
     ]
-    out: list[Table] = [(t("backoffice.title"), [t("report.figure"), t("report.this_month"),
-                                                 t("report.previous_month")], overview)]
-    out.append((t("backoffice.materials"), [t("column.code"), t("column.material"), t("report.qty"),
-                                            t("column.measure"), t("report.amount")],
-                [[x.code, x.name, format_qty(x.used), x.unit, money(x.value("used"))] for x in cur.materials]))
-    out.append((t("backoffice.tools"), [t("column.code"), t("column.tool"), t("column.condition"),
-                                        t("column.holder"), t("backoffice.returned"), t("report.note")],
-                [[x.code, x.name, t(f"tool.condition.{x.condition}"), x.holder,
-                  x.returned_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), x.note] for x in cur.tools]))
+    out: list[Table] = [
+        (
+            t("backoffice.title"),
+            [t("report.figure"), t("report.this_month"), t("report.previous_month")],
+            overview,
+        )
+    ]
+    out.append(
+        (
+            t("backoffice.materials"),
+            [
+                t("column.code"),
+                t("column.material"),
+                t("report.qty"),
+                t("column.measure"),
+                t("report.amount"),
+            ],
+            [[x.code, x.name, format_qty(x.used), x.unit, money(x.value("used"))] for x in cur.materials],
+        )
+    )
+    out.append(
+        (
+            t("backoffice.tools"),
+            [
+                t("column.code"),
+                t("column.tool"),
+                t("column.condition"),
+                t("column.holder"),
+                t("backoffice.returned"),
+                t("report.note"),
+            ],
+            [
+                [
+                    x.code,
+                    x.name,
+                    t(f"tool.condition.{x.condition}"),
+                    x.holder,
+                    x.returned_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                    x.note,
+                ]
+                for x in cur.tools
+            ],
+        )
+    )
     return out

@@ -42,17 +42,25 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         if payload.get("replied"):
             extra += t("ui.event.with_reply")
     elif kind in (EventKind.BRANCH, EventKind.BRANCH_SWITCHED):
+
         def name(key: str) -> str:
             branch = proc.branch(key) if proc else None
             return branch.name(t.lang) if branch else key
 
-        extra = name(payload.get("branch", "")) if kind == EventKind.BRANCH else (
-            f"{name(payload.get('from', ''))} → {name(payload.get('to', ''))}"
-            + (f" ({payload['reason']})" if payload.get("reason") else ""))
+        extra = (
+            name(payload.get("branch", ""))
+            if kind == EventKind.BRANCH
+            else (
+                f"{name(payload.get('from', ''))} → {name(payload.get('to', ''))}"
+                + (f" ({payload['reason']})" if payload.get("reason") else "")
+            )
+        )
     elif kind == EventKind.UPDATED:
         extra = ", ".join(t(f"field.{k}") for k in payload if k != "os_login")
     elif kind == EventKind.CLOSED:
-        extra = payload.get("outcome", "") + (f" → {payload['handed_to']}" if payload.get("handed_to") else "")
+        extra = payload.get("outcome", "") + (
+            f" → {payload['handed_to']}" if payload.get("handed_to") else ""
+        )
     elif kind in (EventKind.REOPENED, EventKind.CANCELLED):
         extra = payload.get("reason", "")
     elif kind == EventKind.ESCALATED:
@@ -67,9 +75,13 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
     elif kind == EventKind.FOLLOWUP:
         extra = followup_summary(SimpleNamespace(**{"note": "", **payload}), t)
     elif kind == EventKind.REPLIED and payload.get("late_seconds"):
-        extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
+        extra = t(
+            "ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60
+        )
     elif kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds"):
-        extra = t("ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60)
+        extra = t(
+            "ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60
+        )
     # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.
     return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label
 
@@ -82,7 +94,9 @@ def _back_office(kind: str, p: dict, t: Translator) -> str:
     if kind == EventKind.ORDER_FINISHED:
         used = ", ".join(f"{m['code']}×{m['qty']}" for m in p.get("materials", []))
         signed = t("sheet.not_home") if p.get("not_home") else p.get("signed_by", "")
-        return " ".join(x for x in (number, f"{p.get('hours', 0):g}h", used, f"[{signed}]" if signed else "") if x)
+        return " ".join(
+            x for x in (number, f"{p.get('hours', 0):g}h", used, f"[{signed}]" if signed else "") if x
+        )
     if kind in (EventKind.ORDER_WARNING, EventKind.ORDER_LATE):
         return f"{number} {t('order.limit.' + p.get('limit', 'arrive'))}"
     if kind == EventKind.STOCK_USED:

@@ -23,8 +23,9 @@ def iso(when: datetime | None, tz: tzinfo) -> str | None:
     return when.astimezone(tz).isoformat(timespec="seconds") if when else None
 
 
-def request_dict(req: Request, now: datetime, tz: tzinfo, viewer: Staff | None,
-                 procedures: Procedures | None = None) -> dict[str, Any]:
+def request_dict(
+    req: Request, now: datetime, tz: tzinfo, viewer: Staff | None, procedures: Procedures | None = None
+) -> dict[str, Any]:
     hidden = hidden_fields(viewer, req, procedures)
 
     def shown(name: str, value: Any) -> Any:
@@ -77,7 +78,9 @@ def hide_payload(payload: dict[str, Any], hidden: frozenset[str] | bool) -> dict
     return {k: (HIDDEN if k in keys and v not in (None, "", []) else v) for k, v in payload.items()}
 
 
-def checklist(detail: RequestDetail, procedures: Procedures, tz: tzinfo, visible: bool, lang: str = "en") -> list[dict[str, Any]]:
+def checklist(
+    detail: RequestDetail, procedures: Procedures, tz: tzinfo, visible: bool, lang: str = "en"
+) -> list[dict[str, Any]]:
     req = detail.request
     proc = procedures.get(req.category)
     if proc is None:
@@ -86,37 +89,57 @@ def checklist(detail: RequestDetail, procedures: Procedures, tz: tzinfo, visible
     out = []
     for step in proc.checklist(req.branch_list, conds):
         rec = detail.steps.get(step.key)
-        out.append({
-            "key": step.key,
-            "text": step.text(lang),
-            "role": step.role,
-            "required": step.required,
-            "branch": step.branch,
-            "input": step.input,
-            "state": "done" if rec else "pending",
-            "done_at": iso(rec.done_at, tz) if rec else None,
-            "done_by": rec.done_by if rec else None,
-            "note": (rec.note if visible else HIDDEN) if rec and rec.note else "",
-            "value": (rec.value if visible else HIDDEN) if rec and rec.value else "",
-        })
+        out.append(
+            {
+                "key": step.key,
+                "text": step.text(lang),
+                "role": step.role,
+                "required": step.required,
+                "branch": step.branch,
+                "input": step.input,
+                "state": "done" if rec else "pending",
+                "done_at": iso(rec.done_at, tz) if rec else None,
+                "done_by": rec.done_by if rec else None,
+                "note": (rec.note if visible else HIDDEN) if rec and rec.note else "",
+                "value": (rec.value if visible else HIDDEN) if rec and rec.value else "",
+            }
+        )
     return out
 
 
-def detail_dict(detail: RequestDetail, now: datetime, tz: tzinfo, viewer: Staff | None,
-                procedures: Procedures, lang: str = "en") -> dict[str, Any]:
+def detail_dict(
+    detail: RequestDetail,
+    now: datetime,
+    tz: tzinfo,
+    viewer: Staff | None,
+    procedures: Procedures,
+    lang: str = "en",
+) -> dict[str, Any]:
     req = detail.request
     hidden = hidden_fields(viewer, req, procedures)
     data = request_dict(req, now, tz, viewer, procedures)
     data["checklist"] = checklist(detail, procedures, tz, not hidden, lang)
     data["charges"] = [
-        {"item": c.item_code, "qty": c.qty, "unit_price": c.unit_price_cents / 100, "amount": c.amount_cents / 100,
-         "at": iso(c.at, tz), "by": c.by}
+        {
+            "item": c.item_code,
+            "qty": c.qty,
+            "unit_price": c.unit_price_cents / 100,
+            "amount": c.amount_cents / 100,
+            "at": iso(c.at, tz),
+            "by": c.by,
+        }
         for c in detail.charges
     ]
     data["charges_total"] = sum(c.amount_cents for c in detail.charges) / 100
     data["followups"] = [
-        {"at": iso(f.at, tz), "by": f.by, "reached": f.reached, "score": f.score, "solved": f.solved,
-         "note": HIDDEN if "note" in hidden and f.note else (f.note or "")}
+        {
+            "at": iso(f.at, tz),
+            "by": f.by,
+            "reached": f.reached,
+            "score": f.score,
+            "solved": f.solved,
+            "note": HIDDEN if "note" in hidden and f.note else (f.note or ""),
+        }
         for f in detail.followups
     ]
     data["events"] = [event_dict(e, tz, hidden) for e in detail.events]

@@ -47,11 +47,13 @@ def write_export(path: Path, text: str, *, overwrite: bool, field: str = "file")
                 os.fchmod(fd, mode)  # exactly this, whatever the umask
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             if created or stat.S_ISREG(os.fstat(fd).st_mode):
                 os.fsync(fd)
         finally:
             os.close(fd)
     except OSError as exc:
-        raise DeskError("screens.export.failed", field, path=str(path), reason=exc.strerror or str(exc)) from None
+        raise DeskError(
+            "screens.export.failed", field, path=str(path), reason=exc.strerror or str(exc)
+        ) from None
     return path.resolve()

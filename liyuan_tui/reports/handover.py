@@ -22,7 +22,13 @@ from liyuan_tui.domain.models import OPEN_STATUSES, Request
 from liyuan_tui.domain.permissions import hidden_fields
 
 from .export import HIDDEN
-from .handover_backoffice import HandoverOrder, HandoverTool, back_office_dict, back_office_lists, render_back_office
+from .handover_backoffice import (
+    HandoverOrder,
+    HandoverTool,
+    back_office_dict,
+    back_office_lists,
+    render_back_office,
+)
 from .tables import Namer, escalated_to_name, md_table
 
 NIGHT_SHIFT_START = time(18, 0)
@@ -88,18 +94,33 @@ def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> 
 
     def item(r: Request) -> HandoverItem:
         hidden = hidden_fields(viewer, r, store.procedures)
-        return HandoverItem(r.ref, r.category, HIDDEN if "unit" in hidden else r.unit, r.received_at, r.status,
-                            r.assignee, str(urgency(r, now)), seconds_left(r, now), r.major, r.confidential,
-                            r.escalated_to, None if "description" in hidden else r.description)
+        return HandoverItem(
+            r.ref,
+            r.category,
+            HIDDEN if "unit" in hidden else r.unit,
+            r.received_at,
+            r.status,
+            r.assignee,
+            str(urgency(r, now)),
+            seconds_left(r, now),
+            r.major,
+            r.confidential,
+            r.escalated_to,
+            None if "description" in hidden else r.description,
+        )
 
     with store.reading() as s:  # items are built inside: the session's objects expire at its end
         mine = Request.estate == viewer.estate  # the shift at this estate's desk
         came = s.exec(select(Request).where(Request.received_at >= since, mine).order_by(Request.received_at))
         sheet = HandoverSheet(since, now, [item(r) for r in came])
-        still = sorted(s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES), mine)),
-                       key=lambda r: queue_order(r, now, r.major))
+        still = sorted(
+            s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES), mine)),
+            key=lambda r: queue_order(r, now, r.major),
+        )
         sheet.still_open = [item(r) for r in still]
-        sheet.unanswered_escalations = [item(r) for r in still if r.escalated_at and r.acknowledged_at is None]
+        sheet.unanswered_escalations = [
+            item(r) for r in still if r.escalated_at and r.acknowledged_at is None
+        ]
     sheet.overdue = [x for x in sheet.still_open if x.state == "overdue"]
     sheet.orders, sheet.tools_out = back_office_lists(store, now)
     return sheet
@@ -114,20 +135,36 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
     def rows(items: list[HandoverItem], extra: str) -> list[list[str]]:
         out = []
         for x in items:
-            last = {"holder": x.holder or t("handover.nobody"),
-                    "countdown": format_countdown(x.seconds_left),
-                    "escalated_to": escalated_to_name(x.escalated_to, t)}[extra]
+            last = {
+                "holder": x.holder or t("handover.nobody"),
+                "countdown": format_countdown(x.seconds_left),
+                "escalated_to": escalated_to_name(x.escalated_to, t),
+            }[extra]
             text = x.description if x.description is not None else t("report.hidden")
             # The queue's marks: ! a major case, ^ an escalated one.
             marks = ("!" if x.major else "") + ("^" if x.escalated_to else "")
-            out.append([marks + x.ref, namer.category(x.category), x.unit,
-                        when(x.received_at), t("status." + x.status), last, text if len(text) <= 30 else text[:29] + "…"])
+            out.append(
+                [
+                    marks + x.ref,
+                    namer.category(x.category),
+                    x.unit,
+                    when(x.received_at),
+                    t("status." + x.status),
+                    last,
+                    text if len(text) <= 30 else text[:29] + "…",
+                ]
+            )
         return out
 
     head = [t("column.ref"), t("column.category"), t("column.unit"), t("column.received"), t("column.state")]
-    out = [f"# {t('handover.title')}", "",
-           t("handover.period", since=when(sheet.since), now=when(sheet.now)), "",
-           t("handover.marks"), ""]
+    out = [
+        f"# {t('handover.title')}",
+        "",
+        t("handover.period", since=when(sheet.since), now=when(sheet.now)),
+        "",
+        t("handover.marks"),
+        "",
+    ]
     sections = (
         ("handover.came_in", sheet.came_in, "holder", t("column.assignee")),
         ("handover.still_open", sheet.still_open, "holder", t("column.assignee")),
@@ -147,15 +184,27 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
 
 def handover_dict(sheet: HandoverSheet, tz: tzinfo) -> dict[str, Any]:
     def d(x: HandoverItem) -> dict[str, Any]:
-        return {"ref": x.ref, "category": x.category, "unit": x.unit,
-                "received_at": x.received_at.astimezone(tz).isoformat(timespec="seconds"),
-                "status": x.status, "holder": x.holder, "state": x.state, "seconds_left": x.seconds_left,
-                "major": x.major, "confidential": x.confidential, "escalated_to": x.escalated_to,
-                "description": x.description if x.description is not None else HIDDEN}
+        return {
+            "ref": x.ref,
+            "category": x.category,
+            "unit": x.unit,
+            "received_at": x.received_at.astimezone(tz).isoformat(timespec="seconds"),
+            "status": x.status,
+            "holder": x.holder,
+            "state": x.state,
+            "seconds_left": x.seconds_left,
+            "major": x.major,
+            "confidential": x.confidential,
+            "escalated_to": x.escalated_to,
+            "description": x.description if x.description is not None else HIDDEN,
+        }
 
-    return {"since": sheet.since.astimezone(tz).isoformat(timespec="seconds"),
-            "now": sheet.now.astimezone(tz).isoformat(timespec="seconds"),
-            "came_in": [d(x) for x in sheet.came_in], "still_open": [d(x) for x in sheet.still_open],
-            "overdue": [d(x) for x in sheet.overdue],
-            "unanswered_escalations": [d(x) for x in sheet.unanswered_escalations],
-            **back_office_dict(sheet.orders, sheet.tools_out, tz)}
+    return {
+        "since": sheet.since.astimezone(tz).isoformat(timespec="seconds"),
+        "now": sheet.now.astimezone(tz).isoformat(timespec="seconds"),
+        "came_in": [d(x) for x in sheet.came_in],
+        "still_open": [d(x) for x in sheet.still_open],
+        "overdue": [d(x) for x in sheet.overdue],
+        "unanswered_escalations": [d(x) for x in sheet.unanswered_escalations],
+        **back_office_dict(sheet.orders, sheet.tools_out, tz),
+    }

@@ -42,38 +42,85 @@ def back_office_lists(store: Any, now: datetime) -> tuple[list[HandoverOrder], l
     orders = []
     for v in store.orders.list_orders(open_only=True):
         o, nxt = v.order, next_deadline(v.order)
-        orders.append(HandoverOrder(o.number, v.request.ref, v.request.unit, o.technician, o.state,
-                                    str(order_urgency(o, now)), nxt[0] if nxt else None, order_seconds_left(o, now),
-                                    o.appointment_at))
+        orders.append(
+            HandoverOrder(
+                o.number,
+                v.request.ref,
+                v.request.unit,
+                o.technician,
+                o.state,
+                str(order_urgency(o, now)),
+                nxt[0] if nxt else None,
+                order_seconds_left(o, now),
+                o.appointment_at,
+            )
+        )
     orders.sort(key=lambda x: (x.seconds_left is None, x.seconds_left or 0, x.number))
-    tools = [HandoverTool(v.tool.code, v.tool.name, v.tool.holder or "", v.order, v.loan.issued_at,
-                          v.loan.due_at, v.overdue(now))
-             for v in store.tools.list_tools(out=True) if v.loan is not None]
+    tools = [
+        HandoverTool(
+            v.tool.code,
+            v.tool.name,
+            v.tool.holder or "",
+            v.order,
+            v.loan.issued_at,
+            v.loan.due_at,
+            v.overdue(now),
+        )
+        for v in store.tools.list_tools(out=True)
+        if v.loan is not None
+    ]
     tools.sort(key=lambda x: (not x.overdue, x.due_at is None, x.due_at or x.issued_at, x.code))
     return orders, tools
 
 
-def render_back_office(orders: list[HandoverOrder], tools: list[HandoverTool], t: Translator, tz: tzinfo) -> list[str]:
+def render_back_office(
+    orders: list[HandoverOrder], tools: list[HandoverTool], t: Translator, tz: tzinfo
+) -> list[str]:
     """The handover's Markdown sections for work orders and tools."""
+
     def when(d: datetime | None) -> str:
         return d.astimezone(tz).strftime("%m-%d %H:%M") if d else ""
 
     late = [x for x in orders if x.urgency == "late"]
     out: list[str] = []
-    head = [t("column.number"), t("column.ref"), t("column.unit"), t("column.technician"), t("column.state"),
-            t("column.limit")]
+    head = [
+        t("column.number"),
+        t("column.ref"),
+        t("column.unit"),
+        t("column.technician"),
+        t("column.state"),
+        t("column.limit"),
+    ]
     for key, items in (("handover.orders_open", orders), ("handover.orders_late", late)):
         out += [f"## {t(key, count=len(items))}", ""]
-        out += md_table(head, [[x.number, x.ref, x.unit, x.technician or t("handover.nobody"),
-                                t(f"order.state.{x.state}"), _limit(x, t)] for x in items]) if items \
+        out += (
+            md_table(
+                head,
+                [
+                    [
+                        x.number,
+                        x.ref,
+                        x.unit,
+                        x.technician or t("handover.nobody"),
+                        t(f"order.state.{x.state}"),
+                        _limit(x, t),
+                    ]
+                    for x in items
+                ],
+            )
+            if items
             else [t("report.none")]
+        )
         out.append("")
     overdue = [x for x in tools if x.overdue]
     head = [t("column.code"), t("column.tool"), t("column.holder"), t("column.order"), t("column.due")]
     for key, items in (("handover.tools_out", tools), ("handover.tools_overdue", overdue)):
         out += [f"## {t(key, count=len(items))}", ""]
-        out += md_table(head, [[x.code, x.name, x.holder, x.order or "", when(x.due_at)] for x in items]) if items \
+        out += (
+            md_table(head, [[x.code, x.name, x.holder, x.order or "", when(x.due_at)] for x in items])
+            if items
             else [t("report.none")]
+        )
         out.append("")
     return out
 
@@ -88,10 +135,35 @@ def back_office_dict(orders: list[HandoverOrder], tools: list[HandoverTool], tz:
     def iso(d: datetime | None) -> str | None:
         return d.astimezone(tz).isoformat(timespec="seconds") if d else None
 
-    listed = [{"number": x.number, "ref": x.ref, "unit": x.unit, "technician": x.technician, "state": x.state,
-               "urgency": x.urgency, "limit": x.limit, "seconds_left": x.seconds_left,
-               "appointment_at": iso(x.appointment_at)} for x in orders]
-    out = [{"code": x.code, "name": x.name, "holder": x.holder, "order": x.order, "issued_at": iso(x.issued_at),
-            "due_at": iso(x.due_at), "overdue": x.overdue} for x in tools]
-    return {"orders_open": listed, "orders_late": [d for d in listed if d["urgency"] == "late"],
-            "tools_out": out, "tools_overdue": [d for d in out if d["overdue"]]}
+    listed = [
+        {
+            "number": x.number,
+            "ref": x.ref,
+            "unit": x.unit,
+            "technician": x.technician,
+            "state": x.state,
+            "urgency": x.urgency,
+            "limit": x.limit,
+            "seconds_left": x.seconds_left,
+            "appointment_at": iso(x.appointment_at),
+        }
+        for x in orders
+    ]
+    out = [
+        {
+            "code": x.code,
+            "name": x.name,
+            "holder": x.holder,
+            "order": x.order,
+            "issued_at": iso(x.issued_at),
+            "due_at": iso(x.due_at),
+            "overdue": x.overdue,
+        }
+        for x in tools
+    ]
+    return {
+        "orders_open": listed,
+        "orders_late": [d for d in listed if d["urgency"] == "late"],
+        "tools_out": out,
+        "tools_overdue": [d for d in out if d["overdue"]],
+    }

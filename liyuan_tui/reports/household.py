@@ -63,15 +63,22 @@ def household_dict(f: HouseholdFile, t: Translator, procedures: Procedures, tz: 
         emergency = {"name": h.emergency_name, "phone": h.emergency_phone, "relation": h.emergency_relation}
     return {
         "unit": f.unit,
-        "people": [{"name": p.name, "relation": p.relation, "phones": [x for x in p.phones.split(",") if x]}
-                   for p in f.people],
+        "people": [
+            {"name": p.name, "relation": p.relation, "phones": [x for x in p.phones.split(",") if x]}
+            for p in f.people
+        ],
         "emergency_contact": emergency,
         "flags": f.flags,
         "language": h.language if h is not None else "",
         "notes": (h.notes if h is not None else "") if "notes" in f.parts else None,
         "history": [
-            {"kind": x.kind, "ref": x.request.ref, **({"number": x.number} if x.number else {}),
-             "at": iso(x.at, tz), "summary": history_summary(x, f, t, procedures)}
+            {
+                "kind": x.kind,
+                "ref": x.request.ref,
+                **({"number": x.number} if x.number else {}),
+                "at": iso(x.at, tz),
+                "summary": history_summary(x, f, t, procedures),
+            }
             for x in f.history
         ],
         "version": f.version,
@@ -109,16 +116,25 @@ def household_lines(f: HouseholdFile, t: Translator, procedures: Procedures, tz:
     if "emergency_contact" in f.parts:
         contact = ""
         if h is not None and (h.emergency_name or h.emergency_phone):
-            contact = " ".join(x for x in (h.emergency_name, f"({h.emergency_relation})" if h.emergency_relation else "",
-                                           h.emergency_phone) if x)
+            contact = " ".join(
+                x
+                for x in (
+                    h.emergency_name,
+                    f"({h.emergency_relation})" if h.emergency_relation else "",
+                    h.emergency_phone,
+                )
+                if x
+            )
         lines.append(f"{t('household.emergency')}: {contact or '-'}")
     if "notes" in f.parts and h is not None and h.notes:
         lines.append(f"{t('household.notes')}: {h.notes}")
     if "history" in f.parts:
         lines.append(t("household.history") + ":" + ("" if f.history else " " + t("household.no_history")))
         for x in f.history:
-            lines.append(f"  {x.at.astimezone(tz):%Y-%m-%d %H:%M}  {x.request.ref}  "
-                         f"{t('household.kind_' + x.kind)}  {history_summary(x, f, t, procedures)}")
+            lines.append(
+                f"  {x.at.astimezone(tz):%Y-%m-%d %H:%M}  {x.request.ref}  "
+                f"{t('household.kind_' + x.kind)}  {history_summary(x, f, t, procedures)}"
+            )
     hidden = [t(f"household.part_{p}") for p in HOUSEHOLD_PARTS if p not in f.parts]
     if hidden:
         lines.append(t("household.hidden", parts="、".join(hidden) if t.lang == "zh" else ", ".join(hidden)))

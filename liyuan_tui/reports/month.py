@@ -23,8 +23,17 @@ from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.models import CHANNELS, STATUSES, MonthAnalysis
 from liyuan_tui.domain.permissions import Action, allowed
 
-from .month_records import (CategoryFigures, CloseStats, DayFigures, FeeFigures, HourFigures, ListedRequest,
-                            ReplyBucket, ReplyStats, StaffFigures)
+from .month_records import (
+    CategoryFigures,
+    CloseStats,
+    DayFigures,
+    FeeFigures,
+    HourFigures,
+    ListedRequest,
+    ReplyBucket,
+    ReplyStats,
+    StaffFigures,
+)
 from .backoffice import BackOffice, back_office_figures
 from .tables import NO_CATEGORY
 from liyuan_tui.store import OUTCOME_KINDS
@@ -47,8 +56,13 @@ class Month:
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise ValidationError("error.month_malformed", "month", value=text)
         if not check.EARLIEST_YEAR <= int(m.group(1)) <= check.LATEST_YEAR:
-            raise ValidationError("error.time_out_of_range", "month", value=text, first=check.EARLIEST_YEAR,
-                                  last=check.LATEST_YEAR)
+            raise ValidationError(
+                "error.time_out_of_range",
+                "month",
+                value=text,
+                first=check.EARLIEST_YEAR,
+                last=check.LATEST_YEAR,
+            )
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -131,8 +145,14 @@ QUERIES = 9  # the queries month_figures sends for one month (what a progress ba
 ALL_ESTATES = "all"
 
 
-def month_report(store: Any, month: Month | str, *, now: datetime | None = None, estate: str | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> MonthReport:
+def month_report(
+    store: Any,
+    month: Month | str,
+    *,
+    now: datetime | None = None,
+    estate: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> MonthReport:
     """The month's figures and the previous month's, read through one read-only session.
     Only the customer-service supervisors and the manager see reports. `estate`: one estate's
     requests; "all": every estate together and each one side by side; None: every estate together.
@@ -156,20 +176,33 @@ def month_report(store: Any, month: Month | str, *, now: datetime | None = None,
         dialect = s.get_bind().dialect.name
         names = q.staff_names(s)
         current = month_figures(s, month, store.tz, now, keys, names, dialect, only, repairs, step)
-        previous = month_figures(s, month.previous(), store.tz, now, keys, names, dialect, only, repairs, step)
+        previous = month_figures(
+            s, month.previous(), store.tz, now, keys, names, dialect, only, repairs, step
+        )
         side_by_side = {}
         if estate == ALL_ESTATES:
             window = q.Window(month.start(store.tz), month.end(store.tz), now)
-            side_by_side = {code: month_figures(s, month, store.tz, now, keys, names, dialect, code, repairs)
-                            for code in q.estates_in(s, window)}
+            side_by_side = {
+                code: month_figures(s, month, store.tz, now, keys, names, dialect, code, repairs)
+                for code in q.estates_in(s, window)
+            }
     analysis = store.analyses.latest(str(month))
     by = names.get(analysis.written_by, analysis.written_by) if analysis is not None else ""
     return MonthReport(current, previous, now, store.tz, analysis, by, estate, side_by_side)
 
 
-def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys: Iterable[str],
-                  names: dict[str, str], dialect: str, estate: str | None = None,
-                  repair_categories: Iterable[str] = (), step: Callable[[], None] = lambda: None) -> MonthFigures:
+def month_figures(
+    s: Any,
+    month: Month,
+    tz: tzinfo,
+    now: datetime,
+    category_keys: Iterable[str],
+    names: dict[str, str],
+    dialect: str,
+    estate: str | None = None,
+    repair_categories: Iterable[str] = (),
+    step: Callable[[], None] = lambda: None,
+) -> MonthFigures:
     w = q.Window(month.start(tz), month.end(tz), now, estate)
     fig = MonthFigures(month, w.start, w.end)
     keys = list(category_keys)
@@ -185,8 +218,17 @@ def month_figures(s: Any, month: Month, tz: tzinfo, now: datetime, category_keys
     fig.by_hour, fig.by_day = _hours_and_days(ask(q.quarter_hours, dialect), month, tz)
     fig.reply_distribution = _distribution(ask(q.reply_distribution, dialect))
     _fill_lists(fig, ask(q.listed, dialect))
-    fig.fees = [FeeFigures(r.item_code, r.name_zh or r.item_code, r.name_en or r.item_code, r.n,
-                           float(r.qty or 0), int(r.cents or 0)) for r in ask(q.fees)]
+    fig.fees = [
+        FeeFigures(
+            r.item_code,
+            r.name_zh or r.item_code,
+            r.name_en or r.item_code,
+            r.n,
+            float(r.qty or 0),
+            int(r.cents or 0),
+        )
+        for r in ask(q.fees)
+    ]
     fig.back_office = back_office_figures(s, w.start, w.end, now)
     step()
     fig.quality = quality_figures(s, w, keys, repair_categories)
@@ -212,8 +254,10 @@ def reply_percentiles(rows: Iterable[Any]) -> dict[tuple[str, str], tuple[float 
     for r in rows:
         groups[(r.dim, r.grp)][int(r.i)] = float(r.secs)
         sizes[(r.dim, r.grp)] = int(r.n)
-    return {key: (percentile(vals, sizes[key], *q.MEDIAN), percentile(vals, sizes[key], *q.P90))
-            for key, vals in groups.items()}
+    return {
+        key: (percentile(vals, sizes[key], *q.MEDIAN), percentile(vals, sizes[key], *q.P90))
+        for key, vals in groups.items()
+    }
 
 
 def _fill_counts(fig: MonthFigures, rows: list[Any], keys: list[str], ranks: dict) -> None:
@@ -221,8 +265,17 @@ def _fill_counts(fig: MonthFigures, rows: list[Any], keys: list[str], ranks: dic
     channel, status, outcome, handed = Counter(), Counter(), Counter(), Counter()
     for r in rows:
         cat = r.category or NO_CATEGORY
-        for name in ("total", "replied", "within", "due", "late", "escalated", "unacknowledged", "major",
-                     "confidential"):
+        for name in (
+            "total",
+            "replied",
+            "within",
+            "due",
+            "late",
+            "escalated",
+            "unacknowledged",
+            "major",
+            "confidential",
+        ):
             sums[cat][name] += int(getattr(r, name) or 0)
         if r.status == "closed":
             sums[cat]["closed"] += r.total
@@ -246,9 +299,15 @@ def _fill_counts(fig: MonthFigures, rows: list[Any], keys: list[str], ranks: dic
     fig.reply = _reply(whole, ranks.get(("all", "")))
     fig.close = _close(whole, ranks.get(("close_all", "")))
     fig.categories = [
-        CategoryFigures(k, sums[k]["total"], sums[k]["late"], sums[k]["escalated"], sums[k]["major"],
-                        _reply(sums[k], ranks.get(("category", "" if k == NO_CATEGORY else k))),
-                        _close(sums[k], ranks.get(("close_category", "" if k == NO_CATEGORY else k))))
+        CategoryFigures(
+            k,
+            sums[k]["total"],
+            sums[k]["late"],
+            sums[k]["escalated"],
+            sums[k]["major"],
+            _reply(sums[k], ranks.get(("category", "" if k == NO_CATEGORY else k))),
+            _close(sums[k], ranks.get(("close_category", "" if k == NO_CATEGORY else k))),
+        )
         for k in fig.by_category
     ]
 
@@ -288,8 +347,11 @@ def _staff(rows: list[Any], names: dict[str, str], ranks: dict) -> list[StaffFig
         median, p90 = ranks.get(("staff", login), (None, None))
         # A person's "due" is what they replied to: they answer for their own replies' speed.
         reply = ReplyStats(c["replied"], c["replied"], c["within"], median, p90)
-        out.append(StaffFigures(login, names.get(login, login), c["logged"], c["replied"], c["closed"],
-                                c["escalated"], reply))
+        out.append(
+            StaffFigures(
+                login, names.get(login, login), c["logged"], c["replied"], c["closed"], c["escalated"], reply
+            )
+        )
     return out
 
 
@@ -304,8 +366,10 @@ def _hours_and_days(rows: list[Any], month: Month, tz: tzinfo) -> tuple[list[Hou
     first = date(month.year, month.month, 1)
     count = ((first + relativedelta(months=1)) - first).days
     all_days = [first + relativedelta(days=i) for i in range(count)]
-    return ([HourFigures(h, hours[h]["total"], hours[h]["late"]) for h in range(24)],
-            [DayFigures(d, days[d]["total"], days[d]["late"]) for d in all_days])
+    return (
+        [HourFigures(h, hours[h]["total"], hours[h]["late"]) for h in range(24)],
+        [DayFigures(d, days[d]["total"], days[d]["late"]) for d in all_days],
+    )
 
 
 def _distribution(rows: list[Any]) -> list[ReplyBucket]:
@@ -325,14 +389,42 @@ def utc(value: Any) -> datetime | None:
 
 
 def _fill_lists(fig: MonthFigures, rows: list[Any]) -> None:
-    for (ref, category, unit, status, received_at, escalated, escalated_to, acknowledged_at, acknowledged_by,
-         major, confidential, assignee, replied_by, outcome_kind, outcome, handed_to, late, late_seconds) in rows:
+    for (
+        ref,
+        category,
+        unit,
+        status,
+        received_at,
+        escalated,
+        escalated_to,
+        acknowledged_at,
+        acknowledged_by,
+        major,
+        confidential,
+        assignee,
+        replied_by,
+        outcome_kind,
+        outcome,
+        handed_to,
+        late,
+        late_seconds,
+    ) in rows:
         hidden = bool(confidential)
         item = ListedRequest(
-            None if hidden else ref, category or NO_CATEGORY, hidden, status, utc(received_at),  # type: ignore[arg-type]
-            int(round(late_seconds)) if late else None, None if hidden else unit, assignee or replied_by,
-            escalated_to, utc(acknowledged_at), acknowledged_by, outcome_kind,
-            None if hidden else outcome, None if hidden else (handed_to or None),
+            None if hidden else ref,
+            category or NO_CATEGORY,
+            hidden,
+            status,
+            utc(received_at),  # type: ignore[arg-type]
+            int(round(late_seconds)) if late else None,
+            None if hidden else unit,
+            assignee or replied_by,
+            escalated_to,
+            utc(acknowledged_at),
+            acknowledged_by,
+            outcome_kind,
+            None if hidden else outcome,
+            None if hidden else (handed_to or None),
         )
         if late:
             fig.overdue.append(item)
@@ -343,6 +435,21 @@ def _fill_lists(fig: MonthFigures, rows: list[Any]) -> None:
     fig.overdue.sort(key=lambda x: -(x.late_seconds or 0))
 
 
-__all__ = ["Month", "MonthFigures", "MonthReport", "ReplyStats", "CloseStats", "CategoryFigures", "StaffFigures",
-           "HourFigures", "DayFigures", "ReplyBucket", "FeeFigures", "ListedRequest", "month_report",
-           "month_figures", "percentile", "NO_CATEGORY"]
+__all__ = [
+    "Month",
+    "MonthFigures",
+    "MonthReport",
+    "ReplyStats",
+    "CloseStats",
+    "CategoryFigures",
+    "StaffFigures",
+    "HourFigures",
+    "DayFigures",
+    "ReplyBucket",
+    "FeeFigures",
+    "ListedRequest",
+    "month_report",
+    "month_figures",
+    "percentile",
+    "NO_CATEGORY",
+]

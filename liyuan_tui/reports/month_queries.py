@@ -66,11 +66,19 @@ def conditions(w: Window) -> dict[str, ColumnElement]:
     counted = R.status != "cancelled"
     replied = and_(counted, R.replied_at.is_not(None))
     within = and_(replied, R.replied_at <= R.reply_due_at)
-    late = and_(counted, or_(R.replied_at > R.reply_due_at,
-                             and_(R.replied_at.is_(None), R.reply_due_at < w.now)))
+    late = and_(
+        counted, or_(R.replied_at > R.reply_due_at, and_(R.replied_at.is_(None), R.reply_due_at < w.now))
+    )
     due = and_(counted, or_(R.replied_at.is_not(None), R.reply_due_at < w.now))
     closed = and_(R.status == "closed", R.closed_at.is_not(None))
-    return {"in_month": in_month, "replied": replied, "within": within, "late": late, "due": due, "closed": closed}
+    return {
+        "in_month": in_month,
+        "replied": replied,
+        "within": within,
+        "late": late,
+        "due": due,
+        "closed": closed,
+    }
 
 
 def cube(s: Session, w: Window) -> list[Any]:
@@ -78,16 +86,22 @@ def cube(s: Session, w: Window) -> list[Any]:
     every marginal (by category, by channel, …) is summed from these few rows."""
     k = conditions(w)
     stmt = (
-        select(R.category, R.channel, R.status, R.outcome_kind, R.handed_to,
-               func.count().label("total"),
-               _flag(k["replied"]).label("replied"),
-               _flag(k["within"]).label("within"),
-               _flag(k["due"]).label("due"),
-               _flag(k["late"]).label("late"),
-               _flag(R.escalated_at.is_not(None)).label("escalated"),
-               _flag(and_(R.escalated_at.is_not(None), R.acknowledged_at.is_(None))).label("unacknowledged"),
-               _flag(R.major == True).label("major"),  # noqa: E712 (SQL, not Python)
-               _flag(R.confidential == True).label("confidential"))  # noqa: E712
+        select(
+            R.category,
+            R.channel,
+            R.status,
+            R.outcome_kind,
+            R.handed_to,
+            func.count().label("total"),
+            _flag(k["replied"]).label("replied"),
+            _flag(k["within"]).label("within"),
+            _flag(k["due"]).label("due"),
+            _flag(k["late"]).label("late"),
+            _flag(R.escalated_at.is_not(None)).label("escalated"),
+            _flag(and_(R.escalated_at.is_not(None), R.acknowledged_at.is_(None))).label("unacknowledged"),
+            _flag(R.major == True).label("major"),  # noqa: E712 (SQL, not Python)
+            _flag(R.confidential == True).label("confidential"),
+        )  # noqa: E712
         .where(k["in_month"])
         .group_by(R.category, R.channel, R.status, R.outcome_kind, R.handed_to)
     )
@@ -98,11 +112,16 @@ def staff_cube(s: Session, w: Window) -> list[Any]:
     """Who logged, replied to, closed and escalated the month's requests, in one scan."""
     k = conditions(w)
     stmt = (
-        select(R.created_by, R.replied_by, R.closed_by, R.escalated_by,
-               func.count().label("total"),
-               _flag(k["replied"]).label("replied"),
-               _flag(k["within"]).label("within"),
-               _flag(R.status == "closed").label("closed"))
+        select(
+            R.created_by,
+            R.replied_by,
+            R.closed_by,
+            R.escalated_by,
+            func.count().label("total"),
+            _flag(k["replied"]).label("replied"),
+            _flag(k["within"]).label("within"),
+            _flag(R.status == "closed").label("closed"),
+        )
         .where(k["in_month"])
         .group_by(R.created_by, R.replied_by, R.closed_by, R.escalated_by)
     )
@@ -125,8 +144,9 @@ def reply_distribution(s: Session, w: Window, dialect: str) -> list[Any]:
     """How many replies fell in each reply-time bucket (bucket i: below REPLY_BUCKET_EDGES[i])."""
     k = conditions(w)
     secs = _seconds_between(dialect, R.received_at, R.replied_at)
-    bucket = case(*[(secs < edge, i) for i, edge in enumerate(REPLY_BUCKET_EDGES)],
-                  else_=len(REPLY_BUCKET_EDGES)).label("bucket")
+    bucket = case(
+        *[(secs < edge, i) for i, edge in enumerate(REPLY_BUCKET_EDGES)], else_=len(REPLY_BUCKET_EDGES)
+    ).label("bucket")
     stmt = select(bucket, func.count().label("n")).where(k["in_month"], k["replied"]).group_by(bucket)
     return list(s.execute(stmt))
 
@@ -140,13 +160,18 @@ def reply_ranks(s: Session, w: Window, dialect: str) -> list[Any]:
     """
     k = conditions(w)
     replies = (
-        select(R.category.label("category"), func.coalesce(R.replied_by, "").label("replied_by"),
-               _seconds_between(dialect, R.received_at, R.replied_at).label("secs"))
+        select(
+            R.category.label("category"),
+            func.coalesce(R.replied_by, "").label("replied_by"),
+            _seconds_between(dialect, R.received_at, R.replied_at).label("secs"),
+        )
         .where(k["in_month"], k["replied"])
         .cte("replies")
     )
     closes = (
-        select(R.category.label("category"), _seconds_between(dialect, R.received_at, R.closed_at).label("secs"))
+        select(
+            R.category.label("category"), _seconds_between(dialect, R.received_at, R.closed_at).label("secs")
+        )
         .where(k["in_month"], k["closed"])
         .cte("closes")
     )
@@ -161,15 +186,20 @@ def reply_ranks(s: Session, w: Window, dialect: str) -> list[Any]:
             func.count().over(**partition).label("n"),
         )
 
-    ranks = union_all(ranked(replies, "all", None), ranked(replies, "category", replies.c.category),
-                      ranked(replies, "staff", replies.c.replied_by), ranked(closes, "close_all", None),
-                      ranked(closes, "close_category", closes.c.category)).subquery()
+    ranks = union_all(
+        ranked(replies, "all", None),
+        ranked(replies, "category", replies.c.category),
+        ranked(replies, "staff", replies.c.replied_by),
+        ranked(closes, "close_all", None),
+        ranked(closes, "close_category", closes.c.category),
+    ).subquery()
     wanted = []
     for num, den in (MEDIAN, P90):
         low = (ranks.c.n - 1) * num // den
         wanted += [low, low + 1]
-    stmt = (select(ranks.c.dim, ranks.c.grp, ranks.c.n, ranks.c.i, ranks.c.secs)
-            .where(or_(*[ranks.c.i == x for x in wanted])))
+    stmt = select(ranks.c.dim, ranks.c.grp, ranks.c.n, ranks.c.i, ranks.c.secs).where(
+        or_(*[ranks.c.i == x for x in wanted])
+    )
     return list(s.execute(stmt))
 
 
@@ -185,11 +215,26 @@ def listed(s: Session, w: Window, dialect: str) -> list[Any]:
     k = conditions(w)
     stop = func.coalesce(R.replied_at, R.closed_at, literal(w.now, R.replied_at.type))
     stmt = (
-        select(R.ref, R.category, R.unit, R.status, _raw_time(dialect, R.received_at).label("received_at"),
-               R.escalated_at.is_not(None).label("escalated"), R.escalated_to,
-               _raw_time(dialect, R.acknowledged_at).label("acknowledged_at"), R.acknowledged_by,
-               R.major, R.confidential, R.assignee, R.replied_by, R.outcome_kind, R.outcome, R.handed_to,
-               k["late"].label("late"), _seconds_between(dialect, R.reply_due_at, stop).label("late_seconds"))
+        select(
+            R.ref,
+            R.category,
+            R.unit,
+            R.status,
+            _raw_time(dialect, R.received_at).label("received_at"),
+            R.escalated_at.is_not(None).label("escalated"),
+            R.escalated_to,
+            _raw_time(dialect, R.acknowledged_at).label("acknowledged_at"),
+            R.acknowledged_by,
+            R.major,
+            R.confidential,
+            R.assignee,
+            R.replied_by,
+            R.outcome_kind,
+            R.outcome,
+            R.handed_to,
+            k["late"].label("late"),
+            _seconds_between(dialect, R.reply_due_at, stop).label("late_seconds"),
+        )
         .where(k["in_month"], or_(k["late"], R.escalated_at.is_not(None), R.major == True))  # noqa: E712
         .order_by(R.received_at, R.ref)
     )
@@ -200,10 +245,19 @@ def fees(s: Session, w: Window) -> list[Any]:
     """Paid services on the month's requests, by fee item (names from the FeeItem table)."""
     k = conditions(w)
     stmt = (
-        select(C.item_code, func.max(F.name_zh).label("name_zh"), func.max(F.name_en).label("name_en"),
-               func.count().label("n"), func.sum(C.qty).label("qty"), func.sum(C.amount_cents).label("cents"))
-        .select_from(Request.__table__.join(Charge.__table__, C.request_id == R.id)
-                     .outerjoin(FeeItem.__table__, F.code == C.item_code))
+        select(
+            C.item_code,
+            func.max(F.name_zh).label("name_zh"),
+            func.max(F.name_en).label("name_en"),
+            func.count().label("n"),
+            func.sum(C.qty).label("qty"),
+            func.sum(C.amount_cents).label("cents"),
+        )
+        .select_from(
+            Request.__table__.join(Charge.__table__, C.request_id == R.id).outerjoin(
+                FeeItem.__table__, F.code == C.item_code
+            )
+        )
         .where(k["in_month"], R.status != "cancelled")
         .group_by(C.item_code)
         .order_by(C.item_code)
@@ -219,5 +273,11 @@ def staff_names(s: Session) -> dict[str, str]:
 
 def estates_in(s: Session, w: Window) -> list[str]:
     """The estates that had requests in the month."""
-    return list(s.execute(select(R.estate).where(R.received_at >= w.start, R.received_at < w.end)
-                          .group_by(R.estate).order_by(R.estate)).scalars())
+    return list(
+        s.execute(
+            select(R.estate)
+            .where(R.received_at >= w.start, R.received_at < w.end)
+            .group_by(R.estate)
+            .order_by(R.estate)
+        ).scalars()
+    )

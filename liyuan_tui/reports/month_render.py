@@ -18,8 +18,15 @@ from liyuan_tui.domain.safe_text import safe_json
 
 from .backoffice import back_office_dict, back_office_tables
 from .tables import Namer, csv_rows, escalated_to_name, md_table, md_text
-from .month_summary import (change, format_change, format_duration, format_share, format_share_change,
-                             plain_number, summary_lines)
+from .month_summary import (
+    change,
+    format_change,
+    format_duration,
+    format_share,
+    format_share_change,
+    plain_number,
+    summary_lines,
+)
 from .month import CloseStats, ListedRequest, MonthFigures, MonthReport, ReplyStats
 from .quality import quality_dict, quality_tables
 
@@ -39,6 +46,7 @@ def render(report: MonthReport, fmt: str, t: Translator, procedures: Any) -> str
 
 # --- JSON -------------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=8192)
 def _offset(tz: tzinfo, quarter: int) -> tuple[timedelta, str]:
     local = datetime.fromtimestamp(quarter * 900, timezone.utc).astimezone(tz)
@@ -55,9 +63,13 @@ def local_iso(when: datetime | None, tz: tzinfo) -> str | None:
 
 
 def _reply_dict(r: ReplyStats) -> dict[str, Any]:
-    return {"replied": r.replied, "due": r.due, "within_limit": r.within,
-            "within_limit_share": r.within_limit_share,
-            "reply_seconds": {"median": r.median, "p90": r.p90}}
+    return {
+        "replied": r.replied,
+        "due": r.due,
+        "within_limit": r.within,
+        "within_limit_share": r.within_limit_share,
+        "reply_seconds": {"median": r.median, "p90": r.p90},
+    }
 
 
 def _close_dict(c: CloseStats) -> dict[str, Any]:
@@ -66,14 +78,22 @@ def _close_dict(c: CloseStats) -> dict[str, Any]:
 
 def _item_dict(x: ListedRequest, tz: tzinfo, kind: str) -> dict[str, Any]:
     """One request of a list, with the fields that list is about (confidential: no ref, unit, text)."""
-    d: dict[str, Any] = {"ref": x.ref, "category": x.category, "confidential": x.confidential,
-                         "received_at": local_iso(x.received_at, tz), "status": x.status,
-                         "late_seconds": x.late_seconds}
+    d: dict[str, Any] = {
+        "ref": x.ref,
+        "category": x.category,
+        "confidential": x.confidential,
+        "received_at": local_iso(x.received_at, tz),
+        "status": x.status,
+        "late_seconds": x.late_seconds,
+    }
     if kind == "overdue":
         d.update(unit=x.unit, holder=x.holder)
     elif kind == "escalations":
-        d.update(escalated_to=x.escalated_to, acknowledged_at=local_iso(x.acknowledged_at, tz),
-                 acknowledged_by=x.acknowledged_by)
+        d.update(
+            escalated_to=x.escalated_to,
+            acknowledged_at=local_iso(x.acknowledged_at, tz),
+            acknowledged_by=x.acknowledged_by,
+        )
     else:
         d.update(unit=x.unit, outcome_kind=x.outcome_kind, outcome=x.outcome, handed_to=x.handed_to)
     return d
@@ -96,14 +116,33 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
         "due": f.reply.due,
         "within_limit": f.reply.within,
         **_close_dict(f.close),
-        "categories": {c.key: {"total": c.total, "overdue": c.late, "escalated": c.escalated, "major": c.major,
-                               **_reply_dict(c.reply), **_close_dict(c.close)} for c in f.categories},
-        "staff": [{"login": s.login, "name": s.name, "logged": s.logged, "closed": s.closed,
-                   "escalated": s.escalated, **_reply_dict(s.reply)} for s in f.staff],
+        "categories": {
+            c.key: {
+                "total": c.total,
+                "overdue": c.late,
+                "escalated": c.escalated,
+                "major": c.major,
+                **_reply_dict(c.reply),
+                **_close_dict(c.close),
+            }
+            for c in f.categories
+        },
+        "staff": [
+            {
+                "login": s.login,
+                "name": s.name,
+                "logged": s.logged,
+                "closed": s.closed,
+                "escalated": s.escalated,
+                **_reply_dict(s.reply),
+            }
+            for s in f.staff
+        ],
         "by_hour": [{"hour": h.hour, "total": h.total, "overdue": h.late} for h in f.by_hour],
         "by_day": [{"date": d.day.isoformat(), "total": d.total, "overdue": d.late} for d in f.by_day],
-        "reply_distribution": [{"from_seconds": b.low, "to_seconds": b.high, "count": b.count}
-                               for b in f.reply_distribution],
+        "reply_distribution": [
+            {"from_seconds": b.low, "to_seconds": b.high, "count": b.count} for b in f.reply_distribution
+        ],
         "overdue_count": f.late,
         "overdue": [_item_dict(x, tz, "overdue") for x in f.overdue],
         "escalated": f.escalated,
@@ -112,8 +151,17 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
         "major": f.major,
         "majors": [_item_dict(x, tz, "majors") for x in f.majors],
         "confidential": f.confidential,
-        "fees": [{"item": x.code, "name_zh": x.name_zh, "name_en": x.name_en, "count": x.count, "qty": x.qty,
-                  "amount": x.amount_cents / 100} for x in f.fees],
+        "fees": [
+            {
+                "item": x.code,
+                "name_zh": x.name_zh,
+                "name_en": x.name_en,
+                "count": x.count,
+                "qty": x.qty,
+                "amount": x.amount_cents / 100,
+            }
+            for x in f.fees
+        ],
         "fees_count": f.fees_count,
         "fees_total": f.fees_total_cents / 100,
         "back_office": back_office_dict(f.back_office, tz),
@@ -130,12 +178,16 @@ def change_dict(cur: MonthFigures, prev: MonthFigures) -> dict[str, Any]:
     return {
         "total": pair(cur.total, prev.total),
         "by_category": {k: pair(cur.by_category.get(k, 0), prev.by_category.get(k, 0)) for k in keys},
-        "reply_seconds": {"median": pair(cur.reply.median, prev.reply.median),
-                          "p90": pair(cur.reply.p90, prev.reply.p90)},
+        "reply_seconds": {
+            "median": pair(cur.reply.median, prev.reply.median),
+            "p90": pair(cur.reply.p90, prev.reply.p90),
+        },
         "within_limit_share": pair(cur.reply.within_limit_share, prev.reply.within_limit_share),
         "resolved": pair(cur.close.resolved, prev.close.resolved),
-        "close_seconds": {"median": pair(cur.close.median, prev.close.median),
-                          "p90": pair(cur.close.p90, prev.close.p90)},
+        "close_seconds": {
+            "median": pair(cur.close.median, prev.close.median),
+            "p90": pair(cur.close.p90, prev.close.p90),
+        },
         "overdue": pair(cur.late, prev.late),
         "escalated": pair(cur.escalated, prev.escalated),
         "major": pair(cur.major, prev.major),
@@ -161,14 +213,20 @@ def analysis_dict(report: MonthReport) -> dict[str, Any] | None:
     a = report.analysis
     if a is None:
         return None
-    return {"text": a.text, "written_by": a.written_by, "written_by_name": report.analysis_by,
-            "written_at": local_iso(a.written_at, report.tz)}
+    return {
+        "text": a.text,
+        "written_by": a.written_by,
+        "written_by_name": report.analysis_by,
+        "written_at": local_iso(a.written_at, report.tz),
+    }
 
 
 def analysis_signature(report: MonthReport, t: Translator) -> str:
     a = report.analysis
     assert a is not None
-    who = report.analysis_by if report.analysis_by == a.written_by else f"{report.analysis_by} ({a.written_by})"
+    who = (
+        report.analysis_by if report.analysis_by == a.written_by else f"{report.analysis_by} ({a.written_by})"
+    )
     return t("report.analysis_by", who=who, at=_when(a.written_at, report.tz))
 
 
@@ -197,20 +255,55 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     money_change = format_change(cur.fees_total_cents / 100, prev.fees_total_cents / 100, money=True)
     overview = [
         [t("report.total"), str(cur.total), str(prev.total), format_change(cur.total, prev.total)],
-        [median, dur(cur.reply.median), dur(prev.reply.median), format_change(cur.reply.median, prev.reply.median, duration=None if numeric else t)],
-        [p90, dur(cur.reply.p90), dur(prev.reply.p90), format_change(cur.reply.p90, prev.reply.p90, duration=None if numeric else t)],
-        [t("report.within_share"), share(cur.reply.within_limit_share), share(prev.reply.within_limit_share),
-         format_share_change(cur.reply.within_limit_share, prev.reply.within_limit_share, t)],
-        [t("report.closed_count"), str(cur.close.closed), str(prev.close.closed),
-         format_change(cur.close.closed, prev.close.closed)],
-        [t("report.resolved"), str(cur.close.resolved), str(prev.close.resolved),
-         format_change(cur.close.resolved, prev.close.resolved)],
-        [close_median, dur(cur.close.median), dur(prev.close.median),
-         format_change(cur.close.median, prev.close.median, duration=None if numeric else t)],
-        [close_p90, dur(cur.close.p90), dur(prev.close.p90),
-         format_change(cur.close.p90, prev.close.p90, duration=None if numeric else t)],
+        [
+            median,
+            dur(cur.reply.median),
+            dur(prev.reply.median),
+            format_change(cur.reply.median, prev.reply.median, duration=None if numeric else t),
+        ],
+        [
+            p90,
+            dur(cur.reply.p90),
+            dur(prev.reply.p90),
+            format_change(cur.reply.p90, prev.reply.p90, duration=None if numeric else t),
+        ],
+        [
+            t("report.within_share"),
+            share(cur.reply.within_limit_share),
+            share(prev.reply.within_limit_share),
+            format_share_change(cur.reply.within_limit_share, prev.reply.within_limit_share, t),
+        ],
+        [
+            t("report.closed_count"),
+            str(cur.close.closed),
+            str(prev.close.closed),
+            format_change(cur.close.closed, prev.close.closed),
+        ],
+        [
+            t("report.resolved"),
+            str(cur.close.resolved),
+            str(prev.close.resolved),
+            format_change(cur.close.resolved, prev.close.resolved),
+        ],
+        [
+            close_median,
+            dur(cur.close.median),
+            dur(prev.close.median),
+            format_change(cur.close.median, prev.close.median, duration=None if numeric else t),
+        ],
+        [
+            close_p90,
+            dur(cur.close.p90),
+            dur(prev.close.p90),
+            format_change(cur.close.p90, prev.close.p90, duration=None if numeric else t),
+        ],
         [t("report.overdue"), str(cur.late), str(prev.late), format_change(cur.late, prev.late)],
-        [t("report.escalated"), str(cur.escalated), str(prev.escalated), format_change(cur.escalated, prev.escalated)],
+        [
+            t("report.escalated"),
+            str(cur.escalated),
+            str(prev.escalated),
+            format_change(cur.escalated, prev.escalated),
+        ],
         [t("report.unacknowledged"), str(cur.unacknowledged), str(prev.unacknowledged), ""],
         [t("report.major"), str(cur.major), str(prev.major), format_change(cur.major, prev.major)],
         [t("report.confidential"), str(cur.confidential), str(prev.confidential), ""],
@@ -224,65 +317,208 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     for c in cur.categories:
         p = prev_cats.get(c.key)
         before = p.total if p else 0
-        cat_rows.append([namer.category(c.key), str(c.total), str(before), format_change(c.total, before),
-                         str(c.late), share(c.reply.within_limit_share), dur(c.reply.median), dur(c.reply.p90),
-                         str(c.close.resolved), dur(c.close.median)])
-    out.append((t("report.by_category"), [t("column.category")] + cmp_head +
-                [t("report.overdue"), t("report.within_share"), median, p90, t("report.resolved"), close_median],
-                cat_rows))
+        cat_rows.append(
+            [
+                namer.category(c.key),
+                str(c.total),
+                str(before),
+                format_change(c.total, before),
+                str(c.late),
+                share(c.reply.within_limit_share),
+                dur(c.reply.median),
+                dur(c.reply.p90),
+                str(c.close.resolved),
+                dur(c.close.median),
+            ]
+        )
+    out.append(
+        (
+            t("report.by_category"),
+            [t("column.category")]
+            + cmp_head
+            + [
+                t("report.overdue"),
+                t("report.within_share"),
+                median,
+                p90,
+                t("report.resolved"),
+                close_median,
+            ],
+            cat_rows,
+        )
+    )
 
     for kind, title, cur_counts, prev_counts in (
         ("channel", "report.by_channel", cur.by_channel, prev.by_channel),
         ("status", "report.by_status", cur.by_status, prev.by_status),
         ("outcome", "report.by_outcome", cur.by_outcome, prev.by_outcome),
     ):
-        rows = [[namer(kind, k), str(v), str(prev_counts.get(k, 0)), format_change(v, prev_counts.get(k, 0))]
-                for k, v in cur_counts.items()]
+        rows = [
+            [namer(kind, k), str(v), str(prev_counts.get(k, 0)), format_change(v, prev_counts.get(k, 0))]
+            for k, v in cur_counts.items()
+        ]
         out.append((t(title), [t("report.item")] + cmp_head, rows))
-    out.append((t("report.handed_on"), [t("report.department"), t("report.count")],
-                [[k, str(v)] for k, v in cur.handed_on.items()]))
+    out.append(
+        (
+            t("report.handed_on"),
+            [t("report.department"), t("report.count")],
+            [[k, str(v)] for k, v in cur.handed_on.items()],
+        )
+    )
 
     peak = max([h.total for h in cur.by_hour] + [1])
-    out.append((t("report.by_hour"), [t("report.hour"), t("report.count"), t("report.overdue")] + ([] if numeric else [""]),
-                [[f"{h.hour:02d}:00–{(h.hour + 1) % 24:02d}:00", str(h.total), str(h.late)]
-                 + ([] if numeric else [_bar(h.total, peak)]) for h in cur.by_hour]))
+    out.append(
+        (
+            t("report.by_hour"),
+            [t("report.hour"), t("report.count"), t("report.overdue")] + ([] if numeric else [""]),
+            [
+                [f"{h.hour:02d}:00–{(h.hour + 1) % 24:02d}:00", str(h.total), str(h.late)]
+                + ([] if numeric else [_bar(h.total, peak)])
+                for h in cur.by_hour
+            ],
+        )
+    )
     peak = max([d.total for d in cur.by_day] + [1])
-    out.append((t("report.by_day"), [t("report.date"), t("report.count"), t("report.overdue")] + ([] if numeric else [""]),
-                [[d.day.isoformat(), str(d.total), str(d.late)] + ([] if numeric else [_bar(d.total, peak)])
-                 for d in cur.by_day]))
+    out.append(
+        (
+            t("report.by_day"),
+            [t("report.date"), t("report.count"), t("report.overdue")] + ([] if numeric else [""]),
+            [
+                [d.day.isoformat(), str(d.total), str(d.late)] + ([] if numeric else [_bar(d.total, peak)])
+                for d in cur.by_day
+            ],
+        )
+    )
     peak = max([b.count for b in cur.reply_distribution] + [1])
-    out.append((t("report.distribution"), [t("report.reply_time"), t("report.count")] + ([] if numeric else [""]),
-                [[_bucket(b.low, b.high, t, numeric), str(b.count)] + ([] if numeric else [_bar(b.count, peak)])
-                 for b in cur.reply_distribution]))
+    out.append(
+        (
+            t("report.distribution"),
+            [t("report.reply_time"), t("report.count")] + ([] if numeric else [""]),
+            [
+                [_bucket(b.low, b.high, t, numeric), str(b.count)]
+                + ([] if numeric else [_bar(b.count, peak)])
+                for b in cur.reply_distribution
+            ],
+        )
+    )
 
-    out.append((t("report.staff"),
-                [t("report.person"), t("report.logged"), t("report.replied"), t("report.within_share"),
-                 median, p90, t("report.closed"), t("report.escalated")],
-                [[f"{s.name} ({s.login})" if s.name != s.login else s.login, str(s.logged), str(s.replied),
-                  share(s.reply.within_limit_share), dur(s.reply.median), dur(s.reply.p90), str(s.closed),
-                  str(s.escalated)] for s in cur.staff]))
+    out.append(
+        (
+            t("report.staff"),
+            [
+                t("report.person"),
+                t("report.logged"),
+                t("report.replied"),
+                t("report.within_share"),
+                median,
+                p90,
+                t("report.closed"),
+                t("report.escalated"),
+            ],
+            [
+                [
+                    f"{s.name} ({s.login})" if s.name != s.login else s.login,
+                    str(s.logged),
+                    str(s.replied),
+                    share(s.reply.within_limit_share),
+                    dur(s.reply.median),
+                    dur(s.reply.p90),
+                    str(s.closed),
+                    str(s.escalated),
+                ]
+                for s in cur.staff
+            ],
+        )
+    )
 
     hidden = t("report.hidden")
-    out.append((t("report.overdue_list"),
-                [t("column.ref"), t("column.category"), t("column.received"), t("report.late_by"),
-                 t("column.unit"), t("column.assignee")],
-                [[x.ref or hidden, namer.category(x.category), _when(x.received_at, tz),
-                  (str(x.late_seconds) if numeric else format_duration(x.late_seconds, t)),
-                  x.unit if x.unit is not None else hidden, x.holder or ""] for x in cur.overdue]))
-    out.append((t("report.escalations"),
-                [t("column.ref"), t("column.category"), t("column.received"), t("report.escalated_to"),
-                 t("report.acknowledged")],
-                [[x.ref or hidden, namer.category(x.category), _when(x.received_at, tz), escalated_to_name(x.escalated_to, t),
-                  (f"{_when(x.acknowledged_at, tz)} {x.acknowledged_by or ''}".strip() if x.acknowledged_at
-                   else t("report.not_acknowledged"))] for x in cur.escalations]))
-    out.append((t("report.majors"),
-                [t("column.ref"), t("column.category"), t("column.received"), t("column.state"),
-                 t("report.outcome")],
-                [[x.ref or hidden, namer.category(x.category), _when(x.received_at, tz), t("status." + x.status),
-                  x.outcome if x.outcome is not None else hidden] for x in cur.majors]))
-    out.append((t("report.fees"), [t("report.fee_item"), t("report.count"), t("report.qty"), t("report.amount")],
-                [[x.name_zh if t.lang == "zh" else x.name_en, str(x.count), f"{x.qty:g}", _money(x.amount_cents)]
-                 for x in cur.fees]))
+    out.append(
+        (
+            t("report.overdue_list"),
+            [
+                t("column.ref"),
+                t("column.category"),
+                t("column.received"),
+                t("report.late_by"),
+                t("column.unit"),
+                t("column.assignee"),
+            ],
+            [
+                [
+                    x.ref or hidden,
+                    namer.category(x.category),
+                    _when(x.received_at, tz),
+                    (str(x.late_seconds) if numeric else format_duration(x.late_seconds, t)),
+                    x.unit if x.unit is not None else hidden,
+                    x.holder or "",
+                ]
+                for x in cur.overdue
+            ],
+        )
+    )
+    out.append(
+        (
+            t("report.escalations"),
+            [
+                t("column.ref"),
+                t("column.category"),
+                t("column.received"),
+                t("report.escalated_to"),
+                t("report.acknowledged"),
+            ],
+            [
+                [
+                    x.ref or hidden,
+                    namer.category(x.category),
+                    _when(x.received_at, tz),
+                    escalated_to_name(x.escalated_to, t),
+                    (
+                        f"{_when(x.acknowledged_at, tz)} {x.acknowledged_by or ''}".strip()
+                        if x.acknowledged_at
+                        else t("report.not_acknowledged")
+                    ),
+                ]
+                for x in cur.escalations
+            ],
+        )
+    )
+    out.append(
+        (
+            t("report.majors"),
+            [
+                t("column.ref"),
+                t("column.category"),
+                t("column.received"),
+                t("column.state"),
+                t("report.outcome"),
+            ],
+            [
+                [
+                    x.ref or hidden,
+                    namer.category(x.category),
+                    _when(x.received_at, tz),
+                    t("status." + x.status),
+                    x.outcome if x.outcome is not None else hidden,
+                ]
+                for x in cur.majors
+            ],
+        )
+    )
+    out.append(
+        (
+            t("report.fees"),
+            [t("report.fee_item"), t("report.count"), t("report.qty"), t("report.amount")],
+            [
+                [
+                    x.name_zh if t.lang == "zh" else x.name_en,
+                    str(x.count),
+                    f"{x.qty:g}",
+                    _money(x.amount_cents),
+                ]
+                for x in cur.fees
+            ],
+        )
+    )
     out += back_office_tables(cur.back_office, prev.back_office, t, share, tz)
     out += quality_tables(cur.quality, prev.quality, t, namer, cmp_head, share, format_change)
     if report.estates:
@@ -320,18 +556,34 @@ def _bucket(low: int, high: int | None, t: Translator, numeric: bool) -> str:
 
 # --- Markdown ---------------------------------------------------------------------------------
 
+
 def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
     cur, tz = report.current, report.tz
-    out = [f"# {t('report.title', month=str(cur.month))}", "",
-           t("report.period", start=_when(cur.start, tz), end=_when(cur.end, tz), tz=str(tz),
-             generated=_when(report.generated_at, tz)), "",
-           f"## {t('report.summary')}", ""]
+    out = [
+        f"# {t('report.title', month=str(cur.month))}",
+        "",
+        t(
+            "report.period",
+            start=_when(cur.start, tz),
+            end=_when(cur.end, tz),
+            tz=str(tz),
+            generated=_when(report.generated_at, tz),
+        ),
+        "",
+        f"## {t('report.summary')}",
+        "",
+    ]
     out += [f"- {md_text(line)}" for line in summary_lines(report, t, namer.category)]
     if report.analysis is not None:  # the supervisor's own words, as written, with who and when
         # Its lines as written (a Markdown hard break at the end of each), signed.
-        out += ["", f"## {t('report.analysis')}", "",
-                "  \n".join(md_text(line) for line in report.analysis.text.splitlines()), "",
-                f"*{md_text(analysis_signature(report, t))}*"]
+        out += [
+            "",
+            f"## {t('report.analysis')}",
+            "",
+            "  \n".join(md_text(line) for line in report.analysis.text.splitlines()),
+            "",
+            f"*{md_text(analysis_signature(report, t))}*",
+        ]
     for title, header, rows in tables(report, t, namer):
         out += ["", f"## {title}", ""]
         out += md_table(header, rows) if rows else [t("report.none")]
@@ -339,6 +591,7 @@ def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
 
 
 # --- CSV --------------------------------------------------------------------------------------
+
 
 def render_csv(report: MonthReport, t: Translator, namer: Namer) -> str:
     """Sections one under another, each a title row, a header row and its rows; seconds and
@@ -350,7 +603,9 @@ def render_csv(report: MonthReport, t: Translator, namer: Namer) -> str:
     w.writerows(csv_rows([line] for line in summary_lines(report, t, namer.category)))
     if report.analysis is not None:
         w.writerow([])
-        w.writerows(csv_rows([[t("report.analysis")], [report.analysis.text], [analysis_signature(report, t)]]))
+        w.writerows(
+            csv_rows([[t("report.analysis")], [report.analysis.text], [analysis_signature(report, t)]])
+        )
     for title, header, rows in tables(report, t, namer, numeric=True):
         w.writerow([])
         w.writerows(csv_rows([[title], header]))

@@ -39,30 +39,71 @@ def facts(report: MonthReport) -> list[Fact]:
     if cur.confidential:  # said of the month's requests, right after them (not of the last sentence)
         out.append(Fact("confidential", {"count": cur.confidential}))
     if cur.reply.replied:
-        out.append(Fact("reply", {"median": cur.reply.median, "p90": cur.reply.p90,
-                                  "share": cur.reply.within_limit_share,
-                                  "previous_share": prev.reply.within_limit_share}))
+        out.append(
+            Fact(
+                "reply",
+                {
+                    "median": cur.reply.median,
+                    "p90": cur.reply.p90,
+                    "share": cur.reply.within_limit_share,
+                    "previous_share": prev.reply.within_limit_share,
+                },
+            )
+        )
     if cur.close.closed:
-        out.append(Fact("closed", {"closed": cur.close.closed, "resolved": cur.close.resolved,
-                                   "median": cur.close.median, "p90": cur.close.p90}))
+        out.append(
+            Fact(
+                "closed",
+                {
+                    "closed": cur.close.closed,
+                    "resolved": cur.close.resolved,
+                    "median": cur.close.median,
+                    "p90": cur.close.p90,
+                },
+            )
+        )
     out += _largest_change(cur, prev)
     out += _slowest_category(cur)
     out += _overdue_cluster(cur)
     if cur.escalated:
-        out.append(Fact("escalated", {"count": cur.escalated, "unacknowledged": cur.unacknowledged,
-                                      "previous": prev.escalated}))
+        out.append(
+            Fact(
+                "escalated",
+                {"count": cur.escalated, "unacknowledged": cur.unacknowledged, "previous": prev.escalated},
+            )
+        )
     if cur.major:
         out.append(Fact("major", {"count": cur.major, "previous": prev.major}))
     if cur.handed_on:
         dept, count = next(iter(cur.handed_on.items()))  # sorted most first
-        out.append(Fact("handed_on", {"total": sum(cur.handed_on.values()), "department": dept, "count": count}))
+        out.append(
+            Fact("handed_on", {"total": sum(cur.handed_on.values()), "department": dept, "count": count})
+        )
     if cur.fees_count:
-        out.append(Fact("fees", {"count": cur.fees_count, "amount": cur.fees_total_cents / 100,
-                                 "previous": prev.fees_total_cents / 100}))
+        out.append(
+            Fact(
+                "fees",
+                {
+                    "count": cur.fees_count,
+                    "amount": cur.fees_total_cents / 100,
+                    "previous": prev.fees_total_cents / 100,
+                },
+            )
+        )
     bo = cur.back_office
     if bo.opened or bo.finished:
-        out.append(Fact("back_office", {"opened": bo.opened, "finished": bo.finished, "hours": bo.hours,
-                                        "share": bo.arrive_share, "amount": bo.materials_value / 100}))
+        out.append(
+            Fact(
+                "back_office",
+                {
+                    "opened": bo.opened,
+                    "finished": bo.finished,
+                    "hours": bo.hours,
+                    "share": bo.arrive_share,
+                    "amount": bo.materials_value / 100,
+                },
+            )
+        )
     out += _quality(cur)
     return out
 
@@ -71,8 +112,18 @@ def _quality(cur: MonthFigures) -> list[Fact]:
     """Follow-up calls (made, reached, satisfaction, owed) and repeat repairs, when there were any."""
     q, out = cur.quality, []
     if q.calls or q.still_owed:
-        out.append(Fact("followups", {"calls": q.calls, "reach": q.reach_rate, "mean": q.satisfaction.mean,
-                                      "solved_share": q.solved_share, "owed": q.still_owed}))
+        out.append(
+            Fact(
+                "followups",
+                {
+                    "calls": q.calls,
+                    "reach": q.reach_rate,
+                    "mean": q.satisfaction.mean,
+                    "solved_share": q.solved_share,
+                    "owed": q.still_owed,
+                },
+            )
+        )
     if q.repeats:
         out.append(Fact("repeats", {"count": q.repeats, "repairs": q.repairs, "rate": q.repeat_rate}))
     return out
@@ -81,14 +132,24 @@ def _quality(cur: MonthFigures) -> list[Fact]:
 def _largest_change(cur: MonthFigures, prev: MonthFigures) -> list[Fact]:
     if prev.total == 0:
         return []
-    diffs = [(cur.by_category.get(k, 0) - prev.by_category.get(k, 0), k)
-             for k in dict.fromkeys(list(cur.by_category) + list(prev.by_category))]
+    diffs = [
+        (cur.by_category.get(k, 0) - prev.by_category.get(k, 0), k)
+        for k in dict.fromkeys(list(cur.by_category) + list(prev.by_category))
+    ]
     diffs = [d for d in diffs if d[0]]
     if not diffs:
         return []
     diff, key = max(diffs, key=lambda d: (abs(d[0]), d[0]))
-    return [Fact("largest_change", {"category": key, "previous": prev.by_category.get(key, 0),
-                                    "current": cur.by_category.get(key, 0)})]
+    return [
+        Fact(
+            "largest_change",
+            {
+                "category": key,
+                "previous": prev.by_category.get(key, 0),
+                "current": cur.by_category.get(key, 0),
+            },
+        )
+    ]
 
 
 def _slowest_category(cur: MonthFigures) -> list[Fact]:
@@ -101,8 +162,17 @@ def _slowest_category(cur: MonthFigures) -> list[Fact]:
         return [Fact("all_in_time", {})]
     if worst.reply.p90 is None:  # nobody in it was replied to: there is no reply time to quote
         return [Fact("slowest_category_unreplied", {"category": worst.key, "late": worst.late})]
-    return [Fact("slowest_category", {"category": worst.key, "share": worst.reply.within_limit_share,
-                                      "p90": worst.reply.p90, "late": worst.late})]
+    return [
+        Fact(
+            "slowest_category",
+            {
+                "category": worst.key,
+                "share": worst.reply.within_limit_share,
+                "p90": worst.reply.p90,
+                "late": worst.late,
+            },
+        )
+    ]
 
 
 def _overdue_cluster(cur: MonthFigures) -> list[Fact]:
@@ -112,11 +182,22 @@ def _overdue_cluster(cur: MonthFigures) -> list[Fact]:
     span = OVERDUE_WINDOW_HOURS
     best = max(range(24), key=lambda h: (sum(late[(h + i) % 24] for i in range(span)), -h))
     in_window = sum(late[(best + i) % 24] for i in range(span))
-    return [Fact("overdue_cluster", {"count": cur.late, "start": best, "end": (best + span) % 24,
-                                     "in_window": in_window, "share": in_window / cur.late})]
+    return [
+        Fact(
+            "overdue_cluster",
+            {
+                "count": cur.late,
+                "start": best,
+                "end": (best + span) % 24,
+                "in_window": in_window,
+                "share": in_window / cur.late,
+            },
+        )
+    ]
 
 
 # --- text -------------------------------------------------------------------------------------
+
 
 def format_duration(seconds: float | None, t: Translator) -> str:
     if seconds is None:
@@ -144,8 +225,9 @@ def format_share(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
 
 
-def format_change(current: float | None, previous: float | None, money: bool = False,
-                  duration: Translator | None = None) -> str:
+def format_change(
+    current: float | None, previous: float | None, money: bool = False, duration: Translator | None = None
+) -> str:
     """`+5 (+20%)`; money with two decimals; a duration (given its translator) in words."""
     diff, rel = change(current, previous)
     if diff is None:

@@ -75,15 +75,25 @@ def _count(cond: Any) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def quality_figures(s: Session, w: Window, category_keys: Iterable[str], repair_categories: Iterable[str]) -> QualityFigures:
+def quality_figures(
+    s: Session, w: Window, category_keys: Iterable[str], repair_categories: Iterable[str]
+) -> QualityFigures:
     """The month's figures; satisfaction by category in the procedures' order (A medical … G other)."""
     fig = QualityFigures()
-    calls = (select(R.category, func.count().label("n"), _count(F.reached == True).label("reached"),  # noqa: E712
-                    func.count(F.score).label("scored"), func.coalesce(func.sum(F.score), 0).label("total"),
-                    _count(and_(F.reached == True, F.solved.is_not(None))).label("asked"),  # noqa: E712
-                    _count(and_(F.reached == True, F.solved == True)).label("solved"))  # noqa: E712
-             .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
-             .where(_in(F.at, w), _of_estate(w)).group_by(R.category))
+    calls = (
+        select(
+            R.category,
+            func.count().label("n"),
+            _count(F.reached == True).label("reached"),  # noqa: E712
+            func.count(F.score).label("scored"),
+            func.coalesce(func.sum(F.score), 0).label("total"),
+            _count(and_(F.reached == True, F.solved.is_not(None))).label("asked"),  # noqa: E712
+            _count(and_(F.reached == True, F.solved == True)).label("solved"),
+        )  # noqa: E712
+        .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
+        .where(_in(F.at, w), _of_estate(w))
+        .group_by(R.category)
+    )
     for r in s.execute(calls):
         fig.calls += r.n
         fig.reached += int(r.reached)
@@ -92,22 +102,31 @@ def quality_figures(s: Session, w: Window, category_keys: Iterable[str], repair_
         if r.scored:
             fig.by_category[r.category or "none"] = Satisfaction(int(r.scored), int(r.total))
     order = {k: i for i, k in enumerate(category_keys)}
-    fig.by_category = dict(sorted(fig.by_category.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
-    fig.satisfaction = Satisfaction(sum(x.scored for x in fig.by_category.values()),
-                                    sum(x.total for x in fig.by_category.values()))
-    done = s.execute(select(func.count(), _count(F.at <= F.due_at))
-                     .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
-                     .where(F.reached == True, _in(F.due_at, w), _of_estate(w))).one()  # noqa: E712
+    fig.by_category = dict(
+        sorted(fig.by_category.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    )
+    fig.satisfaction = Satisfaction(
+        sum(x.scored for x in fig.by_category.values()), sum(x.total for x in fig.by_category.values())
+    )
+    done = s.execute(
+        select(func.count(), _count(F.at <= F.due_at))
+        .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
+        .where(F.reached == True, _in(F.due_at, w), _of_estate(w))
+    ).one()  # noqa: E712
     fig.due_done, fig.due_on_time = int(done[0]), int(done[1])
     # (set only while a request is closed: its index finds them)
-    fig.still_owed = s.execute(select(func.count()).where(_in(R.followup_due_at, w), _of_estate(w))).scalar() or 0
+    fig.still_owed = (
+        s.execute(select(func.count()).where(_in(R.followup_due_at, w), _of_estate(w))).scalar() or 0
+    )
     fig.due = fig.due_done + fig.still_owed
     keys = set(repair_categories)
     # By category, then the repairs' rows kept: the month's range on received_at finds the rows
     # (a condition on the category would make SQLite read every repair ever logged instead).
-    for category, n, repeats in s.execute(select(R.category, func.count(), _count(R.repeat_of.is_not(None)))
-                                          .where(_in(R.received_at, w), R.status != "cancelled", _of_estate(w))
-                                          .group_by(R.category)):
+    for category, n, repeats in s.execute(
+        select(R.category, func.count(), _count(R.repeat_of.is_not(None)))
+        .where(_in(R.received_at, w), R.status != "cancelled", _of_estate(w))
+        .group_by(R.category)
+    ):
         if category in keys:
             fig.repairs += int(n)
             fig.repeats += int(repeats)
@@ -116,20 +135,40 @@ def quality_figures(s: Session, w: Window, category_keys: Iterable[str], repair_
 
 def quality_dict(q: QualityFigures) -> dict[str, Any]:
     return {
-        "calls": q.calls, "reached": q.reached, "reach_rate": q.reach_rate,
+        "calls": q.calls,
+        "reached": q.reached,
+        "reach_rate": q.reach_rate,
         "followups_done": q.reached,
-        "followups_due": q.due, "due_done": q.due_done, "due_on_time": q.due_on_time, "still_owed": q.still_owed,
-        "satisfaction_mean": q.satisfaction.mean, "scored": q.satisfaction.scored,
-        "satisfaction_by_category": {k: {"scored": v.scored, "mean": v.mean} for k, v in q.by_category.items()},
-        "solved_asked": q.solved_asked, "solved": q.solved, "solved_share": q.solved_share,
-        "repairs": q.repairs, "repeat_repairs": q.repeats, "repeat_rate": q.repeat_rate,
+        "followups_due": q.due,
+        "due_done": q.due_done,
+        "due_on_time": q.due_on_time,
+        "still_owed": q.still_owed,
+        "satisfaction_mean": q.satisfaction.mean,
+        "scored": q.satisfaction.scored,
+        "satisfaction_by_category": {
+            k: {"scored": v.scored, "mean": v.mean} for k, v in q.by_category.items()
+        },
+        "solved_asked": q.solved_asked,
+        "solved": q.solved,
+        "solved_share": q.solved_share,
+        "repairs": q.repairs,
+        "repeat_repairs": q.repeats,
+        "repeat_rate": q.repeat_rate,
     }
 
 
-def quality_tables(cur: QualityFigures, prev: QualityFigures, t: Translator, namer: Any, cmp_head: list[str],
-                   share: Any, change: Any) -> list[tuple[str, list[str], list[list[str]]]]:
+def quality_tables(
+    cur: QualityFigures,
+    prev: QualityFigures,
+    t: Translator,
+    namer: Any,
+    cmp_head: list[str],
+    share: Any,
+    change: Any,
+) -> list[tuple[str, list[str], list[list[str]]]]:
     """The section as tables (Markdown, CSV and the screen): the figures beside the previous month,
     and satisfaction by category."""
+
     def mean(x: Satisfaction) -> str:
         return "" if x.mean is None else f"{x.mean:.2f}"
 
@@ -148,8 +187,15 @@ def quality_tables(cur: QualityFigures, prev: QualityFigures, t: Translator, nam
         ("report.q_repeat_rate", share(cur.repeat_rate), share(prev.repeat_rate), ""),
     ]
     overview = [[t(key), *values] for key, *values in rows]
-    by_cat = [[namer.category(k), str(v.scored), mean(v), mean(prev.by_category.get(k, Satisfaction()))]
-              for k, v in cur.by_category.items()]
-    return [(t("report.quality"), [t("report.figure")] + cmp_head, overview),
-            (t("report.q_by_category"), [t("column.category"), t("report.q_scored"), t("report.q_mean"),
-                                         t("report.previous_month")], by_cat)]
+    by_cat = [
+        [namer.category(k), str(v.scored), mean(v), mean(prev.by_category.get(k, Satisfaction()))]
+        for k, v in cur.by_category.items()
+    ]
+    return [
+        (t("report.quality"), [t("report.figure")] + cmp_head, overview),
+        (
+            t("report.q_by_category"),
+            [t("column.category"), t("report.q_scored"), t("report.q_mean"), t("report.previous_month")],
+            by_cat,
+        ),
+    ]

@@ -99,32 +99,55 @@ def scorecard(store: Any, month: Month | str, *, now: datetime | None = None) ->
         people, team = _month(s, month, store.tz, now, dialect)
         _, previous = _month(s, month.previous(), store.tz, now, dialect)
         staff = [tuple(r) for r in s.execute(select(Staff.login, Staff.name, Staff.role, Staff.active))]
-        assessed = dict(s.execute(select(Assessment.login, Assessment.score).where(Assessment.month == str(month))).all())
+        assessed = dict(
+            s.execute(select(Assessment.login, Assessment.score).where(Assessment.month == str(month))).all()
+        )
         hours = _training_hours(s, month)
     rank = {r: i for i, r in enumerate(ROLES)}
     # Everyone on the staff list who is active or did something this month, and anyone else the
     # month's records name (a logbook import's handler who never had a login); not the system.
     known = {login for login, *_ in staff}
     staff += [(login, login, "", False) for login in sorted(set(people) - known - {SYSTEM})]
-    rows = [StaffScore(login, name, role, active, people.get(login, ScoreFigures()), assessed.get(login),
-                       hours.get(login, 0.0))
-            for login, name, role, active in staff
-            if active or login in people or login in assessed or login in hours]
+    rows = [
+        StaffScore(
+            login,
+            name,
+            role,
+            active,
+            people.get(login, ScoreFigures()),
+            assessed.get(login),
+            hours.get(login, 0.0),
+        )
+        for login, name, role, active in staff
+        if active or login in people or login in assessed or login in hours
+    ]
     rows.sort(key=lambda x: (rank.get(x.role, len(rank)), x.login))
     return Scorecard(month, rows, team, previous, now, store.tz)
 
 
-def _month(s: Session, month: Month, tz: tzinfo, now: datetime, dialect: str) -> tuple[dict[str, ScoreFigures], ScoreFigures]:
+def _month(
+    s: Session, month: Month, tz: tzinfo, now: datetime, dialect: str
+) -> tuple[dict[str, ScoreFigures], ScoreFigures]:
     w = q.Window(month.start(tz), month.end(tz), now)
     k = q.conditions(w)
     counted = and_(k["in_month"], R.status != "cancelled")
     per: dict[str, Counter] = defaultdict(Counter)
     team = Counter()
-    stmt = (select(R.created_by, R.replied_by, R.escalated_by, func.count().label("n"),
-                   flag(k["replied"]).label("replied"), flag(k["within"]).label("within"),
-                   flag(k["due"]).label("due"), flag(k["late"]).label("late"),
-                   flag(R.escalated_at.is_not(None)).label("escalated"))
-            .where(counted).group_by(R.created_by, R.replied_by, R.escalated_by))
+    stmt = (
+        select(
+            R.created_by,
+            R.replied_by,
+            R.escalated_by,
+            func.count().label("n"),
+            flag(k["replied"]).label("replied"),
+            flag(k["within"]).label("within"),
+            flag(k["due"]).label("due"),
+            flag(k["late"]).label("late"),
+            flag(R.escalated_at.is_not(None)).label("escalated"),
+        )
+        .where(counted)
+        .group_by(R.created_by, R.replied_by, R.escalated_by)
+    )
     for r in s.execute(stmt):
         per[r.created_by]["requests"] += r.n
         per[r.created_by]["overdue"] += int(r.late or 0)
@@ -133,15 +156,23 @@ def _month(s: Session, month: Month, tz: tzinfo, now: datetime, dialect: str) ->
             per[r.replied_by]["within"] += int(r.within or 0)
         if r.escalated_by:
             per[r.escalated_by]["escalations"] += int(r.escalated or 0)
-        for name, value in (("requests", r.n), ("replied", r.replied), ("within", r.within), ("due", r.due),
-                            ("overdue", r.late), ("escalations", r.escalated)):
+        for name, value in (
+            ("requests", r.n),
+            ("replied", r.replied),
+            ("within", r.within),
+            ("due", r.due),
+            ("overdue", r.late),
+            ("escalations", r.escalated),
+        ):
             team[name] += int(value or 0)
     for login, (n, total) in _satisfaction(s, w).items():
         per[login]["scored"] += n
         per[login]["score_total"] += total
         team["scored"] += n
         team["score_total"] += total
-    for login, n in s.execute(select(FollowUp.by, func.count()).where(_in(FollowUp.at, w)).group_by(FollowUp.by)):
+    for login, n in s.execute(
+        select(FollowUp.by, func.count()).where(_in(FollowUp.at, w)).group_by(FollowUp.by)
+    ):
         per[login]["followups_made"] += n
         team["followups_made"] += n
     for login, n in repeat_repairs_by_staff(s, w).items():
@@ -152,14 +183,28 @@ def _month(s: Session, month: Month, tz: tzinfo, now: datetime, dialect: str) ->
         per[login].update(orders_finished=finished, orders_on_time=on_time)
         team.update(orders_finished=finished, orders_on_time=on_time)
     medians = {key: m for key, (m, _p90) in reply_percentiles(q.reply_ranks(s, w, dialect)).items()}
-    people = {login: _figures(c, due=c["replied"], median=medians.get(("staff", login)))
-              for login, c in per.items() if login}
+    people = {
+        login: _figures(c, due=c["replied"], median=medians.get(("staff", login)))
+        for login, c in per.items()
+        if login
+    }
     return people, _figures(team, due=team["due"], median=medians.get(("all", "")))
 
 
 def _figures(c: Counter, *, due: int, median: float | None) -> ScoreFigures:
-    names = ("requests", "replied", "within", "overdue", "escalations", "orders_finished", "orders_on_time",
-             "scored", "score_total", "repeat_repairs", "followups_made")
+    names = (
+        "requests",
+        "replied",
+        "within",
+        "overdue",
+        "escalations",
+        "orders_finished",
+        "orders_on_time",
+        "scored",
+        "score_total",
+        "repeat_repairs",
+        "followups_made",
+    )
     return replace(ScoreFigures(**{n: int(c[n]) for n in names}), due=due, median_reply_seconds=median)
 
 
@@ -179,15 +224,24 @@ def holder(table: Any) -> Any:
 def _satisfaction(s: Session, w: q.Window) -> dict[str, tuple[int, int]]:
     """Scores of the month's follow-up calls, by the holder of the request called about."""
     F = FollowUp.__table__.c
-    stmt = (select(holder(R).label("login"), func.count(F.score), func.coalesce(func.sum(F.score), 0))
-            .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
-            .where(_in(F.at, w), F.score.is_not(None)).group_by(holder(R)))
+    stmt = (
+        select(holder(R).label("login"), func.count(F.score), func.coalesce(func.sum(F.score), 0))
+        .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
+        .where(_in(F.at, w), F.score.is_not(None))
+        .group_by(holder(R))
+    )
     return {login: (int(n), int(total)) for login, n, total in s.execute(stmt)}
 
 
 def _repeats(s: Session, w: q.Window) -> int:
-    return s.execute(select(func.count()).where(_in(R.received_at, w), R.status != "cancelled",
-                                                R.repeat_of.is_not(None))).scalar() or 0
+    return (
+        s.execute(
+            select(func.count()).where(
+                _in(R.received_at, w), R.status != "cancelled", R.repeat_of.is_not(None)
+            )
+        ).scalar()
+        or 0
+    )
 
 
 def repeat_repairs_by_staff(s: Session, w: q.Window) -> dict[str, int]:
@@ -198,13 +252,20 @@ def repeat_repairs_by_staff(s: Session, w: q.Window) -> dict[str, int]:
     who: Any = holder(e.c)
     wo = work_order_table(s)
     if wo is not None:
-        technician = (select(wo.c.technician).where(wo.c.request_id == e.c.id, wo.c.state == "done")
-                      .order_by(wo.c.finished_at.desc()).limit(1).scalar_subquery())
+        technician = (
+            select(wo.c.technician)
+            .where(wo.c.request_id == e.c.id, wo.c.state == "done")
+            .order_by(wo.c.finished_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
         who = func.coalesce(technician, who)
-    stmt = (select(who.label("login"), func.count())
-            .select_from(Request.__table__.join(e, e.c.ref == R.repeat_of))
-            .where(_in(R.received_at, w), R.status != "cancelled")
-            .group_by(who))
+    stmt = (
+        select(who.label("login"), func.count())
+        .select_from(Request.__table__.join(e, e.c.ref == R.repeat_of))
+        .where(_in(R.received_at, w), R.status != "cancelled")
+        .group_by(who)
+    )
     return {login: int(n) for login, n in s.execute(stmt) if login}
 
 
@@ -217,16 +278,20 @@ def work_order_figures(s: Session, w: q.Window) -> dict[str, tuple[int, int]]:
         return {}
     c = wo.c
     on_time = or_(c.finish_due_at.is_(None), c.finished_at <= c.finish_due_at)
-    stmt = (select(c.technician, func.count(), flag(on_time))
-            .where(c.state == "done", _in(c.finished_at, w), c.technician.is_not(None))
-            .group_by(c.technician))
+    stmt = (
+        select(c.technician, func.count(), flag(on_time))
+        .where(c.state == "done", _in(c.finished_at, w), c.technician.is_not(None))
+        .group_by(c.technician)
+    )
     return {login: (int(n), int(ok or 0)) for login, n, ok in s.execute(stmt)}
 
 
 def _training_hours(s: Session, month: Month) -> dict[str, float]:
     first = date(month.year, month.month, 1)
     nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    stmt = (select(Training.login, func.coalesce(func.sum(Training.hours), 0.0))
-            .where(Training.day >= first, Training.day < nxt).group_by(Training.login))
+    stmt = (
+        select(Training.login, func.coalesce(func.sum(Training.hours), 0.0))
+        .where(Training.day >= first, Training.day < nxt)
+        .group_by(Training.login)
+    )
     return {login: float(h) for login, h in s.execute(stmt)}
-

@@ -38,8 +38,15 @@ def figures_dict(f: ScoreFigures) -> dict[str, Any]:
 
 
 def person_dict(p: StaffScore) -> dict[str, Any]:
-    return {"login": p.login, "name": p.name, "role": p.role, "active": p.active, **figures_dict(p.figures),
-            "assessment_score": p.assessment_score, "training_hours": p.training_hours}
+    return {
+        "login": p.login,
+        "name": p.name,
+        "role": p.role,
+        "active": p.active,
+        **figures_dict(p.figures),
+        "assessment_score": p.assessment_score,
+        "training_hours": p.training_hours,
+    }
 
 
 def scorecard_dict(card: Scorecard) -> dict[str, Any]:
@@ -65,8 +72,14 @@ def render_scorecard(card: Scorecard, fmt: str, t: Translator) -> str:
             w.writerows(csv_rows([[title], header]))
             w.writerows(csv_rows(rows))
         return BOM + buf.getvalue()
-    out = [f"# {t('scorecard.title', month=str(card.month))}", "",
-           t("scorecard.generated", generated=(local_iso(card.generated_at, card.tz) or "")[:16].replace("T", " "))]
+    out = [
+        f"# {t('scorecard.title', month=str(card.month))}",
+        "",
+        t(
+            "scorecard.generated",
+            generated=(local_iso(card.generated_at, card.tz) or "")[:16].replace("T", " "),
+        ),
+    ]
     for title, header, rows in scorecard_tables(card, t):
         out += ["", f"## {title}", ""]
         out += md_table(header, rows) if rows else [t("report.none")]
@@ -76,6 +89,7 @@ def render_scorecard(card: Scorecard, fmt: str, t: Translator) -> str:
 
 def scorecard_tables(card: Scorecard, t: Translator, numeric: bool = False) -> list[Table]:
     """The team beside the previous month, then one row per staff member."""
+
     def dur(x: float | None) -> str:
         return ("" if x is None else plain_number(x)) if numeric else format_duration(x, t)
 
@@ -94,22 +108,49 @@ def scorecard_tables(card: Scorecard, t: Translator, numeric: bool = False) -> l
     # (label, how it is shown, how the change is said), in the issue's order
     figures: list[tuple[str, Callable[[ScoreFigures], str], Callable[[ScoreFigures, ScoreFigures], str]]] = [
         ("scorecard.requests", count("requests"), lambda a, b: format_change(a.requests, b.requests)),
-        ("scorecard.median_reply", lambda f: dur(f.median_reply_seconds),
-         lambda a, b: format_change(a.median_reply_seconds, b.median_reply_seconds, duration=None if numeric else t)),
-        ("scorecard.within_share", lambda f: pct(f.within_limit_share),
-         lambda a, b: format_share_change(a.within_limit_share, b.within_limit_share, t)),
+        (
+            "scorecard.median_reply",
+            lambda f: dur(f.median_reply_seconds),
+            lambda a, b: format_change(
+                a.median_reply_seconds, b.median_reply_seconds, duration=None if numeric else t
+            ),
+        ),
+        (
+            "scorecard.within_share",
+            lambda f: pct(f.within_limit_share),
+            lambda a, b: format_share_change(a.within_limit_share, b.within_limit_share, t),
+        ),
         ("scorecard.overdue", count("overdue"), lambda a, b: format_change(a.overdue, b.overdue)),
-        ("scorecard.escalations", count("escalations"), lambda a, b: format_change(a.escalations, b.escalations)),
-        ("scorecard.orders_finished", count("orders_finished"),
-         lambda a, b: format_change(a.orders_finished, b.orders_finished)),
-        ("scorecard.orders_on_time", lambda f: pct(f.orders_on_time_share),
-         lambda a, b: format_share_change(a.orders_on_time_share, b.orders_on_time_share, t)),
-        ("scorecard.satisfaction", lambda f: mean(f.satisfaction_mean),
-         lambda a, b: format_change(a.satisfaction_mean, b.satisfaction_mean)),
-        ("scorecard.repeat_repairs", count("repeat_repairs"),
-         lambda a, b: format_change(a.repeat_repairs, b.repeat_repairs)),
-        ("scorecard.followups_made", count("followups_made"),
-         lambda a, b: format_change(a.followups_made, b.followups_made)),
+        (
+            "scorecard.escalations",
+            count("escalations"),
+            lambda a, b: format_change(a.escalations, b.escalations),
+        ),
+        (
+            "scorecard.orders_finished",
+            count("orders_finished"),
+            lambda a, b: format_change(a.orders_finished, b.orders_finished),
+        ),
+        (
+            "scorecard.orders_on_time",
+            lambda f: pct(f.orders_on_time_share),
+            lambda a, b: format_share_change(a.orders_on_time_share, b.orders_on_time_share, t),
+        ),
+        (
+            "scorecard.satisfaction",
+            lambda f: mean(f.satisfaction_mean),
+            lambda a, b: format_change(a.satisfaction_mean, b.satisfaction_mean),
+        ),
+        (
+            "scorecard.repeat_repairs",
+            count("repeat_repairs"),
+            lambda a, b: format_change(a.repeat_repairs, b.repeat_repairs),
+        ),
+        (
+            "scorecard.followups_made",
+            count("followups_made"),
+            lambda a, b: format_change(a.followups_made, b.followups_made),
+        ),
     ]
     team = [[t(key), shown(cur), shown(prev), said(cur, prev)] for key, shown, said in figures]
     head = [t("report.figure"), t("report.this_month"), t("report.previous_month"), t("report.change")]
@@ -118,29 +159,71 @@ def scorecard_tables(card: Scorecard, t: Translator, numeric: bool = False) -> l
     def who(p: StaffScore) -> str:
         return p.name if p.name == p.login else f"{p.name} ({p.login})"
 
-    replies = [[who(p), str(p.figures.requests), dur(p.figures.median_reply_seconds),
-                pct(p.figures.within_limit_share), str(p.figures.overdue), str(p.figures.escalations)]
-               for p in listed]
-    quality = [[who(p), str(p.figures.orders_finished), pct(p.figures.orders_on_time_share),
-                mean(p.figures.satisfaction_mean), str(p.figures.repeat_repairs), str(p.figures.followups_made),
-                "" if p.assessment_score is None else str(p.assessment_score),
-                f"{p.training_hours:g}" if p.training_hours else ""]
-               for p in listed]
-    replies_head = [t("report.person"), t("scorecard.requests"), t("scorecard.median_reply"),
-                    t("scorecard.within_share"), t("scorecard.overdue"), t("scorecard.escalations")]
-    quality_head = [t("report.person"), t("scorecard.orders_finished"), t("scorecard.orders_on_time"),
-                    t("scorecard.satisfaction"), t("scorecard.repeat_repairs"), t("scorecard.followups_made"),
-                    t("scorecard.assessment"), t("scorecard.training_hours")]
-    return [(t("scorecard.team", previous=str(card.previous_month)), head, team), (t("scorecard.people_replies"), replies_head, replies),
-            (t("scorecard.people_quality"), quality_head, quality)]
+    replies = [
+        [
+            who(p),
+            str(p.figures.requests),
+            dur(p.figures.median_reply_seconds),
+            pct(p.figures.within_limit_share),
+            str(p.figures.overdue),
+            str(p.figures.escalations),
+        ]
+        for p in listed
+    ]
+    quality = [
+        [
+            who(p),
+            str(p.figures.orders_finished),
+            pct(p.figures.orders_on_time_share),
+            mean(p.figures.satisfaction_mean),
+            str(p.figures.repeat_repairs),
+            str(p.figures.followups_made),
+            "" if p.assessment_score is None else str(p.assessment_score),
+            f"{p.training_hours:g}" if p.training_hours else "",
+        ]
+        for p in listed
+    ]
+    replies_head = [
+        t("report.person"),
+        t("scorecard.requests"),
+        t("scorecard.median_reply"),
+        t("scorecard.within_share"),
+        t("scorecard.overdue"),
+        t("scorecard.escalations"),
+    ]
+    quality_head = [
+        t("report.person"),
+        t("scorecard.orders_finished"),
+        t("scorecard.orders_on_time"),
+        t("scorecard.satisfaction"),
+        t("scorecard.repeat_repairs"),
+        t("scorecard.followups_made"),
+        t("scorecard.assessment"),
+        t("scorecard.training_hours"),
+    ]
+    return [
+        (t("scorecard.team", previous=str(card.previous_month)), head, team),
+        (t("scorecard.people_replies"), replies_head, replies),
+        (t("scorecard.people_quality"), quality_head, quality),
+    ]
 
 
 def listed_in_tables(p: StaffScore) -> bool:
     """Who gets a line in the tables: whoever has a figure, an assessment or training this month,
     and every assistant (a month with nothing is worth seeing); JSON lists everyone."""
     f = p.figures
-    busy = any((f.requests, f.replied, f.overdue, f.escalations, f.orders_finished, f.scored, f.repeat_repairs,
-                f.followups_made))
+    busy = any(
+        (
+            f.requests,
+            f.replied,
+            f.overdue,
+            f.escalations,
+            f.orders_finished,
+            f.scored,
+            f.repeat_repairs,
+            f.followups_made,
+        )
+    )
     return busy or p.assessment_score is not None or bool(p.training_hours) or p.role == "assistant"
 
 

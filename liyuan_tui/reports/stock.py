@@ -55,6 +55,7 @@ def stock_report(store: Any, month: Month | str, *, now: datetime | None = None)
 
 # --- rendering ----------------------------------------------------------------------------------
 
+
 def render_stock(report: StockReport, fmt: str, t: Translator) -> str:
     if fmt == "json":
         return safe_json(stock_dict(report), indent=2) + "\n"
@@ -76,8 +77,12 @@ def stock_dict(report: StockReport) -> dict[str, Any]:
     totals = {f"{column}_value": report.total(column) / 100 for column in COLUMNS}
     totals["items"] = len(report.lines)
     totals["balanced"] = all(x.balanced for x in report.lines)
-    return {"month": str(report.month), "generated_at": report.generated_at.astimezone(report.tz).isoformat(
-        timespec="seconds"), "items": items, "totals": totals}
+    return {
+        "month": str(report.month),
+        "generated_at": report.generated_at.astimezone(report.tz).isoformat(timespec="seconds"),
+        "items": items,
+        "totals": totals,
+    }
 
 
 def _header(t: Translator) -> list[str]:
@@ -105,8 +110,7 @@ def _totals_row(report: StockReport, t: Translator, money) -> list[str]:
 
 
 def _markdown(report: StockReport, t: Translator) -> str:
-    out = [f"# {t('stock.title', month=str(report.month))}", "",
-           t("stock.explain"), ""]
+    out = [f"# {t('stock.title', month=str(report.month))}", "", t("stock.explain"), ""]
     if not report.lines:
         return "\n".join(out + [t("report.none")]) + "\n"
     out += md_table(_header(t), _rows(report, format_yuan) + [_totals_row(report, t, format_yuan)])
@@ -119,10 +123,19 @@ def _csv(report: StockReport, t: Translator) -> str:
     """Plain numbers (yuan with two decimals) so Excel can compute; a BOM keeps the Chinese."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
+
     def money(fen: int) -> str:
         return f"{fen / 100:.2f}"
 
     # Every cell through csv_cell (tables.py): a material's name is never a formula to Excel.
-    w.writerows(csv_rows([[t("stock.title", month=str(report.month))], _header(t),
-                          *_rows(report, money), _totals_row(report, t, money)]))
+    w.writerows(
+        csv_rows(
+            [
+                [t("stock.title", month=str(report.month))],
+                _header(t),
+                *_rows(report, money),
+                _totals_row(report, t, money),
+            ]
+        )
+    )
     return BOM + buf.getvalue()

@@ -19,21 +19,40 @@ S = StockMove.__table__.c
 
 def _flows(start: datetime, end: datetime) -> Any:
     """Each material of the catalogue at `end` with the window's received, used and counted."""
+
     def flow(kind: str, sign: int) -> Any:
         return func.coalesce(func.sum(case((and_(S.at >= start, S.kind == kind), S.delta_milli * sign))), 0)
 
-    return (select(M.id, M.code, M.name, M.unit, M.price_fen, flow("in", 1).label("received"), flow("use", -1).label("used"),
-                   flow("count", 1).label("counted"))
-            .select_from(Material.__table__.outerjoin(StockMove.__table__, and_(S.material_id == M.id, S.at < end)))
-            .where(M.created_at < end).group_by(M.id, M.code, M.name, M.unit, M.price_fen)
-            .order_by(M.code))
+    return (
+        select(
+            M.id,
+            M.code,
+            M.name,
+            M.unit,
+            M.price_fen,
+            flow("in", 1).label("received"),
+            flow("use", -1).label("used"),
+            flow("count", 1).label("counted"),
+        )
+        .select_from(
+            Material.__table__.outerjoin(StockMove.__table__, and_(S.material_id == M.id, S.at < end))
+        )
+        .where(M.created_at < end)
+        .group_by(M.id, M.code, M.name, M.unit, M.price_fen)
+        .order_by(M.code)
+    )
 
 
 def _last(before: datetime) -> Any:
     """The ledger's balance and price after each material's last move before `before`."""
     x = StockMove.__table__.alias("x")
-    newest = (select(x.c.id).where(x.c.material_id == S.material_id, x.c.at < before)
-              .order_by(x.c.at.desc(), x.c.id.desc()).limit(1).scalar_subquery())
+    newest = (
+        select(x.c.id)
+        .where(x.c.material_id == S.material_id, x.c.at < before)
+        .order_by(x.c.at.desc(), x.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     return select(S.material_id, S.balance_milli, S.price_fen).where(S.id == newest)
 
 
@@ -66,7 +85,17 @@ def stock_lines(s: Any, start: datetime, end: datetime) -> list[StockLine]:
     for r in s.execute(_flows(start, end)).all():
         first, last = opening.get(r.id), closing.get(r.id)
         # An item without a move yet has nothing to value: its catalogue price is shown.
-        out.append(StockLine(r.code, r.name, r.unit, int(last.price_fen if last else r.price_fen),
-                             int(first.balance_milli) if first else 0, int(r.received), int(r.used),
-                             int(r.counted), int(last.balance_milli) if last else 0))
+        out.append(
+            StockLine(
+                r.code,
+                r.name,
+                r.unit,
+                int(last.price_fen if last else r.price_fen),
+                int(first.balance_milli) if first else 0,
+                int(r.received),
+                int(r.used),
+                int(r.counted),
+                int(last.balance_milli) if last else 0,
+            )
+        )
     return out

@@ -78,9 +78,9 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     def line(cells: list[str], size: list[int]) -> str:
         return "| " + " | ".join(c + " " * (w - n) for c, n, w in zip(cells, size, widths)) + " |"
 
-    return ([line(grid[0], sizes[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-            + [line(r, n) for r, n in zip(grid[1:], sizes[1:])])
-
+    return [line(grid[0], sizes[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [
+        line(r, n) for r, n in zip(grid[1:], sizes[1:])
+    ]
 
 
 def escalated_to_name(value: str | None, t: Translator) -> str:

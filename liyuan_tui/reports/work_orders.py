@@ -9,7 +9,14 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.work_orders import format_clock, format_qty, order_seconds_left, order_urgency, qty_number, within
+from liyuan_tui.domain.work_orders import (
+    format_clock,
+    format_qty,
+    order_seconds_left,
+    order_urgency,
+    qty_number,
+    within,
+)
 from liyuan_tui.store import OrderView, ToolView
 
 from .export import HIDDEN, event_dict, iso
@@ -62,8 +69,14 @@ def order_dict(view: OrderView, now: datetime, tz: tzinfo, *, events: bool = Fal
     return data
 
 
-def order_sheet(view: OrderView, t: Translator, tz: tzinfo, procedures: Any, now: datetime,
-                names: dict[str, str] | None = None) -> str:
+def order_sheet(
+    view: OrderView,
+    t: Translator,
+    tz: tzinfo,
+    procedures: Any,
+    now: datetime,
+    names: dict[str, str] | None = None,
+) -> str:
     """A work order to print and sign: what is to be done and where, then the work, the materials
     and the resident's signature — filled in once finished, lines to write on before."""
     o, req, shown = view.order, view.request, view.visible
@@ -82,50 +95,80 @@ def order_sheet(view: OrderView, t: Translator, tz: tzinfo, procedures: Any, now
 
     hidden = t("report.hidden")
     rows = [
-        [t("sheet.request"), req.ref], [t("column.category"), namer.category(req.category or "none")],
+        [t("sheet.request"), req.ref],
+        [t("column.category"), namer.category(req.category or "none")],
         [t("column.unit"), req.unit],
         [t("sheet.requester"), req.requester_name if shown else hidden],
         [t("sheet.phone"), req.phone if shown else hidden],
         [t("sheet.description"), (req.description if shown else hidden) or ""],
-        [t("sheet.technician"), person(o.technician)], [t("sheet.appointment"), when(o.appointment_at)],
+        [t("sheet.technician"), person(o.technician)],
+        [t("sheet.appointment"), when(o.appointment_at)],
         [t("sheet.dispatched"), when(o.dispatched_at)],
-        [t("sheet.limits"), " / ".join(f"{t('order.limit.' + w)} {when(d)}" for w, d in
-                                       (("arrive", o.arrive_due_at), ("finish", o.finish_due_at)) if d)],
+        [
+            t("sheet.limits"),
+            " / ".join(
+                f"{t('order.limit.' + w)} {when(d)}"
+                for w, d in (("arrive", o.arrive_due_at), ("finish", o.finish_due_at))
+                if d
+            ),
+        ],
         [t("column.state"), t(f"order.state.{o.state}")],
         [t("sheet.note"), (o.note if shown else hidden) if o.note else ""],
     ]
-    out = [f"# {t('sheet.title', number=o.number)}", ""] + md_table([t("sheet.item"), t("sheet.content")], rows)
+    out = [f"# {t('sheet.title', number=o.number)}", ""] + md_table(
+        [t("sheet.item"), t("sheet.content")], rows
+    )
     left = order_seconds_left(o, now)
     if left is not None:
         out += ["", t("sheet.countdown", clock=format_clock(left))]
     out += ["", f"## {t('sheet.work')}", ""]
-    out += md_table([t("sheet.item"), t("sheet.content")], [
-        [t("sheet.arrived"), when(o.arrived_at) or blank], [t("sheet.finished"), when(o.finished_at) or blank],
-        [t("sheet.hours"), f"{o.hours:g}" if o.hours is not None else blank],
-        [t("sheet.result"), ((o.finish_note if shown else hidden) if o.finish_note else "") or
-         ("" if o.state == "done" else blank)],
-    ])
+    out += md_table(
+        [t("sheet.item"), t("sheet.content")],
+        [
+            [t("sheet.arrived"), when(o.arrived_at) or blank],
+            [t("sheet.finished"), when(o.finished_at) or blank],
+            [t("sheet.hours"), f"{o.hours:g}" if o.hours is not None else blank],
+            [
+                t("sheet.result"),
+                ((o.finish_note if shown else hidden) if o.finish_note else "")
+                or ("" if o.state == "done" else blank),
+            ],
+        ],
+    )
     out += ["", f"## {t('sheet.materials')}", ""]
     used = [[m.code, m.name, format_qty(milli), m.unit] for m, milli in view.materials]
     if o.state != "done":
         used += [[blank, blank, "____", "____"]] * 3  # lines for the technician's pen
-    out += md_table([t("column.code"), t("column.material"), t("report.qty"), t("column.measure")], used) if used \
+    out += (
+        md_table([t("column.code"), t("column.material"), t("report.qty"), t("column.measure")], used)
+        if used
         else [t("report.none")]
+    )
     out += ["", f"## {t('sheet.sign_off')}", ""]
     if o.not_home:
         out.append(t("sheet.not_home"))
     elif o.signed_by:
         out.append(t("sheet.signed", name=o.signed_by if shown else hidden, at=when(o.finished_at)))
     else:
-        out += [f"{t('sheet.signature')}: {blank}    {t('sheet.date')}: {blank}", "",
-                f"{t('sheet.technician_signature')}: {blank}"]
+        out += [
+            f"{t('sheet.signature')}: {blank}    {t('sheet.date')}: {blank}",
+            "",
+            f"{t('sheet.technician_signature')}: {blank}",
+        ]
     return "\n".join(out) + "\n"
 
 
 def tool_dict(view: ToolView, now: datetime, tz: tzinfo) -> dict[str, Any]:
     """A tool of the register (the `tools list --json` contract)."""
     loan = view.loan
-    return {"code": view.tool.code, "name": view.tool.name, "condition": view.tool.condition,
-            "holder": view.tool.holder, "order": view.order, "due_at": iso(loan.due_at, tz) if loan else None,
-            "overdue": view.overdue(now), "issued_at": iso(loan.issued_at, tz) if loan else None,
-            "issued_by": loan.issued_by if loan else None}
+    return {
+        "code": view.tool.code,
+        "name": view.tool.name,
+        "condition": view.tool.condition,
+        "holder": view.tool.holder,
+        "order": view.order,
+        "due_at": iso(loan.due_at, tz) if loan else None,
+        "overdue": view.overdue(now),
+        "issued_at": iso(loan.issued_at, tz) if loan else None,
+        "issued_by": loan.issued_by if loan else None,
+    }

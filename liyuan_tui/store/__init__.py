@@ -76,9 +76,18 @@ class Store:
         busy_timeout_ms: int | None = None,
     ) -> None:
         """`create`: the database may be made here if it is not there yet (see kernel.py)."""
-        self.kernel = Kernel(url, clock, login, procedures=procedures if procedures is not None else load_procedures(),
-                             tz=tz, os_login=os_login, os_root=os_root, create=create, engine=engine,
-                             busy_timeout_ms=busy_timeout_ms)
+        self.kernel = Kernel(
+            url,
+            clock,
+            login,
+            procedures=procedures if procedures is not None else load_procedures(),
+            tz=tz,
+            os_login=os_login,
+            os_root=os_root,
+            create=create,
+            engine=engine,
+            busy_timeout_ms=busy_timeout_ms,
+        )
         self.intake = Intake(self.kernel)
         self.lifecycle = Lifecycle(self.kernel)
         self.lookup = Lookup(self.kernel)
@@ -137,5 +146,17 @@ class Store:
         self.kernel.close()
 
 
-__all__ = ["Store", "RequestDetail", "OrderView", "ToolView", "OUTCOME_KINDS", "EDITABLE_FIELDS", "DueFollowUp",
-           "FollowUpDone", "HouseholdFile", "HouseholdGlance", "HistoryItem", "StaffRecord"]
+__all__ = [
+    "Store",
+    "RequestDetail",
+    "OrderView",
+    "ToolView",
+    "OUTCOME_KINDS",
+    "EDITABLE_FIELDS",
+    "DueFollowUp",
+    "FollowUpDone",
+    "HouseholdFile",
+    "HouseholdGlance",
+    "HistoryItem",
+    "StaffRecord",
+]

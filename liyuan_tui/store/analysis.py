@@ -43,8 +43,11 @@ class Analyses:
             me = self.k.actor(s)
             if not allowed(me.role, Action.REPORT):
                 raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REPORT))
-            row = s.exec(select(MonthAnalysis).where(MonthAnalysis.month == month)
-                         .order_by(col(MonthAnalysis.id).desc())).first()
+            row = s.exec(
+                select(MonthAnalysis)
+                .where(MonthAnalysis.month == month)
+                .order_by(col(MonthAnalysis.id).desc())
+            ).first()
         return row if row is not None and row.text else None
 
 

@@ -30,12 +30,7 @@ class Archive:
         elif not text.isascii():
             match = or_(match, col(Resident.name).like(f"%{text}%"))
         with self.k.read() as s:
-            stmt = (
-                select(Resident)
-                .where(match)
-                .order_by(col(Resident.unit))
-                .limit(limit)
-            )
+            stmt = select(Resident).where(match).order_by(col(Resident.unit)).limit(limit)
             return list(s.exec(stmt))
 
     def add_resident(self, unit: str, name: str = "", phones: str = "", notes: str = "") -> Resident:

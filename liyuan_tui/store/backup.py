@@ -19,9 +19,12 @@ def copy_database(source: Path, target: Path, progress: Callable[[int, int], Non
     os.close(fd)
     try:
         # A URI (read-only), with the path quoted: a "?" or "#" in a folder name stays part of it.
-        src = sqlite3.connect(f"file:{quote(os.fsencode(os.path.abspath(source)))}?mode=ro", uri=True, timeout=15)
+        src = sqlite3.connect(
+            f"file:{quote(os.fsencode(os.path.abspath(source)))}?mode=ro", uri=True, timeout=15
+        )
         dst = sqlite3.connect(target)
         try:
+
             def step(_status: int, remaining: int, total: int) -> None:
                 if progress is not None:
                     progress(total - remaining, total)
@@ -47,7 +50,9 @@ def dump_postgres(url: str, target: Path) -> None:
     from .postgres_site import libpq_params
 
     params = libpq_params(url)
-    pg_dump = shutil.which("pg_dump") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))), None)
+    pg_dump = shutil.which("pg_dump") or next(
+        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))), None
+    )
     if pg_dump is None:
         raise DeskError("error.pg_dump_missing")
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)

@@ -39,8 +39,15 @@ class Charges:
     def fees(self, schedule: FeeSchedule) -> None:
         self._fees = schedule
 
-    def add_charge(self, ref: str, item: str, qty: float | str = 1, *, note: str = "",
-                   expected_version: int | None = None) -> Charge:
+    def add_charge(
+        self,
+        ref: str,
+        item: str,
+        qty: float | str = 1,
+        *,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> Charge:
         """Charge a paid service on an open request, at the schedule's price of this moment."""
         fee = fee_for(self.fees, item)
         qty = check.quantity(qty)
@@ -48,13 +55,26 @@ class Charges:
         with self.k.write(Action.CHARGE) as tx:
             req = tx.open_request(ref, expected_version)
             _record_fee_item(tx.s, fee)
-            charge = Charge(request_id=req.id, item_code=fee.code, qty=qty, unit_price_cents=fee.price_fen,
-                            amount_cents=charge_amount(fee.price_fen, qty), at=tx.now, by=tx.me.login,
-                            note=note)
+            charge = Charge(
+                request_id=req.id,
+                item_code=fee.code,
+                qty=qty,
+                unit_price_cents=fee.price_fen,
+                amount_cents=charge_amount(fee.price_fen, qty),
+                at=tx.now,
+                by=tx.me.login,
+                note=note,
+            )
             tx.add(charge)
             tx.apply(req, {})  # a new version: an open request screen elsewhere sees the change
-            payload = {"item": fee.code, "name_zh": fee.name.zh, "name_en": fee.name.en, "qty": qty,
-                       "unit_price_cents": fee.price_fen, "amount_cents": charge.amount_cents}
+            payload = {
+                "item": fee.code,
+                "name_zh": fee.name.zh,
+                "name_en": fee.name.en,
+                "qty": qty,
+                "unit_price_cents": fee.price_fen,
+                "amount_cents": charge.amount_cents,
+            }
             if note:
                 payload["note"] = note
             tx.record(req, EventKind.CHARGE, payload)
@@ -64,8 +84,14 @@ class Charges:
 def _record_fee_item(s: Session, fee: Fee) -> None:
     """Make the FeeItem row match the schedule's line (insert, or update a changed name or price)."""
     row = s.exec(select(FeeItem).where(FeeItem.code == fee.code)).first()
-    values = {"name_zh": fee.name.zh, "name_en": fee.name.en, "unit_zh": fee.unit.zh, "unit_en": fee.unit.en,
-              "price_cents": fee.price_fen, "active": True}
+    values = {
+        "name_zh": fee.name.zh,
+        "name_en": fee.name.en,
+        "unit_zh": fee.unit.zh,
+        "unit_en": fee.unit.en,
+        "price_cents": fee.price_fen,
+        "active": True,
+    }
     if row is None:
         s.add(FeeItem(code=fee.code, **values))
     elif any(getattr(row, k) != v for k, v in values.items()):

@@ -79,8 +79,13 @@ class DatabaseBusy(DeskError):
 def busy_refusal(path: Path | None, url: str, timeout_ms: int | None = None) -> DatabaseBusy:
     """What to say when the write lock was held past the timeout: who may be holding it."""
     holders = write_lock_holders(path) if path is not None else []
-    return DatabaseBusy("error.busy", "db", path=str(path or url),
-                        seconds=round((timeout_ms or BUSY_TIMEOUT_MS) / 1000), holders=", ".join(holders) or "?")
+    return DatabaseBusy(
+        "error.busy",
+        "db",
+        path=str(path or url),
+        seconds=round((timeout_ms or BUSY_TIMEOUT_MS) / 1000),
+        holders=", ".join(holders) or "?",
+    )
 
 
 class JournalGuard:
@@ -110,8 +115,11 @@ class JournalGuard:
         if self.broken is None and self._watch is not None:
             what = self._watch.changed()
             if what is not None:
-                self.broken = JournalLost("error.journal_lost_after" if after_commit else "error.journal_lost",
-                                          what=what, path=str(self.path))
+                self.broken = JournalLost(
+                    "error.journal_lost_after" if after_commit else "error.journal_lost",
+                    what=what,
+                    path=str(self.path),
+                )
                 leave_note(self.path, what, login, now)
                 raise self.broken
         if self.broken is not None:
@@ -129,8 +137,10 @@ def leave_note(path: Path, what: str, login: str, at: datetime) -> None:
     try:
         fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o660)
         with os.fdopen(fd, "a", encoding="utf-8") as out:
-            out.write(f"{at.isoformat(timespec='seconds')}  {what}  (noticed by {login}, pid {os.getpid()} "
-                      f"on {socket.gethostname()})\n")
+            out.write(
+                f"{at.isoformat(timespec='seconds')}  {what}  (noticed by {login}, pid {os.getpid()} "
+                f"on {socket.gethostname()})\n"
+            )
     except OSError:
         pass  # a read-only folder: the desk still refuses to write, and says so
 
@@ -138,12 +148,15 @@ def leave_note(path: Path, what: str, login: str, at: datetime) -> None:
 def lost_notes(path: Path) -> list[str]:
     note = side(path, LOST_NOTE)
     try:
-        return [line for line in note.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        return [
+            line for line in note.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()
+        ]
     except OSError:
         return []
 
 
 # --- other processes, from /proc (Linux; elsewhere these find nothing) ----------------------------
+
 
 def _who(pid: int) -> str:
     """`pid 1234 python3 (night1)`."""
@@ -195,7 +208,12 @@ def write_lock_holders(path: Path) -> list[str]:
         for line in lines:
             parts = line.split()
             # "1: POSIX  ADVISORY  WRITE 1234 08:01:123456 120 120"
-            if len(parts) >= 8 and parts[5] == want and parts[6] == str(WAL_WRITE_LOCK) and parts[3] == "WRITE":
+            if (
+                len(parts) >= 8
+                and parts[5] == want
+                and parts[6] == str(WAL_WRITE_LOCK)
+                and parts[3] == "WRITE"
+            ):
                 holders.append(int(parts[4]))
     if not holders:
         target = str(path)

@@ -22,7 +22,7 @@ def normalize_url(url: str) -> str:
     """`postgresql:///liyuan` (the local socket) and `postgres://…` use psycopg 3."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -42,8 +42,8 @@ def shown_url(url: str) -> str:
 
 def sqlite_path(url: str) -> Path | None:
     prefix = "sqlite:///"
-    if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:"):
-        return Path(url[len(prefix):])
+    if url.startswith(prefix) and url[len(prefix) :] not in ("", ":memory:"):
+        return Path(url[len(prefix) :])
     return None
 
 
@@ -112,8 +112,9 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
 
 
 def _postgres_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True,
-                           connect_args={"connect_timeout": 10, "application_name": "liyuan"})
+    engine = create_engine(
+        url, pool_pre_ping=True, connect_args={"connect_timeout": 10, "application_name": "liyuan"}
+    )
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):

@@ -55,16 +55,22 @@ class FollowUps:
         self._may_see()
         # followup_due_at is set only while a request is closed: its index finds the calls owed.
         with self.k.read() as s:
-            stmt = (select(Request).where(col(Request.followup_due_at).is_not(None))
-                    .order_by(col(Request.followup_due_at), col(Request.ref)).limit(limit))
+            stmt = (
+                select(Request)
+                .where(col(Request.followup_due_at).is_not(None))
+                .order_by(col(Request.followup_due_at), col(Request.ref))
+                .limit(limit)
+            )
             reqs = [r for r in s.exec(stmt) if r.status == "closed"]
             attempts: dict[int, tuple[int, datetime]] = {}
             for i in range(0, len(reqs), 500):
-                chunk = [r.id for r in reqs[i:i + 500]]
-                tried = s.exec(select(FollowUp.request_id, func.count(), func.max(FollowUp.at))
-                               .join(Request, col(FollowUp.request_id) == Request.id)
-                               .where(col(FollowUp.request_id).in_(chunk), col(FollowUp.at) >= col(Request.closed_at))
-                               .group_by(col(FollowUp.request_id)))
+                chunk = [r.id for r in reqs[i : i + 500]]
+                tried = s.exec(
+                    select(FollowUp.request_id, func.count(), func.max(FollowUp.at))
+                    .join(Request, col(FollowUp.request_id) == Request.id)
+                    .where(col(FollowUp.request_id).in_(chunk), col(FollowUp.at) >= col(Request.closed_at))
+                    .group_by(col(FollowUp.request_id))
+                )
                 attempts.update({rid: (n, last) for rid, n, last in tried})
         out = []
         for r in reqs:
@@ -77,16 +83,25 @@ class FollowUps:
         """How many follow-up calls are owed."""
         self._may_see()
         with self.k.read() as s:
-            return s.exec(select(func.count()).select_from(Request)
-                          .where(col(Request.followup_due_at).is_not(None))).one()
+            return s.exec(
+                select(func.count()).select_from(Request).where(col(Request.followup_due_at).is_not(None))
+            ).one()
 
     def _may_see(self) -> None:
         me = self.k.identity()
         if not allowed(me.role, Action.FOLLOWUP):
             raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.FOLLOWUP))
 
-    def record(self, ref: str, *, reached: bool | str, score: int | str | None = None,
-               solved: bool | str | None = None, note: str = "", expected_version: int | None = None) -> FollowUpDone:
+    def record(
+        self,
+        ref: str,
+        *,
+        reached: bool | str,
+        score: int | str | None = None,
+        solved: bool | str | None = None,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> FollowUpDone:
         """One call. Not reached: it stays owed (with the attempt counted). Reached: settled.
         Not solved: the request reopens, recorded with the call."""
         reached = check.yes_no(reached, "reached")
@@ -101,17 +116,28 @@ class FollowUps:
             me, req = tx.me, tx.load(ref)
             tx.check_version(req, expected_version)
             if req.status != "closed":
-                raise ValidationError("error.followup_not_closed", "ref", ref=req.ref,
-                                      status=req.status)
-            since_close = list(tx.s.exec(select(FollowUp).where(FollowUp.request_id == req.id,
-                                                                col(FollowUp.at) >= req.closed_at)))
+                raise ValidationError("error.followup_not_closed", "ref", ref=req.ref, status=req.status)
+            since_close = list(
+                tx.s.exec(
+                    select(FollowUp).where(FollowUp.request_id == req.id, col(FollowUp.at) >= req.closed_at)
+                )
+            )
             done = next((f for f in since_close if f.reached), None)
             if done is not None:
-                raise ValidationError("error.followup_already", "ref", ref=req.ref, by=done.by,
-                                      at=self.k.hhmm(done.at))
+                raise ValidationError(
+                    "error.followup_already", "ref", ref=req.ref, by=done.by, at=self.k.hhmm(done.at)
+                )
             now = tx.now
-            call = FollowUp(request_id=req.id, at=now, by=me.login, reached=reached, score=score, solved=solved,
-                            note=note, due_at=req.followup_due_at)
+            call = FollowUp(
+                request_id=req.id,
+                at=now,
+                by=me.login,
+                reached=reached,
+                score=score,
+                solved=solved,
+                note=note,
+                due_at=req.followup_due_at,
+            )
             tx.add(call)
             reopened = solved is False
             changes: dict = {}

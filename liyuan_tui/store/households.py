@@ -25,8 +25,15 @@ from liyuan_tui.domain.records import FollowUp, Household
 
 from .kernel import Kernel
 
-HOUSEHOLD_FIELDS = ("emergency_name", "emergency_phone", "emergency_relation", "elderly_alone", "disability",
-                    "language", "notes")
+HOUSEHOLD_FIELDS = (
+    "emergency_name",
+    "emergency_phone",
+    "emergency_relation",
+    "elderly_alone",
+    "disability",
+    "language",
+    "notes",
+)
 MAX_LANGUAGE = 20
 
 
@@ -91,22 +98,39 @@ class Households:
             history = _history(s, unit) if "history" in parts else []
         return HouseholdFile(unit, _masked(house, parts), _people(people, parts), history, parts, me)
 
-    def glance(self, unit: str, *, exclude_ref: str | None = None, repeat_of: str | None = None,
-               limit: int = 3) -> HouseholdGlance:
+    def glance(
+        self, unit: str, *, exclude_ref: str | None = None, repeat_of: str | None = None, limit: int = 3
+    ) -> HouseholdGlance:
         """The flags and the last few requests of a unit (intake, as the unit is typed), and the
         earlier request the one being logged repeats."""
         unit = _unit(unit)
         with self.k.read() as s:
             house = s.exec(select(Household).where(Household.unit == unit)).first()
             people = len(s.exec(select(Resident.id).where(Resident.unit == unit)).all())
-            last = list(s.exec(select(Request).where(Request.unit == unit, Request.ref != (exclude_ref or ""))
-                               .order_by(col(Request.received_at).desc()).limit(limit)))
+            last = list(
+                s.exec(
+                    select(Request)
+                    .where(Request.unit == unit, Request.ref != (exclude_ref or ""))
+                    .order_by(col(Request.received_at).desc())
+                    .limit(limit)
+                )
+            )
             earlier = s.exec(select(Request).where(Request.ref == repeat_of)).first() if repeat_of else None
-        return HouseholdGlance(unit, _masked(house, household_parts(self.k.identity().role)), people, last, earlier)
+        return HouseholdGlance(
+            unit, _masked(house, household_parts(self.k.identity().role)), people, last, earlier
+        )
 
-    def edit(self, unit: str, *, expected_version: int | None = None, person: str | None = None,
-             relation: str | None = None, phones: str | None = None, remove_person: str | None = None,
-             **fields: Any) -> HouseholdFile:
+    def edit(
+        self,
+        unit: str,
+        *,
+        expected_version: int | None = None,
+        person: str | None = None,
+        relation: str | None = None,
+        phones: str | None = None,
+        remove_person: str | None = None,
+        **fields: Any,
+    ) -> HouseholdFile:
         """Change the household's fields and/or one person (added or changed by name, or removed)."""
         unit = _unit(unit)
         clean = _clean_fields(fields)
@@ -117,8 +141,9 @@ class Households:
             s = tx.s
             house = s.exec(select(Household).where(Household.unit == unit)).first()
             if house is not None and expected_version is not None and house.version != expected_version:
-                raise StaleError("error.household_stale", unit=unit, by=house.updated_by,
-                                 at=self.k.hhmm(house.updated_at))
+                raise StaleError(
+                    "error.household_stale", unit=unit, by=house.updated_by, at=self.k.hhmm(house.updated_at)
+                )
             changes = {k: v for k, v in clean.items() if house is None or getattr(house, k) != v}
             people = _change_person(s, tx, unit, who) if who else {}
             if changes or people:
@@ -130,16 +155,20 @@ class Households:
         return self.household(unit)
 
     @staticmethod
-    def _write(tx: Any, unit: str, house: Household | None, clean: dict[str, Any], changes: dict[str, Any]) -> None:
+    def _write(
+        tx: Any, unit: str, house: Household | None, clean: dict[str, Any], changes: dict[str, Any]
+    ) -> None:
         """A new household row, or the changes with a compare-and-set on its version."""
         stamp = {"updated_at": tx.now, "updated_by": tx.me.login}
         if house is None:
             tx.add(Household(unit=unit, **clean, **stamp))
             return
-        result = tx.s.execute(update(Household)
-                              .where(col(Household.id) == house.id, col(Household.version) == house.version)
-                              .values(**changes, **stamp, version=house.version + 1)
-                              .execution_options(synchronize_session=False))
+        result = tx.s.execute(
+            update(Household)
+            .where(col(Household.id) == house.id, col(Household.version) == house.version)
+            .values(**changes, **stamp, version=house.version + 1)
+            .execution_options(synchronize_session=False)
+        )
         if result.rowcount != 1:
             raise StaleError("error.household_stale", unit=unit, by="?", at="?")
         tx.changed = True
@@ -147,7 +176,9 @@ class Households:
 
 def _unit(value: str) -> str:
     """The unit a household file is kept under (the field is named for the command line's UNIT)."""
-    return check.as_field("household_unit", lambda: check.plain(check.unit(value), "unit", max_len=check.MAX_UNIT))
+    return check.as_field(
+        "household_unit", lambda: check.plain(check.unit(value), "unit", max_len=check.MAX_UNIT)
+    )
 
 
 def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -171,8 +202,9 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _clean_person(person: str | None, relation: str | None, phones: str | None,
-                  remove: str | None) -> dict[str, Any]:
+def _clean_person(
+    person: str | None, relation: str | None, phones: str | None, remove: str | None
+) -> dict[str, Any]:
     if remove is not None:
         if person is not None or relation is not None or phones is not None:
             raise ValidationError("error.person_both", "remove_person")
@@ -191,8 +223,11 @@ def _clean_person(person: str | None, relation: str | None, phones: str | None,
     if relation is not None:
         out["relation"] = check.plain(relation, "relation", max_len=MAX_LANGUAGE)
     if phones is not None:
-        listed = [check.as_field("phones", check.phone, check.plain(p, "phones"))
-                  for p in phones.replace("、", ",").split(",") if p.strip()]
+        listed = [
+            check.as_field("phones", check.phone, check.plain(p, "phones"))
+            for p in phones.replace("、", ",").split(",")
+            if p.strip()
+        ]
         out["phones"] = ",".join(dict.fromkeys(listed))
     return out
 
@@ -274,8 +309,10 @@ def work_order_history(s: Session, requests: dict[int, Request]) -> list[History
     if wo is None:
         return []
     rows = s.execute(select(wo).where(wo.c.request_id.in_(list(requests))))
-    return [HistoryItem("work_order", _aware(r.finished_at or r.created_at), requests[r.request_id], r, r.number)
-            for r in rows]
+    return [
+        HistoryItem("work_order", _aware(r.finished_at or r.created_at), requests[r.request_id], r, r.number)
+        for r in rows
+    ]
 
 
 def _aware(when: datetime) -> datetime:

@@ -19,8 +19,18 @@ from liyuan_tui.domain.permissions import Action
 from .kernel import Kernel
 from .repeats import earlier_repair, repeat_changes
 
-EDITABLE_FIELDS = ("category", "channel", "unit", "phone", "requester_name", "description", "major",
-                   "confidential", "received_at", "fault_kind")
+EDITABLE_FIELDS = (
+    "category",
+    "channel",
+    "unit",
+    "phone",
+    "requester_name",
+    "description",
+    "major",
+    "confidential",
+    "received_at",
+    "fault_kind",
+)
 # Fields that decide whether a request repeats an earlier repair.
 REPEAT_FIELDS = frozenset({"unit", "category", "fault_kind", "received_at"})
 
@@ -79,8 +89,14 @@ class Intake:
                 updated_at=now,
                 **fields,
             )
-            earlier = earlier_repair(tx.s, k.procedures, unit=req.unit, category=req.category,
-                                     fault_kind=req.fault_kind, received_at=received)
+            earlier = earlier_repair(
+                tx.s,
+                k.procedures,
+                unit=req.unit,
+                category=req.category,
+                fault_kind=req.fault_kind,
+                received_at=received,
+            )
             req.repeat_of = earlier.ref if earlier is not None else None
             tx.add(req)
             tx.s.flush()
@@ -101,7 +117,8 @@ class Intake:
             req = tx.open_request(ref, expected_version)
             if "fault_kind" in clean:  # one of the kinds of the category it will have
                 clean["fault_kind"] = check.fault_kind(
-                    clean["fault_kind"], self.k.procedures.get(clean.get("category", req.category)))
+                    clean["fault_kind"], self.k.procedures.get(clean.get("category", req.category))
+                )
             diff = {name: v for name, v in clean.items() if getattr(req, name) != v}
             if diff.keys() & REPEAT_FIELDS:
                 diff.update(repeat_changes(tx.s, self.k.procedures, req, diff))
@@ -113,8 +130,11 @@ class Intake:
                 received = diff.get("received_at", req.received_at)
                 limit = self.k.procedures.reply_limit(diff.get("category", req.category))
                 diff["reply_due_at"] = reply_due_at(received, limit)
-            payload = {name: [getattr(req, name), v] for name, v in diff.items()
-                       if name in EDITABLE_FIELDS or name == "repeat_of"}
+            payload = {
+                name: [getattr(req, name), v]
+                for name, v in diff.items()
+                if name in EDITABLE_FIELDS or name == "repeat_of"
+            }
             tx.apply(req, diff)
             tx.record(req, EventKind.UPDATED, payload)
             return req
@@ -139,7 +159,9 @@ class Intake:
             elif key == "received_at":
                 clean[key] = self._received_at(value)
             elif key == "fault_kind":
-                clean[key] = check.plain(value, "fault_kind", max_len=40)  # checked against the category later
+                clean[key] = check.plain(
+                    value, "fault_kind", max_len=40
+                )  # checked against the category later
         return clean
 
     def _received_at(self, value: Any) -> datetime:

@@ -31,8 +31,10 @@ def expected_triggers() -> dict[str, str]:
 
 def trigger_problems(conn: Connection) -> list[str]:
     """The audit log's append-only triggers, each missing or changed."""
-    have = {name: _normal(sql) for name, sql in
-            conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    have = {
+        name: _normal(sql)
+        for name, sql in conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    }
     out = []
     for name, sql in expected_triggers().items():
         if name not in have:
@@ -51,8 +53,10 @@ def shape(conn: Connection) -> dict[str, Any]:
             "columns": sorted((c["name"], bool(c["nullable"])) for c in insp.get_columns(table)),
             "indexes": sorted((i["name"] or "", bool(i.get("unique"))) for i in insp.get_indexes(table)),
         }
-    triggers = {name: _normal(sql) for name, sql in
-                conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    triggers = {
+        name: _normal(sql)
+        for name, sql in conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    }
     return {"tables": tables, "triggers": triggers}
 
 
@@ -96,8 +100,10 @@ def staff_problems(conn: Connection) -> list[str]:
     """Staff whose role or state is not what the audit log's staff events add up to (a role given
     by writing the file directly, not through the desk)."""
     expected: dict[str, dict[str, Any]] = {}
-    rows = conn.execute(text("SELECT kind, payload FROM event WHERE kind IN (:added, :changed) ORDER BY id"),
-                        {"added": str(EventKind.STAFF_ADDED), "changed": str(EventKind.STAFF_CHANGED)})
+    rows = conn.execute(
+        text("SELECT kind, payload FROM event WHERE kind IN (:added, :changed) ORDER BY id"),
+        {"added": str(EventKind.STAFF_ADDED), "changed": str(EventKind.STAFF_CHANGED)},
+    )
     for kind, payload in rows:
         try:
             data = json.loads(payload or "{}")

@@ -48,9 +48,20 @@ UTC = timezone.utc
 class Kernel:
     """Sessions, identity and the event of each action, for one acting login on one database."""
 
-    def __init__(self, url: str, clock: Clock, login: str, *, procedures: Procedures, tz: tzinfo | str,
-                 os_login: str | None = None, os_root: bool = False, create: bool = False,
-                 engine: Engine | None = None, busy_timeout_ms: int | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        clock: Clock,
+        login: str,
+        *,
+        procedures: Procedures,
+        tz: tzinfo | str,
+        os_login: str | None = None,
+        os_root: bool = False,
+        create: bool = False,
+        engine: Engine | None = None,
+        busy_timeout_ms: int | None = None,
+    ) -> None:
         self.url = url
         self.clock = clock
         self.login = login
@@ -122,11 +133,15 @@ class Kernel:
             return
         row = self._staff_row(self.os_login)
         if row is None or not row.active or row.role not in ACT_FOR_OTHERS:
-            raise PermissionDenied("error.act_as_refused", "user", login=self.login, os_login=self.os_login or "?")
+            raise PermissionDenied(
+                "error.act_as_refused", "user", login=self.login, os_login=self.os_login or "?"
+            )
 
     def _staff_row(self, login: str) -> Any:
         with self.engine.connect() as conn:
-            return conn.execute(text("SELECT role, active FROM staff WHERE login = :login"), {"login": login}).first()
+            return conn.execute(
+                text("SELECT role, active FROM staff WHERE login = :login"), {"login": login}
+            ).first()
 
     def role_in_any_release(self) -> str:
         """The acting user's role read with plain SQL, so it works on a database of an older
@@ -181,8 +196,11 @@ class Kernel:
                 if me is None and tx.s.exec(select(Staff.id).limit(1)).first() is None:
                     me = Staff(login=self.login, name=self.login, role="cs_supervisor")
                     tx.add(me)
-                    tx.record(None, EventKind.STAFF_ADDED,
-                              {"login": self.login, "role": "cs_supervisor", "first_user": True})
+                    tx.record(
+                        None,
+                        EventKind.STAFF_ADDED,
+                        {"login": self.login, "role": "cs_supervisor", "first_user": True},
+                    )
                     self.first_user = True
             if self.first_user and self.on_first_user is not None:
                 self.on_first_user(self.login)
@@ -336,8 +354,9 @@ class Tx:
         self.s.add(row)
         self.changed = True
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                    times: Iterable[str] = ()) -> None:
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], times: Iterable[str] = ()
+    ) -> None:
         """Many rows at once through the driver's executemany, past SQLAlchemy's per-value work
         (bulk imports): the `times` columns are written as the desk's time columns store them."""
         if self.k.sqlite:
@@ -384,7 +403,9 @@ class Tx:
         if self.k.db_roles:
             top = self.s.execute(text("SELECT liyuan_max_seq(:t, :m)"), {"t": table, "m": month}).scalar()
         else:
-            top = self.s.execute(text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}).scalar()
+            top = self.s.execute(
+                text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}
+            ).scalar()
         return (top or 0) + 1
 
     def sync_login(self, login: str, role: str, active: bool) -> None:
@@ -426,13 +447,22 @@ class Tx:
         return True
 
     def stale(self, req: Request) -> StaleError:
-        last = self.s.exec(select(Event).where(Event.request_id == req.id).order_by(col(Event.id).desc())).first()
+        last = self.s.exec(
+            select(Event).where(Event.request_id == req.id).order_by(col(Event.id).desc())
+        ).first()
         by = last.actor if last else "?"
         at = last.at.astimezone(self.k.tz).strftime("%H:%M:%S") if last else "?"
         return StaleError("error.stale", ref=req.ref, by=by, at=at, what=last.kind if last else "?")
 
-    def record(self, request: Request | None, kind: EventKind, payload: dict[str, Any] | None = None, *,
-               dedupe_key: str | None = None, actor: str | None = None) -> Event:
+    def record(
+        self,
+        request: Request | None,
+        kind: EventKind,
+        payload: dict[str, Any] | None = None,
+        *,
+        dedupe_key: str | None = None,
+        actor: str | None = None,
+    ) -> Event:
         """Append the action's event (the audit log is never updated or deleted)."""
         data = dict(payload or {})
         if self.k.os_login and self.k.os_login != self.k.login:

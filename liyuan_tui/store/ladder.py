@@ -85,13 +85,22 @@ class Ladder:
 
     def _request_rungs(self, s: Session, now: datetime) -> dict[str, Callable]:
         """The rungs open unreplied requests have reached, each with how to record it."""
-        candidates = s.exec(select(Request.id, Request.reply_due_at).where(
-            col(Request.status) == "open", col(Request.replied_at).is_(None),
-            col(Request.reply_due_at) <= now + WARNING_WINDOW)).all()
-        return {key: partial(self._request_rung, rid, kind) for rid, due in candidates
-                for key, kind in rungs_due(rid, due, now)}
+        candidates = s.exec(
+            select(Request.id, Request.reply_due_at).where(
+                col(Request.status) == "open",
+                col(Request.replied_at).is_(None),
+                col(Request.reply_due_at) <= now + WARNING_WINDOW,
+            )
+        ).all()
+        return {
+            key: partial(self._request_rung, rid, kind)
+            for rid, due in candidates
+            for key, kind in rungs_due(rid, due, now)
+        }
 
-    def _request_rung(self, request_id: int, kind: EventKind, tx: Tx, key: str, now: datetime) -> Event | None:
+    def _request_rung(
+        self, request_id: int, kind: EventKind, tx: Tx, key: str, now: datetime
+    ) -> Event | None:
         fresh = tx.s.get(Request, request_id)
         if fresh is None or fresh.replied_at is not None or not fresh.is_open:
             return None
@@ -111,28 +120,47 @@ class Ladder:
         # every open desk runs this each second, over every order still open.
         o = WorkOrder
         columns = select(o.id, o.state, o.arrived_at, o.arrive_due_at, o.finish_due_at).where(
-            col(o.state).in_(("dispatched", "on_site", "waiting_parts")))
-        near = s.execute(union(columns.where(col(o.arrive_due_at) <= now + WARNING_BEFORE["arrive"],
-                                             col(o.arrived_at).is_(None)),
-                               columns.where(col(o.finish_due_at) <= now + WARNING_BEFORE["finish"]))).all()
-        return {key: partial(self._order_rung, c.id, kind, which) for c in near
-                for key, kind, which in order_rungs(c.id, c, now)}
+            col(o.state).in_(("dispatched", "on_site", "waiting_parts"))
+        )
+        near = s.execute(
+            union(
+                columns.where(
+                    col(o.arrive_due_at) <= now + WARNING_BEFORE["arrive"], col(o.arrived_at).is_(None)
+                ),
+                columns.where(col(o.finish_due_at) <= now + WARNING_BEFORE["finish"]),
+            )
+        ).all()
+        return {
+            key: partial(self._order_rung, c.id, kind, which)
+            for c in near
+            for key, kind, which in order_rungs(c.id, c, now)
+        }
 
-    def _order_rung(self, order_id: int, kind: str, which: str, tx: Tx, key: str, now: datetime) -> Event | None:
+    def _order_rung(
+        self, order_id: int, kind: str, which: str, tx: Tx, key: str, now: datetime
+    ) -> Event | None:
         order = tx.s.get(WorkOrder, order_id)
         if order is None or (key, kind, which) not in order_rungs(order_id, order, now):
             return None  # arrived or finished meanwhile
         due = order.arrive_due_at if which == "arrive" else order.finish_due_at
         late = int((now - due).total_seconds()) if due else 0
-        payload = {"order": order.number, "technician": order.technician, "limit": which,
-                   "noticed_by": self.k.login, "late_seconds": max(0, late), "seconds_left": max(0, -late)}
+        payload = {
+            "order": order.number,
+            "technician": order.technician,
+            "limit": which,
+            "noticed_by": self.k.login,
+            "late_seconds": max(0, late),
+            "seconds_left": max(0, -late),
+        }
         event_kind = EventKind.ORDER_LATE if kind == "late" else EventKind.ORDER_WARNING
-        return tx.record(tx.s.get(Request, order.request_id), event_kind, payload, dedupe_key=key, actor=SYSTEM)
+        return tx.record(
+            tx.s.get(Request, order.request_id), event_kind, payload, dedupe_key=key, actor=SYSTEM
+        )
 
     @staticmethod
     def _recorded(s: Session, keys: list[str]) -> set[str]:
         found: set[str] = set()
         for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
+            chunk = keys[i : i + 500]
             found |= set(s.exec(select(Event.dedupe_key).where(col(Event.dedupe_key).in_(chunk))))
         return found

@@ -31,16 +31,26 @@ class Lifecycle:
         with self.k.write(Action.REPLY) as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
             if req.replied_at is not None:
-                raise ValidationError("error.already_replied", "ref", ref=req.ref, by=req.replied_by,
-                                      at=self.k.hhmm(req.replied_at))
+                raise ValidationError(
+                    "error.already_replied",
+                    "ref",
+                    ref=req.ref,
+                    by=req.replied_by,
+                    at=self.k.hhmm(req.replied_at),
+                )
             now = tx.now
             status = "replied" if req.status == "open" else req.status
             tx.apply(req, {"replied_at": now, "replied_by": me.login, "status": status})
-            tx.record(req, EventKind.REPLIED, {"late_seconds": max(0, int((now - req.reply_due_at).total_seconds()))})
+            tx.record(
+                req,
+                EventKind.REPLIED,
+                {"late_seconds": max(0, int((now - req.reply_due_at).total_seconds()))},
+            )
             return req
 
-    def escalate(self, ref: str, to: str = "cs_supervisor", note: str = "",
-                 expected_version: int | None = None) -> Request:
+    def escalate(
+        self, ref: str, to: str = "cs_supervisor", note: str = "", expected_version: int | None = None
+    ) -> Request:
         """Report to the supervisor (4.1.2 A): recorded, and every supervisor's terminal is told."""
         note = check.text(note, "note")
         to = check.escalate_to(to)
@@ -51,8 +61,13 @@ class Lifecycle:
                 if target is None or not target.active or target.role not in ESCALATION_TARGETS:
                     raise ValidationError("error.escalate_target", "to", value=to)
             if req.escalated_at is not None:
-                raise ValidationError("error.already_escalated", "ref", ref=req.ref, by=req.escalated_by,
-                                      at=self.k.hhmm(req.escalated_at))
+                raise ValidationError(
+                    "error.already_escalated",
+                    "ref",
+                    ref=req.ref,
+                    by=req.escalated_by,
+                    at=self.k.hhmm(req.escalated_at),
+                )
             tx.apply(req, {"escalated_at": tx.now, "escalated_to": to, "escalated_by": me.login})
             tx.record(req, EventKind.ESCALATED, {"to": to, "note": note} if note else {"to": to})
             return req
@@ -88,8 +103,11 @@ class Lifecycle:
             if not changes:
                 raise ValidationError("error.nothing_to_acknowledge", "ref", ref=req.ref)
             tx.apply(req, changes)
-            payload: dict[str, Any] = {"role": me.role, "escalation": "acknowledged_at" in changes,
-                                       "major": "major_ack_at" in changes}
+            payload: dict[str, Any] = {
+                "role": me.role,
+                "escalation": "acknowledged_at" in changes,
+                "major": "major_ack_at" in changes,
+            }
             if note:
                 payload["note"] = note
             tx.record(req, EventKind.ACKNOWLEDGED, payload)
@@ -101,16 +119,22 @@ class Lifecycle:
             proc = self.k.procedure_of(req)
             chosen = proc.branch(branch)
             if chosen is None:
-                raise ValidationError("error.branch_unknown", "branch", value=branch, category=proc.name,
-                                      choices=", ".join(b.key for b in proc.branches) or "-")
+                raise ValidationError(
+                    "error.branch_unknown",
+                    "branch",
+                    value=branch,
+                    category=proc.name,
+                    choices=", ".join(b.key for b in proc.branches) or "-",
+                )
             if branch in req.branch_list:
                 raise ValidationError("error.branch_already", "branch", branch=chosen.name)
             tx.apply(req, {"branches": ",".join(req.branch_list + [branch])})
             tx.record(req, EventKind.BRANCH, {"branch": branch})
             return req
 
-    def tick_step(self, ref: str, step_key: str, *, note: str = "", value: str = "",
-                  expected_version: int | None = None) -> Request:
+    def tick_step(
+        self, ref: str, step_key: str, *, note: str = "", value: str = "", expected_version: int | None = None
+    ) -> Request:
         """Tick one checklist step with who and when. A step of a branch not yet chosen chooses it."""
         note, value = check.text(note, "note"), check.value(value)
         with self.k.write(Action.TICK) as tx:
@@ -118,14 +142,23 @@ class Lifecycle:
             proc = self.k.procedure_of(req)
             step = proc.step(step_key)
             if step is None:
-                raise ValidationError("error.step_unknown", "step", value=step_key, category=proc.name, ref=req.ref)
+                raise ValidationError(
+                    "error.step_unknown", "step", value=step_key, category=proc.name, ref=req.ref
+                )
             if not may_tick(me.role, step.role):
                 raise PermissionDenied("error.not_allowed_step", step_role=step.role, role=me.role)
-            done = {r.step_key: r for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
+            done = {
+                r.step_key: r for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))
+            }
             if step_key in done:
                 rec = done[step_key]
-                raise ValidationError("error.step_already_done", "step", step=step.text, by=rec.done_by,
-                                      at=self.k.hhmm(rec.done_at))
+                raise ValidationError(
+                    "error.step_already_done",
+                    "step",
+                    step=step.text,
+                    by=rec.done_by,
+                    at=self.k.hhmm(rec.done_at),
+                )
             branches = req.branch_list
             added_branch = None
             if step.branch and step.branch not in branches:
@@ -141,7 +174,16 @@ class Lifecycle:
             if step.input == "note" and not note:
                 raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step.text)
             now = tx.now
-            tx.add(StepRecord(request_id=req.id, step_key=step_key, done_at=now, done_by=me.login, note=note, value=value))
+            tx.add(
+                StepRecord(
+                    request_id=req.id,
+                    step_key=step_key,
+                    done_at=now,
+                    done_by=me.login,
+                    note=note,
+                    value=value,
+                )
+            )
             changes: dict[str, Any] = {}
             payload: dict[str, Any] = {"step": step_key}
             if added_branch:
@@ -149,7 +191,11 @@ class Lifecycle:
                 payload["branch_added"] = added_branch
             if step.replies and req.replied_at is None:
                 # Telling the requester what happens next is the reply the clock waits for.
-                changes.update(replied_at=now, replied_by=me.login, status="replied" if req.status == "open" else req.status)
+                changes.update(
+                    replied_at=now,
+                    replied_by=me.login,
+                    status="replied" if req.status == "open" else req.status,
+                )
                 payload["replied"] = True
                 payload["late_seconds"] = max(0, int((now - req.reply_due_at).total_seconds()))
             tx.apply(req, changes)
@@ -169,7 +215,11 @@ class Lifecycle:
         proc = self.k.procedures.get(req.category)
         for step in proc.form_steps if proc is not None else []:
             held = getattr(req, step.from_form or "", "")
-            if step.key in done or not held or not proc.applies(step, req.branch_list, self.k.conditions(req)):
+            if (
+                step.key in done
+                or not held
+                or not proc.applies(step, req.branch_list, self.k.conditions(req))
+            ):
                 continue
             try:
                 req = self.tick_step(ref, step.key, **{step.input: held})
@@ -177,8 +227,9 @@ class Lifecycle:
                 continue  # blocked or not this user's: the checklist offers it with the form's text
         return req
 
-    def switch_branch(self, ref: str, old: str, new: str, reason: str,
-                      expected_version: int | None = None) -> Request:
+    def switch_branch(
+        self, ref: str, old: str, new: str, reason: str, expected_version: int | None = None
+    ) -> Request:
         """Give up a branch that cannot go on for another (short-term care with no family member
         who can stay: the hospital or 120 instead). Recorded with why; the steps done stay on record."""
         reason = check.text(reason, "reason")
@@ -189,8 +240,13 @@ class Lifecycle:
             proc = self.k.procedure_of(req)
             for key in (old, new):
                 if proc.branch(key) is None:
-                    raise ValidationError("error.branch_unknown", "branch", value=key, category=proc.name,
-                                          choices=", ".join(b.key for b in proc.branches) or "-")
+                    raise ValidationError(
+                        "error.branch_unknown",
+                        "branch",
+                        value=key,
+                        category=proc.name,
+                        choices=", ".join(b.key for b in proc.branches) or "-",
+                    )
             if old not in req.branch_list:
                 raise ValidationError("error.branch_not_chosen", "branch", branch=proc.branch(old).name)  # type: ignore[union-attr]
             if new in req.branch_list:
@@ -199,15 +255,24 @@ class Lifecycle:
             tx.record(req, EventKind.BRANCH_SWITCHED, {"from": old, "to": new, "reason": reason})
             return req
 
-    def close_request(self, ref: str, outcome: str, *, kind: str = "", handed_to: str = "",
-                      expected_version: int | None = None) -> Request:
+    def close_request(
+        self,
+        ref: str,
+        outcome: str,
+        *,
+        kind: str = "",
+        handed_to: str = "",
+        expected_version: int | None = None,
+    ) -> Request:
         """Close with an outcome. Refused while required steps are open, a major request has no
         "manager informed", or a request handed on does not say to whom (never pass the buck)."""
         outcome = check.text(outcome, "outcome")
         handed_to = check.department(handed_to)
         kind = check.no_controls(kind, "outcome").strip() or ("handed_on" if handed_to else "resolved")
         if kind not in OUTCOME_KINDS:
-            raise ValidationError("error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS))
+            raise ValidationError(
+                "error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS)
+            )
         if not outcome:
             raise ValidationError("error.outcome_empty", "outcome")
         if kind == "handed_on" and not handed_to:
@@ -221,25 +286,46 @@ class Lifecycle:
             _no_open_orders(tx, req)
             proc = self.k.procedure_of(req)
             if proc.branch_required and proc.branches and not req.branch_list:
-                raise ValidationError("error.close_branch_missing", "branch", choices=named_branches(proc.branches))
+                raise ValidationError(
+                    "error.close_branch_missing", "branch", choices=named_branches(proc.branches)
+                )
             done = {r.step_key for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
             missing = proc.missing_required(req.branch_list, self.k.conditions(req), done)
             if req.major and MANAGER_INFORMED not in done and all(m.key != MANAGER_INFORMED for m in missing):
                 missing.append(proc.step(MANAGER_INFORMED))  # type: ignore[arg-type]
             if missing:
                 raise ValidationError("error.close_steps_missing", "step", steps=named_steps(missing))
-            if kind == "handed_on" and proc.result_steps and not any(s.key in done for s in proc.result_steps):
+            if (
+                kind == "handed_on"
+                and proc.result_steps
+                and not any(s.key in done for s in proc.result_steps)
+            ):
                 # Never pass the buck: handed on, it stays with the desk until someone hears back.
                 listed = proc.checklist(req.branch_list, self.k.conditions(req))
                 results = [s for s in proc.result_steps if s in listed] or proc.result_steps
-                raise ValidationError("error.handed_on_no_result", "outcome", department=handed_to,
-                                      steps=named_steps(results))
+                raise ValidationError(
+                    "error.handed_on_no_result", "outcome", department=handed_to, steps=named_steps(results)
+                )
             now = tx.now
-            tx.apply(req, {"status": "closed", "outcome": outcome, "outcome_kind": kind,
-                           "handed_to": handed_to, "closed_at": now, "closed_by": me.login,
-                           "followup_due_at": followup_due_at(proc, now, kind)})
-            tx.record(req, EventKind.CLOSED, {"outcome": outcome, "kind": kind, "handed_to": handed_to} if handed_to
-                      else {"outcome": outcome, "kind": kind})
+            tx.apply(
+                req,
+                {
+                    "status": "closed",
+                    "outcome": outcome,
+                    "outcome_kind": kind,
+                    "handed_to": handed_to,
+                    "closed_at": now,
+                    "closed_by": me.login,
+                    "followup_due_at": followup_due_at(proc, now, kind),
+                },
+            )
+            tx.record(
+                req,
+                EventKind.CLOSED,
+                {"outcome": outcome, "kind": kind, "handed_to": handed_to}
+                if handed_to
+                else {"outcome": outcome, "kind": kind},
+            )
             return req
 
     def reopen(self, ref: str, reason: str) -> Request:
@@ -248,8 +334,15 @@ class Lifecycle:
             req = tx.load(ref)
             if req.is_open:
                 raise ValidationError("error.status_not_closed", "ref", ref=req.ref)
-            tx.apply(req, {"status": reopened_status(req), "closed_at": None, "closed_by": None,
-                           "followup_due_at": None})
+            tx.apply(
+                req,
+                {
+                    "status": reopened_status(req),
+                    "closed_at": None,
+                    "closed_by": None,
+                    "followup_due_at": None,
+                },
+            )
             tx.record(req, EventKind.REOPENED, {"reason": reason})
             return req
 

@@ -44,7 +44,9 @@ class Lookup:
         """Every open request, or one estate's (a desk shows its own estate's queue)."""
         stmt = select(Request).where(col(Request.status).in_(OPEN_STATUSES))
         if estate is not None:
-            stmt = stmt.where(Request.estate == check.estate(estate))  # checked before it reaches the database
+            stmt = stmt.where(
+                Request.estate == check.estate(estate)
+            )  # checked before it reaches the database
         with self.k.read() as s:
             return list(s.exec(stmt))
 
@@ -58,8 +60,12 @@ class Lookup:
             steps = {r.step_key: r for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
             events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id)))
             charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(Charge.id)))
-            orders = list(s.exec(select(WorkOrder).where(WorkOrder.request_id == req.id).order_by(WorkOrder.id)))
-            followups = list(s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(FollowUp.id)))
+            orders = list(
+                s.exec(select(WorkOrder).where(WorkOrder.request_id == req.id).order_by(WorkOrder.id))
+            )
+            followups = list(
+                s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(FollowUp.id))
+            )
             return RequestDetail(req, steps, events, charges, orders, followups)
 
     def charges_total(self, ref: str) -> int:
@@ -76,8 +82,14 @@ class Lookup:
         with self.k.read() as s:
             stmt = (
                 select(Request)
-                .where(or_(col(Request.ref).like(like), col(Request.unit).like(like),
-                           col(Request.phone).like(like), col(Request.requester_name).like(like)))
+                .where(
+                    or_(
+                        col(Request.ref).like(like),
+                        col(Request.unit).like(like),
+                        col(Request.phone).like(like),
+                        col(Request.requester_name).like(like),
+                    )
+                )
                 .order_by(col(Request.received_at).desc())
                 .limit(limit)
             )
@@ -93,9 +105,11 @@ class Lookup:
     def open_step_keys(self) -> dict[int, set[str]]:
         """The ticked steps of every open request, by request id (for role views)."""
         with self.k.read() as s:
-            stmt = (select(StepRecord.request_id, StepRecord.step_key)
-                    .join(Request, col(StepRecord.request_id) == Request.id)
-                    .where(col(Request.status).in_(OPEN_STATUSES)))
+            stmt = (
+                select(StepRecord.request_id, StepRecord.step_key)
+                .join(Request, col(StepRecord.request_id) == Request.id)
+                .where(col(Request.status).in_(OPEN_STATUSES))
+            )
             done: dict[int, set[str]] = {}
             for request_id, key in s.exec(stmt):
                 done.setdefault(request_id, set()).add(key)
@@ -112,6 +126,11 @@ class Lookup:
         """Events after `event_id`, each with its request as it is now (one query), for the
         terminals' notifications."""
         with self.k.read() as s:
-            stmt = (select(Event, Request).join(Request, col(Event.request_id) == Request.id, isouter=True)
-                    .where(Event.id > event_id).order_by(Event.id).limit(limit))
+            stmt = (
+                select(Event, Request)
+                .join(Request, col(Event.request_id) == Request.id, isouter=True)
+                .where(Event.id > event_id)
+                .order_by(Event.id)
+                .limit(limit)
+            )
             return [(ev, req) for ev, req in s.exec(stmt)]

@@ -32,8 +32,9 @@ class Migrated:
     backup: Path | None  # the copy made first (SQLite)
 
 
-def migrate(store: Store, now: datetime | None = None,
-            progress: Callable[[int, int], None] | None = None) -> Migrated:
+def migrate(
+    store: Store, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
+) -> Migrated:
     """`progress(done, of)`: told after the backup and after each revision applied."""
     kernel = store.kernel
     told = progress or (lambda done, of: None)
@@ -56,7 +57,9 @@ def migrate(store: Store, now: datetime | None = None,
     backup = None
     if kernel.path is not None:
         stamp = (now or kernel.clock.now()).astimezone(kernel.tz).strftime("%Y%m%d-%H%M%S")
-        backup = kernel.path.with_name(f"{kernel.path.stem}.before-migrate-{before}-{stamp}{kernel.path.suffix}")
+        backup = kernel.path.with_name(
+            f"{kernel.path.stem}.before-migrate-{before}-{stamp}{kernel.path.suffix}"
+        )
         copy_database(kernel.path, backup)
     told(1, total)
     with kernel.engine.connect().execution_options(**{WRITE: True}) as conn:
@@ -71,7 +74,10 @@ def migrate(store: Store, now: datetime | None = None,
             if roles_enforced(conn):  # the new tables get the same grants and policies
                 install_security(conn)
         with Session(bind=conn) as s:
-            Tx(kernel, s).record(None, EventKind.MIGRATED,
-                                 {"from": before, "to": HEAD, "backup": str(backup) if backup else None})
+            Tx(kernel, s).record(
+                None,
+                EventKind.MIGRATED,
+                {"from": before, "to": HEAD, "backup": str(backup) if backup else None},
+            )
         conn.commit()
     return Migrated(before, HEAD, backup)

@@ -47,8 +47,15 @@ class Orders:
 
     # --- writes ---------------------------------------------------------------------------------
 
-    def create(self, ref: str, technician: str | None = None, *, appointment: datetime | None = None,
-               note: str = "", expected_version: int | None = None) -> WorkOrder:
+    def create(
+        self,
+        ref: str,
+        technician: str | None = None,
+        *,
+        appointment: datetime | None = None,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> WorkOrder:
         """A new order on an open request: dispatched to `technician` at once, else 待派工."""
         ref = check.ref(ref)
         technician = check.login(technician) if technician else None
@@ -59,16 +66,30 @@ class Orders:
             if technician:
                 self._technician(tx, technician)
             month = tx.now.astimezone(self.k.tz).strftime("%Y%m")
-            seq = (tx.s.exec(select(func.max(WorkOrder.number_seq))
-                             .where(WorkOrder.number_month == month)).one() or 0) + 1
-            order = WorkOrder(number=f"W{month}-{seq:04d}", number_month=month, number_seq=seq, request_id=req.id,
-                              appointment_at=appointment, created_at=tx.now, created_by=tx.me.login, note=note,
-                              updated_at=tx.now)
+            seq = (
+                tx.s.exec(select(func.max(WorkOrder.number_seq)).where(WorkOrder.number_month == month)).one()
+                or 0
+            ) + 1
+            order = WorkOrder(
+                number=f"W{month}-{seq:04d}",
+                number_month=month,
+                number_seq=seq,
+                request_id=req.id,
+                appointment_at=appointment,
+                created_at=tx.now,
+                created_by=tx.me.login,
+                note=note,
+                updated_at=tx.now,
+            )
             if technician:
                 self._dispatch_fields(order, req, technician, tx.now)
             tx.add(order)
             tx.s.flush()
-            payload: dict[str, Any] = {"order": order.number, "technician": technician, "appointment_at": appointment}
+            payload: dict[str, Any] = {
+                "order": order.number,
+                "technician": technician,
+                "appointment_at": appointment,
+            }
             if note:
                 payload["note"] = note
             tx.record(req, EventKind.ORDER_CREATED, payload)
@@ -84,9 +105,13 @@ class Orders:
             changes: dict[str, Any] = {"technician": technician}
             if order.state == "pending":
                 arrive, finish = self._limits(order.appointment_at or tx.now, req)
-                changes.update(state="dispatched", dispatched_at=tx.now, arrive_due_at=arrive, finish_due_at=finish)
+                changes.update(
+                    state="dispatched", dispatched_at=tx.now, arrive_due_at=arrive, finish_due_at=finish
+                )
             self._apply(tx, order, changes)
-            tx.record(req, EventKind.ORDER_DISPATCHED, {"order": order.number, "from": before, "to": technician})
+            tx.record(
+                req, EventKind.ORDER_DISPATCHED, {"order": order.number, "from": before, "to": technician}
+            )
             return order
 
     def arrive(self, number: str, expected_version: int | None = None) -> WorkOrder:
@@ -94,7 +119,9 @@ class Orders:
         with self.k.write(Action.ORDER_WORK) as tx:
             order, req = self._open(tx, number, "arrive", expected_version)
             again = order.arrived_at is not None
-            self._apply(tx, order, {"state": "on_site"} if again else {"state": "on_site", "arrived_at": tx.now})
+            self._apply(
+                tx, order, {"state": "on_site"} if again else {"state": "on_site", "arrived_at": tx.now}
+            )
             payload: dict[str, Any] = {"order": order.number}
             if again:
                 payload["again"] = True
@@ -105,12 +132,25 @@ class Orders:
 
     def wait(self, number: str, reason: str, expected_version: int | None = None) -> WorkOrder:
         """待料: waiting for parts, with the reason (what is missing)."""
-        return self._with_reason(number, reason, "wait", expected_version,
-                                 lambda now, why: {"state": "waiting_parts", "waiting_at": now, "wait_reason": why})
+        return self._with_reason(
+            number,
+            reason,
+            "wait",
+            expected_version,
+            lambda now, why: {"state": "waiting_parts", "waiting_at": now, "wait_reason": why},
+        )
 
-    def finish(self, number: str, hours: str | float, *, materials: list[tuple[str, int]] | None = None,
-               signed_by: str = "", not_home: bool = False, note: str = "",
-               expected_version: int | None = None) -> WorkOrder:
+    def finish(
+        self,
+        number: str,
+        hours: str | float,
+        *,
+        materials: list[tuple[str, int]] | None = None,
+        signed_by: str = "",
+        not_home: bool = False,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> WorkOrder:
         """已完工: labour hours, the materials used (taken from stock in the same transaction) and
         the resident's sign-off — a name, or nobody at home to sign."""
         spent = check.hours(hours)
@@ -124,11 +164,24 @@ class Orders:
             for code, milli in used:
                 material = locked_material(tx, code)
                 move_stock(tx, material, "use", -milli, order_id=order.id, reason="")
-            self._apply(tx, order, {"state": "done", "finished_at": tx.now, "finished_by": tx.me.login,
-                                    "hours": spent, "signed_by": signed_by, "not_home": bool(not_home),
-                                    "finish_note": note})
-            payload: dict[str, Any] = {"order": order.number, "hours": spent,
-                                       "materials": [{"code": c, "qty": qty_number(m)} for c, m in used]}
+            self._apply(
+                tx,
+                order,
+                {
+                    "state": "done",
+                    "finished_at": tx.now,
+                    "finished_by": tx.me.login,
+                    "hours": spent,
+                    "signed_by": signed_by,
+                    "not_home": bool(not_home),
+                    "finish_note": note,
+                },
+            )
+            payload: dict[str, Any] = {
+                "order": order.number,
+                "hours": spent,
+                "materials": [{"code": c, "qty": qty_number(m)} for c, m in used],
+            }
             payload.update({"signed_by": signed_by} if signed_by else {"not_home": True})
             if note:
                 payload["note"] = note
@@ -137,15 +190,28 @@ class Orders:
 
     def cancel(self, number: str, reason: str, expected_version: int | None = None) -> WorkOrder:
         """作废: an order made by mistake or no longer wanted; kept on record."""
-        return self._with_reason(number, reason, "cancel", expected_version,
-                                 lambda now, why: {"state": "cancelled", "cancelled_at": now, "cancel_reason": why})
+        return self._with_reason(
+            number,
+            reason,
+            "cancel",
+            expected_version,
+            lambda now, why: {"state": "cancelled", "cancelled_at": now, "cancel_reason": why},
+        )
 
-    def _with_reason(self, number: str, reason: str, action: str, expected_version: int | None,
-                     changes: Callable[[datetime, str], dict[str, Any]]) -> WorkOrder:
+    def _with_reason(
+        self,
+        number: str,
+        reason: str,
+        action: str,
+        expected_version: int | None,
+        changes: Callable[[datetime, str], dict[str, Any]],
+    ) -> WorkOrder:
         """A change that says why (waiting for parts, cancelled): one transaction, one event."""
         reason = check.plain(reason, "reason", required=True)
-        permission, kind = {"wait": (Action.ORDER_WORK, EventKind.ORDER_WAITING),
-                            "cancel": (Action.ORDER_CANCEL, EventKind.ORDER_CANCELLED)}[action]
+        permission, kind = {
+            "wait": (Action.ORDER_WORK, EventKind.ORDER_WAITING),
+            "cancel": (Action.ORDER_CANCEL, EventKind.ORDER_CANCELLED),
+        }[action]
         with self.k.write(permission) as tx:
             order, req = self._open(tx, number, action, expected_version)
             self._apply(tx, order, changes(tx.now, reason))
@@ -154,8 +220,9 @@ class Orders:
 
     # --- reads ----------------------------------------------------------------------------------
 
-    def list_orders(self, *, mine: bool = False, open_only: bool = False, late: bool = False,
-                    limit: int = 1000) -> list[OrderView]:
+    def list_orders(
+        self, *, mine: bool = False, open_only: bool = False, late: bool = False, limit: int = 1000
+    ) -> list[OrderView]:
         """Orders newest first, as this reader may see them (a technician: their own only)."""
         me = self.k.identity()
         with self.k.read() as s:
@@ -175,19 +242,27 @@ class Orders:
         number = check.order_number(number)
         me = self.k.identity()
         with self.k.read() as s:
-            row = s.exec(select(WorkOrder, Request).join(Request, col(WorkOrder.request_id) == Request.id)
-                         .where(WorkOrder.number == number)).first()
+            row = s.exec(
+                select(WorkOrder, Request)
+                .join(Request, col(WorkOrder.request_id) == Request.id)
+                .where(WorkOrder.number == number)
+            ).first()
             if row is None or not may_see_order(me.role, me.login, row[0].technician):
                 raise NotFound("error.order_unknown", "number", value=number)
             order, req = row
-            events = [e for e in s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id))
-                      if f'"order": "{number}"' in (e.payload or "")]
+            events = [
+                e
+                for e in s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id))
+                if f'"order": "{number}"' in (e.payload or "")
+            ]
             used = used_on_orders(s, [order.id]).get(order.id, [])
             return OrderView(order, req, can_see(me, req), used, events)
 
     # --- helpers --------------------------------------------------------------------------------
 
-    def _open(self, tx: Tx, number: str, action: str, expected_version: int | None) -> tuple[WorkOrder, Request]:
+    def _open(
+        self, tx: Tx, number: str, action: str, expected_version: int | None
+    ) -> tuple[WorkOrder, Request]:
         """The order (locked), as the user saw it, this user's to act on, in a state `action` may
         start from; and its request."""
         number = check.order_number(number)
@@ -242,6 +317,10 @@ class Orders:
 
 def open_order_numbers(s: Session, request_id: int) -> list[str]:
     """The request's orders still open (a request cannot close while one is)."""
-    return list(s.exec(select(WorkOrder.number).where(WorkOrder.request_id == request_id,
-                                                      col(WorkOrder.state).in_(OPEN_ORDER_STATES))
-                       .order_by(WorkOrder.id)))
+    return list(
+        s.exec(
+            select(WorkOrder.number)
+            .where(WorkOrder.request_id == request_id, col(WorkOrder.state).in_(OPEN_ORDER_STATES))
+            .order_by(WorkOrder.id)
+        )
+    )

@@ -44,7 +44,9 @@ def group(role: str) -> str:
 
 def roles_enforced(conn: Connection) -> bool:
     """Whether this database was set up by `site init` (its functions are per database)."""
-    return conn.execute(text("SELECT to_regprocedure('liyuan_staff_role(text,text,boolean)') IS NOT NULL")).scalar()
+    return conn.execute(
+        text("SELECT to_regprocedure('liyuan_staff_role(text,text,boolean)') IS NOT NULL")
+    ).scalar()
 
 
 def _roles_sql() -> list[str]:
@@ -57,8 +59,10 @@ def _roles_sql() -> list[str]:
 
 
 def _create_role(name: str, options: str) -> str:
-    return (f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') "
-            f"THEN CREATE ROLE {name} {options}; END IF; END $$")
+    return (
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') "
+        f"THEN CREATE ROLE {name} {options}; END IF; END $$"
+    )
 
 
 FUNCTIONS = r"""
@@ -164,13 +168,15 @@ POLICIES = {
 def _policies_sql() -> list[str]:
     out = []
     for table, visible in POLICIES.items():
-        out += [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-                f"DROP POLICY IF EXISTS liyuan_visible ON {table}",
-                f"CREATE POLICY liyuan_visible ON {table} FOR SELECT USING ({visible})",
-                f"DROP POLICY IF EXISTS liyuan_write ON {table}",
-                f"CREATE POLICY liyuan_write ON {table} FOR INSERT WITH CHECK (true)",
-                f"DROP POLICY IF EXISTS liyuan_change ON {table}",
-                f"CREATE POLICY liyuan_change ON {table} FOR UPDATE USING ({visible}) WITH CHECK (true)"]
+        out += [
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"DROP POLICY IF EXISTS liyuan_visible ON {table}",
+            f"CREATE POLICY liyuan_visible ON {table} FOR SELECT USING ({visible})",
+            f"DROP POLICY IF EXISTS liyuan_write ON {table}",
+            f"CREATE POLICY liyuan_write ON {table} FOR INSERT WITH CHECK (true)",
+            f"DROP POLICY IF EXISTS liyuan_change ON {table}",
+            f"CREATE POLICY liyuan_change ON {table} FOR UPDATE USING ({visible}) WITH CHECK (true)",
+        ]
     return out
 
 
@@ -179,8 +185,14 @@ def install_security(conn: Connection) -> None:
     administrator of the cluster (a superuser, or the database's owner with CREATEROLE)."""
     tables = list(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
     statements = _roles_sql() + [f'ALTER TABLE "{table}" OWNER TO {OWNER}' for table in tables] + [FUNCTIONS]
-    statements += [f"ALTER FUNCTION {name} OWNER TO {OWNER}" for name in
-                   ("liyuan_max_seq(text, text)", "liyuan_request_audit()", "liyuan_staff_role(text, text, boolean)")]
+    statements += [
+        f"ALTER FUNCTION {name} OWNER TO {OWNER}"
+        for name in (
+            "liyuan_max_seq(text, text)",
+            "liyuan_request_audit()",
+            "liyuan_staff_role(text, text, boolean)",
+        )
+    ]
     for statement in statements + _grants_sql() + TRIGGERS + _policies_sql():
         _run(conn, statement)
     install_notify(conn)
@@ -192,8 +204,10 @@ def _run(conn: Connection, statement: str) -> None:
 
 def staff_role(conn: Connection, login: str, role: str, active: bool) -> None:
     """Create (or change) the login role of a staff member, in their desk role's group."""
-    conn.execute(text("SELECT liyuan_staff_role(:login, :role, :active)"),
-                 {"login": login, "role": role, "active": active})
+    conn.execute(
+        text("SELECT liyuan_staff_role(:login, :role, :active)"),
+        {"login": login, "role": role, "active": active},
+    )
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,13 @@ def libpq_params(url: str) -> dict[str, str]:
     """The connection settings a URL gives, as libpq's keywords (the query string's too)."""
     parsed = make_url(normalize_url(url))
     params = {k: str(v) for k, v in parsed.query.items() if isinstance(v, str)}
-    for key, value in (("host", parsed.host), ("port", parsed.port), ("user", parsed.username),
-                       ("password", parsed.password), ("dbname", parsed.database)):
+    for key, value in (
+        ("host", parsed.host),
+        ("port", parsed.port),
+        ("user", parsed.username),
+        ("password", parsed.password),
+        ("dbname", parsed.database),
+    ):
         if value:
             params[key] = str(value)
     return params
@@ -70,8 +75,9 @@ def ensure_database(url: str) -> bool:
     return True
 
 
-def init_site(url: str, supervisor: str, clock: Clock, procedures: Procedures, tz: tzinfo | str,
-              name: str = "") -> SiteReady:
+def init_site(
+    url: str, supervisor: str, clock: Clock, procedures: Procedures, tz: tzinfo | str, name: str = ""
+) -> SiteReady:
     supervisor = check.login(supervisor)
     name = check.name(name) or supervisor
     created_db = ensure_database(url)
@@ -88,11 +94,20 @@ def init_site(url: str, supervisor: str, clock: Clock, procedures: Procedures, t
             conn.commit()
     finally:
         engine.dispose()
-    return SiteReady(make_url(normalize_url(url)).database or "", created_db, revision is None, supervisor, added)
+    return SiteReady(
+        make_url(normalize_url(url)).database or "", created_db, revision is None, supervisor, added
+    )
 
 
-def _first_supervisor(conn: Connection, engine: Engine, login: str, name: str, clock: Clock,
-                      procedures: Procedures, tz: tzinfo | str) -> bool:
+def _first_supervisor(
+    conn: Connection,
+    engine: Engine,
+    login: str,
+    name: str,
+    clock: Clock,
+    procedures: Procedures,
+    tz: tzinfo | str,
+) -> bool:
     admin = conn.execute(text("SELECT session_user")).scalar()
     kernel = Kernel(str(engine.url), clock, admin, procedures=procedures, tz=tz, engine=engine)
     with Session(bind=conn) as s:
@@ -104,21 +119,30 @@ def _first_supervisor(conn: Connection, engine: Engine, login: str, name: str, c
         tx.add(Staff(login=login, name=name, role="cs_supervisor"))
         s.flush()
         staff_role(conn, login, "cs_supervisor", True)
-        tx.record(None, EventKind.STAFF_ADDED, {"login": login, "name": name, "role": "cs_supervisor",
-                                                "site_init": True})
+        tx.record(
+            None,
+            EventKind.STAFF_ADDED,
+            {"login": login, "name": name, "role": "cs_supervisor", "site_init": True},
+        )
         s.flush()
     return True
 
 
 # --- copying a SQLite site ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Copied:
     counts: dict[str, int]  # table → rows copied (and found again in the target)
 
 
-def copy_site(source: Engine, target_url: str, *, progress: Callable[[str, int, int], None] | None = None,
-              batch: int = 2000) -> Copied:
+def copy_site(
+    source: Engine,
+    target_url: str,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    batch: int = 2000,
+) -> Copied:
     """Copy every row of every desk table (ids and times kept) into an empty PostgreSQL database,
     in one transaction; the counts are checked before it commits. A target that holds any desk
     row is refused."""
@@ -150,7 +174,9 @@ def copy_site(source: Engine, target_url: str, *, progress: Callable[[str, int, 
                         progress(table.name, done, total)
                 found = dst.execute(select(func.count()).select_from(table)).scalar()
                 if found != total:
-                    raise ValidationError("error.copy_count", "to", table=table.name, source=total, target=found)
+                    raise ValidationError(
+                        "error.copy_count", "to", table=table.name, source=total, target=found
+                    )
                 counts[table.name] = total
                 _reset_sequence(dst, table)
             dst.commit()
@@ -169,8 +195,13 @@ def _reset_sequence(conn: Connection, table) -> None:
     if len(pk) != 1 or not str(pk[0].type).upper().startswith("INT"):
         return
     column = pk[0].name
-    conn.execute(text(f"SELECT setval(pg_get_serial_sequence(:t, :c), coalesce(max({column}), 0) + 1, false) "
-                      f"FROM {table.name}"), {"t": table.name, "c": column})
+    conn.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence(:t, :c), coalesce(max({column}), 0) + 1, false) "
+            f"FROM {table.name}"
+        ),
+        {"t": table.name, "c": column},
+    )
 
 
 def _drop_database(url: str) -> None:

@@ -12,8 +12,16 @@ from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.procedures import Procedures
 
 
-def earlier_repair(s: Session, procedures: Procedures, *, unit: str, category: str, fault_kind: str,
-                   received_at: datetime, exclude_id: int | None = None) -> Request | None:
+def earlier_repair(
+    s: Session,
+    procedures: Procedures,
+    *,
+    unit: str,
+    category: str,
+    fault_kind: str,
+    received_at: datetime,
+    exclude_id: int | None = None,
+) -> Request | None:
     """The latest request this one repeats, or None (not a repair, no unit or kind yet, none found)."""
     proc = procedures.get(category)
     if not tracks_repeats(proc) or not unit or not fault_kind:
@@ -22,9 +30,15 @@ def earlier_repair(s: Session, procedures: Procedures, *, unit: str, category: s
     start, end = repeat_window(proc, received_at)
     stmt = (
         select(Request)
-        .where(Request.unit == unit, Request.category == category, Request.fault_kind == fault_kind,
-               Request.status == "closed", col(Request.outcome_kind).not_in(NO_FOLLOWUP_OUTCOMES),
-               col(Request.closed_at) >= start, col(Request.closed_at) <= end)
+        .where(
+            Request.unit == unit,
+            Request.category == category,
+            Request.fault_kind == fault_kind,
+            Request.status == "closed",
+            col(Request.outcome_kind).not_in(NO_FOLLOWUP_OUTCOMES),
+            col(Request.closed_at) >= start,
+            col(Request.closed_at) <= end,
+        )
         .order_by(col(Request.closed_at).desc())
         .limit(2)
     )
@@ -34,7 +48,9 @@ def earlier_repair(s: Session, procedures: Procedures, *, unit: str, category: s
 def repeat_changes(s: Session, procedures: Procedures, req: Request, diff: dict) -> dict:
     """What saving `diff` on `req` changes besides: a kind of fault the new category does not have
     is dropped, and which request this one repeats is found again."""
-    merged = {name: diff.get(name, getattr(req, name)) for name in ("unit", "category", "fault_kind", "received_at")}
+    merged = {
+        name: diff.get(name, getattr(req, name)) for name in ("unit", "category", "fault_kind", "received_at")
+    }
     extra: dict = {}
     proc = procedures.get(merged["category"])
     if merged["fault_kind"] and (proc is None or proc.fault_kind(merged["fault_kind"]) is None):

@@ -43,7 +43,10 @@ def revision_of(conn: Connection) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if "request" not in names:
         return None
-    if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA user_version").scalar() == LEGACY_USER_VERSION:
+    if (
+        conn.dialect.name == "sqlite"
+        and conn.exec_driver_sql("PRAGMA user_version").scalar() == LEGACY_USER_VERSION
+    ):
         return LEGACY
     return "unknown"
 
@@ -60,8 +63,11 @@ def check_revision(revision: str | None) -> None:
 def known_revisions() -> list[str]:
     """Every revision this release ships, oldest first (read from the file names: no Alembic)."""
     folder = resources.files("liyuan_tui.store") / "migrations" / "versions"
-    return sorted(entry.name.split("_", 1)[0] for entry in folder.iterdir()
-                  if entry.name.endswith(".py") and entry.name[:4].isdigit())
+    return sorted(
+        entry.name.split("_", 1)[0]
+        for entry in folder.iterdir()
+        if entry.name.endswith(".py") and entry.name[:4].isdigit()
+    )
 
 
 def create_schema(conn: Connection) -> None:
@@ -72,8 +78,12 @@ def create_schema(conn: Connection) -> None:
             conn.exec_driver_sql(statement)
     elif conn.dialect.name == "postgresql":
         install_notify(conn)
-    conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version "
-                      "(version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+    conn.execute(
+        text(
+            "CREATE TABLE IF NOT EXISTS alembic_version "
+            "(version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
+    )
     conn.execute(text("DELETE FROM alembic_version"))
     conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD})
 

@@ -19,20 +19,33 @@ from .dbfiles import SIDE_FILES, side
 from .engine import sqlite_path
 
 
-def create_database(url: str, clock: Clock, supervisor: str, *, procedures: Procedures, tz: tzinfo | str,
-                    os_login: str, os_root: bool, name: str = "", group: int | None = None) -> Staff:
+def create_database(
+    url: str,
+    clock: Clock,
+    supervisor: str,
+    *,
+    procedures: Procedures,
+    tz: tzinfo | str,
+    os_login: str,
+    os_root: bool,
+    name: str = "",
+    group: int | None = None,
+) -> Staff:
     """Make the database at `url` with `supervisor` as its first customer-service supervisor.
     Naming someone else than oneself is for root (as acting for another login is). On SQLite the
     file is 0660 and, given `group` (a gid), owned by that group."""
     supervisor = check.login(supervisor, "supervisor")
     name = check.name(name)
     if supervisor != os_login and not os_root:
-        raise PermissionDenied("error.act_as_refused", "supervisor", login=supervisor, os_login=os_login or "?")
+        raise PermissionDenied(
+            "error.act_as_refused", "supervisor", login=supervisor, os_login=os_login or "?"
+        )
     path = sqlite_path(url)
     if path is not None and path.exists():
         raise ValidationError("error.db_exists", "db", path=str(path))
-    store = Store(url, clock, supervisor, procedures=procedures, tz=tz, os_login=os_login, os_root=os_root,
-                  create=True)
+    store = Store(
+        url, clock, supervisor, procedures=procedures, tz=tz, os_login=os_login, os_root=os_root, create=True
+    )
     try:
         me, _first = store.staff.ensure_identity()
         if name and name != me.name:

@@ -33,7 +33,9 @@ class StaffList:
         with self.k.read() as s:
             return self.k.actor(s)
 
-    def add_staff(self, login: str, name: str, role: str, phone: str = "", estate: str = DEFAULT_ESTATE) -> Staff:
+    def add_staff(
+        self, login: str, name: str, role: str, phone: str = "", estate: str = DEFAULT_ESTATE
+    ) -> Staff:
         login, role = check.login(login), check.role(role)
         name = check.name(name) or login
         phone = check.phone(phone, required=False)
@@ -54,8 +56,15 @@ class StaffList:
             tx.record(None, EventKind.STAFF_ADDED, payload)
             return staff
 
-    def update_staff(self, login: str, *, role: str | None = None, name: str | None = None,
-                     active: bool | None = None, estate: str | None = None) -> Staff:
+    def update_staff(
+        self,
+        login: str,
+        *,
+        role: str | None = None,
+        name: str | None = None,
+        active: bool | None = None,
+        estate: str | None = None,
+    ) -> Staff:
         login = check.login(login)
         role = check.role(role) if role is not None else None
         name = check.name(name) if name is not None else None

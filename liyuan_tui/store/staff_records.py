@@ -34,8 +34,9 @@ class StaffRecords:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
 
-    def train(self, login: str, *, course: str, day: str, hours: str | float | None = None,
-              result: str = "") -> Training:
+    def train(
+        self, login: str, *, course: str, day: str, hours: str | float | None = None, result: str = ""
+    ) -> Training:
         login = check.login(login)
         course = check.plain(course, "course", max_len=MAX_COURSE)
         if not course:
@@ -45,12 +46,28 @@ class StaffRecords:
         result = check.plain(result, "result", max_len=MAX_COURSE)
         with self.k.write(Action.STAFF_RECORDS) as tx:
             _staff(tx, login)
-            row = Training(login=login, course=course, day=when, hours=hours, result=result,
-                           recorded_by=tx.me.login, at=tx.now)
+            row = Training(
+                login=login,
+                course=course,
+                day=when,
+                hours=hours,
+                result=result,
+                recorded_by=tx.me.login,
+                at=tx.now,
+            )
             tx.add(row)
             tx.s.flush()
-            tx.record(None, EventKind.TRAINING_RECORDED, {"login": login, "course": course, "date": when.isoformat(),
-                                                          "hours": hours, "result": result})
+            tx.record(
+                None,
+                EventKind.TRAINING_RECORDED,
+                {
+                    "login": login,
+                    "course": course,
+                    "date": when.isoformat(),
+                    "hours": hours,
+                    "result": result,
+                },
+            )
             return row
 
     def assess(self, login: str, *, month: str, score: str | int, note: str) -> Assessment:
@@ -66,7 +83,9 @@ class StaffRecords:
             _staff(tx, login)
             if login == tx.me.login:
                 raise PermissionDenied("error.assess_self")
-            row = tx.s.exec(select(Assessment).where(Assessment.login == login, Assessment.month == month)).first()
+            row = tx.s.exec(
+                select(Assessment).where(Assessment.login == login, Assessment.month == month)
+            ).first()
             before = {"score": row.score, "by": row.by} if row is not None else None
             if row is None:
                 row = Assessment(login=login, month=month, score=score, note=note, by=tx.me.login, at=tx.now)
@@ -89,10 +108,18 @@ class StaffRecords:
             who = s.exec(select(Staff).where(Staff.login == login)).first()
             if who is None:
                 raise ValidationError("error.login_unknown", "login", value=login)
-            trainings = list(s.exec(select(Training).where(Training.login == login)
-                                    .order_by(col(Training.day).desc(), col(Training.id).desc())))
-            assessments = list(s.exec(select(Assessment).where(Assessment.login == login)
-                                      .order_by(col(Assessment.month).desc())))
+            trainings = list(
+                s.exec(
+                    select(Training)
+                    .where(Training.login == login)
+                    .order_by(col(Training.day).desc(), col(Training.id).desc())
+                )
+            )
+            assessments = list(
+                s.exec(
+                    select(Assessment).where(Assessment.login == login).order_by(col(Assessment.month).desc())
+                )
+            )
         return StaffRecord(who, trainings, assessments)
 
 

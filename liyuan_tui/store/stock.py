@@ -42,8 +42,11 @@ class Stock:
             material = Material(code=code, name=name, unit=unit, price_fen=price_fen, created_at=tx.now)
             tx.add(material)
             tx.s.flush()
-            tx.record(None, EventKind.MATERIAL_ADDED, {"code": code, "name": name, "unit": unit,
-                                                        "price_fen": price_fen})
+            tx.record(
+                None,
+                EventKind.MATERIAL_ADDED,
+                {"code": code, "name": name, "unit": unit, "price_fen": price_fen},
+            )
             return material
 
     def materials(self) -> list[Material]:
@@ -60,8 +63,9 @@ class Stock:
 
     # --- moves ----------------------------------------------------------------------------------
 
-    def receive(self, code: str, qty: str | int | float, *, price: str | int | float | None = None,
-                note: str = "") -> StockMove:
+    def receive(
+        self, code: str, qty: str | int | float, *, price: str | int | float | None = None, note: str = ""
+    ) -> StockMove:
         """Stock received (`in`); a price given becomes the unit price from now on."""
         code, milli = check.code(code), check.quantity_milli(qty)
         price_fen = check.price_fen(price) if price not in (None, "") else None
@@ -75,7 +79,9 @@ class Stock:
             tx.record(None, EventKind.STOCK_IN, payload)
             return move
 
-    def use(self, code: str, qty: str | int | float, *, order: str | None = None, reason: str = "") -> StockMove:
+    def use(
+        self, code: str, qty: str | int | float, *, order: str | None = None, reason: str = ""
+    ) -> StockMove:
         """Stock used on a work order (`--order`), or directly with a reason."""
         code, milli = check.code(code), check.quantity_milli(qty)
         number = check.order_number(order) if order else None
@@ -90,7 +96,9 @@ class Stock:
                 if work is None or not may_see_order(me.role, me.login, work.technician):
                     raise NotFound("error.order_unknown", "number", value=number)
                 if work.state == "cancelled":
-                    raise ValidationError("error.order_state", "number", number=number, order_state=work.state)
+                    raise ValidationError(
+                        "error.order_state", "number", number=number, order_state=work.state
+                    )
                 req = tx.s.get(Request, work.request_id)
             elif me.role == "technician":
                 raise PermissionDenied("error.technician_own_orders")
@@ -111,9 +119,16 @@ class Stock:
             material = locked_material(tx, code)
             before = material.on_hand_milli
             move = move_stock(tx, material, "count", counted - before)
-            tx.record(None, EventKind.STOCK_COUNTED, {"code": code, "counted": qty_number(counted),
-                                                       "before": qty_number(before),
-                                                       "difference": qty_number(counted - before)})
+            tx.record(
+                None,
+                EventKind.STOCK_COUNTED,
+                {
+                    "code": code,
+                    "counted": qty_number(counted),
+                    "before": qty_number(before),
+                    "difference": qty_number(counted - before),
+                },
+            )
             return move
 
 
@@ -124,20 +139,43 @@ def locked_material(tx: Tx, code: str) -> Material:
     return material
 
 
-def move_stock(tx: Tx, material: Material, kind: str, delta: int, *, price_fen: int | None = None,
-               order_id: int | None = None, reason: str = "") -> StockMove:
+def move_stock(
+    tx: Tx,
+    material: Material,
+    kind: str,
+    delta: int,
+    *,
+    price_fen: int | None = None,
+    order_id: int | None = None,
+    reason: str = "",
+) -> StockMove:
     """One ledger row and the material's new balance (compare-and-set on its version); refuses a
     use that would take the balance below zero, with the figures. The caller records the event."""
     balance = material.on_hand_milli + delta
     if balance < 0:
-        raise ValidationError("error.stock_short", "quantity", code=material.code, name=material.name,
-                              unit=material.unit, on_hand=format_qty(material.on_hand_milli),
-                              asked=format_qty(-delta))
+        raise ValidationError(
+            "error.stock_short",
+            "quantity",
+            code=material.code,
+            name=material.name,
+            unit=material.unit,
+            on_hand=format_qty(material.on_hand_milli),
+            asked=format_qty(-delta),
+        )
     price = material.price_fen if price_fen is None else price_fen
     if not tx.compare_and_set(material, {"on_hand_milli": balance, "price_fen": price}):
         raise ValidationError("error.stock_changed", "quantity", code=material.code)
-    move = StockMove(material_id=material.id, kind=kind, delta_milli=delta, balance_milli=balance, price_fen=price,
-                     at=tx.now, by=tx.me.login, order_id=order_id, reason=reason)
+    move = StockMove(
+        material_id=material.id,
+        kind=kind,
+        delta_milli=delta,
+        balance_milli=balance,
+        price_fen=price,
+        at=tx.now,
+        by=tx.me.login,
+        order_id=order_id,
+        reason=reason,
+    )
     tx.add(move)
     return move
 
@@ -147,9 +185,12 @@ def used_on_orders(s, order_ids: list[int]) -> dict[int, list[tuple[Material, in
     out: dict[int, list[tuple[Material, int]]] = {}
     if not order_ids:
         return out
-    rows = s.exec(select(StockMove, Material).join(Material, col(StockMove.material_id) == Material.id)
-                  .where(col(StockMove.order_id).in_(order_ids), StockMove.kind == "use")
-                  .order_by(StockMove.id))
+    rows = s.exec(
+        select(StockMove, Material)
+        .join(Material, col(StockMove.material_id) == Material.id)
+        .where(col(StockMove.order_id).in_(order_ids), StockMove.kind == "use")
+        .order_by(StockMove.id)
+    )
     for move, material in rows:
         out.setdefault(move.order_id, []).append((material, -move.delta_milli))
     return out

@@ -76,8 +76,14 @@ class Tools:
                 if work is None:
                     raise NotFound("error.order_unknown", "order", value=number)
                 req = tx.s.get(Request, work.request_id)
-            loan = ToolLoan(tool_id=tool.id, holder=to, order_id=work.id if work else None, issued_at=tx.now,
-                            issued_by=tx.me.login, due_at=due)
+            loan = ToolLoan(
+                tool_id=tool.id,
+                holder=to,
+                order_id=work.id if work else None,
+                issued_at=tx.now,
+                issued_by=tx.me.login,
+                due_at=due,
+            )
             tx.add(loan)
             tx.s.flush()
             if not tx.compare_and_set(tool, {"holder": to, "loan_id": loan.id}):
@@ -98,7 +104,12 @@ class Tools:
             loan = tx.s.get(ToolLoan, tool.loan_id) if tool.loan_id is not None else None
             if tool.holder is None or loan is None:
                 raise ValidationError("error.tool_not_out", "code", code=code)
-            loan.returned_at, loan.returned_by, loan.condition_back, loan.note = tx.now, tx.me.login, condition, note
+            loan.returned_at, loan.returned_by, loan.condition_back, loan.note = (
+                tx.now,
+                tx.me.login,
+                condition,
+                note,
+            )
             tx.add(loan)
             if not tx.compare_and_set(tool, {"holder": None, "loan_id": None, "condition": condition}):
                 raise self._taken(tx, tool)
@@ -111,9 +122,11 @@ class Tools:
     def list_tools(self, *, out: bool = False, overdue: bool = False) -> list[ToolView]:
         now = self.k.clock.now()
         with self.k.read() as s:
-            stmt = (select(Tool, ToolLoan, WorkOrder.number)
-                    .join(ToolLoan, col(Tool.loan_id) == ToolLoan.id, isouter=True)
-                    .join(WorkOrder, col(ToolLoan.order_id) == WorkOrder.id, isouter=True))
+            stmt = (
+                select(Tool, ToolLoan, WorkOrder.number)
+                .join(ToolLoan, col(Tool.loan_id) == ToolLoan.id, isouter=True)
+                .join(WorkOrder, col(ToolLoan.order_id) == WorkOrder.id, isouter=True)
+            )
             if out or overdue:
                 stmt = stmt.where(col(Tool.holder).is_not(None))
             views = [ToolView(t, loan, number) for t, loan, number in s.exec(stmt.order_by(Tool.code))]

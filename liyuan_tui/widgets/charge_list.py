@@ -23,14 +23,22 @@ def charge_rows(charges: Sequence[Charge], schedule: FeeSchedule | None, t: Tran
     grid.add_column(ratio=1, overflow="fold")
     for _ in range(3):
         grid.add_column(justify="right", no_wrap=True)
-    grid.add_row(*(Text(t(key), style="dim") for key in ("fees.column_item", "ui.charges.qty",
-                                                           "ui.charges.price", "ui.charges.amount")))
+    grid.add_row(
+        *(
+            Text(t(key), style="dim")
+            for key in ("fees.column_item", "ui.charges.qty", "ui.charges.price", "ui.charges.amount")
+        )
+    )
     for charge in charges:
         fee = schedule.get(charge.item_code) if schedule is not None else None
         name = fee.name(t.lang) if fee else charge.item_code  # an item the site has since removed
         unit = fee.unit(t.lang) if fee else ""
-        grid.add_row(plain(name), plain(f"{charge.qty:g} {unit}".rstrip(), one_line=True),
-                     format_yuan(charge.unit_price_cents), format_yuan(charge.amount_cents))
+        grid.add_row(
+            plain(name),
+            plain(f"{charge.qty:g} {unit}".rstrip(), one_line=True),
+            format_yuan(charge.unit_price_cents),
+            format_yuan(charge.amount_cents),
+        )
     total = sum(c.amount_cents for c in charges)
     grid.add_row(Text(t("ui.charges.total"), style="bold"), "", "", Text(format_yuan(total), style="bold"))
     return grid

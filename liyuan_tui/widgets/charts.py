@@ -93,8 +93,13 @@ class ColumnChart:
         return axis
 
 
-def bar_table(rows: Sequence[tuple[str, int, str]], *, style: str = "cyan", styles: Sequence[str] = (),
-              bar_width: int = 40) -> Table:
+def bar_table(
+    rows: Sequence[tuple[str, int, str]],
+    *,
+    style: str = "cyan",
+    styles: Sequence[str] = (),
+    bar_width: int = 40,
+) -> Table:
     """Label, value, a note (a share, how many overdue …) and a bar scaled to the largest value,
     in `styles[i]` (else `style`). Labels may be Chinese: the table measures cells, so the bars
     start in one column."""
@@ -109,5 +114,10 @@ def bar_table(rows: Sequence[tuple[str, int, str]], *, style: str = "cyan", styl
         end = max(value, smallest) if value else 0
         color = styles[i] if i < len(styles) else style
         # No background colour: the bar's empty part shows the screen behind it, not a dark box.
-        table.add_row(plain(label, one_line=True), str(value), plain(note, one_line=True), Bar(peak, 0, end, width=bar_width, color=color, bgcolor=None))  # type: ignore[arg-type]
+        table.add_row(
+            plain(label, one_line=True),
+            str(value),
+            plain(note, one_line=True),
+            Bar(peak, 0, end, width=bar_width, color=color, bgcolor=None),
+        )  # type: ignore[arg-type]
     return table

@@ -27,7 +27,11 @@ def current_step(proc: Procedure, req: Request, done: Mapping[str, StepRecord]) 
     first optional one left."""
     branches = req.branch_list
     conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
-    ready = [s for s in proc.checklist(branches, conds) if s.key not in done and not proc.blocking(s, branches, conds, done)]
+    ready = [
+        s
+        for s in proc.checklist(branches, conds)
+        if s.key not in done and not proc.blocking(s, branches, conds, done)
+    ]
     return next((s for s in ready if s.required), ready[0] if ready else None)
 
 
@@ -71,8 +75,17 @@ class Checklist(OptionList):
     def on_key(self) -> None:  # the user moves on their own: the list no longer follows
         self._pinned = False
 
-    def show(self, proc: Procedure, req: Request, done: Mapping[str, StepRecord], *, t: Translator,
-             tz: tzinfo, staff: Mapping[str, Staff], visible: bool) -> None:
+    def show(
+        self,
+        proc: Procedure,
+        req: Request,
+        done: Mapping[str, StepRecord],
+        *,
+        t: Translator,
+        tz: tzinfo,
+        staff: Mapping[str, Staff],
+        visible: bool,
+    ) -> None:
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
         # Whoever was on the current step follows it when it moves on; one who moved away stays.
         following = keep is None or self.current is None or keep == self.current.key
@@ -84,20 +97,54 @@ class Checklist(OptionList):
         shown_branch: str | None = None
         for step in proc.checklist(branches, conds):
             if step.branch != shown_branch:
-                title = proc.branch(step.branch).name(t.lang) if step.branch else t("ui.request.after_branches")
-                options.append(Option(plain(f"── {title} ──", "bold cyan", one_line=True), id=f"branch:{step.branch}",
-                                      disabled=True))
+                title = (
+                    proc.branch(step.branch).name(t.lang) if step.branch else t("ui.request.after_branches")
+                )
+                options.append(
+                    Option(
+                        plain(f"── {title} ──", "bold cyan", one_line=True),
+                        id=f"branch:{step.branch}",
+                        disabled=True,
+                    )
+                )
                 shown_branch = step.branch
             self.steps[step.key] = step
-            options.append(Option(self._prompt(step, done.get(step.key), proc, branches, conds, done,
-                                               t=t, tz=tz, staff=staff, visible=visible), id=step.key))
+            options.append(
+                Option(
+                    self._prompt(
+                        step,
+                        done.get(step.key),
+                        proc,
+                        branches,
+                        conds,
+                        done,
+                        t=t,
+                        tz=tz,
+                        staff=staff,
+                        visible=visible,
+                    ),
+                    id=step.key,
+                )
+            )
         self.set_options(options)
         target = self.current.key if following and self.current is not None else keep
         if target in self.steps:
             self.highlighted = self.get_option_index(target)
 
-    def _prompt(self, step: Step, rec: StepRecord | None, proc: Procedure, branches, conds, done, *,
-                t: Translator, tz: tzinfo, staff: Mapping[str, Staff], visible: bool) -> Table:
+    def _prompt(
+        self,
+        step: Step,
+        rec: StepRecord | None,
+        proc: Procedure,
+        branches,
+        conds,
+        done,
+        *,
+        t: Translator,
+        tz: tzinfo,
+        staff: Mapping[str, Staff],
+        visible: bool,
+    ) -> Table:
         is_current = self.current is not None and step.key == self.current.key
         if rec is not None:
             mark, style = "[x]", "green"

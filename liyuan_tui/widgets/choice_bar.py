@@ -67,8 +67,10 @@ class ChoiceBar(Widget, can_focus=True):
             style = "reverse bold" if chosen else ""
             if self.has_focus and i == self.cursor:
                 style += " underline"
-            piece = Text.assemble((f" {choice.key} ", "bold cyan" if not chosen else style),
-                                  (f"{visible(choice.label, newlines=False)} ", style))
+            piece = Text.assemble(
+                (f" {choice.key} ", "bold cyan" if not chosen else style),
+                (f"{visible(choice.label, newlines=False)} ", style),
+            )
             gap = 2 if i else 0
             if line and line + gap + piece.cell_len > room:
                 text.append("\n")

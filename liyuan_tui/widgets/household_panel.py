@@ -30,8 +30,15 @@ class HouseholdPanel(Static):
         super().__init__("", **kwargs)
         self.glance: HouseholdGlance | None = None
 
-    def show_glance(self, glance: HouseholdGlance | None, *, t: Translator, tz: tzinfo, procedures: Procedures,
-                    viewer: Staff) -> None:
+    def show_glance(
+        self,
+        glance: HouseholdGlance | None,
+        *,
+        t: Translator,
+        tz: tzinfo,
+        procedures: Procedures,
+        viewer: Staff,
+    ) -> None:
         self.glance = glance
         text = Text()
         if glance is not None and not (glance.flags or glance.people or glance.last or glance.earlier):
@@ -45,9 +52,11 @@ class HouseholdPanel(Static):
             text.append("   " + t("ui.household.people_on_file", count=glance.people), style="dim")
             for req in glance.last:
                 what = req.description if can_see(viewer, req) else "***"
-                line = (f"\n{req.ref}  {req.received_at.astimezone(tz):%m-%d %H:%M}  "
-                        f"{short_category(req.category, procedures, t) if req.category else '-'}  "
-                        f"{t('status.' + req.status)}  ")
+                line = (
+                    f"\n{req.ref}  {req.received_at.astimezone(tz):%m-%d %H:%M}  "
+                    f"{short_category(req.category, procedures, t) if req.category else '-'}  "
+                    f"{t('status.' + req.status)}  "
+                )
                 text.append(line, style="dim")
                 text.append(visible(what[:30], newlines=False))  # text from people: never raw controls
             if not glance.last:

@@ -21,8 +21,22 @@ from textual.widget import Widget
 ESSENTIAL = ("back", "help", "quit", "done", "cancel")
 # Left out first when the line is short (they are in the help, `?`, and the command palette):
 # keys that work on every screen, then the less frequent ones of this screen.
-DROP_FIRST = ("search", "new_request", "charge", "edit", "acknowledge", "filter_more", "select", "void",
-              "since", "choose_month", "write_analysis", "major", "escalate", "filter")
+DROP_FIRST = (
+    "search",
+    "new_request",
+    "charge",
+    "edit",
+    "acknowledge",
+    "filter_more",
+    "select",
+    "void",
+    "since",
+    "choose_month",
+    "write_analysis",
+    "major",
+    "escalate",
+    "filter",
+)
 
 
 @dataclass(frozen=True)
@@ -115,8 +129,16 @@ class KeyBar(Widget):
             short = t(f"ui.key_short.{action}") if t is not None else binding.description
             if short.startswith("ui.key_short."):
                 short = binding.description
-            out.append(KeyItem(binding.key.split(",")[0], self.app.get_key_display(binding), binding.description,
-                               short, action, enabled))
+            out.append(
+                KeyItem(
+                    binding.key.split(",")[0],
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    short,
+                    action,
+                    enabled,
+                )
+            )
         return out
 
     def render(self) -> Text:
@@ -128,5 +150,8 @@ class KeyBar(Widget):
         for item in kept:
             click = Style.from_meta({"@click": f"app.simulate_key({item.key!r})"})
             text.append(f" {item.shown} ", (key_style if item.enabled else disabled) + click)
-            text.append((item.short if short else item.label) + " ", (label_style if item.enabled else disabled) + click)
+            text.append(
+                (item.short if short else item.label) + " ",
+                (label_style if item.enabled else disabled) + click,
+            )
         return text

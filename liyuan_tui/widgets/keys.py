@@ -121,10 +121,21 @@ OTHER_KEYS = (
     ("ctrl+p", "find_household"),
     ("ctrl+p", "scorecard"),
 )
-SCOPES = (("app", APP_KEYS), ("queue", QUEUE_KEYS), ("request", REQUEST_KEYS), ("intake", INTAKE_KEYS),
-          ("report", REPORT_KEYS), ("handover", HANDOVER_KEYS), ("orders", ORDERS_KEYS), ("order", ORDER_KEYS),
-          ("stock", STOCK_KEYS), ("tools", TOOLS_KEYS), ("followups", FOLLOWUP_KEYS), ("household", HOUSEHOLD_KEYS),
-          ("scorecard", SCORECARD_KEYS))
+SCOPES = (
+    ("app", APP_KEYS),
+    ("queue", QUEUE_KEYS),
+    ("request", REQUEST_KEYS),
+    ("intake", INTAKE_KEYS),
+    ("report", REPORT_KEYS),
+    ("handover", HANDOVER_KEYS),
+    ("orders", ORDERS_KEYS),
+    ("order", ORDER_KEYS),
+    ("stock", STOCK_KEYS),
+    ("tools", TOOLS_KEYS),
+    ("followups", FOLLOWUP_KEYS),
+    ("household", HOUSEHOLD_KEYS),
+    ("scorecard", SCORECARD_KEYS),
+)
 
 
 # On the request screen a digit chooses the help wanted by its number (1 hospital, 2 call 120 …).
@@ -140,12 +151,22 @@ def translate_bindings(node: DOMNode, t: Translator) -> None:
     """Give a node's bindings their descriptions in the user's language (footer and palette)."""
     for key, items in node._bindings.key_to_bindings.items():
         node._bindings.key_to_bindings[key] = [
-            replace(b, description=t(f"ui.key.{b.action}")) if f"ui.key.{b.action}" != t(f"ui.key.{b.action}") else b
+            replace(b, description=t(f"ui.key.{b.action}"))
+            if f"ui.key.{b.action}" != t(f"ui.key.{b.action}")
+            else b
             for b in items
         ]
 
 
 def key_label(keys: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "space": "space", "escape": "esc", "left": "←", "right": "→",
-             "comma": ",", "full_stop": "."}
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "space": "space",
+        "escape": "esc",
+        "left": "←",
+        "right": "→",
+        "comma": ",",
+        "full_stop": ".",
+    }
     return " / ".join(names.get(k, k) for k in keys.split(","))

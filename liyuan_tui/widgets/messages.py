@@ -26,9 +26,16 @@ class RequestsChanged(Message):
     """The poller saw new events: the requests they touched as they are now (all open requests on
     the first look), the events themselves, and what this user must be told."""
 
-    def __init__(self, requests: list[Request], events: list[Event], last_event_id: int, full: bool,
-                 staff: list[Staff] | None = None, notices: list[Notice] | None = None,
-                 security: dict[str, list[Step]] | None = None) -> None:
+    def __init__(
+        self,
+        requests: list[Request],
+        events: list[Event],
+        last_event_id: int,
+        full: bool,
+        staff: list[Staff] | None = None,
+        notices: list[Notice] | None = None,
+        security: dict[str, list[Step]] | None = None,
+    ) -> None:
         super().__init__()
         self.requests = requests
         self.events = events
@@ -160,6 +167,7 @@ class StoreRefused(Message):
 
 
 # --- the back office ------------------------------------------------------------------------------
+
 
 class OrdersRead(Message):
     """Work orders for the list (open ones, as this user may see them)."""

@@ -25,7 +25,9 @@ class OrderList(Static):
     OrderList { height: auto; max-height: 8; padding: 0 1; border-top: solid $primary; }
     """
 
-    def show(self, orders: Sequence[WorkOrder], t: Translator, tz: tzinfo, staff: Mapping[str, Staff]) -> None:
+    def show(
+        self, orders: Sequence[WorkOrder], t: Translator, tz: tzinfo, staff: Mapping[str, Staff]
+    ) -> None:
         self.display = bool(orders)
         if not orders:
             return
@@ -35,9 +37,12 @@ class OrderList(Static):
         for o in orders:
             who = staff.get(o.technician or "")
             last = o.finished_at or o.arrived_at or o.dispatched_at or o.created_at
-            grid.add_row(o.number, Text(t(f"order.state.{o.state}"), style="dim" if not o.is_open else "cyan"),
-                         plain(who.name if who else (o.technician or t("ui.orders.nobody")), one_line=True),
-                         f"{last.astimezone(tz):%m-%d %H:%M}")
+            grid.add_row(
+                o.number,
+                Text(t(f"order.state.{o.state}"), style="dim" if not o.is_open else "cyan"),
+                plain(who.name if who else (o.technician or t("ui.orders.nobody")), one_line=True),
+                f"{last.astimezone(tz):%m-%d %H:%M}",
+            )
         title = Text(t("ui.order.list_title"), style="bold")
         title.append("  " + t("ui.order.list_hint"), style="dim")
         self.update(Group(title, grid))

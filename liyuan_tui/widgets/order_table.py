@@ -20,8 +20,16 @@ from liyuan_tui.store import OrderView
 from .queue_table import QueueTable, short_category, typed
 
 NARROW = (("countdown", 11), ("number", 14), ("ref", 13), ("unit", 14), ("technician", 12), ("state", 11))
-WIDE = (("countdown", 11), ("number", 14), ("ref", 13), ("category", 8), ("unit", 16), ("technician", 12),
-        ("state", 11), ("appointment", 13))
+WIDE = (
+    ("countdown", 11),
+    ("number", 14),
+    ("ref", 13),
+    ("category", 8),
+    ("unit", 16),
+    ("technician", 12),
+    ("state", 11),
+    ("appointment", 13),
+)
 WIDE_FROM = 100  # terminal columns
 URGENCY_STYLE = {
     OrderUrgency.OK: "green",
@@ -34,7 +42,9 @@ URGENCY_STYLE = {
 
 def order_countdown_cell(order: WorkOrder, now: datetime) -> Text:
     """`29:41` to the limit, `-1:05:00` past it, `--` without one; coloured by urgency."""
-    return Text(f"{format_clock(order_seconds_left(order, now)):>9}", style=URGENCY_STYLE[order_urgency(order, now)])
+    return Text(
+        f"{format_clock(order_seconds_left(order, now)):>9}", style=URGENCY_STYLE[order_urgency(order, now)]
+    )
 
 
 def order_state_cell(order: WorkOrder, now: datetime, t: Translator) -> Text:
@@ -42,8 +52,9 @@ def order_state_cell(order: WorkOrder, now: datetime, t: Translator) -> Text:
     return Text(t(f"ui.order.state.{order.state}"), style=style)
 
 
-def order_cells(view: OrderView, now: datetime, *, t: Translator, tz: tzinfo, procedures,
-                staff: Mapping[str, Staff]) -> dict[str, object]:
+def order_cells(
+    view: OrderView, now: datetime, *, t: Translator, tz: tzinfo, procedures, staff: Mapping[str, Staff]
+) -> dict[str, object]:
     o, req = view.order, view.request
     who = staff.get(o.technician or "")
     return {  # values: the table fits them to its columns (a Text, so a "[" typed is never markup;

@@ -37,8 +37,14 @@ from .fit import padded
 # fits them to the table, and what a cell cannot hold is cut with an ellipsis (widgets/fit.py).
 ORDER = ("countdown", "ref", "category", "unit", "requester", "received", "state", "assignee", "what")
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("countdown", 8), ("ref", 16), ("category", 12), ("unit", 16), ("requester", 14), ("received", 7),
-    ("state", 10), ("assignee", 12),
+    ("countdown", 8),
+    ("ref", 16),
+    ("category", 12),
+    ("unit", 16),
+    ("requester", 14),
+    ("received", 7),
+    ("state", 10),
+    ("assignee", 12),
 )
 BASE = {"countdown": 8, "ref": 16, "unit": 12, "assignee": 10}  # kept at any width
 OPTIONAL = (("requester", 10), ("received", 7), ("what", 16))  # shown while they fit, in this order
@@ -49,6 +55,8 @@ URGENCY_STYLE = {
     Urgency.OVERDUE: "bold red",
     Urgency.REPLIED: "dim",
 }
+
+
 def queue_layout(width: int, category: int, state: int) -> dict[str, int]:
     """The columns shown in `width` cells and their widths: the countdown, ref, category, unit,
     state and holder always (80 columns); then the requester, the time received and what was
@@ -96,21 +104,38 @@ def ref_cell(req: Request) -> Text:
     """The ref with its flags: `!` major (magenta), `^` escalated. ASCII marks keep widths exact in
     terminals where ★ or ↑ are drawn two cells wide."""
     flags = ("!" if req.major else " ") + ("^" if req.escalated_at else " ")
-    return Text.assemble((flags, "bold magenta" if req.major else "bold yellow"), " ",
-                         (req.ref, "bold magenta" if req.major else ""))
+    return Text.assemble(
+        (flags, "bold magenta" if req.major else "bold yellow"),
+        " ",
+        (req.ref, "bold magenta" if req.major else ""),
+    )
 
 
-def row_cells(req: Request, now: datetime, *, t: Translator, tz: tzinfo, category: str,
-              staff: Mapping[str, Staff], hidden: frozenset[str] = frozenset()) -> dict[str, object]:
+def row_cells(
+    req: Request,
+    now: datetime,
+    *,
+    t: Translator,
+    tz: tzinfo,
+    category: str,
+    staff: Mapping[str, Staff],
+    hidden: frozenset[str] = frozenset(),
+) -> dict[str, object]:
     """A request's cells, as values: the table fits them to its columns. `hidden` names the fields
     its viewer may not see (permissions.sight)."""
     holder = staff.get(req.assignee or "")
-    what = t("report.hidden") if "description" in hidden else " ".join(visible(req.description, newlines=False).split())
+    what = (
+        t("report.hidden")
+        if "description" in hidden
+        else " ".join(visible(req.description, newlines=False).split())
+    )
     return {
         "ref": ref_cell(req),
         "category": typed(category),
         "unit": typed(HIDDEN if "unit" in hidden else req.unit),
-        "requester": typed(HIDDEN if "requester_name" in hidden and req.requester_name else req.requester_name),
+        "requester": typed(
+            HIDDEN if "requester_name" in hidden and req.requester_name else req.requester_name
+        ),
         "received": Text(req.received_at.astimezone(tz).strftime("%H:%M")),
         "countdown": countdown_cell(req, now),
         "state": state_cell(req, now, t),
@@ -128,8 +153,9 @@ class QueueTable(DataTable):
     """
     BINDINGS = [Binding("enter", "select_cursor", "open")]  # in the footer (ui.key.select_cursor)
 
-    def __init__(self, labels: Mapping[str, str], *, category_width: int = 12, state_width: int = 10,
-                 **kwargs) -> None:
+    def __init__(
+        self, labels: Mapping[str, str], *, category_width: int = 12, state_width: int = 10, **kwargs
+    ) -> None:
         super().__init__(cursor_type="row", cell_padding=0, **kwargs)
         self.labels = labels
         self.least = (category_width, state_width)
@@ -224,8 +250,13 @@ class QueueTable(DataTable):
         only repainted lines are rebuilt, so they are simply cleared."""
         where = self._row_locations
         # The cache keys hold the table's own key objects: compare identities, not hashes.
-        cells = {(id(where.get_key(where.get(rk))), id(self._column_locations.get_key(self._column_locations.get(ck))))
-                 for rk, ck in touched}
+        cells = {
+            (
+                id(where.get_key(where.get(rk))),
+                id(self._column_locations.get_key(self._column_locations.get(ck))),
+            )
+            for rk, ck in touched
+        }
         cache = self._cell_render_cache
         for key in [k for k in cache.keys() if (id(k[0]), id(k[1])) in cells]:
             cache.discard(key)

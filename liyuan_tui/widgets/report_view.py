@@ -30,17 +30,50 @@ Section = tuple[str, RenderableType]  # (title, body)
 # seconds to lay out on the event loop (measured: 4,757 rows, 10 s); the exports carry them all.
 LIST_LIMIT = 50
 # Headers with a short form for narrow terminals (screens.report.short.*).
-SHORT_HEADERS = ("report.this_month", "report.previous_month", "report.median", "report.p90", "report.within_share",
-                 "report.escalated", "report.resolved", "report.close_median")
+SHORT_HEADERS = (
+    "report.this_month",
+    "report.previous_month",
+    "report.median",
+    "report.p90",
+    "report.within_share",
+    "report.escalated",
+    "report.resolved",
+    "report.close_median",
+)
 # Columns of figures (right-aligned); the others hold names, refs, units and times.
-NUMERIC_COLUMNS = ("report.this_month", "report.previous_month", "report.change", "report.count", "report.overdue",
-                   "report.within_share", "report.median", "report.p90", "report.logged", "report.replied",
-                   "report.closed", "report.escalated", "report.qty", "report.amount", "report.late_by",
-                   "report.resolved", "report.close_median",
-                   "report.q_scored", "report.q_mean", "scorecard.requests", "scorecard.median_reply",
-                   "scorecard.within_share", "scorecard.overdue", "scorecard.escalations", "scorecard.orders_finished",
-                   "scorecard.orders_on_time", "scorecard.satisfaction", "scorecard.repeat_repairs",
-                   "scorecard.followups_made", "scorecard.assessment", "scorecard.training_hours")
+NUMERIC_COLUMNS = (
+    "report.this_month",
+    "report.previous_month",
+    "report.change",
+    "report.count",
+    "report.overdue",
+    "report.within_share",
+    "report.median",
+    "report.p90",
+    "report.logged",
+    "report.replied",
+    "report.closed",
+    "report.escalated",
+    "report.qty",
+    "report.amount",
+    "report.late_by",
+    "report.resolved",
+    "report.close_median",
+    "report.q_scored",
+    "report.q_mean",
+    "scorecard.requests",
+    "scorecard.median_reply",
+    "scorecard.within_share",
+    "scorecard.overdue",
+    "scorecard.escalations",
+    "scorecard.orders_finished",
+    "scorecard.orders_on_time",
+    "scorecard.satisfaction",
+    "scorecard.repeat_repairs",
+    "scorecard.followups_made",
+    "scorecard.assessment",
+    "scorecard.training_hours",
+)
 
 
 class ShortNamer(Namer):
@@ -57,9 +90,11 @@ def report_sections(report: MonthReport, t: Translator, procedures: Any) -> list
     all_tables = tables(report, t, namer)
     charted = {t("report.by_hour"), t("report.by_day"), t("report.distribution")}
     overview, rest = all_tables[0], [x for x in all_tables[1:] if x[0] not in charted]
-    out: list[Section] = [(t("report.summary"), summary(report, t, procedures)),
-                          (t("report.analysis"), analysis(report, t)),
-                          (overview[0], figure_table(overview[1], overview[2], t))]
+    out: list[Section] = [
+        (t("report.summary"), summary(report, t, procedures)),
+        (t("report.analysis"), analysis(report, t)),
+        (overview[0], figure_table(overview[1], overview[2], t)),
+    ]
     out += charts(report, t, procedures)
     for title, header, rows in rest:
         body = figure_table(header, rows[:LIST_LIMIT], t)
@@ -92,12 +127,17 @@ def figure_table(header: list[str], rows: list[list[str]], t: Translator) -> Ren
     short = {t(key): t(f"screens.report.short.{key.split('.')[1]}") for key in SHORT_HEADERS}
 
     def table(narrow: bool) -> Table:
-        out = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
-                    collapse_padding=narrow)
+        out = Table(
+            box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", collapse_padding=narrow
+        )
         for i, name in enumerate(header):
             # The first column names the row: the other columns give way, never the names.
-            out.add_column(short.get(name, name) if narrow else name,
-                           justify="right" if i and name in numeric else "left", no_wrap=i == 0, overflow="fold")
+            out.add_column(
+                short.get(name, name) if narrow else name,
+                justify="right" if i and name in numeric else "left",
+                no_wrap=i == 0,
+                overflow="fold",
+            )
         for row in rows:
             out.add_row(*(plain(cell) for cell in row))  # names, units, departments: data, not markup
         return out
@@ -130,21 +170,28 @@ def charts(report: MonthReport, t: Translator, procedures: Any) -> list[Section]
     per_day_title = t("screens.report.per_day", total=cur.total)
     if busiest is not None and busiest.total:
         per_day_title += " · " + t("screens.report.busiest", count=busiest.total, day=f"{busiest.day:%m-%d}")
-    day_labels = {i: str(d.day.day) for i, d in enumerate(days)
-                  if d.day.day in (1, 5, 10, 15, 20, 25) or i == len(days) - 1}
+    day_labels = {
+        i: str(d.day.day)
+        for i, d in enumerate(days)
+        if d.day.day in (1, 5, 10, 15, 20, 25) or i == len(days) - 1
+    }
     per_day = ColumnChart([d.total for d in days], day_labels, [d.late for d in days]) if cur.total else none
 
     replies = sum(b.count for b in cur.reply_distribution)
     limit = int(procedures.reply_limit("").total_seconds())
-    rows = [(_bucket_label(b.low, b.high, t), b.count, format_share(b.count / replies) if replies else "")
-            for b in cur.reply_distribution]
+    rows = [
+        (_bucket_label(b.low, b.high, t), b.count, format_share(b.count / replies) if replies else "")
+        for b in cur.reply_distribution
+    ]
     # Replies slower than the reply limit in red (every category's limit is 10 minutes by default).
     styles = ["red" if b.low >= limit else "cyan" for b in cur.reply_distribution]
     distribution = bar_table(rows, styles=styles) if replies else none
 
     namer = ShortNamer(t, procedures)
-    cats = [(namer.category(c.key), c.total, t("screens.report.late_note", late=c.late) if c.late else "")
-            for c in cur.categories]
+    cats = [
+        (namer.category(c.key), c.total, t("screens.report.late_note", late=c.late) if c.late else "")
+        for c in cur.categories
+    ]
     hour_labels = {h: f"{h:02d}" for h in range(0, 24, 3)}
     by_hour = ColumnChart([h.total for h in cur.by_hour], hour_labels, [h.late for h in cur.by_hour])
     return [

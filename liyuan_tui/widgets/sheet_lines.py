@@ -46,7 +46,9 @@ class SheetLines:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         # Too narrow for every cell whole (80 columns): the widest columns give way, never the line.
-        widths = shared_widths(list(self.widths), width - GAP * len(self.widths), [min(w, FLOOR) for w in self.widths])
+        widths = shared_widths(
+            list(self.widths), width - GAP * len(self.widths), [min(w, FLOOR) for w in self.widths]
+        )
         room = width - (sum(widths) + GAP * len(widths))
         same_line = room >= MIN_TEXT
         head = self._line([Text(h) for h in self.header[:-1]], widths)

@@ -25,8 +25,15 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def store_work(node: DOMNode, call: Callable[[], T], done: Callable[[T], Message], *, action: str = "",
-               exclusive: bool = False, group: str = "db") -> Worker[None]:
+def store_work(
+    node: DOMNode,
+    call: Callable[[], T],
+    done: Callable[[T], Message],
+    *,
+    action: str = "",
+    exclusive: bool = False,
+    group: str = "db",
+) -> Worker[None]:
     def work() -> None:
         try:
             result = call()
@@ -43,10 +50,12 @@ def store_work(node: DOMNode, call: Callable[[], T], done: Callable[[T], Message
             return
         except Exception as exc:  # a fault of the desk's own: said (and logged), never a silent wait
             log.exception("store call %s failed", action)
-            node.post_message(StoreRefused(DeskError("error.unexpected", reason=f"{type(exc).__name__}: {exc}"),
-                                           action))
+            node.post_message(
+                StoreRefused(DeskError("error.unexpected", reason=f"{type(exc).__name__}: {exc}"), action)
+            )
             return
         node.post_message(done(result))
 
-    return node.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False,
-                           name=action or "store")
+    return node.run_worker(
+        work, thread=True, group=group, exclusive=exclusive, exit_on_error=False, name=action or "store"
+    )

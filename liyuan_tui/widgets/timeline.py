@@ -25,14 +25,25 @@ class Timeline(Static):
     Timeline { height: auto; }
     """
 
-    def show(self, events: list[Event], proc: Procedure | None, *, t: Translator, tz: tzinfo,
-             staff: Mapping[str, Staff], visible: bool) -> None:
+    def show(
+        self,
+        events: list[Event],
+        proc: Procedure | None,
+        *,
+        t: Translator,
+        tz: tzinfo,
+        staff: Mapping[str, Staff],
+        visible: bool,
+    ) -> None:
         table = Table.grid(padding=(0, 1))
         table.add_column(no_wrap=True, style="dim")
         table.add_column(no_wrap=True, style="cyan")
         table.add_column(ratio=1)
         for ev in events:
             who = staff.get(ev.actor)
-            table.add_row(f"{ev.at.astimezone(tz):%H:%M:%S}", plain(who.name if who else ev.actor, one_line=True),
-                          Text(shown(describe(ev, proc, t, visible)), overflow="fold"))
+            table.add_row(
+                f"{ev.at.astimezone(tz):%H:%M:%S}",
+                plain(who.name if who else ev.actor, one_line=True),
+                Text(shown(describe(ev, proc, t, visible)), overflow="fold"),
+            )
         self.update(table)

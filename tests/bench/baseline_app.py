@@ -14,8 +14,16 @@ import sqlmodel  # noqa: F401  (the same imports as the desk)
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Footer, Header
 
-COLUMNS = (("Left", 6), ("Ref", 14), ("Category", 8), ("Unit", 14), ("Requester", 12), ("Time", 5),
-           ("State", 8), ("Holder", 10))
+COLUMNS = (
+    ("Left", 6),
+    ("Ref", 14),
+    ("Category", 8),
+    ("Unit", 14),
+    ("Requester", 12),
+    ("Time", 5),
+    ("State", 8),
+    ("Holder", 10),
+)
 
 
 class Baseline(App):
@@ -34,8 +42,9 @@ class Baseline(App):
         for label, width in COLUMNS:
             table.add_column(label, width=width, key=label)
         for i in range(self.rows):
-            table.add_row("10:00", f"202611-{i:04d}", "Repair", f"OPENROW{i}", "Name", "22:00", "ok", "ann",
-                          key=str(i))
+            table.add_row(
+                "10:00", f"202611-{i:04d}", "Repair", f"OPENROW{i}", "Name", "22:00", "ok", "ann", key=str(i)
+            )
         self.table = table
         if self.tick:
             self.set_interval(1, self.update_countdowns)

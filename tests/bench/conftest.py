@@ -32,17 +32,45 @@ def fill(db_path: Path, open_count: int, closed_count: int) -> None:
     for i in range(closed_count):
         received = now - timedelta(days=1 + i * 1000 / max(closed_count, 1), minutes=i % 600)
         month = received.strftime("%Y%m")
-        rows.append(dict(ref=f"{month}-C{i:06d}", ref_month=month, ref_seq=100000 + i, category="repair",
-                         unit=f"U{i % 500}", phone="13900000000", received_at=received,
-                         reply_due_at=received + timedelta(minutes=10), replied_at=received + timedelta(minutes=3),
-                         status="closed", outcome="done", outcome_kind="resolved", closed_at=received + timedelta(hours=1),
-                         created_by="ann", assignee="ann", version=3))
+        rows.append(
+            dict(
+                ref=f"{month}-C{i:06d}",
+                ref_month=month,
+                ref_seq=100000 + i,
+                category="repair",
+                unit=f"U{i % 500}",
+                phone="13900000000",
+                received_at=received,
+                reply_due_at=received + timedelta(minutes=10),
+                replied_at=received + timedelta(minutes=3),
+                status="closed",
+                outcome="done",
+                outcome_kind="resolved",
+                closed_at=received + timedelta(hours=1),
+                created_by="ann",
+                assignee="ann",
+                version=3,
+            )
+        )
     for i in range(open_count):
         received = now - timedelta(seconds=10 + (i * 60) % 70)  # 8½ to 10 minutes left
-        rows.append(dict(ref=f"{received:%Y%m}-{i + 1:04d}", ref_month=f"{received:%Y%m}", ref_seq=i + 1,
-                         category="repair", unit=f"OPENROW{i}", phone="13900000000", requester_name="Name",
-                         received_at=received, reply_due_at=received + timedelta(minutes=10),
-                         status="open", created_by="ann", assignee="ann", version=1))
+        rows.append(
+            dict(
+                ref=f"{received:%Y%m}-{i + 1:04d}",
+                ref_month=f"{received:%Y%m}",
+                ref_seq=i + 1,
+                category="repair",
+                unit=f"OPENROW{i}",
+                phone="13900000000",
+                requester_name="Name",
+                received_at=received,
+                reply_due_at=received + timedelta(minutes=10),
+                status="open",
+                created_by="ann",
+                assignee="ann",
+                version=1,
+            )
+        )
     with store.engine.begin() as conn:  # a bench's bulk rows, written past the store on purpose
         conn.execute(insert(Request), rows)
         for i in range(0, len(rows)):
@@ -54,8 +82,12 @@ def fill(db_path: Path, open_count: int, closed_count: int) -> None:
 @pytest.fixture
 def bench_env(tmp_path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"), LIYUAN_LANG="en",
-               LIYUAN_CONFIG=str(tmp_path / "etc-config.toml"))
+    env.update(
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        LIYUAN_LANG="en",
+        LIYUAN_CONFIG=str(tmp_path / "etc-config.toml"),
+    )
     for name in ("LIYUAN_USER", "LIYUAN_PROCEDURES"):
         env.pop(name, None)
     return env
@@ -65,4 +97,5 @@ def bench_env(tmp_path) -> dict[str, str]:
 def baseline_command():
     def command(rows: int, tick: bool = False) -> list[str]:
         return [sys.executable, str(HERE / "baseline_app.py"), str(rows), *(["--tick"] if tick else [])]
+
     return command

@@ -41,14 +41,45 @@ def test_the_ladder_with_500_open_work_orders(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'desk.db'}", FakeClock(NOW), "sup", create=True)
     store.init_schema()
     store.staff.ensure_identity()
-    requests = [dict(ref=f"202611-{i + 1:04d}", ref_month="202611", ref_seq=i + 1, category="repair", unit=f"U{i}",
-                     phone="139", received_at=NOW - timedelta(minutes=1), reply_due_at=NOW + timedelta(minutes=9),
-                     status="open", created_by="sup", version=1) for i in range(200)]
-    orders = [dict(number=f"W202611-{i + 1:04d}", number_month="202611", number_seq=i + 1, request_id=i % 200 + 1,
-                   technician="tech", state="dispatched", created_at=NOW, created_by="sup", dispatched_at=NOW,
-                   arrive_due_at=NOW + timedelta(minutes=30 + i % 60), finish_due_at=NOW + timedelta(hours=24),
-                   wait_reason="", signed_by="", not_home=False, note="", finish_note="", cancel_reason="",
-                   version=1) for i in range(500)]
+    requests = [
+        dict(
+            ref=f"202611-{i + 1:04d}",
+            ref_month="202611",
+            ref_seq=i + 1,
+            category="repair",
+            unit=f"U{i}",
+            phone="139",
+            received_at=NOW - timedelta(minutes=1),
+            reply_due_at=NOW + timedelta(minutes=9),
+            status="open",
+            created_by="sup",
+            version=1,
+        )
+        for i in range(200)
+    ]
+    orders = [
+        dict(
+            number=f"W202611-{i + 1:04d}",
+            number_month="202611",
+            number_seq=i + 1,
+            request_id=i % 200 + 1,
+            technician="tech",
+            state="dispatched",
+            created_at=NOW,
+            created_by="sup",
+            dispatched_at=NOW,
+            arrive_due_at=NOW + timedelta(minutes=30 + i % 60),
+            finish_due_at=NOW + timedelta(hours=24),
+            wait_reason="",
+            signed_by="",
+            not_home=False,
+            note="",
+            finish_note="",
+            cancel_reason="",
+            version=1,
+        )
+        for i in range(500)
+    ]
     with store.engine.begin() as conn:  # a bench's bulk rows, written past the store on purpose
         conn.execute(insert(Request), requests)
         conn.execute(insert(WorkOrder), orders)
@@ -61,8 +92,10 @@ def test_the_ladder_with_500_open_work_orders(tmp_path):
 
     baseline = _median_ms(requests_only, 300)
     whole = _median_ms(store.ladder.record_deadline_alerts, 300)
-    print(f"\nladder poll, 200 open requests: {baseline:.2f} ms (baseline: reply deadlines only); "
-          f"with 500 open work orders: {whole:.2f} ms ({whole / baseline:.2f}×)")
+    print(
+        f"\nladder poll, 200 open requests: {baseline:.2f} ms (baseline: reply deadlines only); "
+        f"with 500 open work orders: {whole:.2f} ms ({whole / baseline:.2f}×)"
+    )
     assert whole < 1.0  # a poll a second per desk: under 0.1% of a core
     store.close()
 
@@ -73,17 +106,38 @@ def test_the_stock_report_over_200000_moves(tmp_path):
     store.init_schema()
     store.staff.ensure_identity()
     rng = random.Random(5)
-    materials = [dict(code=f"M{i:03d}", name=f"材料{i}", unit="个", price_fen=100 + i, on_hand_milli=0,
-                      created_at=NOW - timedelta(days=800), version=1) for i in range(100)]
+    materials = [
+        dict(
+            code=f"M{i:03d}",
+            name=f"材料{i}",
+            unit="个",
+            price_fen=100 + i,
+            on_hand_milli=0,
+            created_at=NOW - timedelta(days=800),
+            version=1,
+        )
+        for i in range(100)
+    ]
     moves, balance = [], [0] * 100
     start = NOW - timedelta(days=730)
     for n in range(200_000):
         m = rng.randrange(100)
-        delta = rng.randint(1, 5000) if balance[m] < 2000 or rng.random() < 0.4 else -rng.randint(1, balance[m])
+        delta = (
+            rng.randint(1, 5000) if balance[m] < 2000 or rng.random() < 0.4 else -rng.randint(1, balance[m])
+        )
         balance[m] += delta
-        moves.append(dict(material_id=m + 1, kind="in" if delta > 0 else "use", delta_milli=delta,
-                          balance_milli=balance[m], price_fen=100 + m, at=start + timedelta(seconds=n * 315),
-                          by="sup", reason=""))
+        moves.append(
+            dict(
+                material_id=m + 1,
+                kind="in" if delta > 0 else "use",
+                delta_milli=delta,
+                balance_milli=balance[m],
+                price_fen=100 + m,
+                at=start + timedelta(seconds=n * 315),
+                by="sup",
+                reason="",
+            )
+        )
     with store.engine.begin() as conn:
         conn.execute(insert(Material), materials)
         conn.execute(insert(StockMove), moves)
@@ -104,8 +158,10 @@ def test_the_stock_report_over_200000_moves(tmp_path):
 
     baseline = _median_ms(bare, 7)
     report = _median_ms(lambda: stock_report(store, "2026-06"), 7)
-    print(f"\nstock report, 100 materials, 200,000 moves: {report:.1f} ms; bare SQL {baseline:.1f} ms "
-          f"({report / baseline:.2f}×)")
+    print(
+        f"\nstock report, 100 materials, 200,000 moves: {report:.1f} ms; bare SQL {baseline:.1f} ms "
+        f"({report / baseline:.2f}×)"
+    )
     assert report <= 2 * baseline
     raw.close()
     store.close()

@@ -42,8 +42,10 @@ def test_startup_to_the_queue_with_200_open_and_100000_closed(tmp_path, bench_en
         desk.append(startup(desk_args(db), bench_env))
         base.append(startup([], bench_env, baseline_command(200)))
     d, b = statistics.median(desk), statistics.median(base)
-    print(f"\nstartup to requests shown: desk {d:.3f} s, baseline {b:.3f} s, ratio {d / b:.2f}x "
-          f"(medians of {RUNS}; desk {[round(x, 3) for x in desk]}, baseline {[round(x, 3) for x in base]})")
+    print(
+        f"\nstartup to requests shown: desk {d:.3f} s, baseline {b:.3f} s, ratio {d / b:.2f}x "
+        f"(medians of {RUNS}; desk {[round(x, 3) for x in desk]}, baseline {[round(x, 3) for x in base]})"
+    )
     assert d <= 1.3 * b
 
 
@@ -66,8 +68,10 @@ def test_idle_cpu_with_200_open_requests_ticking(tmp_path, bench_env, baseline_c
     fill(db, open_count=200, closed_count=0)
     desk_cpu, _ = idle(desk_args(db), bench_env)
     base_cpu, _ = idle([], bench_env, baseline_command(200, tick=True))
-    print(f"\nidle CPU, 200 open requests ticking: desk {desk_cpu:.1%} of a core, "
-          f"baseline (stock update_cell) {base_cpu:.1%}")
+    print(
+        f"\nidle CPU, 200 open requests ticking: desk {desk_cpu:.1%} of a core, "
+        f"baseline (stock update_cell) {base_cpu:.1%}"
+    )
     assert desk_cpu < 0.03
 
 
@@ -77,6 +81,8 @@ def test_bytes_per_second_idle_with_50_countdowns(tmp_path, bench_env, baseline_
     size = (120, 60)  # every one of the 50 rows on screen
     _, desk_bps = idle(desk_args(db), bench_env, size=size)
     _, base_bps = idle([], bench_env, baseline_command(50, tick=True), size=size)
-    print(f"\nterminal output idle, 50 countdowns: desk {desk_bps / 1024:.2f} KB/s, "
-          f"baseline (stock update_cell) {base_bps / 1024:.2f} KB/s")
+    print(
+        f"\nterminal output idle, 50 countdowns: desk {desk_bps / 1024:.2f} KB/s, "
+        f"baseline (stock update_cell) {base_bps / 1024:.2f} KB/s"
+    )
     assert desk_bps < 4096

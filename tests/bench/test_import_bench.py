@@ -26,7 +26,17 @@ from liyuan_tui.store import Store
 ROWS = 200_000
 MAX_MB = 300
 MAX_RATIO = 3.0
-CATEGORIES = ("A", "repair", "repair", "complaint", "consultation", "consultation", "security", "other", "报修求助")
+CATEGORIES = (
+    "A",
+    "repair",
+    "repair",
+    "complaint",
+    "consultation",
+    "consultation",
+    "security",
+    "other",
+    "报修求助",
+)
 
 
 def _logbook(path) -> None:
@@ -35,19 +45,46 @@ def _logbook(path) -> None:
     start = datetime(2023, 1, 1)
     with open(path, "w", encoding="utf-8", newline="") as f:
         out = csv.writer(f)
-        out.writerow(("category", "received_at", "replied_at", "closed_at", "unit", "phone", "name", "channel",
-                      "description", "outcome", "handled_by", "escalated", "major", "handed_to"))
+        out.writerow(
+            (
+                "category",
+                "received_at",
+                "replied_at",
+                "closed_at",
+                "unit",
+                "phone",
+                "name",
+                "channel",
+                "description",
+                "outcome",
+                "handled_by",
+                "escalated",
+                "major",
+                "handed_to",
+            )
+        )
         for i in range(ROWS):
             received = start + timedelta(minutes=rng.randrange(3 * 365 * 24 * 60), seconds=i % 60)
             replied = received + timedelta(seconds=rng.randint(20, 1800))
             closed = replied + timedelta(minutes=rng.randint(5, 600)) if rng.random() < 0.9 else None
-            out.writerow((
-                rng.choice(CATEGORIES), f"{received:%Y-%m-%d %H:%M:%S}", f"{replied:%Y-%m-%d %H:%M:%S}",
-                f"{closed:%Y-%m-%d %H:%M:%S}" if closed else "", f"{rng.randint(1, 30)}栋{rng.randint(101, 2504)}",
-                f"139{rng.randint(10000000, 99999999)}", rng.choice(("王先生", "李女士", "陈伯", "")),
-                rng.choice(("phone", "walk-in", "电话")), f"厨房水管漏水,地上有积水 {i}", "已处理" if closed else "",
-                rng.choice(("sup", "周敏", "")), rng.choice(("", "", "", "是")), rng.choice(("", "", "", "", "1")),
-                rng.choice(("", "", "工程部")) if closed else ""))
+            out.writerow(
+                (
+                    rng.choice(CATEGORIES),
+                    f"{received:%Y-%m-%d %H:%M:%S}",
+                    f"{replied:%Y-%m-%d %H:%M:%S}",
+                    f"{closed:%Y-%m-%d %H:%M:%S}" if closed else "",
+                    f"{rng.randint(1, 30)}栋{rng.randint(101, 2504)}",
+                    f"139{rng.randint(10000000, 99999999)}",
+                    rng.choice(("王先生", "李女士", "陈伯", "")),
+                    rng.choice(("phone", "walk-in", "电话")),
+                    f"厨房水管漏水,地上有积水 {i}",
+                    "已处理" if closed else "",
+                    rng.choice(("sup", "周敏", "")),
+                    rng.choice(("", "", "", "是")),
+                    rng.choice(("", "", "", "", "1")),
+                    rng.choice(("", "", "工程部")) if closed else "",
+                )
+            )
 
 
 def _fresh(path) -> str:
@@ -103,8 +140,10 @@ def test_import_of_200000_rows_in_bounded_memory_within_three_times_a_bare_inser
     bare = _run(BARE, str(csv_path), _fresh(tmp_path / "bare.db"))
     desk = _run(IMPORT, str(csv_path), _fresh(tmp_path / "desk.db"))
     ratio = desk["seconds"] / bare["seconds"]
-    print(f"\nliyuan import, {ROWS:,} rows: {desk['seconds']:.1f} s, peak {desk['peak_kb'] / 1024:.0f} MB"
-          f"\nbare executemany of the same rows: {bare['seconds']:.1f} s, peak {bare['peak_kb'] / 1024:.0f} MB"
-          f"\nratio {ratio:.2f} (target ≤ {MAX_RATIO}), peak target ≤ {MAX_MB} MB")
+    print(
+        f"\nliyuan import, {ROWS:,} rows: {desk['seconds']:.1f} s, peak {desk['peak_kb'] / 1024:.0f} MB"
+        f"\nbare executemany of the same rows: {bare['seconds']:.1f} s, peak {bare['peak_kb'] / 1024:.0f} MB"
+        f"\nratio {ratio:.2f} (target ≤ {MAX_RATIO}), peak target ≤ {MAX_MB} MB"
+    )
     assert desk["peak_kb"] / 1024 <= MAX_MB
     assert ratio <= MAX_RATIO

@@ -48,9 +48,13 @@ def million_on_postgres():
         with conn.cursor().copy(f"COPY request ({COLUMNS}) FROM STDIN") as copy:
             for row in history_rows():
                 copy.write_row(row)
-        conn.execute("INSERT INTO feeitem VALUES ('lock', '更换门锁', 'Lock change', '次', 'job', 8000, true)")
-        conn.execute("INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note)"
-                     " SELECT id, 'lock', 1, 8000, 8000, received_at, 'ann', '' FROM request WHERE id % 20 = 0")
+        conn.execute(
+            "INSERT INTO feeitem VALUES ('lock', '更换门锁', 'Lock change', '次', 'job', 8000, true)"
+        )
+        conn.execute(
+            "INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note)"
+            " SELECT id, 'lock', 1, 8000, 8000, received_at, 'ann', '' FROM request WHERE id % 20 = 0"
+        )
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE")
@@ -82,15 +86,21 @@ def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgre
         for sql, params in statements:
             bare.execute(sql, params).fetchall()
 
-    runs = {fmt: (lambda fmt=fmt: render(month_report(store, MONTH), fmt, t, procedures))
-            for fmt in ("json", "md", "csv")}
+    runs = {
+        fmt: (lambda fmt=fmt: render(month_report(store, MONTH), fmt, t, procedures))
+        for fmt in ("json", "md", "csv")
+    }
     runs["json"](), bare_sql()
     timings = {fmt: _medians(run, bare_sql) for fmt, run in runs.items()}
-    print(f"\nPostgreSQL: month report {MONTH} over {ROWS:,} requests ({report.current.total:,} in the month), "
-          f"{len(statements)} statements; medians of {REPEATS} alternating runs")
+    print(
+        f"\nPostgreSQL: month report {MONTH} over {ROWS:,} requests ({report.current.total:,} in the month), "
+        f"{len(statements)} statements; medians of {REPEATS} alternating runs"
+    )
     for fmt, (report_s, bare_s) in timings.items():
-        print(f"  report --format {fmt:<4} {report_s * 1000:7.1f} ms   bare SQL {bare_s * 1000:7.1f} ms"
-              f"   ratio {report_s / bare_s:.2f} (target ≤ 2.00)")
+        print(
+            f"  report --format {fmt:<4} {report_s * 1000:7.1f} ms   bare SQL {bare_s * 1000:7.1f} ms"
+            f"   ratio {report_s / bare_s:.2f} (target ≤ 2.00)"
+        )
     bare.close()
     store.close()
     assert max(r / b for r, b in timings.values()) <= 2
@@ -107,13 +117,16 @@ async def _latencies(url: str, tmp_path: Path, poll_interval: float, writes: int
     sup.staff.ensure_identity()
     sup.staff.add_staff("ann", "Ann", "assistant")
     settings = Settings(db_url=url, lang="en", login="ann", os_login="ann")
-    app = LiyuanApp(open_store(settings, clock), settings, clock, tick_interval=None, poll_interval=poll_interval)
+    app = LiyuanApp(
+        open_store(settings, clock), settings, clock, tick_interval=None, poll_interval=poll_interval
+    )
     took = []
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause(0.5)
         for i in range(writes):
-            req = await asyncio.to_thread(sup.intake.create_request, category="B", unit=f"1-{i}", phone="123",
-                                          complete=True)
+            req = await asyncio.to_thread(
+                sup.intake.create_request, category="B", unit=f"1-{i}", phone="123", complete=True
+            )
             committed = time.monotonic()
             while req.ref not in app.requests:
                 await asyncio.sleep(0.002)
@@ -133,5 +146,7 @@ async def test_listen_notify_against_the_sqlite_poller(tmp_path):
         pg.drop_database(name)
     on_sqlite = await _latencies(f"sqlite:///{tmp_path / 'desk.db'}", tmp_path, poll_interval=1.0)
     for label, took in (("PostgreSQL LISTEN/NOTIFY", on_postgres), ("SQLite, a look each second", on_sqlite)):
-        print(f"\n{label:<28} median {statistics.median(took) * 1000:6.1f} ms   worst {max(took) * 1000:6.1f} ms")
+        print(
+            f"\n{label:<28} median {statistics.median(took) * 1000:6.1f} ms   worst {max(took) * 1000:6.1f} ms"
+        )
     assert max(on_postgres) < 0.5

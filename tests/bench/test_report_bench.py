@@ -37,16 +37,29 @@ STAFF = ("sup", "ann", "bob", "cat", "dan", "eve")
 FMT = "%Y-%m-%d %H:%M:%S.000000"  # how SQLAlchemy stores a datetime in SQLite
 
 
-COLUMNS = ("ref, ref_month, ref_seq, category, channel, requester_name, unit, phone, description, received_at,"
-           " reply_due_at, replied_at, replied_by, escalated_at, escalated_to, escalated_by, major, confidential,"
-           " status, assignee, created_by, branches, outcome, outcome_kind, handed_to, closed_at, closed_by, version")
+COLUMNS = (
+    "ref, ref_month, ref_seq, category, channel, requester_name, unit, phone, description, received_at,"
+    " reply_due_at, replied_at, replied_by, escalated_at, escalated_to, escalated_by, major, confidential,"
+    " status, assignee, created_by, branches, outcome, outcome_kind, handed_to, closed_at, closed_by, version"
+)
 
 
 def history_rows() -> list[tuple]:
     """1,000,000 requests over three years, as rows of COLUMNS (times as text, UTC)."""
     rng = random.Random(6)
-    cats = ("medical", "repair", "repair", "repair", "complaint", "consultation", "consultation", "security",
-            "disaster", "other", "other")
+    cats = (
+        "medical",
+        "repair",
+        "repair",
+        "repair",
+        "complaint",
+        "consultation",
+        "consultation",
+        "security",
+        "disaster",
+        "other",
+        "other",
+    )
     start, span = FIRST.timestamp(), (LAST - FIRST).total_seconds()
     gm = time.gmtime
     seq: dict[str, int] = {}
@@ -60,17 +73,38 @@ def history_rows() -> list[tuple]:
         closed = replied + 3600 if replied is not None and rng.random() < 0.9 else None
         handed = rng.choice(("工程部", "保安部", "")) if closed else ""
         escalated = received + 120 if rng.random() < 0.08 else None
-        rows.append((
-            f"{month}-{seq[month]:04d}", month, seq[month], rng.choice(cats), rng.choice(("phone", "walk-in", "intercom")),
-            "", f"{rng.randint(1, 30)}-{rng.randint(101, 2504)}", "13800000000", "",
-            time.strftime(FMT, gm(received)), time.strftime(FMT, gm(received + 600)),
-            time.strftime(FMT, gm(replied)) if replied else None, rng.choice(STAFF) if replied else None,
-            time.strftime(FMT, gm(escalated)) if escalated else None, "cs_supervisor" if escalated else None,
-            rng.choice(STAFF) if escalated else None, rng.random() < 0.01, rng.random() < 0.03,
-            "closed" if closed else ("replied" if replied else "open"), rng.choice(STAFF), rng.choice(STAFF),
-            "", "处理完毕" if closed else "", ("handed_on" if handed else "resolved") if closed else "", handed,
-            time.strftime(FMT, gm(closed)) if closed else None, rng.choice(STAFF) if closed else None, 1,
-        ))
+        rows.append(
+            (
+                f"{month}-{seq[month]:04d}",
+                month,
+                seq[month],
+                rng.choice(cats),
+                rng.choice(("phone", "walk-in", "intercom")),
+                "",
+                f"{rng.randint(1, 30)}-{rng.randint(101, 2504)}",
+                "13800000000",
+                "",
+                time.strftime(FMT, gm(received)),
+                time.strftime(FMT, gm(received + 600)),
+                time.strftime(FMT, gm(replied)) if replied else None,
+                rng.choice(STAFF) if replied else None,
+                time.strftime(FMT, gm(escalated)) if escalated else None,
+                "cs_supervisor" if escalated else None,
+                rng.choice(STAFF) if escalated else None,
+                rng.random() < 0.01,
+                rng.random() < 0.03,
+                "closed" if closed else ("replied" if replied else "open"),
+                rng.choice(STAFF),
+                rng.choice(STAFF),
+                "",
+                "处理完毕" if closed else "",
+                ("handed_on" if handed else "resolved") if closed else "",
+                handed,
+                time.strftime(FMT, gm(closed)) if closed else None,
+                rng.choice(STAFF) if closed else None,
+                1,
+            )
+        )
     return rows
 
 
@@ -85,8 +119,10 @@ def _generate(path) -> None:
     con.execute("PRAGMA synchronous = OFF")
     con.executemany(f"INSERT INTO request ({COLUMNS}) VALUES (" + ",".join("?" * 28) + ")", rows)
     con.execute("INSERT INTO feeitem VALUES ('lock', '更换门锁', 'Lock change', '次', 'job', 8000, 1)")
-    con.execute("INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note)"
-                " SELECT id, 'lock', 1, 8000, 8000, received_at, 'ann', '' FROM request WHERE id % 20 = 0")
+    con.execute(
+        "INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note)"
+        " SELECT id, 'lock', 1, 8000, 8000, received_at, 'ann', '' FROM request WHERE id % 20 = 0"
+    )
     con.commit()
     con.close()
 
@@ -99,7 +135,9 @@ def big_history(tmp_path_factory):
     path = tmp_path_factory.mktemp("bench") / "million.db"
     t0 = time.perf_counter()
     _generate(path)
-    print(f"\ngenerated {ROWS:,} requests in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
+    print(
+        f"\ngenerated {ROWS:,} requests in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.0f} MB)"
+    )
     return path
 
 
@@ -120,7 +158,9 @@ def _medians(a, b) -> tuple[float, float]:
 
 def test_month_report_within_twice_the_bare_sql(big_history):
     procedures = load_procedures()
-    store = Store(f"sqlite:///{big_history}", FakeClock(LAST), "sup", procedures=procedures, tz="Asia/Shanghai")
+    store = Store(
+        f"sqlite:///{big_history}", FakeClock(LAST), "sup", procedures=procedures, tz="Asia/Shanghai"
+    )
     t = Translator("zh")
     statements: list[tuple[str, tuple]] = []
 
@@ -140,18 +180,28 @@ def test_month_report_within_twice_the_bare_sql(big_history):
             bare.execute(sql, params).fetchall()
 
     # One `liyuan report` run computes the figures and renders one format: time each format's run.
-    runs = {fmt: (lambda fmt=fmt: render(month_report(store, MONTH), fmt, t, procedures))
-            for fmt in ("json", "md", "csv")}
+    runs = {
+        fmt: (lambda fmt=fmt: render(month_report(store, MONTH), fmt, t, procedures))
+        for fmt in ("json", "md", "csv")
+    }
     runs["json"](), bare_sql()  # warm the page cache for both
     timings = {fmt: _medians(run, bare_sql) for fmt, run in runs.items()}
-    plans = {row[-1] for sql, params in statements for row in bare.execute("EXPLAIN QUERY PLAN " + sql, params)
-             if "request" in row[-1].lower() and ("SCAN" in row[-1] or "SEARCH" in row[-1])}
-    print(f"\nmonth report {MONTH} over {ROWS:,} requests ({report.current.total:,} in the month, "
-          f"{report.previous.total:,} the month before; {len(report.current.overdue):,} overdue listed), "
-          f"{len(statements)} statements; medians of {REPEATS} alternating runs")
+    plans = {
+        row[-1]
+        for sql, params in statements
+        for row in bare.execute("EXPLAIN QUERY PLAN " + sql, params)
+        if "request" in row[-1].lower() and ("SCAN" in row[-1] or "SEARCH" in row[-1])
+    }
+    print(
+        f"\nmonth report {MONTH} over {ROWS:,} requests ({report.current.total:,} in the month, "
+        f"{report.previous.total:,} the month before; {len(report.current.overdue):,} overdue listed), "
+        f"{len(statements)} statements; medians of {REPEATS} alternating runs"
+    )
     for fmt, (report_s, bare_s) in timings.items():
-        print(f"  report --format {fmt:<4} {report_s * 1000:7.1f} ms   bare SQL {bare_s * 1000:7.1f} ms"
-              f"   ratio {report_s / bare_s:.2f} (target ≤ 2.00)")
+        print(
+            f"  report --format {fmt:<4} {report_s * 1000:7.1f} ms   bare SQL {bare_s * 1000:7.1f} ms"
+            f"   ratio {report_s / bare_s:.2f} (target ≤ 2.00)"
+        )
     print("  query plans on request: " + "; ".join(sorted(plans)))
     bare.close()
     store.close()

@@ -45,11 +45,25 @@ def _fill(url: str) -> None:
         received = FIRST + timedelta(seconds=offset)
         late = rng.random() < 0.2
         replied = received + timedelta(seconds=rng.randint(660, 3600) if late else rng.randint(10, 590))
-        rows.append(dict(ref=f"202611-{i:05d}", ref_month="202611", ref_seq=i, category=rng.choice(CATS),
-                         unit=f"{rng.randint(1, 9)}栋{rng.randint(101, 1802)}", phone="13900000000",
-                         received_at=received, reply_due_at=received + timedelta(minutes=10),
-                         replied_at=replied, replied_by="sup", status="replied", created_by="sup", version=1,
-                         escalated_at=received if rng.random() < 0.05 else None, major=rng.random() < 0.01))
+        rows.append(
+            dict(
+                ref=f"202611-{i:05d}",
+                ref_month="202611",
+                ref_seq=i,
+                category=rng.choice(CATS),
+                unit=f"{rng.randint(1, 9)}栋{rng.randint(101, 1802)}",
+                phone="13900000000",
+                received_at=received,
+                reply_due_at=received + timedelta(minutes=10),
+                replied_at=replied,
+                replied_by="sup",
+                status="replied",
+                created_by="sup",
+                version=1,
+                escalated_at=received if rng.random() < 0.05 else None,
+                major=rng.random() < 0.01,
+            )
+        )
     with store.engine.begin() as conn:
         conn.execute(insert(Request), rows)
     store.close()
@@ -91,7 +105,9 @@ def test_the_event_loop_shows_a_busy_month_in_a_fraction_of_the_reports_own_time
         return sum(busy)
 
     on_loop = asyncio.run(run())
-    print(f"\nreport screen, {ROWS} requests ({report.current.late} overdue): "
-          f"month_report {computing * 1000:.0f} ms (baseline, in a thread) · "
-          f"event loop {on_loop * 1000:.0f} ms ({on_loop / computing:.2f} × baseline)")
+    print(
+        f"\nreport screen, {ROWS} requests ({report.current.late} overdue): "
+        f"month_report {computing * 1000:.0f} ms (baseline, in a thread) · "
+        f"event loop {on_loop * 1000:.0f} ms ({on_loop / computing:.2f} × baseline)"
+    )
     assert on_loop <= 0.5 * computing

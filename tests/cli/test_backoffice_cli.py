@@ -30,19 +30,43 @@ def shop(cli_desk):
     liyuan(cli_env, "stock", "add", "PIPE20", "--name", "PPR管 20mm", "--unit", "米", "--price", "12.5")
     liyuan(cli_env, "stock", "in", "PIPE20", "10")
     liyuan(cli_env, "tools", "add", "T01", "--name", "管钳")
-    ref = liyuan(cli_env, "log", "--category", "repair", "--unit", "5-803", "--phone", "139",
-                 "--name", "吴太太", "--text", "水管漏水").stdout.strip()
+    ref = liyuan(
+        cli_env,
+        "log",
+        "--category",
+        "repair",
+        "--unit",
+        "5-803",
+        "--phone",
+        "139",
+        "--name",
+        "吴太太",
+        "--text",
+        "水管漏水",
+    ).stdout.strip()
     return ref
 
 
-ORDER_KEYS = {"number", "ref", "technician", "state", "appointment_at", "arrived_at", "finished_at", "hours",
-              "materials", "signed_by", "not_home"}
+ORDER_KEYS = {
+    "number",
+    "ref",
+    "technician",
+    "state",
+    "appointment_at",
+    "arrived_at",
+    "finished_at",
+    "hours",
+    "materials",
+    "signed_by",
+    "not_home",
+}
 
 
 def test_a_work_order_from_new_to_finished(cli_env, shop):
     env = cli_env
-    number = liyuan(env, "order", "new", shop, "--to", "tech", "--at", "2030-01-01 10:00", "--note", "带管钳",
-                    check=False)
+    number = liyuan(
+        env, "order", "new", shop, "--to", "tech", "--at", "2030-01-01 10:00", "--note", "带管钳", check=False
+    )
     assert number.returncode == 2 and "--at" in number.stderr  # more than a year away
     number = liyuan(env, "order", "new", shop, "--to", "tech", "--note", "带管钳").stdout.strip()
     assert number.startswith("W") and number.endswith("-0001")
@@ -50,24 +74,52 @@ def test_a_work_order_from_new_to_finished(cli_env, shop):
     liyuan(env, "--user", "tech", "order", "arrive", number)
     liyuan(env, "--user", "tech", "order", "wait", number, "--reason", "缺三通")
     liyuan(env, "--user", "tech", "order", "arrive", number)
-    liyuan(env, "--user", "tech", "order", "finish", number, "--hours", "1.5", "--material", "PIPE20=1.5",
-           "--signed-by", "吴太太", "--note", "换了三通")
+    liyuan(
+        env,
+        "--user",
+        "tech",
+        "order",
+        "finish",
+        number,
+        "--hours",
+        "1.5",
+        "--material",
+        "PIPE20=1.5",
+        "--signed-by",
+        "吴太太",
+        "--note",
+        "换了三通",
+    )
     shown = json.loads(liyuan(env, "order", "show", number, "--json").stdout)
     assert ORDER_KEYS | {"events"} <= set(shown)
     assert shown["state"] == "done" and shown["ref"] == shop and shown["technician"] == "tech"
     assert shown["hours"] == 1.5 and shown["materials"] == [{"code": "PIPE20", "qty": 1.5}]
     assert shown["signed_by"] == "吴太太" and shown["not_home"] is False and shown["arrived_at"]
-    assert [e["kind"] for e in shown["events"]] == ["order_created", "tool_issued", "order_arrived", "order_waiting",
-                                                    "order_arrived", "order_finished"]
+    assert [e["kind"] for e in shown["events"]] == [
+        "order_created",
+        "tool_issued",
+        "order_arrived",
+        "order_waiting",
+        "order_arrived",
+        "order_finished",
+    ]
     listed = json.loads(liyuan(env, "order", "list", "--json").stdout)
-    assert [o["number"] for o in listed] == [number] and ORDER_KEYS <= set(listed[0]) and "events" not in listed[0]
+    assert (
+        [o["number"] for o in listed] == [number]
+        and ORDER_KEYS <= set(listed[0])
+        and "events" not in listed[0]
+    )
     assert json.loads(liyuan(env, "order", "list", "--open", "--json").stdout) == []
-    assert json.loads(liyuan(env, "--user", "tech", "order", "list", "--mine", "--json").stdout)[0]["number"] == number
+    assert (
+        json.loads(liyuan(env, "--user", "tech", "order", "list", "--mine", "--json").stdout)[0]["number"]
+        == number
+    )
     sheet = liyuan(env, "order", "sheet", number).stdout
     assert sheet.startswith(f"# Work order {number}") and "吴太太" in sheet and "PIPE20" in sheet
     stock = json.loads(liyuan(env, "stock", "list", "--json").stdout)
-    assert stock == [{"code": "PIPE20", "name": "PPR管 20mm", "unit": "米", "price": 12.5, "on_hand": 8.5,
-                      "value": 106.25}]
+    assert stock == [
+        {"code": "PIPE20", "name": "PPR管 20mm", "unit": "米", "price": 12.5, "on_hand": 8.5, "value": 106.25}
+    ]
     tools = json.loads(liyuan(env, "tools", "list", "--json").stdout)
     assert {"code", "name", "condition", "holder", "order", "due_at", "overdue"} <= set(tools[0])
     assert (tools[0]["holder"], tools[0]["order"], tools[0]["overdue"]) == ("tech", number, False)
@@ -123,7 +175,9 @@ def test_bad_input_is_one_line_naming_the_flag_and_writes_nothing(cli_env, db_pa
     order = liyuan(cli_env, "order", "new", shop, "--to", "tech").stdout.strip()
     liyuan(cli_env, "order", "arrive", order)
     args = [a.format(ref=shop, order=order) for a in args]
-    before = {t: count(db_path, t) for t in ("event", "workorder", "stockmove", "toolloan", "material", "tool")}
+    before = {
+        t: count(db_path, t) for t in ("event", "workorder", "stockmove", "toolloan", "material", "tool")
+    }
     proc = liyuan(cli_env, *args, check=False)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == ""

@@ -46,21 +46,50 @@ def test_followup_due_json_keeps_its_contract(cli_env, clock, closed):
 
 def test_a_call_that_finds_it_not_solved_reopens_it_and_show_json_has_the_calls(cli_env, clock, closed):
     ok(liyuan(cli_env, clock, "followup", closed, "--reached", "no"))
-    out = ok(liyuan(cli_env, clock, "followup", closed, "--reached", "yes", "--score", "2", "--solved", "no",
-                    "--note", "还在漏水")).stdout
+    out = ok(
+        liyuan(
+            cli_env,
+            clock,
+            "followup",
+            closed,
+            "--reached",
+            "yes",
+            "--score",
+            "2",
+            "--solved",
+            "no",
+            "--note",
+            "还在漏水",
+        )
+    ).stdout
     assert "reopened" in out
     data = json.loads(ok(liyuan(cli_env, clock, "show", closed, "--json")).stdout)
     assert data["status"] == "replied" and data["repeat_of"] is None
     assert [(f["reached"], f["score"], f["solved"], f["note"], f["by"]) for f in data["followups"]] == [
-        (False, None, None, "", "ann"), (True, 2, False, "还在漏水", "ann")]
+        (False, None, None, "", "ann"),
+        (True, 2, False, "还在漏水", "ann"),
+    ]
     assert set(data["followups"][0]) >= {"at", "by", "reached", "score", "solved", "note"}
     assert json.loads(ok(liyuan(cli_env, clock, "followup", "due", "--json")).stdout) == []
 
 
 def test_log_with_a_kind_of_fault_says_it_is_a_repeat_and_show_names_the_earlier_one(cli_env, clock, closed):
     clock.advance(86400)
-    proc = ok(liyuan(cli_env, clock, "log", "--category", "B", "--unit", "5栋0803", "--phone", "139",
-                     "--fault-kind", "water"))
+    proc = ok(
+        liyuan(
+            cli_env,
+            clock,
+            "log",
+            "--category",
+            "B",
+            "--unit",
+            "5栋0803",
+            "--phone",
+            "139",
+            "--fault-kind",
+            "water",
+        )
+    )
     ref = proc.stdout.strip()
     assert closed in proc.stderr  # the script sees the earlier request
     assert json.loads(ok(liyuan(cli_env, clock, "show", ref, "--json")).stdout)["repeat_of"] == closed
@@ -68,11 +97,42 @@ def test_log_with_a_kind_of_fault_says_it_is_a_repeat_and_show_names_the_earlier
 
 
 def test_residents_show_json_keeps_its_contract(cli_env, clock, closed):
-    ok(liyuan(cli_env, clock, "residents", "edit", "5栋0803", "--elderly-alone", "yes", "--language", "粤语",
-              "--emergency-name", "吴先生", "--emergency-phone", "13900000000", "--emergency-relation", "儿子",
-              "--notes", "行动不便,敲门要大声"))
-    ok(liyuan(cli_env, clock, "residents", "edit", "5栋0803", "--person", "吴太太", "--relation", "户主",
-              "--phones", "13911110803"))
+    ok(
+        liyuan(
+            cli_env,
+            clock,
+            "residents",
+            "edit",
+            "5栋0803",
+            "--elderly-alone",
+            "yes",
+            "--language",
+            "粤语",
+            "--emergency-name",
+            "吴先生",
+            "--emergency-phone",
+            "13900000000",
+            "--emergency-relation",
+            "儿子",
+            "--notes",
+            "行动不便,敲门要大声",
+        )
+    )
+    ok(
+        liyuan(
+            cli_env,
+            clock,
+            "residents",
+            "edit",
+            "5栋0803",
+            "--person",
+            "吴太太",
+            "--relation",
+            "户主",
+            "--phones",
+            "13911110803",
+        )
+    )
     data = json.loads(ok(liyuan(cli_env, clock, "residents", "show", "5栋0803", "--json")).stdout)
     assert {"unit", "people", "emergency_contact", "flags", "notes", "history"} <= set(data)
     assert data["unit"] == "5栋0803"
@@ -87,8 +147,23 @@ def test_residents_show_json_keeps_its_contract(cli_env, clock, closed):
 
 
 def test_a_guard_sees_the_flags_and_whom_to_call_only(cli_env, clock, closed):
-    ok(liyuan(cli_env, clock, "residents", "edit", "5栋0803", "--elderly-alone", "yes", "--notes", "钥匙在物业",
-              "--person", "吴太太", "--phones", "13911110803"))
+    ok(
+        liyuan(
+            cli_env,
+            clock,
+            "residents",
+            "edit",
+            "5栋0803",
+            "--elderly-alone",
+            "yes",
+            "--notes",
+            "钥匙在物业",
+            "--person",
+            "吴太太",
+            "--phones",
+            "13911110803",
+        )
+    )
     data = json.loads(ok(liyuan(cli_env, clock, "residents", "show", "5栋0803", "--json", user="gd")).stdout)
     assert data["flags"] == ["elderly_alone"] and data["notes"] is None and data["history"] == []
     assert data["people"] == [{"name": "吴太太", "relation": "", "phones": []}]
@@ -97,26 +172,72 @@ def test_a_guard_sees_the_flags_and_whom_to_call_only(cli_env, clock, closed):
 
 def test_staff_scorecard_json_keeps_its_contract(cli_env, clock, closed, staff):
     staff["assistant"].followups.record(closed, reached="yes", score=4, solved="yes")
-    ok(liyuan(cli_env, clock, "staff", "assess", "ann", "--month", "2026-11", "--score", "90", "--note", "好",
-              user="sup"))
-    data = json.loads(ok(liyuan(cli_env, clock, "staff", "scorecard", "--month", "2026-11", "--format", "json",
-                                user="sup")).stdout)
+    ok(
+        liyuan(
+            cli_env,
+            clock,
+            "staff",
+            "assess",
+            "ann",
+            "--month",
+            "2026-11",
+            "--score",
+            "90",
+            "--note",
+            "好",
+            user="sup",
+        )
+    )
+    data = json.loads(
+        ok(
+            liyuan(cli_env, clock, "staff", "scorecard", "--month", "2026-11", "--format", "json", user="sup")
+        ).stdout
+    )
     assert {"month", "staff", "team", "previous"} <= set(data) and data["month"] == "2026-11"
-    keys = {"login", "name", "requests", "median_reply_seconds", "within_limit_share", "overdue", "escalations",
-            "orders_finished", "orders_on_time_share", "satisfaction_mean", "repeat_repairs"}
+    keys = {
+        "login",
+        "name",
+        "requests",
+        "median_reply_seconds",
+        "within_limit_share",
+        "overdue",
+        "escalations",
+        "orders_finished",
+        "orders_on_time_share",
+        "satisfaction_mean",
+        "repeat_repairs",
+    }
     ann = next(p for p in data["staff"] if p["login"] == "ann")
     assert keys <= set(ann)
     assert ann["requests"] == 1 and ann["satisfaction_mean"] == 4 and ann["assessment_score"] == 90
     assert keys - {"login", "name"} <= set(data["team"]) and data["previous"]["month"] == "2026-10"
     md = ok(liyuan(cli_env, clock, "staff", "scorecard", "--month", "2026-11", user="sup")).stdout
     assert md.startswith("# Staff scorecard, 2026-11") and "| ANN (ann)" in md
-    csv = ok(liyuan(cli_env, clock, "staff", "scorecard", "--month", "2026-11", "--format", "csv", user="sup")).stdout
+    csv = ok(
+        liyuan(cli_env, clock, "staff", "scorecard", "--month", "2026-11", "--format", "csv", user="sup")
+    ).stdout
     assert csv.startswith("\ufeff") and "Staff scorecard, 2026-11" in csv.splitlines()[0]
 
 
 def test_training_and_assessments_are_read_by_their_owner(cli_env, clock, staff):
-    ok(liyuan(cli_env, clock, "staff", "train", "ann", "--course", "消防安全", "--date", "2026-11-02", "--hours", "3",
-              "--result", "合格", user="sup"))
+    ok(
+        liyuan(
+            cli_env,
+            clock,
+            "staff",
+            "train",
+            "ann",
+            "--course",
+            "消防安全",
+            "--date",
+            "2026-11-02",
+            "--hours",
+            "3",
+            "--result",
+            "合格",
+            user="sup",
+        )
+    )
     mine = json.loads(ok(liyuan(cli_env, clock, "staff", "records", "--json")).stdout)
     assert mine["login"] == "ann" and mine["trainings"][0]["course"] == "消防安全"
     refused = liyuan(cli_env, clock, "staff", "records", "sup")
@@ -151,12 +272,22 @@ BAD = [
     (("staff", "train", "ann", "--course", "x", "--date", "2026-11-02"), "ann", "assistant"),
     (("staff", "assess", "ann", "--month", "2026-11", "--score", "101", "--note", "x"), "sup", "--score"),
     (("staff", "assess", "ann", "--month", "2026-11", "--score", "80", "--note", ""), "sup", "--note"),
-    (("log", "--category", "B", "--unit", "1-1", "--phone", "139", "--fault-kind", "plumbing"), "ann", "--fault-kind"),
-    (("log", "--category", "C", "--unit", "1-1", "--phone", "139", "--fault-kind", "water"), "ann", "--fault-kind"),
+    (
+        ("log", "--category", "B", "--unit", "1-1", "--phone", "139", "--fault-kind", "plumbing"),
+        "ann",
+        "--fault-kind",
+    ),
+    (
+        ("log", "--category", "C", "--unit", "1-1", "--phone", "139", "--fault-kind", "water"),
+        "ann",
+        "--fault-kind",
+    ),
 ]
 
 
-@pytest.mark.parametrize("args, user, names", BAD, ids=[" ".join(a[:3]) + f"-{i}" for i, (a, _u, _n) in enumerate(BAD)])
+@pytest.mark.parametrize(
+    "args, user, names", BAD, ids=[" ".join(a[:3]) + f"-{i}" for i, (a, _u, _n) in enumerate(BAD)]
+)
 def test_bad_input_is_one_line_exit_2_and_nothing_written(cli_env, clock, closed, db_path, args, user, names):
     args = tuple(closed if a == "REF" else a for a in args)
     before = table_counts(db_path)

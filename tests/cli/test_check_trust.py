@@ -9,7 +9,9 @@ import sqlite3
 import pytest
 from cli_runner import run_liyuan
 
-pytestmark = pytest.mark.sqlite_only  # a file's triggers, schema and disk: PostgreSQL's own checks are server_problems
+pytestmark = (
+    pytest.mark.sqlite_only
+)  # a file's triggers, schema and disk: PostgreSQL's own checks are server_problems
 
 
 def check(cli_env):
@@ -28,25 +30,37 @@ def test_a_fresh_desk_checks_clean_and_says_the_space_left(staff, cli_env):
     assert "disk space" in done.stdout and "all good" in done.stdout
 
 
-@pytest.mark.parametrize("statements,said", [
-    (["DROP TRIGGER event_append_only_delete"], "event_append_only_delete dropped"),
-    (["DROP TRIGGER event_append_only_update",
-      "CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event BEGIN SELECT 1; END"],
-     "event_append_only_update changed"),
-])
+@pytest.mark.parametrize(
+    "statements,said",
+    [
+        (["DROP TRIGGER event_append_only_delete"], "event_append_only_delete dropped"),
+        (
+            [
+                "DROP TRIGGER event_append_only_update",
+                "CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event BEGIN SELECT 1; END",
+            ],
+            "event_append_only_update changed",
+        ),
+    ],
+)
 def test_audit_triggers_dropped_or_changed(staff, cli_env, db_path, statements, said):
     tamper(db_path, *statements)
     done = check(cli_env)
     assert done.returncode == 1 and said in done.stdout and "events may have been rewritten" in done.stdout
 
 
-@pytest.mark.parametrize("statements,said", [
-    (["ALTER TABLE request ADD COLUMN secret_copy TEXT"], "request: column secret_copy added"),
-    (["DROP INDEX ix_event_kind"], "event: index ix_event_kind missing"),
-    (["CREATE TABLE shadow (x)"], "table shadow added"),
-    (["CREATE TRIGGER sneaky AFTER INSERT ON request BEGIN UPDATE request SET unit = 'x'; END"],
-     "trigger sneaky added"),
-])
+@pytest.mark.parametrize(
+    "statements,said",
+    [
+        (["ALTER TABLE request ADD COLUMN secret_copy TEXT"], "request: column secret_copy added"),
+        (["DROP INDEX ix_event_kind"], "event: index ix_event_kind missing"),
+        (["CREATE TABLE shadow (x)"], "table shadow added"),
+        (
+            ["CREATE TRIGGER sneaky AFTER INSERT ON request BEGIN UPDATE request SET unit = 'x'; END"],
+            "trigger sneaky added",
+        ),
+    ],
+)
 def test_a_schema_changed_from_what_this_release_makes(staff, cli_env, db_path, statements, said):
     tamper(db_path, *statements)
     done = check(cli_env)
@@ -54,8 +68,11 @@ def test_a_schema_changed_from_what_this_release_makes(staff, cli_env, db_path, 
 
 
 def test_a_staff_role_changed_without_its_event(staff, cli_env, db_path):
-    tamper(db_path, "UPDATE staff SET role = 'cs_supervisor' WHERE login = 'ann'",
-           "INSERT INTO staff (login, name, role, phone, active, estate) VALUES ('mole', 'M', 'manager', '', 1, 'main')")
+    tamper(
+        db_path,
+        "UPDATE staff SET role = 'cs_supervisor' WHERE login = 'ann'",
+        "INSERT INTO staff (login, name, role, phone, active, estate) VALUES ('mole', 'M', 'manager', '', 1, 'main')",
+    )
     done = check(cli_env)
     assert done.returncode == 1
     assert "ann is cs_supervisor, the log says assistant" in done.stdout

@@ -26,18 +26,50 @@ def rows(db_path, sql):
 
 def test_log_then_queue_shows_the_request_counting_down(cli_desk):
     cli_env = cli_desk
-    first = liyuan(cli_env, "log", "--category", "medical", "--unit", "3-1201", "--phone", "13800000000",
-                   "--name", "王先生", "--text", "胸口疼")
+    first = liyuan(
+        cli_env,
+        "log",
+        "--category",
+        "medical",
+        "--unit",
+        "3-1201",
+        "--phone",
+        "13800000000",
+        "--name",
+        "王先生",
+        "--text",
+        "胸口疼",
+    )
     ref = first.stdout.strip()
     assert ref.endswith("-0001")
     late = (datetime.now(timezone.utc) - timedelta(minutes=15)).isoformat()
-    late_ref = liyuan(cli_env, "log", "--category", "B", "--unit", "5-302", "--phone", "139 0000 0000",
-                      "--received-at", late).stdout.strip()
+    late_ref = liyuan(
+        cli_env,
+        "log",
+        "--category",
+        "B",
+        "--unit",
+        "5-302",
+        "--phone",
+        "139 0000 0000",
+        "--received-at",
+        late,
+    ).stdout.strip()
     queue = json.loads(liyuan(cli_env, "queue", "--json").stdout)
     assert [q["ref"] for q in queue] == [late_ref, ref]  # the overdue one first
     fresh, overdue = queue[1], queue[0]
-    for key in ("ref", "category", "status", "unit", "received_at", "reply_due_at", "seconds_left", "state",
-                "major", "assignee"):
+    for key in (
+        "ref",
+        "category",
+        "status",
+        "unit",
+        "received_at",
+        "reply_due_at",
+        "seconds_left",
+        "state",
+        "major",
+        "assignee",
+    ):
         assert key in fresh
     assert fresh["category"] == "medical" and fresh["state"] == "ok" and 540 < fresh["seconds_left"] <= 600
     assert overdue["state"] == "overdue" and -330 < overdue["seconds_left"] <= -295
@@ -48,7 +80,9 @@ def test_log_then_queue_shows_the_request_counting_down(cli_desk):
 
 def test_the_request_life_from_the_command_line(cli_desk):
     cli_env = cli_desk
-    ref = liyuan(cli_env, "log", "--category", "A", "--unit", "3-1201", "--phone", "13800000000").stdout.strip()
+    ref = liyuan(
+        cli_env, "log", "--category", "A", "--unit", "3-1201", "--phone", "13800000000"
+    ).stdout.strip()
     liyuan(cli_env, "reply", ref)
     liyuan(cli_env, "escalate", ref)
     liyuan(cli_env, "step", ref, "patient_address", "--value", "3栋1201")
@@ -68,7 +102,10 @@ BAD = [
     (["log", "--category", "Z", "--unit", "1", "--phone", "123"], "--category"),
     (["log", "--category", "A", "--unit", " ", "--phone", "123"], "--unit"),
     (["log", "--category", "A", "--unit", "1", "--phone", "12ab"], "--phone"),
-    (["log", "--category", "A", "--unit", "1", "--phone", "123", "--received-at", "last night"], "--received-at"),
+    (
+        ["log", "--category", "A", "--unit", "1", "--phone", "123", "--received-at", "last night"],
+        "--received-at",
+    ),
     (["log", "--category", "A", "--unit", "1", "--phone", "123", "--channel", "fax"], "--channel"),
     (["show", "202611-0999"], "ref:"),
     (["reply", "garbage"], "ref:"),
@@ -97,8 +134,13 @@ def test_bad_input_on_a_new_database_creates_nothing(cli_env, db_path):
 def test_a_database_named_but_missing_is_an_error_saying_how_to_make_it(cli_env, db_path):
     """No implicit database: LIYUAN_DB (or --db, or the config) naming a file that is not there —
     a vanished database, a typo — is refused; nothing is created, nobody becomes a supervisor."""
-    for args in (("staff", "list"), ("log", "--category", "A", "--unit", "1", "--phone", "123"), ("migrate",),
-                 ("backup", str(db_path.parent / "copy.db")), ("queue",)):
+    for args in (
+        ("staff", "list"),
+        ("log", "--category", "A", "--unit", "1", "--phone", "123"),
+        ("migrate",),
+        ("backup", str(db_path.parent / "copy.db")),
+        ("queue",),
+    ):
         proc = liyuan(cli_env, *args, check=False)
         assert proc.returncode == 2, args
         assert proc.stderr.count("\n") == 1 and f"liyuan init --db {db_path}" in proc.stderr, proc.stderr
@@ -139,7 +181,9 @@ def test_an_unknown_login_is_refused_with_how_to_be_added(cli_desk):
 def test_a_wrong_role_is_refused(cli_desk):
     cli_env = cli_desk
     liyuan(cli_env, "staff", "add", "gd", "--name", "Guard", "--role", "guard")
-    proc = liyuan(dict(cli_env, LIYUAN_USER="gd"), "staff", "add", "x", "--name", "X", "--role", "guard", check=False)
+    proc = liyuan(
+        dict(cli_env, LIYUAN_USER="gd"), "staff", "add", "x", "--name", "X", "--role", "guard", check=False
+    )
     assert proc.returncode == 2 and "guard" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     listed = json.loads(liyuan(cli_env, "staff", "list", "--json").stdout)
     assert {s["login"]: s["role"] for s in listed}["gd"] == "guard"
@@ -193,7 +237,9 @@ def test_backup_is_consistent_and_never_overwrites(cli_desk, tmp_path):
 def test_alerts_records_the_ladder_for_cron(cli_desk):
     cli_env = cli_desk
     late = (datetime.now(timezone.utc) - timedelta(minutes=11)).isoformat()
-    ref = liyuan(cli_env, "log", "--category", "B", "--unit", "1", "--phone", "123", "--received-at", late).stdout.strip()
+    ref = liyuan(
+        cli_env, "log", "--category", "B", "--unit", "1", "--phone", "123", "--received-at", late
+    ).stdout.strip()
     out = liyuan(cli_env, "alerts").stdout.split()
     assert out[0] == "auto_escalated"
     assert liyuan(cli_env, "alerts").stdout == ""  # recorded once

@@ -57,8 +57,9 @@ def test_no_one_but_supervisors_and_the_manager_acts_for_others(staff, db_url, c
 
 
 @pytest.mark.parametrize("real,root", [("mgr", False), ("sup", False), ("root", True)])
-def test_a_supervisor_the_manager_or_root_acts_for_another_and_the_event_says_so(staff, db_url, clock, procedures,
-                                                                              real, root):
+def test_a_supervisor_the_manager_or_root_acts_for_another_and_the_event_says_so(
+    staff, db_url, clock, procedures, real, root
+):
     acting = store_as(db_url, clock, procedures, "ann", os_login=real, os_root=root)
     try:
         req = acting.intake.create_request(category="B", unit="1", phone="123", complete=True)
@@ -91,34 +92,67 @@ def test_a_non_root_login_is_refused_acting_as_another_in_a_real_process(staff):
     try:
         os.chmod(base, 0o777)
         db = base / "desk.db"
-        copy_database(staff["cs_supervisor"].kernel.path, db)  # a copy nobody may write, apart from root's files
+        copy_database(
+            staff["cs_supervisor"].kernel.path, db
+        )  # a copy nobody may write, apart from root's files
         os.chmod(db, 0o666)
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LIYUAN_DB": str(db), "LIYUAN_LANG": "en",
-               "LIYUAN_CONFIG": str(base / "none.toml"), "HOME": str(base), "XDG_CONFIG_HOME": str(base / "c"),
-               "XDG_DATA_HOME": str(base / "d"), "PYTHONPATH": os.pathsep.join(sys.path)}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LIYUAN_DB": str(db),
+            "LIYUAN_LANG": "en",
+            "LIYUAN_CONFIG": str(base / "none.toml"),
+            "HOME": str(base),
+            "XDG_CONFIG_HOME": str(base / "c"),
+            "XDG_DATA_HOME": str(base / "d"),
+            "PYTHONPATH": os.pathsep.join(sys.path),
+        }
 
         def as_nobody(*args: str, **extra: str) -> subprocess.CompletedProcess:
-            return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable,
-                                   "-m", "liyuan_tui.cli", *args], env={**env, **extra}, capture_output=True,
-                                  text=True, timeout=120, cwd=base)
+            return subprocess.run(
+                [
+                    "setpriv",
+                    "--reuid=nobody",
+                    "--regid=nogroup",
+                    "--clear-groups",
+                    sys.executable,
+                    "-m",
+                    "liyuan_tui.cli",
+                    *args,
+                ],
+                env={**env, **extra},
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd=base,
+            )
 
         probe = as_nobody("check")
         if "Permission denied" in probe.stderr and "python" in probe.stderr.lower():
             pytest.skip("this machine's Python is not readable by other logins")
-        for refused in (as_nobody("--user", "sup", "staff", "role", "nobody", "cs_supervisor"),
-                        as_nobody("staff", "role", "nobody", "cs_supervisor", LIYUAN_USER="sup")):
+        for refused in (
+            as_nobody("--user", "sup", "staff", "role", "nobody", "cs_supervisor"),
+            as_nobody("staff", "role", "nobody", "cs_supervisor", LIYUAN_USER="sup"),
+        ):
             assert refused.returncode == 2, refused.stderr
             assert refused.stderr.strip().count("\n") == 0 and "may not act as 'sup'" in refused.stderr
             assert "you are nobody" in refused.stderr and "Traceback" not in refused.stderr
         pretending = as_nobody("staff", "role", "nobody", "cs_supervisor", USER="sup", LOGNAME="sup")
         assert pretending.returncode == 2 and "assistant" in pretending.stderr  # still nobody, an assistant
-        logged = as_nobody("log", "--category", "B", "--unit", "1", "--phone", "123", USER="sup", LOGNAME="sup")
+        logged = as_nobody(
+            "log", "--category", "B", "--unit", "1", "--phone", "123", USER="sup", LOGNAME="sup"
+        )
         assert logged.returncode == 0, logged.stderr
         shown = json.loads(as_nobody("show", logged.stdout.strip(), "--json").stdout)
         assert shown["created_by"] == "nobody" and "os_login" not in shown["events"][0]["payload"]
-        staff_now = json.loads(subprocess.run([sys.executable, "-m", "liyuan_tui.cli", "staff", "list", "--json",
-                                               "--user", "sup"], env=env, capture_output=True, text=True,
-                                              timeout=120).stdout)
+        staff_now = json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "liyuan_tui.cli", "staff", "list", "--json", "--user", "sup"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            ).stdout
+        )
         assert {s["login"]: s["role"] for s in staff_now}["nobody"] == "assistant"
     finally:
         shutil.rmtree(base, ignore_errors=True)

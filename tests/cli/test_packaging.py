@@ -26,8 +26,12 @@ def build_wheel(out: Path) -> Path:
     uv = shutil.which("uv")
     if uv is None:
         pytest.skip("uv is needed to build the wheel")
-    subprocess.run([uv, "build", "--wheel", "--out-dir", str(out), str(ROOT)], check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [uv, "build", "--wheel", "--out-dir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return next(out.glob("liyuan_tui-*.whl"))
 
 
@@ -36,7 +40,9 @@ def check_contents(wheel: Path) -> None:
     assert "liyuan_tui/data/procedures/medical.toml" in names
     assert "liyuan_tui/data/messages/core.toml" in names
     assert "liyuan_tui/screens/__init__.py" in names
-    for revision in (ROOT / "liyuan_tui" / "store" / "migrations" / "versions").glob("*.py"):  # the schema's history
+    for revision in (ROOT / "liyuan_tui" / "store" / "migrations" / "versions").glob(
+        "*.py"
+    ):  # the schema's history
         assert f"liyuan_tui/store/migrations/versions/{revision.name}" in names
     assert "liyuan_tui/store/migrations/env.py" in names
     assert "liyuan_tui/app.tcss" in names
@@ -52,10 +58,18 @@ def check_contents(wheel: Path) -> None:
 def install_for_every_login(wheel: Path, prefix: Path, bin_dir: Path) -> Path:
     """The README's root commands: a venv on the system Python, the wheel in it, the command linked."""
     uv = shutil.which("uv")
-    subprocess.run([uv, "venv", "--python", str(SYSTEM_PYTHON), str(prefix)], check=True, capture_output=True,
-                   timeout=120)
-    subprocess.run([uv, "pip", "install", "--python", str(prefix / "bin" / "python"), str(wheel)], check=True,
-                   capture_output=True, timeout=600)
+    subprocess.run(
+        [uv, "venv", "--python", str(SYSTEM_PYTHON), str(prefix)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    subprocess.run(
+        [uv, "pip", "install", "--python", str(prefix / "bin" / "python"), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     bin_dir.mkdir(parents=True, exist_ok=True)
     (bin_dir / "liyuan").symlink_to(prefix / "bin" / "liyuan")
     return bin_dir / "liyuan"
@@ -75,32 +89,85 @@ def test_the_wheel_installs_for_every_login_and_a_non_root_login_runs_the_desk()
         liyuan = install_for_every_login(wheel, base / "opt" / "liyuan", base / "usr-local-bin")
         group = grp.getgrnam("users")  # any group nobody and daemon are not in: setpriv gives it to them
         config = base / "etc" / "liyuan" / "config.toml"
-        env = {"PATH": f"{liyuan.parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "LIYUAN_LANG": "en",
-               "LIYUAN_CONFIG": str(config), "HOME": str(base)}
+        env = {
+            "PATH": f"{liyuan.parent}:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "LIYUAN_LANG": "en",
+            "LIYUAN_CONFIG": str(config),
+            "HOME": str(base),
+        }
 
-        site = subprocess.run([str(liyuan), "site", "init", "--group", group.gr_name, "--dir", str(base / "srv"),
-                               "--supervisor", "nobody", "--name", "Zhou Min"], env=env, capture_output=True,
-                              text=True, timeout=120, cwd=base)
+        site = subprocess.run(
+            [
+                str(liyuan),
+                "site",
+                "init",
+                "--group",
+                group.gr_name,
+                "--dir",
+                str(base / "srv"),
+                "--supervisor",
+                "nobody",
+                "--name",
+                "Zhou Min",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=base,
+        )
         assert site.returncode == 0, site.stdout + site.stderr
         assert "not yet a member" in site.stdout  # nobody is not in the group on this machine: said
         db = base / "srv" / "desk.db"
         assert (db.stat().st_mode & 0o7777, db.stat().st_gid) == (0o660, group.gr_gid)
-        assert ((base / "srv").stat().st_mode & 0o7777, (base / "srv").stat().st_gid) == (0o2770, group.gr_gid)
+        assert ((base / "srv").stat().st_mode & 0o7777, (base / "srv").stat().st_gid) == (
+            0o2770,
+            group.gr_gid,
+        )
         assert f'db = "{db}"' in config.read_text()
 
         def as_login(login: str, *args: str, **extra: str) -> subprocess.CompletedProcess:
-            prefix = ["setpriv", f"--reuid={login}", f"--regid={login if login != 'nobody' else 'nogroup'}",
-                      f"--groups={group.gr_gid}", "--"]
-            return subprocess.run([*prefix, "liyuan", *args], env={**env, **extra}, capture_output=True,
-                                  text=True, timeout=120, cwd="/")
+            prefix = [
+                "setpriv",
+                f"--reuid={login}",
+                f"--regid={login if login != 'nobody' else 'nogroup'}",
+                f"--groups={group.gr_gid}",
+                "--",
+            ]
+            return subprocess.run(
+                [*prefix, "liyuan", *args],
+                env={**env, **extra},
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd="/",
+            )
 
         checked = as_login("nobody", "check")
         assert checked.returncode == 0, checked.stdout + checked.stderr
-        assert str(config) in checked.stdout and "all good" in checked.stdout  # found through the config alone
+        assert (
+            str(config) in checked.stdout and "all good" in checked.stdout
+        )  # found through the config alone
         assert "nobody — Zhou Min" in checked.stdout
-        assert as_login("nobody", "staff", "add", "daemon", "--name", "Night One", "--role", "assistant").returncode == 0
-        logged = as_login("daemon", "log", "--category", "B", "--unit", "3-1201", "--phone", "13800000000",
-                          USER="nobody", LOGNAME="nobody")  # the environment does not say who you are
+        assert (
+            as_login(
+                "nobody", "staff", "add", "daemon", "--name", "Night One", "--role", "assistant"
+            ).returncode
+            == 0
+        )
+        logged = as_login(
+            "daemon",
+            "log",
+            "--category",
+            "B",
+            "--unit",
+            "3-1201",
+            "--phone",
+            "13800000000",
+            USER="nobody",
+            LOGNAME="nobody",
+        )  # the environment does not say who you are
         assert logged.returncode == 0, logged.stderr
         shown = json.loads(as_login("nobody", "show", logged.stdout.strip(), "--json").stdout)
         assert shown["created_by"] == "daemon" and shown["events"][0]["actor"] == "daemon"
@@ -117,7 +184,10 @@ def test_the_wheel_installs_for_every_login_and_a_non_root_login_runs_the_desk()
         done = as_login("nobody", "--user", "daemon", "reply", logged.stdout.strip())
         assert done.returncode == 0, done.stderr
         shown = json.loads(as_login("nobody", "show", logged.stdout.strip(), "--json").stdout)
-        assert shown["events"][-1]["actor"] == "daemon" and shown["events"][-1]["payload"]["os_login"] == "nobody"
+        assert (
+            shown["events"][-1]["actor"] == "daemon"
+            and shown["events"][-1]["payload"]["os_login"] == "nobody"
+        )
         assert (db.stat().st_mode & 0o7777) == 0o660
     finally:
         shutil.rmtree(base, ignore_errors=True)
@@ -134,10 +204,18 @@ def test_the_installed_package_imports_its_screens_and_data(tmp_path):
     wheel = build_wheel(tmp_path / "dist")
     check_contents(wheel)
     venv = tmp_path / "venv"
-    subprocess.run([uv, "venv", "--python", sys.executable, str(venv)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [uv, "venv", "--python", sys.executable, str(venv)], check=True, capture_output=True, timeout=120
+    )
     py = venv / "bin" / "python"
-    subprocess.run([uv, "pip", "install", "--python", str(py), str(wheel)], check=True, capture_output=True,
-                   timeout=600)
-    out = subprocess.run([str(py), "-c", "import liyuan_tui.screens, liyuan_tui.data; print('ok')"],
-                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    subprocess.run(
+        [uv, "pip", "install", "--python", str(py), str(wheel)], check=True, capture_output=True, timeout=600
+    )
+    out = subprocess.run(
+        [str(py), "-c", "import liyuan_tui.screens, liyuan_tui.data; print('ok')"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert out.stdout.strip() == "ok", out.stderr

@@ -26,15 +26,19 @@ class Terminal(io.StringIO):
 
 def logbook(path, rows: int = ROWS) -> str:
     lines = ["category,received_at,unit,phone,description"]
-    lines += [f"repair,2026-10-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d},{i}-{i % 900 + 100},13800138000,漏水 {i}"
-              for i in range(rows)]
+    lines += [
+        f"repair,2026-10-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d},{i}-{i % 900 + 100},13800138000,漏水 {i}"
+        for i in range(rows)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return str(path)
 
 
 def stored(engine) -> tuple[int, int]:
     with Session(engine) as s:
-        return s.exec(select(func.count()).select_from(Request)).one(), s.exec(select(func.count()).select_from(Event)).one()
+        return s.exec(select(func.count()).select_from(Request)).one(), s.exec(
+            select(func.count()).select_from(Event)
+        ).one()
 
 
 def liyuan(cli_env, *args, err=None, clock=None):
@@ -116,8 +120,10 @@ def test_ctrl_c_during_a_report_leaves_no_file(cli_env, staff, tmp_path):
 
 
 def test_a_bar_goes_to_the_terminal_for_every_long_command(cli_env, staff, tmp_path):
-    for args, label in ((("backup", str(tmp_path / "b.db")), "Backing up"),
-                        (("report", "--month", "2026-11", "-o", str(tmp_path / "r.md")), "Counting the month")):
+    for args, label in (
+        (("backup", str(tmp_path / "b.db")), "Backing up"),
+        (("report", "--month", "2026-11", "-o", str(tmp_path / "r.md")), "Counting the month"),
+    ):
         err = Terminal()
         code, _, _ = liyuan(cli_env, *args, err=err)
         assert code == 0 and label in err.getvalue(), err.getvalue()
@@ -133,9 +139,13 @@ def test_migrate_shows_the_backup_and_each_revision_as_it_goes(cli_env, tmp_path
 
     old = tmp_path / "desk.db"
     shutil.copy(Path(__file__).resolve().parent.parent / "fixtures" / "release-0.1.0.db", old)
-    steps = len([r for r in schema.known_revisions() if r > schema.LEGACY]) + 1  # the backup, then each revision
+    steps = (
+        len([r for r in schema.known_revisions() if r > schema.LEGACY]) + 1
+    )  # the backup, then each revision
     err, out = Terminal(), io.StringIO()
     env = dict(cli_env, LIYUAN_DB=str(old), LIYUAN_USER="zhou.min")  # the release's supervisor
     with mock.patch.dict(os.environ, env, clear=True):
         code = main(["migrate"], None, out=out, err=err)
-    assert code == 0 and "Upgrading the database" in err.getvalue() and f"{steps}/{steps}" in err.getvalue(), err.getvalue()
+    assert (
+        code == 0 and "Upgrading the database" in err.getvalue() and f"{steps}/{steps}" in err.getvalue()
+    ), err.getvalue()

@@ -30,8 +30,11 @@ def events(db_path) -> int:
 MEGABYTE = "x" * 1_000_000
 CASES = [
     (["log", "--category", "B", "--unit", "\udcff", "--phone", "123"], "--unit", "UTF-8"),
-    (["log", "--category", "B", "--unit", "1", "--phone", "123", "--received-at", "0001-01-01T00:00"],
-     "--received-at", "between the years"),
+    (
+        ["log", "--category", "B", "--unit", "1", "--phone", "123", "--received-at", "0001-01-01T00:00"],
+        "--received-at",
+        "between the years",
+    ),
     (["report", "--month", "9999-12"], "--month", "between the years"),
     (["report", "--month", "2026-11", "-o", "."], "-o", "is a folder"),
     (["report", "--month", "2026-11", "-o", "no-such-folder/r.md"], "-o", "does not exist"),
@@ -50,8 +53,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("args,flag,said", CASES, ids=[f"{c[1]}:{c[2]}" for c in CASES])
-def test_each_bad_input_is_one_line_exit_2_and_nothing_written(staff, ref, cli_env, db_path, tmp_path,
-                                                                 monkeypatch, args, flag, said):
+def test_each_bad_input_is_one_line_exit_2_and_nothing_written(
+    staff, ref, cli_env, db_path, tmp_path, monkeypatch, args, flag, said
+):
     monkeypatch.chdir(tmp_path)
     before, files = events(db_path), sorted(os.listdir(tmp_path))
     done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), *[a.replace("{ref}", ref) for a in args])
@@ -63,8 +67,9 @@ def test_each_bad_input_is_one_line_exit_2_and_nothing_written(staff, ref, cli_e
 
 def test_an_import_row_dated_year_one_is_a_bad_row_not_a_traceback(staff, cli_env, db_path, tmp_path):
     logbook = tmp_path / "logbook.csv"
-    logbook.write_text("category,received_at,unit\nB,0001-01-01 00:00,1-101\nB,2026-11-01 10:00,1-102\n",
-                       encoding="utf-8")
+    logbook.write_text(
+        "category,received_at,unit\nB,0001-01-01 00:00,1-101\nB,2026-11-01 10:00,1-102\n", encoding="utf-8"
+    )
     before = events(db_path)
     done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "import", str(logbook))
     assert done.returncode == 2 and "line 2" in done.stderr and "between the years" in done.stderr
@@ -73,7 +78,9 @@ def test_an_import_row_dated_year_one_is_a_bad_row_not_a_traceback(staff, cli_en
 
 @pytest.mark.parametrize("command", [("import",), ("residents", "import")])
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/full"])
-def test_an_import_of_a_device_is_refused_without_reading_it_to_the_end(staff, cli_env, db_path, command, device):
+def test_an_import_of_a_device_is_refused_without_reading_it_to_the_end(
+    staff, cli_env, db_path, command, device
+):
     """/dev/zero never ends: read whole, it took every byte of memory (the fuzz test met it)."""
     before = events(db_path)
     done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), *command, device)
@@ -82,7 +89,9 @@ def test_an_import_of_a_device_is_refused_without_reading_it_to_the_end(staff, c
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/full"])
-def test_an_analysis_read_from_a_device_is_refused_without_reading_it_to_the_end(staff, cli_env, db_path, device):
+def test_an_analysis_read_from_a_device_is_refused_without_reading_it_to_the_end(
+    staff, cli_env, db_path, device
+):
     """Read whole, /dev/full took 24 GB before the kernel stopped it (the fuzz test met it)."""
     before = events(db_path)
     done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "analysis", "--month", "2026-11", "--file", device)
@@ -101,14 +110,20 @@ def test_backup_onto_a_dangling_symlink_is_refused(staff, cli_env, tmp_path):
 def test_a_report_file_is_as_private_as_the_database(staff, cli_env, tmp_path):
     os.umask(0o022)
     private = tmp_path / "r.md"
-    assert run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "report", "--month", "2026-11", "-o", str(private)).returncode == 0
+    assert (
+        run_liyuan(
+            dict(cli_env, LIYUAN_USER="sup"), "report", "--month", "2026-11", "-o", str(private)
+        ).returncode
+        == 0
+    )
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
     group_folder = tmp_path / "srv"
     group_folder.mkdir()
     os.chmod(group_folder, 0o2770)
     shared = group_folder / "r.csv"
-    done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "report", "--month", "2026-11", "--format", "csv",
-                      "-o", str(shared))
+    done = run_liyuan(
+        dict(cli_env, LIYUAN_USER="sup"), "report", "--month", "2026-11", "--format", "csv", "-o", str(shared)
+    )
     assert done.returncode == 0 and stat.S_IMODE(shared.stat().st_mode) == 0o640
 
 
@@ -125,11 +140,19 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(staff, ref, cli_env):
     read, write = os.pipe()
     os.close(read)
     try:
-        done = subprocess.run([sys.executable, "-m", "liyuan_tui.cli", "show", ref, "--user", "sup"],
-                              env=cli_env, stdout=write, stderr=subprocess.PIPE, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "liyuan_tui.cli", "show", ref, "--user", "sup"],
+            env=cli_env,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
     finally:
         os.close(write)
-    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr and "Exception" not in done.stderr
+    assert (
+        "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr and "Exception" not in done.stderr
+    )
     assert done.returncode == 141
 
 

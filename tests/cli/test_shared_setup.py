@@ -55,7 +55,11 @@ def test_check_reports_a_file_that_is_not_a_database(shared):
     (folder / "desk.db").write_bytes(b"this is a spreadsheet, not a database" * 100)
     os.chmod(folder / "desk.db", 0o660)
     check = liyuan(env, "check")
-    assert check.returncode == 1 and "not a database" in check.stdout and "Traceback" not in check.stdout + check.stderr
+    assert (
+        check.returncode == 1
+        and "not a database" in check.stdout
+        and "Traceback" not in check.stdout + check.stderr
+    )
 
 
 def test_check_reports_an_unreadable_database(tmp_path, cli_env):
@@ -70,8 +74,14 @@ def test_check_reports_an_unreadable_database(tmp_path, cli_env):
         folder = base / "desk"
         folder.mkdir()
         os.chmod(folder, 0o711)  # others may pass through, not list
-        env = dict(cli_env, LIYUAN_DB=str(folder / "desk.db"), XDG_CONFIG_HOME=str(base / "c"),
-                   XDG_DATA_HOME=str(base / "d"), HOME=str(base), LIYUAN_CONFIG=str(base / "none.toml"))
+        env = dict(
+            cli_env,
+            LIYUAN_DB=str(folder / "desk.db"),
+            XDG_CONFIG_HOME=str(base / "c"),
+            XDG_DATA_HOME=str(base / "d"),
+            HOME=str(base),
+            LIYUAN_CONFIG=str(base / "none.toml"),
+        )
         assert liyuan(env, "init").returncode == 0
         if os.geteuid() == 0:
             prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
@@ -80,8 +90,14 @@ def test_check_reports_an_unreadable_database(tmp_path, cli_env):
         else:
             prefix = []
             os.chmod(folder / "desk.db", 0o000)
-        check = subprocess.run([*prefix, sys.executable, "-m", "liyuan_tui.cli", "check"], env=env,
-                               capture_output=True, text=True, timeout=120, cwd=base)
+        check = subprocess.run(
+            [*prefix, sys.executable, "-m", "liyuan_tui.cli", "check"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=base,
+        )
         assert check.returncode == 1, check.stdout + check.stderr
         assert "cannot read the database file" in check.stdout and "Traceback" not in check.stderr
     finally:
@@ -100,7 +116,9 @@ time.sleep(60)
 def test_check_reports_a_database_held_locked(shared):
     folder, env = shared
     liyuan(env, "init")
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder / "desk.db")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(folder / "desk.db")], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         started = time.monotonic()

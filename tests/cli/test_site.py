@@ -37,19 +37,34 @@ GROUP = "users"
 @needs_root
 def test_site_init_makes_the_folder_the_database_and_the_config(site):
     base, env = site
-    done = run_liyuan(env, "site", "init", "--group", GROUP, "--dir", str(base / "srv" / "liyuan"),
-                      "--supervisor", "nobody", "--name", "周敏")
+    done = run_liyuan(
+        env,
+        "site",
+        "init",
+        "--group",
+        GROUP,
+        "--dir",
+        str(base / "srv" / "liyuan"),
+        "--supervisor",
+        "nobody",
+        "--name",
+        "周敏",
+    )
     assert done.returncode == 0, done.stderr
     folder, db = base / "srv" / "liyuan", base / "srv" / "liyuan" / "desk.db"
     gid = grp.getgrnam(GROUP).gr_gid
-    assert (stat.S_IMODE(folder.stat().st_mode) | (folder.stat().st_mode & stat.S_ISGID), folder.stat().st_gid) == \
-        (0o2770, gid)
+    assert (
+        stat.S_IMODE(folder.stat().st_mode) | (folder.stat().st_mode & stat.S_ISGID),
+        folder.stat().st_gid,
+    ) == (0o2770, gid)
     assert (stat.S_IMODE(db.stat().st_mode), db.stat().st_gid) == (0o660, gid)
     assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_gid == gid
     config = Path(env["LIYUAN_CONFIG"])
     assert f'db = "{db}"' in config.read_text() and stat.S_IMODE(config.stat().st_mode) == 0o644
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT login, name, role FROM staff").fetchall() == [("nobody", "周敏", "cs_supervisor")]
+        assert conn.execute("SELECT login, name, role FROM staff").fetchall() == [
+            ("nobody", "周敏", "cs_supervisor")
+        ]
         kinds = [k for (k,) in conn.execute("SELECT kind FROM event ORDER BY id")]
     assert kinds == ["staff_added", "staff_changed"]
     # Every login finds it through the config alone (no LIYUAN_DB, no login shell needed).
@@ -67,26 +82,52 @@ def test_site_init_keeps_the_configs_other_settings(site):
     config = Path(env["LIYUAN_CONFIG"])
     config.parent.mkdir(parents=True)
     config.write_text('lang = "en"\n\n[extra]\nnote = "kept"\n', encoding="utf-8")
-    assert run_liyuan(env, "site", "init", "--group", GROUP, "--dir", str(base / "srv"), "--supervisor",
-                      "nobody").returncode == 0
+    assert (
+        run_liyuan(
+            env, "site", "init", "--group", GROUP, "--dir", str(base / "srv"), "--supervisor", "nobody"
+        ).returncode
+        == 0
+    )
     text = config.read_text()
-    assert text.startswith(f'db = "{base / "srv" / "desk.db"}"') and 'lang = "en"' in text and 'note = "kept"' in text
+    assert (
+        text.startswith(f'db = "{base / "srv" / "desk.db"}"')
+        and 'lang = "en"' in text
+        and 'note = "kept"' in text
+    )
 
 
 @needs_root
-@pytest.mark.parametrize("change,said", [
-    (lambda base, argv: argv.__setitem__(argv.index("--group") + 1, "no-such-group-x"), "no group"),
-    (lambda base, argv: argv.__setitem__(argv.index("--supervisor") + 1, "no-such-login-x"), "no login"),
-    (lambda base, argv: argv.__setitem__(argv.index("--supervisor") + 1, "bad login!"), "not a valid login"),
-    (lambda base, argv: argv.__setitem__(argv.index("--dir") + 1, "srv/liyuan"), "not an absolute path"),
-    (lambda base, argv: (base / "srv").mkdir() or (base / "srv" / "old.txt").write_text("x"), "not empty"),
-    (lambda base, argv: (base / "srv").write_text("x"), "not a folder"),
-    (lambda base, argv: (base / "private").mkdir(mode=0o700) or argv.__setitem__(argv.index("--dir") + 1,
-                                                                                  str(base / "private" / "srv")),
-     "cannot pass through"),
-    (lambda base, argv: (base / "etc" / "liyuan").mkdir(parents=True) or (base / "etc" / "liyuan" / "config.toml")
-     .write_text('db = "/srv/other/desk.db"\n'), "already names another database"),
-])
+@pytest.mark.parametrize(
+    "change,said",
+    [
+        (lambda base, argv: argv.__setitem__(argv.index("--group") + 1, "no-such-group-x"), "no group"),
+        (lambda base, argv: argv.__setitem__(argv.index("--supervisor") + 1, "no-such-login-x"), "no login"),
+        (
+            lambda base, argv: argv.__setitem__(argv.index("--supervisor") + 1, "bad login!"),
+            "not a valid login",
+        ),
+        (lambda base, argv: argv.__setitem__(argv.index("--dir") + 1, "srv/liyuan"), "not an absolute path"),
+        (
+            lambda base, argv: (base / "srv").mkdir() or (base / "srv" / "old.txt").write_text("x"),
+            "not empty",
+        ),
+        (lambda base, argv: (base / "srv").write_text("x"), "not a folder"),
+        (
+            lambda base, argv: (
+                (base / "private").mkdir(mode=0o700)
+                or argv.__setitem__(argv.index("--dir") + 1, str(base / "private" / "srv"))
+            ),
+            "cannot pass through",
+        ),
+        (
+            lambda base, argv: (
+                (base / "etc" / "liyuan").mkdir(parents=True)
+                or (base / "etc" / "liyuan" / "config.toml").write_text('db = "/srv/other/desk.db"\n')
+            ),
+            "already names another database",
+        ),
+    ],
+)
 def test_site_init_refuses_in_one_line_and_makes_nothing(site, change, said):
     base, env = site
     argv = ["site", "init", "--group", GROUP, "--dir", str(base / "srv"), "--supervisor", "nobody"]
@@ -105,8 +146,11 @@ def test_init_names_someone_else_only_as_root(staff, cli_env, tmp_path, clock, p
 
     url = f"sqlite:///{tmp_path / 'new.db'}"
     with pytest.raises(PermissionDenied):
-        create_database(url, clock, "zhou.min", procedures=procedures, tz="Asia/Shanghai", os_login="ann",
-                        os_root=False)
+        create_database(
+            url, clock, "zhou.min", procedures=procedures, tz="Asia/Shanghai", os_login="ann", os_root=False
+        )
     assert not (tmp_path / "new.db").exists()
-    me = create_database(url, clock, "ann", procedures=procedures, tz="Asia/Shanghai", os_login="ann", os_root=False)
+    me = create_database(
+        url, clock, "ann", procedures=procedures, tz="Asia/Shanghai", os_login="ann", os_root=False
+    )
     assert (me.login, me.role) == ("ann", "cs_supervisor")

@@ -20,9 +20,20 @@ NOW = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
 
 def test_the_shipped_files_set_follow_up_days_and_the_repairs_kinds_of_fault(procedures):
     assert {k: p.followup_days for k, p in procedures.items()} == {
-        "medical": 1, "repair": 3, "complaint": 3, "consultation": 3, "security": 3, "disaster": 3, "other": 3}
+        "medical": 1,
+        "repair": 3,
+        "complaint": 3,
+        "consultation": 3,
+        "security": 3,
+        "disaster": 3,
+        "other": 3,
+    }
     repair = procedures["repair"]
-    assert [k.key for k in repair.fault_kinds][:3] == ["water", "electric", "gas"] and repair.repeat_days == 30
+    assert [k.key for k in repair.fault_kinds][:3] == [
+        "water",
+        "electric",
+        "gas",
+    ] and repair.repeat_days == 30
     assert all(k.name.zh and k.name.en for k in repair.fault_kinds)
     assert [k for k, p in procedures.items() if p.fault_kinds] == ["repair"]
 
@@ -32,15 +43,20 @@ def test_a_file_without_the_settings_gets_the_defaults():
     assert proc.followup_days == 3 and proc.fault_kinds == () and proc.repeat_days == 30
 
 
-@pytest.mark.parametrize("extra, problem", [
-    ("followup_days = -1", "followup_days must be a whole number of days from 0 to 365"),
-    ("followup_days = 2.5", "followup_days must be a whole number"),
-    ("repeat_days = 0", "repeat_days must be a whole number of days from 1 to 365"),
-    ('[[fault_kinds]]\nkey = "water"\nzh = "水"', "fault kind 'water' needs both zh and en text"),
-    ('[[fault_kinds]]\nkey = "wa ter"\nzh = "水"\nen = "Water"', "key must be ASCII"),
-    ('[[fault_kinds]]\nkey = "w"\nzh = "水"\nen = "W"\n[[fault_kinds]]\nkey = "w"\nzh = "水"\nen = "W"',
-     "defined twice"),
-])
+@pytest.mark.parametrize(
+    "extra, problem",
+    [
+        ("followup_days = -1", "followup_days must be a whole number of days from 0 to 365"),
+        ("followup_days = 2.5", "followup_days must be a whole number"),
+        ("repeat_days = 0", "repeat_days must be a whole number of days from 1 to 365"),
+        ('[[fault_kinds]]\nkey = "water"\nzh = "水"', "fault kind 'water' needs both zh and en text"),
+        ('[[fault_kinds]]\nkey = "wa ter"\nzh = "水"\nen = "Water"', "key must be ASCII"),
+        (
+            '[[fault_kinds]]\nkey = "w"\nzh = "水"\nen = "W"\n[[fault_kinds]]\nkey = "w"\nzh = "水"\nen = "W"',
+            "defined twice",
+        ),
+    ],
+)
 def test_bad_settings_name_the_file_and_the_problem(extra, problem):
     head, steps = MINIMAL.split("[[steps]]", 1)
     with pytest.raises(ProcedureError) as err:
@@ -74,7 +90,9 @@ def test_free_text_keeps_its_newlines_and_tabs_but_not_escapes():
         check.plain("a\x1b[31mred", "note", newlines=True)
 
 
-@pytest.mark.parametrize("value, want", [("yes", True), ("No", False), ("是", True), ("否", False), (True, True)])
+@pytest.mark.parametrize(
+    "value, want", [("yes", True), ("No", False), ("是", True), ("否", False), (True, True)]
+)
 def test_yes_and_no_in_either_language(value, want):
     assert check.yes_no(value, "reached") is want
 

@@ -28,11 +28,14 @@ def test_the_check_finds_the_leaks_the_desk_once_showed():
     assert leaked("请主管先运行 liyuan migrate", "zh") == set()  # a command, not a key
 
 
-@pytest.mark.parametrize("prefix, keys", [
-    ("event", [str(k) for k in EventKind]),
-    ("role", list(ROLES)),
-    ("action", [str(a) for a in Action]),
-])
+@pytest.mark.parametrize(
+    "prefix, keys",
+    [
+        ("event", [str(k) for k in EventKind]),
+        ("role", list(ROLES)),
+        ("action", [str(a) for a in Action]),
+    ],
+)
 def test_every_word_of_the_vocabulary_has_a_name_in_both_languages(prefix, keys):
     for key in keys:
         entry = catalog().get(f"{prefix}.{key}")

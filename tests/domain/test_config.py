@@ -16,7 +16,9 @@ def test_flag_beats_environment_beats_file_beats_default(tmp_path):
     assert s.sources["lang"] == str(user_file)
     s = load_settings({}, {"LIYUAN_LANG": "zh", "LIYUAN_DB": str(tmp_path / "e.db")}, files)
     assert s.lang == "zh" and s.sources["lang"] == "$LIYUAN_LANG" and s.db_url.endswith("/e.db")
-    s = load_settings({"lang": "en", "db": "postgresql+psycopg://desk@db/liyuan"}, {"LIYUAN_LANG": "zh"}, files)
+    s = load_settings(
+        {"lang": "en", "db": "postgresql+psycopg://desk@db/liyuan"}, {"LIYUAN_LANG": "zh"}, files
+    )
     assert s.lang == "en" and s.sources["lang"] == "--lang" and s.db_url.startswith("postgresql")
     s = load_settings({}, {}, ())
     assert s.lang == "zh" and s.tz_name == "Asia/Shanghai" and s.sources["tz"] == "default"
@@ -30,7 +32,9 @@ def test_user_file_beats_the_shared_one(tmp_path):
     assert s.lang == "en" and s.tz_name == "Asia/Hong_Kong"
 
 
-@pytest.mark.parametrize("env,word", [({"LIYUAN_LANG": "fr"}, "language"), ({"LIYUAN_TZ": "Mars/Base"}, "time zone")])
+@pytest.mark.parametrize(
+    "env,word", [({"LIYUAN_LANG": "fr"}, "language"), ({"LIYUAN_TZ": "Mars/Base"}, "time zone")]
+)
 def test_bad_settings_name_the_setting(env, word):
     with pytest.raises(ConfigError) as err:
         load_settings({}, env, ())

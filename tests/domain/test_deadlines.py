@@ -90,7 +90,9 @@ def test_the_countdown_never_goes_up_and_urgency_only_worsens(limit, a, b):
     early, late = sorted((a, b))
     order = [Urgency.OK, Urgency.WARNING, Urgency.OVERDUE]
     assert seconds_left(r, T0 + timedelta(seconds=late)) <= seconds_left(r, T0 + timedelta(seconds=early))
-    assert order.index(urgency(r, T0 + timedelta(seconds=late))) >= order.index(urgency(r, T0 + timedelta(seconds=early)))
+    assert order.index(urgency(r, T0 + timedelta(seconds=late))) >= order.index(
+        urgency(r, T0 + timedelta(seconds=early))
+    )
 
 
 @given(limit=limits, reply=st.integers(min_value=0, max_value=100_000), now=moments)
@@ -101,7 +103,7 @@ def test_after_a_reply_nothing_moves(limit, reply, now):
     assert replied_within_limit(r) is (reply <= limit * 60)
 
 
-@given(st.integers(min_value=-10**6, max_value=10**6))
+@given(st.integers(min_value=-(10**6), max_value=10**6))
 def test_countdown_text_round_trips(seconds):
     text = format_countdown(seconds)
     sign = -1 if text.startswith("-") else 1

@@ -12,7 +12,7 @@ from liyuan_tui.domain.procedures import ProcedureError
 
 CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")
 
-MINIMAL = '''
+MINIMAL = """
 key = "other"
 letter = "G"
 name = { zh = "其他", en = "Other" }
@@ -28,7 +28,7 @@ zh = "告知经理"
 en = "Tell the manager"
 role = "assistant"
 required = true
-'''
+"""
 
 
 def test_all_seven_categories_are_shipped(procedures):

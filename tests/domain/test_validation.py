@@ -23,7 +23,10 @@ def test_any_3_to_15_digits_with_separators_is_a_phone(parts, plus):
     assert check.phone(raw) == ("+" if plus else "") + "".join(str(d) for d, _ in parts)
 
 
-@given(st.text(alphabet=st.characters(categories=["L"]), min_size=1), st.text(alphabet="0123456789", min_size=3, max_size=10))
+@given(
+    st.text(alphabet=st.characters(categories=["L"]), min_size=1),
+    st.text(alphabet="0123456789", min_size=3, max_size=10),
+)
 def test_a_phone_with_letters_is_refused_naming_the_phone(letters, digits):
     with pytest.raises(ValidationError) as err:
         check.phone(digits + letters)
@@ -79,8 +82,17 @@ def test_a_time_in_the_future_is_refused(minutes):
     assert err.value.field == "received_at" and err.value.key == "error.time_future"
 
 
-@pytest.mark.parametrize("value,key", [("A", "medical"), ("b", "repair"), ("急救病人求助", "medical"),
-                                       ("Repair", "repair"), (" C ", "complaint"), ("G", "other")])
+@pytest.mark.parametrize(
+    "value,key",
+    [
+        ("A", "medical"),
+        ("b", "repair"),
+        ("急救病人求助", "medical"),
+        ("Repair", "repair"),
+        (" C ", "complaint"),
+        ("G", "other"),
+    ],
+)
 def test_categories_by_letter_key_or_name(procedures, value, key):
     assert check.category(value, procedures) == key
 

@@ -31,8 +31,11 @@ def pending(store: Store, ref: str, everything: bool = False) -> list[Step]:
     req = detail.request
     proc = store.procedure(req.category)
     conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
-    return [s for s in proc.checklist(req.branch_list, conds)
-            if (s.required or everything) and s.key not in detail.steps]
+    return [
+        s
+        for s in proc.checklist(req.branch_list, conds)
+        if (s.required or everything) and s.key not in detail.steps
+    ]
 
 
 @pytest.fixture
@@ -80,7 +83,9 @@ def walked(desk, log, walk) -> Callable[..., tuple[str, list[str]]]:
     """walked(category, branch=…, skip=…, **fields) → (ref, steps ticked) of a request logged,
     replied to and walked through every required step (a medical one through `branch`)."""
 
-    def make(category: str, *, branch: str = "ambulance", skip: Iterable[str] = (), **fields) -> tuple[str, list[str]]:
+    def make(
+        category: str, *, branch: str = "ambulance", skip: Iterable[str] = (), **fields
+    ) -> tuple[str, list[str]]:
         ref = log(category, **fields)
         desk.lifecycle.mark_replied(ref)
         if desk.procedure(category).branches:

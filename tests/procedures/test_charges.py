@@ -12,14 +12,14 @@ from liyuan_tui.reports.export import detail_dict
 from liyuan_tui.domain.fees import load_fees
 from liyuan_tui.domain.models import FeeItem
 
-SITE = '''
+SITE = """
 [[items]]
 code = "drain"
 zh = "疏通下水道(本站)"
 en = "Unblock a drain (site)"
 unit = {{ zh = "次", en = "job" }}
 price = {price}
-'''
+"""
 
 
 @pytest.fixture
@@ -36,7 +36,12 @@ def site_fees(tmp_path, price: str):
 def test_a_charge_is_priced_from_the_schedule_when_added(desk, repair, clock):
     version = desk.lookup.get_request(repair).version
     charge = desk.charges.add_charge(repair, "drain")
-    assert (charge.item_code, charge.qty, charge.unit_price_cents, charge.amount_cents) == ("drain", 1, 5000, 5000)
+    assert (charge.item_code, charge.qty, charge.unit_price_cents, charge.amount_cents) == (
+        "drain",
+        1,
+        5000,
+        5000,
+    )
     assert charge.by == "ann" and charge.at == clock.now()
     hours = desk.charges.add_charge(repair, "cleaning", qty="1.5")
     assert hours.amount_cents == 4575
@@ -46,8 +51,13 @@ def test_a_charge_is_priced_from_the_schedule_when_added(desk, repair, clock):
     assert detail.request.version == version + 2  # each charge is a change other terminals notice
     events = [e for e in detail.events if e.kind == "charge"]
     assert [json.loads(e.payload) for e in events][0] == {
-        "item": "drain", "name_zh": "疏通下水道", "name_en": "Unblock a drain", "qty": 1.0,
-        "unit_price_cents": 5000, "amount_cents": 5000}
+        "item": "drain",
+        "name_zh": "疏通下水道",
+        "name_en": "Unblock a drain",
+        "qty": 1.0,
+        "unit_price_cents": 5000,
+        "amount_cents": 5000,
+    }
 
 
 def test_the_fee_item_is_kept_in_the_database_as_charged(desk, repair, tmp_path):
@@ -67,15 +77,20 @@ def test_a_new_price_never_changes_an_old_charge(desk, repair, tmp_path):
     desk.charges.add_charge(repair, "drain", qty=2)
     desk.charges.fees = site_fees(tmp_path, "80")
     desk.charges.add_charge(repair, "drain")
-    assert [(c.unit_price_cents, c.amount_cents) for c in desk.lookup.detail(repair).charges] == [(5000, 10000), (8000, 8000)]
+    assert [(c.unit_price_cents, c.amount_cents) for c in desk.lookup.detail(repair).charges] == [
+        (5000, 10000),
+        (8000, 8000),
+    ]
 
 
 def test_an_item_is_found_by_its_name_too(desk, repair):
     assert desk.charges.add_charge(repair, "疏通马桶").item_code == "toilet"
 
 
-@pytest.mark.parametrize("item, qty, field", [("nothing", 1, "item"), ("drain", 0, "qty"), ("drain", "two", "qty"),
-                                              ("drain", 100_000, "qty")])
+@pytest.mark.parametrize(
+    "item, qty, field",
+    [("nothing", 1, "item"), ("drain", 0, "qty"), ("drain", "two", "qty"), ("drain", 100_000, "qty")],
+)
 def test_bad_input_is_refused_and_nothing_is_written(desk, repair, item, qty, field):
     before = desk.lookup.detail(repair)
     with pytest.raises(ValidationError) as caught:
@@ -109,5 +124,8 @@ def test_the_request_shows_its_charges_and_total(desk, repair, clock, procedures
     desk.charges.add_charge(repair, "drain")
     desk.charges.add_charge(repair, "labour", qty=2)
     data = detail_dict(desk.lookup.detail(repair), clock.now(), desk.tz, desk.staff.me(), procedures)
-    assert [(c["item"], c["qty"], c["amount"]) for c in data["charges"]] == [("drain", 1, 50.0), ("labour", 2, 70.0)]
+    assert [(c["item"], c["qty"], c["amount"]) for c in data["charges"]] == [
+        ("drain", 1, 50.0),
+        ("labour", 2, 70.0),
+    ]
     assert data["charges_total"] == 120.0

@@ -6,17 +6,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from liyuan_tui.domain.fees import (MAX_PRICE_FEN, FeeScheduleError, charge_amount, format_yuan, load_fees, parse_fees,
-                             shipped_file, yuan_to_fen)
+from liyuan_tui.domain.fees import (
+    MAX_PRICE_FEN,
+    FeeScheduleError,
+    charge_amount,
+    format_yuan,
+    load_fees,
+    parse_fees,
+    shipped_file,
+    yuan_to_fen,
+)
 
-ITEM = '''
+ITEM = """
 [[items]]
 code = "{code}"
 zh = "疏通下水道"
 en = "Unblock a drain"
 unit = {{ zh = "次", en = "job" }}
 price = {price}
-'''
+"""
 
 
 def schedule(*items: str, head: str = "") -> str:
@@ -59,16 +67,31 @@ def test_a_refund_is_shown_with_its_sign():
     assert format_yuan(-1250) == "-12.50" and format_yuan(123456789) == "1,234,567.89"
 
 
-@pytest.mark.parametrize("text, item, problem", [
-    (schedule(ITEM.format(code="drain", price="12.345")), "drain", "fractions of a fen"),
-    (schedule(ITEM.format(code="drain", price="-5")), "drain", "0 or more"),
-    (schedule(ITEM.format(code="drain", price='"cheap"')), "drain", "number of yuan"),
-    (schedule(ITEM.format(code="drain", price="5"), ITEM.format(code="drain", price="6")), "drain", "defined twice"),
-    (schedule(ITEM.format(code="水管", price="5")), "水管", "ASCII"),
-    (schedule(ITEM.format(code="drain", price="5").replace('en = "Unblock a drain"\n', "")), "drain", "no en name"),
-    (schedule(ITEM.format(code="drain", price="5").replace(', en = "job"', "")), "drain", "unit needs both"),
-    (schedule(ITEM.format(code="drain", price="5").replace("price = 5\n", "")), "drain", "has no price"),
-])
+@pytest.mark.parametrize(
+    "text, item, problem",
+    [
+        (schedule(ITEM.format(code="drain", price="12.345")), "drain", "fractions of a fen"),
+        (schedule(ITEM.format(code="drain", price="-5")), "drain", "0 or more"),
+        (schedule(ITEM.format(code="drain", price='"cheap"')), "drain", "number of yuan"),
+        (
+            schedule(ITEM.format(code="drain", price="5"), ITEM.format(code="drain", price="6")),
+            "drain",
+            "defined twice",
+        ),
+        (schedule(ITEM.format(code="水管", price="5")), "水管", "ASCII"),
+        (
+            schedule(ITEM.format(code="drain", price="5").replace('en = "Unblock a drain"\n', "")),
+            "drain",
+            "no en name",
+        ),
+        (
+            schedule(ITEM.format(code="drain", price="5").replace(', en = "job"', "")),
+            "drain",
+            "unit needs both",
+        ),
+        (schedule(ITEM.format(code="drain", price="5").replace("price = 5\n", "")), "drain", "has no price"),
+    ],
+)
 def test_a_malformed_item_is_refused_naming_file_item_and_problem(text, item, problem):
     with pytest.raises(FeeScheduleError) as caught:
         parse_fees(text, "/site/fees.toml")
@@ -76,12 +99,15 @@ def test_a_malformed_item_is_refused_naming_file_item_and_problem(text, item, pr
     assert problem in str(caught.value)
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("items = [", "not valid TOML"),
-    ("", "has no [[items]]"),
-    ('currency = "USD"' + ITEM.format(code="drain", price="5"), "currency"),
-    ("surcharge = 3" + ITEM.format(code="drain", price="5"), "unknown setting(s): surcharge"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("items = [", "not valid TOML"),
+        ("", "has no [[items]]"),
+        ('currency = "USD"' + ITEM.format(code="drain", price="5"), "currency"),
+        ("surcharge = 3" + ITEM.format(code="drain", price="5"), "unknown setting(s): surcharge"),
+    ],
+)
 def test_a_malformed_schedule_is_refused_naming_the_file(text, problem):
     with pytest.raises(FeeScheduleError) as caught:
         parse_fees(text, "/site/fees.toml")
@@ -102,7 +128,11 @@ def test_a_sites_own_file_is_not_an_example(tmp_path):
 def test_the_fee_messages_exist_in_both_languages():
     from liyuan_tui.domain.i18n import catalog
 
-    keys = [k for k in catalog() if k.startswith("fees.")] + ["check.fees", "check.fees_ok", "error.fee_item_unknown"]
+    keys = [k for k in catalog() if k.startswith("fees.")] + [
+        "check.fees",
+        "check.fees_ok",
+        "error.fee_item_unknown",
+    ]
     assert len(keys) >= 12
     for key in keys:
         assert catalog()[key]["zh"] and catalog()[key]["en"], key

@@ -33,11 +33,18 @@ def test_a_repair_with_a_paid_service_walks_through_the_real_command(liyuan):
         assert done.returncode == 0, f"{args}: {done.stderr}"
         return done.stdout.strip()
 
-    ref = ok("log", "--category", "B", "--unit", "7-0502", "--phone", "13800138000", "--text", "卫生间下水道堵塞")
+    ref = ok(
+        "log", "--category", "B", "--unit", "7-0502", "--phone", "13800138000", "--text", "卫生间下水道堵塞"
+    )
     ok("reply", ref)
-    for step, flag, answer in (("fault", "--value", "卫生间地漏"), ("dispatch", "--value", "工程部王工 22:08"),
-                               ("repairer_arrived", "--value", "王工 22:20"), ("repair_result", "--note", "已疏通"),
-                               ("resident_informed", "--value", "当面告知,满意"), ("record", None, None)):
+    for step, flag, answer in (
+        ("fault", "--value", "卫生间地漏"),
+        ("dispatch", "--value", "工程部王工 22:08"),
+        ("repairer_arrived", "--value", "王工 22:20"),
+        ("repair_result", "--note", "已疏通"),
+        ("resident_informed", "--value", "当面告知,满意"),
+        ("record", None, None),
+    ):
         ok("step", ref, step, *((flag, answer) if flag else ()))
     charged = ok("charge", ref, "drain", "--qty", "2")
     assert charged == f"{ref}: Unblock a drain × 2 job = 100.00 yuan (request total 100.00 yuan)"
@@ -59,16 +66,26 @@ def test_the_never_alone_rule_holds_on_the_command_line(run):
     code, _, err = run("step", ref, "care_introduce", "--user", "gd")
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("liyuan step: step: first complete: ")
-    assert "Confirm a family member is there" in err and "never alone" in err and "care_family_present" not in err
+    assert (
+        "Confirm a family member is there" in err
+        and "never alone" in err
+        and "care_family_present" not in err
+    )
     run("step", ref, "care_brief_security")
     run("step", ref, "care_carer_assigned", "--value", "小李")
     assert run("step", ref, "care_family_present", "--user", "gd")[0] == 0
     code, out, _ = run("step", ref, "care_introduce", "--user", "gd")
-    assert code == 0 and out.strip() == f"{ref}: done: The carer introduces themselves, then gives care as the requester asks"
+    assert (
+        code == 0
+        and out.strip()
+        == f"{ref}: done: The carer introduces themselves, then gives care as the requester asks"
+    )
 
 
 def test_closing_refusals_name_what_is_missing(run):
-    ref = run("log", "--category", "other", "--unit", "3-1201", "--phone", "13800138000", "--major")[1].strip()
+    ref = run("log", "--category", "other", "--unit", "3-1201", "--phone", "13800138000", "--major")[
+        1
+    ].strip()
     run("reply", ref)
     code, _, err = run("close", ref, "--outcome", "done")
     assert code == 2 and err.startswith("liyuan close: step: required steps not done: 'Ask what help")
@@ -95,8 +112,11 @@ def test_liyuan_fees_says_the_shipped_schedule_is_an_example(run):
 
 def test_a_sites_fee_file_is_used_and_is_not_called_an_example(run, tmp_path, monkeypatch):
     site = tmp_path / "site-fees.toml"
-    site.write_text('title = { zh = "本站收费标准", en = "Our fees" }\n[[items]]\ncode = "drain"\nzh = "疏通"\n'
-                    'en = "Drain"\nunit = { zh = "次", en = "job" }\nprice = 45\n', encoding="utf-8")
+    site.write_text(
+        'title = { zh = "本站收费标准", en = "Our fees" }\n[[items]]\ncode = "drain"\nzh = "疏通"\n'
+        'en = "Drain"\nunit = { zh = "次", en = "job" }\nprice = 45\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("LIYUAN_FEES", str(site))
     code, out, _ = run("fees")
     assert code == 0 and "EXAMPLE" not in out and "Our fees" in out and "45.00" in out
@@ -108,8 +128,11 @@ def test_a_sites_fee_file_is_used_and_is_not_called_an_example(run, tmp_path, mo
 
 def test_a_broken_fee_file_is_named_and_only_fee_commands_stop(run, tmp_path, monkeypatch):
     site = tmp_path / "fees.toml"
-    site.write_text('[[items]]\ncode = "drain"\nzh = "疏通"\nen = "Drain"\nunit = { zh = "次", en = "job" }\n'
-                    'price = 4.555\n', encoding="utf-8")
+    site.write_text(
+        '[[items]]\ncode = "drain"\nzh = "疏通"\nen = "Drain"\nunit = { zh = "次", en = "job" }\n'
+        "price = 4.555\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("LIYUAN_FEES", str(site))
     ref = run("log", "--category", "B", "--unit", "3-1201", "--phone", "13800138000")[1].strip()
     assert ref  # logging a request never needs the fee file
@@ -119,11 +142,14 @@ def test_a_broken_fee_file_is_named_and_only_fee_commands_stop(run, tmp_path, mo
     assert code == 1 and "fee schedule error" in out
 
 
-@pytest.mark.parametrize("args, message", [
-    (("nope",), "item: 'nope' is not in the fee schedule"),
-    (("drain", "--qty", "0"), "--qty: '0' is not a quantity"),
-    (("drain", "--qty", "lots"), "--qty: 'lots' is not a quantity"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("nope",), "item: 'nope' is not in the fee schedule"),
+        (("drain", "--qty", "0"), "--qty: '0' is not a quantity"),
+        (("drain", "--qty", "lots"), "--qty: 'lots' is not a quantity"),
+    ],
+)
 def test_liyuan_charge_refuses_bad_input_and_writes_nothing(run, args, message):
     ref = run("log", "--category", "B", "--unit", "3-1201", "--phone", "13800138000")[1].strip()
     code, _, err = run("charge", ref, *args)
@@ -137,7 +163,9 @@ def test_the_branch_is_switched_from_the_command_line_with_a_reason(run):
     run("branch", ref, "care")
     code, _, err = run("branch", ref, "hospital", "--instead-of", "care")
     assert code == 2 and err.startswith("liyuan branch: --reason: ")
-    code, out, _ = run("branch", ref, "hospital", "--instead-of", "care", "--reason", "no family member can stay")
+    code, out, _ = run(
+        "branch", ref, "hospital", "--instead-of", "care", "--reason", "no family member can stay"
+    )
     assert code == 0 and out.strip() == f"{ref}: help switched"
     code, out, _ = run("show", ref)
     assert "help switched: Short-term care → Escort to hospital (no family member can stay)" in out

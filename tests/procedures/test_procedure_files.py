@@ -9,13 +9,19 @@ import pytest
 
 from liyuan_tui.domain.models import ROLES
 from liyuan_tui.domain.procedures import MANAGER_INFORMED
+
 CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_54a1dd46131bd486.txt"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LETTERS = dict(zip(CATEGORY_ORDER, "ABCDEFG"))
-BASELINES = {"repair": "报修管理工作规程", "complaint": "投诉处理工作规程", "security": "安全管理相关工作规程",
-             "disaster": "突发事件处理工作规程", "other": "力所能及"}
+BASELINES = {
+    "repair": "报修管理工作规程",
+    "complaint": "投诉处理工作规程",
+    "security": "安全管理相关工作规程",
+    "disaster": "突发事件处理工作规程",
+    "other": "力所能及",
+}
 
 
 def all_steps(procedures):
@@ -57,7 +63,7 @@ def test_chinese_wording_is_our_own_not_copied_from_the_seed(procedures):
         texts = [s.text.zh] + ([s.prompt.zh] if s.prompt else [])
         for text in texts:
             bare = re.sub(r"《[^》]*》", "《》", text)
-            copied = [bare[i:i + 10] for i in range(len(bare) - 9) if bare[i:i + 10] in seed]
+            copied = [bare[i : i + 10] for i in range(len(bare) - 9) if bare[i : i + 10] in seed]
             assert not copied, f"{p.key}.{s.key} copies the seed: {copied[0]}"
 
 
@@ -111,7 +117,7 @@ def test_medical_branches_follow_the_seed(procedures):
     family = medical.step("care_family_present")
     assert family.required and family.gate and family.input == "confirm"
     assert "单独" in family.text.zh and "never alone" in family.text.en
-    later = by_branch["care"][by_branch["care"].index(family) + 1:]
+    later = by_branch["care"][by_branch["care"].index(family) + 1 :]
     assert later and all(s.branch == "care" for s in later)
 
 
@@ -150,4 +156,3 @@ def test_every_checklist_can_be_walked_in_its_own_order(procedures, key):
             for step in proc.checklist(branches, conds):
                 assert not proc.blocking(step, branches, conds, done), (key, step.key)
                 done.append(step.key)
-

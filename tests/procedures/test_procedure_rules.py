@@ -10,6 +10,7 @@ import pytest
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.procedures import MANAGER_INFORMED
+
 CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")
 
 ZH, EN = Translator("zh"), Translator("en")
@@ -42,6 +43,7 @@ def care(staff, desk, log):
 
 # --- required steps ---------------------------------------------------------------------------
 
+
 def test_closing_names_the_required_steps_still_open_in_the_users_language(desk, log):
     ref = log("repair")
     desk.lifecycle.mark_replied(ref)
@@ -50,7 +52,9 @@ def test_closing_names_the_required_steps_still_open_in_the_users_language(desk,
     en, zh = exc.message(EN), exc.message(ZH)
     assert "'Ask where the fault is" in en and "'Per the repair procedure" in en
     assert "“核对记录后结案" in zh and "“按《报修管理工作规程》" in zh
-    assert "If there is a leak" not in en and "report the result" not in en  # not the desk's to hold up closing
+    assert (
+        "If there is a leak" not in en and "report the result" not in en
+    )  # not the desk's to hold up closing
     assert "dispatch" not in en and "safety_advice" not in en  # steps by what they say, never by key
     desk.lifecycle.tick_step(ref, "fault", value="厨房水龙头漏水")
     assert "Ask where the fault is" not in refused(desk.lifecycle.close_request, ref, "done").message(EN)
@@ -91,6 +95,7 @@ def test_a_medical_request_needs_a_branch_before_it_closes(desk, log, walk):
 
 # --- never alone with the patient -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("key", CARE_AFTER_FAMILY)
 def test_care_cannot_start_before_a_family_member_is_confirmed_present(staff, desk, care, key):
     doer = staff[desk.procedure("medical").step(key).role]
@@ -130,10 +135,13 @@ def test_a_request_with_care_cannot_close_without_the_family_confirmed(staff, de
 def test_only_the_guard_or_those_above_confirm_the_family(staff, care):
     with pytest.raises(PermissionDenied):
         staff["dept_staff"].lifecycle.tick_step(care, "care_family_present")
-    staff["security_lead"].lifecycle.tick_step(care, "care_family_present")  # the lead hears it from the guard
+    staff["security_lead"].lifecycle.tick_step(
+        care, "care_family_present"
+    )  # the lead hears it from the guard
 
 
 # --- major cases ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("category", CATEGORY_ORDER)
 def test_a_major_request_cannot_close_without_the_manager_informed(desk, walked, category):
@@ -163,8 +171,11 @@ def test_a_step_outside_the_requests_conditions_is_still_recorded(desk, log, wal
 
 # --- handing on ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("category", CATEGORY_ORDER)
-def test_a_request_handed_on_records_to_whom_and_stays_until_the_result_is_heard(staff, desk, walked, category):
+def test_a_request_handed_on_records_to_whom_and_stays_until_the_result_is_heard(
+    staff, desk, walked, category
+):
     ref, _ = walked(category, branch="hospital")
     for blank in ("", "   "):
         exc = refused(desk.lifecycle.close_request, ref, "转交处理", kind="handed_on", handed_to=blank)
@@ -178,17 +189,25 @@ def test_a_request_handed_on_records_to_whom_and_stays_until_the_result_is_heard
     conds = {"ordinary", "oral"}
     if not any(s.key in done for s in proc.result_steps):
         exc = refused(desk.lifecycle.close_request, ref, "转交处理", handed_to=" 工程维修部  王工 ")
-        assert exc.field == "outcome" and "stays with the desk" in exc.message(EN) and "反馈结果" in exc.message(ZH)
+        assert (
+            exc.field == "outcome"
+            and "stays with the desk" in exc.message(EN)
+            and "反馈结果" in exc.message(ZH)
+        )
         listed = proc.checklist(req.branch_list, conds)
-        result = next(s for s in proc.result_steps
-                      if s in listed and not proc.blocking(s, req.branch_list, conds, done))
-        staff[result.role].lifecycle.tick_step(ref, result.key, **({result.input: "已反馈"} if result.wants_input else {}))
+        result = next(
+            s for s in proc.result_steps if s in listed and not proc.blocking(s, req.branch_list, conds, done)
+        )
+        staff[result.role].lifecycle.tick_step(
+            ref, result.key, **({result.input: "已反馈"} if result.wants_input else {})
+        )
     closed = desk.lifecycle.close_request(ref, "转交处理", handed_to=" 工程维修部  王工 ")
     assert (closed.outcome_kind, closed.handed_to) == ("handed_on", "工程维修部 王工")
     assert desk.lookup.detail(ref).events[-1].kind == "closed"
 
 
 # --- switching branch ---------------------------------------------------------------------------
+
 
 def test_care_that_cannot_go_on_is_switched_to_another_branch_on_record(staff, desk, care, walk):
     """No family member can stay, so the carer may not start: the desk switches to the hospital,

@@ -6,10 +6,13 @@ import pytest
 
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.procedures import MANAGER_INFORMED
+
 CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")
 
 ROUTES = [(key, []) for key in CATEGORY_ORDER if key != "medical"] + [
-    ("medical", ["hospital"]), ("medical", ["ambulance"]), ("medical", ["care"]),
+    ("medical", ["hospital"]),
+    ("medical", ["ambulance"]),
+    ("medical", ["care"]),
     ("medical", ["ambulance", "care"]),  # 120 first, then someone to sit with the patient
 ]
 
@@ -45,7 +48,9 @@ def test_an_ordinary_request_walks_from_intake_to_close(staff, desk, log, walk, 
 
 
 @pytest.mark.parametrize("category, branches", ROUTES, ids=[f"{c}-{'+'.join(b) or 'all'}" for c, b in ROUTES])
-def test_every_step_optional_ones_too_can_be_ticked_by_its_role_in_order(staff, desk, log, walk, category, branches):
+def test_every_step_optional_ones_too_can_be_ticked_by_its_role_in_order(
+    staff, desk, log, walk, category, branches
+):
     ref = log(category, major=True, confidential=True)
     desk.lifecycle.escalate(ref)
     desk.lifecycle.mark_replied(ref)
@@ -65,7 +70,9 @@ def test_a_major_request_walks_with_the_manager_informed(staff, desk, walked, ca
 
 
 @pytest.mark.parametrize("category", CATEGORY_ORDER)
-def test_an_escalated_request_records_the_supervisors_answer_and_a_supervisor_closes_it(staff, desk, log, walk, category):
+def test_an_escalated_request_records_the_supervisors_answer_and_a_supervisor_closes_it(
+    staff, desk, log, walk, category
+):
     ref = log(category)
     desk.lifecycle.escalate(ref, note="助理无法解决")
     desk.lifecycle.mark_replied(ref)
@@ -81,8 +88,10 @@ def test_an_escalated_request_records_the_supervisors_answer_and_a_supervisor_cl
     close_and_check(staff["cs_supervisor"], ref, done, staff)
 
 
-@pytest.mark.parametrize("channel, answered", [("written", "written_answered"), ("phone", "oral_answered"),
-                                               ("walk-in", "oral_answered")])
+@pytest.mark.parametrize(
+    "channel, answered",
+    [("written", "written_answered"), ("phone", "oral_answered"), ("walk-in", "oral_answered")],
+)
 def test_a_consultation_follows_its_channel(staff, desk, walked, channel, answered):
     ref, done = walked("consultation", channel=channel)
     assert answered in done

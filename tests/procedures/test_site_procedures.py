@@ -11,7 +11,7 @@ from liyuan_tui.domain.procedure_files import load_procedures, parse_procedure, 
 
 from liyuan_tui.domain.procedures import ProcedureError
 
-PARCEL = '''
+PARCEL = """
 key = "parcel"
 letter = "H"
 name = { zh = "代收快递", en = "Parcel held at the desk" }
@@ -35,22 +35,21 @@ role = "assistant"
 required = true
 input = "value"
 prompt = { zh = "经理知悉的时间与方式", en = "When and how the manager was informed" }
-'''
+"""
 
-STEP = '''
+STEP = """
 [[steps]]
 key = "{key}"
 zh = "核对"
 en = "Check"
 role = "{role}"
 {extra}
-'''
+"""
 
 
 def procedure_text(*steps: str) -> str:
     head = 'key = "medical"\nletter = "A"\nname = { zh = "急救", en = "Medical" }\n'
-    informed = STEP.format(key="manager_informed", role="assistant",
-                           extra='when = "major"\nrequired = true')
+    informed = STEP.format(key="manager_informed", role="assistant", extra='when = "major"\nrequired = true')
     return head + "".join(steps) + informed
 
 
@@ -58,17 +57,26 @@ def shipped_medical() -> str:
     return (shipped_folder() / "medical.toml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("step, problem", [
-    (STEP.format(key="check", role="janitor", extra=""), "role 'janitor' is not one of"),
-    ('\n[[steps]]\nkey = "check"\nzh = "核对"\nrole = "assistant"\n', "has no en text"),
-    (STEP.format(key="check", role="assistant", extra='input = "confirm"'), "input 'confirm' needs a prompt"),
-    (STEP.format(key="check", role="assistant", extra='input = "value"'), "input 'value' needs a prompt"),
-    (STEP.format(key="check", role="assistant", extra="gate = true"), "a gate must be required"),
-    (STEP.format(key="check", role="assistant", extra='after = ["later"]'), "after names 'later'"),
-    (STEP.format(key="check", role="assistant", extra='when = "rainy"'), "when 'rainy' is not one of"),
-    (STEP.format(key="check", role="assistant", extra='branch = "boat"'), "branch 'boat' is not declared"),
-    (STEP.format(key="check", role="assistant", extra="colour = 3"), "unknown setting(s): colour"),
-])
+@pytest.mark.parametrize(
+    "step, problem",
+    [
+        (STEP.format(key="check", role="janitor", extra=""), "role 'janitor' is not one of"),
+        ('\n[[steps]]\nkey = "check"\nzh = "核对"\nrole = "assistant"\n', "has no en text"),
+        (
+            STEP.format(key="check", role="assistant", extra='input = "confirm"'),
+            "input 'confirm' needs a prompt",
+        ),
+        (STEP.format(key="check", role="assistant", extra='input = "value"'), "input 'value' needs a prompt"),
+        (STEP.format(key="check", role="assistant", extra="gate = true"), "a gate must be required"),
+        (STEP.format(key="check", role="assistant", extra='after = ["later"]'), "after names 'later'"),
+        (STEP.format(key="check", role="assistant", extra='when = "rainy"'), "when 'rainy' is not one of"),
+        (
+            STEP.format(key="check", role="assistant", extra='branch = "boat"'),
+            "branch 'boat' is not declared",
+        ),
+        (STEP.format(key="check", role="assistant", extra="colour = 3"), "unknown setting(s): colour"),
+    ],
+)
 def test_a_malformed_step_is_refused_naming_file_step_and_problem(step, problem):
     with pytest.raises(ProcedureError) as caught:
         parse_procedure(procedure_text(step), "/site/medical.toml")
@@ -79,7 +87,8 @@ def test_a_malformed_step_is_refused_naming_file_step_and_problem(step, problem)
 
 def test_a_procedure_without_manager_informed_is_refused():
     text = 'key = "medical"\nletter = "A"\nname = { zh = "急救", en = "Medical" }\n' + STEP.format(
-        key="check", role="assistant", extra="")
+        key="check", role="assistant", extra=""
+    )
     with pytest.raises(ProcedureError, match="manager_informed"):
         parse_procedure(text, "medical.toml")
 
@@ -87,7 +96,9 @@ def test_a_procedure_without_manager_informed_is_refused():
 def test_a_site_folder_replaces_and_adds_procedures(tmp_path):
     (tmp_path / "parcel.toml").write_text(PARCEL, encoding="utf-8")
     (tmp_path / "medical.toml").write_text(
-        shipped_medical().replace('zh = "问清联系电话"', 'zh = "问清联系电话(本站:同时记下楼栋管家)"'), encoding="utf-8")
+        shipped_medical().replace('zh = "问清联系电话"', 'zh = "问清联系电话(本站:同时记下楼栋管家)"'),
+        encoding="utf-8",
+    )
     procs = load_procedures(tmp_path)
     assert list(procs)[-1] == "parcel" and procs.resolve("H").key == "parcel"
     assert procs.reply_limit("parcel").total_seconds() == 30 * 60
@@ -106,8 +117,9 @@ def test_liyuan_uses_the_site_folder_from_the_environment(liyuan, tmp_path):
     assert str(site) in checked.stdout and "$LIYUAN_PROCEDURES" in checked.stdout
     assert "8 procedures loaded" in checked.stdout and "parcel" in checked.stdout
 
-    logged = liyuan("log", "--category", "H", "--unit", "5-0301", "--phone", "13800138000",
-                    LIYUAN_PROCEDURES=str(site))
+    logged = liyuan(
+        "log", "--category", "H", "--unit", "5-0301", "--phone", "13800138000", LIYUAN_PROCEDURES=str(site)
+    )
     assert logged.returncode == 0, logged.stderr
     ref = logged.stdout.strip()
     shown = liyuan("show", ref, "--json", LIYUAN_PROCEDURES=str(site))
@@ -121,12 +133,14 @@ def test_liyuan_uses_the_site_folder_from_the_environment(liyuan, tmp_path):
 def test_a_malformed_site_file_stops_the_command_with_file_step_and_problem(liyuan, tmp_path):
     site = tmp_path / "site-procedures"
     site.mkdir()
-    broken = shipped_medical().replace('role = "guard"\nrequired = true\ngate = true',
-                                       'role = "nurse"\nrequired = true\ngate = true')
+    broken = shipped_medical().replace(
+        'role = "guard"\nrequired = true\ngate = true', 'role = "nurse"\nrequired = true\ngate = true'
+    )
     (site / "medical.toml").write_text(broken, encoding="utf-8")
 
-    logged = liyuan("log", "--category", "A", "--unit", "5-0301", "--phone", "13800138000",
-                    "--procedures", str(site))
+    logged = liyuan(
+        "log", "--category", "A", "--unit", "5-0301", "--phone", "13800138000", "--procedures", str(site)
+    )
     assert logged.returncode == 2
     line = logged.stderr.strip()
     assert "\n" not in line and "Traceback" not in line

@@ -22,8 +22,12 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
     replied = [r for r in counted if r["replied_at"] is not None]
     due = [r for r in counted if r["replied_at"] is not None or r["reply_due_at"] < now]
     within = [r for r in replied if r["replied_at"] <= r["reply_due_at"]]
-    late = [r for r in counted if (r["replied_at"] is not None and r["replied_at"] > r["reply_due_at"])
-            or (r["replied_at"] is None and r["reply_due_at"] < now)]
+    late = [
+        r
+        for r in counted
+        if (r["replied_at"] is not None and r["replied_at"] > r["reply_due_at"])
+        or (r["replied_at"] is None and r["reply_due_at"] < now)
+    ]
 
     def secs(rs):
         return [(r["replied_at"] - r["received_at"]).total_seconds() for r in rs]
@@ -39,8 +43,15 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
         g_due = [r for r in g_counted if r["replied_at"] is not None or r["reply_due_at"] < now]
         g_within = [r for r in g_replied if r["replied_at"] <= r["reply_due_at"]]
         m, p = median_p90(secs(g_replied))
-        categories[key] = {"total": len(group), "replied": len(g_replied), "within_limit": len(g_within),
-                           "due": len(g_due), "median": m, "p90": p, "overdue": len([r for r in late if r in group])}
+        categories[key] = {
+            "total": len(group),
+            "replied": len(g_replied),
+            "within_limit": len(g_within),
+            "due": len(g_due),
+            "median": m,
+            "p90": p,
+            "overdue": len([r for r in late if r in group]),
+        }
     staff = {}
     for login in {r["created_by"] for r in mine} | {r["replied_by"] for r in replied} - {None}:
         theirs = [r for r in replied if r["replied_by"] == login]
@@ -51,7 +62,8 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
             "within_limit": sum(1 for r in theirs if r["replied_at"] <= r["reply_due_at"]),
             "closed": sum(1 for r in mine if r["status"] == "closed" and r["closed_by"] == login),
             "escalated": sum(1 for r in mine if r["escalated_by"] == login),
-            "median": m, "p90": p,
+            "median": m,
+            "p90": p,
         }
     fees = Counter()
     fee_counts = Counter()
@@ -59,8 +71,10 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
         for (code, _zh, _en, price), qty in r["charges"]:
             fees[code] += price * qty
             fee_counts[code] += 1
-    late_seconds = {r["ref"]: int(((r["replied_at"] or r["closed_at"] or now) - r["reply_due_at"]).total_seconds())
-                    for r in late}
+    late_seconds = {
+        r["ref"]: int(((r["replied_at"] or r["closed_at"] or now) - r["reply_due_at"]).total_seconds())
+        for r in late
+    }
     return {
         "total": len(mine),
         "by_category": Counter(r["category"] or "none" for r in mine),
@@ -68,11 +82,15 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
         "by_status": Counter(r["status"] for r in mine),
         "by_outcome": Counter(r["outcome_kind"] for r in mine if r["outcome_kind"]),
         "handed_on": Counter(r["handed_to"] for r in mine if r["handed_to"]),
-        "median": med, "p90": p90,
-        "closed": len(closed), "resolved": sum(1 for r in closed if r["outcome_kind"] == "resolved"),
-        "close_median": close_med, "close_p90": close_p90,
+        "median": med,
+        "p90": p90,
+        "closed": len(closed),
+        "resolved": sum(1 for r in closed if r["outcome_kind"] == "resolved"),
+        "close_median": close_med,
+        "close_p90": close_p90,
         "within_limit_share": len(within) / len(due) if due else None,
-        "replied": len(replied), "due": len(due),
+        "replied": len(replied),
+        "due": len(due),
         "overdue": late_seconds,
         "overdue_confidential": sum(1 for r in late if r["confidential"]),
         "escalated": sum(1 for r in mine if r["escalated_at"]),
@@ -84,7 +102,8 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
         "by_day": Counter(r["received_at"].astimezone(tz).date().isoformat() for r in mine),
         "categories": categories,
         "staff": staff,
-        "fees": fees, "fee_counts": fee_counts,
+        "fees": fees,
+        "fee_counts": fee_counts,
         "fees_total": sum(fees.values()) / 100,
         "reply_seconds": sorted(secs(replied)),
     }

@@ -81,4 +81,6 @@ def test_the_handover_lists_open_and_late_orders_and_tools_out(staff, workshop, 
     data = handover_dict(sheet, sup.tz)
     assert data["orders_late"][0]["number"] == workshop["still"] and data["tools_overdue"][0]["code"] == "T3"
     text = render_handover(sheet, Translator("en"), sup.procedures, sup.tz)
-    assert "Work orders past their limit: 1" in text and "Tools overdue: 1" in text and workshop["still"] in text
+    assert (
+        "Work orders past their limit: 1" in text and "Tools overdue: 1" in text and workshop["still"] in text
+    )

@@ -30,8 +30,9 @@ def quarter(tmp_path_factory, procedures):
     from liyuan_tui.store import Store
 
     path = tmp_path_factory.mktemp("quarter") / "desk.db"
-    sup = Store(f"sqlite:///{path}", FakeClock(AFTER), "sup", procedures=procedures, tz="Asia/Shanghai",
-                create=True)
+    sup = Store(
+        f"sqlite:///{path}", FakeClock(AFTER), "sup", procedures=procedures, tz="Asia/Shanghai", create=True
+    )
     sup.staff.ensure_identity()
     for login, role in (("ann", "assistant"), ("mgr", "manager"), ("lead", "security_lead")):
         sup.staff.add_staff(login, login.upper(), role)
@@ -59,7 +60,9 @@ def test_the_quarter_has_what_the_figures_are_about(quarter, repairs):
     assert sum(1 for c in calls if c["solved"] is False) > 5  # some calls reopened their request
     repeated = [r for r in rows if r.get("repeat_of")]
     assert len(repeated) > 10
-    assert sum(1 for r in rows if r.get("followup_due_at") and r["status"] == "closed") > 10  # calls still owed
+    assert (
+        sum(1 for r in rows if r.get("followup_due_at") and r["status"] == "closed") > 10
+    )  # calls still owed
 
 
 @pytest.mark.parametrize("month", MONTHS)
@@ -70,8 +73,18 @@ def test_the_quality_section_figure_by_figure(quarter, repairs, procedures, mont
     for key, got in (("current", data["quality"]), ("previous", data["previous"]["quality"])):
         which = month if key == "current" else {"2026-10": "2026-09", "2026-11": "2026-10"}[month]
         want = oracle.quality(rows, which, SHANGHAI, repairs)
-        for name in ("calls", "reached", "followups_due", "due_done", "due_on_time", "still_owed", "solved_asked",
-                     "solved", "repairs", "repeat_repairs"):
+        for name in (
+            "calls",
+            "reached",
+            "followups_due",
+            "due_done",
+            "due_on_time",
+            "still_owed",
+            "solved_asked",
+            "solved",
+            "repairs",
+            "repeat_repairs",
+        ):
             assert got[name] == want[name], (which, name)
         for name in ("reach_rate", "satisfaction_mean", "repeat_rate"):
             assert got[name] == approx(want[name]), (which, name)
@@ -99,7 +112,9 @@ def test_the_scorecard_person_by_person_and_the_team_beside_the_month_before(qua
             assert people[login][name] == figures[name], (login, name)
         for name in RATES:
             assert people[login][name] == approx(figures[name]), (login, name)
-        hours = sum(x["hours"] or 0 for x in trainings if x["login"] == login and x["day"].strftime("%Y-%m") == month)
+        hours = sum(
+            x["hours"] or 0 for x in trainings if x["login"] == login and x["day"].strftime("%Y-%m") == month
+        )
         assert people[login]["training_hours"] == pytest.approx(hours), login
     assert people["ann"]["assessment_score"] == {"2026-10": 80, "2026-11": 88}[month]
     previous = {"2026-10": "2026-09", "2026-11": "2026-10"}[month]

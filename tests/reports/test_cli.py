@@ -21,8 +21,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def month_on_record(staff, procedures):
     start = datetime(2026, 11, 3, 21, 0, tzinfo=SHANGHAI)
-    rows = [row(start + timedelta(hours=i), category=cat, replied_at=start + timedelta(hours=i, minutes=m))
-            for i, (cat, m) in enumerate([("medical", 2), ("repair", 15), ("repair", 4), ("complaint", 30)])]
+    rows = [
+        row(start + timedelta(hours=i), category=cat, replied_at=start + timedelta(hours=i, minutes=m))
+        for i, (cat, m) in enumerate([("medical", 2), ("repair", 15), ("repair", 4), ("complaint", 30)])
+    ]
     rows.append(row(start + timedelta(days=1), confidential=True, unit="秘密-8楼", description="机密内容"))
     insert_rows(staff["cs_supervisor"].engine, rows)
     return rows
@@ -44,14 +46,22 @@ def test_report_markdown_json_and_csv(cli_env, month_on_record):
     # replies of 120, 180, 240, 900 and 1800 s: p90 = 900 + 0.6 × (1800 − 900)
     assert data["reply_seconds"] == {"median": 240.0, "p90": 1440.0}
     assert data["within_limit_share"] == pytest.approx(3 / 5)
-    assert set(data["previous"]) >= {"total", "by_category", "reply_seconds", "within_limit_share", "overdue",
-                                     "escalated", "major", "fees_total"}
+    assert set(data["previous"]) >= {
+        "total",
+        "by_category",
+        "reply_seconds",
+        "within_limit_share",
+        "overdue",
+        "escalated",
+        "major",
+        "fees_total",
+    }
 
     raw = liyuan(cli_env, "report", "--month", "2026-11", "--format", "csv", lang="zh").stdout
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel opens it as UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["求助事务月报 2026-11"]
-    by_cat = rows[[r[:1] for r in rows].index(["按类别"]) + 2:]
+    by_cat = rows[[r[:1] for r in rows].index(["按类别"]) + 2 :]
     assert ["报修求助", "3", "0", "+3"] == by_cat[1][:4]
 
 
@@ -74,8 +84,14 @@ def test_handover_sheet_of_the_night(cli_env, staff, clock):
     desk, sup = staff["assistant"], staff["cs_supervisor"]
 
     def log(category, minutes_ago, **kw):
-        return desk.intake.create_request(category=category, unit=f"{minutes_ago}-101", phone="13800000001",
-                                   complete=True, received_at=now - timedelta(minutes=minutes_ago), **kw)
+        return desk.intake.create_request(
+            category=category,
+            unit=f"{minutes_ago}-101",
+            phone="13800000001",
+            complete=True,
+            received_at=now - timedelta(minutes=minutes_ago),
+            **kw,
+        )
 
     before_shift = log("repair", 6 * 60)
     desk.lifecycle.mark_replied(before_shift.ref)

@@ -10,16 +10,23 @@ from liyuan_tui.reports.handover import handover_sheet, render_handover, shift_s
 
 def test_the_markdown_handover_marks_major_and_escalated_requests(staff, clock, procedures):
     desk = staff["assistant"]
-    major = desk.intake.create_request(category="medical", unit="3-1202", phone="139", major=True, complete=True).ref
+    major = desk.intake.create_request(
+        category="medical", unit="3-1202", phone="139", major=True, complete=True
+    ).ref
     escalated = desk.intake.create_request(category="repair", unit="5-0803", phone="139", complete=True).ref
     desk.lifecycle.escalate(escalated)
-    both = desk.intake.create_request(category="security", unit="B2", phone="139", major=True, complete=True).ref
+    both = desk.intake.create_request(
+        category="security", unit="B2", phone="139", major=True, complete=True
+    ).ref
     desk.lifecycle.escalate(both)
     plain = desk.intake.create_request(category="other", unit="1-0301", phone="139", complete=True).ref
     clock.advance(timedelta(minutes=1).total_seconds())
     sheet = handover_sheet(desk, shift_start(clock.now(), desk.tz))
     text = render_handover(sheet, Translator("zh"), procedures, desk.tz)
-    rows = {line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| 2") or line.startswith("| !")
-            or line.startswith("| ^")}
+    rows = {
+        line.split("|")[1].strip()
+        for line in text.splitlines()
+        if line.startswith("| 2") or line.startswith("| !") or line.startswith("| ^")
+    }
     assert {f"!{major}", f"^{escalated}", f"!^{both}", plain} <= rows
     assert "★" not in text and "! 表示重大事件" in text

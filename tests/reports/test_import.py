@@ -38,8 +38,10 @@ repair,2099-01-01 00:00,,3-306,,未来
 
 def counts(engine) -> tuple[int, int]:
     with Session(engine) as s:
-        return (s.exec(select(func.count()).select_from(Request)).one(),
-                s.exec(select(func.count()).select_from(Event)).one())
+        return (
+            s.exec(select(func.count()).select_from(Request)).one(),
+            s.exec(select(func.count()).select_from(Event)).one(),
+        )
 
 
 def test_history_import_keeps_times_and_statuses(cli_env, staff, tmp_path):
@@ -67,9 +69,16 @@ def test_history_import_keeps_times_and_statuses(cli_env, staff, tmp_path):
     assert lights.description == "灯坏了\n两盏" and lights.channel == "phone"
     ladder = reqs["7-701"]
     assert ladder.ref == "202609-0001"  # the local month of receipt, not UTC's
-    assert ladder.handed_to == "工程部" and ladder.outcome_kind == "handed_on" and ladder.closed_by == "former_staff"
+    assert (
+        ladder.handed_to == "工程部"
+        and ladder.outcome_kind == "handed_on"
+        and ladder.closed_by == "former_staff"
+    )
     assert sorted(r.ref for r in reqs.values() if r.ref_month == "202610") == [
-        "202610-0001", "202610-0002", "202610-0003"]
+        "202610-0001",
+        "202610-0002",
+        "202610-0003",
+    ]
 
     again = liyuan(cli_env, "import", str(path))
     assert again.returncode == 2 and "already on record" in again.stderr.decode()
@@ -109,11 +118,14 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_written(cli_env,
     assert counts(engine) == (before[0] + 2, before[1] + 1)
 
 
-@pytest.mark.parametrize("content, reason", [
-    ("category,received_at,recieved\n", "line 1 recieved: unknown column"),
-    ("category,unit\nA,1-101\n", "line 1 received_at: this column is missing"),
-    ("", "line 1: the file is empty"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ("category,received_at,recieved\n", "line 1 recieved: unknown column"),
+        ("category,unit\nA,1-101\n", "line 1 received_at: this column is missing"),
+        ("", "line 1: the file is empty"),
+    ],
+)
 def test_a_bad_header_refuses_the_whole_file_even_with_skip_bad(staff, tmp_path, in_process, content, reason):
     path = tmp_path / "head.csv"
     path.write_text(content, encoding="utf-8")
@@ -144,8 +156,11 @@ def test_residents_import_adds_and_updates_the_archive(cli_env, staff, tmp_path)
         s.add(Resident(unit="1-101", name="王伯", phones="13000000000", notes="旧备注"))
         s.commit()
     path = tmp_path / "residents.csv"
-    path.write_text(BOM + "房号,姓名,电话,备注\n1-101,王伯,13811112222;139 2222 3333,行动不便\n"
-                    "2-202,李阿姨,13800000000,\n", encoding="utf-8")
+    path.write_text(
+        BOM + "房号,姓名,电话,备注\n1-101,王伯,13811112222;139 2222 3333,行动不便\n"
+        "2-202,李阿姨,13800000000,\n",
+        encoding="utf-8",
+    )
     done = liyuan(cli_env, "residents", "import", str(path))
     assert done.returncode == 0, done.stderr.decode()
     assert "imported 1, updated 1" in done.stdout.decode()
@@ -158,8 +173,10 @@ def test_residents_import_adds_and_updates_the_archive(cli_env, staff, tmp_path)
 def test_residents_bad_rows_and_skip_bad(cli_env, staff, tmp_path):
     engine = staff["cs_supervisor"].engine
     path = tmp_path / "residents.csv"
-    path.write_text("unit,name,phones\n3-301,陈,12\n,无房号,13800000000\n4-401,赵,13800000001\n4-401,赵,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "unit,name,phones\n3-301,陈,12\n,无房号,13800000000\n4-401,赵,13800000001\n4-401,赵,\n",
+        encoding="utf-8",
+    )
     result = liyuan(cli_env, "residents", "import", str(path))
     err = result.stderr.decode()
     assert result.returncode == 2
@@ -174,24 +191,32 @@ def test_residents_bad_rows_and_skip_bad(cli_env, staff, tmp_path):
 
 def test_row_problems_are_not_fatal_but_a_repeated_row_is_bad(staff, tmp_path, in_process):
     path = tmp_path / "logbook.csv"
-    path.write_text("category,received_at,unit\n"
-                    "repair,2026-10-02 10:00,2-202\n"
-                    "repair,2026-10-02 10:00,2-202\n"  # the same request typed twice
-                    "repair,2026-10-02 11:00,2-203,surplus\n"  # a cell with no column
-                    "repair,2026-10-02 12:00,2-204,,\n", encoding="utf-8")  # empty trailing cells are fine
+    path.write_text(
+        "category,received_at,unit\n"
+        "repair,2026-10-02 10:00,2-202\n"
+        "repair,2026-10-02 10:00,2-202\n"  # the same request typed twice
+        "repair,2026-10-02 11:00,2-203,surplus\n"  # a cell with no column
+        "repair,2026-10-02 12:00,2-204,,\n",
+        encoding="utf-8",
+    )  # empty trailing cells are fine
     code, _, err = in_process("import", str(path))
     assert code == 2 and "line 3: repeats line 2" in err and "line 4: 4 cells, but only 3 columns" in err
     code, out, err = in_process("import", str(path), "--skip-bad")
     assert code == 0 and "imported 2" in out and "skipped 2" in out
 
 
-
-@pytest.mark.parametrize("command,content", [
-    (("import",), b"category\rreceived_at,unit\n"),  # a lone carriage return in the header
-    (("residents", "import"), b"unit\rname\n"),
-    (("import",), b"category,received_at,unit\nA,2026-10-01 10:00,\xe4\xb8\x89\r\xe6\xa0\x8b\n"),  # in a row
-    (("residents", "import"), b"unit,name\n3-1-101,\xe5\xbc\xa0\r\xe4\xb8\x89\n"),
-])
+@pytest.mark.parametrize(
+    "command,content",
+    [
+        (("import",), b"category\rreceived_at,unit\n"),  # a lone carriage return in the header
+        (("residents", "import"), b"unit\rname\n"),
+        (
+            ("import",),
+            b"category,received_at,unit\nA,2026-10-01 10:00,\xe4\xb8\x89\r\xe6\xa0\x8b\n",
+        ),  # in a row
+        (("residents", "import"), b"unit,name\n3-1-101,\xe5\xbc\xa0\r\xe4\xb8\x89\n"),
+    ],
+)
 def test_a_file_that_is_not_csv_text_is_refused_in_one_line(staff, tmp_path, in_process, command, content):
     """A binary file (the fuzz test gave `residents import desk.db`) raised csv.Error."""
     path = tmp_path / "odd.csv"

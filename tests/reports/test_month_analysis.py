@@ -23,7 +23,9 @@ ANALYSIS = "本月漏水报修集中在 5 栋:已请工程部排查立管。\n�
 def november(staff, clock):
     """Two requests on the night of 27 November: a confidential consultation and a major repair."""
     desk = staff["assistant"]
-    desk.intake.create_request(category="consultation", unit="2-1501", phone="139", confidential=True, complete=True)
+    desk.intake.create_request(
+        category="consultation", unit="2-1501", phone="139", confidential=True, complete=True
+    )
     clock.advance(60)
     desk.intake.create_request(category="repair", unit="5-0803", phone="139", major=True, complete=True)
     clock.advance(3600)
@@ -48,8 +50,12 @@ def test_the_analysis_is_kept_with_who_wrote_it_and_when_in_every_export(novembe
         rows = list(csv.reader(io.StringIO(render(report, "csv", t, procedures).lstrip("\ufeff"))))
         assert [ANALYSIS] in rows and any("2026-11-27 23:11" in r[0] for r in rows if r)
         data = json.loads(render(report, "json", t, procedures))
-        assert data["analysis"] == {"text": ANALYSIS, "written_by": "sup", "written_by_name": "sup",
-                                    "written_at": "2026-11-27T23:11:00+08:00"}
+        assert data["analysis"] == {
+            "text": ANALYSIS,
+            "written_by": "sup",
+            "written_by_name": "sup",
+            "written_at": "2026-11-27T23:11:00+08:00",
+        }
     from sqlmodel import select
 
     from liyuan_tui.domain.models import Event, MonthAnalysis
@@ -73,7 +79,7 @@ def test_an_empty_analysis_withdraws_it_and_only_supervisors_write(november, pro
 
 
 def test_the_confidential_count_is_said_of_the_months_requests_not_of_the_sentence_before(november):
-    """"1 major case … 1 of them confidential" was said when the confidential request was another."""
+    """ "1 major case … 1 of them confidential" was said when the confidential request was another."""
     report = month_report(november["cs_supervisor"], "2026-11")
     keys = [f.key for f in facts(report)]
     assert keys.index("confidential") == keys.index("total") + 1

@@ -26,10 +26,21 @@ LATER = datetime(2027, 3, 1, tzinfo=UTC)
 
 
 def row(received: datetime, **extra) -> dict:
-    base = dict(category="repair", channel="phone", unit="3-301", phone="13800001111", requester_name="张三",
-                description="门锁坏了", received_at=received, reply_due_at=received + timedelta(minutes=10),
-                replied_at=received + timedelta(minutes=3), replied_by="sup", status="replied",
-                created_by="sup", charges=[])
+    base = dict(
+        category="repair",
+        channel="phone",
+        unit="3-301",
+        phone="13800001111",
+        requester_name="张三",
+        description="门锁坏了",
+        received_at=received,
+        reply_due_at=received + timedelta(minutes=10),
+        replied_at=received + timedelta(minutes=3),
+        replied_by="sup",
+        status="replied",
+        created_by="sup",
+        charges=[],
+    )
     base.update(extra)
     return base
 
@@ -76,8 +87,11 @@ def test_hours_of_day_follow_daylight_saving_and_half_hour_zones(db_url, clock, 
     store.close()
 
     kolkata = store_in(db_url, clock, procedures, "Asia/Kolkata")  # UTC+05:30
-    insert_rows(kolkata.engine, [row(datetime(2026, 11, 10, 23, 45, tzinfo=ZoneInfo("Asia/Kolkata")))],
-                ZoneInfo("Asia/Kolkata"))
+    insert_rows(
+        kolkata.engine,
+        [row(datetime(2026, 11, 10, 23, 45, tzinfo=ZoneInfo("Asia/Kolkata")))],
+        ZoneInfo("Asia/Kolkata"),
+    )
     fig = month_report(kolkata, "2026-11").current
     assert fig.by_hour[23].total == 1
     kolkata.close()
@@ -114,13 +128,27 @@ def test_a_month_of_confidential_requests_is_counted_without_details(supervisor,
     tz = ZoneInfo("Asia/Shanghai")
     clock.set(LATER)
     start = datetime(2026, 11, 5, 22, 0, tzinfo=tz)
-    secrets = [row(start + timedelta(hours=i), confidential=True, unit=f"机密-{i}楼", requester_name=f"秘密人{i}",
-                   phone=f"1391234{i:04d}", description=f"机密内容{i}", major=(i == 0),
-                   escalated_at=start, escalated_to="cs_supervisor", escalated_by="sup",
-                   replied_at=start + timedelta(hours=i, minutes=30), status="closed",
-                   closed_at=start + timedelta(hours=i, minutes=40), closed_by="sup",
-                   outcome=f"机密结果{i}", outcome_kind="resolved")
-               for i in range(3)]
+    secrets = [
+        row(
+            start + timedelta(hours=i),
+            confidential=True,
+            unit=f"机密-{i}楼",
+            requester_name=f"秘密人{i}",
+            phone=f"1391234{i:04d}",
+            description=f"机密内容{i}",
+            major=(i == 0),
+            escalated_at=start,
+            escalated_to="cs_supervisor",
+            escalated_by="sup",
+            replied_at=start + timedelta(hours=i, minutes=30),
+            status="closed",
+            closed_at=start + timedelta(hours=i, minutes=40),
+            closed_by="sup",
+            outcome=f"机密结果{i}",
+            outcome_kind="resolved",
+        )
+        for i in range(3)
+    ]
     insert_rows(supervisor.engine, secrets)
     report = month_report(supervisor, "2026-11")
     fig = report.current
@@ -130,7 +158,14 @@ def test_a_month_of_confidential_requests_is_counted_without_details(supervisor,
         for lang in ("zh", "en"):
             text = render(report, fmt, Translator(lang), procedures)
             for r in secrets:
-                for detail in (r["ref"], r["unit"], r["requester_name"], r["phone"], r["description"], r["outcome"]):
+                for detail in (
+                    r["ref"],
+                    r["unit"],
+                    r["requester_name"],
+                    r["phone"],
+                    r["description"],
+                    r["outcome"],
+                ):
                     assert detail not in text, (fmt, lang, detail)
             assert "3" in text
     data = json.loads(render(report, "json", Translator("en"), procedures))
@@ -138,13 +173,20 @@ def test_a_month_of_confidential_requests_is_counted_without_details(supervisor,
     assert [x["late_seconds"] for x in data["overdue"]] == [1200, 1200, 1200]
 
 
-@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=200),
-       st.sampled_from([(1, 2), (9, 10)]))
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=200),
+    st.sampled_from([(1, 2), (9, 10)]),
+)
 def test_percentile_from_two_ranks_matches_a_sorted_list(values, frac):
     ordered = sorted(values)
     num, den = frac
-    want = (statistics.median(ordered) if frac == (1, 2) else
-            statistics.quantiles(ordered, n=10, method="inclusive")[8] if len(ordered) > 1 else ordered[0])
+    want = (
+        statistics.median(ordered)
+        if frac == (1, 2)
+        else statistics.quantiles(ordered, n=10, method="inclusive")[8]
+        if len(ordered) > 1
+        else ordered[0]
+    )
     low = (len(ordered) - 1) * num // den
     ranks = {i: v for i, v in enumerate(ordered) if i in (low, low + 1)}
     assert percentile(ranks, len(ordered), num, den) == pytest.approx(want, abs=1e-3, rel=1e-9)
@@ -162,8 +204,13 @@ def test_reply_median_and_p90_from_the_database_match_a_sorted_list(supervisor, 
         s.commit()
     clock.set(LATER)
     start = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
-    insert_rows(supervisor.engine, [row(start + timedelta(minutes=i), replied_at=start + timedelta(minutes=i, seconds=v))
-                                    for i, v in enumerate(values)])
+    insert_rows(
+        supervisor.engine,
+        [
+            row(start + timedelta(minutes=i), replied_at=start + timedelta(minutes=i, seconds=v))
+            for i, v in enumerate(values)
+        ],
+    )
     fig = month_report(supervisor, "2026-11").current
     ordered = sorted(values)
     assert fig.reply.median == pytest.approx(statistics.median(ordered), abs=0.01)
@@ -172,9 +219,19 @@ def test_reply_median_and_p90_from_the_database_match_a_sorted_list(supervisor, 
     assert fig.reply.within_limit_share == pytest.approx(sum(v <= 600 for v in values) / len(values))
 
 
-@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)),
-       st.sampled_from(["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Asia/Kathmandu",
-                        "Europe/London"]))
+@given(
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)),
+    st.sampled_from(
+        [
+            "Asia/Shanghai",
+            "America/New_York",
+            "Asia/Kolkata",
+            "Australia/Lord_Howe",
+            "Asia/Kathmandu",
+            "Europe/London",
+        ]
+    ),
+)
 def test_fast_local_times_match_astimezone(when, zone):
     from liyuan_tui.reports.month_render import local_iso
 
@@ -188,8 +245,10 @@ def test_a_category_nobody_was_replied_to_is_named_without_a_reply_time(supervis
         supervisor.intake.create_request(category="security", unit="B2", phone="13900000000", complete=True)
     clock.advance(minutes=30)
     report = month_report(supervisor, "2026-11")
-    for lang, words in (("en", "none was replied to within its limit this month, 2 overdue"),
-                        ("zh", "本月没有一件在时限内得到回复,超时 2 件")):
+    for lang, words in (
+        ("en", "none was replied to within its limit this month, 2 overdue"),
+        ("zh", "本月没有一件在时限内得到回复,超时 2 件"),
+    ):
         t = Translator(lang)
         lines = json.loads(render(report, "json", t, procedures))["summary"]
         assert any(words in line for line in lines), lines

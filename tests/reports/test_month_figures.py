@@ -41,7 +41,15 @@ def test_counts_by_category_channel_status_outcome_and_department(history, repor
     assert data["month"] == "2026-11"
     assert data["total"] == want["total"] > 400
     assert {k: v for k, v in data["by_category"].items() if v} == dict(want["by_category"])
-    assert set(data["by_category"]) >= {"medical", "repair", "complaint", "consultation", "security", "disaster", "other"}
+    assert set(data["by_category"]) >= {
+        "medical",
+        "repair",
+        "complaint",
+        "consultation",
+        "security",
+        "disaster",
+        "other",
+    }
     assert {k: v for k, v in data["by_channel"].items() if v} == dict(want["by_channel"])
     assert {k: v for k, v in data["by_status"].items() if v} == dict(want["by_status"])
     assert {k: v for k, v in data["by_outcome"].items() if v} == dict(want["by_outcome"])
@@ -61,11 +69,13 @@ def test_reply_times_and_share_within_limit(history, report_json):
     assert data["reply_seconds"]["p90"] == approx(want["p90"])
     assert data["within_limit_share"] == pytest.approx(want["within_limit_share"])
     for key, cat in want["categories"].items():
-        assert_group(data["categories"][key], cat, ("total", "replied", "within_limit", "due", "overdue"), key)
+        assert_group(
+            data["categories"][key], cat, ("total", "replied", "within_limit", "due", "overdue"), key
+        )
 
 
 def test_resolved_and_the_time_from_receipt_to_close(history, report_json):
-    """"Resolved" once read 0 whatever happened (no request is left in that status): it counts the
+    """ "Resolved" once read 0 whatever happened (no request is left in that status): it counts the
     requests closed as resolved; the time from receipt to close has its median and 90th percentile."""
     _, data = report_json
     want = expected(history, "2026-11", SHANGHAI, AFTER)
@@ -138,7 +148,9 @@ def test_previous_month_and_change(history, report_json):
     assert data["previous"]["reply_seconds"]["median"] == approx(prev["median"])
     assert data["previous"]["fees_total"] == pytest.approx(prev["fees_total"])
     assert data["change"]["total"]["diff"] == cur["total"] - prev["total"]
-    assert data["change"]["total"]["relative"] == pytest.approx((cur["total"] - prev["total"]) / prev["total"])
+    assert data["change"]["total"]["relative"] == pytest.approx(
+        (cur["total"] - prev["total"]) / prev["total"]
+    )
     assert data["change"]["escalated"]["diff"] == cur["escalated"] - prev["escalated"]
 
 
@@ -151,8 +163,10 @@ def test_written_summary_is_built_from_the_figures(history, report_json, procedu
     found = {f.key: f.params for f in facts(report)}
     assert found["total"]["total"] == cur["total"] and found["total"]["previous"] == prev["total"]
     # the largest change really is the largest
-    diffs = {k: cur["by_category"].get(k, 0) - prev["by_category"].get(k, 0)
-             for k in set(cur["by_category"]) | set(prev["by_category"])}
+    diffs = {
+        k: cur["by_category"].get(k, 0) - prev["by_category"].get(k, 0)
+        for k in set(cur["by_category"]) | set(prev["by_category"])
+    }
     biggest = max(abs(d) for d in diffs.values())
     key = found["largest_change"]["category"]
     assert abs(diffs[key]) == biggest

@@ -22,8 +22,13 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.reports.stock import render_stock, stock_report
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MATERIALS = (("PIPE20", "PPR管 20mm", "米", "12.5"), ("TAPE", "生料带", "卷", "3"), ("VALVE", "角阀", "个", "28.8"),
-             ("BULB", "LED灯泡", "个", "9.9"), ("WIRE", "电线 2.5", "米", "2.35"))
+MATERIALS = (
+    ("PIPE20", "PPR管 20mm", "米", "12.5"),
+    ("TAPE", "生料带", "卷", "3"),
+    ("VALVE", "角阀", "个", "28.8"),
+    ("BULB", "LED灯泡", "个", "9.9"),
+    ("WIRE", "电线 2.5", "米", "2.35"),
+)
 
 
 def qty(milli: int) -> str:
@@ -116,8 +121,14 @@ def test_every_item_every_month_matches_the_moves_as_made(year):
         assert [x.code for x in report.lines] == sorted(catalogue)
         for line in report.lines:
             want = expected_month(moves, line.code, month, catalogue[line.code])
-            got = {"opening": line.opening, "received": line.received, "used": line.used, "counted": line.counted,
-                   "closing": line.closing, "price": line.price_fen}
+            got = {
+                "opening": line.opening,
+                "received": line.received,
+                "used": line.used,
+                "counted": line.counted,
+                "closing": line.closing,
+                "price": line.price_fen,
+            }
             assert got == want, (month, line.code)
             assert line.opening + line.received - line.used + line.counted == line.closing
             assert line.balanced
@@ -135,10 +146,21 @@ def test_the_json_markdown_and_csv_say_the_same(year):
     data = json.loads(render_stock(report, "json", Translator("en")))
     assert data["month"] == "2026-06" and len(data["items"]) == len(MATERIALS)
     for item, line in zip(data["items"], report.lines):
-        assert set(item) >= {"code", "name", "unit", "opening", "received", "used", "counted", "closing",
-                             "closing_value"}
+        assert set(item) >= {
+            "code",
+            "name",
+            "unit",
+            "opening",
+            "received",
+            "used",
+            "counted",
+            "closing",
+            "closing_value",
+        }
         assert item["closing"] * 1000 == pytest.approx(line.closing)
-        assert item["opening"] + item["received"] - item["used"] + item["counted"] == pytest.approx(item["closing"])
+        assert item["opening"] + item["received"] - item["used"] + item["counted"] == pytest.approx(
+            item["closing"]
+        )
         assert item["closing_value"] == line.value("closing") / 100
     assert data["totals"]["closing_value"] == pytest.approx(sum(i["closing_value"] for i in data["items"]))
     rows = list(csv.reader(io.StringIO(render_stock(report, "csv", Translator("zh")).lstrip("\ufeff"))))
@@ -158,14 +180,23 @@ def test_the_report_is_for_the_store_room_and_a_month(staff):
 
 def test_stock_report_from_the_command_line(cli_desk):
     env = dict(cli_desk)
-    assert run_liyuan(env, "stock", "add", "TAPE", "--name", "生料带", "--unit", "卷", "--price", "3").returncode == 0
+    assert (
+        run_liyuan(env, "stock", "add", "TAPE", "--name", "生料带", "--unit", "卷", "--price", "3").returncode
+        == 0
+    )
     assert run_liyuan(env, "stock", "in", "TAPE", "10").returncode == 0
     assert run_liyuan(env, "stock", "use", "TAPE", "2", "--reason", "自用").returncode == 0
     month = datetime.now(SHANGHAI).strftime("%Y-%m")
     out = run_liyuan(env, "stock", "report", "--month", month, "--format", "json")
     assert out.returncode == 0, out.stderr
     [item] = json.loads(out.stdout)["items"]
-    assert (item["opening"], item["received"], item["used"], item["counted"], item["closing"]) == (0, 10, 2, 0, 8)
+    assert (item["opening"], item["received"], item["used"], item["counted"], item["closing"]) == (
+        0,
+        10,
+        2,
+        0,
+        8,
+    )
     assert item["closing_value"] == 24.0
     bad = run_liyuan(env, "stock", "report", "--month", "2026/11")
     assert bad.returncode == 2 and "--month" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

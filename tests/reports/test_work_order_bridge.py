@@ -14,16 +14,29 @@ from liyuan_tui.domain.workshop import WorkOrder
 from liyuan_tui.reports.scorecard import scorecard
 from liyuan_tui.reports.scorecard_render import scorecard_dict
 
+
 def test_orders_finished_on_time_and_repeats_on_the_technicians_order(staff, desk, clock):
     first = close_repair(desk, log_repair(desk).ref)
     other = close_repair(desk, log_repair(desk, unit="1栋0101", kind="electric").ref)
     now = clock.now()
     with Session(staff["cs_supervisor"].engine) as s:
-        for seq, req, finished, due in ((1, first, now - timedelta(hours=2), now - timedelta(hours=1)),  # on time
-                                        (2, other, now - timedelta(hours=1), now - timedelta(hours=3))):  # late
-            s.add(WorkOrder(number=f"W202611-{seq:04d}", number_month="202611", number_seq=seq, request_id=req.id,
-                            technician="eng", state="done", created_at=finished - timedelta(hours=3),
-                            finished_at=finished, finish_due_at=due))
+        for seq, req, finished, due in (
+            (1, first, now - timedelta(hours=2), now - timedelta(hours=1)),  # on time
+            (2, other, now - timedelta(hours=1), now - timedelta(hours=3)),
+        ):  # late
+            s.add(
+                WorkOrder(
+                    number=f"W202611-{seq:04d}",
+                    number_month="202611",
+                    number_seq=seq,
+                    request_id=req.id,
+                    technician="eng",
+                    state="done",
+                    created_at=finished - timedelta(hours=3),
+                    finished_at=finished,
+                    finish_due_at=due,
+                )
+            )
         s.commit()
     clock.advance(86400 * 3)
     repeat = log_repair(desk)

@@ -35,8 +35,14 @@ def database():
 
 
 def env_for(url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
-    return dict(os.environ, LIYUAN_DB=url, LIYUAN_LANG="en", XDG_CONFIG_HOME=str(tmp_path / "cfg"),
-                XDG_DATA_HOME=str(tmp_path / "data"), **extra)
+    return dict(
+        os.environ,
+        LIYUAN_DB=url,
+        LIYUAN_LANG="en",
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        **extra,
+    )
 
 
 def test_eight_writers_at_once_lose_and_repeat_nothing(database, tmp_path):
@@ -44,10 +50,20 @@ def test_eight_writers_at_once_lose_and_repeat_nothing(database, tmp_path):
     env = env_for(url, tmp_path, LIYUAN_USER="sup")
     assert run_liyuan(env, "init").returncode == 0  # made on purpose, `sup` its first supervisor
     for n in range(8):
-        assert run_liyuan(env, "staff", "add", f"w{n}", "--name", f"W{n}", "--role", "assistant").returncode == 0
+        assert (
+            run_liyuan(env, "staff", "add", f"w{n}", "--name", f"W{n}", "--role", "assistant").returncode == 0
+        )
     spawn_env = dict(os.environ, PYTHONPATH=str(ROOT))
-    procs = [subprocess.Popen([sys.executable, str(WRITER), url, f"w{n}", "60"], env=spawn_env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(8)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WRITER), url, f"w{n}", "60"],
+            env=spawn_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(8)
+    ]
     outputs = [p.communicate(timeout=300) for p in procs]
     for p, (_out, err) in zip(procs, outputs):
         assert p.returncode == 0, err
@@ -85,9 +101,17 @@ def test_copy_moves_every_row_with_its_id_and_time_and_refuses_a_full_target(dat
                 continue
             key = [c.name for c in table.primary_key.columns]
             mine = [tuple(r) for r in a.execute(select(table).order_by(*key))]
-            theirs = [tuple(r) for r in b.execute(select(*[text(f'"{c.name}"') for c in table.columns])
-                                                  .select_from(text(table.name)).order_by(*[text(k) for k in key]))]
-            assert [tuple(str(v) for v in r) for r in theirs] == [tuple(str(v) for v in r) for r in mine], table.name
+            theirs = [
+                tuple(r)
+                for r in b.execute(
+                    select(*[text(f'"{c.name}"') for c in table.columns])
+                    .select_from(text(table.name))
+                    .order_by(*[text(k) for k in key])
+                )
+            ]
+            assert [tuple(str(v) for v in r) for r in theirs] == [tuple(str(v) for v in r) for r in mine], (
+                table.name
+            )
         assert b.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema.HEAD
     src.dispose()
     dst.dispose()
@@ -96,8 +120,16 @@ def test_copy_moves_every_row_with_its_id_and_time_and_refuses_a_full_target(dat
     # the desk works on the copy, and numbers on after the copied requests
     queue = run_liyuan(env_for(url, tmp_path, LIYUAN_USER="zhou.min"), "queue", "--json", "--estate", "all")
     assert queue.returncode == 0, queue.stderr
-    logged = run_liyuan(env_for(url, tmp_path, LIYUAN_USER="zhou.min"), "log", "--category", "B", "--unit", "1",
-                        "--phone", "13800000000")
+    logged = run_liyuan(
+        env_for(url, tmp_path, LIYUAN_USER="zhou.min"),
+        "log",
+        "--category",
+        "B",
+        "--unit",
+        "1",
+        "--phone",
+        "13800000000",
+    )
     assert logged.returncode == 0, logged.stderr
 
 
@@ -109,8 +141,11 @@ def test_backup_on_postgresql_is_a_pg_dump(database, tmp_path):
     done = run_liyuan(env, "backup", str(target))
     assert done.returncode == 0, done.stderr
     assert "pg_dump" in done.stdout and target.stat().st_mode & 0o077 == 0
-    listed = subprocess.run([shutil.which("pg_restore") or "/usr/lib/postgresql/15/bin/pg_restore", "--list",
-                             str(target)], capture_output=True, text=True)
+    listed = subprocess.run(
+        [shutil.which("pg_restore") or "/usr/lib/postgresql/15/bin/pg_restore", "--list", str(target)],
+        capture_output=True,
+        text=True,
+    )
     assert listed.returncode == 0 and "TABLE DATA public request" in listed.stdout
     again = run_liyuan(env, "backup", str(target))
     assert again.returncode == 2 and "file" in again.stderr
@@ -153,11 +188,14 @@ def _count(engine, table: str) -> int:
         return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
 
 
-@pytest.mark.parametrize("url, said", [
-    ("postgresql:///liyuan?host=/nonexistent-socket-folder", "cannot open the database"),
-    ("postgresql://nobody_at_all@/postgres?host={socket}", "nobody_at_all"),
-    ("postgresql:///no_such_database_here?host={socket}&user=postgres", "no_such_database_here"),
-])
+@pytest.mark.parametrize(
+    "url, said",
+    [
+        ("postgresql:///liyuan?host=/nonexistent-socket-folder", "cannot open the database"),
+        ("postgresql://nobody_at_all@/postgres?host={socket}", "nobody_at_all"),
+        ("postgresql:///no_such_database_here?host={socket}&user=postgres", "no_such_database_here"),
+    ],
+)
 def test_a_server_that_cannot_be_reached_is_one_line(url, said, tmp_path):
     pg.need_cluster()
     url = url.format(socket=pg.SOCKET)

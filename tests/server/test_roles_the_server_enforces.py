@@ -29,11 +29,19 @@ def site(installed):
     with throwaway_logins("sup", "ann") as (sup, ann), open_folder("liyuan-home-") as home:
         name = pg.create_database()
         url = f"postgresql:///{name}?host={pg.SOCKET}"
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LIYUAN_DB": url, "LIYUAN_LANG": "en",
-               "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"), "HOME": str(home)}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LIYUAN_DB": url,
+            "LIYUAN_LANG": "en",
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "HOME": str(home),
+        }
         admin = run_liyuan(dict(env, LIYUAN_DB=url + "&user=postgres"), "site", "init", "--supervisor", sup)
         assert admin.returncode == 0, admin.stderr
-        added = run_as(sup, str(installed), "staff", "add", ann, "--name", "Ann", "--role", "assistant", env=env)
+        added = run_as(
+            sup, str(installed), "staff", "add", ann, "--name", "Ann", "--role", "assistant", env=env
+        )
         assert added.returncode == 0, added.stderr
         try:
             yield {"sup": sup, "ann": ann, "db": name, "env": env, "liyuan": str(installed)}
@@ -42,18 +50,55 @@ def site(installed):
 
 
 def psql(site, login: str, sql: str):
-    command = [shutil.which("psql") or "psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-               "-h", pg.SOCKET, "-d", site["db"], "-c", sql]
+    command = [
+        shutil.which("psql") or "psql",
+        "-X",
+        "-A",
+        "-t",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        pg.SOCKET,
+        "-d",
+        site["db"],
+        "-c",
+        sql,
+    ]
     return run_as(login, *command, env=site["env"])
 
 
 def test_an_assistant_works_through_the_desk_but_the_server_refuses_her_psql(site):
     sup, ann, liyuan, env = site["sup"], site["ann"], site["liyuan"], site["env"]
-    secret = run_as(sup, liyuan, "log", "--category", "D", "--unit", "1-101", "--phone", "13800000001",
-                    "--text", "TOP-SECRET-PLAN", "--confidential", env=env)
+    secret = run_as(
+        sup,
+        liyuan,
+        "log",
+        "--category",
+        "D",
+        "--unit",
+        "1-101",
+        "--phone",
+        "13800000001",
+        "--text",
+        "TOP-SECRET-PLAN",
+        "--confidential",
+        env=env,
+    )
     assert secret.returncode == 0, secret.stderr
-    mine = run_as(ann, liyuan, "log", "--category", "B", "--unit", "2-202", "--phone", "13800000002",
-                  "--text", "tap leaking", env=env)
+    mine = run_as(
+        ann,
+        liyuan,
+        "log",
+        "--category",
+        "B",
+        "--unit",
+        "2-202",
+        "--phone",
+        "13800000002",
+        "--text",
+        "tap leaking",
+        env=env,
+    )
     assert mine.returncode == 0, mine.stderr
     ref = mine.stdout.strip()
     assert run_as(ann, liyuan, "reply", ref, env=env).returncode == 0
@@ -76,12 +121,17 @@ def test_an_assistant_works_through_the_desk_but_the_server_refuses_her_psql(sit
 
 def test_a_change_made_by_hand_leaves_an_event_naming_who_made_it(site):
     ann, liyuan, env = site["ann"], site["liyuan"], site["env"]
-    ref = run_as(ann, liyuan, "log", "--category", "B", "--unit", "3-303", "--phone", "13800000003",
-                 env=env).stdout.strip()
+    ref = run_as(
+        ann, liyuan, "log", "--category", "B", "--unit", "3-303", "--phone", "13800000003", env=env
+    ).stdout.strip()
     changed = psql(site, ann, f"UPDATE request SET unit = '9-999' WHERE ref = '{ref}'")
     assert changed.returncode == 0, changed.stderr
-    events = psql(site, site["sup"], f"SELECT e.kind, e.actor, e.db_user FROM event e JOIN request r "
-                                     f"ON r.id = e.request_id WHERE r.ref = '{ref}' ORDER BY e.id")
+    events = psql(
+        site,
+        site["sup"],
+        f"SELECT e.kind, e.actor, e.db_user FROM event e JOIN request r "
+        f"ON r.id = e.request_id WHERE r.ref = '{ref}' ORDER BY e.id",
+    )
     rows = [line.split("|") for line in events.stdout.split()]
     assert rows[0] == ["created", ann, ann]  # the desk's own event, and the server's name for who wrote it
     assert rows[-1] == ["db_change", ann, ann]
@@ -91,13 +141,29 @@ def test_a_change_made_by_hand_leaves_an_event_naming_who_made_it(site):
 
 def test_acting_as_another_login_is_recorded_with_the_real_one(site):
     sup, ann, liyuan, env = site["sup"], site["ann"], site["liyuan"], site["env"]
-    ref = run_as(sup, liyuan, "log", "--user", ann, "--category", "B", "--unit", "4-404", "--phone", "13800000004",
-                 env=env)
+    ref = run_as(
+        sup,
+        liyuan,
+        "log",
+        "--user",
+        ann,
+        "--category",
+        "B",
+        "--unit",
+        "4-404",
+        "--phone",
+        "13800000004",
+        env=env,
+    )
     if ref.returncode != 0:  # a site may forbid acting as another login altogether: then it is refused
         assert len(ref.stderr.strip().splitlines()) == 1
         return
-    events = psql(site, sup, f"SELECT actor, db_user FROM event e JOIN request r ON r.id = e.request_id "
-                             f"WHERE r.ref = '{ref.stdout.strip()}'")
+    events = psql(
+        site,
+        sup,
+        f"SELECT actor, db_user FROM event e JOIN request r ON r.id = e.request_id "
+        f"WHERE r.ref = '{ref.stdout.strip()}'",
+    )
     actor, db_user = events.stdout.split()[0].split("|")
     assert db_user == sup
 
@@ -107,8 +173,12 @@ def test_a_deactivated_login_may_no_longer_reach_the_database(site):
     assert psql(site, ann, "SELECT 1").returncode == 0
     moved = run_as(sup, liyuan, "staff", "role", ann, "guard", env=env)
     assert moved.returncode == 0, moved.stderr
-    groups = psql(site, sup, f"SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
-                             f"JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = '{ann}'")
+    groups = psql(
+        site,
+        sup,
+        f"SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+        f"JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = '{ann}'",
+    )
     assert groups.stdout.split() == ["liyuan_guard"]
     gone = run_as(sup, liyuan, "staff", "deactivate", ann, env=env)
     assert gone.returncode == 0, gone.stderr

@@ -19,14 +19,22 @@ SECRET = "公司内部收费调整方案"
 @pytest.fixture
 def secret(staff):
     desk = staff["assistant"]
-    req = desk.intake.create_request(category="D", unit="8-801", phone="13700000000", description=SECRET, confidential=True)
+    req = desk.intake.create_request(
+        category="D", unit="8-801", phone="13700000000", description=SECRET, confidential=True
+    )
     desk.lifecycle.tick_step(req.ref, "question", note=SECRET + "的细节")
     desk.lifecycle.mark_replied(req.ref)
     return req
 
 
-SEES = {"assistant": True, "cs_supervisor": True, "manager": True, "security_lead": False, "guard": False,
-        "dept_staff": False}
+SEES = {
+    "assistant": True,
+    "cs_supervisor": True,
+    "manager": True,
+    "security_lead": False,
+    "guard": False,
+    "dept_staff": False,
+}
 
 
 @pytest.mark.parametrize("role", list(SEES))
@@ -50,8 +58,14 @@ def test_show_json_hides_details_from_roles_without_the_right(staff, secret, clo
 def test_a_guard_sent_to_a_confidential_emergency_sees_where_and_nothing_else(staff, clock, procedures):
     """What the procedure needs of the guard: the place to go. Not the caller, the phone, the words."""
     desk = staff["assistant"]
-    req = desk.intake.create_request(category="A", unit="3-1201", phone="13911112222", requester_name="王女士",
-                                     description="董事长家属 " + SECRET, confidential=True)
+    req = desk.intake.create_request(
+        category="A",
+        unit="3-1201",
+        phone="13911112222",
+        requester_name="王女士",
+        description="董事长家属 " + SECRET,
+        confidential=True,
+    )
     desk.lifecycle.tick_step(req.ref, "patient_address", value="3栋1201 王女士家")
     for role in ("guard", "security_lead"):
         st = staff[role]
@@ -87,7 +101,10 @@ def test_a_request_handed_to_an_assistant_is_visible_to_them(staff, secret, cloc
     staff["cs_supervisor"].staff.add_staff("bea", "Bea", "assistant")
     staff["cs_supervisor"].lifecycle.assign(secret.ref, "bea")
     bea = Store(staff["assistant"].url, clock, "bea", procedures=procedures)
-    assert request_dict(bea.lookup.get_request(secret.ref), clock.now(), bea.tz, bea.staff.me())["description"] == SECRET
+    assert (
+        request_dict(bea.lookup.get_request(secret.ref), clock.now(), bea.tz, bea.staff.me())["description"]
+        == SECRET
+    )
     bea.close()
 
 

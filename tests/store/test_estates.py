@@ -48,7 +48,9 @@ def test_the_desk_queue_and_the_month_report_by_estate(two_estates, staff, cli_e
         eva.intake.create_request(category="C", unit=unit, phone="456", complete=True)
     queue = json.loads(run_liyuan(dict(cli_env, LIYUAN_USER="eva"), "queue", "--json").stdout)
     assert {q["unit"] for q in queue} == {"9-901", "9-902"}
-    every = json.loads(run_liyuan(dict(cli_env, LIYUAN_USER="eva"), "queue", "--json", "--estate", "all").stdout)
+    every = json.loads(
+        run_liyuan(dict(cli_env, LIYUAN_USER="eva"), "queue", "--json", "--estate", "all").stdout
+    )
     assert len(every) == 3
     sup = staff["cs_supervisor"]
     month = "2026-11"
@@ -59,8 +61,18 @@ def test_the_desk_queue_and_the_month_report_by_estate(two_estates, staff, cli_e
     shown = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "report", "--month", month, "--estate", "all")
     assert shown.returncode == 0, shown.stderr
     assert "Estates side by side" in shown.stdout and "east" in shown.stdout
-    data = json.loads(run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "report", "--month", month, "--estate", "east",
-                                 "--format", "json").stdout)
+    data = json.loads(
+        run_liyuan(
+            dict(cli_env, LIYUAN_USER="sup"),
+            "report",
+            "--month",
+            month,
+            "--estate",
+            "east",
+            "--format",
+            "json",
+        ).stdout
+    )
     assert data["estate"] == "east" and data["total"] == 2
     bad = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "report", "--month", month, "--estate", "no such!")
     assert bad.returncode == 2 and "--estate" in bad.stderr

@@ -61,11 +61,18 @@ def test_reaching_the_resident_settles_the_call(desk, db_path):
     ref = close_repair(desk, log_repair(desk).ref).ref
     done = desk.followups.record(ref, reached="yes", score="5", solved="yes", note="很满意")
     assert done.request.followup_due_at is None and desk.followups.due() == []
-    assert rows(db_path, "SELECT reached, score, solved, note, by FROM followup") == [(1, 5, 1, "很满意", "ann")]
+    assert rows(db_path, "SELECT reached, score, solved, note, by FROM followup") == [
+        (1, 5, 1, "很满意", "ann")
+    ]
     events = desk.lookup.detail(ref).events
     assert events[-1].kind == "followup"
-    assert json.loads(events[-1].payload) == {"reached": True, "score": 5, "solved": True, "reopened": False,
-                                              "note": "很满意"}
+    assert json.loads(events[-1].payload) == {
+        "reached": True,
+        "score": 5,
+        "solved": True,
+        "reopened": False,
+        "note": "很满意",
+    }
     with pytest.raises(ValidationError) as err:  # a second terminal recording the same call
         desk.followups.record(ref, reached="yes", score=4)
     assert err.value.key == "error.followup_already"
@@ -82,10 +89,16 @@ def test_not_solved_reopens_the_request_in_one_event_and_tells_the_supervisors(s
     assert json.loads(events[-1].payload)["reopened"] is True
     assert ref in {r.ref for r in desk.lookup.open_requests()}  # back in the queue
     changes = [(e, req) for e in events[-1:]]
-    for role, told in (("cs_supervisor", True), ("manager", True), ("security_lead", False), ("guard", False)):
+    for role, told in (
+        ("cs_supervisor", True),
+        ("manager", True),
+        ("security_lead", False),
+        ("guard", False),
+    ):
         viewer = staff[role].staff.me()
         assert [n.kind for n in notices_for(changes, viewer, staff[role].procedures)] == (
-            ["followup_reopened"] if told else []), role
+            ["followup_reopened"] if told else []
+        ), role
     # closing it again owes a new call
     clock.advance(3600)
     again = close_repair(desk, ref)
@@ -99,16 +112,19 @@ def test_reopening_by_hand_drops_the_call_owed(desk):
     assert desk.lookup.get_request(ref).followup_due_at is None and desk.followups.due() == []
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"reached": "maybe"}, "reached"),
-    ({"reached": "no", "score": 3}, "score"),
-    ({"reached": "no", "solved": "yes"}, "solved"),
-    ({"reached": "yes", "score": 6}, "score"),
-    ({"reached": "yes", "score": "x"}, "score"),
-    ({"reached": "yes", "solved": "perhaps"}, "solved"),
-    ({"reached": "yes", "note": "a\x1b[2Jb"}, "note"),
-    ({"reached": "yes", "note": "x" * 5000}, "note"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"reached": "maybe"}, "reached"),
+        ({"reached": "no", "score": 3}, "score"),
+        ({"reached": "no", "solved": "yes"}, "solved"),
+        ({"reached": "yes", "score": 6}, "score"),
+        ({"reached": "yes", "score": "x"}, "score"),
+        ({"reached": "yes", "solved": "perhaps"}, "solved"),
+        ({"reached": "yes", "note": "a\x1b[2Jb"}, "note"),
+        ({"reached": "yes", "note": "x" * 5000}, "note"),
+    ],
+)
 def test_bad_calls_are_refused_naming_the_field_and_write_nothing(desk, db_path, kwargs, field):
     ref = close_repair(desk, log_repair(desk).ref).ref
     events = rows(db_path, "SELECT count(*) FROM event")
@@ -126,8 +142,17 @@ def test_an_open_request_has_nothing_to_follow_up(desk):
     assert err.value.key == "error.followup_not_closed"
 
 
-@pytest.mark.parametrize("role, allowed", [("assistant", True), ("cs_supervisor", True), ("manager", True),
-                                           ("security_lead", False), ("guard", False), ("dept_staff", False)])
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        ("assistant", True),
+        ("cs_supervisor", True),
+        ("manager", True),
+        ("security_lead", False),
+        ("guard", False),
+        ("dept_staff", False),
+    ],
+)
 def test_the_desk_makes_the_calls(staff, role, allowed):
     desk = staff["assistant"]
     ref = close_repair(desk, log_repair(desk).ref).ref

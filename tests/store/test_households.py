@@ -25,8 +25,15 @@ def events(db_path, kind):
 def household(staff, desk):
     csv = f"unit,name,phones,relation\n{UNIT},张阿姨,13911111202,户主\n".encode()
     staff["cs_supervisor"].imports.import_residents(parse_residents(csv))
-    desk.households.edit(UNIT, elderly_alone="yes", language="粤语", emergency_name="张先生",
-                         emergency_relation="儿子", emergency_phone="13922221202", notes="钥匙放在邻居1201")
+    desk.households.edit(
+        UNIT,
+        elderly_alone="yes",
+        language="粤语",
+        emergency_name="张先生",
+        emergency_relation="儿子",
+        emergency_phone="13922221202",
+        notes="钥匙放在邻居1201",
+    )
     close_repair(desk, log_repair(desk, unit=UNIT).ref)
     return UNIT
 
@@ -48,7 +55,10 @@ def test_each_edit_is_one_event_and_bumps_the_version(desk, household, db_path):
     assert after.version == before + 2
     changed = events(db_path, "household_changed")
     assert changed[-2] == {"unit": UNIT, "disability": [False, True]}
-    assert changed[-1]["person"] == "张阿姨" and changed[-1]["person_phones"] == ["13911111202", "13911111203"]
+    assert changed[-1]["person"] == "张阿姨" and changed[-1]["person_phones"] == [
+        "13911111202",
+        "13911111203",
+    ]
 
 
 def test_an_edit_from_a_stale_screen_is_refused(desk, staff, household):
@@ -96,16 +106,19 @@ def test_only_the_desk_edits_the_file(staff, household, role):
         staff[role].households.edit(UNIT, notes="x")
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"notes": "a\x07b"}, "notes"),
-    ({"language": "\u202eevil"}, "language"),
-    ({"elderly_alone": "sometimes"}, "elderly_alone"),
-    ({"emergency_phone": "call me"}, "emergency_phone"),
-    ({"relation": "户主"}, "person"),
-    ({"person": "张阿姨", "remove_person": "张阿姨"}, "remove_person"),
-    ({"remove_person": "nobody"}, "remove_person"),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"notes": "a\x07b"}, "notes"),
+        ({"language": "\u202eevil"}, "language"),
+        ({"elderly_alone": "sometimes"}, "elderly_alone"),
+        ({"emergency_phone": "call me"}, "emergency_phone"),
+        ({"relation": "户主"}, "person"),
+        ({"person": "张阿姨", "remove_person": "张阿姨"}, "remove_person"),
+        ({"remove_person": "nobody"}, "remove_person"),
+        ({}, None),
+    ],
+)
 def test_bad_edits_are_refused_naming_the_field_and_write_nothing(desk, household, db_path, kwargs, field):
     before = len(events(db_path, "household_changed"))
     with pytest.raises(ValidationError) as err:

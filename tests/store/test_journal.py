@@ -25,9 +25,13 @@ EN = Translator("en")
 
 def units_on_disk(db_path: Path) -> list[str]:
     """What another process finds in the file (this one's SQLite still holds the removed journal)."""
-    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-            "print('\\n'.join(u for (u,) in c.execute('SELECT unit FROM request')))")
-    out = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, timeout=60)
+    code = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "print('\\n'.join(u for (u,) in c.execute('SELECT unit FROM request')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout.split()
 
@@ -119,7 +123,9 @@ def held(staff, db_path):
     holder.wait()
 
 
-def test_a_database_held_busy_past_the_timeout_is_one_clear_refusal(staff, db_url, clock, procedures, held, db_path):
+def test_a_database_held_busy_past_the_timeout_is_one_clear_refusal(
+    staff, db_url, clock, procedures, held, db_path
+):
     quick = Store(db_url, clock, "ann", procedures=procedures, busy_timeout_ms=300)
     try:
         with pytest.raises(DatabaseBusy) as busy:
@@ -133,7 +139,9 @@ def test_a_database_held_busy_past_the_timeout_is_one_clear_refusal(staff, db_ur
 
 def test_the_command_line_says_busy_in_one_line(staff, cli_env, held, monkeypatch):
     monkeypatch.setattr("liyuan_tui.store.kernel.BUSY_TIMEOUT_MS", 300)
-    done = run_liyuan(dict(cli_env, LIYUAN_USER="ann"), "log", "--category", "B", "--unit", "1", "--phone", "123")
+    done = run_liyuan(
+        dict(cli_env, LIYUAN_USER="ann"), "log", "--category", "B", "--unit", "1", "--phone", "123"
+    )
     assert done.returncode == 2 and done.stdout == ""
     [line] = done.stderr.strip().splitlines()
     assert "busy" in line and "nothing was written" in line and f"pid {held.pid}" in line

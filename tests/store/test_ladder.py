@@ -38,8 +38,12 @@ def test_the_ladder_warns_then_escalates_then_repeats_every_five_minutes(staff, 
     desk.lifecycle.mark_replied(req.ref)
     clock.advance(minutes=30)
     assert desk.ladder.record_deadline_alerts() == []  # replied: the ladder stops
-    assert ladder_events(desk, req.ref) == [("deadline_warning", "system"), ("auto_escalated", "system"),
-                                            ("overdue_alert", "system"), ("overdue_alert", "system")]
+    assert ladder_events(desk, req.ref) == [
+        ("deadline_warning", "system"),
+        ("auto_escalated", "system"),
+        ("overdue_alert", "system"),
+        ("overdue_alert", "system"),
+    ]
 
 
 def test_a_terminal_opened_late_does_not_replay_old_alerts(desk, clock):
@@ -47,7 +51,9 @@ def test_a_terminal_opened_late_does_not_replay_old_alerts(desk, clock):
     clock.advance(minutes=10 + 23)
     kinds = [e.kind for e in desk.ladder.record_deadline_alerts()]
     assert kinds == ["auto_escalated", "overdue_alert"]
-    assert [json.loads(e.payload)["late_seconds"] for e in desk.lookup.detail(req.ref).events if e.dedupe_key] == [1380, 1380]
+    assert [
+        json.loads(e.payload)["late_seconds"] for e in desk.lookup.detail(req.ref).events if e.dedupe_key
+    ] == [1380, 1380]
 
 
 def test_who_is_told_about_the_ladder(staff, clock, procedures):
@@ -59,7 +65,9 @@ def test_who_is_told_about_the_ladder(staff, clock, procedures):
     clock.advance(minutes=3)
     desk.ladder.record_deadline_alerts()
     changes = desk.lookup.changes_since(last)
-    told = {role: [n.kind for n in notices_for(changes, st.staff.me(), procedures)] for role, st in staff.items()}
+    told = {
+        role: [n.kind for n in notices_for(changes, st.staff.me(), procedures)] for role, st in staff.items()
+    }
     assert told["assistant"] == ["deadline_warning", "overdue"]
     assert told["cs_supervisor"] == ["overdue"] and told["manager"] == ["overdue"]
     assert told["guard"] == [] and told["security_lead"] == []
@@ -81,8 +89,14 @@ def test_several_processes_noticing_at_once_record_each_rung_once(staff, clock, 
     for _ in range(20):
         desk.intake.create_request(category="B", unit="1", phone="123")
     clock.advance(minutes=16)
-    procs = [subprocess.Popen([sys.executable, "-c", WATCHER, db_url, clock.now().isoformat(), login],
-                              stdout=subprocess.PIPE, text=True) for login in ("ann", "sup", "mgr", "lead")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WATCHER, db_url, clock.now().isoformat(), login],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for login in ("ann", "sup", "mgr", "lead")
+    ]
     counts = [int(p.communicate(timeout=120)[0]) for p in procs]
     assert sum(counts) == 40  # 20 auto-escalations + 20 repeats, whoever wrote them
     with sqlite3.connect(db_path) as conn:

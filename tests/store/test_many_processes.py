@@ -15,8 +15,13 @@ WRITER = Path(__file__).with_name("writer.py")
 
 def spawn(db_url: str, login: str, count: int) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(WRITER.parents[2]))
-    return subprocess.Popen([sys.executable, str(WRITER), db_url, login, str(count)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), db_url, login, str(count)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_two_processes_write_500_requests_each_into_one_file(supervisor, db_url, db_path):
@@ -55,6 +60,7 @@ def test_a_writer_killed_mid_stream_loses_nothing_it_reported(supervisor, db_url
         stored = {r for (r,) in conn.execute("SELECT ref FROM request")}
         orphans = conn.execute(
             "SELECT count(*) FROM request r WHERE NOT EXISTS "
-            "(SELECT 1 FROM event e WHERE e.request_id = r.id AND e.kind = 'created')").fetchone()[0]
+            "(SELECT 1 FROM event e WHERE e.request_id = r.id AND e.kind = 'created')"
+        ).fetchone()[0]
     assert set(printed) <= stored
     assert len(stored) >= 300 and orphans == 0  # each request came with its event, or not at all

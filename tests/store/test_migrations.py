@@ -58,10 +58,16 @@ def old_db(tmp_path) -> Path:
 def test_a_release_0_1_0_database_is_refused_until_migrated_then_keeps_everything(old_db, cli_env):
     env = dict(cli_env, LIYUAN_DB=str(old_db), LIYUAN_USER="zhou.min")  # the release's supervisor
     refused = run_liyuan(env, "queue")
-    assert refused.returncode == 2 and "liyuan migrate" in refused.stderr and len(refused.stderr.splitlines()) == 1
+    assert (
+        refused.returncode == 2
+        and "liyuan migrate" in refused.stderr
+        and len(refused.stderr.splitlines()) == 1
+    )
     with sqlite3.connect(old_db) as conn:
-        before = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("request", "event", "steprecord", "staff", "resident", "charge")}
+        before = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("request", "event", "steprecord", "staff", "resident", "charge")
+        }
         refs = conn.execute("SELECT ref, status, version FROM request ORDER BY id").fetchall()
     done = run_liyuan(env, "migrate")
     assert done.returncode == 0, done.stderr

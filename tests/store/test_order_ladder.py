@@ -10,7 +10,9 @@ from liyuan_tui.domain.notices import notices_for
 
 
 def order_rungs(store, number):
-    return [(e.kind, json.loads(e.payload)["limit"]) for e in store.orders.detail(number).events if e.dedupe_key]
+    return [
+        (e.kind, json.loads(e.payload)["limit"]) for e in store.orders.detail(number).events if e.dedupe_key
+    ]
 
 
 def test_arrival_and_finishing_limits_warn_then_alert_once(staff, clock, procedures):
@@ -37,8 +39,11 @@ def test_arrival_and_finishing_limits_warn_then_alert_once(staff, clock, procedu
     tech.orders.finish(order.number, "2", not_home=True)
     clock.advance(2 * 3600)
     assert desk.ladder.record_deadline_alerts() == []  # finished in time: nothing more
-    assert order_rungs(desk, order.number) == [("order_warning", "arrive"), ("order_late", "arrive"),
-                                               ("order_warning", "finish")]
+    assert order_rungs(desk, order.number) == [
+        ("order_warning", "arrive"),
+        ("order_late", "arrive"),
+        ("order_warning", "finish"),
+    ]
 
 
 def test_a_terminal_opened_after_the_limit_alerts_without_a_late_warning(staff, clock):

@@ -17,8 +17,14 @@ from liyuan_tui.domain.work_orders import OrderUrgency, order_urgency
 
 @pytest.fixture
 def repair(desk):
-    req = desk.intake.create_request(category="repair", unit="5-803", phone="13911110803", requester_name="吴太太",
-                                     description="厨房水管漏水", complete=True)
+    req = desk.intake.create_request(
+        category="repair",
+        unit="5-803",
+        phone="13911110803",
+        requester_name="吴太太",
+        description="厨房水管漏水",
+        complete=True,
+    )
     desk.lifecycle.mark_replied(req.ref)
     return req.ref
 
@@ -32,8 +38,12 @@ def pipe(supervisor):
 
 def events(db_path, kind_prefix="order_"):
     with sqlite3.connect(db_path) as conn:
-        return [(k, json.loads(p)) for k, p in conn.execute(
-            "SELECT kind, payload FROM event WHERE kind LIKE ? ORDER BY id", (kind_prefix + "%",))]
+        return [
+            (k, json.loads(p))
+            for k, p in conn.execute(
+                "SELECT kind, payload FROM event WHERE kind LIKE ? ORDER BY id", (kind_prefix + "%",)
+            )
+        ]
 
 
 def test_a_repair_from_dispatch_to_a_signed_finish_with_materials(staff, repair, pipe, db_path, clock):
@@ -47,7 +57,9 @@ def test_a_repair_from_dispatch_to_a_signed_finish_with_materials(staff, repair,
     tech.orders.wait(order.number, "缺三通接头")
     clock.advance(3600)
     tech.orders.arrive(order.number)  # back with the part: the first arrival's time stays
-    done = tech.orders.finish(order.number, "1.5", materials=[("PIPE20", 1500)], signed_by="吴太太", note="换了接头")
+    done = tech.orders.finish(
+        order.number, "1.5", materials=[("PIPE20", 1500)], signed_by="吴太太", note="换了接头"
+    )
     assert done.state == "done" and done.hours == 1.5 and done.signed_by == "吴太太"
     assert done.arrived_at == order.arrive_due_at - timedelta(minutes=10)
     assert staff["cs_supervisor"].stock.material("PIPE20").on_hand_milli == 8500
@@ -75,7 +87,10 @@ def test_a_request_with_an_open_order_cannot_close_or_be_cancelled(staff, repair
     desk.lifecycle.tick_step(repair, "dispatch", value="派工单")
     desk.lifecycle.tick_step(repair, "record")
     order = desk.orders.create(repair, "tech")
-    for attempt in (lambda: desk.lifecycle.close_request(repair, "修好了"), lambda: desk.lifecycle.cancel(repair, "x")):
+    for attempt in (
+        lambda: desk.lifecycle.close_request(repair, "修好了"),
+        lambda: desk.lifecycle.cancel(repair, "x"),
+    ):
         with pytest.raises(ValidationError) as refused:
             attempt()
         assert refused.value.key == "error.close_open_orders" and order.number in str(refused.value)
@@ -91,7 +106,10 @@ def test_states_follow_the_repair(staff, repair):
         tech.orders.finish(order.number, "1", signed_by="x")  # not on site yet
     assert refused.value.key == "error.order_state"
     desk.orders.cancel(order.number, "住户取消")
-    for attempt in (lambda: tech.orders.arrive(order.number), lambda: desk.orders.cancel(order.number, "again")):
+    for attempt in (
+        lambda: tech.orders.arrive(order.number),
+        lambda: desk.orders.cancel(order.number, "again"),
+    ):
         with pytest.raises(ValidationError):
             attempt()
 
@@ -111,7 +129,9 @@ def test_a_pending_order_is_dispatched_later_with_its_limits(staff, repair, cloc
 def test_an_appointment_sets_the_limits(staff, repair, clock):
     at = clock.now() + timedelta(hours=12)
     order = staff["assistant"].orders.create(repair, "tech", appointment=at)
-    assert order.arrive_due_at == at + timedelta(minutes=30) and order.finish_due_at == at + timedelta(hours=24)
+    assert order.arrive_due_at == at + timedelta(minutes=30) and order.finish_due_at == at + timedelta(
+        hours=24
+    )
 
 
 def test_a_stale_screen_is_refused_and_nothing_is_written(staff, repair, db_path):
@@ -157,8 +177,15 @@ def test_a_technician_sees_and_works_only_their_own_orders(staff, repair):
 
 def test_a_technician_sees_nothing_confidential(staff):
     desk, tech = staff["assistant"], staff["technician"]
-    req = desk.intake.create_request(category="repair", unit="8-101", phone="13900000001", requester_name="李女士",
-                                     description="家中有病人,不要声张", confidential=True, complete=True)
+    req = desk.intake.create_request(
+        category="repair",
+        unit="8-101",
+        phone="13900000001",
+        requester_name="李女士",
+        description="家中有病人,不要声张",
+        confidential=True,
+        complete=True,
+    )
     order = desk.orders.create(req.ref, "tech", note="先电话联系李女士")
     view = tech.orders.detail(order.number)
     assert not view.visible and view.request.unit == "8-101"  # where to go, and nothing else

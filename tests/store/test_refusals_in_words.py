@@ -19,7 +19,9 @@ from liyuan_tui.reports.month import Month
 from words import leaked
 
 ROOT = Path(__file__).resolve().parents[2]
-RAISED = re.compile(r'(?:Error|Denied|NotFound|Mismatch|UnknownUser|DeskError)\("((?:error|import|handover)\.[a-z_]+)"')
+RAISED = re.compile(
+    r'(?:Error|Denied|NotFound|Mismatch|UnknownUser|DeskError)\("((?:error|import|handover)\.[a-z_]+)"'
+)
 
 
 def refusal(call) -> DeskError:
@@ -31,7 +33,13 @@ def refusal(call) -> DeskError:
 @pytest.fixture
 def refusals(staff, desk, clock, supervisor):
     """Each refusal, provoked."""
-    ann, gd, eng, lead, mgr = desk, staff["guard"], staff["dept_staff"], staff["security_lead"], staff["manager"]
+    ann, gd, eng, lead, mgr = (
+        desk,
+        staff["guard"],
+        staff["dept_staff"],
+        staff["security_lead"],
+        staff["manager"],
+    )
     med = ann.intake.create_request(category="medical", unit="3-1201", phone="138", complete=True).ref
     rep = ann.intake.create_request(category="repair", unit="5-0803", phone="139", complete=True).ref
     cpl = ann.intake.create_request(category="complaint", unit="7-0602", phone="137", complete=True).ref

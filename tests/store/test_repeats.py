@@ -47,7 +47,13 @@ def test_what_is_not_a_repeat(desk, clock, change):
         return
     close_repair(desk, first.ref, kind="withdrawn" if change == "withdrawn" else "resolved")
     clock.advance(86400 * (31 if change == "too_late" else 1))
-    kw = {"unit": "5栋0804"} if change == "other_unit" else {"kind": "electric"} if change == "other_kind" else {}
+    kw = (
+        {"unit": "5栋0804"}
+        if change == "other_unit"
+        else {"kind": "electric"}
+        if change == "other_kind"
+        else {}
+    )
     assert log_repair(desk, **kw).repeat_of is None
 
 

@@ -78,9 +78,14 @@ BACK_OFFICE = {
 WORKSHOP = {"assistant", "cs_supervisor", "manager", "dept_staff"}
 STORE_ROOM = {"cs_supervisor", "manager", "dept_staff"}
 BACK_OFFICE_EXPECTED = {
-    "order_dispatch": WORKSHOP, "order_work": WORKSHOP | {"technician"}, "order_cancel": WORKSHOP,
-    "stock_manage": STORE_ROOM, "stock_use": STORE_ROOM | {"technician"}, "stock_report": STORE_ROOM,
-    "tool_manage": STORE_ROOM, "tool_lend": WORKSHOP,
+    "order_dispatch": WORKSHOP,
+    "order_work": WORKSHOP | {"technician"},
+    "order_cancel": WORKSHOP,
+    "stock_manage": STORE_ROOM,
+    "stock_use": STORE_ROOM | {"technician"},
+    "stock_report": STORE_ROOM,
+    "tool_manage": STORE_ROOM,
+    "tool_lend": WORKSHOP,
 }
 
 
@@ -102,15 +107,18 @@ def test_role_may_or_may_not_in_the_back_office(staff, role, action):
         assert Translator("en")(f"role.{role}") in str(err.value)
 
 
-@pytest.mark.parametrize("role,step,allowed", [
-    ("guard", "ambulance_guide", True),
-    ("guard", "ambulance_gate_ready", False),  # the security lead's step
-    ("security_lead", "ambulance_gate_ready", True),
-    ("security_lead", "ambulance_guide", True),  # the lead may record for a guard
-    ("security_lead", "ambulance_call_120", False),  # the assistant's step
-    ("dept_staff", "ambulance_guide", False),
-    ("assistant", "ambulance_gate_ready", True),  # the desk records what it is told
-])
+@pytest.mark.parametrize(
+    "role,step,allowed",
+    [
+        ("guard", "ambulance_guide", True),
+        ("guard", "ambulance_gate_ready", False),  # the security lead's step
+        ("security_lead", "ambulance_gate_ready", True),
+        ("security_lead", "ambulance_guide", True),  # the lead may record for a guard
+        ("security_lead", "ambulance_call_120", False),  # the assistant's step
+        ("dept_staff", "ambulance_guide", False),
+        ("assistant", "ambulance_gate_ready", True),  # the desk records what it is told
+    ],
+)
 def test_steps_are_ticked_by_their_roles(staff, role, step, allowed):
     req = new_request(staff)
     desk = staff["assistant"]
@@ -172,11 +180,16 @@ def test_each_role_sees_a_major_case_then_its_own_work_first(staff, clock):
     desk.lifecycle.tick_step(security.ref, "ambulance_notify_security")
     reqs = desk.lookup.open_requests()
     done = desk.lookup.open_step_keys()
-    waiting = {r.id: bool(waiting_steps(r, done.get(r.id, ()), desk.procedures, frozenset({"security_lead"})))
-               for r in reqs}
+    waiting = {
+        r.id: bool(waiting_steps(r, done.get(r.id, ()), desk.procedures, frozenset({"security_lead"})))
+        for r in reqs
+    }
     now = clock.now()
     # `!` a major case is on top of every queue (README); under it, each role's own work comes first.
-    queues = {role: ordered(reqs, staff[role].staff.me(), now, waiting) for role in ("cs_supervisor", "manager", "security_lead")}
+    queues = {
+        role: ordered(reqs, staff[role].staff.me(), now, waiting)
+        for role in ("cs_supervisor", "manager", "security_lead")
+    }
     assert {role: q[0].ref for role, q in queues.items()} == dict.fromkeys(queues, major.ref)
     first = {role: next(r.ref for r in q if not r.major) for role, q in queues.items()}
     assert first == {"cs_supervisor": escalated.ref, "manager": plain.ref, "security_lead": security.ref}
@@ -213,8 +226,12 @@ def test_two_users_taking_the_same_request_at_once(staff, db_url, tmp_path):
     """Two real processes take the same ten requests, in the same order, started together."""
     refs = [staff["cs_supervisor"].intake.create_request().ref for _ in range(10)]
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", TAKER, db_url, login, str(go), *refs], stdout=subprocess.PIPE,
-                              text=True) for login in ("ann", "mgr")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", TAKER, db_url, login, str(go), *refs], stdout=subprocess.PIPE, text=True
+        )
+        for login in ("ann", "mgr")
+    ]
     for p in procs:
         assert p.stdout is not None and p.stdout.readline().strip() == "ready"
     go.touch()

@@ -27,7 +27,9 @@ def test_assessing_again_replaces_it_and_the_event_keeps_the_old_score(staff, db
     rec = sup.staff_records.records("ann")
     assert [(a.score, a.by) for a in rec.assessments] == [(85, "mgr")]
     with sqlite3.connect(db_path) as conn:
-        payloads = [json.loads(p) for (p,) in conn.execute("SELECT payload FROM event WHERE kind = 'assessed'")]
+        payloads = [
+            json.loads(p) for (p,) in conn.execute("SELECT payload FROM event WHERE kind = 'assessed'")
+        ]
     assert payloads[-1]["replaces"] == {"score": 80, "by": "sup"}
 
 
@@ -50,16 +52,19 @@ def test_others_records_are_for_supervisors_only(staff):
     assert staff["manager"].staff_records.records("gd").staff.login == "gd"
 
 
-@pytest.mark.parametrize("call, field", [
-    (lambda r: r.train("ann", course="", day="2026-11-02"), "course"),
-    (lambda r: r.train("ann", course="x", day="2026-13-02"), "date"),
-    (lambda r: r.train("ann", course="x", day="2026-11-02", hours="-1"), "hours"),
-    (lambda r: r.train("ann", course="x\x1b]0;t\x07", day="2026-11-02"), "course"),
-    (lambda r: r.train("nobody", course="x", day="2026-11-02"), "login"),
-    (lambda r: r.assess("ann", month="2026-11", score="101", note="x"), "score"),
-    (lambda r: r.assess("ann", month="11/2026", score="50", note="x"), "month"),
-    (lambda r: r.assess("ann", month="2026-11", score="50", note=""), "note"),
-])
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda r: r.train("ann", course="", day="2026-11-02"), "course"),
+        (lambda r: r.train("ann", course="x", day="2026-13-02"), "date"),
+        (lambda r: r.train("ann", course="x", day="2026-11-02", hours="-1"), "hours"),
+        (lambda r: r.train("ann", course="x\x1b]0;t\x07", day="2026-11-02"), "course"),
+        (lambda r: r.train("nobody", course="x", day="2026-11-02"), "login"),
+        (lambda r: r.assess("ann", month="2026-11", score="101", note="x"), "score"),
+        (lambda r: r.assess("ann", month="11/2026", score="50", note="x"), "month"),
+        (lambda r: r.assess("ann", month="2026-11", score="50", note=""), "note"),
+    ],
+)
 def test_bad_records_are_refused_naming_the_field(staff, db_path, call, field):
     with sqlite3.connect(db_path) as conn:
         before = conn.execute("SELECT count(*) FROM event").fetchone()[0]

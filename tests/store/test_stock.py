@@ -20,19 +20,30 @@ def tape(staff):
 
 def ledger(db_path):
     with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT kind, delta_milli, balance_milli, price_fen FROM stockmove ORDER BY id").fetchall()
+        return conn.execute(
+            "SELECT kind, delta_milli, balance_milli, price_fen FROM stockmove ORDER BY id"
+        ).fetchall()
 
 
 def kinds(db_path):
     with sqlite3.connect(db_path) as conn:
-        return [k for (k,) in conn.execute("SELECT kind FROM event WHERE kind LIKE 'stock_%' OR kind = 'material_added' ORDER BY id")]
+        return [
+            k
+            for (k,) in conn.execute(
+                "SELECT kind FROM event WHERE kind LIKE 'stock_%' OR kind = 'material_added' ORDER BY id"
+            )
+        ]
 
 
 def test_in_use_and_count_keep_a_running_balance(tape, db_path):
     tape.stock.receive("TAPE", "10", price="3.5", note="五金店")
     tape.stock.use("TAPE", "2.5", reason="值班室自用")
     tape.stock.count("TAPE", "7")  # one roll missing at the stock-take
-    assert ledger(db_path) == [("in", 10_000, 10_000, 350), ("use", -2_500, 7_500, 350), ("count", -500, 7_000, 350)]
+    assert ledger(db_path) == [
+        ("in", 10_000, 10_000, 350),
+        ("use", -2_500, 7_500, 350),
+        ("count", -500, 7_000, 350),
+    ]
     assert kinds(db_path) == ["material_added", "stock_in", "stock_used", "stock_counted"]
     m = tape.stock.material("TAPE")
     assert m.on_hand_milli == 7_000 and m.price_fen == 350  # the price paid is the price from now on
@@ -75,8 +86,12 @@ def test_the_catalogue_refuses_a_code_twice_and_bad_figures(tape):
     with pytest.raises(ValidationError) as twice:
         tape.stock.add_material("TAPE", "again", "卷")
     assert twice.value.key == "error.code_exists"
-    for args, field in ((("BAD CODE", "x", "个"), "code"), (("OK", "x", "个", "1.234"), "price"),
-                        (("OK", "\x1b[2J", "个"), "material_name"), (("OK", "x", ""), "material_unit")):
+    for args, field in (
+        (("BAD CODE", "x", "个"), "code"),
+        (("OK", "x", "个", "1.234"), "price"),
+        (("OK", "\x1b[2J", "个"), "material_name"),
+        (("OK", "x", ""), "material_unit"),
+    ):
         with pytest.raises(ValidationError) as refused:
             tape.stock.add_material(*args)
         assert refused.value.field == field

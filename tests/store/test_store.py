@@ -100,7 +100,16 @@ def test_every_action_is_one_event(desk, db_path):
     desk.lifecycle.mark_replied(req.ref)
     desk.lifecycle.escalate(req.ref)
     desk.lifecycle.set_major(req.ref)
-    assert kinds(desk, req.ref) == ["created", "updated", "step", "step", "branch", "replied", "escalated", "major"]
+    assert kinds(desk, req.ref) == [
+        "created",
+        "updated",
+        "step",
+        "step",
+        "branch",
+        "replied",
+        "escalated",
+        "major",
+    ]
     staff_events = 7  # the first supervisor and the six staff the fixture adds
     assert count(db_path, "event") == len(kinds(desk, req.ref)) + staff_events
     assert desk.lookup.get_request(req.ref).version == 8

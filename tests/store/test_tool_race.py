@@ -36,9 +36,15 @@ def test_two_supervisors_issuing_the_same_tool_at_once(staff, db_url, tmp_path):
         sup.tools.add_tool(code, f"工具 {code}")
     gates = tmp_path / "gates"
     gates.mkdir()
-    procs = {to: subprocess.Popen([sys.executable, "-c", ISSUER, db_url, login, str(gates), to, *codes],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for login, to in (("sup", "tech"), ("sup2", "eng"))}
+    procs = {
+        to: subprocess.Popen(
+            [sys.executable, "-c", ISSUER, db_url, login, str(gates), to, *codes],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for login, to in (("sup", "tech"), ("sup2", "eng"))
+    }
     said: dict[str, dict[str, str]] = {}
     for code in codes:
         for p in procs.values():

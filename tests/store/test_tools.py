@@ -49,10 +49,12 @@ def test_a_lost_tool_cannot_be_issued_and_a_tool_in_store_cannot_be_returned(sta
 
 def test_bad_input_names_its_field(staff, wrench):
     sup = staff["cs_supervisor"]
-    for call, field in ((lambda: sup.tools.give_back(wrench, "broken"), "condition"),
-                        (lambda: sup.tools.issue(wrench, "nobody"), "holder"),
-                        (lambda: sup.tools.add_tool("T02", "\x07bell"), "tool_name"),
-                        (lambda: sup.tools.issue(wrench, "tech", order="W1"), "number")):
+    for call, field in (
+        (lambda: sup.tools.give_back(wrench, "broken"), "condition"),
+        (lambda: sup.tools.issue(wrench, "nobody"), "holder"),
+        (lambda: sup.tools.add_tool("T02", "\x07bell"), "tool_name"),
+        (lambda: sup.tools.issue(wrench, "tech", order="W1"), "number"),
+    ):
         with pytest.raises(ValidationError) as refused:
             call()
         assert refused.value.field == field

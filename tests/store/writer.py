@@ -13,7 +13,9 @@ def main(url: str, login: str, count: int) -> None:
     store = Store(url, SystemClock(), login)
     store.init_schema()
     for i in range(count):
-        req = store.intake.create_request(category="B", unit=f"{login}-{i}", phone="13800000000", complete=True)
+        req = store.intake.create_request(
+            category="B", unit=f"{login}-{i}", phone="13800000000", complete=True
+        )
         print(req.ref, flush=True)
 
 

@@ -17,15 +17,26 @@ import time
 class PtyApp:
     """The desk in a real terminal of the given size; everything it writes is counted and kept."""
 
-    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (120, 40),
-                 command: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        size: tuple[int, int] = (120, 40),
+        command: list[str] | None = None,
+    ) -> None:
         master, slave = pty.openpty()
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = dict(env, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(command or [sys.executable, "-m", "liyuan_tui.cli", *args],
-                                     stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+        self.proc = subprocess.Popen(
+            command or [sys.executable, "-m", "liyuan_tui.cli", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+        )
         os.close(slave)
         self.master = master
         self.output = bytearray()

@@ -41,23 +41,42 @@ def build_month(staff, clock) -> Month:
         ref = log(local(2026, 10, day, 10, 0), category="repair", unit=f"2栋0{day}01", description="灯不亮")
         reply(ref, local(2026, 10, day, 10, minutes))
 
-    repair = log(local(2026, 11, 3, 9, 0), category="repair", unit="5栋0803", requester_name="吴太太",
-                 description="厨房水管漏水")
+    repair = log(
+        local(2026, 11, 3, 9, 0),
+        category="repair",
+        unit="5栋0803",
+        requester_name="吴太太",
+        description="厨房水管漏水",
+    )
     reply(repair, local(2026, 11, 3, 9, 2))
     desk.charges.add_charge(repair, "drain")
-    medical = log(local(2026, 11, 3, 21, 10), category="medical", unit="3栋1202", major=True,
-                  description="老人胸口痛")
+    medical = log(
+        local(2026, 11, 3, 21, 10), category="medical", unit="3栋1202", major=True, description="老人胸口痛"
+    )
     clock.set(local(2026, 11, 3, 21, 11))
     desk.lifecycle.escalate(medical)
     reply(medical, local(2026, 11, 3, 21, 22))
-    security = log(local(2026, 11, 10, 22, 30), category="security", unit="地下车库 B2", description="车库有陌生人")
+    security = log(
+        local(2026, 11, 10, 22, 30), category="security", unit="地下车库 B2", description="车库有陌生人"
+    )
     clock.set(local(2026, 11, 10, 22, 41))
     desk.ladder.record_deadline_alerts()  # the desk open that night: escalated automatically at the deadline
-    confidential = log(local(2026, 11, 15, 10, 0), category="complaint", unit="9栋0909", confidential=True,
-                       requester_name="秘密先生", description="投诉保安收受好处")
+    confidential = log(
+        local(2026, 11, 15, 10, 0),
+        category="complaint",
+        unit="9栋0909",
+        confidential=True,
+        requester_name="秘密先生",
+        description="投诉保安收受好处",
+    )
     reply(confidential, local(2026, 11, 15, 10, 15))
-    consultation = log(local(2026, 11, 20, 14, 0), store=sup, category="consultation", unit="1栋0101",
-                       description="停车月卡怎么续费")
+    consultation = log(
+        local(2026, 11, 20, 14, 0),
+        store=sup,
+        category="consultation",
+        unit="1栋0101",
+        description="停车月卡怎么续费",
+    )
     reply(consultation, local(2026, 11, 20, 14, 1), store=sup)
     clock.set(back)
     return Month(repair, medical, security, confidential, consultation)
@@ -87,8 +106,12 @@ def build_night(staff, clock) -> Night:
     early = log(local(2026, 11, 27, 19, 0), category="other", unit="8栋1106", description="快递放在门岗")
     clock.set(local(2026, 11, 27, 19, 2))
     desk.lifecycle.mark_replied(early)
-    overdue = log(local(2026, 11, 27, 21, 40), category="security", unit="地下车库 B2", description="车库有陌生人拉车门")
-    escalated = log(local(2026, 11, 27, 21, 50), category="disaster", unit="1栋 地下车库", description="车库入口水浸")
+    overdue = log(
+        local(2026, 11, 27, 21, 40), category="security", unit="地下车库 B2", description="车库有陌生人拉车门"
+    )
+    escalated = log(
+        local(2026, 11, 27, 21, 50), category="disaster", unit="1栋 地下车库", description="车库入口水浸"
+    )
     clock.set(local(2026, 11, 27, 21, 52))
     desk.lifecycle.mark_replied(escalated)
     desk.lifecycle.escalate(escalated, note="水位上涨")

@@ -16,8 +16,12 @@ def workshop(staff, clock):
     parts with an appointment tomorrow, one just dispatched; materials and tools in use."""
     desk, sup, tech = staff["assistant"], staff["cs_supervisor"], staff["technician"]
     start = clock.now()
-    for code, name, unit, price, qty in (("PIPE20", "PPR管 20mm", "米", "12.5", "24"), ("TAPE", "生料带", "卷", "3", "30"),
-                                         ("VALVE", "角阀", "个", "28.8", "6"), ("BULB", "LED灯泡 9W", "个", "9.9", "0")):
+    for code, name, unit, price, qty in (
+        ("PIPE20", "PPR管 20mm", "米", "12.5", "24"),
+        ("TAPE", "生料带", "卷", "3", "30"),
+        ("VALVE", "角阀", "个", "28.8", "6"),
+        ("BULB", "LED灯泡 9W", "个", "9.9", "0"),
+    ):
         sup.stock.add_material(code, name, unit, price=price)
         if qty != "0":
             sup.stock.receive(code, qty)
@@ -26,8 +30,14 @@ def workshop(staff, clock):
 
     def repair(minutes_ago: int, unit: str, name: str, text: str) -> str:
         clock.set(start - timedelta(minutes=minutes_ago))
-        ref = desk.intake.create_request(category="repair", unit=unit, phone="13911110803", requester_name=name,
-                                         description=text, complete=True).ref
+        ref = desk.intake.create_request(
+            category="repair",
+            unit=unit,
+            phone="13911110803",
+            requester_name=name,
+            description=text,
+            complete=True,
+        ).ref
         desk.lifecycle.mark_replied(ref)
         return ref
 
@@ -37,8 +47,9 @@ def workshop(staff, clock):
     clock.set(start - timedelta(minutes=25))
     staff["dept_staff"].orders.arrive(site.number)
     staff["dept_staff"].stock.use("TAPE", "1", order=site.number)
-    parts = desk.orders.create(repair(30, "7栋0101", "黄伯", "角阀滴水"), "tech",
-                               appointment=start + timedelta(hours=12))
+    parts = desk.orders.create(
+        repair(30, "7栋0101", "黄伯", "角阀滴水"), "tech", appointment=start + timedelta(hours=12)
+    )
     clock.set(start - timedelta(minutes=20))
     tech.orders.wait(parts.number, "缺角阀,明早领料")
     sup.tools.issue("T02", "eng", due=start + timedelta(hours=2))

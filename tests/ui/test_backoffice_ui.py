@@ -42,7 +42,9 @@ async def test_a_follow_up_call_that_finds_it_not_solved_reopens_the_request(mak
         assert [(f.reached, f.score, f.solved, f.note) for f in followups] == [(True, 2, False, "还在漏水")]
 
 
-async def test_intake_shows_an_elderly_person_living_alone_as_soon_as_the_unit_is_known(make_app, desk, staff):
+async def test_intake_shows_an_elderly_person_living_alone_as_soon_as_the_unit_is_known(
+    make_app, desk, staff
+):
     desk.households.edit(UNIT, elderly_alone="yes", person="张阿姨", relation="户主", phones="13911111202")
     earlier = close_repair(desk, log_repair(desk, unit=UNIT, description="卫生间漏水").ref).ref
     app = make_app("ann")
@@ -65,7 +67,9 @@ async def test_intake_shows_an_elderly_person_living_alone_as_soon_as_the_unit_i
 
 
 async def test_the_household_file_from_the_request_screen(make_app, desk):
-    desk.households.edit(UNIT, disability="yes", language="粤语", emergency_name="张先生", emergency_phone="139")
+    desk.households.edit(
+        UNIT, disability="yes", language="粤语", emergency_name="张先生", emergency_phone="139"
+    )
     ref = log_repair(desk, unit=UNIT).ref
     app = make_app("ann", lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -112,7 +116,9 @@ async def test_the_household_file_from_the_palette_edited_by_keys(make_app, desk
         await settle(pilot)
         assert "elderly living alone" in shown_text(app.screen.query_one("#household-flags"))
         f = desk.households.household(UNIT)
-        assert f.flags == ["elderly_alone"] and [(p.name, p.relation) for p in f.people] == [("张阿姨", "户主")]
+        assert f.flags == ["elderly_alone"] and [(p.name, p.relation) for p in f.people] == [
+            ("张阿姨", "户主")
+        ]
 
 
 async def test_a_guard_cannot_edit_the_household_file(make_app, desk):

@@ -28,8 +28,15 @@ def back_office(staff, clock):
     clock.set(start - timedelta(days=2))
     desk.followups.record(first, reached="yes", score=4, solved="yes", note="已修好")
     desk.followups.record(again, reached="no", note="无人接听")
-    desk.households.edit("3栋1202", elderly_alone="yes", language="粤语", emergency_name="张先生",
-                         emergency_relation="儿子", emergency_phone="13922221202", notes="老人耳背,敲门要大声")
+    desk.households.edit(
+        "3栋1202",
+        elderly_alone="yes",
+        language="粤语",
+        emergency_name="张先生",
+        emergency_relation="儿子",
+        emergency_phone="13922221202",
+        notes="老人耳背,敲门要大声",
+    )
     desk.households.edit("3栋1202", person="张阿姨", relation="户主", phones="13911111202")
     sup.staff_records.assess("ann", month="2026-11", score=88, note="回复及时")
     clock.set(start)

@@ -7,8 +7,17 @@ from __future__ import annotations
 import pytest
 
 from liyuan_tui.domain.procedures import request_conditions
-from walking import (ANSWER, add_charge, close, log_request, open_first, press_and_settle, shown_text, terminals,
-                     walk)
+from walking import (
+    ANSWER,
+    add_charge,
+    close,
+    log_request,
+    open_first,
+    press_and_settle,
+    shown_text,
+    terminals,
+    walk,
+)
 from ui_helpers import advance
 
 # (category, channel digit in the form, branch, the others at their own terminals)
@@ -23,11 +32,15 @@ WALKS = [
     ("disaster", "3", None, ()),
     ("other", "2", None, ()),
 ]
-IDS = [f"{c}-{b}" if b else f"{c}-{'written' if ch == '4' else 'oral'}" if c == "consultation" else c
-       for c, ch, b, _ in WALKS]
+IDS = [
+    f"{c}-{b}" if b else f"{c}-{'written' if ch == '4' else 'oral'}" if c == "consultation" else c
+    for c, ch, b, _ in WALKS
+]
 
 
-def assert_closed_with_every_required_step(detail, procedures, ticked: dict[str, str], logins: dict[str, str]):
+def assert_closed_with_every_required_step(
+    detail, procedures, ticked: dict[str, str], logins: dict[str, str]
+):
     """Closed; every required step of its checklist done, each by the role's own terminal where it
     had one (else by the desk), with what was typed where the step asked for something."""
     req = detail.request
@@ -51,8 +64,9 @@ def assert_closed_with_every_required_step(detail, procedures, ticked: dict[str,
 
 
 @pytest.mark.parametrize("category, channel, branch, others", WALKS, ids=IDS)
-async def test_a_request_walks_its_checklist_from_intake_to_close_by_keys(make_app, desk, clock, procedures,
-                                                                           category, channel, branch, others):
+async def test_a_request_walks_its_checklist_from_intake_to_close_by_keys(
+    make_app, desk, clock, procedures, category, channel, branch, others
+):
     async with terminals(make_app, "ann") as (ann,):
         ref = await log_request(ann, procedures[category].letter, channel=channel)
         advance(clock, minutes=2)
@@ -71,7 +85,9 @@ async def test_a_request_walks_its_checklist_from_intake_to_close_by_keys(make_a
     assert_closed_with_every_required_step(detail, procedures, ticked, {t.role: t.login for t in elsewhere})
 
 
-async def test_a_repair_with_paid_services_walks_to_close_and_shows_the_total(make_app, desk, clock, procedures):
+async def test_a_repair_with_paid_services_walks_to_close_and_shows_the_total(
+    make_app, desk, clock, procedures
+):
     async with terminals(make_app, "ann") as (ann,):
         ref = await log_request(ann, procedures["repair"].letter)
         advance(clock, minutes=2)
@@ -86,7 +102,9 @@ async def test_a_repair_with_paid_services_walks_to_close_and_shows_the_total(ma
         ticked.update(await walk(ref, ann))
         assert await close(ann) is None
     detail = desk.lookup.detail(ref)
-    assert [(c.item_code, c.qty, c.amount_cents) for c in detail.charges] == [("drain", 2, 10000),
-                                                                                ("cleaning", 1.5, 4575)]
+    assert [(c.item_code, c.qty, c.amount_cents) for c in detail.charges] == [
+        ("drain", 2, 10000),
+        ("cleaning", 1.5, 4575),
+    ]
     assert [e.kind for e in detail.events].count("charge") == 2
     assert_closed_with_every_required_step(detail, procedures, ticked, {})

@@ -18,8 +18,14 @@ def repair_with_charges(staff, clock):
     desk = staff["assistant"]
     start = clock.now()
     clock.set(start - timedelta(minutes=25))
-    ref = desk.intake.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
-                              description="厨房水管漏水,地上有积水", complete=True).ref
+    ref = desk.intake.create_request(
+        category="repair",
+        unit="5栋0803",
+        phone="13911110803",
+        requester_name="吴太太",
+        description="厨房水管漏水,地上有积水",
+        complete=True,
+    ).ref
     clock.set(start - timedelta(minutes=22))
     desk.lifecycle.mark_replied(ref)
     desk.lifecycle.tick_step(ref, "fault", value="厨房水管接头漏水")

@@ -11,20 +11,26 @@ from liyuan_tui.screens.charges import ChargeScreen
 from ui_helpers import settle
 from walking import Terminal, add_charge, open_first, press_and_settle, shown_text, terminals
 
-SITE_FEES = '''
+SITE_FEES = """
 [[items]]
 code = "drain"
 zh = "疏通下水道(本小区)"
 en = "Unblock a drain (our estate)"
 unit = { zh = "次", en = "job" }
 price = 45
-'''
+"""
 
 
 @pytest.fixture
 def repair(desk) -> str:
-    return desk.intake.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
-                               description="厨房下水道堵塞", complete=True).ref
+    return desk.intake.create_request(
+        category="repair",
+        unit="5栋0803",
+        phone="13911110803",
+        requester_name="吴太太",
+        description="厨房下水道堵塞",
+        complete=True,
+    ).ref
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -39,7 +45,9 @@ async def test_a_bad_quantity_is_refused_on_its_field_and_a_good_one_is_charged(
         assert isinstance(dialog, ChargeScreen)
         assert refusal == t("error.qty_range", value="0", low=0.01, high=10_000)
         assert dialog.query_one("#qty", Input).has_class("-invalid")
-        assert str(dialog.query_one("#charge-example").render()) == t("ui.charge.example")  # the shipped example
+        assert str(dialog.query_one("#charge-example").render()) == t(
+            "ui.charge.example"
+        )  # the shipped example
         assert desk.lookup.detail(repair).charges == []
 
         await ann.pilot.press("backspace", "3")  # 3 jobs: the preview follows the typing
@@ -51,7 +59,8 @@ async def test_a_bad_quantity_is_refused_on_its_field_and_a_good_one_is_charged(
         assert t("ui.charges.total") in text and "150.00" in text.splitlines()[-1]
         assert t("fees.example_short") in text
     assert [(c.item_code, c.qty, c.amount_cents, c.by) for c in desk.lookup.detail(repair).charges] == [
-        ("drain", 3, 15000, "ann")]
+        ("drain", 3, 15000, "ann")
+    ]
 
 
 async def test_a_sites_own_schedule_is_offered_without_the_example_notice(make_app, desk, repair, tmp_path):
@@ -89,7 +98,9 @@ async def test_a_closed_request_takes_no_charge(make_app, desk, repair, procedur
     desk.lifecycle.mark_replied(repair)
     proc = procedures["repair"]
     for step in proc.missing_required([], {"ordinary", "oral"}, ()):
-        desk.lifecycle.tick_step(repair, step.key, **({step.input: "ok"} if step.input in ("value", "note") else {}))
+        desk.lifecycle.tick_step(
+            repair, step.key, **({step.input: "ok"} if step.input in ("value", "note") else {})
+        )
     desk.lifecycle.close_request(repair, "修好")
     async with terminals(make_app, "ann") as (ann,):
         await press_and_settle(ann, "slash")
@@ -98,4 +109,6 @@ async def test_a_closed_request_takes_no_charge(make_app, desk, repair, procedur
         await press_and_settle(ann, "enter")
         await press_and_settle(ann, "p")
         assert not isinstance(ann.screen, ChargeScreen)
-        assert any(n.message == Translator("zh")("ui.charge.closed", ref=repair) for n in ann.app._notifications)
+        assert any(
+            n.message == Translator("zh")("ui.charge.closed", ref=repair) for n in ann.app._notifications
+        )

@@ -35,7 +35,11 @@ def test_the_demo_night_has_what_the_desk_should_show(clock):
     assert len(store.lookup.search("")) > len(reqs)  # closed ones from earlier in the evening
     # The repair shop: the kitchen leak's technician on site with the pipe wrench, stock to use.
     [order] = store.orders.list_orders(open_only=True)
-    assert order.order.state == "on_site" and order.order.technician == "liu.jun" and order.request.unit == "5栋0803"
+    assert (
+        order.order.state == "on_site"
+        and order.order.technician == "liu.jun"
+        and order.request.unit == "5栋0803"
+    )
     [wrench] = [v for v in store.tools.list_tools(out=True)]
     assert wrench.tool.code == "T01" and wrench.order == order.order.number
     assert {m.code for m in store.stock.materials()} == {"PIPE20", "TAPE"}

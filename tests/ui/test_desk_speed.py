@@ -21,21 +21,47 @@ class Typed:
 FORM = ["1", Typed("3栋1202"), "tab", Typed("13922221202"), "tab", "tab", Typed("老人胸口痛,出冷汗")]
 CALLS = {
     # A medical emergency, 120: called, the requester told (the reply), the security lead told.
-    "medical 120": (["n", "a", *FORM, "ctrl+s", "2", "space", "space", "space", "space"],
-                    {"ambulance_condition", "ambulance_call_120", "ambulance_tell_requester",
-                     "ambulance_notify_security"}),
+    "medical 120": (
+        ["n", "a", *FORM, "ctrl+s", "2", "space", "space", "space", "space"],
+        {
+            "ambulance_condition",
+            "ambulance_call_120",
+            "ambulance_tell_requester",
+            "ambulance_notify_security",
+        },
+    ),
     # A medical emergency, escorted to hospital: the lead told, a taxi arranged, the requester replied to.
-    "medical hospital": (["n", "a", *FORM, "ctrl+s", "1", "space", "down", "space", "r"],
-                         {"hospital_notify_security", "hospital_vehicle"}),
+    "medical hospital": (
+        ["n", "a", *FORM, "ctrl+s", "1", "space", "down", "space", "r"],
+        {"hospital_notify_security", "hospital_vehicle"},
+    ),
     # A repair: the fault as the resident said it, the maintenance department told, replied.
     "repair dispatched": (["n", "b", *FORM, "ctrl+s", "space", "space", "r"], {"fault", "dispatch"}),
     # An oral consultation: the question, the answer given (the reply), the record checked, closed.
-    "oral consultation": (["n", "d", *FORM, "ctrl+s", "space", "enter", Typed("月卡在物业前台续费"), "enter",
-                           "enter", "y", "c", "1", Typed("已答复"), "enter"],
-                          {"question", "oral_answered", "record"}),
+    "oral consultation": (
+        [
+            "n",
+            "d",
+            *FORM,
+            "ctrl+s",
+            "space",
+            "enter",
+            Typed("月卡在物业前台续费"),
+            "enter",
+            "enter",
+            "y",
+            "c",
+            "1",
+            Typed("已答复"),
+            "enter",
+        ],
+        {"question", "oral_answered", "record"},
+    ),
     # A noise complaint: heard out, thanked, passed to the department responsible, replied.
-    "noise complaint": (["n", "c", *FORM, "ctrl+s", "space", "space", "enter", Typed("环境部"), "enter", "r"],
-                        {"details", "acknowledge", "contacted_department"}),
+    "noise complaint": (
+        ["n", "c", *FORM, "ctrl+s", "space", "space", "enter", Typed("环境部"), "enter", "r"],
+        {"details", "acknowledge", "contacted_department"},
+    ),
 }
 MOST = {"medical 120": 12}
 counted: dict[str, int] = {}

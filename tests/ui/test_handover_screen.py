@@ -38,7 +38,9 @@ def line_of(text: str, ref: str) -> str:
     return next(line for line in text.splitlines() if ref in line)
 
 
-async def test_the_sheet_lists_the_shift_the_open_the_overdue_and_unanswered_escalations(make_app, staff, clock):
+async def test_the_sheet_lists_the_shift_the_open_the_overdue_and_unanswered_escalations(
+    make_app, staff, clock
+):
     night = build_night(staff, clock)
     app = make_app("ann", lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -63,7 +65,9 @@ async def test_the_sheet_lists_the_shift_the_open_the_overdue_and_unanswered_esc
         assert night.overdue in escalations
 
 
-async def test_a_request_logged_by_another_process_appears_without_a_key_press(make_app, staff, clock, cli_env):
+async def test_a_request_logged_by_another_process_appears_without_a_key_press(
+    make_app, staff, clock, cli_env
+):
     build_night(staff, clock)
     app = make_app("ann", lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -82,8 +86,11 @@ async def test_a_request_going_overdue_moves_to_the_overdue_list_within_a_minute
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_handover(pilot)
         clock.set(local(2026, 11, 27, 21, 59))
-        late = staff["assistant"].intake.create_request(category="repair", unit="3栋1203", phone="13911111203",
-                                                 complete=True).ref
+        late = (
+            staff["assistant"]
+            .intake.create_request(category="repair", unit="3栋1203", phone="13911111203", complete=True)
+            .ref
+        )
         await settle(pilot)
         assert late in part(screen, "still_open") and late not in part(screen, "overdue")
         clock.advance(timedelta(minutes=11).total_seconds())  # no event: only time passes

@@ -15,8 +15,15 @@ def item(action: str, label: str = "label", short: str = "l") -> KeyItem:
 
 
 def test_keys_are_dropped_whole_and_the_way_out_stays():
-    items = [item("replied"), item("escalate"), item("close"), item("search"), item("back"), item("help"),
-             item("quit")]
+    items = [
+        item("replied"),
+        item("escalate"),
+        item("close"),
+        item("search"),
+        item("back"),
+        item("help"),
+        item("quit"),
+    ]
     full = sum(item_width(i, False) for i in items)
     assert fit_keys(items, full) == (items, False)
     assert fit_keys(items, full - 1) == (items, True)  # short labels first

@@ -44,8 +44,20 @@ async def test_every_queue_action_is_in_the_command_palette(make_app):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        for action in ("new_request", "search", "help", "quit", "open", "replied", "escalate", "major", "close",
-                       "filter", "handover", "month_report"):
+        for action in (
+            "new_request",
+            "search",
+            "help",
+            "quit",
+            "open",
+            "replied",
+            "escalate",
+            "major",
+            "close",
+            "filter",
+            "handover",
+            "month_report",
+        ):
             assert t(f"ui.key.{action}") in titles, action
 
 
@@ -64,17 +76,43 @@ async def test_the_palette_runs_an_action(make_app, desk):
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_the_desk_in_a_real_terminal_starts_renders_the_queue_and_quits_on_q(desk, cli_env, tmp_path):
-    ref = desk.intake.create_request(category="repair", unit="B5-0803", phone="13911110803", complete=True).ref
+    ref = desk.intake.create_request(
+        category="repair", unit="B5-0803", phone="13911110803", complete=True
+    ).ref
     socket = f"liyuan-test-{uuid.uuid4().hex[:8]}"
     env_args = [f"{k}={v}" for k, v in cli_env.items() if k.startswith(("LIYUAN_", "XDG_", "PATH", "HOME"))]
     done = tmp_path / "exit-code"
-    command = " ".join([
-        "env", "-u", "COLUMNS", "-u", "LINES", *(f"'{a}'" for a in env_args), "TERM=xterm-256color", sys.executable, "-m", "liyuan_tui.cli",
-        "--user", "ann", "--lang", "en", ";", "echo", "$?", ">", str(done), ";", "sleep", "30",
-    ])
+    command = " ".join(
+        [
+            "env",
+            "-u",
+            "COLUMNS",
+            "-u",
+            "LINES",
+            *(f"'{a}'" for a in env_args),
+            "TERM=xterm-256color",
+            sys.executable,
+            "-m",
+            "liyuan_tui.cli",
+            "--user",
+            "ann",
+            "--lang",
+            "en",
+            ";",
+            "echo",
+            "$?",
+            ">",
+            str(done),
+            ";",
+            "sleep",
+            "30",
+        ]
+    )
 
     def tmux(*args: str) -> str:
-        return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True, timeout=30).stdout
+        return subprocess.run(
+            ["tmux", "-L", socket, *args], capture_output=True, text=True, timeout=30
+        ).stdout
 
     tmux("new-session", "-d", "-x", "120", "-y", "40", command)
     try:

@@ -23,8 +23,9 @@ async def test_another_terminals_change_shows_in_under_half_a_second(make_app, s
         await settle(pilot)
         await pilot.pause(0.3)  # the poller is waiting now, listening
         for unit in ("1-101", "2-202", "3-303"):
-            req = await asyncio.to_thread(other.intake.create_request, category="B", unit=unit, phone="123",
-                                          complete=True)
+            req = await asyncio.to_thread(
+                other.intake.create_request, category="B", unit=unit, phone="123", complete=True
+            )
             committed = time.monotonic()
             while req.ref not in app.requests:
                 assert time.monotonic() - committed < 5, "the change never arrived"

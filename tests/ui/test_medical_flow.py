@@ -58,7 +58,12 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         await settle(pilot)
         saved = desk.lookup.get_request(ref)
         assert (saved.category, saved.channel, saved.unit, saved.phone, saved.requester_name) == (
-            "medical", "phone", "B3-1202", "13800138000", "Zhang")
+            "medical",
+            "phone",
+            "B3-1202",
+            "13800138000",
+            "Zhang",
+        )
 
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -105,8 +110,11 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         await tick_current(pilot)  # reported to the supervisor
         proc = app.procedures["medical"]
         done = desk.lookup.detail(ref).steps
-        assert not [s.key for s in proc.checklist(["ambulance"], {"ordinary", "oral"})
-                    if s.required and s.key not in done]
+        assert not [
+            s.key
+            for s in proc.checklist(["ambulance"], {"ordinary", "oral"})
+            if s.required and s.key not in done
+        ]
 
         await pilot.press("c")
         await settle(pilot)

@@ -36,7 +36,9 @@ def alerts(app) -> list[str]:
 
 
 async def test_countdown_turns_amber_under_three_minutes_and_red_when_overdue(make_app, desk, clock):
-    ref = desk.intake.create_request(category="repair", unit="B5-0803", phone="13900000000", complete=True).ref
+    ref = desk.intake.create_request(
+        category="repair", unit="B5-0803", phone="13900000000", complete=True
+    ).ref
     app = make_app("ann")
     bells = []
     app.bell = lambda: bells.append(clock.now())
@@ -71,8 +73,10 @@ async def test_countdown_turns_amber_under_three_minutes_and_red_when_overdue(ma
 
 
 async def test_a_tick_repaints_only_the_cells_that_changed(make_app, desk, clock):
-    refs = [desk.intake.create_request(category="other", unit=f"U{i}", phone="13900000000", complete=True).ref
-            for i in range(5)]
+    refs = [
+        desk.intake.create_request(category="other", unit=f"U{i}", phone="13900000000", complete=True).ref
+        for i in range(5)
+    ]
     desk.lifecycle.mark_replied(refs[0])
     app = make_app("ann")
     async with app.run_test(size=(120, 30)) as pilot:
@@ -96,8 +100,13 @@ async def test_cursor_stays_on_its_request_when_others_arrive(make_app, desk, st
         await pilot.press("down")
         assert table.current_ref == second
         # A major case from the security lead goes to the top, above the cursor.
-        major = staff["security_lead"].intake.create_request(category="security", unit="B2", phone="13900000001",
-                                                      major=True, complete=True).ref
+        major = (
+            staff["security_lead"]
+            .intake.create_request(
+                category="security", unit="B2", phone="13900000001", major=True, complete=True
+            )
+            .ref
+        )
         await settle(pilot)
         assert table.keys[0] == major
         assert table.current_ref == second
@@ -107,7 +116,9 @@ async def test_cursor_stays_on_its_request_when_others_arrive(make_app, desk, st
         assert table.current_ref == second
 
 
-async def test_a_request_logged_by_another_process_appears_without_a_key_press(make_app, desk, cli_env, db_path):
+async def test_a_request_logged_by_another_process_appears_without_a_key_press(
+    make_app, desk, cli_env, db_path
+):
     app = make_app("ann", poll_interval=1.0)  # the real poll period
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -119,18 +130,29 @@ async def test_a_request_logged_by_another_process_appears_without_a_key_press(m
         assert time.monotonic() - written <= 2.0
         assert any(ref in m for m in alerts(app)), alerts(app)
 
-        out = subprocess.run([sys.executable, "-m", "liyuan_tui.cli", "reply", ref, "--user", "sup"],
-                             env=cli_env, capture_output=True, text=True, timeout=60)
+        out = subprocess.run(
+            [sys.executable, "-m", "liyuan_tui.cli", "reply", ref, "--user", "sup"],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert out.returncode == 0, out.stderr
         await wait_for(pilot, lambda: table.get_cell(ref, "state").plain.strip() == "已回复", timeout=2.0)
 
 
 async def test_cjk_text_keeps_every_column_in_line(make_app, desk):
     """Chinese characters are two cells wide: the columns after them must still line up."""
-    wide = desk.intake.create_request(category="security", unit="地下车库 B2", phone="13900000000",
-                               requester_name="张阿姨的女儿", complete=True).ref
-    narrow = desk.intake.create_request(category="repair", unit="B5-0803", phone="13900000001",
-                                 requester_name="Wu", complete=True).ref
+    wide = desk.intake.create_request(
+        category="security",
+        unit="地下车库 B2",
+        phone="13900000000",
+        requester_name="张阿姨的女儿",
+        complete=True,
+    ).ref
+    narrow = desk.intake.create_request(
+        category="repair", unit="B5-0803", phone="13900000001", requester_name="Wu", complete=True
+    ).ref
     app = make_app("ann")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)

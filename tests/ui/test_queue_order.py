@@ -20,8 +20,11 @@ async def test_the_cursor_follows_its_request_when_an_urgent_one_arrives_above(m
         await pilot.press("down")
         assert table.current_ref == second
         # Another terminal logs a major case: it goes on top, the cursor stays with `second`.
-        urgent = staff["security_lead"].intake.create_request(category="security", unit="B2", phone="138",
-                                                             major=True, complete=True).ref
+        urgent = (
+            staff["security_lead"]
+            .intake.create_request(category="security", unit="B2", phone="138", major=True, complete=True)
+            .ref
+        )
         await settle(pilot)
         assert table.keys[0] == urgent
         assert table.current_ref == second and table.cursor_row == table.get_row_index(second)
@@ -30,13 +33,17 @@ async def test_the_cursor_follows_its_request_when_an_urgent_one_arrives_above(m
         assert isinstance(app.screen, RequestScreen) and app.screen.ref == second
 
 
-async def test_a_major_request_is_on_top_of_every_queue_even_above_escalated_overdue_ones(make_app, desk, clock):
+async def test_a_major_request_is_on_top_of_every_queue_even_above_escalated_overdue_ones(
+    make_app, desk, clock
+):
     start = clock.now()
     clock.set(start - timedelta(minutes=30))
     late = desk.intake.create_request(category="repair", unit="5-0803", phone="139", complete=True).ref
     desk.lifecycle.escalate(late)
     clock.set(start)
-    major = desk.intake.create_request(category="complaint", unit="7-0602", phone="137", major=True, complete=True).ref
+    major = desk.intake.create_request(
+        category="complaint", unit="7-0602", phone="137", major=True, complete=True
+    ).ref
     for login in ("ann", "sup", "mgr", "lead"):
         app = make_app(login, lang="en")
         async with app.run_test(size=(120, 40)) as pilot:

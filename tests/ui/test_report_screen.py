@@ -47,7 +47,9 @@ def section(screen: ReportScreen, title: str) -> str:
         if group.renderables[0].plain.startswith(title):
             console.print(group)
             return console.export_text()
-    raise AssertionError(f"no section {title!r}: {[w.content.renderables[0].plain for w in screen._sections]}")
+    raise AssertionError(
+        f"no section {title!r}: {[w.content.renderables[0].plain for w in screen._sections]}"
+    )
 
 
 def row(text: str, label: str) -> list[str]:
@@ -69,13 +71,29 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
         # The written summary first, then the supervisor's own analysis (none yet: how to write one).
         assert titles[:3] == ["Summary", "Supervisor's analysis", "Overview"]
         assert "press a to write" in section(screen, "Supervisor's analysis")
-        assert [t.split(" (")[0] for t in titles[3:7]] == ["Requests per day", "Reply times", "Requests by category",
-                                                          "By hour of day"]
-        assert titles[7:] == ["By category", "By channel", "By status", "By outcome", "Handed on, by department",
-                              "Staff workload", "Overdue requests", "Escalations", "Major cases", "Paid services",
-                              "Back office: work orders, materials, tools", "Materials used this month, by value",
-                              "Tools damaged or lost this month",
-                              "Follow-up calls and service quality", "Satisfaction by category"]
+        assert [t.split(" (")[0] for t in titles[3:7]] == [
+            "Requests per day",
+            "Reply times",
+            "Requests by category",
+            "By hour of day",
+        ]
+        assert titles[7:] == [
+            "By category",
+            "By channel",
+            "By status",
+            "By outcome",
+            "Handed on, by department",
+            "Staff workload",
+            "Overdue requests",
+            "Escalations",
+            "Major cases",
+            "Paid services",
+            "Back office: work orders, materials, tools",
+            "Materials used this month, by value",
+            "Tools damaged or lost this month",
+            "Follow-up calls and service quality",
+            "Satisfaction by category",
+        ]
 
         summary = section(screen, "Summary")
         assert "5 requests in 2026-11; 2 the month before (+3 (+150%))." in summary
@@ -93,7 +111,18 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
         assert row(overview, "Paid services")[1:] == ["50.00", "0.00", "+50.00"]
 
         categories = section(screen, "By category")
-        assert row(categories, "Repair") == ["Repair", "1", "2", "-1 (-50%)", "0", "100%", "2 min", "2 min", "0", "—"]
+        assert row(categories, "Repair") == [
+            "Repair",
+            "1",
+            "2",
+            "-1 (-50%)",
+            "0",
+            "100%",
+            "2 min",
+            "2 min",
+            "0",
+            "—",
+        ]
         assert row(categories, "Security")[1:6] == ["1", "0", "+1", "1", "0%"]
         assert row(categories, "Disaster")[1] == "0"
 
@@ -102,7 +131,11 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
         assert row(overdue, month.medical)[3] == "2 min"
         assert row(overdue, "(confidential)")[1:4] == ["Complaint", "2026-11-15 10:00", "5 min"]
         escalations = section(screen, "Escalations")
-        assert month.medical in escalations and month.security in escalations and "not acknowledged" in escalations
+        assert (
+            month.medical in escalations
+            and month.security in escalations
+            and "not acknowledged" in escalations
+        )
         assert month.medical in section(screen, "Major cases")
         assert row(section(screen, "Paid services"), "Unblock a drain")[1:] == ["1", "1", "50.00"]
         staff_rows = section(screen, "Staff workload")
@@ -112,8 +145,15 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
         assert "most 2 on 11-03" in section(screen, "Requests per day (5 in all")
         assert "3 overdue" in section(screen, "By hour of day")
         distribution = section(screen, "Reply times (4 replied")
-        for label, count in (("under 1 min", "0"), ("1–2 min", "1"), ("2–5 min", "1"), ("5–10 min", "0"),
-                             ("10–15 min", "1"), ("15–30 min", "1"), ("30 min or more", "0")):
+        for label, count in (
+            ("under 1 min", "0"),
+            ("1–2 min", "1"),
+            ("2–5 min", "1"),
+            ("5–10 min", "0"),
+            ("10–15 min", "1"),
+            ("15–30 min", "1"),
+            ("30 min or more", "0"),
+        ):
             assert row(distribution, label)[1] == count, label
         assert row(section(screen, "Requests by category"), "Security")[1:3] == ["1", "1 overdue"]
 
@@ -161,7 +201,9 @@ async def test_a_month_can_be_typed_and_a_bad_one_is_refused_on_its_field(make_a
 
 
 @pytest.mark.parametrize("day, shown", [(2, "2026-11"), (6, "2026-12")])
-async def test_in_the_first_days_of_a_month_the_report_opens_on_the_month_before(make_app, staff, clock, day, shown):
+async def test_in_the_first_days_of_a_month_the_report_opens_on_the_month_before(
+    make_app, staff, clock, day, shown
+):
     clock.set(local(2026, 12, day, 9, 0))
     app = make_app("sup", lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -170,8 +212,9 @@ async def test_in_the_first_days_of_a_month_the_report_opens_on_the_month_before
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-async def test_each_format_is_exported_to_a_file_in_the_current_folder(make_app, staff, clock, procedures,
-                                                                      tmp_path, monkeypatch, lang):
+async def test_each_format_is_exported_to_a_file_in_the_current_folder(
+    make_app, staff, clock, procedures, tmp_path, monkeypatch, lang
+):
     build_month(staff, clock)
     monkeypatch.chdir(tmp_path)
     t = Translator(lang)
@@ -189,7 +232,12 @@ async def test_each_format_is_exported_to_a_file_in_the_current_folder(make_app,
     assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw  # Excel: BOM, CRLF
     assert raw.decode("utf-8") == render(expected, "csv", t, procedures)
     data = json.loads((tmp_path / "liyuan-report-2026-11.json").read_text(encoding="utf-8"))
-    assert (data["month"], data["total"], data["previous"]["total"], data["fees_total"]) == ("2026-11", 5, 2, 50.0)
+    assert (data["month"], data["total"], data["previous"]["total"], data["fees_total"]) == (
+        "2026-11",
+        5,
+        2,
+        50.0,
+    )
     assert data["by_category"]["repair"] == 1 and data["escalated"] == 2 and data["major"] == 1
 
 
@@ -224,11 +272,16 @@ async def test_a_path_that_cannot_be_written_is_said_on_the_field(make_app, staf
         assert "does not exist" in str(app.screen.query_one(".dialog-error").content)
 
 
-@pytest.mark.parametrize("lang, refusal", [
-    ("en", "Your role (assistant) may not see month reports"),
-    ("zh", "你的角色(物业助理)不能查看月报"),
-])
-async def test_the_assistant_is_refused_in_her_language(make_app, staff, clock, tmp_path, monkeypatch, lang, refusal):
+@pytest.mark.parametrize(
+    "lang, refusal",
+    [
+        ("en", "Your role (assistant) may not see month reports"),
+        ("zh", "你的角色(物业助理)不能查看月报"),
+    ],
+)
+async def test_the_assistant_is_refused_in_her_language(
+    make_app, staff, clock, tmp_path, monkeypatch, lang, refusal
+):
     build_month(staff, clock)
     here = tmp_path / "here"
     here.mkdir()

@@ -20,7 +20,9 @@ def done_by_store(staff, ref: str, skip: set[str]) -> None:
         staff[step.role].lifecycle.tick_step(ref, step.key, **answer)
 
 
-async def test_the_care_steps_wait_until_a_family_member_is_confirmed_present(make_app, staff, desk, procedures):
+async def test_the_care_steps_wait_until_a_family_member_is_confirmed_present(
+    make_app, staff, desk, procedures
+):
     proc = procedures["medical"]
     gate = next(s for s in proc.steps if s.branch == "care" and s.gate)
     assert gate.input == "confirm" and gate.role == "guard"
@@ -56,7 +58,9 @@ async def test_the_care_steps_wait_until_a_family_member_is_confirmed_present(ma
     assert by_desk.key not in steps
 
 
-async def test_a_major_request_does_not_close_until_the_manager_is_informed(make_app, staff, desk, procedures):
+async def test_a_major_request_does_not_close_until_the_manager_is_informed(
+    make_app, staff, desk, procedures
+):
     informed = procedures["repair"].step(MANAGER_INFORMED)
     ref = desk.intake.create_request(category="repair", unit="301", phone="8123", complete=True).ref
     desk.lifecycle.mark_replied(ref)
@@ -76,7 +80,9 @@ async def test_a_major_request_does_not_close_until_the_manager_is_informed(make
     assert desk.lookup.get_request(ref).status == "closed"
 
 
-async def test_no_family_member_to_stay_switches_care_to_another_help_on_record(make_app, staff, desk, procedures):
+async def test_no_family_member_to_stay_switches_care_to_another_help_on_record(
+    make_app, staff, desk, procedures
+):
     """The care branch cannot close when no family member can stay: answering no, the desk says so
     and offers another help; the switch is recorded with why."""
     gate = next(s for s in procedures["medical"].steps if s.branch == "care" and s.gate)

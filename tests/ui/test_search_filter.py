@@ -8,8 +8,9 @@ from ui_helpers import advance, settle
 
 
 async def test_search_finds_a_closed_request_which_can_be_reopened(make_app, desk):
-    ref = desk.intake.create_request(category="other", unit="B8-1106", phone="13911111106", requester_name="Chen",
-                              complete=True).ref
+    ref = desk.intake.create_request(
+        category="other", unit="B8-1106", phone="13911111106", requester_name="Chen", complete=True
+    ).ref
     desk.lifecycle.mark_replied(ref)
     finish_required(desk, ref)  # whatever the site's procedure for "other" asks
     desk.lifecycle.close_request(ref, "kept at the gate")
@@ -39,8 +40,11 @@ async def test_search_finds_a_closed_request_which_can_be_reopened(make_app, des
 async def test_filters_show_mine_overdue_or_one_category(make_app, desk, staff, clock):
     mine = desk.intake.create_request(category="repair", unit="A1", phone="13900000000", complete=True).ref
     advance(clock, minutes=5)
-    theirs = staff["security_lead"].intake.create_request(category="security", unit="B2", phone="13900000001",
-                                                   complete=True).ref
+    theirs = (
+        staff["security_lead"]
+        .intake.create_request(category="security", unit="B2", phone="13900000001", complete=True)
+        .ref
+    )
     advance(clock, minutes=6)  # the first is overdue now, the second is not
     app = make_app("ann", lang="en")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -9,6 +9,7 @@ import pytest
 
 from ui_helpers import press_keys
 
+
 @pytest.fixture
 def night(staff, clock):
     """Four open requests at 22:00: a major medical case with the 120 branch partly ticked, one
@@ -20,13 +21,26 @@ def night(staff, clock):
         clock.set(start - timedelta(minutes=minutes_before))
 
     at(25)
-    repair = desk.intake.create_request(category="repair", unit="5栋0803", phone="13911110803", requester_name="吴太太",
-                                 description="厨房水管漏水", complete=True).ref
+    repair = desk.intake.create_request(
+        category="repair",
+        unit="5栋0803",
+        phone="13911110803",
+        requester_name="吴太太",
+        description="厨房水管漏水",
+        complete=True,
+    ).ref
     at(22)
     desk.lifecycle.mark_replied(repair)
     at(20)
-    medical = desk.intake.create_request(category="medical", unit="3栋1202", phone="13922221202",
-                                  requester_name="张阿姨的女儿", description="老人胸口痛", major=True, complete=True).ref
+    medical = desk.intake.create_request(
+        category="medical",
+        unit="3栋1202",
+        phone="13922221202",
+        requester_name="张阿姨的女儿",
+        description="老人胸口痛",
+        major=True,
+        complete=True,
+    ).ref
     at(19)
     desk.lifecycle.mark_replied(medical)
     desk.lifecycle.tick_step(medical, "patient_address", value="3栋1202")
@@ -42,11 +56,23 @@ def night(staff, clock):
     at(15)
     lead.lifecycle.tick_step(medical, "ambulance_gate_ready", value="王伟 北门")
     at(14)
-    desk.intake.create_request(category="security", unit="地下车库 B2", phone="13911110301", requester_name="黄伯",
-                        description="车库有陌生人", complete=True)
+    desk.intake.create_request(
+        category="security",
+        unit="地下车库 B2",
+        phone="13911110301",
+        requester_name="黄伯",
+        description="车库有陌生人",
+        complete=True,
+    )
     at(8)
-    desk.intake.create_request(category="other", unit="1栋0301", phone="13911110301", requester_name="黄伯",
-                        description="门禁卡丢失", complete=True)
+    desk.intake.create_request(
+        category="other",
+        unit="1栋0301",
+        phone="13911110301",
+        requester_name="黄伯",
+        description="门禁卡丢失",
+        complete=True,
+    )
     clock.set(start)
     return {"medical": medical, "repair": repair}
 
@@ -59,7 +85,14 @@ STATES = {
     "help": ["question_mark"],
     "close_dialog": ["enter", "settle", "c", "2"],  # handed on: asks to whom
     "search": ["slash", *"黄", "settle", "down"],
-    "step_dialog": ["down", "down", "down", "enter", "settle", "enter"],  # the repair's fault: what was said, offered
+    "step_dialog": [
+        "down",
+        "down",
+        "down",
+        "enter",
+        "settle",
+        "enter",
+    ],  # the repair's fault: what was said, offered
     "branch_dialog": ["enter", "settle", "b"],  # add another help, or switch one
     "confirm_dialog": ["m"],  # clear the major mark?
 }

@@ -15,15 +15,32 @@ def alerts(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def test_an_escalation_from_another_process_reaches_the_supervisor_within_2_seconds(make_app, desk, cli_env):
+async def test_an_escalation_from_another_process_reaches_the_supervisor_within_2_seconds(
+    make_app, desk, cli_env
+):
     ref = desk.intake.create_request(category="repair", unit="5-302", phone="13900000000", complete=True).ref
     sup = make_app("sup", poll_interval=1.0)  # the real poll period
     bells = []
     sup.bell = lambda: bells.append(1)
     async with sup.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        out = subprocess.run([sys.executable, "-m", "liyuan_tui.cli", "escalate", ref, "--user", "ann",
-                              "--note", "水管爆了,需要主管协调"], env=cli_env, capture_output=True, text=True, timeout=60)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "liyuan_tui.cli",
+                "escalate",
+                ref,
+                "--user",
+                "ann",
+                "--note",
+                "水管爆了,需要主管协调",
+            ],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert out.returncode == 0, out.stderr
         written = time.monotonic()
         await wait_for(pilot, lambda: any(ref in m and "上报" in m for m in alerts(sup)), timeout=2.0)
@@ -47,7 +64,9 @@ async def test_going_overdue_escalates_once_and_alerts_every_supervisor(make_app
         sup.tick()
         mgr.tick()
         for pilot, app in ((p1, sup), (p2, mgr)):
-            await wait_for(pilot, lambda app=app: any(ref in m and "自动上报" in m for m in alerts(app)), timeout=2.0)
+            await wait_for(
+                pilot, lambda app=app: any(ref in m and "自动上报" in m for m in alerts(app)), timeout=2.0
+            )
         assert time.monotonic() - progressed <= 2.0
         advance(clock, minutes=5)
         sup.tick()
@@ -58,8 +77,12 @@ async def test_going_overdue_escalates_once_and_alerts_every_supervisor(make_app
 
 
 async def test_major_reaches_the_manager_and_the_acknowledgement_reaches_the_assistant(make_app, desk, staff):
-    ref = desk.intake.create_request(category="medical", unit="3-1202", phone="13900000000", complete=True).ref
-    other = desk.intake.create_request(category="repair", unit="5-302", phone="13900000001", complete=True).ref
+    ref = desk.intake.create_request(
+        category="medical", unit="3-1202", phone="13900000000", complete=True
+    ).ref
+    other = desk.intake.create_request(
+        category="repair", unit="5-302", phone="13900000001", complete=True
+    ).ref
     ann, mgr = make_app("ann"), make_app("mgr")
     async with ann.run_test(size=(120, 30)) as p1, mgr.run_test(size=(120, 30)) as p2:
         await settle(p1)
@@ -81,7 +104,9 @@ async def test_major_reaches_the_manager_and_the_acknowledgement_reaches_the_ass
 
 
 async def test_the_security_lead_sees_what_waits_on_security(make_app, desk, staff):
-    ref = desk.intake.create_request(category="medical", unit="3-1202", phone="13900000000", complete=True).ref
+    ref = desk.intake.create_request(
+        category="medical", unit="3-1202", phone="13900000000", complete=True
+    ).ref
     desk.intake.create_request(category="repair", unit="5-302", phone="13900000001", complete=True)
     desk.lifecycle.tick_step(ref, "patient_address", value="3-1202")
     desk.lifecycle.tick_step(ref, "contact_phone", value="13900000000")
@@ -100,7 +125,11 @@ async def test_the_security_lead_sees_what_waits_on_security(make_app, desk, sta
 
 
 async def test_taking_a_request_someone_holds_says_who(make_app, staff, desk):
-    ref = staff["cs_supervisor"].intake.create_request(category="repair", unit="5-302", phone="1390000", complete=True).ref
+    ref = (
+        staff["cs_supervisor"]
+        .intake.create_request(category="repair", unit="5-302", phone="1390000", complete=True)
+        .ref
+    )
     staff["manager"].lifecycle.take(ref)
     ann = make_app("ann")
     async with ann.run_test(size=(120, 30)) as pilot:
@@ -113,8 +142,14 @@ async def test_taking_a_request_someone_holds_says_who(make_app, staff, desk):
 
 async def test_a_guard_has_no_desk_keys_and_does_not_see_confidential_details(make_app, desk):
     secret = "公司内部收费调整方案"
-    ref = desk.intake.create_request(category="consultation", unit="8-801", phone="13900000000", description=secret,
-                              confidential=True, complete=True).ref
+    ref = desk.intake.create_request(
+        category="consultation",
+        unit="8-801",
+        phone="13900000000",
+        description=secret,
+        confidential=True,
+        complete=True,
+    ).ref
     guard = make_app("gd")
     async with guard.run_test(size=(120, 30)) as pilot:
         await settle(pilot)

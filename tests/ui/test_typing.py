@@ -34,7 +34,13 @@ async def test_every_field_typed_at_full_speed_lands_in_its_own_field(make_app, 
         assert isinstance(app.screen, RequestScreen), app.screen
     req = desk.lookup.get_request(ref)
     assert (req.category, req.channel, req.unit, req.phone, req.requester_name, req.description) == (
-        "repair", "phone", "B5-0803", "13900139000", "Mr Wu", "Kitchen pipe leaking")
+        "repair",
+        "phone",
+        "B5-0803",
+        "13900139000",
+        "Mr Wu",
+        "Kitchen pipe leaking",
+    )
 
 
 async def test_n_and_the_whole_form_in_one_burst(make_app, desk):
@@ -51,7 +57,11 @@ async def test_n_and_the_whole_form_in_one_burst(make_app, desk):
         ref = app.screen.ref
     req = desk.lookup.get_request(ref)
     assert (req.unit, req.phone, req.requester_name, req.description) == (
-        "B5-0803", "13900139000", "Mr Wu", "Kitchen pipe leaking")
+        "B5-0803",
+        "13900139000",
+        "Mr Wu",
+        "Kitchen pipe leaking",
+    )
 
 
 async def test_a_pasted_description_keeps_every_line(make_app, desk):

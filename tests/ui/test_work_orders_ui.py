@@ -66,14 +66,20 @@ async def test_a_repair_from_intake_to_a_finished_signed_order_with_materials(ma
         assert isinstance(ann.screen, OrderScreen)
         number = ann.screen.number
         [order] = desk.orders.list_orders()
-        assert (order.order.number, order.order.state, order.order.technician) == (number, "dispatched", "tech")
+        assert (order.order.number, order.order.state, order.order.technician) == (
+            number,
+            "dispatched",
+            "tech",
+        )
         assert t("order.state.dispatched") in str(ann.screen.summary.render())
 
         await settle(tech.pilot)  # the technician's list has it, counting down to the arrival limit
         await wait_for(tech.pilot, lambda: tech.screen.query_one("#orders-table").display)
         assert tech.screen.table.current_ref == number
-        assert any(t("notice.order_new", number=number, unit="5-803", ref=ref) == n.message
-                   for n in tech.app._notifications)
+        assert any(
+            t("notice.order_new", number=number, unit="5-803", ref=ref) == n.message
+            for n in tech.app._notifications
+        )
 
         await press_and_settle(ann, "escape")  # back on the request: it cannot close with the order open
         assert isinstance(ann.screen, RequestScreen)
@@ -154,8 +160,15 @@ async def test_stock_and_tools_screens_receive_and_issue_by_keys(make_app, stock
 
 
 async def test_a_technician_cannot_reach_the_queue_or_anything_confidential(make_app, desk):
-    desk.intake.create_request(category="repair", unit="8-101", phone="13900000001", requester_name="李女士",
-                               description="不要声张", confidential=True, complete=True)
+    desk.intake.create_request(
+        category="repair",
+        unit="8-101",
+        phone="13900000001",
+        requester_name="李女士",
+        description="不要声张",
+        confidential=True,
+        complete=True,
+    )
     async with terminals(make_app, "tech") as (tech,):
         assert isinstance(tech.screen, OrdersScreen)
         for key in ("escape", "n", "slash", "h", "ctrl+r"):

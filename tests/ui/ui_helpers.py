@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+
 async def settle(pilot, timeout: float = 5.0) -> None:
     """Wait until every store call has come back and the screens have seen the newest event."""
     app = pilot.app
@@ -71,9 +72,27 @@ def log_from_another_process(cli_env) -> str:
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-m", "liyuan_tui.cli", "log", "--user", "lead", "--category", "E",
-         "--unit", "B2 garage", "--phone", "13911110301", "--text", "stranger trying car doors"],
-        env=cli_env, capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "liyuan_tui.cli",
+            "log",
+            "--user",
+            "lead",
+            "--category",
+            "E",
+            "--unit",
+            "B2 garage",
+            "--phone",
+            "13911110301",
+            "--text",
+            "stranger trying car doors",
+        ],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
 

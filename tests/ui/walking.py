@@ -41,7 +41,9 @@ class Terminal:
 
 
 @asynccontextmanager
-async def terminals(make_app, *logins: str, lang: str = "zh", size=(120, 40)) -> AsyncIterator[list[Terminal]]:
+async def terminals(
+    make_app, *logins: str, lang: str = "zh", size=(120, 40)
+) -> AsyncIterator[list[Terminal]]:
     """Desk apps for `logins`, all running at once on the test database."""
     async with AsyncExitStack() as stack:
         out = []
@@ -53,9 +55,15 @@ async def terminals(make_app, *logins: str, lang: str = "zh", size=(120, 40)) ->
         yield out
 
 
-
-async def log_request(desk: Terminal, letter: str, *, channel: str = "1", unit: str = "301",
-                      phone: str = "8123", confidential: bool = False) -> str:
+async def log_request(
+    desk: Terminal,
+    letter: str,
+    *,
+    channel: str = "1",
+    unit: str = "301",
+    phone: str = "8123",
+    confidential: bool = False,
+) -> str:
     """`n`, then the form: category letter, channel digit, unit, phone (an intercom extension);
     ctrl+s goes on to the checklist. Returns the new request's ref."""
     pilot = desk.pilot
@@ -92,8 +100,14 @@ async def highlight(term: Terminal, key: str) -> None:
     assert key in order, f"{key} is not on {term.login}'s checklist"
     at = order.index(checklist.highlighted_option.id) if checklist.highlighted_option else 0
     to = order.index(key)
-    keys = min([("down" if to > at else "up",) * abs(to - at), ("home",) + ("down",) * to,
-                ("end",) + ("up",) * (len(order) - 1 - to)], key=len)
+    keys = min(
+        [
+            ("down" if to > at else "up",) * abs(to - at),
+            ("home",) + ("down",) * to,
+            ("end",) + ("up",) * (len(order) - 1 - to),
+        ],
+        key=len,
+    )
     if keys:
         await term.pilot.press(*keys)
     assert checklist.highlighted_option.id == key, f"could not reach {key}"
@@ -139,12 +153,24 @@ def pending_required(proc: Procedure, detail) -> list[Step]:
     req = detail.request
     conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
     steps = proc.checklist(req.branch_list, conds)
-    return [s for s in steps if s.required and s.key not in detail.steps
-            and not proc.blocking(s, req.branch_list, conds, detail.steps)]
+    return [
+        s
+        for s in steps
+        if s.required
+        and s.key not in detail.steps
+        and not proc.blocking(s, req.branch_list, conds, detail.steps)
+    ]
 
 
-async def walk(ref: str, desk: Terminal, others: Iterable[Terminal] = (), *, branches: Iterable[str] = (),
-               skip: Iterable[str] = (), minutes_per_step: int = 1) -> dict[str, str]:
+async def walk(
+    ref: str,
+    desk: Terminal,
+    others: Iterable[Terminal] = (),
+    *,
+    branches: Iterable[str] = (),
+    skip: Iterable[str] = (),
+    minutes_per_step: int = 1,
+) -> dict[str, str]:
     """Tick every required step still open, in checklist order, each at the terminal of the role
     whose step it is (the desk records the others' steps when that person has no terminal here).
     Branches are chosen when the checklist asks. Returns {step: login of who ticked it}."""

@@ -6,7 +6,11 @@ from sqlmodel import SQLModel
 from liyuan_tui.domain import models, records, workshop  # noqa: F401  (the tables register themselves)
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=SQLModel.metadata,
-                  render_as_batch=connection.dialect.name == "sqlite", compare_type=False)
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=False,
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -18,10 +18,12 @@ DEFAULT_ESTATE = "main"
 
 
 def upgrade() -> None:
-    op.create_table("estate",
-                    sa.Column("code", sa.String(), nullable=False),
-                    sa.Column("name", sa.String(), nullable=False),
-                    sa.PrimaryKeyConstraint("code"))
+    op.create_table(
+        "estate",
+        sa.Column("code", sa.String(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.PrimaryKeyConstraint("code"),
+    )
     with op.batch_alter_table("request") as batch:
         batch.add_column(sa.Column("estate", sa.String(), nullable=False, server_default=DEFAULT_ESTATE))
         batch.create_index("ix_request_estate", ["estate"], unique=False)

@@ -17,56 +17,64 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table("followup",
-                    sa.Column("id", sa.Integer(), nullable=False),
-                    sa.Column("request_id", sa.Integer(), nullable=False),
-                    sa.Column("at", sa.DateTime(), nullable=False),
-                    sa.Column("by", sa.String(), nullable=False),
-                    sa.Column("reached", sa.Boolean(), nullable=False),
-                    sa.Column("score", sa.Integer(), nullable=True),
-                    sa.Column("solved", sa.Boolean(), nullable=True),
-                    sa.Column("note", sa.Text(), nullable=False),
-                    sa.Column("due_at", sa.DateTime(), nullable=True),
-                    sa.ForeignKeyConstraint(["request_id"], ["request.id"]),
-                    sa.PrimaryKeyConstraint("id"))
+    op.create_table(
+        "followup",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("by", sa.String(), nullable=False),
+        sa.Column("reached", sa.Boolean(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=True),
+        sa.Column("solved", sa.Boolean(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("due_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["request_id"], ["request.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_index("ix_followup_at", "followup", ["at"], unique=False)
     op.create_index("ix_followup_request_id", "followup", ["request_id"], unique=False)
-    op.create_table("household",
-                    sa.Column("id", sa.Integer(), nullable=False),
-                    sa.Column("unit", sa.String(), nullable=False),
-                    sa.Column("emergency_name", sa.String(), nullable=False),
-                    sa.Column("emergency_phone", sa.String(), nullable=False),
-                    sa.Column("emergency_relation", sa.String(), nullable=False),
-                    sa.Column("elderly_alone", sa.Boolean(), nullable=False),
-                    sa.Column("disability", sa.Boolean(), nullable=False),
-                    sa.Column("language", sa.String(), nullable=False),
-                    sa.Column("notes", sa.Text(), nullable=False),
-                    sa.Column("updated_at", sa.DateTime(), nullable=True),
-                    sa.Column("updated_by", sa.String(), nullable=False),
-                    sa.Column("version", sa.Integer(), nullable=False),
-                    sa.PrimaryKeyConstraint("id"))
+    op.create_table(
+        "household",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit", sa.String(), nullable=False),
+        sa.Column("emergency_name", sa.String(), nullable=False),
+        sa.Column("emergency_phone", sa.String(), nullable=False),
+        sa.Column("emergency_relation", sa.String(), nullable=False),
+        sa.Column("elderly_alone", sa.Boolean(), nullable=False),
+        sa.Column("disability", sa.Boolean(), nullable=False),
+        sa.Column("language", sa.String(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_by", sa.String(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_index("ix_household_unit", "household", ["unit"], unique=True)
-    op.create_table("training",
-                    sa.Column("id", sa.Integer(), nullable=False),
-                    sa.Column("login", sa.String(), nullable=False),
-                    sa.Column("course", sa.String(), nullable=False),
-                    sa.Column("day", sa.Date(), nullable=False),
-                    sa.Column("hours", sa.Float(), nullable=True),
-                    sa.Column("result", sa.String(), nullable=False),
-                    sa.Column("recorded_by", sa.String(), nullable=False),
-                    sa.Column("at", sa.DateTime(), nullable=False),
-                    sa.PrimaryKeyConstraint("id"))
+    op.create_table(
+        "training",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("login", sa.String(), nullable=False),
+        sa.Column("course", sa.String(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("hours", sa.Float(), nullable=True),
+        sa.Column("result", sa.String(), nullable=False),
+        sa.Column("recorded_by", sa.String(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_index("ix_training_login", "training", ["login"], unique=False)
-    op.create_table("assessment",
-                    sa.Column("id", sa.Integer(), nullable=False),
-                    sa.Column("login", sa.String(), nullable=False),
-                    sa.Column("month", sa.String(), nullable=False),
-                    sa.Column("score", sa.Integer(), nullable=False),
-                    sa.Column("note", sa.Text(), nullable=False),
-                    sa.Column("by", sa.String(), nullable=False),
-                    sa.Column("at", sa.DateTime(), nullable=False),
-                    sa.PrimaryKeyConstraint("id"),
-                    sa.UniqueConstraint("login", "month"))
+    op.create_table(
+        "assessment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("login", sa.String(), nullable=False),
+        sa.Column("month", sa.String(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("by", sa.String(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("login", "month"),
+    )
     op.create_index("ix_assessment_login", "assessment", ["login"], unique=False)
     with op.batch_alter_table("request") as batch:
         batch.add_column(sa.Column("fault_kind", sa.String(), nullable=False, server_default=""))

@@ -18,14 +18,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table("month_analysis",
-                    sa.Column("id", sa.Integer(), nullable=False),
-                    sa.Column("month", sa.String(), nullable=False),
-                    sa.Column("estate", sa.String(), nullable=False, server_default="main"),
-                    sa.Column("text", sa.Text(), nullable=False),
-                    sa.Column("written_by", sa.String(), nullable=False),
-                    sa.Column("written_at", UTCDateTime(), nullable=False),
-                    sa.PrimaryKeyConstraint("id"))
+    op.create_table(
+        "month_analysis",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.String(), nullable=False),
+        sa.Column("estate", sa.String(), nullable=False, server_default="main"),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("written_by", sa.String(), nullable=False),
+        sa.Column("written_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_index("ix_month_analysis_month", "month_analysis", ["month"], unique=False)
 
 
