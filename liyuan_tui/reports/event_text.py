@@ -56,7 +56,13 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
             )
         )
     elif kind == EventKind.UPDATED:
-        extra = ", ".join(t(f"field.{k}") for k in payload if k != "os_login")
+        extra = ", ".join(t(f"field.{k}") for k in payload if k not in ("os_login", "steps"))
+        for ticked in payload.get("steps", []):  # the intake form's done ticks the steps it answers
+            step = proc.step(ticked.get("step", "")) if proc else None
+            extra += ("; " if extra else "") + "✓ " + (step.text(t.lang) if step else ticked.get("step", ""))
+            for key in ("value", "note"):
+                if ticked.get(key):
+                    extra += f" [{HIDDEN if not visible else ticked[key]}]"
     elif kind == EventKind.CLOSED:
         extra = payload.get("outcome", "") + (
             f" → {payload['handed_to']}" if payload.get("handed_to") else ""

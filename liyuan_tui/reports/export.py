@@ -75,7 +75,10 @@ def event_dict(ev: Event, tz: tzinfo, hidden: frozenset[str] | bool) -> dict[str
 
 def hide_payload(payload: dict[str, Any], hidden: frozenset[str] | bool) -> dict[str, Any]:
     keys = HIDDEN_AT[Sight.NONE] if hidden is True else (hidden or frozenset())
-    return {k: (HIDDEN if k in keys and v not in (None, "", []) else v) for k, v in payload.items()}
+    out = {k: (HIDDEN if k in keys and v not in (None, "", []) else v) for k, v in payload.items()}
+    if isinstance(out.get("steps"), list):  # the intake form's done: each step it ticked, with its answer
+        out["steps"] = [hide_payload(x, hidden) if isinstance(x, dict) else x for x in out["steps"]]
+    return out
 
 
 def checklist(

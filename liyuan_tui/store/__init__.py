@@ -55,6 +55,7 @@ from .staff import StaffList
 from .stock import Stock
 from .tools import Tools, ToolView
 from .staff_records import StaffRecord, StaffRecords
+from .written import Written
 
 
 class Store:
@@ -142,6 +143,13 @@ class Store:
         with self.kernel.read() as s:
             yield s
 
+    @contextmanager
+    def recording(self) -> Iterator[Written]:
+        """What the store calls made in this thread inside the block write: their events and rows,
+        as committed (written.py). The desk's change watcher does not read them back."""
+        with self.kernel.written.recording() as written:
+            yield written
+
     def close(self) -> None:
         self.kernel.close()
 
@@ -159,4 +167,5 @@ __all__ = [
     "HouseholdGlance",
     "HistoryItem",
     "StaffRecord",
+    "Written",
 ]

@@ -41,6 +41,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditio
 from .dbfiles import DatabaseBusy, JournalGuard, JournalLost, NoDatabase, busy_refusal
 from .engine import BUSY_TIMEOUT_MS, WRITE, make_engine, prepare_file, sqlite_path
 from .schema import check_revision, create_schema, revision_of
+from .written import Recorder
 
 UTC = timezone.utc
 
@@ -76,11 +77,10 @@ class Kernel:
         self.on_first_user: Callable[[str], None] | None = None
         self.busy_timeout_ms = busy_timeout_ms or BUSY_TIMEOUT_MS
         self.engine = engine if engine is not None else make_engine(url, self.busy_timeout_ms)
-        self.written_event_ids: set[int] = set()  # events this process wrote (the poller skips them)
+        self.written = Recorder()  # the desk's own writes, delivered by the desk (written.py)
         self.files = JournalGuard(self.path, self.busy_timeout_ms) if self.path is not None else None
         self.db_roles = False  # PostgreSQL set up by `site init`: the database enforces the roles
         self._ready_lock = threading.Lock()
-        self._written_lock = threading.Lock()
         self._identity: Staff | None = None
 
     @property
@@ -279,15 +279,15 @@ class Kernel:
                     if tx.changed and not tx.events:
                         raise AssertionError("a write transaction changed rows without recording an event")
                     self.check_files()  # holding the write lock: nobody else's checkpoint moves them now
+                    self.written.before_commit(tx)
                     s.commit()
                 except BaseException:
                     s.rollback()
+                    self.written.rolled_back(tx)  # (SQLite gives a rolled-back event's id again)
                     raise
                 s.expunge_all()
                 self.check_files(after_commit=True)
-                if tx.events:
-                    with self._written_lock:
-                        self.written_event_ids.update(e.id for e in tx.events if e.id is not None)
+                self.written.after_commit(tx)  # (a journal lost at the commit: nothing shown as saved)
 
     # --- identity ---------------------------------------------------------------------------------
 
@@ -331,6 +331,7 @@ class Tx:
         self.k = kernel
         self.s = session
         self.events: list[Event] = []
+        self.rows: list[Any] = []  # rows added or changed, as written (written.py hands them on)
         self.changed = False
         self._me: Staff | None = None
 
@@ -352,6 +353,7 @@ class Tx:
     def add(self, row: Any) -> None:
         """A new row (or a changed one that is not a request) in this transaction."""
         self.s.add(row)
+        self.rows.append(row)
         self.changed = True
 
     def insert_rows(
@@ -444,6 +446,8 @@ class Tx:
             return False
         self.changed = True
         self.s.refresh(row)  # the row as written, without the ORM ever writing it a second time
+        if not any(r is row for r in self.rows):
+            self.rows.append(row)
         return True
 
     def stale(self, req: Request) -> StaleError:

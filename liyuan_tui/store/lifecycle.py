@@ -8,15 +8,16 @@ from typing import Any
 from sqlmodel import select
 
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.errors import DeskError, PermissionDenied, StaleError, ValidationError
+from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.followups import followup_due_at, reopened_status
 from liyuan_tui.domain.models import Request, Staff, StepRecord
-from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated, may_tick
+from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
 
 from .kernel import Kernel, Tx
 from .orders import open_order_numbers
+from .steps import tick
 
 OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
 
@@ -138,94 +139,11 @@ class Lifecycle:
         """Tick one checklist step with who and when. A step of a branch not yet chosen chooses it."""
         note, value = check.text(note, "note"), check.value(value)
         with self.k.write(Action.TICK) as tx:
-            me, req = tx.me, tx.open_request(ref, expected_version)
-            proc = self.k.procedure_of(req)
-            step = proc.step(step_key)
-            if step is None:
-                raise ValidationError(
-                    "error.step_unknown", "step", value=step_key, category=proc.name, ref=req.ref
-                )
-            if not may_tick(me.role, step.role):
-                raise PermissionDenied("error.not_allowed_step", step_role=step.role, role=me.role)
-            done = {
-                r.step_key: r for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))
-            }
-            if step_key in done:
-                rec = done[step_key]
-                raise ValidationError(
-                    "error.step_already_done",
-                    "step",
-                    step=step.text,
-                    by=rec.done_by,
-                    at=self.k.hhmm(rec.done_at),
-                )
-            branches = req.branch_list
-            added_branch = None
-            if step.branch and step.branch not in branches:
-                added_branch = step.branch
-                branches = branches + [step.branch]
-            # A step outside this request's conditions (manager told of an ordinary case, a written
-            # answer to an oral question) is still a fact worth recording: it is not refused.
-            blockers = proc.blocking(step, branches, self.k.conditions(req), done)
-            if blockers:
-                raise ValidationError("error.step_blocked_by", "step", steps=named_steps(blockers))
-            if step.input == "value" and not value:
-                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt or step.text)
-            if step.input == "note" and not note:
-                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step.text)
-            now = tx.now
-            tx.add(
-                StepRecord(
-                    request_id=req.id,
-                    step_key=step_key,
-                    done_at=now,
-                    done_by=me.login,
-                    note=note,
-                    value=value,
-                )
-            )
-            changes: dict[str, Any] = {}
-            payload: dict[str, Any] = {"step": step_key}
-            if added_branch:
-                changes["branches"] = ",".join(branches)
-                payload["branch_added"] = added_branch
-            if step.replies and req.replied_at is None:
-                # Telling the requester what happens next is the reply the clock waits for.
-                changes.update(
-                    replied_at=now,
-                    replied_by=me.login,
-                    status="replied" if req.status == "open" else req.status,
-                )
-                payload["replied"] = True
-                payload["late_seconds"] = max(0, int((now - req.reply_due_at).total_seconds()))
+            req = tx.open_request(ref, expected_version)
+            changes, payload = tick(tx, req, step_key, value=value, note=note)
             tx.apply(req, changes)
-            if note:
-                payload["note"] = note
-            if value:
-                payload["value"] = value
             tx.record(req, EventKind.STEP, payload)
             return req
-
-    def tick_from_form(self, ref: str) -> Request:
-        """The steps the intake form already answers (the patient's address, a contact phone),
-        ticked with what the form holds; a step that cannot be ticked yet is left for the checklist."""
-        with self.k.read() as s:
-            req = self.k.load(s, ref)
-            done = {r.step_key for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
-        proc = self.k.procedures.get(req.category)
-        for step in proc.form_steps if proc is not None else []:
-            held = getattr(req, step.from_form or "", "")
-            if (
-                step.key in done
-                or not held
-                or not proc.applies(step, req.branch_list, self.k.conditions(req))
-            ):
-                continue
-            try:
-                req = self.tick_step(ref, step.key, **{step.input: held})
-            except DeskError:
-                continue  # blocked or not this user's: the checklist offers it with the form's text
-        return req
 
     def switch_branch(
         self, ref: str, old: str, new: str, reason: str, expected_version: int | None = None

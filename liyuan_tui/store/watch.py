@@ -1,13 +1,17 @@
-"""Waiting for another terminal's change: on PostgreSQL the server NOTIFYs every new event and the
+"""Watching for other terminals' changes: on PostgreSQL the server NOTIFYs every new event and the
 desk LISTENs (a change shows in well under half a second); on SQLite the desk looks again after a
-short wait. Either way, a poke (the desk's own tick or a test) ends the wait at once."""
+short wait. Either way, a poke (the desk's own tick or a test) ends the wait at once. What the desk
+wrote itself (a recording, written.py) is never read back: it has shown it already."""
 
 from __future__ import annotations
 
 import threading
 import time
 
+from liyuan_tui.domain.models import Event, Request
+
 from .kernel import Kernel
+from .lookup import Lookup
 
 CHANNEL = "liyuan_events"
 SLICE = 0.05  # how often a wait on PostgreSQL also looks at the poke
@@ -17,6 +21,18 @@ class ChangeWatch:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
         self._conn = None  # the LISTEN connection (PostgreSQL), opened in the waiting thread
+
+    def others_since(self, seen: int, newest: int, limit: int) -> list[tuple[Event, Request | None]] | None:
+        """The events in (seen, newest] the desk did not write itself, each with its request as it
+        is now (one query; none when every one of them is the desk's own). None when there are
+        `limit` or more: read every open request afresh."""
+        mine = self.k.written.delivered(seen, newest)
+        if len(mine) >= newest - seen:
+            return []
+        changes = Lookup(self.k).changes_since(seen, limit)
+        if len(changes) >= limit:
+            return None
+        return [(e, r) for e, r in changes if e.id is not None and e.id <= newest and e.id not in mine]
 
     def wait(self, timeout: float, poke: threading.Event) -> None:
         if self.k.sqlite:
