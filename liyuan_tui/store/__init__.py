@@ -46,6 +46,7 @@ from .followups import DueFollowUp, FollowUpDone, FollowUps
 from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
 from .imports import Imports
 from .intake import EDITABLE_FIELDS, Intake
+from .dbfiles import JournalLost
 from .kernel import Kernel
 from .ladder import Ladder
 from .lifecycle import OUTCOME_KINDS, Lifecycle
@@ -55,6 +56,7 @@ from .staff import StaffList
 from .stock import Stock
 from .tools import Tools, ToolView
 from .staff_records import StaffRecord, StaffRecords
+from .watch import ChangeWatch
 from .written import Written
 
 
@@ -142,6 +144,15 @@ class Store:
         """A read-only session for the reports, which aggregate in SQL; never used to write."""
         with self.kernel.read() as s:
             yield s
+
+    @property
+    def broken(self) -> JournalLost | None:
+        """Set once the journal was found removed or replaced: this desk writes nothing more."""
+        return self.kernel.broken
+
+    def change_watch(self) -> ChangeWatch:
+        """A watch for other terminals' changes (LISTEN on PostgreSQL), for the desk's poller."""
+        return ChangeWatch(self.kernel)
 
     @contextmanager
     def recording(self) -> Iterator[Written]:

@@ -17,6 +17,9 @@ from rich.text import Text
 from textual.keys import key_to_character
 from textual.widget import Widget
 
+from .keys import footer_rank
+from .page import Page
+
 # Kept however narrow the line: the way out, the way to every other key, and leaving the desk.
 ESSENTIAL = ("back", "help", "quit", "done", "cancel")
 # Left out first when the line is short (they are in the help, `?`, and the command palette):
@@ -139,6 +142,9 @@ class KeyBar(Widget):
                     enabled,
                 )
             )
+        if isinstance(self.screen, Page):  # in the order of the page's table, whoever owns each key
+            rank = footer_rank(self.screen.key_table())
+            out.sort(key=lambda item: rank.get(item.action, -1))
         return out
 
     def render(self) -> Text:

@@ -8,19 +8,20 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from liyuan_tui.domain.config import expand
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.reports import files
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
-from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys
+from liyuan_tui.widgets.form_keys import Form
 from liyuan_tui.widgets.messages import ExportWritten, StoreRefused
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
-from .dialogs import ConfirmScreen, Dialog
+from .confirm import ConfirmScreen
+from .dialog import Dialog
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -34,14 +35,13 @@ def write_export(path: Path, render: Callable[[str], str], fmt: str, overwrite: 
     return files.write_export(path, render(fmt), overwrite=overwrite)
 
 
-class ExportScreen(FormKeys, Dialog):
+def never(_widget: Widget) -> bool:
+    return False
+
+
+class ExportScreen(Dialog[str]):
     """`render(fmt)` gives the text; `default_name(fmt)` the file name offered for it. The
-    format's digit and a name typed straight after it each land where they belong."""
-
-    BINDINGS = Dialog.BINDINGS + FORM_BINDINGS
-
-    def enter_moves_on(self, widget) -> bool:
-        return False  # enter on the file name writes it
+    format's digit and a name typed straight after it each land where they belong (a Form)."""
 
     app: "LiyuanApp"
 
@@ -60,7 +60,8 @@ class ExportScreen(FormKeys, Dialog):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        with Vertical(classes="dialog-box"):
+        # enter on the file name writes it: the field's own submit, never "on to the next"
+        with Form(classes="dialog-box", enter_moves_on=never, focusable=False):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             if len(self.formats) > 1:
                 yield Label(t("screens.export.format"))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
@@ -18,7 +18,7 @@ from liyuan_tui.store import DueFollowUp
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.plain import plain
 
-from .dialogs import Dialog
+from .dialog import Dialog
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class FollowUpScreen(Dialog):
     """Dismissed with the request as written (reopened when the call found it not solved)."""
 
-    BINDINGS = Dialog.BINDINGS + [Binding("ctrl+s", "save_call", show=False)]
+    BINDINGS: list[BindingType] = [Binding("ctrl+s", "save_call", show=False)]
     app: "LiyuanApp"
 
     def __init__(self, item: DueFollowUp) -> None:

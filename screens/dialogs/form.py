@@ -13,16 +13,17 @@ from typing import Any, Callable
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
-from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys, OneLineInput
+from liyuan_tui.widgets.form_keys import Form, OneLineInput
 from liyuan_tui.widgets.messages import FormSaved, StoreRefused
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
-from .dialogs import Dialog
+from .dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,12 @@ class FormField:
     check: bool = False  # a yes/no box instead of a line of text
 
 
-class FormScreen(FormKeys, Dialog):
-    # FormKeys: enter and tab move on as they are typed (a fast typist's keys land in their field).
-    BINDINGS = [
+class FormScreen(Dialog[Any]):
+    # Its fields are a Form: enter and tab move on as they are typed (a fast typist's keys land in their field).
+    BINDINGS: list[BindingType] = [
         Binding("escape", "cancel", show=False),
         Binding("ctrl+s", "submit", show=False),
-    ] + FORM_BINDINGS
+    ]
 
     def __init__(
         self,
@@ -61,7 +62,7 @@ class FormScreen(FormKeys, Dialog):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        with Vertical(classes="dialog-box form-box"):
+        with Form(classes="dialog-box form-box", enter_moves_on=self.enter_moves_on, focusable=False):
             # The title names a material, a tool, a person: text from people.
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             if self.note:
@@ -81,7 +82,7 @@ class FormScreen(FormKeys, Dialog):
     def on_mount(self) -> None:
         self.query_one(".dialog-error").display = False
 
-    def enter_moves_on(self, widget) -> bool:
+    def enter_moves_on(self, widget: Widget) -> bool:
         """Enter on the last line of text saves (the field's own submit); on the others, on to the next."""
         inputs = [f for f in self.fields if not f.check]
         return bool(inputs) and widget.id != f"form-{inputs[-1].key}"
@@ -90,7 +91,11 @@ class FormScreen(FormKeys, Dialog):
         out: dict[str, Any] = {}
         for f in self.fields:
             widget = self.query_one(f"#form-{f.key}")
-            out[f.key] = widget.value if isinstance(widget, Checkbox) else widget.value.strip()  # type: ignore[attr-defined]
+            out[f.key] = (
+                widget.value
+                if isinstance(widget, Checkbox)
+                else self.query_one(f"#form-{f.key}", Input).value.strip()
+            )
         return out
 
     @on(Input.Submitted)

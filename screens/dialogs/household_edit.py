@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
@@ -16,7 +16,7 @@ from liyuan_tui.widgets.messages import HouseholdRead, StoreRefused
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
-from .dialogs import Dialog
+from .dialog import Dialog
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -28,7 +28,7 @@ PERSON_FIELDS = ("person", "relation", "phones")
 class HouseholdEditScreen(Dialog):
     """Dismissed with the household file as written (None when cancelled)."""
 
-    BINDINGS = Dialog.BINDINGS + [Binding("ctrl+s", "save_household", show=False)]
+    BINDINGS: list[BindingType] = [Binding("ctrl+s", "save_household", show=False)]
     app: "LiyuanApp"
 
     def __init__(self, household: HouseholdFile) -> None:

@@ -6,29 +6,27 @@ again when another terminal closes a request or records a call."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.models import Event
+from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import can_see
 from liyuan_tui.reports.export import HIDDEN
 from liyuan_tui.store import DueFollowUp
-from liyuan_tui.widgets.keys import FOLLOWUP_KEYS, bindings, translate_bindings
-from liyuan_tui.widgets.messages import FollowUpsRead, StoreRefused
+from liyuan_tui.widgets.keys import FOLLOWUP_KEYS
+from liyuan_tui.widgets.messages import Changes, FollowUpsRead, StoreRefused
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import short_category
 from liyuan_tui.widgets.store_work import store_work
 
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
+from ..dialogs import FollowUpScreen
 
 COLUMNS = ("due", "ref", "category", "unit", "requester", "phone", "closed", "attempts")
 LIST_LIMIT = 500  # the most overdue; `liyuan followup due` lists them all
@@ -54,11 +52,9 @@ def due_cell(item: DueFollowUp, now: datetime, t: Translator) -> Text:
     return Text(t("followup.due_in", when=short_span(late, t)), style="green")
 
 
-class FollowupsScreen(Screen):
+class FollowupsScreen(Page):
     CSS_PATH = "followups.tcss"
-    BINDINGS = bindings(FOLLOWUP_KEYS)
     KEYS = FOLLOWUP_KEYS
-    app: "LiyuanApp"
 
     def __init__(self) -> None:
         super().__init__(classes="followups")
@@ -66,7 +62,6 @@ class FollowupsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        translate_bindings(self, t)
         yield Header(icon="")
         yield Static(t("ui.followups.loading"), id="followups-bar")
         yield DataTable(id="followups-table", cursor_type="row", zebra_stripes=True)
@@ -83,6 +78,7 @@ class FollowupsScreen(Screen):
         self.table.display = False
         self.status.display = False
         self.table.focus()
+        self.watch(self.app, "changes", self._changed, init=False)
         self.load()
 
     def load(self) -> None:
@@ -95,8 +91,9 @@ class FollowupsScreen(Screen):
             exclusive=True,
         )
 
-    def requests_changed(self, events: list[Event]) -> None:
-        if any(e.kind in RELOAD_KINDS for e in events):
+    def _changed(self, changes: Changes) -> None:
+        """Read again when a call is owed or settled (here or at another terminal)."""
+        if changes.kinds() & RELOAD_KINDS:
             self.load()
 
     @on(FollowUpsRead)
@@ -171,14 +168,12 @@ class FollowupsScreen(Screen):
 
     def action_call(self) -> None:
         """Record a call on the highlighted request."""
-        from .followup_dialog import FollowUpScreen
-
         item = self.selected()
         if item is None:
             return
         app = self.app
 
-        def recorded(req) -> None:
+        def recorded(req: Request | None) -> None:  # (the list is read again with the change)
             if req is None:
                 return
             if req.is_open:
@@ -189,7 +184,6 @@ class FollowupsScreen(Screen):
                 app.notify(
                     app.t("followup.recorded_missed", ref=req.ref, attempts=item.attempts + 1), timeout=3
                 )
-            self.load()
 
         app.push_screen(FollowUpScreen(item), recorded)
 
@@ -202,6 +196,3 @@ class FollowupsScreen(Screen):
         item = self.selected()
         if item is not None and item.request.unit and can_see(self.app.me, item.request):
             self.app.open_household(item.request.unit)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

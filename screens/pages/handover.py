@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from liyuan_tui.domain.deadlines import Urgency, format_countdown
-from liyuan_tui.domain.models import Event
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.reports.handover import (
     NIGHT_SHIFT_START,
@@ -32,16 +29,16 @@ from liyuan_tui.reports.handover import (
 )
 from liyuan_tui.reports.tables import escalated_to_name
 from liyuan_tui.widgets.key_bar import KeyBar
-from liyuan_tui.widgets.keys import HANDOVER_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.keys import HANDOVER_KEYS
 from liyuan_tui.widgets.handover_back_office import back_office_section
-from liyuan_tui.widgets.messages import SheetRead, StoreRefused
+from liyuan_tui.widgets.messages import Changes, SheetRead, StoreRefused
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
 from liyuan_tui.widgets.sheet_lines import SheetLines, column_widths
 from liyuan_tui.widgets.store_work import store_work
 
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
+from ..dialogs import AskScreen, ExportScreen
 
 RELOAD_EVERY = timedelta(minutes=1)
 LIST_LIMIT = 100
@@ -61,12 +58,10 @@ SECTIONS = (
 )
 
 
-class HandoverScreen(Screen):
+class HandoverScreen(Page):
     CSS_PATH = "handover.tcss"
-    # h again reads the sheet afresh.
-    BINDINGS = bindings(HANDOVER_KEYS) + [Binding("h", "reload", show=False)]
+    BINDINGS: list[BindingType] = [Binding("h", "reload", show=False)]  # h again reads the sheet afresh
     KEYS = HANDOVER_KEYS
-    app: "LiyuanApp"
 
     def __init__(self, at: time = NIGHT_SHIFT_START) -> None:
         super().__init__(classes="handover")
@@ -77,7 +72,6 @@ class HandoverScreen(Screen):
         self._loaded_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
-        translate_bindings(self, self.app.t)
         yield Header(icon="")
         yield Static(id="handover-bar")
         with VerticalScroll(id="handover-body"):
@@ -95,6 +89,8 @@ class HandoverScreen(Screen):
         }
         self.back_office = self.query_one("#handover-back-office", Static)
         self.query_one("#handover-body").focus()
+        self.watch(self.app, "changes", self._changed, init=False)
+        self.watch(self.app, "now", self.tick, init=False)
         self.load()
 
     # --- loading ---------------------------------------------------------------------------------
@@ -164,8 +160,8 @@ class HandoverScreen(Screen):
             self.sections[key].update(Group(Text(t(title, count=len(items)), style="bold"), body))
         self.back_office.update(back_office_section(sheet, t, self.app.tz, self.app.staff))
 
-    def requests_changed(self, events: list[Event]) -> None:
-        if events and hasattr(self, "sections"):
+    def _changed(self, changes: Changes) -> None:
+        if changes.events:
             self.load()
 
     def tick(self, now: datetime) -> None:
@@ -238,8 +234,6 @@ class HandoverScreen(Screen):
         self.load()
 
     def action_since(self) -> None:
-        from .dialogs import AskScreen
-
         t = self.app.t
 
         def chosen(at: time | None) -> None:
@@ -258,8 +252,6 @@ class HandoverScreen(Screen):
         )
 
     def action_export(self) -> None:
-        from .export_dialog import ExportScreen
-
         app, t, sheet = self.app, self.app.t, self.sheet
         if sheet is None:
             return
@@ -272,6 +264,3 @@ class HandoverScreen(Screen):
                 lambda fmt: render_handover(sheet, t, app.procedures, app.tz),
             )
         )
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

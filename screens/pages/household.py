@@ -5,25 +5,21 @@ the request of the highlighted history line."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.reports.household import flag_words, history_summary
 from liyuan_tui.store import HouseholdFile
-from liyuan_tui.widgets.keys import HOUSEHOLD_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.keys import HOUSEHOLD_KEYS
 from liyuan_tui.widgets.messages import HouseholdRead
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
+from ..dialogs import HouseholdEditScreen
 
 HISTORY_LIMIT = 200  # lines on screen (`liyuan residents show` lists them all)
 
@@ -32,11 +28,9 @@ def one_line(value: str) -> str:
     return visible(value, newlines=False)
 
 
-class HouseholdScreen(Screen):
+class HouseholdScreen(Page):
     CSS_PATH = "household.tcss"
-    BINDINGS = bindings(HOUSEHOLD_KEYS)
     KEYS = HOUSEHOLD_KEYS
-    app: "LiyuanApp"
 
     def __init__(self, unit: str) -> None:
         super().__init__(classes="household")
@@ -45,7 +39,6 @@ class HouseholdScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        translate_bindings(self, t)
         yield Header(icon="")
         yield Static(
             plain(t("ui.household.title", unit=self.unit), one_line=True), id="household-bar"
@@ -79,11 +72,6 @@ class HouseholdScreen(Screen):
     def _read(self, msg: HouseholdRead) -> None:
         msg.stop()
         self.show(msg.household)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "edit_household" and not allowed(self.app.me.role, Action.EDIT_HOUSEHOLD):
-            return False
-        return True
 
     def show(self, f: HouseholdFile) -> None:
         app, t = self.app, self.app.t
@@ -160,8 +148,6 @@ class HouseholdScreen(Screen):
     # --- keys ------------------------------------------------------------------------------------
 
     def action_edit_household(self) -> None:
-        from .household_dialog import HouseholdEditScreen
-
         if self.file is None:
             return
         self.app.push_screen(
@@ -178,6 +164,3 @@ class HouseholdScreen(Screen):
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

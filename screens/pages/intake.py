@@ -14,27 +14,25 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.containers import Horizontal
 from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Header, Input, Label, Static, TextArea
 
 from liyuan_tui.domain.errors import DeskError, ValidationError
-from liyuan_tui.domain.models import CHANNELS, Request
+from liyuan_tui.domain.models import CHANNELS, Request, Resident
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
-from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys, OneLineInput
+from liyuan_tui.widgets.form_keys import Form, OneLineInput
+from liyuan_tui.widgets.household_panel import HouseholdPanel
 from liyuan_tui.widgets.key_bar import KeyBar
-from liyuan_tui.widgets.keys import INTAKE_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.keys import INTAKE_KEYS
 from liyuan_tui.widgets.messages import DraftRead, RequestSaved, StoreRefused
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import short_category
 from liyuan_tui.widgets.store_work import store_work
 
-from .intake_household import IntakeHousehold
-
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
+from ..dialogs import AskScreen
 
 TEXT_FIELDS = ("unit", "phone", "requester_name", "description")
 FLAGS = ("major", "confidential")
@@ -60,11 +58,12 @@ class ResidentSuggester(Suggester):
         return next((r.unit for r in found if r.unit.startswith(value) and r.unit != value), None)
 
 
-class IntakeScreen(IntakeHousehold, FormKeys, Screen):
-    BINDINGS = bindings(INTAKE_KEYS) + FORM_BINDINGS
+class IntakeScreen(Page):
+    """The form's fields are a Form (widgets/form_keys.py: keys typed at full speed land in their
+    field); the household panel under the unit looks the unit's household up itself."""
+
     KEYS = INTAKE_KEYS
     FORM = True  # the app's own keys (n, /, h, q …) do not fire here: every key belongs to the form
-    app: "LiyuanApp"
 
     def __init__(self, ref: str, request: Request | None = None) -> None:
         super().__init__(classes="intake")
@@ -73,14 +72,13 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         self.saved: dict[str, Any] = {}  # each field's value as last saved (as typed)
         self.edited: set[str] = set()  # fields changed here since the form opened
         self._sending: dict[str, dict[str, Any]] = {}  # action → the values it is saving
-        self.residents: list = []
+        self.residents: list[Resident] = []
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        translate_bindings(self, t)
         procs = self.app.procedures
         yield Header(icon="")
-        with VerticalScroll(id="intake-form"):
+        with Form(id="intake-form"):
             yield Static(t("ui.intake.title", ref=self.ref), id="intake-title")
             with Horizontal(classes="field-row"):
                 yield Label(t("ui.intake.category"), classes="field-label")
@@ -111,21 +109,24 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
                         )
                 if name == "unit":
                     yield Static("", id="unit-residents", classes="field-hint")
-                    yield from self.compose_household()
+                    yield HouseholdPanel(ref=self.ref, id="household-panel")
                 yield Static("", id=f"error-{name}", classes="field-error")
             with Horizontal(id="intake-flags"):
                 yield Checkbox(t("field.major"), id="major", compact=True)
                 yield Checkbox(t("field.confidential"), id="confidential", compact=True)
             # A repair's kind of fault last, so the keys typed through the form stay as they were.
-            yield from self.compose_fault_kind()
+            with Horizontal(classes="field-row", id="fault-kind-row"):
+                yield Label(t("ui.intake.fault_kind"), classes="field-label")
+                yield ChoiceBar([], id="fault_kind")
+            yield Static("", id="error-fault_kind", classes="field-error")
         with Horizontal(id="intake-actions"):  # outside the scroll: always in reach, at 80×24 too
             yield Button(t("ui.intake.done"), id="intake-done", variant="primary", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        for hidden in self.query(".field-error, #unit-residents"):
+        for hidden in self.query(".field-error, #unit-residents, #fault-kind-row"):
             hidden.display = False
-        self.mount_household()
+        self.panel = self.query_one(HouseholdPanel)
         self.query_one("#category", ChoiceBar).focus()
         if self.request is not None:
             self.fill(self.request)
@@ -158,7 +159,16 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         self._show_category_name(category)
         kind = self.query_one("#fault_kind", ChoiceBar).value if "fault_kind" in keep else req.fault_kind
         self.show_fault_kinds(category, kind)
-        self.household_for(req)
+        self.panel.look_up(req)
+
+    def show_fault_kinds(self, category: str, value: str = "") -> None:
+        """The kinds of fault of the chosen category (a repair's, 1–9); hidden for the others."""
+        t = self.app.t
+        proc = self.app.procedures.get(category)
+        kinds = proc.fault_kinds if proc is not None else ()
+        bar = self.query_one("#fault_kind", ChoiceBar)
+        bar.set_choices([Choice(k.key, str(i), k.name(t.lang)) for i, k in enumerate(kinds, 1)], value)
+        self.query_one("#fault-kind-row").display = bool(kinds)
 
     def _value(self, name: str) -> str:
         if name == "description":
@@ -179,23 +189,22 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         self._write({name: value}, f"field:{name}")
 
     def _write(self, changes: dict[str, Any], action: str) -> None:
-        store, ref = self.app.store, self.ref
-        intake, lifecycle = store.intake, store.lifecycle
+        """One store call: a field as it is left, or done (what is left and the steps the form
+        answers, in one transaction: Intake.finish)."""
+        intake, ref = self.app.store.intake, self.ref
         self._sending[action] = changes
-
-        def call() -> Request:
-            req = intake.update_fields(ref, **changes) if changes else store.lookup.get_request(ref)
-            # Done: what the form holds ticks the steps that ask for it (the patient's address…).
-            return lifecycle.tick_from_form(ref) if action == "done" else req
-
+        if action == "done":
+            call = lambda: intake.finish(ref, **changes)  # noqa: E731
+        else:
+            call = lambda: intake.update_fields(ref, **changes)  # noqa: E731
         store_work(self, call, lambda req: RequestSaved(req, action), action=action)
 
     @on(RequestSaved)
     def _saved(self, msg: RequestSaved) -> None:
-        """A field (or the whole form) is on record; the message goes on to the app's queue."""
+        """A field (or the whole form) is on record; the app has it too (store_work's Written)."""
         self.saved.update(self._sending.pop(msg.action, {}))
         self.saved["fault_kind"] = msg.request.fault_kind  # a new category may have dropped it
-        self.household_for(msg.request)
+        self.panel.look_up(msg.request)
         if msg.action.startswith("field:"):
             self._clear_error(msg.action.split(":", 1)[1])
         elif msg.action == "done":
@@ -281,7 +290,7 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
 
     # --- the resident archive ----------------------------------------------------------------------
 
-    def show_residents(self, typed: str, found: list) -> None:
+    def show_residents(self, typed: str, found: list[Resident]) -> None:
         """Matching residents under the unit field (called from the suggester)."""
         if self.query_one("#unit", Input).value != typed:
             return
@@ -353,8 +362,6 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
 
     def action_void(self) -> None:
         """Void this draft (logged by mistake, or twice): asks why, with the usual reason offered."""
-        from .dialogs import AskScreen
-
         t, lifecycle, ref = self.app.t, self.app.store.lifecycle, self.ref
 
         def voided(req: Request | None) -> None:

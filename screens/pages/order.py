@@ -5,7 +5,8 @@ the printable sheet. Keys the user may not use, or that do not fit the order's s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from datetime import datetime
+from typing import Any, Callable
 
 from rich.console import Group
 from rich.table import Table
@@ -13,32 +14,28 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.events import ORDER_KINDS
-from liyuan_tui.domain.models import Event
-from liyuan_tui.domain.permissions import Action, allowed, may_work_order
+from liyuan_tui.domain.permissions import may_see_order
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.work_orders import ACTION_FROM, ON_SITE_ROLES, format_qty, next_deadline, within
 from liyuan_tui.domain.workshop import WorkOrder
 from liyuan_tui.reports.work_orders import order_sheet
 from liyuan_tui.store import OrderView
 from liyuan_tui.widgets.key_bar import KeyBar
-from liyuan_tui.widgets.keys import ORDER_KEYS, bindings, translate_bindings
-from liyuan_tui.widgets.messages import OrderRead, OrderSaved
+from liyuan_tui.widgets.keys import ORDER_KEYS
+from liyuan_tui.widgets.messages import Changes, OrderRead, OrderSaved
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.order_table import order_countdown_cell
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
 
-from .form_dialog import FormField, FormScreen
+from ..dialogs import ExportScreen, FormField, FormScreen, PickScreen
 
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
-
-# Which of ACTION_FROM's actions each key is, and who may use it.
+# Which of ACTION_FROM's actions each key is (who may use it: widgets/keys.py's NEEDS).
 KEY_ACTION = {
     "arrive": "arrive",
     "wait_parts": "wait",
@@ -46,14 +43,13 @@ KEY_ACTION = {
     "hand_on": "dispatch",
     "cancel_order": "cancel",
 }
-KEY_PERMISSION = {"hand_on": Action.ORDER_DISPATCH, "cancel_order": Action.ORDER_CANCEL}
+# A technician works their own orders only.
+OWN_ORDER = frozenset({"arrive", "wait_parts", "finish"})
 
 
-class OrderScreen(Screen):
+class OrderScreen(Page):
     CSS_PATH = "order.tcss"
-    BINDINGS = bindings(ORDER_KEYS)
     KEYS = ORDER_KEYS
-    app: "LiyuanApp"
 
     def __init__(self, number: str) -> None:
         super().__init__(classes="order")
@@ -63,7 +59,6 @@ class OrderScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        translate_bindings(self, t)
         yield Header(icon="")
         with Horizontal(id="order-top"):
             yield Static(t("ui.orders.loading"), id="order-summary")
@@ -82,6 +77,8 @@ class OrderScreen(Screen):
         self.details = self.query_one("#order-details", Static)
         self.timeline = self.query_one(Timeline)
         self.query_one("#order-work").focus()
+        self.watch(self.app, "changes", self._changed, init=False)
+        self.watch(self.app, "now", self.tick, init=False)
         self.reload()
 
     # --- reading ---------------------------------------------------------------------------------
@@ -90,11 +87,10 @@ class OrderScreen(Screen):
         orders = self.app.store.orders
         store_work(self, lambda: orders.detail(self.number), OrderRead, action="order", exclusive=True)
 
-    def requests_changed(self, events: list[Event]) -> None:
+    def _changed(self, changes: Changes) -> None:
+        """Read again when this order changed (here or at another terminal)."""
         view = self.view
-        if view is not None and any(
-            e.kind in ORDER_KINDS and e.request_id == view.request.id for e in events
-        ):
+        if view is not None and any(e.kind in ORDER_KINDS for e in changes.touch(view.request.id)):
             self.reload()
 
     @on(OrderRead)
@@ -102,9 +98,8 @@ class OrderScreen(Screen):
         self.show(msg.view)
 
     @on(OrderSaved)
-    def _saved(self, msg: OrderSaved) -> None:
+    def _saved(self, msg: OrderSaved) -> None:  # (read again with the change: see _changed)
         self.app.notify(self.app.t(f"ui.order.done.{msg.action}", number=msg.order.number), timeout=3)
-        self.reload()
 
     def show(self, view: OrderView) -> None:
         app, t = self.app, self.app.t
@@ -211,7 +206,7 @@ class OrderScreen(Screen):
             parts += [Text(""), Text(t("sheet.materials"), style="bold"), used]
         return Group(*parts)
 
-    def tick(self, now) -> None:
+    def tick(self, now: datetime) -> None:
         view = self.view
         if view is None:
             return
@@ -225,14 +220,12 @@ class OrderScreen(Screen):
     # --- keys ------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys that fit the order's state now (and a technician's, on their own order)."""
         me, view = self.app.me, self.view
         if action in KEY_ACTION:
             if view is None or view.order.state not in ACTION_FROM[KEY_ACTION[action]]:
                 return False
-            needed = KEY_PERMISSION.get(action)
-            if needed is not None and not allowed(me.role, needed):
-                return False
-            if needed is None and not may_work_order(me.role, me.login, view.order.technician):
+            if action in OWN_ORDER and not may_see_order(me.role, me.login, view.order.technician):
                 return False
         return super().check_action(action, parameters)
 
@@ -298,8 +291,6 @@ class OrderScreen(Screen):
         )
 
     def action_hand_on(self) -> None:
-        from .dialogs import PickScreen
-
         app, t, orders, version = self.app, self.app.t, self.app.store.orders, self._version()
         current = self.view.order.technician if self.view else None
         people = sorted(
@@ -322,8 +313,6 @@ class OrderScreen(Screen):
         )
 
     def action_sheet(self) -> None:
-        from .export_dialog import ExportScreen
-
         app, t, view = self.app, self.app.t, self.view
         if view is None:
             return
@@ -336,6 +325,3 @@ class OrderScreen(Screen):
                 lambda fmt: order_sheet(view, t, app.tz, app.procedures, app.clock.now(), names),
             )
         )
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

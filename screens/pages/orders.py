@@ -6,33 +6,26 @@ A technician's desk opens here, on their own orders."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from liyuan_tui.domain.events import ORDER_KINDS
-from liyuan_tui.domain.models import Event
 from liyuan_tui.domain.work_orders import OrderUrgency, order_seconds_left, order_urgency
 from liyuan_tui.store import OrderView
 from liyuan_tui.widgets.key_bar import KeyBar
-from liyuan_tui.widgets.keys import ORDERS_KEYS, bindings, translate_bindings
-from liyuan_tui.widgets.messages import OrdersRead
+from liyuan_tui.widgets.keys import ORDERS_KEYS, KeyTable, own_keys
+from liyuan_tui.widgets.messages import Changes, OrdersRead
 from liyuan_tui.widgets.order_table import OrderTable, order_cells, order_countdown_cell, order_state_cell
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.store_work import store_work
-
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
 
 FILTERS = ("all", "mine", "late")
 
 
-class OrdersScreen(Screen):
-    BINDINGS = bindings(ORDERS_KEYS)
+class OrdersScreen(Page):
     KEYS = ORDERS_KEYS
-    app: "LiyuanApp"
 
     def __init__(self, filter: str = "all") -> None:
         super().__init__(id="orders", classes="orders")
@@ -44,7 +37,6 @@ class OrdersScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        translate_bindings(self, t)
         yield Header(icon="")
         yield Static(id="orders-counts")
         labels = {
@@ -66,12 +58,19 @@ class OrdersScreen(Screen):
 
     def on_mount(self) -> None:
         self.table = self.query_one(OrderTable)
-        translate_bindings(self.table, self.app.t)  # its enter: "open" in the user's language
+        own_keys(self.table, ORDERS_KEYS, self.app.me, self.app.t)  # its enter: "open" in the user's language
         self.counts = self.query_one("#orders-counts", Static)
         self.empty = self.query_one("#orders-empty", Static)
         self.table.display = False
         self.table.focus()
+        self.watch(self.app, "changes", self._changed, init=False)
+        self.watch(self.app, "now", self.tick, init=False)
         self.load()
+
+    def key_table(self) -> KeyTable:
+        if self.app.me.role == "technician":  # a technician's desk is this list: no way back (q quits)
+            return [row for row in self.KEYS if row[1] != "back"]
+        return self.KEYS
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -81,8 +80,8 @@ class OrdersScreen(Screen):
             self, lambda: orders.list_orders(open_only=True), OrdersRead, action="orders", exclusive=True
         )
 
-    def requests_changed(self, events: list[Event]) -> None:
-        if hasattr(self, "table") and any(e.kind in ORDER_KINDS for e in events):
+    def _changed(self, changes: Changes) -> None:
+        if changes.kinds() & ORDER_KINDS:
             self.load()
 
     @on(OrdersRead)
@@ -92,7 +91,7 @@ class OrdersScreen(Screen):
 
     # --- what is shown ---------------------------------------------------------------------------
 
-    def visible(self, now: datetime) -> list[OrderView]:
+    def listed(self, now: datetime) -> list[OrderView]:
         me = self.app.me
         views = list(self.views.values())
         if self.filter == "mine":
@@ -105,7 +104,7 @@ class OrdersScreen(Screen):
     def show_orders(self) -> None:
         app = self.app
         now = app.clock.now()
-        shown = self.visible(now)
+        shown = self.listed(now)
         self.table.show_rows(
             [
                 (
@@ -123,8 +122,6 @@ class OrdersScreen(Screen):
         self.update_counts(now)
 
     def tick(self, now: datetime) -> None:
-        if not hasattr(self, "table"):
-            return
         changes = []
         refilter = False
         for number in self._shown:
@@ -138,7 +135,7 @@ class OrdersScreen(Screen):
                 changes.append((number, "state", order_state_cell(view.order, now, self.app.t)))
                 refilter = refilter or self.filter == "late"
         self.table.set_cells(changes)
-        if refilter or (self.filter == "late" and len(self._shown) != len(self.visible(now))):
+        if refilter or (self.filter == "late" and len(self._shown) != len(self.listed(now))):
             self.show_orders()
         else:
             self.update_counts(now)
@@ -174,14 +171,6 @@ class OrdersScreen(Screen):
         """`f`: all → mine → late → all."""
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
         self.show_orders()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back" and self.app.me.role == "technician":
-            return False  # a technician's desk is this list (q quits)
-        return super().check_action(action, parameters)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
 
 def _order_key(view: OrderView, now: datetime) -> tuple:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from liyuan_tui.domain.deadlines import Urgency, urgency
@@ -14,7 +13,9 @@ from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import SECURITY_ROLES, hidden_fields
 from liyuan_tui.domain.views import is_mine, ordered
 from liyuan_tui.widgets.key_bar import KeyBar
-from liyuan_tui.widgets.keys import QUEUE_KEYS, bindings, translate_bindings
+from liyuan_tui.widgets.keys import own_keys
+from liyuan_tui.widgets.keys import QUEUE_KEYS
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import (
     ORDER,
@@ -25,16 +26,16 @@ from liyuan_tui.widgets.queue_table import (
     state_cell,
 )
 
-from .request_actions import RequestActions
-
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
+from ..dialogs import PickScreen
+from ..parts.request_keys import RequestKeys
 
 
-class QueueScreen(RequestActions, Screen):
-    BINDINGS = bindings(QUEUE_KEYS)
+class QueueScreen(Page):
+    """The queue's table inside the request keys (r e m c t a k act on the request under the
+    cursor); the page's own keys open it and filter the list. It shows the app's `requests` and
+    repaints its countdowns from the app's clock (`now`)."""
+
     KEYS = QUEUE_KEYS
-    app: "LiyuanApp"
 
     def __init__(self) -> None:
         super().__init__(id="queue")
@@ -43,7 +44,6 @@ class QueueScreen(RequestActions, Screen):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        translate_bindings(self, t)
         yield Header(icon="")
         yield Static(id="counts")
         labels = {key: t(f"column.{key}") for key in ORDER}
@@ -51,32 +51,34 @@ class QueueScreen(RequestActions, Screen):
         # The category and state columns are as wide as their longest word in this language.
         names = [self.category_label_of(k) for k in ("", *self.app.procedures)]
         states = [t(f"state.{s}") for s in Urgency]
-        yield QueueTable(
-            labels,
-            id="queue-table",
-            category_width=2 + max(cell_len(n) for n in names + [labels["category"]]),
-            state_width=2 + max(cell_len(n) for n in states + [labels["state"]]),
-        )
-        yield Static(t("ui.queue.empty"), id="queue-empty")
-        yield Static("", id="security-tasks")
+        with RequestKeys(selected=self.selected_ref):
+            yield QueueTable(
+                labels,
+                id="queue-table",
+                category_width=2 + max(cell_len(n) for n in names + [labels["category"]]),
+                state_width=2 + max(cell_len(n) for n in states + [labels["state"]]),
+            )
+            yield Static(t("ui.queue.empty"), id="queue-empty")
+            yield Static("", id="security-tasks")
         yield KeyBar()
 
     def on_mount(self) -> None:
         # Kept for the timer: a tick during shutdown must not look widgets up (NoMatches).
         self.table = self.query_one(QueueTable)
-        translate_bindings(self.table, self.app.t)
+        own_keys(self.table, QUEUE_KEYS, self.app.me, self.app.t)  # its enter: "open", in the user's words
         self.counts = self.query_one("#counts", Static)
         self.empty = self.query_one("#queue-empty", Static)
         self.security_tasks = self.query_one("#security-tasks", Static)
         self.security_tasks.display = False
         self.watch(self.app, "requests", self._requests_now)
+        self.watch(self.app, "now", self.tick, init=False)
 
     def _requests_now(self, _requests: dict[str, Request]) -> None:
         self.show_requests()
 
     # --- what is shown -------------------------------------------------------------------------
 
-    def visible(self, now) -> list[Request]:
+    def listed(self, now: datetime) -> list[Request]:
         """This user's queue: their own kind of work first (views.py), then by urgency."""
         app = self.app
         reqs = list(app.requests.values())
@@ -113,11 +115,13 @@ class QueueScreen(RequestActions, Screen):
                     hidden=hidden_fields(app.me, r, app.procedures),
                 ),
             )
-            for r in self.visible(now)
+            for r in self.listed(now)
         ]
         self.table.show_rows(rows)
         self.empty.display = not rows
         self.table.display = bool(rows)
+        if rows and self.focused is None:  # the request keys act on the table's cursor
+            self.table.focus()
         self._shown = {ref for ref, _ in rows}
         self._states = {r.ref: urgency(r, now) for r in self.app.requests.values() if r.ref in self._shown}
         self.update_counts(now)
@@ -143,11 +147,9 @@ class QueueScreen(RequestActions, Screen):
         self.security_tasks.update(plain(text))
         self.security_tasks.display = True
 
-    def tick(self, now) -> None:
+    def tick(self, now: datetime) -> None:
         """Only the countdown and state cells that changed are repainted."""
-        if not hasattr(self, "table"):  # not mounted yet
-            return
-        if self.filter == "overdue" and {r.ref for r in self.visible(now)} != self._shown:
+        if self.filter == "overdue" and {r.ref for r in self.listed(now)} != self._shown:
             self.show_requests()
             return
         changes = []
@@ -164,7 +166,7 @@ class QueueScreen(RequestActions, Screen):
         self.table.set_cells(changes)
         self.update_counts(now)
 
-    def update_counts(self, now) -> None:
+    def update_counts(self, now: datetime) -> None:
         app = self.app
         t = app.t
         reqs = list(app.requests.values())
@@ -207,8 +209,6 @@ class QueueScreen(RequestActions, Screen):
         self.show_requests()
 
     def action_filter_more(self) -> None:
-        from .dialogs import PickScreen
-
         t = self.app.t
         choices = [
             ("all", t("ui.filter.all")),

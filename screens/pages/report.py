@@ -9,70 +9,78 @@ anyone else, and the screen says so in the user's language.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 
 from liyuan_tui.reports.month_render import render
 from liyuan_tui.reports.month import Month, MonthReport, month_report
 from liyuan_tui.widgets.key_bar import KeyBar
-from liyuan_tui.widgets.keys import REPORT_KEYS, translate_bindings
-from liyuan_tui.widgets.messages import ReportRead
+from liyuan_tui.widgets.keys import REPORT_KEYS
+from liyuan_tui.widgets.messages import ReportRead, StoreRefused
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.report_view import Section, report_sections
 from liyuan_tui.widgets.store_work import store_work
 
-from .month_keys import MonthKeys, default_month, month_bindings
-
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
+from ..dialogs import ExportScreen, TextScreen
+from ..parts.month_keys import MonthKeys, default_month
 
 
-class ReportScreen(MonthKeys, Screen):
+class ReportScreen(Page):
     CSS_PATH = "report.tcss"
-    # The footer shows the arrows (the body's own arrow keys hide them from it; they still work).
     # ctrl+r again counts afresh (the current month keeps growing).
-    BINDINGS = month_bindings(REPORT_KEYS) + [Binding("ctrl+r", "reload", show=False)]
+    BINDINGS: list[BindingType] = [Binding("ctrl+r", "reload", show=False)]
     KEYS = REPORT_KEYS
-    app: "LiyuanApp"
 
     def __init__(self, month: Month | None = None) -> None:
         super().__init__(classes="report")
-        self.month = month
+        self.first_month = month
         self.report: MonthReport | None = None
         self._sections: list[Static] = []
 
     def compose(self) -> ComposeResult:
-        translate_bindings(self, self.app.t)
         yield Header(icon="")
         yield Static(id="report-bar")
-        with VerticalScroll(id="report-body"):
-            yield Static(id="report-status")
+        yield MonthKeys(
+            Static(id="report-status"),
+            month=self.first_month or default_month(self.app.clock.now(), self.app.tz),
+            refused="screens.report.refused",
+            failed="screens.report.failed",
+            id="report-body",
+        )
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.bar = self.query_one("#report-bar", Static)
-        self.body = self.query_one("#report-body", VerticalScroll)
-        self.status = self.query_one("#report-status", Static)
-        if self.month is None:
-            self.month = default_month(self.app.clock.now(), self.app.tz)
+        self.body = self.query_one(MonthKeys)
+        self.status = self.body.status
         self.body.focus()
         self.load()
+
+    @property
+    def month(self) -> Month:
+        return self.body.month
+
+    @on(MonthKeys.Chosen)
+    def _month_chosen(self) -> None:
+        self.load()
+
+    @on(StoreRefused)
+    def _refused(self, msg: StoreRefused) -> None:
+        msg.stop()
+        self.body.refused(msg.error)
 
     # --- loading ---------------------------------------------------------------------------------
 
     def load(self) -> None:
-        assert self.month is not None
         t = self.app.t
         self.report = None
         self.bar.update(t("report.title", month=str(self.month)))
-        self.show_status(t("screens.report.loading", month=str(self.month)))
+        self.body.show_status(t("screens.report.loading", month=str(self.month)))
         store, month, procedures = self.app.store, self.month, self.app.procedures
 
         def prepare() -> tuple[MonthReport, list[Section]]:
@@ -113,8 +121,9 @@ class ReportScreen(MonthKeys, Screen):
         self.body.scroll_home(animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.refusal is not None and action == "write_analysis":
-            return False  # nor an analysis of a report this user may not see
+        refused = any(body.refusal is not None for body in self.query(MonthKeys))
+        if refused and action in ("write_analysis", "export"):
+            return False  # nor an analysis or an export of a report this user may not see
         return super().check_action(action, parameters)
 
     def body_text(self, width: int = 120) -> str:
@@ -132,10 +141,8 @@ class ReportScreen(MonthKeys, Screen):
 
     def action_write_analysis(self) -> None:
         """The supervisor's own analysis of the month, beside the automatic facts (4.10)."""
-        from .dialogs import TextScreen
-
         app, t, report = self.app, self.app.t, self.report
-        if report is None or self.month is None:
+        if report is None:
             return
         month, analyses = str(self.month), app.store.analyses
 
@@ -155,8 +162,6 @@ class ReportScreen(MonthKeys, Screen):
         )
 
     def action_export(self) -> None:
-        from .export_dialog import ExportScreen
-
         app, t, report = self.app, self.app.t, self.report
         if report is None:
             app.notify(t("screens.report.nothing_to_export"), severity="warning", timeout=4)
@@ -170,6 +175,3 @@ class ReportScreen(MonthKeys, Screen):
                 lambda fmt: render(report, fmt, t, app.procedures),
             )
         )
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

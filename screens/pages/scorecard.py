@@ -5,71 +5,83 @@ and the manager see it: the scorecard itself refuses anyone else, and the screen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from liyuan_tui.reports.month import Month
 from liyuan_tui.reports.scorecard import Scorecard, scorecard
 from liyuan_tui.reports.scorecard_render import render_scorecard, scorecard_tables
-from liyuan_tui.widgets.keys import SCORECARD_KEYS, translate_bindings
-from liyuan_tui.widgets.messages import ScorecardRead
+from liyuan_tui.widgets.keys import SCORECARD_KEYS
+from liyuan_tui.widgets.messages import ScorecardRead, StoreRefused
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.report_view import figure_table
 from liyuan_tui.widgets.store_work import store_work
 
-from .month_keys import MonthKeys, default_month, month_bindings
-
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
+from ..dialogs import ExportScreen
+from ..parts.month_keys import MonthKeys, default_month
 
 
-class ScorecardScreen(MonthKeys, Screen):
+class ScorecardScreen(Page):
     CSS_PATH = "scorecard.tcss"
-    REFUSED = "ui.scorecard.refused"
-    FAILED = "ui.scorecard.failed"
-    BINDINGS = month_bindings(SCORECARD_KEYS)
     KEYS = SCORECARD_KEYS
-    app: "LiyuanApp"
 
     def __init__(self, month: Month | None = None) -> None:
         super().__init__(classes="scorecard")
-        self.month = month
+        self.first_month = month
         self.card: Scorecard | None = None
 
     def compose(self) -> ComposeResult:
-        translate_bindings(self, self.app.t)
         yield Header(icon="")
         yield Static(id="scorecard-bar")
-        with VerticalScroll(id="scorecard-body"):
-            yield Static(id="scorecard-status")
+        with MonthKeys(
+            Static(id="scorecard-status"),
+            month=self.first_month or default_month(self.app.clock.now(), self.app.tz),
+            refused="ui.scorecard.refused",
+            failed="ui.scorecard.failed",
+            id="scorecard-body",
+        ):
             yield Static(id="scorecard-team", classes="scorecard-section")
             yield Static(id="scorecard-people", classes="scorecard-section")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.bar = self.query_one("#scorecard-bar", Static)
-        self.status = self.query_one("#scorecard-status", Static)
+        self.body = self.query_one(MonthKeys)
+        self.status = self.body.status
         self._sections = [
             self.query_one("#scorecard-team", Static),
             self.query_one("#scorecard-people", Static),
         ]
-        if self.month is None:
-            self.month = default_month(self.app.clock.now(), self.app.tz)
-        self.query_one("#scorecard-body").focus()
+        self.body.focus()
         self.load()
 
+    @property
+    def month(self) -> Month:
+        return self.body.month
+
+    @on(MonthKeys.Chosen)
+    def _month_chosen(self) -> None:
+        self.load()
+
+    @on(StoreRefused)
+    def _refused(self, msg: StoreRefused) -> None:
+        msg.stop()
+        self.body.refused(msg.error)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        refused = any(body.refusal is not None for body in self.query(MonthKeys))
+        if refused and action == "export":
+            return False  # nor an export of a scorecard this user may not see
+        return super().check_action(action, parameters)
+
     def load(self) -> None:
-        assert self.month is not None
         t, store, month = self.app.t, self.app.store, self.month
         self.card = None
         self.bar.update(t("scorecard.title", month=str(month)))
-        self.show_status(t("screens.report.loading", month=str(month)))
+        self.body.show_status(t("screens.report.loading", month=str(month)))
 
         def prepare() -> tuple[Scorecard, list]:
             card = scorecard(store, month)
@@ -99,8 +111,6 @@ class ScorecardScreen(MonthKeys, Screen):
         self.status.display = False
 
     def action_export(self) -> None:
-        from .export_dialog import ExportScreen
-
         app, t, card = self.app, self.app.t, self.card
         if card is None:
             app.notify(t("screens.report.nothing_to_export"), severity="warning", timeout=4)
@@ -114,6 +124,3 @@ class ScorecardScreen(MonthKeys, Screen):
                 lambda fmt: render_scorecard(card, fmt, t),
             )
         )
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -4,37 +4,26 @@ its value; `i` stock received, `u` stock used (on a work order or with a reason)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from liyuan_tui.domain.events import STOCK_KINDS
 from liyuan_tui.domain.fees import format_yuan
-from liyuan_tui.domain.models import Event
-from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.work_orders import format_qty, value_fen
 from liyuan_tui.domain.workshop import Material
 from liyuan_tui.widgets.key_bar import KeyBar
-from liyuan_tui.widgets.keys import STOCK_KEYS, bindings, translate_bindings
-from liyuan_tui.widgets.messages import StockRead
+from liyuan_tui.widgets.keys import STOCK_KEYS
+from liyuan_tui.widgets.messages import Changes, StockRead
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
-from .form_dialog import FormField, FormScreen
+from ..dialogs import FormField, FormScreen
 
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
-
-KEY_PERMISSION = {
-    "receive": Action.STOCK_MANAGE,
-    "count_stock": Action.STOCK_MANAGE,
-    "add_material": Action.STOCK_MANAGE,
-    "use_stock": Action.STOCK_USE,
-}
 COLUMNS = (
     ("code", "left"),
     ("material", "left"),
@@ -45,17 +34,14 @@ COLUMNS = (
 )
 
 
-class StockScreen(Screen):
-    BINDINGS = bindings(STOCK_KEYS)
+class StockScreen(Page):
     KEYS = STOCK_KEYS
-    app: "LiyuanApp"
 
     def __init__(self) -> None:
         super().__init__(classes="stock")
         self.materials: list[Material] = []
 
     def compose(self) -> ComposeResult:
-        translate_bindings(self, self.app.t)
         yield Header(icon="")
         yield Static(id="stock-bar", classes="screen-bar")
         yield DataTable(id="stock-table", cursor_type="row")
@@ -71,14 +57,16 @@ class StockScreen(Screen):
             self.table.add_column(Text(t(f"column.{key}"), justify=justify), key=key)  # type: ignore[arg-type]
         self.table.display = False
         self.table.focus()
+        self.watch(self.app, "changes", self._changed, init=False)
         self.load()
 
     def load(self) -> None:
         stock = self.app.store.stock
         store_work(self, stock.materials, StockRead, action="stock", exclusive=True)
 
-    def requests_changed(self, events: list[Event]) -> None:
-        if hasattr(self, "table") and any(e.kind in STOCK_KINDS for e in events):
+    def _changed(self, changes: Changes) -> None:
+        """Read again whenever stock moves (here or at another terminal)."""
+        if changes.kinds() & STOCK_KINDS:
             self.load()
 
     @on(StockRead)
@@ -111,12 +99,6 @@ class StockScreen(Screen):
 
     # --- keys ------------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        needed = KEY_PERMISSION.get(action)
-        if needed is not None and not allowed(self.app.me.role, needed):
-            return False
-        return super().check_action(action, parameters)
-
     def selected(self) -> Material | None:
         if not self.materials or not self.table.display:
             return None
@@ -125,10 +107,9 @@ class StockScreen(Screen):
     def _form(
         self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], Any], action: str
     ) -> None:
-        def done(result: Any) -> None:
+        def done(result: Any) -> None:  # (the list is read again with the change: _changed)
             if result is not None:
                 self.app.notify(self.app.t(f"ui.stock.done.{action}"), timeout=3)
-                self.load()
 
         self.app.push_screen(FormScreen(title, fields, save, action=action), done)
 
@@ -195,6 +176,3 @@ class StockScreen(Screen):
             ),
             "add",
         )
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

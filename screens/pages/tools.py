@@ -5,44 +5,32 @@ tool, `f` all → out → overdue. Read again in a thread whenever a tool moves 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.events import TOOL_KINDS
-from liyuan_tui.domain.models import Event
-from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.workshop import TOOL_CONDITIONS
 from liyuan_tui.store import ToolView
 from liyuan_tui.widgets.key_bar import KeyBar
-from liyuan_tui.widgets.keys import TOOLS_KEYS, bindings, translate_bindings
-from liyuan_tui.widgets.messages import ToolsRead
+from liyuan_tui.widgets.keys import TOOLS_KEYS
+from liyuan_tui.widgets.messages import Changes, ToolsRead
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.plain import plain
 
-from .form_dialog import FormField, FormScreen
-
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
+from ..dialogs import FormField, FormScreen
 
 FILTERS = ("all", "out", "overdue")
-KEY_PERMISSION = {
-    "issue_tool": Action.TOOL_LEND,
-    "return_tool": Action.TOOL_LEND,
-    "add_tool": Action.TOOL_MANAGE,
-}
 COLUMNS = ("code", "tool", "condition", "holder", "order", "due")
 
 
-class ToolsScreen(Screen):
-    BINDINGS = bindings(TOOLS_KEYS)
+class ToolsScreen(Page):
     KEYS = TOOLS_KEYS
-    app: "LiyuanApp"
 
     def __init__(self) -> None:
         super().__init__(classes="tools")
@@ -51,7 +39,6 @@ class ToolsScreen(Screen):
         self._overdue: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        translate_bindings(self, self.app.t)
         yield Header(icon="")
         yield Static(id="tools-bar", classes="screen-bar")
         yield DataTable(id="tools-table", cursor_type="row")
@@ -67,14 +54,17 @@ class ToolsScreen(Screen):
             self.table.add_column(t(f"column.{key}"), key=key)
         self.table.display = False
         self.table.focus()
+        self.watch(self.app, "changes", self._changed, init=False)
+        self.watch(self.app, "now", self.tick, init=False)
         self.load()
 
     def load(self) -> None:
         tools = self.app.store.tools
         store_work(self, tools.list_tools, ToolsRead, action="tools", exclusive=True)
 
-    def requests_changed(self, events: list[Event]) -> None:
-        if hasattr(self, "table") and any(e.kind in TOOL_KINDS for e in events):
+    def _changed(self, changes: Changes) -> None:
+        """Read again whenever a tool moves (here or at another terminal)."""
+        if changes.kinds() & TOOL_KINDS:
             self.load()
 
     @on(ToolsRead)
@@ -136,12 +126,6 @@ class ToolsScreen(Screen):
 
     # --- keys ------------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        needed = KEY_PERMISSION.get(action)
-        if needed is not None and not allowed(self.app.me.role, needed):
-            return False
-        return super().check_action(action, parameters)
-
     def selected(self) -> ToolView | None:
         views = self.shown(self.app.clock.now())
         if not views or not self.table.display:
@@ -151,10 +135,9 @@ class ToolsScreen(Screen):
     def _form(
         self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], Any], action: str
     ) -> None:
-        def done(result: Any) -> None:
+        def done(result: Any) -> None:  # (the list is read again with the change: _changed)
             if result is not None:
                 self.app.notify(self.app.t(f"ui.tools.done.{action}"), timeout=3)
-                self.load()
 
         self.app.push_screen(FormScreen(title, fields, save, action=action), done)
 
@@ -209,11 +192,6 @@ class ToolsScreen(Screen):
 
     def tick(self, now: datetime) -> None:
         """A tool falling due is shown overdue at once (the table is laid out again only then)."""
-        if not hasattr(self, "table"):
-            return
         overdue = {v.tool.code for v in self.views if v.overdue(now)}
         if overdue != self._overdue:
             self.show_tools()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

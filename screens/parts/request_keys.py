@@ -1,34 +1,27 @@
-"""The actions a request has on both the queue and its own screen: replied, escalate, major, close,
-reopen, take, hand over, acknowledge. Each asks what it must (a note, an outcome), then runs one
-store call in a worker of the screen (or of the dialog that asked)."""
+"""A request's own actions, wherever one is shown (the queue, a request's page): replied, escalate,
+major, close, reopen, take, hand over, acknowledge. RequestKeys wraps what shows the request (the
+queue's table; a request's checklist and timeline), so its keys work while that has the focus;
+the page's table says which of them it has (widgets/keys.py). Each asks what it must (a note, an
+outcome), then runs one store call in this widget's worker (or in the dialog's)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from textual import on
+from textual.containers import Vertical
+from textual.widget import Widget
+
 from liyuan_tui.domain.models import Request
-from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.widgets.messages import RequestSaved
+from liyuan_tui.widgets.page import own_page_keys
 from liyuan_tui.widgets.store_work import store_work
 
-# Which permission each key needs: a key the user's role may not use is left out of the footer
-# (the store refuses it anyway, with the reason, if it comes by another way).
-ACTION_PERMISSION = {
-    "replied": Action.REPLY,
-    "escalate": Action.ESCALATE,
-    "major": Action.MARK_MAJOR,
-    "close": Action.CLOSE,
-    "reopen": Action.REOPEN,
-    "take": Action.TAKE,
-    "acknowledge": Action.ACKNOWLEDGE,
-    "edit": Action.UPDATE,
-    "tick": Action.TICK,
-    "tick_offered": Action.TICK,
-    "branch": Action.TICK,
-    "pick_branch": Action.TICK,
-    "charge": Action.CHARGE,
-    "dispatch": Action.ORDER_DISPATCH,
-}
+from ..dialogs import AskScreen, CloseScreen, ConfirmScreen, PickScreen
+
+if TYPE_CHECKING:
+    from liyuan_tui.app import LiyuanApp
+
 # What the desk says once the store has done each (ui.done.<action>).
 DONE_MESSAGES = {
     "replied",
@@ -43,74 +36,62 @@ DONE_MESSAGES = {
     "branch_switched",
 }
 
-if TYPE_CHECKING:
-    from liyuan_tui.app import LiyuanApp
+
+def say_done(app: "LiyuanApp", action: str, req: Request | None) -> None:
+    """After a store action succeeded: say so briefly (the page already shows the new state)."""
+    if req is None:
+        return
+    if action == "assigned":
+        app.notify(app.t("ui.done.assigned", ref=req.ref, login=req.assignee), timeout=3)
+    elif action in DONE_MESSAGES:
+        app.notify(app.t(f"ui.done.{action}", ref=req.ref), timeout=3)
 
 
-class RequestActions:
-    """Mixin for a Screen with `selected_ref()`; `self.app` is the LiyuanApp."""
+class RequestKeys(Vertical):
+    """`selected()` says which request the keys act on (the queue's cursor, the page's request)."""
 
+    DEFAULT_CSS = "RequestKeys { height: 1fr; }"
     app: "LiyuanApp"
 
-    def selected_ref(self) -> str | None:  # pragma: no cover - each screen says which
-        raise NotImplementedError
+    def __init__(self, *children: Widget, selected: Callable[[], str | None], **kwargs) -> None:
+        super().__init__(*children, **kwargs)
+        self.selected = selected
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        needed = ACTION_PERMISSION.get(action)
-        if needed is not None and not allowed(self.app.me.role, needed):
-            return False
-        if action == "assign" and not (allowed(self.app.me.role, Action.TAKE)):
-            return False
-        return super().check_action(action, parameters)  # type: ignore[misc]
-
-    # --- running a write and saying it is done ---------------------------------------------------
+    def on_mount(self) -> None:
+        own_page_keys(self)
 
     def write(self, call: Callable[[], Request], action: str) -> None:
-        """One store call on the selected request, in a worker of this screen."""
-        store_work(self, call, lambda req: RequestSaved(req, action), action=action)  # type: ignore[arg-type]
+        """One store call on the request, in a worker of this widget."""
+        store_work(self, call, lambda req: RequestSaved(req, action), action=action)
 
-    def on_request_saved(self, msg: RequestSaved) -> None:  # (a mixin: named, since @on needs a widget class)
-        self.say_done(msg.action, msg.request)
+    @on(RequestSaved)
+    def _saved(self, msg: RequestSaved) -> None:
+        say_done(self.app, msg.action, msg.request)
 
-    def say_done(self, action: str, req: Request | None) -> None:
-        """After a store action succeeded: say so briefly; the queue already shows the new state."""
-        if req is None:
-            return
-        if action == "assigned":
-            self.app.notify(self.app.t("ui.done.assigned", ref=req.ref, login=req.assignee), timeout=3)
-        elif action in DONE_MESSAGES:
-            self.app.notify(self.app.t(f"ui.done.{action}", ref=req.ref), timeout=3)
+    def _ask(
+        self, title: str, prompt: str, save: Callable[[str], Request], action: str, allow_empty: bool = False
+    ) -> None:
+        self.app.push_screen(
+            AskScreen(title, prompt, save=save, action=action, allow_empty=allow_empty),
+            lambda req: say_done(self.app, action, req),
+        )
 
     # --- the keys --------------------------------------------------------------------------------
 
     def action_replied(self) -> None:
-        ref = self.selected_ref()
+        ref, lifecycle = self.selected(), self.app.store.lifecycle
         if ref:
-            lifecycle = self.app.store.lifecycle
             self.write(lambda: lifecycle.mark_replied(ref), "replied")
 
     def action_escalate(self) -> None:
-        from .dialogs import AskScreen
-
-        ref = self.selected_ref()
-        if not ref:
-            return
-        t, lifecycle = self.app.t, self.app.store.lifecycle
-        self.app.push_screen(
-            AskScreen(
-                t("ui.ask.escalate_title", ref=ref),
-                t("ui.ask.escalate_note"),
-                save=lambda note: lifecycle.escalate(ref, note=note),
-                action="escalated",
-                allow_empty=True,
-            ),
-            lambda req: self.say_done("escalated", req),
-        )
+        ref, t, lifecycle = self.selected(), self.app.t, self.app.store.lifecycle
+        if ref:
+            save = lambda note: lifecycle.escalate(ref, note=note)  # noqa: E731
+            title, prompt = t("ui.ask.escalate_title", ref=ref), t("ui.ask.escalate_note")
+            self._ask(title, prompt, save, "escalated", allow_empty=True)  # a note is not required
 
     def action_major(self) -> None:
-        from .dialogs import ConfirmScreen
-
-        ref = self.selected_ref()
+        ref = self.selected()
         if not ref:
             return
         req = self.app.requests.get(ref)
@@ -125,51 +106,30 @@ class RequestActions:
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_close(self) -> None:
-        from .dialogs import CloseScreen
-
-        ref = self.selected_ref()
+        ref, lifecycle = self.selected(), self.app.store.lifecycle
         if not ref:
             return
-        lifecycle = self.app.store.lifecycle
-        self.app.push_screen(
-            CloseScreen(
-                ref,
-                lambda kind, outcome, handed_to: lifecycle.close_request(
-                    ref, outcome, kind=kind, handed_to=handed_to
-                ),
-            ),
-            lambda req: self.say_done("closed", req),
-        )
+
+        def close(kind: str, outcome: str, handed_to: str) -> Request:
+            return lifecycle.close_request(ref, outcome, kind=kind, handed_to=handed_to)
+
+        self.app.push_screen(CloseScreen(ref, close), lambda req: say_done(self.app, "closed", req))
 
     def action_reopen(self) -> None:
-        from .dialogs import AskScreen
-
-        ref = self.selected_ref()
-        if not ref:
-            return
-        t, lifecycle = self.app.t, self.app.store.lifecycle
-        self.app.push_screen(
-            AskScreen(
-                t("ui.ask.reopen_title", ref=ref),
-                t("field.reason"),
-                save=lambda reason: lifecycle.reopen(ref, reason),
-                action="reopened",
-            ),
-            lambda req: self.say_done("reopened", req),
-        )
+        ref, t, lifecycle = self.selected(), self.app.t, self.app.store.lifecycle
+        if ref:
+            save = lambda reason: lifecycle.reopen(ref, reason)  # noqa: E731
+            self._ask(t("ui.ask.reopen_title", ref=ref), t("field.reason"), save, "reopened")
 
     def action_take(self) -> None:
         """Take the request; if someone else already holds it, the refusal says who."""
-        ref = self.selected_ref()
+        ref, lifecycle = self.selected(), self.app.store.lifecycle
         if ref:
-            lifecycle = self.app.store.lifecycle
             self.write(lambda: lifecycle.take(ref), "taken")
 
     def action_assign(self) -> None:
         """Hand the request over: the holder hands on their own, a supervisor reassigns any."""
-        from .dialogs import PickScreen
-
-        ref = self.selected_ref()
+        ref = self.selected()
         if not ref:
             return
         app, t, lifecycle = self.app, self.app.t, self.app.store.lifecycle
@@ -186,7 +146,6 @@ class RequestActions:
 
     def action_acknowledge(self) -> None:
         """A supervisor answers an escalation; the manager takes note of a major case."""
-        ref = self.selected_ref()
+        ref, lifecycle = self.selected(), self.app.store.lifecycle
         if ref:
-            lifecycle = self.app.store.lifecycle
             self.write(lambda: lifecycle.acknowledge(ref), "acknowledged")

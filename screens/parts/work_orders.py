@@ -1,30 +1,50 @@
-"""Work orders from the request screen: `d` sends someone on site (a technician, then the
-appointment and what they are told), `w` opens the request's work order (or picks one of them)."""
+"""A request's work orders with their keys: the orders under what it wraps (the checklist and
+its charges), `d` sends someone on site (a technician, then the appointment and what they are
+told), `w` opens the request's work order (or picks one of them)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import var
+
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.work_orders import ON_SITE_ROLES
+from liyuan_tui.domain.workshop import WorkOrder
+from liyuan_tui.store import RequestDetail
+from liyuan_tui.widgets.order_list import OrderList
+from liyuan_tui.widgets.page import own_page_keys
 
-from .form_dialog import FormField, FormScreen
+from ..dialogs import FormField, FormScreen, PickScreen
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
-    from liyuan_tui.store import RequestDetail
 
 
-class OrderKeys:
-    """Mixin for the request screen (which has `ref` and `detail`)."""
+class RequestOrders(Vertical):
+    """`detail` is the page's; the OrderList goes under the widgets it wraps."""
 
+    detail: var[RequestDetail | None] = var(None, always_update=True)
     app: "LiyuanApp"
-    ref: str
-    detail: "RequestDetail | None"
+
+    def __init__(self, *children, ref: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*children, **kwargs)
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        yield OrderList(id="request-orders")
+
+    def on_mount(self) -> None:
+        own_page_keys(self)
+
+    def watch_detail(self, detail: RequestDetail | None) -> None:
+        if detail is not None:
+            app = self.app
+            self.query_one(OrderList).show(detail.orders, app.t, app.tz, app.staff)
 
     def action_dispatch(self) -> None:
-        from .dialogs import PickScreen
-
         app, t = self.app, self.app.t
         if self.detail is None:
             return
@@ -55,7 +75,7 @@ class OrderKeys:
         app, t, orders, ref = self.app, self.app.t, self.app.store.orders, self.ref
         who = app.staff.get(login)
 
-        def save(v: dict[str, Any]) -> Any:
+        def save(v: dict[str, Any]) -> WorkOrder:
             at = (
                 check.parse_time(v["appointment_at"], app.tz, "appointment_at")
                 if v["appointment_at"]
@@ -63,30 +83,19 @@ class OrderKeys:
             )
             return orders.create(ref, login, appointment=at, note=v["note"])
 
-        def created(order: Any) -> None:
+        def created(order: WorkOrder | None) -> None:  # (the list shows it: the app passes the write on)
             if order is not None:
                 app.notify(t("ui.order.done.created", number=order.number), timeout=3)
-                self.reload()  # type: ignore[attr-defined]
                 app.open_order(order.number)
 
-        app.push_screen(
-            FormScreen(
-                t("ui.order.new_title", ref=ref, name=who.name if who else login),
-                [
-                    FormField(
-                        "appointment_at", t("field.appointment_at"), hint=t("ui.order.appointment_hint")
-                    ),
-                    FormField("note", t("sheet.note")),
-                ],
-                save,
-                action="order_created",
-            ),
-            created,
-        )
+        fields = [
+            FormField("appointment_at", t("field.appointment_at"), hint=t("ui.order.appointment_hint")),
+            FormField("note", t("sheet.note")),
+        ]
+        title = t("ui.order.new_title", ref=ref, name=who.name if who else login)
+        app.push_screen(FormScreen(title, fields, save, action="order_created"), created)
 
     def action_request_orders(self) -> None:
-        from .dialogs import PickScreen
-
         app, t = self.app, self.app.t
         orders = self.detail.orders if self.detail is not None else []
         if not orders:
@@ -100,13 +109,7 @@ class OrderKeys:
             if number:
                 app.open_order(number)
 
-        app.push_screen(
-            PickScreen(
-                t("ui.order.pick_title", ref=self.ref),
-                [
-                    (o.number, f"{o.number}  {t('order.state.' + o.state)}  {o.technician or ''}")
-                    for o in orders
-                ],
-            ),
-            chosen,
-        )
+        choices = [
+            (o.number, f"{o.number}  {t('order.state.' + o.state)}  {o.technician or ''}") for o in orders
+        ]
+        app.push_screen(PickScreen(t("ui.order.pick_title", ref=self.ref), choices), chosen)

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Input
 
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.screens.charges import ChargeScreen
+from liyuan_tui.screens.dialogs import ChargeScreen
 from ui_helpers import settle
 from walking import Terminal, add_charge, open_first, press_and_settle, shown_text, terminals
 

@@ -68,7 +68,7 @@ async def test_the_palette_runs_an_action(make_app, desk):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"New request")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette searches as it is typed (in its workers)
         await pilot.press("enter")
         await settle(pilot)
         assert len(desk.lookup.open_requests()) == 1

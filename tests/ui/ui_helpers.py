@@ -1,54 +1,57 @@
-"""Helpers for the desk's Pilot tests (waiting for workers and the poller, moving the clock)."""
+"""Helpers for the desk's Pilot tests: waiting for what the desk is doing (never for the clock),
+moving the FakeClock, typing as the terminal delivers keys."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
 
+from textual.worker import WorkerError
 
-async def settle(pilot, timeout: float = 5.0) -> None:
-    """Wait until every store call has come back and the screens have seen the newest event."""
+ROUNDS = 50  # a chain of reads and writes longer than this is a desk that never settles
+
+
+def running(app) -> list:
+    """The app's workers still at work (but the poller's own loop, which runs for as long as the
+    desk: a test of the real poller)."""
+    return [w for w in app.workers if not w.is_finished and w.group != "poll"]
+
+
+async def settle(pilot) -> None:
+    """Until the desk is still: the poller has looked at the database (run now, as its thread would),
+    every worker is done and what it posted has been handled — a round again while anything set
+    off something more. Nothing here waits on the clock."""
     app = pilot.app
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    quiet = 0
-    while loop.time() < deadline:
-        busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
-        for worker in busy:
-            await worker.wait()
+    for _ in range(ROUNDS):
+        look = app.poll_now()  # None where the real poller thread runs: poked instead
+        while busy := running(app):
+            try:
+                await app.workers.wait_for_complete(busy)
+            except WorkerError:  # a read superseded by a newer one (cancelled): that one is waited for
+                pass
         await pilot.pause()
-        newest = await asyncio.to_thread(app.store.lookup.last_event_id)
-        busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
-        if not busy and app.synced_event_id == newest:
-            # Quiet twice in a row, a pause apart: a worker that finished just now has had its
-            # message handled (a reload it set off has started, and is waited for above).
-            await pilot.pause()
-            if not [w for w in app.workers if w.group == "db" and not w.is_finished]:
-                quiet += 1
-                if quiet >= 2:
-                    # And what the screen asked to do once laid out (call_after_refresh: the
-                    # checklist scrolled to its next step) has been done.
-                    try:
-                        await asyncio.wait_for(app.screen.wait_for_refresh(), timeout)
-                    except asyncio.TimeoutError:
-                        pass
-                    await pilot.pause()
-                    return
-                continue
-        quiet = 0
-        app.poll_now()
-        await asyncio.sleep(0.02)
-    raise AssertionError("the app did not settle")
+        if not running(app) and (look is None or look.result is False):
+            await pilot.pause()  # what a page asked to do once laid out (the checklist's scroll)
+            if not running(app):
+                return
+    raise AssertionError(f"the desk did not settle in {ROUNDS} rounds")
 
 
 async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
-    """Pause until `condition()` holds (real time), without pressing anything."""
+    """Pause until `condition()` holds, in real time: only for the tests of the real poller thread,
+    whose latency (a change from another process shown within so long) is what they prove."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.05)
+
+
+def keys_here(screen) -> set[str]:
+    """The actions the keys do on this screen now (those its footer and palette offer, hidden ones
+    too): a key the user may not use is not bound at all."""
+    return {active.binding.action for active in screen.active_bindings.values()}
 
 
 def advance(clock, **delta) -> None:

@@ -215,7 +215,7 @@ async def add_charge(term: Terminal, code: str, qty: str) -> str | None:
     refusal shown on the quantity, if any (the dialog is then left open)."""
     from textual.widgets import DataTable
 
-    from liyuan_tui.screens.charges import ChargeScreen
+    from liyuan_tui.screens.dialogs import ChargeScreen
 
     await press_and_settle(term, "p")
     assert isinstance(term.screen, ChargeScreen), term.screen

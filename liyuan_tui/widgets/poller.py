@@ -1,0 +1,93 @@
+"""The desk's look at what other terminals changed (and the deadline ladder, which every desk
+records once for all): the newest event id, and only when it moved, the events since with their
+requests as they are now — never the desk's own writes, which it has shown already (store/watch.py).
+
+`ChangePoller.look()` is one look, in a thread; the app runs it in a loop (`LiyuanApp.poll_changes`)
+and a test runs it when it wants the changes (`LiyuanApp.poll_now`), so no test waits on a clock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from liyuan_tui.domain.events import STAFF_KINDS
+from liyuan_tui.domain.models import Event, Request, Staff
+from liyuan_tui.domain.notices import notices_for
+from liyuan_tui.domain.permissions import SECURITY_ROLES
+from liyuan_tui.domain.procedures import Procedures, Step
+from liyuan_tui.domain.views import waiting_steps
+from liyuan_tui.store import Store
+
+from .messages import RequestsChanged
+
+CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
+
+
+def security_waiting(
+    store: Store, requests: Mapping[str, Request], procedures: Procedures
+) -> dict[str, list[Step]]:
+    """ref → the security steps that can be done now (what the security lead's queue lists)."""
+    done = store.lookup.open_step_keys()
+    return {
+        r.ref: steps
+        for r in requests.values()
+        if r.is_open
+        if (steps := waiting_steps(r, done.get(r.id or 0, ()), procedures, SECURITY_ROLES))
+    }
+
+
+class ChangePoller:
+    """One desk's looks for changes, one at a time (the loop's and a test's share `seen`)."""
+
+    def __init__(self, store: Store, me: Staff) -> None:
+        self.store = store
+        self.me = me
+        self.seen: int | None = None  # the newest event the desk has been told of
+        self.watch = store.change_watch()
+        self._lock = threading.Lock()
+
+    def look(self, requests: Mapping[str, Request]) -> RequestsChanged | None:
+        """Record the ladder's rungs that are due, then what changed since the last look (None:
+        nothing another terminal did). `requests` is the desk's open requests as it shows them."""
+        with self._lock:
+            store = self.store
+            if store.broken is None:  # a desk whose journal went writes nothing more
+                store.ladder.record_deadline_alerts()
+            newest = store.lookup.last_event_id()
+            if newest == self.seen:
+                return None
+            changes = (
+                self.watch.others_since(self.seen, newest, CHANGES_AT_ONCE) if self.seen is not None else None
+            )
+            self.seen = newest
+            if changes == []:
+                return None  # only the desk's own writes: shown when they were made
+            return self._changed(changes, newest, requests)
+
+    def _changed(
+        self, changes: list[tuple[Event, Request | None]] | None, newest: int, known: Mapping[str, Request]
+    ) -> RequestsChanged:
+        """The events with their requests as they are now (every open request on the first look,
+        or after too many at once), what this user must be told, and what security waits on."""
+        store, me = self.store, self.me
+        full = changes is None
+        events = [e for e, _ in changes or []]
+        requests = (
+            store.lookup.open_requests(me.estate)  # this desk's queue is its estate's
+            if full
+            else [r for _, r in changes or [] if r is not None and r.estate == me.estate]
+        )
+        staff_changed = full or any(e.kind in STAFF_KINDS for e in events)
+        security = None
+        if me.role in SECURITY_ROLES:
+            current = {r.ref: r for r in requests} if full else {**known, **{r.ref: r for r in requests}}
+            security = security_waiting(store, current, store.procedures)
+        return RequestsChanged(
+            requests,
+            events,
+            newest,
+            full,
+            staff=store.staff.list_staff() if staff_changed else None,
+            notices=notices_for(changes or [], me, store.procedures),
+            security=security,
+        )
