@@ -1,5 +1,5 @@
 """LiyuanApp: wires the store, the clock and the pages; ticks the countdowns once a second and
-watches the database for other terminals' changes in a thread. No database I/O on the event loop:
+watches the database for other terminals' changes in a thread (widgets/poller.py). No database I/O on the event loop:
 every store call runs in a thread worker of the widget that asked and comes back as a message.
 
 The app tells its pages of changes one way, by reactives they watch: `requests` (the open
@@ -11,11 +11,11 @@ it back (store/watch.py).
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
-from typing import Iterable
+from functools import partial
+from typing import Iterable, cast
 
-from textual import on, work
+from textual import on
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.reactive import var
@@ -36,7 +36,6 @@ from liyuan_tui.screens.dialogs import Dialog
 from liyuan_tui.screens.pages.intake import IntakeScreen
 from liyuan_tui.screens.pages.queue import QueueScreen
 from liyuan_tui.screens.pages.request import RequestScreen
-from liyuan_tui.store.dbfiles import JournalLost
 from liyuan_tui.store.opening import OpenedStore
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, every_action, own_keys, palette
 from liyuan_tui.widgets.messages import (
@@ -91,12 +90,9 @@ class LiyuanApp(App[int]):
         self.poll_interval = poll_interval
         self.security: dict[str, list[Step]] = {}  # ref → security steps waiting (security roles only)
         self.staff: dict[str, Staff] = {opened.me.login: opened.me}
-        self.poller = ChangePoller(self.store, self.me)
+        self.poller = ChangePoller(self)
         self.told = False  # the first look (every open request) has been shown
-        self.lost_said = False  # the journal's loss has been said (once)
         self._urgency: dict[str, Urgency] = {}
-        self._poke = threading.Event()
-        self._stopping = threading.Event()
         self.set_reactive(LiyuanApp.now, clock.now())
         own_keys(self, APP_KEYS, self.me, self.t)  # a technician's desk has none of the queue's
         self.title = self.t("ui.app.title")
@@ -115,59 +111,24 @@ class LiyuanApp(App[int]):
             self.push_screen(OrdersScreen("mine"))
         if self.tick_interval:
             self.set_interval(self.tick_interval, self.tick)
-        if self.poll_interval is not None:
-            self.poll_changes(self.poll_interval)
+        if self.poll_interval is not None:  # the desk's look for others' changes, until it closes
+            look = partial(self.poller.run, self.poll_interval)
+            self.run_worker(look, thread=True, group="poll", exclusive=True, exit_on_error=False)
         if self.first_user:
             self.notify(self.t("ui.app.first_user", login=self.me.login), timeout=10)
 
     def on_unmount(self) -> None:
-        self._stopping.set()
-        self._poke.set()
+        self.poller.stop()
 
     # --- other terminals' changes -----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
-    def poll_changes(self, interval: float) -> None:
-        """Look for changes, then wait (LISTEN on PostgreSQL, a timed look on SQLite) until the
-        next look or a poke; until the desk closes."""
-        watch = self.store.change_watch()
-        while not self._stopping.is_set():
-            self._look()
-            try:
-                watch.wait(interval, self._poke)
-            except Exception as exc:  # the server went away: say so, look again after a while
-                self.call_from_thread(self.notify, str(exc), severity="error")
-                watch.close()
-                self._poke.wait(interval)
-            self._poke.clear()
-        watch.close()
-
-    def _look(self) -> bool:
-        """One look of the poller, in a thread; its findings go to the app as a message."""
-        try:
-            found = self.poller.look(self.requests)
-        except JournalLost as exc:  # said once, plainly, for as long as the desk stays open
-            if not self.lost_said:
-                self.lost_said = True
-                self.call_from_thread(self.notify, exc.message(self.t), severity="error", timeout=3600)
-            return False
-        except DeskError as exc:  # a lock held too long …: said in the desk's words
-            self.call_from_thread(self.notify, exc.message(self.t), severity="error")
-            return False
-        except Exception as exc:  # a vanished file: say so, keep watching
-            self.call_from_thread(self.notify, str(exc), severity="error")
-            return False
-        if found is not None:
-            self.post_message(found)
-        return found is not None
-
     def poll_now(self) -> Worker[bool] | None:
-        """Look for changes at once: the poller thread is poked (a tick that crossed a rung of the
-        ladder); with none (a test), one look runs in a worker, which the test can wait for."""
+        """Look for changes at once: the poller's thread is poked; with none (a test), one look
+        runs in a worker, which the test can wait for (widgets/poller.py)."""
         if self.poll_interval is not None:
-            self._poke.set()
+            self.poller.poke()
             return None
-        return self.run_worker(self._look, thread=True, group="look", exit_on_error=False)
+        return self.run_worker(self.poller.look_once, thread=True, group="look", exit_on_error=False)
 
     @on(RequestsChanged)
     def _requests_changed(self, msg: RequestsChanged) -> None:
@@ -226,7 +187,7 @@ class LiyuanApp(App[int]):
                 params["by"] = who.name
             if params.get("by") == "system":
                 params["by"] = self.t("ui.app.system")
-            self.alert(self.t(notice.key, **params), severity=notice.severity)
+            self.alert(self.t(notice.key, **params), severity=cast(SeverityLevel, notice.severity))
 
     def notify(
         self,

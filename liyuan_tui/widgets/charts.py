@@ -118,6 +118,6 @@ def bar_table(
             plain(label, one_line=True),
             str(value),
             plain(note, one_line=True),
-            Bar(peak, 0, end, width=bar_width, color=color, bgcolor=None),
-        )  # type: ignore[arg-type]
+            Bar(peak, 0, end, width=bar_width, color=color, bgcolor=None),  # type: ignore[arg-type]
+        )
     return table

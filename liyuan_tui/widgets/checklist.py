@@ -4,7 +4,7 @@ highlighted, the chosen branches under their own headings."""
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import Mapping
+from typing import Any, Mapping
 
 from rich.table import Table
 from rich.text import Text
@@ -52,7 +52,7 @@ class Checklist(OptionList):
         if self.highlighted_option is not None and not self.highlighted_option.disabled:
             self.post_message(self.TickOffered())
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.steps: dict[str, Step] = {}
         self.current: Step | None = None
@@ -97,9 +97,8 @@ class Checklist(OptionList):
         shown_branch: str | None = None
         for step in proc.checklist(branches, conds):
             if step.branch != shown_branch:
-                title = (
-                    proc.branch(step.branch).name(t.lang) if step.branch else t("ui.request.after_branches")
-                )
+                branch = proc.branch(step.branch) if step.branch else None
+                title = branch.name(t.lang) if branch else t("ui.request.after_branches")
                 options.append(
                     Option(
                         plain(f"── {title} ──", "bold cyan", one_line=True),
@@ -136,9 +135,9 @@ class Checklist(OptionList):
         step: Step,
         rec: StepRecord | None,
         proc: Procedure,
-        branches,
-        conds,
-        done,
+        branches: list[str],
+        conds: set[str],
+        done: Mapping[str, StepRecord],
         *,
         t: Translator,
         tz: tzinfo,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.events import Key
 from textual.message import Message
@@ -47,7 +49,7 @@ class ChoiceBar(Widget, can_focus=True):
         def control(self) -> "ChoiceBar":
             return self.bar
 
-    def __init__(self, choices: list[Choice], value: str = "", **kwargs) -> None:
+    def __init__(self, choices: list[Choice], value: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.choices = choices
         self.set_reactive(ChoiceBar.value, value)
@@ -122,8 +124,8 @@ class ChoiceBar(Widget, can_focus=True):
     def watch_cursor(self) -> None:
         self.refresh()
 
-    def _on_focus(self, event) -> None:
+    def _on_focus(self, event: events.Focus) -> None:
         self.refresh()
 
-    def _on_blur(self, event) -> None:
+    def _on_blur(self, event: events.Blur) -> None:
         self.refresh()

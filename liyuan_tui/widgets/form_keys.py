@@ -12,7 +12,7 @@ where Textual's Input keeps the first one only.
 from __future__ import annotations
 
 import string
-from typing import Callable
+from typing import Any, Callable
 
 from textual import events
 from textual.actions import SkipAction
@@ -31,7 +31,8 @@ FORM_BINDINGS: list[BindingType] = [
     Binding("shift+tab", "form_previous", show=False, priority=True),
     Binding("enter", "form_enter", show=False, priority=True),
     Binding("space", "form_space", show=False, priority=True),
-] + [Binding(k, f"form_choice('{k}')", show=False, priority=True) for k in CHOICE_KEYS]
+    *(Binding(k, f"form_choice('{k}')", show=False, priority=True) for k in CHOICE_KEYS),
+]
 
 
 def always(widget: Widget) -> bool:
@@ -51,7 +52,7 @@ class Form(VerticalScroll):
         *children: Widget,
         enter_moves_on: Callable[[Widget], bool] = always,
         focusable: bool = True,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*children, **kwargs)
         self.enter_moves_on = enter_moves_on

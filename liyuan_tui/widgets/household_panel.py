@@ -6,7 +6,7 @@ itself (`look_up`, in its own worker) when the unit, or the repair it repeats, c
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -36,7 +36,7 @@ class HouseholdPanel(Static):
 
     app: "LiyuanApp"
 
-    def __init__(self, ref: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ref: str, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
         self.ref = ref  # the request being logged (not one of the unit's last requests)
         self.glance: HouseholdGlance | None = None

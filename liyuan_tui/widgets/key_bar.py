@@ -105,7 +105,7 @@ class KeyBar(Widget):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, *_args) -> None:
+    def _bindings_changed(self, *_args: object) -> None:
         self.refresh()
 
     _shown: list[KeyItem] | None = None

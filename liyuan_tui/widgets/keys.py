@@ -271,9 +271,8 @@ def palette(app: "LiyuanApp", screen: Screen, table: KeyTable) -> Iterator[Syste
             action = binding.action
             if action in listed and action not in shown and node.check_action(action, ()) is not False:
                 shown.add(action)
-                yield SystemCommand(
-                    t(f"ui.key.{action}"), key_label(binding.key), partial(node.run_action, action)
-                )
+                run = partial(app.run_action, action, node)
+                yield SystemCommand(t(f"ui.key.{action}"), key_label(binding.key), run)
     for action in PALETTE_ONLY:
         if may_use(app.me, action):
             yield SystemCommand(

@@ -2,14 +2,17 @@
 records once for all): the newest event id, and only when it moved, the events since with their
 requests as they are now — never the desk's own writes, which it has shown already (store/watch.py).
 
-`ChangePoller.look()` is one look, in a thread; the app runs it in a loop (`LiyuanApp.poll_changes`)
-and a test runs it when it wants the changes (`LiyuanApp.poll_now`), so no test waits on a clock."""
+`ChangePoller.look_once()` is one look, in a thread: the desk runs it in a loop (`run`, waiting
+between looks: LISTEN on PostgreSQL, a timed look on SQLite) and a test runs it when it wants the
+changes (`LiyuanApp.poll_now`), so no test waits on a clock."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
+from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.events import STAFF_KINDS
 from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.notices import notices_for
@@ -17,8 +20,12 @@ from liyuan_tui.domain.permissions import SECURITY_ROLES
 from liyuan_tui.domain.procedures import Procedures, Step
 from liyuan_tui.domain.views import waiting_steps
 from liyuan_tui.store import Store
+from liyuan_tui.store.dbfiles import JournalLost
 
 from .messages import RequestsChanged
+
+if TYPE_CHECKING:
+    from liyuan_tui.app import LiyuanApp
 
 CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
 
@@ -39,12 +46,59 @@ def security_waiting(
 class ChangePoller:
     """One desk's looks for changes, one at a time (the loop's and a test's share `seen`)."""
 
-    def __init__(self, store: Store, me: Staff) -> None:
-        self.store = store
-        self.me = me
+    def __init__(self, app: "LiyuanApp") -> None:
+        self.app = app
+        self.store: Store = app.store
+        self.me: Staff = app.me
         self.seen: int | None = None  # the newest event the desk has been told of
-        self.watch = store.change_watch()
+        self.watch = self.store.change_watch()
+        self.lost_said = False  # the journal's loss has been said (once)
         self._lock = threading.Lock()
+        self._poke = threading.Event()
+        self._stopping = threading.Event()
+
+    def run(self, interval: float) -> None:
+        """Look, then wait until the next look or a poke; until the desk closes (a thread)."""
+        watch, app = self.store.change_watch(), self.app
+        while not self._stopping.is_set():
+            self.look_once()
+            try:
+                watch.wait(interval, self._poke)
+            except Exception as exc:  # the server went away: say so, look again after a while
+                app.call_from_thread(app.notify, str(exc), severity="error")
+                watch.close()
+                self._poke.wait(interval)
+            self._poke.clear()
+        watch.close()
+
+    def poke(self) -> None:
+        """Look at once (a tick whose clock crossed a rung of the deadline ladder)."""
+        self._poke.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._poke.set()
+
+    def look_once(self) -> bool:
+        """One look, in a thread: what it found goes to the app as a message (True), what went
+        wrong is said in the desk's words and the desk keeps watching."""
+        app = self.app
+        try:
+            found = self.look(app.requests)
+        except JournalLost as exc:  # said once, plainly, for as long as the desk stays open
+            if not self.lost_said:
+                self.lost_said = True
+                app.call_from_thread(app.notify, exc.message(app.t), severity="error", timeout=3600)
+            return False
+        except DeskError as exc:  # a lock held too long …
+            app.call_from_thread(app.notify, exc.message(app.t), severity="error")
+            return False
+        except Exception as exc:  # a vanished file: say so, keep watching
+            app.call_from_thread(app.notify, str(exc), severity="error")
+            return False
+        if found is not None:
+            app.post_message(found)
+        return found is not None
 
     def look(self, requests: Mapping[str, Request]) -> RequestsChanged | None:
         """Record the ladder's rungs that are due, then what changed since the last look (None:

@@ -6,7 +6,7 @@ dismissed with what was written. The app hears of the write itself (`Written`, s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, TypeVar
 
 from textual import on
 from textual.binding import Binding, BindingType
@@ -29,7 +29,7 @@ class Dialog(ModalScreen[R]):
     """A modal: the app's keys do not reach it (a letter typed here is the dialog's, never the
     app's `n` or `q`); escape cancels (dismissed with None)."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
     app: "LiyuanApp"
 
     def action_cancel(self) -> None:

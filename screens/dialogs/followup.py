@@ -4,7 +4,7 @@ solved (y / n, 0 not asked), a note; enter on the note (or ctrl+s) records it th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class FollowUpScreen(Dialog):
     """Dismissed with the request as written (reopened when the call found it not solved)."""
 
-    BINDINGS: list[BindingType] = [Binding("ctrl+s", "save_call", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save_call", show=False)]
     app: "LiyuanApp"
 
     def __init__(self, item: DueFollowUp) -> None:

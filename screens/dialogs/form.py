@@ -8,7 +8,7 @@ dismissed with what the store returned. `enter` goes to the next field and saves
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -37,7 +37,7 @@ class FormField:
 
 class FormScreen(Dialog[Any]):
     # Its fields are a Form: enter and tab move on as they are typed (a fast typist's keys land in their field).
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", show=False),
         Binding("ctrl+s", "submit", show=False),
     ]
@@ -117,7 +117,7 @@ class FormScreen(Dialog[Any]):
         )
 
     @on(FormSaved)
-    def _saved(self, msg: FormSaved) -> None:
+    def _form_saved(self, msg: FormSaved) -> None:
         self.dismiss(msg.result)  # (the message stops here: the screen that opened the form reads again)
         msg.stop()
 

@@ -3,7 +3,7 @@ one person added or changed (by name). One store call, one transaction; refused 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -28,7 +28,7 @@ PERSON_FIELDS = ("person", "relation", "phones")
 class HouseholdEditScreen(Dialog):
     """Dismissed with the household file as written (None when cancelled)."""
 
-    BINDINGS: list[BindingType] = [Binding("ctrl+s", "save_household", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save_household", show=False)]
     app: "LiyuanApp"
 
     def __init__(self, household: HouseholdFile) -> None:
@@ -69,13 +69,13 @@ class HouseholdEditScreen(Dialog):
         h = self.file.household
         changes: dict[str, Any] = {}
         for name in ("elderly_alone", "disability"):
-            value = self.query_one(f"#{name}", Checkbox).value
-            if h is None or value != getattr(h, name):
-                changes[name] = value
+            ticked = self.query_one(f"#{name}", Checkbox).value
+            if h is None or ticked != getattr(h, name):
+                changes[name] = ticked
         for name in TEXT_FIELDS:
-            value = self.query_one(f"#{name}", Input).value
-            if value != (getattr(h, name) if h else ""):
-                changes[name] = value
+            typed = self.query_one(f"#{name}", Input).value
+            if typed != (getattr(h, name) if h else ""):
+                changes[name] = typed
         person = {name: self.query_one(f"#{name}", Input).value for name in PERSON_FIELDS}
         if person["person"].strip() or person["relation"].strip() or person["phones"].strip():
             changes.update({k: v for k, v in person.items() if v.strip() or k == "person"})
@@ -88,7 +88,7 @@ class HouseholdEditScreen(Dialog):
         )
 
     @on(HouseholdRead)
-    def _saved(self, msg: HouseholdRead) -> None:
+    def _household_saved(self, msg: HouseholdRead) -> None:
         msg.stop()
         self.app.notify(
             self.app.t("household.saved", unit=msg.household.unit, version=msg.household.version), timeout=3

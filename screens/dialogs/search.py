@@ -3,6 +3,8 @@ enter there opens one."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,7 +24,7 @@ from .dialog import Dialog
 
 
 class SearchScreen(Dialog[str]):
-    BINDINGS: list[BindingType] = [Binding("down", "to_results", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("down", "to_results", show=False)]
 
     def compose(self) -> ComposeResult:
         t = self.app.t

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,7 +18,7 @@ from .dialog import Dialog
 
 
 class TextScreen(Dialog[Any]):
-    BINDINGS: list[BindingType] = [Binding("ctrl+s", "save_text", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save_text", show=False)]
 
     def __init__(self, title: str, hint: str, text: str, save: Callable[[str], Any]) -> None:
         super().__init__(classes="dialog")

@@ -5,6 +5,8 @@ another terminal changes something, and once a minute so the times left it shows
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import io
 from datetime import datetime, time, timedelta
 
@@ -60,7 +62,9 @@ SECTIONS = (
 
 class HandoverScreen(Page):
     CSS_PATH = "handover.tcss"
-    BINDINGS: list[BindingType] = [Binding("h", "reload", show=False)]  # h again reads the sheet afresh
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h", "reload", show=False)
+    ]  # h again reads the sheet afresh
     KEYS = HANDOVER_KEYS
 
     def __init__(self, at: time = NIGHT_SHIFT_START) -> None:

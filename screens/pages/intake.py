@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -266,7 +266,7 @@ class IntakeScreen(Page):
     @on(ChoiceBar.Chosen)
     def _chosen(self, event: ChoiceBar.Chosen) -> None:
         self.edited.add(event.bar.id or "")
-        self.save(event.bar.id, event.value)
+        self.save(event.bar.id or "", event.value)
         if event.bar.id == "category":
             self._show_category_name(event.value)
             self._clear_error("category")
@@ -275,7 +275,7 @@ class IntakeScreen(Page):
     @on(Checkbox.Changed)
     def _flag(self, event: Checkbox.Changed) -> None:
         self.edited.add(event.checkbox.id or "")
-        self.save(event.checkbox.id, event.value)
+        self.save(event.checkbox.id or "", event.value)
 
     def _show_category_name(self, key: str) -> None:
         """The category's full name and, where a company procedure governs it, which one."""

@@ -156,7 +156,7 @@ class OrderScreen(Page):
         app, t, o = self.app, self.app.t, view.order
         tz = app.tz
 
-        def at(when) -> str:
+        def at(when: datetime | None) -> str:
             return f"{when.astimezone(tz):%m-%d %H:%M}" if when else "-"
 
         grid = Table.grid(padding=(0, 2))

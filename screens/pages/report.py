@@ -8,6 +8,8 @@ anyone else, and the screen says so in the user's language.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import io
 
 from rich.console import Console, Group
@@ -33,7 +35,7 @@ from ..parts.month_keys import MonthKeys, default_month
 class ReportScreen(Page):
     CSS_PATH = "report.tcss"
     # ctrl+r again counts afresh (the current month keeps growing).
-    BINDINGS: list[BindingType] = [Binding("ctrl+r", "reload", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reload", show=False)]
     KEYS = REPORT_KEYS
 
     def __init__(self, month: Month | None = None) -> None:
@@ -146,7 +148,7 @@ class ReportScreen(Page):
             return
         month, analyses = str(self.month), app.store.analyses
 
-        def saved(analysis) -> None:
+        def saved(analysis: object) -> None:
             if analysis is not None:
                 app.notify(t("screens.report.analysis_saved", month=month), timeout=4)
                 self.load()

@@ -4,12 +4,13 @@ quantity). The schedule is read from its file once, in this widget's worker."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import var
+from textual.widget import Widget
 
 from liyuan_tui.domain.fees import FeeSchedule, format_yuan
 from liyuan_tui.domain.models import Charge
@@ -31,7 +32,7 @@ class Charges(Vertical):
     detail: var[RequestDetail | None] = var(None, always_update=True)
     app: "LiyuanApp"
 
-    def __init__(self, *children, ref: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *children: Widget, ref: str, **kwargs: Any) -> None:
         super().__init__(*children, **kwargs)
         self.ref = ref
         self.schedule: FeeSchedule | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -52,7 +52,7 @@ class MonthKeys(VerticalScroll):
 
         month: Month
 
-    def __init__(self, status: Static, *, month: Month, refused: str, failed: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, status: Static, *, month: Month, refused: str, failed: str, **kwargs: Any) -> None:
         super().__init__(status, **kwargs)
         self.status = status
         self.month = month

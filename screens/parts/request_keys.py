@@ -6,7 +6,7 @@ outcome), then runs one store call in this widget's worker (or in the dialog's).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import on
 from textual.containers import Vertical
@@ -53,7 +53,7 @@ class RequestKeys(Vertical):
     DEFAULT_CSS = "RequestKeys { height: 1fr; }"
     app: "LiyuanApp"
 
-    def __init__(self, *children: Widget, selected: Callable[[], str | None], **kwargs) -> None:
+    def __init__(self, *children: Widget, selected: Callable[[], str | None], **kwargs: Any) -> None:
         super().__init__(*children, **kwargs)
         self.selected = selected
 

@@ -4,7 +4,7 @@ help wanted (the procedure's branches), add another or switch one that cannot go
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
 from textual import on
@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.reactive import var
 from textual.widgets import OptionList, Static
 
+from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import Action, allowed, can_see, hidden_fields
 from liyuan_tui.domain.procedures import Procedure, Step
 from liyuan_tui.store import RequestDetail
@@ -45,7 +46,7 @@ class Steps(Vertical):
     detail: var[RequestDetail | None] = var(None, always_update=True)
     app: "LiyuanApp"
 
-    def __init__(self, ref: str, **kwargs) -> None:
+    def __init__(self, ref: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ref = ref
 
@@ -93,7 +94,7 @@ class Steps(Vertical):
 
     # --- ticking ---------------------------------------------------------------------------------
 
-    def write(self, call, action: str) -> None:  # type: ignore[no-untyped-def]
+    def write(self, call: Callable[[], Request], action: str) -> None:
         store_work(self, call, lambda req: RequestSaved(req, action), action=action)
 
     @on(RequestSaved)
@@ -131,14 +132,19 @@ class Steps(Vertical):
             return
         if step.input in ("value", "note"):
             answer = self.offered(step, detail)
-            kind = step.input
+
+            def tick_with(text: str) -> Request:
+                if step.input == "value":
+                    return lifecycle.tick_step(ref, step.key, value=text)
+                return lifecycle.tick_step(ref, step.key, note=text)
+
             if offered and answer:
-                self.write(lambda: lifecycle.tick_step(ref, step.key, **{kind: answer}), "step")
+                self.write(lambda: tick_with(answer), "step")
                 return
             ask = AskScreen(
                 step.text(t.lang),
                 step.prompt(t.lang) if step.prompt else "",
-                save=lambda text: lifecycle.tick_step(ref, step.key, **{kind: text}),
+                save=tick_with,
                 action="step",
                 value=answer,
                 choices=step.choices,
@@ -192,7 +198,7 @@ class Steps(Vertical):
         question = branch_question(self.app.procedures.get(self.detail.request.category))
         ask_first = question is not None and question.key not in self.detail.steps
 
-        def choose():  # type: ignore[no-untyped-def]
+        def choose() -> Request:
             if ask_first and question is not None:
                 lifecycle.tick_step(ref, question.key)
             return lifecycle.choose_branch(ref, key)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import var
+from textual.widget import Widget
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.work_orders import ON_SITE_ROLES
@@ -29,7 +30,7 @@ class RequestOrders(Vertical):
     detail: var[RequestDetail | None] = var(None, always_update=True)
     app: "LiyuanApp"
 
-    def __init__(self, *children, ref: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *children: Widget, ref: str, **kwargs: Any) -> None:
         super().__init__(*children, **kwargs)
         self.ref = ref
 
