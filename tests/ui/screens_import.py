@@ -7,7 +7,19 @@ from liyuan_tui.screens.dialogs import (
     HelpScreen,
     PickScreen,
     SearchScreen,
-)  # noqa: F401
-from liyuan_tui.screens.pages.intake import IntakeScreen  # noqa: F401
-from liyuan_tui.screens.pages.queue import QueueScreen  # noqa: F401
-from liyuan_tui.screens.pages.request import RequestScreen  # noqa: F401
+)
+from liyuan_tui.screens.pages.intake import IntakeScreen
+from liyuan_tui.screens.pages.queue import QueueScreen
+from liyuan_tui.screens.pages.request import RequestScreen
+
+__all__ = [
+    "AskScreen",
+    "CloseScreen",
+    "ConfirmScreen",
+    "HelpScreen",
+    "IntakeScreen",
+    "PickScreen",
+    "QueueScreen",
+    "RequestScreen",
+    "SearchScreen",
+]
