@@ -83,8 +83,10 @@ class RequestScreen(Page):
         if changes.own:
             if events or any(r.id == detail.request.id for r in changes.requests):
                 self.detail = detail.with_written(changes.events, changes.rows)
-        elif any((e.id or 0) > (detail.events[-1].id or 0 if detail.events else 0) for e in events):
-            self.reload()
+        else:
+            shown = (detail.events[-1].id or 0) if detail.events else 0
+            if any((e.id or 0) > shown for e in events):
+                self.reload()
 
     def watch_detail(self, detail: RequestDetail | None) -> None:
         if detail is None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from textual.worker import WorkerError
 
 ROUNDS = 50  # a chain of reads and writes longer than this is a desk that never settles
+HUNG = 120.0  # seconds: a desk that has not handled a message by then is hung
 
 
 def running(app) -> list:
@@ -17,10 +18,24 @@ def running(app) -> list:
     return [w for w in app.workers if not w.is_finished and w.group != "poll"]
 
 
+async def handled(app) -> None:
+    """Every message already posted to the app and to each widget of every screen on the stack
+    (not only the one on top: a page under a dialog reads what changed too) has been handled: a
+    callback queued behind them on each has run."""
+    nodes = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
+    waiting = [asyncio.Event() for _ in nodes]
+    queued = [done for node, done in zip(nodes, waiting) if node.call_later(done.set)]
+    try:  # (a guard against a test that hangs, never a wait: it only fires if one does)
+        await asyncio.wait_for(asyncio.gather(*(done.wait() for done in queued)), HUNG)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"a widget did not handle its messages in {HUNG} s") from None
+
+
 async def settle(pilot) -> None:
     """Until the desk is still: the poller has looked at the database (run now, as its thread would),
-    every worker is done and what it posted has been handled — a round again while anything set
-    off something more. Nothing here waits on the clock."""
+    every worker is done and what it posted has been handled (on every screen, then the pause
+    Pilot takes for the one on top) — a round again while anything set off something more.
+    Nothing here waits on the clock."""
     app = pilot.app
     for _ in range(ROUNDS):
         look = app.poll_now()  # None where the real poller thread runs: poked instead
@@ -29,6 +44,7 @@ async def settle(pilot) -> None:
                 await app.workers.wait_for_complete(busy)
             except WorkerError:  # a read superseded by a newer one (cancelled): that one is waited for
                 pass
+        await handled(app)
         await pilot.pause()
         if not running(app) and (look is None or look.result is False):
             await pilot.pause()  # what a page asked to do once laid out (the checklist's scroll)
