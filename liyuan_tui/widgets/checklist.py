@@ -3,6 +3,7 @@ highlighted, the chosen branches under their own headings."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any, Mapping
 
@@ -45,6 +46,7 @@ class Checklist(OptionList):
     # Shown in the footer (their descriptions are ui.key.select / ui.key.offer).
     BINDINGS = [Binding("space", "offer", "tick"), Binding("enter", "select", "fill in")]
 
+    @dataclass
     class TickOffered(Message):
         """Space on a step: tick it with the answer offered, if it has one."""
 

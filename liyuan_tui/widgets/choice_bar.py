@@ -39,14 +39,15 @@ class ChoiceBar(Widget, can_focus=True):
     value: reactive[str] = reactive("")
     cursor: reactive[int] = reactive(0)
 
+    @dataclass
     class Chosen(Message):
-        def __init__(self, bar: "ChoiceBar", value: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.value = value
+        """A choice made (by its key, or enter / space on the cursor)."""
+
+        bar: ChoiceBar
+        value: str
 
         @property
-        def control(self) -> "ChoiceBar":
+        def control(self) -> ChoiceBar:
             return self.bar
 
     def __init__(self, choices: list[Choice], value: str = "", **kwargs: Any) -> None:

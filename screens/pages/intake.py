@@ -1,7 +1,7 @@
 """The intake form. The request already exists (created when `n` was pressed); each field is saved
 as it is left, so a terminal that dies loses nothing and the draft is resumable from any terminal.
 
-Nothing typed is lost: keys typed at full speed land in the field they were meant for (FormKeys),
+Nothing typed is lost: keys typed at full speed land in the field they were meant for (a Form),
 a pasted description keeps its lines, a draft read from the database never overwrites what was
 typed meanwhile, and a field the store refuses keeps the form open on it with the text as typed.
 A draft left with nothing in it is voided (recorded), so no blank request runs its clock on."""
