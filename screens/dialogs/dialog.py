@@ -53,7 +53,3 @@ class Dialog(ModalScreen[R]):
     def _refused(self, msg: StoreRefused) -> None:
         msg.stop()
         self.show_error(msg.error)
-
-
-def no_result(_result: Any) -> None:
-    """A dialog's result nobody waits for."""
