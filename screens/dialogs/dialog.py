@@ -6,7 +6,7 @@ dismissed with what was written. The app hears of the write itself (`Written`, s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Callable, ClassVar, TypeVar
 
 from textual import on
 from textual.binding import Binding, BindingType
