@@ -5,7 +5,6 @@ stock, the resident's name; the request, which could not close while the order w
 
 from __future__ import annotations
 
-
 import pytest
 from textual.widgets import Input
 
