@@ -18,6 +18,7 @@ from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.records import FollowUp
 
+from . import outbox
 from .kernel import Kernel
 
 
@@ -149,5 +150,7 @@ class FollowUps:
             payload: dict = {"reached": reached, "score": score, "solved": solved, "reopened": reopened}
             if note:
                 payload["note"] = note
-            tx.record(req, EventKind.FOLLOWUP, payload)
+            event = tx.record(req, EventKind.FOLLOWUP, payload)
+            if reopened:
+                outbox.page(tx, req, "not_solved", event)  # the duty supervisor
             return FollowUpDone(req, call, reopened, len(since_close) + 1)

@@ -16,6 +16,7 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import Action
 
+from . import outbox
 from .kernel import Kernel
 from .repeats import earlier_repair, repeat_changes
 
@@ -104,7 +105,9 @@ class Intake:
             if req.repeat_of:
                 payload["repeat_of"] = req.repeat_of
             payload.update(received_at=received, major=major, confidential=confidential)
-            tx.record(req, EventKind.CREATED, payload)
+            event = tx.record(req, EventKind.CREATED, payload)
+            if major:
+                outbox.page(tx, req, "major", event)  # the duty manager, at once (4.2.2)
             return req
 
     def update_fields(self, ref: str, expected_version: int | None = None, **changes: Any) -> Request:
@@ -136,7 +139,9 @@ class Intake:
                 if name in EDITABLE_FIELDS or name == "repeat_of"
             }
             tx.apply(req, diff)
-            tx.record(req, EventKind.UPDATED, payload)
+            event = tx.record(req, EventKind.UPDATED, payload)
+            if diff.get("major"):
+                outbox.page(tx, req, "major", event)  # marked major in the form: the duty manager
             return req
 
     def _clean(self, changes: dict[str, Any]) -> dict[str, Any]:

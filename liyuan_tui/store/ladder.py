@@ -27,6 +27,7 @@ from liyuan_tui.domain.models import Event, Request
 from liyuan_tui.domain.work_orders import WARNING_BEFORE, order_rungs
 from liyuan_tui.domain.workshop import WorkOrder
 
+from . import outbox
 from .kernel import Kernel, Tx
 
 REPEAT_EVERY = timedelta(minutes=5)
@@ -111,7 +112,10 @@ class Ladder:
             # assistant typing in the form at the deadline is not refused as stale.
             fresh.escalated_at, fresh.escalated_to, fresh.escalated_by = now, "cs_supervisor", SYSTEM
             tx.add(fresh)
-        return tx.record(fresh, kind, payload, dedupe_key=key, actor=SYSTEM)
+        event = tx.record(fresh, kind, payload, dedupe_key=key, actor=SYSTEM)
+        if kind is EventKind.AUTO_ESCALATED:
+            outbox.page(tx, fresh, "escalated", event)  # the duty supervisor, at once
+        return event
 
     # --- work orders' on-site limits -------------------------------------------------------------
 

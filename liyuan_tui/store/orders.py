@@ -324,3 +324,10 @@ def open_order_numbers(s: Session, request_id: int) -> list[str]:
             .order_by(WorkOrder.id)
         )
     )
+
+
+def refuse_open_orders(s: Session, req: Request) -> None:
+    """A request whose work order is still open cannot close (finish or cancel the order first)."""
+    numbers = open_order_numbers(s, req.id or 0)
+    if numbers:
+        raise ValidationError("error.close_open_orders", "ref", ref=req.ref, orders=", ".join(numbers))
