@@ -61,6 +61,7 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         if path is not None:
             problems += file_problems(path, t)
         problems += database_problems(ctx)
+        problems += pager_problems(ctx, line)
         if path is not None:
             problems += trust_problems(ctx, path, line)
 
@@ -74,6 +75,30 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         return 1
     print("✓ " + t("check.all_ok"), file=out)
     return 0
+
+
+def pager_problems(ctx: Context, line) -> list[str]:
+    """Whether pages reach people off the desk: a pager down (no sender alive for two minutes) fails
+    the check."""
+    t = ctx.t
+    try:
+        health = ctx.store.pager.health()
+    except Exception:  # the database's own problem is already said above
+        return []
+    at = (
+        health.heartbeat_at.astimezone(ctx.settings.tz).strftime("%Y-%m-%d %H:%M:%S")
+        if health.heartbeat_at
+        else None
+    )
+    if health.state == "ok":
+        line(t("check.pager"), t("check.pager_ok", at=at))
+        return []
+    if health.state == "unused":
+        line(t("check.pager"), t("check.pager_unused"))
+        return []
+    if at is None:
+        return [t("check.pager_never", waiting=health.waiting)]
+    return [t("check.pager_down", at=at, waiting=health.waiting)]
 
 
 LOW_SPACE = 200 * 1024 * 1024  # less free than this on the database's disk is a problem

@@ -39,6 +39,8 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.stock",
     "liyuan_tui.cli.tools",
     "liyuan_tui.cli.followups",
+    "liyuan_tui.cli.roster",
+    "liyuan_tui.cli.pager",
 )
 EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
@@ -262,6 +264,11 @@ _FIELD_FLAGS = {
     "emergency_name": "--emergency-name",
     "emergency_phone": "--emergency-phone",
     "emergency_relation": "--emergency-relation",
+    # the duty roster and the pager
+    "duty": "--as",
+    "starts_at": "--from",
+    "ends_at": "--to",
+    "limit": "--limit",
 }
 
 

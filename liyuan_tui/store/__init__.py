@@ -19,6 +19,8 @@ receives the transaction kernel (kernel.py):
     store.followups  follow-up calls after the close (回访)              (followups.py)
     store.households the household file (一户一档)                       (households.py)
     store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
+    store.roster     the duty roster (值班表)                             (roster.py)
+    store.pager      pages to people off the desk, and their sender     (pager.py, outbox.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
 write in it is one `Kernel.write()` transaction with its event.
@@ -51,6 +53,8 @@ from .ladder import Ladder
 from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
 from .orders import OrderView, Orders
+from .pager import Pager, PagerHealth
+from .roster import OnDuty, Roster
 from .staff import StaffList
 from .stock import Stock
 from .tools import Tools, ToolView
@@ -74,8 +78,10 @@ class Store:
         engine: Engine | None = None,
         fees_file: Path | None = None,
         busy_timeout_ms: int | None = None,
+        service: bool = False,
     ) -> None:
-        """`create`: the database may be made here if it is not there yet (see kernel.py)."""
+        """`create`: the database may be made here if it is not there yet (see kernel.py);
+        `service`: the pager's sender, which is not on the staff list."""
         self.kernel = Kernel(
             url,
             clock,
@@ -87,6 +93,7 @@ class Store:
             create=create,
             engine=engine,
             busy_timeout_ms=busy_timeout_ms,
+            service=service,
         )
         self.intake = Intake(self.kernel)
         self.lifecycle = Lifecycle(self.kernel)
@@ -104,6 +111,8 @@ class Store:
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
+        self.roster = Roster(self.kernel)
+        self.pager = Pager(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -159,4 +168,6 @@ __all__ = [
     "HouseholdGlance",
     "HistoryItem",
     "StaffRecord",
+    "OnDuty",
+    "PagerHealth",
 ]

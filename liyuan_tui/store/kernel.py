@@ -61,8 +61,12 @@ class Kernel:
         create: bool = False,
         engine: Engine | None = None,
         busy_timeout_ms: int | None = None,
+        service: bool = False,
     ) -> None:
         self.url = url
+        # A service (the pager's sender) is not a person on the staff list: it writes only its own
+        # events, with no role, and may not take a desk action (`write(action)` refuses it).
+        self.service = service
         self.clock = clock
         self.login = login
         self.os_login = os_login if os_login is not None else login
@@ -106,7 +110,9 @@ class Kernel:
             if not self.sqlite:
                 self._server_identity()
             self.check_acting_as()
-            self._identity = self._identify()
+            self._identity = (
+                self._identify() if not self.service else Staff(login=self.login, name="", role="")
+            )
 
     def _server_identity(self) -> None:
         """PostgreSQL: who you are is who the server says (peer authentication maps the OS login
