@@ -28,6 +28,8 @@ def _isolated_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     # Not the machine's /etc/liyuan/config.toml: the shared config of a site the test sets up, if any.
     monkeypatch.setenv("LIYUAN_CONFIG", str(tmp_path / "etc-liyuan" / "config.toml"))
+    # Not the machine's /etc/liyuan/pager.toml either: the pager's config of the test, if any.
+    monkeypatch.setenv("LIYUAN_PAGER_CONFIG", str(tmp_path / "etc-liyuan" / "pager.toml"))
 
 
 @pytest.fixture(scope="session")

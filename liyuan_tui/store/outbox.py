@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Event, Request, Staff
-from liyuan_tui.domain.pager import FIRST_DUTY, OPEN_STATUSES, chain_id, page_key
+from liyuan_tui.domain.pager import FIRST_DUTY, OPEN_STATUSES, chain_id, page_key, rungs
 from liyuan_tui.domain.paging import Page
 from liyuan_tui.domain.permissions import Action, allowed
 
@@ -24,13 +24,17 @@ from .roster import OnDuty, on_duty
 
 def page(tx: Tx, req: Request, reason: str, cause: Event) -> list[Page]:
     """Queue the first page for `reason` about `req` (the duty it goes to, now), in the
-    transaction that recorded `cause`; with nobody to page, the timeline says so."""
-    duty = FIRST_DUTY[reason]
-    people = on_duty(tx.s, duty, tx.now, req.estate)
-    if not people:
-        tx.record(req, EventKind.PAGE_NOBODY, {"reason": reason, "duty": duty}, actor=cause.actor)
-        return []
-    return queue(tx, req, chain_id(reason, cause.id), 0, reason, people)
+    transaction that recorded `cause`. A duty with nobody at all to page (not even a supervisor
+    on the staff list) passes to its next rung at once; with nobody anywhere, the timeline says so."""
+    plan = rungs(FIRST_DUTY[reason])
+    for n, rung in enumerate(plan):
+        people = (
+            [] if rung.kind == "repeat" else on_duty(tx.s, rung.duty, tx.now, req.estate, backup=rung.backup)
+        )
+        if people:
+            return queue(tx, req, chain_id(reason, cause.id), n, reason, people)
+    tx.record(req, EventKind.PAGE_NOBODY, {"reason": reason, "duty": plan[0].duty}, actor=cause.actor)
+    return []
 
 
 def queue(

@@ -196,6 +196,9 @@ def install_security(conn: Connection) -> None:
     for statement in statements + _grants_sql() + TRIGGERS + _policies_sql():
         _run(conn, statement)
     install_notify(conn)
+    from .postgres_pager import install_pager_security
+
+    install_pager_security(conn)  # the roster, the outbox and the sender's lease: their own rules
 
 
 def _run(conn: Connection, statement: str) -> None:

@@ -112,11 +112,12 @@ class Roster:
             return shift
 
     def shifts(self, *, past: bool = False) -> list[DutyShift]:
-        """The shifts still to come or under way (with `past`, every one), earliest first."""
+        """The shifts still to come or under way (with `past`, every one ever, removed ones too),
+        earliest first."""
         now = self.k.clock.now()
-        stmt = select(DutyShift).where(col(DutyShift.removed_at).is_(None))
+        stmt = select(DutyShift)
         if not past:
-            stmt = stmt.where(col(DutyShift.ends_at) > now)
+            stmt = stmt.where(col(DutyShift.removed_at).is_(None), col(DutyShift.ends_at) > now)
         with self.k.read() as s:
             return list(
                 s.exec(stmt.order_by(col(DutyShift.starts_at), col(DutyShift.duty), col(DutyShift.id)))
