@@ -128,7 +128,7 @@ class MailReceiver(Receiver):
             async def handle_DATA(self, server, session, envelope):
                 msg = email.message_from_bytes(envelope.content)
                 subject = str(email.header.make_header(email.header.decode_header(msg["Subject"] or "")))
-                body = msg.get_payload(decode=True).decode(msg.get_content_charset() or "utf-8")
+                body = _body(msg)
                 for to in envelope.rcpt_tos:
                     receiver.add(
                         Received(
@@ -155,6 +155,13 @@ class MailReceiver(Receiver):
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+def _body(msg) -> str:
+    """The mail's text: its HTML part when it has one (what a mail client shows), else its text."""
+    parts = {p.get_content_type(): p for p in msg.walk() if not p.is_multipart()}
+    part = parts.get("text/html") or parts.get("text/plain") or msg
+    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
 
 
 @pytest.fixture
