@@ -185,7 +185,7 @@ def pager_config():
 
     def write(contacts: dict[str, list[str]], extra: str = "") -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        lines = ["[contacts]"] + [f"{login} = {json.dumps(urls)}" for login, urls in contacts.items()]
+        lines = ["[contacts]"] + [f"{json.dumps(login)} = {json.dumps(urls)}" for login, urls in contacts.items()]
         path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
         path.chmod(0o600)
         return path

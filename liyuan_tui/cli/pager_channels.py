@@ -28,7 +28,15 @@ class Outcome:
 
 @cache
 def _asset():
+    import logging
+
     import apprise
+
+    # Apprise says what it could not parse by quoting the URL, token and all: its words go only
+    # where a delivery captures them (and blots the tokens out), never to a terminal by themselves.
+    quiet = logging.getLogger("apprise")
+    quiet.propagate = False
+    quiet.addHandler(logging.NullHandler())
 
     # Kept in memory (no cache files under a service's home); no emoji or escape interpretation:
     # the text is sent as the characters it is.
