@@ -93,11 +93,9 @@ def pager_problems(ctx: Context, line) -> list[str]:
     if health.state == "ok":
         line(t("check.pager"), t("check.pager_ok", at=at))
         return []
-    if health.state == "unused":
+    if health.state == "unused":  # a desk without a pager: said, not failed (pages waiting: warned)
         line(t("check.pager"), t("check.pager_unused"))
-        return []
-    if at is None:
-        return [t("check.pager_never", waiting=health.waiting)]
+        return [Warning_(t("check.pager_never", waiting=health.stuck))] if health.stuck else []
     return [t("check.pager_down", at=at, waiting=health.waiting)]
 
 

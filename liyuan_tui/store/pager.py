@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import case
 from sqlmodel import col, func, select
 
 from liyuan_tui.domain import validation as check
@@ -27,13 +28,14 @@ from .roster import OnDuty
 
 @dataclass(frozen=True)
 class PagerHealth:
-    """Whether pages are being delivered: `ok` (a sender is alive), `down` (none has been alive
-    for two minutes, or pages wait that long with none ever started), `unused` (no sender ever,
-    nothing waiting: a desk without a pager)."""
+    """Whether pages are being delivered: `ok` (a sender is alive), `down` (a sender ran here and
+    none has been alive for two minutes), `unused` (no sender has ever run: a desk without a
+    pager; `stuck` pages have waited two minutes for one all the same)."""
 
     state: str
     heartbeat_at: datetime | None
     waiting: int  # pages not yet sent
+    stuck: int = 0  # of them, queued more than two minutes ago
 
     @property
     def down(self) -> bool:
@@ -70,17 +72,15 @@ class Pager:
         now = now or self.k.clock.now()
         with self.k.read() as s:
             lease = s.get(PagerSender, LEASE_ROW)
-            waiting, oldest = s.exec(
-                select(func.count(), func.min(Page.queued_at)).where(
-                    col(Page.status).in_(("queued", "failed")), col(Page.next_attempt_at).is_not(None)
-                )
+            waiting, stuck = s.exec(
+                select(
+                    func.count(), func.count(case((col(Page.queued_at) < now - SENDER_DEAD_AFTER, 1)))
+                ).where(col(Page.status).in_(("queued", "failed")), col(Page.next_attempt_at).is_not(None))
             ).one()
         beat = lease.heartbeat_at if lease is not None else None
-        if beat is not None and now - beat <= SENDER_DEAD_AFTER:
-            return PagerHealth("ok", beat, waiting)
-        if beat is not None or (oldest is not None and now - oldest > SENDER_DEAD_AFTER):
-            return PagerHealth("down", beat, waiting)
-        return PagerHealth("unused", None, waiting)
+        if beat is None:
+            return PagerHealth("unused", None, waiting, stuck)
+        return PagerHealth("ok" if now - beat <= SENDER_DEAD_AFTER else "down", beat, waiting, stuck)
 
     def who_may_be_paged(self) -> tuple[dict[str, Staff], set[str]]:
         """The staff list by login, and the active logins a page may reach: those on a shift under

@@ -1,6 +1,7 @@
-"""The pager's health on every open desk: when no sender has been alive for two minutes (or pages
-wait that long and none ever ran), the header of every screen turns red and says the pager is
-down, and a red notification with the bell says it once; when a sender is back, it says so.
+"""The pager's health on every open desk: when no sender has been alive for two minutes (on a
+desk where one has run: a desk that never had a pager is not alarmed, `liyuan check` warns of
+pages waiting there), the header of every screen turns red and says the pager is down, and a red
+notification with the bell says it once; when a sender is back, it says so.
 
 The poller thread asks `PagerWatch.look()` on each of its looks (one row and one count, read at
 most every few seconds) and posts what it found; the app hands it to `PagerWatch.show()`."""
