@@ -68,11 +68,21 @@ class Sender:
                 self.say(self.t(problem.key, **problem.params))
         return self.config
 
+    def warm_up(self) -> None:
+        """Load Apprise and the plugins of every contact now, not on the first page: the first
+        major case of the night must not wait seconds for imports."""
+        from .pager_channels import understood
+
+        for urls in self.load_config().contacts.values():
+            for url in urls:
+                understood(url)
+
     # --- running ------------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event, *, once: bool = False) -> int:
         """Deliver until `stop` is set (or one pass with `once`). Returns the exit code."""
         try:
+            self.warm_up()
             if not self._take_lease(stop, once):
                 return 0
             self.pager.sending.recover(self.holder)
