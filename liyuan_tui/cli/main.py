@@ -269,6 +269,7 @@ _FIELD_FLAGS = {
     "starts_at": "--from",
     "ends_at": "--to",
     "limit": "--limit",
+    "wait": "--wait",
 }
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .context import Context
 
 TEST_WAIT = 30.0  # seconds `pager test` waits for the page to be delivered
+MAX_TEST_WAIT = 600.0
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -121,6 +122,10 @@ def cmd_test(ctx: Context, args: argparse.Namespace) -> int:
     from .pager_sender import Sender
 
     login = check.login(args.login)
+    if not 0 <= args.wait <= MAX_TEST_WAIT:  # (nan is neither)
+        from liyuan_tui.domain.errors import ValidationError
+
+        raise ValidationError("error.limit_range", "wait", low=0, high=int(MAX_TEST_WAIT))
     path = config_path()
     config = read_pager_config(path)
     try:
@@ -132,7 +137,10 @@ def cmd_test(ctx: Context, args: argparse.Namespace) -> int:
         store = service_store(ctx)  # the pager's own login (or root), not on the staff list
     page = store.pager.test(login)
     print(ctx.t("cli.pager.test_queued", page=page.id, login=login), file=ctx.out)
-    if config.readable and store.pager.health().state != "ok":  # no sender alive: be it, for one pass
+    if store.pager.health().state != "ok":  # no sender alive: be it for one pass, if we may
+        if not config.readable:
+            print(ctx.t("cli.pager.test_no_sender", page=page.id, login=login), file=ctx.out)
+            return 1
         sender_store = store if store.kernel.service else service_store(ctx)
         Sender(sender_store, path, t=ctx.t, log=ctx.err).run(threading.Event(), once=True)
     deadline = time.monotonic() + max(0.0, args.wait)
