@@ -41,7 +41,7 @@ def queue(
     tx: Tx, req: Request | None, chain: str, rung: int, reason: str, people: Iterable[OnDuty]
 ) -> list[Page]:
     """One page per person (a person already paged on this rung is not paged twice)."""
-    out = []
+    out: list[Page] = []
     for person in people:
         key = page_key(chain, rung, person.login)
         if any(p.key == key for p in out):
@@ -85,4 +85,4 @@ def acknowledge(tx: Tx, req: Request, me: Staff) -> int:
         .execution_options(synchronize_session=False)
     )
     tx.changed = True
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]

@@ -41,7 +41,8 @@ class Climb:
                 )
                 .group_by(col(Page.chain))
             ).all()
-            due, later = [], []
+            due: list[tuple] = []
+            later: list[tuple] = []
             for chain, started, top, request_id in rows:
                 at = rung_due(started, top + 1, limit)
                 (due if at <= now else later).append((chain, top, request_id, at))

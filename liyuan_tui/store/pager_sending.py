@@ -30,7 +30,7 @@ from .kernel import Kernel
 
 PAGER = "pager"  # the actor of the sender's events (the login running it is in their payload)
 LEASE_ROW = 1
-LEASE = PagerSender.__table__
+LEASE = PagerSender.__table__  # type: ignore[attr-defined]
 
 
 class LeaseLost(Exception):
@@ -121,7 +121,7 @@ class Sending:
                 .values(heartbeat_at=self.k.clock.now())
             )
             conn.commit()
-        return done.rowcount == 1
+        return done.rowcount == 1  # type: ignore[attr-defined]
 
     def release(self, holder: str) -> None:
         """A sender stopping gives the lease up (its last heartbeat stays: the desks see how long
@@ -144,20 +144,19 @@ class Sending:
                 .values(next_attempt_at=tx.now, sending_since=None)
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount
+            return result.rowcount  # type: ignore[attr-defined]
 
     def due(self, limit: int = 50) -> list[int]:
         """The pages to try now, oldest first."""
         now = self.k.clock.now()
         with self.k.read() as s:
-            return list(
-                s.exec(
-                    select(Page.id)
-                    .where(col(Page.next_attempt_at) <= now, col(Page.status) != "acknowledged")
-                    .order_by(col(Page.next_attempt_at), col(Page.id))
-                    .limit(limit)
-                )
+            found = s.exec(
+                select(col(Page.id))
+                .where(col(Page.next_attempt_at) <= now, col(Page.status) != "acknowledged")
+                .order_by(col(Page.next_attempt_at), col(Page.id))
+                .limit(limit)
             )
+            return [page_id for page_id in found if page_id is not None]
 
     def next_due(self) -> datetime | None:
         """When the next page (a retry) is due, if any."""
