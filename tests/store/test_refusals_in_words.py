@@ -106,6 +106,16 @@ def refusals(staff, desk, clock, supervisor):
     ann.lifecycle.cancel(cat, "blank")
     add(lambda: ann.lifecycle.mark_replied(cat))  # status_closed
     add(lambda: ann.analyses.write("2026-11", "x"))  # not_allowed (report)
+    # the duty roster and the pager (issue 21)
+    night = ("2026-11-27T20:00", "2026-11-28T08:00")
+    add(lambda: supervisor.roster.add("ann", "duty_supervisor", *night))  # roster_role
+    add(lambda: supervisor.roster.add("sup", "duty_supervisor", *reversed(night)))  # roster_backwards
+    add(lambda: supervisor.roster.add("sup", "duty_manager", night[0], "2027-01-28T08:00"))  # roster_too_long
+    add(lambda: supervisor.roster.add("sup", "duty_manager", "2026-11-26T20:00", "2026-11-27T08:00"))  # roster_past
+    supervisor.roster.add("sup", "duty_supervisor", *night)
+    add(lambda: supervisor.roster.add("sup", "duty_supervisor", *night))  # roster_clash
+    add(lambda: supervisor.roster.remove(999))  # roster_unknown
+    add(lambda: supervisor.pager.page(999))  # page_unknown
     return out
 
 
@@ -182,6 +192,8 @@ SAID_ONLY = {
     "error.qty_range": {"value": "1e-300", "low": 0.01, "high": 10000},
     "error.time_out_of_range": {"value": "0001-01-01 00:00", "first": 2000, "last": 2999},
     "import.too_large": {"path": "/dev/zero", "mb": 64},
+    # the pager (issue 21)
+    "error.limit_range": {"low": 1, "high": 100000},
 }
 
 
