@@ -93,7 +93,7 @@ class SitePlan:
 
 
 def cmd_site_init(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.engine import is_postgres
+    from liyuan_tui.store.urls import is_postgres
 
     if is_postgres(ctx.settings.db_url):
         return init_postgres(ctx, args)

@@ -19,9 +19,12 @@ receives the transaction kernel (kernel.py):
     store.followups  follow-up calls after the close (回访)              (followups.py)
     store.households the household file (一户一档)                       (households.py)
     store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
+    store.integrity  what `liyuan check` asks of the database          (integrity.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
-write in it is one `Kernel.write()` transaction with its event.
+write in it is one `Kernel.write()` transaction with its event. The kernel and the engine stay
+inside the store: the command line and the app ask the `Store` (and its areas) only, and every
+database error reaches them as a `DeskError` (faults.py).
 """
 
 from __future__ import annotations
@@ -44,7 +47,10 @@ from .charges import Charges
 from .estates import Estates
 from .followups import DueFollowUp, FollowUpDone, FollowUps
 from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
+from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
+from .faults import DatabaseFault
 from .imports import Imports
+from .integrity import Health, Integrity
 from .intake import EDITABLE_FIELDS, Intake
 from .kernel import Kernel
 from .ladder import Ladder
@@ -104,6 +110,7 @@ class Store:
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
+        self.integrity = Integrity(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -159,4 +166,9 @@ __all__ = [
     "HouseholdGlance",
     "HistoryItem",
     "StaffRecord",
+    "Health",
+    "DatabaseBusy",
+    "DatabaseFault",
+    "JournalLost",
+    "NoDatabase",
 ]

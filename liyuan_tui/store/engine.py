@@ -10,41 +10,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 
+from .urls import is_postgres, normalize_url, shown_url, sqlite_path  # (the command line still asks here for these)
+
 BUSY_TIMEOUT_MS = 15_000
 WRITE = "liyuan_write"  # execution option: this connection's transaction will write
 # PostgreSQL: the one advisory lock every write transaction takes (numbering refs, recording the
 # ladder's rungs once and the compare-and-set then behave exactly as under SQLite's single writer;
 # a desk writes a few rows a minute, so queueing costs nothing). Readers never take it.
 WRITE_LOCK_KEY = 0x4C69_7975  # "Liyu"
-
-
-def normalize_url(url: str) -> str:
-    """`postgresql:///liyuan` (the local socket) and `postgres://…` use psycopg 3."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
-def is_postgres(url: str) -> bool:
-    return normalize_url(url).startswith("postgresql+")
-
-
-def shown_url(url: str) -> str:
-    """The URL as it may be printed: never a password."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(normalize_url(url)).render_as_string(hide_password=True)
-    except Exception:  # not a URL at all: say it as given
-        return url
-
-
-def sqlite_path(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and url[len(prefix) :] not in ("", ":memory:"):
-        return Path(url[len(prefix) :])
-    return None
 
 
 def prepare_file(path: Path) -> bool:

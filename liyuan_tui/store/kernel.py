@@ -27,7 +27,6 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, text, update
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from liyuan_tui.domain.events import EventKind
@@ -38,8 +37,10 @@ from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.permissions import ACT_FOR_OTHERS, Action, allowed
 from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditions
 
+from . import faults
 from .dbfiles import DatabaseBusy, JournalGuard, JournalLost, NoDatabase, busy_refusal
-from .engine import BUSY_TIMEOUT_MS, WRITE, make_engine, prepare_file, sqlite_path
+from .engine import BUSY_TIMEOUT_MS, WRITE, make_engine, prepare_file
+from .urls import sqlite_path
 from .schema import check_revision, create_schema, revision_of
 
 UTC = timezone.utc
@@ -97,7 +98,7 @@ class Kernel:
         becomes its supervisor). Raises UnknownUser for a login not on the staff list."""
         if self._identity is not None:
             return
-        with self._ready_lock:
+        with self._ready_lock, self.said():
             if self._identity is not None:
                 return
             self.init_schema()
@@ -138,7 +139,7 @@ class Kernel:
             )
 
     def _staff_row(self, login: str) -> Any:
-        with self.engine.connect() as conn:
+        with self.said(), self.engine.connect() as conn:
             return conn.execute(
                 text("SELECT role, active FROM staff WHERE login = :login"), {"login": login}
             ).first()
@@ -173,7 +174,7 @@ class Kernel:
             if not self.create and self.path.stat().st_size == 0:
                 raise self.no_database(empty=True)  # (opening it would write a header: leave it be)
             self.created_file = prepare_file(self.path) or self.created_file
-        with self.busy_said():
+        with self.said():
             with self.engine.connect() as conn:
                 revision = revision_of(conn)
         if revision is not None:
@@ -229,16 +230,11 @@ class Kernel:
             self.files.check(self.os_login or self.login, self.clock.now(), after_commit)
 
     @contextmanager
-    def busy_said(self) -> Iterator[None]:
-        """A lock held past the timeout becomes one clear refusal: who may be holding it, that
-        nothing was written, and to try again."""
-        try:
+    def said(self) -> Iterator[None]:
+        """Database errors leave as the desk's refusals (faults.py): a lock held past the timeout
+        says who may be holding it, that nothing was written, and to try again."""
+        with faults.said(self.url, self.path, self.busy_timeout_ms):
             yield
-        except OperationalError as exc:
-            reason = str(getattr(exc, "orig", exc))
-            if "locked" not in reason and "busy" not in reason:
-                raise
-            raise busy_refusal(self.path, self.url, self.busy_timeout_ms) from None
 
     # --- sessions ---------------------------------------------------------------------------------
 
@@ -251,7 +247,7 @@ class Kernel:
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
-        with self.busy_said(), Session(self.engine, expire_on_commit=False) as s:
+        with self.said(), Session(self.engine, expire_on_commit=False) as s:
             try:
                 yield s
             finally:
@@ -269,7 +265,7 @@ class Kernel:
     @contextmanager
     def _transaction(self, action: Action | None = None) -> Iterator[Tx]:
         self.check_files()
-        with self.busy_said(), self.engine.connect().execution_options(**{WRITE: True}) as conn:
+        with self.said(), self.engine.connect().execution_options(**{WRITE: True}) as conn:
             with Session(bind=conn, expire_on_commit=False) as s:
                 tx = Tx(self, s)
                 try:

@@ -20,7 +20,9 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedures import Procedures
 
-from .engine import WRITE, make_engine, normalize_url, shown_url
+from . import faults
+from .engine import WRITE, make_engine
+from .urls import normalize_url, shown_url
 from .kernel import Kernel, Tx
 from .postgres import install_security, staff_role
 from .schema import check_revision, create_schema, revision_of
@@ -57,10 +59,8 @@ def maintenance_connection(url: str) -> Iterator:
     import psycopg
 
     params = dict(libpq_params(url), dbname="postgres")
-    try:
+    with faults.said(url):
         conn = psycopg.connect(autocommit=True, connect_timeout=10, **params)
-    except psycopg.Error as exc:
-        raise DeskError("error.database", path=shown_url(url), reason=" ".join(str(exc).split())) from None
     with conn:
         yield conn
 
@@ -77,6 +77,15 @@ def ensure_database(url: str) -> bool:
 
 def init_site(
     url: str, supervisor: str, clock: Clock, procedures: Procedures, tz: tzinfo | str, name: str = ""
+) -> SiteReady:
+    """The database (made if the server has none of that name), its schema, the roles the server
+    enforces and the first supervisor; a database error is said as the desk's refusal."""
+    with faults.said(url):
+        return _init_site(url, supervisor, clock, procedures, tz, name)
+
+
+def _init_site(
+    url: str, supervisor: str, clock: Clock, procedures: Procedures, tz: tzinfo | str, name: str
 ) -> SiteReady:
     supervisor = check.login(supervisor)
     name = check.name(name) or supervisor
@@ -145,7 +154,14 @@ def copy_site(
 ) -> Copied:
     """Copy every row of every desk table (ids and times kept) into an empty PostgreSQL database,
     in one transaction; the counts are checked before it commits. A target that holds any desk
-    row is refused."""
+    row is refused. A database error is said as the desk's refusal (naming the target)."""
+    with faults.said(target_url):
+        return _copy_site(source, target_url, progress, batch)
+
+
+def _copy_site(
+    source: Engine, target_url: str, progress: Callable[[str, int, int], None] | None, batch: int
+) -> Copied:
     with source.connect() as src:
         check_revision(revision_of(src) or "")
     created = ensure_database(target_url)
