@@ -156,8 +156,6 @@ def run(
     ctx: Context, handler: Callable[[Context, argparse.Namespace], int | None], args: argparse.Namespace
 ) -> int:
     """Run a subcommand, turning every refusal into one line on stderr and exit code 2."""
-    from sqlalchemy.exc import OperationalError, DatabaseError
-
     from liyuan_tui.domain.errors import DeskError
     from liyuan_tui.domain.fees import FeeScheduleError
     from liyuan_tui.domain.procedures import ProcedureError
@@ -179,18 +177,11 @@ def run(
         return refuse(f"{ctx.t('cli.procedure_error')}: {exc}")
     except FeeScheduleError as exc:
         return refuse(f"{ctx.t('fees.file_error')}: {exc}")
-    except (OperationalError, DatabaseError) as exc:
-        from liyuan_tui.store.engine import shown_url
-
-        reason = " ".join(str(exc.orig if getattr(exc, "orig", None) else exc).split())  # one line
-        if "locked" in reason or "busy" in reason:
-            from liyuan_tui.store.kernel import busy_refusal
-
-            return refuse(busy_refusal(ctx.settings.db_path, ctx.settings.db_url).message(ctx.t))
-        return refuse(ctx.t("error.database", path=shown_url(ctx.settings.db_url), reason=reason))
     except BrokenPipeError:
         raise  # the reader went away: main() ends quietly
     except OSError as exc:  # a file the command needed (the database's folder, a file named …)
+        from liyuan_tui.store.urls import shown_url
+
         where = exc.filename if exc.filename is not None else shown_url(ctx.settings.db_url)
         return refuse(ctx.t("error.database", path=where, reason=exc.strerror or str(exc)))
     except KeyboardInterrupt:  # ctrl+c: the work's transaction was rolled back, its file removed

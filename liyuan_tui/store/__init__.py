@@ -20,6 +20,7 @@ receives the transaction kernel (kernel.py):
     store.households the household file (一户一档)                       (households.py)
     store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
     store.integrity  what `liyuan check` asks of the database          (integrity.py)
+    store.site       backup, copy to a server, migrate                 (site_admin.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
 write in it is one `Kernel.write()` transaction with its event. The kernel and the engine stay
@@ -32,12 +33,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from liyuan_tui.domain.clock import Clock
+from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.domain.procedures import Procedure, Procedures
 
@@ -51,6 +53,8 @@ from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
 from .faults import DatabaseFault
 from .imports import Imports
 from .integrity import Health, Integrity
+from .site_admin import SiteAdmin
+from .watch import ChangeWatch
 from .intake import EDITABLE_FIELDS, Intake
 from .kernel import Kernel
 from .ladder import Ladder
@@ -111,6 +115,7 @@ class Store:
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
         self.integrity = Integrity(self.kernel)
+        self.site = SiteAdmin(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -141,7 +146,34 @@ class Store:
         return self.kernel.procedures.get(category)
 
     def init_schema(self) -> None:
-        self.kernel.init_schema()
+        with self.kernel.said():
+            self.kernel.init_schema()
+
+    # Opening and who acts: what the command line and the app ask of the kernel, asked here.
+    def ready(self) -> None:
+        """Open the database for the acting login now (see Kernel.ready)."""
+        self.kernel.ready()
+
+    def identity(self) -> Staff:
+        """The acting user's staff record, as found when the database was opened."""
+        return self.kernel.identity()
+
+    def role_in_any_release(self) -> str:
+        """The acting user's role, read so that it works on an older release's database too."""
+        return self.kernel.role_in_any_release()
+
+    def on_first_user(self, tell: Callable[[str], None]) -> None:
+        """`tell(login)` when this store makes its login the first supervisor of a new database."""
+        self.kernel.on_first_user = tell
+
+    @property
+    def broken(self) -> JournalLost | None:
+        """Set once the journal was found removed or replaced: this desk writes nothing more."""
+        return self.kernel.broken
+
+    def change_watch(self) -> ChangeWatch:
+        """Waiting for other terminals' changes (LISTEN on PostgreSQL, a timed wait on SQLite)."""
+        return ChangeWatch(self.kernel)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -171,4 +203,5 @@ __all__ = [
     "DatabaseFault",
     "JournalLost",
     "NoDatabase",
+    "ChangeWatch",
 ]

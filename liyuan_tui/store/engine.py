@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 
-from .urls import is_postgres, normalize_url, shown_url, sqlite_path  # (the command line still asks here for these)
+from .urls import normalize_url, shown_url
 
 BUSY_TIMEOUT_MS = 15_000
 WRITE = "liyuan_write"  # execution option: this connection's transaction will write

@@ -119,7 +119,7 @@ class Lookup:
 
     def last_event_id(self) -> int:
         """The newest event's id: one indexed look-up, for terminals polling for changes."""
-        with self.k.engine.connect() as conn:
+        with self.k.said(), self.k.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM event").scalar() or 0
 
     def changes_since(self, event_id: int, limit: int = 500) -> list[tuple[Event, Request | None]]:

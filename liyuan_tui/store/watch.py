@@ -22,14 +22,15 @@ class ChangeWatch:
         if self.k.sqlite:
             poke.wait(timeout)
             return
-        conn = self._listening()
-        deadline = time.monotonic() + timeout
-        while not poke.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            for _notify in conn.notifies(timeout=min(left, SLICE), stop_after=1):
-                return
+        with self.k.said():  # the server gone: said as the desk's refusal
+            conn = self._listening()
+            deadline = time.monotonic() + timeout
+            while not poke.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                for _notify in conn.notifies(timeout=min(left, SLICE), stop_after=1):
+                    return
 
     def _listening(self):
         if self._conn is None or self._conn.closed:
