@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from liyuan_tui.domain import validation as check
 
 if TYPE_CHECKING:
-    from .context import Context
     from liyuan_tui.domain.fees import FeeSchedule
+
+    from .context import Context
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -40,6 +41,7 @@ def cmd_fees(ctx: Context, args: argparse.Namespace) -> int:
 
     from liyuan_tui.domain.fees import format_yuan
     from liyuan_tui.domain.safe_text import visible
+
     from .requests import cells, console
 
     t, lang = ctx.t, ctx.settings.lang

@@ -217,10 +217,8 @@ def server_problems(ctx: Context) -> list[str]:
     facts = ctx.store.integrity.server()
     print(f"{pad(t('check.server'), 14)} {facts.version}", file=ctx.out)
     print(f"{pad(t('check.schema'), 14)} {facts.revision}", file=ctx.out)
-    print(
-        f"{pad(t('check.db_roles'), 14)} {t('check.db_roles_on' if facts.roles_enforced else 'check.db_roles_off')}",
-        file=ctx.out,
-    )
+    roles = t("check.db_roles_on" if facts.roles_enforced else "check.db_roles_off")
+    print(f"{pad(t('check.db_roles'), 14)} {roles}", file=ctx.out)
     print(
         f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}"
         f"  ({t('check.db_user')}: {facts.session_user})",

@@ -76,7 +76,9 @@ class Context:
             from liyuan_tui.store.opening import store_for
 
             self._store = store_for(self.settings, self.clock, self.procedures)
-            self._store.on_first_user(lambda login: print(self.t("cli.first_user", login=login), file=self.err))
+            self._store.on_first_user(
+                lambda login: print(self.t("cli.first_user", login=login), file=self.err)
+            )
         return self._store
 
     @property

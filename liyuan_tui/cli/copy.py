@@ -52,4 +52,3 @@ def cmd_copy(ctx: Context, args: argparse.Namespace) -> int:
         print(f"{table:<14} {count}", file=ctx.out)
     print(t("cli.copy_done", target=shown_url(args.to), rows=sum(copied.counts.values())), file=ctx.out)
     return 0
-

@@ -26,7 +26,7 @@ def open_desk(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
-    from .demo import demo_settings, build_demo
+    from .demo import build_demo, demo_settings
 
     settings = demo_settings(ctx.settings)
     build_demo(settings, ctx.clock)

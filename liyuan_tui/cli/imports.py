@@ -52,7 +52,7 @@ def _open(path: str):
 
     limit = MAX_IMPORT_MB * 1024 * 1024
     try:
-        f = open(path, "rb")
+        f = open(path, "rb")  # noqa: SIM115 (handed to the caller's `with`)
     except OSError as exc:
         raise ValidationError(
             "import.unreadable", "file", path=path, reason=exc.strerror or str(exc)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Callable, Sequence, TextIO
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from liyuan_tui.domain.clock import Clock, SystemClock
 from liyuan_tui.domain.config import ConfigError, Settings, load_settings
@@ -240,7 +241,6 @@ _FIELD_FLAGS = {
     "fault_kind": "--fault-kind",
     "course": "--course",
     "date": "--date",
-    "hours": "--hours",
     "result": "--result",
     "person": "--person",
     "relation": "--relation",

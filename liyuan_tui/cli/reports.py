@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from liyuan_tui.reports.files import write_export
 from liyuan_tui.domain import validation as check
+from liyuan_tui.reports.files import write_export
 
 if TYPE_CHECKING:
     from .context import Context
@@ -45,8 +45,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.reports.month_render import render
     from liyuan_tui.reports.month import Month, month_report
+    from liyuan_tui.reports.month_render import render
 
     from .progress import progress
 

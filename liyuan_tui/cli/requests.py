@@ -231,9 +231,12 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
         f"  {t('status.' + data['status'])}"
         + ("  !" + t("field.major") if data["major"] else "")
         + ("  " + t("field.confidential") if data["confidential"] else ""),
-        f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}   {t('field.name')}: {data['requester_name']}",
-        f"  {t('field.channel')}: {t('channel.' + data['channel'])}   {t('field.received_at')}: {data['received_at']}",
-        f"  {t('cli.reply_due')}: {data['reply_due_at']}  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
+        f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}"
+        f"   {t('field.name')}: {data['requester_name']}",
+        f"  {t('field.channel')}: {t('channel.' + data['channel'])}"
+        f"   {t('field.received_at')}: {data['received_at']}",
+        f"  {t('cli.reply_due')}: {data['reply_due_at']}"
+        f"  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
     ]
     if proc is not None and proc.refers_to is not None:  # the company procedure this checklist stands for
         lines.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(ctx.settings.lang)))
@@ -281,7 +284,8 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
     lines.append("")
     lines.append(t("cli.events"))
     visible_to_me = can_see(ctx.me, detail.request)
-    for ev, shown in zip(detail.events, data["events"]):  # each event by its name, never its stored kind
+    # each event by its name, never its stored kind
+    for ev, shown in zip(detail.events, data["events"], strict=True):
         lines.append(
             f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}"
         )

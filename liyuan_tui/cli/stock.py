@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
     from .context import Context

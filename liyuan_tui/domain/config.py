@@ -15,9 +15,9 @@ from __future__ import annotations
 import os
 import pwd
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SYSTEM_CONFIG = Path("/etc/liyuan/config.toml")

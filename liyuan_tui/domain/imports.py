@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import IO, Any, Callable, Generic, Iterable, Iterator, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from . import validation as check
 from .errors import ValidationError
@@ -350,14 +351,14 @@ def _resident_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed) -> 
     seen: dict[tuple[str, str], int] = {}
     for line, cells in table:
         bad: list[RowProblem] = []
-        unit = _collect(line, bad, "unit", lambda: check.unit(cells.get("unit", "")))
-        name = _collect(line, bad, "name", lambda: check.name(cells.get("name", "")))
-        notes = _collect(line, bad, "notes", lambda: check.text(cells.get("notes", ""), "notes"))
+        unit = _collect(line, bad, "unit", lambda cells=cells: check.unit(cells.get("unit", "")))
+        name = _collect(line, bad, "name", lambda cells=cells: check.name(cells.get("name", "")))
+        notes = _collect(line, bad, "notes", lambda cells=cells: check.text(cells.get("notes", ""), "notes"))
         relation = _collect(
             line,
             bad,
             "relation",
-            lambda: check.plain(cells.get("relation", ""), "relation", max_len=check.MAX_NAME),
+            lambda cells=cells: check.plain(cells.get("relation", ""), "relation", max_len=check.MAX_NAME),
         )
         phones = []
         for part in _PHONE_LIST.split(cells.get("phones", "")):
@@ -374,14 +375,14 @@ def _resident_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed) -> 
 
 
 __all__ = [
-    "RowProblem",
-    "Parsed",
+    "HISTORY_COLUMNS",
+    "RESIDENT_COLUMNS",
     "HistoryRow",
+    "Parsed",
     "ResidentRow",
+    "RowProblem",
+    "parse_flag",
     "parse_history",
     "parse_residents",
     "parse_time",
-    "parse_flag",
-    "HISTORY_COLUMNS",
-    "RESIDENT_COLUMNS",
 ]

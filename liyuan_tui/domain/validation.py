@@ -4,8 +4,9 @@ ValidationError naming the field. Pure functions; `now` and the zone are passed 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from .errors import ValidationError
 from .fees import yuan_to_fen

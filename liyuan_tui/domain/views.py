@@ -6,8 +6,8 @@ security lead's, requests with a security step waiting to be done (guards to sen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from .deadlines import queue_order
 from .models import Request, Staff

@@ -74,11 +74,9 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         extra = _back_office(kind, payload, t)
     elif kind == EventKind.FOLLOWUP:
         extra = followup_summary(SimpleNamespace(**{"note": "", **payload}), t)
-    elif kind == EventKind.REPLIED and payload.get("late_seconds"):
-        extra = t(
-            "ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60
-        )
-    elif kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds"):
+    elif (kind == EventKind.REPLIED and payload.get("late_seconds")) or (
+        kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds")
+    ):
         extra = t(
             "ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60
         )

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
-from typing import Any, Callable, Iterable
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from . import month_queries as q
-from .quality import QualityFigures, quality_figures
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.models import CHANNELS, STATUSES, MonthAnalysis
 from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.store import OUTCOME_KINDS
 
+from . import month_queries as q
+from .backoffice import BackOffice, back_office_figures
 from .month_records import (
     CategoryFigures,
     CloseStats,
@@ -34,11 +36,10 @@ from .month_records import (
     ReplyStats,
     StaffFigures,
 )
-from .backoffice import BackOffice, back_office_figures
+from .quality import QualityFigures, quality_figures
 from .tables import NO_CATEGORY
-from liyuan_tui.store import OUTCOME_KINDS
 
-UTC = timezone.utc
+UTC = UTC
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # No request is left in "resolved": closing records the outcome, and "resolved" is counted from it.
@@ -376,7 +377,7 @@ def _distribution(rows: list[Any]) -> list[ReplyBucket]:
     found = {int(r.bucket): int(r.n) for r in rows}
     lows = (0,) + q.REPLY_BUCKET_EDGES
     highs: tuple[int | None, ...] = q.REPLY_BUCKET_EDGES + (None,)
-    return [ReplyBucket(lo, hi, found.get(i, 0)) for i, (lo, hi) in enumerate(zip(lows, highs))]
+    return [ReplyBucket(lo, hi, found.get(i, 0)) for i, (lo, hi) in enumerate(zip(lows, highs, strict=True))]
 
 
 def utc(value: Any) -> datetime | None:
@@ -416,7 +417,7 @@ def _fill_lists(fig: MonthFigures, rows: list[Any]) -> None:
             hidden,
             status,
             utc(received_at),  # type: ignore[arg-type]
-            int(round(late_seconds)) if late else None,
+            round(late_seconds) if late else None,
             None if hidden else unit,
             assignee or replied_by,
             escalated_to,
@@ -436,20 +437,20 @@ def _fill_lists(fig: MonthFigures, rows: list[Any]) -> None:
 
 
 __all__ = [
+    "NO_CATEGORY",
+    "CategoryFigures",
+    "CloseStats",
+    "DayFigures",
+    "FeeFigures",
+    "HourFigures",
+    "ListedRequest",
     "Month",
     "MonthFigures",
     "MonthReport",
-    "ReplyStats",
-    "CloseStats",
-    "CategoryFigures",
-    "StaffFigures",
-    "HourFigures",
-    "DayFigures",
     "ReplyBucket",
-    "FeeFigures",
-    "ListedRequest",
-    "month_report",
+    "ReplyStats",
+    "StaffFigures",
     "month_figures",
+    "month_report",
     "percentile",
-    "NO_CATEGORY",
 ]

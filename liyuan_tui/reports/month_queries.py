@@ -12,7 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -99,9 +112,9 @@ def cube(s: Session, w: Window) -> list[Any]:
             _flag(k["late"]).label("late"),
             _flag(R.escalated_at.is_not(None)).label("escalated"),
             _flag(and_(R.escalated_at.is_not(None), R.acknowledged_at.is_(None))).label("unacknowledged"),
-            _flag(R.major == True).label("major"),  # noqa: E712 (SQL, not Python)
-            _flag(R.confidential == True).label("confidential"),
-        )  # noqa: E712
+            _flag(R.major == true()).label("major"),
+            _flag(R.confidential == true()).label("confidential"),
+        )
         .where(k["in_month"])
         .group_by(R.category, R.channel, R.status, R.outcome_kind, R.handed_to)
     )
@@ -235,7 +248,7 @@ def listed(s: Session, w: Window, dialect: str) -> list[Any]:
             k["late"].label("late"),
             _seconds_between(dialect, R.reply_due_at, stop).label("late_seconds"),
         )
-        .where(k["in_month"], or_(k["late"], R.escalated_at.is_not(None), R.major == True))  # noqa: E712
+        .where(k["in_month"], or_(k["late"], R.escalated_at.is_not(None), R.major == true()))
         .order_by(R.received_at, R.ref)
     )
     return list(s.execute(stmt))
@@ -268,7 +281,7 @@ def fees(s: Session, w: Window) -> list[Any]:
 def staff_names(s: Session) -> dict[str, str]:
     from liyuan_tui.domain.models import Staff
 
-    return {login: name for login, name in s.execute(select(Staff.login, Staff.name))}
+    return {str(login): str(name) for login, name in s.execute(select(Staff.login, Staff.name))}
 
 
 def estates_in(s: Session, w: Window) -> list[str]:

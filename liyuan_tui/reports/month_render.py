@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +17,7 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import safe_json
 
 from .backoffice import back_office_dict, back_office_tables
-from .tables import Namer, csv_rows, escalated_to_name, md_table, md_text
+from .month import CloseStats, ListedRequest, MonthFigures, MonthReport, ReplyStats
 from .month_summary import (
     change,
     format_change,
@@ -27,8 +27,8 @@ from .month_summary import (
     plain_number,
     summary_lines,
 )
-from .month import CloseStats, ListedRequest, MonthFigures, MonthReport, ReplyStats
 from .quality import quality_dict, quality_tables
+from .tables import Namer, csv_rows, escalated_to_name, md_table, md_text
 
 FORMATS = ("md", "csv", "json")
 BOM = "\ufeff"
@@ -49,7 +49,7 @@ def render(report: MonthReport, fmt: str, t: Translator, procedures: Any) -> str
 
 @lru_cache(maxsize=8192)
 def _offset(tz: tzinfo, quarter: int) -> tuple[timedelta, str]:
-    local = datetime.fromtimestamp(quarter * 900, timezone.utc).astimezone(tz)
+    local = datetime.fromtimestamp(quarter * 900, UTC).astimezone(tz)
     return local.utcoffset() or timedelta(0), local.isoformat(timespec="seconds")[19:]
 
 
@@ -59,7 +59,7 @@ def local_iso(when: datetime | None, tz: tzinfo) -> str | None:
     if when is None:
         return None
     off, suffix = _offset(tz, int(when.timestamp()) // 900)
-    return (when.astimezone(timezone.utc).replace(tzinfo=None) + off).isoformat(timespec="seconds") + suffix
+    return (when.astimezone(UTC).replace(tzinfo=None) + off).isoformat(timespec="seconds") + suffix
 
 
 def _reply_dict(r: ReplyStats) -> dict[str, Any]:
@@ -613,4 +613,4 @@ def render_csv(report: MonthReport, t: Translator, namer: Namer) -> str:
     return BOM + buf.getvalue()
 
 
-__all__ = ["FORMATS", "render", "report_dict", "figures_dict", "render_markdown", "render_csv", "tables"]
+__all__ = ["FORMATS", "figures_dict", "render", "render_csv", "render_markdown", "report_dict", "tables"]

@@ -4,8 +4,9 @@ repairs. Aggregates in SQL over one month (docs/report.md says what each figure 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.orm import Session
@@ -84,12 +85,12 @@ def quality_figures(
         select(
             R.category,
             func.count().label("n"),
-            _count(F.reached == True).label("reached"),  # noqa: E712
+            _count(F.reached == true()).label("reached"),
             func.count(F.score).label("scored"),
             func.coalesce(func.sum(F.score), 0).label("total"),
-            _count(and_(F.reached == True, F.solved.is_not(None))).label("asked"),  # noqa: E712
-            _count(and_(F.reached == True, F.solved == True)).label("solved"),
-        )  # noqa: E712
+            _count(and_(F.reached == true(), F.solved.is_not(None))).label("asked"),
+            _count(and_(F.reached == true(), F.solved == true())).label("solved"),
+        )
         .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
         .where(_in(F.at, w), _of_estate(w))
         .group_by(R.category)
@@ -111,8 +112,8 @@ def quality_figures(
     done = s.execute(
         select(func.count(), _count(F.at <= F.due_at))
         .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
-        .where(F.reached == True, _in(F.due_at, w), _of_estate(w))
-    ).one()  # noqa: E712
+        .where(F.reached == true(), _in(F.due_at, w), _of_estate(w))
+    ).one()
     fig.due_done, fig.due_on_time = int(done[0]), int(done[1])
     # (set only while a request is closed: its index finds them)
     fig.still_owed = (

@@ -21,7 +21,6 @@ from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.models import ROLES, Request, Staff
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.records import Assessment, FollowUp, Training
-
 from liyuan_tui.store.households import work_order_table
 from liyuan_tui.store.ladder import SYSTEM
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain.work_orders import format_qty, qty_number
 
 from .month import Month

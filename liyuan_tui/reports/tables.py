@@ -6,7 +6,8 @@ advice), and no control character anywhere."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import visible
@@ -76,10 +77,11 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(3, *(r[i] for r in sizes)) for i in range(len(header))]
 
     def line(cells: list[str], size: list[int]) -> str:
-        return "| " + " | ".join(c + " " * (w - n) for c, n, w in zip(cells, size, widths)) + " |"
+        padded = (c + " " * (w - n) for c, n, w in zip(cells, size, widths, strict=True))
+        return "| " + " | ".join(padded) + " |"
 
     return [line(grid[0], sizes[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [
-        line(r, n) for r, n in zip(grid[1:], sizes[1:])
+        line(r, n) for r, n in zip(grid[1:], sizes[1:], strict=True)
     ]
 
 

@@ -30,10 +30,10 @@ database error reaches them as a `DeskError` (faults.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
-from typing import Callable, Iterator
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -46,25 +46,25 @@ from liyuan_tui.domain.procedures import Procedure, Procedures
 from .analysis import Analyses
 from .archive import Archive
 from .charges import Charges
+from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
 from .estates import Estates
+from .faults import DatabaseFault
 from .followups import DueFollowUp, FollowUpDone, FollowUps
 from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
-from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
-from .faults import DatabaseFault
 from .imports import Imports
-from .integrity import Health, Integrity
-from .site_admin import SiteAdmin
-from .watch import ChangeWatch
 from .intake import EDITABLE_FIELDS, Intake
+from .integrity import Health, Integrity
 from .kernel import Kernel
 from .ladder import Ladder
 from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
-from .orders import OrderView, Orders
+from .orders import Orders, OrderView
+from .site_admin import SiteAdmin
 from .staff import StaffList
+from .staff_records import StaffRecord, StaffRecords
 from .stock import Stock
 from .tools import Tools, ToolView
-from .staff_records import StaffRecord, StaffRecords
+from .watch import ChangeWatch
 
 
 class Store:
@@ -186,22 +186,22 @@ class Store:
 
 
 __all__ = [
-    "Store",
-    "RequestDetail",
-    "OrderView",
-    "ToolView",
-    "OUTCOME_KINDS",
     "EDITABLE_FIELDS",
-    "DueFollowUp",
-    "FollowUpDone",
-    "HouseholdFile",
-    "HouseholdGlance",
-    "HistoryItem",
-    "StaffRecord",
-    "Health",
+    "OUTCOME_KINDS",
+    "ChangeWatch",
     "DatabaseBusy",
     "DatabaseFault",
+    "DueFollowUp",
+    "FollowUpDone",
+    "Health",
+    "HistoryItem",
+    "HouseholdFile",
+    "HouseholdGlance",
     "JournalLost",
     "NoDatabase",
-    "ChangeWatch",
+    "OrderView",
+    "RequestDetail",
+    "StaffRecord",
+    "Store",
+    "ToolView",
 ]

@@ -55,7 +55,9 @@ def is_busy(exc: BaseException) -> bool:
     return any(word in said for word in BUSY_WORDS)
 
 
-def refusal(exc: BaseException, url: str, path: Path | None, timeout_ms: int | None = None) -> DeskError | None:
+def refusal(
+    exc: BaseException, url: str, path: Path | None, timeout_ms: int | None = None
+) -> DeskError | None:
     """The refusal a database error is said as; None for an error that is not the database's."""
     if isinstance(exc, DeskError):
         return exc

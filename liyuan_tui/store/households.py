@@ -10,7 +10,7 @@ event, a compare-and-set on the household's version (people changed with it bump
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import MetaData, Table, inspect, update
@@ -245,7 +245,7 @@ def _change_person(s: Session, tx: Any, unit: str, who: dict[str, Any]) -> dict[
     if row is None:
         row = Resident(unit=unit, name=name, relation=who.get("relation", ""), phones=who.get("phones", ""))
         tx.add(row)
-        return {"person_added": {k: v for k, v in who.items()}}
+        return {"person_added": dict(who)}
     changed = {k: [getattr(row, k), v] for k, v in who.items() if k != "name" and getattr(row, k) != v}
     if not changed:
         return {}
@@ -316,4 +316,4 @@ def work_order_history(s: Session, requests: dict[int, Request]) -> list[History
 
 
 def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)

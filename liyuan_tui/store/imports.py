@@ -10,10 +10,11 @@ rows, so importing a file twice adds nothing. An interrupted import (ctrl+c) is 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, col, select
@@ -190,7 +191,8 @@ class Imports:
         ref = (
             f"n.ref_month || '-' || printf('%04d', {seq})"
             if self.k.sqlite
-            else f"n.ref_month || '-' || (CASE WHEN {seq} < 10000 THEN lpad({seq}::text, 4, '0') ELSE {seq}::text END)"
+            else f"n.ref_month || '-' || "
+            f"(CASE WHEN {seq} < 10000 THEN lpad({seq}::text, 4, '0') ELSE {seq}::text END)"
         )
         columns = [c for c in STAGED if c != "line"]
         return (

@@ -91,6 +91,7 @@ class Integrity:
         with self.k.said():
             return server_facts(self.k)
 
+
 _TRIGGER_NAME = re.compile(r"CREATE TRIGGER (?:IF NOT EXISTS )?(\w+)", re.IGNORECASE)
 
 

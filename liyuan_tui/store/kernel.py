@@ -20,30 +20,30 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, text, update
 from sqlmodel import Session, col, select
 
-from liyuan_tui.domain.events import EventKind
-
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
+from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.permissions import ACT_FOR_OTHERS, Action, allowed
 from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditions
 
 from . import faults
-from .dbfiles import DatabaseBusy, JournalGuard, JournalLost, NoDatabase, busy_refusal
+from .dbfiles import JournalGuard, JournalLost, NoDatabase
 from .engine import BUSY_TIMEOUT_MS, WRITE, make_engine, prepare_file
-from .urls import sqlite_path
 from .schema import check_revision, create_schema, revision_of
+from .urls import sqlite_path
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class Kernel:
@@ -174,9 +174,8 @@ class Kernel:
             if not self.create and self.path.stat().st_size == 0:
                 raise self.no_database(empty=True)  # (opening it would write a header: leave it be)
             self.created_file = prepare_file(self.path) or self.created_file
-        with self.said():
-            with self.engine.connect() as conn:
-                revision = revision_of(conn)
+        with self.said(), self.engine.connect() as conn:
+            revision = revision_of(conn)
         if revision is not None:
             check_revision(revision)
             return
@@ -265,25 +264,28 @@ class Kernel:
     @contextmanager
     def _transaction(self, action: Action | None = None) -> Iterator[Tx]:
         self.check_files()
-        with self.said(), self.engine.connect().execution_options(**{WRITE: True}) as conn:
-            with Session(bind=conn, expire_on_commit=False) as s:
-                tx = Tx(self, s)
-                try:
-                    if action is not None:
-                        tx.require(action)
-                    yield tx
-                    if tx.changed and not tx.events:
-                        raise AssertionError("a write transaction changed rows without recording an event")
-                    self.check_files()  # holding the write lock: nobody else's checkpoint moves them now
-                    s.commit()
-                except BaseException:
-                    s.rollback()
-                    raise
-                s.expunge_all()
-                self.check_files(after_commit=True)
-                if tx.events:
-                    with self._written_lock:
-                        self.written_event_ids.update(e.id for e in tx.events if e.id is not None)
+        with (
+            self.said(),
+            self.engine.connect().execution_options(**{WRITE: True}) as conn,
+            Session(bind=conn, expire_on_commit=False) as s,
+        ):
+            tx = Tx(self, s)
+            try:
+                if action is not None:
+                    tx.require(action)
+                yield tx
+                if tx.changed and not tx.events:
+                    raise AssertionError("a write transaction changed rows without recording an event")
+                self.check_files()  # holding the write lock: nobody else's checkpoint moves them now
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+            s.expunge_all()
+            self.check_files(after_commit=True)
+            if tx.events:
+                with self._written_lock:
+                    self.written_event_ids.update(e.id for e in tx.events if e.id is not None)
 
     # --- identity ---------------------------------------------------------------------------------
 

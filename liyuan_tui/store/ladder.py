@@ -14,9 +14,9 @@ them) warns its technician before the limit and alerts the supervisors once it h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Callable
 
 from sqlalchemy import union
 from sqlmodel import Session, col, select

@@ -7,10 +7,10 @@ revision after the database's own is applied in one write transaction, which als
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from sqlmodel import Session
 

@@ -7,9 +7,10 @@ it), and a compare-and-set on the order's version. A technician works on their o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 

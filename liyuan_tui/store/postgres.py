@@ -127,7 +127,7 @@ END $$;
 def _grants_sql() -> list[str]:
     sup = ", ".join(SUPERVISOR_GROUPS)
     return [
-        f"ALTER TABLE event ADD COLUMN IF NOT EXISTS db_user text NOT NULL DEFAULT session_user",
+        "ALTER TABLE event ADD COLUMN IF NOT EXISTS db_user text NOT NULL DEFAULT session_user",
         "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {MEMBER}",
         f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {MEMBER}",
@@ -137,7 +137,7 @@ def _grants_sql() -> list[str]:
         f"GRANT INSERT, UPDATE ON staff, estate TO {sup}",
         # The desk keeps the household file: a person who moved out is removed from it.
         f"GRANT DELETE ON resident TO {', '.join(group(r) for r in DESK)}",
-        f"REVOKE ALL ON FUNCTION liyuan_staff_role(text, text, boolean) FROM PUBLIC",
+        "REVOKE ALL ON FUNCTION liyuan_staff_role(text, text, boolean) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION liyuan_staff_role(text, text, boolean) TO {sup}",
     ]
 

@@ -4,10 +4,10 @@ administrator (peer authentication as the `postgres` superuser, or root mapped t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Callable, Iterator
 
 from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.engine import make_url
@@ -15,17 +15,17 @@ from sqlmodel import Session, SQLModel
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.clock import Clock
-from liyuan_tui.domain.errors import DeskError, ValidationError
+from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedures import Procedures
 
 from . import faults
 from .engine import WRITE, make_engine
-from .urls import normalize_url, shown_url
 from .kernel import Kernel, Tx
 from .postgres import install_security, staff_role
 from .schema import check_revision, create_schema, revision_of
+from .urls import normalize_url
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def _copy_site(
         check_revision(revision_of(src) or "")
     created = ensure_database(target_url)
     target = make_engine(target_url)
-    tables = [t for t in SQLModel.metadata.sorted_tables]
+    tables = list(SQLModel.metadata.sorted_tables)
     counts: dict[str, int] = {}
     try:
         with target.connect().execution_options(**{WRITE: True}) as dst, source.connect() as src:

@@ -14,7 +14,6 @@ from sqlmodel import SQLModel
 
 from liyuan_tui.domain.errors import ValidationError
 
-from . import faults
 from .backup import copy_database, dump_postgres
 from .migrate import Migrated, migrate
 from .postgres_site import Copied, copy_site

@@ -3,19 +3,18 @@ files, when a call is due, and the input checks that keep hostile text out."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from test_procedures_loader import MINIMAL  # (beside this file)
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.followups import followup_due_at
 from liyuan_tui.domain.procedure_files import parse_procedure
 from liyuan_tui.domain.procedures import ProcedureError
-from test_procedures_loader import MINIMAL  # (beside this file)
 
-
-NOW = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 def test_the_shipped_files_set_follow_up_days_and_the_repairs_kinds_of_fault(procedures):

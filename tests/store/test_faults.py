@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from liyuan_tui.domain.errors import DeskError, ValidationError
-from liyuan_tui.store import DatabaseBusy, DatabaseFault, Store
-from liyuan_tui.store import faults
+from liyuan_tui.store import DatabaseBusy, DatabaseFault, Store, faults
 
 
 def test_a_lock_held_too_long_is_the_busy_refusal(tmp_path):

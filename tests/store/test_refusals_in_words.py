@@ -10,13 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from words import leaked
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.reports.handover import parse_since
 from liyuan_tui.reports.month import Month
-from words import leaked
 
 ROOT = Path(__file__).resolve().parents[2]
 RAISED = re.compile(
