@@ -10,6 +10,7 @@ from typing import Any
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.work_orders import format_clock, next_deadline, order_seconds_left, order_urgency
 
+from .source import ReportSource
 from .tables import md_table
 
 
@@ -37,7 +38,7 @@ class HandoverTool:
     overdue: bool
 
 
-def back_office_lists(store: Any, now: datetime) -> tuple[list[HandoverOrder], list[HandoverTool]]:
+def back_office_lists(store: ReportSource, now: datetime) -> tuple[list[HandoverOrder], list[HandoverTool]]:
     """Open work orders (late first, then least time left) and the tools out (overdue first)."""
     orders = []
     for v in store.orders.list_orders(open_only=True):

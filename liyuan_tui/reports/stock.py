@@ -22,9 +22,10 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain.work_orders import format_qty, qty_number
+from liyuan_tui.store.figures import StockLine
 
 from .month import Month
-from .stock_queries import StockLine, stock_lines
+from .source import ReportSource
 from .tables import csv_rows, md_table
 
 BOM = "\ufeff"
@@ -43,13 +44,13 @@ class StockReport:
         return sum(line.value(column) for line in self.lines)
 
 
-def stock_report(store: Any, month: Month | str, *, now: datetime | None = None) -> StockReport:
+def stock_report(store: ReportSource, month: Month | str, *, now: datetime | None = None) -> StockReport:
     month = Month.parse(month) if isinstance(month, str) else month
     me = store.staff.me()
     if not allowed(me.role, Action.STOCK_REPORT):
         raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.STOCK_REPORT))
-    with store.reading() as s:
-        lines = stock_lines(s, month.start(store.tz), month.end(store.tz))
+    with store.figures.reading() as read:
+        lines = read.stock_lines(month.start(store.tz), month.end(store.tz))
     return StockReport(month, lines, now or store.clock.now(), store.tz)
 
 

@@ -20,6 +20,7 @@ receives the transaction kernel (kernel.py):
     store.households the household file (一户一档)                       (households.py)
     store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
     store.integrity  what `liyuan check` asks of the database          (integrity.py)
+    store.figures    what the reports are made of, read-only            (figures/)
     store.site       backup, copy to a server, migrate                 (site_admin.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
@@ -49,6 +50,7 @@ from .charges import Charges
 from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
 from .estates import Estates
 from .faults import DatabaseFault
+from .figures import Figures
 from .followups import DueFollowUp, FollowUpDone, FollowUps
 from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
 from .imports import Imports
@@ -115,6 +117,7 @@ class Store:
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
         self.integrity = Integrity(self.kernel)
+        self.figures = Figures(self.kernel)
         self.site = SiteAdmin(self.kernel)
 
     # What every caller needs to know of the store it holds.
