@@ -16,30 +16,49 @@ from liyuan_tui.domain.clock import Clock, SystemClock
 from liyuan_tui.domain.config import ConfigError, Settings, load_settings
 from liyuan_tui.domain.safe_text import visible
 
+from . import (
+    backup,
+    charges,
+    check,
+    copy,
+    desk,
+    estates,
+    followups,
+    imports,
+    migrate,
+    orders,
+    reports,
+    requests,
+    site,
+    staff,
+    stock,
+    tools,
+)
 from .context import Context
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # `check` found something wrong
 EXIT_USAGE = 2  # bad input, refused, unknown user: nothing written
 
-# Modules that add subcommands; each has register(subparsers, common_parent).
-COMMAND_MODULES = (
-    "liyuan_tui.cli.requests",
-    "liyuan_tui.cli.staff",
-    "liyuan_tui.cli.check",
-    "liyuan_tui.cli.backup",
-    "liyuan_tui.cli.desk",
-    "liyuan_tui.cli.charges",
-    "liyuan_tui.cli.reports",
-    "liyuan_tui.cli.imports",
-    "liyuan_tui.cli.migrate",
-    "liyuan_tui.cli.site",
-    "liyuan_tui.cli.copy",
-    "liyuan_tui.cli.estates",
-    "liyuan_tui.cli.orders",
-    "liyuan_tui.cli.stock",
-    "liyuan_tui.cli.tools",
-    "liyuan_tui.cli.followups",
+# Modules that add subcommands; each has register(subparsers, common_parent). Imported here, not
+# by name at run time: the import contracts see every one (they import no textual at the top).
+COMMANDS = (
+    requests,
+    staff,
+    check,
+    backup,
+    desk,
+    charges,
+    reports,
+    imports,
+    migrate,
+    site,
+    copy,
+    estates,
+    orders,
+    stock,
+    tools,
+    followups,
 )
 EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
@@ -85,8 +104,6 @@ def common_options() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import importlib
-
     common = common_options()
     parser = OneLineParser(
         prog="liyuan",
@@ -94,8 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub, common)
+    for command in COMMANDS:
+        command.register(sub, common)
     return parser
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 
-from .urls import normalize_url, shown_url
+from . import faults
+from .dbfiles import BUSY_TIMEOUT_MS
+from .urls import normalize_url
 
-BUSY_TIMEOUT_MS = 15_000
 WRITE = "liyuan_write"  # execution option: this connection's transaction will write
 # PostgreSQL: the one advisory lock every write transaction takes (numbering refs, recording the
 # ladder's rungs once and the compare-and-set then behave exactly as under SQLite's single writer;
@@ -43,10 +44,8 @@ def world_readable(path: Path) -> bool:
 
 def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """The engine for `url`; an unknown kind of URL or a missing driver is a one-line refusal."""
-    from sqlalchemy.exc import ArgumentError
-
     url = normalize_url(url)
-    try:
+    with faults.url_refused(url):
         if url.startswith("postgresql+"):
             return _postgres_engine(url)
         if not url.startswith("sqlite"):
@@ -56,10 +55,6 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             # The pool hands a connection to one thread at a time (UI thread workers, the poller).
             connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         )
-    except (ArgumentError, ImportError, ValueError) as exc:
-        from liyuan_tui.domain.errors import DeskError
-
-        raise DeskError("error.db_url", "db", url=shown_url(url), reason=str(exc)) from None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):

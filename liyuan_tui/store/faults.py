@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from liyuan_tui.domain.errors import DeskError
 
@@ -83,6 +83,15 @@ def said(url: str, path: Path | None = None, timeout_ms: int | None = None) -> I
 
 
 @contextmanager
+def url_refused(url: str) -> Iterator[None]:
+    """Making an engine: an unknown kind of URL or a missing driver is a one-line refusal."""
+    try:
+        yield
+    except (ArgumentError, ImportError, ValueError) as exc:
+        raise DeskError("error.db_url", "db", url=shown_url(url), reason=str(exc)) from None
+
+
+@contextmanager
 def unique_or(refused: DeskError) -> Iterator[None]:
     """A unique constraint the database enforces, said as `refused` (e.g. a login already on the
     staff list that the transaction could not see)."""
@@ -92,4 +101,14 @@ def unique_or(refused: DeskError) -> Iterator[None]:
         raise refused from None
 
 
-__all__ = ["BUSY_WORDS", "DatabaseBusy", "DatabaseFault", "is_busy", "reason", "refusal", "said", "unique_or"]
+__all__ = [
+    "BUSY_WORDS",
+    "DatabaseBusy",
+    "DatabaseFault",
+    "is_busy",
+    "reason",
+    "refusal",
+    "said",
+    "unique_or",
+    "url_refused",
+]

@@ -38,8 +38,8 @@ from liyuan_tui.domain.permissions import ACT_FOR_OTHERS, Action, allowed
 from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditions
 
 from . import faults
-from .dbfiles import JournalGuard, JournalLost, NoDatabase
-from .engine import BUSY_TIMEOUT_MS, WRITE, make_engine, prepare_file
+from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
+from .engine import WRITE, make_engine, prepare_file
 from .schema import check_revision, create_schema, revision_of
 from .urls import sqlite_path
 
