@@ -48,6 +48,7 @@ SCHEMA_NAMES = {
     "Text",
     "UniqueConstraint",
     "TypeDecorator",
+    "Dialect",  # (what a column type's conversion is handed)
     "Field",
     "SQLModel",
     "Relationship",

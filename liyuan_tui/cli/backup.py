@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("backup", parents=[common], help="copy the database safely while the desk is in use")
     p.add_argument("file", metavar="FILE")
     p.set_defaults(handler=cmd_backup)

@@ -5,14 +5,21 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from liyuan_tui.domain.i18n import Translator
+
     from .context import Context
 
+Line = Callable[..., None]  # line(label, value, source=None): one line of the report
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "check", parents=[common], help="settings, procedures, database integrity and permissions"
     )
@@ -79,7 +86,7 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
 LOW_SPACE = 200 * 1024 * 1024  # less free than this on the database's disk is a problem
 
 
-def trust_problems(ctx: Context, path: Path, line) -> list[str]:
+def trust_problems(ctx: Context, path: Path, line: Line) -> list[str]:
     """A journal a desk found removed or replaced (its note beside the database, or a process still
     writing to a removed copy), and the space left on the disk."""
     from liyuan_tui.store import dbfiles
@@ -106,7 +113,7 @@ def megabytes(n: int) -> str:
     return f"{n / 1024 / 1024:,.0f} MB"
 
 
-def fee_problems(ctx: Context, line) -> list[str]:
+def fee_problems(ctx: Context, line: Line) -> list[str]:
     """Where the fee schedule comes from, and whether it loads (the shipped one is an example)."""
     from liyuan_tui.domain.fees import FeeScheduleError, load_fees
 
@@ -134,7 +141,7 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_len(text))
 
 
-def file_problems(path: Path, t) -> list[str]:
+def file_problems(path: Path, t: Translator) -> list[str]:
     """Permissions of the database file and its folder for a shared multi-user set-up."""
     problems = []
     folder = path.parent

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from liyuan_tui.domain.clock import Clock, FakeClock
 from liyuan_tui.domain.config import Settings
@@ -119,11 +120,11 @@ def build_demo(settings: Settings, clock: Clock) -> None:
         st.close()
 
 
-def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> None:
+def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now: datetime) -> None:
     def at(minutes_ago: float) -> None:
         night.set(now - timedelta(minutes=minutes_ago))
 
-    def log(minutes_ago: float, category: str, unit: str, phone: str, name: str, text: str, **kw):
+    def log(minutes_ago: float, category: str, unit: str, phone: str, name: str, text: str, **kw: Any) -> str:
         at(minutes_ago)
         return desk.intake.create_request(
             category=category,
@@ -187,7 +188,7 @@ def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> Non
     night.set(now)
 
 
-def workshop(desk: Store, tech: Store, night: FakeClock, now) -> None:
+def workshop(desk: Store, tech: Store, night: FakeClock, now: datetime) -> None:
     """The kitchen leak sent on site: a work order to the technician, who has arrived with the
     pipe wrench (the work-order list, `w`, shows it counting down to its finish)."""
     leak = next(r for r in desk.lookup.open_requests() if r.unit == "5栋0803")
@@ -238,7 +239,7 @@ def finish_required(store: Store, ref: str) -> None:
             _tick(store, ref, step)
 
 
-def _tick(store: Store, ref: str, step) -> None:
+def _tick(store: Store, ref: str, step: Step) -> None:
     req = store.lookup.get_request(ref)
     now = f"{store.clock.now().astimezone(store.tz):%H:%M}"  # the demo's clock, not a time written here
     answer = (
@@ -253,7 +254,8 @@ def _tick(store: Store, ref: str, step) -> None:
         )
         or "已处理"
     )
-    kwargs = {step.input: answer} if step.input in ("value", "note") else {}
+    note = answer if step.input == "note" else ""
+    value = answer if step.input == "value" else ""
     # a site's procedure may order its steps differently: the demo goes on without it
     with contextlib.suppress(DeskError):
-        store.lifecycle.tick_step(ref, step.key, **kwargs)
+        store.lifecycle.tick_step(ref, step.key, note=note, value=value)

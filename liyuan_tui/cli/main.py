@@ -14,6 +14,7 @@ from typing import TextIO
 
 from liyuan_tui.domain.clock import Clock, SystemClock
 from liyuan_tui.domain.config import ConfigError, Settings, load_settings
+from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import visible
 
 from . import (
@@ -273,7 +274,7 @@ _FIELD_FLAGS = {
 }
 
 
-def cli_field(name: str | None, t=None) -> str:
+def cli_field(name: str | None, t: Translator | None = None) -> str:
     if not name:
         return ""
     if name in _FIELD_FLAGS:

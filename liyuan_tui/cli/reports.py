@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "report",
         parents=[common],
@@ -115,7 +117,9 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def register_analysis(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register_analysis(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "analysis",
         parents=[common],

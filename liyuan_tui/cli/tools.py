@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     tools = sub.add_parser(
         "tools", parents=[common], help="the register of repair tools: issued, held, returned"
     )

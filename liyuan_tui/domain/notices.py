@@ -61,7 +61,7 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
     role, login = viewer.role, viewer.login
     mine = ev.actor == login
     payload = json.loads(ev.payload or "{}")
-    params = {
+    params: dict[str, Any] = {
         "ref": req.ref,
         "by": ev.actor,
         "unit": "***" if "unit" in hidden_fields(viewer, req, procedures) else req.unit,

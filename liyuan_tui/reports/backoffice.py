@@ -4,6 +4,7 @@ damaged or were lost (the figures: store/figures/backoffice.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
 
@@ -56,7 +57,7 @@ Table = tuple[str, list[str], list[list[str]]]
 
 
 def back_office_tables(
-    cur: BackOffice, prev: BackOffice, t: Translator, share: Any, tz: tzinfo
+    cur: BackOffice, prev: BackOffice, t: Translator, share: Callable[[float | None], str], tz: tzinfo
 ) -> list[Table]:
     """The section as the month report's tables (Markdown, CSV and the screen alike)."""
 

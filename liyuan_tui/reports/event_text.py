@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
+from typing import Any
 
 from liyuan_tui.domain.events import ORDER_KINDS, EventKind
 from liyuan_tui.domain.fees import format_yuan
@@ -16,7 +17,7 @@ from .export import DETAIL_KEYS, HIDDEN
 from .household import followup_summary
 
 
-def event_name(ev: Event, payload: dict, t: Translator) -> str:
+def event_name(ev: Event, payload: dict[str, Any], t: Translator) -> str:
     """An event's name in the user's language (never its kind as stored)."""
     kind = ev.kind
     if kind == EventKind.ACKNOWLEDGED and payload.get("role") == "manager":
@@ -84,7 +85,7 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
     return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label
 
 
-def _back_office(kind: str, p: dict, t: Translator) -> str:
+def _back_office(kind: str, p: dict[str, Any], t: Translator) -> str:
     """A work order's event (or stock and tools used on one), in a few words."""
     number = p.get("order", "")
     if kind in (EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED):

@@ -18,6 +18,7 @@ from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import hidden_fields
+from liyuan_tui.domain.procedures import Procedures
 
 from .export import HIDDEN
 from .handover_backoffice import (
@@ -120,7 +121,7 @@ def handover_sheet(store: ReportSource, since: datetime, now: datetime | None = 
     return sheet
 
 
-def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tzinfo) -> str:
+def render_handover(sheet: HandoverSheet, t: Translator, procedures: Procedures, tz: tzinfo) -> str:
     namer = Namer(t, procedures)
 
     def when(d: datetime) -> str:

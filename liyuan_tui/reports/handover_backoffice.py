@@ -115,11 +115,11 @@ def render_back_office(
         out.append("")
     overdue = [x for x in tools if x.overdue]
     head = [t("column.code"), t("column.tool"), t("column.holder"), t("column.order"), t("column.due")]
-    for key, items in (("handover.tools_out", tools), ("handover.tools_overdue", overdue)):
-        out += [f"## {t(key, count=len(items))}", ""]
+    for key, listed in (("handover.tools_out", tools), ("handover.tools_overdue", overdue)):
+        out += [f"## {t(key, count=len(listed))}", ""]
         out += (
-            md_table(head, [[x.code, x.name, x.holder, x.order or "", when(x.due_at)] for x in items])
-            if items
+            md_table(head, [[x.code, x.name, x.holder, x.order or "", when(x.due_at)] for x in listed])
+            if listed
             else [t("report.none")]
         )
         out.append("")

@@ -118,7 +118,7 @@ class ListedRequest:
     escalated_to: str | None
     acknowledged_at: datetime | None
     acknowledged_by: str | None
-    outcome_kind: str
+    outcome_kind: str | None
     outcome: str | None
     handed_to: str | None
 

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.store.figures.quality import QualityFigures, Satisfaction
+
+from .tables import Namer
 
 
 def quality_dict(q: QualityFigures) -> dict[str, Any]:
@@ -37,10 +40,10 @@ def quality_tables(
     cur: QualityFigures,
     prev: QualityFigures,
     t: Translator,
-    namer: Any,
+    namer: Namer,
     cmp_head: list[str],
-    share: Any,
-    change: Any,
+    share: Callable[[float | None], str],
+    change: Callable[[int, int], str],
 ) -> list[tuple[str, list[str], list[list[str]]]]:
     """The section as tables (Markdown, CSV and the screen): the figures beside the previous month,
     and satisfaction by category."""

@@ -91,7 +91,7 @@ def scorecard(store: ReportSource, month: Month | str, *, now: datetime | None =
     with store.figures.reading() as read:
         people, team = _month(read, month, store.tz, now)
         _, previous = _month(read, month.previous(), store.tz, now)
-        staff = [tuple(r) for r in read.staff_list()]
+        staff = [(r.login, r.name, r.role, r.active) for r in read.staff_list()]
         assessed = read.assessments(str(month))
         hours = read.training_hours(first, after)
     rank = {r: i for i, r in enumerate(ROLES)}

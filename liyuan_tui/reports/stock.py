@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -93,7 +94,7 @@ def _header(t: Translator) -> list[str]:
     return head
 
 
-def _rows(report: StockReport, money) -> list[list[str]]:
+def _rows(report: StockReport, money: Callable[[int], str]) -> list[list[str]]:
     rows = []
     for x in report.lines:
         row = [x.code, x.name, x.unit, money(x.price_fen)]
@@ -103,7 +104,7 @@ def _rows(report: StockReport, money) -> list[list[str]]:
     return rows
 
 
-def _totals_row(report: StockReport, t: Translator, money) -> list[str]:
+def _totals_row(report: StockReport, t: Translator, money: Callable[[int], str]) -> list[str]:
     row = [t("stock.total"), "", "", ""]
     for column in COLUMNS:
         row += ["", money(report.total(column))]

@@ -5,10 +5,11 @@ write transaction takes the desk's advisory lock so writers queue as they do on 
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS
@@ -57,7 +58,7 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is deferred).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -68,7 +69,7 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # A deferred transaction that later needs the write lock fails with "database is locked"
         # whatever the timeout; taking the lock up front makes writers queue instead.
         if conn.get_execution_options().get(WRITE):
@@ -85,7 +86,7 @@ def _postgres_engine(url: str) -> Engine:
     )
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
         if conn.get_execution_options().get(WRITE):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import col, func, select
 
@@ -19,6 +20,7 @@ from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.records import FollowUp
 
 from .kernel import Kernel
+from .tables import ident
 
 
 @dataclass
@@ -129,7 +131,7 @@ class FollowUps:
                 )
             now = tx.now
             call = FollowUp(
-                request_id=req.id,
+                request_id=ident(req),
                 at=now,
                 by=me.login,
                 reached=reached,
@@ -140,13 +142,18 @@ class FollowUps:
             )
             tx.add(call)
             reopened = solved is False
-            changes: dict = {}
+            changes: dict[str, Any] = {}
             if reached:
                 changes["followup_due_at"] = None
             if reopened:
                 changes.update(status=reopened_status(req), closed_at=None, closed_by=None)
             tx.apply(req, changes)  # a new version either way: an attempt is news to other terminals
-            payload: dict = {"reached": reached, "score": score, "solved": solved, "reopened": reopened}
+            payload: dict[str, Any] = {
+                "reached": reached,
+                "score": score,
+                "solved": solved,
+                "reopened": reopened,
+            }
             if note:
                 payload["note"] = note
             tx.record(req, EventKind.FOLLOWUP, payload)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import MetaData, Table, inspect, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, col, select
 
 from liyuan_tui.domain import validation as check
@@ -24,6 +25,7 @@ from liyuan_tui.domain.permissions import Action, household_parts
 from liyuan_tui.domain.records import FollowUp, Household
 
 from .kernel import Kernel
+from .tables import ident
 
 HOUSEHOLD_FIELDS = (
     "emergency_name",
@@ -277,7 +279,7 @@ def _people(rows: list[Resident], parts: frozenset[str]) -> list[Resident]:
 
 def _history(s: Session, unit: str) -> list[HistoryItem]:
     """Every request of the unit, its charges and follow-up calls (and work orders), newest first."""
-    reqs = {r.id: r for r in s.exec(select(Request).where(Request.unit == unit))}
+    reqs = {ident(r): r for r in s.exec(select(Request).where(Request.unit == unit))}
     items = [HistoryItem("request", r.received_at, r) for r in reqs.values()]
     if reqs:
         ids = list(reqs)
@@ -290,7 +292,7 @@ def _history(s: Session, unit: str) -> list[HistoryItem]:
     return items
 
 
-def work_order_table(s: Session) -> Table | None:
+def work_order_table(s: OrmSession) -> Table | None:
     """The work orders (issue 13's `workorder` table) when this database has them: the release's own
     table once it is part of it, else the table as the database holds it; None before that."""
     table = SQLModel.metadata.tables.get("workorder")
@@ -308,7 +310,7 @@ def work_order_history(s: Session, requests: dict[int, Request]) -> list[History
     wo = work_order_table(s)
     if wo is None:
         return []
-    rows = s.execute(select(wo).where(wo.c.request_id.in_(list(requests))))
+    rows = s.execute(wo.select().where(wo.c.request_id.in_(list(requests))))
     return [
         HistoryItem("work_order", _aware(r.finished_at or r.created_at), requests[r.request_id], r, r.number)
         for r in rows

@@ -24,11 +24,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, text, update
+from sqlalchemy import CursorResult, Engine, text, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
@@ -44,6 +45,8 @@ from .schema import check_revision, create_schema, revision_of
 from .urls import sqlite_path
 
 UTC = UTC
+
+T = TypeVar("T")
 
 
 class Kernel:
@@ -117,7 +120,7 @@ class Kernel:
 
         with self.engine.connect() as conn:
             self.db_roles = roles_enforced(conn)
-            server_user = conn.execute(text("SELECT session_user")).scalar()
+            server_user = str(conn.execute(text("SELECT session_user")).scalar())
         if self.db_roles and self.login == self.os_login:
             self.login = self.os_login = server_user
 
@@ -156,7 +159,7 @@ class Kernel:
             raise UnknownUser("error.unknown_user", login=self.login or "?")
         if not row.active:
             raise UnknownUser("error.inactive_user", login=self.login)
-        return row.role
+        return str(row.role)
 
     def identity(self) -> Staff:
         """The acting user's staff record, as found when the database was opened."""
@@ -381,7 +384,7 @@ class Tx:
         """The request, locked for this transaction where the database locks rows."""
         return self.k.load(self.s, ref, for_update=True)
 
-    def locked(self, stmt: Any) -> Any:
+    def locked(self, stmt: SelectOfScalar[T]) -> T | None:
         """The first row `stmt` selects, locked for this transaction where the database locks
         rows (SQLite's BEGIN IMMEDIATE has already locked the whole file); None if there is none."""
         return self.s.exec(stmt if self.k.sqlite else stmt.with_for_update()).first()
@@ -438,7 +441,7 @@ class Tx:
             .values(**dict(changes, version=row.version + 1))
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if cast(CursorResult[Any], result).rowcount != 1:
             return False
         self.changed = True
         self.s.refresh(row)  # the row as written, without the ORM ever writing it a second time

@@ -17,6 +17,7 @@ from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named
 
 from .kernel import Kernel, Tx
 from .orders import open_order_numbers
+from .tables import ident
 
 OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
 
@@ -176,7 +177,7 @@ class Lifecycle:
             now = tx.now
             tx.add(
                 StepRecord(
-                    request_id=req.id,
+                    request_id=ident(req),
                     step_key=step_key,
                     done_at=now,
                     done_by=me.login,
@@ -213,8 +214,10 @@ class Lifecycle:
             req = self.k.load(s, ref)
             done = {r.step_key for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
         proc = self.k.procedures.get(req.category)
-        for step in proc.form_steps if proc is not None else []:
-            held = getattr(req, step.from_form or "", "")
+        if proc is None:
+            return req
+        for step in proc.form_steps:
+            held = str(getattr(req, step.from_form or "", "") or "")
             if (
                 step.key in done
                 or not held
@@ -222,7 +225,9 @@ class Lifecycle:
             ):
                 continue
             try:
-                req = self.tick_step(ref, step.key, **{step.input: held})
+                note = held if step.input == "note" else ""
+                value = held if step.input == "value" else ""
+                req = self.tick_step(ref, step.key, note=note, value=value)
             except DeskError:
                 continue  # blocked or not this user's: the checklist offers it with the form's text
         return req
@@ -395,6 +400,6 @@ class Lifecycle:
 
 def _no_open_orders(tx: Tx, req: Request) -> None:
     """A request whose work order is still open cannot close (finish or cancel the order first)."""
-    numbers = open_order_numbers(tx.s, req.id)
+    numbers = open_order_numbers(tx.s, ident(req))
     if numbers:
         raise ValidationError("error.close_open_orders", "ref", ref=req.ref, orders=", ".join(numbers))

@@ -24,6 +24,7 @@ from liyuan_tui.domain.workshop import OPEN_ORDER_STATES, Material, WorkOrder
 
 from .kernel import Kernel, Tx
 from .stock import locked_material, move_stock, used_on_orders
+from .tables import ident
 
 APPOINTMENT_RANGE = timedelta(days=366)
 
@@ -75,7 +76,7 @@ class Orders:
                 number=f"W{month}-{seq:04d}",
                 number_month=month,
                 number_seq=seq,
-                request_id=req.id,
+                request_id=ident(req),
                 appointment_at=appointment,
                 created_at=tx.now,
                 created_by=tx.me.login,
@@ -236,8 +237,8 @@ class Orders:
             if late:
                 now = self.k.clock.now()
                 rows = [(o, r) for o, r in rows if order_urgency(o, now) == "late"]
-            used = used_on_orders(s, [o.id for o, _ in rows])
-            return [OrderView(o, r, can_see(me, r), used.get(o.id, [])) for o, r in rows]
+            used = used_on_orders(s, [ident(o) for o, _ in rows])
+            return [OrderView(o, r, can_see(me, r), used.get(ident(o), [])) for o, r in rows]
 
     def detail(self, number: str) -> OrderView:
         number = check.order_number(number)
@@ -253,10 +254,10 @@ class Orders:
             order, req = row
             events = [
                 e
-                for e in s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id))
+                for e in s.exec(select(Event).where(Event.request_id == req.id).order_by(col(Event.id)))
                 if f'"order": "{number}"' in (e.payload or "")
             ]
-            used = used_on_orders(s, [order.id]).get(order.id, [])
+            used = used_on_orders(s, [ident(order)]).get(ident(order), [])
             return OrderView(order, req, can_see(me, req), used, events)
 
     # --- helpers --------------------------------------------------------------------------------
@@ -322,6 +323,6 @@ def open_order_numbers(s: Session, request_id: int) -> list[str]:
         s.exec(
             select(WorkOrder.number)
             .where(WorkOrder.request_id == request_id, col(WorkOrder.state).in_(OPEN_ORDER_STATES))
-            .order_by(WorkOrder.id)
+            .order_by(col(WorkOrder.id))
         )
     )

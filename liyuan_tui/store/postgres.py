@@ -22,6 +22,7 @@ the desk's rules, whatever client a person uses (`psql` as much as `liyuan`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
@@ -29,6 +30,9 @@ from liyuan_tui.domain.models import ROLES
 from liyuan_tui.domain.permissions import DESK
 
 from .schema import install_notify
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
 
 OWNER = "liyuan_owner"
 MEMBER = "liyuan_member"
@@ -44,9 +48,11 @@ def group(role: str) -> str:
 
 def roles_enforced(conn: Connection) -> bool:
     """Whether this database was set up by `site init` (its functions are per database)."""
-    return conn.execute(
-        text("SELECT to_regprocedure('liyuan_staff_role(text,text,boolean)') IS NOT NULL")
-    ).scalar()
+    return bool(
+        conn.execute(
+            text("SELECT to_regprocedure('liyuan_staff_role(text,text,boolean)') IS NOT NULL")
+        ).scalar()
+    )
 
 
 def _roles_sql() -> list[str]:
@@ -218,10 +224,10 @@ class ServerFacts:
     session_user: str
 
 
-def server_facts(kernel) -> ServerFacts:
+def server_facts(kernel: Kernel) -> ServerFacts:
     from .schema import revision_of
 
     with kernel.engine.connect() as conn:
         version = conn.execute(text("SHOW server_version")).scalar()
         user = conn.execute(text("SELECT session_user")).scalar()
-        return ServerFacts(f"PostgreSQL {version}", revision_of(conn), roles_enforced(conn), user)
+        return ServerFacts(f"PostgreSQL {version}", revision_of(conn), roles_enforced(conn), str(user))

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.clock import Clock
@@ -26,6 +27,9 @@ from .kernel import Kernel, Tx
 from .postgres import install_security, staff_role
 from .schema import check_revision, create_schema, revision_of
 from .urls import normalize_url
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,13 @@ def libpq_params(url: str) -> dict[str, str]:
 
 
 @contextmanager
-def maintenance_connection(url: str) -> Iterator:
+def maintenance_connection(url: str) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
     """An autocommit connection to the server's `postgres` database, as the URL's user."""
     import psycopg
 
     params = dict(libpq_params(url), dbname="postgres")
     with faults.said(url):
-        conn = psycopg.connect(autocommit=True, connect_timeout=10, **params)
+        conn = psycopg.connect(psycopg.conninfo.make_conninfo(**params), autocommit=True, connect_timeout=10)
     with conn:
         yield conn
 
@@ -117,11 +121,11 @@ def _first_supervisor(
     procedures: Procedures,
     tz: tzinfo | str,
 ) -> bool:
-    admin = conn.execute(text("SELECT session_user")).scalar()
+    admin = str(conn.execute(text("SELECT session_user")).scalar())
     kernel = Kernel(str(engine.url), clock, admin, procedures=procedures, tz=tz, engine=engine)
     with Session(bind=conn) as s:
         tx = Tx(kernel, s)
-        staff = s.execute(select(Staff).where(Staff.login == login)).scalar_one_or_none()
+        staff = s.execute(select(Staff).where(col(Staff.login) == login)).scalar_one_or_none()
         if staff is not None:
             staff_role(conn, login, staff.role, staff.active)
             return False
@@ -205,7 +209,7 @@ def _copy_site(
     return Copied(counts)
 
 
-def _reset_sequence(conn: Connection, table) -> None:
+def _reset_sequence(conn: Connection, table: Table) -> None:
     """After rows with their own ids, the next id continues after the highest."""
     pk = [c for c in table.primary_key.columns if c.autoincrement is True or c.name == "id"]
     if len(pk) != 1 or not str(pk[0].type).upper().startswith("INT"):

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlmodel import col, func, or_, select
+from sqlalchemy import func, or_, select
+from sqlmodel import Session, col
+from sqlmodel import select as select_rows
 
 from liyuan_tui.domain.workshop import Tool, ToolLoan, WorkOrder
 
+from ..tables import table
 from .stock import StockLine, stock_lines
 
 
@@ -58,18 +60,20 @@ class BackOffice:
         return sum(x.value("used") for x in self.materials)
 
 
-def back_office_figures(s: Any, start: datetime, end: datetime, now: datetime) -> BackOffice:
+def back_office_figures(s: Session, start: datetime, end: datetime, now: datetime) -> BackOffice:
     bo = BackOffice()
-    o = WorkOrder
-    bo.opened = s.exec(select(func.count()).where(o.created_at >= start, o.created_at < end)).one()
-    bo.cancelled = s.exec(select(func.count()).where(o.cancelled_at >= start, o.cancelled_at < end)).one()
-    finished = s.exec(
+    o = table(WorkOrder).c
+    bo.opened = s.execute(select(func.count()).where(o.created_at >= start, o.created_at < end)).scalar_one()
+    bo.cancelled = s.execute(
+        select(func.count()).where(o.cancelled_at >= start, o.cancelled_at < end)
+    ).scalar_one()
+    finished = s.execute(
         select(func.count(), func.sum(o.hours)).where(o.finished_at >= start, o.finished_at < end)
     ).one()
     bo.finished, bo.hours = int(finished[0] or 0), round(float(finished[1] or 0), 2)
-    due = s.exec(
+    due = s.execute(
         select(o.arrive_due_at, o.arrived_at, o.finish_due_at, o.finished_at, o.cancelled_at).where(
-            or_(col(o.arrive_due_at).between(start, end), col(o.finish_due_at).between(start, end))
+            or_(o.arrive_due_at.between(start, end), o.finish_due_at.between(start, end))
         )
     ).all()
     for arrive_due, arrived, finish_due, finished_at, cancelled in due:
@@ -87,17 +91,22 @@ def back_office_figures(s: Any, start: datetime, end: datetime, now: datetime) -
         (x for x in stock_lines(s, start, end) if x.used), key=lambda x: (-x.value("used"), x.code)
     )
     rows = s.exec(
-        select(Tool, ToolLoan)
+        select_rows(Tool, ToolLoan)
         .join(ToolLoan, col(ToolLoan.tool_id) == Tool.id)
         .where(
-            ToolLoan.returned_at >= start,
-            ToolLoan.returned_at < end,
+            col(ToolLoan.returned_at) >= start,
+            col(ToolLoan.returned_at) < end,
             col(ToolLoan.condition_back).in_(("damaged", "lost")),
         )
-        .order_by(ToolLoan.returned_at)
+        .order_by(col(ToolLoan.returned_at))
     )
     bo.tools = [
-        ToolIncident(tool.code, tool.name, loan.condition_back, loan.holder, loan.returned_at, loan.note)
+        ToolIncident(tool.code, tool.name, loan.condition_back, loan.holder, _at(loan.returned_at), loan.note)
         for tool, loan in rows
     ]
     return bo
+
+
+def _at(when: datetime | None) -> datetime:
+    assert when is not None  # (the query asked for loans returned in the month)
+    return when

@@ -32,12 +32,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
 
 from liyuan_tui.domain.models import Charge, FeeItem, Request, Staff
 
-R = Request.__table__.c
-C = Charge.__table__.c
-F = FeeItem.__table__.c
+from ..tables import table
+
+R = table(Request).c
+C = table(Charge).c
+F = table(FeeItem).c
 
 QUARTER_HOUR = 900  # seconds: buckets this small place every real zone's local hour exactly
 # Upper edges (seconds) of the reply-time distribution's buckets; the last one is open-ended.
@@ -351,9 +354,9 @@ def fees(s: Session, w: Window) -> list[FeeRow]:
             func.sum(C.amount_cents).label("cents"),
         )
         .select_from(
-            Request.__table__.join(Charge.__table__, C.request_id == R.id).outerjoin(
-                FeeItem.__table__, F.code == C.item_code
-            )
+            table(Request)
+            .join(table(Charge), C.request_id == R.id)
+            .outerjoin(table(FeeItem), F.code == C.item_code)
         )
         .where(k["in_month"], R.status != "cancelled")
         .group_by(C.item_code)
@@ -363,7 +366,7 @@ def fees(s: Session, w: Window) -> list[FeeRow]:
 
 
 def staff_names(s: Session) -> dict[str, str]:
-    return {str(login): str(name) for login, name in s.execute(select(Staff.login, Staff.name))}
+    return {str(login): str(name) for login, name in s.execute(select(col(Staff.login), col(Staff.name)))}
 
 
 def estates_in(s: Session, w: Window) -> list[str]:

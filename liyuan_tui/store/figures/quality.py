@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.records import FollowUp
 
+from ..tables import table
 from .month import Window
 
-R = Request.__table__.c
-F = FollowUp.__table__.c
+R = table(Request).c
+F = table(FollowUp).c
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -91,7 +92,7 @@ def quality_figures(
             _count(and_(F.reached == true(), F.solved.is_not(None))).label("asked"),
             _count(and_(F.reached == true(), F.solved == true())).label("solved"),
         )
-        .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
+        .select_from(table(FollowUp).join(table(Request), F.request_id == R.id))
         .where(_in(F.at, w), _of_estate(w))
         .group_by(R.category)
     )
@@ -111,7 +112,7 @@ def quality_figures(
     )
     done = s.execute(
         select(func.count(), _count(F.at <= F.due_at))
-        .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
+        .select_from(table(FollowUp).join(table(Request), F.request_id == R.id))
         .where(F.reached == true(), _in(F.due_at, w), _of_estate(w))
     ).one()
     fig.due_done, fig.due_on_time = int(done[0]), int(done[1])

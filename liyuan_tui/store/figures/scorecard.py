@@ -11,14 +11,16 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.records import Assessment, FollowUp, Training
 
 from ..households import work_order_table
+from ..tables import table
 from .month import Window, conditions
 
-R = Request.__table__.c
+R = table(Request).c
 
 
 class ScoreCubeRow(NamedTuple):
@@ -77,10 +79,10 @@ def score_cube(s: Session, w: Window) -> list[ScoreCubeRow]:
 def satisfaction(s: Session, w: Window) -> dict[str, tuple[int, int]]:
     """Scores of the month's follow-up calls, by the holder of the request called about:
     login → (calls with a score, the scores added up)."""
-    F = FollowUp.__table__.c
+    F = table(FollowUp).c
     stmt = (
         select(holder(R).label("login"), func.count(F.score), func.coalesce(func.sum(F.score), 0))
-        .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
+        .select_from(table(FollowUp).join(table(Request), F.request_id == R.id))
         .where(_in(F.at, w), F.score.is_not(None))
         .group_by(holder(R))
     )
@@ -89,7 +91,7 @@ def satisfaction(s: Session, w: Window) -> dict[str, tuple[int, int]]:
 
 def followups_made(s: Session, w: Window) -> dict[str, int]:
     """Follow-up calls made in the month, by who made them."""
-    stmt = select(FollowUp.by, func.count()).where(_in(FollowUp.at, w)).group_by(FollowUp.by)
+    stmt = select(col(FollowUp.by), func.count()).where(_in(FollowUp.at, w)).group_by(col(FollowUp.by))
     return {str(login): int(n) for login, n in s.execute(stmt)}
 
 
@@ -105,7 +107,7 @@ def repeat_repairs_by_staff(s: Session, w: Window) -> dict[str, int]:
     """Repeat repairs received in the month, counted against whoever's work did not hold: the
     technician of the earlier request's last finished work order, else (no work order) the
     holder of the earlier request."""
-    e = Request.__table__.alias("earlier")
+    e = table(Request).alias("earlier")
     who: Any = holder(e.c)
     wo = work_order_table(s)
     if wo is not None:
@@ -119,7 +121,7 @@ def repeat_repairs_by_staff(s: Session, w: Window) -> dict[str, int]:
         who = func.coalesce(technician, who)
     stmt = (
         select(who.label("login"), func.count())
-        .select_from(Request.__table__.join(e, e.c.ref == R.repeat_of))
+        .select_from(table(Request).join(e, e.c.ref == R.repeat_of))
         .where(_in(R.received_at, w), R.status != "cancelled")
         .group_by(who)
     )
@@ -146,18 +148,19 @@ def work_order_figures(s: Session, w: Window) -> dict[str, tuple[int, int]]:
 def training_hours(s: Session, first: date, after: date) -> dict[str, float]:
     """Hours of the courses dated from `first` up to (not including) `after`, by login."""
     stmt = (
-        select(Training.login, func.coalesce(func.sum(Training.hours), 0.0))
-        .where(Training.day >= first, Training.day < after)
-        .group_by(Training.login)
+        select(col(Training.login), func.coalesce(func.sum(Training.hours), 0.0))
+        .where(col(Training.day) >= first, col(Training.day) < after)
+        .group_by(col(Training.login))
     )
-    return {str(login): float(h) for login, h in s.execute(stmt)}
+    return {str(login): float(h or 0) for login, h in s.execute(stmt)}
 
 
 def assessments(s: Session, month: str) -> dict[str, int]:
     """The month's assessment scores, by login."""
-    stmt = select(Assessment.login, Assessment.score).where(Assessment.month == month)
+    stmt = select(col(Assessment.login), col(Assessment.score)).where(col(Assessment.month) == month)
     return {str(login): int(score) for login, score in s.execute(stmt)}
 
 
 def staff_list(s: Session) -> list[StaffRow]:
-    return [StaffRow._make(r) for r in s.execute(select(Staff.login, Staff.name, Staff.role, Staff.active))]
+    stmt = select(col(Staff.login), col(Staff.name), col(Staff.role), col(Staff.active))
+    return [StaffRow._make(r) for r in s.execute(stmt)]
