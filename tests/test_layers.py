@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from house_rules import violations
+from house_rules import long_modules, violations
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -196,3 +196,11 @@ def test_reports_read_through_the_typed_protocol(tmp_path):
         {"reports/stock.py": "from typing import Any\ndef sneak(store: Any) -> None:\n    store.kernel"},
     )
     assert any("reports-read-through-the-protocol: sneak(store: Any)" in v for v in found)
+
+
+def test_no_module_of_the_lower_layers_is_over_400_lines(tmp_path):
+    assert long_modules(ROOT / "liyuan_tui") == []
+    package = tmp_path / "liyuan_tui"
+    shutil.copytree(ROOT / "liyuan_tui", package, ignore=SKIP)
+    (package / "store" / "sprawl.py").write_text("x = 1\n" * 401)
+    assert long_modules(package) == ["store/sprawl.py: 401 lines"]

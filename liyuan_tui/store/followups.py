@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
+from liyuan_tui.domain import record_checks
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.events import EventKind
@@ -106,9 +107,9 @@ class FollowUps:
     ) -> FollowUpDone:
         """One call. Not reached: it stays owed (with the attempt counted). Reached: settled.
         Not solved: the request reopens, recorded with the call."""
-        reached = check.yes_no(reached, "reached")
-        score = check.score(score)
-        solved = None if solved is None or solved == "" else check.yes_no(solved, "solved")
+        reached = record_checks.yes_no(reached, "reached")
+        score = record_checks.score(score)
+        solved = None if solved is None or solved == "" else record_checks.yes_no(solved, "solved")
         note = check.plain(note, "note", max_len=check.MAX_TEXT, newlines=True)
         if not reached and score is not None:
             raise ValidationError("error.followup_not_reached", "score")

@@ -17,6 +17,7 @@ from sqlalchemy import MetaData, Table, inspect, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, col, select
 
+from liyuan_tui.domain import record_checks
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
@@ -192,7 +193,7 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if name in ("elderly_alone", "disability"):
-            clean[name] = check.yes_no(value, name)
+            clean[name] = record_checks.yes_no(value, name)
         elif name == "emergency_phone":
             clean[name] = check.as_field(name, check.phone, check.plain(value, name), required=False)
         elif name == "emergency_name":

@@ -15,8 +15,8 @@ from liyuan_tui.domain.models import Request, Staff, StepRecord
 from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated, may_tick
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
 
-from .kernel import Kernel, Tx
-from .orders import open_order_numbers
+from .kernel import Kernel
+from .orders import no_open_orders
 from .tables import ident
 
 OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
@@ -288,7 +288,7 @@ class Lifecycle:
                 raise PermissionDenied("error.escalated_close")
             if req.replied_at is None:
                 raise ValidationError("error.close_not_replied", "ref")
-            _no_open_orders(tx, req)
+            no_open_orders(tx, req)
             proc = self.k.procedure_of(req)
             if proc.branch_required and proc.branches and not req.branch_list:
                 raise ValidationError(
@@ -359,7 +359,7 @@ class Lifecycle:
             # Whoever logged a request may void it while it is still blank (`n` pressed by mistake).
             if not allowed(me.role, Action.CANCEL) and not (req.is_blank and req.created_by == me.login):
                 raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.CANCEL))
-            _no_open_orders(tx, req)
+            no_open_orders(tx, req)
             tx.apply(req, {"status": "cancelled", "closed_at": tx.now, "closed_by": tx.me.login})
             tx.record(req, EventKind.CANCELLED, {"reason": reason})
             return req
@@ -396,10 +396,3 @@ class Lifecycle:
             tx.apply(req, {"assignee": login})
             tx.record(req, EventKind.ASSIGNED, {"from": before, "to": login})
             return req
-
-
-def _no_open_orders(tx: Tx, req: Request) -> None:
-    """A request whose work order is still open cannot close (finish or cancel the order first)."""
-    numbers = open_order_numbers(tx.s, ident(req))
-    if numbers:
-        raise ValidationError("error.close_open_orders", "ref", ref=req.ref, orders=", ".join(numbers))

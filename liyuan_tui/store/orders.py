@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import col, func, select
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, StaleError, ValidationError
@@ -317,12 +317,14 @@ class Orders:
         return when
 
 
-def open_order_numbers(s: Session, request_id: int) -> list[str]:
-    """The request's orders still open (a request cannot close while one is)."""
-    return list(
-        s.exec(
+def no_open_orders(tx: Tx, req: Request) -> None:
+    """A request whose work order is still open cannot close (finish or cancel the order first)."""
+    numbers = list(
+        tx.s.exec(
             select(WorkOrder.number)
-            .where(WorkOrder.request_id == request_id, col(WorkOrder.state).in_(OPEN_ORDER_STATES))
+            .where(WorkOrder.request_id == ident(req), col(WorkOrder.state).in_(OPEN_ORDER_STATES))
             .order_by(col(WorkOrder.id))
         )
     )
+    if numbers:
+        raise ValidationError("error.close_open_orders", "ref", ref=req.ref, orders=", ".join(numbers))
