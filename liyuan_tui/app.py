@@ -34,9 +34,8 @@ from liyuan_tui.domain.views import waiting_steps
 from liyuan_tui.screens.intake import IntakeScreen
 from liyuan_tui.screens.queue import QueueScreen
 from liyuan_tui.screens.request import RequestScreen
-from liyuan_tui.store.kernel import JournalLost
+from liyuan_tui.store import JournalLost
 from liyuan_tui.store.opening import OpenedStore
-from liyuan_tui.store.watch import ChangeWatch
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
 from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefused
 from liyuan_tui.widgets.pager_banner import PagerHealthRead, PagerWatch
@@ -131,10 +130,10 @@ class LiyuanApp(App):
         Each look also records the deadline ladder's rungs that are due (once for all terminals)."""
         seen: int | None = None
         lost_said = False
-        watch = ChangeWatch(self.store.kernel)
+        watch = self.store.change_watch()
         while not self._stopping.is_set():
             try:
-                if self.store.kernel.broken is None:  # a desk whose journal went writes nothing more
+                if self.store.broken is None:  # a desk whose journal went writes nothing more
                     self.store.ladder.record_deadline_alerts()
                 health = self.pager.look()  # the red header when no sender is alive (widgets/pager_banner.py)
                 if health is not None:

@@ -2,7 +2,8 @@
 small HTTP server for `json://`, each keeping what arrived (with the idempotency key it carried),
 and the pager's config file written as a site would (mode 0600). Every wait has a timeout.
 
-Import the fixtures in a test module: `from pager_receivers import pager_config, smtp, web  # noqa: F401`."""
+Its fixtures (`pager_config`, `smtp`, `web`) reach every test: tests/conftest.py names this module in
+`pytest_plugins`."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -185,7 +186,9 @@ def pager_config():
 
     def write(contacts: dict[str, list[str]], extra: str = "") -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        lines = ["[contacts]"] + [f"{json.dumps(login)} = {json.dumps(urls)}" for login, urls in contacts.items()]
+        lines = ["[contacts]"] + [
+            f"{json.dumps(login)} = {json.dumps(urls)}" for login, urls in contacts.items()
+        ]
         path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
         path.chmod(0o600)
         return path

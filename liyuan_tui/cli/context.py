@@ -77,14 +77,14 @@ class Context:
             from liyuan_tui.store.opening import store_for
 
             self._store = store_for(self.settings, self.clock, self.procedures)
-            self._store.kernel.on_first_user = lambda login: print(
-                self.t("cli.first_user", login=login), file=self.err
+            self._store.on_first_user(
+                lambda login: print(self.t("cli.first_user", login=login), file=self.err)
             )
         return self._store
 
     @property
     def me(self) -> Staff:
-        return self.store.kernel.identity()
+        return self.store.identity()
 
     def use(self, settings: Settings) -> None:
         """Work on other settings from now on (the demo's database)."""

@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+    from pathlib import Path
+
     from liyuan_tui.domain.paging import Page
     from liyuan_tui.store import Store
 
@@ -25,7 +28,9 @@ TEST_WAIT = 30.0  # seconds `pager test` waits for the page to be delivered
 MAX_TEST_WAIT = 600.0
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     pager = sub.add_parser("pager", parents=[common], help="the pager: its sender, its config, a test page")
     psub = pager.add_subparsers(
         dest="pager_command", metavar="ACTION", required=True, parser_class=type(pager)
@@ -46,7 +51,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=cmd_pages)
 
 
-def config_path():
+def config_path() -> Path:
     from liyuan_tui.domain.pager_config import pager_config_path
 
     return pager_config_path()
@@ -82,7 +87,7 @@ def cmd_run(ctx: Context, args: argparse.Namespace) -> int:
         print(f"liyuan pager run: {ctx.t(problem.key, **problem.params)}", file=ctx.err)
         return 2
     store = service_store(ctx)
-    store.kernel.ready()
+    store.ready()
     stop = threading.Event()
     if not args.once:
         _stop_on_signals(stop)
@@ -130,7 +135,7 @@ def cmd_test(ctx: Context, args: argparse.Namespace) -> int:
     config = read_pager_config(path)
     try:
         store = ctx.store
-        ctx.me  # a supervisor or the manager queues it as themself
+        _ = ctx.me  # a supervisor or the manager queues it as themself
     except UnknownUser:
         if not config.readable:
             raise
@@ -141,7 +146,7 @@ def cmd_test(ctx: Context, args: argparse.Namespace) -> int:
         if not config.readable:
             print(ctx.t("cli.pager.test_no_sender", page=page.id, login=login), file=ctx.out)
             return 1
-        sender_store = store if store.kernel.service else service_store(ctx)
+        sender_store = store if store.service else service_store(ctx)
         Sender(sender_store, path, t=ctx.t, log=ctx.err).run(threading.Event(), once=True)
     deadline = time.monotonic() + max(0.0, args.wait)
     while True:
@@ -158,7 +163,7 @@ def cmd_test(ctx: Context, args: argparse.Namespace) -> int:
         time.sleep(0.2)
 
 
-def page_dict(page: Page, tz) -> dict:
+def page_dict(page: Page, tz: tzinfo) -> dict[str, Any]:
     """One page as `liyuan pages --json` gives it (these fields are a contract)."""
     from liyuan_tui.reports.export import iso
 
@@ -194,7 +199,7 @@ def cmd_pages(ctx: Context, args: argparse.Namespace) -> int:
     table = Table(title=t("cli.pages.title", count=len(rows)), title_justify="left")
     for key in ("id", "ref", "to", "reason", "status", "attempts", "queued_at", "sent_at", "acknowledged_at"):
         table.add_column(t(f"cli.pages.column.{key}"), no_wrap=True)
-    for r, p in zip(rows, pages):
+    for r, p in zip(rows, pages, strict=True):
         times = [(r[k] or "")[5:16].replace("T", " ") for k in ("queued_at", "sent_at", "acknowledged_at")]
         status = t(f"pager.status.{r['status']}") + (
             f" ({p.error})" if r["status"] == "failed" and p.error else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from liyuan_tui.domain.pager_config import scheme
 from liyuan_tui.reports.page_text import PageText
@@ -27,7 +28,7 @@ class Outcome:
 
 
 @cache
-def _asset():
+def _asset() -> Any:
     import logging
 
     import apprise
@@ -76,7 +77,9 @@ def deliver(urls: list[str], text: PageText, key: str, already: set[int]) -> Out
         headers = getattr(target, "headers", None)
         if isinstance(headers, dict):
             headers[KEY_HEADER] = key
-        with apprise.LogCapture(level=apprise.logging.WARNING, fmt="%(message)s") as log:
+        with apprise.LogCapture(  # type: ignore[no-untyped-call]
+            level=apprise.logging.WARNING, fmt="%(message)s"
+        ) as log:
             try:
                 ok = target.notify(body=text.body, title=text.title, body_format=apprise.NotifyFormat.TEXT)
             except Exception as exc:  # a plugin's own bug must not stop the other channels

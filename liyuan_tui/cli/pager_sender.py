@@ -7,11 +7,13 @@ config file when it changes."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.pager import HEARTBEAT_EVERY
@@ -20,7 +22,6 @@ from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.reports.page_text import page_text
 from liyuan_tui.store import Store
 from liyuan_tui.store.pager_sending import LeaseLost, new_holder
-from liyuan_tui.store.watch import ChangeWatch
 
 from .pager_channels import Outcome, deliver
 
@@ -86,7 +87,7 @@ class Sender:
             if not self._take_lease(stop, once):
                 return 0
             self.pager.sending.recover(self.holder)
-            watch = ChangeWatch(self.store.kernel)
+            watch = self.store.change_watch()
             beat = time.monotonic()
             while not stop.is_set():
                 try:
@@ -108,7 +109,7 @@ class Sender:
                         self.say(self.t("cli.pager.lease_lost", holder="-"))
                         if not self._take_lease(stop, once):
                             return 0
-                limit = SQLITE_LOOK if self.store.kernel.sqlite else LONGEST_WAIT
+                limit = SQLITE_LOOK if self.store.sqlite else LONGEST_WAIT
                 try:
                     watch.wait(max(0.0, min(limit, wait)), stop)
                 except Exception as exc:  # the LISTEN connection broke: look again after a while
@@ -118,10 +119,8 @@ class Sender:
             watch.close()
             return 0
         finally:
-            try:
+            with contextlib.suppress(Exception):  # stopping anyway: the lease expires by itself
                 self.pager.sending.release(self.holder)
-            except Exception:  # stopping anyway: the lease expires by itself
-                pass
 
     def _take_lease(self, stop: threading.Event, once: bool) -> bool:
         said = False

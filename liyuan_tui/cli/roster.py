@@ -5,7 +5,7 @@ time (a night shift crosses midnight as typed)."""
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain.pager import DUTIES
 from liyuan_tui.domain.safe_text import safe_json
@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     roster = sub.add_parser("roster", parents=[common], help="the duty roster: who is on duty, with backups")
     rsub = roster.add_subparsers(
         dest="roster_command", metavar="ACTION", required=True, parser_class=type(roster)
@@ -70,7 +72,7 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 def shift_dict(
     ctx: Context, shift: DutyShift | None, *, duty: str, login: str, name: str, backup: bool
-) -> dict:
+) -> dict[str, Any]:
     """One row of `roster list --json` / `roster now --json`."""
     from liyuan_tui.reports.export import iso
 
@@ -120,7 +122,7 @@ def cmd_now(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def print_rows(ctx: Context, title: str, rows: list[dict], *, with_id: bool) -> None:
+def print_rows(ctx: Context, title: str, rows: list[dict[str, Any]], *, with_id: bool) -> None:
     from rich.table import Table
 
     from .requests import cells, console

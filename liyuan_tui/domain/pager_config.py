@@ -21,9 +21,10 @@ import os
 import pwd
 import stat
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .pager import ACK_MINUTES, MAX_ATTEMPTS
 
@@ -110,7 +111,7 @@ def read_pager_config(path: Path) -> PagerConfig:
     return config
 
 
-def _read_contacts(contacts: dict, config: PagerConfig) -> None:
+def _read_contacts(contacts: dict[str, Any], config: PagerConfig) -> None:
     from .validation import _LOGIN
 
     for login, urls in contacts.items():

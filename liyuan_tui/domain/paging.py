@@ -10,7 +10,6 @@ Channel addresses and tokens never enter the database: they live in the pager's 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
@@ -26,7 +25,7 @@ class DutyShift(SQLModel, table=True):
     __tablename__ = "duty_shift"
     __table_args__ = (Index("ix_duty_shift_when", "duty", "ends_at", "starts_at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     estate: str = Field(default=DEFAULT_ESTATE, sa_column_kwargs={"server_default": DEFAULT_ESTATE})
     duty: str  # duty_supervisor | duty_manager | duty_security_lead
     login: str = Field(index=True)
@@ -35,8 +34,8 @@ class DutyShift(SQLModel, table=True):
     ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     added_by: str
     added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    removed_at: Optional[datetime] = _time()
-    removed_by: Optional[str] = None
+    removed_at: datetime | None = _time()
+    removed_by: str | None = None
 
 
 class Page(SQLModel, table=True):
@@ -44,11 +43,11 @@ class Page(SQLModel, table=True):
     acknowledged. `key` is the idempotency key every channel carries (a receiver that sees it
     twice after a sender was killed mid-delivery knows it is the same page)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)
     chain: str = Field(index=True)  # the cause (`major:<event id>` …): its rungs share it
-    request_id: Optional[int] = Field(default=None, foreign_key="request.id", index=True)
-    ref: Optional[str] = None  # None: a test page
+    request_id: int | None = Field(default=None, foreign_key="request.id", index=True)
+    ref: str | None = None  # None: a test page
     login: str = Field(index=True)
     reason: str  # major | escalated | unacknowledged | not_solved | test
     duty: str = ""  # the duty role paged ("" for a test page)
@@ -56,11 +55,11 @@ class Page(SQLModel, table=True):
     status: str = Field(default="queued", index=True)  # queued | sent | failed | acknowledged
     attempts: int = 0
     queued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    next_attempt_at: Optional[datetime] = _time(index=True)  # None: nothing more to try
-    sending_since: Optional[datetime] = _time()  # an attempt whose outcome is not yet known
-    sent_at: Optional[datetime] = _time()
-    acknowledged_at: Optional[datetime] = _time()
-    acknowledged_by: Optional[str] = None
+    next_attempt_at: datetime | None = _time(index=True)  # None: nothing more to try
+    sending_since: datetime | None = _time()  # an attempt whose outcome is not yet known
+    sent_at: datetime | None = _time()
+    acknowledged_at: datetime | None = _time()
+    acknowledged_by: str | None = None
     delivered: str = ""  # the person's channels (their places in the contact list) already reached
     error: str = Field(default="", sa_type=Text)  # the last failure, in words any reader may see
 
@@ -71,7 +70,7 @@ class PagerSender(SQLModel, table=True):
 
     __tablename__ = "pager_sender"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    holder: Optional[str] = None  # host:pid:nonce of the sender delivering now; None once it stopped
-    started_at: Optional[datetime] = _time()
-    heartbeat_at: Optional[datetime] = _time()
+    id: int | None = Field(default=None, primary_key=True)
+    holder: str | None = None  # host:pid:nonce of the sender delivering now; None once it stopped
+    started_at: datetime | None = _time()
+    heartbeat_at: datetime | None = _time()

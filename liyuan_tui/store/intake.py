@@ -62,7 +62,7 @@ class Intake:
         required)."""
         k = self.k
         now = k.clock.now()
-        fields = {
+        fields: dict[str, Any] = {
             "category": check.category(category, k.procedures) if (category or complete) else "",
             "channel": check.channel(channel),
             "unit": check.unit(unit, required=complete),
@@ -101,7 +101,7 @@ class Intake:
             req.repeat_of = earlier.ref if earlier is not None else None
             tx.add(req)
             tx.s.flush()
-            payload = {name: v for name, v in fields.items() if v}
+            payload: dict[str, Any] = {name: v for name, v in fields.items() if v}
             if req.repeat_of:
                 payload["repeat_of"] = req.repeat_of
             payload.update(received_at=received, major=major, confidential=confidential)

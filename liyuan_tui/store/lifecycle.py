@@ -16,8 +16,9 @@ from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, m
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
 
 from . import outbox
-from .kernel import Kernel, Tx
-from .orders import refuse_open_orders
+from .kernel import Kernel
+from .orders import no_open_orders
+from .tables import ident
 
 OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
 
@@ -182,7 +183,7 @@ class Lifecycle:
             now = tx.now
             tx.add(
                 StepRecord(
-                    request_id=req.id,
+                    request_id=ident(req),
                     step_key=step_key,
                     done_at=now,
                     done_by=me.login,
@@ -219,8 +220,10 @@ class Lifecycle:
             req = self.k.load(s, ref)
             done = {r.step_key for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
         proc = self.k.procedures.get(req.category)
-        for step in proc.form_steps if proc is not None else []:
-            held = getattr(req, step.from_form or "", "")
+        if proc is None:
+            return req
+        for step in proc.form_steps:
+            held = str(getattr(req, step.from_form or "", "") or "")
             if (
                 step.key in done
                 or not held
@@ -228,7 +231,9 @@ class Lifecycle:
             ):
                 continue
             try:
-                req = self.tick_step(ref, step.key, **{step.input: held})
+                note = held if step.input == "note" else ""
+                value = held if step.input == "value" else ""
+                req = self.tick_step(ref, step.key, note=note, value=value)
             except DeskError:
                 continue  # blocked or not this user's: the checklist offers it with the form's text
         return req
@@ -289,7 +294,7 @@ class Lifecycle:
                 raise PermissionDenied("error.escalated_close")
             if req.replied_at is None:
                 raise ValidationError("error.close_not_replied", "ref")
-            refuse_open_orders(tx.s, req)
+            no_open_orders(tx, req)
             proc = self.k.procedure_of(req)
             if proc.branch_required and proc.branches and not req.branch_list:
                 raise ValidationError(
@@ -360,7 +365,7 @@ class Lifecycle:
             # Whoever logged a request may void it while it is still blank (`n` pressed by mistake).
             if not allowed(me.role, Action.CANCEL) and not (req.is_blank and req.created_by == me.login):
                 raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.CANCEL))
-            refuse_open_orders(tx.s, req)
+            no_open_orders(tx, req)
             tx.apply(req, {"status": "cancelled", "closed_at": tx.now, "closed_by": tx.me.login})
             tx.record(req, EventKind.CANCELLED, {"reason": reason})
             return req

@@ -85,4 +85,4 @@ def acknowledge(tx: Tx, req: Request, me: Staff) -> int:
         .execution_options(synchronize_session=False)
     )
     tx.changed = True
-    return result.rowcount  # type: ignore[attr-defined]
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -41,8 +41,8 @@ class Climb:
                 )
                 .group_by(col(Page.chain))
             ).all()
-            due: list[tuple] = []
-            later: list[tuple] = []
+            due: list[tuple[str, int, int | None, datetime]] = []
+            later: list[tuple[str, int, int | None, datetime]] = []
             for chain, started, top, request_id in rows:
                 at = rung_due(started, top + 1, limit)
                 (due if at <= now else later).append((chain, top, request_id, at))

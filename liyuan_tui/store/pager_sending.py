@@ -16,6 +16,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, update
 from sqlmodel import Session, col, func, select
@@ -108,7 +109,7 @@ class Sending:
                     .values(holder=holder, started_at=now, heartbeat_at=now)
                 )
             else:
-                return row.holder
+                return str(row.holder)
             conn.commit()
         return None
 
@@ -121,7 +122,7 @@ class Sending:
                 .values(heartbeat_at=self.k.clock.now())
             )
             conn.commit()
-        return done.rowcount == 1  # type: ignore[attr-defined]
+        return bool(done.rowcount == 1)
 
     def release(self, holder: str) -> None:
         """A sender stopping gives the lease up (its last heartbeat stays: the desks see how long
@@ -144,7 +145,7 @@ class Sending:
                 .values(next_attempt_at=tx.now, sending_since=None)
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount  # type: ignore[attr-defined]
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     def due(self, limit: int = 50) -> list[int]:
         """The pages to try now, oldest first."""
@@ -220,7 +221,7 @@ class Sending:
             tx.add(page)
             return page
 
-    def _said(self, page: Page) -> dict:
+    def _said(self, page: Page) -> dict[str, Any]:
         return {
             "page": page.id,
             "to": page.login,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from liyuan_tui.domain import validation as check
@@ -162,7 +163,7 @@ def on_duty(s: Session, duty: str, at: datetime, estate: str | None, *, backup: 
             col(DutyShift.removed_at).is_(None),
             col(DutyShift.starts_at) <= at,
             col(DutyShift.ends_at) > at,
-            col(Staff.active) == True,
+            col(Staff.active) == true(),
         )
         .order_by(col(DutyShift.starts_at), col(DutyShift.id))
     )
@@ -175,7 +176,7 @@ def on_duty(s: Session, duty: str, at: datetime, estate: str | None, *, backup: 
         return list(found.values())
     everyone = s.exec(
         select(Staff)
-        .where(col(Staff.role).in_(WITHOUT_ROSTER[duty]), col(Staff.active) == True)
+        .where(col(Staff.role).in_(WITHOUT_ROSTER[duty]), col(Staff.active) == true())
         .order_by(col(Staff.login))
     )
     return [OnDuty(duty, p.login, p.name, False, None) for p in everyone]

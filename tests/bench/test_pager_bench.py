@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent))  # pg.py, pager_receivers.py
-import pg  # noqa: E402
-from pager_receivers import WebReceiver  # noqa: E402
+import pg
+from pager_receivers import WebReceiver
 
-from liyuan_tui.domain.clock import SystemClock  # noqa: E402
-from liyuan_tui.domain.config import Settings  # noqa: E402
-from liyuan_tui.store import Store  # noqa: E402
+from liyuan_tui.domain.clock import SystemClock
+from liyuan_tui.domain.config import Settings
+from liyuan_tui.store import Store
 
 PAGES = int(os.environ.get("LIYUAN_BENCH_PAGES", "30"))
 WAIT = 15.0  # seconds at most for any one thing to happen
@@ -84,7 +84,7 @@ async def measure(url: str, tmp_path: Path) -> tuple[list[float], list[float]]:
                 committed = time.monotonic()
                 seen: dict[str, float] = {}
 
-                def both() -> bool:
+                def both(seen: dict[str, float] = seen, req=req) -> bool:
                     if "desk" not in seen and req.ref in app.requests:
                         seen["desk"] = time.monotonic()
                     arrivals = [m.at for m in hook.all() if req.ref in m.title]

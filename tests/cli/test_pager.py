@@ -10,7 +10,7 @@ import json
 
 import pytest
 from cli_runner import run_liyuan
-from pager_receivers import WebReceiver, pager_config, smtp, web  # noqa: F401
+from pager_receivers import WebReceiver
 
 PAGE_FIELDS = ["id", "ref", "to", "reason", "status", "attempts", "queued_at", "sent_at", "acknowledged_at"]
 

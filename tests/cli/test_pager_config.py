@@ -8,7 +8,6 @@ import os
 
 import pytest
 from cli_runner import run_liyuan
-from pager_receivers import pager_config, web  # noqa: F401
 
 from liyuan_tui.store import Store
 

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 
 import pytest
-from pager_receivers import WebReceiver, pager_config  # noqa: F401
+from pager_receivers import WebReceiver
 from sqlmodel import select
 
 from liyuan_tui.domain.clock import SystemClock

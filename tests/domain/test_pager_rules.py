@@ -4,7 +4,7 @@ masked as the receiver's role would see it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +18,7 @@ from liyuan_tui.domain.pager_config import read_pager_config
 from liyuan_tui.domain.paging import Page
 from liyuan_tui.reports.page_text import page_text
 
-T0 = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 def test_a_page_climbs_repeated_then_the_backup_then_the_next_role_up():

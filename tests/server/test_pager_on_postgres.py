@@ -9,13 +9,13 @@ import io
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pg
 import psycopg
 import pytest
+from pager_receivers import WebReceiver
 from sqlalchemy import create_engine
-from pager_receivers import WebReceiver, pager_config  # noqa: F401
 
 from liyuan_tui.domain.clock import FakeClock, SystemClock
 from liyuan_tui.domain.i18n import Translator
@@ -24,7 +24,7 @@ from liyuan_tui.store.postgres import install_security
 from liyuan_tui.store.postgres_site import init_site
 
 pytestmark = pytest.mark.slow
-NOW = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture

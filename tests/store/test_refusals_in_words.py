@@ -10,13 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from words import leaked
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.reports.handover import parse_since
 from liyuan_tui.reports.month import Month
-from words import leaked
 
 ROOT = Path(__file__).resolve().parents[2]
 RAISED = re.compile(
@@ -111,7 +111,9 @@ def refusals(staff, desk, clock, supervisor):
     add(lambda: supervisor.roster.add("ann", "duty_supervisor", *night))  # roster_role
     add(lambda: supervisor.roster.add("sup", "duty_supervisor", *reversed(night)))  # roster_backwards
     add(lambda: supervisor.roster.add("sup", "duty_manager", night[0], "2027-01-28T08:00"))  # roster_too_long
-    add(lambda: supervisor.roster.add("sup", "duty_manager", "2026-11-26T20:00", "2026-11-27T08:00"))  # roster_past
+    add(
+        lambda: supervisor.roster.add("sup", "duty_manager", "2026-11-26T20:00", "2026-11-27T08:00")
+    )  # roster_past
     supervisor.roster.add("sup", "duty_supervisor", *night)
     add(lambda: supervisor.roster.add("sup", "duty_supervisor", *night))  # roster_clash
     add(lambda: supervisor.roster.remove(999))  # roster_unknown

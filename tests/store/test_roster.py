@@ -5,7 +5,7 @@ refusals that name the field and write nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import select
@@ -28,7 +28,7 @@ def reached(store, duty: str, at: str, backup: bool = False) -> list[str]:
 
 def test_a_night_shift_crosses_midnight_in_the_sites_local_time(supervisor, staff, clock):
     shift = supervisor.roster.add("sup", "duty_supervisor", "2026-11-27T22:00", "2026-11-28T06:00")
-    assert shift.starts_at == datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+    assert shift.starts_at == datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
     assert shift.ends_at - shift.starts_at == timedelta(hours=8)
     assert reached(supervisor, "duty_supervisor", "2026-11-27T23:30") == ["sup"]
     assert reached(supervisor, "duty_supervisor", "2026-11-28T02:00") == ["sup"]  # after midnight
@@ -41,10 +41,10 @@ def test_a_night_shift_crosses_midnight_in_the_sites_local_time(supervisor, staf
 
 def test_a_shift_is_as_long_as_typed_the_night_other_zones_change_their_clocks(supervisor, staff, clock):
     """2026-10-25: Europe leaves summer time at 03:00 local; Shanghai has no daylight saving."""
-    clock.set(datetime(2026, 10, 24, 10, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 10, 24, 10, 0, tzinfo=UTC))
     shift = supervisor.roster.add("mgr", "duty_manager", "2026-10-24 20:00", "2026-10-25 08:00")
     assert shift.ends_at - shift.starts_at == timedelta(hours=12)
-    assert shift.starts_at == datetime(2026, 10, 24, 12, 0, tzinfo=timezone.utc)
+    assert shift.starts_at == datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
 
 
 def test_the_backup_is_reached_only_as_the_backup(supervisor, staff, clock):
