@@ -141,6 +141,23 @@ def department(value: str, field: str = "handed_to") -> str:
     return line(value, field, MAX_DEPARTMENT)
 
 
+OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
+
+
+def closing(outcome: str, kind: str, handed_to: str) -> tuple[str, str, str]:
+    """A close's outcome, its kind and the department it was handed to, checked: a request handed
+    on says to whom (never pass the buck)."""
+    outcome, handed_to = text(outcome, "outcome"), department(handed_to)
+    kind = no_controls(kind, "outcome").strip() or ("handed_on" if handed_to else "resolved")
+    if kind not in OUTCOME_KINDS:
+        raise ValidationError("error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS))
+    if not outcome:
+        raise ValidationError("error.outcome_empty", "outcome")
+    if kind == "handed_on" and not handed_to:
+        raise ValidationError("error.handed_to_missing", "handed_to")
+    return outcome, kind, handed_to
+
+
 def parse_time(value: str, tz: tzinfo, field: str = "received_at") -> datetime:
     """ISO 8601, or `YYYY-MM-DD HH:MM[:SS]` in local time; a time without an offset is local."""
     raw = no_controls(value, field).strip()

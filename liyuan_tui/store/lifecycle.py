@@ -20,7 +20,7 @@ from .kernel import Kernel
 from .orders import no_open_orders
 from .tables import ident
 
-OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
+OUTCOME_KINDS = check.OUTCOME_KINDS
 
 
 class Lifecycle:
@@ -277,17 +277,7 @@ class Lifecycle:
     ) -> Request:
         """Close with an outcome. Refused while required steps are open, a major request has no
         "manager informed", or a request handed on does not say to whom (never pass the buck)."""
-        outcome = check.text(outcome, "outcome")
-        handed_to = check.department(handed_to)
-        kind = check.no_controls(kind, "outcome").strip() or ("handed_on" if handed_to else "resolved")
-        if kind not in OUTCOME_KINDS:
-            raise ValidationError(
-                "error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS)
-            )
-        if not outcome:
-            raise ValidationError("error.outcome_empty", "outcome")
-        if kind == "handed_on" and not handed_to:
-            raise ValidationError("error.handed_to_missing", "handed_to")
+        outcome, kind, handed_to = check.closing(outcome, kind, handed_to)
         with self.k.write(Action.CLOSE) as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
             if req.escalated_at is not None and not may_close_escalated(me.role):
