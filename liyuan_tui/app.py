@@ -4,7 +4,8 @@ every store call runs in a thread worker of the widget that asked and comes back
 
 The app tells its pages of changes one way, by reactives they watch: `requests` (the open
 requests, by ref), `changes` (what just changed: the desk's own writes, as written, and what the
-poller found other terminals did) and `now` (the clock, once a second). Each change travels once:
+poller found other terminals did), `now` (the clock, once a second) and `pager_down` (no pager
+sender alive: every page's header turns red, widgets/pager_banner.py). Each change travels once:
 a write's own result (`Written`, from store_work) is shown as it is, and the poller never reads
 it back (store/watch.py).
 """
@@ -40,6 +41,7 @@ from liyuan_tui.store.opening import OpenedStore
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, every_action, own_keys, palette
 from liyuan_tui.widgets.messages import (
     Changes,
+    PagerHealthRead,
     RequestCreated,
     RequestsChanged,
     SecurityRead,
@@ -47,6 +49,7 @@ from liyuan_tui.widgets.messages import (
     Written,
 )
 from liyuan_tui.widgets.page import Page
+from liyuan_tui.widgets.pager_banner import DOWN_CLASS, pager_news, pager_title
 from liyuan_tui.widgets.poller import ChangePoller, security_waiting
 from liyuan_tui.widgets.store_work import store_work
 
@@ -66,6 +69,8 @@ class LiyuanApp(App[int]):
     """What just changed: pages that show it read it again (or, for the desk's own writes, take it)."""
     now: var[datetime] = var(datetime.min, always_update=True)
     """The clock, set once a second: countdowns are computed from it (never counted down)."""
+    pager_down: var[bool] = var(False, init=False, toggle_class=DOWN_CLASS)
+    """No pager sender has been alive for two minutes: the app's class turns every header red."""
 
     def __init__(
         self,
@@ -93,9 +98,10 @@ class LiyuanApp(App[int]):
         self.poller = ChangePoller(self)
         self.told = False  # the first look (every open request) has been shown
         self._urgency: dict[str, Urgency] = {}
+        self.pager_seen: datetime | None = None  # the pager sender's last heartbeat, as last read
         self.set_reactive(LiyuanApp.now, clock.now())
         own_keys(self, APP_KEYS, self.me, self.t)  # a technician's desk has none of the queue's
-        self.title = self.t("ui.app.title")
+        self.title = pager_title(self.t, down=False)
         self.sub_title = visible(
             self.t("ui.app.who", name=self.me.name, role=self.t(f"role.{self.me.role}")), newlines=False
         )
@@ -162,6 +168,19 @@ class LiyuanApp(App[int]):
     def _security_read(self, msg: SecurityRead) -> None:
         self.security = msg.waiting
         self.requests = self.requests  # the queue lists them again
+
+    @on(PagerHealthRead)
+    def _pager_health(self, msg: PagerHealthRead) -> None:
+        self.pager_seen = msg.health.heartbeat_at
+        self.pager_down = msg.health.down
+
+    def watch_pager_down(self, down: bool) -> None:
+        """Said once each way: in red with the bell when the pager goes down, and when it is back."""
+        self.title = pager_title(self.t, down)
+        news = pager_news(self.t, self.tz, down, self.pager_seen)
+        self.notify(news, severity="error" if down else "information", timeout=600 if down else 8)
+        if down:
+            self.bell()
 
     def _set_requests(self, changed: Iterable[Request], *, replace: bool = False) -> None:
         current = {} if replace else dict(self.requests)
@@ -365,6 +384,13 @@ class LiyuanApp(App[int]):
         from liyuan_tui.screens.pages.scorecard import ScorecardScreen
 
         self.push_screen(ScorecardScreen())
+
+    def action_roster(self) -> None:
+        """The duty roster (from the command palette): who a page reaches now, and the shifts."""
+        from liyuan_tui.screens.pages.roster import RosterScreen
+
+        if not isinstance(self.screen, RosterScreen):
+            self.push_screen(RosterScreen())
 
 
 def run_app(opened: OpenedStore, settings: Settings, clock: Clock) -> int:

@@ -43,6 +43,8 @@ class Action(StrEnum):
     FOLLOWUP = "followup"
     EDIT_HOUSEHOLD = "edit_household"
     STAFF_RECORDS = "staff_records"
+    ROSTER = "roster"
+    PAGER_TEST = "pager_test"
 
 
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
@@ -88,6 +90,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.FOLLOWUP: DESK,  # the customer representatives make the calls
     Action.EDIT_HOUSEHOLD: DESK,
     Action.STAFF_RECORDS: SUPERVISORS,  # training and assessment (the manager's duty, with supervisors)
+    Action.ROSTER: SUPERVISORS,  # the duty roster (值班表)
+    Action.PAGER_TEST: SUPERVISORS,  # a test page to someone
 }
 
 # Whose steps each role may tick: the desk records every step (it hears back from guards);

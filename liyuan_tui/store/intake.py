@@ -16,6 +16,7 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import Action
 
+from . import outbox
 from .kernel import Kernel, Tx
 from .repeats import earlier_repair, repeat_changes
 from .steps import tick_from_form
@@ -62,7 +63,7 @@ class Intake:
         required)."""
         k = self.k
         now = k.clock.now()
-        fields = {
+        fields: dict[str, Any] = {
             "category": check.category(category, k.procedures) if (category or complete) else "",
             "channel": check.channel(channel),
             "unit": check.unit(unit, required=complete),
@@ -101,11 +102,13 @@ class Intake:
             req.repeat_of = earlier.ref if earlier is not None else None
             tx.add(req)
             tx.s.flush()
-            payload = {name: v for name, v in fields.items() if v}
+            payload: dict[str, Any] = {name: v for name, v in fields.items() if v}
             if req.repeat_of:
                 payload["repeat_of"] = req.repeat_of
             payload.update(received_at=received, major=major, confidential=confidential)
-            tx.record(req, EventKind.CREATED, payload)
+            event = tx.record(req, EventKind.CREATED, payload)
+            if major:
+                outbox.page(tx, req, "major", event)  # the duty manager, at once (4.2.2)
             return req
 
     def update_fields(self, ref: str, expected_version: int | None = None, **changes: Any) -> Request:
@@ -113,9 +116,7 @@ class Intake:
         clean = self._clean(changes)
         with self.k.write(Action.UPDATE) as tx:
             req = tx.open_request(ref, expected_version)
-            payload = self._save(tx, req, clean)
-            if payload:
-                tx.record(req, EventKind.UPDATED, payload)
+            self._record(tx, req, self._save(tx, req, clean))
             return req
 
     def finish(self, ref: str, **changes: Any) -> Request:
@@ -130,9 +131,18 @@ class Intake:
             if ticked:
                 tx.apply(req, step_changes)
                 payload["steps"] = ticked
-            if payload:
-                tx.record(req, EventKind.UPDATED, payload)
+            self._record(tx, req, payload)
             return req
+
+    @staticmethod
+    def _record(tx: Tx, req: Request, payload: dict[str, Any]) -> None:
+        """The `updated` event of what was saved (none if nothing changed); a request marked major
+        in the form pages the duty manager in the same transaction."""
+        if not payload:
+            return
+        event = tx.record(req, EventKind.UPDATED, payload)
+        if payload.get("major", [False, False])[1]:
+            outbox.page(tx, req, "major", event)  # marked major in the form: the duty manager
 
     def _save(self, tx: Tx, req: Request, clean: dict[str, Any]) -> dict[str, Any]:
         """Write the fields that differ (and what follows from them: the reply deadline of a new

@@ -13,7 +13,8 @@ from liyuan_tui.domain.models import Request, StepRecord
 from liyuan_tui.domain.permissions import may_tick
 from liyuan_tui.domain.procedures import named_steps
 
-from .kernel import Tx
+from .tables import ident
+from .transaction import Tx
 
 
 def done_steps(tx: Tx, req: Request) -> dict[str, StepRecord]:
@@ -61,7 +62,7 @@ def tick(
         raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step.text)
     now = tx.now
     record = StepRecord(
-        request_id=req.id, step_key=step_key, done_at=now, done_by=me.login, note=note, value=value
+        request_id=ident(req), step_key=step_key, done_at=now, done_by=me.login, note=note, value=value
     )
     tx.add(record)
     done[step_key] = record

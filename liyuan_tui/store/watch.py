@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain.models import Event, Request
 
 from .kernel import Kernel
 from .lookup import Lookup
+
+if TYPE_CHECKING:
+    import psycopg
 
 CHANNEL = "liyuan_events"
 SLICE = 0.05  # how often a wait on PostgreSQL also looks at the poke
@@ -20,7 +24,7 @@ SLICE = 0.05  # how often a wait on PostgreSQL also looks at the poke
 class ChangeWatch:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
-        self._conn = None  # the LISTEN connection (PostgreSQL), opened in the waiting thread
+        self._conn: psycopg.Connection[tuple[Any, ...]] | None = None  # LISTEN (PostgreSQL), opened waiting
 
     def others_since(self, seen: int, newest: int, limit: int) -> list[tuple[Event, Request | None]] | None:
         """The events in (seen, newest] the desk did not write itself, each with its request as it
@@ -38,22 +42,24 @@ class ChangeWatch:
         if self.k.sqlite:
             poke.wait(timeout)
             return
-        conn = self._listening()
-        deadline = time.monotonic() + timeout
-        while not poke.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            for _notify in conn.notifies(timeout=min(left, SLICE), stop_after=1):
-                return
+        with self.k.said():  # the server gone: said as the desk's refusal
+            conn = self._listening()
+            deadline = time.monotonic() + timeout
+            while not poke.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                for _notify in conn.notifies(timeout=min(left, SLICE), stop_after=1):
+                    return
 
-    def _listening(self):
+    def _listening(self) -> psycopg.Connection[tuple[Any, ...]]:
         if self._conn is None or self._conn.closed:
             import psycopg
 
             from .postgres_site import libpq_params
 
-            self._conn = psycopg.connect(autocommit=True, **libpq_params(str(self.k.engine.url)))
+            params = libpq_params(str(self.k.engine.url))
+            self._conn = psycopg.connect(psycopg.conninfo.make_conninfo(**params), autocommit=True)
             self._conn.execute(f"LISTEN {CHANNEL}")
         return self._conn
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from liyuan_tui.domain.models import Event
 
 if TYPE_CHECKING:
-    from .kernel import Tx
+    from .transaction import Tx
 
 
 @dataclass

@@ -130,6 +130,11 @@ HOUSEHOLD_KEYS = (
     ("escape", "back", True),
 )
 SCORECARD_KEYS = REPORT_KEYS
+ROSTER_KEYS = (
+    ("a", "add_shift", True),
+    ("x", "remove_shift", True),
+    ("escape", "back", True),
+)
 # Keys that are not bindings but are listed in the help screen: (shown key, message key).
 OTHER_KEYS = (
     ("A–G", "category_letter"),
@@ -140,6 +145,7 @@ OTHER_KEYS = (
     ("ctrl+p", "palette"),
     ("ctrl+p", "find_household"),
     ("ctrl+p", "scorecard"),
+    ("ctrl+p", "roster"),
 )
 SCOPES = (
     ("app", APP_KEYS),
@@ -155,6 +161,7 @@ SCOPES = (
     ("followups", FOLLOWUP_KEYS),
     ("household", HOUSEHOLD_KEYS),
     ("scorecard", SCORECARD_KEYS),
+    ("roster", ROSTER_KEYS),
 )
 
 
@@ -197,14 +204,17 @@ NEEDS: dict[str, Action] = {
     "add_tool": Action.TOOL_MANAGE,
     # the household file
     "edit_household": Action.EDIT_HOUSEHOLD,
+    # the duty roster (everyone may look; supervisors and the manager change it)
+    "add_shift": Action.ROSTER,
+    "remove_shift": Action.ROSTER,
 }
 # A technician's desk is their own work orders: nothing of the request queue (nothing
 # confidential), no reports, no store room.
 NOT_ON_TECHNICIANS_DESK = frozenset(
-    {"new_request", "search", "handover", "month_report", "stock", "tools", "followups", "scorecard"}
+    {"new_request", "search", "handover", "month_report", "stock", "tools", "followups", "scorecard", "roster"}
 )
 # The app's actions with no key of their own: the command palette lists them.
-PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard")
+PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard", "roster")
 
 
 def may_use(me: Staff, action: str) -> bool:

@@ -21,7 +21,17 @@ from liyuan_tui.domain.workshop import Material, WorkOrder
 from liyuan_tui.reports.handover import HandoverSheet
 from liyuan_tui.reports.month import MonthReport
 from liyuan_tui.reports.scorecard import Scorecard
-from liyuan_tui.store import DueFollowUp, HouseholdFile, HouseholdGlance, OrderView, RequestDetail, ToolView
+from liyuan_tui.domain.paging import DutyShift
+from liyuan_tui.store import (
+    DueFollowUp,
+    HouseholdFile,
+    HouseholdGlance,
+    OnDuty,
+    OrderView,
+    PagerHealth,
+    RequestDetail,
+    ToolView,
+)
 
 # --- what changed: the poller's look, and the desk's own writes ------------------------------------
 
@@ -47,6 +57,13 @@ class Written(Message):
 
     events: list[Event]
     rows: list[Any]
+
+
+@dataclass
+class PagerHealthRead(Message):
+    """The pager's health, as the poller read it (widgets/pager_banner.py)."""
+
+    health: PagerHealth
 
 
 @dataclass
@@ -208,6 +225,19 @@ class StockRead(Message):
 @dataclass
 class ToolsRead(Message):
     views: list[ToolView]
+
+
+@dataclass
+class RosterRead(Message):
+    """The shifts under way and to come, and who a page reaches now."""
+
+    shifts: list[DutyShift]
+    on_duty: list[OnDuty]
+
+
+@dataclass
+class ShiftRemoved(Message):
+    shift: DutyShift
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The desk's look at what other terminals changed (and the deadline ladder, which every desk
-records once for all): the newest event id, and only when it moved, the events since with their
+records once for all, and the pager's health): the newest event id, and only when it moved, the events since with their
 requests as they are now — never the desk's own writes, which it has shown already (store/watch.py).
 
 `ChangePoller.look_once()` is one look, in a thread: the desk runs it in a loop (`run`, waiting
@@ -19,10 +19,10 @@ from liyuan_tui.domain.notices import notices_for
 from liyuan_tui.domain.permissions import SECURITY_ROLES
 from liyuan_tui.domain.procedures import Procedures, Step
 from liyuan_tui.domain.views import waiting_steps
-from liyuan_tui.store import Store
-from liyuan_tui.store.dbfiles import JournalLost
+from liyuan_tui.store import JournalLost, Store
 
-from .messages import RequestsChanged
+from .messages import PagerHealthRead, RequestsChanged
+from .pager_banner import PagerLook
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -52,6 +52,7 @@ class ChangePoller:
         self.me: Staff = app.me
         self.seen: int | None = None  # the newest event the desk has been told of
         self.watch = self.store.change_watch()
+        self.pager = PagerLook(self.store, app.clock)  # the pager's health, read every few seconds
         self.lost_said = False  # the journal's loss has been said (once)
         self._lock = threading.Lock()
         self._poke = threading.Event()
@@ -84,6 +85,9 @@ class ChangePoller:
         wrong is said in the desk's words and the desk keeps watching."""
         app = self.app
         try:
+            health = self.pager.look()  # the red header while no sender is alive (pager_banner.py)
+            if health is not None:
+                app.post_message(PagerHealthRead(health))
             found = self.look(app.requests)
         except JournalLost as exc:  # said once, plainly, for as long as the desk stays open
             if not self.lost_said:

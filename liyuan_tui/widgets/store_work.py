@@ -3,8 +3,8 @@
 `store_work(node, call, done)` runs `call()` (a store call, or a read built on one) as a thread
 worker owned by `node`: when that widget or screen goes, Textual cancels the worker, and a late
 result is never delivered to a node that is no longer there (nor a superseded read's). Success
-comes back to the node as the typed message `done(result)`; a refusal as `StoreRefused`. Handlers
-take them with `@on(...)`.
+comes back to the node as the typed message `done(result)`; a refusal as `StoreRefused` (the store
+says every database error as a `DeskError`, store/faults.py). Handlers take them with `@on(...)`.
 
 What the call wrote goes to the app as `Written` (its events and rows, as committed: the store's
 recording), whatever became of the node, and the app tells every screen once: the screen that
@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Callable, TypeVar
 
-from sqlalchemy.exc import DBAPIError
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
@@ -33,15 +32,12 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def refusal(exc: Exception, app: "LiyuanApp", action: str) -> DeskError:
+def refusal(exc: Exception, action: str) -> DeskError:
     """What the desk says of a failed store call, in its own words (never a traceback)."""
     if isinstance(exc, DeskError):
         return exc
     if isinstance(exc, FeeScheduleError):  # a site's broken fee file: said, not a crash
         return DeskError("ui.charge.schedule_error", reason=str(exc))
-    if isinstance(exc, DBAPIError):
-        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-        return DeskError("error.database", path=app.settings.db_url, reason=reason)
     log.exception("store call %s failed", action, exc_info=exc)  # a fault of the desk's own: logged
     return DeskError("error.unexpected", reason=f"{type(exc).__name__}: {exc}")
 
@@ -63,7 +59,7 @@ def store_work(
             try:
                 outcome = done(call())
             except Exception as exc:
-                outcome = StoreRefused(refusal(exc, app, action), action)
+                outcome = StoreRefused(refusal(exc, action), action)
         if written.events:  # (a call refused after a commit of its own still says what it wrote)
             app.post_message(Written(written.events, written.rows))
         if not get_current_worker().is_cancelled:
