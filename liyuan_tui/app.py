@@ -1,20 +1,20 @@
-"""LiyuanApp: wires the store, the clock and the pages; ticks the countdowns once a second and
-watches the database for other terminals' changes in a thread (widgets/poller.py). No database I/O on the event loop:
+"""LiyuanApp: wires the store, the clock and the pages; ticks the countdowns once a second and watches the
+database for other terminals' changes in a thread (widgets/poller.py). No database I/O on the event loop:
 every store call runs in a thread worker of the widget that asked and comes back as a message.
 
-The app tells its pages of changes one way, by reactives they watch: `requests` (the open
-requests, by ref), `changes` (what just changed: the desk's own writes, as written, and what the
-poller found other terminals did), `now` (the clock, once a second) and `pager_down` (no pager
-sender alive: every page's header turns red, widgets/pager_banner.py). Each change travels once:
-a write's own result (`Written`, from store_work) is shown as it is, and the poller never reads
-it back (store/watch.py).
+The app tells its pages of changes one way, by reactives they watch: `requests` (the open requests, by ref),
+`changes` (what just changed: the desk's own writes, as written, and what the poller found other terminals
+did), `now` (the clock, once a second) and `pager_down` (no pager sender alive: every page's header turns red,
+widgets/pager_banner.py). Each change travels once: a write's own result (`Written`, from store_work) is shown
+as it is, and the poller never reads it back (store/watch.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
-from typing import Iterable, cast
+from typing import cast
 
 from textual import on
 from textual.app import App, SystemCommand

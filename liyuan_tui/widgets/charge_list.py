@@ -3,7 +3,7 @@ amount) and the total. Hidden while there are none."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.console import Group
 from rich.table import Table

@@ -3,9 +3,10 @@ highlighted, the chosen branches under their own headings."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any, Mapping
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text

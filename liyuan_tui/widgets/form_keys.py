@@ -12,7 +12,8 @@ where Textual's Input keeps the first one only.
 from __future__ import annotations
 
 import string
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual import events
 from textual.actions import SkipAction

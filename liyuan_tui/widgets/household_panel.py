@@ -34,7 +34,7 @@ class HouseholdPanel(Static):
     HouseholdPanel.-flagged { border-left: thick $error; }
     """
 
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def __init__(self, ref: str, **kwargs: Any) -> None:
         super().__init__("", **kwargs)

@@ -92,7 +92,9 @@ class KeyBar(Widget):
         height: 1;
         background: $footer-background;
     }
-    KeyBar > .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+    KeyBar > .keybar--key {
+        color: $footer-key-foreground; background: $footer-key-background; text-style: bold;
+    }
     KeyBar > .keybar--label { color: $footer-description-foreground; }
     KeyBar > .keybar--disabled { color: $text-disabled; }
     """

@@ -12,9 +12,10 @@ with descriptions in the user's language (ui.key.<action>)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
@@ -211,7 +212,17 @@ NEEDS: dict[str, Action] = {
 # A technician's desk is their own work orders: nothing of the request queue (nothing
 # confidential), no reports, no store room.
 NOT_ON_TECHNICIANS_DESK = frozenset(
-    {"new_request", "search", "handover", "month_report", "stock", "tools", "followups", "scorecard", "roster"}
+    {
+        "new_request",
+        "search",
+        "handover",
+        "month_report",
+        "stock",
+        "tools",
+        "followups",
+        "scorecard",
+        "roster",
+    }
 )
 # The app's actions with no key of their own: the command palette lists them.
 PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard", "roster")
@@ -269,7 +280,7 @@ def footer_rank(table: KeyTable) -> dict[str, int]:
     return {**{action: len(rank) for _keys, action, _show in APP_KEYS}, **rank}
 
 
-def palette(app: "LiyuanApp", screen: Screen, table: KeyTable) -> Iterator[SystemCommand]:
+def palette(app: LiyuanApp, screen: Screen, table: KeyTable) -> Iterator[SystemCommand]:
     """Every key that works here is in the command palette too, in the user's language: those of
     the page (`table`) and of the app, as the widget in focus and those around it own them now,
     then the app's actions that have no key."""

@@ -16,12 +16,12 @@ from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.fees import FeeSchedule
 from liyuan_tui.domain.models import Charge, Event, Request, Staff
 from liyuan_tui.domain.notices import Notice
+from liyuan_tui.domain.paging import DutyShift
 from liyuan_tui.domain.procedures import Step
 from liyuan_tui.domain.workshop import Material, WorkOrder
 from liyuan_tui.reports.handover import HandoverSheet
 from liyuan_tui.reports.month import MonthReport
 from liyuan_tui.reports.scorecard import Scorecard
-from liyuan_tui.domain.paging import DutyShift
 from liyuan_tui.store import (
     DueFollowUp,
     HouseholdFile,

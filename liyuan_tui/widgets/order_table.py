@@ -6,16 +6,16 @@ Narrower than 100 columns the category and the appointment are left out; from 10
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
-from typing import Mapping
 
 from rich.text import Text
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Staff
+from liyuan_tui.domain.procedures import Procedures
 from liyuan_tui.domain.work_orders import OrderUrgency, format_clock, order_seconds_left, order_urgency
 from liyuan_tui.domain.workshop import WorkOrder
-from liyuan_tui.domain.procedures import Procedures
 from liyuan_tui.store import OrderView
 
 from .queue_table import QueueTable, short_category, typed

@@ -23,7 +23,7 @@ class Page(Screen[None]):
     KEYS: ClassVar[KeyTable] = ()
     # A form (the intake): every key belongs to it; the app's own keys (n, /, h, q …) do not fire.
     FORM: ClassVar[bool] = False
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def key_table(self) -> KeyTable:
         """The keys of this page (a page may leave one out, as the technician's home its way back)."""

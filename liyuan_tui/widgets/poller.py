@@ -1,6 +1,7 @@
 """The desk's look at what other terminals changed (and the deadline ladder, which every desk
-records once for all, and the pager's health): the newest event id, and only when it moved, the events since with their
-requests as they are now — never the desk's own writes, which it has shown already (store/watch.py).
+records once for all, and the pager's health): the newest event id, and only when it moved, the
+events since with their requests as they are now — never the desk's own writes, which it has
+shown already (store/watch.py).
 
 `ChangePoller.look_once()` is one look, in a thread: the desk runs it in a loop (`run`, waiting
 between looks: LISTEN on PostgreSQL, a timed look on SQLite) and a test runs it when it wants the
@@ -46,7 +47,7 @@ def security_waiting(
 class ChangePoller:
     """One desk's looks for changes, one at a time (the loop's and a test's share `seen`)."""
 
-    def __init__(self, app: "LiyuanApp") -> None:
+    def __init__(self, app: LiyuanApp) -> None:
         self.app = app
         self.store: Store = app.store
         self.me: Staff = app.me

@@ -8,22 +8,23 @@ at 1 Hz with 50 countdowns that is a few hundred bytes a second instead of kilob
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets._data_table import ColumnKey, RowKey
-from textual._two_way_dict import TwoWayDict
 
 from liyuan_tui.domain.deadlines import Urgency, format_countdown, seconds_left, urgency
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff
-from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.procedures import Procedures
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.reports.export import HIDDEN
 
 from .fit import padded
@@ -257,7 +258,7 @@ class QueueTable(DataTable):
             for rk, ck in touched
         }
         cache = self._cell_render_cache
-        for key in [k for k in cache.keys() if (id(k[0]), id(k[1])) in cells]:
+        for key in [k for k in cache.keys() if (id(k[0]), id(k[1])) in cells]:  # noqa: SIM118 (an LRUCache is not iterable)
             cache.discard(key)
         self._row_render_cache.clear()
         self._row_renderable_cache.clear()

@@ -31,7 +31,7 @@ class RequestHead(Vertical):
     """Shows `detail` (bound to the page's); the countdown follows the app's clock (`now`)."""
 
     detail: var[RequestDetail | None] = var(None, always_update=True)
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="request-head"):  # the request and its clock, on one line

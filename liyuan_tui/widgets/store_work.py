@@ -14,7 +14,8 @@ asked needs no read after its own write, and the poller does not bring the write
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Callable, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.dom import DOMNode
 from textual.message import Message

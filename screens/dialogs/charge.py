@@ -3,7 +3,7 @@ through the store in the dialog's worker, which stays open until the store accep
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on

@@ -3,8 +3,8 @@ outcome's digit and the text typed straight after it each land where they belong
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult

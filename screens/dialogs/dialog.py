@@ -6,7 +6,8 @@ dismissed with what was written. The app hears of the write itself (`Written`, s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, ClassVar, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on
 from textual.binding import Binding, BindingType
@@ -30,7 +31,7 @@ class Dialog(ModalScreen[R]):
     app's `n` or `q`); escape cancels (dismissed with None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def action_cancel(self) -> None:
         self.dismiss(None)

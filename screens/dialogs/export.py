@@ -3,8 +3,9 @@ enter writes it. An existing file is replaced only after a yes; the writing runs
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -43,7 +44,7 @@ class ExportScreen(Dialog[str]):
     """`render(fmt)` gives the text; `default_name(fmt)` the file name offered for it. The
     format's digit and a name typed straight after it each land where they belong (a Form)."""
 
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def __init__(
         self,

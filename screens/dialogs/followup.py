@@ -28,7 +28,7 @@ class FollowUpScreen(Dialog):
     """Dismissed with the request as written (reopened when the call found it not solved)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save_call", show=False)]
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def __init__(self, item: DueFollowUp) -> None:
         super().__init__(classes="dialog")

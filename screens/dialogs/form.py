@@ -7,8 +7,9 @@ dismissed with what the store returned. `enter` goes to the next field and saves
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -36,7 +37,8 @@ class FormField:
 
 
 class FormScreen(Dialog[Any]):
-    # Its fields are a Form: enter and tab move on as they are typed (a fast typist's keys land in their field).
+    # Its fields are a Form: enter and tab move on as they are typed (a fast typist's keys land in
+    # their field).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", show=False),
         Binding("ctrl+s", "submit", show=False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,q,question_mark", "close", show=False)]
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -32,9 +33,10 @@ class HelpScreen(ModalScreen):
         """The help as plain text (what the tests read)."""
         from rich.console import Console
 
-        console = Console(width=120, record=True, file=open("/dev/null", "w"))
-        console.print(self.table())
-        return console.export_text()
+        with open(os.devnull, "w") as nowhere:
+            console = Console(width=120, record=True, file=nowhere)
+            console.print(self.table())
+            return console.export_text()
 
     def table(self) -> Table:
         t = self.app.t

@@ -29,7 +29,7 @@ class HouseholdEditScreen(Dialog):
     """Dismissed with the household file as written (None when cancelled)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save_household", show=False)]
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def __init__(self, household: HouseholdFile) -> None:
         super().__init__(classes="dialog")

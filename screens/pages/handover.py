@@ -5,10 +5,9 @@ another terminal changes something, and once a minute so the times left it shows
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import io
 from datetime import datetime, time, timedelta
+from typing import ClassVar
 
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
@@ -30,9 +29,9 @@ from liyuan_tui.reports.handover import (
     shift_start,
 )
 from liyuan_tui.reports.tables import escalated_to_name
+from liyuan_tui.widgets.handover_back_office import back_office_section
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import HANDOVER_KEYS
-from liyuan_tui.widgets.handover_back_office import back_office_section
 from liyuan_tui.widgets.messages import Changes, SheetRead, StoreRefused
 from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
@@ -153,7 +152,9 @@ class HandoverScreen(Page):
         for key, title in SECTIONS:
             items: list[HandoverItem] = getattr(sheet, key)
             to_whom = key == "unanswered_escalations"
-            lines = [(cells, self._what(x, to_whom)) for cells, x in zip(rows[key], items)]
+            lines = [
+                (cells, self._what(x, to_whom)) for cells, x in zip(rows[key], items, strict=False)
+            ]  # (LIST_LIMIT)
             body: RenderableType = (
                 SheetLines(header, lines, widths) if items else Text(t("report.none"), style="dim")
             )

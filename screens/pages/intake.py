@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 class ResidentSuggester(Suggester):
     """Completes a unit from the resident archive; the look-up runs in a thread, off the event loop."""
 
-    def __init__(self, screen: "IntakeScreen") -> None:
+    def __init__(self, screen: IntakeScreen) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.screen = screen
 

@@ -5,8 +5,9 @@ the printable sheet. Keys the user may not use, or that do not fit the order's s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
@@ -27,9 +28,9 @@ from liyuan_tui.store import OrderView
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import ORDER_KEYS
 from liyuan_tui.widgets.messages import Changes, OrderRead, OrderSaved
+from liyuan_tui.widgets.order_table import order_countdown_cell
 from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
-from liyuan_tui.widgets.order_table import order_countdown_cell
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
 

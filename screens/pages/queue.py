@@ -13,8 +13,7 @@ from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import SECURITY_ROLES, hidden_fields
 from liyuan_tui.domain.views import is_mine, ordered
 from liyuan_tui.widgets.key_bar import KeyBar
-from liyuan_tui.widgets.keys import own_keys
-from liyuan_tui.widgets.keys import QUEUE_KEYS
+from liyuan_tui.widgets.keys import QUEUE_KEYS, own_keys
 from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import (

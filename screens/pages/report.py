@@ -8,9 +8,8 @@ anyone else, and the screen says so in the user's language.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import io
+from typing import ClassVar
 
 from rich.console import Console, Group
 from rich.text import Text
@@ -19,8 +18,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 
-from liyuan_tui.reports.month_render import render
 from liyuan_tui.reports.month import Month, MonthReport, month_report
+from liyuan_tui.reports.month_render import render
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import REPORT_KEYS
 from liyuan_tui.widgets.messages import ReportRead, StoreRefused
@@ -116,7 +115,7 @@ class ReportScreen(Page):
                 old.remove()
             self._sections = [Static(classes="report-section") for _ in sections]
             self.body.mount_all(self._sections)
-        for widget, (title, body) in zip(self._sections, sections):
+        for widget, (title, body) in zip(self._sections, sections, strict=True):
             widget.update(Group(Text(title, style="bold"), body))
             widget.display = True
         self.status.display = False

@@ -51,14 +51,15 @@ class RequestScreen(Page):
         ref, t = self.ref, self.app.t
         yield Header(icon="")
         yield RequestHead(id="request-top").data_bind(RequestScreen.detail)
-        with RequestKeys(selected=lambda: ref, id="request-keys"):
-            with Horizontal(id="request-body"):
-                with RequestOrders(ref=ref, id="checklist-pane").data_bind(RequestScreen.detail):
-                    with Charges(ref=ref).data_bind(RequestScreen.detail):
-                        yield Steps(ref, id="steps").data_bind(RequestScreen.detail)
-                with VerticalScroll(id="timeline-pane"):
-                    yield Static(t("ui.request.timeline"), classes="pane-title")
-                    yield Timeline(id="timeline")
+        with RequestKeys(selected=lambda: ref, id="request-keys"), Horizontal(id="request-body"):
+            with (
+                RequestOrders(ref=ref, id="checklist-pane").data_bind(RequestScreen.detail),
+                Charges(ref=ref).data_bind(RequestScreen.detail),  # (inside the orders, around the steps)
+            ):
+                yield Steps(ref, id="steps").data_bind(RequestScreen.detail)
+            with VerticalScroll(id="timeline-pane"):
+                yield Static(t("ui.request.timeline"), classes="pane-title")
+                yield Timeline(id="timeline")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -105,7 +105,7 @@ class ScorecardScreen(Page):
                 generated=f"{msg.card.generated_at.astimezone(self.app.tz):%Y-%m-%d %H:%M}",
             )
         )
-        for widget, (title, body) in zip(self._sections, msg.sections):
+        for widget, (title, body) in zip(self._sections, msg.sections, strict=False):
             widget.update(Group(Text(title, style="bold"), body))
             widget.display = True
         self.status.display = False

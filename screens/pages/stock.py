@@ -4,7 +4,8 @@ its value; `i` stock received, `u` stock used (on a work order or with a reason)
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on

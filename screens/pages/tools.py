@@ -4,8 +4,9 @@ tool, `f` all → out → overdue. Read again in a thread whenever a tool moves 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -20,8 +21,8 @@ from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import TOOLS_KEYS
 from liyuan_tui.widgets.messages import Changes, ToolsRead
 from liyuan_tui.widgets.page import Page
-from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.plain import plain
+from liyuan_tui.widgets.store_work import store_work
 
 from ..dialogs import FormField, FormScreen
 

@@ -44,7 +44,7 @@ class MonthKeys(VerticalScroll):
     """The body: `status` first, then the sections the page puts in (`sections`). `refused` and
     `failed` are the messages that say why a month cannot be shown ({role} and {action}; {reason})."""
 
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     @dataclass
     class Chosen(Message):

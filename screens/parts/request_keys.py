@@ -6,7 +6,8 @@ outcome), then runs one store call in this widget's worker (or in the dialog's).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.containers import Vertical
@@ -37,7 +38,7 @@ DONE_MESSAGES = {
 }
 
 
-def say_done(app: "LiyuanApp", action: str, req: Request | None) -> None:
+def say_done(app: LiyuanApp, action: str, req: Request | None) -> None:
     """After a store action succeeded: say so briefly (the page already shows the new state)."""
     if req is None:
         return
@@ -51,7 +52,7 @@ class RequestKeys(Vertical):
     """`selected()` says which request the keys act on (the queue's cursor, the page's request)."""
 
     DEFAULT_CSS = "RequestKeys { height: 1fr; }"
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def __init__(self, *children: Widget, selected: Callable[[], str | None], **kwargs: Any) -> None:
         super().__init__(*children, **kwargs)

@@ -4,7 +4,8 @@ help wanted (the procedure's branches), add another or switch one that cannot go
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -44,7 +45,7 @@ class Steps(Vertical):
 
     BINDINGS = BRANCH_DIGITS
     detail: var[RequestDetail | None] = var(None, always_update=True)
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def __init__(self, ref: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -28,7 +28,7 @@ class RequestOrders(Vertical):
     """`detail` is the page's; the OrderList goes under the widgets it wraps."""
 
     detail: var[RequestDetail | None] = var(None, always_update=True)
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def __init__(self, *children: Widget, ref: str, **kwargs: Any) -> None:
         super().__init__(*children, **kwargs)

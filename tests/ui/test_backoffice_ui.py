@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from backoffice_helpers import close_repair, log_repair
 from textual.widgets import DataTable
-
 from ui_helpers import keys_here, settle
 from walking import shown_text
 

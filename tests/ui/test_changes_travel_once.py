@@ -8,10 +8,10 @@ import json
 from collections import Counter
 
 import pytest
-
-from liyuan_tui.store.lookup import Lookup
 from screens_import import RequestScreen
 from ui_helpers import settle
+
+from liyuan_tui.store.lookup import Lookup
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ import io
 import time
 from datetime import timedelta
 
-from rich.console import Console
-
-from liyuan_tui.reports.handover import handover_sheet, render_handover
-from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.screens.pages.handover import HandoverScreen
 from report_data import build_night, local
+from rich.console import Console
 from ui_helpers import log_from_another_process, settle
+
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.reports.handover import handover_sheet, render_handover
+from liyuan_tui.screens.pages.handover import HandoverScreen
 
 SIZE = (120, 40)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from liyuan_tui.widgets.choice_bar import ChoiceBar
 from pty_app import PtyApp
 from screens_import import IntakeScreen, RequestScreen
 from ui_helpers import settle
+
+from liyuan_tui.widgets.choice_bar import ChoiceBar
 
 
 @pytest.mark.parametrize("lang, expected", [("zh", "不是有效的电话号码"), ("en", "is not a phone number")])

@@ -9,11 +9,11 @@ import time
 import uuid
 
 import pytest
+from screens_import import HelpScreen
+from ui_helpers import settle
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.widgets.keys import OTHER_KEYS, SCOPES
-from screens_import import HelpScreen
-from ui_helpers import settle
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

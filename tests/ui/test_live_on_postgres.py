@@ -7,7 +7,6 @@ import asyncio
 import time
 
 import pytest
-
 from ui_helpers import settle
 
 

@@ -8,9 +8,9 @@ import sys
 import time
 
 import pytest
+from ui_helpers import advance, log_from_another_process, settle, wait_for
 
 from liyuan_tui.widgets.queue_table import QueueTable
-from ui_helpers import advance, log_from_another_process, settle, wait_for
 
 AMBER = "#ffaf00"
 

@@ -8,9 +8,9 @@ import sys
 import time
 
 import pytest
+from ui_helpers import advance, keys_here, settle, wait_for
 
 from liyuan_tui.screens.pages.request import RequestScreen
-from ui_helpers import advance, keys_here, settle, wait_for
 
 
 def alerts(app) -> list[str]:

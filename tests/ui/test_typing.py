@@ -5,9 +5,8 @@ and a form left blank voids its draft instead of leaving a clock running on noth
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, TextArea
-
 from screens_import import AskScreen, IntakeScreen, QueueScreen, RequestScreen
+from textual.widgets import Input, TextArea
 from ui_helpers import advance, handled, paste, settle, type_fast
 
 FIELDS = ["b", "1", *"B5-0803", "tab", *"13900139000", "tab", *"Mr Wu", "tab", *"Kitchen pipe leaking"]

@@ -6,7 +6,10 @@ stock, the resident's name; the request, which could not close while the order w
 from __future__ import annotations
 
 import pytest
+from screens_import import PickScreen, RequestScreen
 from textual.widgets import Input
+from ui_helpers import advance, settle
+from walking import close, log_request, press_and_settle, shown_text, terminals, tick
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.screens.dialogs import FormScreen
@@ -14,9 +17,6 @@ from liyuan_tui.screens.pages.order import OrderScreen
 from liyuan_tui.screens.pages.orders import OrdersScreen
 from liyuan_tui.screens.pages.stock import StockScreen
 from liyuan_tui.screens.pages.tools import ToolsScreen
-from screens_import import PickScreen, RequestScreen
-from ui_helpers import advance, settle
-from walking import close, log_request, press_and_settle, shown_text, terminals, tick
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ moving the FakeClock, typing as the terminal delivers keys."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 from textual.worker import WorkerError
@@ -24,10 +25,10 @@ async def handled(app) -> None:
     callback queued behind them on each has run."""
     nodes = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
     waiting = [asyncio.Event() for _ in nodes]
-    queued = [done for node, done in zip(nodes, waiting) if node.call_later(done.set)]
+    queued = [done for node, done in zip(nodes, waiting, strict=True) if node.call_later(done.set)]
     try:  # (a guard against a test that hangs, never a wait: it only fires if one does)
         await asyncio.wait_for(asyncio.gather(*(done.wait() for done in queued)), HUNG)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise AssertionError(f"a widget did not handle its messages in {HUNG} s") from None
 
 
@@ -40,10 +41,10 @@ async def settle(pilot) -> None:
     for _ in range(ROUNDS):
         look = app.poll_now()  # None where the real poller thread runs: poked instead
         while busy := running(app):
-            try:
+            with contextlib.suppress(
+                WorkerError
+            ):  # a read superseded (cancelled): the newer one is waited for
                 await app.workers.wait_for_complete(busy)
-            except WorkerError:  # a read superseded by a newer one (cancelled): that one is waited for
-                pass
         await handled(app)
         await pilot.pause()
         if not running(app) and (look is None or look.result is False):
