@@ -18,6 +18,7 @@ from .errors import ValidationError
 from .procedures import DataFileError, Text
 
 MAX_PRICE_FEN = 100_000_00  # 100,000 yuan: anything above is a typing mistake on a service item
+MAX_FILE_BYTES = 1_000_000  # a schedule is a few kilobytes; more is not one (a device never ends)
 
 
 class FeeScheduleError(DataFileError):
@@ -105,11 +106,15 @@ def load_fees(path: Path | None = None) -> FeeSchedule:
     if path is None:
         return parse_fees(shipped_file().read_text(encoding="utf-8"), "fees.toml")
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)  # (never the whole of /dev/zero)
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise FeeScheduleError(str(path), "fee schedule file does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FeeScheduleError(str(path), f"cannot be read: {exc}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise FeeScheduleError(str(path), f"larger than {MAX_FILE_BYTES // 1000} kB: not a fee schedule")
     return parse_fees(text, str(path))
 
 
