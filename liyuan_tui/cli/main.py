@@ -39,6 +39,8 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.stock",
     "liyuan_tui.cli.tools",
     "liyuan_tui.cli.followups",
+    "liyuan_tui.cli.desk_records",
+    "liyuan_tui.cli.reception",
 )
 EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
@@ -75,6 +77,9 @@ def common_options() -> argparse.ArgumentParser:
     )
     common.add_argument("--fees", default=argparse.SUPPRESS, help="fee schedule file (else $LIYUAN_FEES)")
     common.add_argument(
+        "--answers", default=argparse.SUPPRESS, help="a site's canned-answers folder (else $LIYUAN_ANSWERS)"
+    )
+    common.add_argument(
         "--user",
         default=argparse.SUPPRESS,
         help="act as this staff login (root, supervisors and the manager only; "
@@ -99,7 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    flags = {name: getattr(args, name, None) for name in ("db", "lang", "tz", "procedures", "fees", "user")}
+    flags = {
+        name: getattr(args, name, None)
+        for name in ("db", "lang", "tz", "procedures", "fees", "answers", "user")
+    }
     return load_settings(flags)
 
 
@@ -159,6 +167,7 @@ def run(
     from sqlalchemy.exc import OperationalError, DatabaseError
 
     from liyuan_tui.domain.errors import DeskError
+    from liyuan_tui.domain.answers import AnswersError
     from liyuan_tui.domain.fees import FeeScheduleError
     from liyuan_tui.domain.procedures import ProcedureError
 
@@ -179,6 +188,8 @@ def run(
         return refuse(f"{ctx.t('cli.procedure_error')}: {exc}")
     except FeeScheduleError as exc:
         return refuse(f"{ctx.t('fees.file_error')}: {exc}")
+    except AnswersError as exc:
+        return refuse(f"{ctx.t('check.answers_error')}: {exc}")
     except (OperationalError, DatabaseError) as exc:
         from liyuan_tui.store.engine import shown_url
 
@@ -262,6 +273,15 @@ _FIELD_FLAGS = {
     "emergency_name": "--emergency-name",
     "emergency_phone": "--emergency-phone",
     "emergency_relation": "--emergency-relation",
+    # the desk's own records (issue 22)
+    "reply_text": "--text",
+    "answer": "--answer",
+    "method": "--method",
+    "purpose": "--purpose",
+    "kind": "--kind",
+    "for": "--for",
+    "handover_to": "--to",
+    "link_to": "--to",
 }
 
 

@@ -35,6 +35,7 @@ from .month_records import (
     StaffFigures,
 )
 from .backoffice import BackOffice, back_office_figures
+from .desk_figures import DeskFigures, desk_figures
 from .tables import NO_CATEGORY
 from liyuan_tui.store import OUTCOME_KINDS
 
@@ -115,6 +116,7 @@ class MonthFigures:
     fees: list[FeeFigures] = field(default_factory=list)
     back_office: BackOffice = field(default_factory=BackOffice)
     quality: QualityFigures = field(default_factory=QualityFigures)  # follow-ups and repeat repairs
+    desk: DeskFigures = field(default_factory=DeskFigures)  # receipts, incidents, visitors, training
 
     @property
     def fees_total_cents(self) -> int:
@@ -141,7 +143,7 @@ class MonthReport:
         return self.current.month
 
 
-QUERIES = 9  # the queries month_figures sends for one month (what a progress bar counts)
+QUERIES = 10  # the queries month_figures sends for one month (what a progress bar counts)
 ALL_ESTATES = "all"
 
 
@@ -232,6 +234,9 @@ def month_figures(
     fig.back_office = back_office_figures(s, w.start, w.end, now)
     step()
     fig.quality = quality_figures(s, w, keys, repair_categories)
+    step()
+    last = date(month.year, month.month, 1) + relativedelta(months=1, days=-1)
+    fig.desk = desk_figures(s, w, date(month.year, month.month, 1), last)
     step()
     return fig
 

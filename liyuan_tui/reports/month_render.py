@@ -17,6 +17,7 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import safe_json
 
 from .backoffice import back_office_dict, back_office_tables
+from .desk_figures import desk_dict, desk_tables
 from .tables import Namer, csv_rows, escalated_to_name, md_table, md_text
 from .month_summary import (
     change,
@@ -166,6 +167,7 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
         "fees_total": f.fees_total_cents / 100,
         "back_office": back_office_dict(f.back_office, tz),
         "quality": quality_dict(f.quality),
+        **desk_dict(f.desk),
     }
 
 
@@ -521,6 +523,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     )
     out += back_office_tables(cur.back_office, prev.back_office, t, share, tz)
     out += quality_tables(cur.quality, prev.quality, t, namer, cmp_head, share, format_change)
+    out += desk_tables(cur.desk, prev.desk, t)
     if report.estates:
         out.append(_estates_table(report, t, dur, share))
     return out

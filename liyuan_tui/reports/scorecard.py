@@ -25,7 +25,10 @@ from liyuan_tui.domain.records import Assessment, FollowUp, Training
 from liyuan_tui.store.households import work_order_table
 from liyuan_tui.store.ladder import SYSTEM
 
+from dateutil.relativedelta import relativedelta
+
 from . import month_queries as q
+from .scorecard_records import PersonRecords, people_records, team_training
 from .month import Month, reply_percentiles
 
 R = Request.__table__.c
@@ -71,6 +74,7 @@ class StaffScore:
     figures: ScoreFigures
     assessment_score: int | None = None  # the month's assessment (staff assess)
     training_hours: float = 0.0  # courses dated in the month
+    records: PersonRecords = field(default_factory=PersonRecords)  # commendations, training by kind
 
 
 @dataclass
@@ -81,6 +85,7 @@ class Scorecard:
     previous: ScoreFigures
     generated_at: datetime
     tz: tzinfo
+    training_by_kind: dict[str, float] = field(default_factory=dict)  # the team's person-hours
     previous_month: Month = field(init=False)
 
     def __post_init__(self) -> None:
@@ -103,6 +108,10 @@ def scorecard(store: Any, month: Month | str, *, now: datetime | None = None) ->
             s.execute(select(Assessment.login, Assessment.score).where(Assessment.month == str(month))).all()
         )
         hours = _training_hours(s, month)
+        last = date(month.year, month.month, 1) + relativedelta(months=1, days=-1)
+        records = people_records(
+            s, month.start(store.tz), month.end(store.tz), date(month.year, month.month, 1), last
+        )
     rank = {r: i for i, r in enumerate(ROLES)}
     # Everyone on the staff list who is active or did something this month, and anyone else the
     # month's records name (a logbook import's handler who never had a login); not the system.
@@ -117,12 +126,13 @@ def scorecard(store: Any, month: Month | str, *, now: datetime | None = None) ->
             people.get(login, ScoreFigures()),
             assessed.get(login),
             hours.get(login, 0.0),
+            records.get(login, PersonRecords()),
         )
         for login, name, role, active in staff
-        if active or login in people or login in assessed or login in hours
+        if active or login in people or login in assessed or login in hours or login in records
     ]
     rows.sort(key=lambda x: (rank.get(x.role, len(rank)), x.login))
-    return Scorecard(month, rows, team, previous, now, store.tz)
+    return Scorecard(month, rows, team, previous, now, store.tz, team_training(records))
 
 
 def _month(

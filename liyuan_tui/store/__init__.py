@@ -18,7 +18,12 @@ receives the transaction kernel (kernel.py):
     store.tools      the tool register (维修工具)                        (tools.py)
     store.followups  follow-up calls after the close (回访)              (followups.py)
     store.households the household file (一户一档)                       (households.py)
-    store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
+    store.staff_records  staff training, assessments, commendations   (staff_records.py)
+    store.replies    what the caller was told, the canned answers (话术)  (replies.py)
+    store.receipts   receipts for paid services (收费单)                 (receipts.py)
+    store.incidents  linked calls of one incident                      (incidents.py)
+    store.shift      the duty log and the signed handover (值班日志)     (shift.py)
+    store.reception  the reception log (客户接待)                        (reception.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
 write in it is one `Kernel.write()` transaction with its event.
@@ -55,6 +60,11 @@ from .staff import StaffList
 from .stock import Stock
 from .tools import Tools, ToolView
 from .staff_records import StaffRecord, StaffRecords
+from .incidents import ClosedCall, Incidents
+from .receipts import ReceiptView, Receipts
+from .reception import ReceptionLog
+from .replies import Replies
+from .shift import Shift
 
 
 class Store:
@@ -74,6 +84,7 @@ class Store:
         engine: Engine | None = None,
         fees_file: Path | None = None,
         busy_timeout_ms: int | None = None,
+        answers_dir: Path | None = None,
     ) -> None:
         """`create`: the database may be made here if it is not there yet (see kernel.py)."""
         self.kernel = Kernel(
@@ -104,6 +115,11 @@ class Store:
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
+        self.replies = Replies(self.kernel, answers_dir)
+        self.receipts = Receipts(self.kernel)
+        self.incidents = Incidents(self.kernel)
+        self.shift = Shift(self.kernel)
+        self.reception = ReceptionLog(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -159,4 +175,6 @@ __all__ = [
     "HouseholdGlance",
     "HistoryItem",
     "StaffRecord",
+    "ReceiptView",
+    "ClosedCall",
 ]
