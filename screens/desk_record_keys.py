@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 class DeskRecordKeys:
     """Mixin for a Screen with `selected_ref()` (the queue, the request screen)."""
 
-    app: "LiyuanApp"
-    detail: "RequestDetail | None" = None
+    app: LiyuanApp
+    detail: RequestDetail | None = None
 
     def selected_ref(self) -> str | None:  # pragma: no cover - each screen says which
         raise NotImplementedError

@@ -39,7 +39,7 @@ class ReceptionScreen(Screen):
     """
     BINDINGS = bindings(RECEPTION_KEYS)
     KEYS = RECEPTION_KEYS
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def __init__(self) -> None:
         super().__init__(classes="reception")

@@ -38,7 +38,7 @@ class ReplyScreen(Dialog):
     ReplyScreen .dialog-hint { margin-top: 0; }
     """
     BINDINGS = [Binding("down", "to_answers", show=False)]
-    app: "LiyuanApp"
+    app: LiyuanApp
 
     def __init__(self, ref: str, category: str) -> None:
         super().__init__(classes="dialog")

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class ShiftKeys:
     """Mixin for the handover screen (which has `sheet` and `load()`)."""
 
-    app: "LiyuanApp"
+    app: LiyuanApp
     sheet: HandoverSheet | None
 
     def load(self) -> None:  # pragma: no cover - the screen's own
@@ -114,5 +114,5 @@ class ShiftKeys:
             self.load()
 
 
-def _hhmm(when: datetime, app: "LiyuanApp") -> str:
+def _hhmm(when: datetime, app: LiyuanApp) -> str:
     return f"{when.astimezone(app.tz):%m-%d %H:%M}"

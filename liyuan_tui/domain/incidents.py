@@ -4,7 +4,8 @@ countdowns). Pure: takes requests and how to order them, returns them grouped.""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from .models import Request
 

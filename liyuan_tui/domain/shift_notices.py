@@ -5,7 +5,7 @@ acceptance to whoever signed it."""
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from .events import EventKind
 from .models import Event, Staff

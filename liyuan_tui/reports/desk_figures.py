@@ -154,24 +154,21 @@ def desk_tables(cur: DeskFigures, prev: DeskFigures, t: Translator) -> list[Tabl
         (t("desk.report.unpaid"), lambda f: str(f.unpaid)),
         (t("desk.report.unpaid_amount"), lambda f: money(f.unpaid_cents)),
     ]
+
+    def by_method(m: str) -> Callable[[DeskFigures], str]:
+        return lambda f: f"{f.by_method.get(m, (0, 0))[0]} / {money(f.by_method.get(m, (0, 0))[1])}"
+
+    def hours(kind: str) -> Callable[[DeskFigures], str]:
+        return lambda f: f"{f.training_hours.get(kind, 0.0):g}"
+
     for m in cur.by_method:
-        figures.append(
-            (
-                t("desk.report.paid_by", method=t(f"desk.method.{m}")),
-                lambda f, m=m: f"{f.by_method.get(m, (0, 0))[0]} / {money(f.by_method.get(m, (0, 0))[1])}",
-            )
-        )
+        figures.append((t("desk.report.paid_by", method=t(f"desk.method.{m}")), by_method(m)))
     figures += [
         (t("desk.report.receptions"), lambda f: str(f.receptions)),
         (t("desk.report.receptions_with_request"), lambda f: str(f.receptions_with_request)),
     ]
     for kind in cur.training_hours:
-        figures.append(
-            (
-                t("desk.report.training_hours", kind=t(f"desk.training_kind.{kind}")),
-                lambda f, k=kind: f"{f.training_hours.get(k, 0.0):g}",
-            )
-        )
+        figures.append((t("desk.report.training_hours", kind=t(f"desk.training_kind.{kind}")), hours(kind)))
     rows = [[label, shown(cur), shown(prev)] for label, shown in figures]
     head = [t("report.figure"), t("report.this_month"), t("report.previous_month")]
     return [(t("desk.report.title"), head, rows)]

@@ -36,22 +36,19 @@ def people_records(
     """Everyone's records of the month: commendations and recommendations made in [start, end),
     courses dated in first..last (local days)."""
     out: dict[str, PersonRecords] = defaultdict(PersonRecords)
+    C, R, T = Commendation.__table__.c, Recommendation.__table__.c, Training.__table__.c  # type: ignore[attr-defined]
     for login, kind, n in s.execute(
-        select(Commendation.login, Commendation.kind, func.count())
-        .where(Commendation.at >= start, Commendation.at < end)
-        .group_by(Commendation.login, Commendation.kind)
+        select(C.login, C.kind, func.count()).where(C.at >= start, C.at < end).group_by(C.login, C.kind)
     ):
         out[login].commendations[kind] = int(n)
     for login, n in s.execute(
-        select(Recommendation.login, func.count())
-        .where(Recommendation.at >= start, Recommendation.at < end)
-        .group_by(Recommendation.login)
+        select(R.login, func.count()).where(R.at >= start, R.at < end).group_by(R.login)
     ):
         out[login].recommendations = int(n)
     for login, kind, hours in s.execute(
-        select(Training.login, Training.kind, func.coalesce(func.sum(Training.hours), 0.0))
-        .where(Training.day >= first, Training.day <= last)
-        .group_by(Training.login, Training.kind)
+        select(T.login, T.kind, func.coalesce(func.sum(T.hours), 0.0))
+        .where(T.day >= first, T.day <= last)
+        .group_by(T.login, T.kind)
     ):
         out[login].training_hours[kind] = round(float(hours), 2)
     return dict(out)

@@ -62,7 +62,7 @@ def tick_fee_agreed(tx: Tx, req: Request, proc: Procedure | None, number: str) -
     if done is not None:
         return None
     tx.add(
-        StepRecord(request_id=req.id, step_key=FEE_AGREED, done_at=tx.now, done_by=tx.me.login, note=number)
+        StepRecord(request_id=req.id, step_key=FEE_AGREED, done_at=tx.now, done_by=tx.me.login, note=number)  # type: ignore[arg-type]
     )
     return FEE_AGREED
 

@@ -4,8 +4,8 @@ began, after the lists. Names and text from people as plain text, never markup."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
-from typing import Mapping
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -32,9 +32,9 @@ def signed_lines(sheet: HandoverSheet, t: Translator, tz: tzinfo, staff: Mapping
         return d.astimezone(tz).strftime("%m-%d %H:%M")
 
     out = Text()
-    for h in sheet.pending:
+    for p in sheet.pending:
         said = t(
-            "shift.pending", by=_who(h.signed_by, staff), to=_who(h.to_login, staff), at=when(h.signed_at)
+            "shift.pending", by=_who(p.signed_by, staff), to=_who(p.to_login, staff), at=when(p.signed_at)
         )
         out.append(("\n" if out else "") + "▶ ", style="bold yellow")
         out.append_text(plain(said, "bold yellow", one_line=True))

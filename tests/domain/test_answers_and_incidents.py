@@ -3,7 +3,7 @@ searched in either language — and linked calls grouped under their incident's 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -79,7 +79,7 @@ def test_search_finds_every_word_in_either_language_the_categorys_own_first(proc
     assert err.value.field == "answer"
 
 
-T0 = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 def req(ref: str, minutes: int, incident: str | None = None) -> Request:

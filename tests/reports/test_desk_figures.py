@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -21,7 +21,6 @@ from liyuan_tui.reports.tables import Namer
 
 from .conftest import SHANGHAI
 
-UTC = timezone.utc
 START = datetime(2026, 10, 1, 0, 0, tzinfo=SHANGHAI).astimezone(UTC)
 EDGE = datetime(2026, 10, 31, 23, 50, tzinfo=SHANGHAI).astimezone(UTC)
 AFTER = datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI).astimezone(UTC)

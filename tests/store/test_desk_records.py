@@ -21,7 +21,7 @@ def events(store) -> int:
 
 
 def log(store, category="other", **kw):
-    fields = dict(category=category, unit="3-1201", phone="13800000000", complete=True)
+    fields = {"category": category, "unit": "3-1201", "phone": "13800000000", "complete": True}
     return store.intake.create_request(**(fields | kw))
 
 

@@ -8,17 +8,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
-from ui_helpers import press_keys
-
 from test_snapshots import SIZES
+from ui_helpers import press_keys
 
 
 @pytest.fixture
 def night(staff, clock):
     """A flooded garage at 21:30 with a second call about it, a charge paid, the duty log, a
     handover to the manager not yet accepted, and two visitors."""
-    desk, sup = staff["assistant"], staff["cs_supervisor"]
+    desk = staff["assistant"]
     start = clock.now()
     clock.set(start - timedelta(minutes=30))
     first = desk.intake.create_request(

@@ -7,15 +7,15 @@ typed by people shown as text."""
 from __future__ import annotations
 
 import pytest
-
-from liyuan_tui.domain.i18n import Translator
 from screens_import import ConfirmScreen, PickScreen, RequestScreen
 from ui_helpers import settle
 from walking import open_first, press_and_settle, shown_text, terminals
 
+from liyuan_tui.domain.i18n import Translator
+
 
 def log(store, category="other", **kw):
-    fields = dict(category=category, unit="3-1201", phone="13800000000", complete=True)
+    fields = {"category": category, "unit": "3-1201", "phone": "13800000000", "complete": True}
     return store.intake.create_request(**(fields | kw)).ref
 
 
