@@ -137,7 +137,7 @@ def answer_problems(ctx: Context, line) -> list[str]:
     line(
         "",
         t("check.answers_ok", count=len(answers))
-        + (" " + t("fees.example_short") if answers.example else ""),
+        + (" " + t("check.answers_shipped") if answers.example else ""),
     )
     return []
 
