@@ -3,16 +3,18 @@ checklist, charges with their receipts, follow-up calls and every event by its n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain.deadlines import format_countdown
 from liyuan_tui.domain.safe_text import visible
 
 if TYPE_CHECKING:
+    from liyuan_tui.store import RequestDetail
+
     from .context import Context
 
 
-def print_detail(ctx: Context, data: dict, detail) -> None:
+def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> None:
     from liyuan_tui.domain.permissions import can_see
     from liyuan_tui.reports.event_text import describe
 
@@ -24,9 +26,12 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
         f"  {t('status.' + data['status'])}"
         + ("  !" + t("field.major") if data["major"] else "")
         + ("  " + t("field.confidential") if data["confidential"] else ""),
-        f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}   {t('field.name')}: {data['requester_name']}",
-        f"  {t('field.channel')}: {t('channel.' + data['channel'])}   {t('field.received_at')}: {data['received_at']}",
-        f"  {t('cli.reply_due')}: {data['reply_due_at']}  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
+        f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}"
+        f"   {t('field.name')}: {data['requester_name']}",
+        f"  {t('field.channel')}: {t('channel.' + data['channel'])}"
+        f"   {t('field.received_at')}: {data['received_at']}",
+        f"  {t('cli.reply_due')}: {data['reply_due_at']}"
+        f"  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
     ]
     if proc is not None and proc.refers_to is not None:  # the company procedure this checklist stands for
         lines.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(ctx.settings.lang)))
@@ -90,7 +95,8 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
     lines.append("")
     lines.append(t("cli.events"))
     visible_to_me = can_see(ctx.me, detail.request)
-    for ev, shown in zip(detail.events, data["events"]):  # each event by its name, never its stored kind
+    # each event by its name, never its stored kind
+    for ev, shown in zip(detail.events, data["events"], strict=True):
         lines.append(
             f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}"
         )

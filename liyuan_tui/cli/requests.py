@@ -4,6 +4,7 @@ reopen, cancel, take, assign."""
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
@@ -12,10 +13,17 @@ from liyuan_tui.domain.incidents import grouped
 from liyuan_tui.domain.safe_text import safe_json, visible
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from liyuan_tui.domain.models import Request
+
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("log", parents=[common], help="record a request (from a script or phone system)")
     p.add_argument(
         "--category", required=True, help="key, letter A–G, or name (e.g. medical, A, 急救病人求助)"
@@ -156,11 +164,11 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
         rows = [request_dict(r, now, ctx.settings.tz, ctx.me, ctx.store.procedures) for r in reqs]
         print(safe_json(rows, indent=2), file=ctx.out)
         return 0
-    print_queue(ctx, reqs, now, {r.ref for r, linked in listed if linked})
+    print_queue(ctx, reqs, now, frozenset(r.ref for r, linked in listed if linked))
     return 0
 
 
-def cells(*values: object) -> list:
+def cells(*values: object) -> list[Text]:
     """Table cells as plain text: a unit like `[/bold]` is never read as markup, and a control
     character is shown as its escape (text from people and files is data)."""
     from rich.text import Text
@@ -168,7 +176,9 @@ def cells(*values: object) -> list:
     return [Text(visible(v, newlines=False)) for v in values]
 
 
-def print_queue(ctx: Context, reqs, now, under: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+def print_queue(
+    ctx: Context, reqs: list[Request], now: datetime, under: frozenset[str] = frozenset()
+) -> None:
     from rich.table import Table
 
     from liyuan_tui.domain.deadlines import seconds_left, urgency
@@ -203,7 +213,7 @@ def print_queue(ctx: Context, reqs, now, under: set[str] = frozenset()) -> None:
     console(ctx).print(table)
 
 
-def console(ctx: Context):
+def console(ctx: Context) -> Console:
     """A rich console on the raw output (its cells are Text made safe by `cells`); wide enough not
     to cut columns when the output is piped."""
     from rich.console import Console
@@ -230,7 +240,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _done(ctx: Context, req, key: str) -> int:
+def _done(ctx: Context, req: Request, key: str) -> int:
     print(ctx.t(key, ref=req.ref), file=ctx.out)
     return 0
 

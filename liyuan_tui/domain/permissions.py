@@ -49,6 +49,9 @@ class Action(StrEnum):
     DUTY_LOG = "duty_log"
     HANDOVER = "handover"
     RECEPTION = "reception"
+    # the pager (issue 21)
+    ROSTER = "roster"
+    PAGER_TEST = "pager_test"
 
 
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
@@ -104,6 +107,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.DUTY_LOG: ON_SHIFT,
     Action.HANDOVER: ON_SHIFT,
     Action.RECEPTION: DESK | {"dept_staff"},
+    Action.ROSTER: SUPERVISORS,  # the duty roster (值班表)
+    Action.PAGER_TEST: SUPERVISORS,  # a test page to someone
 }
 # What a role may do beyond ALLOWED on a request that is its own (it logged it or holds it): a
 # department manager who logged a call replies, closes and charges it like the assistant would.

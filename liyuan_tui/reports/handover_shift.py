@@ -10,10 +10,11 @@ from typing import Any
 from liyuan_tui.domain.desk_records import DutyNote, Handover
 from liyuan_tui.domain.i18n import Translator
 
+from .source import ReportSource
 from .tables import md_text
 
 
-def default_since(store: Any, now: datetime, at: time) -> datetime:
+def default_since(store: ReportSource, now: datetime, at: time) -> datetime:
     """Where the sheet starts when not told: the most recent `at` (18:00), or the last signed
     handover at this estate if that came later — the next sheet starts from the signing."""
     from .handover import shift_start

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
-from liyuan_tui.domain import desk_records, models, records, workshop  # noqa: F401  (the tables register themselves on import)
+from liyuan_tui.domain import desk_records, models, paging, records, workshop  # noqa: F401  (the tables register themselves on import)
 from liyuan_tui.domain.errors import DeskError
 
 HEAD = "0008"  # the newest revision in migrations/versions (a test keeps the two in step)

@@ -121,6 +121,11 @@ HOUSEHOLD_KEYS = (
     ("escape", "back", True),
 )
 SCORECARD_KEYS = REPORT_KEYS
+ROSTER_KEYS = (
+    ("a", "add_shift", True),
+    ("x", "remove_shift", True),
+    ("escape", "back", True),
+)
 # Keys that are not bindings but are listed in the help screen: (shown key, message key).
 OTHER_KEYS = (
     ("A–G", "category_letter"),
@@ -131,6 +136,7 @@ OTHER_KEYS = (
     ("ctrl+p", "palette"),
     ("ctrl+p", "find_household"),
     ("ctrl+p", "scorecard"),
+    ("ctrl+p", "roster"),
 )
 SCOPES = (
     ("app", APP_KEYS),
@@ -147,6 +153,7 @@ SCOPES = (
     ("household", HOUSEHOLD_KEYS),
     ("scorecard", SCORECARD_KEYS),
     ("reception", RECEPTION_KEYS),
+    ("roster", ROSTER_KEYS),
 )
 
 

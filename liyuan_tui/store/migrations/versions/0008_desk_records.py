@@ -4,7 +4,7 @@ the month it was charged, Beijing time); the duty log and signed handovers; the 
 commendations and recommendations; training kinds and sessions.
 
 Revision ID: 0008
-Revises: 0005 (the integrator chains it after 0006 and 0007)
+Revises: 0007 (the pager's roster and outbox)
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from alembic import op
 from liyuan_tui.domain.models import UTCDateTime
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
