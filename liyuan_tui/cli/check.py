@@ -154,7 +154,7 @@ def fee_problems(ctx: Context, line: Line) -> list[str]:
     return []
 
 
-def answer_problems(ctx: Context, line) -> list[str]:
+def answer_problems(ctx: Context, line: Line) -> list[str]:
     """Where the canned answers come from, and whether they load (the shipped ones are examples)."""
     from liyuan_tui.domain.answers import AnswersError, load_answers
 

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("pay", parents=[common], help="a receipt paid: how, and by you (收款)")
     p.add_argument("receipt", metavar="RECEIPT", help="the receipt's number, e.g. S202612-0001")
     p.add_argument("--method", required=True, help=" | ".join(PAY_METHODS))

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register_handover(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register_handover(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("handover", parents=[common], help="the shift handover sheet, the duty log, signing")
     p.add_argument(
         "--since",

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     reception = sub.add_parser("reception", parents=[common], help="the reception log (visitors received)")
     rsub = reception.add_subparsers(
         dest="reception_command", metavar="ACTION", required=True, parser_class=type(reception)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import DeskError, ValidationError
@@ -102,7 +102,7 @@ class Incidents:
         return done
 
 
-def linked_refs(s, req: Request) -> list[str]:
+def linked_refs(s: Session, req: Request) -> list[str]:
     """The other calls of a request's incident (its first call first), or [] on its own."""
     first = req.incident or req.ref
     rows = s.exec(

@@ -4,13 +4,15 @@ server refuses what the desk's roles may not do whatever client is used (`psql` 
 `liyuan`). Run by `install_security` (postgres.py) after the generic grants; every statement can
 run twice.
 
-| table | SELECT | INSERT | UPDATE | DELETE |
-|---|---|---|---|---|
-| receipt | as its request (confidential rows hidden) | who may charge | who may take payment (rows they see) | nobody |
-| duty_note | every desk role | on shift, as themselves | nobody | nobody |
-| handover | every desk role | on shift, as themselves | its receiver (accepting), supervisors | nobody |
-| reception | who receives visitors | who receives visitors, as themselves | nobody | nobody |
-| commendation, recommendation | supervisors and the manager; each person their own | supervisors and the manager | nobody | nobody |
+- receipt: SELECT as its request (confidential rows hidden); INSERT who may charge; UPDATE who may
+  take payment (rows they see); DELETE nobody.
+- duty_note: SELECT every desk role; INSERT on shift, as themselves; UPDATE, DELETE nobody.
+- handover: SELECT every desk role; INSERT on shift, as themselves; UPDATE its receiver
+  (accepting) and supervisors; DELETE nobody.
+- reception: SELECT who receives visitors; INSERT who receives visitors, as themselves; UPDATE,
+  DELETE nobody.
+- commendation, recommendation: SELECT supervisors and the manager, each person their own;
+  INSERT supervisors and the manager; UPDATE, DELETE nobody.
 
 "As themselves": the row's writer column is the session's login, unless a supervisor or the manager
 writes it for a colleague (the desk's `--user`).

@@ -96,7 +96,7 @@ class Receipts:
                 raise NotFound("error.receipt_unknown", "receipt", value=number)
             req = tx.s.get(Request, receipt.request_id)
             tx.check_own(req)  # type: ignore[arg-type]
-            if expected_version is not None and expected_version != receipt.version or receipt.paid:
+            if (expected_version is not None and expected_version != receipt.version) or receipt.paid:
                 raise ValidationError(
                     "error.receipt_paid",
                     "receipt",

@@ -6,6 +6,7 @@ everyone may read their own, supervisors anyone's."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -96,7 +97,7 @@ class StaffRecords:
                 row.session = rows[0].id
                 tx.add(row)
             tx.s.flush()
-            payload = {
+            payload: dict[str, Any] = {
                 "login": logins[0],
                 "course": course,
                 "date": when.isoformat(),
@@ -211,7 +212,8 @@ class StaffRecords:
                     .where(col(Training.session).in_(sessions))
                     .order_by(col(Training.id))
                 ):
-                    attendees.setdefault(session, []).append(who_)
+                    if session is not None:
+                        attendees.setdefault(session, []).append(who_)
         return StaffRecord(who, trainings, assessments, commendations, recommendations, attendees)
 
 

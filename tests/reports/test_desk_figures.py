@@ -75,7 +75,7 @@ def history(staff, clock):
             sup.staff_records.recommend(login, for_what="promotion", note="推荐")
             facts["recommendations"].append({"month": month, "login": login})
     for row in facts["requests"]:  # payments, some the next month, some never
-        for receipt, number in zip(row["receipts"], sorted_receipts(desk, row["ref"])):
+        for receipt, number in zip(row["receipts"], sorted_receipts(desk, row["ref"]), strict=True):
             if rng.random() < 0.6:
                 clock.set(times[-1] + timedelta(hours=rng.randrange(1, 600)))
                 method = rng.choice(PAY_METHODS)
