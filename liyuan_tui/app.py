@@ -11,6 +11,7 @@ as it is, and the poller never reads it back (store/watch.py).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
@@ -48,6 +49,7 @@ from liyuan_tui.widgets.messages import (
     StoreRefused,
     Written,
 )
+from liyuan_tui.widgets.notice_text import notice_text
 from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.pager_banner import DOWN_CLASS, pager_news, pager_title
 from liyuan_tui.widgets.poller import ChangePoller, security_waiting
@@ -143,14 +145,11 @@ class LiyuanApp(App[int]):
         if not self.told:
             # Everything built so far (the libraries, the screens) lives as long as the desk: keep
             # it out of the garbage collector's full passes, which otherwise cost more than a tick.
-            import gc
-
             gc.freeze()
         if msg.security is not None:
             self.security = msg.security
         self._set_requests(msg.requests, replace=msg.full)
-        if self.told:
-            self._announce(msg.notices)
+        self._announce(msg.notices)  # (on the first look: only the handovers waiting, poller.py)
         self.told = True
         self.changes = Changes(msg.events, msg.requests)
 
@@ -200,13 +199,7 @@ class LiyuanApp(App[int]):
         """Notifications (with the bell) for what this user must know at once: others' new
         requests, escalations to them, major cases, acknowledgements, the deadline ladder."""
         for notice in notices:
-            params = dict(notice.params)
-            who = self.staff.get(params.get("by", ""))
-            if who is not None:
-                params["by"] = who.name
-            if params.get("by") == "system":
-                params["by"] = self.t("ui.app.system")
-            self.alert(self.t(notice.key, **params), severity=cast(SeverityLevel, notice.severity))
+            self.alert(notice_text(notice, self.t, self.staff), severity=cast(SeverityLevel, notice.severity))
 
     def notify(
         self,
@@ -379,6 +372,13 @@ class LiyuanApp(App[int]):
             check=lambda v: check.plain(check.unit(v), "unit"),
         )
         self.push_screen(ask, chosen)
+
+    def action_reception(self) -> None:
+        """`j`: the reception log (来访接待)."""
+        from liyuan_tui.screens.pages.reception import ReceptionScreen
+
+        if not isinstance(self.screen, ReceptionScreen):
+            self.push_screen(ReceptionScreen())
 
     def action_scorecard(self) -> None:
         from liyuan_tui.screens.pages.scorecard import ScorecardScreen

@@ -96,6 +96,12 @@ class Request(SQLModel, table=True):
     # When the follow-up call (回访) is due: set as the request closes, cleared once the resident
     # has been reached (or the request reopens). Closed requests with it set are the calls owed.
     followup_due_at: datetime | None = _time(index=True)
+    # What the caller was told (4.1.2A, 4.3), and the site's canned answer (话术) it came from.
+    reply_text: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    reply_answer: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # The first call of the incident this one is part of (a typhoon's thirty calls about one
+    # flood); None for a call on its own or the incident's first.
+    incident: str | None = Field(default=None, index=True)
 
     @property
     def branch_list(self) -> list[str]:

@@ -18,7 +18,12 @@ receives the transaction kernel (kernel.py):
     store.tools      the tool register (维修工具)                        (tools.py)
     store.followups  follow-up calls after the close (回访)              (followups.py)
     store.households the household file (一户一档)                       (households.py)
-    store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
+    store.staff_records  staff training, assessments, commendations   (staff_records.py)
+    store.replies    what the caller was told, the canned answers (话术)  (replies.py)
+    store.receipts   receipts for paid services (收费单)                 (receipts.py)
+    store.incidents  linked calls of one incident                      (incidents.py)
+    store.shift      the duty log and the signed handover (值班日志)     (shift.py)
+    store.reception  the reception log (客户接待)                        (reception.py)
     store.roster     the duty roster (值班表)                             (roster.py)
     store.pager      pages to people off the desk, and their sender     (pager.py, outbox.py)
     store.integrity  what `liyuan check` asks of the database          (integrity.py)
@@ -56,6 +61,7 @@ from .figures import Figures
 from .followups import DueFollowUp, FollowUpDone, FollowUps
 from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
 from .imports import Imports
+from .incidents import ClosedCall, Incidents
 from .intake import EDITABLE_FIELDS, Intake
 from .integrity import Health, Integrity
 from .kernel import Kernel
@@ -64,7 +70,11 @@ from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
 from .orders import Orders, OrderView
 from .pager import Pager, PagerHealth
+from .receipts import Receipts, ReceiptView
+from .reception import ReceptionLog
+from .replies import Replies
 from .roster import OnDuty, Roster
+from .shift import Shift
 from .site_admin import SiteAdmin
 from .staff import StaffList
 from .staff_records import StaffRecord, StaffRecords
@@ -91,6 +101,7 @@ class Store:
         engine: Engine | None = None,
         fees_file: Path | None = None,
         busy_timeout_ms: int | None = None,
+        answers_dir: Path | None = None,
         service: bool = False,
     ) -> None:
         """`create`: the database may be made here if it is not there yet (see kernel.py);
@@ -124,6 +135,11 @@ class Store:
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
+        self.replies = Replies(self.kernel, answers_dir)
+        self.receipts = Receipts(self.kernel)
+        self.incidents = Incidents(self.kernel)
+        self.shift = Shift(self.kernel)
+        self.reception = ReceptionLog(self.kernel)
         self.roster = Roster(self.kernel)
         self.pager = Pager(self.kernel)
         self.integrity = Integrity(self.kernel)
@@ -219,6 +235,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "OUTCOME_KINDS",
     "ChangeWatch",
+    "ClosedCall",
     "DatabaseBusy",
     "DatabaseFault",
     "DueFollowUp",
@@ -232,6 +249,7 @@ __all__ = [
     "OnDuty",
     "OrderView",
     "PagerHealth",
+    "ReceiptView",
     "RequestDetail",
     "StaffRecord",
     "Store",

@@ -10,11 +10,13 @@ from typing import Any, TypeVar
 from sqlmodel import col, or_, select
 
 from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.desk_records import Receipt
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
 from liyuan_tui.domain.permissions import hidden_fields
 from liyuan_tui.domain.records import FollowUp
 from liyuan_tui.domain.workshop import WorkOrder
 
+from .incidents import linked_refs
 from .kernel import Kernel
 
 
@@ -29,6 +31,8 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
     orders: list[WorkOrder] = field(default_factory=list)  # its work orders, oldest first
     followups: list[FollowUp] = field(default_factory=list)  # its follow-up calls, oldest first
+    receipts: dict[int, Receipt] = field(default_factory=dict)  # its charges' receipts, by charge id
+    linked: list[str] = field(default_factory=list)  # the other calls of its incident, the first first
 
     @property
     def charges_total(self) -> int:
@@ -37,8 +41,9 @@ class RequestDetail:
 
     def with_written(self, events: Sequence[Event], rows: Sequence[Any]) -> RequestDetail:
         """This request as it is after writes of the desk's own (written.py: their events and rows,
-        as committed), with no read: the request row, its new steps, events, charges, work orders
-        and follow-up calls put in. What concerns other requests is left out."""
+        as committed), with no read: the request row, its new steps, events, charges, receipts, work
+        orders and follow-up calls put in. What concerns other requests is left out (the calls of
+        an incident it joined or left are read again: Lookup.detail)."""
         rid = self.request.id
         request = self.request
         for row in rows:
@@ -53,6 +58,7 @@ class RequestDetail:
             charges=_merged(self.charges, [r for r in mine if isinstance(r, Charge)]),
             orders=_merged(self.orders, [r for r in mine if isinstance(r, WorkOrder)]),
             followups=_merged(self.followups, [r for r in mine if isinstance(r, FollowUp)]),
+            receipts={**self.receipts, **{r.charge_id: r for r in mine if isinstance(r, Receipt)}},
         )
 
 
@@ -100,7 +106,9 @@ class Lookup:
             followups = list(
                 s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(col(FollowUp.id)))
             )
-            return RequestDetail(req, steps, events, charges, orders, followups)
+            receipts = {r.charge_id: r for r in s.exec(select(Receipt).where(Receipt.request_id == req.id))}
+            linked = linked_refs(s, req)
+            return RequestDetail(req, steps, events, charges, orders, followups, receipts, linked)
 
     def charges_total(self, ref: str) -> int:
         """The request's paid services, in fen."""

@@ -38,6 +38,7 @@ def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = 
         os_root=settings.os_root,
         create=settings.db_is_personal_default,  # never a database named by flag, environment or config
         fees_file=settings.fees_file,  # read when first needed
+        answers_dir=settings.answers_dir,  # read when first needed
     )
 
 

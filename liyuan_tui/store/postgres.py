@@ -78,7 +78,8 @@ RETURNS boolean LANGUAGE sql STABLE AS $$
       OR NOT pg_has_role(current_user, 'liyuan_member', 'MEMBER')
       OR pg_has_role(current_user, 'liyuan_cs_supervisor', 'MEMBER')
       OR pg_has_role(current_user, 'liyuan_manager', 'MEMBER')
-      OR (pg_has_role(current_user, 'liyuan_assistant', 'MEMBER') AND current_user IN (created_by, assignee))
+      OR ((pg_has_role(current_user, 'liyuan_assistant', 'MEMBER')
+           OR pg_has_role(current_user, 'liyuan_dept_staff', 'MEMBER')) AND current_user IN (created_by, assignee))
 $$;
 
 CREATE OR REPLACE FUNCTION liyuan_max_seq(table_name text, month text)
@@ -201,6 +202,9 @@ def install_security(conn: Connection) -> None:
     ]
     for statement in statements + _grants_sql() + TRIGGERS + _policies_sql():
         _run(conn, statement)
+    from .postgres_desk_records import install_desk_records_security
+
+    install_desk_records_security(conn)  # issue 22's tables: their own grants and policies
     install_notify(conn)
     from .postgres_pager import install_pager_security
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from liyuan_tui.domain.errors import DeskError, PermissionDenied, ValidationError
 from liyuan_tui.domain.models import Request, StepRecord
-from liyuan_tui.domain.permissions import may_tick
+from liyuan_tui.domain.permissions import may_tick, owns
 from liyuan_tui.domain.procedures import named_steps
 
 from .tables import ident
@@ -38,7 +38,7 @@ def tick(
     step = proc.step(step_key)
     if step is None:
         raise ValidationError("error.step_unknown", "step", value=step_key, category=proc.name, ref=req.ref)
-    if not may_tick(me.role, step.role):
+    if not may_tick(me.role, step.role, own=owns(me.role, me.login, req)):
         raise PermissionDenied("error.not_allowed_step", step_role=step.role, role=me.role)
     done = done_steps(tx, req) if done is None else done
     if step_key in done:

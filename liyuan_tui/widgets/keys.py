@@ -24,7 +24,7 @@ from textual.screen import Screen
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Staff
-from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.domain.permissions import Action, allowed, allowed_on_own
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -39,6 +39,7 @@ APP_KEYS = (
     ("ctrl+r", "month_report", False),
     ("w", "work_orders", False),
     ("v", "followups", False),
+    ("j", "reception", False),
     ("question_mark", "help", True),
     ("q", "quit", True),
 )
@@ -53,6 +54,7 @@ QUEUE_KEYS = (
     ("k", "acknowledge", True),
     ("f", "filter", True),
     ("F", "filter_more", False),
+    ("l", "link", False),
 )
 REQUEST_KEYS = (
     ("enter", "select", True),  # the checklist's own: fill the step's answer in, then tick it
@@ -71,6 +73,8 @@ REQUEST_KEYS = (
     ("d", "dispatch", False),
     ("w", "request_orders", False),
     ("u", "household", False),
+    ("l", "link", False),
+    ("dollar_sign", "pay", False),
     ("escape", "back", True),
 )
 INTAKE_KEYS = (
@@ -87,8 +91,15 @@ REPORT_KEYS = (
     ("escape", "back", True),
 )
 HANDOVER_KEYS = (
+    ("l", "duty_note", True),
+    ("g", "sign_handover", True),
+    ("a", "accept_handover", True),
     ("s", "since", True),
     ("x", "export", True),
+    ("escape", "back", True),
+)
+RECEPTION_KEYS = (
+    ("a", "add_visitor", True),
     ("escape", "back", True),
 )
 ORDERS_KEYS = (
@@ -162,6 +173,7 @@ SCOPES = (
     ("followups", FOLLOWUP_KEYS),
     ("household", HOUSEHOLD_KEYS),
     ("scorecard", SCORECARD_KEYS),
+    ("reception", RECEPTION_KEYS),
     ("roster", ROSTER_KEYS),
 )
 
@@ -188,6 +200,8 @@ NEEDS: dict[str, Action] = {
     "branch": Action.TICK,
     "pick_branch": Action.TICK,
     "charge": Action.CHARGE,
+    "pay": Action.PAY,
+    "link": Action.LINK,
     "dispatch": Action.ORDER_DISPATCH,
     # a work order (arrive, wait, finish: a technician only on their own, which the order page checks)
     "arrive": Action.ORDER_WORK,
@@ -205,6 +219,12 @@ NEEDS: dict[str, Action] = {
     "add_tool": Action.TOOL_MANAGE,
     # the household file
     "edit_household": Action.EDIT_HOUSEHOLD,
+    # the shift's own record (the handover page) and the visitors received
+    "duty_note": Action.DUTY_LOG,
+    "sign_handover": Action.HANDOVER,
+    "accept_handover": Action.HANDOVER,
+    "reception": Action.RECEPTION,
+    "add_visitor": Action.RECEPTION,
     # the duty roster (everyone may look; supervisors and the manager change it)
     "add_shift": Action.ROSTER,
     "remove_shift": Action.ROSTER,
@@ -221,6 +241,7 @@ NOT_ON_TECHNICIANS_DESK = frozenset(
         "tools",
         "followups",
         "scorecard",
+        "reception",
         "roster",
     }
 )
@@ -232,7 +253,8 @@ def may_use(me: Staff, action: str) -> bool:
     """Whether `me` may use the key of `action` (an action name, with or without its arguments)."""
     name = action.split("(", 1)[0].rsplit(".", 1)[-1]
     needed = NEEDS.get(name)
-    if needed is not None and not allowed(me.role, needed):
+    # (A key allowed on one's own requests only is bound: the store says whose, permissions.owns.)
+    if needed is not None and not (allowed(me.role, needed) or allowed_on_own(me.role, needed)):
         return False
     return not (me.role == "technician" and name in NOT_ON_TECHNICIANS_DESK)
 
@@ -316,5 +338,6 @@ def key_label(keys: str) -> str:
         "right": "→",
         "comma": ",",
         "full_stop": ".",
+        "dollar_sign": "$",
     }
     return " / ".join(names.get(k, k) for k in keys.split(","))

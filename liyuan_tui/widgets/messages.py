@@ -12,6 +12,8 @@ from typing import Any
 
 from textual.message import Message
 
+from liyuan_tui.domain.answers import Answers
+from liyuan_tui.domain.desk_records import Handover, Receipt, Reception
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.fees import FeeSchedule
 from liyuan_tui.domain.models import Charge, Event, Request, Staff
@@ -23,6 +25,7 @@ from liyuan_tui.reports.handover import HandoverSheet
 from liyuan_tui.reports.month import MonthReport
 from liyuan_tui.reports.scorecard import Scorecard
 from liyuan_tui.store import (
+    ClosedCall,
     DueFollowUp,
     HouseholdFile,
     HouseholdGlance,
@@ -246,6 +249,45 @@ class FormSaved(Message):
 
     result: Any
     action: str
+
+
+# --- the desk's own records: what was said, receipts, linked calls, the shift, visitors ------------
+
+
+@dataclass
+class AnswersRead(Message):
+    """The site's canned answers (话术), read from their files."""
+
+    answers: Answers
+
+
+@dataclass
+class CallsClosed(Message):
+    """An incident's calls as closing its first call left them (closed, or why not)."""
+
+    ref: str
+    calls: list[ClosedCall]
+
+
+@dataclass
+class ReceiptPaid(Message):
+    """A receipt's money was taken (or billed to the management fee)."""
+
+    receipt: Receipt
+
+
+@dataclass
+class VisitorsRead(Message):
+    """The reception log, newest first."""
+
+    rows: list[Reception]
+
+
+@dataclass
+class HandoverAccepted(Message):
+    """The shift handed to this user is accepted."""
+
+    handover: Handover
 
 
 # --- what the app tells its screens (app.changes) -------------------------------------------------

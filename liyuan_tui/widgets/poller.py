@@ -19,6 +19,7 @@ from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.notices import notices_for
 from liyuan_tui.domain.permissions import SECURITY_ROLES
 from liyuan_tui.domain.procedures import Procedures, Step
+from liyuan_tui.domain.shift_notices import shift_notices, waiting_notices
 from liyuan_tui.domain.views import waiting_steps
 from liyuan_tui.store import JournalLost, Store
 
@@ -115,22 +116,29 @@ class ChangePoller:
             newest = store.lookup.last_event_id()
             if newest == self.seen:
                 return None
-            changes = (
-                self.watch.others_since(self.seen, newest, CHANGES_AT_ONCE) if self.seen is not None else None
-            )
-            self.seen = newest
-            if changes == []:
-                return None  # only the desk's own writes: shown when they were made
-            return self._changed(changes, newest, requests)
+            first = self.seen is None
+            changes = None if first else self.watch.others_since(self.seen or 0, newest, CHANGES_AT_ONCE)
+            found = None if changes == [] else self._changed(changes, newest, requests, first=first)
+            self.seen = newest  # (a look that failed is made again: the first one, whole)
+            return found  # None: only the desk's own writes, shown when they were made
 
     def _changed(
-        self, changes: list[tuple[Event, Request | None]] | None, newest: int, known: Mapping[str, Request]
+        self,
+        changes: list[tuple[Event, Request | None]] | None,
+        newest: int,
+        known: Mapping[str, Request],
+        *,
+        first: bool = False,
     ) -> RequestsChanged:
         """The events with their requests as they are now (every open request on the first look,
-        or after too many at once), what this user must be told, and what security waits on."""
+        or after too many at once), what this user must be told (on the first look, only the
+        handovers waiting for them), and what security waits on."""
         store, me = self.store, self.me
         full = changes is None
         events = [e for e, _ in changes or []]
+        notices = notices_for(changes or [], me, store.procedures) + shift_notices(events, me)
+        if first:  # the desk opens: the handovers still waiting for this user (any, for a supervisor)
+            notices += waiting_notices(store.shift.pending(), self.app.tz)
         requests = (
             store.lookup.open_requests(me.estate)  # this desk's queue is its estate's
             if full
@@ -147,6 +155,6 @@ class ChangePoller:
             newest,
             full,
             staff=store.staff.list_staff() if staff_changed else None,
-            notices=notices_for(changes or [], me, store.procedures),
+            notices=notices,
             security=security,
         )

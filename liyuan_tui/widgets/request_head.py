@@ -1,5 +1,6 @@
 """The head of a request's page: its ref, category, state and marks with the live countdown on
-one line, then who, where and what (only the fields the viewer may see), as plain text."""
+one line, then who, where and what (only the fields the viewer may see), what the caller was told
+and the incident it is part of, as plain text."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from liyuan_tui.domain.permissions import hidden_fields
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.store import RequestDetail
 
+from .desk_lines import said_and_linked
 from .fit import fit
 from .queue_table import URGENCY_STYLE
 
@@ -136,6 +138,10 @@ class RequestHead(Vertical):
             more.append(visible(kind.name(t.lang), newlines=False) if kind else "-")
             if req.repeat_of:
                 more.append(f"   ↺ {t('field.repeat_of')} ← {req.repeat_of}", style="bold yellow")
+        told = said_and_linked(detail, hidden, t)  # what the caller was told, the incident
+        if told:
+            more.append("\n" if more else "")
+            more.append_text(told)
         return text, (Group(grid, more) if more else Group(grid))
 
     def summary_text(self, width: int = 120) -> str:

@@ -1,5 +1,6 @@
-"""The desk's modal dialogs, one module each: they ask, confirm, pick, search, write a form, export.
-A dialog never opens a page (pyproject's import contracts: pages > parts > dialogs)."""
+"""The desk's modal dialogs, one module each: they ask, confirm, pick, search, write a form, export,
+take a reply to the caller. A dialog never opens a page (pyproject's import contracts: pages >
+parts > dialogs)."""
 
 from .ask import AskScreen
 from .charge import ChargeScreen
@@ -12,6 +13,7 @@ from .form import FormField, FormScreen
 from .help import HelpScreen
 from .household_edit import HouseholdEditScreen
 from .pick import PickScreen
+from .reply import ReplyScreen
 from .search import SearchScreen
 from .text import TextScreen
 
@@ -28,6 +30,7 @@ __all__ = [
     "HelpScreen",
     "HouseholdEditScreen",
     "PickScreen",
+    "ReplyScreen",
     "SearchScreen",
     "TextScreen",
 ]

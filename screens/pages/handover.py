@@ -1,7 +1,10 @@
 """`h`: the shift handover sheet — what came in during the shift, what is still open and with whom,
-what is overdue, which escalations nobody has answered. Live: it is read again (in a thread) when
-another terminal changes something, and once a minute so the times left it shows stay current.
-`s` changes when the shift started; `x` writes the sheet as Markdown."""
+what is overdue, which escalations nobody has answered, the duty log, and handovers waiting to be
+accepted. Live: it is read again (in a thread) when another terminal changes something, and once a
+minute so the times left it shows stay current. `s` changes when the shift started (by default, the
+later of 18:00 and the last signed handover); `x` writes the sheet as Markdown; `l` adds a line to
+the duty log, `g` signs the handover to the next shift, `a` accepts one handed to you (the body's
+own keys: parts/shift_record.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.widgets import Header, Static
 
 from liyuan_tui.domain.deadlines import Urgency, format_countdown
@@ -28,6 +31,7 @@ from liyuan_tui.reports.handover import (
     render_handover,
     shift_start,
 )
+from liyuan_tui.reports.handover_shift import default_since
 from liyuan_tui.reports.tables import escalated_to_name
 from liyuan_tui.widgets.handover_back_office import back_office_section
 from liyuan_tui.widgets.key_bar import KeyBar
@@ -37,9 +41,11 @@ from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
 from liyuan_tui.widgets.sheet_lines import SheetLines, column_widths
+from liyuan_tui.widgets.shift_section import log_section, signed_lines
 from liyuan_tui.widgets.store_work import store_work
 
 from ..dialogs import AskScreen, ExportScreen
+from ..parts.shift_record import ShiftRecord
 
 RELOAD_EVERY = timedelta(minutes=1)
 LIST_LIMIT = 100
@@ -65,11 +71,11 @@ class HandoverScreen(Page):
         Binding("h", "reload", show=False)
     ]  # h again reads the sheet afresh
     KEYS = HANDOVER_KEYS
+    sheet: var[HandoverSheet | None] = var(None)  # as last read (its body's keys act on it)
 
-    def __init__(self, at: time = NIGHT_SHIFT_START) -> None:
+    def __init__(self, at: time | None = None) -> None:
         super().__init__(classes="handover")
-        self.at = at  # the shift starts at the most recent `at`, local time
-        self.sheet: HandoverSheet | None = None
+        self.at = at  # the shift starts at the most recent `at`, local time (None: the default)
         self._loading = False
         self._again = False
         self._loaded_at: datetime | None = None
@@ -77,10 +83,12 @@ class HandoverScreen(Page):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static(id="handover-bar")
-        with VerticalScroll(id="handover-body"):
+        with ShiftRecord(id="handover-body").data_bind(HandoverScreen.sheet):
             yield Static(self.app.t("screens.handover.loading"), id="handover-status")
+            yield Static(id="handover-signed", classes="handover-section")
             for key, _ in SECTIONS:
                 yield Static(id=f"handover-{key.replace('_', '-')}", classes="handover-section")
+            yield Static(id="handover-log", classes="handover-section")
             yield Static(id="handover-back-office", classes="handover-section")
         yield KeyBar()
 
@@ -91,6 +99,8 @@ class HandoverScreen(Page):
             key: self.query_one(f"#handover-{key.replace('_', '-')}", Static) for key, _ in SECTIONS
         }
         self.back_office = self.query_one("#handover-back-office", Static)
+        self.signed_line = self.query_one("#handover-signed", Static)
+        self.duty_log = self.query_one("#handover-log", Static)
         self.query_one("#handover-body").focus()
         self.watch(self.app, "changes", self._changed, init=False)
         self.watch(self.app, "now", self.tick, init=False)
@@ -107,8 +117,15 @@ class HandoverScreen(Page):
             return
         self._loading = True
         self._loaded_at = now
-        since, store = shift_start(now, self.app.tz, self.at), self.app.store
-        store_work(self, lambda: handover_sheet(store, since), SheetRead, action="handover")
+        at, tz, store = self.at, self.app.tz, self.app.store
+
+        def read() -> HandoverSheet:
+            since = (
+                shift_start(now, tz, at) if at is not None else default_since(store, now, NIGHT_SHIFT_START)
+            )
+            return handover_sheet(store, since, now)
+
+        store_work(self, read, SheetRead, action="handover")
 
     def _done_loading(self) -> None:
         self._loading = False
@@ -119,6 +136,9 @@ class HandoverScreen(Page):
     @on(StoreRefused)
     def _failed(self, msg: StoreRefused) -> None:
         msg.stop()
+        if msg.action != "handover":  # a line of the log, a signature, an acceptance: said at once
+            self.app.show_error(msg.error)
+            return
         self._done_loading()
         self.status.update(plain(msg.error.message(self.app.t)))
         self.status.display = True
@@ -164,6 +184,10 @@ class HandoverScreen(Page):
                 )
             self.sections[key].update(Group(Text(t(title, count=len(items)), style="bold"), body))
         self.back_office.update(back_office_section(sheet, t, self.app.tz, self.app.staff))
+        signed = signed_lines(sheet, t, self.app.tz, self.app.staff)
+        self.signed_line.update(signed)
+        self.signed_line.display = bool(signed)
+        self.duty_log.update(log_section(sheet, t, self.app.tz, self.app.staff))
 
     def _changed(self, changes: Changes) -> None:
         if changes.events:
@@ -228,7 +252,13 @@ class HandoverScreen(Page):
     def body_text(self, width: int = 120) -> str:
         """What the body shows, as plain text (what the tests read)."""
         console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-        for widget in [self.status, *self.sections.values(), self.back_office]:
+        for widget in [
+            self.status,
+            self.signed_line,
+            *self.sections.values(),
+            self.duty_log,
+            self.back_office,
+        ]:
             if widget.display:
                 console.print(widget.content)
         return console.export_text()
@@ -251,7 +281,7 @@ class HandoverScreen(Page):
                 t("screens.handover.since_title"),
                 t("screens.handover.since_prompt"),
                 check=parse_since,
-                value=f"{self.at:%H:%M}",
+                value=f"{self.at or NIGHT_SHIFT_START:%H:%M}",
             ),
             chosen,
         )

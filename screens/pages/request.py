@@ -5,15 +5,15 @@ The page is built from widgets that own their keys (widgets/keys.py binds each i
 REQUEST_KEYS): the focus is on the checklist, and each widget around it adds its keys and, below
 what it wraps, what it shows —
 
-    RequestKeys            r e m c o t a k   the request's own actions (the queue has them too)
+    RequestKeys            r e m c o t a k l the request's own actions (the queue has them too)
       RequestOrders        d w               its work orders, under …
-        Charges            p                 its paid services, under …
+        Charges            p $               its paid services and their receipts, under …
           Steps            b 1–9 (space, enter: the checklist's own)
       the timeline
 
 The page reads the request once (`detail`, which its widgets are bound to) and keeps it: the
 desk's own writes arrive through the app as written (`app.changes`), and only another terminal's
-change to this request is read again."""
+change to this request is read again (and the calls of an incident this request joined or left)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.widgets import Header, Static
 
+from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.permissions import can_see, hidden_fields
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.key_bar import KeyBar
@@ -38,6 +39,8 @@ from ..parts.request_keys import RequestKeys
 from ..parts.steps import Steps
 from ..parts.work_orders import RequestOrders
 
+INCIDENT_KINDS = frozenset({EventKind.LINKED, EventKind.UNLINKED})
+
 
 class RequestScreen(Page):
     KEYS = REQUEST_KEYS
@@ -51,7 +54,8 @@ class RequestScreen(Page):
         ref, t = self.ref, self.app.t
         yield Header(icon="")
         yield RequestHead(id="request-top").data_bind(RequestScreen.detail)
-        with RequestKeys(selected=lambda: ref, id="request-keys"), Horizontal(id="request-body"):
+        keys = RequestKeys(selected=lambda: ref, id="request-keys").data_bind(RequestScreen.detail)
+        with keys, Horizontal(id="request-body"):
             with (
                 RequestOrders(ref=ref, id="checklist-pane").data_bind(RequestScreen.detail),
                 Charges(ref=ref).data_bind(RequestScreen.detail),  # (inside the orders, around the steps)
@@ -76,18 +80,19 @@ class RequestScreen(Page):
 
     def _changed(self, changes: Changes) -> None:
         """The desk's own write is shown as written; another terminal's change (or the ladder's)
-        to this request is read again."""
+        to this request is read again, as is a link to an incident."""
         detail = self.detail
         if detail is None:
             return
         events = changes.touch(detail.request.id)
-        if changes.own:
+        linked = any(e.kind in INCIDENT_KINDS for e in events)  # (the incident's other calls: read)
+        if changes.own and not linked:
             if events or any(r.id == detail.request.id for r in changes.requests):
                 self.detail = detail.with_written(changes.events, changes.rows)
-        else:
-            shown = (detail.events[-1].id or 0) if detail.events else 0
-            if any((e.id or 0) > shown for e in events):
-                self.reload()
+            return
+        shown = (detail.events[-1].id or 0) if detail.events else 0
+        if any((e.id or 0) > shown for e in events):
+            self.reload()
 
     def watch_detail(self, detail: RequestDetail | None) -> None:
         if detail is None:

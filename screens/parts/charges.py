@@ -1,6 +1,7 @@
-"""A request's paid services (4.9) with their key: the charges and their total under what it
-wraps (the checklist), and `p` to add one (ChargeScreen: an item of the fee schedule, a
-quantity). The schedule is read from its file once, in this widget's worker."""
+"""A request's paid services (4.9) with their keys: the charges, each with its receipt (收费单,
+paid or not), and their total under what it wraps (the checklist); `p` adds one (ChargeScreen: an
+item of the fee schedule, a quantity), `$` takes payment of a receipt (which one, then how). The
+schedule is read from its file once, in this widget's worker."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from textual.containers import Vertical
 from textual.reactive import var
 from textual.widget import Widget
 
+from liyuan_tui.domain.desk_records import PAY_METHODS
 from liyuan_tui.domain.fees import FeeSchedule, format_yuan
 from liyuan_tui.domain.models import Charge
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.charge_list import ChargeList
-from liyuan_tui.widgets.messages import ScheduleRead
+from liyuan_tui.widgets.messages import ReceiptPaid, ScheduleRead
 from liyuan_tui.widgets.page import own_page_keys
 from liyuan_tui.widgets.store_work import store_work
 
-from ..dialogs import ChargeScreen
+from ..dialogs import ChargeScreen, PickScreen
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -47,7 +49,9 @@ class Charges(Vertical):
     def watch_detail(self, detail: RequestDetail | None) -> None:
         if detail is None:
             return
-        self.query_one(ChargeList).show(detail.charges, self.schedule, self.app.t)
+        self.query_one(ChargeList).show(
+            detail.charges, self.schedule, self.app.t, detail.receipts, self.app.tz
+        )
         if detail.charges and self.schedule is None:
             self._read_schedule()  # the items' names
 
@@ -98,3 +102,47 @@ class Charges(Vertical):
         app.push_screen(
             ChargeScreen(ref, schedule, lambda fee, qty: charges.add_charge(ref, fee.code, qty)), added
         )
+
+    # --- $: take payment of a receipt ------------------------------------------------------------
+
+    def action_pay(self) -> None:
+        app, t = self.app, self.app.t
+        if self.detail is None:
+            return
+        unpaid = sorted((r for r in self.detail.receipts.values() if not r.paid), key=lambda r: r.number)
+        if not unpaid:
+            app.notify(t("ui.pay.none", ref=self.ref))
+            return
+        if len(unpaid) == 1:
+            self._ask_method(unpaid[0].number, unpaid[0].amount_cents)
+            return
+        amounts = {r.number: r.amount_cents for r in unpaid}
+
+        def chosen(number: str | None) -> None:
+            if number:
+                self._ask_method(number, amounts[number])
+
+        choices = [(r.number, f"{r.number}  {format_yuan(r.amount_cents)}") for r in unpaid]
+        app.push_screen(PickScreen(t("ui.pay.which"), choices), chosen)
+
+    def _ask_method(self, number: str, amount: int) -> None:
+        app, t, receipts = self.app, self.app.t, self.app.store.receipts
+
+        def chosen(method: str | None) -> None:  # (the list shows it paid: the app passes the write on)
+            if method:
+                store_work(self, lambda: receipts.pay(number, method), ReceiptPaid, action="pay")
+
+        choices = [(m, t(f"desk.method.{m}")) for m in PAY_METHODS]
+        title = t("ui.pay.title", number=number, amount=format_yuan(amount))
+        app.push_screen(PickScreen(title, choices), chosen)
+
+    @on(ReceiptPaid)
+    def _paid(self, msg: ReceiptPaid) -> None:
+        t, receipt = self.app.t, msg.receipt
+        said = t(
+            "desk.paid",
+            number=receipt.number,
+            amount=format_yuan(receipt.amount_cents),
+            method=t(f"desk.method.{receipt.method}"),
+        )
+        self.app.notify(said, timeout=4)

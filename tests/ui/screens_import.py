@@ -6,10 +6,12 @@ from liyuan_tui.screens.dialogs import (
     ConfirmScreen,
     HelpScreen,
     PickScreen,
+    ReplyScreen,
     SearchScreen,
 )
 from liyuan_tui.screens.pages.intake import IntakeScreen
 from liyuan_tui.screens.pages.queue import QueueScreen
+from liyuan_tui.screens.pages.reception import ReceptionScreen
 from liyuan_tui.screens.pages.request import RequestScreen
 
 __all__ = [
@@ -20,6 +22,8 @@ __all__ = [
     "IntakeScreen",
     "PickScreen",
     "QueueScreen",
+    "ReceptionScreen",
+    "ReplyScreen",
     "RequestScreen",
     "SearchScreen",
 ]

@@ -67,7 +67,7 @@ async def test_the_desks_own_write_reaches_the_queue_and_not_the_poller(make_app
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         reads.clear()
-        await pilot.press("r")  # replied, on the queue
+        await pilot.press("r", "enter")  # replied, on the queue (what was said left empty)
         await settle(pilot)
         assert app.requests[ref].replied_at is not None
         assert app.queue.table.get_cell(ref, "state").plain.strip() == "replied"
