@@ -61,6 +61,9 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         if path is not None:
             problems += file_problems(path, t)
         problems += database_problems(ctx)
+        from .rules import rules_problems
+
+        problems += rules_problems(ctx, line)
         if path is not None:
             problems += trust_problems(ctx, path, line)
 
@@ -272,4 +275,9 @@ def server_problems(ctx: Context) -> list[str]:
     problems: list[str] = []
     if not facts.roles_enforced:
         problems.append(Warning_(t("check.db_roles_hint")))
+    from liyuan_tui.store.server_check import check_server
+
+    from .rules import finding_text
+
+    problems += [finding_text(t, f, ctx.settings.db_url) for f in check_server(ctx.store)]
     return problems

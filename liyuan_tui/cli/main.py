@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "liyuan_tui.cli.stock",
     "liyuan_tui.cli.tools",
     "liyuan_tui.cli.followups",
+    "liyuan_tui.cli.rules",
 )
 EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
@@ -71,9 +72,14 @@ def common_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--procedures",
         default=argparse.SUPPRESS,
-        help="a site's own procedure folder (else $LIYUAN_PROCEDURES)",
+        help="your procedure folder (else $LIYUAN_PROCEDURES): in force on a personal database; "
+        "on a site, what `rules publish` publishes",
     )
-    common.add_argument("--fees", default=argparse.SUPPRESS, help="fee schedule file (else $LIYUAN_FEES)")
+    common.add_argument(
+        "--fees",
+        default=argparse.SUPPRESS,
+        help="your fee schedule file (else $LIYUAN_FEES): as --procedures",
+    )
     common.add_argument(
         "--user",
         default=argparse.SUPPRESS,

@@ -250,6 +250,8 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
         )
     if data["repeat_of"]:
         lines.append(f"  {t('field.repeat_of')}: {data['repeat_of']}")
+    if data.get("procedures_version"):
+        lines.append(f"  {t('rules.label.procedures')}: v{data['procedures_version']}")
     lines.append("")
     lines.append(t("cli.checklist"))
     for step in data["checklist"]:
@@ -282,8 +284,9 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
     lines.append(t("cli.events"))
     visible_to_me = can_see(ctx.me, detail.request)
     for ev, shown in zip(detail.events, data["events"]):  # each event by its name, never its stored kind
+        by = f" {t('ui.event.by_login', login=ev.db_user)}" if ev.db_user and ev.db_user != ev.actor else ""
         lines.append(
-            f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}"
+            f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}{by}"
         )
     # Every line is shown as text: a description's own lines are indented under it, and a control
     # character that reached the database some other way is printed as its escape, never sent raw.

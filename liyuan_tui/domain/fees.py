@@ -102,15 +102,20 @@ def shipped_file() -> Any:
 
 def load_fees(path: Path | None = None) -> FeeSchedule:
     """The site's schedule (a file named by LIYUAN_FEES / --fees), else the shipped example."""
+    return parse_fees(*fees_text(path))
+
+
+def fees_text(path: Path | None = None) -> tuple[str, str]:
+    """(its text, where it came from) of a fee schedule file, else of the shipped example."""
     if path is None:
-        return parse_fees(shipped_file().read_text(encoding="utf-8"), "fees.toml")
+        return shipped_file().read_text(encoding="utf-8"), "fees.toml"
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FeeScheduleError(str(path), "fee schedule file does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FeeScheduleError(str(path), f"cannot be read: {exc}") from exc
-    return parse_fees(text, str(path))
+    return text, str(path)
 
 
 _TOP_KEYS = {"title", "example", "items", "note", "currency"}

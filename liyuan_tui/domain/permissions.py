@@ -43,6 +43,7 @@ class Action(StrEnum):
     FOLLOWUP = "followup"
     EDIT_HOUSEHOLD = "edit_household"
     STAFF_RECORDS = "staff_records"
+    PUBLISH_RULES = "publish_rules"  # the site's procedures and fee schedule, into the database
 
 
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
@@ -88,6 +89,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.FOLLOWUP: DESK,  # the customer representatives make the calls
     Action.EDIT_HOUSEHOLD: DESK,
     Action.STAFF_RECORDS: SUPERVISORS,  # training and assessment (the manager's duty, with supervisors)
+    Action.PUBLISH_RULES: SUPERVISORS,
 }
 
 # Whose steps each role may tick: the desk records every step (it hears back from guards);

@@ -61,6 +61,8 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         extra = payload.get("outcome", "") + (
             f" → {payload['handed_to']}" if payload.get("handed_to") else ""
         )
+        if payload.get("procedures_version"):  # the site's rules the close was checked by
+            extra += " " + t("ui.event.procedures_version", version=payload["procedures_version"])
     elif kind in (EventKind.REOPENED, EventKind.CANCELLED):
         extra = payload.get("reason", "")
     elif kind == EventKind.ESCALATED:
@@ -77,6 +79,16 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
     elif kind == EventKind.REPLIED and payload.get("late_seconds"):
         extra = t(
             "ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60
+        )
+    elif kind == EventKind.DB_CHANGE:
+        extra = t(
+            "ui.event.db_change_what",
+            table=payload.get("table", "request"),
+            operation=payload.get("operation", ""),
+        )
+    elif kind == EventKind.RULES_PUBLISHED:
+        extra = ", ".join(
+            f"{t('rules.kind.' + k)} v{payload[k]}" for k in ("procedures", "fees") if k in payload
         )
     elif kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds"):
         extra = t(

@@ -87,6 +87,7 @@ class Intake:
                 estate=tx.me.estate,
                 assignee=tx.me.login if tx.me.role == "assistant" else None,
                 updated_at=now,
+                procedures_version=k.rules.version("procedures"),
                 **fields,
             )
             earlier = earlier_repair(

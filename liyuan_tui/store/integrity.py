@@ -99,6 +99,25 @@ def schema_problems(conn: Connection) -> list[str]:
 def staff_problems(conn: Connection) -> list[str]:
     """Staff whose role or state is not what the audit log's staff events add up to (a role given
     by writing the file directly, not through the desk)."""
+    expected = logged_staff(conn)
+    out = []
+    on_file = {}
+    for login, role, active in conn.execute(text("SELECT login, role, active FROM staff ORDER BY login")):
+        on_file[login] = role
+        was = expected.get(login)
+        if was is None:
+            out.append(f"{login} ({role}) was added without an event")
+        elif was["role"] != role:
+            out.append(f"{login} is {role}, the log says {was['role']}")
+        elif bool(was["active"]) != bool(active):
+            out.append(f"{login} is {'active' if active else 'deactivated'}, the log says otherwise")
+    for login in sorted(set(expected) - set(on_file)):
+        out.append(f"{login} was removed")
+    return out
+
+
+def logged_staff(conn: Connection) -> dict[str, dict[str, Any]]:
+    """login → {"role", "active"} as the audit log's staff events add up to."""
     expected: dict[str, dict[str, Any]] = {}
     rows = conn.execute(
         text("SELECT kind, payload FROM event WHERE kind IN (:added, :changed) ORDER BY id"),
@@ -120,17 +139,4 @@ def staff_problems(conn: Connection) -> list[str]:
             change = data.get(field)
             if isinstance(change, list) and len(change) == 2:
                 known[field] = change[1]
-    out = []
-    on_file = {}
-    for login, role, active in conn.execute(text("SELECT login, role, active FROM staff ORDER BY login")):
-        on_file[login] = role
-        was = expected.get(login)
-        if was is None:
-            out.append(f"{login} ({role}) was added without an event")
-        elif was["role"] != role:
-            out.append(f"{login} is {role}, the log says {was['role']}")
-        elif bool(was["active"]) != bool(active):
-            out.append(f"{login} is {'active' if active else 'deactivated'}, the log says otherwise")
-    for login in sorted(set(expected) - set(on_file)):
-        out.append(f"{login} was removed")
-    return out
+    return expected

@@ -40,6 +40,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditio
 
 from .dbfiles import DatabaseBusy, JournalGuard, JournalLost, NoDatabase, busy_refusal
 from .engine import BUSY_TIMEOUT_MS, WRITE, make_engine, prepare_file, sqlite_path
+from .rules import RulesInForce
 from .schema import check_revision, create_schema, revision_of
 
 UTC = timezone.utc
@@ -61,6 +62,8 @@ class Kernel:
         create: bool = False,
         engine: Engine | None = None,
         busy_timeout_ms: int | None = None,
+        fees_file: Path | None = None,
+        own_rules: bool = False,
     ) -> None:
         self.url = url
         self.clock = clock
@@ -69,7 +72,8 @@ class Kernel:
         self.os_root = os_root  # root may act as any login
         self.create = create  # may make the database if it is not there (and its first user a supervisor)
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
-        self.procedures = procedures
+        # The rules in force: the site's published version, else `procedures` (rules.py).
+        self.rules = RulesInForce(procedures, fees_file, own_rules)
         self.path: Path | None = sqlite_path(url) if engine is None else None
         self.created_file = False
         self.first_user = False  # this store made its login the first supervisor of a new database
@@ -91,6 +95,12 @@ class Kernel:
     def sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
+    @property
+    def procedures(self) -> Procedures:
+        """The procedures in force: the database is opened first (its published version rules)."""
+        self.ready()
+        return self.rules.procedures
+
     def ready(self) -> None:
         """Open the database for this login, once: make the file (never world-readable), create
         the schema on a new database and identify the user (the first user of a new database
@@ -107,6 +117,8 @@ class Kernel:
                 self._server_identity()
             self.check_acting_as()
             self._identity = self._identify()
+            with self._session() as s:
+                self.rules.refresh(s)
 
     def _server_identity(self) -> None:
         """PostgreSQL: who you are is who the server says (peer authentication maps the OS login
@@ -273,6 +285,8 @@ class Kernel:
             with Session(bind=conn, expire_on_commit=False) as s:
                 tx = Tx(self, s)
                 try:
+                    if self._identity is not None:
+                        self.rules.refresh(s)  # a version published meanwhile is followed at once
                     if action is not None:
                         tx.require(action)
                     yield tx
@@ -400,21 +414,23 @@ class Tx:
         """The next number of a month's series (`ref_month`, `ref_seq`), counting every row:
         the write lock makes it safe; on a database that hides rows (PostgreSQL's row-level
         security) the server counts for us."""
-        if self.k.db_roles:
-            top = self.s.execute(text("SELECT liyuan_max_seq(:t, :m)"), {"t": table, "m": month}).scalar()
+        if self.k.db_roles and table == "request":
+            top = self.s.execute(text("SELECT public.liyuan_max_request_seq(:m)"), {"m": month}).scalar()
         else:
             top = self.s.execute(
                 text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}
             ).scalar()
         return (top or 0) + 1
 
-    def sync_login(self, login: str, role: str, active: bool) -> None:
-        """Where the database enforces the roles, give the staff member's login role the desk
-        role's group (created on first use; a deactivated one may no longer log in)."""
+    def sync_login(self, login: str) -> None:
+        """Where the database enforces the roles, make the staff member's login role what the
+        staff list now says (created on first use, in its desk role's group; a deactivated one
+        may no longer log in): the one narrow path of postgres_sql.py."""
         if self.k.db_roles:
-            from .postgres import staff_role
+            from .postgres import sync_login
 
-            staff_role(self.s.connection(), login, role, active)
+            self.s.flush()
+            sync_login(self.s.connection(), login)
 
     def check_version(self, req: Request, expected: int | None) -> None:
         if expected is not None and expected != req.version:
@@ -474,6 +490,7 @@ class Tx:
             kind=str(kind),
             payload=json.dumps(data, ensure_ascii=False, default=_json_default),
             dedupe_key=dedupe_key,
+            db_user=self.k.os_login or self.k.login,  # on PostgreSQL the server writes its own
         )
         self.s.add(ev)
         self.s.flush()

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Callable
 
-from sqlalchemy import union
+from sqlalchemy import text, union
 from sqlmodel import Session, col, select
 
 from liyuan_tui.domain.deadlines import WARNING_WINDOW
@@ -75,11 +75,25 @@ class Ladder:
         with self.k.write() as tx:
             missing -= self._recorded(tx.s, sorted(missing))  # another terminal may have been first
             for key in sorted(missing):
-                event = wanted[key](tx, key, now)
+                event = self._server_rung(tx, key) if self.k.db_roles else wanted[key](tx, key, now)
                 if event is not None:
                     written.append(event)
-        known |= missing
+        # (where the server keeps the ladder, a rung its clock has not reached yet is asked again)
+        known |= {str(e.dedupe_key) for e in written} if self.k.db_roles else missing
         return written
+
+    @staticmethod
+    def _server_rung(tx: Tx, key: str) -> Event | None:
+        """PostgreSQL with the roles enforced: the server records the rung itself, once its own
+        clock says it is due (postgres_sql.py: nobody else may write the ladder's keys)."""
+        new_id = tx.s.execute(text("SELECT public.liyuan_ladder_rung(:key)"), {"key": key}).scalar()
+        if new_id is None:
+            return None
+        event = tx.s.get(Event, new_id)
+        if event is not None:
+            tx.changed = True
+            tx.events.append(event)
+        return event
 
     # --- the reply deadline ----------------------------------------------------------------------
 

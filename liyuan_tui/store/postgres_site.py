@@ -22,7 +22,8 @@ from liyuan_tui.domain.procedures import Procedures
 
 from .engine import WRITE, make_engine, normalize_url, shown_url
 from .kernel import Kernel, Tx
-from .postgres import install_security, staff_role
+from .postgres import install_security, sync_every_login
+from .publishing import RulesFiles, publish_in
 from .schema import check_revision, create_schema, revision_of
 
 
@@ -76,9 +77,19 @@ def ensure_database(url: str) -> bool:
 
 
 def init_site(
-    url: str, supervisor: str, clock: Clock, procedures: Procedures, tz: tzinfo | str, name: str = ""
+    url: str,
+    supervisor: str,
+    clock: Clock,
+    procedures: Procedures,
+    tz: tzinfo | str,
+    name: str = "",
+    rules: RulesFiles | None = None,
 ) -> SiteReady:
+    """The database (made if missing), its schema, the roles the server enforces, the first
+    supervisor (and the login role of everyone on the staff list: a site copied here first), and
+    the site's first published rules (`rules`, read and checked before)."""
     supervisor = check.login(supervisor)
+    rules = rules or RulesFiles.read(None, None)
     name = check.name(name) or supervisor
     created_db = ensure_database(url)
     engine = make_engine(url)
@@ -90,7 +101,7 @@ def init_site(
             else:
                 check_revision(revision)
             install_security(conn)
-            added = _first_supervisor(conn, engine, supervisor, name, clock, procedures, tz)
+            added = _first_supervisor(conn, engine, supervisor, name, clock, procedures, tz, rules)
             conn.commit()
     finally:
         engine.dispose()
@@ -107,25 +118,26 @@ def _first_supervisor(
     clock: Clock,
     procedures: Procedures,
     tz: tzinfo | str,
+    rules: RulesFiles,
 ) -> bool:
     admin = conn.execute(text("SELECT session_user")).scalar()
     kernel = Kernel(str(engine.url), clock, admin, procedures=procedures, tz=tz, engine=engine)
     with Session(bind=conn) as s:
         tx = Tx(kernel, s)
-        staff = s.execute(select(Staff).where(Staff.login == login)).scalar_one_or_none()
-        if staff is not None:
-            staff_role(conn, login, staff.role, staff.active)
-            return False
-        tx.add(Staff(login=login, name=name, role="cs_supervisor"))
+        added = s.execute(select(Staff).where(Staff.login == login)).scalar_one_or_none() is None
+        if added:
+            tx.add(Staff(login=login, name=name, role="cs_supervisor"))
+            s.flush()
+            tx.record(
+                None,
+                EventKind.STAFF_ADDED,
+                {"login": login, "name": name, "role": "cs_supervisor", "site_init": True},
+            )
         s.flush()
-        staff_role(conn, login, "cs_supervisor", True)
-        tx.record(
-            None,
-            EventKind.STAFF_ADDED,
-            {"login": login, "name": name, "role": "cs_supervisor", "site_init": True},
-        )
+        sync_every_login(conn)
+        publish_in(tx, rules, first=True)
         s.flush()
-    return True
+    return added
 
 
 # --- copying a SQLite site ------------------------------------------------------------------------

@@ -49,7 +49,7 @@ class StaffList:
                 tx.s.flush()
             except IntegrityError:
                 raise ValidationError("error.login_exists", "login", value=login) from None
-            tx.sync_login(login, role, True)
+            tx.sync_login(login)
             payload = {"login": login, "name": name, "role": role}
             if estate != DEFAULT_ESTATE:
                 payload["estate"] = estate
@@ -80,7 +80,7 @@ class StaffList:
                     setattr(staff, field, value)
             if changes:
                 tx.add(staff)
-                tx.sync_login(login, staff.role, staff.active)
+                tx.sync_login(login)
                 tx.record(None, EventKind.STAFF_CHANGED, {"login": login, **changes})
             return staff
 

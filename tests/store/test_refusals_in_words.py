@@ -114,8 +114,8 @@ def refusals(staff, desk, clock, supervisor):
 SAID_ONLY = {
     "error.database": {"path": "/srv/liyuan/desk.db", "reason": "disk I/O error"},
     "error.unexpected": {"reason": "KeyError: 'x'"},
-    "error.schema_older": {"revision": "0001", "head": "0005"},
-    "error.schema_newer": {"revision": "0009", "head": "0005"},
+    "error.schema_older": {"revision": "0001", "head": "0006"},
+    "error.schema_newer": {"revision": "0009", "head": "0006"},
     "error.unknown_user": {"login": "stranger"},
     "error.inactive_user": {"login": "old"},
     "error.backup_not_sqlite": {},
