@@ -6,7 +6,7 @@ grants, row-level security, policies, triggers, functions; whatever else was gra
 turned off is taken back); a staff member whose role or state the audit log does not account for
 is put back as the log says (or, added without an event, deactivated); every login role made to
 follow the staff list; memberships and privileges nobody should have revoked; event ids found
-missing are put on record and checked from then on. One `site_repaired` event says what was found.
+missing are put on record (check no longer names those). One `site_repaired` event says what was found.
 """
 
 from __future__ import annotations
@@ -50,9 +50,7 @@ def repair_site(url: str, now: datetime) -> Repaired:
             install_security(conn)  # (first: a trigger with changes pending cannot be replaced)
             restored = _staff_as_logged(conn)
             _revoke_strays(conn, database)
-            missing = [f.params["ids"] for f in before if f.kind == "events"]
-            _record(conn, user, now, before, restored, missing)
-            _move_gap_baseline(conn)
+            _record(conn, user, now, before, restored, _missing_events(conn))
             conn.commit()
         with engine.connect() as conn:
             after = server_findings(conn)
@@ -105,7 +103,7 @@ def _revoke_strays(conn: Connection, database: str) -> None:
 
 
 def _record(
-    conn: Connection, user: str, now: datetime, before: list[Finding], restored: list[str], missing: list[str]
+    conn: Connection, user: str, now: datetime, before: list[Finding], restored: list[str], missing: list[int]
 ) -> None:
     payload = {
         "found": [f"{f.kind} {f.subject}: {f.problem.rsplit('.', 1)[-1]}" for f in before][:200],
@@ -127,9 +125,18 @@ def _record(
     )
 
 
-def _move_gap_baseline(conn: Connection) -> None:
-    """Ids missing so far are on record (the repair's event): checked from here on."""
-    conn.exec_driver_sql(
-        "DO $$ BEGIN EXECUTE format('COMMENT ON COLUMN public.event.id IS %L', "
-        "'gap-free after ' || (SELECT coalesce(max(id), 0) FROM public.event)); END $$"
+def _missing_events(conn: Connection) -> list[int]:
+    """Every event id missing and not yet on record (check names twenty at most)."""
+    return list(
+        conn.execute(
+            text(
+                "SELECT s.id FROM generate_series((SELECT coalesce(substring(col_description("
+                "'public.event'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = "
+                "'public.event'::regclass AND attname = 'id')) FROM 'gap-free after ([0-9]+)')::bigint, 0)) + 1, "
+                "(SELECT coalesce(max(id), 0) FROM public.event)) AS s(id) "
+                "WHERE NOT EXISTS (SELECT 1 FROM public.event e WHERE e.id = s.id) "
+                "AND s.id NOT IN (SELECT jsonb_array_elements_text(e.payload::jsonb -> 'events_missing')::bigint "
+                "FROM public.event e WHERE e.kind = 'site_repaired') ORDER BY s.id"
+            )
+        ).scalars()
     )
