@@ -54,8 +54,10 @@ def dump_server(ctx: Context, target: Path) -> int:
         raise ValidationError("error.backup_not_sqlite", "db")
     from .progress import progress
 
-    ctx.store.kernel.ready()  # the user must be on the staff list
+    from liyuan_tui.store.server_check import backup_role
+
+    role = backup_role(ctx.store)  # the user must be on the staff list; on a site, a supervisor
     with progress(ctx, ctx.t("cli.progress.backup")):  # pg_dump says nothing of how far it is: time so far
-        dump_postgres(ctx.settings.db_url, target)
+        dump_postgres(ctx.settings.db_url, target, role)
     print(ctx.t("cli.backup_dumped", path=target), file=ctx.out)
     return 0

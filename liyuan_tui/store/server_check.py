@@ -414,3 +414,20 @@ def check_server(store) -> list[Finding]:
         if not roles_enforced(conn):
             return []
         return server_findings(conn)
+
+
+def backup_role(store) -> str | None:
+    """The role `liyuan backup` dumps a site as (`liyuan_backup`, for the supervisors and the
+    manager: a backup holds every row); None where the roles are not enforced."""
+    from liyuan_tui.domain.errors import PermissionDenied
+    from liyuan_tui.domain.permissions import SUPERVISORS
+
+    from .postgres import BACKUP, roles_enforced
+
+    me = store.kernel.identity()
+    with store.engine.connect() as conn:
+        if not roles_enforced(conn):
+            return None
+    if me.role not in SUPERVISORS and not store.kernel.os_root:
+        raise PermissionDenied("error.backup_supervisors", role=me.role)
+    return BACKUP
