@@ -158,6 +158,8 @@ def file_problems(path: Path, t) -> list[str]:
     fmode = folder.stat().st_mode
     if fmode & (stat.S_IROTH | stat.S_IWOTH | stat.S_IXOTH):
         problems.append(Warning_(t("check.folder_open", path=folder, mode=oct(stat.S_IMODE(fmode)))))
+    if fmode & stat.S_IWGRP and not fmode & stat.S_ISVTX:  # a member could move desk.db away
+        problems.append(Warning_(t("check.folder_not_sticky", path=folder)))
     for suffix in ("-wal", "-shm"):
         side = Path(str(path) + suffix)
         if side.exists() and not os.access(side, os.R_OK | os.W_OK):

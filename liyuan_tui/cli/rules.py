@@ -93,15 +93,20 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 def rules_problems(ctx: Context, line) -> list[str]:
     """`check`: the rules in force (which published version, by whom, when), and a user's own
     files that are not (they are for publishing)."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
     from liyuan_tui.domain.errors import DeskError
+    from liyuan_tui.domain.procedures import DataFileError
 
     from .check import Warning_
 
     t, s = ctx.t, ctx.settings
     try:
         in_force = ctx.store.rules.in_force()
-    except DeskError:  # (already said: no database, an unknown login …)
-        return []
+    except (DeskError, DataFileError, DBAPIError, sqlite3.Error, OSError):
+        return []  # (already said: no database, a file that is none, an unknown login …)
     for kind, p in in_force.items():
         label = t(f"rules.label.{kind}")
         if p is not None:

@@ -26,13 +26,65 @@ from liyuan_tui.cli.main import build_parser
 INTERACTIVE = {("demo",)}
 EXAMPLES = 12  # per subcommand: ~31 subcommands, a few hundred runs in all
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-HOSTILE = ["[/bold]", "[@click=app.quit]x[/]", "\x1b]0;title\x07", "\x1b[2J", "=cmd|' /C calc'!A0",
-           "=HYPERLINK(\"http://x\",\"y\")", "+1", "-1", "@x", "\tx", "a\rb", "\x9b31m", "\u202e", "\udcff",
-           "长" * 300, "x" * 5000, "", " ", "-", "--", "'", '"', "%", "_", "\\"]
-DATES = ["0001-01-01T00:00", "9999-12-31T23:59", "2026-11-27 21:50", "2026-11-27T13:50:00+00:00", "1999-12-31",
-         "2026-02-30 10:00", "2026-11", "9999-12", "0000-01", "1900-01", "24:00", "18:00", "23:59", "-1:00"]
-NUMBERS = ["1", "1.5", "0", "-1", "1e-300", "1e309", "nan", "inf", "0.01", "10000", "10000.01", "1_0", "0x10",
-           "１"]
+HOSTILE = [
+    "[/bold]",
+    "[@click=app.quit]x[/]",
+    "\x1b]0;title\x07",
+    "\x1b[2J",
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://x","y")',
+    "+1",
+    "-1",
+    "@x",
+    "\tx",
+    "a\rb",
+    "\x9b31m",
+    "\u202e",
+    "\udcff",
+    "长" * 300,
+    "x" * 5000,
+    "",
+    " ",
+    "-",
+    "--",
+    "'",
+    '"',
+    "%",
+    "_",
+    "\\",
+]
+DATES = [
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
+    "2026-11-27 21:50",
+    "2026-11-27T13:50:00+00:00",
+    "1999-12-31",
+    "2026-02-30 10:00",
+    "2026-11",
+    "9999-12",
+    "0000-01",
+    "1900-01",
+    "24:00",
+    "18:00",
+    "23:59",
+    "-1:00",
+]
+NUMBERS = [
+    "1",
+    "1.5",
+    "0",
+    "-1",
+    "1e-300",
+    "1e309",
+    "nan",
+    "inf",
+    "0.01",
+    "10000",
+    "10000.01",
+    "1_0",
+    "0x10",
+    "１",
+]
 
 
 def leaf_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
@@ -56,16 +108,19 @@ def sandbox(staff, cli_env, db_path, tmp_path, monkeypatch):
     from backoffice_helpers import close_repair, log_repair
 
     desk = staff["assistant"]
-    refs = [desk.intake.create_request(category=c, unit="3-1201", phone="13800000000", complete=True).ref
-            for c in ("A", "B", "D")]
+    refs = [
+        desk.intake.create_request(category=c, unit="3-1201", phone="13800000000", complete=True).ref
+        for c in ("A", "B", "D")
+    ]
     desk.lifecycle.mark_replied(refs[1])
     refs.append(close_repair(desk, log_repair(desk, unit="3-1201").ref).ref)  # a follow-up call owed
     desk.households.edit("3-1201", person="张阿姨", relation="户主", phones="13911111202")
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     (cwd / "folder").mkdir()
-    (cwd / "logbook.csv").write_text("category,received_at,unit\nB,2026-11-01 10:00,1-101\n"
-                                     "B,0001-01-01 00:00,\x1b[2J\n", encoding="utf-8")
+    (cwd / "logbook.csv").write_text(
+        "category,received_at,unit\nB,2026-11-01 10:00,1-101\nB,0001-01-01 00:00,\x1b[2J\n", encoding="utf-8"
+    )
     (cwd / "dangling").symlink_to(cwd / "nowhere")
     monkeypatch.chdir(cwd)
     return {"env": cli_env, "db": db_path, "cwd": cwd, "refs": refs, "tmp": tmp_path}
@@ -77,9 +132,23 @@ def values(box, dest: str) -> st.SearchStrategy[str]:
     # What argv can carry: no NUL, and bytes that are not UTF-8 only as Python decodes them (below).
     text = st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=40)
     not_utf8 = st.binary(max_size=12).map(lambda b: b.decode("utf-8", "surrogateescape").replace("\x00", ""))
-    paths = st.sampled_from(["out.md", "folder", "folder/x.db", "missing/x.md", "dangling", "/dev/full",
-                             "logbook.csv", str(box["db"]), str(box["tmp"] / "new.db"), "", "\udcff.csv",
-                             "x" * 300, str(box["cwd"] / "site")])
+    paths = st.sampled_from(
+        [
+            "out.md",
+            "folder",
+            "folder/x.db",
+            "missing/x.md",
+            "dangling",
+            "/dev/full",
+            "logbook.csv",
+            str(box["db"]),
+            str(box["tmp"] / "new.db"),
+            "",
+            "\udcff.csv",
+            "x" * 300,
+            str(box["cwd"] / "site"),
+        ]
+    )
     pools = {
         "ref": st.sampled_from(box["refs"] + ["202611-9999", "2026-1"]),
         "login": st.sampled_from(["ann", "gd", "mgr", "lead", "eng", "nobody", "root", "new.one", "sup_"]),
@@ -139,8 +208,11 @@ def argv_for(path, parser, box) -> st.SearchStrategy[list[str]]:
         if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
             parts.append(odds.map(lambda on, f=flag: [f] if on else []))
         else:
-            parts.append(st.tuples(odds, values(box, action.dest.lstrip("-"))).map(
-                lambda pair, f=flag: [f"{f}={pair[1]}"] if pair[0] else []))
+            parts.append(
+                st.tuples(odds, values(box, action.dest.lstrip("-"))).map(
+                    lambda pair, f=flag: [f"{f}={pair[1]}"] if pair[0] else []
+                )
+            )
     return st.tuples(*parts).map(lambda chunks: [*path, *(x for chunk in chunks for x in chunk)])
 
 
@@ -166,9 +238,16 @@ def state(box) -> str:
 
 @pytest.mark.parametrize("path,parser", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
 def test_every_command_with_generated_arguments_refuses_in_one_line_and_writes_nothing(sandbox, path, parser):
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                     HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    )
     @given(argv=argv_for(path, parser, sandbox))
     def run(argv: list[str]) -> None:
         before = state(sandbox)
