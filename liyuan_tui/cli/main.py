@@ -197,8 +197,15 @@ def run(
     except BrokenPipeError:
         raise  # the reader went away: main() ends quietly
     except OSError as exc:  # a file the command needed (the database's folder, a file named …)
-        where = exc.filename if exc.filename is not None else shown_url(ctx.settings.db_url)
-        return refuse(ctx.t("error.database", path=where, reason=exc.strerror or str(exc)))
+        reason = exc.strerror or str(exc)
+        db = ctx.settings.db_path
+        if exc.filename is not None and db is not None and str(exc.filename).startswith(str(db.parent)):
+            return refuse(ctx.t("error.database", path=exc.filename, reason=reason))
+        if exc.filename is not None:  # another file: named as itself, never as "the database"
+            return refuse(ctx.t("error.file_failed", path=exc.filename, reason=reason))
+        if getattr(args, "file", None):  # the file the command was reading (`import /proc/self/mem`)
+            return refuse(ctx.t("import.unreadable", path=args.file, reason=reason))
+        return refuse(ctx.t("error.os_error", reason=reason))
     except KeyboardInterrupt:  # ctrl+c: the work's transaction was rolled back, its file removed
         print(f"{prog}: {ctx.t('cli.progress.interrupted')}", file=ctx.err)
         return 130

@@ -60,10 +60,13 @@ def progress(ctx: "Context", label: str, total: int | None = None, *, quiet: boo
         yield done
 
 
-def count_lines(path: str, chunk: int = 1 << 20) -> int:
-    """Lines in a file (a CSV's rows and header), read in chunks: the total a progress bar counts to."""
+def count_lines(source, chunk: int = 1 << 20) -> int:
+    """Lines in a file (a CSV's rows and header), read in chunks: the total a progress bar counts
+    to. `source` is a path, or a binary file already open (read to its end)."""
+    if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+        with open(source, "rb") as f:
+            return count_lines(f, chunk)
     lines = 0
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            lines += block.count(b"\n")
+    while block := source.read(chunk):
+        lines += block.count(b"\n")
     return lines
