@@ -61,8 +61,7 @@ class Intake:
         required)."""
         k = self.k
         now = k.clock.now()
-        fields = {
-            "category": check.category(category, k.procedures) if (category or complete) else "",
+        fields = {  # (what needs no database first: the category is the site's published rules')
             "channel": check.channel(channel),
             "unit": check.unit(unit, required=complete),
             "phone": check.phone(phone, required=complete),
@@ -70,6 +69,7 @@ class Intake:
             "description": check.text(description),
         }
         received = self._received_at(received_at) if received_at is not None else now
+        fields["category"] = check.category(category, k.procedures) if (category or complete) else ""
         fields["fault_kind"] = check.fault_kind(fault_kind, k.procedures.get(fields["category"]))
         with k.write(Action.CREATE) as tx:
             month = received.astimezone(k.tz).strftime("%Y%m")
