@@ -134,16 +134,22 @@ class LiyuanApp(App):
                     self.call_from_thread(self.notify, exc.message(self.t), severity="error", timeout=3600)
             except DeskError as exc:  # a lock held too long …: said in the desk's words
                 self.call_from_thread(self.notify, exc.message(self.t), severity="error")
-            except Exception as exc:  # a vanished file: say so, keep watching
-                self.call_from_thread(self.notify, str(exc), severity="error")
+            except Exception as exc:  # a vanished file, a server gone: said in one line, keep watching
+                self.call_from_thread(self.notify, self._failure(exc), severity="error")
             try:
                 watch.wait(self.poll_interval, self._poke)  # LISTEN on PostgreSQL, a timed look on SQLite
             except Exception as exc:  # the server went away: say so, look again after a while
-                self.call_from_thread(self.notify, str(exc), severity="error")
+                self.call_from_thread(self.notify, self._failure(exc), severity="error")
                 watch.close()
                 self._poke.wait(self.poll_interval)
             self._poke.clear()
         watch.close()
+
+    def _failure(self, exc: Exception) -> str:
+        """A failure of the poller as one plain line (never the driver's text and its link)."""
+        from liyuan_tui.store.db_errors import plain_failure
+
+        return plain_failure(exc, self.settings.db_url).message(self.t)
 
     def _read_changes(self, seen: int | None, newest: int) -> RequestsChanged:
         """In the poller's thread: the events since the last look with their requests as they are

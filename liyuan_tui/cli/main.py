@@ -186,14 +186,14 @@ def run(
     except FeeScheduleError as exc:
         return refuse(f"{ctx.t('fees.file_error')}: {exc}")
     except (OperationalError, DatabaseError) as exc:
-        from liyuan_tui.store.engine import shown_url
+        from liyuan_tui.store.db_errors import plain_failure
 
         reason = " ".join(str(exc.orig if getattr(exc, "orig", None) else exc).split())  # one line
         if "locked" in reason or "busy" in reason:
             from liyuan_tui.store.kernel import busy_refusal
 
             return refuse(busy_refusal(ctx.settings.db_path, ctx.settings.db_url).message(ctx.t))
-        return refuse(ctx.t("error.database", path=shown_url(ctx.settings.db_url), reason=reason))
+        return refuse(plain_failure(exc, ctx.settings.db_url).text(ctx.t))
     except BrokenPipeError:
         raise  # the reader went away: main() ends quietly
     except OSError as exc:  # a file the command needed (the database's folder, a file named …)

@@ -20,11 +20,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_migrate(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.migrate import migrate
+    from liyuan_tui.store.publishing import RulesFiles
+
+    rules = RulesFiles.read(ctx.settings.procedures_dir, ctx.settings.fees_file)  # checked first
 
     from .progress import progress
 
     with progress(ctx, ctx.t("cli.progress.migrate")) as told:
-        done = migrate(ctx.store, progress=told)
+        done = migrate(ctx.store, progress=told, rules=rules)
     t = ctx.t
     if done.before == done.after:
         print(t("cli.migrate_current", revision=done.after), file=ctx.out)

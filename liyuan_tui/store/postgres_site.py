@@ -10,6 +10,7 @@ from datetime import tzinfo
 from typing import Callable, Iterator
 
 from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
@@ -20,6 +21,7 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedures import Procedures
 
+from .db_errors import plain_failure
 from .engine import WRITE, make_engine, normalize_url, shown_url
 from .kernel import Kernel, Tx
 from .postgres import install_security, sync_every_login
@@ -61,9 +63,12 @@ def maintenance_connection(url: str) -> Iterator:
     try:
         conn = psycopg.connect(autocommit=True, connect_timeout=10, **params)
     except psycopg.Error as exc:
-        raise DeskError("error.database", path=shown_url(url), reason=" ".join(str(exc).split())) from None
+        raise plain_failure(exc, url) from None
     with conn:
-        yield conn
+        try:
+            yield conn
+        except psycopg.Error as exc:  # CREATE DATABASE refused to a role without CREATEDB …
+            raise plain_failure(exc, url) from None
 
 
 def ensure_database(url: str) -> bool:
@@ -162,6 +167,15 @@ def copy_site(
         check_revision(revision_of(src) or "")
     created = ensure_database(target_url)
     target = make_engine(target_url)
+    try:
+        return _copy(source, target, target_url, created, progress, batch)
+    except DBAPIError as exc:  # the target refused: said naming the target, not the SQLite source
+        raise plain_failure(exc, target_url) from None
+
+
+def _copy(source: Engine, target: Engine, target_url: str, created: bool, progress, batch: int) -> Copied:
+    from .postgres import roles_enforced
+
     tables = [t for t in SQLModel.metadata.sorted_tables]
     counts: dict[str, int] = {}
     try:
@@ -172,6 +186,8 @@ def copy_site(
             else:
                 check_revision(revision)
                 held = [t.name for t in tables if dst.execute(select(func.count()).select_from(t)).scalar()]
+                if held and roles_enforced(dst):  # the README's order: copy first, then site init
+                    raise ValidationError("error.copy_after_site_init", "to", database=shown_url(target_url))
                 if held:
                     raise ValidationError("error.copy_not_empty", "to", tables=", ".join(held))
             # Rows arrive as they were: no audit rows of the copy's own, no notifications.

@@ -43,10 +43,11 @@ def store_work(
         except FeeScheduleError as exc:  # a site's broken fee file: said, not a crash
             node.post_message(StoreRefused(DeskError("ui.charge.schedule_error", reason=str(exc)), action))
             return
-        except DBAPIError as exc:
-            reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+        except DBAPIError as exc:  # one plain line: a server down, a login refused … (never raw driver text)
+            from liyuan_tui.store.db_errors import plain_failure
+
             url = getattr(node.app, "settings").db_url
-            node.post_message(StoreRefused(DeskError("error.database", path=url, reason=reason), action))
+            node.post_message(StoreRefused(plain_failure(exc, url), action))
             return
         except Exception as exc:  # a fault of the desk's own: said (and logged), never a silent wait
             log.exception("store call %s failed", action)
