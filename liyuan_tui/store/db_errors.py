@@ -29,23 +29,29 @@ def plain_failure(exc: BaseException, url: str) -> DeskError:
     where = shown_url(url)
     reason = _reason(orig)
     low = str(orig).lower()
+    # (a refusal while connecting carries no SQLSTATE: told apart by the server's words)
     if state == "42501":
         return DeskError("error.db_privilege", path=where, reason=reason)
-    if state == "3D000":
+    if "not permitted to log in" in low:
+        return DeskError("error.db_login_stopped", path=where)
+    if state == "3D000" or ("database" in low and "does not exist" in low):
         return DeskError("error.db_missing", path=where)
-    if state in ("28000", "28P01"):
-        if "not permitted to log in" in low:
-            return DeskError("error.db_login_stopped", path=where)
-        return DeskError("error.db_login_refused", path=where, reason=reason)
-    if state is None and any(
-        word in low
-        for word in (
-            "connection refused",
-            "no such file or directory",
-            "could not connect",
-            "timeout expired",
-            "server closed the connection",
-        )
+    if (
+        state in ("28000", "28P01")
+        or "authentication failed" in low
+        or ("role" in low and "does not exist" in low)
     ):
+        return DeskError("error.db_login_refused", path=where, reason=reason)
+    if state is None and any(word in low for word in UNREACHABLE):
         return DeskError("error.db_unreachable", path=where)
     return DeskError("error.database", path=where, reason=reason)
+
+
+UNREACHABLE = (
+    "connection refused",
+    "no such file or directory",
+    "could not connect",
+    "timeout expired",
+    "server closed the connection",
+    "could not translate host name",
+)
