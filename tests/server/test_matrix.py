@@ -293,8 +293,13 @@ def test_the_matrix_covers_every_table_the_desk_makes():
 
 
 def test_docs_security_holds_the_matrix_the_server_installs():
-    assert matrix.markdown() in DOCS.read_text(encoding="utf-8")
-    assert matrix.cell_count() == len(matrix.MATRIX) * 4 * 7
+    from liyuan_tui.domain.event_rights import kinds_by_role
+
+    text = DOCS.read_text(encoding="utf-8")
+    assert matrix.markdown() in text
+    assert matrix.cell_count() == len(matrix.MATRIX) * 4 * 7 and f"**{matrix.cell_count()} cells**" in text
+    for role, kinds in kinds_by_role().items():  # and the kinds each role may record
+        assert f"| {role} | {', '.join(kinds)} |" in text
 
 
 def test_every_role_may_record_the_kinds_of_its_actions_and_no_system_kind():
