@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from liyuan_tui.domain.fees import FeeSchedule, load_fees, parse_fees
 from liyuan_tui.domain.models import FeeItem, SiteRules
@@ -104,12 +104,14 @@ class RulesInForce:
 
 
 def published(s: Session) -> list[Published]:
-    rows = s.exec(select(SiteRules).order_by(SiteRules.kind, SiteRules.version)).all()
+    rows = s.exec(select(SiteRules).order_by(col(SiteRules.kind), col(SiteRules.version))).all()
     return [Published(r.kind, r.version, r.digest, r.published_by, r.published_at) for r in rows]
 
 
 def newest(s: Session, kind: str) -> SiteRules | None:
-    return s.exec(select(SiteRules).where(SiteRules.kind == kind).order_by(SiteRules.version.desc())).first()  # type: ignore[attr-defined]
+    return s.exec(
+        select(SiteRules).where(SiteRules.kind == kind).order_by(col(SiteRules.version).desc())
+    ).first()
 
 
 def add_version(s: Session, kind: str, content: str, by: str, at: datetime) -> SiteRules | None:

@@ -342,7 +342,9 @@ def _memberships(conn: Connection) -> list[Finding]:
         )
     ):
         members.setdefault(member, set()).add(role)
-    logins = dict(conn.execute(text("SELECT rolname, rolcanlogin FROM pg_roles")).all())
+    logins: dict[str, bool] = {
+        r[0]: r[1] for r in conn.execute(text("SELECT rolname, rolcanlogin FROM pg_roles"))
+    }
     # (the desk groups are the cluster's: a login that may not connect here is another database's)
     here = set(
         conn.execute(

@@ -105,7 +105,7 @@ def _revoke_strays(conn: Connection, database: str) -> None:
 def _record(
     conn: Connection, user: str, now: datetime, before: list[Finding], restored: list[str], missing: list[int]
 ) -> None:
-    payload = {
+    payload: dict[str, object] = {
         "found": [f"{f.kind} {f.subject}: {f.problem.rsplit('.', 1)[-1]}" for f in before][:200],
         "staff_restored": restored,
     }
