@@ -33,6 +33,9 @@ from . import postgres_matrix as matrix
 from .postgres_sql import FUNCTIONS, MEMBER, OWNER, RETIRED, ROLES_ADMIN, triggers
 
 BACKUP = "liyuan_backup"
+# Not in a backup: the event counter (a restore's repair sets it from the events), which no desk
+# login may read — the supervisors, members of liyuan_backup, get its grants.
+BACKUP_SKIPS = ("event_counter",)
 SUPERVISOR_GROUPS = ("liyuan_cs_supervisor", "liyuan_manager")
 # name → the attributes it must have
 SERVER_ROLES = {
@@ -42,10 +45,17 @@ SERVER_ROLES = {
     MEMBER: "NOLOGIN NOCREATEROLE NOCREATEDB NOBYPASSRLS",
     **{matrix.group(r): "NOLOGIN NOCREATEROLE NOCREATEDB NOBYPASSRLS" for r in ROLES},
 }
-EVENT_EXTRA = (  # columns only the server writes (not in the desk's model)
+EVENT_EXTRA = (  # what only the server writes (not in the desk's model)
     "ALTER TABLE public.event ADD COLUMN IF NOT EXISTS db_user text",
     "ALTER TABLE public.event ADD COLUMN IF NOT EXISTS tx bigint",
     "ALTER TABLE public.event ALTER COLUMN db_user SET DEFAULT SESSION_USER",
+    # the last event id given (liyuan_next_event_id): never behind the events, never rolled past
+    "CREATE TABLE IF NOT EXISTS public.event_counter "
+    "(id integer PRIMARY KEY CHECK (id = 1), last_id bigint NOT NULL)",
+    "INSERT INTO public.event_counter (id, last_id) SELECT 1, 0 WHERE NOT EXISTS "
+    "(SELECT 1 FROM public.event_counter)",
+    "UPDATE public.event_counter SET last_id = (SELECT coalesce(max(id), 0) FROM public.event) "
+    "WHERE last_id < (SELECT coalesce(max(id), 0) FROM public.event)",
 )
 
 
@@ -66,18 +76,55 @@ def roles_enforced(conn: Connection) -> bool:
 
 
 def _roles_sql() -> list[str]:
+    """The server's roles as they must be. The roles are the cluster's, shared by every database
+    on it: each is changed only where it differs (two databases set up at once would otherwise
+    update the same catalog rows), in a transaction of its own (ensure_server_roles)."""
     out = []
     for name, options in SERVER_ROLES.items():
+        wanted = {
+            "rolcanlogin": "false",
+            "rolcreaterole": "false" if "NOCREATEROLE" in options else "true",
+            "rolcreatedb": "false",
+            "rolbypassrls": "false" if "NOBYPASSRLS" in options else "true",
+            "rolsuper": "false",
+        }
+        if "NOINHERIT" in options:
+            wanted["rolinherit"] = "false"
+        same = " AND ".join(f"{k} = {v}" for k, v in wanted.items())
         out.append(
             f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{name}') "
-            f"THEN CREATE ROLE {name}; END IF; END $$"
+            f"THEN CREATE ROLE {name} {options}; ELSIF NOT EXISTS (SELECT FROM pg_catalog.pg_roles "
+            f"WHERE rolname = '{name}' AND {same}) THEN ALTER ROLE {name} {options}; END IF; END $$"
         )
-        out.append(f"ALTER ROLE {name} {options}")
-    for role in ROLES:
-        out.append(f"GRANT {MEMBER} TO {group(role)}")
-    for sup in SUPERVISOR_GROUPS:
-        out.append(f"GRANT {BACKUP} TO {sup}")
+    members = [(MEMBER, group(r)) for r in ROLES] + [(BACKUP, sup) for sup in SUPERVISOR_GROUPS]
+    for role, member in members:
+        out.append(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.roleid = "
+            f"'{role}'::regrole AND m.member = '{member}'::regrole) THEN GRANT {role} TO {member}; "
+            "END IF; END $$"
+        )
     return out
+
+
+def ensure_server_roles(conn: Connection, attempts: int = 8) -> None:
+    """The cluster's roles, in a transaction of their own beside `conn`'s, tried again while
+    another database's set-up is changing them at the same moment."""
+    import time
+
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(attempts):
+        try:
+            with conn.engine.connect() as own:
+                for statement in _roles_sql():
+                    _run(own, statement)
+                own.commit()
+            return
+        except DBAPIError as exc:
+            busy = "concurrently" in str(exc) or "duplicate key" in str(exc)
+            if not busy or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _database_sql(database: str) -> list[str]:
@@ -143,8 +190,9 @@ def _tables_sql(tables: list[str]) -> list[str]:
             f"REVOKE ALL ON public.{table} FROM PUBLIC",
             f"ALTER TABLE public.{table} ENABLE ROW LEVEL SECURITY",
             f"ALTER TABLE public.{table} FORCE ROW LEVEL SECURITY",
-            f"GRANT SELECT ON public.{table} TO {BACKUP}",
         ]
+        if table not in BACKUP_SKIPS:
+            out.append(f"GRANT SELECT ON public.{table} TO {BACKUP}")
     out.append("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC")
     out.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {MEMBER}")
     out.append(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {BACKUP}")
@@ -204,13 +252,14 @@ def _pg16_admin_sql() -> str:
 def install_security(conn: Connection) -> None:
     """Make the database enforce the desk's roles (see the module's text). Run by a superuser
     of the cluster (`site init`, `site repair`, `migrate` as the administrator)."""
+    ensure_server_roles(conn)
+    for statement in EVENT_EXTRA:  # (first: the counter is one of the tables the matrix covers)
+        _run(conn, statement)
     present = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
     tables = [t for t in matrix.tables() if t in present]
     database = conn.execute(text("SELECT current_database()")).scalar()
     statements = (
-        _roles_sql()
-        + _database_sql(str(database))
-        + list(EVENT_EXTRA)
+        _database_sql(str(database))
         + [_REVOKE_EVERY_GRANT]
         + _functions_sql()  # (the policies call some)
         + _tables_sql(tables)

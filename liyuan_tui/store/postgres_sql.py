@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from liyuan_tui.domain.event_rights import kinds_by_role
 from liyuan_tui.domain.models import ROLES
 
-from .engine import WRITE_LOCK_KEY
-
 SEARCH_PATH = "pg_catalog, public, pg_temp"
 OWNER = "liyuan_owner"
 ROLES_ADMIN = "liyuan_roles"
@@ -85,11 +83,14 @@ _MAX_REQUEST_SEQ = """
   SELECT coalesce(max(r.ref_seq), 0) FROM public.request r WHERE r.ref_month = month
 """
 
-_NEXT_EVENT_ID = f"""
+_NEXT_EVENT_ID = """
+DECLARE
+  next_id bigint;
 BEGIN
-  -- One writer at a time (the desk's own write lock): ids follow each other without a gap.
-  PERFORM pg_catalog.pg_advisory_xact_lock({WRITE_LOCK_KEY});
-  RETURN (SELECT coalesce(max(e.id), 0) + 1 FROM public.event e);
+  -- One writer at a time (the counter's row lock, held to the commit): ids follow each other
+  -- without a gap, in commit order, and one never comes back (even the newest event removed).
+  UPDATE public.event_counter c SET last_id = c.last_id + 1 WHERE c.id = 1 RETURNING c.last_id INTO next_id;
+  RETURN next_id;
 END
 """
 
@@ -285,9 +286,15 @@ BEGIN
            WHERE u.rolname = staff_login AND r.rolname IN ({_DESK_GROUPS}) AND r.rolname <> 'liyuan_' || wanted.role LOOP
     EXECUTE pg_catalog.format('REVOKE %I FROM %I', g, staff_login);
   END LOOP;
-  EXECUTE pg_catalog.format('GRANT %I TO %I', 'liyuan_' || wanted.role, staff_login);
-  EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', pg_catalog.current_database(), staff_login);
-  EXECUTE pg_catalog.format('ALTER ROLE %I %s', staff_login, CASE WHEN wanted.active THEN 'LOGIN' ELSE 'NOLOGIN' END);
+  IF NOT pg_catalog.pg_has_role(staff_login, 'liyuan_' || wanted.role, 'MEMBER') THEN
+    EXECUTE pg_catalog.format('GRANT %I TO %I', 'liyuan_' || wanted.role, staff_login);
+  END IF;
+  IF NOT pg_catalog.has_database_privilege(staff_login, pg_catalog.current_database(), 'CONNECT') THEN
+    EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', pg_catalog.current_database(), staff_login);
+  END IF;
+  IF (SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.rolname = staff_login) IS DISTINCT FROM wanted.active THEN
+    EXECUTE pg_catalog.format('ALTER ROLE %I %s', staff_login, CASE WHEN wanted.active THEN 'LOGIN' ELSE 'NOLOGIN' END);
+  END IF;
 END
 """
 
@@ -308,7 +315,8 @@ BEGIN
   -- the triggers) and not yet put on record by a repair; at most twenty named.
   RETURN (SELECT pg_catalog.string_agg(g.id::text, ', ' ORDER BY g.id)
             FROM (SELECT s.id FROM pg_catalog.generate_series(since + 1,
-                    (SELECT coalesce(max(e.id), 0) FROM public.event e)) AS s(id)
+                    GREATEST((SELECT coalesce(max(e.id), 0) FROM public.event e),
+                             (SELECT c.last_id FROM public.event_counter c WHERE c.id = 1))) AS s(id)
                   WHERE NOT EXISTS (SELECT 1 FROM public.event e WHERE e.id = s.id)
                     AND s.id NOT IN (SELECT pg_catalog.jsonb_array_elements_text(e.payload::jsonb -> 'events_missing')::bigint
                                        FROM public.event e WHERE e.kind = 'site_repaired')
@@ -432,7 +440,7 @@ def triggers(tables: tuple[str, ...]) -> tuple[Trigger, ...]:
         ),
     ]
     for table in tables:
-        if table == "event":
+        if table in ("event", "event_counter"):  # (the events are the record; the counter is theirs)
             continue
         out.append(
             Trigger(
