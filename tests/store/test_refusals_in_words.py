@@ -146,7 +146,7 @@ SAID_ONLY = {
     "error.db_login_refused": {"path": "postgresql:///liyuan", "reason": "Peer authentication failed"},
     "error.db_unreachable": {"path": "postgresql:///liyuan"},
     "error.special_file": {"path": "/dev/zero"},
-    "error.output_exists": {"path": "report.md"},
+    "error.output_exists": {"path": "/tmp/2026-11.md"},
     "error.backup_supervisors": {"role": "assistant"},
     "error.database_name": {"value": "a b"},
     "error.date_malformed": {"value": "tomorrow"},
