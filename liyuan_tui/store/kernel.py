@@ -371,26 +371,10 @@ class Tx:
     def insert_rows(
         self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], times: Iterable[str] = ()
     ) -> None:
-        """Many rows at once through the driver's executemany, past SQLAlchemy's per-value work
-        (bulk imports): the `times` columns are written as the desk's time columns store them."""
-        if self.k.sqlite:
-            at = [i for i, c in enumerate(columns) if c in set(times)]
-            stored = []
-            for row in rows:
-                values = list(row)
-                for i in at:
-                    values[i] = _stored(values[i])
-                stored.append(tuple(values))
-            rows = stored
-        else:
-            rows = list(rows)
-        if rows:
-            marks = ", ".join("?" if self.k.sqlite else f"%({i})s" for i in range(len(columns)))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-            if self.k.sqlite:
-                self.s.connection().exec_driver_sql(sql, rows)
-            else:
-                self.s.connection().exec_driver_sql(sql, [{str(i): v for i, v in enumerate(r)} for r in rows])
+        """Many rows at once through the driver's executemany (bulk imports: bulk.py)."""
+        from .bulk import insert_rows
+
+        if insert_rows(self.s.connection(), self.k.sqlite, table, columns, rows, times):
             self.changed = True
 
     def load(self, ref: str) -> Request:
@@ -496,13 +480,6 @@ class Tx:
         self.s.flush()
         self.events.append(ev)
         return ev
-
-
-def _stored(value: Any) -> Any:
-    """A value as SQLite keeps it in the desk's tables: an aware time as naive UTC text."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _json_default(value: Any) -> Any:
