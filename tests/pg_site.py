@@ -13,8 +13,6 @@ from pathlib import Path
 import pg
 from cli_runner import run_liyuan
 
-from liyuan_tui.domain.models import ROLES
-
 SHORT = {
     "assistant": "ann",
     "cs_supervisor": "sup",
@@ -54,6 +52,7 @@ class Site:
             text=True,
             timeout=300,
             cwd="/",
+            check=False,
             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home)},
         )
 

@@ -49,9 +49,11 @@ TAMPERING = [
     (
         "function_body",
         "admin",
-        "CREATE OR REPLACE FUNCTION public.liyuan_sees_confidential(created_by character varying, assignee "
-        "character varying) RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp "
-        "AS $$ SELECT true $$",
+        (
+            "CREATE OR REPLACE FUNCTION public.liyuan_sees_confidential(created_by character varying, assignee "
+            "character varying) RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp "
+            "AS $$ SELECT true $$"
+        ),
         "liyuan_sees_confidential(created_by character varying, assignee character varying): the function's definition was changed",
     ),
     (
@@ -69,8 +71,10 @@ TAMPERING = [
     (
         "function_old",
         "admin",
-        "CREATE FUNCTION public.liyuan_max_seq(table_name text, month text) RETURNS integer LANGUAGE plpgsql "
-        "SECURITY DEFINER SET search_path = public AS $$ BEGIN RETURN 0; END $$",
+        (
+            "CREATE FUNCTION public.liyuan_max_seq(table_name text, month text) RETURNS integer LANGUAGE plpgsql "
+            "SECURITY DEFINER SET search_path = public AS $$ BEGIN RETURN 0; END $$"
+        ),
         "liyuan_max_seq(table_name text, month text): a function this release does not make",
     ),
     (
@@ -119,8 +123,10 @@ TAMPERING = [
         "event_deleted",
         "admin",
         # the newest event: its id is never given again (the server's counter), so it is missed
-        "ALTER TABLE event DISABLE TRIGGER event_append_only; DELETE FROM event WHERE id = "
-        "(SELECT max(id) FROM event); ALTER TABLE event ENABLE TRIGGER event_append_only",
+        (
+            "ALTER TABLE event DISABLE TRIGGER event_append_only; DELETE FROM event WHERE id = "
+            "(SELECT max(id) FROM event); ALTER TABLE event ENABLE TRIGGER event_append_only"
+        ),
         "event: event ids missing",
     ),
 ]

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from pg_site import SHORT
 
 from liyuan_tui.domain.event_rights import kinds_for
