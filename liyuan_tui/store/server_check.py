@@ -12,33 +12,15 @@ function: a reader who may not see every event still counts them all).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Connection, text
 
-from liyuan_tui.domain.models import ROLES
-
 from . import postgres_matrix as matrix
 from .integrity import staff_problems
-from .postgres import BACKUP, BACKUP_SKIPS, SERVER_ROLES, SUPERVISOR_GROUPS
-from .postgres_sql import FUNCTIONS, MEMBER, OWNER, RETIRED, ROLES_ADMIN, SEARCH_PATH, triggers
-
-REPAIR = "repair"  # the fix: `liyuan site repair` as the cluster's administrator
-RESTORE = "restore"  # the fix: find out who, and restore the lost events from a backup
-STAFF = "staff"  # the fix: put the staff list right with `liyuan staff`, then repair
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One way the live server differs from this release: what (`kind`), which object, the
-    message key saying the problem (with its values) and the fix."""
-
-    kind: str
-    subject: str
-    problem: str
-    params: dict[str, Any] = field(default_factory=dict)
-    fix: str = REPAIR
+from .postgres import BACKUP, BACKUP_SKIPS, SERVER_ROLES
+from .postgres_sql import FUNCTIONS, OWNER, RETIRED, ROLES_ADMIN, SEARCH_PATH, triggers
+from .server_finding import RESTORE, STAFF, Finding
+from .server_logins import memberships, privileges_of_logins
 
 
 def _norm(sql: str | None) -> str:
@@ -54,13 +36,13 @@ def server_findings(conn: Connection) -> list[Finding]:
     tables = [t for t in matrix.tables() if t in present]
     out: list[Finding] = []
     out += _roles(conn)
-    out += _privileges_of_logins(conn)
+    out += privileges_of_logins(conn)
     out += _tables(conn, tables, present)
     out += _grants(conn, tables)
     out += _policies(conn, tables)
     out += _triggers(conn, tables)
     out += _functions(conn)
-    out += _memberships(conn)
+    out += memberships(conn)
     out += [
         Finding("staff", "staff", "check.server.staff_log", {"change": p}, STAFF)
         for p in staff_problems(conn)
@@ -108,27 +90,6 @@ def _roles(conn: Connection) -> list[Finding]:
                 )
         if "NOINHERIT" in options and r.rolinherit:
             out.append(Finding("role", name, "check.server.role_attr", {"attr": "INHERIT"}))
-    return out
-
-
-def _privileges_of_logins(conn: Connection) -> list[Finding]:
-    """No desk login may make temporary or new objects (a definer's search path is pinned, and
-    nothing of theirs should exist to shadow a name)."""
-    out = []
-    rows = conn.execute(
-        text(
-            "SELECT u.rolname, has_database_privilege(u.oid, current_database(), 'TEMPORARY') AS temp, "
-            "has_schema_privilege(u.oid, 'public', 'CREATE') AS creates "
-            "FROM pg_roles u WHERE pg_has_role(u.oid, :member, 'MEMBER') AND u.rolname <> :member "
-            "AND NOT u.rolsuper AND has_database_privilege(u.oid, current_database(), 'CONNECT')"
-        ),
-        {"member": MEMBER},
-    )
-    for r in rows:
-        if r.temp:
-            out.append(Finding("database", r.rolname, "check.server.temp"))
-        if r.creates:
-            out.append(Finding("database", r.rolname, "check.server.create"))
     return out
 
 
@@ -327,69 +288,6 @@ def _functions(conn: Connection) -> list[Finding]:
     for key in sorted(rows):
         problem = "check.server.function_retired" if key in retired else "check.server.function_extra"
         out.append(Finding("function", key, problem))
-    return out
-
-
-def _memberships(conn: Connection) -> list[Finding]:
-    """Every desk login in exactly its staff role's group, able to log in while active; nobody
-    else in a desk group or in the server's own roles."""
-    groups = {matrix.group(r): r for r in ROLES}
-    members: dict[str, set[str]] = {}
-    for role, member, can_login in conn.execute(
-        text(
-            "SELECT r.rolname, u.rolname, u.rolcanlogin FROM pg_auth_members m "
-            "JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
-            "WHERE r.rolname LIKE 'liyuan\\_%'"
-        )
-    ):
-        members.setdefault(member, set()).add(role)
-    logins: dict[str, bool] = {
-        r[0]: r[1] for r in conn.execute(text("SELECT rolname, rolcanlogin FROM pg_roles"))
-    }
-    # (the desk groups are the cluster's: a login that may not connect here is another database's)
-    here = set(
-        conn.execute(
-            text(
-                "SELECT rolname FROM pg_roles WHERE rolsuper "
-                "OR has_database_privilege(oid, current_database(), 'CONNECT')"
-            )
-        ).scalars()
-    )
-    staff = {r.login: r for r in conn.execute(text("SELECT login, role, active FROM public.staff"))}
-    out = []
-    internal = {MEMBER: set(groups), BACKUP: set(SUPERVISOR_GROUPS), OWNER: set(), ROLES_ADMIN: set()}
-    for member, roles in sorted(members.items()):
-        if member in groups or member in internal:
-            unexpected = roles - (
-                {MEMBER, BACKUP} if member in SUPERVISOR_GROUPS else {MEMBER} if member in groups else set()
-            )
-            for role in sorted(unexpected):
-                out.append(Finding("membership", member, "check.server.member_extra", {"group": role}))
-            continue
-        row = staff.get(member)
-        if row is None and member not in here:
-            continue
-        desk = {g for g in roles if g in groups}
-        other = roles - desk
-        for role in sorted(other):
-            out.append(Finding("membership", member, "check.server.member_extra", {"group": role}))
-        if row is None:
-            for role in sorted(desk):
-                out.append(Finding("membership", member, "check.server.member_not_staff", {"group": role}))
-        elif desk != {matrix.group(row.role)}:
-            out.append(
-                Finding(
-                    "membership",
-                    member,
-                    "check.server.member_role",
-                    {"groups": ", ".join(sorted(desk)) or "-", "role": row.role},
-                )
-            )
-    for login, row in sorted(staff.items()):
-        if login not in logins or login not in here:
-            out.append(Finding("membership", login, "check.server.login_missing"))
-        elif bool(logins[login]) != bool(row.active):
-            out.append(Finding("membership", login, "check.server.login_state", {"active": bool(row.active)}))
     return out
 
 
