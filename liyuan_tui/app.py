@@ -34,19 +34,29 @@ from liyuan_tui.domain.views import waiting_steps
 from liyuan_tui.screens.intake import IntakeScreen
 from liyuan_tui.screens.queue import QueueScreen
 from liyuan_tui.screens.request import RequestScreen
-from liyuan_tui.store.kernel import JournalLost
+from liyuan_tui.store import JournalLost
 from liyuan_tui.store.opening import OpenedStore
-from liyuan_tui.store.watch import ChangeWatch
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
 from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefused
+from liyuan_tui.widgets.pager_banner import PagerHealthRead, PagerWatch
 from liyuan_tui.widgets.store_work import store_work
 
 CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
 GLOBAL_ACTIONS = frozenset(action for _keys, action, _show in APP_KEYS)
 # Screens with no key of their own: the command palette opens them.
-PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard")
+PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard", "roster")
 TECHNICIAN_HIDDEN = frozenset(
-    {"new_request", "search", "handover", "month_report", "stock", "tools", "followups", "scorecard"}
+    {
+        "new_request",
+        "search",
+        "handover",
+        "month_report",
+        "stock",
+        "tools",
+        "followups",
+        "scorecard",
+        "roster",
+    }
 )
 
 
@@ -86,6 +96,7 @@ class LiyuanApp(App):
         self._urgency: dict[str, Urgency] = {}
         self._poke = threading.Event()
         self._stopping = threading.Event()
+        self.pager = PagerWatch(self)
         translate_bindings(self, self.t)
         self.title = self.t("ui.app.title")
         self.sub_title = visible(
@@ -119,11 +130,14 @@ class LiyuanApp(App):
         Each look also records the deadline ladder's rungs that are due (once for all terminals)."""
         seen: int | None = None
         lost_said = False
-        watch = ChangeWatch(self.store.kernel)
+        watch = self.store.change_watch()
         while not self._stopping.is_set():
             try:
-                if self.store.kernel.broken is None:  # a desk whose journal went writes nothing more
+                if self.store.broken is None:  # a desk whose journal went writes nothing more
                     self.store.ladder.record_deadline_alerts()
+                health = self.pager.look()  # the red header when no sender is alive (widgets/pager_banner.py)
+                if health is not None:
+                    self.post_message(health)
                 newest = self.store.lookup.last_event_id()
                 if newest != seen:
                     self.post_message(self._read_changes(seen, newest))
@@ -146,10 +160,11 @@ class LiyuanApp(App):
         watch.close()
 
     def _failure(self, exc: Exception) -> str:
-        """A failure of the poller as one plain line (never the driver's text and its link)."""
-        from liyuan_tui.store.db_errors import plain_failure
-
-        return plain_failure(exc, self.settings.db_url).message(self.t)
+        """A failure of the poller as one plain line (the store says a database's failure as a
+        DeskError naming what failed, store/faults.py: never the driver's text and its link)."""
+        if isinstance(exc, DeskError):
+            return exc.message(self.t)
+        return " ".join(str(exc).split()) or type(exc).__name__
 
     def _read_changes(self, seen: int | None, newest: int) -> RequestsChanged:
         """In the poller's thread: the events since the last look with their requests as they are
@@ -206,6 +221,10 @@ class LiyuanApp(App):
             handler = getattr(screen, "requests_changed", None)
             if handler is not None:
                 handler(msg.events)
+
+    @on(PagerHealthRead)
+    def _pager_health(self, msg: PagerHealthRead) -> None:
+        self.pager.show(msg.health)
 
     @on(RequestSaved)
     def _request_saved(self, msg: RequestSaved) -> None:
@@ -419,6 +438,13 @@ class LiyuanApp(App):
         from liyuan_tui.screens.scorecard import ScorecardScreen
 
         self.push_screen(ScorecardScreen())
+
+    def action_roster(self) -> None:
+        """The duty roster (from the command palette): who a page reaches now, and the shifts."""
+        from liyuan_tui.screens.roster import RosterScreen
+
+        if not isinstance(self.screen, RosterScreen):
+            self.push_screen(RosterScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key's action is in the command palette too, in the user's language."""

@@ -21,6 +21,7 @@ SHORT = {
     "guard": "gd",
     "dept_staff": "eng",
     "technician": "tech",
+    "pager": "pgr",  # the pager's sender: a login of its own in liyuan_pager, not on the staff list
 }
 
 

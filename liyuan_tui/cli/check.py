@@ -5,14 +5,23 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .rules import finding_text, rules_problems
+
 if TYPE_CHECKING:
+    from liyuan_tui.domain.i18n import Translator
+
     from .context import Context
 
+Line = Callable[..., None]  # line(label, value, source=None): one line of the report
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "check", parents=[common], help="settings, procedures, database integrity and permissions"
     )
@@ -20,7 +29,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.engine import sqlite_path
+    from liyuan_tui.store.urls import sqlite_path
 
     t, s = ctx.t, ctx.settings
     problems: list[str] = []
@@ -61,9 +70,8 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         if path is not None:
             problems += file_problems(path, t)
         problems += database_problems(ctx)
-        from .rules import rules_problems
-
         problems += rules_problems(ctx, line)
+        problems += pager_problems(ctx, line)
         if path is not None:
             problems += trust_problems(ctx, path, line)
 
@@ -79,10 +87,32 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def pager_problems(ctx: Context, line: Line) -> list[str]:
+    """Whether pages reach people off the desk: a pager down (no sender alive for two minutes) fails
+    the check."""
+    t = ctx.t
+    try:
+        health = ctx.store.pager.health()
+    except Exception:  # the database's own problem is already said above
+        return []
+    at = (
+        health.heartbeat_at.astimezone(ctx.settings.tz).strftime("%Y-%m-%d %H:%M:%S")
+        if health.heartbeat_at
+        else None
+    )
+    if health.state == "ok":
+        line(t("check.pager"), t("check.pager_ok", at=at))
+        return []
+    if health.state == "unused":  # a desk without a pager: said, not failed (pages waiting: warned)
+        line(t("check.pager"), t("check.pager_unused"))
+        return [Warning_(t("check.pager_never", waiting=health.stuck))] if health.stuck else []
+    return [t("check.pager_down", at=at, waiting=health.waiting)]
+
+
 LOW_SPACE = 200 * 1024 * 1024  # less free than this on the database's disk is a problem
 
 
-def trust_problems(ctx: Context, path: Path, line) -> list[str]:
+def trust_problems(ctx: Context, path: Path, line: Line) -> list[str]:
     """A journal a desk found removed or replaced (its note beside the database, or a process still
     writing to a removed copy), and the space left on the disk."""
     from liyuan_tui.store import dbfiles
@@ -109,7 +139,7 @@ def megabytes(n: int) -> str:
     return f"{n / 1024 / 1024:,.0f} MB"
 
 
-def fee_problems(ctx: Context, line) -> list[str]:
+def fee_problems(ctx: Context, line: Line) -> list[str]:
     """Where the fee schedule comes from, and whether it loads (the shipped one is an example)."""
     from liyuan_tui.domain.fees import FeeScheduleError, load_fees
 
@@ -137,7 +167,7 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_len(text))
 
 
-def file_problems(path: Path, t) -> list[str]:
+def file_problems(path: Path, t: Translator) -> list[str]:
     """Permissions of the database file and its folder for a shared multi-user set-up."""
     problems = []
     folder = path.parent
@@ -167,91 +197,50 @@ def file_problems(path: Path, t) -> list[str]:
     return problems
 
 
-def write_lock_free(url: str, wait_seconds: float = 3.0) -> bool:
-    """Can a writer get the lock within a few seconds? (A terminal holding it longer is stuck.)"""
-    import sqlite3
-
-    from liyuan_tui.store.engine import sqlite_path
-
-    path = sqlite_path(url)
-    if path is None:
-        return True
-    conn = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            return False
-        raise
-    finally:
-        conn.close()
-
-
 def database_problems(ctx: Context) -> list[str]:
     """SQLite's own integrity check, the journal mode, a lock held too long; then what the desk
-    relies on that someone with write access could change (store/integrity.py); then who you are."""
-    import sqlite3
-
-    from sqlalchemy.exc import DBAPIError
-
+    relies on that someone with write access could change (store.integrity); then who you are."""
     from liyuan_tui.domain.errors import DeskError
-    from liyuan_tui.store import integrity
-    from liyuan_tui.store.schema import HEAD, revision_of
-
     from liyuan_tui.domain.procedures import ProcedureError
-    from liyuan_tui.store.engine import is_postgres
+    from liyuan_tui.store import DatabaseBusy
+    from liyuan_tui.store.urls import is_postgres
 
     t = ctx.t
     try:
         if is_postgres(ctx.settings.db_url):
             return server_problems(ctx)
-        with ctx.store.engine.connect() as conn:
-            result = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
-            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-            revision = revision_of(conn)
-            trust: list[str] = []
-            if revision == HEAD and conn.dialect.name == "sqlite":
-                changed = integrity.trigger_problems(conn)
-                if changed:
-                    trust.append(t("check.trust.triggers", names=", ".join(changed)))
-                schema = integrity.schema_problems(conn)
-                if schema:
-                    trust.append(t("check.trust.schema", changes="; ".join(schema[:8])))
-                staff = integrity.staff_problems(conn)
-                if staff:
-                    trust.append(t("check.trust.staff", changes="; ".join(staff[:8])))
-        if not write_lock_free(ctx.settings.db_url):
+        health = ctx.store.integrity.health()
+        trust: list[str] = []
+        if health.triggers:
+            trust.append(t("check.trust.triggers", names=", ".join(health.triggers)))
+        if health.schema:
+            trust.append(t("check.trust.schema", changes="; ".join(health.schema[:8])))
+        if health.staff:
+            trust.append(t("check.trust.staff", changes="; ".join(health.staff[:8])))
+        if not ctx.store.integrity.write_lock_free():
             return [t("check.locked", path=ctx.settings.db_url)]
-        problems = [] if result == ["ok"] else [t("check.integrity", result="; ".join(result[:5]))]
-        if str(mode).lower() != "wal":
+        result, mode = health.integrity, health.journal_mode
+        problems = [] if health.sound else [t("check.integrity", result="; ".join(result[:5]))]
+        if mode.lower() != "wal":
             problems.append(t("check.journal_mode", mode=mode))
         print(
             f"{pad(t('check.integrity_label'), 14)} {'; '.join(result[:1])}  ({t('check.journal')}: {mode})",
             file=ctx.out,
         )
-        print(f"{pad(t('check.schema'), 14)} {revision}", file=ctx.out)
+        print(f"{pad(t('check.schema'), 14)} {health.revision}", file=ctx.out)
         problems += trust
         try:
             me = ctx.me
         except DeskError as exc:
-            return problems + [exc.message(t)]
+            return [*problems, exc.message(t)]
         print(f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}", file=ctx.out)
         return problems
+    except DatabaseBusy:
+        return [t("check.locked", path=ctx.settings.db_url)]
     except DeskError as exc:
         return [exc.message(t)]
     except ProcedureError:  # already said above
         return []
-    except DBAPIError as exc:
-        reason = str(exc.orig) if exc.orig else str(exc)
-        if "locked" in reason:
-            return [t("check.locked", path=ctx.settings.db_url)]
-        return [t("error.database", path=ctx.settings.db_url, reason=reason)]
-    except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc):
-            return [t("check.locked", path=ctx.settings.db_url)]
-        return [t("error.database", path=ctx.settings.db_url, reason=str(exc))]
     except OSError as exc:
         return [t("error.database", path=ctx.settings.db_url, reason=exc.strerror or str(exc))]
 
@@ -259,16 +248,12 @@ def database_problems(ctx: Context) -> list[str]:
 def server_problems(ctx: Context) -> list[str]:
     """PostgreSQL: the server, the schema's revision, whether the database enforces the desk's
     roles (`liyuan site init`), and who you are to it."""
-    from liyuan_tui.store.postgres import server_facts
-
     t, me = ctx.t, ctx.me
-    facts = server_facts(ctx.store.kernel)
+    facts = ctx.store.integrity.server()
     print(f"{pad(t('check.server'), 14)} {facts.version}", file=ctx.out)
     print(f"{pad(t('check.schema'), 14)} {facts.revision}", file=ctx.out)
-    print(
-        f"{pad(t('check.db_roles'), 14)} {t('check.db_roles_on' if facts.roles_enforced else 'check.db_roles_off')}",
-        file=ctx.out,
-    )
+    roles = t("check.db_roles_on" if facts.roles_enforced else "check.db_roles_off")
+    print(f"{pad(t('check.db_roles'), 14)} {roles}", file=ctx.out)
     print(
         f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}"
         f"  ({t('check.db_user')}: {facts.session_user})",
@@ -277,9 +262,5 @@ def server_problems(ctx: Context) -> list[str]:
     problems: list[str] = []
     if not facts.roles_enforced:
         problems.append(Warning_(t("check.db_roles_hint")))
-    from liyuan_tui.store.server_check import check_server
-
-    from .rules import finding_text
-
-    problems += [finding_text(t, f, ctx.settings.db_url) for f in check_server(ctx.store)]
+    problems += [finding_text(t, f, ctx.settings.db_url) for f in ctx.store.integrity.server_findings()]
     return problems

@@ -9,37 +9,63 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Callable, Sequence, TextIO
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from liyuan_tui.domain.clock import Clock, SystemClock
 from liyuan_tui.domain.config import ConfigError, Settings, load_settings
+from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import visible
 
+from . import (
+    backup,
+    charges,
+    check,
+    copy,
+    desk,
+    estates,
+    followups,
+    imports,
+    migrate,
+    orders,
+    pager,
+    reports,
+    requests,
+    roster,
+    rules,
+    site,
+    staff,
+    stock,
+    tools,
+)
 from .context import Context
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # `check` found something wrong
 EXIT_USAGE = 2  # bad input, refused, unknown user: nothing written
 
-# Modules that add subcommands; each has register(subparsers, common_parent).
-COMMAND_MODULES = (
-    "liyuan_tui.cli.requests",
-    "liyuan_tui.cli.staff",
-    "liyuan_tui.cli.check",
-    "liyuan_tui.cli.backup",
-    "liyuan_tui.cli.desk",
-    "liyuan_tui.cli.charges",
-    "liyuan_tui.cli.reports",
-    "liyuan_tui.cli.imports",
-    "liyuan_tui.cli.migrate",
-    "liyuan_tui.cli.site",
-    "liyuan_tui.cli.copy",
-    "liyuan_tui.cli.estates",
-    "liyuan_tui.cli.orders",
-    "liyuan_tui.cli.stock",
-    "liyuan_tui.cli.tools",
-    "liyuan_tui.cli.followups",
-    "liyuan_tui.cli.rules",
+# Modules that add subcommands; each has register(subparsers, common_parent). Imported here, not
+# by name at run time: the import contracts see every one (they import no textual at the top).
+COMMANDS = (
+    requests,
+    staff,
+    check,
+    backup,
+    desk,
+    charges,
+    reports,
+    imports,
+    migrate,
+    site,
+    copy,
+    estates,
+    orders,
+    stock,
+    tools,
+    followups,
+    rules,
+    roster,
+    pager,
 )
 EXIT_PIPE = 141  # the reader went away (`liyuan show REF | head -1`), as a shell reports SIGPIPE
 
@@ -90,8 +116,6 @@ def common_options() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import importlib
-
     common = common_options()
     parser = OneLineParser(
         prog="liyuan",
@@ -99,8 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub, common)
+    for command in COMMANDS:
+        command.register(sub, common)
     return parser
 
 
@@ -162,8 +186,6 @@ def run(
     ctx: Context, handler: Callable[[Context, argparse.Namespace], int | None], args: argparse.Namespace
 ) -> int:
     """Run a subcommand, turning every refusal into one line on stderr and exit code 2."""
-    from sqlalchemy.exc import OperationalError, DatabaseError
-
     from liyuan_tui.domain.errors import DeskError
     from liyuan_tui.domain.fees import FeeScheduleError
     from liyuan_tui.domain.procedures import ProcedureError
@@ -185,15 +207,6 @@ def run(
         return refuse(f"{ctx.t('cli.procedure_error')}: {exc}")
     except FeeScheduleError as exc:
         return refuse(f"{ctx.t('fees.file_error')}: {exc}")
-    except (OperationalError, DatabaseError) as exc:
-        from liyuan_tui.store.db_errors import plain_failure
-
-        reason = " ".join(str(exc.orig if getattr(exc, "orig", None) else exc).split())  # one line
-        if "locked" in reason or "busy" in reason:
-            from liyuan_tui.store.kernel import busy_refusal
-
-            return refuse(busy_refusal(ctx.settings.db_path, ctx.settings.db_url).message(ctx.t))
-        return refuse(plain_failure(exc, ctx.settings.db_url).text(ctx.t))
     except BrokenPipeError:
         raise  # the reader went away: main() ends quietly
     except OSError as exc:  # a file the command needed (the database's folder, a file named …)
@@ -262,7 +275,6 @@ _FIELD_FLAGS = {
     "fault_kind": "--fault-kind",
     "course": "--course",
     "date": "--date",
-    "hours": "--hours",
     "result": "--result",
     "person": "--person",
     "relation": "--relation",
@@ -275,10 +287,16 @@ _FIELD_FLAGS = {
     "emergency_name": "--emergency-name",
     "emergency_phone": "--emergency-phone",
     "emergency_relation": "--emergency-relation",
+    # the duty roster and the pager
+    "duty": "--as",
+    "starts_at": "--from",
+    "ends_at": "--to",
+    "limit": "--limit",
+    "wait": "--wait",
 }
 
 
-def cli_field(name: str | None, t=None) -> str:
+def cli_field(name: str | None, t: Translator | None = None) -> str:
     if not name:
         return ""
     if name in _FIELD_FLAGS:

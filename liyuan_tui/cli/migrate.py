@@ -9,7 +9,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "migrate",
         parents=[common],
@@ -19,7 +21,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_migrate(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.migrate import migrate
     from liyuan_tui.store.publishing import RulesFiles
 
     rules = RulesFiles.read(ctx.settings.procedures_dir, ctx.settings.fees_file)  # checked first
@@ -27,7 +28,7 @@ def cmd_migrate(ctx: Context, args: argparse.Namespace) -> int:
     from .progress import progress
 
     with progress(ctx, ctx.t("cli.progress.migrate")) as told:
-        done = migrate(ctx.store, progress=told, rules=rules)
+        done = ctx.store.site.migrate(progress=told, rules=rules)
     t = ctx.t
     if done.before == done.after:
         print(t("cli.migrate_current", revision=done.after), file=ctx.out)

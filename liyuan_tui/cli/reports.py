@@ -6,14 +6,16 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from liyuan_tui.reports.files import write_export
 from liyuan_tui.domain import validation as check
+from liyuan_tui.reports.files import write_export
 
 if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "report",
         parents=[common],
@@ -45,8 +47,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.reports.month_render import render
     from liyuan_tui.reports.month import Month, month_report
+    from liyuan_tui.reports.month_render import render
 
     from .progress import progress
 
@@ -131,7 +133,9 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def register_analysis(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register_analysis(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "analysis",
         parents=[common],

@@ -4,17 +4,26 @@ reopen, cancel, take, assign."""
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.deadlines import format_countdown, queue_order
 from liyuan_tui.domain.safe_text import safe_json, visible
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from liyuan_tui.domain.models import Request
+    from liyuan_tui.store import RequestDetail
+
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("log", parents=[common], help="record a request (from a script or phone system)")
     p.add_argument(
         "--category", required=True, help="key, letter A–G, or name (e.g. medical, A, 急救病人求助)"
@@ -154,7 +163,7 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cells(*values: object) -> list:
+def cells(*values: object) -> list[Text]:
     """Table cells as plain text: a unit like `[/bold]` is never read as markup, and a control
     character is shown as its escape (text from people and files is data)."""
     from rich.text import Text
@@ -162,7 +171,7 @@ def cells(*values: object) -> list:
     return [Text(visible(v, newlines=False)) for v in values]
 
 
-def print_queue(ctx: Context, reqs, now) -> None:
+def print_queue(ctx: Context, reqs: list[Request], now: datetime) -> None:
     from rich.table import Table
 
     from liyuan_tui.domain.deadlines import seconds_left, urgency
@@ -194,7 +203,7 @@ def print_queue(ctx: Context, reqs, now) -> None:
     console(ctx).print(table)
 
 
-def console(ctx: Context):
+def console(ctx: Context) -> Console:
     """A rich console on the raw output (its cells are Text made safe by `cells`); wide enough not
     to cut columns when the output is piped."""
     from rich.console import Console
@@ -219,7 +228,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def print_detail(ctx: Context, data: dict, detail) -> None:
+def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> None:
     from liyuan_tui.domain.permissions import can_see
     from liyuan_tui.reports.event_text import describe
 
@@ -231,9 +240,12 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
         f"  {t('status.' + data['status'])}"
         + ("  !" + t("field.major") if data["major"] else "")
         + ("  " + t("field.confidential") if data["confidential"] else ""),
-        f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}   {t('field.name')}: {data['requester_name']}",
-        f"  {t('field.channel')}: {t('channel.' + data['channel'])}   {t('field.received_at')}: {data['received_at']}",
-        f"  {t('cli.reply_due')}: {data['reply_due_at']}  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
+        f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}"
+        f"   {t('field.name')}: {data['requester_name']}",
+        f"  {t('field.channel')}: {t('channel.' + data['channel'])}"
+        f"   {t('field.received_at')}: {data['received_at']}",
+        f"  {t('cli.reply_due')}: {data['reply_due_at']}"
+        f"  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
     ]
     if proc is not None and proc.refers_to is not None:  # the company procedure this checklist stands for
         lines.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(ctx.settings.lang)))
@@ -283,17 +295,18 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
     lines.append("")
     lines.append(t("cli.events"))
     visible_to_me = can_see(ctx.me, detail.request)
-    for ev, shown in zip(detail.events, data["events"]):  # each event by its name, never its stored kind
-        by = f" {t('ui.event.by_login', login=ev.db_user)}" if ev.db_user and ev.db_user != ev.actor else ""
-        lines.append(
-            f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}{by}"
-        )
+    # each event by its name, never its stored kind
+    for ev, shown in zip(detail.events, data["events"], strict=True):
+        real = ev.db_user if ev.db_user and ev.db_user != ev.actor else None
+        by = f" {t('ui.event.by_login', login=real)}" if real else ""
+        at = shown["at"][:19].replace("T", " ")
+        lines.append(f"  {at}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}{by}")
     # Every line is shown as text: a description's own lines are indented under it, and a control
     # character that reached the database some other way is printed as its escape, never sent raw.
     print("\n".join(visible(line).replace("\n", "\n      ") for line in lines), file=ctx.out)
 
 
-def _done(ctx: Context, req, key: str) -> int:
+def _done(ctx: Context, req: Request, key: str) -> int:
     print(ctx.t(key, ref=req.ref), file=ctx.out)
     return 0
 

@@ -12,10 +12,17 @@ from typing import TYPE_CHECKING
 from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from liyuan_tui.domain.i18n import Translator
+    from liyuan_tui.store.server_finding import Finding
+
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     rules = sub.add_parser(
         "rules", parents=[common], help="the site's procedures and fee schedule, as published in the database"
     )
@@ -90,13 +97,9 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def rules_problems(ctx: Context, line) -> list[str]:
+def rules_problems(ctx: Context, line: Callable[..., None]) -> list[str]:
     """`check`: the rules in force (which published version, by whom, when), and a user's own
     files that are not (they are for publishing)."""
-    import sqlite3
-
-    from sqlalchemy.exc import DBAPIError
-
     from liyuan_tui.domain.errors import DeskError
     from liyuan_tui.domain.procedures import DataFileError
 
@@ -105,8 +108,8 @@ def rules_problems(ctx: Context, line) -> list[str]:
     t, s = ctx.t, ctx.settings
     try:
         in_force = ctx.store.rules.in_force()
-    except (DeskError, DataFileError, DBAPIError, sqlite3.Error, OSError):
-        return []  # (already said: no database, a file that is none, an unknown login …)
+    except (DeskError, DataFileError, OSError):
+        return []  # (already said: no database, a file that is none, an unknown login, a failure …)
     for kind, p in in_force.items():
         label = t(f"rules.label.{kind}")
         if p is not None:
@@ -121,9 +124,9 @@ def rules_problems(ctx: Context, line) -> list[str]:
     return []
 
 
-def finding_text(t, finding, url: str) -> str:
+def finding_text(t: Translator, finding: Finding, url: str) -> str:
     """One ✗ line of the server check: what differs, and how to put it right."""
-    from liyuan_tui.store.engine import shown_url
+    from liyuan_tui.store.urls import shown_url
 
     problem = t(finding.problem, **{k: str(v) for k, v in finding.params.items()})
     fix = t(f"check.server.fix_{finding.fix}", db=shown_url(url))

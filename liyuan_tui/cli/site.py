@@ -38,7 +38,9 @@ DB_NAME = "desk.db"
 FOLDER_MODE = 0o3770
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     site = sub.add_parser("site", parents=[common], help="set up the desk for a site (administrators, once)")
     ssub = site.add_subparsers(dest="site_command", metavar="ACTION", required=True, parser_class=type(site))
     p = ssub.add_parser(
@@ -108,7 +110,7 @@ class SitePlan:
 
 
 def cmd_site_init(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.engine import is_postgres
+    from liyuan_tui.store.urls import is_postgres
 
     if is_postgres(ctx.settings.db_url):
         return init_postgres(ctx, args)
@@ -116,8 +118,8 @@ def cmd_site_init(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_site_repair(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.engine import is_postgres
     from liyuan_tui.store.server_repair import repair_site
+    from liyuan_tui.store.urls import is_postgres
 
     from .rules import finding_text
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .context import Context
 
 
-def register_staff(ssub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register_staff(
+    ssub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = ssub.add_parser(
         "scorecard",
         parents=[common],
@@ -88,7 +90,7 @@ def cmd_records(ctx: Context, args: argparse.Namespace) -> int:
 
     rec = ctx.store.staff_records.records(args.login or ctx.me.login)
     tz = ctx.settings.tz
-    data = {
+    data: dict[str, Any] = {
         "login": rec.staff.login,
         "name": rec.staff.name,
         "role": rec.staff.role,

@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import pwd
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SYSTEM_CONFIG = Path("/etc/liyuan/config.toml")
@@ -124,7 +125,7 @@ def _short(value: str) -> str:
     return visible(value, newlines=False, limit=80)
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

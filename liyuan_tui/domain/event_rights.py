@@ -3,6 +3,11 @@ store checks the action; on PostgreSQL the server checks the kind too (store/pos
 a login with psql can add no event its role could not have caused through the desk.
 
 The ladder's rungs and `db_change` are the system's: only the server's own functions write them.
+
+A kind is recorded by the roles an action is allowed to (an `Action` in its set), or by a recorder
+named outright (a role or a service in its set): the pager's sender (`pager`, a service's login,
+not a staff role) records its attempts and what they found; a page with nobody to reach is said by
+whichever desk caused it, whatever its role (a deadline any open desk notices pages too).
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from .models import ROLES
 from .permissions import ALLOWED, Action
 
 K = EventKind
-RECORDED_BY: dict[EventKind, frozenset[Action]] = {
+PAGER = "pager"  # the pager's sender (store/postgres_matrix.py: its group role is liyuan_pager)
+SERVICES = (PAGER,)
+Recorder = Action | str  # an action (the roles allowed it), or a role or service by its name
+RECORDED_BY: dict[EventKind, frozenset[Recorder]] = {
     K.CREATED: frozenset({Action.CREATE}),
     K.UPDATED: frozenset({Action.UPDATE, Action.CREATE}),
     K.REPLIED: frozenset({Action.REPLY}),
@@ -53,6 +61,16 @@ RECORDED_BY: dict[EventKind, frozenset[Action]] = {
     K.TOOL_ADDED: frozenset({Action.TOOL_MANAGE}),
     K.TOOL_ISSUED: frozenset({Action.TOOL_LEND}),
     K.TOOL_RETURNED: frozenset({Action.TOOL_LEND}),
+    # the pager (issue 21)
+    K.ROSTER_ADDED: frozenset({Action.ROSTER}),
+    K.ROSTER_REMOVED: frozenset({Action.ROSTER}),
+    K.PAGER_TEST: frozenset({Action.PAGER_TEST, PAGER}),  # (`pager test` run as the sender too)
+    K.PAGE_NOBODY: frozenset(ROLES),  # with the page's cause: a major case, a deadline, a follow-up
+    K.PAGE_ATTEMPT: frozenset({PAGER}),
+    K.PAGE_SENT: frozenset({PAGER}),
+    K.PAGE_FAILED: frozenset({PAGER}),
+    K.PAGE_UNACKNOWLEDGED: frozenset({PAGER}),  # the next rung, paged by the sender
+    K.PAGE_UNANSWERED: frozenset({PAGER}),
 }
 # Written only by the server's own functions: the ladder's rungs (after their deadline really
 # passed) and the audit of a change made without the desk.
@@ -69,12 +87,17 @@ SYSTEM_KINDS = frozenset(
 )
 
 
+def _records(role: str, recorder: Recorder) -> bool:
+    if isinstance(recorder, Action):
+        return role in ALLOWED[recorder]
+    return role == recorder
+
+
 def kinds_for(role: str) -> tuple[str, ...]:
-    """The kinds of event `role` may record, sorted."""
-    return tuple(
-        sorted(str(kind) for kind, actions in RECORDED_BY.items() if any(role in ALLOWED[a] for a in actions))
-    )
+    """The kinds of event `role` (a staff role, or a service) may record, sorted."""
+    return tuple(sorted(str(kind) for kind, by in RECORDED_BY.items() if any(_records(role, r) for r in by)))
 
 
 def kinds_by_role() -> dict[str, tuple[str, ...]]:
-    return {role: kinds_for(role) for role in ROLES}
+    """Every staff role's kinds, then each service's."""
+    return {role: kinds_for(role) for role in (*ROLES, *SERVICES)}

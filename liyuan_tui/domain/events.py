@@ -60,6 +60,16 @@ class EventKind(StrEnum):
     TOOL_ADDED = "tool_added"
     TOOL_ISSUED = "tool_issued"
     TOOL_RETURNED = "tool_returned"
+    # the pager: pages to people off the desk (each on its request's timeline), the duty roster
+    PAGE_ATTEMPT = "page_attempt"
+    PAGE_SENT = "page_sent"
+    PAGE_FAILED = "page_failed"
+    PAGE_UNACKNOWLEDGED = "page_unacknowledged"  # nobody acknowledged in time: the next rung paged
+    PAGE_NOBODY = "page_nobody"  # a page was due and nobody could be paged
+    PAGE_UNANSWERED = "page_unanswered"  # every rung paged and nobody acknowledged
+    PAGER_TEST = "pager_test"
+    ROSTER_ADDED = "roster_added"
+    ROSTER_REMOVED = "roster_removed"
 
 
 # Kinds that change who may use the desk: terminals re-read the staff list when they see one.
@@ -97,3 +107,16 @@ STOCK_KINDS = frozenset(
     }
 )  # a finish may use materials
 TOOL_KINDS = frozenset({EventKind.TOOL_ADDED, EventKind.TOOL_ISSUED, EventKind.TOOL_RETURNED})
+# The pager's own events (the sender's attempts and what they found): a desk reads them on the timeline.
+PAGE_KINDS = frozenset(
+    {
+        EventKind.PAGE_ATTEMPT,
+        EventKind.PAGE_SENT,
+        EventKind.PAGE_FAILED,
+        EventKind.PAGE_UNACKNOWLEDGED,
+        EventKind.PAGE_NOBODY,
+        EventKind.PAGE_UNANSWERED,
+        EventKind.PAGER_TEST,
+    }
+)
+ROSTER_KINDS = frozenset({EventKind.ROSTER_ADDED, EventKind.ROSTER_REMOVED})

@@ -44,6 +44,8 @@ class Action(StrEnum):
     EDIT_HOUSEHOLD = "edit_household"
     STAFF_RECORDS = "staff_records"
     PUBLISH_RULES = "publish_rules"  # the site's procedures and fee schedule, into the database
+    ROSTER = "roster"
+    PAGER_TEST = "pager_test"
 
 
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
@@ -90,6 +92,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.EDIT_HOUSEHOLD: DESK,
     Action.STAFF_RECORDS: SUPERVISORS,  # training and assessment (the manager's duty, with supervisors)
     Action.PUBLISH_RULES: SUPERVISORS,
+    Action.ROSTER: SUPERVISORS,  # the duty roster (值班表)
+    Action.PAGER_TEST: SUPERVISORS,  # a test page to someone
 }
 
 # Whose steps each role may tick: the desk records every step (it hears back from guards);

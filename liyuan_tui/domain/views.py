@@ -6,8 +6,8 @@ security lead's, requests with a security step waiting to be done (guards to sen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from .deadlines import queue_order
 from .models import Request, Staff
@@ -53,7 +53,9 @@ def is_mine(req: Request, viewer: Staff, security_waiting: bool = False) -> bool
     return req.assignee is None and req.created_by == login
 
 
-def order_key(req: Request, viewer: Staff, now: datetime, security_waiting: bool = False) -> tuple:
+def order_key(
+    req: Request, viewer: Staff, now: datetime, security_waiting: bool = False
+) -> tuple[int | float, ...]:
     """Sort key of the queue for this viewer: a major case always on top (`!`, in every queue);
     then their own first kind of work, then by urgency."""
     role = viewer.role

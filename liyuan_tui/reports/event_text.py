@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
+from typing import Any
 
-from liyuan_tui.domain.events import ORDER_KINDS, EventKind
+from liyuan_tui.domain.events import ORDER_KINDS, PAGE_KINDS, EventKind
 from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Event
@@ -16,7 +17,7 @@ from .export import DETAIL_KEYS, HIDDEN
 from .household import followup_summary
 
 
-def event_name(ev: Event, payload: dict, t: Translator) -> str:
+def event_name(ev: Event, payload: dict[str, Any], t: Translator) -> str:
     """An event's name in the user's language (never its kind as stored)."""
     kind = ev.kind
     if kind == EventKind.ACKNOWLEDGED and payload.get("role") == "manager":
@@ -76,10 +77,10 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         extra = _back_office(kind, payload, t)
     elif kind == EventKind.FOLLOWUP:
         extra = followup_summary(SimpleNamespace(**{"note": "", **payload}), t)
-    elif kind == EventKind.REPLIED and payload.get("late_seconds"):
-        extra = t(
-            "ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60
-        )
+    elif kind in PAGE_KINDS:
+        extra = _page(kind, payload, t)
+    elif kind == EventKind.ACKNOWLEDGED and payload.get("pages"):
+        extra = t("ui.event.page_acknowledged", pages=payload["pages"]).strip("( )")
     elif kind == EventKind.DB_CHANGE:
         extra = t(
             "ui.event.db_change_what",
@@ -90,7 +91,9 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         extra = ", ".join(
             f"{t('rules.kind.' + k)} v{payload[k]}" for k in ("procedures", "fees") if k in payload
         )
-    elif kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds"):
+    elif (kind == EventKind.REPLIED and payload.get("late_seconds")) or (
+        kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds")
+    ):
         extra = t(
             "ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60
         )
@@ -98,7 +101,7 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
     return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label
 
 
-def _back_office(kind: str, p: dict, t: Translator) -> str:
+def _back_office(kind: str, p: dict[str, Any], t: Translator) -> str:
     """A work order's event (or stock and tools used on one), in a few words."""
     number = p.get("order", "")
     if kind in (EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED):
@@ -117,3 +120,25 @@ def _back_office(kind: str, p: dict, t: Translator) -> str:
         return f"{p.get('code', '')} → {p.get('to', '')} {number}".strip()
     reason = p.get("reason")
     return f"{number} [{reason}]" if reason else number
+
+
+def _page(kind: str, p: dict[str, Any], t: Translator) -> str:
+    """A page's attempt, delivery, failure or next rung, in a few words (never a channel's address)."""
+    to = p.get("to")
+    who = t("ui.event.page_to", to=", ".join(to) if isinstance(to, list) else (to or "-"))
+    if kind == EventKind.PAGE_UNACKNOWLEDGED:
+        return f"{t('ui.event.page_rung', minutes=p.get('minutes', '?'))} {who}"
+    if kind == EventKind.PAGE_NOBODY:
+        return t(f"duty.{p.get('duty', 'duty_supervisor')}")
+    if kind in (EventKind.PAGE_UNANSWERED, EventKind.PAGER_TEST):
+        return who if kind == EventKind.PAGER_TEST else ""
+    parts = [who, t("ui.event.page_attempt", n=p.get("attempt", 1))]
+    if kind == EventKind.PAGE_SENT and p.get("channels"):
+        parts.append(", ".join(p["channels"]))
+    if kind == EventKind.PAGE_FAILED:
+        parts.append(", ".join(p.get("failed") or []))
+        if p.get("given_up"):
+            parts.append(t("ui.event.page_given_up"))
+        elif p.get("next_at"):
+            parts.append(t("ui.event.page_retry"))
+    return " ".join(x for x in parts if x)

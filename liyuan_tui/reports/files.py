@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from liyuan_tui.domain.errors import DeskError
 
@@ -73,7 +74,7 @@ def write_export(path: Path, text: str, *, overwrite: bool, field: str = "file")
     return path.resolve()
 
 
-def open_regular(path: str | Path, limit: int, field: str = "file"):
+def open_regular(path: str | Path, limit: int, field: str = "file") -> BinaryIO:
     """A file to read, opened without blocking and refused unless it is a regular file of at most
     `limit` bytes: a FIFO or a device (which would hang or never end) is never read from."""
     try:

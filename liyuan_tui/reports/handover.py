@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlmodel import col, select
-
 from liyuan_tui.domain.deadlines import format_countdown, queue_order, seconds_left, urgency
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.models import OPEN_STATUSES, Request
+from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import hidden_fields
+from liyuan_tui.domain.procedures import Procedures
 
 from .export import HIDDEN
 from .handover_backoffice import (
@@ -29,6 +28,7 @@ from .handover_backoffice import (
     back_office_lists,
     render_back_office,
 )
+from .source import ReportSource
 from .tables import Namer, escalated_to_name, md_table
 
 NIGHT_SHIFT_START = time(18, 0)
@@ -88,7 +88,7 @@ class HandoverSheet:
         return [x for x in self.tools_out if x.overdue]
 
 
-def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> HandoverSheet:
+def handover_sheet(store: ReportSource, since: datetime, now: datetime | None = None) -> HandoverSheet:
     now = now or store.clock.now()
     viewer = store.staff.me()
 
@@ -109,14 +109,9 @@ def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> 
             None if "description" in hidden else r.description,
         )
 
-    with store.reading() as s:  # items are built inside: the session's objects expire at its end
-        mine = Request.estate == viewer.estate  # the shift at this estate's desk
-        came = s.exec(select(Request).where(Request.received_at >= since, mine).order_by(Request.received_at))
-        sheet = HandoverSheet(since, now, [item(r) for r in came])
-        still = sorted(
-            s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES), mine)),
-            key=lambda r: queue_order(r, now, r.major),
-        )
+    with store.figures.reading() as read:  # the shift at this estate's desk
+        sheet = HandoverSheet(since, now, [item(r) for r in read.received_since(since, viewer.estate)])
+        still = sorted(read.open_at(viewer.estate), key=lambda r: queue_order(r, now, r.major))
         sheet.still_open = [item(r) for r in still]
         sheet.unanswered_escalations = [
             item(r) for r in still if r.escalated_at and r.acknowledged_at is None
@@ -126,7 +121,7 @@ def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> 
     return sheet
 
 
-def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tzinfo) -> str:
+def render_handover(sheet: HandoverSheet, t: Translator, procedures: Procedures, tz: tzinfo) -> str:
     namer = Namer(t, procedures)
 
     def when(d: datetime) -> str:

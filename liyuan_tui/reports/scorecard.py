@@ -3,8 +3,8 @@ requests taken, reply times and the share replied in time, overdue, escalations,
 finished and on time, satisfaction of the follow-up calls on their requests, repeat repairs on
 their work — and the team's figures of the month before. docs/report.md defines each figure.
 
-Reply times and shares are the month report's own (month_queries): the scorecard and the month
-report never disagree about the same month.
+Reply times and shares are the month report's own (store/figures/month.py): the scorecard and the
+month report never disagree about the same month. The SQL is the store's (store/figures/scorecard.py).
 """
 
 from __future__ import annotations
@@ -12,23 +12,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
-from typing import Any
-
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
 
 from liyuan_tui.domain.errors import PermissionDenied
-from liyuan_tui.domain.models import ROLES, Request, Staff
+from liyuan_tui.domain.models import ROLES
 from liyuan_tui.domain.permissions import Action, allowed
-from liyuan_tui.domain.records import Assessment, FollowUp, Training
-
-from liyuan_tui.store.households import work_order_table
+from liyuan_tui.store.figures import FigureReader, Window
 from liyuan_tui.store.ladder import SYSTEM
 
-from . import month_queries as q
 from .month import Month, reply_percentiles
-
-R = Request.__table__.c
+from .source import ReportSource
 
 
 @dataclass(frozen=True)
@@ -87,22 +79,21 @@ class Scorecard:
         self.previous_month = self.month.previous()
 
 
-def scorecard(store: Any, month: Month | str, *, now: datetime | None = None) -> Scorecard:
+def scorecard(store: ReportSource, month: Month | str, *, now: datetime | None = None) -> Scorecard:
     """The month's scorecard (supervisors and the manager, like the month report)."""
     month = Month.parse(month) if isinstance(month, str) else month
     me = store.staff.me()
     if not allowed(me.role, Action.REPORT):
         raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.REPORT))
     now = now or store.clock.now()
-    with store.reading() as s:
-        dialect = s.get_bind().dialect.name
-        people, team = _month(s, month, store.tz, now, dialect)
-        _, previous = _month(s, month.previous(), store.tz, now, dialect)
-        staff = [tuple(r) for r in s.execute(select(Staff.login, Staff.name, Staff.role, Staff.active))]
-        assessed = dict(
-            s.execute(select(Assessment.login, Assessment.score).where(Assessment.month == str(month))).all()
-        )
-        hours = _training_hours(s, month)
+    first = date(month.year, month.month, 1)
+    after = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    with store.figures.reading() as read:
+        people, team = _month(read, month, store.tz, now)
+        _, previous = _month(read, month.previous(), store.tz, now)
+        staff = [(r.login, r.name, r.role, r.active) for r in read.staff_list()]
+        assessed = read.assessments(str(month))
+        hours = read.training_hours(first, after)
     rank = {r: i for i, r in enumerate(ROLES)}
     # Everyone on the staff list who is active or did something this month, and anyone else the
     # month's records name (a logbook import's handler who never had a login); not the system.
@@ -126,31 +117,14 @@ def scorecard(store: Any, month: Month | str, *, now: datetime | None = None) ->
 
 
 def _month(
-    s: Session, month: Month, tz: tzinfo, now: datetime, dialect: str
+    read: FigureReader, month: Month, tz: tzinfo, now: datetime
 ) -> tuple[dict[str, ScoreFigures], ScoreFigures]:
-    w = q.Window(month.start(tz), month.end(tz), now)
-    k = q.conditions(w)
-    counted = and_(k["in_month"], R.status != "cancelled")
-    per: dict[str, Counter] = defaultdict(Counter)
-    team = Counter()
-    stmt = (
-        select(
-            R.created_by,
-            R.replied_by,
-            R.escalated_by,
-            func.count().label("n"),
-            flag(k["replied"]).label("replied"),
-            flag(k["within"]).label("within"),
-            flag(k["due"]).label("due"),
-            flag(k["late"]).label("late"),
-            flag(R.escalated_at.is_not(None)).label("escalated"),
-        )
-        .where(counted)
-        .group_by(R.created_by, R.replied_by, R.escalated_by)
-    )
-    for r in s.execute(stmt):
-        per[r.created_by]["requests"] += r.n
-        per[r.created_by]["overdue"] += int(r.late or 0)
+    w = Window(month.start(tz), month.end(tz), now)
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    team: Counter[str] = Counter()
+    for r in read.score_cube(w):
+        per[r.created_by or ""]["requests"] += r.n
+        per[r.created_by or ""]["overdue"] += int(r.late or 0)
         if r.replied_by:
             per[r.replied_by]["replied"] += int(r.replied or 0)
             per[r.replied_by]["within"] += int(r.within or 0)
@@ -165,24 +139,21 @@ def _month(
             ("escalations", r.escalated),
         ):
             team[name] += int(value or 0)
-    for login, (n, total) in _satisfaction(s, w).items():
+    for login, (n, total) in read.satisfaction(w).items():
         per[login]["scored"] += n
         per[login]["score_total"] += total
         team["scored"] += n
         team["score_total"] += total
-    for login, n in s.execute(
-        select(FollowUp.by, func.count()).where(_in(FollowUp.at, w)).group_by(FollowUp.by)
-    ):
+    for login, n in read.followups_made(w).items():
         per[login]["followups_made"] += n
         team["followups_made"] += n
-    for login, n in repeat_repairs_by_staff(s, w).items():
+    for login, n in read.repeat_repairs_by_staff(w).items():
         per[login]["repeat_repairs"] += n
-    team["repeat_repairs"] = _repeats(s, w)
-    orders = work_order_figures(s, w)
-    for login, (finished, on_time) in orders.items():
+    team["repeat_repairs"] = read.repeats(w)
+    for login, (finished, on_time) in read.work_order_figures(w).items():
         per[login].update(orders_finished=finished, orders_on_time=on_time)
         team.update(orders_finished=finished, orders_on_time=on_time)
-    medians = {key: m for key, (m, _p90) in reply_percentiles(q.reply_ranks(s, w, dialect)).items()}
+    medians = {key: m for key, (m, _p90) in reply_percentiles(read.reply_ranks(w)).items()}
     people = {
         login: _figures(c, due=c["replied"], median=medians.get(("staff", login)))
         for login, c in per.items()
@@ -191,7 +162,7 @@ def _month(
     return people, _figures(team, due=team["due"], median=medians.get(("all", "")))
 
 
-def _figures(c: Counter, *, due: int, median: float | None) -> ScoreFigures:
+def _figures(c: Counter[str], *, due: int, median: float | None) -> ScoreFigures:
     names = (
         "requests",
         "replied",
@@ -206,92 +177,3 @@ def _figures(c: Counter, *, due: int, median: float | None) -> ScoreFigures:
         "followups_made",
     )
     return replace(ScoreFigures(**{n: int(c[n]) for n in names}), due=due, median_reply_seconds=median)
-
-
-def flag(cond: Any) -> Any:
-    return func.sum(case((cond, 1), else_=0))
-
-
-def _in(column: Any, w: q.Window) -> Any:
-    return and_(column >= w.start, column < w.end)
-
-
-def holder(table: Any) -> Any:
-    """Whose a request is: the one holding it, else the one who logged it."""
-    return func.coalesce(table.assignee, table.created_by)
-
-
-def _satisfaction(s: Session, w: q.Window) -> dict[str, tuple[int, int]]:
-    """Scores of the month's follow-up calls, by the holder of the request called about."""
-    F = FollowUp.__table__.c
-    stmt = (
-        select(holder(R).label("login"), func.count(F.score), func.coalesce(func.sum(F.score), 0))
-        .select_from(FollowUp.__table__.join(Request.__table__, F.request_id == R.id))
-        .where(_in(F.at, w), F.score.is_not(None))
-        .group_by(holder(R))
-    )
-    return {login: (int(n), int(total)) for login, n, total in s.execute(stmt)}
-
-
-def _repeats(s: Session, w: q.Window) -> int:
-    return (
-        s.execute(
-            select(func.count()).where(
-                _in(R.received_at, w), R.status != "cancelled", R.repeat_of.is_not(None)
-            )
-        ).scalar()
-        or 0
-    )
-
-
-def repeat_repairs_by_staff(s: Session, w: q.Window) -> dict[str, int]:
-    """Repeat repairs received in the month, counted against whoever's work did not hold: the
-    technician of the earlier request's last finished work order, else (no work order) the
-    holder of the earlier request."""
-    e = Request.__table__.alias("earlier")
-    who: Any = holder(e.c)
-    wo = work_order_table(s)
-    if wo is not None:
-        technician = (
-            select(wo.c.technician)
-            .where(wo.c.request_id == e.c.id, wo.c.state == "done")
-            .order_by(wo.c.finished_at.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        who = func.coalesce(technician, who)
-    stmt = (
-        select(who.label("login"), func.count())
-        .select_from(Request.__table__.join(e, e.c.ref == R.repeat_of))
-        .where(_in(R.received_at, w), R.status != "cancelled")
-        .group_by(who)
-    )
-    return {login: int(n) for login, n in s.execute(stmt) if login}
-
-
-def work_order_figures(s: Session, w: q.Window) -> dict[str, tuple[int, int]]:
-    """Work orders finished in the month by each technician, and how many of them by their finish
-    time limit (an order without a limit counts as on time): login → (finished, on time). None
-    before this database has work orders (issue 13)."""
-    wo = work_order_table(s)
-    if wo is None:
-        return {}
-    c = wo.c
-    on_time = or_(c.finish_due_at.is_(None), c.finished_at <= c.finish_due_at)
-    stmt = (
-        select(c.technician, func.count(), flag(on_time))
-        .where(c.state == "done", _in(c.finished_at, w), c.technician.is_not(None))
-        .group_by(c.technician)
-    )
-    return {login: (int(n), int(ok or 0)) for login, n, ok in s.execute(stmt)}
-
-
-def _training_hours(s: Session, month: Month) -> dict[str, float]:
-    first = date(month.year, month.month, 1)
-    nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    stmt = (
-        select(Training.login, func.coalesce(func.sum(Training.hours), 0.0))
-        .where(Training.day >= first, Training.day < nxt)
-        .group_by(Training.login)
-    )
-    return {login: float(h) for login, h in s.execute(stmt)}

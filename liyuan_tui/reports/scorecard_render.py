@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import safe_json
@@ -227,4 +228,4 @@ def listed_in_tables(p: StaffScore) -> bool:
     return busy or p.assessment_score is not None or bool(p.training_hours) or p.role == "assistant"
 
 
-__all__ = ["render_scorecard", "scorecard_dict", "scorecard_tables", "BOM"]
+__all__ = ["BOM", "render_scorecard", "scorecard_dict", "scorecard_tables"]

@@ -20,43 +20,59 @@ receives the transaction kernel (kernel.py):
     store.followups  follow-up calls after the close (回访)              (followups.py)
     store.households the household file (一户一档)                       (households.py)
     store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
+    store.roster     the duty roster (值班表)                             (roster.py)
+    store.pager      pages to people off the desk, and their sender     (pager.py, outbox.py)
+    store.integrity  what `liyuan check` asks of the database          (integrity.py)
+    store.figures    what the reports are made of, read-only            (figures/)
+    store.site       backup, copy to a server, migrate                 (site_admin.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
-write in it is one `Kernel.write()` transaction with its event.
+write in it is one `Kernel.write()` transaction with its event. The kernel and the engine stay
+inside the store: the command line and the app ask the `Store` (and its areas) only, and every
+database error reaches them as a `DeskError` (faults.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from liyuan_tui.domain.clock import Clock
+from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.domain.procedures import Procedure, Procedures
 
 from .analysis import Analyses
 from .archive import Archive
 from .charges import Charges
+from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
 from .estates import Estates
+from .faults import DatabaseFault
+from .figures import Figures
 from .followups import DueFollowUp, FollowUpDone, FollowUps
 from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
 from .imports import Imports
 from .intake import EDITABLE_FIELDS, Intake
+from .integrity import Health, Integrity
 from .kernel import Kernel
 from .ladder import Ladder
 from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
-from .orders import OrderView, Orders
+from .orders import Orders, OrderView
+from .pager import Pager, PagerHealth
 from .publishing import SiteRulesArea
+from .roster import OnDuty, Roster
+from .site_admin import SiteAdmin
 from .staff import StaffList
+from .staff_records import StaffRecord, StaffRecords
 from .stock import Stock
 from .tools import Tools, ToolView
-from .staff_records import StaffRecord, StaffRecords
+from .watch import ChangeWatch
 
 
 class Store:
@@ -77,10 +93,12 @@ class Store:
         fees_file: Path | None = None,
         busy_timeout_ms: int | None = None,
         own_rules: bool = False,
+        service: bool = False,
     ) -> None:
         """`create`: the database may be made here if it is not there yet (see kernel.py).
         `procedures` and `fees_file` are followed until the site publishes its own (rules.py);
-        `own_rules`: they win over anything published (a personal database only)."""
+        `own_rules`: they win over anything published (a personal database only);
+        `service`: the pager's sender, which is not on the staff list."""
         self.kernel = Kernel(
             url,
             clock,
@@ -94,6 +112,7 @@ class Store:
             busy_timeout_ms=busy_timeout_ms,
             fees_file=fees_file,
             own_rules=own_rules,
+            service=service,
         )
         self.intake = Intake(self.kernel)
         self.lifecycle = Lifecycle(self.kernel)
@@ -111,6 +130,11 @@ class Store:
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
+        self.roster = Roster(self.kernel)
+        self.pager = Pager(self.kernel)
+        self.integrity = Integrity(self.kernel)
+        self.figures = Figures(self.kernel)
+        self.site = SiteAdmin(self.kernel)
         self.rules = SiteRulesArea(self.kernel)
 
     # What every caller needs to know of the store it holds.
@@ -135,6 +159,16 @@ class Store:
         return self.kernel.url
 
     @property
+    def sqlite(self) -> bool:
+        """A SQLite file (else a PostgreSQL server): changes are looked for, not notified."""
+        return bool(self.kernel.sqlite)
+
+    @property
+    def service(self) -> bool:
+        """Opened for a service's own login (the pager's sender), not a person on the staff list."""
+        return bool(self.kernel.service)
+
+    @property
     def procedures(self) -> Procedures:
         return self.kernel.procedures
 
@@ -142,7 +176,34 @@ class Store:
         return self.kernel.procedures.get(category)
 
     def init_schema(self) -> None:
-        self.kernel.init_schema()
+        with self.kernel.said():
+            self.kernel.init_schema()
+
+    # Opening and who acts: what the command line and the app ask of the kernel, asked here.
+    def ready(self) -> None:
+        """Open the database for the acting login now (see Kernel.ready)."""
+        self.kernel.ready()
+
+    def identity(self) -> Staff:
+        """The acting user's staff record, as found when the database was opened."""
+        return self.kernel.identity()
+
+    def role_in_any_release(self) -> str:
+        """The acting user's role, read so that it works on an older release's database too."""
+        return self.kernel.role_in_any_release()
+
+    def on_first_user(self, tell: Callable[[str], None]) -> None:
+        """`tell(login)` when this store makes its login the first supervisor of a new database."""
+        self.kernel.on_first_user = tell
+
+    @property
+    def broken(self) -> JournalLost | None:
+        """Set once the journal was found removed or replaced: this desk writes nothing more."""
+        return self.kernel.broken
+
+    def change_watch(self) -> ChangeWatch:
+        """Waiting for other terminals' changes (LISTEN on PostgreSQL, a timed wait on SQLite)."""
+        return ChangeWatch(self.kernel)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -155,16 +216,24 @@ class Store:
 
 
 __all__ = [
-    "Store",
-    "RequestDetail",
-    "OrderView",
-    "ToolView",
-    "OUTCOME_KINDS",
     "EDITABLE_FIELDS",
+    "OUTCOME_KINDS",
+    "ChangeWatch",
+    "DatabaseBusy",
+    "DatabaseFault",
     "DueFollowUp",
     "FollowUpDone",
+    "Health",
+    "HistoryItem",
     "HouseholdFile",
     "HouseholdGlance",
-    "HistoryItem",
+    "JournalLost",
+    "NoDatabase",
+    "OnDuty",
+    "OrderView",
+    "PagerHealth",
+    "RequestDetail",
     "StaffRecord",
+    "Store",
+    "ToolView",
 ]

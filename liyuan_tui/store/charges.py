@@ -8,6 +8,7 @@ at the same moment, so reports can name what was charged even after a site edits
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -18,6 +19,7 @@ from liyuan_tui.domain.models import Charge, FeeItem
 from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
+from .tables import ident
 
 
 class Charges:
@@ -63,7 +65,7 @@ class Charges:
             req = tx.open_request(ref, expected_version)
             _record_fee_item(tx.s, fee)
             charge = Charge(
-                request_id=req.id,
+                request_id=ident(req),
                 item_code=fee.code,
                 qty=qty,
                 unit_price_cents=fee.price_fen,
@@ -93,7 +95,7 @@ class Charges:
 def _record_fee_item(s: Session, fee: Fee) -> None:
     """Make the FeeItem row match the schedule's line (insert, or update a changed name or price)."""
     row = s.exec(select(FeeItem).where(FeeItem.code == fee.code)).first()
-    values = {
+    values: dict[str, Any] = {
         "name_zh": fee.name.zh,
         "name_en": fee.name.en,
         "unit_zh": fee.unit.zh,

@@ -58,13 +58,13 @@ class Lookup:
         with self.k.read() as s:
             req = self.k.load(s, ref)
             steps = {r.step_key: r for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
-            events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id)))
-            charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(Charge.id)))
+            events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(col(Event.id))))
+            charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(col(Charge.id))))
             orders = list(
-                s.exec(select(WorkOrder).where(WorkOrder.request_id == req.id).order_by(WorkOrder.id))
+                s.exec(select(WorkOrder).where(WorkOrder.request_id == req.id).order_by(col(WorkOrder.id)))
             )
             followups = list(
-                s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(FollowUp.id))
+                s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(col(FollowUp.id)))
             )
             return RequestDetail(req, steps, events, charges, orders, followups)
 
@@ -119,7 +119,7 @@ class Lookup:
 
     def last_event_id(self) -> int:
         """The newest event's id: one indexed look-up, for terminals polling for changes."""
-        with self.k.engine.connect() as conn:
+        with self.k.said(), self.k.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM event").scalar() or 0
 
     def changes_since(self, event_id: int, limit: int = 500) -> list[tuple[Event, Request | None]]:
@@ -129,8 +129,8 @@ class Lookup:
             stmt = (
                 select(Event, Request)
                 .join(Request, col(Event.request_id) == Request.id, isouter=True)
-                .where(Event.id > event_id)
-                .order_by(Event.id)
+                .where(col(Event.id) > event_id)
+                .order_by(col(Event.id))
                 .limit(limit)
             )
             return [(ev, req) for ev, req in s.exec(stmt)]

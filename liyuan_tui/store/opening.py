@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.config import Settings
@@ -50,7 +51,7 @@ def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = 
     )
 
 
-def own_procedures(settings: Settings):
+def own_procedures(settings: Settings) -> Path | None:
     """The user's procedure folder where it may be followed (a personal database), else None."""
     return settings.procedures_dir if settings.db_is_personal_default else None
 

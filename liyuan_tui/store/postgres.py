@@ -10,7 +10,8 @@ statement in it can run twice. It sets up:
   and functions belong to `liyuan_owner` (NOLOGIN, NOCREATEROLE); login roles are made, moved and
   stopped only by `liyuan_staff_sync()`, owned by `liyuan_roles` (NOLOGIN, CREATEROLE), which
   follows the staff list; `liyuan_backup` (NOLOGIN, BYPASSRLS, read-only) is what `liyuan backup`
-  becomes, for the supervisors and the manager;
+  becomes, for the supervisors and the manager; `liyuan_pager` (NOLOGIN, not a desk group) is the
+  group of the pager's sender's own login, which is not on the staff list;
 - the grants and row-level security (enabled and forced) of the matrix (postgres_matrix.py) on
   every table; no TEMP on the database and no CREATE in its schema for any desk login;
 - events: INSERT only, each one's id, writer (`db_user`) and transaction set by the server, its
@@ -24,13 +25,18 @@ statement in it can run twice. It sets up:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
 from liyuan_tui.domain.models import ROLES
 
+from . import faults
 from . import postgres_matrix as matrix
-from .postgres_sql import FUNCTIONS, MEMBER, OWNER, RETIRED, ROLES_ADMIN, triggers
+from .postgres_sql import FUNCTIONS, MEMBER, OWNER, PAGER, RETIRED, ROLES_ADMIN, triggers
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
 
 BACKUP = "liyuan_backup"
 # Not in a backup: the event counter (a restore's repair sets it from the events), which no desk
@@ -44,6 +50,7 @@ SERVER_ROLES = {
     BACKUP: "NOLOGIN NOCREATEROLE NOCREATEDB BYPASSRLS",
     MEMBER: "NOLOGIN NOCREATEROLE NOCREATEDB NOBYPASSRLS",
     **{matrix.group(r): "NOLOGIN NOCREATEROLE NOCREATEDB NOBYPASSRLS" for r in ROLES},
+    PAGER: "NOLOGIN NOCREATEROLE NOCREATEDB NOBYPASSRLS",  # (its sender's login: not a desk group's)
 }
 EVENT_EXTRA = (  # what only the server writes (not in the desk's model)
     "ALTER TABLE public.event ADD COLUMN IF NOT EXISTS db_user text",
@@ -106,36 +113,31 @@ def _roles_sql() -> list[str]:
     return out
 
 
-def ensure_server_roles(conn: Connection, attempts: int = 8) -> None:
+def ensure_server_roles(conn: Connection) -> None:
     """The cluster's roles, in a transaction of their own beside `conn`'s, tried again while
-    another database's set-up is changing them at the same moment."""
-    import time
+    another database's set-up is changing them at the same moment (faults.py)."""
 
-    from sqlalchemy.exc import DBAPIError
+    def make() -> None:
+        with conn.engine.connect() as own:
+            for statement in _roles_sql():
+                _run(own, statement)
+            own.commit()
 
-    for attempt in range(attempts):
-        try:
-            with conn.engine.connect() as own:
-                for statement in _roles_sql():
-                    _run(own, statement)
-                own.commit()
-            return
-        except DBAPIError as exc:
-            busy = "concurrently" in str(exc) or "duplicate key" in str(exc)
-            if not busy or attempt == attempts - 1:
-                raise
-            time.sleep(0.2 * (attempt + 1))
+    faults.again_while_catalog_busy(make)
 
 
 def _database_sql(database: str) -> list[str]:
     db = '"' + database.replace('"', '""') + '"'
     # Each staff member's login may connect (liyuan_staff_sync grants it): the desk groups are
     # the cluster's, and a login of another desk database on it has nothing to do here.
+    # The pager's sender logs in as a login of its own in `liyuan_pager`, made by the administrator
+    # (README): the group gives it CONNECT.
     return [
-        f"REVOKE ALL ON DATABASE {db} FROM PUBLIC, {MEMBER}, {BACKUP}",
+        f"REVOKE ALL ON DATABASE {db} FROM PUBLIC, {MEMBER}, {BACKUP}, {PAGER}",
         f"GRANT CONNECT ON DATABASE {db} TO {ROLES_ADMIN} WITH GRANT OPTION",
+        f"GRANT CONNECT ON DATABASE {db} TO {PAGER}",
         "REVOKE ALL ON SCHEMA public FROM PUBLIC",
-        f"GRANT USAGE ON SCHEMA public TO {OWNER}, {MEMBER}, {BACKUP}, {ROLES_ADMIN}",
+        f"GRANT USAGE ON SCHEMA public TO {OWNER}, {MEMBER}, {BACKUP}, {ROLES_ADMIN}, {PAGER}",
     ]
 
 
@@ -194,7 +196,7 @@ def _tables_sql(tables: list[str]) -> list[str]:
         if table not in BACKUP_SKIPS:
             out.append(f"GRANT SELECT ON public.{table} TO {BACKUP}")
     out.append("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC")
-    out.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {MEMBER}")
+    out.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {MEMBER}, {PAGER}")
     out.append(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {BACKUP}")
     out.append(f"GRANT SELECT ON public.staff TO {ROLES_ADMIN}")
     for table, op, grantee, columns in matrix.grants():
@@ -299,10 +301,10 @@ class ServerFacts:
     session_user: str
 
 
-def server_facts(kernel) -> ServerFacts:
+def server_facts(kernel: Kernel) -> ServerFacts:
     from .schema import revision_of
 
     with kernel.engine.connect() as conn:
         version = conn.execute(text("SHOW server_version")).scalar()
         user = conn.execute(text("SELECT session_user")).scalar()
-        return ServerFacts(f"PostgreSQL {version}", revision_of(conn), roles_enforced(conn), user)
+        return ServerFacts(f"PostgreSQL {version}", revision_of(conn), roles_enforced(conn), str(user))

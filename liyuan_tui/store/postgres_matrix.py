@@ -7,6 +7,15 @@ A cell says which rows (`all`, `visible`: of a request the role may see, `own`: 
 and, where not every column, which columns. An operation a role has no cell for is refused by the
 server (no grant). Nobody deletes history: DELETE is granted on the resident archive only (a
 person who moved out), and every change anyone makes leaves an event (postgres_sql.py).
+
+Besides the seven desk roles, the matrix has one column for a service: `pager`, the group role
+`liyuan_pager` of the pager's sender's own login (not on the staff list, not a desk group). It reads
+what a page needs (every request: a page names the unit, masked as its receiver would see it) and
+writes only pages, its lease and its own events.
+
+Adding a table: give it an entry here (every operation any role may do; none is refused), and
+`check` stops calling it "a table this release does not make"; the grants, policies, audit
+trigger, docs/security.md's table and the cell-by-cell test follow (docs/security.md says how).
 """
 
 from __future__ import annotations
@@ -19,6 +28,9 @@ OPS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
 A, S, M, L, G, D, T = ROLES[0], ROLES[1], ROLES[2], ROLES[3], ROLES[4], ROLES[5], ROLES[6]
 EVERYONE = ROLES
+PAGER = "pager"  # the pager's sender (a service's login in `liyuan_pager`), not a staff role
+MATRIX_ROLES = (*ROLES, PAGER)  # the matrix's columns
+ALL_OF_US = MATRIX_ROLES  # (every desk role and the pager)
 DESK = (A, S, M)
 SUPERVISORS = (S, M)
 WORKSHOP = (A, S, M, D)
@@ -66,21 +78,24 @@ def _everyone_reads() -> dict[str, Cell]:
 # table → operation → role → cell (no entry: refused)
 MATRIX: dict[str, dict[str, dict[str, Cell]]] = {
     "request": {
-        "SELECT": _cells((EVERYONE, VISIBLE)),
+        "SELECT": _cells((EVERYONE, VISIBLE), ((PAGER,), ALL)),
         "INSERT": _cells(((A, S, M, L), ALL)),
         "UPDATE": _cells((EVERYONE, VISIBLE)),  # ticking a step moves the request's version
     },
     "steprecord": {"SELECT": _cells((EVERYONE, VISIBLE)), "INSERT": _cells((EVERYONE, VISIBLE))},
-    "event": {"SELECT": _cells((EVERYONE, VISIBLE)), "INSERT": _cells((EVERYONE, VISIBLE))},
+    "event": {
+        "SELECT": _cells((EVERYONE, VISIBLE), ((PAGER,), ALL)),
+        "INSERT": _cells((EVERYONE, VISIBLE), ((PAGER,), ALL)),  # (the kinds: domain/event_rights.py)
+    },
     "charge": {"SELECT": _cells((EVERYONE, VISIBLE)), "INSERT": _cells((DESK, VISIBLE))},
     "followup": {"SELECT": _cells((EVERYONE, VISIBLE)), "INSERT": _cells((DESK, VISIBLE))},
     "staff": {
-        "SELECT": _everyone_reads(),
+        "SELECT": _cells((ALL_OF_US, ALL)),  # (whom a page reaches)
         "INSERT": _cells((SUPERVISORS, ALL)),
         "UPDATE": _cells((SUPERVISORS, ALL)),
     },
     "estate": {
-        "SELECT": _everyone_reads(),
+        "SELECT": _cells((ALL_OF_US, ALL)),
         "INSERT": _cells((SUPERVISORS, ALL)),
         "UPDATE": _cells((SUPERVISORS, ALL)),
     },
@@ -104,7 +119,7 @@ MATRIX: dict[str, dict[str, dict[str, Cell]]] = {
         "INSERT": _cells((SUPERVISORS, ALL)),
         "UPDATE": _cells((SUPERVISORS, ALL)),
     },
-    "site_rules": {"SELECT": _everyone_reads(), "INSERT": _cells((SUPERVISORS, ALL))},
+    "site_rules": {"SELECT": _cells((ALL_OF_US, ALL)), "INSERT": _cells((SUPERVISORS, ALL))},
     "month_analysis": {"SELECT": _cells((SUPERVISORS, ALL)), "INSERT": _cells((SUPERVISORS, ALL))},
     "training": {
         "SELECT": _cells(((A, L, G, D, T), OWN), (SUPERVISORS, ALL)),
@@ -136,7 +151,25 @@ MATRIX: dict[str, dict[str, dict[str, Cell]]] = {
         "INSERT": _cells((WORKSHOP, ALL)),
         "UPDATE": _cells((WORKSHOP, ALL)),
     },
-    "alembic_version": {"SELECT": _everyone_reads()},
+    # The pager (issue 21): the duty roster, the outbox of pages, the sender's lease. A page is
+    # queued by whichever desk's action (or deadline) causes it, and changed by the sender and by
+    # an acknowledgement: a supervisor's or the manager's, else only one's own page.
+    "duty_shift": {
+        "SELECT": _cells((ALL_OF_US, ALL)),
+        "INSERT": _cells((SUPERVISORS, ALL)),
+        "UPDATE": _cells((SUPERVISORS, ALL)),  # a shift removed stays on record, marked removed
+    },
+    "page": {
+        "SELECT": _cells((ALL_OF_US, ALL)),
+        "INSERT": _cells((ALL_OF_US, ALL)),
+        "UPDATE": _cells(((A, L, G, D, T), OWN), (SUPERVISORS, ALL), ((PAGER,), ALL)),
+    },
+    "pager_sender": {
+        "SELECT": _cells((ALL_OF_US, ALL)),  # every desk shows the pager down
+        "INSERT": _cells(((PAGER,), ALL)),
+        "UPDATE": _cells(((PAGER,), ALL)),
+    },
+    "alembic_version": {"SELECT": _cells((ALL_OF_US, ALL))},
     # PostgreSQL sites only: the last event id given, kept by the server's own function
     "event_counter": {},
 }
@@ -153,6 +186,7 @@ OWN_ROWS = {
     "training": "login = CURRENT_USER",
     "assessment": "login = CURRENT_USER",
     "stockmove": "public.liyuan_own_order(order_id)",
+    "page": "login = CURRENT_USER",
 }
 
 
@@ -191,7 +225,7 @@ def policies() -> list[Policy]:
         out.append(Policy(table, "liyuan_server", "ALL", SERVER_ROLES, "true", "true"))
         for op, cells in ops.items():
             for rows in ("all", "visible", "own"):
-                roles = tuple(group(r) for r in ROLES if r in cells and cells[r].rows == rows)
+                roles = tuple(group(r) for r in MATRIX_ROLES if r in cells and cells[r].rows == rows)
                 if not roles:
                     continue
                 expr = rows_sql(table, rows)
@@ -212,7 +246,7 @@ def grants() -> list[tuple[str, str, str, tuple[str, ...] | None]]:
     out = []
     for table, ops in MATRIX.items():
         for op, cells in ops.items():
-            for role in ROLES:
+            for role in MATRIX_ROLES:
                 cell = cells.get(role)
                 if cell is not None:
                     out.append((table, op, group(role), cell.columns))
@@ -226,16 +260,16 @@ def tables() -> tuple[str, ...]:
 def markdown() -> str:
     """docs/security.md's matrix (a test keeps the file and this in step)."""
     lines = [
-        "| table | operation | " + " | ".join(ROLES) + " |",
-        "|---|---|" + "---|" * len(ROLES),
+        "| table | operation | " + " | ".join(MATRIX_ROLES) + " |",
+        "|---|---|" + "---|" * len(MATRIX_ROLES),
     ]
     for table, ops in MATRIX.items():
         for op in OPS:
             cells = ops.get(op, {})
-            shown = [cells[r].shown() if r in cells else "—" for r in ROLES]
+            shown = [cells[r].shown() if r in cells else "—" for r in MATRIX_ROLES]
             lines.append(f"| {table} | {op} | " + " | ".join(shown) + " |")
     return "\n".join(lines)
 
 
 def cell_count() -> int:
-    return len(MATRIX) * len(OPS) * len(ROLES)
+    return len(MATRIX) * len(OPS) * len(MATRIX_ROLES)

@@ -4,29 +4,33 @@ administrator (peer authentication as the `postgres` superuser, or root mapped t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.clock import Clock
-from liyuan_tui.domain.errors import DeskError, ValidationError
+from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedures import Procedures
 
-from .db_errors import plain_failure
-from .engine import WRITE, make_engine, normalize_url, shown_url
+from . import faults
+from .engine import WRITE, make_engine
 from .kernel import Kernel, Tx
-from .postgres import install_security, sync_every_login
+from .postgres import install_security, roles_enforced, sync_every_login
 from .publishing import RulesFiles, publish_in
 from .schema import check_revision, create_schema, revision_of
+from .urls import normalize_url, shown_url
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass(frozen=True)
@@ -55,20 +59,15 @@ def libpq_params(url: str) -> dict[str, str]:
 
 
 @contextmanager
-def maintenance_connection(url: str) -> Iterator:
+def maintenance_connection(url: str) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
     """An autocommit connection to the server's `postgres` database, as the URL's user."""
     import psycopg
 
     params = dict(libpq_params(url), dbname="postgres")
-    try:
-        conn = psycopg.connect(autocommit=True, connect_timeout=10, **params)
-    except psycopg.Error as exc:
-        raise plain_failure(exc, url) from None
-    with conn:
-        try:
-            yield conn
-        except psycopg.Error as exc:  # CREATE DATABASE refused to a role without CREATEDB …
-            raise plain_failure(exc, url) from None
+    with faults.said(url):
+        conn = psycopg.connect(psycopg.conninfo.make_conninfo(**params), autocommit=True, connect_timeout=10)
+    with conn, faults.said(url):  # CREATE DATABASE refused to a role without CREATEDB …
+        yield conn
 
 
 def ensure_database(url: str) -> bool:
@@ -90,9 +89,23 @@ def init_site(
     name: str = "",
     rules: RulesFiles | None = None,
 ) -> SiteReady:
-    """The database (made if missing), its schema, the roles the server enforces, the first
-    supervisor (and the login role of everyone on the staff list: a site copied here first), and
-    the site's first published rules (`rules`, read and checked before)."""
+    """The database (made if the server has none of that name), its schema, the roles the server
+    enforces, the first supervisor (and the login role of everyone on the staff list: a site copied
+    here first), and the site's first published rules (`rules`, read and checked before); a
+    database error is said as the desk's refusal."""
+    with faults.said(url):
+        return _init_site(url, supervisor, clock, procedures, tz, name, rules)
+
+
+def _init_site(
+    url: str,
+    supervisor: str,
+    clock: Clock,
+    procedures: Procedures,
+    tz: tzinfo | str,
+    name: str,
+    rules: RulesFiles | None,
+) -> SiteReady:
     supervisor = check.login(supervisor)
     rules = rules or RulesFiles.read(None, None)
     name = check.name(name) or supervisor
@@ -125,11 +138,11 @@ def _first_supervisor(
     tz: tzinfo | str,
     rules: RulesFiles,
 ) -> bool:
-    admin = conn.execute(text("SELECT session_user")).scalar()
+    admin = str(conn.execute(text("SELECT session_user")).scalar())
     kernel = Kernel(str(engine.url), clock, admin, procedures=procedures, tz=tz, engine=engine)
     with Session(bind=conn) as s:
         tx = Tx(kernel, s)
-        added = s.execute(select(Staff).where(Staff.login == login)).scalar_one_or_none() is None
+        added = s.execute(select(Staff).where(col(Staff.login) == login)).scalar_one_or_none() is None
         if added:
             tx.add(Staff(login=login, name=name, role="cs_supervisor"))
             s.flush()
@@ -162,21 +175,19 @@ def copy_site(
 ) -> Copied:
     """Copy every row of every desk table (ids and times kept) into an empty PostgreSQL database,
     in one transaction; the counts are checked before it commits. A target that holds any desk
-    row is refused."""
+    row is refused. A database error is said as the desk's refusal (naming the target)."""
+    with faults.said(target_url):
+        return _copy_site(source, target_url, progress, batch)
+
+
+def _copy_site(
+    source: Engine, target_url: str, progress: Callable[[str, int, int], None] | None, batch: int
+) -> Copied:
     with source.connect() as src:
         check_revision(revision_of(src) or "")
     created = ensure_database(target_url)
     target = make_engine(target_url)
-    try:
-        return _copy(source, target, target_url, created, progress, batch)
-    except DBAPIError as exc:  # the target refused: said naming the target, not the SQLite source
-        raise plain_failure(exc, target_url) from None
-
-
-def _copy(source: Engine, target: Engine, target_url: str, created: bool, progress, batch: int) -> Copied:
-    from .postgres import roles_enforced
-
-    tables = [t for t in SQLModel.metadata.sorted_tables]
+    tables = list(SQLModel.metadata.sorted_tables)
     counts: dict[str, int] = {}
     try:
         with target.connect().execution_options(**{WRITE: True}) as dst, source.connect() as src:
@@ -217,7 +228,7 @@ def _copy(source: Engine, target: Engine, target_url: str, created: bool, progre
     return Copied(counts)
 
 
-def _reset_sequence(conn: Connection, table) -> None:
+def _reset_sequence(conn: Connection, table: Table) -> None:
     """After rows with their own ids, the next id continues after the highest."""
     pk = [c for c in table.primary_key.columns if c.autoincrement is True or c.name == "id"]
     if len(pk) != 1 or not str(pk[0].type).upper().startswith("INT"):

@@ -26,6 +26,7 @@ SEARCH_PATH = "pg_catalog, public, pg_temp"
 OWNER = "liyuan_owner"
 ROLES_ADMIN = "liyuan_roles"
 MEMBER = "liyuan_member"
+PAGER = "liyuan_pager"  # the pager's sender's group: not a desk group (postgres_matrix.PAGER)
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,14 @@ BEGIN
   NEW.id := public.liyuan_next_event_id();
   NEW.db_user := me;
   NEW.tx := pg_catalog.txid_current();
-  IF CURRENT_USER = 'liyuan_owner' OR NOT pg_catalog.pg_has_role(me, 'liyuan_member', 'MEMBER')
+  IF CURRENT_USER = 'liyuan_owner'
+     OR NOT (pg_catalog.pg_has_role(me, 'liyuan_member', 'MEMBER')
+             OR pg_catalog.pg_has_role(me, 'liyuan_pager', 'MEMBER'))
      OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = me AND r.rolsuper) THEN
     RETURN NEW;  -- the server's own functions, or the cluster's administrator
   END IF;
-  IF NEW.dedupe_key IS NOT NULL THEN
+  IF NEW.dedupe_key IS NOT NULL AND NOT (pg_catalog.pg_has_role(me, 'liyuan_pager', 'MEMBER')
+                                         AND NEW.dedupe_key ~ '^page-(rung|end):') THEN
     RAISE EXCEPTION 'only the warning ladder records its rungs (liyuan_ladder_rung)'
       USING ERRCODE = '42501';
   END IF;
@@ -120,7 +124,8 @@ BEGIN
   IF NEW.actor IS DISTINCT FROM me AND NOT (
       (pg_catalog.pg_has_role(me, 'liyuan_cs_supervisor', 'MEMBER')
        OR pg_catalog.pg_has_role(me, 'liyuan_manager', 'MEMBER'))
-      AND EXISTS (SELECT 1 FROM public.staff s WHERE s.login = NEW.actor AND s.active)) THEN
+      AND EXISTS (SELECT 1 FROM public.staff s WHERE s.login = NEW.actor AND s.active))
+     AND NOT (NEW.actor = 'pager' AND pg_catalog.pg_has_role(me, 'liyuan_pager', 'MEMBER')) THEN
     RAISE EXCEPTION 'an event''s actor is its writer (% is not %)', NEW.actor, me USING ERRCODE = '42501';
   END IF;
   RETURN NEW;
@@ -155,6 +160,9 @@ DECLARE
   req integer;
   said jsonb;
 BEGIN
+  IF TG_TABLE_NAME = 'pager_sender' AND pg_catalog.pg_has_role(SESSION_USER, 'liyuan_pager', 'MEMBER') THEN
+    RETURN NULL;  -- the sender's own lease (taken, kept alive every few seconds, given up): not a change
+  END IF;
   IF public.liyuan_tx_has_desk_event() THEN
     RETURN NULL;  -- the writer's own event of this transaction says what was done
   END IF;
@@ -222,7 +230,13 @@ FUNCTIONS: tuple[Function, ...] = (
         execute=(MEMBER,),
     ),
     Function(
-        "liyuan_next_event_id", "", "integer", "plpgsql", _NEXT_EVENT_ID, definer=True, execute=(MEMBER,)
+        "liyuan_next_event_id",
+        "",
+        "integer",
+        "plpgsql",
+        _NEXT_EVENT_ID,
+        definer=True,
+        execute=(MEMBER, PAGER),  # (the event guard, run as the writer, calls it)
     ),
     Function("liyuan_event_guard", "", "trigger", "plpgsql", _EVENT_GUARD),
     Function("liyuan_events_append_only", "", "trigger", "plpgsql", _APPEND_ONLY),

@@ -4,6 +4,7 @@ that closed shortly before this one came in (domain/followups.py says how shortl
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -45,13 +46,13 @@ def earlier_repair(
     return next((r for r in s.exec(stmt) if r.id != exclude_id), None)
 
 
-def repeat_changes(s: Session, procedures: Procedures, req: Request, diff: dict) -> dict:
+def repeat_changes(s: Session, procedures: Procedures, req: Request, diff: dict[str, Any]) -> dict[str, Any]:
     """What saving `diff` on `req` changes besides: a kind of fault the new category does not have
     is dropped, and which request this one repeats is found again."""
     merged = {
         name: diff.get(name, getattr(req, name)) for name in ("unit", "category", "fault_kind", "received_at")
     }
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     proc = procedures.get(merged["category"])
     if merged["fault_kind"] and (proc is None or proc.fault_kind(merged["fault_kind"]) is None):
         merged["fault_kind"] = extra["fault_kind"] = ""

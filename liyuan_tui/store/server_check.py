@@ -12,6 +12,7 @@ function: a reader who may not see every event still counts them all).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
@@ -21,6 +22,9 @@ from .postgres import BACKUP, BACKUP_SKIPS, SERVER_ROLES
 from .postgres_sql import FUNCTIONS, OWNER, RETIRED, ROLES_ADMIN, SEARCH_PATH, triggers
 from .server_finding import RESTORE, STAFF, Finding
 from .server_logins import memberships, privileges_of_logins
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
 
 
 def _norm(sql: str | None) -> str:
@@ -99,7 +103,8 @@ def _tables(conn: Connection, tables: list[str], present: set[str]) -> list[Find
         r.relname: r
         for r in conn.execute(
             text(
-                "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner) AS owner "
+                "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
+                "pg_get_userbyid(c.relowner) AS owner "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE n.nspname = 'public' AND c.relkind = 'r'"
             )
@@ -147,7 +152,8 @@ def _grants(conn: Connection, tables: list[str]) -> list[Finding]:
             "FROM pg_attribute t JOIN pg_class c ON c.oid = t.attrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(t.attacl) a "
             "LEFT JOIN pg_roles g ON g.oid = a.grantee "
-            "WHERE n.nspname = 'public' AND c.relkind = 'r' AND t.attacl IS NOT NULL AND a.grantee <> c.relowner"
+            "WHERE n.nspname = 'public' AND c.relkind = 'r' AND t.attacl IS NOT NULL "
+            "AND a.grantee <> c.relowner"
         )
     ):
         if r.relname in tables:
@@ -308,18 +314,18 @@ def _has_gaps_function(conn: Connection) -> bool:
     )
 
 
-def check_server(store) -> list[Finding]:
-    """The findings of the store's server (none where the roles are not enforced: a database
+def check_server(kernel: Kernel) -> list[Finding]:
+    """The findings of the kernel's server (none where the roles are not enforced: a database
     `site init` has not set up is said so by `check` itself)."""
     from .postgres import roles_enforced
 
-    with store.engine.connect() as conn:
+    with kernel.engine.connect() as conn:
         if not roles_enforced(conn):
             return []
         return server_findings(conn)
 
 
-def backup_role(store) -> str | None:
+def backup_role(kernel: Kernel) -> str | None:
     """The role `liyuan backup` dumps a site as (`liyuan_backup`, for the supervisors and the
     manager: a backup holds every row); None where the roles are not enforced."""
     from liyuan_tui.domain.errors import PermissionDenied
@@ -327,10 +333,10 @@ def backup_role(store) -> str | None:
 
     from .postgres import BACKUP, roles_enforced
 
-    me = store.kernel.identity()
-    with store.engine.connect() as conn:
+    me = kernel.identity()
+    with kernel.engine.connect() as conn:
         if not roles_enforced(conn):
             return None
-    if me.role not in SUPERVISORS and not store.kernel.os_root:
+    if me.role not in SUPERVISORS and not kernel.os_root:
         raise PermissionDenied("error.backup_supervisors", role=me.role)
     return BACKUP

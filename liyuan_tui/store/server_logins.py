@@ -1,7 +1,8 @@
 """`check` on a site, of its logins: none may make temporary or new objects, and each is in
 exactly the group its staff role gives (none in the server's own roles), able to log in while
-active. The desk groups are the cluster's: a login that may not connect here is another
-database's, and not this one's business."""
+active; a login not on the staff list may be the pager's sender's (in `liyuan_pager` alone). The
+desk groups are the cluster's: a login that may not connect here is another database's, and not
+this one's business."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from liyuan_tui.domain.models import ROLES
 
 from . import postgres_matrix as matrix
 from .postgres import BACKUP, SUPERVISOR_GROUPS
-from .postgres_sql import MEMBER, OWNER, ROLES_ADMIN
+from .postgres_sql import MEMBER, OWNER, PAGER, ROLES_ADMIN
 from .server_finding import Finding
 
 
@@ -23,10 +24,12 @@ def privileges_of_logins(conn: Connection) -> list[Finding]:
         text(
             "SELECT u.rolname, has_database_privilege(u.oid, current_database(), 'TEMPORARY') AS temp, "
             "has_schema_privilege(u.oid, 'public', 'CREATE') AS creates "
-            "FROM pg_roles u WHERE pg_has_role(u.oid, :member, 'MEMBER') AND u.rolname <> :member "
+            "FROM pg_roles u "
+            "WHERE (pg_has_role(u.oid, :member, 'MEMBER') OR pg_has_role(u.oid, :pager, 'MEMBER')) "
+            "AND u.rolname NOT IN (:member, :pager) "
             "AND NOT u.rolsuper AND has_database_privilege(u.oid, current_database(), 'CONNECT')"
         ),
-        {"member": MEMBER},
+        {"member": MEMBER, "pager": PAGER},
     )
     for r in rows:
         if r.temp:
@@ -41,9 +44,9 @@ def memberships(conn: Connection) -> list[Finding]:
     else in a desk group or in the server's own roles."""
     groups = {matrix.group(r): r for r in ROLES}
     members: dict[str, set[str]] = {}
-    for role, member, can_login in conn.execute(
+    for role, member in conn.execute(
         text(
-            "SELECT r.rolname, u.rolname, u.rolcanlogin FROM pg_auth_members m "
+            "SELECT r.rolname, u.rolname FROM pg_auth_members m "
             "JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
             "WHERE r.rolname LIKE 'liyuan\\_%'"
         )
@@ -63,7 +66,13 @@ def memberships(conn: Connection) -> list[Finding]:
     )
     staff = {r.login: r for r in conn.execute(text("SELECT login, role, active FROM public.staff"))}
     out = []
-    internal = {MEMBER: set(groups), BACKUP: set(SUPERVISOR_GROUPS), OWNER: set(), ROLES_ADMIN: set()}
+    internal = {
+        MEMBER: set(groups),
+        BACKUP: set(SUPERVISOR_GROUPS),
+        OWNER: set(),
+        ROLES_ADMIN: set(),
+        PAGER: set(),
+    }
     for member, roles in sorted(members.items()):
         if member in groups or member in internal:
             unexpected = roles - (
@@ -77,6 +86,8 @@ def memberships(conn: Connection) -> list[Finding]:
             continue
         desk = {g for g in roles if g in groups}
         other = roles - desk
+        if row is None:
+            other -= {PAGER}  # the pager's sender's own login (not on the staff list): its group
         for role in sorted(other):
             out.append(Finding("membership", member, "check.server.member_extra", {"group": role}))
         if row is None:

@@ -20,10 +20,12 @@ from sqlalchemy import Connection, text
 from liyuan_tui.domain.errors import DeskError, PermissionDenied
 from liyuan_tui.domain.events import EventKind
 
-from .engine import WRITE, make_engine, shown_url
+from .engine import WRITE, make_engine
 from .integrity import logged_staff
 from .postgres import install_security, roles_enforced, sync_every_login
-from .server_check import Finding, server_findings
+from .server_check import server_findings
+from .server_finding import Finding
+from .urls import shown_url
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,13 @@ def _missing_events(conn: Connection) -> list[int]:
             text(
                 "SELECT s.id FROM generate_series((SELECT coalesce(substring(col_description("
                 "'public.event'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = "
-                "'public.event'::regclass AND attname = 'id')) FROM 'gap-free after ([0-9]+)')::bigint, 0)) + 1, "
+                "'public.event'::regclass AND attname = 'id')) FROM 'gap-free after ([0-9]+)')::bigint, 0)) "
+                "+ 1, "
                 "GREATEST((SELECT coalesce(max(id), 0) FROM public.event), "
                 "(SELECT last_id FROM public.event_counter WHERE id = 1))) AS s(id) "
                 "WHERE NOT EXISTS (SELECT 1 FROM public.event e WHERE e.id = s.id) "
-                "AND s.id NOT IN (SELECT jsonb_array_elements_text(e.payload::jsonb -> 'events_missing')::bigint "
+                "AND s.id NOT IN "
+                "(SELECT jsonb_array_elements_text(e.payload::jsonb -> 'events_missing')::bigint "
                 "FROM public.event e WHERE e.kind = 'site_repaired') ORDER BY s.id"
             )
         ).scalars()

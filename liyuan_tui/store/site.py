@@ -16,8 +16,8 @@ from liyuan_tui.domain.procedures import Procedures
 
 from . import Store
 from .dbfiles import SIDE_FILES, side
-from .engine import sqlite_path
 from .publishing import RulesFiles
+from .urls import sqlite_path
 
 
 def create_database(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 
+from liyuan_tui.domain import record_checks
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.events import EventKind
@@ -41,8 +42,8 @@ class StaffRecords:
         course = check.plain(course, "course", max_len=MAX_COURSE)
         if not course:
             raise ValidationError("error.unit_empty", "course")
-        when = check.day(day)
-        hours = check.training_hours(hours)
+        when = record_checks.day(day)
+        hours = record_checks.training_hours(hours)
         result = check.plain(result, "result", max_len=MAX_COURSE)
         with self.k.write(Action.STAFF_RECORDS) as tx:
             _staff(tx, login)
@@ -74,8 +75,8 @@ class StaffRecords:
         """The month's assessment (one per person and month: assessing again replaces it, and the
         event keeps the score it replaced)."""
         login = check.login(login)
-        month = check.month(month)
-        score = check.assessment_score(score)
+        month = record_checks.month(month)
+        score = record_checks.assessment_score(score)
         note = check.plain(note, "note", max_len=check.MAX_TEXT, newlines=True)
         if not note:
             raise ValidationError("error.unit_empty", "note")

@@ -110,6 +110,11 @@ HOUSEHOLD_KEYS = (
     ("escape", "back", True),
 )
 SCORECARD_KEYS = REPORT_KEYS
+ROSTER_KEYS = (
+    ("a", "add_shift", True),
+    ("x", "remove_shift", True),
+    ("escape", "back", True),
+)
 # Keys that are not bindings but are listed in the help screen: (shown key, message key).
 OTHER_KEYS = (
     ("A–G", "category_letter"),
@@ -120,6 +125,7 @@ OTHER_KEYS = (
     ("ctrl+p", "palette"),
     ("ctrl+p", "find_household"),
     ("ctrl+p", "scorecard"),
+    ("ctrl+p", "roster"),
 )
 SCOPES = (
     ("app", APP_KEYS),
@@ -135,6 +141,7 @@ SCOPES = (
     ("followups", FOLLOWUP_KEYS),
     ("household", HOUSEHOLD_KEYS),
     ("scorecard", SCORECARD_KEYS),
+    ("roster", ROSTER_KEYS),
 )
 
 

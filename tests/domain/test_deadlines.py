@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from liyuan_tui.domain.deadlines import (
     Urgency,
@@ -18,7 +19,7 @@ from liyuan_tui.domain.deadlines import (
     urgency,
 )
 
-T0 = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 @dataclass

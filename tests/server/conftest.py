@@ -14,10 +14,11 @@ from liyuan_tui.domain.models import ROLES
 @pytest.fixture(scope="module")
 def site():
     """Every desk role's login on a site made by `site init`; the staff added by the supervisor's
-    authority (root acting for them); torn down with its database and its login roles."""
+    authority (root acting for them); the pager's sender's login in `liyuan_pager`, made by the
+    administrator as the README says; torn down with its database and its login roles."""
     with throwaway_logins(*SHORT.values()) as made, open_folder("liyuan-server-") as home:
         s = make_site(home)
-        s.logins = dict(zip(SHORT, made))
+        s.logins = dict(zip(SHORT, made, strict=True))
         try:
             sup = s.login("cs_supervisor")
             done = s.liyuan_admin("site", "init", "--supervisor", sup, "--name", "Sup")
@@ -28,6 +29,7 @@ def site():
                         "staff", "add", s.login(role), "--name", role, "--role", role, LIYUAN_USER=sup
                     )
                     assert added.returncode == 0, added.stderr
+            s.admin_sql(f'CREATE ROLE "{s.login("pager")}" LOGIN IN ROLE liyuan_pager')
             yield s
         finally:
             pg.drop_database(s.db)

@@ -76,7 +76,7 @@ def test_every_definer_pins_its_search_path_and_none_is_publics(site):
         "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef"
     )
     assert {r[0] for r in rows} >= {"liyuan_audit", "liyuan_ladder_rung", "liyuan_staff_sync"}
-    for name, config, acl, owner in rows:
+    for name, config, acl, _owner in rows:
         assert config == ["search_path=pg_catalog, public, pg_temp"], name
         assert acl is not None and "{=X" not in acl and ",=X" not in acl, (name, acl)  # PUBLIC is "=X/…"
     owner, roles = site.admin_sql(

@@ -25,7 +25,10 @@ def desk(site, installed, role: str, *args: str, ok: bool = True, **env: str) ->
 
 def test_every_role_works_through_the_desk_and_leaves_no_db_change(site, installed):
     ann, tech = site.login("assistant"), site.login("technician")
-    run = lambda role, *a, **k: desk(site, installed, role, *a, **k)
+
+    def run(role, *a, **k):
+        return desk(site, installed, role, *a, **k)
+
     ref = run(
         "assistant", "log", "--category", "B", "--unit", "3-301", "--phone", "13800000009"
     ).stdout.strip()

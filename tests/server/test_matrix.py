@@ -1,5 +1,5 @@
 """docs/security.md's role × table × operation matrix, checked cell by cell: every desk role's OS
-login runs, with `psql`, a SELECT, an INSERT, an UPDATE and a DELETE on every table, each on a row
+login, and the pager's sender's (a login of its own in liyuan_pager), runs, with `psql`, a SELECT, an INSERT, an UPDATE and a DELETE on every table, each on a row
 it may reach and (where the cell limits the rows) on one it may not; and, where the cell names
 columns, on one of those and one of the others. What the matrix refuses must fail with the
 server's own refusal, what it allows must work, on exactly the rows it says.
@@ -63,6 +63,15 @@ INSERT INTO event (id, request_id, at, actor, kind, payload) VALUES
  (1001, 1001, now(), '{ann}', 'created', '{{}}'), (1002, 1002, now(), '{sup}', 'created', '{{}}');
 INSERT INTO month_analysis (id, month, estate, text, written_by, written_at) VALUES
  (1001, '2099-01', 'main', 't', '{sup}', now());
+INSERT INTO duty_shift (id, duty, login, backup, starts_at, ends_at, added_by, added_at) VALUES
+ (1001, 'duty_manager', '{mgr}', false, now(), now() + interval '1 day', '{sup}', now());
+INSERT INTO page (id, key, chain, request_id, ref, login, reason, duty, rung, status, attempts, queued_at,
+  delivered, error) VALUES
+ (1001, 'probe-1001', 'major:1', 1001, '209901-9001', 'someone', 'major', 'duty_manager', 0, 'queued', 0, now(), '', '');
+INSERT INTO page (id, key, chain, login, reason, duty, rung, status, attempts, queued_at, delivered, error)
+ SELECT 2000 + i - 1, 'probe-' || i, 'major:1', login, 'major', 'duty_manager', 0, 'queued', 0, now(), '', ''
+ FROM unnest(ARRAY[{everyone}]) WITH ORDINALITY AS x(login, i);
+INSERT INTO pager_sender (id, holder, started_at, heartbeat_at) VALUES (1, 'host:1:nonce', now(), now());
 """
 
 # A row of each table to insert (placeholders: {me}, {req} the request it hangs on, {order}).
@@ -73,7 +82,8 @@ INSERTS = {
     "'', now(), now(), false, true, 'open', '{me}', '', '', '', '', 1)",
     "steprecord": "INSERT INTO steprecord (request_id, step_key, done_at, done_by, note, value) "
     "VALUES ({req}, 'zz', now(), '{me}', '', '')",
-    "event": "INSERT INTO event (request_id, at, actor, kind, payload) VALUES ({req}, now(), '{me}', 'step', '{{}}')",
+    # (a kind the role may record: a step for the desk roles, a page sent for the pager)
+    "event": "INSERT INTO event (request_id, at, actor, kind, payload) VALUES ({req}, now(), '{me}', '{kind}', '{{}}')",
     "charge": "INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note) "
     "VALUES ({req}, 'drain', 1, 5000, 5000, now(), '{me}', '')",
     "followup": "INSERT INTO followup (request_id, at, by, reached, note) VALUES ({req}, now(), '{me}', true, '')",
@@ -104,6 +114,11 @@ INSERTS = {
     "tool": "INSERT INTO tool (code, name, condition, created_at, version) VALUES ('PROBE', 'p', 'ok', now(), 1)",
     "toolloan": "INSERT INTO toolloan (tool_id, holder, issued_at, issued_by, condition_back, note) "
     "VALUES (1001, '{me}', now(), '{me}', '', '')",
+    "duty_shift": "INSERT INTO duty_shift (duty, login, backup, starts_at, ends_at, added_by, added_at) "
+    "VALUES ('duty_supervisor', '{me}', false, now(), now() + interval '1 hour', '{me}', now())",
+    "page": "INSERT INTO page (key, chain, login, reason, duty, rung, status, attempts, queued_at, delivered, "
+    "error) VALUES ('probe-new', 'major:2', '{me}', 'major', 'duty_manager', 0, 'queued', 0, now(), '', '')",
+    "pager_sender": "INSERT INTO pager_sender (id, holder) VALUES (2, 'probe')",
     "alembic_version": "INSERT INTO alembic_version (version_num) VALUES ('probe')",
     "event_counter": "INSERT INTO event_counter (id, last_id) VALUES (2, 0)",
 }
@@ -117,13 +132,21 @@ ROWS = {
     "event_counter": ("id", "1", "last_id"),
     "training": ("id", "2000", "course"),
     "assessment": ("id", "2000", "note"),
+    "pager_sender": ("id", "1", "holder"),
 }
-SET_COLUMN = {"material": "on_hand_milli", "household": "unit", "resident": "unit", "workorder": "note"}
+SET_COLUMN = {
+    "material": "on_hand_milli",
+    "household": "unit",
+    "resident": "unit",
+    "workorder": "note",
+    "duty_shift": "login",
+    "page": "status",
+}
 
 
 def own_rows(table: str, role: str) -> tuple[int, int]:
     """(a row of the role's own, one of someone else's) for the tables with own rows."""
-    if table in ("training", "assessment"):  # 2000 + each role's place: one row each (seeded)
+    if table in ("training", "assessment", "page"):  # 2000 + each role's place: one row each (seeded)
         mine = ROLES.index(role)
         return 2000 + mine, 2000 + (mine + 1) % len(ROLES)
     return 1001, 1002  # workorder 1001 and stockmove on order 1001 are the technician's
@@ -138,6 +161,11 @@ def limited_rows(table: str, role: str, rows: str) -> tuple[int, int, bool]:
         return 1001, 1002, sees
     mine, other = own_rows(table, role)
     return mine, other, False
+
+
+def insert_sql(table: str, role: str, me: str, req: int = 1001, order: int = 1001) -> str:
+    kind = "page_sent" if role == matrix.PAGER else "step"
+    return INSERTS[table].format(me=me, req=req, order=order, kind=kind)
 
 
 def probes(site, role: str) -> list[tuple[str, str, str, object]]:
@@ -184,24 +212,18 @@ def _selects(table, key, first, cell, role, pid):
 
 def _inserts(table, cell, role, me, pid):
     if cell is None:
-        sql = INSERTS[table].format(me=me, req=1001, order=1001)
-        return [(pid, "dml", sql, "denied")]
+        return [(pid, "dml", insert_sql(table, role, me), "denied")]
     if cell.rows == "all":
-        return [(pid, "dml", INSERTS[table].format(me=me, req=1001, order=1001), 1)]
+        return [(pid, "dml", insert_sql(table, role, me), 1)]
     if cell.rows == "visible":
         sees = limited_rows(table, role, "visible")[2]
         return [
-            (pid + ".reach", "dml", INSERTS[table].format(me=me, req=1001, order=1001), 1),
-            (
-                pid + ".beyond",
-                "dml",
-                INSERTS[table].format(me=me, req=1002, order=1001),
-                1 if sees else "policy",
-            ),
+            (pid + ".reach", "dml", insert_sql(table, role, me), 1),
+            (pid + ".beyond", "dml", insert_sql(table, role, me, req=1002), 1 if sees else "policy"),
         ]
     return [
-        (pid + ".reach", "dml", INSERTS[table].format(me=me, req=1001, order=1001), 1),
-        (pid + ".beyond", "dml", INSERTS[table].format(me=me, req=1001, order=1002), "policy"),
+        (pid + ".reach", "dml", insert_sql(table, role, me), 1),
+        (pid + ".beyond", "dml", insert_sql(table, role, me, order=1002), "policy"),
     ]
 
 
@@ -272,7 +294,7 @@ def seeded(site):
     return site
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", matrix.MATRIX_ROLES)
 def test_every_cell_of_the_matrix_holds_for(seeded, role):
     items = probes(seeded, role)
     done = seeded.psql(seeded.login(role), script(items), stop=False)
@@ -299,7 +321,7 @@ def test_docs_security_holds_the_matrix_the_server_installs():
 
     text = DOCS.read_text(encoding="utf-8")
     assert matrix.markdown() in text
-    assert matrix.cell_count() == len(matrix.MATRIX) * 4 * 7 and f"**{matrix.cell_count()} cells**" in text
+    assert matrix.cell_count() == len(matrix.MATRIX) * 4 * 8 and f"**{matrix.cell_count()} cells**" in text
     for role, kinds in kinds_by_role().items():  # and the kinds each role may record
         assert f"| {role} | {', '.join(kinds)} |" in text
 
@@ -330,3 +352,14 @@ def test_the_matrix_keeps_the_rules_a_site_was_promised():
             assert "DELETE" not in ops, table
     for history in ("event", "steprecord", "charge", "followup", "stockmove", "month_analysis", "site_rules"):
         assert "UPDATE" not in cells[history], history
+    # The pager (issue 21): the roster is the supervisors'; the lease the sender's alone; a page is
+    # changed by the sender, a supervisor or the manager, and otherwise only by whom it is for; the
+    # sender reads what a page needs and writes nothing of the desk's.
+    for op in ("INSERT", "UPDATE"):
+        assert set(cells["duty_shift"][op]) == {"cs_supervisor", "manager"}
+        assert set(cells["pager_sender"][op]) == {"pager"}
+    assert {r for r, c in cells["page"]["UPDATE"].items() if c.rows == "all"} == {"cs_supervisor", "manager", "pager"}
+    assert {r for r, c in cells["page"]["UPDATE"].items() if c.rows == "own"} == set(ROLES) - {"cs_supervisor", "manager"}
+    assert cells["request"]["SELECT"]["pager"].rows == "all"
+    written = {table for table, ops in cells.items() for op, who in ops.items() if op != "SELECT" and "pager" in who}
+    assert written == {"event", "page", "pager_sender"}

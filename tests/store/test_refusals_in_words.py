@@ -10,13 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from words import leaked
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.reports.handover import parse_since
 from liyuan_tui.reports.month import Month
-from words import leaked
 
 ROOT = Path(__file__).resolve().parents[2]
 RAISED = re.compile(
@@ -108,6 +108,18 @@ def refusals(staff, desk, clock, supervisor):
     ann.lifecycle.cancel(cat, "blank")
     add(lambda: ann.lifecycle.mark_replied(cat))  # status_closed
     add(lambda: ann.analyses.write("2026-11", "x"))  # not_allowed (report)
+    # the duty roster and the pager (issue 21)
+    night = ("2026-11-27T20:00", "2026-11-28T08:00")
+    add(lambda: supervisor.roster.add("ann", "duty_supervisor", *night))  # roster_role
+    add(lambda: supervisor.roster.add("sup", "duty_supervisor", *reversed(night)))  # roster_backwards
+    add(lambda: supervisor.roster.add("sup", "duty_manager", night[0], "2027-01-28T08:00"))  # roster_too_long
+    add(
+        lambda: supervisor.roster.add("sup", "duty_manager", "2026-11-26T20:00", "2026-11-27T08:00")
+    )  # roster_past
+    supervisor.roster.add("sup", "duty_supervisor", *night)
+    add(lambda: supervisor.roster.add("sup", "duty_supervisor", *night))  # roster_clash
+    add(lambda: supervisor.roster.remove(999))  # roster_unknown
+    add(lambda: supervisor.pager.page(999))  # page_unknown
     return out
 
 
@@ -116,8 +128,8 @@ def refusals(staff, desk, clock, supervisor):
 SAID_ONLY = {
     "error.database": {"path": "/srv/liyuan/desk.db", "reason": "disk I/O error"},
     "error.unexpected": {"reason": "KeyError: 'x'"},
-    "error.schema_older": {"revision": "0001", "head": "0006"},
-    "error.schema_newer": {"revision": "0009", "head": "0006"},
+    "error.schema_older": {"revision": "0001", "head": "0007"},
+    "error.schema_newer": {"revision": "0009", "head": "0007"},
     "error.unknown_user": {"login": "stranger"},
     "error.inactive_user": {"login": "old"},
     "error.backup_not_sqlite": {},
@@ -194,6 +206,8 @@ SAID_ONLY = {
     "error.qty_range": {"value": "1e-300", "low": 0.01, "high": 10000},
     "error.time_out_of_range": {"value": "0001-01-01 00:00", "first": 2000, "last": 2999},
     "import.too_large": {"path": "/dev/zero", "mb": 64},
+    # the pager (issue 21)
+    "error.limit_range": {"low": 1, "high": 100000},
 }
 
 
