@@ -160,7 +160,8 @@ DECLARE
   req integer;
   said jsonb;
 BEGIN
-  IF TG_TABLE_NAME = 'pager_sender' AND pg_catalog.pg_has_role(SESSION_USER, 'liyuan_pager', 'MEMBER') THEN
+  IF TG_TABLE_NAME = 'pager_sender' AND pg_catalog.pg_has_role(SESSION_USER, 'liyuan_pager', 'MEMBER')
+     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = SESSION_USER AND r.rolsuper) THEN
     RETURN NULL;  -- the sender's own lease (taken, kept alive every few seconds, given up): not a change
   END IF;
   IF public.liyuan_tx_has_desk_event() THEN

@@ -49,9 +49,11 @@ def repair_site(url: str, now: datetime) -> Repaired:
             if not superuser:
                 raise PermissionDenied("site.repair_not_admin", "db", user=user, db=shown_url(url))
             before = server_findings(conn)
-            install_security(conn)  # (first: a trigger with changes pending cannot be replaced)
+            _revoke_strays(conn, database, before)  # (first: the staff path refuses a login with more)
+            install_security(
+                conn
+            )  # (before any row changes: a trigger with changes pending cannot be replaced)
             restored = _staff_as_logged(conn)
-            _revoke_strays(conn, database)
             _record(conn, user, now, before, restored, _missing_events(conn))
             conn.commit()
         with engine.connect() as conn:
@@ -91,10 +93,10 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _revoke_strays(conn: Connection, database: str) -> None:
+def _revoke_strays(conn: Connection, database: str, found: list[Finding]) -> None:
     """Memberships of the server's or the desk's roles nobody should have, and TEMP or CREATE
     given to a desk login by hand."""
-    for f in server_findings(conn):
+    for f in found:
         if f.problem in ("check.server.member_extra", "check.server.member_not_staff"):
             conn.exec_driver_sql(f"REVOKE {_quoted(f.params['group'])} FROM {_quoted(f.subject)}")
         elif f.problem in ("check.server.temp", "check.server.create"):

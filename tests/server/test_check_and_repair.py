@@ -113,6 +113,43 @@ TAMPERING = [
         'GRANT liyuan_cs_supervisor TO "{guard}"',
         "{guard}: is in liyuan_cs_supervisor, liyuan_guard, but the staff list says guard",
     ),
+    # the pager (issue 21): its tables and its sender's group are the matrix's like any other
+    (
+        "pager_grant",
+        "admin",
+        "GRANT UPDATE ON duty_shift TO liyuan_pager",
+        "duty_shift: a grant too many: liyuan_pager may UPDATE",
+    ),
+    (
+        "page_policy",
+        "admin",
+        "ALTER POLICY liyuan_update_own ON page USING (true)",
+        "page: liyuan_update_own: the row-level security policy was changed",
+    ),
+    (
+        "pager_bypassrls",
+        "admin",
+        "ALTER ROLE liyuan_pager BYPASSRLS",
+        "liyuan_pager: the role has the wrong attribute: BYPASSRLS",
+    ),
+    (
+        "pager_login_in_a_desk_group",
+        "admin",
+        'GRANT liyuan_cs_supervisor TO "{pager}"',
+        "{pager}: is in liyuan_cs_supervisor but not on the staff list",
+    ),
+    (
+        "staff_in_the_pagers_group",
+        "admin",
+        'GRANT liyuan_pager TO "{assistant}"',
+        "{assistant}: should not be a member of liyuan_pager",
+    ),
+    (
+        "lease_audit_off",
+        "admin",
+        "ALTER TABLE pager_sender DISABLE TRIGGER pager_sender_audit",
+        "pager_sender: pager_sender_audit: the trigger is disabled",
+    ),
     (
         "staff_role_by_psql",
         "cs_supervisor",
@@ -161,6 +198,8 @@ def test_check_finds_the_tampering_and_repair_puts_it_back(site, name, who, sql,
     assert again.returncode == 0, again.stdout
     kinds = site.admin_sql("SELECT kind FROM event ORDER BY id DESC LIMIT 1")
     assert kinds == [("site_repaired",)]  # what was found is on record
+    pager = site.admin_sql(f"SELECT pg_has_role('{site.login('pager')}', 'liyuan_pager', 'MEMBER')")
+    assert pager == [(True,)]  # the sender's login keeps its group through every repair
 
 
 def test_repair_is_for_the_administrator_only(site, installed):

@@ -358,8 +358,17 @@ def test_the_matrix_keeps_the_rules_a_site_was_promised():
     for op in ("INSERT", "UPDATE"):
         assert set(cells["duty_shift"][op]) == {"cs_supervisor", "manager"}
         assert set(cells["pager_sender"][op]) == {"pager"}
-    assert {r for r, c in cells["page"]["UPDATE"].items() if c.rows == "all"} == {"cs_supervisor", "manager", "pager"}
-    assert {r for r, c in cells["page"]["UPDATE"].items() if c.rows == "own"} == set(ROLES) - {"cs_supervisor", "manager"}
+    assert {r for r, c in cells["page"]["UPDATE"].items() if c.rows == "all"} == {
+        "cs_supervisor",
+        "manager",
+        "pager",
+    }
+    assert {r for r, c in cells["page"]["UPDATE"].items() if c.rows == "own"} == set(ROLES) - {
+        "cs_supervisor",
+        "manager",
+    }
     assert cells["request"]["SELECT"]["pager"].rows == "all"
-    written = {table for table, ops in cells.items() for op, who in ops.items() if op != "SELECT" and "pager" in who}
+    written = {
+        table for table, ops in cells.items() for op, who in ops.items() if op != "SELECT" and "pager" in who
+    }
     assert written == {"event", "page", "pager_sender"}
