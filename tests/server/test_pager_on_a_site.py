@@ -136,3 +136,21 @@ def test_a_lease_changed_by_anyone_but_the_sender_is_on_record(site):
     )
     assert count(site, "SELECT count(*) FROM event WHERE kind = 'db_change'") == before + 1
     assert rows[0][0] == "postgres" and '"pager_sender"' in rows[0][1]
+
+
+def test_the_deadlines_escalation_pages_the_duty_supervisor_from_whichever_desk_notices_it(site, installed):
+    """The server writes the escalation (liyuan_ladder_rung); the desk that noticed it — a guard's
+    here — queues the duty supervisor's page in that same transaction, and nothing is left to audit."""
+    before = count(site, "SELECT count(*) FROM event WHERE kind = 'db_change'")
+    ref = desk(
+        site, installed, "assistant", "log", "--category", "A", "--unit", "5-501", "--phone", "13800000011"
+    ).stdout.strip()
+    site.admin_sql(  # 20 minutes later: 10 past the reply deadline (the administrator moves it back)
+        "SET session_replication_role = replica; UPDATE request SET received_at = received_at - interval "
+        f"'20 minutes', reply_due_at = reply_due_at - interval '20 minutes' WHERE ref = '{ref}'"
+    )
+    noticed = desk(site, installed, "guard", "alerts")
+    assert "auto_escalated" in noticed.stdout, noticed.stdout
+    pages = site.admin_sql(f"SELECT login, reason, duty FROM page WHERE ref = '{ref}'")
+    assert pages == [(site.login("cs_supervisor"), "escalated", "duty_supervisor")]  # nobody on the roster
+    assert count(site, "SELECT count(*) FROM event WHERE kind = 'db_change'") == before
