@@ -27,7 +27,8 @@ from liyuan_tui.domain.events import STAFF_KINDS
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.notices import Notice, notices_for
-from liyuan_tui.domain.permissions import SECURITY_ROLES
+from liyuan_tui.domain.permissions import SECURITY_ROLES, Action, allowed
+from liyuan_tui.domain.shift_notices import shift_notices
 from liyuan_tui.domain.procedures import Step
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.views import waiting_steps
@@ -37,6 +38,7 @@ from liyuan_tui.screens.request import RequestScreen
 from liyuan_tui.store import JournalLost
 from liyuan_tui.store.opening import OpenedStore
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
+from liyuan_tui.widgets.desk_messages import RecordSaved
 from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefused
 from liyuan_tui.widgets.pager_banner import PagerHealthRead, PagerWatch
 from liyuan_tui.widgets.store_work import store_work
@@ -55,6 +57,7 @@ TECHNICIAN_HIDDEN = frozenset(
         "tools",
         "followups",
         "scorecard",
+        "reception",
         "roster",
     }
 )
@@ -117,6 +120,18 @@ class LiyuanApp(App):
         self.watch_changes()
         if self.first_user:
             self.notify(self.t("ui.app.first_user", login=self.me.login), timeout=10)
+
+    @on(RecordSaved)
+    def _pending_handovers(self, msg: RecordSaved) -> None:
+        if msg.action != "pending_handovers":
+            return
+        for h in msg.result:
+            by, to = self.staff.get(h.signed_by), self.staff.get(h.to_login)
+            at = f"{h.signed_at.astimezone(self.tz):%m-%d %H:%M}"
+            said = self.t(
+                "shift.pending", by=by.name if by else h.signed_by, to=to.name if to else h.to_login, at=at
+            )
+            self.notify(said, severity="warning", timeout=15)
 
     def on_unmount(self) -> None:
         self._stopping.set()
@@ -194,7 +209,7 @@ class LiyuanApp(App):
                 if r.is_open
                 if (steps := waiting_steps(r, done.get(r.id or 0, ()), self.procedures, SECURITY_ROLES))
             }
-        notices = notices_for(changes, self.me, self.procedures)
+        notices = notices_for(changes, self.me, self.procedures) + shift_notices(events, self.me)
         return RequestsChanged(requests, events, newest, full, staff, notices, security)
 
     def poll_now(self) -> None:
@@ -215,6 +230,11 @@ class LiyuanApp(App):
             self.security = msg.security
         self.synced_event_id = msg.last_event_id
         self._set_requests(msg.requests, replace=msg.full)
+        if first:  # a handover not yet accepted is told to its receiver and the supervisors (names known now)
+            shift = self.store.shift
+            store_work(
+                self, shift.pending, lambda rows: RecordSaved(rows, "pending_handovers"), action="pending"
+            )
         if not first:
             self._announce(msg.notices)
         for screen in self.screen_stack:
@@ -318,6 +338,8 @@ class LiyuanApp(App):
         if action in GLOBAL_ACTIONS and getattr(self.screen, "FORM", False):
             return False
         if self.me.role == "technician" and action in TECHNICIAN_HIDDEN:
+            return False
+        if action == "reception" and not allowed(self.me.role, Action.RECEPTION):
             return False
         return super().check_action(action, parameters)
 
@@ -433,6 +455,13 @@ class LiyuanApp(App):
             ),
             chosen,
         )
+
+    def action_reception(self) -> None:
+        """`j`: the reception log (来访接待)."""
+        from liyuan_tui.screens.reception import ReceptionScreen
+
+        if not isinstance(self.screen, ReceptionScreen):
+            self.push_screen(ReceptionScreen())
 
     def action_scorecard(self) -> None:
         from liyuan_tui.screens.scorecard import ScorecardScreen

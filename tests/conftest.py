@@ -25,7 +25,15 @@ START = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch, tmp_path):
     """No test reads the developer's own settings or database."""
-    for name in ("LIYUAN_DB", "LIYUAN_LANG", "LIYUAN_TZ", "LIYUAN_PROCEDURES", "LIYUAN_FEES", "LIYUAN_USER"):
+    for name in (
+        "LIYUAN_DB",
+        "LIYUAN_LANG",
+        "LIYUAN_TZ",
+        "LIYUAN_PROCEDURES",
+        "LIYUAN_FEES",
+        "LIYUAN_ANSWERS",
+        "LIYUAN_USER",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))

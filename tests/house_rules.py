@@ -24,7 +24,13 @@ from pathlib import Path
 
 STORE = "store"
 FAULTS = "store/faults.py"
-SCHEMA = ("domain/models.py", "domain/workshop.py", "domain/records.py", "domain/paging.py")
+SCHEMA = (
+    "domain/models.py",
+    "domain/workshop.py",
+    "domain/records.py",
+    "domain/paging.py",
+    "domain/desk_records.py",
+)
 DRIVER_ERROR_MODULES = ("sqlalchemy.exc", "psycopg.errors", "sqlite3.dbapi2")
 DRIVER_MODULES = ("sqlite3", "psycopg", "sqlalchemy", "sqlalchemy.exc")
 DRIVER_ERRORS = {

@@ -57,6 +57,7 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
 
         ctx.use_procedures(load_procedures())
     problems += fee_problems(ctx, line)
+    problems += answer_problems(ctx, line)
 
     path = sqlite_path(s.db_url)
     if path is not None and not path.exists():
@@ -152,6 +153,24 @@ def fee_problems(ctx: Context, line: Line) -> list[str]:
     line(
         "",
         t("check.fees_ok", count=len(fees.items)) + (" " + t("fees.example_short") if fees.example else ""),
+    )
+    return []
+
+
+def answer_problems(ctx: Context, line: Line) -> list[str]:
+    """Where the canned answers come from, and whether they load (the shipped ones are examples)."""
+    from liyuan_tui.domain.answers import AnswersError, load_answers
+
+    t, s = ctx.t, ctx.settings
+    line(t("check.answers"), s.answers_dir or t("check.shipped"), s.sources.get("answers"))
+    try:
+        answers = load_answers(s.answers_dir, ctx.procedures)
+    except AnswersError as exc:
+        return [f"{t('check.answers_error')}: {exc}"]
+    line(
+        "",
+        t("check.answers_ok", count=len(answers))
+        + (" " + t("check.answers_shipped") if answers.example else ""),
     )
     return []
 

@@ -23,12 +23,14 @@ from . import (
     check,
     copy,
     desk,
+    desk_records,
     estates,
     followups,
     imports,
     migrate,
     orders,
     pager,
+    reception,
     reports,
     requests,
     roster,
@@ -64,6 +66,8 @@ COMMANDS = (
     tools,
     followups,
     rules,
+    desk_records,
+    reception,
     roster,
     pager,
 )
@@ -107,6 +111,11 @@ def common_options() -> argparse.ArgumentParser:
         help="your fee schedule file (else $LIYUAN_FEES): as --procedures",
     )
     common.add_argument(
+        "--answers",
+        default=argparse.SUPPRESS,
+        help="your canned-answers folder (else $LIYUAN_ANSWERS): as --procedures",
+    )
+    common.add_argument(
         "--user",
         default=argparse.SUPPRESS,
         help="act as this staff login (root, supervisors and the manager only; "
@@ -129,7 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    flags = {name: getattr(args, name, None) for name in ("db", "lang", "tz", "procedures", "fees", "user")}
+    flags = {
+        name: getattr(args, name, None)
+        for name in ("db", "lang", "tz", "procedures", "fees", "answers", "user")
+    }
     return load_settings(flags)
 
 
@@ -186,6 +198,7 @@ def run(
     ctx: Context, handler: Callable[[Context, argparse.Namespace], int | None], args: argparse.Namespace
 ) -> int:
     """Run a subcommand, turning every refusal into one line on stderr and exit code 2."""
+    from liyuan_tui.domain.answers import AnswersError
     from liyuan_tui.domain.errors import DeskError
     from liyuan_tui.domain.fees import FeeScheduleError
     from liyuan_tui.domain.procedures import ProcedureError
@@ -207,6 +220,8 @@ def run(
         return refuse(f"{ctx.t('cli.procedure_error')}: {exc}")
     except FeeScheduleError as exc:
         return refuse(f"{ctx.t('fees.file_error')}: {exc}")
+    except AnswersError as exc:
+        return refuse(f"{ctx.t('check.answers_error')}: {exc}")
     except BrokenPipeError:
         raise  # the reader went away: main() ends quietly
     except OSError as exc:  # a file the command needed (the database's folder, a file named …)
@@ -287,6 +302,15 @@ _FIELD_FLAGS = {
     "emergency_name": "--emergency-name",
     "emergency_phone": "--emergency-phone",
     "emergency_relation": "--emergency-relation",
+    # the desk's own records (issue 22)
+    "reply_text": "--text",
+    "answer": "--answer",
+    "method": "--method",
+    "purpose": "--purpose",
+    "kind": "--kind",
+    "for": "--for",
+    "handover_to": "--to",
+    "link_to": "--to",
     # the duty roster and the pager
     "duty": "--as",
     "starts_at": "--from",

@@ -23,7 +23,9 @@ def register(
 def cmd_migrate(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.publishing import RulesFiles
 
-    rules = RulesFiles.read(ctx.settings.procedures_dir, ctx.settings.fees_file)  # checked first
+    rules = RulesFiles.read(
+        ctx.settings.procedures_dir, ctx.settings.fees_file, ctx.settings.answers_dir
+    )  # checked first
 
     from .progress import progress
 

@@ -1,4 +1,5 @@
-"""`liyuan report --month YYYY-MM [--format md|csv|json]` and `liyuan handover [--since HH:MM]`."""
+"""`liyuan report --month YYYY-MM [--format md|csv|json]` and `liyuan analysis`; `liyuan handover`
+is in cli/handover.py."""
 
 from __future__ import annotations
 
@@ -36,13 +37,9 @@ def register(
     )
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("handover", parents=[common], help="the shift handover sheet")
-    p.add_argument(
-        "--since", default=None, help="start of the shift, HH:MM local (default 18:00: the most recent one)"
-    )
-    p.add_argument("--json", action="store_true", help="JSON for other programs")
-    p.set_defaults(handler=cmd_handover)
+    from .handover import register_handover
 
+    register_handover(sub, common)
     register_analysis(sub, common)
 
 
@@ -110,27 +107,6 @@ def write_out(ctx: Context, text: str) -> None:
         buffer.flush()
     else:
         out.write(text)
-
-
-def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.domain.safe_text import safe_json
-    from liyuan_tui.reports.handover import (
-        NIGHT_SHIFT_START,
-        handover_dict,
-        handover_sheet,
-        parse_since,
-        render_handover,
-        shift_start,
-    )
-
-    at = parse_since(args.since) if args.since is not None else NIGHT_SHIFT_START
-    now = ctx.clock.now()
-    sheet = handover_sheet(ctx.store, shift_start(now, ctx.settings.tz, at), now)
-    if args.json:
-        write_out(ctx, safe_json(handover_dict(sheet, ctx.settings.tz), indent=2) + "\n")
-    else:
-        write_out(ctx, render_handover(sheet, ctx.t, ctx.store.procedures, ctx.settings.tz))
-    return 0
 
 
 def register_analysis(

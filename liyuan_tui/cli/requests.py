@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.deadlines import format_countdown, queue_order
+from liyuan_tui.domain.incidents import grouped
 from liyuan_tui.domain.safe_text import safe_json, visible
 
 if TYPE_CHECKING:
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from liyuan_tui.domain.models import Request
-    from liyuan_tui.store import RequestDetail
 
     from .context import Context
 
@@ -55,13 +55,15 @@ def register(
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
 
-    for name, helptext, handler in (
-        ("reply", "the resident has been replied to (stops the clock)", cmd_reply),
-        ("take", "take the request (refused if someone else holds it)", cmd_take),
-    ):
-        p = sub.add_parser(name, parents=[common], help=helptext)
-        p.add_argument("ref", metavar="REF")
-        p.set_defaults(handler=handler)
+    p = sub.add_parser("reply", parents=[common], help="the caller has been replied to (stops the clock)")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--text", default="", help="what the caller was told")
+    p.add_argument("--answer", default="", help="the canned answer said (its key: see `liyuan answers`)")
+    p.set_defaults(handler=cmd_reply)
+
+    p = sub.add_parser("take", parents=[common], help="take the request (refused if someone else holds it)")
+    p.add_argument("ref", metavar="REF")
+    p.set_defaults(handler=cmd_take)
 
     p = sub.add_parser("escalate", parents=[common], help="report to the customer-service supervisor")
     p.add_argument("ref", metavar="REF")
@@ -103,6 +105,7 @@ def register(
     p.add_argument("--outcome", required=True)
     p.add_argument("--kind", default="", help="resolved | handed_on | withdrawn | other")
     p.add_argument("--handed-to", default="", help="the department it was handed on to")
+    p.add_argument("--calls", action="store_true", help="also close the incident's linked calls, alike")
     p.set_defaults(handler=cmd_close)
 
     for name, helptext, handler in (
@@ -154,12 +157,14 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
 
     now = ctx.clock.now()
     estate = None if args.estate == "all" else (args.estate or ctx.me.estate)
-    reqs = sorted(ctx.store.lookup.open_requests(estate), key=lambda r: queue_order(r, now, r.major))
+    # An incident's linked calls are listed under its first call (domain/incidents.py).
+    listed = grouped(ctx.store.lookup.open_requests(estate), key=lambda r: queue_order(r, now, r.major))
+    reqs = [r for r, _ in listed]
     if args.json:
         rows = [request_dict(r, now, ctx.settings.tz, ctx.me, ctx.store.procedures) for r in reqs]
         print(safe_json(rows, indent=2), file=ctx.out)
         return 0
-    print_queue(ctx, reqs, now)
+    print_queue(ctx, reqs, now, frozenset(r.ref for r, linked in listed if linked))
     return 0
 
 
@@ -171,7 +176,9 @@ def cells(*values: object) -> list[Text]:
     return [Text(visible(v, newlines=False)) for v in values]
 
 
-def print_queue(ctx: Context, reqs: list[Request], now: datetime) -> None:
+def print_queue(
+    ctx: Context, reqs: list[Request], now: datetime, under: frozenset[str] = frozenset()
+) -> None:
     from rich.table import Table
 
     from liyuan_tui.domain.deadlines import seconds_left, urgency
@@ -189,7 +196,10 @@ def print_queue(ctx: Context, reqs: list[Request], now: datetime) -> None:
         hidden = hidden_fields(me, r, procs)
         table.add_row(
             *cells(
-                ("!" if r.major else " ") + ("^" if r.escalated_at else " ") + r.ref,
+                ("!" if r.major else " ")
+                + ("^" if r.escalated_at else " ")
+                + ("└ " if r.ref in under else "")
+                + r.ref,
                 proc.name(ctx.settings.lang) if proc else t("cli.no_category"),
                 HIDDEN if "unit" in hidden else r.unit,
                 HIDDEN if "requester_name" in hidden and r.requester_name else r.requester_name,
@@ -224,86 +234,10 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print(safe_json(data, indent=2), file=ctx.out)
     else:
+        from .detail_text import print_detail
+
         print_detail(ctx, data, detail)
     return 0
-
-
-def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> None:
-    from liyuan_tui.domain.permissions import can_see
-    from liyuan_tui.reports.event_text import describe
-
-    t = ctx.t
-    procs = ctx.store.procedures
-    proc = procs.get(data["category"])
-    lines = [
-        f"{data['ref']}  {proc.name(ctx.settings.lang) if proc else t('cli.no_category')}"
-        f"  {t('status.' + data['status'])}"
-        + ("  !" + t("field.major") if data["major"] else "")
-        + ("  " + t("field.confidential") if data["confidential"] else ""),
-        f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}"
-        f"   {t('field.name')}: {data['requester_name']}",
-        f"  {t('field.channel')}: {t('channel.' + data['channel'])}"
-        f"   {t('field.received_at')}: {data['received_at']}",
-        f"  {t('cli.reply_due')}: {data['reply_due_at']}"
-        f"  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
-    ]
-    if proc is not None and proc.refers_to is not None:  # the company procedure this checklist stands for
-        lines.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(ctx.settings.lang)))
-    if data["description"]:
-        lines.append(f"  {t('field.description')}: {data['description']}")
-    if data["assignee"]:
-        lines.append(f"  {t('field.assignee')}: {data['assignee']}")
-    if data["escalated_at"]:
-        lines.append(f"  {t('cli.escalated')}: {data['escalated_at']} → {data['escalated_to']}")
-    if data["outcome"]:
-        lines.append(
-            f"  {t('field.outcome')}: {data['outcome']}"
-            + (f"  → {data['handed_to']}" if data["handed_to"] else "")
-        )
-    if data["repeat_of"]:
-        lines.append(f"  {t('field.repeat_of')}: {data['repeat_of']}")
-    if data.get("procedures_version"):
-        lines.append(f"  {t('rules.label.procedures')}: v{data['procedures_version']}")
-    lines.append("")
-    lines.append(t("cli.checklist"))
-    for step in data["checklist"]:
-        mark = "✓" if step["state"] == "done" else ("☐" if step["required"] else "○")
-        extra = ""
-        if step["state"] == "done":
-            extra = f"  — {step['done_by']} {step['done_at'][11:16]}"
-            if step["value"]:
-                extra += f"  [{step['value']}]"
-            if step["note"]:
-                extra += f"  {step['note']}"
-        lines.append(f"  {mark} {step['key']}: {step['text']}{extra}")
-    if data["charges"]:
-        lines.append("")
-        lines.append(f"{t('cli.charges')}: {data['charges_total']:.2f}")
-        for c in data["charges"]:
-            lines.append(f"  {c['item']} × {c['qty']:g} = {c['amount']:.2f}")
-    if data["followups"]:
-        lines.append("")
-        lines.append(t("ui.event.followup") + ":")
-        from types import SimpleNamespace
-
-        from liyuan_tui.reports.household import followup_summary
-
-        for f in data["followups"]:  # the note is already hidden where the reader may not see it
-            lines.append(
-                f"  {f['at'][:16].replace('T', ' ')}  {f['by']}  {followup_summary(SimpleNamespace(**f), t)}"
-            )
-    lines.append("")
-    lines.append(t("cli.events"))
-    visible_to_me = can_see(ctx.me, detail.request)
-    # each event by its name, never its stored kind
-    for ev, shown in zip(detail.events, data["events"], strict=True):
-        real = ev.db_user if ev.db_user and ev.db_user != ev.actor else None
-        by = f" {t('ui.event.by_login', login=real)}" if real else ""
-        at = shown["at"][:19].replace("T", " ")
-        lines.append(f"  {at}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}{by}")
-    # Every line is shown as text: a description's own lines are indented under it, and a control
-    # character that reached the database some other way is printed as its escape, never sent raw.
-    print("\n".join(visible(line).replace("\n", "\n      ") for line in lines), file=ctx.out)
 
 
 def _done(ctx: Context, req: Request, key: str) -> int:
@@ -312,7 +246,9 @@ def _done(ctx: Context, req: Request, key: str) -> int:
 
 
 def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
-    return _done(ctx, ctx.store.lifecycle.mark_replied(check.ref(args.ref)), "cli.replied")
+    ref = check.ref(args.ref)
+    req = ctx.store.replies.reply(ref, args.text, answer=args.answer, lang=ctx.settings.lang)
+    return _done(ctx, req, "cli.replied")
 
 
 def cmd_take(ctx: Context, args: argparse.Namespace) -> int:
@@ -360,7 +296,17 @@ def cmd_close(ctx: Context, args: argparse.Namespace) -> int:
     req = ctx.store.lifecycle.close_request(
         check.ref(args.ref), args.outcome, kind=args.kind, handed_to=args.handed_to
     )
-    return _done(ctx, req, "cli.closed")
+    _done(ctx, req, "cli.closed")
+    if args.calls:  # the incident's calls, each closed alike or left open saying why
+        for call in ctx.store.incidents.close_calls(
+            req.ref, args.outcome, kind=args.kind, handed_to=args.handed_to
+        ):
+            if call.closed:
+                print(ctx.t("cli.closed", ref=call.ref), file=ctx.out)
+            else:
+                why = call.refusal.text(ctx.t) if call.refusal is not None else ""
+                print(ctx.t("desk.call_left_open", ref=call.ref, why=why), file=ctx.err)
+    return 0
 
 
 def cmd_reopen(ctx: Context, args: argparse.Namespace) -> int:

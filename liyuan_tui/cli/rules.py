@@ -1,7 +1,8 @@
 """`liyuan rules publish|list`: the rules in force at a site are the ones published into its
 database (store/rules.py). `publish` (supervisors, the manager, root) checks the procedure folder
-(`--procedures`, $LIYUAN_PROCEDURES, over the shipped files) and the fee schedule (`--fees`,
-$LIYUAN_FEES, else the shipped example), then makes a new version of each that changed; `list`
+(`--procedures`, $LIYUAN_PROCEDURES, over the shipped files), the fee schedule (`--fees`,
+$LIYUAN_FEES, else the shipped example) and the canned answers (`--answers`, $LIYUAN_ANSWERS, over
+the shipped files), then makes a new version of each that changed; `list`
 shows every version, who published it and when, and which is in force."""
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
     rules = sub.add_parser(
-        "rules", parents=[common], help="the site's procedures and fee schedule, as published in the database"
+        "rules",
+        parents=[common],
+        help="the site's procedures, fee schedule and canned answers, as published in the database",
     )
     rsub = rules.add_subparsers(
         dest="rules_command", metavar="ACTION", required=True, parser_class=type(rules)
@@ -32,8 +35,8 @@ def register(
     p = rsub.add_parser(
         "publish",
         parents=[common],
-        help="publish --procedures DIR and --fees FILE (else the shipped ones) as the site's rules "
-        "(supervisors, the manager, root)",
+        help="publish --procedures DIR, --fees FILE and --answers DIR (else the shipped ones) as the "
+        "site's rules (supervisors, the manager, root)",
     )
     p.set_defaults(handler=cmd_publish)
     p = rsub.add_parser("list", parents=[common], help="every version published, and the one in force")
@@ -45,7 +48,9 @@ def cmd_publish(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.publishing import RulesFiles
 
     s = ctx.settings
-    files = RulesFiles.read(s.procedures_dir, s.fees_file)  # checked before the database is opened
+    files = RulesFiles.read(
+        s.procedures_dir, s.fees_file, s.answers_dir
+    )  # checked before the database is opened
     made = ctx.store.rules.publish_files(files)
     t = ctx.t
     if not made:
@@ -119,7 +124,7 @@ def rules_problems(ctx: Context, line: Callable[..., None]) -> list[str]:
             line(label, t("rules.own_in_force"))
         else:
             line(label, t("rules.shipped_in_force"))
-    if not s.db_is_personal_default and (s.procedures_dir or s.fees_file):
+    if not s.db_is_personal_default and (s.procedures_dir or s.fees_file or s.answers_dir):
         return [Warning_(t("rules.own_not_in_force"))]
     return []
 

@@ -83,7 +83,7 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
     if not s.os_root and s.db_path is not None and is_site_database(s.db_path):
         raise ValidationError("site.init_site_path", "db", path=str(s.db_path))
     supervisor = args.supervisor if args.supervisor is not None else s.login
-    rules = RulesFiles.read(s.procedures_dir, s.fees_file)  # checked before anything is made
+    rules = RulesFiles.read(s.procedures_dir, s.fees_file, s.answers_dir)  # checked before anything is made
     me = create_database(
         s.db_url,
         ctx.clock,
@@ -143,7 +143,7 @@ def init_postgres(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.publishing import RulesFiles
 
     s = ctx.settings
-    rules = RulesFiles.read(s.procedures_dir, s.fees_file)  # checked before anything is made
+    rules = RulesFiles.read(s.procedures_dir, s.fees_file, s.answers_dir)  # checked before anything is made
     ready = init_site(s.db_url, args.supervisor, ctx.clock, ctx.procedures, s.tz, args.name, rules)
     t = ctx.t
     if ready.created_database:
@@ -160,7 +160,7 @@ def init_sqlite(ctx: Context, args: argparse.Namespace) -> int:
 
     plan = site_plan(args)
     s = ctx.settings
-    rules = RulesFiles.read(s.procedures_dir, s.fees_file)
+    rules = RulesFiles.read(s.procedures_dir, s.fees_file, s.answers_dir)
     make_folder(plan.folder, plan.group.gr_gid)
     me = create_database(
         db_url_from(str(plan.db)),

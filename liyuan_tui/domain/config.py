@@ -41,6 +41,7 @@ class Settings:
     tz_name: str = DEFAULT_TZ
     procedures_dir: Path | None = None  # None: the shipped data/procedures
     fees_file: Path | None = None  # None: the shipped data/fees.toml
+    answers_dir: Path | None = None  # a site's canned answers (None: the shipped examples only)
     login: str = ""  # whom the desk acts as: the OS login, or --user / LIYUAN_USER
     os_login: str = ""  # the real login of this process (its real uid's name)
     os_root: bool = False  # the real uid is 0: root may act as any login
@@ -181,7 +182,8 @@ def load_settings(
         ) from exc
     procedures = pick("procedures", "procedures", "LIYUAN_PROCEDURES", None)
     fees = pick("fees", "fees", "LIYUAN_FEES", None)
-    for name, path in (("procedures", procedures), ("fees", fees), ("db", db)):
+    answers = pick("answers", "answers", "LIYUAN_ANSWERS", None)
+    for name, path in (("procedures", procedures), ("fees", fees), ("answers", answers), ("db", db)):
         if path is not None and (len(path) > 4096 or "\x00" in path):
             raise ConfigError(f"{name}: '{_short(path)}' is not a usable path (from {sources[name]})")
     real = os_login()
@@ -200,6 +202,7 @@ def load_settings(
         tz_name=tz_name,
         procedures_dir=expand(procedures) if procedures else None,
         fees_file=expand(fees) if fees else None,
+        answers_dir=expand(answers) if answers else None,
         login=login,
         os_login=real,
         os_root=os.getuid() == 0,

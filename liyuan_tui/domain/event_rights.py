@@ -4,7 +4,9 @@ a login with psql can add no event its role could not have caused through the de
 
 The ladder's rungs and `db_change` are the system's: only the server's own functions write them.
 
-A kind is recorded by the roles an action is allowed to (an `Action` in its set), or by a recorder
+A kind is recorded by the roles an action is allowed to (an `Action` in its set) — on their own
+requests too (department staff reply, close and charge the calls they logged or hold:
+permissions.OWN_REQUEST_ACTIONS) — or by a recorder
 named outright (a role or a service in its set): the pager's sender (`pager`, a service's login,
 not a staff role) records its attempts and what they found; a page with nobody to reach is said by
 whichever desk caused it, whatever its role (a deadline any open desk notices pages too).
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from .events import EventKind
 from .models import ROLES
-from .permissions import ALLOWED, Action
+from .permissions import ALLOWED, OWN_REQUEST_ACTIONS, Action
 
 K = EventKind
 PAGER = "pager"  # the pager's sender (store/postgres_matrix.py: its group role is liyuan_pager)
@@ -37,6 +39,17 @@ RECORDED_BY: dict[EventKind, frozenset[Recorder]] = {
     K.ASSIGNED: frozenset({Action.TAKE, Action.REASSIGN}),
     K.CHARGE: frozenset({Action.CHARGE}),
     K.FOLLOWUP: frozenset({Action.FOLLOWUP}),
+    # the desk's own records (issue 22)
+    K.REPLY_NOTED: frozenset({Action.REPLY}),
+    K.LINKED: frozenset({Action.LINK}),
+    K.UNLINKED: frozenset({Action.LINK}),
+    K.PAID: frozenset({Action.PAY}),
+    K.COMMENDED: frozenset({Action.STAFF_RECORDS}),
+    K.RECOMMENDED: frozenset({Action.STAFF_RECORDS}),
+    K.DUTY_NOTE: frozenset({Action.DUTY_LOG}),
+    K.HANDOVER_SIGNED: frozenset({Action.HANDOVER}),
+    K.HANDOVER_ACCEPTED: frozenset({Action.HANDOVER}),
+    K.RECEPTION: frozenset({Action.RECEPTION}),
     K.STAFF_ADDED: frozenset({Action.MANAGE_STAFF}),
     K.STAFF_CHANGED: frozenset({Action.MANAGE_STAFF}),
     K.ESTATE_ADDED: frozenset({Action.MANAGE_STAFF}),
@@ -89,7 +102,7 @@ SYSTEM_KINDS = frozenset(
 
 def _records(role: str, recorder: Recorder) -> bool:
     if isinstance(recorder, Action):
-        return role in ALLOWED[recorder]
+        return role in ALLOWED[recorder] or recorder in OWN_REQUEST_ACTIONS.get(role, frozenset())
     return role == recorder
 
 

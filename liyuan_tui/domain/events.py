@@ -23,6 +23,10 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     CHARGE = "charge"
     FOLLOWUP = "followup"  # a follow-up call after the close (one that finds it not solved reopens it)
+    REPLY_NOTED = "reply_noted"  # what the caller was told, recorded after the reply
+    LINKED = "linked"  # part of an incident with other calls
+    UNLINKED = "unlinked"
+    PAID = "paid"  # a charge's receipt paid
     # the deadline ladder (recorded once, by whichever terminal notices first)
     DEADLINE_WARNING = "deadline_warning"
     AUTO_ESCALATED = "auto_escalated"
@@ -35,6 +39,13 @@ class EventKind(StrEnum):
     HOUSEHOLD_CHANGED = "household_changed"
     TRAINING_RECORDED = "training_recorded"
     ASSESSED = "assessed"
+    COMMENDED = "commended"  # a commendation, reward or penalty
+    RECOMMENDED = "recommended"
+    # the shift: the duty log, the signed handover, visitors received
+    DUTY_NOTE = "duty_note"
+    HANDOVER_SIGNED = "handover_signed"
+    HANDOVER_ACCEPTED = "handover_accepted"
+    RECEPTION = "reception"
     IMPORTED = "imported"
     MIGRATED = "migrated"
     RULES_PUBLISHED = "rules_published"  # a supervisor published the site's procedures or fees
@@ -84,6 +95,8 @@ LADDER_KINDS = frozenset(
         EventKind.ORDER_LATE,
     }
 )
+# Kinds of the shift's own record: the handover screen reads again when it sees one.
+SHIFT_KINDS = frozenset({EventKind.DUTY_NOTE, EventKind.HANDOVER_SIGNED, EventKind.HANDOVER_ACCEPTED})
 # Kinds that change a work order: the work-order screens read again when they see one.
 ORDER_KINDS = frozenset(
     {

@@ -99,6 +99,12 @@ class Request(SQLModel, table=True):
     # The version of the site's published procedures in force when the request was logged (None:
     # logged before the site published any, or on a database that follows the shipped files).
     procedures_version: int | None = None
+    # What the caller was told (4.1.2A, 4.3), and the site's canned answer (话术) it came from.
+    reply_text: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    reply_answer: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # The first call of the incident this one is part of (a typhoon's thirty calls about one
+    # flood); None for a call on its own or the incident's first.
+    incident: str | None = Field(default=None, index=True)
 
     @property
     def branch_list(self) -> list[str]:

@@ -65,6 +65,10 @@ class Training(SQLModel, table=True):
     result: str = ""
     recorded_by: str
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # ethics | image | skills (desk_records.TRAINING_KINDS); one course given to several people is
+    # one row each, sharing `session` (the first row's id).
+    kind: str = Field(default="skills", sa_column_kwargs={"server_default": "skills"})
+    session: int | None = None
 
 
 class Assessment(SQLModel, table=True):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from .deadlines import queue_order
+from .incidents import grouped
 from .models import Request, Staff
 from .permissions import SECURITY_ROLES
 from .procedures import Procedures, Step, request_conditions
@@ -74,4 +75,6 @@ def ordered(
     requests: Iterable[Request], viewer: Staff, now: datetime, security: dict[int, bool] | None = None
 ) -> list[Request]:
     security = security or {}
-    return sorted(requests, key=lambda r: order_key(r, viewer, now, security.get(r.id or 0, False)))
+    # An incident's linked calls are listed under its first call (incidents.grouped).
+    listed = grouped(requests, key=lambda r: order_key(r, viewer, now, security.get(r.id or 0, False)))
+    return [r for r, _ in listed]

@@ -73,6 +73,14 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
     elif kind == EventKind.CHARGE:
         name = payload.get(f"name_{t.lang}") or payload.get("item", "")  # the item's name as charged
         extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
+        if payload.get("receipt"):
+            extra += f" ({payload['receipt']})"
+    elif kind in (EventKind.LINKED, EventKind.UNLINKED, EventKind.PAID):
+        extra = _desk(kind, payload, t)
+    elif kind == EventKind.REPLY_NOTED or (kind == EventKind.REPLIED and payload.get("reply_text")):
+        late = payload.get("late_seconds") or 0
+        said = t("ui.event.late", minutes=late // 60, seconds=late % 60) if late else ""
+        extra = " ".join(x for x in (said, f"“{payload.get('reply_text', '')}”") if x)
     elif kind in ORDER_KINDS or kind in (EventKind.STOCK_USED, EventKind.TOOL_ISSUED):
         extra = _back_office(kind, payload, t)
     elif kind == EventKind.FOLLOWUP:
@@ -99,6 +107,16 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         )
     # Chinese has no spaces to break at: a colon keeps the label and what follows one phrase.
     return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label
+
+
+def _desk(kind: str, p: dict[str, Any], t: Translator) -> str:
+    """A linked call or a receipt paid, in a few words."""
+    if kind == EventKind.LINKED:
+        return f"→ {p.get('to', '')}"
+    if kind == EventKind.UNLINKED:
+        return f"{p.get('from', '')} ✗"
+    method = t(f"desk.method.{p.get('method', '')}")
+    return f"{p.get('receipt', '')} {format_yuan(p.get('amount_cents', 0))} {method}"
 
 
 def _back_office(kind: str, p: dict[str, Any], t: Translator) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
 from liyuan_tui.domain.deadlines import format_countdown, queue_order, seconds_left, urgency
+from liyuan_tui.domain.desk_records import DutyNote, Handover
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request
@@ -28,6 +29,7 @@ from .handover_backoffice import (
     back_office_lists,
     render_back_office,
 )
+from .handover_shift import log_dict, render_log, render_signed, signed_dict
 from .source import ReportSource
 from .tables import Namer, escalated_to_name, md_table
 
@@ -78,6 +80,9 @@ class HandoverSheet:
     unanswered_escalations: list[HandoverItem] = field(default_factory=list)
     orders: list[HandoverOrder] = field(default_factory=list)  # work orders still open, late first
     tools_out: list[HandoverTool] = field(default_factory=list)  # repair tools not returned, overdue first
+    log: list[DutyNote] = field(default_factory=list)  # the duty log's lines since the shift began
+    signed: Handover | None = None  # the newest handover signed at this estate
+    pending: list[Handover] = field(default_factory=list)  # not yet accepted, for the reader to chase
 
     @property
     def late_orders(self) -> list[HandoverOrder]:
@@ -118,6 +123,8 @@ def handover_sheet(store: ReportSource, since: datetime, now: datetime | None = 
         ]
     sheet.overdue = [x for x in sheet.still_open if x.state == "overdue"]
     sheet.orders, sheet.tools_out = back_office_lists(store, now)
+    sheet.log = store.shift.notes(since, now + timedelta(seconds=1))
+    sheet.signed, sheet.pending = store.shift.latest(), store.shift.pending()
     return sheet
 
 
@@ -160,6 +167,7 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Procedures,
         t("handover.marks"),
         "",
     ]
+    out += render_signed(sheet.signed, sheet.pending, t, tz)
     sections = (
         ("handover.came_in", sheet.came_in, "holder", t("column.assignee")),
         ("handover.still_open", sheet.still_open, "holder", t("column.assignee")),
@@ -173,6 +181,7 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Procedures,
         else:
             out.append(t("report.none"))
         out.append("")
+    out += render_log(sheet.log, t, tz)
     out += render_back_office(sheet.orders, sheet.tools_out, t, tz)
     return "\n".join(out)
 
@@ -202,4 +211,7 @@ def handover_dict(sheet: HandoverSheet, tz: tzinfo) -> dict[str, Any]:
         "overdue": [d(x) for x in sheet.overdue],
         "unanswered_escalations": [d(x) for x in sheet.unanswered_escalations],
         **back_office_dict(sheet.orders, sheet.tools_out, tz),
+        "log": log_dict(sheet.log, tz),
+        "signed": signed_dict(sheet.signed, tz),
+        "pending": [signed_dict(h, tz) for h in sheet.pending],
     }

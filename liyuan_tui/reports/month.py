@@ -7,7 +7,9 @@ month_summary.py; md/csv/json in month_render.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
+
+from dateutil.relativedelta import relativedelta
 
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.permissions import Action, allowed
@@ -40,7 +42,7 @@ from .month_records import (
 from .source import ReportSource
 from .tables import NO_CATEGORY
 
-QUERIES = 9  # the queries month_figures sends for one month (what a progress bar counts)
+QUERIES = 10  # the queries month_figures sends for one month (what a progress bar counts)
 ALL_ESTATES = "all"
 
 
@@ -130,6 +132,9 @@ def month_figures(
     fig.back_office = read.back_office(w.start, w.end, w.now)
     step()
     fig.quality = read.quality(w, category_keys, repair_categories)
+    step()
+    last = date(month.year, month.month, 1) + relativedelta(months=1, days=-1)
+    fig.desk = read.desk(w, date(month.year, month.month, 1), last)
     step()
     return fig
 

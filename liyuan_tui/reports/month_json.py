@@ -10,6 +10,7 @@ from typing import Any
 from liyuan_tui.domain.i18n import Translator
 
 from .backoffice import back_office_dict
+from .desk_figures import desk_dict
 from .month import CloseStats, ListedRequest, MonthFigures, MonthReport, ReplyStats
 from .month_summary import change, summary_lines
 from .quality import quality_dict
@@ -135,6 +136,7 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
         "fees_total": f.fees_total_cents / 100,
         "back_office": back_office_dict(f.back_office, tz),
         "quality": quality_dict(f.quality),
+        **desk_dict(f.desk),
     }
 
 

@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.models import STATUSES, MonthAnalysis
-from liyuan_tui.store.figures import BackOffice, QualityFigures
+from liyuan_tui.store.figures import BackOffice, DeskFigures, QualityFigures
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,7 @@ class MonthFigures:
     fees: list[FeeFigures] = field(default_factory=list)
     back_office: BackOffice = field(default_factory=BackOffice)
     quality: QualityFigures = field(default_factory=QualityFigures)  # follow-ups and repeat repairs
+    desk: DeskFigures = field(default_factory=DeskFigures)  # receipts, incidents, visitors, training
 
     @property
     def fees_total_cents(self) -> int:

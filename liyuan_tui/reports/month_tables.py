@@ -8,6 +8,7 @@ from collections.abc import Callable
 from liyuan_tui.domain.i18n import Translator
 
 from .backoffice import back_office_tables
+from .desk_figures import desk_tables
 from .month import MonthReport
 from .month_json import when_text
 from .month_summary import (
@@ -314,6 +315,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     )
     out += back_office_tables(cur.back_office, prev.back_office, t, share, tz)
     out += quality_tables(cur.quality, prev.quality, t, namer, cmp_head, share, format_change)
+    out += desk_tables(cur.desk, prev.desk, t)
     if report.estates:
         out.append(_estates_table(report, t, dur, share))
     return out

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.models import ROLES
 from liyuan_tui.domain.permissions import Action, allowed
-from liyuan_tui.store.figures import FigureReader, Window
+from liyuan_tui.store.figures import FigureReader, PersonRecords, Window
 from liyuan_tui.store.ladder import SYSTEM
 
 from .month import Month, reply_percentiles
+from .scorecard_records import team_training
 from .source import ReportSource
 
 
@@ -63,6 +64,7 @@ class StaffScore:
     figures: ScoreFigures
     assessment_score: int | None = None  # the month's assessment (staff assess)
     training_hours: float = 0.0  # courses dated in the month
+    records: PersonRecords = field(default_factory=PersonRecords)  # commendations, training by kind
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Scorecard:
     previous: ScoreFigures
     generated_at: datetime
     tz: tzinfo
+    training_by_kind: dict[str, float] = field(default_factory=dict)  # the team's person-hours
     previous_month: Month = field(init=False)
 
     def __post_init__(self) -> None:
@@ -94,6 +97,9 @@ def scorecard(store: ReportSource, month: Month | str, *, now: datetime | None =
         staff = [(r.login, r.name, r.role, r.active) for r in read.staff_list()]
         assessed = read.assessments(str(month))
         hours = read.training_hours(first, after)
+        records = read.people_records(
+            month.start(store.tz), month.end(store.tz), first, after - timedelta(days=1)
+        )
     rank = {r: i for i, r in enumerate(ROLES)}
     # Everyone on the staff list who is active or did something this month, and anyone else the
     # month's records name (a logbook import's handler who never had a login); not the system.
@@ -108,12 +114,13 @@ def scorecard(store: ReportSource, month: Month | str, *, now: datetime | None =
             people.get(login, ScoreFigures()),
             assessed.get(login),
             hours.get(login, 0.0),
+            records.get(login, PersonRecords()),
         )
         for login, name, role, active in staff
-        if active or login in people or login in assessed or login in hours
+        if active or login in people or login in assessed or login in hours or login in records
     ]
     rows.sort(key=lambda x: (rank.get(x.role, len(rank)), x.login))
-    return Scorecard(month, rows, team, previous, now, store.tz)
+    return Scorecard(month, rows, team, previous, now, store.tz, team_training(records))
 
 
 def _month(

@@ -19,7 +19,12 @@ receives the transaction kernel (kernel.py):
     store.tools      the tool register (维修工具)                        (tools.py)
     store.followups  follow-up calls after the close (回访)              (followups.py)
     store.households the household file (一户一档)                       (households.py)
-    store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
+    store.staff_records  staff training, assessments, commendations   (staff_records.py)
+    store.replies    what the caller was told, the canned answers (话术)  (replies.py)
+    store.receipts   receipts for paid services (收费单)                 (receipts.py)
+    store.incidents  linked calls of one incident                      (incidents.py)
+    store.shift      the duty log and the signed handover (值班日志)     (shift.py)
+    store.reception  the reception log (客户接待)                        (reception.py)
     store.roster     the duty roster (值班表)                             (roster.py)
     store.pager      pages to people off the desk, and their sender     (pager.py, outbox.py)
     store.integrity  what `liyuan check` asks of the database          (integrity.py)
@@ -57,6 +62,7 @@ from .figures import Figures
 from .followups import DueFollowUp, FollowUpDone, FollowUps
 from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
 from .imports import Imports
+from .incidents import ClosedCall, Incidents
 from .intake import EDITABLE_FIELDS, Intake
 from .integrity import Health, Integrity
 from .kernel import Kernel
@@ -66,7 +72,11 @@ from .lookup import Lookup, RequestDetail
 from .orders import Orders, OrderView
 from .pager import Pager, PagerHealth
 from .publishing import SiteRulesArea
+from .receipts import Receipts, ReceiptView
+from .reception import ReceptionLog
+from .replies import Replies
 from .roster import OnDuty, Roster
+from .shift import Shift
 from .site_admin import SiteAdmin
 from .staff import StaffList
 from .staff_records import StaffRecord, StaffRecords
@@ -93,10 +103,12 @@ class Store:
         fees_file: Path | None = None,
         busy_timeout_ms: int | None = None,
         own_rules: bool = False,
+        answers_dir: Path | None = None,
         service: bool = False,
     ) -> None:
         """`create`: the database may be made here if it is not there yet (see kernel.py).
-        `procedures` and `fees_file` are followed until the site publishes its own (rules.py);
+        `procedures`, `fees_file` and `answers_dir` are followed until the site publishes its own
+        (rules.py);
         `own_rules`: they win over anything published (a personal database only);
         `service`: the pager's sender, which is not on the staff list."""
         self.kernel = Kernel(
@@ -112,6 +124,7 @@ class Store:
             busy_timeout_ms=busy_timeout_ms,
             fees_file=fees_file,
             own_rules=own_rules,
+            answers_dir=answers_dir,
             service=service,
         )
         self.intake = Intake(self.kernel)
@@ -130,6 +143,11 @@ class Store:
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
+        self.replies = Replies(self.kernel)
+        self.receipts = Receipts(self.kernel)
+        self.incidents = Incidents(self.kernel)
+        self.shift = Shift(self.kernel)
+        self.reception = ReceptionLog(self.kernel)
         self.roster = Roster(self.kernel)
         self.pager = Pager(self.kernel)
         self.integrity = Integrity(self.kernel)
@@ -219,6 +237,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "OUTCOME_KINDS",
     "ChangeWatch",
+    "ClosedCall",
     "DatabaseBusy",
     "DatabaseFault",
     "DueFollowUp",
@@ -232,6 +251,7 @@ __all__ = [
     "OnDuty",
     "OrderView",
     "PagerHealth",
+    "ReceiptView",
     "RequestDetail",
     "StaffRecord",
     "Store",

@@ -1,7 +1,8 @@
 """Paid services on a request (4.9).
 
 A charge is priced from the fee schedule when it is added and keeps that price, so a later change
-to the schedule never rewrites an old bill. The schedule's line is copied into the FeeItem table
+to the schedule never rewrites an old bill. It gets its numbered receipt (收费单) at once, and ticks
+the checklist's "fee told and agreed" step (receipts.py). The schedule's line is copied into the FeeItem table
 at the same moment, so reports can name what was charged even after a site edits its file.
 """
 
@@ -19,6 +20,7 @@ from liyuan_tui.domain.models import Charge, FeeItem
 from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
+from .receipts import issue_receipt, tick_fee_agreed
 from .tables import ident
 
 
@@ -75,6 +77,9 @@ class Charges:
                 note=note,
             )
             tx.add(charge)
+            tx.s.flush()
+            receipt = issue_receipt(tx, req, charge)
+            ticked = tick_fee_agreed(tx, req, self.k.procedures.get(req.category), receipt.number)
             tx.apply(req, {})  # a new version: an open request screen elsewhere sees the change
             payload = {
                 "item": fee.code,
@@ -83,7 +88,10 @@ class Charges:
                 "qty": qty,
                 "unit_price_cents": fee.price_fen,
                 "amount_cents": charge.amount_cents,
+                "receipt": receipt.number,
             }
+            if ticked:
+                payload["ticked"] = ticked
             if note:
                 payload["note"] = note
             if self.k.rules.version("fees") is not None:

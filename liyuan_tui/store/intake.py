@@ -14,7 +14,7 @@ from liyuan_tui.domain.deadlines import reply_due_at
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Request
-from liyuan_tui.domain.permissions import Action
+from liyuan_tui.domain.permissions import OWN_REQUEST_ROLES, Action
 
 from . import outbox
 from .kernel import Kernel
@@ -87,7 +87,7 @@ class Intake:
                 confidential=confidential,
                 created_by=tx.me.login,
                 estate=tx.me.estate,
-                assignee=tx.me.login if tx.me.role == "assistant" else None,
+                assignee=tx.me.login if tx.me.role in OWN_REQUEST_ROLES else None,
                 updated_at=now,
                 procedures_version=k.rules.version("procedures"),
                 **fields,

@@ -64,6 +64,7 @@ class Kernel:
         busy_timeout_ms: int | None = None,
         fees_file: Path | None = None,
         own_rules: bool = False,
+        answers_dir: Path | None = None,
         service: bool = False,
     ) -> None:
         self.url = url
@@ -77,7 +78,7 @@ class Kernel:
         self.create = create  # may make the database if it is not there (and its first user a supervisor)
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
         # The rules in force: the site's published version, else `procedures` (rules.py).
-        self.rules = RulesInForce(procedures, fees_file, own_rules)
+        self.rules = RulesInForce(procedures, fees_file, own_rules, answers_dir)
         self.path: Path | None = sqlite_path(url) if engine is None else None
         self.created_file = False
         self.first_user = False  # this store made its login the first supervisor of a new database

@@ -12,12 +12,21 @@ from liyuan_tui.domain.errors import DeskError, PermissionDenied, StaleError, Va
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.followups import followup_due_at, reopened_status
 from liyuan_tui.domain.models import Request, Staff, StepRecord
-from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated, may_tick
+from liyuan_tui.domain.permissions import (
+    ESCALATION_TARGETS,
+    Action,
+    allowed,
+    may_close_escalated,
+    may_on_request,
+    may_tick,
+    owns,
+)
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
 
 from . import outbox
 from .kernel import Kernel
 from .orders import no_open_orders
+from .replies import record_reply
 from .tables import ident
 
 OUTCOME_KINDS = check.OUTCOME_KINDS
@@ -29,26 +38,11 @@ class Lifecycle:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
 
-    def mark_replied(self, ref: str, expected_version: int | None = None) -> Request:
-        with self.k.write(Action.REPLY) as tx:
-            me, req = tx.me, tx.open_request(ref, expected_version)
-            if req.replied_at is not None:
-                raise ValidationError(
-                    "error.already_replied",
-                    "ref",
-                    ref=req.ref,
-                    by=req.replied_by,
-                    at=self.k.hhmm(req.replied_at),
-                )
-            now = tx.now
-            status = "replied" if req.status == "open" else req.status
-            tx.apply(req, {"replied_at": now, "replied_by": me.login, "status": status})
-            tx.record(
-                req,
-                EventKind.REPLIED,
-                {"late_seconds": max(0, int((now - req.reply_due_at).total_seconds()))},
-            )
-            return req
+    def mark_replied(
+        self, ref: str, expected_version: int | None = None, *, text: str = "", answer: str = ""
+    ) -> Request:
+        """The caller has been replied to (the clock stops); see replies.py for what was said."""
+        return record_reply(self.k, ref, expected_version, text=text, answer=answer)
 
     def escalate(
         self, ref: str, to: str = "cs_supervisor", note: str = "", expected_version: int | None = None
@@ -152,7 +146,7 @@ class Lifecycle:
                 raise ValidationError(
                     "error.step_unknown", "step", value=step_key, category=proc.name, ref=req.ref
                 )
-            if not may_tick(me.role, step.role):
+            if not may_tick(me.role, step.role, own=owns(me.role, me.login, req)):
                 raise PermissionDenied("error.not_allowed_step", step_role=step.role, role=me.role)
             done = {
                 r.step_key: r for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))
@@ -352,7 +346,9 @@ class Lifecycle:
         with self.k.write() as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
             # Whoever logged a request may void it while it is still blank (`n` pressed by mistake).
-            if not allowed(me.role, Action.CANCEL) and not (req.is_blank and req.created_by == me.login):
+            if not may_on_request(me, Action.CANCEL, req) and not (
+                req.is_blank and req.created_by == me.login
+            ):
                 raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.CANCEL))
             no_open_orders(tx, req)
             tx.apply(req, {"status": "cancelled", "closed_at": tx.now, "closed_by": tx.me.login})

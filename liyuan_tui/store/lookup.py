@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from sqlmodel import col, or_, select
 
 from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.desk_records import Receipt
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
 from liyuan_tui.domain.permissions import hidden_fields
 from liyuan_tui.domain.records import FollowUp
 from liyuan_tui.domain.workshop import WorkOrder
 
+from .incidents import linked_refs
 from .kernel import Kernel
 
 
@@ -27,6 +29,8 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
     orders: list[WorkOrder] = field(default_factory=list)  # its work orders, oldest first
     followups: list[FollowUp] = field(default_factory=list)  # its follow-up calls, oldest first
+    receipts: dict[int, Receipt] = field(default_factory=dict)  # its charges' receipts, by charge id
+    linked: list[str] = field(default_factory=list)  # the other calls of its incident, the first first
 
     @property
     def charges_total(self) -> int:
@@ -66,7 +70,9 @@ class Lookup:
             followups = list(
                 s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(col(FollowUp.id)))
             )
-            return RequestDetail(req, steps, events, charges, orders, followups)
+            receipts = {r.charge_id: r for r in s.exec(select(Receipt).where(Receipt.request_id == req.id))}
+            linked = linked_refs(s, req)
+            return RequestDetail(req, steps, events, charges, orders, followups, receipts, linked)
 
     def charges_total(self, ref: str) -> int:
         """The request's paid services, in fen."""

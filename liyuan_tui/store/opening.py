@@ -30,8 +30,8 @@ class OpenedStore:
 def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = None) -> Store:
     """The store the settings name, for the acting login; nothing is opened yet.
 
-    The user's own procedure folder and fee file are followed only on a personal database (the
-    default one, named by no flag, environment or config); on any other the site's published
+    The user's own procedure folder, fee file and answers folder are followed only on a personal
+    database (the default one, named by no flag, environment or config); on any other the site's published
     rules are in force, else the release's shipped files — a user's files there are for
     publishing (`liyuan rules publish`), never a way to change a site's rules (rules.py)."""
     personal = settings.db_is_personal_default
@@ -47,7 +47,8 @@ def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = 
         os_root=settings.os_root,
         create=personal,  # never a database named by flag, environment or config
         fees_file=settings.fees_file if personal else None,  # read when first needed
-        own_rules=personal and bool(settings.procedures_dir or settings.fees_file),
+        answers_dir=settings.answers_dir if personal else None,  # read when first needed
+        own_rules=personal and bool(settings.procedures_dir or settings.fees_file or settings.answers_dir),
     )
 
 

@@ -4,7 +4,9 @@ one source of the grants and row-level security policies `install_security` make
 cell as a real login (tests/server/test_matrix.py).
 
 A cell says which rows (`all`, `visible`: of a request the role may see, `own`: the role's own)
-and, where not every column, which columns. An operation a role has no cell for is refused by the
+and, where not every column, which columns; and, where the row names who wrote it, that the role
+writes only its own login there (`writer`: a duty-log line, a handover signed, a visitor received,
+money taken, in nobody else's name). An operation a role has no cell for is refused by the
 server (no grant). Nobody deletes history: DELETE is granted on the resident archive only (a
 person who moved out), and every change anyone makes leaves an event (postgres_sql.py).
 
@@ -35,16 +37,25 @@ DESK = (A, S, M)
 SUPERVISORS = (S, M)
 WORKSHOP = (A, S, M, D)
 STORE_ROOM = (S, M, D)
+ON_SHIFT = (A, S, M, L, G, D)  # (permissions.ON_SHIFT: who keeps the duty log and hands over)
+NOT_SUPERVISORS = (A, L, G, D, T)
 
 
 @dataclass(frozen=True)
 class Cell:
     rows: str = "all"  # all | visible | own
     columns: tuple[str, ...] | None = None  # None: every column
+    # a column the role writes its own login into (a new row, a change): never another's name. The
+    # supervisors and the manager have none, as they may act for a colleague (`--user`).
+    writer: str | None = None
 
     def shown(self) -> str:
         word = {"all": "✓", "visible": "visible", "own": "own"}[self.rows]
-        return word if self.columns is None else f"{word} ({', '.join(self.columns)})"
+        out = word if self.columns is None else f"{word} ({', '.join(self.columns)})"
+        return out if self.writer is None else f"{out}, as {self.writer}"
+
+    def as_writer(self, column: str) -> Cell:
+        return Cell(self.rows, self.columns, column)
 
 
 ALL, VISIBLE, OWN = Cell("all"), Cell("visible"), Cell("own")
@@ -61,6 +72,8 @@ HOUSEHOLD_FLAGS = [
 HOUSEHOLD_NO_NOTES = [*HOUSEHOLD_FLAGS, "emergency_name", "emergency_phone", "emergency_relation"]
 RESIDENT_NO_NOTES = ["id", "unit", "name", "phones", "relation"]
 STOCK_BALANCE = ("on_hand_milli", "price_fen", "version")
+RECEIPT_PAYMENT = ("paid_at", "paid_by", "method", "version")  # taking the money, nothing else
+HANDOVER_ACCEPT = ("accepted_at", "version")
 
 
 def _cells(*parts: tuple[tuple[str, ...], Cell]) -> dict[str, Cell]:
@@ -75,11 +88,20 @@ def _everyone_reads() -> dict[str, Cell]:
     return _cells((EVERYONE, ALL))
 
 
+def _as_themselves(roles: tuple[str, ...], cell: Cell, writer: str) -> dict[str, Cell]:
+    """`cell` for `roles`, each writing only its own login into `writer`; the supervisors and the
+    manager among them with no such limit (they record for a colleague with `--user`)."""
+    return _cells(
+        (tuple(r for r in roles if r not in SUPERVISORS), cell.as_writer(writer)),
+        (tuple(r for r in roles if r in SUPERVISORS), cell),
+    )
+
+
 # table → operation → role → cell (no entry: refused)
 MATRIX: dict[str, dict[str, dict[str, Cell]]] = {
     "request": {
         "SELECT": _cells((EVERYONE, VISIBLE), ((PAGER,), ALL)),
-        "INSERT": _cells(((A, S, M, L), ALL)),
+        "INSERT": _cells(((A, S, M, L, D), ALL)),  # (department staff log calls too: issue 22)
         "UPDATE": _cells((EVERYONE, VISIBLE)),  # ticking a step moves the request's version
     },
     "steprecord": {"SELECT": _cells((EVERYONE, VISIBLE)), "INSERT": _cells((EVERYONE, VISIBLE))},
@@ -87,7 +109,8 @@ MATRIX: dict[str, dict[str, dict[str, Cell]]] = {
         "SELECT": _cells((EVERYONE, VISIBLE), ((PAGER,), ALL)),
         "INSERT": _cells((EVERYONE, VISIBLE), ((PAGER,), ALL)),  # (the kinds: domain/event_rights.py)
     },
-    "charge": {"SELECT": _cells((EVERYONE, VISIBLE)), "INSERT": _cells((DESK, VISIBLE))},
+    # (department staff charge on their own requests: a request they logged or hold)
+    "charge": {"SELECT": _cells((EVERYONE, VISIBLE)), "INSERT": _cells((DESK, VISIBLE), ((D,), OWN))},
     "followup": {"SELECT": _cells((EVERYONE, VISIBLE)), "INSERT": _cells((DESK, VISIBLE))},
     "staff": {
         "SELECT": _cells((ALL_OF_US, ALL)),  # (whom a page reaches)
@@ -124,6 +147,8 @@ MATRIX: dict[str, dict[str, dict[str, Cell]]] = {
     "training": {
         "SELECT": _cells(((A, L, G, D, T), OWN), (SUPERVISORS, ALL)),
         "INSERT": _cells((SUPERVISORS, ALL)),
+        # one course's attendees share the first row's id, given once it is known (issue 22)
+        "UPDATE": _cells((SUPERVISORS, Cell("all", ("session",)))),
     },
     "assessment": {
         "SELECT": _cells(((A, L, G, D, T), OWN), (SUPERVISORS, ALL)),
@@ -169,6 +194,40 @@ MATRIX: dict[str, dict[str, dict[str, Cell]]] = {
         "INSERT": _cells(((PAGER,), ALL)),
         "UPDATE": _cells(((PAGER,), ALL)),
     },
+    # The desk's own records (issue 22). A receipt is issued with its charge and paid once, by who
+    # may take money, as themselves (a paid one changes no more: UPDATABLE_ROWS); the duty log is
+    # written as oneself and never changed; a handover is signed as oneself and accepted by its
+    # receiver (or a supervisor), once; visitors are the desk's and department staff's; the staff
+    # records' commendations and recommendations are the supervisors', each person reading their own.
+    "receipt": {
+        "SELECT": _cells((EVERYONE, VISIBLE)),
+        "INSERT": {**_as_themselves(DESK, VISIBLE, "created_by"), D: OWN.as_writer("created_by")},
+        "UPDATE": {
+            **_as_themselves(DESK, Cell("visible", RECEIPT_PAYMENT), "paid_by"),
+            D: Cell("own", RECEIPT_PAYMENT, "paid_by"),
+        },
+    },
+    "duty_note": {"SELECT": _everyone_reads(), "INSERT": _as_themselves(ON_SHIFT, ALL, "by")},
+    "handover": {
+        "SELECT": _everyone_reads(),  # (every desk shows a handover awaiting its receiver)
+        "INSERT": _as_themselves(ON_SHIFT, ALL, "signed_by"),
+        "UPDATE": _cells(
+            (tuple(r for r in ON_SHIFT if r not in SUPERVISORS), Cell("own", HANDOVER_ACCEPT)),
+            (SUPERVISORS, Cell("all", HANDOVER_ACCEPT)),
+        ),
+    },
+    "reception": {
+        "SELECT": _cells(((*DESK, D), ALL)),
+        "INSERT": _as_themselves((*DESK, D), ALL, "received_by"),
+    },
+    "commendation": {
+        "SELECT": _cells((NOT_SUPERVISORS, OWN), (SUPERVISORS, ALL)),
+        "INSERT": _cells((SUPERVISORS, ALL)),
+    },
+    "recommendation": {
+        "SELECT": _cells((NOT_SUPERVISORS, OWN), (SUPERVISORS, ALL)),
+        "INSERT": _cells((SUPERVISORS, ALL)),
+    },
     "alembic_version": {"SELECT": _cells((ALL_OF_US, ALL))},
     # PostgreSQL sites only: the last event id given, kept by the server's own function
     "event_counter": {},
@@ -187,6 +246,19 @@ OWN_ROWS = {
     "assessment": "login = CURRENT_USER",
     "stockmove": "public.liyuan_own_order(order_id)",
     "page": "login = CURRENT_USER",
+    # department staff's own requests (permissions.owns): logged by them or held by them
+    "charge": "public.liyuan_own_request(request_id)",
+    "receipt": "public.liyuan_own_request(request_id)",
+    "handover": "to_login = CURRENT_USER",  # the receiver's
+    "commendation": "login = CURRENT_USER",
+    "recommendation": "login = CURRENT_USER",
+}
+# Rows that change no more once done, whoever may change the others: a receipt once paid, a
+# handover once accepted, a training's session once given (an UPDATE's USING holds this too).
+UPDATABLE_ROWS = {
+    "receipt": "paid_at IS NULL",
+    "handover": "accepted_at IS NULL",
+    "training": "session IS NULL",  # (a course's session, once given)
 }
 
 
@@ -217,28 +289,48 @@ class Policy:
 SERVER_ROLES = ("liyuan_owner", "liyuan_roles")
 
 
+def _and(*parts: str) -> str:
+    """The parts that say something, each in brackets, joined by AND (`true` when none does)."""
+    said = [p for p in parts if p != "true"]
+    return " AND ".join(f"({p})" for p in said) if said else "true"
+
+
 def policies() -> list[Policy]:
-    """Every policy the matrix makes: per table, operation and kind of rows, the roles it is for;
-    and one for the server's own roles (the functions run as the owner, subject to row security)."""
+    """Every policy the matrix makes: per table, operation, kind of rows and writer column, the
+    roles it is for; and one for the server's own roles (the functions run as the owner, subject
+    to row security)."""
     out = []
     for table, ops in MATRIX.items():
         out.append(Policy(table, "liyuan_server", "ALL", SERVER_ROLES, "true", "true"))
         for op, cells in ops.items():
-            for rows in ("all", "visible", "own"):
-                roles = tuple(group(r) for r in MATRIX_ROLES if r in cells and cells[r].rows == rows)
-                if not roles:
-                    continue
+            kinds = sorted({(c.rows, c.writer or "") for c in cells.values()}, key=_kind_order)
+            for rows, writer in kinds:
+                roles = tuple(
+                    group(r)
+                    for r in MATRIX_ROLES
+                    if r in cells and (cells[r].rows, cells[r].writer or "") == (rows, writer)
+                )
                 expr = rows_sql(table, rows)
-                using = expr if op in ("SELECT", "UPDATE", "DELETE") else None
+                using = None
+                if op in ("SELECT", "DELETE"):
+                    using = expr
+                elif op == "UPDATE":
+                    using = _and(expr, UPDATABLE_ROWS.get(table, "true"))
                 # An update may hand a row on (a request reassigned out of one's sight): checked
                 # as the rows one may reach, except on request.
                 check = None
+                mine = f"{writer} = CURRENT_USER" if writer else "true"
                 if op == "INSERT":
-                    check = expr
+                    check = _and(expr, mine)
                 elif op == "UPDATE":
-                    check = "true" if table == "request" else expr
-                out.append(Policy(table, f"liyuan_{op.lower()}_{rows}", op, roles, using, check))
+                    check = _and("true" if table == "request" else expr, mine)
+                name = f"liyuan_{op.lower()}_{rows}" + (f"_as_{writer}" if writer else "")
+                out.append(Policy(table, name, op, roles, using, check))
     return out
+
+
+def _kind_order(kind: tuple[str, str]) -> tuple[int, str]:
+    return ("all", "visible", "own").index(kind[0]), kind[1]
 
 
 def grants() -> list[tuple[str, str, str, tuple[str, ...] | None]]:

@@ -6,7 +6,7 @@ temporary objects never shadow anything) and names every table and function with
 none is executable by PUBLIC; none builds SQL from a caller's text except the role names of the
 staff path, which must be on the staff list, match the login pattern and are quoted with %I.
 
-The SECURITY DEFINER ones run as `liyuan_owner` (NOLOGIN, NOCREATEROLE) — numbering requests,
+The SECURITY DEFINER ones run as `liyuan_owner` (NOLOGIN, NOCREATEROLE) — numbering requests and receipts,
 the audit, the ladder's rungs, an event's id — except `liyuan_staff_sync`, which runs as
 `liyuan_roles` (NOLOGIN, CREATEROLE, NOINHERIT: owns nothing but this function), the one narrow
 path that creates, moves and stops login roles.
@@ -69,12 +69,20 @@ _SEES_CONFIDENTIAL = """
   SELECT NOT pg_catalog.pg_has_role(CURRENT_USER, 'liyuan_member', 'MEMBER')
       OR pg_catalog.pg_has_role(CURRENT_USER, 'liyuan_cs_supervisor', 'MEMBER')
       OR pg_catalog.pg_has_role(CURRENT_USER, 'liyuan_manager', 'MEMBER')
-      OR (pg_catalog.pg_has_role(CURRENT_USER, 'liyuan_assistant', 'MEMBER')
+      OR ((pg_catalog.pg_has_role(CURRENT_USER, 'liyuan_assistant', 'MEMBER')
+           OR pg_catalog.pg_has_role(CURRENT_USER, 'liyuan_dept_staff', 'MEMBER'))
           AND CURRENT_USER::text IN (created_by, assignee))
 """
 
 _REQUEST_VISIBLE = """
   SELECT EXISTS (SELECT 1 FROM public.request r WHERE r.id = request_id)
+"""
+
+# A request that is the writer's own (permissions.owns): department staff charge and take money
+# on those only.
+_OWN_REQUEST = """
+  SELECT EXISTS (SELECT 1 FROM public.request r
+                  WHERE r.id = request_id AND CURRENT_USER::text IN (r.created_by, r.assignee))
 """
 
 _OWN_ORDER = """
@@ -84,6 +92,10 @@ _OWN_ORDER = """
 
 _MAX_REQUEST_SEQ = """
   SELECT coalesce(max(r.ref_seq), 0) FROM public.request r WHERE r.ref_month = month
+"""
+
+_MAX_RECEIPT_SEQ = """
+  SELECT coalesce(max(r.ref_seq), 0) FROM public.receipt r WHERE r.ref_month = month
 """
 
 _NEXT_EVENT_ID = """
@@ -212,6 +224,15 @@ FUNCTIONS: tuple[Function, ...] = (
         execute=(MEMBER,),
     ),
     Function(
+        "liyuan_own_request",
+        "request_id integer",
+        "boolean",
+        "sql",
+        _OWN_REQUEST,
+        volatility="STABLE",
+        execute=(MEMBER,),
+    ),
+    Function(
         "liyuan_own_order",
         "order_id integer",
         "boolean",
@@ -226,6 +247,16 @@ FUNCTIONS: tuple[Function, ...] = (
         "integer",
         "sql",
         _MAX_REQUEST_SEQ,
+        definer=True,
+        volatility="STABLE",
+        execute=(MEMBER,),
+    ),
+    Function(  # (receipts hang on requests: numbering sees the confidential ones' too)
+        "liyuan_max_receipt_seq",
+        "month text",
+        "integer",
+        "sql",
+        _MAX_RECEIPT_SEQ,
         definer=True,
         volatility="STABLE",
         execute=(MEMBER,),

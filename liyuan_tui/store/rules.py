@@ -1,7 +1,8 @@
-"""The rules in force are the site's: the procedures and the fee schedule a supervisor published
-into the database (`site_rules`), newest version of each kind, for every desk and command.
+"""The rules in force are the site's: the procedures, the fee schedule and the canned answers (话术)
+a supervisor published into the database (`site_rules`), newest version of each kind, for every
+desk and command.
 
-A user's own files (`--procedures`, `--fees`, `LIYUAN_PROCEDURES`, `LIYUAN_FEES`) are in force
+A user's own files (`--procedures`, `--fees`, `--answers` and their LIYUAN_ variables) are in force
 only on a personal database (the default one of a user trying the desk); anywhere else they are
 what a supervisor or root publishes (`liyuan rules publish`). A database on which nothing was
 published yet follows the release's shipped files. Each request records the version it was
@@ -9,7 +10,8 @@ logged under (`request.procedures_version`), and the close event the version it 
 against.
 
 Other areas read the rules through the kernel only: `kernel.procedures` (the Procedures in
-force), `kernel.rules.fees()` (the FeeSchedule in force) and `kernel.rules.version("procedures")`.
+force), `kernel.rules.fees()` (the FeeSchedule in force), `kernel.rules.answers()` (the canned
+answers in force) and `kernel.rules.version("procedures")`.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from liyuan_tui.domain.answers import Answers, answers_from, load_answers
 from liyuan_tui.domain.fees import FeeSchedule, load_fees, parse_fees
 from liyuan_tui.domain.models import FeeItem, SiteRules
 from liyuan_tui.domain.procedure_files import procedures_from
 from liyuan_tui.domain.procedures import Procedures
 
-KINDS = ("procedures", "fees")
+KINDS = ("procedures", "fees", "answers")
 
 
 @dataclass(frozen=True)
@@ -48,25 +51,41 @@ def digest(content: str) -> str:
 
 
 def procedures_content(files: dict[str, tuple[str, str]]) -> str:
-    """The procedure files as published: file name → TOML text, every category."""
+    """The procedure (or answer) files as published: file name → TOML text, every one."""
     return json.dumps({name: body for name, (_source, body) in sorted(files.items())}, ensure_ascii=False)
 
 
+def _files(content: str, what: str, version: int) -> dict[str, tuple[str, str]]:
+    return {name: (f"site {what} v{version}/{name}", body) for name, body in json.loads(content).items()}
+
+
 def parse_procedures(content: str, version: int) -> Procedures:
-    files = json.loads(content)
-    return procedures_from({name: (f"site rules v{version}/{name}", body) for name, body in files.items()})
+    return procedures_from(_files(content, "rules", version))
+
+
+def parse_answers(content: str, version: int) -> Answers:
+    """A published version of the canned answers (its categories were checked when published)."""
+    return answers_from(_files(content, "answers", version))
 
 
 class RulesInForce:
     """What the kernel follows: the newest published version of each kind, else the fallback the
     store was opened with (the shipped files, or a personal database's own)."""
 
-    def __init__(self, procedures: Procedures, fees_file: Path | None = None, own: bool = False) -> None:
+    def __init__(
+        self,
+        procedures: Procedures,
+        fees_file: Path | None = None,
+        own: bool = False,
+        answers_dir: Path | None = None,
+    ) -> None:
         self.fallback = procedures
         self.fees_file = fees_file
+        self.answers_dir = answers_dir
         self.own = own  # the caller's own files win over anything published (a personal database)
         self.procedures = procedures
         self._fees: FeeSchedule | None = None
+        self._answers: Answers | None = None
         self._versions: dict[str, int] = {}
 
     def version(self, kind: str) -> int | None:
@@ -84,6 +103,17 @@ class RulesInForce:
         if self._versions.get("fees") is None or self.own:
             self._fees = schedule
 
+    def answers(self) -> Answers:
+        """The canned answers in force, read on first use (a broken file never stops the desk)."""
+        if self._answers is None:
+            self._answers = load_answers(self.answers_dir, self.procedures)
+        return self._answers
+
+    def set_answers(self, answers: Answers | None) -> None:
+        """Follow `answers` (None: read the fallback folder again) — never over published ones."""
+        if self._versions.get("answers") is None or self.own:
+            self._answers = answers
+
     def refresh(self, s: Session) -> None:
         """Follow the newest published versions (one small read; the content only when new)."""
         if self.own:
@@ -98,6 +128,8 @@ class RulesInForce:
             row = s.exec(select(SiteRules).where(SiteRules.kind == kind, SiteRules.version == version)).one()
             if kind == "procedures":
                 self.procedures = parse_procedures(row.content, version)
+            elif kind == "answers":
+                self._answers = parse_answers(row.content, version)
             else:
                 self._fees = parse_fees(row.content, f"site fees v{version}")
             self._versions[kind] = version

@@ -19,12 +19,19 @@ from sqlmodel.sql.expression import SelectOfScalar
 from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Event, Request, Staff
-from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.domain.permissions import Action, allowed, allowed_on_own, owns
 
 if TYPE_CHECKING:
     from .kernel import Kernel
 
 T = TypeVar("T")
+
+
+# The series the server numbers on a site (rows hidden from the writer by row-level security count).
+SERVER_NUMBERED = {
+    "request": "SELECT public.liyuan_max_request_seq(:m)",
+    "receipt": "SELECT public.liyuan_max_receipt_seq(:m)",
+}
 
 
 class Tx:
@@ -36,6 +43,7 @@ class Tx:
         self.events: list[Event] = []
         self.changed = False
         self._me: Staff | None = None
+        self.own_only: Action | None = None  # allowed only on the user's own requests (permissions.owns)
 
     @property
     def me(self) -> Staff:
@@ -49,8 +57,17 @@ class Tx:
 
     def require(self, action: Action) -> Staff:
         if not allowed(self.me.role, action):
-            raise PermissionDenied("error.not_allowed", role=self.me.role, action=str(action))
+            if not allowed_on_own(self.me.role, action):
+                raise PermissionDenied("error.not_allowed", role=self.me.role, action=str(action))
+            self.own_only = action  # every request this transaction loads must be the user's own
         return self.me
+
+    def check_own(self, req: Request) -> None:
+        """Refuse a request that is not the user's own when the action is allowed on those only."""
+        if self.own_only is not None and not owns(self.me.role, self.me.login, req):
+            raise PermissionDenied(
+                "error.not_your_request", ref=req.ref, role=self.me.role, action=str(self.own_only)
+            )
 
     def add(self, row: Any) -> None:
         """A new row (or a changed one that is not a request) in this transaction."""
@@ -83,8 +100,11 @@ class Tx:
             self.changed = True
 
     def load(self, ref: str) -> Request:
-        """The request, locked for this transaction where the database locks rows."""
-        return self.k.load(self.s, ref, for_update=True)
+        """The request, locked for this transaction where the database locks rows (and the
+        user's own, where the action is allowed on those only)."""
+        req = self.k.load(self.s, ref, for_update=True)
+        self.check_own(req)
+        return req
 
     def locked(self, stmt: SelectOfScalar[T]) -> T | None:
         """The first row `stmt` selects, locked for this transaction where the database locks
@@ -103,8 +123,8 @@ class Tx:
         """The next number of a month's series (`ref_month`, `ref_seq`), counting every row:
         the write lock makes it safe; on a database that hides rows (PostgreSQL's row-level
         security) the server counts for us."""
-        if self.k.db_roles and table == "request":
-            top = self.s.execute(text("SELECT public.liyuan_max_request_seq(:m)"), {"m": month}).scalar()
+        if self.k.db_roles and table in SERVER_NUMBERED:
+            top = self.s.execute(text(SERVER_NUMBERED[table]), {"m": month}).scalar()
         else:
             top = self.s.execute(
                 text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}

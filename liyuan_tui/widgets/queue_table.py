@@ -101,12 +101,12 @@ def typed(value: str) -> Text:
 
 
 def ref_cell(req: Request) -> Text:
-    """The ref with its flags: `!` major (magenta), `^` escalated. ASCII marks keep widths exact in
-    terminals where ★ or ↑ are drawn two cells wide."""
+    """The ref with its flags: `!` major (magenta), `^` escalated, `+` a call linked to the incident
+    listed above it. ASCII marks keep widths exact in terminals where ★ or ↑ are drawn two cells wide."""
     flags = ("!" if req.major else " ") + ("^" if req.escalated_at else " ")
     return Text.assemble(
         (flags, "bold magenta" if req.major else "bold yellow"),
-        " ",
+        ("+", "bold cyan") if req.incident else " ",
         (req.ref, "bold magenta" if req.major else ""),
     )
 

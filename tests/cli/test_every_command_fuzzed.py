@@ -112,6 +112,7 @@ def sandbox(staff, cli_env, db_path, tmp_path, monkeypatch):
         for c in ("A", "B", "D")
     ]
     desk.lifecycle.mark_replied(refs[1])
+    desk.charges.add_charge(refs[1], "drain")  # its receipt: S202611-0001
     refs.append(close_repair(desk, log_repair(desk, unit="3-1201").ref).ref)  # a follow-up call owed
     desk.households.edit("3-1201", person="张阿姨", relation="户主", phones="13911111202")
     cwd = tmp_path / "cwd"
@@ -163,7 +164,7 @@ def values(box, dest: str) -> st.SearchStrategy[str]:
         "supervisor": st.sampled_from(["nobody", "root", "no-such-login"]),
         "phone": st.sampled_from(["13800000000", "12ab", "+86 138-0000-0000"]),
         "channel": st.sampled_from(["phone", "walk-in", "fax"]),
-        "kind": st.sampled_from(["resolved", "handed_on", "other", "nope"]),
+        "kind": st.sampled_from(["resolved", "handed_on", "other", "nope", "reward", "penalty", "ethics"]),
         "to": st.sampled_from(["cs_supervisor", "sup", "mgr", "ann", "ghost"]),
         "format": st.sampled_from(["md", "csv", "json", "xls"]),
         # the back office (issue 14): follow-up calls, the household file, training and assessments
@@ -179,6 +180,12 @@ def values(box, dest: str) -> st.SearchStrategy[str]:
         "elderly_alone": st.sampled_from(["yes", "no"]),
         "disability": st.sampled_from(["yes", "no"]),
         "fault_kind": st.sampled_from(["water", "electric", "nope"]),
+        # the desk's own records (issue 22): receipts, answers, recommendations
+        "receipt": st.sampled_from(["S202611-0001", "s202611-0001", "S209901-0001", "S1"]),
+        "method": st.sampled_from(["cash", "wechat", "fee_bill", "cheque"]),
+        "for_what": st.sampled_from(["promotion", "transfer", "raise"]),
+        "answer": st.sampled_from(["fee-first", "renovation", "nope"]),
+        "words": st.sampled_from(["装修", "fee", "[/bold]"]),
     }
     specific = pools.get(dest)
     kinds = [text, not_utf8, st.sampled_from(HOSTILE), st.sampled_from(DATES), st.sampled_from(NUMBERS)]

@@ -57,6 +57,8 @@ def test_a_charge_is_priced_from_the_schedule_when_added(desk, repair, clock):
         "qty": 1.0,
         "unit_price_cents": 5000,
         "amount_cents": 5000,
+        "receipt": "S202611-0001",  # its receipt (收费单), and the fee step it ticked
+        "ticked": "fee_agreed",
     }
 
 

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from matrix_rows import DONE_ROWS, FREE_CHARGE, INSERTS, ROWS, SEED, SET_COLUMN
 from pg_site import SHORT
 
 from liyuan_tui.domain.event_rights import kinds_for
@@ -23,132 +24,17 @@ from liyuan_tui.store import postgres_matrix as matrix
 pytestmark = pytest.mark.slow
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 
-# Rows made by the administrator: (table, id) → who "owns" it. Request 1002 is confidential and
-# the supervisor's: only the supervisors and the manager may see it (and what hangs on it).
-SEED = """
-INSERT INTO estate (code, name) VALUES ('main', 'Main');
-INSERT INTO request (id, ref, ref_month, ref_seq, category, channel, requester_name, unit, phone, description,
-  received_at, reply_due_at, major, confidential, status, created_by, branches, outcome, outcome_kind, handed_to,
-  version)
-VALUES
- (1001, '209901-9001', '209901', 9001, 'repair', 'phone', 'R', '1-1', '13800000000', 'a tap', now(),
-  now() + interval '1 hour', false, false, 'open', '{ann}', '', '', '', '', 1),
- (1002, '209901-9002', '209901', 9002, 'consultation', 'phone', 'S', '2-2', '13800000001', 'SECRET', now(),
-  now() + interval '1 hour', false, true, 'open', '{sup}', '', '', '', '', 1);
-INSERT INTO steprecord (id, request_id, step_key, done_at, done_by, note, value) VALUES
- (1001, 1001, 'a', now(), '{ann}', '', ''), (1002, 1002, 'a', now(), '{sup}', '', '');
-INSERT INTO charge (id, request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note) VALUES
- (1001, 1001, 'drain', 1, 5000, 5000, now(), '{ann}', ''), (1002, 1002, 'drain', 1, 5000, 5000, now(), '{sup}', '');
-INSERT INTO followup (id, request_id, at, by, reached, score, note) VALUES
- (1001, 1001, now(), '{ann}', true, 5, ''), (1002, 1002, now(), '{sup}', true, 4, '');
-INSERT INTO resident (id, unit, name, phones, notes, relation) VALUES (1001, '1-1', 'R', '13800000000', 'n', '');
-INSERT INTO household (id, unit, emergency_name, emergency_phone, emergency_relation, elderly_alone, disability,
-  language, notes, updated_by, version) VALUES (1001, '1-1', 'E', '139', 'son', true, false, '', 'note', '{ann}', 1);
-INSERT INTO training (id, login, course, day, result, recorded_by, at)
- SELECT 2000 + i - 1, login, 'c', '2099-01-01', '', '{sup}', now() FROM unnest(ARRAY[{everyone}]) WITH ORDINALITY AS x(login, i);
-INSERT INTO assessment (id, login, month, score, note, by, at)
- SELECT 2000 + i - 1, login, '2099-01', 90, '', '{sup}', now() FROM unnest(ARRAY[{everyone}]) WITH ORDINALITY AS x(login, i);
-INSERT INTO workorder (id, number, number_month, number_seq, request_id, technician, state, created_at, created_by,
-  wait_reason, signed_by, not_home, note, finish_note, cancel_reason, version) VALUES
- (1001, 'W209901-9001', '209901', 9001, 1001, '{tech}', 'dispatched', now(), '{ann}', '', '', false, '', '', '', 1),
- (1002, 'W209901-9002', '209901', 9002, 1001, 'someone', 'dispatched', now(), '{ann}', '', '', false, '', '', '', 1);
-INSERT INTO material (id, code, name, unit, price_fen, on_hand_milli, created_at, version) VALUES
- (1001, 'PIPE', 'pipe', 'm', 100, 10000, now(), 1);
-INSERT INTO stockmove (id, material_id, kind, delta_milli, balance_milli, price_fen, at, by, order_id, reason) VALUES
- (1001, 1001, 'in', 10000, 10000, 100, now(), '{sup}', 1001, '');
-INSERT INTO tool (id, code, name, condition, created_at, version) VALUES (1001, 'WRENCH', 'wrench', 'ok', now(), 1);
-INSERT INTO toolloan (id, tool_id, holder, issued_at, issued_by, condition_back, note) VALUES
- (1001, 1001, '{tech}', now(), '{ann}', '', '');
-INSERT INTO event (id, request_id, at, actor, kind, payload) VALUES
- (1001, 1001, now(), '{ann}', 'created', '{{}}'), (1002, 1002, now(), '{sup}', 'created', '{{}}');
-INSERT INTO month_analysis (id, month, estate, text, written_by, written_at) VALUES
- (1001, '2099-01', 'main', 't', '{sup}', now());
-INSERT INTO duty_shift (id, duty, login, backup, starts_at, ends_at, added_by, added_at) VALUES
- (1001, 'duty_manager', '{mgr}', false, now(), now() + interval '1 day', '{sup}', now());
-INSERT INTO page (id, key, chain, request_id, ref, login, reason, duty, rung, status, attempts, queued_at,
-  delivered, error) VALUES
- (1001, 'probe-1001', 'major:1', 1001, '209901-9001', 'someone', 'major', 'duty_manager', 0, 'queued', 0, now(), '', '');
-INSERT INTO page (id, key, chain, login, reason, duty, rung, status, attempts, queued_at, delivered, error)
- SELECT 2000 + i - 1, 'probe-' || i, 'major:1', login, 'major', 'duty_manager', 0, 'queued', 0, now(), '', ''
- FROM unnest(ARRAY[{everyone}]) WITH ORDINALITY AS x(login, i);
-INSERT INTO pager_sender (id, holder, started_at, heartbeat_at) VALUES (1, 'host:1:nonce', now(), now());
-"""
-
-# A row of each table to insert (placeholders: {me}, {req} the request it hangs on, {order}).
-INSERTS = {
-    "request": "INSERT INTO request (ref, ref_month, ref_seq, category, channel, requester_name, unit, phone, "
-    "description, received_at, reply_due_at, major, confidential, status, created_by, branches, outcome, "
-    "outcome_kind, handed_to, version) VALUES ('209901-9100', '209901', 9100, 'repair', 'phone', '', '1', '1', "
-    "'', now(), now(), false, true, 'open', '{me}', '', '', '', '', 1)",
-    "steprecord": "INSERT INTO steprecord (request_id, step_key, done_at, done_by, note, value) "
-    "VALUES ({req}, 'zz', now(), '{me}', '', '')",
-    # (a kind the role may record: a step for the desk roles, a page sent for the pager)
-    "event": "INSERT INTO event (request_id, at, actor, kind, payload) VALUES ({req}, now(), '{me}', '{kind}', '{{}}')",
-    "charge": "INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note) "
-    "VALUES ({req}, 'drain', 1, 5000, 5000, now(), '{me}', '')",
-    "followup": "INSERT INTO followup (request_id, at, by, reached, note) VALUES ({req}, now(), '{me}', true, '')",
-    "staff": "INSERT INTO staff (login, name, role, phone, active, estate) "
-    "VALUES ('probe', 'P', 'guard', '', true, 'main')",
-    "estate": "INSERT INTO estate (code, name) VALUES ('probe', 'P')",
-    "resident": "INSERT INTO resident (unit, name, phones, notes, relation) VALUES ('9', 'P', '', '', '')",
-    "household": "INSERT INTO household (unit, emergency_name, emergency_phone, emergency_relation, "
-    "elderly_alone, disability, language, notes, updated_by, version) "
-    "VALUES ('9', '', '', '', false, false, '', '', '{me}', 1)",
-    "feeitem": "INSERT INTO feeitem (code, name_zh, name_en, unit_zh, unit_en, price_cents, active) "
-    "VALUES ('probe', 'p', 'p', 'u', 'u', 1, true)",
-    "site_rules": "INSERT INTO site_rules (kind, version, content, digest, published_by, published_at) "
-    "VALUES ('fees', 999, '', '', '{me}', now())",
-    "month_analysis": "INSERT INTO month_analysis (month, estate, text, written_by, written_at) "
-    "VALUES ('2099-02', 'main', 't', '{me}', now())",
-    "training": "INSERT INTO training (login, course, day, result, recorded_by, at) "
-    "VALUES ('{me}', 'c', '2099-01-02', '', '{me}', now())",
-    "assessment": "INSERT INTO assessment (login, month, score, note, by, at) "
-    "VALUES ('{me}', '2099-03', 70, '', '{me}', now())",
-    "workorder": "INSERT INTO workorder (number, number_month, number_seq, request_id, state, created_at, "
-    "created_by, wait_reason, signed_by, not_home, note, finish_note, cancel_reason, version) "
-    "VALUES ('W209901-9100', '209901', 9100, 1001, 'pending', now(), '{me}', '', '', false, '', '', '', 1)",
-    "material": "INSERT INTO material (code, name, unit, price_fen, on_hand_milli, created_at, version) "
-    "VALUES ('PROBE', 'p', 'm', 1, 0, now(), 1)",
-    "stockmove": "INSERT INTO stockmove (material_id, kind, delta_milli, balance_milli, price_fen, at, by, "
-    "order_id, reason) VALUES (1001, 'use', -1, 9999, 100, now(), '{me}', {order}, '')",
-    "tool": "INSERT INTO tool (code, name, condition, created_at, version) VALUES ('PROBE', 'p', 'ok', now(), 1)",
-    "toolloan": "INSERT INTO toolloan (tool_id, holder, issued_at, issued_by, condition_back, note) "
-    "VALUES (1001, '{me}', now(), '{me}', '', '')",
-    "duty_shift": "INSERT INTO duty_shift (duty, login, backup, starts_at, ends_at, added_by, added_at) "
-    "VALUES ('duty_supervisor', '{me}', false, now(), now() + interval '1 hour', '{me}', now())",
-    "page": "INSERT INTO page (key, chain, login, reason, duty, rung, status, attempts, queued_at, delivered, "
-    "error) VALUES ('probe-new', 'major:2', '{me}', 'major', 'duty_manager', 0, 'queued', 0, now(), '', '')",
-    "pager_sender": "INSERT INTO pager_sender (id, holder) VALUES (2, 'probe')",
-    "alembic_version": "INSERT INTO alembic_version (version_num) VALUES ('probe')",
-    "event_counter": "INSERT INTO event_counter (id, last_id) VALUES (2, 0)",
-}
-# (key column, the row's key as SQL, a column to set to itself)
-ROWS = {
-    "estate": ("code", "'main'", "name"),
-    "feeitem": ("code", "'drain'", "name_en"),
-    "alembic_version": ("version_num", "version_num", "version_num"),
-    "staff": ("id", "(SELECT min(id) FROM staff)", "name"),
-    "site_rules": ("id", "(SELECT min(id) FROM site_rules)", "digest"),
-    "event_counter": ("id", "1", "last_id"),
-    "training": ("id", "2000", "course"),
-    "assessment": ("id", "2000", "note"),
-    "pager_sender": ("id", "1", "holder"),
-}
-SET_COLUMN = {
-    "material": "on_hand_milli",
-    "household": "unit",
-    "resident": "unit",
-    "workorder": "note",
-    "duty_shift": "login",
-    "page": "status",
-}
+PER_ROLE = ("training", "assessment", "page", "handover", "commendation", "recommendation")
+OWN_REQUEST = ("charge", "receipt")  # own: on a request the role logged or holds (department staff)
 
 
 def own_rows(table: str, role: str) -> tuple[int, int]:
     """(a row of the role's own, one of someone else's) for the tables with own rows."""
-    if table in ("training", "assessment", "page"):  # 2000 + each role's place: one row each (seeded)
+    if table in PER_ROLE:  # 2000 + each role's place: one row each (seeded)
         mine = ROLES.index(role)
         return 2000 + mine, 2000 + (mine + 1) % len(ROLES)
+    if table in OWN_REQUEST:  # request 1003 is department staff's, 1001 the assistant's
+        return 1003, 1001
     return 1001, 1002  # workorder 1001 and stockmove on order 1001 are the technician's
 
 
@@ -163,9 +49,12 @@ def limited_rows(table: str, role: str, rows: str) -> tuple[int, int, bool]:
     return mine, other, False
 
 
-def insert_sql(table: str, role: str, me: str, req: int = 1001, order: int = 1001) -> str:
+def insert_sql(
+    table: str, role: str, me: str, req: int = 1001, order: int = 1001, writer: str | None = None
+) -> str:
     kind = "page_sent" if role == matrix.PAGER else "step"
-    return INSERTS[table].format(me=me, req=req, order=order, kind=kind)
+    charge = FREE_CHARGE[req]
+    return INSERTS[table].format(me=me, req=req, order=order, kind=kind, charge=charge, writer=writer or me)
 
 
 def probes(site, role: str) -> list[tuple[str, str, str, object]]:
@@ -183,7 +72,7 @@ def probes(site, role: str) -> list[tuple[str, str, str, object]]:
             elif op == "INSERT":
                 out += _inserts(table, cell, role, me, pid)
             elif op == "UPDATE":
-                out += _updates(table, key, first, set_col, cell, role, pid)
+                out += _updates(table, key, first, set_col, cell, role, pid, me)
             else:
                 sql = f"DELETE FROM {table} WHERE {key} = {first}"
                 out.append((pid, "dml", sql, "denied" if cell is None else 1))
@@ -213,32 +102,53 @@ def _selects(table, key, first, cell, role, pid):
 def _inserts(table, cell, role, me, pid):
     if cell is None:
         return [(pid, "dml", insert_sql(table, role, me), "denied")]
+    out = []
+    if cell.writer is not None:  # in another's name: refused (the supervisors have no such cell)
+        req = 1003 if table in OWN_REQUEST else 1001
+        out.append((pid + ".forged", "dml", insert_sql(table, role, me, req=req, writer="someone"), "policy"))
     if cell.rows == "all":
-        return [(pid, "dml", insert_sql(table, role, me), 1)]
+        return [*out, (pid, "dml", insert_sql(table, role, me), 1)]
     if cell.rows == "visible":
         sees = limited_rows(table, role, "visible")[2]
         return [
+            *out,
             (pid + ".reach", "dml", insert_sql(table, role, me), 1),
             (pid + ".beyond", "dml", insert_sql(table, role, me, req=1002), 1 if sees else "policy"),
         ]
+    if table in OWN_REQUEST:
+        return [
+            *out,
+            (pid + ".reach", "dml", insert_sql(table, role, me, req=1003), 1),
+            (pid + ".beyond", "dml", insert_sql(table, role, me, req=1001), "policy"),
+        ]
     return [
+        *out,
         (pid + ".reach", "dml", insert_sql(table, role, me), 1),
         (pid + ".beyond", "dml", insert_sql(table, role, me, order=1002), "policy"),
     ]
 
 
-def _updates(table, key, first, set_col, cell, role, pid):
+def _updates(table, key, first, set_col, cell, role, pid, me):
     if cell is None:
         return [(pid, "dml", f"UPDATE {table} SET {set_col} = {set_col} WHERE {key} = {first}", "denied")]
     column = set_col if cell.columns is None or set_col in cell.columns else cell.columns[0]
+    change = f"{column} = {column}"
+    if cell.writer is not None:  # the change is made in one's own name, never in another's
+        change = f"{cell.writer} = '{me}'"
     out = []
     if cell.rows == "all":
-        out.append((pid, "dml", f"UPDATE {table} SET {column} = {column} WHERE {key} = {first}", 1))
+        out.append((pid, "dml", f"UPDATE {table} SET {change} WHERE {key} = {first}", 1))
     else:
         mine, other, sees = limited_rows(table, role, cell.rows)
-        sql = f"UPDATE {table} SET {column} = {column} WHERE id = {{}}"
+        sql = f"UPDATE {table} SET {change} WHERE id = {{}}"
         out.append((pid + ".reach", "dml", sql.format(mine), 1))
         out.append((pid + ".beyond", "dml", sql.format(other), 1 if sees else 0))
+        if cell.writer is not None:
+            forged = f"UPDATE {table} SET {cell.writer} = 'someone' WHERE id = {mine}"
+            out.append((pid + ".forged", "dml", forged, "policy"))
+    if table in DONE_ROWS:  # done with: changes no more, for anyone
+        done = DONE_ROWS[table] + (ROLES.index(role) if table == "handover" else 0)
+        out.append((pid + ".done", "dml", f"UPDATE {table} SET {change} WHERE id = {done}", 0))
     if cell.columns:
         other_col = next(c for c in _columns(table) if c not in cell.columns and c != "id")
         out.append(
@@ -372,3 +282,42 @@ def test_the_matrix_keeps_the_rules_a_site_was_promised():
         table for table, ops in cells.items() for op, who in ops.items() if op != "SELECT" and "pager" in who
     }
     assert written == {"event", "page", "pager_sender"}
+
+
+def test_the_desks_own_records_are_written_in_ones_own_name_and_done_once():
+    """Issue 22's tables in the matrix: receipts, the duty log, handovers and visitors are written
+    by each role in its own name (the supervisors and the manager may record for a colleague); a
+    receipt's payment and a handover's acceptance are all that ever changes, once; the staff
+    records' commendations and recommendations are the supervisors' and the manager's."""
+    cells = matrix.MATRIX
+    writers = {
+        "receipt": "created_by",
+        "duty_note": "by",
+        "handover": "signed_by",
+        "reception": "received_by",
+    }
+    for table, writer in writers.items():
+        for role, cell in cells[table]["INSERT"].items():
+            assert cell.writer == (None if role in ("cs_supervisor", "manager") else writer), (table, role)
+    for role, cell in cells["receipt"]["UPDATE"].items():
+        assert cell.columns == matrix.RECEIPT_PAYMENT
+        assert cell.writer == (None if role in ("cs_supervisor", "manager") else "paid_by")
+    assert {c.columns for c in cells["handover"]["UPDATE"].values()} == {matrix.HANDOVER_ACCEPT}
+    assert matrix.UPDATABLE_ROWS == {
+        "receipt": "paid_at IS NULL",
+        "handover": "accepted_at IS NULL",
+        "training": "session IS NULL",
+    }
+    assert {c.columns for c in cells["training"]["UPDATE"].values()} == {("session",)}
+    for table in ("duty_note", "reception", "commendation", "recommendation"):
+        assert set(cells[table]) == {"SELECT", "INSERT"}, table
+    for table in ("commendation", "recommendation"):
+        assert set(cells[table]["INSERT"]) == {"cs_supervisor", "manager"}
+        assert {r for r, c in cells[table]["SELECT"].items() if c.rows == "all"} == {
+            "cs_supervisor",
+            "manager",
+        }
+    assert "guard" not in cells["reception"]["SELECT"] and "technician" not in cells["duty_note"]["INSERT"]
+    # department staff: charges and receipts on their own requests only
+    assert cells["charge"]["INSERT"]["dept_staff"].rows == "own"
+    assert cells["receipt"]["UPDATE"]["dept_staff"].rows == "own"

@@ -39,24 +39,37 @@ en = "Clear a drain"
 unit = { zh = "次", en = "job" }
 price = 0.01
 """
+OWN_ANSWER = """
+[[answers]]
+key = "all-free"
+title = { zh = "全部免费", en = "All free" }
+text = { zh = "本次服务全部免费。", en = "This service is free of charge." }
+"""
 
 
 def own_files(folder: Path) -> dict[str, str]:
-    """An assistant's own rules: a medical emergency with no step at all, a drain at 0.01."""
+    """An assistant's own rules: a medical emergency with no step at all, a drain at 0.01, and a
+    canned answer of her own saying the service is free."""
     procedures = folder / "my-procedures"
     procedures.mkdir(parents=True)
     (procedures / "medical.toml").write_text(NO_STEPS_MEDICAL, encoding="utf-8")
     fees = folder / "my-fees.toml"
     fees.write_text(CHEAP_FEES, encoding="utf-8")
-    for path in (folder, procedures, procedures / "medical.toml", fees):
+    answers = folder / "my-answers"
+    answers.mkdir()
+    (answers / "mine.toml").write_text(OWN_ANSWER, encoding="utf-8")
+    for path in (folder, procedures, procedures / "medical.toml", fees, answers, answers / "mine.toml"):
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
-    return {"LIYUAN_PROCEDURES": str(procedures), "LIYUAN_FEES": str(fees)}
+    return {"LIYUAN_PROCEDURES": str(procedures), "LIYUAN_FEES": str(fees), "LIYUAN_ANSWERS": str(answers)}
 
 
 def try_own_rules(liyuan) -> None:
     """What the assistant tries with her own files: each refused or priced by the site's rules."""
     ref = liyuan("log", "--category", "A", "--unit", "1-101", "--phone", "13800000001").stdout.strip()
     assert re.fullmatch(r"\d{6}-\d{4}", ref), ref
+    own_answer = liyuan("reply", ref, "--answer", "all-free")  # (not the site's: nothing recorded)
+    assert own_answer.returncode == 2 and "all-free" in own_answer.stderr, own_answer.stderr
+    assert "all-free" not in liyuan("answers", "--json").stdout
     assert liyuan("reply", ref).returncode == 0
     branch = liyuan("branch", ref, "ambulance")  # (her own file has no branch: the site's has)
     assert branch.returncode == 0, branch.stderr
@@ -133,6 +146,8 @@ def test_on_a_personal_database_your_own_files_are_in_force(tmp_path, cli_env):
     ref = run_liyuan(
         dict(env, **files), "log", "--category", "A", "--unit", "1", "--phone", "13800000001"
     ).stdout.strip()
-    assert run_liyuan(dict(env, **files), "reply", ref).returncode == 0
+    assert run_liyuan(dict(env, **files), "reply", ref, "--answer", "all-free").returncode == 0
+    said = json.loads(run_liyuan(dict(env, **files), "show", ref, "--json").stdout)
+    assert said["reply_answer"] == "all-free"  # her own answers too
     closed = run_liyuan(dict(env, **files), "close", ref, "--outcome", "ok")
     assert closed.returncode == 0, closed.stderr  # her medical procedure has no required step

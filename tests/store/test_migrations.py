@@ -88,7 +88,7 @@ def test_a_release_0_1_0_database_is_refused_until_migrated_then_keeps_everythin
     assert after == {**before, "event": before["event"] + 2}
     # migrated, then the site's first published rules (what was in force: the shipped files)
     assert last == [("rules_published", "zhou.min"), ("migrated", "zhou.min")]
-    assert published == [("fees", 1, "zhou.min"), ("procedures", 1, "zhou.min")]
+    assert published == [("answers", 1, "zhou.min"), ("fees", 1, "zhou.min"), ("procedures", 1, "zhou.min")]
     queue = run_liyuan(env, "queue", "--json")
     assert queue.returncode == 0, queue.stderr
     again = run_liyuan(env, "migrate")

@@ -64,7 +64,8 @@ def refusals(staff, desk, clock, supervisor):
     add(lambda: ann.lifecycle.tick_step(med, "patient_address"))  # step_needs_value
     add(lambda: ann.lifecycle.tick_step(med, "ambulance_call_120", value="ok"))  # step_blocked_by
     add(lambda: gd.lifecycle.tick_step(med, "patient_address", value="x"))  # not_allowed_step
-    add(lambda: eng.intake.create_request())  # not_allowed (create)
+    add(lambda: gd.intake.create_request())  # not_allowed (create)
+    add(lambda: eng.intake.update_fields(med, description="x"))  # not_your_request
     add(lambda: ann.lifecycle.close_request(med, "done"))  # close_not_replied
     ann.lifecycle.mark_replied(med)
     add(lambda: ann.lifecycle.mark_replied(med))  # already_replied
@@ -120,6 +121,41 @@ def refusals(staff, desk, clock, supervisor):
     add(lambda: supervisor.roster.add("sup", "duty_supervisor", *night))  # roster_clash
     add(lambda: supervisor.roster.remove(999))  # roster_unknown
     add(lambda: supervisor.pager.page(999))  # page_unknown
+    out += desk_record_refusals(staff, rep, cpl)
+    return out
+
+
+def desk_record_refusals(staff, rep: str, cpl: str) -> list[DeskError]:
+    """Issue 22's refusals: answers, receipts, linked calls, the handover, commendations."""
+    ann, sup, gd = staff["assistant"], staff["cs_supervisor"], staff["guard"]
+    out: list[DeskError] = []
+
+    def add(call):
+        out.append(refusal(call))
+
+    add(lambda: ann.replies.reply(cpl, answer="no-such-answer"))  # answer_unknown
+    add(lambda: ann.receipts.pay("S12", "cash"))  # receipt_malformed
+    add(lambda: ann.receipts.pay("S209901-0001", "cash"))  # receipt_unknown
+    add(lambda: ann.receipts.pay("S209901-0001", "cheque"))  # choice_unknown (method)
+    other = ann.intake.create_request(category="other", unit="2-0101", phone="136", complete=True).ref
+    ann.charges.add_charge(other, "drain")
+    receipts = ann.lookup.detail(other).receipts
+    number = next(iter(receipts.values())).number
+    ann.receipts.pay(number, "cash")
+    add(lambda: ann.receipts.pay(number, "wechat"))  # receipt_paid
+    add(lambda: ann.incidents.link(cpl, cpl))  # link_self
+    add(lambda: ann.incidents.unlink(cpl))  # link_none
+    ann.incidents.link(other, cpl)
+    add(lambda: ann.incidents.link(other, cpl))  # link_already
+    add(lambda: ann.incidents.link(cpl, rep))  # link_has_calls
+    blank = ann.intake.create_request().ref
+    ann.lifecycle.cancel(blank, "blank")
+    add(lambda: ann.incidents.link(blank, cpl))  # link_cancelled
+    add(lambda: ann.shift.sign("ann", since=ann.clock.now()))  # handover_self
+    add(lambda: gd.shift.accept())  # handover_none
+    ann.shift.sign("gd", since=ann.clock.now())
+    add(lambda: ann.shift.sign("lead", since=ann.clock.now()))  # handover_pending
+    add(lambda: sup.staff_records.commend("sup", kind="reward", note="x"))  # commend_self
     return out
 
 

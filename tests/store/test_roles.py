@@ -38,7 +38,7 @@ ACTIONS = {
     "manage_staff": lambda st, ref: st.staff.add_staff("newbie", "N", "guard"),
 }
 EXPECTED = {
-    "create": {"assistant", "cs_supervisor", "manager", "security_lead"},
+    "create": {"assistant", "cs_supervisor", "manager", "security_lead", "dept_staff"},
     "update": {"assistant", "cs_supervisor", "manager"},
     "reply": {"assistant", "cs_supervisor", "manager"},
     "escalate": {"assistant", "cs_supervisor", "manager", "security_lead"},

@@ -76,7 +76,7 @@ async def test_after_the_reply_the_header_says_when_not_a_frozen_countdown(make_
         await pilot.press("enter")
         await settle(pilot)
         clock.advance(87)
-        await pilot.press("r")
+        await pilot.press("r", "enter")  # replied (what was said left empty)
         await settle(pilot)
         text = str(app.screen.countdown.render())
         assert "Replied 22:01, took 01:27" in text

@@ -6,7 +6,9 @@
 The reports (reports/) never see a session or a query: they ask a `FigureReader` for typed rows and
 figures and do the rest in Python. The SQL lives here, one module a report: `month.py` (the month
 report's aggregates), `quality.py` (its follow-up and repeat-repair section), `backoffice.py`
-(its back-office section), `stock.py` (the materials ledger), `scorecard.py` (the staff scorecard).
+(its back-office section), `stock.py` (the materials ledger), `scorecard.py` (the staff scorecard),
+`desk.py` (the desk's own records: receipts, incidents, visitors, training by kind, and the
+scorecard's commendations and recommendations).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from liyuan_tui.domain.models import OPEN_STATUSES, Request
 
 from . import month, scorecard
 from .backoffice import BackOffice, ToolIncident, back_office_figures
+from .desk import DeskFigures, PersonRecords, desk_figures, people_records
 from .month import (
     MEDIAN,
     P90,
@@ -85,6 +88,10 @@ class FigureReader:
     def back_office(self, start: datetime, end: datetime, now: datetime) -> BackOffice:
         return back_office_figures(self._s, start, end, now)
 
+    def desk(self, w: Window, first: date, last: date) -> DeskFigures:
+        """The desk's own records (desk.py); `first`..`last`: the month's local days."""
+        return desk_figures(self._s, w, first, last)
+
     # --- the stock report (stock.py) ---------------------------------------------------------------
     def stock_lines(self, start: datetime, end: datetime) -> list[StockLine]:
         return stock_lines(self._s, start, end)
@@ -116,6 +123,13 @@ class FigureReader:
 
     def staff_list(self) -> list[StaffRow]:
         return scorecard.staff_list(self._s)
+
+    def people_records(
+        self, start: datetime, end: datetime, first: date, last: date
+    ) -> dict[str, PersonRecords]:
+        """Each person's commendations and recommendations in [start, end), training by kind in
+        first..last (desk.py)."""
+        return people_records(self._s, start, end, first, last)
 
     # --- the shift handover ---------------------------------------------------------------------------
     def received_since(self, since: datetime, estate: str) -> list[Request]:
@@ -153,10 +167,12 @@ __all__ = [
     "BackOffice",
     "BucketRow",
     "CubeRow",
+    "DeskFigures",
     "FeeRow",
     "FigureReader",
     "Figures",
     "ListedRow",
+    "PersonRecords",
     "QualityFigures",
     "QuarterHourRow",
     "RankRow",
