@@ -103,8 +103,13 @@ def shipped_file() -> Any:
 
 def load_fees(path: Path | None = None) -> FeeSchedule:
     """The site's schedule (a file named by LIYUAN_FEES / --fees), else the shipped example."""
+    return parse_fees(*fees_text(path))
+
+
+def fees_text(path: Path | None = None) -> tuple[str, str]:
+    """(its text, where it came from) of a fee schedule file, else of the shipped example."""
     if path is None:
-        return parse_fees(shipped_file().read_text(encoding="utf-8"), "fees.toml")
+        return shipped_file().read_text(encoding="utf-8"), "fees.toml"
     try:
         with path.open("rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)  # (never the whole of /dev/zero)
@@ -115,7 +120,7 @@ def load_fees(path: Path | None = None) -> FeeSchedule:
         raise FeeScheduleError(str(path), f"cannot be read: {exc}") from exc
     if len(data) > MAX_FILE_BYTES:
         raise FeeScheduleError(str(path), f"larger than {MAX_FILE_BYTES // 1000} kB: not a fee schedule")
-    return parse_fees(text, str(path))
+    return text, str(path)
 
 
 _TOP_KEYS = {"title", "example", "items", "note", "currency"}

@@ -68,6 +68,8 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         extra = payload.get("outcome", "") + (
             f" → {payload['handed_to']}" if payload.get("handed_to") else ""
         )
+        if payload.get("procedures_version"):  # the site's rules the close was checked by
+            extra += " " + t("ui.event.procedures_version", version=payload["procedures_version"])
     elif kind in (EventKind.REOPENED, EventKind.CANCELLED):
         extra = payload.get("reason", "")
     elif kind == EventKind.ESCALATED:
@@ -93,6 +95,16 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         extra = _page(kind, payload, t)
     elif kind == EventKind.ACKNOWLEDGED and payload.get("pages"):
         extra = t("ui.event.page_acknowledged", pages=payload["pages"]).strip("( )")
+    elif kind == EventKind.DB_CHANGE:
+        extra = t(
+            "ui.event.db_change_what",
+            table=payload.get("table", "request"),
+            operation=payload.get("operation", ""),
+        )
+    elif kind == EventKind.RULES_PUBLISHED:
+        extra = ", ".join(
+            f"{t('rules.kind.' + k)} v{payload[k]}" for k in ("procedures", "fees") if k in payload
+        )
     elif (kind == EventKind.REPLIED and payload.get("late_seconds")) or (
         kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds")
     ):

@@ -63,8 +63,8 @@ class Intake:
         required)."""
         k = self.k
         now = k.clock.now()
+        # (what needs no database first: the category is the site's published rules')
         fields: dict[str, Any] = {
-            "category": check.category(category, k.procedures) if (category or complete) else "",
             "channel": check.channel(channel),
             "unit": check.unit(unit, required=complete),
             "phone": check.phone(phone, required=complete),
@@ -72,6 +72,7 @@ class Intake:
             "description": check.text(description),
         }
         received = self._received_at(received_at) if received_at is not None else now
+        fields["category"] = check.category(category, k.procedures) if (category or complete) else ""
         fields["fault_kind"] = check.fault_kind(fault_kind, k.procedures.get(fields["category"]))
         with k.write(Action.CREATE) as tx:
             month = received.astimezone(k.tz).strftime("%Y%m")
@@ -89,6 +90,7 @@ class Intake:
                 estate=tx.me.estate,
                 assignee=tx.me.login if tx.me.role in OWN_REQUEST_ROLES else None,
                 updated_at=now,
+                procedures_version=k.rules.version("procedures"),
                 **fields,
             )
             earlier = earlier_repair(

@@ -40,6 +40,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditio
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
 from .engine import WRITE, make_engine, prepare_file
+from .rules import RulesInForce
 from .schema import check_revision, create_schema, revision_of
 from .transaction import Tx
 from .urls import sqlite_path
@@ -62,6 +63,9 @@ class Kernel:
         create: bool = False,
         engine: Engine | None = None,
         busy_timeout_ms: int | None = None,
+        fees_file: Path | None = None,
+        own_rules: bool = False,
+        answers_dir: Path | None = None,
         service: bool = False,
     ) -> None:
         self.url = url
@@ -74,7 +78,8 @@ class Kernel:
         self.os_root = os_root  # root may act as any login
         self.create = create  # may make the database if it is not there (and its first user a supervisor)
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
-        self.procedures = procedures
+        # The rules in force: the site's published version, else `procedures` (rules.py).
+        self.rules = RulesInForce(procedures, fees_file, own_rules, answers_dir)
         self.path: Path | None = sqlite_path(url) if engine is None else None
         self.created_file = False
         self.first_user = False  # this store made its login the first supervisor of a new database
@@ -95,6 +100,12 @@ class Kernel:
     def sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
+    @property
+    def procedures(self) -> Procedures:
+        """The procedures in force: the database is opened first (its published version rules)."""
+        self.ready()
+        return self.rules.procedures
+
     def ready(self) -> None:
         """Open the database for this login, once: make the file (never world-readable), create
         the schema on a new database and identify the user (the first user of a new database
@@ -113,6 +124,8 @@ class Kernel:
             self._identity = (
                 self._identify() if not self.service else Staff(login=self.login, name="", role="")
             )
+            with self._session() as s:
+                self.rules.refresh(s)
 
     def _server_identity(self) -> None:
         """PostgreSQL: who you are is who the server says (peer authentication maps the OS login
@@ -276,6 +289,8 @@ class Kernel:
         ):
             tx = Tx(self, s)
             try:
+                if self._identity is not None:
+                    self.rules.refresh(s)  # a version published meanwhile is followed at once
                 if action is not None:
                     tx.require(action)
                 yield tx

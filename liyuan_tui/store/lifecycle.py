@@ -225,13 +225,12 @@ class Lifecycle:
                     "followup_due_at": followup_due_at(proc, now, kind),
                 },
             )
-            tx.record(
-                req,
-                EventKind.CLOSED,
-                {"outcome": outcome, "kind": kind, "handed_to": handed_to}
-                if handed_to
-                else {"outcome": outcome, "kind": kind},
-            )
+            payload: dict[str, Any] = {"outcome": outcome, "kind": kind}
+            if handed_to:
+                payload["handed_to"] = handed_to
+            if self.k.rules.version("procedures") is not None:  # the rules the close was checked by
+                payload["procedures_version"] = self.k.rules.version("procedures")
+            tx.record(req, EventKind.CLOSED, payload)
             return req
 
     def reopen(self, ref: str, reason: str) -> Request:

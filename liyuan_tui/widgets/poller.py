@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.events import STAFF_KINDS
+from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.notices import notices_for
 from liyuan_tui.domain.permissions import SECURITY_ROLES
@@ -45,6 +46,14 @@ def security_waiting(
     }
 
 
+def failure(exc: Exception, t: Translator) -> str:
+    """A failure of the poller as one plain line (the store says a database's failure as a
+    DeskError naming what failed, store/faults.py: never the driver's text and its link)."""
+    if isinstance(exc, DeskError):
+        return exc.message(t)
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 class ChangePoller:
     """One desk's looks for changes, one at a time (the loop's and a test's share `seen`)."""
 
@@ -68,7 +77,7 @@ class ChangePoller:
             try:
                 watch.wait(interval, self._poke)
             except Exception as exc:  # the server went away: say so, look again after a while
-                app.call_from_thread(app.notify, str(exc), severity="error")
+                app.call_from_thread(app.notify, failure(exc, app.t), severity="error")
                 watch.close()
                 self._poke.wait(interval)
             self._poke.clear()
@@ -99,8 +108,8 @@ class ChangePoller:
         except DeskError as exc:  # a lock held too long …
             app.call_from_thread(app.notify, exc.message(app.t), severity="error")
             return False
-        except Exception as exc:  # a vanished file: say so, keep watching
-            app.call_from_thread(app.notify, str(exc), severity="error")
+        except Exception as exc:  # a vanished file, a server gone: said in one line, keep watching
+            app.call_from_thread(app.notify, failure(exc, app.t), severity="error")
             return False
         if found is not None:
             app.post_message(found)

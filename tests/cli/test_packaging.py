@@ -124,7 +124,7 @@ def test_the_wheel_installs_for_every_login_and_a_non_root_login_runs_the_desk()
         db = base / "srv" / "desk.db"
         assert (db.stat().st_mode & 0o7777, db.stat().st_gid) == (0o660, group.gr_gid)
         assert ((base / "srv").stat().st_mode & 0o7777, (base / "srv").stat().st_gid) == (
-            0o2770,
+            0o3770,  # setgid and sticky
             group.gr_gid,
         )
         assert f'db = "{db}"' in config.read_text()
