@@ -31,7 +31,6 @@ from liyuan_tui.domain.config import Settings
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.reports.month import month_report
-from liyuan_tui.screens.report import ReportScreen
 from liyuan_tui.store import Store
 from liyuan_tui.store.opening import open_store
 
@@ -100,7 +99,8 @@ def test_the_event_loop_shows_a_busy_month_in_a_fraction_of_the_reports_own_time
             await pilot.pause(0.5)
             await pilot.press("ctrl+r")
             screen = app.screen
-            assert isinstance(screen, ReportScreen), f"ctrl+r showed {type(screen).__name__}"
+            shown_name = type(screen).__name__  # (by name: the screens' modules move as the UI is reshaped)
+            assert shown_name == "ReportScreen", f"ctrl+r showed {shown_name}"
             async with asyncio.timeout(WAIT):  # the first showing, with its sections mounted
                 while screen.report is None:
                     await pilot.pause(0.05)
