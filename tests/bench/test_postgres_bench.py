@@ -3,7 +3,8 @@
 - the month report over 1,000,000 requests (30,000 at the small size, test_report_bench.ROWS) on
   PostgreSQL against the bare SQL it sends (the very statements, executed and fetched through a
   bare psycopg connection); bound 2× at full size (measured 1.52–1.74×; issue 23 aims at 1.5×),
-  6× at the small size (measured 2.6–3.7×: the report's fixed work beside a month of 800);
+  8× at the small size (measured 2.6–5.5×, the higher on a machine at a load of 10: the
+  report's fixed work beside a month of 800);
 - the time from one desk's write to another desk's screen: LISTEN/NOTIFY on PostgreSQL against
   the SQLite desk's timed look (its default, once a second), medians of 15 writes (5 small);
   bound 0.1× at full size (measured 17.8 ms), 0.5× small. Every wait has a timeout (WAIT).
@@ -117,7 +118,7 @@ def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgre
         bare_s,
         "s",
         baseline_is="its statements through a bare psycopg connection",
-        small=6.0,
+        small=8.0,
         full=2.0,
     )
 
