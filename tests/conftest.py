@@ -15,8 +15,9 @@ from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.store import Store
 
-# The loopback receivers (SMTP and HTTP) and the pager config the pager tests share.
-pytest_plugins = ["pager_receivers"]
+# The loopback receivers (SMTP and HTTP) and the pager config the pager tests share; the benches'
+# size, figures and timeouts (tests/bench).
+pytest_plugins = ["pager_receivers", "bench_sizing"]
 
 # 2026-11-27 22:00 in Shanghai: the night shift.
 START = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)

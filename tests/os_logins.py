@@ -54,7 +54,7 @@ def shared_install(folder: Path) -> Path:
     venv = folder / "venv"
     subprocess.run([uv, "venv", "--python", python, str(venv)], check=True, capture_output=True, timeout=120)
     subprocess.run(
-        [uv, "pip", "install", "--python", str(venv / "bin" / "python"), str(ROOT)],
+        [uv, "pip", "install", "--compile-bytecode", "--python", str(venv / "bin" / "python"), str(ROOT)],
         check=True,
         capture_output=True,
         timeout=600,

@@ -111,6 +111,24 @@ def order_rungs(order_id: int, order: HasOrderTimes, now: datetime) -> list[tupl
     return rungs
 
 
+def order_rungs_change_at(order: HasOrderTimes, now: datetime) -> datetime | None:
+    """The first moment from `now` on at which `order_rungs` may answer otherwise (a warning
+    begins, a limit passes), the order itself unchanged; None: never."""
+    if order.state not in ("dispatched", "on_site", "waiting_parts"):
+        return None
+    due: list[tuple[str, datetime | None]] = [("finish", order.finish_due_at)]
+    if order.arrived_at is None:
+        due.append(("arrive", order.arrive_due_at))
+    moments = [
+        at
+        for which, when in due
+        if when is not None
+        for at in (when - WARNING_BEFORE[which], when)
+        if at >= now
+    ]
+    return min(moments, default=None)
+
+
 def format_clock(seconds: int | None) -> str:
     """`09:41`, `-01:12` under an hour; `23:59:59`, `-1:05:00` beyond; `--` without a limit."""
     if seconds is None:

@@ -7,6 +7,11 @@ has been replied to. Every open session runs `Ladder.record_deadline_alerts()` f
 an Event with a unique dedupe key, so the first session to notice writes it and the others find it
 there. Sessions then raise their notifications from the events, like any other change.
 
+A poll that finds every rung reached already on record also works out when the next rung can come
+(a warning begins, a deadline passes, an alert repeats); until then, and while no event has been
+written anywhere (every write records one), a poll is one indexed look-up of the newest event id
+instead of the scan.
+
 A work order counting down to its arrival or finishing limit (the category's procedure file sets
 them) warns its technician before the limit and alerts the supervisors once it has passed
 (work_orders.order_rungs), in the same way.
@@ -15,17 +20,18 @@ them) warns its technician before the limit and alerts the supervisors once it h
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from sqlalchemy import func, text, union
 from sqlalchemy import select as select_columns
-from sqlalchemy import text, union
 from sqlmodel import Session, col, select
 
 from liyuan_tui.domain.deadlines import WARNING_WINDOW
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Event, Request
-from liyuan_tui.domain.work_orders import WARNING_BEFORE, order_rungs
+from liyuan_tui.domain.work_orders import WARNING_BEFORE, order_rungs, order_rungs_change_at
 from liyuan_tui.domain.workshop import WorkOrder
 
 from . import outbox
@@ -53,29 +59,58 @@ def rungs_due(request_id: int, reply_due_at: datetime, now: datetime) -> list[tu
     return rungs
 
 
+def rungs_change_at(reply_due_at: datetime, now: datetime) -> datetime:
+    """The first moment from `now` on at which `rungs_due` may answer otherwise for an unreplied
+    open request (the warning begins, the deadline passes, the next repeat)."""
+    for at in (reply_due_at - WARNING_WINDOW, reply_due_at):
+        if at >= now:
+            return at
+    return reply_due_at + REPEAT_EVERY * ((now - reply_due_at) // REPEAT_EVERY + 1)
+
+
+@dataclass(frozen=True)
+class Calm:
+    """Every rung reached was on record when the newest event was `newest`: so it stays, while no
+    event is written and the clock is in [since, until) (until None: no rung ahead at all)."""
+
+    newest: int
+    since: datetime
+    until: datetime | None
+
+    def holds(self, newest: int, now: datetime) -> bool:
+        return newest == self.newest and self.since <= now and (self.until is None or now < self.until)
+
+
 class Ladder:
     """Records the ladder's rungs as events."""
 
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
         self._rungs_recorded: set[str] = set()  # rungs this session already knows are on record
+        self._calm: Calm | None = None
 
     def record_deadline_alerts(self) -> list[Event]:
         """Record every rung reached and not yet recorded, of requests and of work orders; returns
-        the events written (usually none: the check is one read of two indexed queries, and only
-        a missing rung takes the write lock)."""
+        the events written (usually none: while calm, the newest event id; else one read of a
+        few indexed queries; only a missing rung takes the write lock)."""
         now = self.k.clock.now()
+        newest = self._newest_event()  # before the scan: a write during it makes the next poll look
+        if self._calm is not None and self._calm.holds(newest, now):
+            return []
+        self._calm = None
         known = self._rungs_recorded
         with self.k.read() as s:
-            wanted = {**self._request_rungs(s, now), **self._order_rungs(s, now)}
+            requests, request_change = self._request_rungs(s, now)
+            orders, order_change = self._order_rungs(s, now)
+            wanted = {**requests, **orders}
             unknown = [key for key in wanted if key not in known]
-            if not unknown:
+            if unknown:
+                known |= self._recorded(s, unknown)
+            missing = set(unknown) - known
+            if not missing:  # all on record: calm until the next rung or the next write
+                changes = [at for at in (request_change, order_change, *self._later(s, now)) if at]
+                self._calm = Calm(newest, now, min(changes, default=None))
                 return []
-            found = self._recorded(s, unknown)
-            known |= found
-            missing = set(unknown) - found
-        if not missing:
-            return []
         written: list[Event] = []
         with self.k.write() as tx:
             missing -= self._recorded(tx.s, sorted(missing))  # another terminal may have been first
@@ -107,19 +142,21 @@ class Ladder:
 
     # --- the reply deadline ----------------------------------------------------------------------
 
-    def _request_rungs(self, s: Session, now: datetime) -> dict[str, Rung]:
-        """The rungs open unreplied requests have reached, each with how to record it."""
+    def _request_rungs(self, s: Session, now: datetime) -> tuple[dict[str, Rung], datetime | None]:
+        """The rungs open unreplied requests have reached, each with how to record it; and when
+        the next may come of those in or past their warning."""
         r = table(Request).c
         candidates = s.execute(
             select_columns(r.id, r.reply_due_at).where(
                 r.status == "open", r.replied_at.is_(None), r.reply_due_at <= now + WARNING_WINDOW
             )
         ).all()
-        return {
+        rungs: dict[str, Rung] = {
             key: partial(self._request_rung, rid, kind)
             for rid, due in candidates
             for key, kind in rungs_due(rid, due, now)
         }
+        return rungs, min((rungs_change_at(due, now) for _, due in candidates), default=None)
 
     def _request_rung(
         self, request_id: int, kind: EventKind, tx: Tx, key: str, now: datetime
@@ -141,7 +178,7 @@ class Ladder:
 
     # --- work orders' on-site limits -------------------------------------------------------------
 
-    def _order_rungs(self, s: Session, now: datetime) -> dict[str, Rung]:
+    def _order_rungs(self, s: Session, now: datetime) -> tuple[dict[str, Rung], datetime | None]:
         # Columns, not whole rows, and one query per limit so each is a range on its own index:
         # every open desk runs this each second, over every order still open.
         o = table(WorkOrder).c
@@ -154,11 +191,12 @@ class Ladder:
                 columns.where(o.finish_due_at <= now + WARNING_BEFORE["finish"]),
             )
         ).all()
-        return {
+        rungs: dict[str, Rung] = {
             key: partial(self._order_rung, c.id, kind, which)
             for c in near
             for key, kind, which in order_rungs(c.id, c, now)
         }
+        return rungs, min((at for c in near if (at := order_rungs_change_at(c, now))), default=None)
 
     def _order_rung(
         self, order_id: int, kind: str, which: str, tx: Tx, key: str, now: datetime
@@ -180,6 +218,38 @@ class Ladder:
         return tx.record(
             tx.s.get(Request, order.request_id), event_kind, payload, dedupe_key=key, actor=SYSTEM
         )
+
+    # --- when the next rung can come -------------------------------------------------------------
+
+    @staticmethod
+    def _later(s: Session, now: datetime) -> tuple[datetime | None, datetime | None, datetime | None]:
+        """When the first warning comes of the requests and the orders' limits not yet near (the
+        others are the scans' own): one statement, each part the first row of a range on the
+        index its scan uses."""
+        r, o = table(Request).c, table(WorkOrder).c
+        counting = o.state.in_(("dispatched", "on_site", "waiting_parts"))
+        firsts = (
+            select_columns(func.min(r.reply_due_at)).where(
+                r.status == "open", r.replied_at.is_(None), r.reply_due_at > now + WARNING_WINDOW
+            ),
+            select_columns(func.min(o.arrive_due_at)).where(
+                counting, o.arrived_at.is_(None), o.arrive_due_at > now + WARNING_BEFORE["arrive"]
+            ),
+            select_columns(func.min(o.finish_due_at)).where(
+                counting, o.finish_due_at > now + WARNING_BEFORE["finish"]
+            ),
+        )
+        reply, arrive, finish = s.execute(select_columns(*(q.scalar_subquery() for q in firsts))).one()
+        return (
+            reply - WARNING_WINDOW if reply else None,
+            arrive - WARNING_BEFORE["arrive"] if arrive else None,
+            finish - WARNING_BEFORE["finish"] if finish else None,
+        )
+
+    def _newest_event(self) -> int:
+        self.k.ready()
+        with self.k.said(), self.k.engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM event").scalar() or 0
 
     @staticmethod
     def _recorded(s: Session, keys: list[str]) -> set[str]:

@@ -1,12 +1,17 @@
 """PostgreSQL mode's two figures, each beside its baseline in the same run:
 
-- the month report over 1,000,000 requests on PostgreSQL against the bare SQL it sends (the very
-  statements, executed and fetched through a bare psycopg connection); target ≤ 2×;
+- the month report over 1,000,000 requests (30,000 at the small size, test_report_bench.ROWS) on
+  PostgreSQL against the bare SQL it sends (the very statements, executed and fetched through a
+  bare psycopg connection); bound 2× at full size (measured 1.52–1.74×; issue 23 aims at 1.5×),
+  8× at the small size (measured 2.6–5.5×, the higher on a machine at a load of 10: the
+  report's fixed work beside a month of 800);
 - the time from one desk's write to another desk's screen: LISTEN/NOTIFY on PostgreSQL against
-  the SQLite desk's timed look (its default, once a second).
+  the SQLite desk's timed look (its default, once a second), medians of 15 writes (5 small);
+  bound 0.1× at full size (measured 17.8 ms), 0.5× small. Every wait has a timeout (WAIT).
 
-Run: LIYUAN_TEST_PG=<socket folder> uv run pytest tests/bench/test_postgres_bench.py -o addopts="" -s
-(.ci/postgres.sh start DIR starts a throwaway cluster and prints the socket folder)."""
+    LIYUAN_TEST_PG=<socket folder> uv run pytest tests/bench/test_postgres_bench.py -s
+(.ci/postgres.sh start DIR starts a throwaway cluster and prints the socket folder; without one
+these skip, and CI, which sets LIYUAN_TEST_PG_REQUIRED, fails instead)."""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).parent.parent))  # pg.py
 import pg
+from bench_sizing import sized
 from test_report_bench import COLUMNS, LAST, MONTH, REPEATS, ROWS, _medians, history_rows
 
 from liyuan_tui.domain.clock import FakeClock
@@ -37,7 +43,7 @@ def million_on_postgres():
     pg.need_cluster()
     name = pg.create_database()
     url = pg.url(name)
-    store = Store(url, FakeClock(LAST), "sup", tz="Asia/Shanghai")
+    store = Store(url, FakeClock(LAST), "sup", tz="Asia/Shanghai", create=True)
     store.staff.ensure_identity()
     store.close()
     import psycopg
@@ -62,7 +68,10 @@ def million_on_postgres():
     pg.drop_database(name)
 
 
-def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgres):
+WAIT = 30.0  # seconds at most for a desk to show another's write
+
+
+def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgres, figure):
     import psycopg
 
     url, name = million_on_postgres
@@ -78,7 +87,7 @@ def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgre
     event.listen(store.engine, "before_cursor_execute", capture)
     report = month_report(store, MONTH)
     event.remove(store.engine, "before_cursor_execute", capture)
-    assert report.current.total > 20_000
+    assert report.current.total > ROWS // 50
     bare = psycopg.connect(dbname=name, user=pg.ADMIN, host=pg.SOCKET, autocommit=True)
 
     def bare_sql():
@@ -98,21 +107,30 @@ def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgre
     for fmt, (report_s, bare_s) in timings.items():
         print(
             f"  report --format {fmt:<4} {report_s * 1000:7.1f} ms   bare SQL {bare_s * 1000:7.1f} ms"
-            f"   ratio {report_s / bare_s:.2f} (target ≤ 2.00)"
+            f"   ratio {report_s / bare_s:.2f}"
         )
     bare.close()
     store.close()
-    assert max(r / b for r, b in timings.values()) <= 2
+    fmt, (report_s, bare_s) = max(timings.items(), key=lambda item: item[1][0] / item[1][1])
+    figure(
+        f"PostgreSQL: month report over {ROWS:,} requests, --format {fmt} (the slowest format)",
+        report_s,
+        bare_s,
+        "s",
+        baseline_is="its statements through a bare psycopg connection",
+        small=8.0,
+        full=2.0,
+    )
 
 
-async def _latencies(url: str, tmp_path: Path, poll_interval: float, writes: int = 15) -> list[float]:
+async def _latencies(url: str, tmp_path: Path, poll_interval: float, writes: int) -> list[float]:
     """Seconds from another terminal's committed write to this desk's queue holding it."""
     from liyuan_tui.app import LiyuanApp
     from liyuan_tui.domain.clock import SystemClock
     from liyuan_tui.store.opening import open_store
 
     clock = SystemClock()
-    sup = Store(url, clock, "sup")
+    sup = Store(url, clock, "sup", create=True)
     sup.staff.ensure_identity()
     sup.staff.add_staff("ann", "Ann", "assistant")
     settings = Settings(db_url=url, lang="en", login="ann", os_login="ann")
@@ -127,8 +145,9 @@ async def _latencies(url: str, tmp_path: Path, poll_interval: float, writes: int
                 sup.intake.create_request, category="B", unit=f"1-{i}", phone="123", complete=True
             )
             committed = time.monotonic()
-            while req.ref not in app.requests:
-                await asyncio.sleep(0.002)
+            async with asyncio.timeout(WAIT):
+                while req.ref not in app.requests:
+                    await asyncio.sleep(0.002)
             took.append(time.monotonic() - committed)
             await pilot.pause(0.05 + (i % 5) * 0.137)  # writes land at different points of the desk's wait
     app.store.close()
@@ -136,16 +155,25 @@ async def _latencies(url: str, tmp_path: Path, poll_interval: float, writes: int
     return took
 
 
-async def test_listen_notify_against_the_sqlite_poller(tmp_path):
+async def test_listen_notify_against_the_sqlite_poller(tmp_path, figure):
     pg.need_cluster()
+    writes = sized(5, 15)
     name = pg.create_database()
     try:
-        on_postgres = await _latencies(pg.url(name), tmp_path, poll_interval=1.0)
+        on_postgres = await _latencies(pg.url(name), tmp_path, poll_interval=1.0, writes=writes)
     finally:
         pg.drop_database(name)
-    on_sqlite = await _latencies(f"sqlite:///{tmp_path / 'desk.db'}", tmp_path, poll_interval=1.0)
+    on_sqlite = await _latencies(f"sqlite:///{tmp_path / 'desk.db'}", tmp_path, 1.0, writes)
     for label, took in (("PostgreSQL LISTEN/NOTIFY", on_postgres), ("SQLite, a look each second", on_sqlite)):
         print(
             f"\n{label:<28} median {statistics.median(took) * 1000:6.1f} ms   worst {max(took) * 1000:6.1f} ms"
         )
-    assert max(on_postgres) < 0.5
+    figure(
+        f"another desk's write on screen, PostgreSQL LISTEN/NOTIFY (median of {writes})",
+        statistics.median(on_postgres),
+        statistics.median(on_sqlite),
+        "s",
+        baseline_is="the SQLite desk's look once a second",
+        small=0.5,
+        full=0.1,
+    )

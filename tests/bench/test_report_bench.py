@@ -1,11 +1,15 @@
-"""Month report over 1,000,000 historical requests vs the bare SQL it needs, in the same run.
+"""Month report over 1,000,000 historical requests (30,000 at the small size) vs the bare SQL it
+needs, in the same run.
 
-Run: uv run pytest tests/bench/test_report_bench.py -s   (not part of the default run)
+    uv run pytest tests/bench/test_report_bench.py -s     (LIYUAN_BENCH_SIZE=full for 1,000,000)
 
 The baseline is the very statements the report sends (captured from SQLAlchemy during a warm-up
 report, with their parameters), executed through a bare sqlite3 connection and fetched: what the
 report would cost with no Python around the SQL at all. A report run is what `liyuan report` does:
-the figures, the written summary and one format (json, md, csv). Target: each ≤ 2 × baseline.
+the figures, the written summary and one format (json, md, csv). Bound: each ≤ 2 × baseline at
+full size (measured 1.23–1.36×); SMALL_BOUND (5×) at the small size, where a month of 800
+requests leaves the report's own fixed work (the summary, the rendering) beside little SQL
+(measured 2.2–2.8×).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from bench_sizing import sized
 from sqlalchemy import event
 
 from liyuan_tui.domain.clock import FakeClock
@@ -28,11 +33,12 @@ from liyuan_tui.reports.month import month_report
 from liyuan_tui.reports.month_render import render
 from liyuan_tui.store import Store
 
-ROWS = 1_000_000
+ROWS = sized(30_000, 1_000_000)
 FIRST = datetime(2023, 7, 1, tzinfo=UTC)
 LAST = datetime(2026, 7, 1, tzinfo=UTC)  # 36 months: about 28,000 requests a month
 MONTH = "2026-05"
-REPEATS = 7
+REPEATS = sized(3, 7)
+SMALL_BOUND = 5.0
 STAFF = ("sup", "ann", "bob", "cat", "dan", "eve")
 FMT = "%Y-%m-%d %H:%M:%S.000000"  # how SQLAlchemy stores a datetime in SQLite
 
@@ -45,7 +51,7 @@ COLUMNS = (
 
 
 def history_rows() -> list[tuple]:
-    """1,000,000 requests over three years, as rows of COLUMNS (times as text, UTC)."""
+    """ROWS requests over three years, as rows of COLUMNS (times as text, UTC)."""
     rng = random.Random(6)
     cats = (
         "medical",
@@ -109,7 +115,7 @@ def history_rows() -> list[tuple]:
 
 
 def _generate(path) -> None:
-    """1,000,000 requests through executemany in one transaction (the schema from the Store)."""
+    """ROWS requests through executemany in one transaction (the schema from the Store)."""
     store = Store(f"sqlite:///{path}", FakeClock(LAST), "sup", tz="Asia/Shanghai", create=True)
     store.init_schema()
     store.staff.ensure_identity()
@@ -129,7 +135,7 @@ def _generate(path) -> None:
 
 @pytest.fixture(scope="session")
 def big_history(tmp_path_factory):
-    reuse = os.environ.get("LIYUAN_BENCH_DB")  # a file made by an earlier run, to iterate faster
+    reuse = os.environ.get("LIYUAN_BENCH_DB")  # a file an earlier run made (of this size), to iterate faster
     if reuse and Path(reuse).exists():
         return Path(reuse)
     path = tmp_path_factory.mktemp("bench") / "million.db"
@@ -156,7 +162,7 @@ def _medians(a, b) -> tuple[float, float]:
     return statistics.median(ta), statistics.median(tb)
 
 
-def test_month_report_within_twice_the_bare_sql(big_history):
+def test_month_report_within_twice_the_bare_sql(big_history, figure):
     procedures = load_procedures()
     store = Store(
         f"sqlite:///{big_history}", FakeClock(LAST), "sup", procedures=procedures, tz="Asia/Shanghai"
@@ -171,7 +177,7 @@ def test_month_report_within_twice_the_bare_sql(big_history):
     event.listen(store.engine, "before_cursor_execute", capture)
     report = month_report(store, MONTH)
     event.remove(store.engine, "before_cursor_execute", capture)
-    assert report.current.total > 20_000
+    assert report.current.total > ROWS // 50
 
     bare = sqlite3.connect(big_history)
 
@@ -200,10 +206,18 @@ def test_month_report_within_twice_the_bare_sql(big_history):
     for fmt, (report_s, bare_s) in timings.items():
         print(
             f"  report --format {fmt:<4} {report_s * 1000:7.1f} ms   bare SQL {bare_s * 1000:7.1f} ms"
-            f"   ratio {report_s / bare_s:.2f} (target ≤ 2.00)"
+            f"   ratio {report_s / bare_s:.2f}"
         )
     print("  query plans on request: " + "; ".join(sorted(plans)))
     bare.close()
     store.close()
-    worst = max(report_s / bare_s for report_s, bare_s in timings.values())
-    assert worst <= 2
+    fmt, (report_s, bare_s) = max(timings.items(), key=lambda item: item[1][0] / item[1][1])
+    figure(
+        f"month report over {ROWS:,} requests, --format {fmt} (the slowest format; medians of {REPEATS})",
+        report_s,
+        bare_s,
+        "s",
+        baseline_is="its statements through a bare sqlite3 connection",
+        small=SMALL_BOUND,
+        full=2.0,
+    )

@@ -58,7 +58,8 @@ def check_contents(wheel: Path) -> None:
 
 
 def install_for_every_login(wheel: Path, prefix: Path, bin_dir: Path) -> Path:
-    """The README's root commands: a venv on the system Python, the wheel in it, the command linked."""
+    """The README's root commands: a venv on the system Python, the wheel in it byte-compiled (the
+    desk logins cannot write root's __pycache__), the command linked."""
     uv = shutil.which("uv")
     subprocess.run(
         [uv, "venv", "--python", str(SYSTEM_PYTHON), str(prefix)],
@@ -67,7 +68,7 @@ def install_for_every_login(wheel: Path, prefix: Path, bin_dir: Path) -> Path:
         timeout=120,
     )
     subprocess.run(
-        [uv, "pip", "install", "--python", str(prefix / "bin" / "python"), str(wheel)],
+        [uv, "pip", "install", "--compile-bytecode", "--python", str(prefix / "bin" / "python"), str(wheel)],
         check=True,
         capture_output=True,
         timeout=600,
@@ -89,6 +90,9 @@ def test_the_wheel_installs_for_every_login_and_a_non_root_login_runs_the_desk()
         wheel = build_wheel(base / "dist")
         check_contents(wheel)
         liyuan = install_for_every_login(wheel, base / "opt" / "liyuan", base / "usr-local-bin")
+        site_packages = next((base / "opt" / "liyuan" / "lib").glob("python3*/site-packages"))
+        for package in ("liyuan_tui/cli", "liyuan_tui/store", "sqlalchemy/orm", "sqlmodel"):  # compiled once
+            assert list((site_packages / package / "__pycache__").glob("*.pyc")), f"{package} not compiled"
         group = grp.getgrnam("users")  # any group nobody and daemon are not in: setpriv gives it to them
         config = base / "etc" / "liyuan" / "config.toml"
         env = {

@@ -1,0 +1,178 @@
+"""Writers under load: 8 desk processes writing at once into one database — each logs a repair
+call, ticks its first step, replies to the caller, and again, as fast as it can — beside one such
+process doing all those writes alone, in the same run. The figure is the p99 of a write's time
+from the call to its commit (the lock waited for included); the baseline the lone writer's p99.
+Nothing may be lost: every ref a writer was given is there afterwards, replied, with its step
+and its events.
+
+    uv run pytest tests/bench/test_writers_bench.py -s     (LIYUAN_TEST_PG=<socket folder> adds PostgreSQL)
+
+Each writer opens its store and writes one round first, untimed (an open desk has written before:
+its statements are compiled); then all start together. Rounds: 10 a writer at the small size
+(240 writes in all), 40 at full size (960).
+
+Issue 23 aims at p99 ≤ 1 s on SQLite and ≤ 0.3 s on PostgreSQL (printed beside the ratio).
+PostgreSQL about meets it: its writers queue on one advisory lock, first come first served
+(measured p99 176–330 ms, 11–17× the lone writer's, on a loaded 2-core machine): bound 40× at
+full size, 80× small. SQLite does not yet: nobody queues for its lock. A writer that finds it
+taken sleeps in SQLite's busy handler (1, 2, 5 … 100 ms) and whoever is running when it comes
+free takes it — most often the writer that just let it go — so under writers at full tilt a few
+writes wait seconds (measured p99 1.3–3.1 s, worst 1.8–4.2 s: about 100× the lone writer's,
+whose p99 over as many writes is 16–30 ms, so it is not the disk; the median stays near
+7–17 ms). A blocking flock taken before BEGIN IMMEDIATE was tried and is no better (p99
+1.8–2.9 s): Linux wakes every waiter and the releaser wins again; a first-come-first-served
+hand-off (a ticket queue) would be needed. Until then the SQLite bound, 250× at full size and
+400× small, is the measured state with room for a busy machine: it fails a writer starved for
+the whole busy timeout (15 s), not the target. Every wait has a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import select
+import subprocess
+import sys
+import time
+
+import pg
+import pytest
+from bench_sizing import percentile, sized
+
+from liyuan_tui.domain.clock import SystemClock
+from liyuan_tui.store import Store
+
+WRITERS = 8
+ROUNDS = sized(10, 40)
+WAIT = 120.0  # seconds at most for the writers to be ready, and again to finish
+
+WRITER = """
+import json, sys, time
+from liyuan_tui.domain.clock import SystemClock
+from liyuan_tui.store import Store
+
+url, login, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+store = Store(url, SystemClock(), login)
+took, refs = [], []
+
+def timed(write):
+    t0 = time.perf_counter()
+    result = write()
+    took.append(time.perf_counter() - t0)
+    return result
+
+def round(i):
+    ref = timed(lambda: store.intake.create_request(
+        category="repair", unit=f"{login}-{i}", phone="13800000000", complete=True)).ref
+    refs.append(ref)
+    timed(lambda: store.lifecycle.tick_step(ref, "fault", value="厨房漏水"))
+    timed(lambda: store.replies.reply(ref, "已派人上门"))
+
+round("warm")  # a desk that has written before (its statements compiled), untimed
+took.clear()
+refs.clear()
+print("ready", flush=True)
+sys.stdin.readline()  # all together
+for i in range(rounds):
+    round(i)
+print(json.dumps({"took": took, "refs": refs}), flush=True)
+"""
+
+
+def writers(
+    url: str, logins: list[str], rounds: int, env: dict[str, str]
+) -> tuple[list[float], list[str], float]:
+    """(every write's seconds, every ref logged, wall seconds) of the writers run at once."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, url, login, str(rounds)],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for login in logins
+    ]
+    try:
+        deadline = time.monotonic() + WAIT
+        for p in procs:
+            assert p.stdout is not None
+            ready, _, _ = select.select([p.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            assert ready, "a writer was not ready in time"
+            assert p.stdout.readline().strip() == "ready", p.stderr.read() if p.stderr else ""
+        t0 = time.perf_counter()
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        outputs = [p.communicate(timeout=WAIT) for p in procs]
+        wall = time.perf_counter() - t0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(10)
+    took, refs = [], []
+    for p, (out, err) in zip(procs, outputs, strict=True):
+        assert p.returncode == 0, err[-3000:]
+        figures = json.loads(out.strip().splitlines()[-1])
+        took += figures["took"]
+        refs += figures["refs"]
+    return took, refs, wall
+
+
+def nothing_lost(store: Store, refs: list[str]) -> None:
+    assert len(refs) == len(set(refs))
+    for ref in refs:
+        detail = store.lookup.detail(ref)
+        assert detail.request.replied_at is not None, f"{ref}: the reply is lost"
+        assert "fault" in detail.steps, f"{ref}: the step is lost"
+        assert len(detail.events) >= 3, f"{ref}: events lost"
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_eight_writers_at_once_beside_one_alone(engine, tmp_path, compiled, figure):
+    urls, names = [], []
+    if engine == "postgresql":
+        pg.need_cluster()
+        names = [pg.create_database(), pg.create_database()]
+        urls = [pg.url(name) for name in names]
+    else:
+        urls = [f"sqlite:///{tmp_path / 'alone.db'}", f"sqlite:///{tmp_path / 'together.db'}"]
+    try:
+        stores = []
+        for url in urls:
+            sup = Store(url, SystemClock(), "sup", create=True)
+            sup.staff.ensure_identity()
+            for n in range(WRITERS):
+                sup.staff.add_staff(f"w{n}", f"Writer {n}", "assistant")
+            stores.append(sup)
+        t0 = time.perf_counter()
+        alone, alone_refs, alone_wall = writers(urls[0], ["w0"], WRITERS * ROUNDS, compiled)
+        together, refs, wall = writers(urls[1], [f"w{n}" for n in range(WRITERS)], ROUNDS, compiled)
+        print(f"\n(the writers' runs took {time.perf_counter() - t0:.1f} s with their start)")
+        nothing_lost(stores[0], alone_refs)
+        nothing_lost(stores[1], refs)
+        assert len(refs) == WRITERS * ROUNDS
+        p99 = percentile(together, 0.99)
+        print(
+            f"\n{engine}: {len(together)} writes by {WRITERS} writers in {wall:.2f} s "
+            f"({len(together) / wall:.0f} a second), median {percentile(together, 0.5) * 1000:.1f} ms, "
+            f"p99 {p99 * 1000:.1f} ms (issue 23: ≤ {1000 if engine == 'sqlite' else 300} ms), "
+            f"worst {max(together) * 1000:.1f} ms; alone: {len(alone)} writes in {alone_wall:.2f} s, "
+            f"median {percentile(alone, 0.5) * 1000:.1f} ms"
+        )
+        figure(
+            f"{engine}: p99 of a write, {WRITERS} writers at once ({len(together)} writes)",
+            p99,
+            percentile(alone, 0.99),
+            "s",
+            baseline_is="the p99 of one writer writing as much alone",
+            small=400.0 if engine == "sqlite" else 80.0,
+            full=250.0 if engine == "sqlite" else 40.0,
+        )
+        for store in stores:
+            store.close()
+    finally:
+        for name in names:
+            pg.drop_database(name)
