@@ -151,6 +151,7 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
         "major": f.major,
         "majors": [_item_dict(x, tz, "majors") for x in f.majors],
         "confidential": f.confidential,
+        "cancelled": f.cancelled,
         "fees": [
             {
                 "item": x.code,
@@ -308,6 +309,8 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
         [t("report.major"), str(cur.major), str(prev.major), format_change(cur.major, prev.major)],
         [t("report.confidential"), str(cur.confidential), str(prev.confidential), ""],
         [t("report.fees_total"), _money(cur.fees_total_cents), _money(prev.fees_total_cents), money_change],
+        # Voided requests (作废): a line of their own, in no figure above.
+        [t("report.cancelled"), str(cur.cancelled), str(prev.cancelled), ""],
     ]
     cmp_head = [t("report.this_month"), t("report.previous_month"), t("report.change")]
     out: list[Table] = [(t("report.overview"), [t("report.figure")] + cmp_head, overview)]

@@ -16,11 +16,13 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.models import ROLES, Request, Staff
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.records import Assessment, FollowUp, Training
+from liyuan_tui.domain.work_orders import ON_SITE_ROLES
 
 from liyuan_tui.store.households import work_order_table
 from liyuan_tui.store.ladder import SYSTEM
@@ -38,7 +40,7 @@ class ScoreFigures:
     requests: int = 0  # requests taken (logged), not cancelled
     replied: int = 0  # replies given
     within: int = 0  # … within the category's limit
-    due: int = 0  # what the share in time is out of (a person: their replies; the team: as the month report)
+    due: int = 0  # what the share in time is out of (a person: replies + unreplied overdue; the team: as the month report)
     median_reply_seconds: float | None = None
     overdue: int = 0
     escalations: int = 0
@@ -130,7 +132,7 @@ def _month(
 ) -> tuple[dict[str, ScoreFigures], ScoreFigures]:
     w = q.Window(month.start(tz), month.end(tz), now)
     k = q.conditions(w)
-    counted = and_(k["in_month"], R.status != "cancelled")
+    counted = k["in_month"]  # voided requests left out, as in the month report
     per: dict[str, Counter] = defaultdict(Counter)
     team = Counter()
     stmt = (
@@ -144,6 +146,7 @@ def _month(
             flag(k["due"]).label("due"),
             flag(k["late"]).label("late"),
             flag(R.escalated_at.is_not(None)).label("escalated"),
+            flag(k["unreplied_late"]).label("unreplied_late"),
         )
         .where(counted)
         .group_by(R.created_by, R.replied_by, R.escalated_by)
@@ -151,6 +154,7 @@ def _month(
     for r in s.execute(stmt):
         per[r.created_by]["requests"] += r.n
         per[r.created_by]["overdue"] += int(r.late or 0)
+        per[r.created_by]["unreplied_late"] += int(r.unreplied_late or 0)
         if r.replied_by:
             per[r.replied_by]["replied"] += int(r.replied or 0)
             per[r.replied_by]["within"] += int(r.within or 0)
@@ -184,7 +188,9 @@ def _month(
         team.update(orders_finished=finished, orders_on_time=on_time)
     medians = {key: m for key, (m, _p90) in reply_percentiles(q.reply_ranks(s, w, dialect)).items()}
     people = {
-        login: _figures(c, due=c["replied"], median=medians.get(("staff", login)))
+        # A person's share in time is out of their replies and the requests they logged that are
+        # past their deadline with no reply: "100% in time" beside "3 overdue" cannot happen.
+        login: _figures(c, due=c["replied"] + c["unreplied_late"], median=medians.get(("staff", login)))
         for login, c in per.items()
         if login
     }
@@ -245,21 +251,31 @@ def _repeats(s: Session, w: q.Window) -> int:
 
 
 def repeat_repairs_by_staff(s: Session, w: q.Window) -> dict[str, int]:
-    """Repeat repairs received in the month, counted against whoever's work did not hold: the
-    technician of the earlier request's last finished work order, else (no work order) the
-    holder of the earlier request."""
+    """Repeat repairs received in the month, counted against whoever did the earlier repair: the
+    technician of the earlier request's last finished work order (else its last order not
+    cancelled), else the earlier request's holder when they work on site (a technician, a
+    department's staff). Never the desk that logged either call: a repeat nobody is known to
+    have repaired is the team's only."""
     e = Request.__table__.alias("earlier")
-    who: Any = holder(e.c)
+    on_site = (
+        select(Staff.login)
+        .where(Staff.login == holder(e.c), col(Staff.role).in_(ON_SITE_ROLES))
+        .scalar_subquery()
+    )
+    who: Any = on_site
     wo = work_order_table(s)
     if wo is not None:
-        technician = (
-            select(wo.c.technician)
-            .where(wo.c.request_id == e.c.id, wo.c.state == "done")
-            .order_by(wo.c.finished_at.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        who = func.coalesce(technician, who)
+
+        def last(*where: Any) -> Any:
+            return (
+                select(wo.c.technician)
+                .where(wo.c.request_id == e.c.id, wo.c.technician.is_not(None), *where)
+                .order_by(wo.c.finished_at.desc(), wo.c.id.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+
+        who = func.coalesce(last(wo.c.state == "done"), last(wo.c.state != "cancelled"), on_site)
     stmt = (
         select(who.label("login"), func.count())
         .select_from(Request.__table__.join(e, e.c.ref == R.repeat_of))

