@@ -136,7 +136,12 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     )
     print(req.ref, file=ctx.out)
     if req.repeat_of:  # 二次维修: the script (or the desk) sees the earlier request
-        print(ctx.t("cli.repeat_of", ref=req.ref, earlier=req.repeat_of), file=ctx.err)
+        earlier = ctx.store.lookup.get_request(req.repeat_of)
+        if earlier.status == "closed" and earlier.closed_at is not None:
+            closed = earlier.closed_at.astimezone(ctx.settings.tz).strftime("%Y-%m-%d %H:%M")
+            print(ctx.t("cli.repeat_of", ref=req.ref, earlier=earlier.ref, closed=closed), file=ctx.err)
+        else:  # the same fault, still open (or reopened): linked to it
+            print(ctx.t("cli.repeat_open", ref=req.ref, earlier=earlier.ref), file=ctx.err)
     return 0
 
 

@@ -14,6 +14,8 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.records import FollowUp
 
+from liyuan_tui.store.repeats import counts_as_repeat
+
 from .month_queries import Window
 
 R = Request.__table__.c
@@ -122,8 +124,10 @@ def quality_figures(
     keys = set(repair_categories)
     # By category, then the repairs' rows kept: the month's range on received_at finds the rows
     # (a condition on the category would make SQLite read every repair ever logged instead).
+    earlier = Request.__table__.alias("earlier")
     for category, n, repeats in s.execute(
-        select(R.category, func.count(), _count(R.repeat_of.is_not(None)))
+        select(R.category, func.count(), _count(counts_as_repeat(R, earlier.c)))
+        .select_from(Request.__table__.outerjoin(earlier, earlier.c.ref == R.repeat_of))
         .where(_in(R.received_at, w), R.status != "cancelled", _of_estate(w))
         .group_by(R.category)
     ):

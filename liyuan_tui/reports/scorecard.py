@@ -26,6 +26,7 @@ from liyuan_tui.domain.work_orders import ON_SITE_ROLES
 
 from liyuan_tui.store.households import work_order_table
 from liyuan_tui.store.ladder import SYSTEM
+from liyuan_tui.store.repeats import counts_as_repeat
 
 from . import month_queries as q
 from .month import Month, reply_percentiles
@@ -240,11 +241,12 @@ def _satisfaction(s: Session, w: q.Window) -> dict[str, tuple[int, int]]:
 
 
 def _repeats(s: Session, w: q.Window) -> int:
+    e = Request.__table__.alias("earlier")
     return (
         s.execute(
-            select(func.count()).where(
-                _in(R.received_at, w), R.status != "cancelled", R.repeat_of.is_not(None)
-            )
+            select(func.count())
+            .select_from(Request.__table__.join(e, e.c.ref == R.repeat_of))
+            .where(_in(R.received_at, w), R.status != "cancelled", counts_as_repeat(R, e.c))
         ).scalar()
         or 0
     )
@@ -252,8 +254,7 @@ def _repeats(s: Session, w: q.Window) -> int:
 
 def repeat_repairs_by_staff(s: Session, w: q.Window) -> dict[str, int]:
     """Repeat repairs received in the month, counted against whoever did the earlier repair: the
-    technician of the earlier request's last finished work order (else its last order not
-    cancelled), else the earlier request's holder when they work on site (a technician, a
+    technician of the earlier request's last finished work order, else the earlier request's holder when they work on site (a technician, a
     department's staff). Never the desk that logged either call: a repeat nobody is known to
     have repaired is the team's only."""
     e = Request.__table__.alias("earlier")
@@ -265,21 +266,18 @@ def repeat_repairs_by_staff(s: Session, w: q.Window) -> dict[str, int]:
     who: Any = on_site
     wo = work_order_table(s)
     if wo is not None:
-
-        def last(*where: Any) -> Any:
-            return (
-                select(wo.c.technician)
-                .where(wo.c.request_id == e.c.id, wo.c.technician.is_not(None), *where)
-                .order_by(wo.c.finished_at.desc(), wo.c.id.desc())
-                .limit(1)
-                .scalar_subquery()
-            )
-
-        who = func.coalesce(last(wo.c.state == "done"), last(wo.c.state != "cancelled"), on_site)
+        technician = (
+            select(wo.c.technician)
+            .where(wo.c.request_id == e.c.id, wo.c.state == "done", wo.c.technician.is_not(None))
+            .order_by(wo.c.finished_at.desc(), wo.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        who = func.coalesce(technician, on_site)
     stmt = (
         select(who.label("login"), func.count())
         .select_from(Request.__table__.join(e, e.c.ref == R.repeat_of))
-        .where(_in(R.received_at, w), R.status != "cancelled")
+        .where(_in(R.received_at, w), R.status != "cancelled", counts_as_repeat(R, e.c))
         .group_by(who)
     )
     return {login: int(n) for login, n in s.execute(stmt) if login}

@@ -75,7 +75,9 @@ def test_a_voided_draft_is_counted_on_its_own_line_only(staff, desk, procedures)
 
 
 def test_the_scorecard_share_in_time_counts_overdue_requests_not_replied_to(staff, desk, clock):
-    replied = desk.intake.create_request(category="repair", unit="1栋0101", phone="13800000001", complete=True)
+    replied = desk.intake.create_request(
+        category="repair", unit="1栋0101", phone="13800000001", complete=True
+    )
     desk.lifecycle.mark_replied(replied.ref)  # in time
     for unit in ("1栋0102", "1栋0103", "1栋0104"):
         desk.intake.create_request(category="repair", unit=unit, phone="13800000001", complete=True)

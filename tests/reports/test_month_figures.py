@@ -129,7 +129,9 @@ def test_per_staff_workload_and_reply_times(history, report_json):
     got = {s["login"]: s for s in data["staff"]}
     assert set(got) == set(want["staff"])
     for login, w in want["staff"].items():
-        assert_group(got[login], w, ("logged", "replied", "within_limit", "due", "closed", "escalated"), login)
+        assert_group(
+            got[login], w, ("logged", "replied", "within_limit", "due", "closed", "escalated"), login
+        )
 
 
 def test_fees_by_item_with_names_from_the_fee_table(history, report_json):
