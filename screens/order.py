@@ -150,7 +150,9 @@ class OrderScreen(Screen):
             )
         )
         if req.description:
-            text.append("\n" + shown(t("ui.order.problem", text=req.description if view.visible else hidden)))
+            said = req.description if view.visible else hidden
+            key = "ui.order.problem" if proc is not None and proc.fault_kinds else "ui.order.asked"
+            text.append("\n" + shown(t(key, text=said)))
         if o.note:
             text.append(
                 "\n" + shown(t("ui.order.note", text=o.note if view.visible else hidden)), style="yellow"
@@ -168,6 +170,8 @@ class OrderScreen(Screen):
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
         grid.add_row(t("sheet.dispatched"), at(o.dispatched_at))
+        if o.dispatched_at and o.arrive_due_at is None and o.finish_due_at is None:
+            grid.add_row(t("sheet.limits"), t("ui.order.no_limits"))  # said, not left blank
         for label, done, due in (
             (t("sheet.arrived"), o.arrived_at, o.arrive_due_at),
             (t("sheet.finished"), o.finished_at, o.finish_due_at),

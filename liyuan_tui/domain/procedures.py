@@ -95,6 +95,7 @@ class Step:
     default: Text | None = None  # the answer offered (placeholders filled from the request)
     replies: bool = False  # ticking it is the reply to the resident (stops the reply clock)
     result: bool = False  # it records the department's result or the resident's confirmation
+    order_step: str | None = None  # a work order's dispatch, arrival or finish ticks it (one entry)
 
     @property
     def wants_input(self) -> bool:
@@ -148,6 +149,11 @@ class Procedure:
     def result_steps(self) -> list[Step]:
         """The steps that record the department's result or the resident's confirmation."""
         return [s for s in self.steps if s.result]
+
+    def order_step(self, moment: str) -> Step | None:
+        """The step a work order's dispatch, arrival or finish stands for ("dispatch" | "arrive" |
+        "finish"), as the procedure file says; None when it names none."""
+        return next((s for s in self.steps if s.order_step == moment), None)
 
     @property
     def form_steps(self) -> list[Step]:

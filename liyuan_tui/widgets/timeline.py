@@ -39,11 +39,12 @@ class Timeline(Static):
         table.add_column(no_wrap=True, style="dim")
         table.add_column(no_wrap=True, style="cyan")
         table.add_column(ratio=1)
+        names = {login: person.name for login, person in staff.items()}
         for ev in events:
             who = staff.get(ev.actor)
             table.add_row(
                 f"{ev.at.astimezone(tz):%H:%M:%S}",
                 plain(who.name if who else ev.actor, one_line=True),
-                Text(shown(describe(ev, proc, t, visible)), overflow="fold"),
+                Text(shown(describe(ev, proc, t, visible, names)), overflow="fold"),
             )
         self.update(table)
