@@ -45,6 +45,9 @@ class Context:
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _store: Store | None = None
     _procedures: Procedures | None = None
+    # Only the desk itself (`liyuan`) may make the personal default database on its first run
+    # (`init` makes one on purpose): a command that reads or records never does.
+    may_create: bool = False
 
     def __post_init__(self) -> None:
         self.raw_out = self.out
@@ -75,7 +78,7 @@ class Context:
         if self._store is None:
             from liyuan_tui.store.opening import store_for
 
-            self._store = store_for(self.settings, self.clock, self.procedures)
+            self._store = store_for(self.settings, self.clock, self.procedures, may_create=self.may_create)
             self._store.kernel.on_first_user = lambda login: print(
                 self.t("cli.first_user", login=login), file=self.err
             )

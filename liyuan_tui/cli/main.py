@@ -121,7 +121,7 @@ def main(
     try:
         settings = settings_from(args)
     except ConfigError as exc:
-        print(f"liyuan: {visible(str(exc), newlines=False)}", file=err)
+        print(f"liyuan: {visible(config_refusal(exc, args), newlines=False)}", file=err)
         return EXIT_USAGE
     ctx = Context(settings, clock or SystemClock(), out=out, err=err)
     handler: Callable[[Context, argparse.Namespace], int | None] | None = getattr(args, "handler", None)
@@ -129,6 +129,7 @@ def main(
         from .desk import open_desk
 
         handler = open_desk
+        ctx.may_create = True  # the desk's first run on a machine of one's own makes its database
     try:
         code = run(ctx, handler, args)
         out.flush()  # a reader that went away is met here, not at the interpreter's exit
@@ -138,6 +139,17 @@ def main(
         return EXIT_PIPE
     finally:
         ctx.close()
+
+
+def config_refusal(exc: ConfigError, args: argparse.Namespace) -> str:
+    """A setting the desk cannot use, in the user's language where it has words for it (the
+    language itself comes from the flag or the environment: the config may be what is unreadable)."""
+    if exc.key is None:
+        return str(exc)
+    from liyuan_tui.domain.i18n import Translator
+
+    lang = getattr(args, "lang", None) or os.environ.get("LIYUAN_LANG") or "zh"
+    return Translator(lang if lang in ("zh", "en") else "zh")(exc.key, **exc.params)
 
 
 def _quiet_stdout(out: TextIO) -> None:

@@ -30,7 +30,21 @@ MAX_SETTING = 255  # a longer zone name or path is a mistake (and too long for a
 
 
 class ConfigError(ValueError):
-    """A setting has a value the desk cannot use; the message names the setting."""
+    """A setting has a value the desk cannot use; the message names the setting. `key` and
+    `params`, when set, say it in the user's language (messages/*.toml)."""
+
+    key: str | None = None
+    params: dict = {}
+
+
+class ConfigUnreadable(ConfigError):
+    """The site's config file is there but this login may not read it: it must join a group."""
+
+    key = "error.no_access"
+
+    def __init__(self, path: Path, blocked: Path, group: str) -> None:
+        self.params = {"path": str(blocked), "group": group, "login": os_login() or "?"}
+        super().__init__(f"config file {path}: cannot be read ({blocked}: join the group {group})")
 
 
 @dataclass(frozen=True)
@@ -130,6 +144,13 @@ def _read_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except FileNotFoundError:
         return {}
+    except PermissionError as exc:
+        from .access import blocked_by
+
+        blocked = blocked_by(path)
+        if blocked is not None:
+            raise ConfigUnreadable(path, *blocked) from exc
+        raise ConfigError(f"config file {path}: {exc}") from exc
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"config file {path}: {exc}") from exc
 

@@ -26,8 +26,12 @@ class OpenedStore:
         return cls(store, me, first)
 
 
-def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = None) -> Store:
-    """The store the settings name, for the acting login; nothing is opened yet."""
+def store_for(
+    settings: Settings, clock: Clock, procedures: Procedures | None = None, *, may_create: bool = True
+) -> Store:
+    """The store the settings name, for the acting login; nothing is opened yet. `may_create`:
+    the caller is the desk itself, which may make the personal default database on its first
+    run; a command that only reads or records never makes one."""
     return Store(
         settings.db_url,
         clock,
@@ -36,7 +40,8 @@ def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = 
         tz=settings.tz,
         os_login=settings.os_login,
         os_root=settings.os_root,
-        create=settings.db_is_personal_default,  # never a database named by flag, environment or config
+        # never a database named by flag, environment or config; the personal one by the desk only
+        create=may_create and settings.db_is_personal_default,
         fees_file=settings.fees_file,  # read when first needed
     )
 

@@ -207,8 +207,10 @@ def test_database_from_flag_env_or_user_data_dir(cli_env, tmp_path):
     personal = tmp_path / "xdg-data" / "liyuan" / "liyuan.db"
     check = liyuan(env, "check")
     assert "not made yet" in check.stdout and not personal.exists()  # check never makes one
-    first = liyuan(env, "staff", "list")  # one user trying the desk: the only database made unasked
-    assert personal.exists() and "supervisor" in first.stderr  # and they are told they became its supervisor
+    listed = liyuan(env, "staff", "list", check=False)  # a command never makes one (issue 20)
+    assert listed.returncode == 2 and "no database" in listed.stderr and not personal.exists()
+    first = liyuan(env, "init")  # (or `liyuan`, the desk itself: its first run on one's own machine)
+    assert personal.exists() and "supervisor" in first.stdout
     liyuan(cli_env, "init")
     check = liyuan(cli_env, "check").stdout
     assert "$LIYUAN_DB" in check and "ok" in check
