@@ -50,7 +50,7 @@ class Context:
     may_create: bool = False
 
     def __post_init__(self) -> None:
-        self.raw_out = self.out
+        self.raw_out, self.raw_err = self.out, self.err
         self.out = VisibleText(self.out)  # type: ignore[assignment]
         self.err = VisibleText(self.err)  # type: ignore[assignment]
 
