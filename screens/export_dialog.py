@@ -1,4 +1,4 @@
-"""Export to a file: choose the format (1–3), say where (a default name in the current folder),
+"""Export to a file: choose the format (1–4), say where (a default name in the current folder),
 enter writes it. An existing file is replaced only after a yes; the writing runs in a thread."""
 
 from __future__ import annotations

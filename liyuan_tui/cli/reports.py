@@ -12,6 +12,8 @@ from liyuan_tui.domain import validation as check
 if TYPE_CHECKING:
     from .context import Context
 
+EXPORT_FORMATS = ("md", "csv", "json", "xlsx")  # the month report, the scorecard, the stock report
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -22,9 +24,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
     p.add_argument(
         "--format",
-        choices=("md", "csv", "json"),
+        choices=EXPORT_FORMATS,
         default="md",
-        help="md (prints well), csv (opens in Excel), json (every figure, for programs)",
+        help="md (prints well), csv (opens in Excel), xlsx (a spreadsheet: give -o FILE), "
+        "json (every figure, for programs)",
     )
     p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
     p.add_argument(
@@ -54,22 +57,40 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     estate = (
         None if args.estate is None else (args.estate if args.estate == "all" else check.estate(args.estate))
     )
-    if args.output:
-        check_output(Path(args.output))
+    check_output_for(ctx, args)
     with progress(ctx, ctx.t("cli.progress.report"), quiet=args.format == "json" and not args.output) as done:
         report = month_report(ctx.store, month, estate=estate, progress=done)
     emit(ctx, render(report, args.format, ctx.t, ctx.store.procedures), args.output)
     return 0
 
 
-def emit(ctx: Context, text: str, output: str | None) -> None:
-    """A report's text to the file named by -o (written aside, then renamed), or to the screen."""
+def emit(ctx: Context, text: str | bytes, output: str | None) -> None:
+    """A report's text to the file named by -o (written aside, then renamed), or to the screen (a
+    workbook's bytes: to a pipe or a redirect only, see check_output_for)."""
+    if isinstance(text, bytes) and not output:
+        ctx.raw_out.flush()
+        ctx.raw_out.buffer.write(text)  # type: ignore[attr-defined]
+        ctx.raw_out.buffer.flush()  # type: ignore[attr-defined]
+        return
     if output:
         # As private as the database (0600; 0640 in a group folder); the CSV keeps its CRLF and BOM.
         written = write_export(Path(output), text, overwrite=True, field="output")
         print(ctx.t("report.written_to", path=str(written)), file=ctx.err)
     else:
         write_out(ctx, text if text.endswith("\n") else text + "\n")
+
+
+def check_output_for(ctx: Context, args: argparse.Namespace) -> None:
+    """-o checked (below), and a workbook is never poured onto a terminal: it needs -o FILE or a
+    redirect. Said before the work."""
+    from liyuan_tui.domain.errors import DeskError
+
+    if args.output:
+        check_output(Path(args.output))
+    elif args.format == "xlsx" and (
+        getattr(ctx.raw_out, "buffer", None) is None or getattr(ctx.raw_out, "isatty", lambda: False)()
+    ):
+        raise DeskError("error.xlsx_needs_file", "output")
 
 
 def check_output(path: Path) -> None:

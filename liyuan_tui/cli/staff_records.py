@@ -4,7 +4,6 @@ records (考核、培训). cli/staff.py owns the `staff` command and adds these 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,7 +17,7 @@ def register_staff(ssub: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="the month's scorecard per staff member and the team (supervisors and the manager)",
     )
     p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
-    p.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    p.add_argument("--format", choices=("md", "csv", "json", "xlsx"), default="md")
     p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
     p.set_defaults(handler=cmd_scorecard)
 
@@ -52,11 +51,10 @@ def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.scorecard import scorecard
     from liyuan_tui.reports.scorecard_render import render_scorecard
 
-    from .reports import check_output, emit
+    from .reports import check_output_for, emit
 
     month = Month.parse(args.month)  # checked before the database is opened
-    if args.output:
-        check_output(Path(args.output))  # a folder, or one that does not exist: said before the work
+    check_output_for(ctx, args)
     emit(ctx, render_scorecard(scorecard(ctx.store, month), args.format, ctx.t), args.output)
     return 0
 

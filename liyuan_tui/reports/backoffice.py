@@ -20,6 +20,7 @@ from liyuan_tui.domain.work_orders import format_qty
 from liyuan_tui.domain.workshop import Tool, ToolLoan, WorkOrder
 
 from .stock_queries import StockLine, stock_lines
+from .tables import Said
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,10 @@ def back_office_tables(
                 t("column.measure"),
                 t("report.amount"),
             ],
-            [[x.code, x.name, format_qty(x.used), x.unit, money(x.value("used"))] for x in cur.materials],
+            [
+                [Said(x.code), Said(x.name), format_qty(x.used), Said(x.unit), money(x.value("used"))]
+                for x in cur.materials
+            ],
         )
     )
     out.append(
@@ -196,12 +200,12 @@ def back_office_tables(
             ],
             [
                 [
-                    x.code,
-                    x.name,
+                    Said(x.code),
+                    Said(x.name),
                     t(f"tool.condition.{x.condition}"),
-                    x.holder,
+                    Said(x.holder),
                     x.returned_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                    x.note,
+                    Said(x.note),
                 ]
                 for x in cur.tools
             ],

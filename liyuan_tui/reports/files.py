@@ -22,8 +22,8 @@ def export_mode(folder: Path) -> int:
         return PRIVATE
 
 
-def write_export(path: Path, text: str, *, overwrite: bool, field: str = "file") -> Path:
-    """Write `text` (UTF-8, line ends as given) to `path`. An existing file is refused unless
+def write_export(path: Path, text: str | bytes, *, overwrite: bool, field: str = "file") -> Path:
+    """Write `text` (UTF-8, line ends as given; a workbook's bytes as they are) to `path`. An existing file is refused unless
     `overwrite` (exclusive create, so two terminals exporting at once cannot both think the name
     was free); a file made here gets export_mode()."""
     if path.is_dir():
@@ -32,7 +32,7 @@ def write_export(path: Path, text: str, *, overwrite: bool, field: str = "file")
     if not folder.is_dir():
         raise DeskError("screens.export.no_folder", field, path=str(folder))
     mode = export_mode(folder)
-    data = text.encode("utf-8", errors="surrogateescape")
+    data = text if isinstance(text, bytes) else text.encode("utf-8", errors="surrogateescape")
     try:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)

@@ -137,6 +137,7 @@ class MonthReport:
     analysis_by: str = ""  # its writer's name
     estate: str | None = None  # the estate reported on (None: every estate together)
     estates: dict[str, MonthFigures] = field(default_factory=dict)  # side by side, when asked for all
+    names: dict[str, str] = field(default_factory=dict)  # login → name: people are named, not logged
 
     @property
     def month(self) -> Month:
@@ -190,7 +191,7 @@ def month_report(
             }
     analysis = store.analyses.latest(str(month))
     by = names.get(analysis.written_by, analysis.written_by) if analysis is not None else ""
-    return MonthReport(current, previous, now, store.tz, analysis, by, estate, side_by_side)
+    return MonthReport(current, previous, now, store.tz, analysis, by, estate, side_by_side, names)
 
 
 def month_figures(

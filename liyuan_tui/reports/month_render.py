@@ -17,7 +17,7 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import safe_json
 
 from .backoffice import back_office_dict, back_office_tables
-from .tables import Namer, csv_rows, escalated_to_name, md_table, md_text
+from .tables import Namer, Said, csv_rows, escalated_to_name, md_table, md_text
 from .month_summary import (
     change,
     format_change,
@@ -30,12 +30,15 @@ from .month_summary import (
 from .month import CloseStats, ListedRequest, MonthFigures, MonthReport, ReplyStats
 from .quality import quality_dict, quality_tables
 
-FORMATS = ("md", "csv", "json")
+FORMATS = ("md", "csv", "json", "xlsx")
 BOM = "\ufeff"
 
 
-def render(report: MonthReport, fmt: str, t: Translator, procedures: Any) -> str:
+def render(report: MonthReport, fmt: str, t: Translator, procedures: Any) -> Any:
+    """The report as text (md, csv, json) or, for xlsx, a workbook's bytes."""
     namer = Namer(t, procedures)
+    if fmt == "xlsx":
+        return render_xlsx(report, t, namer)
     if fmt == "json":
         # No indent: json's C encoder only runs without one (several times faster on long lists).
         return safe_json(report_dict(report, t, namer))
@@ -225,10 +228,7 @@ def analysis_dict(report: MonthReport) -> dict[str, Any] | None:
 def analysis_signature(report: MonthReport, t: Translator) -> str:
     a = report.analysis
     assert a is not None
-    who = (
-        report.analysis_by if report.analysis_by == a.written_by else f"{report.analysis_by} ({a.written_by})"
-    )
-    return t("report.analysis_by", who=who, at=_when(a.written_at, report.tz))
+    return t("report.analysis_by", who=report.analysis_by or a.written_by, at=_when(a.written_at, report.tz))
 
 
 # --- tables shared by Markdown and CSV ----------------------------------------------------------
@@ -248,6 +248,7 @@ def _money(cents: int) -> str:
 def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = False) -> list[Table]:
     """Every section as a table. `numeric`: seconds and shares as plain numbers (for CSV)."""
     cur, prev, tz = report.current, report.previous, report.tz
+    names = report.names  # people by name, never by login
     dur = (lambda s: "" if s is None else plain_number(s)) if numeric else (lambda s: format_duration(s, t))
     share = (lambda x: "" if x is None else f"{x:.4f}") if numeric else format_share
     secs = t("report.in_seconds") if numeric else ""
@@ -365,7 +366,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
         (
             t("report.handed_on"),
             [t("report.department"), t("report.count")],
-            [[k, str(v)] for k, v in cur.handed_on.items()],
+            [[Said(k), str(v)] for k, v in cur.handed_on.items()],
         )
     )
 
@@ -420,7 +421,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             ],
             [
                 [
-                    f"{s.name} ({s.login})" if s.name != s.login else s.login,
+                    Said(s.name),
                     str(s.logged),
                     str(s.replied),
                     share(s.reply.within_limit_share),
@@ -448,12 +449,12 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             ],
             [
                 [
-                    x.ref or hidden,
+                    Said(x.ref) if x.ref else hidden,
                     namer.category(x.category),
                     _when(x.received_at, tz),
                     (str(x.late_seconds) if numeric else format_duration(x.late_seconds, t)),
-                    x.unit if x.unit is not None else hidden,
-                    x.holder or "",
+                    Said(x.unit) if x.unit is not None else hidden,
+                    Said(names.get(x.holder, x.holder)) if x.holder else "",
                 ]
                 for x in cur.overdue
             ],
@@ -471,12 +472,14 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             ],
             [
                 [
-                    x.ref or hidden,
+                    Said(x.ref) if x.ref else hidden,
                     namer.category(x.category),
                     _when(x.received_at, tz),
-                    escalated_to_name(x.escalated_to, t),
+                    Said(escalated_to_name(x.escalated_to, t, names)),
                     (
-                        f"{_when(x.acknowledged_at, tz)} {x.acknowledged_by or ''}".strip()
+                        Said(
+                            f"{_when(x.acknowledged_at, tz)} {names.get(x.acknowledged_by or '', x.acknowledged_by or '')}".strip()
+                        )
                         if x.acknowledged_at
                         else t("report.not_acknowledged")
                     ),
@@ -497,11 +500,11 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             ],
             [
                 [
-                    x.ref or hidden,
+                    Said(x.ref) if x.ref else hidden,
                     namer.category(x.category),
                     _when(x.received_at, tz),
                     t("status." + x.status),
-                    x.outcome if x.outcome is not None else hidden,
+                    Said(x.outcome) if x.outcome is not None else hidden,
                 ]
                 for x in cur.majors
             ],
@@ -513,7 +516,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             [t("report.fee_item"), t("report.count"), t("report.qty"), t("report.amount")],
             [
                 [
-                    x.name_zh if t.lang == "zh" else x.name_en,
+                    Said(x.name_zh if t.lang == "zh" else x.name_en),
                     str(x.count),
                     f"{x.qty:g}",
                     _money(x.amount_cents),
@@ -542,7 +545,7 @@ def _estates_table(report: MonthReport, t: Translator, dur, share) -> Table:
         [t("report.major")] + [str(f.major) for f in figs],
         [t("report.fees")] + [_money(f.fees_total_cents) for f in figs],
     ]
-    return (t("report.by_estate"), [t("report.figure")] + codes, rows)
+    return (t("report.by_estate"), [t("report.figure")] + [Said(c) for c in codes], rows)
 
 
 def _bar(value: int, peak: int, width: int = 20) -> str:
@@ -607,13 +610,24 @@ def render_csv(report: MonthReport, t: Translator, namer: Namer) -> str:
     if report.analysis is not None:
         w.writerow([])
         w.writerows(
-            csv_rows([[t("report.analysis")], [report.analysis.text], [analysis_signature(report, t)]])
+            csv_rows([[t("report.analysis")], [Said(report.analysis.text)], [analysis_signature(report, t)]])
         )
     for title, header, rows in tables(report, t, namer, numeric=True):
         w.writerow([])
         w.writerows(csv_rows([[title], header]))
         w.writerows(csv_rows(rows))
     return BOM + buf.getvalue()
+
+
+def render_xlsx(report: MonthReport, t: Translator, namer: Namer) -> bytes:
+    """The CSV's tables as a workbook: one sheet each, header frozen, people's text as text."""
+    from .xlsx import workbook
+
+    notes: list[Any] = [t("report.summary"), *summary_lines(report, t, namer.category)]
+    if report.analysis is not None:
+        notes += ["", t("report.analysis"), Said(report.analysis.text), analysis_signature(report, t)]
+    title = t("report.title", month=str(report.current.month))
+    return workbook(title, notes, tables(report, t, namer, numeric=True))
 
 
 __all__ = ["FORMATS", "render", "report_dict", "figures_dict", "render_markdown", "render_csv", "tables"]

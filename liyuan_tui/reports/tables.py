@@ -46,18 +46,52 @@ def md_text(text: Any) -> str:
 
 _cell = md_text
 
+
+class Said(str):
+    """Text a person, a file or another program gave (a unit, a phone, a name, an outcome): in a
+    spreadsheet it stays text, whatever it looks like (0101, 13800138000, 3/4, 12:30, 50%, TRUE)."""
+
+
 # A cell starting with one of these is a formula to a spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
+# Read with the other separator (a comma file opened with ";" ticked, as LibreOffice allows and
+# German or French Excel does), the text after a "," or ";" starts a cell of its own: a formula
+# character there (after spaces or quotes) is a formula too.
+_SEPARATED_FORMULA = re.compile(r"([,;\t])([\s\"']*)(?=[=+\-@])")
+# What a spreadsheet turns into a number, a date, a time, a share or a truth value on opening.
+_LOOKS_CONVERTED = re.compile(
+    r"""\s*(?:
+        [+-]?[\d.,]*\d[\d.,\s]*%?              # 0101, 13800138000, 1,5, 50%
+      | [+-]?\d+(?:\.\d+)?[eE][+-]?\d+          # 1e5
+      | \d+\s*/\s*\d+(?:\s*/\s*\d+)?            # 3/4, 1/2/2026
+      | \d{1,4}[-.]\d{1,2}(?:[-.]\d{1,4})?        # 3-12, 2026-11-27
+      | \d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?  # 12:30, 7:05 pm
+      | [$¥€£]\s*[\d,.]+ | \([\d,.]+\)           # $5, (12) accounting minus
+      | (?i:true|false)
+    )\s*""",
+    re.X,
+)
+
+
+def looks_converted(text: str) -> bool:
+    """Whether a spreadsheet opening this text would make it a number, date, time or boolean."""
+    return bool(_LOOKS_CONVERTED.fullmatch(text))
 
 
 def csv_cell(value: Any) -> str:
-    """A CSV cell Excel shows as text: one starting with = + - @ tab or CR gets a leading
-    apostrophe (a signed plain number such as -3 or +12.5% stays a number)."""
+    """A CSV cell a spreadsheet shows as written, whichever separator it reads with (OWASP's CSV
+    injection advice): one starting with = + - @ tab or CR gets a leading apostrophe (a plain
+    number of our own such as -3 or +12.5% stays a number), as does a formula character after a
+    "," or ";" inside it; and text from a person (`Said`) that a spreadsheet would convert into a
+    number, date, time or truth value (0101 → 101) gets the apostrophe that keeps it text."""
     text = visible(value)
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    if isinstance(value, Said):
+        if looks_converted(text) or text.startswith(_FORMULA_START):
+            text = "'" + text
+    elif text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        text = "'" + text
+    return _SEPARATED_FORMULA.sub(r"\1\2'", text)
 
 
 def csv_rows(rows: Iterable[Iterable[Any]]) -> list[list[str]]:
@@ -83,9 +117,12 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
-def escalated_to_name(value: str | None, t: Translator) -> str:
-    """Whom a request was escalated to: a role ("cs_supervisor": every supervisor) by its name."""
+def escalated_to_name(value: str | None, t: Translator, names: dict[str, str] | None = None) -> str:
+    """Whom a request was escalated to, in words: a role ("cs_supervisor": every supervisor) by its
+    name, a person by theirs (`names`: login → name)."""
     if not value:
         return ""
     name = t(f"role.{value}")
-    return value if name == f"role.{value}" else name
+    if name != f"role.{value}":
+        return name
+    return (names or {}).get(value, value)
