@@ -17,7 +17,7 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import safe_json
 
 from .backoffice import back_office_dict, back_office_tables
-from .tables import Namer, Said, csv_rows, escalated_to_name, md_table, md_text
+from .tables import Namer, Said, csv_rows, escalated_to_name, md_line, md_table, md_text
 from .month_summary import (
     change,
     format_change,
@@ -581,12 +581,14 @@ def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
     ]
     out += [f"- {md_text(line)}" for line in summary_lines(report, t, namer.category)]
     if report.analysis is not None:  # the supervisor's own words, as written, with who and when
-        # Its lines as written (a Markdown hard break at the end of each), signed.
+        # In a quoted block of its own, each line as written (a hard break at its end): nothing in
+        # it becomes a heading, a list, a rule or a link of the report's; then the signature.
+        lines = [md_line(line) for line in report.analysis.text.splitlines()] or [""]
         out += [
             "",
             f"## {t('report.analysis')}",
             "",
-            "  \n".join(md_text(line) for line in report.analysis.text.splitlines()),
+            "\n".join(_quoted(lines)),
             "",
             f"*{md_text(analysis_signature(report, t))}*",
         ]
@@ -594,6 +596,16 @@ def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
         out += ["", f"## {title}", ""]
         out += md_table(header, rows) if rows else [t("report.none")]
     return "\n".join(out) + "\n"
+
+
+def _quoted(lines: list[str]) -> list[str]:
+    """Lines of a quoted block: a hard break (a backslash) between two lines of one paragraph, an
+    empty line a paragraph break."""
+    out = []
+    for i, line in enumerate(lines):
+        more = i + 1 < len(lines) and lines[i + 1] != ""
+        out.append(f"> {line}\\" if line and more else (f"> {line}" if line else ">"))
+    return out
 
 
 # --- CSV --------------------------------------------------------------------------------------

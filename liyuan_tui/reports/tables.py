@@ -31,17 +31,45 @@ class Namer:
         return self.t(f"{prefix}.{key}")
 
 
-# Markdown punctuation that could make a link, an image, HTML, code or a table cell of data.
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*[]<>|"})
+# Markdown punctuation that could make a link, an image, HTML, code, emphasis, strikethrough, an
+# entity or a table cell of data.
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*[]<>|~"})
+# What a GitHub-flavoured renderer turns into a link by itself (its autolink extension; markdown-it
+# and pandoc's linkify alike): a scheme's ":" before "/", the "." of a domain (www.x.cn, x.com,
+# a@b.cn), an e-mail's "@". A backslash before each breaks the pattern and renders as nothing.
+_LINKABLE = re.compile(r"(?<=[A-Za-z]):(?=/)|(?i:(?<=mailto)|(?<=tel)|(?<=sms)):|(?<=\w)\.(?=[^\W\d_])|@")
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")  # (inside a word, _ is no emphasis in GFM)
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# At the start of a line: what opens a heading, a list, a quote, a rule, a fence or a setext underline.
+_BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*=_](?=\s|[-+*=_]|$)|\d+(?=[.)](?:\s|$)))")
 
 
 def md_text(text: Any) -> str:
-    """One line of Markdown showing `text` as it is: controls made visible, whitespace runs one
-    space, punctuation that would be read as Markdown escaped with a backslash."""
+    """One line of Markdown showing `text` as it is in every renderer: controls made visible,
+    whitespace runs one space, punctuation that would be read as Markdown escaped with a
+    backslash, and nothing a GitHub-flavoured renderer would make a link (a bare URL, www., an
+    e-mail address)."""
     text = visible(text, newlines=False)
     if " " in text or not text.isprintable():
         text = " ".join(text.split())
-    return text.translate(_MD_ESCAPES)
+    text = text.translate(_MD_ESCAPES)
+    text = _EMPHASIS_UNDERSCORE.sub(r"\\_", text)
+    text = _ENTITY.sub(r"\\&", text)
+    return _LINKABLE.sub(lambda m: "\\" + m.group(0), text)
+
+
+def md_line(text: Any) -> str:
+    """A line of a person's text on a line of its own (the analysis): md_text, and what would open
+    a heading, a list, a quote, a rule or a fence at its start escaped too."""
+    line = md_text(text)
+    m = _BLOCK_START.match(line)
+    if m is None:
+        return line
+    mark = m.group(2)
+    if mark[0].isdigit():  # "1." or "1)": the dot or bracket after the number
+        end = m.end(2)
+        return line[:end] + "\\" + line[end:]
+    return line[: m.start(2)] + "\\" + line[m.start(2) :]
 
 
 _cell = md_text
