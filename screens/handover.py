@@ -217,12 +217,7 @@ class HandoverScreen(Screen):
         state = Urgency(x.state)
         if state is Urgency.REPLIED or x.status != "open":
             return Text(self.app.t(f"status.{x.status}"), style="dim")
-        late = -x.seconds_left
-        if late >= 3600:  # hours late: h:mm:ss, as short as the countdown's mm:ss
-            return Text(
-                f"-{late // 3600}:{late % 3600 // 60:02d}:{late % 60:02d}", style=URGENCY_STYLE[state]
-            )
-        return Text(format_countdown(x.seconds_left), style=URGENCY_STYLE[state])
+        return Text(format_countdown(x.seconds_left, self.app.t.lang), style=URGENCY_STYLE[state])
 
     def body_text(self, width: int = 120) -> str:
         """What the body shows, as plain text (what the tests read)."""

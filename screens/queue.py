@@ -156,7 +156,7 @@ class QueueScreen(RequestActions, Screen):
             req = self.app.requests.get(ref)
             if req is None or req.replied_at is not None:
                 continue
-            changes.append((ref, "countdown", countdown_cell(req, now)))
+            changes.append((ref, "countdown", countdown_cell(req, now, self.app.t.lang)))
             state = urgency(req, now)
             if self._states.get(ref) is not state:  # the state's text changes a few times a request
                 self._states[ref] = state

@@ -233,7 +233,7 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         req, t = self.detail.request, self.app.t
         state = urgency(req, now)
         if req.replied_at is not None:  # the clock has stopped: when, and how long it took
-            took = format_countdown(int((req.replied_at - req.received_at).total_seconds()))
+            took = format_countdown(int((req.replied_at - req.received_at).total_seconds()), t.lang)
             text = Text(
                 t("ui.request.replied_at", at=f"{req.replied_at.astimezone(self.app.tz):%H:%M}", took=took),
                 style=URGENCY_STYLE[state],
@@ -241,7 +241,7 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         else:
             text = Text.assemble(
                 (t("ui.request.reply_in") + " ", "dim"),
-                (format_countdown(seconds_left(req, now)), URGENCY_STYLE[state]),
+                (format_countdown(seconds_left(req, now), t.lang), URGENCY_STYLE[state]),
                 f"  {t(f'state.{state}')}",
             )
         if text != self._countdown_text:

@@ -155,6 +155,8 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
         rows = [request_dict(r, now, ctx.settings.tz, ctx.me, ctx.store.procedures) for r in reqs]
         print(safe_json(rows, indent=2), file=ctx.out)
         return 0
+    from .queue_table import print_queue
+
     print_queue(ctx, reqs, now)
     return 0
 
@@ -165,38 +167,6 @@ def cells(*values: object) -> list:
     from rich.text import Text
 
     return [Text(visible(v, newlines=False)) for v in values]
-
-
-def print_queue(ctx: Context, reqs, now) -> None:
-    from rich.table import Table
-
-    from liyuan_tui.domain.deadlines import seconds_left, urgency
-    from liyuan_tui.domain.permissions import hidden_fields
-    from liyuan_tui.reports.export import HIDDEN
-
-    t, tz, procs, me = ctx.t, ctx.settings.tz, ctx.store.procedures, ctx.me
-    table = Table(title=t("cli.queue_title", count=len(reqs)), title_justify="left")
-    for key in ("ref", "category", "unit", "requester", "received", "countdown", "state", "assignee"):
-        table.add_column(t(f"column.{key}"), no_wrap=True)
-    colours = {"ok": "", "warning": "yellow", "overdue": "bold red", "replied": "green"}
-    for r in reqs:
-        state = str(urgency(r, now))
-        proc = procs.get(r.category)
-        hidden = hidden_fields(me, r, procs)
-        table.add_row(
-            *cells(
-                ("!" if r.major else " ") + ("^" if r.escalated_at else " ") + r.ref,
-                proc.name(ctx.settings.lang) if proc else t("cli.no_category"),
-                HIDDEN if "unit" in hidden else r.unit,
-                HIDDEN if "requester_name" in hidden and r.requester_name else r.requester_name,
-                r.received_at.astimezone(tz).strftime("%H:%M"),
-                format_countdown(seconds_left(r, now)),
-                t(f"state.{state}"),
-                r.assignee or "",
-            ),
-            style=colours[state],
-        )
-    console(ctx).print(table)
 
 
 def console(ctx: Context):
@@ -238,7 +208,7 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
         + ("  " + t("field.confidential") if data["confidential"] else ""),
         f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}   {t('field.name')}: {data['requester_name']}",
         f"  {t('field.channel')}: {t('channel.' + data['channel'])}   {t('field.received_at')}: {data['received_at']}",
-        f"  {t('cli.reply_due')}: {data['reply_due_at']}  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
+        f"  {t('cli.reply_due')}: {data['reply_due_at']}  ({format_countdown(data['seconds_left'], t.lang)}, {t('state.' + data['state'])})",
     ]
     if proc is not None and proc.refers_to is not None:  # the company procedure this checklist stands for
         lines.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(ctx.settings.lang)))

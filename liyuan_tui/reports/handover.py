@@ -137,7 +137,7 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
         for x in items:
             last = {
                 "holder": x.holder or t("handover.nobody"),
-                "countdown": format_countdown(x.seconds_left),
+                "countdown": format_countdown(x.seconds_left, t.lang),
                 "escalated_to": escalated_to_name(x.escalated_to, t),
             }[extra]
             text = x.description if x.description is not None else t("report.hidden")
