@@ -128,7 +128,7 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
 
     at = parse_since(args.since) if args.since is not None else NIGHT_SHIFT_START
     now = ctx.clock.now()
-    sheet = handover_sheet(ctx.store, shift_start(now, ctx.settings.tz, at), now)
+    sheet = handover_sheet(ctx.store, shift_start(now, ctx.store.tz, at), now)  # the site's shift
     if args.json:
         write_out(ctx, safe_json(handover_dict(sheet, ctx.settings.tz), indent=2) + "\n")
     else:

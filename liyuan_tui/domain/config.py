@@ -51,7 +51,8 @@ class ConfigUnreadable(ConfigError):
 class Settings:
     db_url: str
     lang: str = "zh"
-    tz_name: str = DEFAULT_TZ
+    tz_name: str = DEFAULT_TZ  # the zone this user sees times in (--tz, LIYUAN_TZ, config, default)
+    site_tz_name: str = DEFAULT_TZ  # the site's zone: refs and months (config files only, never --tz)
     procedures_dir: Path | None = None  # None: the shipped data/procedures
     fees_file: Path | None = None  # None: the shipped data/fees.toml
     login: str = ""  # whom the desk acts as: the OS login, or --user / LIYUAN_USER
@@ -68,6 +69,12 @@ class Settings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.tz_name)
+
+    @property
+    def site_tz(self) -> ZoneInfo:
+        """The site's zone: a request's ref, a work order's number and a report's month are the
+        site's, whatever zone one terminal was started in."""
+        return ZoneInfo(self.site_tz_name)
 
     @property
     def db_path(self) -> Path | None:
@@ -138,6 +145,17 @@ def _short(value: str) -> str:
     return visible(value, newlines=False, limit=80)
 
 
+def _zone(name: str, source: str) -> str:
+    """A zone name the desk can use, or a refusal naming where it came from."""
+    try:
+        if len(name) > MAX_SETTING:
+            raise ValueError("too long")
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ConfigError(f"time zone: '{_short(name)}' is not a known zone (from {source})") from exc
+    return name
+
+
 def _read_toml(path: Path) -> dict:
     try:
         with path.open("rb") as fh:
@@ -190,15 +208,13 @@ def load_settings(
         raise ConfigError(
             f"language: '{_short(lang)}' is not one of {', '.join(LANGUAGES)} (from {sources['lang']})"
         )
-    tz_name = pick("tz", "tz", "LIYUAN_TZ", DEFAULT_TZ) or DEFAULT_TZ
-    try:
-        if len(tz_name) > MAX_SETTING:
-            raise ValueError("too long")
-        ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise ConfigError(
-            f"time zone: '{_short(tz_name)}' is not a known zone (from {sources['tz']})"
-        ) from exc
+    tz_name = _zone(pick("tz", "tz", "LIYUAN_TZ", DEFAULT_TZ) or DEFAULT_TZ, sources["tz"])
+    site_tz_name = DEFAULT_TZ
+    sources["site_tz"] = "default"
+    for path, data in files:  # the site's own files say its zone; a flag or the environment never
+        if data.get("tz") not in (None, ""):
+            site_tz_name, sources["site_tz"] = _zone(str(data["tz"]), str(path)), str(path)
+            break
     procedures = pick("procedures", "procedures", "LIYUAN_PROCEDURES", None)
     fees = pick("fees", "fees", "LIYUAN_FEES", None)
     for name, path in (("procedures", procedures), ("fees", fees), ("db", db)):
@@ -218,6 +234,7 @@ def load_settings(
         db_url=db_url_from(db),
         lang=lang,
         tz_name=tz_name,
+        site_tz_name=site_tz_name,
         procedures_dir=expand(procedures) if procedures else None,
         fees_file=expand(fees) if fees else None,
         login=login,

@@ -37,7 +37,7 @@ def store_for(
         clock,
         settings.login,
         procedures=procedures if procedures is not None else load_procedures(settings.procedures_dir),
-        tz=settings.tz,
+        tz=settings.site_tz,  # refs and months are the site's; what a user sees is settings.tz
         os_login=settings.os_login,
         os_root=settings.os_root,
         # never a database named by flag, environment or config; the personal one by the desk only
