@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, Header, Input, Label, Static, Text
 from liyuan_tui.domain.errors import DeskError, ValidationError
 from liyuan_tui.domain.models import CHANNELS, Request
 from liyuan_tui.domain.safe_text import visible
+from liyuan_tui.reports.tables import governed_by
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys, OneLineInput
 from liyuan_tui.widgets.key_bar import KeyBar
@@ -276,7 +277,7 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         if proc is not None:
             text = proc.name(t.lang)
             if proc.refers_to is not None:
-                text += "  " + t("ui.request.governed_by", procedure=proc.refers_to(t.lang))
+                text += "  " + governed_by(proc, t)
         self.query_one("#category-name", Static).update(plain(text, one_line=True))
 
     # --- the resident archive ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
 from liyuan_tui.domain.deadlines import format_countdown, seconds_left, urgency
+from liyuan_tui.reports.tables import governed_by
 from liyuan_tui.domain.permissions import Action, allowed, can_see, hidden_fields
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.models import Event
@@ -124,9 +125,7 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
             self.branch_hint.display = bool(self.branch_hint.content)
             title = Text(t("ui.request.checklist"))
             if proc.refers_to is not None:  # the company procedure this checklist stands for
-                title.append(
-                    "  " + t("ui.request.governed_by", procedure=proc.refers_to(t.lang)), style="dim"
-                )
+                title.append("  " + governed_by(proc, t), style="dim")
             self.checklist_title.update(title)
         else:
             self.branch_hint.update(t("ui.request.no_category"))
@@ -198,7 +197,7 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
         if req.description:  # the resident's words: two lines at most here (`i` shows them all)
             more.append(f"{t('field.description')}: ", style="dim")
             more.append_text(fit(" ".join(shown("description").split()), 150))
-        if req.outcome:
+        if req.outcome and not req.is_open:  # a reopened request has no outcome (yet): none shown
             more.append(("\n" if more else "") + f"{t('field.outcome')}: ", style="dim")
             more.append_text(
                 fit(

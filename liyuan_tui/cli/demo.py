@@ -173,7 +173,7 @@ def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> Non
         desk.lifecycle.mark_replied(ref)
         at(ago - 20)
         finish_required(desk, ref)
-        desk.lifecycle.close_request(ref, "已处理完毕,住户满意")
+        desk.lifecycle.close_request(ref, "已处理完毕,求助人满意")
 
     # Still open tonight.
     ref = log(48, "repair", "5栋0803", "13911110803", "吴太太", "厨房水管漏水,地上有积水")

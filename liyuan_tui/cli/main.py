@@ -113,6 +113,9 @@ def main(
     """Run `liyuan ARGV`; the tests call it in-process with their own clock and streams."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
+    from .argparse_words import language_of, speak
+
+    speak(language_of(list(sys.argv[1:] if argv is None else argv), os.environ.get("LIYUAN_LANG")))
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -184,9 +187,10 @@ def run(
     try:
         return handler(ctx, args) or EXIT_OK
     except DeskError as exc:
-        where = cli_field(exc.field, ctx.t)
-        text = exc.text(ctx.t)
-        return refuse(f"{where}: {text}" if where else text)
+        # A flag names the field as the command line knows it (--unit: …); otherwise the message
+        # itself says what it is about, with no field's name as a tag in front of it.
+        flag = _FIELD_FLAGS.get(exc.field or "")
+        return refuse(f"{flag}: {exc.text(ctx.t)}" if flag else exc.message(ctx.t))
     except ProcedureError as exc:
         return refuse(f"{ctx.t('cli.procedure_error')}: {exc}")
     except FeeScheduleError as exc:

@@ -197,10 +197,16 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 def print_detail(ctx: Context, data: dict, detail) -> None:
     from liyuan_tui.domain.permissions import can_see
     from liyuan_tui.reports.event_text import describe
+    from liyuan_tui.reports.tables import escalated_to_name, governed_by
 
     t = ctx.t
     procs = ctx.store.procedures
     proc = procs.get(data["category"])
+    names = {s.login: s.name for s in ctx.store.staff.list_staff()}  # people by name, never by login
+
+    def who(login: str | None) -> str:
+        return names.get(login, login) if login else ""
+
     lines = [
         f"{data['ref']}  {proc.name(ctx.settings.lang) if proc else t('cli.no_category')}"
         f"  {t('status.' + data['status'])}"
@@ -211,14 +217,15 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
         f"  {t('cli.reply_due')}: {data['reply_due_at']}  ({format_countdown(data['seconds_left'], t.lang)}, {t('state.' + data['state'])})",
     ]
     if proc is not None and proc.refers_to is not None:  # the company procedure this checklist stands for
-        lines.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(ctx.settings.lang)))
+        lines.append("  " + governed_by(proc, t))
     if data["description"]:
         lines.append(f"  {t('field.description')}: {data['description']}")
     if data["assignee"]:
-        lines.append(f"  {t('field.assignee')}: {data['assignee']}")
+        lines.append(f"  {t('field.assignee')}: {who(data['assignee'])}")
     if data["escalated_at"]:
-        lines.append(f"  {t('cli.escalated')}: {data['escalated_at']} → {data['escalated_to']}")
-    if data["outcome"]:
+        target = escalated_to_name(data["escalated_to"], t, names)
+        lines.append(f"  {t('cli.escalated')}: {data['escalated_at']} → {target}")
+    if data["outcome"] and data["status"] in ("closed", "cancelled"):  # a reopened one has none
         lines.append(
             f"  {t('field.outcome')}: {data['outcome']}"
             + (f"  → {data['handed_to']}" if data["handed_to"] else "")
@@ -231,17 +238,19 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
         mark = "✓" if step["state"] == "done" else ("☐" if step["required"] else "○")
         extra = ""
         if step["state"] == "done":
-            extra = f"  — {step['done_by']} {step['done_at'][11:16]}"
+            extra = f"  — {who(step['done_by'])} {step['done_at'][11:16]}"
             if step["value"]:
                 extra += f"  [{step['value']}]"
             if step["note"]:
                 extra += f"  {step['note']}"
         lines.append(f"  {mark} {step['key']}: {step['text']}{extra}")
     if data["charges"]:
+        fee_names = _fee_names(ctx)
         lines.append("")
         lines.append(f"{t('cli.charges')}: {data['charges_total']:.2f}")
-        for c in data["charges"]:
-            lines.append(f"  {c['item']} × {c['qty']:g} = {c['amount']:.2f}")
+        for c in data["charges"]:  # by the item's name, as the fee schedule says it
+            name = fee_names.get(c["item"], (c["item"], c["item"]))[0 if t.lang == "zh" else 1]
+            lines.append(f"  {name} × {c['qty']:g} = {c['amount']:.2f}")
     if data["followups"]:
         lines.append("")
         lines.append(t("ui.event.followup") + ":")
@@ -251,18 +260,31 @@ def print_detail(ctx: Context, data: dict, detail) -> None:
 
         for f in data["followups"]:  # the note is already hidden where the reader may not see it
             lines.append(
-                f"  {f['at'][:16].replace('T', ' ')}  {f['by']}  {followup_summary(SimpleNamespace(**f), t)}"
+                f"  {f['at'][:16].replace('T', ' ')}  {who(f['by'])}  {followup_summary(SimpleNamespace(**f), t)}"
             )
     lines.append("")
     lines.append(t("cli.events"))
     visible_to_me = can_see(ctx.me, detail.request)
     for ev, shown in zip(detail.events, data["events"]):  # each event by its name, never its stored kind
+        actor = who(ev.actor) if ev.actor != "system" else t("ui.app.system")
         lines.append(
-            f"  {shown['at'][:19].replace('T', ' ')}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}"
+            f"  {shown['at'][:19].replace('T', ' ')}  {actor}  {describe(ev, proc, t, visible_to_me, names)}"
         )
     # Every line is shown as text: a description's own lines are indented under it, and a control
     # character that reached the database some other way is printed as its escape, never sent raw.
     print("\n".join(visible(line).replace("\n", "\n      ") for line in lines), file=ctx.out)
+
+
+def _fee_names(ctx: Context) -> dict[str, tuple[str, str]]:
+    """Fee items by code: (zh name, en name), as the database's fee table holds them."""
+    from sqlmodel import select
+
+    from liyuan_tui.domain.models import FeeItem
+
+    with ctx.store.reading() as s:
+        return {
+            code: (zh, en) for code, zh, en in s.exec(select(FeeItem.code, FeeItem.name_zh, FeeItem.name_en))
+        }
 
 
 def _done(ctx: Context, req, key: str) -> int:
@@ -337,6 +359,19 @@ def cmd_assign(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(ctx: Context, args: argparse.Namespace) -> int:
-    for ev in ctx.store.ladder.record_deadline_alerts():
-        print(f"{ev.kind} {ev.dedupe_key}", file=ctx.out)
+    """Each rung recorded, said as a sentence: the request, and what happened to it."""
+    from sqlmodel import col, select
+
+    from liyuan_tui.domain.models import Request
+    from liyuan_tui.reports.event_text import describe
+
+    events = ctx.store.ladder.record_deadline_alerts()
+    ids = {ev.request_id for ev in events if ev.request_id is not None}
+    with ctx.store.reading() as s:
+        found = s.exec(select(Request.id, Request.ref, Request.category).where(col(Request.id).in_(ids)))
+        requests = {rid: (ref, category) for rid, ref, category in found}
+    for ev in events:
+        ref, category = requests.get(ev.request_id, ("", ""))  # type: ignore[arg-type]
+        said = describe(ev, ctx.store.procedures.get(category), ctx.t, True)
+        print(ctx.t("cli.alert_recorded", ref=ref, what=said), file=ctx.out)
     return 0

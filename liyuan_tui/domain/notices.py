@@ -75,6 +75,10 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
         if (role == "cs_supervisor" and to in ("cs_supervisor", login)) or (
             role == "manager" and to == login
         ):
+            note = payload.get("note") if "description" not in hidden_fields(viewer, req, procedures) else ""
+            if note:  # what the escalation is about, said with it (one line of the note)
+                params["note"] = " ".join(str(note).split())[:120]
+                return Notice("escalated", req.ref, "notice.escalated_note", params, "warning")
             return Notice("escalated", req.ref, "notice.escalated", params, "warning")
     elif ev.kind == EventKind.MAJOR and not mine:
         if role in SUPERVISORS:

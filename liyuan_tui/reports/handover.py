@@ -78,6 +78,7 @@ class HandoverSheet:
     unanswered_escalations: list[HandoverItem] = field(default_factory=list)
     orders: list[HandoverOrder] = field(default_factory=list)  # work orders still open, late first
     tools_out: list[HandoverTool] = field(default_factory=list)  # repair tools not returned, overdue first
+    names: dict[str, str] = field(default_factory=dict)  # login → name: the sheet names people
 
     @property
     def late_orders(self) -> list[HandoverOrder]:
@@ -123,6 +124,7 @@ def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> 
         ]
     sheet.overdue = [x for x in sheet.still_open if x.state == "overdue"]
     sheet.orders, sheet.tools_out = back_office_lists(store, now)
+    sheet.names = {s.login: s.name for s in store.staff.list_staff()}
     return sheet
 
 
@@ -136,9 +138,9 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
         out = []
         for x in items:
             last = {
-                "holder": x.holder or t("handover.nobody"),
+                "holder": sheet.names.get(x.holder, x.holder) if x.holder else t("handover.nobody"),
                 "countdown": format_countdown(x.seconds_left, t.lang),
-                "escalated_to": escalated_to_name(x.escalated_to, t),
+                "escalated_to": escalated_to_name(x.escalated_to, t, sheet.names),
             }[extra]
             text = x.description if x.description is not None else t("report.hidden")
             # The queue's marks: ! a major case, ^ an escalated one.
@@ -178,7 +180,7 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
         else:
             out.append(t("report.none"))
         out.append("")
-    out += render_back_office(sheet.orders, sheet.tools_out, t, tz)
+    out += render_back_office(sheet.orders, sheet.tools_out, t, tz, sheet.names)
     return "\n".join(out)
 
 

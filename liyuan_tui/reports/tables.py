@@ -145,6 +145,16 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
+def governed_by(proc: Any, t: Translator) -> str:
+    """Which company procedure governs a category's checklist, and — where the checklist is the
+    shipped generic baseline, not the company's own text — a word saying so (a site that puts its
+    own file in place loses the word with the baseline)."""
+    if proc is None or proc.refers_to is None:
+        return ""
+    said = t("ui.request.governed_by", procedure=proc.refers_to(t.lang))
+    return said + (t("ui.request.baseline_note") if proc.baseline is not None else "")
+
+
 def escalated_to_name(value: str | None, t: Translator, names: dict[str, str] | None = None) -> str:
     """Whom a request was escalated to, in words: a role ("cs_supervisor": every supervisor) by its
     name, a person by theirs (`names`: login → name)."""

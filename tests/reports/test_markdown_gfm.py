@@ -98,4 +98,4 @@ def test_the_handover_sheet(staff, desk, clock, procedures, hostile_night):
 def test_the_work_order_sheet(staff, desk, clock, procedures, hostile_night):
     _, number = hostile_night
     text = order_sheet(desk.orders.detail(number), Translator("zh"), desk.tz, procedures, clock.now())
-    people_text_stays_text(text, {f"派工单 {number}", "维修记录", "使用材料", "住户确认"})
+    people_text_stays_text(text, {f"派工单 {number}", "维修记录", "使用材料", "客户确认"})

@@ -59,5 +59,5 @@ def test_the_sheet_is_a_paper_form_without_a_countdown(staff, desk, clock, proce
     names = {"tech": "TECH"}
     done = order_sheet(desk.orders.detail(order.number), t, desk.tz, procedures, clock.now(), names)
     assert "维修人员签名: ______________    日期: 2026-11-27" in done
-    assert "住户签名: ______________    日期: 2026-11-27" in done and "吴太太" in done
+    assert "客户签名: ______________    日期: 2026-11-27" in done and "吴太太" in done
     assert "| TECH " in done and "(tech)" not in done  # the technician by name
