@@ -34,7 +34,7 @@ def test_show_names_people_the_escalation_and_the_charge_in_words(night, cli_env
     assert "→ 客服部主管" in shown and "→ cs_supervisor" not in shown
     assert "ANN" in shown and "→ TECH" in shown and " ann " not in shown and "→ tech" not in shown
     assert "疏通" in shown and "drain ×" not in shown  # the fee item by its name
-    assert "(通用基线清单,非公司原文)" in shown  # the shipped repair checklist is no company text
+    assert "(通用基线,非公司原文)" in shown  # the shipped repair checklist is no company text
 
 
 def test_the_handover_names_the_holder(night, cli_env):
