@@ -24,8 +24,8 @@ ACTION_PERMISSION = {
     "edit": Action.UPDATE,
     "tick": Action.TICK,
     "tick_offered": Action.TICK,
-    "branch": Action.TICK,
-    "pick_branch": Action.TICK,
+    "branch": Action.CHOOSE_BRANCH,
+    "pick_branch": Action.CHOOSE_BRANCH,
     "charge": Action.CHARGE,
     "dispatch": Action.ORDER_DISPATCH,
 }

@@ -114,7 +114,7 @@ class Lifecycle:
             return req
 
     def choose_branch(self, ref: str, branch: str, expected_version: int | None = None) -> Request:
-        with self.k.write(Action.TICK) as tx:
+        with self.k.write(Action.CHOOSE_BRANCH) as tx:
             req = tx.open_request(ref, expected_version)
             proc = self.k.procedure_of(req)
             chosen = proc.branch(branch)
@@ -162,6 +162,8 @@ class Lifecycle:
             branches = req.branch_list
             added_branch = None
             if step.branch and step.branch not in branches:
+                if not allowed(me.role, Action.CHOOSE_BRANCH):  # a guard does not add a help
+                    raise PermissionDenied("error.branch_by_desk", branch=proc.branch(step.branch).name)  # type: ignore[union-attr]
                 added_branch = step.branch
                 branches = branches + [step.branch]
             # A step outside this request's conditions (manager told of an ordinary case, a written
