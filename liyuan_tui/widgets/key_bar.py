@@ -9,6 +9,7 @@ screen's table but never back, help (`?` lists every key) or quit. A key is clic
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -73,6 +74,22 @@ def fit_keys(items: list[KeyItem], width: int) -> tuple[list[KeyItem], bool]:
     return kept, True
 
 
+def terminal_encoding() -> str:
+    """What the terminal's output is encoded as (a GBK terminal cannot show ⏎)."""
+    return getattr(sys.__stdout__, "encoding", None) or "utf-8"
+
+
+def shown_key(shown: str, key: str, t=None) -> str:
+    """A key as the terminal can show it: its symbol (⏎), else a plain word (回车 / Enter) where the
+    terminal's encoding has no such symbol — printed as `\\u23ce`, it pushed other keys off."""
+    try:
+        shown.encode(terminal_encoding())
+        return shown
+    except (UnicodeEncodeError, LookupError):
+        word = t(f"ui.key_name.{key}") if t is not None else key
+        return key if word.startswith("ui.key_name.") else word
+
+
 _CHARACTERS = {"slash": "/", "question_mark": "?", "comma": ",", "full_stop": ".", "space": " "}
 
 
@@ -132,7 +149,7 @@ class KeyBar(Widget):
             out.append(
                 KeyItem(
                     binding.key.split(",")[0],
-                    self.app.get_key_display(binding),
+                    shown_key(self.app.get_key_display(binding), binding.key.split(",")[0], t),
                     binding.description,
                     short,
                     action,
