@@ -244,8 +244,11 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
                 f"  {t(f'state.{state}')}",
             )
         if text != self._countdown_text:
+            # Only the countdown's own cells are repainted: a new layout (Static's default) would
+            # repaint the whole screen every second, checklist and timeline too (12 KB/s at 120×40).
+            same_width = self._countdown_text is not None and text.cell_len == self._countdown_text.cell_len
             self._countdown_text = text
-            self.countdown.update(text)
+            self.countdown.update(text, layout=not same_width)
 
     # --- keys ------------------------------------------------------------------------------------
 

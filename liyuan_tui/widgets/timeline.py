@@ -1,4 +1,5 @@
-"""A request's timeline: every event with when, who and what, oldest first."""
+"""A request's timeline: every event with when, who and what, oldest first, scrolled so that the
+newest are in view."""
 
 from __future__ import annotations
 
@@ -48,3 +49,10 @@ class Timeline(Static):
                 Text(shown(describe(ev, proc, t, visible, names)), overflow="fold"),
             )
         self.update(table)
+        # The newest events in view (at 80×24 the pane has a few lines: the oldest were shown).
+        self.call_after_refresh(self._show_newest)
+
+    def _show_newest(self) -> None:
+        parent = self.parent
+        if parent is not None and hasattr(parent, "scroll_end"):
+            parent.scroll_end(animate=False, immediate=True)
