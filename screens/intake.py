@@ -314,10 +314,9 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         return {name: value for name in TEXT_FIELDS if self.saved.get(name) != (value := self._value(name))}
 
     def is_blank(self) -> bool:
-        """Nothing chosen, typed or saved: the call never said what it was about."""
+        """Nothing typed or saved: the call never said what it was about. A category chosen (one
+        key, `n` then `b`) is no call on record: left like that, the draft is voided too."""
         if any(self._value(name).strip() or self.saved.get(name) for name in TEXT_FIELDS):
-            return False
-        if self.query_one("#category", ChoiceBar).value or self.saved.get("category"):
             return False
         return not any(self.query_one(f"#{name}", Checkbox).value or self.saved.get(name) for name in FLAGS)
 
@@ -367,9 +366,11 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
             AskScreen(
                 t("ui.intake.void_title", ref=ref),
                 t("field.reason"),
-                save=lambda reason: lifecycle.cancel(ref, reason),
+                # The usual reason offered, what is typed added after it (never typed over it).
+                save=lambda reason: lifecycle.cancel(ref, reason.rstrip(";; ")),
                 action="voided",
-                value=t("ui.intake.void_reason"),
+                value=t("ui.intake.void_reason_offered"),
+                append=True,
             ),
             voided,
         )

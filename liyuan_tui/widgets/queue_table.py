@@ -98,7 +98,10 @@ def row_cells(
     return {
         "ref": ref_cell(req),
         "category": typed(category),
-        "unit": typed(HIDDEN if "unit" in hidden else req.unit),
+        # A draft (the form left before its unit was typed: its clock runs) is marked as one.
+        "unit": typed(HIDDEN if "unit" in hidden else req.unit)
+        if req.unit or "unit" in hidden
+        else Text(t("ui.queue.draft"), style="italic #ffaf00"),
         "requester": typed(
             HIDDEN if "requester_name" in hidden and req.requester_name else req.requester_name
         ),
