@@ -16,6 +16,7 @@ from liyuan_tui.domain.permissions import can_see
 from liyuan_tui.reports.export import HIDDEN
 from liyuan_tui.store import DueFollowUp
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
+from liyuan_tui.widgets.form_keys import FORM_BINDINGS, FormKeys
 from liyuan_tui.widgets.plain import plain
 
 from .dialogs import Dialog
@@ -24,10 +25,12 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 
-class FollowUpScreen(Dialog):
-    """Dismissed with the request as written (reopened when the call found it not solved)."""
+class FollowUpScreen(FormKeys, Dialog):
+    """Dismissed with the request as written (reopened when the call found it not solved). Keys
+    typed at full speed (`y 3 y` and a note) land where they were meant: a choice moves the
+    focus as the key is read (FormKeys), not once the message about it comes round."""
 
-    BINDINGS = Dialog.BINDINGS + [Binding("ctrl+s", "save_call", show=False)]
+    BINDINGS = Dialog.BINDINGS + FORM_BINDINGS + [Binding("ctrl+s", "save_call", show=False)]
     app: "LiyuanApp"
 
     def __init__(self, item: DueFollowUp) -> None:
@@ -70,16 +73,26 @@ class FollowUpScreen(Dialog):
         self.query_one("#followup-warning").display = False
         self.query_one("#reached", ChoiceBar).focus()
 
+    def enter_moves_on(self, widget) -> bool:
+        return False  # enter on the note records the call
+
+    def after_choice(self, bar: ChoiceBar) -> None:
+        """The rows the answer shows or hides, then on to the next field (at once: see FormKeys)."""
+        self._show_rows()
+        self.focus_next()
+
     @on(ChoiceBar.Chosen)
     def _chosen(self, event: ChoiceBar.Chosen) -> None:
         event.stop()
+        self._show_rows()  # (a click: the focus stays where the mouse put it)
+
+    def _show_rows(self) -> None:
         reached = self.query_one("#reached", ChoiceBar).value == "yes"
         for row in ("#score-row", "#solved-row"):
             self.query_one(row).display = reached
         warning = self.query_one("#followup-warning", Static)
         warning.update(self.app.t("ui.followups.will_reopen"))
         warning.display = reached and self.query_one("#solved", ChoiceBar).value == "no"
-        self.focus_next()
 
     @on(Input.Submitted, "#note")
     def _submitted(self, event: Input.Submitted) -> None:
