@@ -267,8 +267,9 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
 
     def action_tick(self, offered: bool = False) -> None:
         """Tick the highlighted step, asking first for what it wants (a value, a note, a yes).
-        `offered` (space): a step with an answer offered (what the form holds, a default) is
-        ticked with it at once; enter opens the answer to edit first."""
+        `offered` (space): a step whose answer is what the form holds is ticked with it at once;
+        one whose answer is a suggestion (a default that says something) opens it to confirm with
+        enter; enter always opens the answer to edit first."""
         from .dialogs import AskScreen, ConfirmScreen
 
         option = self.checklist.highlighted_option
@@ -293,9 +294,10 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
             return
         if step.input in ("value", "note"):
             answer = self.offered(step)
-            if offered and answer:
+            if offered and answer and not step.suggests:  # the form's own words: taken at once
                 self._tick(step.key, **{step.input: answer})
                 return
+            # An answer that says more than the operator did is a suggestion: shown, confirmed.
             app.push_screen(
                 AskScreen(
                     step.text(t.lang),

@@ -101,6 +101,17 @@ class Step:
     def wants_input(self) -> bool:
         return self.input in ("note", "value")
 
+    @property
+    def suggests(self) -> bool:
+        """Whether the answer it offers says something the operator has not said ("{now} 已拨通
+        120,已受理"): a suggestion they confirm, never recorded for them at a key. An answer
+        made only of what the form holds ("{description}") is their own words, taken at once."""
+        if self.default is None:
+            return False
+        import re
+
+        return any(re.sub(r"\{\w+\}|[\s\W]", "", text) for text in (self.default.zh, self.default.en))
+
     def offered(
         self,
         lang: str,
