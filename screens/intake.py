@@ -1,10 +1,7 @@
-"""The intake form. The request already exists (created when `n` was pressed); each field is saved
-as it is left, so a terminal that dies loses nothing and the draft is resumable from any terminal.
-
-Nothing typed is lost: keys typed at full speed land in the field they were meant for (FormKeys),
-a pasted description keeps its lines, a draft read from the database never overwrites what was
-typed meanwhile, and a field the store refuses keeps the form open on it with the text as typed.
-A draft left with nothing in it is voided (recorded), so no blank request runs its clock on."""
+"""The intake form. The request exists from `n`; each field is saved as it is left (a terminal that
+dies loses nothing). Keys typed at full speed land in their field (FormKeys), a paste keeps its
+lines, a refused field keeps the form open on it as typed (esc asks once, then leaves), and a
+draft nobody typed into is voided on leaving, so no blank request runs its clock on."""
 
 from __future__ import annotations
 
@@ -217,6 +214,8 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         field = self.show_field_error(name, msg.error)
         if msg.action in ("done", "back") and field and self.query(f"#{field}"):
             self.query_one(f"#{field}").focus()
+        if msg.action == "back":  # esc always leaves: asked once, what can be kept is kept
+            self._leave_anyway()
 
     def show_field_error(self, name: str, exc: DeskError) -> str | None:
         """The refusal under its field (marked); a refusal of no field is a notification."""
@@ -314,8 +313,7 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
         return {name: value for name in TEXT_FIELDS if self.saved.get(name) != (value := self._value(name))}
 
     def is_blank(self) -> bool:
-        """Nothing typed or saved: the call never said what it was about. A category chosen (one
-        key, `n` then `b`) is no call on record: left like that, the draft is voided too."""
+        """Nothing typed or saved (a category chosen is no call on record: `n b esc` voids too)."""
         if any(self._value(name).strip() or self.saved.get(name) for name in TEXT_FIELDS):
             return False
         return not any(self.query_one(f"#{name}", Checkbox).value or self.saved.get(name) for name in FLAGS)
@@ -346,10 +344,31 @@ class IntakeScreen(IntakeHousehold, FormKeys, Screen):
             )
             return
         unsaved = self._unsaved()
-        if unsaved:
+        if self._refused_fields():  # esc always leaves: asked once (see _leave_anyway)
+            self._leave_anyway()
+        elif unsaved:
             self._write(unsaved, "back")  # leaves when the store has it (see _saved)
         else:
             self.app.pop_screen()
+
+    def _refused_fields(self) -> list[str]:  # the fields whose text the store refused
+        return [name for name in TEXT_FIELDS if self.query(f"#{name}.-refused")]
+
+    def _leave_anyway(self) -> None:
+        """Asked once: yes keeps every other field on record (the refused text cannot be), leaves."""
+        from .dialogs import ConfirmScreen
+
+        refused, t = self._refused_fields(), self.app.t
+        names = ("、" if t.lang == "zh" else ", ").join(t(f"field.{name}") for name in refused)
+
+        def answered(yes: bool | None) -> None:
+            kept = {k: v for k, v in self._unsaved().items() if k not in refused}
+            if yes and kept:
+                self._write(kept, "back")
+            elif yes:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen(t("ui.intake.leave_refused", fields=names)), answered)
 
     def action_void(self) -> None:
         """Void this draft (logged by mistake, or twice): asks why, with the usual reason offered."""
