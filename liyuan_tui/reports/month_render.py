@@ -17,7 +17,7 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import safe_json
 
 from .backoffice import back_office_dict, back_office_tables
-from .tables import Namer, Said, csv_rows, escalated_to_name, md_line, md_table, md_text
+from .tables import Namer, Said, csv_rows, escalated_to_name, md_line, md_quote, md_table, md_text
 from .month_summary import (
     change,
     format_change,
@@ -38,7 +38,9 @@ def render(report: MonthReport, fmt: str, t: Translator, procedures: Any) -> Any
     """The report as text (md, csv, json) or, for xlsx, a workbook's bytes."""
     namer = Namer(t, procedures)
     if fmt == "xlsx":
-        return render_xlsx(report, t, namer)
+        from .xlsx import month_workbook
+
+        return month_workbook(report, t, namer)
     if fmt == "json":
         # No indent: json's C encoder only runs without one (several times faster on long lists).
         return safe_json(report_dict(report, t, namer))
@@ -588,7 +590,7 @@ def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
             "",
             f"## {t('report.analysis')}",
             "",
-            "\n".join(_quoted(lines)),
+            "\n".join(md_quote(lines)),
             "",
             f"*{md_text(analysis_signature(report, t))}*",
         ]
@@ -596,16 +598,6 @@ def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
         out += ["", f"## {title}", ""]
         out += md_table(header, rows) if rows else [t("report.none")]
     return "\n".join(out) + "\n"
-
-
-def _quoted(lines: list[str]) -> list[str]:
-    """Lines of a quoted block: a hard break (a backslash) between two lines of one paragraph, an
-    empty line a paragraph break."""
-    out = []
-    for i, line in enumerate(lines):
-        more = i + 1 < len(lines) and lines[i + 1] != ""
-        out.append(f"> {line}\\" if line and more else (f"> {line}" if line else ">"))
-    return out
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -629,17 +621,6 @@ def render_csv(report: MonthReport, t: Translator, namer: Namer) -> str:
         w.writerows(csv_rows([[title], header]))
         w.writerows(csv_rows(rows))
     return BOM + buf.getvalue()
-
-
-def render_xlsx(report: MonthReport, t: Translator, namer: Namer) -> bytes:
-    """The CSV's tables as a workbook: one sheet each, header frozen, people's text as text."""
-    from .xlsx import workbook
-
-    notes: list[Any] = [t("report.summary"), *summary_lines(report, t, namer.category)]
-    if report.analysis is not None:
-        notes += ["", t("report.analysis"), Said(report.analysis.text), analysis_signature(report, t)]
-    title = t("report.title", month=str(report.current.month))
-    return workbook(title, notes, tables(report, t, namer, numeric=True))
 
 
 __all__ = ["FORMATS", "render", "report_dict", "figures_dict", "render_markdown", "render_csv", "tables"]

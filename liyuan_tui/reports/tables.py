@@ -72,6 +72,16 @@ def md_line(text: Any) -> str:
     return line[: m.start(2)] + "\\" + line[m.start(2) :]
 
 
+def md_quote(lines: list[str]) -> list[str]:
+    """Lines (already md_line) as a quoted block of their own: a hard break (a backslash) between
+    two lines of one paragraph, an empty line a paragraph break."""
+    out = []
+    for i, line in enumerate(lines):
+        more = i + 1 < len(lines) and lines[i + 1] != ""
+        out.append(f"> {line}\\" if line and more else (f"> {line}" if line else ">"))
+    return out
+
+
 _cell = md_text
 
 

@@ -89,3 +89,15 @@ def _sheet_name(title: str, used: set[str]) -> str:
         name, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(name.lower())
     return name
+
+
+def month_workbook(report: Any, t: Any, namer: Any) -> bytes:
+    """The month report's CSV tables as a workbook, its written summary and analysis first."""
+    from .month_render import analysis_signature, tables
+    from .month_summary import summary_lines
+
+    notes: list[Any] = [t("report.summary"), *summary_lines(report, t, namer.category)]
+    if report.analysis is not None:
+        notes += ["", t("report.analysis"), Said(report.analysis.text), analysis_signature(report, t)]
+    title = t("report.title", month=str(report.current.month))
+    return workbook(title, notes, tables(report, t, namer, numeric=True))
