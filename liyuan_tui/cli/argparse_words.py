@@ -64,4 +64,4 @@ def language_of(argv: list[str], environ_lang: str | None) -> str:
     return lang if lang in ("zh", "en") else "zh"
 
 
-__all__: list[str] = ["speak", "language_of", "WORDS"]
+__all__: list[str] = ["WORDS", "language_of", "speak"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "ui"))  # pty_app
-from pty_app import PtyApp  # noqa: E402
+from pty_app import PtyApp
 
 
 def fill(db: Path, open_count: int, closed_count: int) -> None:

@@ -15,7 +15,7 @@ from liyuan_tui.domain.clock import SystemClock
 from liyuan_tui.domain.deadlines import format_countdown, seconds_left
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ui"))
-from pty_app import PtyApp  # noqa: E402
+from pty_app import PtyApp
 
 LONG_UNIT = "荔园小区东区十二栋二单元地下车库B2层设备间旁边的储物间"
 

@@ -5,14 +5,14 @@ what that user sees. Once a terminal started with --tz UTC numbered a request re
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from cli_runner import run_liyuan
 
 from liyuan_tui.domain.clock import FakeClock
 
 # 00:30 on 1 December in Shanghai: still 30 November in UTC.
-FIRST_OF_DECEMBER = FakeClock(datetime(2026, 11, 30, 16, 30, tzinfo=timezone.utc))
+FIRST_OF_DECEMBER = FakeClock(datetime(2026, 11, 30, 16, 30, tzinfo=UTC))
 
 
 def test_a_users_zone_changes_what_they_see_not_the_sites_refs_or_months(cli_desk):

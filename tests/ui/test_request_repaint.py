@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from test_request_screen_bench import repaint_rates  # noqa: E402
-
-from ui_helpers import settle  # noqa: E402
+from test_request_screen_bench import repaint_rates
+from ui_helpers import settle
 
 
 @pytest.mark.slow
