@@ -27,26 +27,39 @@ from liyuan_tui.domain.events import STAFF_KINDS
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.notices import Notice, notices_for
-from liyuan_tui.domain.permissions import SECURITY_ROLES
+from liyuan_tui.domain.permissions import SECURITY_ROLES, Action, allowed
+from liyuan_tui.domain.shift_notices import shift_notices
 from liyuan_tui.domain.procedures import Step
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.views import waiting_steps
 from liyuan_tui.screens.intake import IntakeScreen
 from liyuan_tui.screens.queue import QueueScreen
 from liyuan_tui.screens.request import RequestScreen
-from liyuan_tui.store.kernel import JournalLost
+from liyuan_tui.store import JournalLost
 from liyuan_tui.store.opening import OpenedStore
-from liyuan_tui.store.watch import ChangeWatch
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, key_label, translate_bindings
+from liyuan_tui.widgets.desk_messages import RecordSaved
 from liyuan_tui.widgets.messages import RequestSaved, RequestsChanged, StoreRefused
+from liyuan_tui.widgets.pager_banner import PagerHealthRead, PagerWatch
 from liyuan_tui.widgets.store_work import store_work
 
 CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
 GLOBAL_ACTIONS = frozenset(action for _keys, action, _show in APP_KEYS)
 # Screens with no key of their own: the command palette opens them.
-PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard")
+PALETTE_ONLY = ("stock", "tools", "find_household", "scorecard", "roster")
 TECHNICIAN_HIDDEN = frozenset(
-    {"new_request", "search", "handover", "month_report", "stock", "tools", "followups", "scorecard"}
+    {
+        "new_request",
+        "search",
+        "handover",
+        "month_report",
+        "stock",
+        "tools",
+        "followups",
+        "scorecard",
+        "reception",
+        "roster",
+    }
 )
 
 
@@ -86,6 +99,7 @@ class LiyuanApp(App):
         self._urgency: dict[str, Urgency] = {}
         self._poke = threading.Event()
         self._stopping = threading.Event()
+        self.pager = PagerWatch(self)
         translate_bindings(self, self.t)
         self.title = self.t("ui.app.title")
         self.sub_title = visible(
@@ -108,6 +122,18 @@ class LiyuanApp(App):
         if self.first_user:
             self.notify(self.t("ui.app.first_user", login=self.me.login), timeout=10)
 
+    @on(RecordSaved)
+    def _pending_handovers(self, msg: RecordSaved) -> None:
+        if msg.action != "pending_handovers":
+            return
+        for h in msg.result:
+            by, to = self.staff.get(h.signed_by), self.staff.get(h.to_login)
+            at = f"{h.signed_at.astimezone(self.tz):%m-%d %H:%M}"
+            said = self.t(
+                "shift.pending", by=by.name if by else h.signed_by, to=to.name if to else h.to_login, at=at
+            )
+            self.notify(said, severity="warning", timeout=15)
+
     def on_unmount(self) -> None:
         self._stopping.set()
         self._poke.set()
@@ -120,11 +146,14 @@ class LiyuanApp(App):
         Each look also records the deadline ladder's rungs that are due (once for all terminals)."""
         seen: int | None = None
         lost_said = False
-        watch = ChangeWatch(self.store.kernel)
+        watch = self.store.change_watch()
         while not self._stopping.is_set():
             try:
-                if self.store.kernel.broken is None:  # a desk whose journal went writes nothing more
+                if self.store.broken is None:  # a desk whose journal went writes nothing more
                     self.store.ladder.record_deadline_alerts()
+                health = self.pager.look()  # the red header when no sender is alive (widgets/pager_banner.py)
+                if health is not None:
+                    self.post_message(health)
                 newest = self.store.lookup.last_event_id()
                 if newest != seen:
                     self.post_message(self._read_changes(seen, newest))
@@ -174,7 +203,7 @@ class LiyuanApp(App):
                 if r.is_open
                 if (steps := waiting_steps(r, done.get(r.id or 0, ()), self.procedures, SECURITY_ROLES))
             }
-        notices = notices_for(changes, self.me, self.procedures)
+        notices = notices_for(changes, self.me, self.procedures) + shift_notices(events, self.me)
         return RequestsChanged(requests, events, newest, full, staff, notices, security)
 
     def poll_now(self) -> None:
@@ -195,12 +224,21 @@ class LiyuanApp(App):
             self.security = msg.security
         self.synced_event_id = msg.last_event_id
         self._set_requests(msg.requests, replace=msg.full)
+        if first:  # a handover not yet accepted is told to its receiver and the supervisors (names known now)
+            shift = self.store.shift
+            store_work(
+                self, shift.pending, lambda rows: RecordSaved(rows, "pending_handovers"), action="pending"
+            )
         if not first:
             self._announce(msg.notices)
         for screen in self.screen_stack:
             handler = getattr(screen, "requests_changed", None)
             if handler is not None:
                 handler(msg.events)
+
+    @on(PagerHealthRead)
+    def _pager_health(self, msg: PagerHealthRead) -> None:
+        self.pager.show(msg.health)
 
     @on(RequestSaved)
     def _request_saved(self, msg: RequestSaved) -> None:
@@ -303,6 +341,8 @@ class LiyuanApp(App):
         if action in GLOBAL_ACTIONS and getattr(self.screen, "FORM", False):
             return False
         if self.me.role == "technician" and action in TECHNICIAN_HIDDEN:
+            return False
+        if action == "reception" and not allowed(self.me.role, Action.RECEPTION):
             return False
         return super().check_action(action, parameters)
 
@@ -419,10 +459,24 @@ class LiyuanApp(App):
             chosen,
         )
 
+    def action_reception(self) -> None:
+        """`j`: the reception log (来访接待)."""
+        from liyuan_tui.screens.reception import ReceptionScreen
+
+        if not isinstance(self.screen, ReceptionScreen):
+            self.push_screen(ReceptionScreen())
+
     def action_scorecard(self) -> None:
         from liyuan_tui.screens.scorecard import ScorecardScreen
 
         self.push_screen(ScorecardScreen())
+
+    def action_roster(self) -> None:
+        """The duty roster (from the command palette): who a page reaches now, and the shifts."""
+        from liyuan_tui.screens.roster import RosterScreen
+
+        if not isinstance(self.screen, RosterScreen):
+            self.push_screen(RosterScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key's action is in the command palette too, in the user's language."""

@@ -141,7 +141,7 @@ class ChargeKeys:
     def show_charges(self, detail: "RequestDetail") -> None:
         """The charges under the checklist (the schedule gives the items' names)."""
         panel = self.query_one("#charges", ChargeList)  # type: ignore[attr-defined]
-        panel.show(detail.charges, self.fee_schedule, self.app.t)
+        panel.show(detail.charges, self.fee_schedule, self.app.t, detail.receipts, self.app.tz)
         if detail.charges and self.fee_schedule is None:
             self._read_schedule()
 

@@ -63,7 +63,7 @@ class ExportScreen(FormKeys, Dialog):
         with Vertical(classes="dialog-box"):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             if len(self.formats) > 1:
-                yield Label(t("screens.export.format"))
+                yield Label(t("screens.export.format", last=len(self.formats)))
                 yield ChoiceBar(
                     [Choice(f, str(i), t(f"screens.export.{f}")) for i, f in enumerate(self.formats, 1)],
                     value=self.fmt,

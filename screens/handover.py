@@ -1,7 +1,10 @@
 """`h`: the shift handover sheet — what came in during the shift, what is still open and with whom,
-what is overdue, which escalations nobody has answered. Live: it is read again (in a thread) when
-another terminal changes something, and once a minute so the times left it shows stay current.
-`s` changes when the shift started; `x` writes the sheet as Markdown."""
+what is overdue, which escalations nobody has answered, the duty log, and handovers waiting to be
+accepted. Live: it is read again (in a thread) when another terminal changes something, and once a
+minute so the times left it shows stay current. `s` changes when the shift started (by default, the
+later of 18:00 and the last signed handover); `x` writes the sheet as Markdown; `l` adds a line to
+the duty log, `g` signs the handover to the next shift, `a` accepts one handed to you
+(shift_keys.py)."""
 
 from __future__ import annotations
 
@@ -33,12 +36,16 @@ from liyuan_tui.reports.handover import (
 from liyuan_tui.reports.tables import escalated_to_name
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import HANDOVER_KEYS, bindings, translate_bindings
+from liyuan_tui.reports.handover_shift import default_since
 from liyuan_tui.widgets.handover_back_office import back_office_section
+from liyuan_tui.widgets.shift_section import log_section, signed_lines
 from liyuan_tui.widgets.messages import SheetRead, StoreRefused
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
 from liyuan_tui.widgets.sheet_lines import SheetLines, column_widths
 from liyuan_tui.widgets.store_work import store_work
+
+from .shift_keys import ShiftKeys
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -61,16 +68,16 @@ SECTIONS = (
 )
 
 
-class HandoverScreen(Screen):
+class HandoverScreen(ShiftKeys, Screen):
     CSS_PATH = "handover.tcss"
     # h again reads the sheet afresh.
     BINDINGS = bindings(HANDOVER_KEYS) + [Binding("h", "reload", show=False)]
     KEYS = HANDOVER_KEYS
     app: "LiyuanApp"
 
-    def __init__(self, at: time = NIGHT_SHIFT_START) -> None:
+    def __init__(self, at: time | None = None) -> None:
         super().__init__(classes="handover")
-        self.at = at  # the shift starts at the most recent `at`, local time
+        self.at = at  # the shift starts at the most recent `at`, local time (None: the default)
         self.sheet: HandoverSheet | None = None
         self._loading = False
         self._again = False
@@ -82,8 +89,10 @@ class HandoverScreen(Screen):
         yield Static(id="handover-bar")
         with VerticalScroll(id="handover-body"):
             yield Static(self.app.t("screens.handover.loading"), id="handover-status")
+            yield Static(id="handover-signed", classes="handover-section")
             for key, _ in SECTIONS:
                 yield Static(id=f"handover-{key.replace('_', '-')}", classes="handover-section")
+            yield Static(id="handover-log", classes="handover-section")
             yield Static(id="handover-back-office", classes="handover-section")
         yield KeyBar()
 
@@ -94,6 +103,8 @@ class HandoverScreen(Screen):
             key: self.query_one(f"#handover-{key.replace('_', '-')}", Static) for key, _ in SECTIONS
         }
         self.back_office = self.query_one("#handover-back-office", Static)
+        self.signed_line = self.query_one("#handover-signed", Static)
+        self.duty_log = self.query_one("#handover-log", Static)
         self.query_one("#handover-body").focus()
         self.load()
 
@@ -108,8 +119,15 @@ class HandoverScreen(Screen):
             return
         self._loading = True
         self._loaded_at = now
-        since, store = shift_start(now, self.app.tz, self.at), self.app.store
-        store_work(self, lambda: handover_sheet(store, since), SheetRead, action="handover")
+        at, tz, store = self.at, self.app.tz, self.app.store
+
+        def read() -> HandoverSheet:
+            since = (
+                shift_start(now, tz, at) if at is not None else default_since(store, now, NIGHT_SHIFT_START)
+            )
+            return handover_sheet(store, since, now)
+
+        store_work(self, read, SheetRead, action="handover")
 
     def _done_loading(self) -> None:
         self._loading = False
@@ -120,6 +138,9 @@ class HandoverScreen(Screen):
     @on(StoreRefused)
     def _failed(self, msg: StoreRefused) -> None:
         msg.stop()
+        if msg.action != "handover":  # a line of the log, a signature, an acceptance: said at once
+            self.app.show_error(msg.error)
+            return
         self._done_loading()
         self.status.update(plain(msg.error.message(self.app.t)))
         self.status.display = True
@@ -163,6 +184,10 @@ class HandoverScreen(Screen):
                 )
             self.sections[key].update(Group(Text(t(title, count=len(items)), style="bold"), body))
         self.back_office.update(back_office_section(sheet, t, self.app.tz, self.app.staff))
+        signed = signed_lines(sheet, t, self.app.tz, self.app.staff)
+        self.signed_line.update(signed)
+        self.signed_line.display = bool(signed)
+        self.duty_log.update(log_section(sheet, t, self.app.tz, self.app.staff))
 
     def requests_changed(self, events: list[Event]) -> None:
         if events and hasattr(self, "sections"):
@@ -222,7 +247,13 @@ class HandoverScreen(Screen):
     def body_text(self, width: int = 120) -> str:
         """What the body shows, as plain text (what the tests read)."""
         console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-        for widget in [self.status, *self.sections.values(), self.back_office]:
+        for widget in [
+            self.status,
+            self.signed_line,
+            *self.sections.values(),
+            self.duty_log,
+            self.back_office,
+        ]:
             if widget.display:
                 console.print(widget.content)
         return console.export_text()
@@ -247,7 +278,7 @@ class HandoverScreen(Screen):
                 t("screens.handover.since_title"),
                 t("screens.handover.since_prompt"),
                 check=parse_since,
-                value=f"{self.at:%H:%M}",
+                value=f"{self.at or NIGHT_SHIFT_START:%H:%M}",
             ),
             chosen,
         )

@@ -54,6 +54,7 @@ class HelpScreen(ModalScreen):
         table.add_row(f"[bold]{t('ui.help.marks')}[/]", "")
         table.add_row("!", t("ui.help.mark_major"))
         table.add_row("^", t("ui.help.mark_escalated"))
+        table.add_row("+", t("ui.help.mark_linked"))
         table.add_row("\\[x] / \\[ ] / ( )", t("ui.help.mark_steps"))
         return table
 

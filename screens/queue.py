@@ -25,13 +25,14 @@ from liyuan_tui.widgets.queue_table import (
     state_cell,
 )
 
+from .desk_record_keys import DeskRecordKeys
 from .request_actions import RequestActions
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 
-class QueueScreen(RequestActions, Screen):
+class QueueScreen(DeskRecordKeys, RequestActions, Screen):
     BINDINGS = bindings(QUEUE_KEYS)
     KEYS = QUEUE_KEYS
     app: "LiyuanApp"

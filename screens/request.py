@@ -22,6 +22,7 @@ from liyuan_tui.domain.models import Event
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.charge_list import ChargeList
 from liyuan_tui.widgets.checklist import Checklist
+from liyuan_tui.widgets.desk_lines import said_and_linked
 from liyuan_tui.widgets.fit import fit
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import BRANCH_DIGITS, REQUEST_KEYS, bindings, translate_bindings
@@ -33,6 +34,7 @@ from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
 
 from .charges import ChargeKeys
+from .desk_record_keys import DeskRecordKeys
 from .order_keys import OrderKeys
 from .request_actions import RequestActions
 
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 
-class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
+class RequestScreen(DeskRecordKeys, OrderKeys, ChargeKeys, RequestActions, Screen):
     BINDINGS = bindings(REQUEST_KEYS) + BRANCH_DIGITS
     KEYS = REQUEST_KEYS
     app: "LiyuanApp"
@@ -212,6 +214,10 @@ class RequestScreen(OrderKeys, ChargeKeys, RequestActions, Screen):
             more.append(visible(kind.name(t.lang), newlines=False) if kind else "-")
             if req.repeat_of:
                 more.append(f"   ↺ {t('field.repeat_of')} ← {req.repeat_of}", style="bold yellow")
+        said = said_and_linked(detail, hidden, t)  # what the caller was told, the incident
+        if said:
+            more.append("\n" if more else "")
+            more.append_text(said)
         return text, (Group(grid, more) if more else Group(grid))
 
     def summary_text(self, width: int = 120) -> str:

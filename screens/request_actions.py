@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from liyuan_tui.domain.models import Request
-from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.domain.permissions import Action, allowed, allowed_on_own
 from liyuan_tui.widgets.messages import RequestSaved
 from liyuan_tui.widgets.store_work import store_work
 
@@ -28,6 +28,8 @@ ACTION_PERMISSION = {
     "pick_branch": Action.CHOOSE_BRANCH,
     "charge": Action.CHARGE,
     "dispatch": Action.ORDER_DISPATCH,
+    "link": Action.LINK,
+    "pay": Action.PAY,
 }
 # What the desk says once the store has done each (ui.done.<action>).
 DONE_MESSAGES = {
@@ -57,7 +59,8 @@ class RequestActions:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         needed = ACTION_PERMISSION.get(action)
-        if needed is not None and not allowed(self.app.me.role, needed):
+        role = self.app.me.role  # a key allowed on one's own requests only is shown; the store checks whose
+        if needed is not None and not (allowed(role, needed) or allowed_on_own(role, needed)):
             return False
         if action == "assign" and not (allowed(self.app.me.role, Action.TAKE)):
             return False
@@ -84,10 +87,15 @@ class RequestActions:
     # --- the keys --------------------------------------------------------------------------------
 
     def action_replied(self) -> None:
+        """`r`: what the caller was told, with the site's canned answers at hand (reply_dialog.py)."""
+        from .reply_dialog import ReplyScreen
+
         ref = self.selected_ref()
         if ref:
-            lifecycle = self.app.store.lifecycle
-            self.write(lambda: lifecycle.mark_replied(ref), "replied")
+            req = self.app.requests.get(ref)
+            detail = getattr(self, "detail", None)
+            category = req.category if req else (detail.request.category if detail is not None else "")
+            self.app.push_screen(ReplyScreen(ref, category), lambda req: self.say_done("replied", req))
 
     def action_escalate(self) -> None:
         from .dialogs import AskScreen
@@ -138,7 +146,7 @@ class RequestActions:
                     ref, outcome, kind=kind, handed_to=handed_to
                 ),
             ),
-            lambda req: self.say_done("closed", req),
+            lambda req: (self.say_done("closed", req), self.offer_to_close_calls(req)),  # type: ignore[attr-defined]
         )
 
     def action_reopen(self) -> None:

@@ -8,7 +8,7 @@ import contextlib
 import io
 import os
 import subprocess
-from typing import Mapping
+from collections.abc import Mapping
 from unittest import mock
 
 from liyuan_tui.cli import main

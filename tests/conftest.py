@@ -5,9 +5,9 @@ acting as different staff."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -15,19 +15,32 @@ from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.store import Store
 
+# The loopback receivers (SMTP and HTTP) and the pager config the pager tests share.
+pytest_plugins = ["pager_receivers"]
+
 # 2026-11-27 22:00 in Shanghai: the night shift.
-START = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch, tmp_path):
     """No test reads the developer's own settings or database."""
-    for name in ("LIYUAN_DB", "LIYUAN_LANG", "LIYUAN_TZ", "LIYUAN_PROCEDURES", "LIYUAN_FEES", "LIYUAN_USER"):
+    for name in (
+        "LIYUAN_DB",
+        "LIYUAN_LANG",
+        "LIYUAN_TZ",
+        "LIYUAN_PROCEDURES",
+        "LIYUAN_FEES",
+        "LIYUAN_ANSWERS",
+        "LIYUAN_USER",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     # Not the machine's /etc/liyuan/config.toml: the shared config of a site the test sets up, if any.
     monkeypatch.setenv("LIYUAN_CONFIG", str(tmp_path / "etc-liyuan" / "config.toml"))
+    # Not the machine's /etc/liyuan/pager.toml either: the pager's config of the test, if any.
+    monkeypatch.setenv("LIYUAN_PAGER_CONFIG", str(tmp_path / "etc-liyuan" / "pager.toml"))
 
 
 @pytest.fixture(scope="session")

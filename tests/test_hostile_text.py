@@ -15,7 +15,6 @@ import io
 import json
 import re
 import sqlite3
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -146,12 +145,12 @@ def test_an_import_refuses_control_characters_and_names_the_line(procedures, clo
     from zoneinfo import ZoneInfo
 
     rows = (
-        "category,received_at,unit,description\n"
-        "B,2026-11-01 10:00,1-101,ok\n"
-        "B,2026-11-01 11:00,1-102,nul\x00here\n"
-        "B,2026-11-01 12:00,\x1b[2J,esc\n"
-        "B,0001-01-01 00:00,1-103,too early\n"
-    ).encode()
+        b"category,received_at,unit,description\n"
+        b"B,2026-11-01 10:00,1-101,ok\n"
+        b"B,2026-11-01 11:00,1-102,nul\x00here\n"
+        b"B,2026-11-01 12:00,\x1b[2J,esc\n"
+        b"B,0001-01-01 00:00,1-103,too early\n"
+    )
     parsed = parse_history(rows, procedures, ZoneInfo("Asia/Shanghai"), clock.now())
     assert [r.line for r in parsed.rows] == [2]
     assert {(p.line, p.key) for p in parsed.problems} == {
@@ -159,7 +158,7 @@ def test_an_import_refuses_control_characters_and_names_the_line(procedures, clo
         (4, "error.control_character"),
         (5, "error.time_out_of_range"),
     }
-    residents = parse_residents("unit,name,notes\n1-101,\x1b]0;x\x07,n\n".encode())
+    residents = parse_residents(b"unit,name,notes\n1-101,\x1b]0;x\x07,n\n")
     assert (
         not list(residents.rows) and residents.problems[0].key == "error.control_character"
     )  # (read as it goes)
@@ -178,7 +177,7 @@ def hostile(staff, clock, tmp_path):
         req = desk.intake.create_request(
             category="B",
             unit=text[:64],
-            phone="1380000%04d" % i,
+            phone=f"1380000{i:04d}",
             requester_name=text[:40],
             description=text + "\n" + text,
             complete=True,
@@ -187,7 +186,7 @@ def hostile(staff, clock, tmp_path):
         refs.append(req.ref)
     # The formulas' requests closed, handed on, major, with notes and values: the report's lists and
     # the timeline carry them too. The markup's stay open: the queue shows them.
-    for ref, text in zip(refs[len(MARKUP) :], FORMULAS):
+    for ref, text in zip(refs[len(MARKUP) :], FORMULAS, strict=False):
         desk.lifecycle.mark_replied(ref)
         desk.lifecycle.tick_step(ref, "fault", value=text, note=text)
         desk.lifecycle.tick_step(ref, "dispatch", value=text)
@@ -382,7 +381,6 @@ def desk_app(staff, db_url, clock, procedures, tmp_path):
 
 async def test_every_screen_shows_hostile_text_as_text_and_nothing_acts(desk_app, staff, hostile, clock):
     from textual.widgets import Input
-
     from ui.ui_helpers import settle
 
     sup = staff["cs_supervisor"]

@@ -105,10 +105,10 @@ def hostile_care(staff, hostile, clock):
     sup.staff.add_staff("formula", FORMULA_NAME, "assistant")
     marked = close_repair(desk, log_repair(desk, unit=MARKUP[3], requester_name=MARKUP[0]).ref).ref
     closed = [marked] + hostile[len(MARKUP) : len(MARKUP) + len(FORMULAS)]
-    for ref, text in zip(closed, MARKUP[:1] + FORMULAS):
+    for ref, text in zip(closed, MARKUP[:1] + FORMULAS, strict=False):
         desk.followups.record(ref, reached="no", note=text)  # not reached: still owed, listed by `due`
     units = [t[:64] for t in MARKUP]
-    for unit, text in zip(units, ACCEPTED):
+    for unit, text in zip(units, ACCEPTED, strict=False):
         desk.households.edit(
             unit,
             elderly_alone="yes",
@@ -122,7 +122,7 @@ def hostile_care(staff, hostile, clock):
             phones="13800000000",
         )
     for i, text in enumerate(ACCEPTED):
-        sup.staff_records.train("evil", course=text, day="2026-11-0%d" % (i % 9 + 1), result=text)
+        sup.staff_records.train("evil", course=text, day=f"2026-11-0{i % 9 + 1}", result=text)
     sup.staff_records.assess("evil", month="2026-11", score=77, note=FORMULAS[0])
     sup.staff_records.assess("formula", month="2026-11", score=66, note=MARKUP[0])
     return {"closed": closed, "units": units}

@@ -41,7 +41,7 @@ def tainted(staff, db_path, clock):
 
 
 def test_control_characters_in_the_workshops_tables_reach_no_terminal_raw_from_the_cli(tainted, cli_env):
-    ref, number, month = tainted
+    _ref, number, month = tainted
     for args in (
         ("order", "list"),
         ("order", "show", number),
@@ -57,11 +57,12 @@ def test_control_characters_in_the_workshops_tables_reach_no_terminal_raw_from_t
 
 
 async def test_control_characters_in_the_workshops_tables_reach_no_screen_raw(desk_app, tainted):
-    from liyuan_tui.screens.form_dialog import FormScreen
-    from liyuan_tui.screens.report import ReportScreen
     from ui.ui_helpers import settle
 
-    ref, number, month = tainted
+    from liyuan_tui.screens.form_dialog import FormScreen
+    from liyuan_tui.screens.report import ReportScreen
+
+    _ref, number, month = tainted
     app = desk_app("sup")
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)

@@ -14,14 +14,16 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("backup", parents=[common], help="copy the database safely while the desk is in use")
     p.add_argument("file", metavar="FILE")
     p.set_defaults(handler=cmd_backup)
 
 
 def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.engine import sqlite_path
+    from liyuan_tui.store.urls import sqlite_path
 
     source = sqlite_path(ctx.settings.db_url)
     target = expand(args.file)
@@ -31,14 +33,12 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
         raise ValidationError("error.backup_folder", "file", path=target.parent)
     if source is None:
         return dump_server(ctx, target)
-    from liyuan_tui.store.backup import copy_database
-
     from .progress import progress
 
-    ctx.store.kernel.role_in_any_release()  # the user must be on the staff list (of any release's file)
+    ctx.store.role_in_any_release()  # the user must be on the staff list (of any release's file)
     try:
         with progress(ctx, ctx.t("cli.progress.backup")) as done:
-            ok = copy_database(source, target, done)
+            ok = ctx.store.site.back_up_file(target, done)
     except FileExistsError:
         raise ValidationError("error.backup_exists", "file", path=target) from None
     print(ctx.t("cli.backup_done", path=target, result=ok), file=ctx.out)
@@ -47,15 +47,14 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
 
 def dump_server(ctx: Context, target: Path) -> int:
     """PostgreSQL: `pg_dump` in its custom format (restore with `pg_restore`), into a new file."""
-    from liyuan_tui.store.backup import dump_postgres
-    from liyuan_tui.store.engine import is_postgres
+    from liyuan_tui.store.urls import is_postgres
 
     if not is_postgres(ctx.settings.db_url):
         raise ValidationError("error.backup_not_sqlite", "db")
     from .progress import progress
 
-    ctx.store.kernel.ready()  # the user must be on the staff list
+    ctx.store.ready()  # the user must be on the staff list
     with progress(ctx, ctx.t("cli.progress.backup")):  # pg_dump says nothing of how far it is: time so far
-        dump_postgres(ctx.settings.db_url, target)
+        ctx.store.site.dump(target)
     print(ctx.t("cli.backup_dumped", path=target), file=ctx.out)
     return 0

@@ -9,11 +9,16 @@ from typing import TYPE_CHECKING
 from liyuan_tui.domain import validation as check
 
 if TYPE_CHECKING:
-    from .context import Context
+    from rich.console import JustifyMethod
+
     from liyuan_tui.domain.fees import FeeSchedule
 
+    from .context import Context
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("fees", parents=[common], help="the paid-service fee schedule")
     p.set_defaults(handler=cmd_fees)
 
@@ -40,6 +45,7 @@ def cmd_fees(ctx: Context, args: argparse.Namespace) -> int:
 
     from liyuan_tui.domain.fees import format_yuan
     from liyuan_tui.domain.safe_text import visible
+
     from .requests import cells, console
 
     t, lang = ctx.t, ctx.settings.lang
@@ -53,7 +59,13 @@ def cmd_fees(ctx: Context, args: argparse.Namespace) -> int:
         caption=t("fees.example_caption") if fees.example else None,
         caption_justify="left",
     )
-    for key, justify in (("code", "left"), ("item", "left"), ("unit", "left"), ("price", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("code", "left"),
+        ("item", "left"),
+        ("unit", "left"),
+        ("price", "right"),
+    )
+    for key, justify in columns:
         table.add_column(t(f"fees.column_{key}"), justify=justify, no_wrap=True)
     for fee in fees.items:
         table.add_row(*cells(fee.code, fee.name(lang), fee.unit(lang), format_yuan(fee.price_fen)))

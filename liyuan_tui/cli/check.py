@@ -5,14 +5,21 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from liyuan_tui.domain.i18n import Translator
+
     from .context import Context
 
+Line = Callable[..., None]  # line(label, value, source=None): one line of the report
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "check", parents=[common], help="settings, procedures, database integrity and permissions"
     )
@@ -20,7 +27,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.engine import sqlite_path
+    from liyuan_tui.store.urls import sqlite_path
 
     t, s = ctx.t, ctx.settings
     problems: list[str] = []
@@ -51,6 +58,7 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
 
         ctx.use_procedures(load_procedures())
     problems += fee_problems(ctx, line)
+    problems += answer_problems(ctx, line)
 
     path = sqlite_path(s.db_url)
     if path is not None and not path.exists():
@@ -64,6 +72,7 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         if path is not None:
             problems += file_problems(path, t)
         problems += database_problems(ctx)
+        problems += pager_problems(ctx, line)
         if path is not None:
             problems += trust_problems(ctx, path, line)
 
@@ -79,10 +88,32 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def pager_problems(ctx: Context, line: Line) -> list[str]:
+    """Whether pages reach people off the desk: a pager down (no sender alive for two minutes) fails
+    the check."""
+    t = ctx.t
+    try:
+        health = ctx.store.pager.health()
+    except Exception:  # the database's own problem is already said above
+        return []
+    at = (
+        health.heartbeat_at.astimezone(ctx.settings.tz).strftime("%Y-%m-%d %H:%M:%S")
+        if health.heartbeat_at
+        else None
+    )
+    if health.state == "ok":
+        line(t("check.pager"), t("check.pager_ok", at=at))
+        return []
+    if health.state == "unused":  # a desk without a pager: said, not failed (pages waiting: warned)
+        line(t("check.pager"), t("check.pager_unused"))
+        return [Warning_(t("check.pager_never", waiting=health.stuck))] if health.stuck else []
+    return [t("check.pager_down", at=at, waiting=health.waiting)]
+
+
 LOW_SPACE = 200 * 1024 * 1024  # less free than this on the database's disk is a problem
 
 
-def trust_problems(ctx: Context, path: Path, line) -> list[str]:
+def trust_problems(ctx: Context, path: Path, line: Line) -> list[str]:
     """A journal a desk found removed or replaced (its note beside the database, or a process still
     writing to a removed copy), and the space left on the disk."""
     from liyuan_tui.store import dbfiles
@@ -109,7 +140,7 @@ def megabytes(n: int) -> str:
     return f"{n / 1024 / 1024:,.0f} MB"
 
 
-def fee_problems(ctx: Context, line) -> list[str]:
+def fee_problems(ctx: Context, line: Line) -> list[str]:
     """Where the fee schedule comes from, and whether it loads (the shipped one is an example)."""
     from liyuan_tui.domain.fees import FeeScheduleError, load_fees
 
@@ -126,6 +157,24 @@ def fee_problems(ctx: Context, line) -> list[str]:
     return []
 
 
+def answer_problems(ctx: Context, line: Line) -> list[str]:
+    """Where the canned answers come from, and whether they load (the shipped ones are examples)."""
+    from liyuan_tui.domain.answers import AnswersError, load_answers
+
+    t, s = ctx.t, ctx.settings
+    line(t("check.answers"), s.answers_dir or t("check.shipped"), s.sources.get("answers"))
+    try:
+        answers = load_answers(s.answers_dir, ctx.procedures)
+    except AnswersError as exc:
+        return [f"{t('check.answers_error')}: {exc}"]
+    line(
+        "",
+        t("check.answers_ok", count=len(answers))
+        + (" " + t("check.answers_shipped") if answers.example else ""),
+    )
+    return []
+
+
 class Warning_(str):
     """Worth fixing, but the desk works: reported without failing the check."""
 
@@ -137,7 +186,7 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_len(text))
 
 
-def file_problems(path: Path, t) -> list[str]:
+def file_problems(path: Path, t: Translator) -> list[str]:
     """Permissions of the database file and its folder for a shared multi-user set-up."""
     problems = []
     folder = path.parent
@@ -165,91 +214,50 @@ def file_problems(path: Path, t) -> list[str]:
     return problems
 
 
-def write_lock_free(url: str, wait_seconds: float = 3.0) -> bool:
-    """Can a writer get the lock within a few seconds? (A terminal holding it longer is stuck.)"""
-    import sqlite3
-
-    from liyuan_tui.store.engine import sqlite_path
-
-    path = sqlite_path(url)
-    if path is None:
-        return True
-    conn = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            return False
-        raise
-    finally:
-        conn.close()
-
-
 def database_problems(ctx: Context) -> list[str]:
     """SQLite's own integrity check, the journal mode, a lock held too long; then what the desk
-    relies on that someone with write access could change (store/integrity.py); then who you are."""
-    import sqlite3
-
-    from sqlalchemy.exc import DBAPIError
-
+    relies on that someone with write access could change (store.integrity); then who you are."""
     from liyuan_tui.domain.errors import DeskError
-    from liyuan_tui.store import integrity
-    from liyuan_tui.store.schema import HEAD, revision_of
-
     from liyuan_tui.domain.procedures import ProcedureError
-    from liyuan_tui.store.engine import is_postgres
+    from liyuan_tui.store import DatabaseBusy
+    from liyuan_tui.store.urls import is_postgres
 
     t = ctx.t
     try:
         if is_postgres(ctx.settings.db_url):
             return server_problems(ctx)
-        with ctx.store.engine.connect() as conn:
-            result = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
-            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-            revision = revision_of(conn)
-            trust: list[str] = []
-            if revision == HEAD and conn.dialect.name == "sqlite":
-                changed = integrity.trigger_problems(conn)
-                if changed:
-                    trust.append(t("check.trust.triggers", names=", ".join(changed)))
-                schema = integrity.schema_problems(conn)
-                if schema:
-                    trust.append(t("check.trust.schema", changes="; ".join(schema[:8])))
-                staff = integrity.staff_problems(conn)
-                if staff:
-                    trust.append(t("check.trust.staff", changes="; ".join(staff[:8])))
-        if not write_lock_free(ctx.settings.db_url):
+        health = ctx.store.integrity.health()
+        trust: list[str] = []
+        if health.triggers:
+            trust.append(t("check.trust.triggers", names=", ".join(health.triggers)))
+        if health.schema:
+            trust.append(t("check.trust.schema", changes="; ".join(health.schema[:8])))
+        if health.staff:
+            trust.append(t("check.trust.staff", changes="; ".join(health.staff[:8])))
+        if not ctx.store.integrity.write_lock_free():
             return [t("check.locked", path=ctx.settings.db_url)]
-        problems = [] if result == ["ok"] else [t("check.integrity", result="; ".join(result[:5]))]
-        if str(mode).lower() != "wal":
+        result, mode = health.integrity, health.journal_mode
+        problems = [] if health.sound else [t("check.integrity", result="; ".join(result[:5]))]
+        if mode.lower() != "wal":
             problems.append(t("check.journal_mode", mode=mode))
         print(
             f"{pad(t('check.integrity_label'), 14)} {'; '.join(result[:1])}  ({t('check.journal')}: {mode})",
             file=ctx.out,
         )
-        print(f"{pad(t('check.schema'), 14)} {revision}", file=ctx.out)
+        print(f"{pad(t('check.schema'), 14)} {health.revision}", file=ctx.out)
         problems += trust
         try:
             me = ctx.me
         except DeskError as exc:
-            return problems + [exc.message(t)]
+            return [*problems, exc.message(t)]
         print(f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}", file=ctx.out)
         return problems
+    except DatabaseBusy:
+        return [t("check.locked", path=ctx.settings.db_url)]
     except DeskError as exc:
         return [exc.message(t)]
     except ProcedureError:  # already said above
         return []
-    except DBAPIError as exc:
-        reason = str(exc.orig) if exc.orig else str(exc)
-        if "locked" in reason:
-            return [t("check.locked", path=ctx.settings.db_url)]
-        return [t("error.database", path=ctx.settings.db_url, reason=reason)]
-    except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc):
-            return [t("check.locked", path=ctx.settings.db_url)]
-        return [t("error.database", path=ctx.settings.db_url, reason=str(exc))]
     except OSError as exc:
         return [t("error.database", path=ctx.settings.db_url, reason=exc.strerror or str(exc))]
 
@@ -257,16 +265,12 @@ def database_problems(ctx: Context) -> list[str]:
 def server_problems(ctx: Context) -> list[str]:
     """PostgreSQL: the server, the schema's revision, whether the database enforces the desk's
     roles (`liyuan site init`), and who you are to it."""
-    from liyuan_tui.store.postgres import server_facts
-
     t, me = ctx.t, ctx.me
-    facts = server_facts(ctx.store.kernel)
+    facts = ctx.store.integrity.server()
     print(f"{pad(t('check.server'), 14)} {facts.version}", file=ctx.out)
     print(f"{pad(t('check.schema'), 14)} {facts.revision}", file=ctx.out)
-    print(
-        f"{pad(t('check.db_roles'), 14)} {t('check.db_roles_on' if facts.roles_enforced else 'check.db_roles_off')}",
-        file=ctx.out,
-    )
+    roles = t("check.db_roles_on" if facts.roles_enforced else "check.db_roles_off")
+    print(f"{pad(t('check.db_roles'), 14)} {roles}", file=ctx.out)
     print(
         f"{pad(t('check.you'), 14)} {me.login} — {me.name}, {t('role.' + me.role)}"
         f"  ({t('check.db_user')}: {facts.session_user})",

@@ -45,6 +45,7 @@ class Context:
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _store: Store | None = None
     _procedures: Procedures | None = None
+    _kept: list[Store] = field(default_factory=list)
     # Only the desk itself (`liyuan`) may make the personal default database on its first run
     # (`init` makes one on purpose): a command that reads or records never does.
     may_create: bool = False
@@ -79,14 +80,14 @@ class Context:
             from liyuan_tui.store.opening import store_for
 
             self._store = store_for(self.settings, self.clock, self.procedures, may_create=self.may_create)
-            self._store.kernel.on_first_user = lambda login: print(
-                self.t("cli.first_user", login=login), file=self.err
+            self._store.on_first_user(
+                lambda login: print(self.t("cli.first_user", login=login), file=self.err)
             )
         return self._store
 
     @property
     def me(self) -> Staff:
-        return self.store.kernel.identity()
+        return self.store.identity()
 
     def use(self, settings: Settings) -> None:
         """Work on other settings from now on (the demo's database)."""
@@ -94,6 +95,14 @@ class Context:
         self.settings = settings
         self._store = None
 
+    def keep(self, store: Store) -> Store:
+        """Another store this command opened (the pager's own): closed with the context."""
+        self._kept.append(store)
+        return store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+        for store in self._kept:
+            store.close()
+        self._kept.clear()

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "copy",
         parents=[common],
@@ -24,20 +26,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_copy(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.engine import is_postgres, shown_url, sqlite_path
-    from liyuan_tui.store.postgres_site import copy_site
+    from liyuan_tui.store.urls import is_postgres, shown_url
 
-    if sqlite_path(ctx.settings.db_url) is None or not sqlite_path(ctx.settings.db_url).exists():
+    source = ctx.settings.db_path
+    if source is None or not source.exists():
         raise ValidationError("error.copy_needs_sqlite", "db")
     if not is_postgres(args.to):
         raise ValidationError("error.copy_needs_postgres", "to")
-    ctx.store.kernel.ready()  # a supervisor of the site being copied
+    ctx.store.ready()  # a supervisor of the site being copied
     me = ctx.me
     if me.role not in ("cs_supervisor", "manager"):
         raise ValidationError("error.copy_not_allowed", "to", role=me.role)
     from .progress import progress
 
-    rows = _rows(ctx.store.engine)
+    rows = ctx.store.site.row_counts()
     finished: dict[str, int] = {}
 
     with progress(ctx, ctx.t("cli.progress.copy"), total=sum(rows.values())) as told:
@@ -46,23 +48,9 @@ def cmd_copy(ctx: Context, args: argparse.Namespace) -> int:
             finished[table] = done
             told(sum(finished.values()))
 
-        copied = copy_site(ctx.store.engine, args.to, progress=copying)
+        copied = ctx.store.site.copy_to(args.to, progress=copying)
     t = ctx.t
     for table, count in copied.counts.items():
         print(f"{table:<14} {count}", file=ctx.out)
     print(t("cli.copy_done", target=shown_url(args.to), rows=sum(copied.counts.values())), file=ctx.out)
     return 0
-
-
-def _rows(engine) -> dict[str, int]:
-    """Each desk table's rows in the site being copied (what the progress bar counts to)."""
-    from sqlalchemy import func, inspect, select
-    from sqlmodel import SQLModel
-
-    with engine.connect() as conn:
-        present = set(inspect(conn).get_table_names())
-        return {
-            t.name: conn.execute(select(func.count()).select_from(t)).scalar() or 0
-            for t in SQLModel.metadata.sorted_tables
-            if t.name in present
-        }

@@ -7,15 +7,17 @@ site's own procedure files still give a sensible demo.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from liyuan_tui.domain.clock import Clock, FakeClock
 from liyuan_tui.domain.config import Settings
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.procedure_files import load_procedures
-from liyuan_tui.domain.procedures import Procedure, request_conditions
+from liyuan_tui.domain.procedures import Step, request_conditions
 from liyuan_tui.store import Store
 
 SUPERVISOR = ("zhou.min", "周敏", "cs_supervisor", "13800000001")
@@ -77,18 +79,11 @@ def demo_settings(settings: Settings) -> Settings:
 def check_replaceable(path: Path) -> None:
     """The demo is rebuilt from nothing each time: a file there that is not an earlier demo (a
     real desk's database named by mistake) is refused, never replaced."""
-    import sqlite3
+    from liyuan_tui.store.site import file_has_staff
 
     if not path.exists() or path.stat().st_size == 0:
         return
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            found = conn.execute(
-                "SELECT count(*) FROM staff WHERE login = ? AND name = ?", SUPERVISOR[:2]
-            ).fetchone()[0]
-    except sqlite3.Error:
-        found = 0
-    if not found:
+    if not file_has_staff(path, *SUPERVISOR[:2]):
         raise DeskError("error.demo_not_a_demo", "db", path=str(path))
 
 
@@ -146,11 +141,11 @@ def build_demo(settings: Settings, clock: Clock) -> None:
         st.close()
 
 
-def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> None:
+def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now: datetime) -> None:
     def at(minutes_ago: float) -> None:
         night.set(now - timedelta(minutes=minutes_ago))
 
-    def log(minutes_ago: float, category: str, unit: str, phone: str, name: str, text: str, **kw):
+    def log(minutes_ago: float, category: str, unit: str, phone: str, name: str, text: str, **kw: Any) -> str:
         at(minutes_ago)
         return desk.intake.create_request(
             category=category,
@@ -214,7 +209,7 @@ def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now) -> Non
     night.set(now)
 
 
-def workshop(desk: Store, tech: Store, night: FakeClock, now) -> None:
+def workshop(desk: Store, tech: Store, night: FakeClock, now: datetime) -> None:
     """The kitchen leak sent on site: a work order to the technician, who has arrived with the
     pipe wrench (the work-order list, `w`, shows it counting down to its finish)."""
     leak = next(r for r in desk.lookup.open_requests() if r.unit == "5栋0803")
@@ -227,22 +222,21 @@ def workshop(desk: Store, tech: Store, night: FakeClock, now) -> None:
 
 
 def charge(desk: Store, ref: str, item: str, qty: float = 1) -> None:
-    try:
+    # a site's own fee schedule without this item (or a broken one): no charge in the demo
+    with contextlib.suppress(DeskError, ValueError):
         desk.charges.add_charge(ref, item, qty)
-    except (DeskError, ValueError):
-        pass  # a site's own fee schedule without this item (or a broken one): no charge in the demo
 
 
-def _checklist(store: Store, ref: str) -> tuple[Procedure, list]:
+def _pending(store: Store, ref: str) -> list[Step]:
     detail = store.lookup.detail(ref)
     req = detail.request
     proc = store.procedures[req.category]
     conds = request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
-    return proc, [s for s in proc.checklist(req.branch_list, conds) if s.key not in detail.steps]
+    return [s for s in proc.checklist(req.branch_list, conds) if s.key not in detail.steps]
 
 
 def tick_key(store: Store, ref: str, key: str) -> None:
-    proc, pending = _checklist(store, ref)
+    pending = _pending(store, ref)
     step = next((s for s in pending if s.key == key), None)
     if step is not None:
         _tick(store, ref, step)
@@ -251,7 +245,7 @@ def tick_key(store: Store, ref: str, key: str) -> None:
 def tick_some(desk: Store, ref: str, count: int, lead: Store | None = None) -> None:
     """Tick the next `count` steps in checklist order (the security lead ticks his own)."""
     for _ in range(count):
-        proc, pending = _checklist(desk, ref)
+        pending = _pending(desk, ref)
         if not pending:
             return
         step = pending[0]
@@ -260,13 +254,13 @@ def tick_some(desk: Store, ref: str, count: int, lead: Store | None = None) -> N
 
 
 def finish_required(store: Store, ref: str) -> None:
-    proc, pending = _checklist(store, ref)
+    pending = _pending(store, ref)
     for step in pending:
         if step.required:
             _tick(store, ref, step)
 
 
-def _tick(store: Store, ref: str, step) -> None:
+def _tick(store: Store, ref: str, step: Step) -> None:
     req = store.lookup.get_request(ref)
     now = f"{store.clock.now().astimezone(store.tz):%H:%M}"  # the demo's clock, not a time written here
     answer = (
@@ -281,8 +275,8 @@ def _tick(store: Store, ref: str, step) -> None:
         )
         or "已处理"
     )
-    kwargs = {step.input: answer} if step.input in ("value", "note") else {}
-    try:
-        store.lifecycle.tick_step(ref, step.key, **kwargs)
-    except DeskError:
-        pass  # a site's procedure may order its steps differently: the demo goes on without it
+    note = answer if step.input == "note" else ""
+    value = answer if step.input == "value" else ""
+    # a site's procedure may order its steps differently: the demo goes on without it
+    with contextlib.suppress(DeskError):
+        store.lifecycle.tick_step(ref, step.key, note=note, value=value)

@@ -9,7 +9,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "demo", parents=[common], help="open the desk on a fresh demo database (a night of requests)"
     )
@@ -26,7 +28,7 @@ def open_desk(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
-    from .demo import demo_settings, build_demo
+    from .demo import build_demo, demo_settings
 
     settings = demo_settings(ctx.settings)
     build_demo(settings, ctx.clock)

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     estate = sub.add_parser("estate", parents=[common], help="the estates this database serves")
     esub = estate.add_subparsers(
         dest="estate_command", metavar="ACTION", required=True, parser_class=type(estate)

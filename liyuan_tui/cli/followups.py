@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.safe_text import safe_json
@@ -13,7 +14,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "followup",
         parents=[common],
@@ -49,7 +52,7 @@ def cmd_followup(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def due_rows(ctx: Context) -> list[dict]:
+def due_rows(ctx: Context) -> list[dict[str, Any]]:
     """The calls owed as `followup due --json` gives them (confidential details for those who may)."""
     from liyuan_tui.domain.permissions import can_see
     from liyuan_tui.reports.export import HIDDEN, iso
@@ -118,7 +121,5 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse(iso_text: str):
-    from datetime import datetime
-
+def _parse(iso_text: str) -> datetime:
     return datetime.fromisoformat(iso_text)

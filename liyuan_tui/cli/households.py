@@ -25,7 +25,9 @@ EDIT_FLAGS = (
 )
 
 
-def register_residents(rsub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register_residents(
+    rsub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Called by cli/imports.py, which owns the `residents` command."""
     p = rsub.add_parser("show", parents=[common], help="a unit's household file: people, flags, history")
     p.add_argument("unit", metavar="UNIT")

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from liyuan_tui.domain.safe_text import visible
 
 if TYPE_CHECKING:
+    from liyuan_tui.domain.imports import Parsed, RowProblem
+
     from .context import Context
 
 EXIT_USAGE = 2
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "import", parents=[common], help="load history from a logbook CSV (supervisors and the manager)"
     )
@@ -43,7 +48,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 MAX_IMPORT_MB = 64  # a site's whole logbook is a few MB; /dev/zero or a pipe would never end
 
 
-def _open(path: str):
+def _open(path: str) -> BinaryIO:
     """The file, opened to be read as the import goes (never all of it in memory at once): a
     regular file of at most MAX_IMPORT_MB (never /dev/zero or a pipe, which would not end)."""
     import stat
@@ -52,7 +57,7 @@ def _open(path: str):
 
     limit = MAX_IMPORT_MB * 1024 * 1024
     try:
-        f = open(path, "rb")
+        f = open(path, "rb")  # noqa: SIM115 (handed to the caller's `with`)
     except OSError as exc:
         raise ValidationError(
             "import.unreadable", "file", path=path, reason=exc.strerror or str(exc)
@@ -64,12 +69,19 @@ def _open(path: str):
     return f
 
 
-def _report_problems(ctx: Context, prog: str, problems) -> None:
+def _report_problems(ctx: Context, prog: str, problems: Iterable[RowProblem]) -> None:
     for p in problems:
         print(f"{prog}: {visible(p.text(ctx.t), newlines=False)}", file=ctx.err)
 
 
-def _run(ctx: Context, args: argparse.Namespace, prog: str, label: str, parse, action) -> int:
+def _run(
+    ctx: Context,
+    args: argparse.Namespace,
+    prog: str,
+    label: str,
+    parse: Callable[[BinaryIO], Parsed[Any]],
+    action: Callable[..., Any],
+) -> int:
     from liyuan_tui.store.imports import ImportRejected
 
     from .progress import count_lines, progress

@@ -9,7 +9,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "migrate",
         parents=[common],
@@ -19,12 +21,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_migrate(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.migrate import migrate
-
     from .progress import progress
 
     with progress(ctx, ctx.t("cli.progress.migrate")) as told:
-        done = migrate(ctx.store, progress=told)
+        done = ctx.store.site.migrate(progress=told)
     t = ctx.t
     if done.before == done.after:
         print(t("cli.migrate_current", revision=done.after), file=ctx.out)

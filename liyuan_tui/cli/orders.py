@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     order = sub.add_parser(
         "order", parents=[common], help="repair work orders: send someone on site for a request"
     )
@@ -169,7 +171,7 @@ def _printable(line: str) -> str:
     return "".join(ch if ch.isprintable() or ch == "\t" else "?" for ch in line)
 
 
-def _said(ctx: Context, key: str, **params) -> int:
+def _said(ctx: Context, key: str, **params: object) -> int:
     print(ctx.t(key, **params), file=ctx.out)
     return 0
 

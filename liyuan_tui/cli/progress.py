@@ -12,8 +12,9 @@ Every long command uses it: import, residents import, backup, report, copy and m
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .context import Context
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 Done = Callable[..., None]  # done(completed, total=None)
 
 
-def shows_progress(ctx: "Context", quiet: bool = False) -> bool:
+def shows_progress(ctx: Context, quiet: bool = False) -> bool:
     """Whether a bar goes to this command's terminal (never into a pipe or a file)."""
     stream = ctx.raw_err
     return (
@@ -32,7 +33,7 @@ def shows_progress(ctx: "Context", quiet: bool = False) -> bool:
 
 
 @contextmanager
-def progress(ctx: "Context", label: str, total: int | None = None, *, quiet: bool = False) -> Iterator[Done]:
+def progress(ctx: Context, label: str, total: int | None = None, *, quiet: bool = False) -> Iterator[Done]:
     """Yields `done(completed, total=None)`: how much of the work is done (a count of `total`,
     which may be given or corrected as the work learns it)."""
     if not shows_progress(ctx, quiet):

@@ -26,7 +26,10 @@ PIPED_WIDTH = 200  # a pipe or a file has no width: every column, as a wide term
 COUNTDOWN = 10  # cells: room for days and hours (-5天11时), two more than the desk's ticking column
 
 
-def print_queue(ctx: Context, reqs: Iterable[Any], now: datetime) -> None:
+def print_queue(
+    ctx: Context, reqs: Iterable[Any], now: datetime, under: frozenset[str] = frozenset()
+) -> None:
+    """The open requests, an incident's linked calls (`under`) marked └ under its first call."""
     from rich.console import Console
 
     t, tz, procs, me = ctx.t, ctx.settings.tz, ctx.store.procedures, ctx.me
@@ -55,7 +58,11 @@ def print_queue(ctx: Context, reqs: Iterable[Any], now: datetime) -> None:
         hidden = hidden_fields(me, r, procs)
         values = {
             "countdown": format_countdown(seconds_left(r, now), t.lang, width=COUNTDOWN - 2),
-            "ref": ("!" if r.major else " ") + ("^" if r.escalated_at else " ") + " " + r.ref,
+            "ref": ("!" if r.major else " ")
+            + ("^" if r.escalated_at else " ")
+            + " "
+            + ("└ " if r.ref in under else "")
+            + r.ref,
             "category": category(r.category),
             "unit": HIDDEN if "unit" in hidden else r.unit,
             "requester": HIDDEN if "requester_name" in hidden and r.requester_name else r.requester_name,

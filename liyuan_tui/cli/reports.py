@@ -1,4 +1,5 @@
-"""`liyuan report --month YYYY-MM [--format md|csv|json]` and `liyuan handover [--since HH:MM]`."""
+"""`liyuan report --month YYYY-MM [--format md|csv|json]` and `liyuan analysis`; `liyuan handover`
+is in cli/handover.py."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from liyuan_tui.reports.files import write_export
 from liyuan_tui.domain import validation as check
+from liyuan_tui.reports.files import write_export
 
 if TYPE_CHECKING:
     from .context import Context
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
 EXPORT_FORMATS = ("md", "csv", "json", "xlsx")  # the month report, the scorecard, the stock report
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "report",
         parents=[common],
@@ -37,19 +40,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("handover", parents=[common], help="the shift handover sheet")
-    p.add_argument(
-        "--since", default=None, help="start of the shift, HH:MM local (default 18:00: the most recent one)"
-    )
-    p.add_argument("--json", action="store_true", help="JSON for other programs")
-    p.set_defaults(handler=cmd_handover)
+    from .handover import register_handover
 
+    register_handover(sub, common)
     register_analysis(sub, common)
 
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.reports.month_render import render
     from liyuan_tui.reports.month import Month, month_report
+    from liyuan_tui.reports.month_render import render
 
     from .progress import progress
 
@@ -67,15 +66,14 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
 def emit(ctx: Context, text: str | bytes, output: str | None) -> None:
     """A report's text to the file named by -o (written aside, then renamed), or to the screen (a
     workbook's bytes: to a pipe or a redirect only, see check_output_for)."""
-    if isinstance(text, bytes) and not output:
-        ctx.raw_out.flush()
-        ctx.raw_out.buffer.write(text)  # type: ignore[attr-defined]
-        ctx.raw_out.buffer.flush()  # type: ignore[attr-defined]
-        return
     if output:
         # As private as the database (0600; 0640 in a group folder); the CSV keeps its CRLF and BOM.
         written = write_export(Path(output), text, overwrite=True, field="output")
         print(ctx.t("report.written_to", path=str(written)), file=ctx.err)
+    elif isinstance(text, bytes):
+        ctx.raw_out.flush()
+        ctx.raw_out.buffer.write(text)
+        ctx.raw_out.buffer.flush()
     else:
         write_out(ctx, text if text.endswith("\n") else text + "\n")
 
@@ -115,28 +113,9 @@ def write_out(ctx: Context, text: str) -> None:
         out.write(text)
 
 
-def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.domain.safe_text import safe_json
-    from liyuan_tui.reports.handover import (
-        NIGHT_SHIFT_START,
-        handover_dict,
-        handover_sheet,
-        parse_since,
-        render_handover,
-        shift_start,
-    )
-
-    at = parse_since(args.since) if args.since is not None else NIGHT_SHIFT_START
-    now = ctx.clock.now()
-    sheet = handover_sheet(ctx.store, shift_start(now, ctx.store.tz, at), now)  # the site's shift
-    if args.json:
-        write_out(ctx, safe_json(handover_dict(sheet, ctx.settings.tz), indent=2) + "\n")
-    else:
-        write_out(ctx, render_handover(sheet, ctx.t, ctx.store.procedures, ctx.settings.tz))
-    return 0
-
-
-def register_analysis(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register_analysis(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser(
         "analysis",
         parents=[common],

@@ -7,14 +7,24 @@ import argparse
 from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.deadlines import format_countdown, queue_order
+from liyuan_tui.domain.deadlines import queue_order
+from liyuan_tui.domain.incidents import grouped
 from liyuan_tui.domain.safe_text import safe_json, visible
 
+from .queue_table import print_queue
+
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from liyuan_tui.domain.models import Request
+
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = sub.add_parser("log", parents=[common], help="record a request (from a script or phone system)")
     p.add_argument(
         "--category", required=True, help="key, letter A–G, or name (e.g. medical, A, 急救病人求助)"
@@ -46,13 +56,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
 
-    for name, helptext, handler in (
-        ("reply", "the resident has been replied to (stops the clock)", cmd_reply),
-        ("take", "take the request (refused if someone else holds it)", cmd_take),
-    ):
-        p = sub.add_parser(name, parents=[common], help=helptext)
-        p.add_argument("ref", metavar="REF")
-        p.set_defaults(handler=handler)
+    p = sub.add_parser("reply", parents=[common], help="the caller has been replied to (stops the clock)")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--text", default="", help="what the caller was told")
+    p.add_argument("--answer", default="", help="the canned answer said (its key: see `liyuan answers`)")
+    p.set_defaults(handler=cmd_reply)
+
+    p = sub.add_parser("take", parents=[common], help="take the request (refused if someone else holds it)")
+    p.add_argument("ref", metavar="REF")
+    p.set_defaults(handler=cmd_take)
 
     p = sub.add_parser("escalate", parents=[common], help="report to the customer-service supervisor")
     p.add_argument("ref", metavar="REF")
@@ -94,6 +106,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--outcome", required=True)
     p.add_argument("--kind", default="", help="resolved | handed_on | withdrawn | other")
     p.add_argument("--handed-to", default="", help="the department it was handed on to")
+    p.add_argument("--calls", action="store_true", help="also close the incident's linked calls, alike")
     p.set_defaults(handler=cmd_close)
 
     for name, helptext, handler in (
@@ -150,18 +163,18 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
 
     now = ctx.clock.now()
     estate = None if args.estate == "all" else (args.estate or ctx.me.estate)
-    reqs = sorted(ctx.store.lookup.open_requests(estate), key=lambda r: queue_order(r, now, r.major))
+    # An incident's linked calls are listed under its first call (domain/incidents.py).
+    listed = grouped(ctx.store.lookup.open_requests(estate), key=lambda r: queue_order(r, now, r.major))
+    reqs = [r for r, _ in listed]
     if args.json:
         rows = [request_dict(r, now, ctx.settings.tz, ctx.me, ctx.store.procedures) for r in reqs]
         print(safe_json(rows, indent=2), file=ctx.out)
         return 0
-    from .queue_table import print_queue
-
-    print_queue(ctx, reqs, now)
+    print_queue(ctx, reqs, now, frozenset(r.ref for r, linked in listed if linked))
     return 0
 
 
-def cells(*values: object) -> list:
+def cells(*values: object) -> list[Text]:
     """Table cells as plain text: a unit like `[/bold]` is never read as markup, and a control
     character is shown as its escape (text from people and files is data)."""
     from rich.text import Text
@@ -169,7 +182,7 @@ def cells(*values: object) -> list:
     return [Text(visible(v, newlines=False)) for v in values]
 
 
-def console(ctx: Context):
+def console(ctx: Context) -> Console:
     """A rich console on the raw output (its cells are Text made safe by `cells`); wide enough not
     to cut columns when the output is piped."""
     from rich.console import Console
@@ -190,110 +203,21 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print(safe_json(data, indent=2), file=ctx.out)
     else:
+        from .detail_text import print_detail
+
         print_detail(ctx, data, detail)
     return 0
 
 
-def print_detail(ctx: Context, data: dict, detail) -> None:
-    from liyuan_tui.domain.permissions import can_see
-    from liyuan_tui.reports.event_text import describe
-    from liyuan_tui.reports.tables import escalated_to_name, governed_by
-
-    t = ctx.t
-    procs = ctx.store.procedures
-    proc = procs.get(data["category"])
-    names = {s.login: s.name for s in ctx.store.staff.list_staff()}  # people by name, never by login
-
-    def who(login: str | None) -> str:
-        return names.get(login, login) if login else ""
-
-    lines = [
-        f"{data['ref']}  {proc.name(ctx.settings.lang) if proc else t('cli.no_category')}"
-        f"  {t('status.' + data['status'])}"
-        + ("  !" + t("field.major") if data["major"] else "")
-        + ("  " + t("field.confidential") if data["confidential"] else ""),
-        f"  {t('field.unit')}: {data['unit']}   {t('field.phone')}: {data['phone']}   {t('field.name')}: {data['requester_name']}",
-        f"  {t('field.channel')}: {t('channel.' + data['channel'])}   {t('field.received_at')}: {data['received_at']}",
-        f"  {t('cli.reply_due')}: {data['reply_due_at']}  ({format_countdown(data['seconds_left'], t.lang)}, {t('state.' + data['state'])})",
-    ]
-    if proc is not None and proc.refers_to is not None:  # the company procedure this checklist stands for
-        lines.append("  " + governed_by(proc, t))
-    if data["description"]:
-        lines.append(f"  {t('field.description')}: {data['description']}")
-    if data["assignee"]:
-        lines.append(f"  {t('field.assignee')}: {who(data['assignee'])}")
-    if data["escalated_at"]:
-        target = escalated_to_name(data["escalated_to"], t, names)
-        lines.append(f"  {t('cli.escalated')}: {data['escalated_at']} → {target}")
-    if data["outcome"] and data["status"] in ("closed", "cancelled"):  # a reopened one has none
-        lines.append(
-            f"  {t('field.outcome')}: {data['outcome']}"
-            + (f"  → {data['handed_to']}" if data["handed_to"] else "")
-        )
-    if data["repeat_of"]:
-        lines.append(f"  {t('field.repeat_of')}: {data['repeat_of']}")
-    lines.append("")
-    lines.append(t("cli.checklist"))
-    for step in data["checklist"]:
-        mark = "✓" if step["state"] == "done" else ("☐" if step["required"] else "○")
-        extra = ""
-        if step["state"] == "done":
-            extra = f"  — {who(step['done_by'])} {step['done_at'][11:16]}"
-            if step["value"]:
-                extra += f"  [{step['value']}]"
-            if step["note"]:
-                extra += f"  {step['note']}"
-        lines.append(f"  {mark} {step['key']}: {step['text']}{extra}")
-    if data["charges"]:
-        fee_names = _fee_names(ctx)
-        lines.append("")
-        lines.append(f"{t('cli.charges')}: {data['charges_total']:.2f}")
-        for c in data["charges"]:  # by the item's name, as the fee schedule says it
-            name = fee_names.get(c["item"], (c["item"], c["item"]))[0 if t.lang == "zh" else 1]
-            lines.append(f"  {name} × {c['qty']:g} = {c['amount']:.2f}")
-    if data["followups"]:
-        lines.append("")
-        lines.append(t("ui.event.followup") + ":")
-        from types import SimpleNamespace
-
-        from liyuan_tui.reports.household import followup_summary
-
-        for f in data["followups"]:  # the note is already hidden where the reader may not see it
-            lines.append(
-                f"  {f['at'][:16].replace('T', ' ')}  {who(f['by'])}  {followup_summary(SimpleNamespace(**f), t)}"
-            )
-    lines.append("")
-    lines.append(t("cli.events"))
-    visible_to_me = can_see(ctx.me, detail.request)
-    for ev, shown in zip(detail.events, data["events"]):  # each event by its name, never its stored kind
-        actor = who(ev.actor) if ev.actor != "system" else t("ui.app.system")
-        lines.append(
-            f"  {shown['at'][:19].replace('T', ' ')}  {actor}  {describe(ev, proc, t, visible_to_me, names)}"
-        )
-    # Every line is shown as text: a description's own lines are indented under it, and a control
-    # character that reached the database some other way is printed as its escape, never sent raw.
-    print("\n".join(visible(line).replace("\n", "\n      ") for line in lines), file=ctx.out)
-
-
-def _fee_names(ctx: Context) -> dict[str, tuple[str, str]]:
-    """Fee items by code: (zh name, en name), as the database's fee table holds them."""
-    from sqlmodel import select
-
-    from liyuan_tui.domain.models import FeeItem
-
-    with ctx.store.reading() as s:
-        return {
-            code: (zh, en) for code, zh, en in s.exec(select(FeeItem.code, FeeItem.name_zh, FeeItem.name_en))
-        }
-
-
-def _done(ctx: Context, req, key: str) -> int:
+def _done(ctx: Context, req: Request, key: str) -> int:
     print(ctx.t(key, ref=req.ref), file=ctx.out)
     return 0
 
 
 def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
-    return _done(ctx, ctx.store.lifecycle.mark_replied(check.ref(args.ref)), "cli.replied")
+    ref = check.ref(args.ref)
+    req = ctx.store.replies.reply(ref, args.text, answer=args.answer, lang=ctx.settings.lang)
+    return _done(ctx, req, "cli.replied")
 
 
 def cmd_take(ctx: Context, args: argparse.Namespace) -> int:
@@ -341,7 +265,17 @@ def cmd_close(ctx: Context, args: argparse.Namespace) -> int:
     req = ctx.store.lifecycle.close_request(
         check.ref(args.ref), args.outcome, kind=args.kind, handed_to=args.handed_to
     )
-    return _done(ctx, req, "cli.closed")
+    _done(ctx, req, "cli.closed")
+    if args.calls:  # the incident's calls, each closed alike or left open saying why
+        for call in ctx.store.incidents.close_calls(
+            req.ref, args.outcome, kind=args.kind, handed_to=args.handed_to
+        ):
+            if call.closed:
+                print(ctx.t("cli.closed", ref=call.ref), file=ctx.out)
+            else:
+                why = call.refusal.text(ctx.t) if call.refusal is not None else ""
+                print(ctx.t("desk.call_left_open", ref=call.ref, why=why), file=ctx.err)
+    return 0
 
 
 def cmd_reopen(ctx: Context, args: argparse.Namespace) -> int:
@@ -360,18 +294,12 @@ def cmd_assign(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_alerts(ctx: Context, args: argparse.Namespace) -> int:
     """Each rung recorded, said as a sentence: the request, and what happened to it."""
-    from sqlmodel import col, select
-
-    from liyuan_tui.domain.models import Request
     from liyuan_tui.reports.event_text import describe
 
     events = ctx.store.ladder.record_deadline_alerts()
-    ids = {ev.request_id for ev in events if ev.request_id is not None}
-    with ctx.store.reading() as s:
-        found = s.exec(select(Request.id, Request.ref, Request.category).where(col(Request.id).in_(ids)))
-        requests = {rid: (ref, category) for rid, ref, category in found}
+    requests = ctx.store.lookup.refs_by_id({ev.request_id for ev in events if ev.request_id is not None})
     for ev in events:
-        ref, category = requests.get(ev.request_id, ("", ""))  # type: ignore[arg-type]
+        ref, category = requests.get(ev.request_id or 0, ("", ""))
         said = describe(ev, ctx.store.procedures.get(category), ctx.t, True)
         print(ctx.t("cli.alert_recorded", ref=ref, what=said), file=ctx.out)
     return 0

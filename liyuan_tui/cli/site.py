@@ -35,7 +35,9 @@ DB_NAME = "desk.db"
 FOLDER_MODE = 0o2770  # group-owned, setgid (new files keep the group), nothing for others
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     site = sub.add_parser("site", parents=[common], help="set up the desk for a site (administrators, once)")
     ssub = site.add_subparsers(dest="site_command", metavar="ACTION", required=True, parser_class=type(site))
     p = ssub.add_parser(
@@ -93,7 +95,7 @@ class SitePlan:
 
 
 def cmd_site_init(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.store.engine import is_postgres
+    from liyuan_tui.store.urls import is_postgres
 
     if is_postgres(ctx.settings.db_url):
         return init_postgres(ctx, args)

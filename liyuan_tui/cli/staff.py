@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     staff = sub.add_parser(
         "staff", parents=[common], help="the staff list: who may use the desk, in which role"
     )

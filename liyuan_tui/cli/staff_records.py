@@ -1,16 +1,19 @@
-"""`liyuan staff scorecard|train|assess|records`: the monthly scorecard, training and assessment
-records (考核、培训). cli/staff.py owns the `staff` command and adds these to it."""
+"""`liyuan staff scorecard|train|assess|commend|recommend|records`: the monthly scorecard, training,
+assessment, commendation and recommendation records (考核、培训、激励、人事推荐). cli/staff.py owns
+the `staff` command and adds these to it."""
 
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .context import Context
 
 
-def register_staff(ssub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register_staff(
+    ssub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     p = ssub.add_parser(
         "scorecard",
         parents=[common],
@@ -21,13 +24,28 @@ def register_staff(ssub: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
     p.set_defaults(handler=cmd_scorecard)
 
-    p = ssub.add_parser("train", parents=[common], help="record a course a staff member took")
-    p.add_argument("login", metavar="LOGIN")
+    p = ssub.add_parser("train", parents=[common], help="record a course and who attended it")
+    p.add_argument("login", metavar="LOGIN", nargs="+", help="everyone who attended")
     p.add_argument("--course", required=True)
     p.add_argument("--date", required=True, help="YYYY-MM-DD")
     p.add_argument("--hours", default=None)
     p.add_argument("--result", default="")
+    p.add_argument(
+        "--kind", default="skills", help="ethics | image | skills (职业道德、形象教育、技能; default skills)"
+    )
     p.set_defaults(handler=cmd_train)
+
+    p = ssub.add_parser("commend", parents=[common], help="a commendation, reward or penalty (激励)")
+    p.add_argument("login", metavar="LOGIN")
+    p.add_argument("--kind", required=True, help="commendation | reward | penalty")
+    p.add_argument("--note", required=True)
+    p.set_defaults(handler=cmd_commend)
+
+    p = ssub.add_parser("recommend", parents=[common], help="recommend someone (人事推荐)")
+    p.add_argument("login", metavar="LOGIN")
+    p.add_argument("--for", dest="for_what", required=True, help="promotion | transfer | reward")
+    p.add_argument("--note", required=True)
+    p.set_defaults(handler=cmd_recommend)
 
     p = ssub.add_parser("assess", parents=[common], help="record a staff member's assessment for a month")
     p.add_argument("login", metavar="LOGIN")
@@ -61,10 +79,30 @@ def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_train(ctx: Context, args: argparse.Namespace) -> int:
     row = ctx.store.staff_records.train(
-        args.login, course=args.course, day=args.date, hours=args.hours, result=args.result
+        args.login, course=args.course, day=args.date, hours=args.hours, result=args.result, kind=args.kind
     )
     print(
-        ctx.t("staff_records.trained", login=row.login, course=row.course, date=row.day.isoformat()),
+        ctx.t(
+            "staff_records.trained",
+            login=", ".join(dict.fromkeys(args.login)),
+            course=row.course,
+            date=row.day.isoformat(),
+        ),
+        file=ctx.out,
+    )
+    return 0
+
+
+def cmd_commend(ctx: Context, args: argparse.Namespace) -> int:
+    row = ctx.store.staff_records.commend(args.login, kind=args.kind, note=args.note)
+    print(ctx.t("desk.commended", login=row.login, kind=ctx.t(f"desk.commendation.{row.kind}")), file=ctx.out)
+    return 0
+
+
+def cmd_recommend(ctx: Context, args: argparse.Namespace) -> int:
+    row = ctx.store.staff_records.recommend(args.login, for_what=args.for_what, note=args.note)
+    print(
+        ctx.t("desk.recommended", login=row.login, for_what=ctx.t(f"desk.recommend_for.{row.for_what}")),
         file=ctx.out,
     )
     return 0
@@ -82,7 +120,7 @@ def cmd_records(ctx: Context, args: argparse.Namespace) -> int:
 
     rec = ctx.store.staff_records.records(args.login or ctx.me.login)
     tz = ctx.settings.tz
-    data = {
+    data: dict[str, Any] = {
         "login": rec.staff.login,
         "name": rec.staff.name,
         "role": rec.staff.role,
@@ -94,12 +132,20 @@ def cmd_records(ctx: Context, args: argparse.Namespace) -> int:
                 "result": x.result,
                 "recorded_by": x.recorded_by,
                 "at": iso(x.at, tz),
+                "kind": x.kind,
+                "attendees": rec.attended_with(x),
             }
             for x in rec.trainings
         ],
         "assessments": [
             {"month": x.month, "score": x.score, "note": x.note, "by": x.by, "at": iso(x.at, tz)}
             for x in rec.assessments
+        ],
+        "commendations": [
+            {"kind": x.kind, "note": x.note, "by": x.by, "at": iso(x.at, tz)} for x in rec.commendations
+        ],
+        "recommendations": [
+            {"for": x.for_what, "note": x.note, "by": x.by, "at": iso(x.at, tz)} for x in rec.recommendations
         ],
     }
     if args.json:
@@ -111,14 +157,25 @@ def cmd_records(ctx: Context, args: argparse.Namespace) -> int:
         t("staff_records.trainings") + ":",
     ]
     lines += [
-        f"  {x['date']}  {x['course']}"
+        f"  {x['date']}  {x['course']}  [{t('desk.training_kind.' + x['kind'])}]"
         + (f"  {x['hours']:g}h" if x["hours"] else "")
         + (f"  {x['result']}" if x["result"] else "")
+        + (f"  ({', '.join(x['attendees'])})" if len(x["attendees"]) > 1 else "")
         for x in data["trainings"]
     ] or ["  -"]
     lines.append(t("staff_records.assessments") + ":")
     lines += [f"  {x['month']}  {x['score']}  {x['note']}  ({x['by']})" for x in data["assessments"]] or [
         "  -"
     ]
+    lines.append(t("desk.commendations") + ":")
+    lines += [
+        f"  {x['at'][:10]}  {t('desk.commendation.' + x['kind'])}  {x['note']}  ({x['by']})"
+        for x in data["commendations"]
+    ] or ["  -"]
+    lines.append(t("desk.recommendations") + ":")
+    lines += [
+        f"  {x['at'][:10]}  {t('desk.recommend_for.' + x['for'])}  {x['note']}  ({x['by']})"
+        for x in data["recommendations"]
+    ] or ["  -"]
     print("\n".join(lines), file=ctx.out)
     return 0

@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
+    from liyuan_tui.domain.workshop import StockMove
+
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     stock = sub.add_parser(
         "stock", parents=[common], help="the materials ledger: catalogue, in, used, counted"
     )
@@ -72,7 +78,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _moved(ctx: Context, code: str, kind: str, move) -> int:
+def _moved(ctx: Context, code: str, kind: str, move: StockMove) -> int:
     from liyuan_tui.domain.work_orders import format_qty
 
     unit = ctx.store.stock.material(code).unit
@@ -137,14 +143,15 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
     t = ctx.t
     table = Table(title=t("cli.stock.title", count=len(materials)), title_justify="left")
-    for key, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("code", "left"),
         ("material", "left"),
         ("measure", "left"),
         ("price", "right"),
         ("on_hand", "right"),
         ("value", "right"),
-    ):
+    )
+    for key, justify in columns:
         table.add_column(t(f"column.{key}"), justify=justify, no_wrap=True)
     for m in materials:
         table.add_row(

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain.workshop import TOOL_CONDITIONS
 
 if TYPE_CHECKING:
     from .context import Context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     tools = sub.add_parser(
         "tools", parents=[common], help="the register of repair tools: issued, held, returned"
     )

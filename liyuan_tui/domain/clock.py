@@ -6,10 +6,10 @@ Domain code never calls datetime.now(); it is handed a Clock (or a `now`) instea
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class Clock(Protocol):

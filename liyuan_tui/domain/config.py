@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import pwd
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SYSTEM_CONFIG = Path("/etc/liyuan/config.toml")
@@ -34,7 +35,7 @@ class ConfigError(ValueError):
     `params`, when set, say it in the user's language (messages/*.toml)."""
 
     key: str | None = None
-    params: dict = {}
+    params: dict[str, Any] = {}  # (replaced, never changed, by a subclass)
 
 
 class ConfigUnreadable(ConfigError):
@@ -55,6 +56,7 @@ class Settings:
     site_tz_name: str = DEFAULT_TZ  # the site's zone: refs and months (config files only, never --tz)
     procedures_dir: Path | None = None  # None: the shipped data/procedures
     fees_file: Path | None = None  # None: the shipped data/fees.toml
+    answers_dir: Path | None = None  # a site's canned answers (None: the shipped examples only)
     login: str = ""  # whom the desk acts as: the OS login, or --user / LIYUAN_USER
     os_login: str = ""  # the real login of this process (its real uid's name)
     os_root: bool = False  # the real uid is 0: root may act as any login
@@ -156,7 +158,7 @@ def _zone(name: str, source: str) -> str:
     return name
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -217,9 +219,10 @@ def load_settings(
             break
     procedures = pick("procedures", "procedures", "LIYUAN_PROCEDURES", None)
     fees = pick("fees", "fees", "LIYUAN_FEES", None)
-    for name, path in (("procedures", procedures), ("fees", fees), ("db", db)):
-        if path is not None and (len(path) > 4096 or "\x00" in path):
-            raise ConfigError(f"{name}: '{_short(path)}' is not a usable path (from {sources[name]})")
+    answers = pick("answers", "answers", "LIYUAN_ANSWERS", None)
+    for name, value in (("procedures", procedures), ("fees", fees), ("answers", answers), ("db", db)):
+        if value is not None and (len(value) > 4096 or "\x00" in value):
+            raise ConfigError(f"{name}: '{_short(value)}' is not a usable path (from {sources[name]})")
     real = os_login()
     login = pick("user", "user", "LIYUAN_USER", real) or ""
     if login != real:
@@ -237,6 +240,7 @@ def load_settings(
         site_tz_name=site_tz_name,
         procedures_dir=expand(procedures) if procedures else None,
         fees_file=expand(fees) if fees else None,
+        answers_dir=expand(answers) if answers else None,
         login=login,
         os_login=real,
         os_root=os.getuid() == 0,

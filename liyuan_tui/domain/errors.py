@@ -18,6 +18,7 @@ NAMED_PARAMS = {
     "action": "action",
     "what": "event",
     "order_state": "order.state",
+    "duty": "duty",
 }
 
 

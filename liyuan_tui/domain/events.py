@@ -23,6 +23,10 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     CHARGE = "charge"
     FOLLOWUP = "followup"  # a follow-up call after the close (one that finds it not solved reopens it)
+    REPLY_NOTED = "reply_noted"  # what the caller was told, recorded after the reply
+    LINKED = "linked"  # part of an incident with other calls
+    UNLINKED = "unlinked"
+    PAID = "paid"  # a charge's receipt paid
     # the deadline ladder (recorded once, by whichever terminal notices first)
     DEADLINE_WARNING = "deadline_warning"
     AUTO_ESCALATED = "auto_escalated"
@@ -35,6 +39,13 @@ class EventKind(StrEnum):
     HOUSEHOLD_CHANGED = "household_changed"
     TRAINING_RECORDED = "training_recorded"
     ASSESSED = "assessed"
+    COMMENDED = "commended"  # a commendation, reward or penalty
+    RECOMMENDED = "recommended"
+    # the shift: the duty log, the signed handover, visitors received
+    DUTY_NOTE = "duty_note"
+    HANDOVER_SIGNED = "handover_signed"
+    HANDOVER_ACCEPTED = "handover_accepted"
+    RECEPTION = "reception"
     IMPORTED = "imported"
     MIGRATED = "migrated"
     # the month report
@@ -57,6 +68,16 @@ class EventKind(StrEnum):
     TOOL_ADDED = "tool_added"
     TOOL_ISSUED = "tool_issued"
     TOOL_RETURNED = "tool_returned"
+    # the pager: pages to people off the desk (each on its request's timeline), the duty roster
+    PAGE_ATTEMPT = "page_attempt"
+    PAGE_SENT = "page_sent"
+    PAGE_FAILED = "page_failed"
+    PAGE_UNACKNOWLEDGED = "page_unacknowledged"  # nobody acknowledged in time: the next rung paged
+    PAGE_NOBODY = "page_nobody"  # a page was due and nobody could be paged
+    PAGE_UNANSWERED = "page_unanswered"  # every rung paged and nobody acknowledged
+    PAGER_TEST = "pager_test"
+    ROSTER_ADDED = "roster_added"
+    ROSTER_REMOVED = "roster_removed"
 
 
 # Kinds that change who may use the desk: terminals re-read the staff list when they see one.
@@ -71,6 +92,8 @@ LADDER_KINDS = frozenset(
         EventKind.ORDER_LATE,
     }
 )
+# Kinds of the shift's own record: the handover screen reads again when it sees one.
+SHIFT_KINDS = frozenset({EventKind.DUTY_NOTE, EventKind.HANDOVER_SIGNED, EventKind.HANDOVER_ACCEPTED})
 # Kinds that change a work order: the work-order screens read again when they see one.
 ORDER_KINDS = frozenset(
     {
@@ -94,3 +117,16 @@ STOCK_KINDS = frozenset(
     }
 )  # a finish may use materials
 TOOL_KINDS = frozenset({EventKind.TOOL_ADDED, EventKind.TOOL_ISSUED, EventKind.TOOL_RETURNED})
+# The pager's own events (the sender's attempts and what they found): a desk reads them on the timeline.
+PAGE_KINDS = frozenset(
+    {
+        EventKind.PAGE_ATTEMPT,
+        EventKind.PAGE_SENT,
+        EventKind.PAGE_FAILED,
+        EventKind.PAGE_UNACKNOWLEDGED,
+        EventKind.PAGE_NOBODY,
+        EventKind.PAGE_UNANSWERED,
+        EventKind.PAGER_TEST,
+    }
+)
+ROSTER_KINDS = frozenset({EventKind.ROSTER_ADDED, EventKind.ROSTER_REMOVED})

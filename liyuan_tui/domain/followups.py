@@ -12,6 +12,7 @@ procedure and the times involved (`now` is passed in).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from .models import Request
 from .procedures import Procedure
@@ -46,7 +47,7 @@ def reopened_status(req: Request) -> str:
     return "replied" if req.replied_at else "open"
 
 
-def reopen_changes(req: Request) -> dict:
+def reopen_changes(req: Request) -> dict[str, Any]:
     """What reopening a closed request changes: back to open (or replied), and no outcome left on
     it — the close's outcome stays in its event, and the next close records its own. A request
     is resolved only while it is closed as resolved (docs/report.md)."""

@@ -59,7 +59,7 @@ class Translator:
             return text
         # A value carried by data in both languages (a step's prompt, a list of steps) is said in ours.
         values = {k: self.pick(v.zh, v.en) if _bilingual(v) else v for k, v in params.items()}
-        said = _PLURALS.format(text, **values) if ":p:" in text else text.format(**values)
+        said: str = _PLURALS.format(text, **values) if ":p:" in text else text.format(**values)
         if any(v in ("", None) for v in params.values()):  # a value left empty leaves no "()" behind
             said = _EMPTY_BRACKETS.sub("", said)
         return said
@@ -76,7 +76,7 @@ class _Plurals(string.Formatter):
         if format_spec.startswith("p:"):
             one, _, many = format_spec[2:].partition("|")
             return f"{value} {one if value == 1 else many}"
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 _PLURALS = _Plurals()

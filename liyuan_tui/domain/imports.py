@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import IO, Any, Callable, Generic, Iterable, Iterator, TypeVar
+from functools import partial
+from typing import IO, Any, Generic, TypeVar
 
 from . import validation as check
 from .errors import ValidationError
@@ -124,11 +126,11 @@ def read_table(
     known: dict[str, str],
     required: tuple[str, ...],
     aliases: dict[str, str] | None = None,
-) -> tuple[Iterator[tuple[int, dict[str, str]]], Parsed]:
+) -> tuple[Iterator[tuple[int, dict[str, str]]], Parsed[Any]]:
     """The data rows as (line, {column: text}), read as they are asked for, and a Parsed holding
     the problems found so far (the header's at once, the rows' as they are read) and whether the
     file itself is unusable (encoding, header): then nothing can be imported, --skip-bad or not."""
-    out: Parsed = Parsed()
+    out: Parsed[Any] = Parsed()
 
     def fail() -> None:
         out.fatal = True
@@ -235,7 +237,7 @@ def parse_history(
 
 def _history_rows(
     table: Iterator[tuple[int, dict[str, str]]],
-    out: Parsed,
+    out: Parsed[HistoryRow],
     procedures: Procedures,
     tz: tzinfo,
     now: datetime,
@@ -247,8 +249,7 @@ def _history_rows(
     categories = _Cached(lambda v: check.category(v, procedures))
     channels = _Cached(lambda v: check.channel(v or "phone"))
     flags = {
-        name: _Cached(lambda v, name=name: parse_flag(v, name))
-        for name in ("escalated", "major", "confidential")
+        name: _Cached(partial(parse_flag, column=name)) for name in ("escalated", "major", "confidential")
     }
     checks: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
         ("unit", "unit", check.unit),
@@ -266,7 +267,7 @@ def _history_rows(
     for line, cells in table:
         bad: list[RowProblem] = []
         category = _check(line, bad, "category", categories, cells.get("category", ""))
-        times = {}
+        times: dict[str, datetime | None] = {}
         for column in ("received_at", "replied_at", "closed_at"):
             raw = cells.get(column, "").strip()
             if not raw:
@@ -274,7 +275,7 @@ def _history_rows(
                     bad.append(RowProblem(line, column, "error.unit_empty"))
                 times[column] = None
                 continue
-            value = times[column] = _check(line, bad, column, lambda v, c=column: parse_time(v, tz, c), raw)
+            value = times[column] = _check(line, bad, column, partial(parse_time, tz=tz, column=column), raw)
             if value is not None and value > latest:
                 bad.append(RowProblem(line, column, "error.time_future"))
         received, replied, closed = times["received_at"], times["replied_at"], times["closed_at"]
@@ -285,11 +286,11 @@ def _history_rows(
         if replied and closed and closed < replied:
             bad.append(RowProblem(line, "closed_at", "import.before_replied"))
         row = {field: _check(line, bad, column, fn, cells.get(column, "")) for field, column, fn in checks}
-        if not bad:
+        if not bad and received is not None:
             first = seen.setdefault(hash((received.timestamp(), row["unit"], category)), line)
             if first != line:
                 bad.append(RowProblem(line, None, "import.duplicate_request", {"first": first}))
-        if bad:
+        if bad or received is None:  # (a missing reception time was said above)
             out.problems += bad
             continue
         yield HistoryRow(
@@ -301,7 +302,8 @@ class _Cached:
     """A check of a cell that repeats (a category, a channel, a flag): its answer or refusal kept."""
 
     def __init__(self, fn: Callable[[str], Any]) -> None:
-        self.fn, self.known = fn, {}
+        self.fn = fn
+        self.known: dict[str, Any] = {}  # the answer, or the refusal
 
     def __call__(self, value: str) -> Any:
         try:
@@ -346,23 +348,25 @@ def parse_residents(data: bytes | IO[bytes]) -> Parsed[ResidentRow]:
     return out
 
 
-def _resident_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed) -> Iterator[ResidentRow]:
+def _resident_rows(
+    table: Iterator[tuple[int, dict[str, str]]], out: Parsed[ResidentRow]
+) -> Iterator[ResidentRow]:
     seen: dict[tuple[str, str], int] = {}
     for line, cells in table:
         bad: list[RowProblem] = []
-        unit = _collect(line, bad, "unit", lambda: check.unit(cells.get("unit", "")))
-        name = _collect(line, bad, "name", lambda: check.name(cells.get("name", "")))
-        notes = _collect(line, bad, "notes", lambda: check.text(cells.get("notes", ""), "notes"))
+        unit = _collect(line, bad, "unit", partial(check.unit, cells.get("unit", "")))
+        name = _collect(line, bad, "name", partial(check.name, cells.get("name", "")))
+        notes = _collect(line, bad, "notes", partial(check.text, cells.get("notes", ""), "notes"))
         relation = _collect(
             line,
             bad,
             "relation",
-            lambda: check.plain(cells.get("relation", ""), "relation", max_len=check.MAX_NAME),
+            partial(check.plain, cells.get("relation", ""), "relation", max_len=check.MAX_NAME),
         )
         phones = []
         for part in _PHONE_LIST.split(cells.get("phones", "")):
             if part.strip():
-                phones.append(_collect(line, bad, "phones", lambda p=part: check.phone(p)))
+                phones.append(_collect(line, bad, "phones", partial(check.phone, part)))
         if unit is not None and name is not None:
             first = seen.setdefault((unit, name), line)
             if first != line:
@@ -374,14 +378,14 @@ def _resident_rows(table: Iterator[tuple[int, dict[str, str]]], out: Parsed) -> 
 
 
 __all__ = [
-    "RowProblem",
-    "Parsed",
+    "HISTORY_COLUMNS",
+    "RESIDENT_COLUMNS",
     "HistoryRow",
+    "Parsed",
     "ResidentRow",
+    "RowProblem",
+    "parse_flag",
     "parse_history",
     "parse_residents",
     "parse_time",
-    "parse_flag",
-    "HISTORY_COLUMNS",
-    "RESIDENT_COLUMNS",
 ]

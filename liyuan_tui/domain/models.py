@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Optional
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Dialect, Index, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-UTC = timezone.utc
+UTC = UTC
 
 STATUSES = ("open", "replied", "resolved", "closed", "cancelled")
 OPEN_STATUSES = ("open", "replied", "resolved")
@@ -20,26 +20,26 @@ DEFAULT_ESTATE = (
 )
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out; stored naive UTC so SQL comparisons sort right."""
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database; times must be timezone-aware")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
 
 
-def _time(*, index: bool = False, nullable: bool = True):
+def _time(*, index: bool = False, nullable: bool = True) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
 
 
@@ -51,7 +51,7 @@ class Request(SQLModel, table=True):
         Index("ix_request_status_due", "status", "reply_due_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     estate: str = Field(
         default=DEFAULT_ESTATE, index=True, sa_column_kwargs={"server_default": DEFAULT_ESTATE}
     )
@@ -66,36 +66,42 @@ class Request(SQLModel, table=True):
     description: str = Field(default="", sa_type=Text)
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), index=True, nullable=False))
     reply_due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    replied_at: Optional[datetime] = _time()
-    replied_by: Optional[str] = None
-    escalated_at: Optional[datetime] = _time()
-    escalated_to: Optional[str] = None  # a login, or "cs_supervisor" for every supervisor
-    escalated_by: Optional[str] = None
+    replied_at: datetime | None = _time()
+    replied_by: str | None = None
+    escalated_at: datetime | None = _time()
+    escalated_to: str | None = None  # a login, or "cs_supervisor" for every supervisor
+    escalated_by: str | None = None
     major: bool = False
-    major_at: Optional[datetime] = _time()
-    acknowledged_at: Optional[datetime] = _time()  # the escalation answered by a supervisor
-    acknowledged_by: Optional[str] = None
-    major_ack_at: Optional[datetime] = _time()  # the manager has taken note of the major case
-    major_ack_by: Optional[str] = None
+    major_at: datetime | None = _time()
+    acknowledged_at: datetime | None = _time()  # the escalation answered by a supervisor
+    acknowledged_by: str | None = None
+    major_ack_at: datetime | None = _time()  # the manager has taken note of the major case
+    major_ack_by: str | None = None
     confidential: bool = False
     status: str = Field(default="open", index=True)
-    assignee: Optional[str] = Field(default=None, index=True)
+    assignee: str | None = Field(default=None, index=True)
     created_by: str = ""
     branches: str = ""  # chosen procedure branches, comma-separated keys, in the order chosen
     outcome: str = Field(default="", sa_type=Text)
     outcome_kind: str = ""  # resolved | handed_on | withdrawn | other
     handed_to: str = ""  # department the request was handed on to
-    closed_at: Optional[datetime] = _time()
-    closed_by: Optional[str] = None
-    updated_at: Optional[datetime] = _time()
+    closed_at: datetime | None = _time()
+    closed_by: str | None = None
+    updated_at: datetime | None = _time()
     version: int = 1
     # The kind of fault (a key of the category's fault_kinds, "" if none), and the earlier request
     # this one repeats (二次维修: same unit, same kind of fault, soon after that one closed).
     fault_kind: str = Field(default="", sa_column_kwargs={"server_default": ""})
-    repeat_of: Optional[str] = None
+    repeat_of: str | None = None
     # When the follow-up call (回访) is due: set as the request closes, cleared once the resident
     # has been reached (or the request reopens). Closed requests with it set are the calls owed.
-    followup_due_at: Optional[datetime] = _time(index=True)
+    followup_due_at: datetime | None = _time(index=True)
+    # What the caller was told (4.1.2A, 4.3), and the site's canned answer (话术) it came from.
+    reply_text: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    reply_answer: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # The first call of the incident this one is part of (a typhoon's thirty calls about one
+    # flood); None for a call on its own or the incident's first.
+    incident: str | None = Field(default=None, index=True)
 
     @property
     def branch_list(self) -> list[str]:
@@ -116,7 +122,7 @@ class StepRecord(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("request_id", "step_key"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id", index=True)
     step_key: str
     done_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -128,19 +134,19 @@ class StepRecord(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """Append-only audit log. Its growing id is also how other terminals notice changes."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    request_id: Optional[int] = Field(default=None, foreign_key="request.id", index=True)
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int | None = Field(default=None, foreign_key="request.id", index=True)
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     actor: str
     kind: str = Field(index=True)
     payload: str = Field(default="{}", sa_type=Text)  # JSON
     # Set for events that must be recorded once however many sessions notice them
     # (automatic escalation, repeated overdue alerts): a second insert with the same key is a no-op.
-    dedupe_key: Optional[str] = Field(default=None, unique=True)
+    dedupe_key: str | None = Field(default=None, unique=True)
 
 
 class Staff(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     login: str = Field(index=True, unique=True)
     name: str
     role: str
@@ -161,7 +167,7 @@ class Resident(SQLModel, table=True):
     callers up here by unit or phone; the household file (records.Household) lists a unit's rows
     as its people, so the archive, its import and the household file are one set of rows."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     unit: str = Field(index=True)
     name: str = ""
     phones: str = Field(default="", index=True)  # comma-separated
@@ -184,7 +190,7 @@ class FeeItem(SQLModel, table=True):
 class Charge(SQLModel, table=True):
     """A paid service on a request, priced when it was added (the schedule may change later)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id", index=True)
     item_code: str = Field(foreign_key="feeitem.code")
     qty: float = 1
@@ -202,7 +208,7 @@ class MonthAnalysis(SQLModel, table=True):
 
     __tablename__ = "month_analysis"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     month: str = Field(index=True)  # YYYY-MM, local time
     estate: str = Field(default=DEFAULT_ESTATE, sa_column_kwargs={"server_default": DEFAULT_ESTATE})
     text: str = Field(default="", sa_type=Text)

@@ -44,6 +44,15 @@ class Action(StrEnum):
     FOLLOWUP = "followup"
     EDIT_HOUSEHOLD = "edit_household"
     STAFF_RECORDS = "staff_records"
+    # the desk's own records (issue 22): receipts, linked calls, the shift's log and handover, visitors
+    PAY = "pay"
+    LINK = "link"
+    DUTY_LOG = "duty_log"
+    HANDOVER = "handover"
+    RECEPTION = "reception"
+    # the pager (issue 21)
+    ROSTER = "roster"
+    PAGER_TEST = "pager_test"
 
 
 SUPERVISORS = frozenset({"cs_supervisor", "manager"})
@@ -59,9 +68,14 @@ ESCALATION_TARGETS = SUPERVISORS
 # room and the tools, technicians work their own orders.
 WORKSHOP = DESK | {"dept_staff"}
 STORE_ROOM = SUPERVISORS | {"dept_staff"}
+# Who is on a shift and writes its log and hands it over (not the technicians, who work orders).
+ON_SHIFT = DESK | SECURITY_ROLES | {"dept_staff"}
+# Roles whose own requests — those they logged or hold — are theirs to work like the desk's (2, 3.3:
+# 物业助理和公司各部门管理人员 help the caller): the assistant, and department staff who log a call.
+OWN_REQUEST_ROLES = frozenset({"assistant", "dept_staff"})
 
 ALLOWED: dict[Action, frozenset[str]] = {
-    Action.CREATE: DESK | {"security_lead"},
+    Action.CREATE: DESK | {"security_lead", "dept_staff"},
     Action.UPDATE: DESK,
     Action.REPLY: DESK,
     Action.ESCALATE: DESK | {"security_lead"},
@@ -90,7 +104,32 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.TOOL_LEND: WORKSHOP,
     Action.FOLLOWUP: DESK,  # the customer representatives make the calls
     Action.EDIT_HOUSEHOLD: DESK,
-    Action.STAFF_RECORDS: SUPERVISORS,  # training and assessment (the manager's duty, with supervisors)
+    Action.STAFF_RECORDS: SUPERVISORS,  # training, assessment, commendations, recommendations
+    Action.PAY: DESK,
+    Action.LINK: DESK,
+    Action.DUTY_LOG: ON_SHIFT,
+    Action.HANDOVER: ON_SHIFT,
+    Action.RECEPTION: DESK | {"dept_staff"},
+    Action.ROSTER: SUPERVISORS,  # the duty roster (值班表)
+    Action.PAGER_TEST: SUPERVISORS,  # a test page to someone
+}
+# What a role may do beyond ALLOWED on a request that is its own (it logged it or holds it): a
+# department manager who logged a call replies, closes and charges it like the assistant would.
+OWN_REQUEST_ACTIONS: dict[str, frozenset[Action]] = {
+    "dept_staff": frozenset(
+        {
+            Action.UPDATE,
+            Action.REPLY,
+            Action.ESCALATE,
+            Action.MARK_MAJOR,
+            Action.CLOSE,
+            Action.REOPEN,
+            Action.CANCEL,
+            Action.CHARGE,
+            Action.PAY,
+            Action.LINK,
+        }
+    ),
 }
 
 # Whose steps each role may tick: the desk records every step (it hears back from guards);
@@ -116,7 +155,26 @@ def allowed(role: str, action: Action) -> bool:
     return role in ALLOWED[action]
 
 
-def may_tick(role: str, step_role: str) -> bool:
+def allowed_on_own(role: str, action: Action) -> bool:
+    """Whether `role` may take `action` on its own requests only (ALLOWED does not give it)."""
+    return action in OWN_REQUEST_ACTIONS.get(role, frozenset())
+
+
+def owns(role: str, login: str, req: Request) -> bool:
+    """The request is this person's like an assistant's: they logged it or hold it."""
+    return role in OWN_REQUEST_ROLES and login in (req.created_by, req.assignee)
+
+
+def may_on_request(staff: Staff, action: Action, req: Request) -> bool:
+    return allowed(staff.role, action) or (
+        allowed_on_own(staff.role, action) and owns(staff.role, staff.login, req)
+    )
+
+
+def may_tick(role: str, step_role: str, *, own: bool = False) -> bool:
+    """Whose steps `role` may tick; on its own request, department staff tick as the desk does."""
+    if own and role in OWN_REQUEST_ROLES:
+        role = "assistant"
     return step_role in TICKABLE_STEP_ROLES.get(role, frozenset())
 
 
@@ -127,10 +185,11 @@ def may_close_escalated(role: str) -> bool:
 def may_see_details(
     role: str, login: str, *, confidential: bool, created_by: str, assignee: str | None
 ) -> bool:
-    """Confidential details are for the supervisors, the manager and the assistant handling it."""
+    """Confidential details are for the supervisors, the manager and whoever handles it (the
+    assistant, or department staff who logged it or hold it)."""
     if not confidential or role in SUPERVISORS:
         return True
-    return role == "assistant" and login in (created_by, assignee)
+    return role in OWN_REQUEST_ROLES and login in (created_by, assignee)
 
 
 def can_see(viewer: Staff | None, req: Request) -> bool:
@@ -156,7 +215,18 @@ class Sight(StrEnum):
 
 # What each sight leaves out: fields of the request, and the same keys in its events' payloads.
 _PERSONAL = frozenset(
-    {"requester_name", "phone", "description", "outcome", "handed_to", "note", "value", "reason", "notes"}
+    {
+        "requester_name",
+        "phone",
+        "description",
+        "outcome",
+        "handed_to",
+        "note",
+        "value",
+        "reason",
+        "notes",
+        "reply_text",
+    }
 )
 HIDDEN_AT: dict[Sight, frozenset[str]] = {
     Sight.FULL: frozenset(),

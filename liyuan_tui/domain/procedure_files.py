@@ -159,7 +159,7 @@ def parse_procedure(text: str, source: str, expected_key: str | None = None) -> 
     return proc
 
 
-def _days(data: dict, name: str, default: int, low: int, source: str) -> int:
+def _days(data: dict[str, Any], name: str, default: int, low: int, source: str) -> int:
     value = data.get(name, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= 365:
         raise ProcedureError(
@@ -168,7 +168,7 @@ def _days(data: dict, name: str, default: int, low: int, source: str) -> int:
     return value
 
 
-def _fault_kinds(data: dict, source: str) -> tuple[FaultKind, ...]:
+def _fault_kinds(data: dict[str, Any], source: str) -> tuple[FaultKind, ...]:
     """`[[fault_kinds]]` key + zh + en: the kinds of fault a repair is filed under."""
     kinds: list[FaultKind] = []
     for i, raw in enumerate(_list(data, "fault_kinds", source), 1):
@@ -319,7 +319,7 @@ def _default(value: Any, source: str, step: str) -> Text:
     return text
 
 
-def _limit(data: dict, name: str, source: str, most: float, unit: timedelta) -> timedelta | None:
+def _limit(data: dict[str, Any], name: str, source: str, most: float, unit: timedelta) -> timedelta | None:
     """A work order's on-site time limit (`arrive_within_minutes`, `finish_within_hours`), if set."""
     if name not in data:
         return None
@@ -337,7 +337,7 @@ def _str(data: Any, name: str, source: str, where: str = "") -> str:
     return value.strip()
 
 
-def _list(data: dict, name: str, source: str) -> list:
+def _list(data: dict[str, Any], name: str, source: str) -> list[Any]:
     value = data.get(name, [])
     if not isinstance(value, list):
         raise ProcedureError(source, f"'{name}' must be an array of tables ([[{name}]])")

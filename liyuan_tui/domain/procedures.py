@@ -4,9 +4,10 @@ what must come first — and the rules that read it. Loaded from files by proced
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 INPUTS = ("none", "note", "value", "confirm")
 CONDITIONS = ("major", "ordinary", "escalated", "written", "oral", "confidential")
@@ -187,9 +188,7 @@ class Procedure:
         """Whether a step is part of this request's checklist, given its branches and conditions."""
         if step.branch is not None and step.branch not in set(branches):
             return False
-        if step.when is not None and step.when not in set(conditions):
-            return False
-        return True
+        return step.when is None or step.when in set(conditions)
 
     def checklist(self, branches: Iterable[str], conditions: Iterable[str]) -> list[Step]:
         """The steps that apply, in file order, with the chosen branches' steps in the order chosen."""

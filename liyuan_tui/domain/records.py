@@ -5,7 +5,6 @@ models.py; a household's people are the archive's `Resident` rows of its unit.""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -20,22 +19,22 @@ class FollowUp(SQLModel, table=True):
     """One follow-up call after a request closed: reached or not, how satisfied (1–5), whether the
     problem is really solved (None: not asked), and a note."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id", index=True)
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     by: str
     reached: bool
-    score: Optional[int] = None
-    solved: Optional[bool] = None
+    score: int | None = None
+    solved: bool | None = None
     note: str = Field(default="", sa_type=Text)
-    due_at: Optional[datetime] = _time()  # when the call was due (what "on time" is measured against)
+    due_at: datetime | None = _time()  # when the call was due (what "on time" is measured against)
 
 
 class Household(SQLModel, table=True):
     """What the desk keeps of a unit besides its people: an emergency contact, the flags it must
     see at once, and notes. Changed with a compare-and-set on `version` like a request."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     unit: str = Field(index=True, unique=True)
     emergency_name: str = ""
     emergency_phone: str = ""
@@ -44,27 +43,32 @@ class Household(SQLModel, table=True):
     disability: bool = False  # someone with a disability (残障)
     language: str = ""  # a language the desk should speak (粤语, English …); "" none
     notes: str = Field(default="", sa_type=Text)
-    updated_at: Optional[datetime] = _time()
+    updated_at: datetime | None = _time()
     updated_by: str = ""
     version: int = 1
 
     @property
     def flags(self) -> list[str]:
         """The flags that are set, in FLAGS order."""
-        return [f for f, on in zip(FLAGS, (self.elderly_alone, self.disability, bool(self.language))) if on]
+        on = (self.elderly_alone, self.disability, bool(self.language))
+        return [f for f, set_ in zip(FLAGS, on, strict=True) if set_]
 
 
 class Training(SQLModel, table=True):
     """A course a staff member took (培训): when, how long, with what result."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     login: str = Field(index=True)
     course: str
     day: date  # the day of the course (local)
-    hours: Optional[float] = None
+    hours: float | None = None
     result: str = ""
     recorded_by: str
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # ethics | image | skills (desk_records.TRAINING_KINDS); one course given to several people is
+    # one row each, sharing `session` (the first row's id).
+    kind: str = Field(default="skills", sa_column_kwargs={"server_default": "skills"})
+    session: int | None = None
 
 
 class Assessment(SQLModel, table=True):
@@ -72,7 +76,7 @@ class Assessment(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("login", "month"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     login: str = Field(index=True)
     month: str  # YYYY-MM
     score: int

@@ -6,10 +6,11 @@ security lead's, requests with a security step waiting to be done (guards to sen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from .deadlines import queue_order
+from .incidents import grouped
 from .models import Request, Staff
 from .permissions import SECURITY_ROLES
 from .procedures import Procedures, Step, request_conditions
@@ -53,7 +54,9 @@ def is_mine(req: Request, viewer: Staff, security_waiting: bool = False) -> bool
     return req.assignee is None and req.created_by == login
 
 
-def order_key(req: Request, viewer: Staff, now: datetime, security_waiting: bool = False) -> tuple:
+def order_key(
+    req: Request, viewer: Staff, now: datetime, security_waiting: bool = False
+) -> tuple[int | float, ...]:
     """Sort key of the queue for this viewer: a major case always on top (`!`, in every queue);
     then their own first kind of work, then by urgency."""
     role = viewer.role
@@ -72,4 +75,6 @@ def ordered(
     requests: Iterable[Request], viewer: Staff, now: datetime, security: dict[int, bool] | None = None
 ) -> list[Request]:
     security = security or {}
-    return sorted(requests, key=lambda r: order_key(r, viewer, now, security.get(r.id or 0, False)))
+    # An incident's linked calls are listed under its first call (incidents.grouped).
+    listed = grouped(requests, key=lambda r: order_key(r, viewer, now, security.get(r.id or 0, False)))
+    return [r for r, _ in listed]

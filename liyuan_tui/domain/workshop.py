@@ -8,7 +8,6 @@ ledger's sums are exact: opening + in − used ± counted = closing to the last 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -33,32 +32,32 @@ class WorkOrder(SQLModel, table=True):
         Index("ix_workorder_state_finish", "state", "finish_due_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     number: str = Field(index=True, unique=True)  # W202612-0007
     number_month: str  # YYYYMM, local time of the order's creation
     number_seq: int
     request_id: int = Field(foreign_key="request.id", index=True)
-    technician: Optional[str] = Field(default=None, index=True)  # a login; None while 待派工
-    appointment_at: Optional[datetime] = _time()
+    technician: str | None = Field(default=None, index=True)  # a login; None while 待派工
+    appointment_at: datetime | None = _time()
     state: str = Field(default="pending", index=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     created_by: str = ""
-    dispatched_at: Optional[datetime] = _time()
-    arrive_due_at: Optional[datetime] = _time()  # from the category's arrive_within_minutes
-    finish_due_at: Optional[datetime] = _time()  # from the category's finish_within_hours
-    arrived_at: Optional[datetime] = _time()  # the first arrival (a return after parts keeps it)
-    waiting_at: Optional[datetime] = _time()
+    dispatched_at: datetime | None = _time()
+    arrive_due_at: datetime | None = _time()  # from the category's arrive_within_minutes
+    finish_due_at: datetime | None = _time()  # from the category's finish_within_hours
+    arrived_at: datetime | None = _time()  # the first arrival (a return after parts keeps it)
+    waiting_at: datetime | None = _time()
     wait_reason: str = ""
-    finished_at: Optional[datetime] = _time(index=True)
-    finished_by: Optional[str] = None
-    hours: Optional[float] = None  # labour hours
+    finished_at: datetime | None = _time(index=True)
+    finished_by: str | None = None
+    hours: float | None = None  # labour hours
     signed_by: str = ""  # the resident who signed the order
     not_home: bool = False  # nobody at home to sign
     note: str = Field(default="", sa_type=Text)  # what the technician is told
     finish_note: str = Field(default="", sa_type=Text)  # what was done
-    cancelled_at: Optional[datetime] = _time()
+    cancelled_at: datetime | None = _time()
     cancel_reason: str = ""
-    updated_at: Optional[datetime] = _time()
+    updated_at: datetime | None = _time()
     version: int = 1
 
     @property
@@ -69,7 +68,7 @@ class WorkOrder(SQLModel, table=True):
 class Material(SQLModel, table=True):
     """A line of the materials catalogue: code, name, unit and the unit price now (fen)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True)
     name: str
     unit: str
@@ -85,7 +84,7 @@ class StockMove(SQLModel, table=True):
 
     __table_args__ = (Index("ix_stockmove_material_at", "material_id", "at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     material_id: int = Field(foreign_key="material.id")
     kind: str
     delta_milli: int  # signed change of the balance
@@ -93,19 +92,19 @@ class StockMove(SQLModel, table=True):
     price_fen: int  # the unit price in effect after this move
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     by: str
-    order_id: Optional[int] = Field(default=None, foreign_key="workorder.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="workorder.id", index=True)
     reason: str = ""
 
 
 class Tool(SQLModel, table=True):
     """A repair tool of the register; `holder` is who has it now (None: in the store room)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True)
     name: str
     condition: str = "ok"
-    holder: Optional[str] = Field(default=None, index=True)
-    loan_id: Optional[int] = None  # the loan still open, if any
+    holder: str | None = Field(default=None, index=True)
+    loan_id: int | None = None  # the loan still open, if any
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     version: int = 1
 
@@ -113,14 +112,14 @@ class Tool(SQLModel, table=True):
 class ToolLoan(SQLModel, table=True):
     """A tool issued to a login (perhaps for a work order, perhaps due back by a time) and its return."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     tool_id: int = Field(foreign_key="tool.id", index=True)
     holder: str
-    order_id: Optional[int] = Field(default=None, foreign_key="workorder.id")
+    order_id: int | None = Field(default=None, foreign_key="workorder.id")
     issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     issued_by: str
-    due_at: Optional[datetime] = _time()
-    returned_at: Optional[datetime] = _time(index=True)
-    returned_by: Optional[str] = None
+    due_at: datetime | None = _time()
+    returned_at: datetime | None = _time(index=True)
+    returned_by: str | None = None
     condition_back: str = ""
     note: str = Field(default="", sa_type=Text)

@@ -4,10 +4,11 @@ as stored) and what it did, from its payload. The timeline on screen and `liyuan
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
-from typing import Mapping
+from typing import Any
 
-from liyuan_tui.domain.events import ORDER_KINDS, EventKind
+from liyuan_tui.domain.events import ORDER_KINDS, PAGE_KINDS, EventKind
 from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Event
@@ -17,7 +18,7 @@ from .export import DETAIL_KEYS, HIDDEN
 from .household import followup_summary
 
 
-def event_name(ev: Event, payload: dict, t: Translator) -> str:
+def event_name(ev: Event, payload: dict[str, Any], t: Translator) -> str:
     """An event's name in the user's language (never its kind as stored)."""
     kind = ev.kind
     if kind == EventKind.ACKNOWLEDGED and payload.get("role") == "manager":
@@ -79,6 +80,14 @@ def describe(
     elif kind == EventKind.CHARGE:
         name = payload.get(f"name_{t.lang}") or payload.get("item", "")  # the item's name as charged
         extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
+        if payload.get("receipt"):
+            extra += f" ({payload['receipt']})"
+    elif kind in (EventKind.LINKED, EventKind.UNLINKED, EventKind.PAID):
+        extra = _desk(kind, payload, t)
+    elif kind == EventKind.REPLY_NOTED or (kind == EventKind.REPLIED and payload.get("reply_text")):
+        late = payload.get("late_seconds") or 0
+        said = t("ui.event.late", minutes=late // 60, seconds=late % 60) if late else ""
+        extra = " ".join(x for x in (said, f"“{payload.get('reply_text', '')}”") if x)
     elif kind in ORDER_KINDS or kind in (EventKind.STOCK_USED, EventKind.TOOL_ISSUED):
         extra = _back_office(kind, payload, t, who)
         step = proc.step(payload["step"]) if proc and payload.get("step") else None
@@ -86,11 +95,13 @@ def describe(
             extra += t("ui.event.order_step")
     elif kind == EventKind.FOLLOWUP:
         extra = followup_summary(SimpleNamespace(**{"note": "", **payload}), t)
-    elif kind == EventKind.REPLIED and payload.get("late_seconds"):
-        extra = t(
-            "ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60
-        )
-    elif kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds"):
+    elif kind in PAGE_KINDS:
+        extra = _page(kind, payload, t)
+    elif kind == EventKind.ACKNOWLEDGED and payload.get("pages"):
+        extra = t("ui.event.page_acknowledged", pages=payload["pages"]).strip("( )")
+    elif (kind == EventKind.REPLIED and payload.get("late_seconds")) or (
+        kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds")
+    ):
         extra = t(
             "ui.event.late", minutes=payload["late_seconds"] // 60, seconds=payload["late_seconds"] % 60
         )
@@ -98,7 +109,17 @@ def describe(
     return f"{label}{':' if t.lang == 'zh' else ': '}{extra}" if extra else label
 
 
-def _back_office(kind: str, p: dict, t: Translator, who) -> str:
+def _desk(kind: str, p: dict[str, Any], t: Translator) -> str:
+    """A linked call or a receipt paid, in a few words."""
+    if kind == EventKind.LINKED:
+        return f"→ {p.get('to', '')}"
+    if kind == EventKind.UNLINKED:
+        return f"{p.get('from', '')} ✗"
+    method = t(f"desk.method.{p.get('method', '')}")
+    return f"{p.get('receipt', '')} {format_yuan(p.get('amount_cents', 0))} {method}"
+
+
+def _back_office(kind: str, p: dict[str, Any], t: Translator, who: Callable[[str | None], str]) -> str:
     """A work order's event (or stock and tools used on one), in a few words."""
     number = p.get("order", "")
     if kind in (EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED):
@@ -117,3 +138,25 @@ def _back_office(kind: str, p: dict, t: Translator, who) -> str:
         return f"{p.get('code', '')} → {who(p.get('to'))} {number}".strip()
     reason = p.get("reason")
     return f"{number} [{reason}]" if reason else number
+
+
+def _page(kind: str, p: dict[str, Any], t: Translator) -> str:
+    """A page's attempt, delivery, failure or next rung, in a few words (never a channel's address)."""
+    to = p.get("to")
+    who = t("ui.event.page_to", to=", ".join(to) if isinstance(to, list) else (to or "-"))
+    if kind == EventKind.PAGE_UNACKNOWLEDGED:
+        return f"{t('ui.event.page_rung', minutes=p.get('minutes', '?'))} {who}"
+    if kind == EventKind.PAGE_NOBODY:
+        return t(f"duty.{p.get('duty', 'duty_supervisor')}")
+    if kind in (EventKind.PAGE_UNANSWERED, EventKind.PAGER_TEST):
+        return who if kind == EventKind.PAGER_TEST else ""
+    parts = [who, t("ui.event.page_attempt", n=p.get("attempt", 1))]
+    if kind == EventKind.PAGE_SENT and p.get("channels"):
+        parts.append(", ".join(p["channels"]))
+    if kind == EventKind.PAGE_FAILED:
+        parts.append(", ".join(p.get("failed") or []))
+        if p.get("given_up"):
+            parts.append(t("ui.event.page_given_up"))
+        elif p.get("next_at"):
+            parts.append(t("ui.event.page_retry"))
+    return " ".join(x for x in parts if x)

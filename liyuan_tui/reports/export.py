@@ -9,7 +9,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from liyuan_tui.domain.deadlines import seconds_left, urgency
-from liyuan_tui.domain.models import Event, Request, Staff
+from liyuan_tui.domain.desk_records import Receipt
+from liyuan_tui.domain.models import Charge, Event, Request, Staff
 from liyuan_tui.domain.permissions import HIDDEN_AT, Sight, hidden_fields
 from liyuan_tui.domain.procedures import Procedures, request_conditions
 from liyuan_tui.store import RequestDetail
@@ -63,6 +64,9 @@ def request_dict(
         "fault_kind": req.fault_kind,
         "repeat_of": req.repeat_of,
         "followup_due_at": iso(req.followup_due_at, tz),
+        "reply_text": HIDDEN if "reply_text" in hidden and req.reply_text else req.reply_text,
+        "reply_answer": req.reply_answer,
+        "incident": req.incident,
         "version": req.version,
     }
 
@@ -107,6 +111,22 @@ def checklist(
     return out
 
 
+def charge_dict(c: Charge, receipt: Receipt | None, tz: tzinfo) -> dict[str, Any]:
+    """A charge with its receipt (number, paid when, how, taken by whom)."""
+    return {
+        "item": c.item_code,
+        "qty": c.qty,
+        "unit_price": c.unit_price_cents / 100,
+        "amount": c.amount_cents / 100,
+        "at": iso(c.at, tz),
+        "by": c.by,
+        "receipt": receipt.number if receipt else None,
+        "paid_at": iso(receipt.paid_at, tz) if receipt else None,
+        "method": (receipt.method or None) if receipt else None,
+        "paid_by": receipt.paid_by if receipt else None,
+    }
+
+
 def detail_dict(
     detail: RequestDetail,
     now: datetime,
@@ -119,17 +139,8 @@ def detail_dict(
     hidden = hidden_fields(viewer, req, procedures)
     data = request_dict(req, now, tz, viewer, procedures)
     data["checklist"] = checklist(detail, procedures, tz, not hidden, lang)
-    data["charges"] = [
-        {
-            "item": c.item_code,
-            "qty": c.qty,
-            "unit_price": c.unit_price_cents / 100,
-            "amount": c.amount_cents / 100,
-            "at": iso(c.at, tz),
-            "by": c.by,
-        }
-        for c in detail.charges
-    ]
+    data["charges"] = [charge_dict(c, detail.receipts.get(c.id or -1), tz) for c in detail.charges]
+    data["linked"] = detail.linked
     data["charges_total"] = sum(c.amount_cents for c in detail.charges) / 100
     data["followups"] = [
         {

@@ -23,9 +23,9 @@ def export_mode(folder: Path) -> int:
 
 
 def write_export(path: Path, text: str | bytes, *, overwrite: bool, field: str = "file") -> Path:
-    """Write `text` (UTF-8, line ends as given; a workbook's bytes as they are) to `path`. An existing file is refused unless
-    `overwrite` (exclusive create, so two terminals exporting at once cannot both think the name
-    was free); a file made here gets export_mode()."""
+    """Write `text` (UTF-8, line ends as given; a workbook's bytes as they are) to `path`. An
+    existing file is refused unless `overwrite` (exclusive create, so two terminals exporting at
+    once cannot both think the name was free); a file made here gets export_mode()."""
     if path.is_dir():
         raise DeskError("screens.export.is_folder", field, path=str(path))
     folder = path.parent if str(path.parent) else Path(".")

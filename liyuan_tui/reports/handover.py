@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlmodel import col, select
-
 from liyuan_tui.domain.deadlines import format_countdown, queue_order, seconds_left, urgency
+from liyuan_tui.domain.desk_records import DutyNote, Handover
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.models import OPEN_STATUSES, Request
+from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import hidden_fields
+from liyuan_tui.domain.procedures import Procedures
 
 from .export import HIDDEN
 from .handover_backoffice import (
@@ -29,6 +29,8 @@ from .handover_backoffice import (
     back_office_lists,
     render_back_office,
 )
+from .handover_shift import log_dict, render_log, render_signed, signed_dict
+from .source import ReportSource
 from .tables import Namer, escalated_to_name, md_table
 
 NIGHT_SHIFT_START = time(18, 0)
@@ -78,6 +80,9 @@ class HandoverSheet:
     unanswered_escalations: list[HandoverItem] = field(default_factory=list)
     orders: list[HandoverOrder] = field(default_factory=list)  # work orders still open, late first
     tools_out: list[HandoverTool] = field(default_factory=list)  # repair tools not returned, overdue first
+    log: list[DutyNote] = field(default_factory=list)  # the duty log's lines since the shift began
+    signed: Handover | None = None  # the newest handover signed at this estate
+    pending: list[Handover] = field(default_factory=list)  # not yet accepted, for the reader to chase
     names: dict[str, str] = field(default_factory=dict)  # login → name: the sheet names people
 
     @property
@@ -89,7 +94,7 @@ class HandoverSheet:
         return [x for x in self.tools_out if x.overdue]
 
 
-def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> HandoverSheet:
+def handover_sheet(store: ReportSource, since: datetime, now: datetime | None = None) -> HandoverSheet:
     now = now or store.clock.now()
     viewer = store.staff.me()
 
@@ -110,25 +115,22 @@ def handover_sheet(store: Any, since: datetime, now: datetime | None = None) -> 
             None if "description" in hidden else r.description,
         )
 
-    with store.reading() as s:  # items are built inside: the session's objects expire at its end
-        mine = Request.estate == viewer.estate  # the shift at this estate's desk
-        came = s.exec(select(Request).where(Request.received_at >= since, mine).order_by(Request.received_at))
-        sheet = HandoverSheet(since, now, [item(r) for r in came])
-        still = sorted(
-            s.exec(select(Request).where(col(Request.status).in_(OPEN_STATUSES), mine)),
-            key=lambda r: queue_order(r, now, r.major),
-        )
+    with store.figures.reading() as read:  # the shift at this estate's desk
+        sheet = HandoverSheet(since, now, [item(r) for r in read.received_since(since, viewer.estate)])
+        still = sorted(read.open_at(viewer.estate), key=lambda r: queue_order(r, now, r.major))
         sheet.still_open = [item(r) for r in still]
         sheet.unanswered_escalations = [
             item(r) for r in still if r.escalated_at and r.acknowledged_at is None
         ]
+        sheet.names = read.staff_names()
     sheet.overdue = [x for x in sheet.still_open if x.state == "overdue"]
     sheet.orders, sheet.tools_out = back_office_lists(store, now)
-    sheet.names = {s.login: s.name for s in store.staff.list_staff()}
+    sheet.log = store.shift.notes(since, now + timedelta(seconds=1))
+    sheet.signed, sheet.pending = store.shift.latest(), store.shift.pending()
     return sheet
 
 
-def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tzinfo) -> str:
+def render_handover(sheet: HandoverSheet, t: Translator, procedures: Procedures, tz: tzinfo) -> str:
     namer = Namer(t, procedures)
 
     def when(d: datetime) -> str:
@@ -167,6 +169,7 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
         t("handover.marks"),
         "",
     ]
+    out += render_signed(sheet.signed, sheet.pending, t, tz, sheet.names)
     sections = (
         ("handover.came_in", sheet.came_in, "holder", t("column.assignee")),
         ("handover.still_open", sheet.still_open, "holder", t("column.assignee")),
@@ -180,6 +183,7 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Any, tz: tz
         else:
             out.append(t("report.none"))
         out.append("")
+    out += render_log(sheet.log, t, tz, sheet.names)
     out += render_back_office(sheet.orders, sheet.tools_out, t, tz, sheet.names)
     return "\n".join(out)
 
@@ -209,4 +213,7 @@ def handover_dict(sheet: HandoverSheet, tz: tzinfo) -> dict[str, Any]:
         "overdue": [d(x) for x in sheet.overdue],
         "unanswered_escalations": [d(x) for x in sheet.unanswered_escalations],
         **back_office_dict(sheet.orders, sheet.tools_out, tz),
+        "log": log_dict(sheet.log, tz),
+        "signed": signed_dict(sheet.signed, tz),
+        "pending": [signed_dict(h, tz) for h in sheet.pending],
     }

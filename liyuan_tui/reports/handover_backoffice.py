@@ -10,6 +10,7 @@ from typing import Any
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.work_orders import format_clock, next_deadline, order_seconds_left, order_urgency
 
+from .source import ReportSource
 from .tables import md_table
 
 
@@ -37,7 +38,7 @@ class HandoverTool:
     overdue: bool
 
 
-def back_office_lists(store: Any, now: datetime) -> tuple[list[HandoverOrder], list[HandoverTool]]:
+def back_office_lists(store: ReportSource, now: datetime) -> tuple[list[HandoverOrder], list[HandoverTool]]:
     """Open work orders (late first, then least time left) and the tools out (overdue first)."""
     orders = []
     for v in store.orders.list_orders(open_only=True):
@@ -120,17 +121,17 @@ def render_back_office(
         out.append("")
     overdue = [x for x in tools if x.overdue]
     head = [t("column.code"), t("column.tool"), t("column.holder"), t("column.order"), t("column.due")]
-    for key, items in (("handover.tools_out", tools), ("handover.tools_overdue", overdue)):
-        out += [f"## {t(key, count=len(items))}", ""]
+    for key, listed in (("handover.tools_out", tools), ("handover.tools_overdue", overdue)):
+        out += [f"## {t(key, count=len(listed))}", ""]
         out += (
             md_table(
                 head,
                 [
                     [x.code, x.name, (names or {}).get(x.holder, x.holder), x.order or "", when(x.due_at)]
-                    for x in items
+                    for x in listed
                 ],
             )
-            if items
+            if listed
             else [t("report.none")]
         )
         out.append("")

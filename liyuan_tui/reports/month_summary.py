@@ -7,10 +7,12 @@ language-neutral (a screen may style them); `summary_lines()` turns them into te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from liyuan_tui.domain.i18n import Translator
+
 from .month import MonthFigures, MonthReport
 
 OVERDUE_WINDOW_HOURS = 3  # the overdue cluster is the 3-hour stretch of the day with the most
@@ -139,7 +141,7 @@ def _largest_change(cur: MonthFigures, prev: MonthFigures) -> list[Fact]:
     diffs = [d for d in diffs if d[0]]
     if not diffs:
         return []
-    diff, key = max(diffs, key=lambda d: (abs(d[0]), d[0]))
+    _diff, key = max(diffs, key=lambda d: (abs(d[0]), d[0]))
     return [
         Fact(
             "largest_change",
@@ -202,7 +204,7 @@ def _overdue_cluster(cur: MonthFigures) -> list[Fact]:
 def format_duration(seconds: float | None, t: Translator) -> str:
     if seconds is None:
         return "—"
-    s = int(round(seconds))
+    s = round(seconds)
     if s < 60:
         return t("report.secs", s=s)
     if s < 3600:

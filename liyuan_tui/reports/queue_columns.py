@@ -5,6 +5,7 @@ category, unit, state and holder always; more room, more columns)."""
 from __future__ import annotations
 
 from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.procedures import Procedures
 
 # Columns in the order shown, each with its width in terminal cells (CJK characters count two).
 # The countdown comes first: Textual sends a partial update of a line from the widget's left edge
@@ -47,7 +48,7 @@ def queue_layout(width: int, category: int, state: int, countdown: int = BASE["c
     return {key: widths[key] for key in ORDER if key in widths}
 
 
-def short_category(key: str, procedures, t: Translator) -> str:
+def short_category(key: str, procedures: Procedures, t: Translator) -> str:
     """A category's short name for narrow places (急救, Repair); the procedure's own name if the
     site added a category the messages do not know."""
     short = t(f"ui.category.{key}")

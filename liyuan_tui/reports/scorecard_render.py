@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import safe_json
@@ -46,6 +47,9 @@ def person_dict(p: StaffScore) -> dict[str, Any]:
         **figures_dict(p.figures),
         "assessment_score": p.assessment_score,
         "training_hours": p.training_hours,
+        "training_hours_by_kind": p.records.training_hours,
+        "commendations": p.records.commendations,
+        "recommendations": p.records.recommendations,
     }
 
 
@@ -54,7 +58,11 @@ def scorecard_dict(card: Scorecard) -> dict[str, Any]:
         "month": str(card.month),
         "generated_at": local_iso(card.generated_at, card.tz),
         "staff": [person_dict(p) for p in card.staff],
-        "team": {"month": str(card.month), **figures_dict(card.team)},
+        "team": {
+            "month": str(card.month),
+            **figures_dict(card.team),
+            "training_hours_by_kind": card.training_by_kind,
+        },
         "previous": {"month": str(card.previous_month), **figures_dict(card.previous)},
     }
 
@@ -211,7 +219,34 @@ def scorecard_tables(card: Scorecard, t: Translator, numeric: bool = False) -> l
         (t("scorecard.team", previous=str(card.previous_month)), head, team),
         (t("scorecard.people_replies"), replies_head, replies),
         (t("scorecard.people_quality"), quality_head, quality),
+        people_records_table(card, t, who),
     ]
+
+
+def people_records_table(card: Scorecard, t: Translator, who: Callable[[StaffScore], str]) -> Table:
+    """Commendations, rewards, penalties, recommendations and training hours by kind, for those
+    with any this month."""
+    kinds = list(card.training_by_kind) or ["ethics", "image", "skills"]
+    head = [
+        t("report.person"),
+        t("desk.commendation.commendation"),
+        t("desk.commendation.reward"),
+        t("desk.commendation.penalty"),
+        t("desk.scorecard.recommendations"),
+    ] + [t("desk.report.training_hours", kind=t(f"desk.training_kind.{k}")) for k in kinds]
+
+    def n(x: float | int) -> str:
+        return f"{x:g}" if x else ""
+
+    rows = [
+        [who(p)]
+        + [n(p.records.commendations.get(k, 0)) for k in ("commendation", "reward", "penalty")]
+        + [n(p.records.recommendations)]
+        + [n(p.records.training_hours.get(k, 0.0)) for k in kinds]
+        for p in card.staff
+        if p.records.any
+    ]
+    return (t("desk.scorecard.records"), head, rows)
 
 
 def listed_in_tables(p: StaffScore) -> bool:
@@ -233,4 +268,4 @@ def listed_in_tables(p: StaffScore) -> bool:
     return busy or p.assessment_score is not None or bool(p.training_hours) or p.role == "assistant"
 
 
-__all__ = ["render_scorecard", "scorecard_dict", "scorecard_tables", "BOM"]
+__all__ = ["BOM", "render_scorecard", "scorecard_dict", "scorecard_tables"]

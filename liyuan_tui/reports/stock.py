@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.permissions import Action, allowed
+from liyuan_tui.domain.safe_text import safe_json
 from liyuan_tui.domain.work_orders import format_qty, qty_number
+from liyuan_tui.store.figures import StockLine
 
 from .month import Month
-from .stock_queries import StockLine, stock_lines
+from .source import ReportSource
 from .tables import Said, csv_rows, md_table
 
 BOM = "\ufeff"
@@ -43,13 +45,13 @@ class StockReport:
         return sum(line.value(column) for line in self.lines)
 
 
-def stock_report(store: Any, month: Month | str, *, now: datetime | None = None) -> StockReport:
+def stock_report(store: ReportSource, month: Month | str, *, now: datetime | None = None) -> StockReport:
     month = Month.parse(month) if isinstance(month, str) else month
     me = store.staff.me()
     if not allowed(me.role, Action.STOCK_REPORT):
         raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.STOCK_REPORT))
-    with store.reading() as s:
-        lines = stock_lines(s, month.start(store.tz), month.end(store.tz))
+    with store.figures.reading() as read:
+        lines = read.stock_lines(month.start(store.tz), month.end(store.tz))
     return StockReport(month, lines, now or store.clock.now(), store.tz)
 
 
@@ -102,7 +104,7 @@ def _header(t: Translator) -> list[str]:
     return head
 
 
-def _rows(report: StockReport, money) -> list[list[str]]:
+def _rows(report: StockReport, money: Callable[[int], str]) -> list[list[str]]:
     rows = []
     for x in report.lines:
         row = [Said(x.code), Said(x.name), Said(x.unit), money(x.price_fen)]
@@ -112,7 +114,7 @@ def _rows(report: StockReport, money) -> list[list[str]]:
     return rows
 
 
-def _totals_row(report: StockReport, t: Translator, money) -> list[str]:
+def _totals_row(report: StockReport, t: Translator, money: Callable[[int], str]) -> list[str]:
     row = [t("stock.total"), "", "", ""]
     for column in COLUMNS:
         row += ["", money(report.total(column))]

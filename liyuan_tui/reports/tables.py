@@ -6,9 +6,11 @@ advice), and no control character anywhere."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.procedures import Procedures
 from liyuan_tui.domain.safe_text import visible
 
 NO_CATEGORY = "none"  # requests whose intake never chose a category
@@ -17,7 +19,7 @@ NO_CATEGORY = "none"  # requests whose intake never chose a category
 class Namer:
     """Category, channel, status and outcome names in the user's language."""
 
-    def __init__(self, t: Translator, procedures: Any) -> None:
+    def __init__(self, t: Translator, procedures: Procedures) -> None:
         self.t, self.procedures = t, procedures
 
     def category(self, key: str) -> str:
@@ -49,13 +51,13 @@ def md_text(text: Any) -> str:
     whitespace runs one space, punctuation that would be read as Markdown escaped with a
     backslash, and nothing a GitHub-flavoured renderer would make a link (a bare URL, www., an
     e-mail address)."""
-    text = visible(text, newlines=False)
-    if " " in text or not text.isprintable():
-        text = " ".join(text.split())
-    text = text.translate(_MD_ESCAPES)
-    text = _EMPHASIS_UNDERSCORE.sub(r"\\_", text)
-    text = _ENTITY.sub(r"\\&", text)
-    return _LINKABLE.sub(lambda m: "\\" + m.group(0), text)
+    shown = visible(text, newlines=False)
+    if " " in shown or not shown.isprintable():
+        shown = " ".join(shown.split())
+    shown = shown.translate(_MD_ESCAPES)
+    shown = _EMPHASIS_UNDERSCORE.sub(r"\\_", shown)
+    shown = _ENTITY.sub(r"\\&", shown)
+    return _LINKABLE.sub(lambda m: "\\" + m.group(0), shown)
 
 
 def md_line(text: Any) -> str:
@@ -148,10 +150,11 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(3, *(r[i] for r in sizes)) for i in range(len(header))]
 
     def line(cells: list[str], size: list[int]) -> str:
-        return "| " + " | ".join(c + " " * (w - n) for c, n, w in zip(cells, size, widths)) + " |"
+        padded = (c + " " * (w - n) for c, n, w in zip(cells, size, widths, strict=True))
+        return "| " + " | ".join(padded) + " |"
 
     return [line(grid[0], sizes[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [
-        line(r, n) for r, n in zip(grid[1:], sizes[1:])
+        line(r, n) for r, n in zip(grid[1:], sizes[1:], strict=True)
     ]
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.procedures import Procedures
 from liyuan_tui.domain.work_orders import (
     format_qty,
     order_seconds_left,
@@ -72,7 +73,7 @@ def order_sheet(
     view: OrderView,
     t: Translator,
     tz: tzinfo,
-    procedures: Any,
+    procedures: Procedures,
     now: datetime,
     names: dict[str, str] | None = None,
 ) -> str:

@@ -94,8 +94,9 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 def month_workbook(report: Any, t: Any, namer: Any) -> bytes:
     """The month report's CSV tables as a workbook, its written summary and analysis first."""
-    from .month_render import analysis_signature, tables
+    from .month_json import analysis_signature
     from .month_summary import summary_lines
+    from .month_tables import tables
 
     notes: list[Any] = [t("report.summary"), *summary_lines(report, t, namer.category)]
     if report.analysis is not None:

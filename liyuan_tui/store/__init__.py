@@ -18,43 +18,69 @@ receives the transaction kernel (kernel.py):
     store.tools      the tool register (维修工具)                        (tools.py)
     store.followups  follow-up calls after the close (回访)              (followups.py)
     store.households the household file (一户一档)                       (households.py)
-    store.staff_records  staff training and assessments (培训、考核)     (staff_records.py)
+    store.staff_records  staff training, assessments, commendations   (staff_records.py)
+    store.replies    what the caller was told, the canned answers (话术)  (replies.py)
+    store.receipts   receipts for paid services (收费单)                 (receipts.py)
+    store.incidents  linked calls of one incident                      (incidents.py)
+    store.shift      the duty log and the signed handover (值班日志)     (shift.py)
+    store.reception  the reception log (客户接待)                        (reception.py)
+    store.roster     the duty roster (值班表)                             (roster.py)
+    store.pager      pages to people off the desk, and their sender     (pager.py, outbox.py)
+    store.integrity  what `liyuan check` asks of the database          (integrity.py)
+    store.figures    what the reports are made of, read-only            (figures/)
+    store.site       backup, copy to a server, migrate                 (site_admin.py)
 
 so `ctx.store.lifecycle.mark_replied(ref)` is `Lifecycle.mark_replied` in lifecycle.py, and every
-write in it is one `Kernel.write()` transaction with its event.
+write in it is one `Kernel.write()` transaction with its event. The kernel and the engine stay
+inside the store: the command line and the app ask the `Store` (and its areas) only, and every
+database error reaches them as a `DeskError` (faults.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from liyuan_tui.domain.clock import Clock
+from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.domain.procedures import Procedure, Procedures
 
 from .analysis import Analyses
 from .archive import Archive
 from .charges import Charges
+from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
 from .estates import Estates
+from .faults import DatabaseFault
+from .figures import Figures
 from .followups import DueFollowUp, FollowUpDone, FollowUps
 from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
 from .imports import Imports
+from .incidents import ClosedCall, Incidents
 from .intake import EDITABLE_FIELDS, Intake
+from .integrity import Health, Integrity
 from .kernel import Kernel
 from .ladder import Ladder
 from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
-from .orders import OrderView, Orders
+from .orders import Orders, OrderView
+from .pager import Pager, PagerHealth
+from .receipts import Receipts, ReceiptView
+from .reception import ReceptionLog
+from .replies import Replies
+from .roster import OnDuty, Roster
+from .shift import Shift
+from .site_admin import SiteAdmin
 from .staff import StaffList
+from .staff_records import StaffRecord, StaffRecords
 from .stock import Stock
 from .tools import Tools, ToolView
-from .staff_records import StaffRecord, StaffRecords
+from .watch import ChangeWatch
 
 
 class Store:
@@ -74,8 +100,11 @@ class Store:
         engine: Engine | None = None,
         fees_file: Path | None = None,
         busy_timeout_ms: int | None = None,
+        answers_dir: Path | None = None,
+        service: bool = False,
     ) -> None:
-        """`create`: the database may be made here if it is not there yet (see kernel.py)."""
+        """`create`: the database may be made here if it is not there yet (see kernel.py);
+        `service`: the pager's sender, which is not on the staff list."""
         self.kernel = Kernel(
             url,
             clock,
@@ -87,6 +116,7 @@ class Store:
             create=create,
             engine=engine,
             busy_timeout_ms=busy_timeout_ms,
+            service=service,
         )
         self.intake = Intake(self.kernel)
         self.lifecycle = Lifecycle(self.kernel)
@@ -104,6 +134,16 @@ class Store:
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
+        self.replies = Replies(self.kernel, answers_dir)
+        self.receipts = Receipts(self.kernel)
+        self.incidents = Incidents(self.kernel)
+        self.shift = Shift(self.kernel)
+        self.reception = ReceptionLog(self.kernel)
+        self.roster = Roster(self.kernel)
+        self.pager = Pager(self.kernel)
+        self.integrity = Integrity(self.kernel)
+        self.figures = Figures(self.kernel)
+        self.site = SiteAdmin(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -127,6 +167,16 @@ class Store:
         return self.kernel.url
 
     @property
+    def sqlite(self) -> bool:
+        """A SQLite file (else a PostgreSQL server): changes are looked for, not notified."""
+        return bool(self.kernel.sqlite)
+
+    @property
+    def service(self) -> bool:
+        """Opened for a service's own login (the pager's sender), not a person on the staff list."""
+        return bool(self.kernel.service)
+
+    @property
     def procedures(self) -> Procedures:
         return self.kernel.procedures
 
@@ -134,7 +184,34 @@ class Store:
         return self.kernel.procedures.get(category)
 
     def init_schema(self) -> None:
-        self.kernel.init_schema()
+        with self.kernel.said():
+            self.kernel.init_schema()
+
+    # Opening and who acts: what the command line and the app ask of the kernel, asked here.
+    def ready(self) -> None:
+        """Open the database for the acting login now (see Kernel.ready)."""
+        self.kernel.ready()
+
+    def identity(self) -> Staff:
+        """The acting user's staff record, as found when the database was opened."""
+        return self.kernel.identity()
+
+    def role_in_any_release(self) -> str:
+        """The acting user's role, read so that it works on an older release's database too."""
+        return self.kernel.role_in_any_release()
+
+    def on_first_user(self, tell: Callable[[str], None]) -> None:
+        """`tell(login)` when this store makes its login the first supervisor of a new database."""
+        self.kernel.on_first_user = tell
+
+    @property
+    def broken(self) -> JournalLost | None:
+        """Set once the journal was found removed or replaced: this desk writes nothing more."""
+        return self.kernel.broken
+
+    def change_watch(self) -> ChangeWatch:
+        """Waiting for other terminals' changes (LISTEN on PostgreSQL, a timed wait on SQLite)."""
+        return ChangeWatch(self.kernel)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -147,16 +224,26 @@ class Store:
 
 
 __all__ = [
-    "Store",
-    "RequestDetail",
-    "OrderView",
-    "ToolView",
-    "OUTCOME_KINDS",
     "EDITABLE_FIELDS",
+    "OUTCOME_KINDS",
+    "ChangeWatch",
+    "ClosedCall",
+    "DatabaseBusy",
+    "DatabaseFault",
     "DueFollowUp",
     "FollowUpDone",
+    "Health",
+    "HistoryItem",
     "HouseholdFile",
     "HouseholdGlance",
-    "HistoryItem",
+    "JournalLost",
+    "NoDatabase",
+    "OnDuty",
+    "OrderView",
+    "PagerHealth",
+    "ReceiptView",
+    "RequestDetail",
     "StaffRecord",
+    "Store",
+    "ToolView",
 ]

@@ -3,6 +3,7 @@ or name as the assistant types, and added one by one."""
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement
 from sqlmodel import col, or_, select
 
 from liyuan_tui.domain import validation as check
@@ -24,7 +25,7 @@ class Archive:
         text = " ".join((text or "").split())
         if not text:
             return []
-        match = col(Resident.unit).like(f"{text}%")
+        match: ColumnElement[bool] = col(Resident.unit).like(f"{text}%")
         if len(text) >= 3:  # a digit or two is in every phone number: only a longer text searches them
             match = or_(match, col(Resident.phones).like(f"%{text}%"), col(Resident.name).like(f"%{text}%"))
         elif not text.isascii():

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote
 
 
@@ -30,7 +30,7 @@ def copy_database(source: Path, target: Path, progress: Callable[[int, int], Non
                     progress(total - remaining, total)
 
             src.backup(dst, pages=1024, progress=step)  # in steps, so writers are never held up for long
-            return dst.execute("PRAGMA integrity_check").fetchone()[0]
+            return str(dst.execute("PRAGMA integrity_check").fetchone()[0])
         finally:
             dst.close()
             src.close()

@@ -1,13 +1,15 @@
 """Paid services on a request (4.9).
 
 A charge is priced from the fee schedule when it is added and keeps that price, so a later change
-to the schedule never rewrites an old bill. The schedule's line is copied into the FeeItem table
+to the schedule never rewrites an old bill. It gets its numbered receipt (收费单) at once, and ticks
+the checklist's "fee told and agreed" step (receipts.py). The schedule's line is copied into the FeeItem table
 at the same moment, so reports can name what was charged even after a site edits its file.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -18,6 +20,8 @@ from liyuan_tui.domain.models import Charge, FeeItem
 from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
+from .receipts import issue_receipt, tick_fee_agreed
+from .tables import ident
 
 
 class Charges:
@@ -39,6 +43,13 @@ class Charges:
     def fees(self, schedule: FeeSchedule) -> None:
         self._fees = schedule
 
+    def item_names(self) -> dict[str, tuple[str, str]]:
+        """Fee items by code: (zh name, en name), as the database's fee table holds them (a charge
+        is said by its item's name, never its code)."""
+        with self.k.read() as s:
+            rows = s.exec(select(FeeItem.code, FeeItem.name_zh, FeeItem.name_en)).all()
+            return {code: (zh, en) for code, zh, en in rows}
+
     def add_charge(
         self,
         ref: str,
@@ -56,7 +67,7 @@ class Charges:
             req = tx.open_request(ref, expected_version)
             _record_fee_item(tx.s, fee)
             charge = Charge(
-                request_id=req.id,
+                request_id=ident(req),
                 item_code=fee.code,
                 qty=qty,
                 unit_price_cents=fee.price_fen,
@@ -66,6 +77,9 @@ class Charges:
                 note=note,
             )
             tx.add(charge)
+            tx.s.flush()
+            receipt = issue_receipt(tx, req, charge)
+            ticked = tick_fee_agreed(tx, req, self.k.procedures.get(req.category), receipt.number)
             tx.apply(req, {})  # a new version: an open request screen elsewhere sees the change
             payload = {
                 "item": fee.code,
@@ -74,7 +88,10 @@ class Charges:
                 "qty": qty,
                 "unit_price_cents": fee.price_fen,
                 "amount_cents": charge.amount_cents,
+                "receipt": receipt.number,
             }
+            if ticked:
+                payload["ticked"] = ticked
             if note:
                 payload["note"] = note
             tx.record(req, EventKind.CHARGE, payload)
@@ -84,7 +101,7 @@ class Charges:
 def _record_fee_item(s: Session, fee: Fee) -> None:
     """Make the FeeItem row match the schedule's line (insert, or update a changed name or price)."""
     row = s.exec(select(FeeItem).where(FeeItem.code == fee.code)).first()
-    values = {
+    values: dict[str, Any] = {
         "name_zh": fee.name.zh,
         "name_en": fee.name.en,
         "unit_zh": fee.unit.zh,

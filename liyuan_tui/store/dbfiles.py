@@ -21,8 +21,7 @@ from pathlib import Path
 
 from liyuan_tui.domain.errors import DeskError
 
-from .engine import BUSY_TIMEOUT_MS
-
+BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for another's lock before it is refused
 SIDE_FILES = ("-wal", "-shm")
 LOST_NOTE = "-journal-lost"  # beside the database: a desk found its journal removed or replaced
 WAL_WRITE_LOCK = 120  # the byte of the -shm file a WAL writer locks (SQLite's WAL_WRITE_LOCK)
@@ -104,7 +103,7 @@ class JournalGuard:
         keeper = sqlite3.connect(self.path, timeout=self.timeout_ms / 1000, check_same_thread=False)
         try:
             keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the journal (WAL)
-        except sqlite3.Error:
+        except BaseException:  # (said as the desk's refusal by the kernel's opening, faults.py)
             keeper.close()
             raise
         self._keeper = keeper

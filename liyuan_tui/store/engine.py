@@ -5,46 +5,21 @@ write transaction takes the desk's advisory lock so writers queue as they do on 
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
-BUSY_TIMEOUT_MS = 15_000
+from . import faults
+from .dbfiles import BUSY_TIMEOUT_MS
+from .urls import normalize_url
+
 WRITE = "liyuan_write"  # execution option: this connection's transaction will write
 # PostgreSQL: the one advisory lock every write transaction takes (numbering refs, recording the
 # ladder's rungs once and the compare-and-set then behave exactly as under SQLite's single writer;
 # a desk writes a few rows a minute, so queueing costs nothing). Readers never take it.
 WRITE_LOCK_KEY = 0x4C69_7975  # "Liyu"
-
-
-def normalize_url(url: str) -> str:
-    """`postgresql:///liyuan` (the local socket) and `postgres://…` use psycopg 3."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
-def is_postgres(url: str) -> bool:
-    return normalize_url(url).startswith("postgresql+")
-
-
-def shown_url(url: str) -> str:
-    """The URL as it may be printed: never a password."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(normalize_url(url)).render_as_string(hide_password=True)
-    except Exception:  # not a URL at all: say it as given
-        return url
-
-
-def sqlite_path(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and url[len(prefix) :] not in ("", ":memory:"):
-        return Path(url[len(prefix) :])
-    return None
 
 
 def prepare_file(path: Path) -> bool:
@@ -70,10 +45,8 @@ def world_readable(path: Path) -> bool:
 
 def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """The engine for `url`; an unknown kind of URL or a missing driver is a one-line refusal."""
-    from sqlalchemy.exc import ArgumentError
-
     url = normalize_url(url)
-    try:
+    with faults.url_refused(url):
         if url.startswith("postgresql+"):
             return _postgres_engine(url)
         if not url.startswith("sqlite"):
@@ -83,13 +56,9 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             # The pool hands a connection to one thread at a time (UI thread workers, the poller).
             connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         )
-    except (ArgumentError, ImportError, ValueError) as exc:
-        from liyuan_tui.domain.errors import DeskError
-
-        raise DeskError("error.db_url", "db", url=shown_url(url), reason=str(exc)) from None
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is deferred).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -100,7 +69,7 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # A deferred transaction that later needs the write lock fails with "database is locked"
         # whatever the timeout; taking the lock up front makes writers queue instead.
         if conn.get_execution_options().get(WRITE):
@@ -117,7 +86,7 @@ def _postgres_engine(url: str) -> Engine:
     )
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
         if conn.get_execution_options().get(WRITE):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import col, func, select
 
+from liyuan_tui.domain import record_checks
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.events import EventKind
@@ -18,7 +20,9 @@ from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.records import FollowUp
 
+from . import outbox
 from .kernel import Kernel
+from .tables import ident
 
 
 @dataclass
@@ -104,9 +108,9 @@ class FollowUps:
     ) -> FollowUpDone:
         """One call. Not reached: it stays owed (with the attempt counted). Reached: settled.
         Not solved: the request reopens, recorded with the call."""
-        reached = check.yes_no(reached, "reached")
-        score = check.score(score)
-        solved = None if solved is None or solved == "" else check.yes_no(solved, "solved")
+        reached = record_checks.yes_no(reached, "reached")
+        score = record_checks.score(score)
+        solved = None if solved is None or solved == "" else record_checks.yes_no(solved, "solved")
         note = check.plain(note, "note", max_len=check.MAX_TEXT, newlines=True)
         if not reached and score is not None:
             raise ValidationError("error.followup_not_reached", "score")
@@ -129,7 +133,7 @@ class FollowUps:
                 )
             now = tx.now
             call = FollowUp(
-                request_id=req.id,
+                request_id=ident(req),
                 at=now,
                 by=me.login,
                 reached=reached,
@@ -140,14 +144,21 @@ class FollowUps:
             )
             tx.add(call)
             reopened = solved is False
-            changes: dict = {}
+            changes: dict[str, Any] = {}
             if reached:
                 changes["followup_due_at"] = None
             if reopened:
                 changes.update(reopen_changes(req))
             tx.apply(req, changes)  # a new version either way: an attempt is news to other terminals
-            payload: dict = {"reached": reached, "score": score, "solved": solved, "reopened": reopened}
+            payload: dict[str, Any] = {
+                "reached": reached,
+                "score": score,
+                "solved": solved,
+                "reopened": reopened,
+            }
             if note:
                 payload["note"] = note
-            tx.record(req, EventKind.FOLLOWUP, payload)
+            event = tx.record(req, EventKind.FOLLOWUP, payload)
+            if reopened:
+                outbox.page(tx, req, "not_solved", event)  # the duty supervisor
             return FollowUpDone(req, call, reopened, len(since_close) + 1)

@@ -10,12 +10,14 @@ event, a compare-and-set on the household's version (people changed with it bump
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import MetaData, Table, inspect, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, col, select
 
+from liyuan_tui.domain import record_checks
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
@@ -24,6 +26,7 @@ from liyuan_tui.domain.permissions import Action, household_parts
 from liyuan_tui.domain.records import FollowUp, Household
 
 from .kernel import Kernel
+from .tables import ident
 
 HOUSEHOLD_FIELDS = (
     "emergency_name",
@@ -190,7 +193,7 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if name in ("elderly_alone", "disability"):
-            clean[name] = check.yes_no(value, name)
+            clean[name] = record_checks.yes_no(value, name)
         elif name == "emergency_phone":
             clean[name] = check.as_field(name, check.phone, check.plain(value, name), required=False)
         elif name == "emergency_name":
@@ -245,7 +248,7 @@ def _change_person(s: Session, tx: Any, unit: str, who: dict[str, Any]) -> dict[
     if row is None:
         row = Resident(unit=unit, name=name, relation=who.get("relation", ""), phones=who.get("phones", ""))
         tx.add(row)
-        return {"person_added": {k: v for k, v in who.items()}}
+        return {"person_added": dict(who)}
     changed = {k: [getattr(row, k), v] for k, v in who.items() if k != "name" and getattr(row, k) != v}
     if not changed:
         return {}
@@ -277,7 +280,7 @@ def _people(rows: list[Resident], parts: frozenset[str]) -> list[Resident]:
 
 def _history(s: Session, unit: str) -> list[HistoryItem]:
     """Every request of the unit, its charges and follow-up calls (and work orders), newest first."""
-    reqs = {r.id: r for r in s.exec(select(Request).where(Request.unit == unit))}
+    reqs = {ident(r): r for r in s.exec(select(Request).where(Request.unit == unit))}
     items = [HistoryItem("request", r.received_at, r) for r in reqs.values()]
     if reqs:
         ids = list(reqs)
@@ -290,7 +293,7 @@ def _history(s: Session, unit: str) -> list[HistoryItem]:
     return items
 
 
-def work_order_table(s: Session) -> Table | None:
+def work_order_table(s: OrmSession) -> Table | None:
     """The work orders (issue 13's `workorder` table) when this database has them: the release's own
     table once it is part of it, else the table as the database holds it; None before that."""
     table = SQLModel.metadata.tables.get("workorder")
@@ -308,7 +311,7 @@ def work_order_history(s: Session, requests: dict[int, Request]) -> list[History
     wo = work_order_table(s)
     if wo is None:
         return []
-    rows = s.execute(select(wo).where(wo.c.request_id.in_(list(requests))))
+    rows = s.execute(wo.select().where(wo.c.request_id.in_(list(requests))))
     return [
         HistoryItem("work_order", _aware(r.finished_at or r.created_at), requests[r.request_id], r, r.number)
         for r in rows
@@ -316,4 +319,4 @@ def work_order_history(s: Session, requests: dict[int, Request]) -> list[History
 
 
 def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)

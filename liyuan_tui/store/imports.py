@@ -10,10 +10,11 @@ rows, so importing a file twice adds nothing. An interrupted import (ctrl+c) is 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, col, select
@@ -26,6 +27,7 @@ from liyuan_tui.domain.models import Request, Resident, Staff
 from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
+from .tables import table
 
 BATCH = 2000  # rows read, checked and staged at a time
 STAGE = "import_rows"  # the staging table (temporary: it lives only inside the import's transaction)
@@ -146,7 +148,9 @@ class Imports:
             )
             return result
 
-    def _values(self, r: HistoryRow, logins: dict[str, str], importer: Staff, now: datetime) -> tuple:
+    def _values(
+        self, r: HistoryRow, logins: dict[str, str], importer: Staff, now: datetime
+    ) -> tuple[Any, ...]:
         """A row as the staging table's columns (STAGED): in the importer's estate."""
         me = importer.login
         by = logins.get(r.handled_by, r.handled_by) if r.handled_by else None
@@ -190,7 +194,8 @@ class Imports:
         ref = (
             f"n.ref_month || '-' || printf('%04d', {seq})"
             if self.k.sqlite
-            else f"n.ref_month || '-' || (CASE WHEN {seq} < 10000 THEN lpad({seq}::text, 4, '0') ELSE {seq}::text END)"
+            else f"n.ref_month || '-' || "
+            f"(CASE WHEN {seq} < 10000 THEN lpad({seq}::text, 4, '0') ELSE {seq}::text END)"
         )
         columns = [c for c in STAGED if c != "line"]
         return (
@@ -208,7 +213,7 @@ class Imports:
         last = s.exec(
             mine.order_by(col(Request.received_at).desc(), col(Request.ref_seq).desc()).limit(1)
         ).first()
-        return [first, last] if first else []
+        return [first, last] if first and last else []
 
     @staticmethod
     def _already_there(s: Session) -> list[RowProblem]:
@@ -254,7 +259,7 @@ class Imports:
                             dict(unit=r.unit, name=r.name, phones=phones, notes=r.notes, relation=r.relation)
                         )
                 if new:
-                    s.execute(insert(Resident.__table__), new)
+                    s.execute(insert(table(Resident)), new)
                     tx.changed = True
                     result.imported += len(new)
                 if progress is not None:
@@ -282,15 +287,15 @@ def _batches(rows: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _refuse_if_bad(parsed: Parsed, problems: list[RowProblem], skip_bad: bool) -> None:
+def _refuse_if_bad(parsed: Parsed[Any], problems: list[RowProblem], skip_bad: bool) -> None:
     if parsed.fatal or (problems and not skip_bad):
         raise ImportRejected(sorted(problems, key=lambda p: p.line))
 
 
 def _staff_logins(s: Session) -> dict[str, str]:
     """A logbook names staff by login or by name: both map to the login."""
-    by = defaultdict(str)
-    for login, name in s.exec(select(Staff.login, Staff.name)):
+    by: defaultdict[str, str] = defaultdict(str)
+    for login, name in s.exec(select(col(Staff.login), col(Staff.name))):
         by[name] = by[name] or login
         by[login] = login
     return dict(by)

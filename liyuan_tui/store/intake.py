@@ -14,8 +14,9 @@ from liyuan_tui.domain.deadlines import reply_due_at
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Request
-from liyuan_tui.domain.permissions import Action
+from liyuan_tui.domain.permissions import OWN_REQUEST_ROLES, Action
 
+from . import outbox
 from .kernel import Kernel
 from .repeats import earlier_repair, repeat_changes
 
@@ -61,7 +62,7 @@ class Intake:
         required)."""
         k = self.k
         now = k.clock.now()
-        fields = {
+        fields: dict[str, Any] = {
             "category": check.category(category, k.procedures) if (category or complete) else "",
             "channel": check.channel(channel),
             "unit": check.unit(unit, required=complete),
@@ -85,7 +86,7 @@ class Intake:
                 confidential=confidential,
                 created_by=tx.me.login,
                 estate=tx.me.estate,
-                assignee=tx.me.login if tx.me.role == "assistant" else None,
+                assignee=tx.me.login if tx.me.role in OWN_REQUEST_ROLES else None,
                 updated_at=now,
                 **fields,
             )
@@ -100,11 +101,13 @@ class Intake:
             req.repeat_of = earlier.ref if earlier is not None else None
             tx.add(req)
             tx.s.flush()
-            payload = {name: v for name, v in fields.items() if v}
+            payload: dict[str, Any] = {name: v for name, v in fields.items() if v}
             if req.repeat_of:
                 payload["repeat_of"] = req.repeat_of
             payload.update(received_at=received, major=major, confidential=confidential)
-            tx.record(req, EventKind.CREATED, payload)
+            event = tx.record(req, EventKind.CREATED, payload)
+            if major:
+                outbox.page(tx, req, "major", event)  # the duty manager, at once (4.2.2)
             return req
 
     def update_fields(self, ref: str, expected_version: int | None = None, **changes: Any) -> Request:
@@ -136,7 +139,9 @@ class Intake:
                 if name in EDITABLE_FIELDS or name == "repeat_of"
             }
             tx.apply(req, diff)
-            tx.record(req, EventKind.UPDATED, payload)
+            event = tx.record(req, EventKind.UPDATED, payload)
+            if diff.get("major"):
+                outbox.page(tx, req, "major", event)  # marked major in the form: the duty manager
             return req
 
     def _clean(self, changes: dict[str, Any]) -> dict[str, Any]:

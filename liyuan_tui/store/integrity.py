@@ -1,8 +1,10 @@
-"""What `liyuan check` finds that SQLite's own integrity_check cannot: someone with write access to
-the file (every member of the desk group can write it in SQLite mode) changing what the desk
-relies on — the audit log's triggers, the schema, the staff list behind the log's back.
+"""What `liyuan check` asks of the database, as `store.integrity` (`Integrity`): SQLite's own
+integrity check and journal mode, whether a writer gets the lock, the schema's revision, and what
+SQLite's integrity_check cannot see — someone with write access to the file (every member of the
+desk group can write it in SQLite mode) changing what the desk relies on: the audit log's
+triggers, the schema, the staff list behind the log's back. On PostgreSQL: the server's facts.
 
-Each function takes an open connection and returns short descriptions of what differs (empty:
+The comparisons take an open connection and return short descriptions of what differs (empty:
 nothing found). The expected schema is the one this release makes (schema.create_schema).
 """
 
@@ -10,13 +12,85 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, create_engine, inspect, text
 
 from liyuan_tui.domain.events import EventKind
 
-from .schema import APPEND_ONLY_TRIGGERS, create_schema
+from . import faults
+from .postgres import ServerFacts, server_facts
+from .schema import APPEND_ONLY_TRIGGERS, HEAD, create_schema, revision_of
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
+
+
+@dataclass(frozen=True)
+class Health:
+    """A SQLite database as `liyuan check` reports it."""
+
+    integrity: list[str]  # PRAGMA integrity_check's lines: ["ok"] when sound
+    journal_mode: str
+    revision: str | None
+    triggers: list[str]  # the audit log's triggers dropped or changed (at this release's revision)
+    schema: list[str]  # tables, columns, indexes, triggers that differ from this release's
+    staff: list[str]  # staff whose role or state the audit log does not account for
+
+    @property
+    def sound(self) -> bool:
+        return self.integrity == ["ok"]
+
+
+class Integrity:
+    """The checks `liyuan check` runs; nothing here writes, and the database is not opened for a
+    user (an unknown login still learns what is wrong with the file)."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.k = kernel
+
+    def health(self) -> Health:
+        """SQLite: the integrity check, the journal mode, the revision and, at this release's
+        revision, what was changed behind the desk's back."""
+        with self.k.said(), self.k.engine.connect() as conn:
+            result = [str(line) for line in conn.exec_driver_sql("PRAGMA integrity_check").scalars()]
+            mode = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar())
+            revision = revision_of(conn)
+            current = revision == HEAD and conn.dialect.name == "sqlite"
+            return Health(
+                result,
+                mode,
+                revision,
+                trigger_problems(conn) if current else [],
+                schema_problems(conn) if current else [],
+                staff_problems(conn) if current else [],
+            )
+
+    def write_lock_free(self, wait_seconds: float = 3.0) -> bool:
+        """Can a writer get the lock within a few seconds? (A terminal holding it longer is stuck.)"""
+        path = self.k.path
+        if path is None:
+            return True
+        try:
+            with self.k.said():
+                conn = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    conn.execute("ROLLBACK")
+                finally:
+                    conn.close()
+        except faults.DatabaseBusy:
+            return False
+        return True
+
+    def server(self) -> ServerFacts:
+        """PostgreSQL: the server's version, the schema's revision, whether the database enforces
+        the desk's roles (`liyuan site init`) and who the server says you are."""
+        with self.k.said():
+            return server_facts(self.k)
+
 
 _TRIGGER_NAME = re.compile(r"CREATE TRIGGER (?:IF NOT EXISTS )?(\w+)", re.IGNORECASE)
 

@@ -2,7 +2,8 @@
 
 Every user action is one `Kernel.write()` transaction (BEGIN IMMEDIATE on SQLite, row locks with
 FOR UPDATE elsewhere) that checks the acting user's role, changes rows with a compare-and-set on
-the request's version, and appends exactly one Event. The area modules (intake, lifecycle, staff,
+the request's version, and appends exactly one Event (what a transaction can do is `Tx`, in
+transaction.py; opening, identity and the sessions are here). The area modules (intake, lifecycle, staff,
 charges, archive, imports, ladder, lookup) receive a Kernel and say what changes; how a
 transaction is opened, which dialect it speaks and how a stale write is refused is said here only.
 Reads return detached objects, never live sessions, so the UI can hand them between threads.
@@ -18,32 +19,31 @@ after every write the kernel checks that the file and its journal are still the 
 
 from __future__ import annotations
 
-import json
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, text, update
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, text
+from sqlmodel import Session, select
 
-from liyuan_tui.domain.events import EventKind
-
+from liyuan_tui.domain.access import blocked_by
 from liyuan_tui.domain.clock import Clock
-from liyuan_tui.domain.errors import NotFound, PermissionDenied, StaleError, UnknownUser, ValidationError
-from liyuan_tui.domain.models import Event, Request, Staff
-from liyuan_tui.domain.permissions import ACT_FOR_OTHERS, Action, allowed
+from liyuan_tui.domain.errors import NotFound, PermissionDenied, UnknownUser, ValidationError
+from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.models import Request, Staff
+from liyuan_tui.domain.permissions import ACT_FOR_OTHERS, Action
 from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditions
 
-from .dbfiles import DatabaseBusy, JournalGuard, JournalLost, NoDatabase, busy_refusal
-from .engine import BUSY_TIMEOUT_MS, WRITE, make_engine, prepare_file, sqlite_path
+from . import faults
+from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
+from .engine import WRITE, make_engine, prepare_file
 from .schema import check_revision, create_schema, revision_of
-from liyuan_tui.domain.access import blocked_by
-
-UTC = timezone.utc
+from .transaction import Tx
+from .urls import sqlite_path
 
 
 class Kernel:
@@ -62,8 +62,12 @@ class Kernel:
         create: bool = False,
         engine: Engine | None = None,
         busy_timeout_ms: int | None = None,
+        service: bool = False,
     ) -> None:
         self.url = url
+        # A service (the pager's sender) is not a person on the staff list: it writes only its own
+        # events, with no role, and may not take a desk action (`write(action)` refuses it).
+        self.service = service
         self.clock = clock
         self.login = login
         self.os_login = os_login if os_login is not None else login
@@ -98,7 +102,7 @@ class Kernel:
         becomes its supervisor). Raises UnknownUser for a login not on the staff list."""
         if self._identity is not None:
             return
-        with self._ready_lock:
+        with self._ready_lock, self.said():
             if self._identity is not None:
                 return
             self.init_schema()
@@ -107,7 +111,9 @@ class Kernel:
             if not self.sqlite:
                 self._server_identity()
             self.check_acting_as()
-            self._identity = self._identify()
+            self._identity = (
+                self._identify() if not self.service else Staff(login=self.login, name="", role="")
+            )
 
     def _server_identity(self) -> None:
         """PostgreSQL: who you are is who the server says (peer authentication maps the OS login
@@ -117,7 +123,7 @@ class Kernel:
 
         with self.engine.connect() as conn:
             self.db_roles = roles_enforced(conn)
-            server_user = conn.execute(text("SELECT session_user")).scalar()
+            server_user = str(conn.execute(text("SELECT session_user")).scalar())
         if self.db_roles and self.login == self.os_login:
             self.login = self.os_login = server_user
 
@@ -139,7 +145,7 @@ class Kernel:
             )
 
     def _staff_row(self, login: str) -> Any:
-        with self.engine.connect() as conn:
+        with self.said(), self.engine.connect() as conn:
             return conn.execute(
                 text("SELECT role, active FROM staff WHERE login = :login"), {"login": login}
             ).first()
@@ -158,7 +164,7 @@ class Kernel:
             raise UnknownUser("error.unknown_user", login=self.login or "?")
         if not row.active:
             raise UnknownUser("error.inactive_user", login=self.login)
-        return row.role
+        return str(row.role)
 
     def identity(self) -> Staff:
         """The acting user's staff record, as found when the database was opened."""
@@ -177,9 +183,8 @@ class Kernel:
             if not self.create and self.path.stat().st_size == 0:
                 raise self.no_database(empty=True)  # (opening it would write a header: leave it be)
             self.created_file = prepare_file(self.path) or self.created_file
-        with self.busy_said():
-            with self.engine.connect() as conn:
-                revision = revision_of(conn)
+        with self.said(), self.engine.connect() as conn:
+            revision = revision_of(conn)
         if revision is not None:
             check_revision(revision)
             return
@@ -242,16 +247,11 @@ class Kernel:
             self.files.check(self.os_login or self.login, self.clock.now(), after_commit)
 
     @contextmanager
-    def busy_said(self) -> Iterator[None]:
-        """A lock held past the timeout becomes one clear refusal: who may be holding it, that
-        nothing was written, and to try again."""
-        try:
+    def said(self) -> Iterator[None]:
+        """Database errors leave as the desk's refusals (faults.py): a lock held past the timeout
+        says who may be holding it, that nothing was written, and to try again."""
+        with faults.said(self.url, self.path, self.busy_timeout_ms):
             yield
-        except OperationalError as exc:
-            reason = str(getattr(exc, "orig", exc))
-            if "locked" not in reason and "busy" not in reason:
-                raise
-            raise busy_refusal(self.path, self.url, self.busy_timeout_ms) from None
 
     # --- sessions ---------------------------------------------------------------------------------
 
@@ -264,7 +264,7 @@ class Kernel:
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
-        with self.busy_said(), Session(self.engine, expire_on_commit=False) as s:
+        with self.said(), Session(self.engine, expire_on_commit=False) as s:
             try:
                 yield s
             finally:
@@ -282,25 +282,28 @@ class Kernel:
     @contextmanager
     def _transaction(self, action: Action | None = None) -> Iterator[Tx]:
         self.check_files()
-        with self.busy_said(), self.engine.connect().execution_options(**{WRITE: True}) as conn:
-            with Session(bind=conn, expire_on_commit=False) as s:
-                tx = Tx(self, s)
-                try:
-                    if action is not None:
-                        tx.require(action)
-                    yield tx
-                    if tx.changed and not tx.events:
-                        raise AssertionError("a write transaction changed rows without recording an event")
-                    self.check_files()  # holding the write lock: nobody else's checkpoint moves them now
-                    s.commit()
-                except BaseException:
-                    s.rollback()
-                    raise
-                s.expunge_all()
-                self.check_files(after_commit=True)
-                if tx.events:
-                    with self._written_lock:
-                        self.written_event_ids.update(e.id for e in tx.events if e.id is not None)
+        with (
+            self.said(),
+            self.engine.connect().execution_options(**{WRITE: True}) as conn,
+            Session(bind=conn, expire_on_commit=False) as s,
+        ):
+            tx = Tx(self, s)
+            try:
+                if action is not None:
+                    tx.require(action)
+                yield tx
+                if tx.changed and not tx.events:
+                    raise AssertionError("a write transaction changed rows without recording an event")
+                self.check_files()  # holding the write lock: nobody else's checkpoint moves them now
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+            s.expunge_all()
+            self.check_files(after_commit=True)
+            if tx.events:
+                with self._written_lock:
+                    self.written_event_ids.update(e.id for e in tx.events if e.id is not None)
 
     # --- identity ---------------------------------------------------------------------------------
 
@@ -337,171 +340,4 @@ class Kernel:
         return when.astimezone(self.tz).strftime("%H:%M") if when else "?"
 
 
-class Tx:
-    """One open write transaction: who acts, the session, and the event(s) it has recorded."""
-
-    def __init__(self, kernel: Kernel, session: Session) -> None:
-        self.k = kernel
-        self.s = session
-        self.events: list[Event] = []
-        self.changed = False
-        self._me: Staff | None = None
-
-    @property
-    def me(self) -> Staff:
-        if self._me is None:
-            self._me = self.k.actor(self.s)
-        return self._me
-
-    @property
-    def now(self) -> datetime:
-        return self.k.clock.now()
-
-    def require(self, action: Action) -> Staff:
-        if not allowed(self.me.role, action):
-            raise PermissionDenied("error.not_allowed", role=self.me.role, action=str(action))
-        return self.me
-
-    def add(self, row: Any) -> None:
-        """A new row (or a changed one that is not a request) in this transaction."""
-        self.s.add(row)
-        self.changed = True
-
-    def insert_rows(
-        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], times: Iterable[str] = ()
-    ) -> None:
-        """Many rows at once through the driver's executemany, past SQLAlchemy's per-value work
-        (bulk imports): the `times` columns are written as the desk's time columns store them."""
-        if self.k.sqlite:
-            at = [i for i, c in enumerate(columns) if c in set(times)]
-            stored = []
-            for row in rows:
-                values = list(row)
-                for i in at:
-                    values[i] = _stored(values[i])
-                stored.append(tuple(values))
-            rows = stored
-        else:
-            rows = list(rows)
-        if rows:
-            marks = ", ".join("?" if self.k.sqlite else f"%({i})s" for i in range(len(columns)))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-            if self.k.sqlite:
-                self.s.connection().exec_driver_sql(sql, rows)
-            else:
-                self.s.connection().exec_driver_sql(sql, [{str(i): v for i, v in enumerate(r)} for r in rows])
-            self.changed = True
-
-    def load(self, ref: str) -> Request:
-        """The request, locked for this transaction where the database locks rows."""
-        return self.k.load(self.s, ref, for_update=True)
-
-    def locked(self, stmt: Any) -> Any:
-        """The first row `stmt` selects, locked for this transaction where the database locks
-        rows (SQLite's BEGIN IMMEDIATE has already locked the whole file); None if there is none."""
-        return self.s.exec(stmt if self.k.sqlite else stmt.with_for_update()).first()
-
-    def open_request(self, ref: str, expected_version: int | None = None) -> Request:
-        """The usual start of an action on an open request: which request (locked), still as the
-        user saw it, and not closed. The role was checked by `Kernel.write(action)`."""
-        req = self.load(ref)
-        self.check_version(req, expected_version)
-        self.check_open(req)
-        return req
-
-    def next_seq(self, table: str, month: str) -> int:
-        """The next number of a month's series (`ref_month`, `ref_seq`), counting every row:
-        the write lock makes it safe; on a database that hides rows (PostgreSQL's row-level
-        security) the server counts for us."""
-        if self.k.db_roles:
-            top = self.s.execute(text("SELECT liyuan_max_seq(:t, :m)"), {"t": table, "m": month}).scalar()
-        else:
-            top = self.s.execute(
-                text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}
-            ).scalar()
-        return (top or 0) + 1
-
-    def sync_login(self, login: str, role: str, active: bool) -> None:
-        """Where the database enforces the roles, give the staff member's login role the desk
-        role's group (created on first use; a deactivated one may no longer log in)."""
-        if self.k.db_roles:
-            from .postgres import staff_role
-
-            staff_role(self.s.connection(), login, role, active)
-
-    def check_version(self, req: Request, expected: int | None) -> None:
-        if expected is not None and expected != req.version:
-            raise self.stale(req)
-
-    @staticmethod
-    def check_open(req: Request) -> None:
-        if not req.is_open:
-            raise ValidationError("error.status_closed", "ref", ref=req.ref)
-
-    def apply(self, req: Request, changes: dict[str, Any]) -> None:
-        """Write `changes` with a compare-and-set on the version; the caller records the event."""
-        if not self.compare_and_set(req, dict(changes, updated_at=self.now)):
-            raise self.stale(req)
-
-    def compare_and_set(self, row: Any, changes: dict[str, Any]) -> bool:
-        """Write `changes` to a versioned row (a request, a work order, a tool …) only if it is
-        still at the version this transaction read; False when someone changed it meanwhile."""
-        table = type(row)
-        result = self.s.execute(
-            update(table)
-            .where(col(table.id) == row.id, col(table.version) == row.version)
-            .values(**dict(changes, version=row.version + 1))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
-            return False
-        self.changed = True
-        self.s.refresh(row)  # the row as written, without the ORM ever writing it a second time
-        return True
-
-    def stale(self, req: Request) -> StaleError:
-        last = self.s.exec(
-            select(Event).where(Event.request_id == req.id).order_by(col(Event.id).desc())
-        ).first()
-        by = last.actor if last else "?"
-        at = last.at.astimezone(self.k.tz).strftime("%H:%M:%S") if last else "?"
-        return StaleError("error.stale", ref=req.ref, by=by, at=at, what=last.kind if last else "?")
-
-    def record(
-        self,
-        request: Request | None,
-        kind: EventKind,
-        payload: dict[str, Any] | None = None,
-        *,
-        dedupe_key: str | None = None,
-        actor: str | None = None,
-    ) -> Event:
-        """Append the action's event (the audit log is never updated or deleted)."""
-        data = dict(payload or {})
-        if self.k.os_login and self.k.os_login != self.k.login:
-            data["os_login"] = self.k.os_login
-        ev = Event(
-            request_id=request.id if request is not None else None,
-            at=self.now,
-            actor=actor or self.k.login,
-            kind=str(kind),
-            payload=json.dumps(data, ensure_ascii=False, default=_json_default),
-            dedupe_key=dedupe_key,
-        )
-        self.s.add(ev)
-        self.s.flush()
-        self.events.append(ev)
-        return ev
-
-
-def _stored(value: Any) -> Any:
-    """A value as SQLite keeps it in the desk's tables: an aware time as naive UTC text."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot record {type(value).__name__} in an event")
+__all__ = ["Kernel", "Tx"]

@@ -14,10 +14,11 @@ them) warns its technician before the limit and alerts the supervisors once it h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Callable
 
+from sqlalchemy import select as select_columns
 from sqlalchemy import union
 from sqlmodel import Session, col, select
 
@@ -27,7 +28,11 @@ from liyuan_tui.domain.models import Event, Request
 from liyuan_tui.domain.work_orders import WARNING_BEFORE, order_rungs
 from liyuan_tui.domain.workshop import WorkOrder
 
+from . import outbox
 from .kernel import Kernel, Tx
+from .tables import table
+
+Rung = Callable[[Tx, str, datetime], Event | None]  # rung(tx, dedupe key, now): records it, if still due
 
 REPEAT_EVERY = timedelta(minutes=5)
 SYSTEM = "system"  # the actor of automatic events; the noticing session's login is in the payload
@@ -83,13 +88,12 @@ class Ladder:
 
     # --- the reply deadline ----------------------------------------------------------------------
 
-    def _request_rungs(self, s: Session, now: datetime) -> dict[str, Callable]:
+    def _request_rungs(self, s: Session, now: datetime) -> dict[str, Rung]:
         """The rungs open unreplied requests have reached, each with how to record it."""
-        candidates = s.exec(
-            select(Request.id, Request.reply_due_at).where(
-                col(Request.status) == "open",
-                col(Request.replied_at).is_(None),
-                col(Request.reply_due_at) <= now + WARNING_WINDOW,
+        r = table(Request).c
+        candidates = s.execute(
+            select_columns(r.id, r.reply_due_at).where(
+                r.status == "open", r.replied_at.is_(None), r.reply_due_at <= now + WARNING_WINDOW
             )
         ).all()
         return {
@@ -111,23 +115,24 @@ class Ladder:
             # assistant typing in the form at the deadline is not refused as stale.
             fresh.escalated_at, fresh.escalated_to, fresh.escalated_by = now, "cs_supervisor", SYSTEM
             tx.add(fresh)
-        return tx.record(fresh, kind, payload, dedupe_key=key, actor=SYSTEM)
+        event = tx.record(fresh, kind, payload, dedupe_key=key, actor=SYSTEM)
+        if kind is EventKind.AUTO_ESCALATED:
+            outbox.page(tx, fresh, "escalated", event)  # the duty supervisor, at once
+        return event
 
     # --- work orders' on-site limits -------------------------------------------------------------
 
-    def _order_rungs(self, s: Session, now: datetime) -> dict[str, Callable]:
+    def _order_rungs(self, s: Session, now: datetime) -> dict[str, Rung]:
         # Columns, not whole rows, and one query per limit so each is a range on its own index:
         # every open desk runs this each second, over every order still open.
-        o = WorkOrder
-        columns = select(o.id, o.state, o.arrived_at, o.arrive_due_at, o.finish_due_at).where(
-            col(o.state).in_(("dispatched", "on_site", "waiting_parts"))
+        o = table(WorkOrder).c
+        columns = select_columns(o.id, o.state, o.arrived_at, o.arrive_due_at, o.finish_due_at).where(
+            o.state.in_(("dispatched", "on_site", "waiting_parts"))
         )
         near = s.execute(
             union(
-                columns.where(
-                    col(o.arrive_due_at) <= now + WARNING_BEFORE["arrive"], col(o.arrived_at).is_(None)
-                ),
-                columns.where(col(o.finish_due_at) <= now + WARNING_BEFORE["finish"]),
+                columns.where(o.arrive_due_at <= now + WARNING_BEFORE["arrive"], o.arrived_at.is_(None)),
+                columns.where(o.finish_due_at <= now + WARNING_BEFORE["finish"]),
             )
         ).all()
         return {
@@ -162,5 +167,6 @@ class Ladder:
         found: set[str] = set()
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            found |= set(s.exec(select(Event.dedupe_key).where(col(Event.dedupe_key).in_(chunk))))
+            stmt = select(col(Event.dedupe_key)).where(col(Event.dedupe_key).in_(chunk))
+            found |= {key for key in s.exec(stmt) if key is not None}
         return found

@@ -12,13 +12,24 @@ from liyuan_tui.domain.errors import DeskError, PermissionDenied, StaleError, Va
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.followups import followup_due_at, reopen_changes
 from liyuan_tui.domain.models import Request, Staff, StepRecord
-from liyuan_tui.domain.permissions import ESCALATION_TARGETS, Action, allowed, may_close_escalated, may_tick
+from liyuan_tui.domain.permissions import (
+    ESCALATION_TARGETS,
+    Action,
+    allowed,
+    may_close_escalated,
+    may_on_request,
+    may_tick,
+    owns,
+)
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
 
-from .kernel import Kernel, Tx
-from .orders import open_order_numbers
+from . import outbox
+from .kernel import Kernel
+from .orders import no_open_orders
+from .replies import record_reply
+from .tables import ident
 
-OUTCOME_KINDS = ("resolved", "handed_on", "withdrawn", "other")
+OUTCOME_KINDS = check.OUTCOME_KINDS
 
 
 class Lifecycle:
@@ -27,26 +38,11 @@ class Lifecycle:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
 
-    def mark_replied(self, ref: str, expected_version: int | None = None) -> Request:
-        with self.k.write(Action.REPLY) as tx:
-            me, req = tx.me, tx.open_request(ref, expected_version)
-            if req.replied_at is not None:
-                raise ValidationError(
-                    "error.already_replied",
-                    "ref",
-                    ref=req.ref,
-                    by=req.replied_by,
-                    at=self.k.hhmm(req.replied_at),
-                )
-            now = tx.now
-            status = "replied" if req.status == "open" else req.status
-            tx.apply(req, {"replied_at": now, "replied_by": me.login, "status": status})
-            tx.record(
-                req,
-                EventKind.REPLIED,
-                {"late_seconds": max(0, int((now - req.reply_due_at).total_seconds()))},
-            )
-            return req
+    def mark_replied(
+        self, ref: str, expected_version: int | None = None, *, text: str = "", answer: str = ""
+    ) -> Request:
+        """The caller has been replied to (the clock stops); see replies.py for what was said."""
+        return record_reply(self.k, ref, expected_version, text=text, answer=answer)
 
     def escalate(
         self, ref: str, to: str = "cs_supervisor", note: str = "", expected_version: int | None = None
@@ -84,32 +80,37 @@ class Lifecycle:
             if req.major == major:
                 return req
             tx.apply(req, {"major": major, "major_at": tx.now if major else None})
-            tx.record(req, EventKind.MAJOR if major else EventKind.MAJOR_CLEARED, {})
+            event = tx.record(req, EventKind.MAJOR if major else EventKind.MAJOR_CLEARED, {})
+            if major:
+                outbox.page(tx, req, "major", event)  # the duty manager, at once (4.2.2)
             return req
 
     def acknowledge(self, ref: str, note: str = "") -> Request:
         """A supervisor answers an escalation; the manager takes note of a major case (and may
-        answer an escalation too). The assistant sees who acknowledged, and when."""
+        answer an escalation too); the request's pages are acknowledged, which stops their repeats
+        (a supervisor, the manager or someone paged about it). The assistant sees who, and when."""
         note = check.text(note, "note")
-        with self.k.write(Action.ACKNOWLEDGE) as tx:
+        with self.k.write() as tx:
             me = tx.me
             req = tx.load(ref)
+            pages = outbox.acknowledge(tx, req, me)  # refused to anyone else, saying why
             now = tx.now
             changes: dict[str, Any] = {}
-            if req.escalated_at is not None and req.acknowledged_at is None:
+            answers = allowed(me.role, Action.ACKNOWLEDGE)  # (someone only paged acknowledges the pages)
+            if answers and req.escalated_at is not None and req.acknowledged_at is None:
                 changes.update(acknowledged_at=now, acknowledged_by=me.login)
             if req.major and req.major_ack_at is None and me.role == "manager":
                 changes.update(major_ack_at=now, major_ack_by=me.login)
-            if not changes:
+            if not changes and not pages:
                 raise ValidationError("error.nothing_to_acknowledge", "ref", ref=req.ref)
-            tx.apply(req, changes)
+            if changes:
+                tx.apply(req, changes)
             payload: dict[str, Any] = {
                 "role": me.role,
                 "escalation": "acknowledged_at" in changes,
                 "major": "major_ack_at" in changes,
             }
-            if note:
-                payload["note"] = note
+            payload.update({key: v for key, v in (("pages", pages), ("note", note)) if v})
             tx.record(req, EventKind.ACKNOWLEDGED, payload)
             return req
 
@@ -145,7 +146,7 @@ class Lifecycle:
                 raise ValidationError(
                     "error.step_unknown", "step", value=step_key, category=proc.name, ref=req.ref
                 )
-            if not may_tick(me.role, step.role):
+            if not may_tick(me.role, step.role, own=owns(me.role, me.login, req)):
                 raise PermissionDenied("error.not_allowed_step", step_role=step.role, role=me.role)
             done = {
                 r.step_key: r for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))
@@ -178,7 +179,7 @@ class Lifecycle:
             now = tx.now
             tx.add(
                 StepRecord(
-                    request_id=req.id,
+                    request_id=ident(req),
                     step_key=step_key,
                     done_at=now,
                     done_by=me.login,
@@ -215,8 +216,10 @@ class Lifecycle:
             req = self.k.load(s, ref)
             done = {r.step_key for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
         proc = self.k.procedures.get(req.category)
-        for step in proc.form_steps if proc is not None else []:
-            held = getattr(req, step.from_form or "", "")
+        if proc is None:
+            return req
+        for step in proc.form_steps:
+            held = str(getattr(req, step.from_form or "", "") or "")
             if (
                 step.key in done
                 or not held
@@ -224,7 +227,9 @@ class Lifecycle:
             ):
                 continue
             try:
-                req = self.tick_step(ref, step.key, **{step.input: held})
+                note = held if step.input == "note" else ""
+                value = held if step.input == "value" else ""
+                req = self.tick_step(ref, step.key, note=note, value=value)
             except DeskError:
                 continue  # blocked or not this user's: the checklist offers it with the form's text
         return req
@@ -268,24 +273,14 @@ class Lifecycle:
     ) -> Request:
         """Close with an outcome. Refused while required steps are open, a major request has no
         "manager informed", or a request handed on does not say to whom (never pass the buck)."""
-        outcome = check.text(outcome, "outcome")
-        handed_to = check.department(handed_to)
-        kind = check.no_controls(kind, "outcome").strip() or ("handed_on" if handed_to else "resolved")
-        if kind not in OUTCOME_KINDS:
-            raise ValidationError(
-                "error.outcome_kind", "outcome", value=kind, choices=", ".join(OUTCOME_KINDS)
-            )
-        if not outcome:
-            raise ValidationError("error.outcome_empty", "outcome")
-        if kind == "handed_on" and not handed_to:
-            raise ValidationError("error.handed_to_missing", "handed_to")
+        outcome, kind, handed_to = check.closing(outcome, kind, handed_to)
         with self.k.write(Action.CLOSE) as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
             if req.escalated_at is not None and not may_close_escalated(me.role):
                 raise PermissionDenied("error.escalated_close")
             if req.replied_at is None:
                 raise ValidationError("error.close_not_replied", "ref")
-            _no_open_orders(tx, req)
+            no_open_orders(tx, req)
             proc = self.k.procedure_of(req)
             if proc.branch_required and proc.branches and not req.branch_list:
                 raise ValidationError(
@@ -346,9 +341,11 @@ class Lifecycle:
         with self.k.write() as tx:
             me, req = tx.me, tx.open_request(ref, expected_version)
             # Whoever logged a request may void it while it is still blank (`n` pressed by mistake).
-            if not allowed(me.role, Action.CANCEL) and not (req.is_blank and req.created_by == me.login):
+            if not may_on_request(me, Action.CANCEL, req) and not (
+                req.is_blank and req.created_by == me.login
+            ):
                 raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.CANCEL))
-            _no_open_orders(tx, req)
+            no_open_orders(tx, req)
             tx.apply(req, {"status": "cancelled", "closed_at": tx.now, "closed_by": tx.me.login})
             tx.record(req, EventKind.CANCELLED, {"reason": reason})
             return req
@@ -385,10 +382,3 @@ class Lifecycle:
             tx.apply(req, {"assignee": login})
             tx.record(req, EventKind.ASSIGNED, {"from": before, "to": login})
             return req
-
-
-def _no_open_orders(tx: Tx, req: Request) -> None:
-    """A request whose work order is still open cannot close (finish or cancel the order first)."""
-    numbers = open_order_numbers(tx.s, req.id)
-    if numbers:
-        raise ValidationError("error.close_open_orders", "ref", ref=req.ref, orders=", ".join(numbers))

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from sqlmodel import col, or_, select
 
 from liyuan_tui.domain import validation as check
+from liyuan_tui.domain.desk_records import Receipt
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
 from liyuan_tui.domain.permissions import hidden_fields
 from liyuan_tui.domain.records import FollowUp
 from liyuan_tui.domain.workshop import WorkOrder
 
+from .incidents import linked_refs
 from .kernel import Kernel
 
 
@@ -27,6 +29,8 @@ class RequestDetail:
     charges: list[Charge] = field(default_factory=list)
     orders: list[WorkOrder] = field(default_factory=list)  # its work orders, oldest first
     followups: list[FollowUp] = field(default_factory=list)  # its follow-up calls, oldest first
+    receipts: dict[int, Receipt] = field(default_factory=dict)  # its charges' receipts, by charge id
+    linked: list[str] = field(default_factory=list)  # the other calls of its incident, the first first
 
     @property
     def charges_total(self) -> int:
@@ -54,19 +58,29 @@ class Lookup:
         with self.k.read() as s:
             return self.k.load(s, ref)
 
+    def refs_by_id(self, ids: set[int]) -> dict[int, tuple[str, str]]:
+        """(ref, category) of the requests with these ids: `liyuan alerts` names each rung's request."""
+        if not ids:
+            return {}
+        with self.k.read() as s:
+            found = s.exec(select(Request.id, Request.ref, Request.category).where(col(Request.id).in_(ids)))
+            return {rid: (ref, category) for rid, ref, category in found if rid is not None}
+
     def detail(self, ref: str) -> RequestDetail:
         with self.k.read() as s:
             req = self.k.load(s, ref)
             steps = {r.step_key: r for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
-            events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id)))
-            charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(Charge.id)))
+            events = list(s.exec(select(Event).where(Event.request_id == req.id).order_by(col(Event.id))))
+            charges = list(s.exec(select(Charge).where(Charge.request_id == req.id).order_by(col(Charge.id))))
             orders = list(
-                s.exec(select(WorkOrder).where(WorkOrder.request_id == req.id).order_by(WorkOrder.id))
+                s.exec(select(WorkOrder).where(WorkOrder.request_id == req.id).order_by(col(WorkOrder.id)))
             )
             followups = list(
-                s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(FollowUp.id))
+                s.exec(select(FollowUp).where(FollowUp.request_id == req.id).order_by(col(FollowUp.id)))
             )
-            return RequestDetail(req, steps, events, charges, orders, followups)
+            receipts = {r.charge_id: r for r in s.exec(select(Receipt).where(Receipt.request_id == req.id))}
+            linked = linked_refs(s, req)
+            return RequestDetail(req, steps, events, charges, orders, followups, receipts, linked)
 
     def charges_total(self, ref: str) -> int:
         """The request's paid services, in fen."""
@@ -119,7 +133,7 @@ class Lookup:
 
     def last_event_id(self) -> int:
         """The newest event's id: one indexed look-up, for terminals polling for changes."""
-        with self.k.engine.connect() as conn:
+        with self.k.said(), self.k.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM event").scalar() or 0
 
     def changes_since(self, event_id: int, limit: int = 500) -> list[tuple[Event, Request | None]]:
@@ -129,8 +143,8 @@ class Lookup:
             stmt = (
                 select(Event, Request)
                 .join(Request, col(Event.request_id) == Request.id, isouter=True)
-                .where(Event.id > event_id)
-                .order_by(Event.id)
+                .where(col(Event.id) > event_id)
+                .order_by(col(Event.id))
                 .limit(limit)
             )
             return [(ev, req) for ev, req in s.exec(stmt)]

@@ -7,10 +7,10 @@ revision after the database's own is applied in one write transaction, which als
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from sqlmodel import Session
 
@@ -18,10 +18,9 @@ from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.permissions import Action, allowed
 
-from . import Store
 from .backup import copy_database
 from .engine import WRITE
-from .kernel import Tx
+from .kernel import Kernel, Tx
 from .schema import HEAD, check_revision, known_revisions, revision_of, upgrade
 
 
@@ -33,10 +32,14 @@ class Migrated:
 
 
 def migrate(
-    store: Store, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
+    kernel: Kernel, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
 ) -> Migrated:
     """`progress(done, of)`: told after the backup and after each revision applied."""
-    kernel = store.kernel
+    with kernel.said():
+        return _migrate(kernel, now, progress)
+
+
+def _migrate(kernel: Kernel, now: datetime | None, progress: Callable[[int, int], None] | None) -> Migrated:
     told = progress or (lambda done, of: None)
     if kernel.path is not None and not kernel.path.exists() and not kernel.create:
         raise kernel.no_database()  # (connecting would make an empty file)

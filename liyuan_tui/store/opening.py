@@ -43,6 +43,7 @@ def store_for(
         # never a database named by flag, environment or config; the personal one by the desk only
         create=may_create and settings.db_is_personal_default,
         fees_file=settings.fees_file,  # read when first needed
+        answers_dir=settings.answers_dir,  # read when first needed
     )
 
 

@@ -9,6 +9,7 @@ from sqlmodel import select
 from liyuan_tui.domain.models import Request, StepRecord
 
 from .kernel import Tx
+from .tables import ident
 
 
 def tick_order_step(tx: Tx, req: Request, moment: str, *, value: str = "", note: str = "") -> str | None:
@@ -29,7 +30,7 @@ def tick_order_step(tx: Tx, req: Request, moment: str, *, value: str = "", note:
         return None
     tx.add(
         StepRecord(
-            request_id=req.id,
+            request_id=ident(req),
             step_key=step.key,
             done_at=tx.now,
             done_by=tx.me.login,

@@ -7,11 +7,12 @@ it), and a compare-and-set on the order's version. A technician works on their o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import col, func, select
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, StaleError, ValidationError
@@ -24,6 +25,7 @@ from liyuan_tui.domain.workshop import OPEN_ORDER_STATES, Material, WorkOrder
 from .kernel import Kernel, Tx
 from .order_steps import tick_order_step
 from .stock import locked_material, move_stock, used_on_orders
+from .tables import ident
 
 APPOINTMENT_RANGE = timedelta(days=366)
 
@@ -74,7 +76,7 @@ class Orders:
                 number=f"W{month}-{seq:04d}",
                 number_month=month,
                 number_seq=seq,
-                request_id=req.id,
+                request_id=ident(req),
                 appointment_at=appointment,
                 created_at=tx.now,
                 created_by=tx.me.login,
@@ -242,8 +244,8 @@ class Orders:
             if late:
                 now = self.k.clock.now()
                 rows = [(o, r) for o, r in rows if order_urgency(o, now) == "late"]
-            used = used_on_orders(s, [o.id for o, _ in rows])
-            return [OrderView(o, r, can_see(me, r), used.get(o.id, [])) for o, r in rows]
+            used = used_on_orders(s, [ident(o) for o, _ in rows])
+            return [OrderView(o, r, can_see(me, r), used.get(ident(o), [])) for o, r in rows]
 
     def detail(self, number: str) -> OrderView:
         number = check.order_number(number)
@@ -259,10 +261,10 @@ class Orders:
             order, req = row
             events = [
                 e
-                for e in s.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id))
+                for e in s.exec(select(Event).where(Event.request_id == req.id).order_by(col(Event.id)))
                 if f'"order": "{number}"' in (e.payload or "")
             ]
-            used = used_on_orders(s, [order.id]).get(order.id, [])
+            used = used_on_orders(s, [ident(order)]).get(ident(order), [])
             return OrderView(order, req, can_see(me, req), used, events)
 
     # --- helpers --------------------------------------------------------------------------------
@@ -334,12 +336,14 @@ def _ticked(payload: dict[str, Any], step: str | None) -> None:
         payload["step"] = step
 
 
-def open_order_numbers(s: Session, request_id: int) -> list[str]:
-    """The request's orders still open (a request cannot close while one is)."""
-    return list(
-        s.exec(
+def no_open_orders(tx: Tx, req: Request) -> None:
+    """A request whose work order is still open cannot close (finish or cancel the order first)."""
+    numbers = list(
+        tx.s.exec(
             select(WorkOrder.number)
-            .where(WorkOrder.request_id == request_id, col(WorkOrder.state).in_(OPEN_ORDER_STATES))
-            .order_by(WorkOrder.id)
+            .where(WorkOrder.request_id == ident(req), col(WorkOrder.state).in_(OPEN_ORDER_STATES))
+            .order_by(col(WorkOrder.id))
         )
     )
+    if numbers:
+        raise ValidationError("error.close_open_orders", "ref", ref=req.ref, orders=", ".join(numbers))

@@ -22,6 +22,7 @@ the desk's rules, whatever client a person uses (`psql` as much as `liyuan`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
@@ -29,6 +30,9 @@ from liyuan_tui.domain.models import ROLES
 from liyuan_tui.domain.permissions import DESK
 
 from .schema import install_notify
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
 
 OWNER = "liyuan_owner"
 MEMBER = "liyuan_member"
@@ -44,9 +48,11 @@ def group(role: str) -> str:
 
 def roles_enforced(conn: Connection) -> bool:
     """Whether this database was set up by `site init` (its functions are per database)."""
-    return conn.execute(
-        text("SELECT to_regprocedure('liyuan_staff_role(text,text,boolean)') IS NOT NULL")
-    ).scalar()
+    return bool(
+        conn.execute(
+            text("SELECT to_regprocedure('liyuan_staff_role(text,text,boolean)') IS NOT NULL")
+        ).scalar()
+    )
 
 
 def _roles_sql() -> list[str]:
@@ -72,7 +78,8 @@ RETURNS boolean LANGUAGE sql STABLE AS $$
       OR NOT pg_has_role(current_user, 'liyuan_member', 'MEMBER')
       OR pg_has_role(current_user, 'liyuan_cs_supervisor', 'MEMBER')
       OR pg_has_role(current_user, 'liyuan_manager', 'MEMBER')
-      OR (pg_has_role(current_user, 'liyuan_assistant', 'MEMBER') AND current_user IN (created_by, assignee))
+      OR ((pg_has_role(current_user, 'liyuan_assistant', 'MEMBER')
+           OR pg_has_role(current_user, 'liyuan_dept_staff', 'MEMBER')) AND current_user IN (created_by, assignee))
 $$;
 
 CREATE OR REPLACE FUNCTION liyuan_max_seq(table_name text, month text)
@@ -127,7 +134,7 @@ END $$;
 def _grants_sql() -> list[str]:
     sup = ", ".join(SUPERVISOR_GROUPS)
     return [
-        f"ALTER TABLE event ADD COLUMN IF NOT EXISTS db_user text NOT NULL DEFAULT session_user",
+        "ALTER TABLE event ADD COLUMN IF NOT EXISTS db_user text NOT NULL DEFAULT session_user",
         "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {MEMBER}",
         f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {MEMBER}",
@@ -137,7 +144,7 @@ def _grants_sql() -> list[str]:
         f"GRANT INSERT, UPDATE ON staff, estate TO {sup}",
         # The desk keeps the household file: a person who moved out is removed from it.
         f"GRANT DELETE ON resident TO {', '.join(group(r) for r in DESK)}",
-        f"REVOKE ALL ON FUNCTION liyuan_staff_role(text, text, boolean) FROM PUBLIC",
+        "REVOKE ALL ON FUNCTION liyuan_staff_role(text, text, boolean) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION liyuan_staff_role(text, text, boolean) TO {sup}",
     ]
 
@@ -195,7 +202,13 @@ def install_security(conn: Connection) -> None:
     ]
     for statement in statements + _grants_sql() + TRIGGERS + _policies_sql():
         _run(conn, statement)
+    from .postgres_desk_records import install_desk_records_security
+
+    install_desk_records_security(conn)  # issue 22's tables: their own grants and policies
     install_notify(conn)
+    from .postgres_pager import install_pager_security
+
+    install_pager_security(conn)  # the roster, the outbox and the sender's lease: their own rules
 
 
 def _run(conn: Connection, statement: str) -> None:
@@ -218,10 +231,10 @@ class ServerFacts:
     session_user: str
 
 
-def server_facts(kernel) -> ServerFacts:
+def server_facts(kernel: Kernel) -> ServerFacts:
     from .schema import revision_of
 
     with kernel.engine.connect() as conn:
         version = conn.execute(text("SHOW server_version")).scalar()
         user = conn.execute(text("SELECT session_user")).scalar()
-        return ServerFacts(f"PostgreSQL {version}", revision_of(conn), roles_enforced(conn), user)
+        return ServerFacts(f"PostgreSQL {version}", revision_of(conn), roles_enforced(conn), str(user))

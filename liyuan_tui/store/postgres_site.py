@@ -4,26 +4,32 @@ administrator (peer authentication as the `postgres` superuser, or root mapped t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.clock import Clock
-from liyuan_tui.domain.errors import DeskError, ValidationError
+from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedures import Procedures
 
-from .engine import WRITE, make_engine, normalize_url, shown_url
+from . import faults
+from .engine import WRITE, make_engine
 from .kernel import Kernel, Tx
 from .postgres import install_security, staff_role
 from .schema import check_revision, create_schema, revision_of
+from .urls import normalize_url
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass(frozen=True)
@@ -52,15 +58,13 @@ def libpq_params(url: str) -> dict[str, str]:
 
 
 @contextmanager
-def maintenance_connection(url: str) -> Iterator:
+def maintenance_connection(url: str) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
     """An autocommit connection to the server's `postgres` database, as the URL's user."""
     import psycopg
 
     params = dict(libpq_params(url), dbname="postgres")
-    try:
-        conn = psycopg.connect(autocommit=True, connect_timeout=10, **params)
-    except psycopg.Error as exc:
-        raise DeskError("error.database", path=shown_url(url), reason=" ".join(str(exc).split())) from None
+    with faults.said(url):
+        conn = psycopg.connect(psycopg.conninfo.make_conninfo(**params), autocommit=True, connect_timeout=10)
     with conn:
         yield conn
 
@@ -77,6 +81,15 @@ def ensure_database(url: str) -> bool:
 
 def init_site(
     url: str, supervisor: str, clock: Clock, procedures: Procedures, tz: tzinfo | str, name: str = ""
+) -> SiteReady:
+    """The database (made if the server has none of that name), its schema, the roles the server
+    enforces and the first supervisor; a database error is said as the desk's refusal."""
+    with faults.said(url):
+        return _init_site(url, supervisor, clock, procedures, tz, name)
+
+
+def _init_site(
+    url: str, supervisor: str, clock: Clock, procedures: Procedures, tz: tzinfo | str, name: str
 ) -> SiteReady:
     supervisor = check.login(supervisor)
     name = check.name(name) or supervisor
@@ -108,11 +121,11 @@ def _first_supervisor(
     procedures: Procedures,
     tz: tzinfo | str,
 ) -> bool:
-    admin = conn.execute(text("SELECT session_user")).scalar()
+    admin = str(conn.execute(text("SELECT session_user")).scalar())
     kernel = Kernel(str(engine.url), clock, admin, procedures=procedures, tz=tz, engine=engine)
     with Session(bind=conn) as s:
         tx = Tx(kernel, s)
-        staff = s.execute(select(Staff).where(Staff.login == login)).scalar_one_or_none()
+        staff = s.execute(select(Staff).where(col(Staff.login) == login)).scalar_one_or_none()
         if staff is not None:
             staff_role(conn, login, staff.role, staff.active)
             return False
@@ -145,12 +158,19 @@ def copy_site(
 ) -> Copied:
     """Copy every row of every desk table (ids and times kept) into an empty PostgreSQL database,
     in one transaction; the counts are checked before it commits. A target that holds any desk
-    row is refused."""
+    row is refused. A database error is said as the desk's refusal (naming the target)."""
+    with faults.said(target_url):
+        return _copy_site(source, target_url, progress, batch)
+
+
+def _copy_site(
+    source: Engine, target_url: str, progress: Callable[[str, int, int], None] | None, batch: int
+) -> Copied:
     with source.connect() as src:
         check_revision(revision_of(src) or "")
     created = ensure_database(target_url)
     target = make_engine(target_url)
-    tables = [t for t in SQLModel.metadata.sorted_tables]
+    tables = list(SQLModel.metadata.sorted_tables)
     counts: dict[str, int] = {}
     try:
         with target.connect().execution_options(**{WRITE: True}) as dst, source.connect() as src:
@@ -189,7 +209,7 @@ def copy_site(
     return Copied(counts)
 
 
-def _reset_sequence(conn: Connection, table) -> None:
+def _reset_sequence(conn: Connection, table: Table) -> None:
     """After rows with their own ids, the next id continues after the highest."""
     pk = [c for c in table.primary_key.columns if c.autoincrement is True or c.name == "id"]
     if len(pk) != 1 or not str(pk[0].type).upper().startswith("INT"):

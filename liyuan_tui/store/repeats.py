@@ -6,7 +6,6 @@ again; it counts as a repeat repair once that request had been closed (`counts_a
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import and_, exists, or_
@@ -16,6 +15,8 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.followups import NO_FOLLOWUP_OUTCOMES, repeat_window, tracks_repeats
 from liyuan_tui.domain.models import OPEN_STATUSES, Event, Request
 from liyuan_tui.domain.procedures import Procedures
+
+from .tables import table
 
 
 def earlier_repair(
@@ -59,13 +60,13 @@ def earlier_repair(
     return next((r for r in s.exec(stmt) if r.id != exclude_id), None)
 
 
-def repeat_changes(s: Session, procedures: Procedures, req: Request, diff: dict) -> dict:
+def repeat_changes(s: Session, procedures: Procedures, req: Request, diff: dict[str, Any]) -> dict[str, Any]:
     """What saving `diff` on `req` changes besides: a kind of fault the new category does not have
     is dropped, and which request this one repeats is found again."""
     merged = {
         name: diff.get(name, getattr(req, name)) for name in ("unit", "category", "fault_kind", "received_at")
     }
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     proc = procedures.get(merged["category"])
     if merged["fault_kind"] and (proc is None or proc.fault_kind(merged["fault_kind"]) is None):
         merged["fault_kind"] = extra["fault_kind"] = ""
@@ -81,7 +82,7 @@ def counts_as_repeat(new: Any, earlier: Any) -> Any:
     (columns, joined on new.repeat_of) had closed by the time `new` came in (closed now, or closed
     once and reopened). A second call while the first is still being dealt with is linked, not a
     repeat repair."""
-    ev = Event.__table__.c
+    ev = table(Event).c
     closed_once = exists().where(
         ev.request_id == earlier.id, ev.kind == str(EventKind.CLOSED), ev.at <= new.received_at
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from liyuan_tui.domain import validation as check
@@ -14,6 +13,7 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import DEFAULT_ESTATE, Staff
 from liyuan_tui.domain.permissions import Action
 
+from . import faults
 from .estates import known_estate
 from .kernel import Kernel
 
@@ -45,10 +45,8 @@ class StaffList:
                 raise ValidationError("error.login_exists", "login", value=login)
             staff = Staff(login=login, name=name, role=role, phone=phone, estate=known_estate(tx, estate))
             tx.add(staff)
-            try:
+            with faults.unique_or(ValidationError("error.login_exists", "login", value=login)):
                 tx.s.flush()
-            except IntegrityError:
-                raise ValidationError("error.login_exists", "login", value=login) from None
             tx.sync_login(login, role, True)
             payload = {"login": login, "name": name, "role": role}
             if estate != DEFAULT_ESTATE:

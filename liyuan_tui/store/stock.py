@@ -7,7 +7,9 @@ version, so two terminals using the last of something cannot both succeed.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from typing import Any
+
+from sqlmodel import Session, col, select
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from liyuan_tui.domain.work_orders import format_qty, qty_number
 from liyuan_tui.domain.workshop import Material, StockMove, WorkOrder
 
 from .kernel import Kernel, Tx
+from .tables import ident
 
 MAX_MATERIAL_NAME = 60
 MAX_MEASURE = 10
@@ -104,7 +107,7 @@ class Stock:
                 raise PermissionDenied("error.technician_own_orders")
             material = locked_material(tx, code)
             move = move_stock(tx, material, "use", -milli, order_id=work.id if work else None, reason=reason)
-            payload: dict = {"code": code, "qty": qty_number(milli)}
+            payload: dict[str, Any] = {"code": code, "qty": qty_number(milli)}
             if number:
                 payload["order"] = number
             if reason:
@@ -166,7 +169,7 @@ def move_stock(
     if not tx.compare_and_set(material, {"on_hand_milli": balance, "price_fen": price}):
         raise ValidationError("error.stock_changed", "quantity", code=material.code)
     move = StockMove(
-        material_id=material.id,
+        material_id=ident(material),
         kind=kind,
         delta_milli=delta,
         balance_milli=balance,
@@ -180,7 +183,7 @@ def move_stock(
     return move
 
 
-def used_on_orders(s, order_ids: list[int]) -> dict[int, list[tuple[Material, int]]]:
+def used_on_orders(s: Session, order_ids: list[int]) -> dict[int, list[tuple[Material, int]]]:
     """What each order used, by order id: (material, thousandths), in the order it was used."""
     out: dict[int, list[tuple[Material, int]]] = {}
     if not order_ids:
@@ -189,8 +192,9 @@ def used_on_orders(s, order_ids: list[int]) -> dict[int, list[tuple[Material, in
         select(StockMove, Material)
         .join(Material, col(StockMove.material_id) == Material.id)
         .where(col(StockMove.order_id).in_(order_ids), StockMove.kind == "use")
-        .order_by(StockMove.id)
+        .order_by(col(StockMove.id))
     )
     for move, material in rows:
-        out.setdefault(move.order_id, []).append((material, -move.delta_milli))
+        if move.order_id is not None:  # (the query asked for an order's)
+            out.setdefault(move.order_id, []).append((material, -move.delta_milli))
     return out

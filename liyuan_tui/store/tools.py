@@ -20,6 +20,7 @@ from liyuan_tui.domain.permissions import Action
 from liyuan_tui.domain.workshop import TOOL_CONDITIONS, Tool, ToolLoan, WorkOrder
 
 from .kernel import Kernel, Tx
+from .tables import ident
 
 MAX_TOOL_NAME = 60
 DUE_RANGE = timedelta(days=366)
@@ -77,7 +78,7 @@ class Tools:
                     raise NotFound("error.order_unknown", "order", value=number)
                 req = tx.s.get(Request, work.request_id)
             loan = ToolLoan(
-                tool_id=tool.id,
+                tool_id=ident(tool),
                 holder=to,
                 order_id=work.id if work else None,
                 issued_at=tx.now,

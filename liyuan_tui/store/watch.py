@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 from .kernel import Kernel
+
+if TYPE_CHECKING:
+    import psycopg
 
 CHANNEL = "liyuan_events"
 SLICE = 0.05  # how often a wait on PostgreSQL also looks at the poke
@@ -16,28 +20,30 @@ SLICE = 0.05  # how often a wait on PostgreSQL also looks at the poke
 class ChangeWatch:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
-        self._conn = None  # the LISTEN connection (PostgreSQL), opened in the waiting thread
+        self._conn: psycopg.Connection[tuple[Any, ...]] | None = None  # LISTEN (PostgreSQL), opened waiting
 
     def wait(self, timeout: float, poke: threading.Event) -> None:
         if self.k.sqlite:
             poke.wait(timeout)
             return
-        conn = self._listening()
-        deadline = time.monotonic() + timeout
-        while not poke.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            for _notify in conn.notifies(timeout=min(left, SLICE), stop_after=1):
-                return
+        with self.k.said():  # the server gone: said as the desk's refusal
+            conn = self._listening()
+            deadline = time.monotonic() + timeout
+            while not poke.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                for _notify in conn.notifies(timeout=min(left, SLICE), stop_after=1):
+                    return
 
-    def _listening(self):
+    def _listening(self) -> psycopg.Connection[tuple[Any, ...]]:
         if self._conn is None or self._conn.closed:
             import psycopg
 
             from .postgres_site import libpq_params
 
-            self._conn = psycopg.connect(autocommit=True, **libpq_params(str(self.k.engine.url)))
+            params = libpq_params(str(self.k.engine.url))
+            self._conn = psycopg.connect(psycopg.conninfo.make_conninfo(**params), autocommit=True)
             self._conn.execute(f"LISTEN {CHANNEL}")
         return self._conn
 

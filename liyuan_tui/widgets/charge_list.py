@@ -3,7 +3,8 @@ amount) and the total. Hidden while there are none."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from datetime import tzinfo
+from typing import Mapping, Sequence
 
 from rich.console import Group
 from rich.table import Table
@@ -12,13 +13,21 @@ from textual.widgets import Static
 
 from liyuan_tui.domain.fees import FeeSchedule, format_yuan
 from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.desk_records import Receipt
 from liyuan_tui.domain.models import Charge
 
 from .plain import plain
 
 
-def charge_rows(charges: Sequence[Charge], schedule: FeeSchedule | None, t: Translator) -> Table:
-    """The charges as a grid; rich measures CJK as two cells, so the columns line up in zh too."""
+def charge_rows(
+    charges: Sequence[Charge],
+    schedule: FeeSchedule | None,
+    t: Translator,
+    receipts: Mapping[int, Receipt] | None = None,
+    tz: tzinfo | None = None,
+) -> Table:
+    """The charges as a grid; rich measures CJK as two cells, so the columns line up in zh too.
+    Under each, its receipt (收费单): number, paid (how) or not."""
     grid = Table.grid(padding=(0, 2), expand=True)
     grid.add_column(ratio=1, overflow="fold")
     for _ in range(3):
@@ -39,6 +48,20 @@ def charge_rows(charges: Sequence[Charge], schedule: FeeSchedule | None, t: Tran
             format_yuan(charge.unit_price_cents),
             format_yuan(charge.amount_cents),
         )
+        receipt = (receipts or {}).get(charge.id or -1)
+        if receipt is not None:
+            state = (
+                t(
+                    "desk.receipt_paid",
+                    method=t(f"desk.method.{receipt.method}"),
+                    at=f"{receipt.paid_at.astimezone(tz):%m-%d %H:%M}" if receipt.paid_at else "",
+                )
+                if receipt.paid
+                else t("desk.receipt_unpaid")
+            )
+            grid.add_row(
+                Text(f"  {receipt.number}  {state}", style="green" if receipt.paid else "yellow"), "", "", ""
+            )
     total = sum(c.amount_cents for c in charges)
     grid.add_row(Text(t("ui.charges.total"), style="bold"), "", "", Text(format_yuan(total), style="bold"))
     return grid
@@ -51,11 +74,18 @@ class ChargeList(Static):
     ChargeList { height: auto; max-height: 12; padding: 0 1; border-top: solid $primary; }
     """
 
-    def show(self, charges: Sequence[Charge], schedule: FeeSchedule | None, t: Translator) -> None:
+    def show(
+        self,
+        charges: Sequence[Charge],
+        schedule: FeeSchedule | None,
+        t: Translator,
+        receipts: Mapping[int, Receipt] | None = None,
+        tz: tzinfo | None = None,
+    ) -> None:
         self.display = bool(charges)
         if not charges:
             return
         title = Text(t("ui.charges.title"), style="bold")
         if schedule is not None and schedule.example:
             title.append(("" if t.lang == "zh" else " ") + t("fees.example_short"), style="yellow")
-        self.update(Group(title, charge_rows(charges, schedule, t)))
+        self.update(Group(title, charge_rows(charges, schedule, t, receipts, tz)))

@@ -18,6 +18,7 @@ APP_KEYS = (
     ("ctrl+r", "month_report", False),
     ("w", "work_orders", False),
     ("v", "followups", False),
+    ("j", "reception", False),
     ("question_mark", "help", True),
     ("q", "quit", True),
 )
@@ -32,6 +33,7 @@ QUEUE_KEYS = (
     ("k", "acknowledge", True),
     ("f", "filter", True),
     ("F", "filter_more", False),
+    ("l", "link", False),
 )
 REQUEST_KEYS = (
     ("space", "tick_offered", True),
@@ -50,6 +52,8 @@ REQUEST_KEYS = (
     ("d", "dispatch", False),
     ("w", "request_orders", False),
     ("u", "household", False),
+    ("l", "link", False),
+    ("dollar_sign", "pay", False),
     ("escape", "back", True),
 )
 INTAKE_KEYS = (
@@ -66,8 +70,15 @@ REPORT_KEYS = (
     ("escape", "back", True),
 )
 HANDOVER_KEYS = (
+    ("l", "duty_note", True),
+    ("g", "sign_handover", True),
+    ("a", "accept_handover", True),
     ("s", "since", True),
     ("x", "export", True),
+    ("escape", "back", True),
+)
+RECEPTION_KEYS = (
+    ("a", "add_visitor", True),
     ("escape", "back", True),
 )
 ORDERS_KEYS = (
@@ -110,6 +121,11 @@ HOUSEHOLD_KEYS = (
     ("escape", "back", True),
 )
 SCORECARD_KEYS = REPORT_KEYS
+ROSTER_KEYS = (
+    ("a", "add_shift", True),
+    ("x", "remove_shift", True),
+    ("escape", "back", True),
+)
 # Keys that are not bindings but are listed in the help screen: (shown key, message key).
 OTHER_KEYS = (
     ("A–G", "category_letter"),
@@ -120,6 +136,7 @@ OTHER_KEYS = (
     ("ctrl+p", "palette"),
     ("ctrl+p", "find_household"),
     ("ctrl+p", "scorecard"),
+    ("ctrl+p", "roster"),
 )
 SCOPES = (
     ("app", APP_KEYS),
@@ -135,6 +152,8 @@ SCOPES = (
     ("followups", FOLLOWUP_KEYS),
     ("household", HOUSEHOLD_KEYS),
     ("scorecard", SCORECARD_KEYS),
+    ("reception", RECEPTION_KEYS),
+    ("roster", ROSTER_KEYS),
 )
 
 
@@ -168,5 +187,6 @@ def key_label(keys: str) -> str:
         "right": "→",
         "comma": ",",
         "full_stop": ".",
+        "dollar_sign": "$",
     }
     return " / ".join(names.get(k, k) for k in keys.split(","))

@@ -26,15 +26,8 @@ from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.reports.export import HIDDEN
 
-from liyuan_tui.reports.queue_columns import (
-    BASE,
-    COLUMNS,
-    GROW,
-    OPTIONAL,
-    ORDER,
-    queue_layout,
-    short_category,
-)  # noqa: F401
+# (ORDER and short_category are the screens' too: they import them from here)
+from liyuan_tui.reports.queue_columns import ORDER, queue_layout, short_category  # noqa: F401
 
 from .fit import padded
 
@@ -67,12 +60,12 @@ def typed(value: str) -> Text:
 
 
 def ref_cell(req: Request) -> Text:
-    """The ref with its flags: `!` major (magenta), `^` escalated. ASCII marks keep widths exact in
-    terminals where ★ or ↑ are drawn two cells wide."""
+    """The ref with its flags: `!` major (magenta), `^` escalated, `+` a call linked to the incident
+    listed above it. ASCII marks keep widths exact in terminals where ★ or ↑ are drawn two cells wide."""
     flags = ("!" if req.major else " ") + ("^" if req.escalated_at else " ")
     return Text.assemble(
         (flags, "bold magenta" if req.major else "bold yellow"),
-        " ",
+        ("+", "bold cyan") if req.incident else " ",
         (req.ref, "bold magenta" if req.major else ""),
     )
 

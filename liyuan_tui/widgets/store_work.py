@@ -3,7 +3,8 @@
 `store_work(screen, call, done)` runs `call()` (a store call, or a read built on one) as a thread
 worker owned by `screen`: when that screen goes, Textual cancels the worker, and a late result is
 never delivered to a screen that is no longer there. Success comes back to the screen as the typed
-message `done(result)`; a refusal as `StoreRefused`. Handlers take them with `@on(...)`.
+message `done(result)`; a refusal as `StoreRefused` (the store says every database error as a
+`DeskError`, store/faults.py). Handlers take them with `@on(...)`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 from typing import Callable, TypeVar
 
-from sqlalchemy.exc import DBAPIError
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker
@@ -42,11 +42,6 @@ def store_work(
             return
         except FeeScheduleError as exc:  # a site's broken fee file: said, not a crash
             node.post_message(StoreRefused(DeskError("ui.charge.schedule_error", reason=str(exc)), action))
-            return
-        except DBAPIError as exc:
-            reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-            url = getattr(node.app, "settings").db_url
-            node.post_message(StoreRefused(DeskError("error.database", path=url, reason=reason), action))
             return
         except Exception as exc:  # a fault of the desk's own: said (and logged), never a silent wait
             log.exception("store call %s failed", action)

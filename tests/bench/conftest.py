@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,9 +13,9 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))  # pty_app
 
-from liyuan_tui.domain.clock import SystemClock  # noqa: E402
-from liyuan_tui.domain.models import Event, Request  # noqa: E402
-from liyuan_tui.store import Store  # noqa: E402
+from liyuan_tui.domain.clock import SystemClock
+from liyuan_tui.domain.models import Event, Request
+from liyuan_tui.store import Store
 
 HERE = Path(__file__).parent
 
@@ -27,7 +27,7 @@ def fill(db_path: Path, open_count: int, closed_count: int) -> None:
     store.init_schema()
     store.staff.ensure_identity()
     store.staff.add_staff("ann", "Ann", "assistant")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows, events = [], []
     for i in range(closed_count):
         received = now - timedelta(days=1 + i * 1000 / max(closed_count, 1), minutes=i % 600)
@@ -73,9 +73,11 @@ def fill(db_path: Path, open_count: int, closed_count: int) -> None:
         )
     with store.engine.begin() as conn:  # a bench's bulk rows, written past the store on purpose
         # (closed and open rows have different columns: one executemany each)
-        conn.execute(insert(Request), rows[:closed_count]) if closed_count else None
-        conn.execute(insert(Request), rows[closed_count:]) if open_count else None
-        for i in range(0, len(rows)):
+        if closed_count:
+            conn.execute(insert(Request), rows[:closed_count])
+        if open_count:
+            conn.execute(insert(Request), rows[closed_count:])
+        for i in range(len(rows)):
             events.append(dict(request_id=i + 1, at=now, actor="ann", kind="created", payload="{}"))
         conn.execute(insert(Event), events)
     store.close()

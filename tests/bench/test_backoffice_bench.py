@@ -15,7 +15,7 @@ import random
 import sqlite3
 import statistics
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, insert
 
@@ -25,7 +25,7 @@ from liyuan_tui.domain.workshop import Material, StockMove, WorkOrder
 from liyuan_tui.reports.stock import stock_report
 from liyuan_tui.store import Store
 
-NOW = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 def _median_ms(call, repeats: int) -> float:

@@ -14,23 +14,22 @@ import asyncio
 import statistics
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).parent.parent))  # pg.py
-import pg  # noqa: E402
-from test_report_bench import COLUMNS, LAST, MONTH, REPEATS, ROWS, _medians, history_rows  # noqa: E402
+import pg
+from test_report_bench import COLUMNS, LAST, MONTH, REPEATS, ROWS, _medians, history_rows
 
-from liyuan_tui.domain.clock import FakeClock  # noqa: E402
-from liyuan_tui.domain.config import Settings  # noqa: E402
-from liyuan_tui.domain.i18n import Translator  # noqa: E402
-from liyuan_tui.domain.procedure_files import load_procedures  # noqa: E402
-from liyuan_tui.reports.month import month_report  # noqa: E402
-from liyuan_tui.reports.month_render import render  # noqa: E402
-from liyuan_tui.store import Store  # noqa: E402
+from liyuan_tui.domain.clock import FakeClock
+from liyuan_tui.domain.config import Settings
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.procedure_files import load_procedures
+from liyuan_tui.reports.month import month_report
+from liyuan_tui.reports.month_render import render
+from liyuan_tui.store import Store
 
 
 @pytest.fixture(scope="module")

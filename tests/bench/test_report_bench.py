@@ -15,7 +15,7 @@ import random
 import sqlite3
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,13 +24,13 @@ from sqlalchemy import event
 from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.procedure_files import load_procedures
-from liyuan_tui.reports.month_render import render
 from liyuan_tui.reports.month import month_report
+from liyuan_tui.reports.month_render import render
 from liyuan_tui.store import Store
 
 ROWS = 1_000_000
-FIRST = datetime(2023, 7, 1, tzinfo=timezone.utc)
-LAST = datetime(2026, 7, 1, tzinfo=timezone.utc)  # 36 months: about 28,000 requests a month
+FIRST = datetime(2023, 7, 1, tzinfo=UTC)
+LAST = datetime(2026, 7, 1, tzinfo=UTC)  # 36 months: about 28,000 requests a month
 MONTH = "2026-05"
 REPEATS = 7
 STAFF = ("sup", "ann", "bob", "cat", "dan", "eve")

@@ -15,22 +15,22 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
 from liyuan_tui.app import LiyuanApp
 from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.config import Settings
-from liyuan_tui.store.opening import open_store
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.reports.month import month_report
 from liyuan_tui.store import Store
+from liyuan_tui.store.opening import open_store
 
 ROWS = 28_000
-NOW = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
-FIRST = datetime(2026, 10, 31, 16, 0, tzinfo=timezone.utc)  # 2026-11-01 00:00 in Shanghai
+NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+FIRST = datetime(2026, 10, 31, 16, 0, tzinfo=UTC)  # 2026-11-01 00:00 in Shanghai
 CATS = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")
 
 

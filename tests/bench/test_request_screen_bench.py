@@ -12,9 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "ui"))  # pty_app
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ui"))  # pty_app
 from pty_app import PtyApp
+
+HERE = Path(__file__).resolve().parent
 
 
 def fill(db: Path, open_count: int, closed_count: int) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cli_runner import run_liyuan
@@ -42,7 +40,7 @@ def test_log_then_queue_shows_the_request_counting_down(cli_desk):
     )
     ref = first.stdout.strip()
     assert ref.endswith("-0001")
-    late = (datetime.now(timezone.utc) - timedelta(minutes=15)).isoformat()
+    late = (datetime.now(UTC) - timedelta(minutes=15)).isoformat()
     late_ref = liyuan(
         cli_env,
         "log",
@@ -165,8 +163,8 @@ def test_init_makes_the_named_database_once_with_you_as_its_supervisor(cli_env, 
 
 
 def _me() -> str:
-    import pwd
     import os
+    import pwd
 
     return pwd.getpwuid(os.getuid()).pw_name
 
@@ -238,7 +236,7 @@ def test_backup_is_consistent_and_never_overwrites(cli_desk, tmp_path):
 
 def test_alerts_records_the_ladder_for_cron(cli_desk):
     cli_env = cli_desk
-    late = (datetime.now(timezone.utc) - timedelta(minutes=11)).isoformat()
+    late = (datetime.now(UTC) - timedelta(minutes=11)).isoformat()
     ref = liyuan(
         cli_env, "log", "--category", "B", "--unit", "1", "--phone", "123", "--received-at", late
     ).stdout.strip()

@@ -50,7 +50,7 @@ def check_contents(wheel: Path) -> None:
         assert f"liyuan_tui/screens/{sheet.name}" in names
     for messages in (ROOT / "data" / "messages").glob("*.toml"):
         assert f"liyuan_tui/data/messages/{messages.name}" in names
-    assert not any(n.startswith("screens/") or n.startswith("data/") for n in names)
+    assert not any(n.startswith(("screens/", "data/")) for n in names)
     for init in (ROOT / "liyuan_tui").rglob("__init__.py"):  # no subpackage forgotten in pyproject
         assert init.relative_to(ROOT).as_posix() in names
 

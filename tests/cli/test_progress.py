@@ -96,7 +96,7 @@ def test_ctrl_c_during_an_import_writes_nothing(cli_env, staff, tmp_path):
     engine = staff["cs_supervisor"].engine
     before = stored(engine)
     with ctrl_c_after(2):  # two batches already inserted inside the transaction
-        code, out, err = liyuan(cli_env, "import", logbook(tmp_path / "log.csv"))
+        code, _out, err = liyuan(cli_env, "import", logbook(tmp_path / "log.csv"))
     assert code == 130 and "interrupted: nothing was written" in err
     assert stored(engine) == before
 
@@ -131,8 +131,8 @@ def test_a_bar_goes_to_the_terminal_for_every_long_command(cli_env, staff, tmp_p
 
 
 def test_migrate_shows_the_backup_and_each_revision_as_it_goes(cli_env, tmp_path):
-    import shutil
     import os
+    import shutil
     from pathlib import Path
     from unittest import mock
 

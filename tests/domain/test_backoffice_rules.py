@@ -3,19 +3,19 @@ files, when a call is due, and the input checks that keep hostile text out."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from test_procedures_loader import MINIMAL  # (beside this file)
 
+from liyuan_tui.domain import record_checks
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.followups import followup_due_at
 from liyuan_tui.domain.procedure_files import parse_procedure
 from liyuan_tui.domain.procedures import ProcedureError
-from test_procedures_loader import MINIMAL  # (beside this file)
 
-
-NOW = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 def test_the_shipped_files_set_follow_up_days_and_the_repairs_kinds_of_fault(procedures):
@@ -94,15 +94,15 @@ def test_free_text_keeps_its_newlines_and_tabs_but_not_escapes():
     "value, want", [("yes", True), ("No", False), ("是", True), ("否", False), (True, True)]
 )
 def test_yes_and_no_in_either_language(value, want):
-    assert check.yes_no(value, "reached") is want
+    assert record_checks.yes_no(value, "reached") is want
 
 
 @pytest.mark.parametrize("value, want", [("", None), (None, None), ("1", 1), (5, 5)])
 def test_a_score_is_one_to_five_or_not_asked(value, want):
-    assert check.score(value) == want
+    assert record_checks.score(value) == want
 
 
 @pytest.mark.parametrize("value", ["0", "6", "4.5", "five"])
 def test_other_scores_are_refused(value):
     with pytest.raises(ValidationError):
-        check.score(value)
+        record_checks.score(value)

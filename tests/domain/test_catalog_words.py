@@ -4,13 +4,13 @@ or action key in any of them, and every word of the desk's vocabulary has its na
 from __future__ import annotations
 
 import pytest
+from words import leaked, render
 
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.i18n import catalog
 from liyuan_tui.domain.models import ROLES
 from liyuan_tui.domain.permissions import Action
 from liyuan_tui.widgets.keys import SCOPES
-from words import leaked, render
 
 MESSAGES = sorted(catalog())
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from liyuan_tui.domain.deadlines import (
     Urgency,
@@ -19,7 +20,7 @@ from liyuan_tui.domain.deadlines import (
     urgency,
 )
 
-T0 = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 @dataclass

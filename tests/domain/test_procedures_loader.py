@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from liyuan_tui.domain.procedure_files import load_procedures, parse_procedure
-
 from liyuan_tui.domain.procedures import ProcedureError
 
 CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", "disaster", "other")

@@ -3,17 +3,18 @@ ValidationError naming the field — never another exception (no traceback for a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import ValidationError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 separators = st.sampled_from(["", " ", "-", "(", ")"])
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pytest
 from cli_runner import run_liyuan

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import select
 
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
-from liyuan_tui.reports.export import detail_dict
 from liyuan_tui.domain.fees import load_fees
 from liyuan_tui.domain.models import FeeItem
+from liyuan_tui.reports.export import detail_dict
 
 SITE = """
 [[items]]
@@ -50,13 +50,15 @@ def test_a_charge_is_priced_from_the_schedule_when_added(desk, repair, clock):
     assert [c.item_code for c in detail.charges] == ["drain", "cleaning"]
     assert detail.request.version == version + 2  # each charge is a change other terminals notice
     events = [e for e in detail.events if e.kind == "charge"]
-    assert [json.loads(e.payload) for e in events][0] == {
+    assert json.loads(events[0].payload) == {
         "item": "drain",
         "name_zh": "疏通下水道",
         "name_en": "Unblock a drain",
         "qty": 1.0,
         "unit_price_cents": 5000,
         "amount_cents": 5000,
+        "receipt": "S202611-0001",  # its receipt (收费单), and the fee step it ticked
+        "ticked": "fee_agreed",
     }
 
 

@@ -14,7 +14,7 @@ CATEGORY_ORDER = ("medical", "repair", "complaint", "consultation", "security", 
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_54a1dd46131bd486.txt"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-LETTERS = dict(zip(CATEGORY_ORDER, "ABCDEFG"))
+LETTERS = dict(zip(CATEGORY_ORDER, "ABCDEFG", strict=True))
 BASELINES = {
     "repair": "报修管理工作规程",
     "complaint": "投诉处理工作规程",

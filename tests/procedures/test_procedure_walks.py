@@ -26,7 +26,7 @@ def close_and_check(store, ref, steps_done, staff):
     for key in steps_done:  # who ticked each step is who the procedure says does it
         step = store.procedure(detail.request.category).step(key)
         assert detail.steps[key].done_by == logins[step.role], key
-    assert [e.kind for e in detail.events][0] == "created" and detail.events[-1].kind == "closed"
+    assert detail.events[0].kind == "created" and detail.events[-1].kind == "closed"
     return detail
 
 

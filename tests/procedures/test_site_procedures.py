@@ -8,7 +8,6 @@ import json
 import pytest
 
 from liyuan_tui.domain.procedure_files import load_procedures, parse_procedure, shipped_folder
-
 from liyuan_tui.domain.procedures import ProcedureError
 
 PARCEL = """

@@ -78,7 +78,7 @@ def insert_quarter(engine, rows: list[dict], procedures) -> None:
     calls = {id(r): r.pop("calls") for r in rows}
     insert_rows(engine, rows)
     with Session(engine) as s:
-        ids = {ref: rid for ref, rid in s.exec(select(Request.ref, Request.id))}
+        ids = dict(s.exec(select(Request.ref, Request.id)).all())
         for r in rows:
             r["calls"] = calls[id(r)]
             for c in r["calls"]:

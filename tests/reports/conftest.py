@@ -4,9 +4,7 @@ real use would leave them), and the same rows kept in Python for the tests' own 
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +15,7 @@ from sqlmodel import Session, select
 from liyuan_tui.domain.models import Charge, FeeItem, Request
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-UTC = timezone.utc
+UTC = UTC
 STAFF = ("sup", "ann", "mgr", "lead")
 DEPARTMENTS = ("工程部", "保安部", "财务部")
 FEE_ITEMS = (

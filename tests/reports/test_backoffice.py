@@ -44,7 +44,7 @@ def workshop(staff, clock):
     sup.tools.give_back("T1", "damaged", "手柄开裂")
     sup.tools.give_back("T2", "lost")
     dropped = desk.orders.create(repair("3-303"), "tech")
-    desk.orders.cancel(dropped.number, "住户自己修好了")
+    desk.orders.cancel(dropped.number, "求助人自己修好了")
     still = desk.orders.create(repair("4-404"), "eng")
     sup.tools.issue("T3", "eng", order=still.number, due=clock.now() + timedelta(minutes=20))
     clock.advance(40 * 60)  # the open order is past its arrival limit, the ladder is overdue

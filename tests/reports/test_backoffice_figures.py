@@ -4,7 +4,7 @@ over a generated quarter (September to November 2026), figure by figure, month b
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,7 +19,7 @@ from . import backoffice_oracle as oracle
 from .backoffice_data import add_staff_records, insert_quarter, make_quarter
 from .conftest import SHANGHAI
 
-AFTER = datetime(2026, 12, 20, 4, 0, tzinfo=timezone.utc)  # the reports are made after the quarter
+AFTER = datetime(2026, 12, 20, 4, 0, tzinfo=UTC)  # the reports are made after the quarter
 MONTHS = ("2026-10", "2026-11")
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
 
 from .conftest import insert_rows, liyuan
 from .test_month_edges import row
@@ -62,7 +61,7 @@ def test_report_markdown_json_and_csv(cli_env, month_on_record):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["求助事务月报 2026-11"]
     by_cat = rows[[r[:1] for r in rows].index(["按类别"]) + 2 :]
-    assert ["报修求助", "3", "0", "+3"] == by_cat[1][:4]
+    assert by_cat[1][:4] == ["报修求助", "3", "0", "+3"]
 
 
 def test_report_to_a_file_and_refusals(cli_env, month_on_record, tmp_path, in_process):
@@ -79,7 +78,7 @@ def test_report_to_a_file_and_refusals(cli_env, month_on_record, tmp_path, in_pr
 
 def test_handover_sheet_of_the_night(cli_env, staff, clock):
     # The subprocess runs on the machine's clock, so the night is laid out around the real now.
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     clock.set(now)
     desk, sup = staff["assistant"], staff["cs_supervisor"]
 

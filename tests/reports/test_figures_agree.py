@@ -49,7 +49,7 @@ def test_a_reopened_request_is_resolved_in_no_section_and_no_format(staff, desk,
 
 def test_a_reopened_request_shows_no_old_outcome(staff, desk, clock):
     ref = close_repair(desk, log_repair(desk).ref).ref
-    staff["cs_supervisor"].lifecycle.reopen(ref, "住户说还在漏")
+    staff["cs_supervisor"].lifecycle.reopen(ref, "求助人说还在漏")
     req = desk.lookup.get_request(ref)
     assert (req.status, req.outcome, req.outcome_kind, req.handed_to) == ("replied", "", "", "")
     closing = [e for e in desk.lookup.detail(ref).events if e.kind == "closed"]

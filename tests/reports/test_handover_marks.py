@@ -24,9 +24,7 @@ def test_the_markdown_handover_marks_major_and_escalated_requests(staff, clock, 
     sheet = handover_sheet(desk, shift_start(clock.now(), desk.tz))
     text = render_handover(sheet, Translator("zh"), procedures, desk.tz)
     rows = {
-        line.split("|")[1].strip()
-        for line in text.splitlines()
-        if line.startswith("| 2") or line.startswith("| !") or line.startswith("| ^")
+        line.split("|")[1].strip() for line in text.splitlines() if line.startswith(("| 2", "| !", "| ^"))
     }
     assert {f"!{major}", f"^{escalated}", f"!^{both}", plain} <= rows
     assert "★" not in text and "! 表示重大事件" in text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -87,7 +87,7 @@ def test_history_import_keeps_times_and_statuses(cli_env, staff, tmp_path):
 
 def test_refs_continue_after_the_requests_of_that_month(cli_env, staff, clock, tmp_path):
     desk = staff["assistant"]
-    clock.set(datetime(2026, 10, 10, 4, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 10, 10, 4, 0, tzinfo=UTC))
     live = desk.intake.create_request(category="repair", unit="1-101", phone="13800000000", complete=True)
     path = tmp_path / "logbook.csv"
     path.write_text("category,received_at,unit\nrepair,2026-10-02 10:00,2-202\n", encoding="utf-8")

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import statistics
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.reports.month_render import render
 from liyuan_tui.reports.month import Month, month_report, percentile
+from liyuan_tui.reports.month_render import render
 from liyuan_tui.store import Store
 
 from .conftest import insert_rows
 
-UTC = timezone.utc
+UTC = UTC
 LATER = datetime(2027, 3, 1, tzinfo=UTC)
 
 

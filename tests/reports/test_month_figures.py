@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.reports.month import month_report
 from liyuan_tui.reports.month_render import report_dict
 from liyuan_tui.reports.tables import Namer
-from liyuan_tui.reports.month import month_report
 
 from .conftest import SHANGHAI
 from .oracle import expected
 
-AFTER = datetime(2026, 12, 20, 4, 0, tzinfo=timezone.utc)  # the report is run after the month
+AFTER = datetime(2026, 12, 20, 4, 0, tzinfo=UTC)  # the report is run after the month
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -50,7 +50,7 @@ def year(tmp_path_factory, procedures):
     from liyuan_tui.store import Store
 
     path = tmp_path_factory.mktemp("stock") / "desk.db"
-    clock = FakeClock(datetime(2025, 12, 31, 12, 0, tzinfo=timezone.utc))
+    clock = FakeClock(datetime(2025, 12, 31, 12, 0, tzinfo=UTC))
     store = Store(f"sqlite:///{path}", clock, "sup", procedures=procedures, tz="Asia/Shanghai", create=True)
     store.staff.ensure_identity()
     moves: list[tuple[datetime, str, str, int, int]] = []  # at, code, kind, delta (milli), price after
@@ -70,7 +70,7 @@ def year(tmp_path_factory, procedures):
         else:
             stamps = [when]
         for at in stamps:
-            clock.set(at.astimezone(timezone.utc))
+            clock.set(at.astimezone(UTC))
             code = rng.choice(MATERIALS)[0]
             roll = rng.random()
             if roll < 0.35 or balance[code] == 0:
@@ -141,11 +141,11 @@ def test_every_item_every_month_matches_the_moves_as_made(year):
 
 
 def test_the_json_markdown_and_csv_say_the_same(year):
-    store, moves = year
+    store, _moves = year
     report = stock_report(store, "2026-06")
     data = json.loads(render_stock(report, "json", Translator("en")))
     assert data["month"] == "2026-06" and len(data["items"]) == len(MATERIALS)
-    for item, line in zip(data["items"], report.lines):
+    for item, line in zip(data["items"], report.lines, strict=True):
         assert set(item) >= {
             "code",
             "name",

@@ -10,7 +10,6 @@ from backoffice_helpers import close_repair, log_repair
 from sqlmodel import Session
 
 from liyuan_tui.domain.workshop import WorkOrder
-
 from liyuan_tui.reports.scorecard import scorecard
 from liyuan_tui.reports.scorecard_render import scorecard_dict
 

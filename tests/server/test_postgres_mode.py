@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +64,7 @@ def test_eight_writers_at_once_lose_and_repeat_nothing(database, tmp_path):
         for n in range(8)
     ]
     outputs = [p.communicate(timeout=300) for p in procs]
-    for p, (_out, err) in zip(procs, outputs):
+    for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
     printed = [line for out, _ in outputs for line in out.split()]
     engine = create_engine(url)

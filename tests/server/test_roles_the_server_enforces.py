@@ -164,7 +164,7 @@ def test_acting_as_another_login_is_recorded_with_the_real_one(site):
         f"SELECT actor, db_user FROM event e JOIN request r ON r.id = e.request_id "
         f"WHERE r.ref = '{ref.stdout.strip()}'",
     )
-    actor, db_user = events.stdout.split()[0].split("|")
+    _actor, db_user = events.stdout.split()[0].split("|")
     assert db_user == sup
 
 

@@ -5,8 +5,6 @@ it, the supervisors and the manager."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from cli_runner import run_liyuan

@@ -17,8 +17,7 @@ import pytest
 from cli_runner import run_liyuan
 
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.store import Store
-from liyuan_tui.store.kernel import DatabaseBusy, JournalLost
+from liyuan_tui.store import DatabaseBusy, JournalLost, Store
 
 EN = Translator("en")
 

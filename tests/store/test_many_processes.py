@@ -29,7 +29,7 @@ def test_two_processes_write_500_requests_each_into_one_file(supervisor, db_url,
     supervisor.staff.add_staff("w2", "Writer 2", "assistant")
     procs = [spawn(db_url, login, 500) for login in ("w1", "w2")]
     outputs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outputs):
+    for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
         assert "locked" not in err
     printed = [line for out, _ in outputs for line in out.split()]

@@ -10,13 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from words import leaked
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.reports.handover import parse_since
 from liyuan_tui.reports.month import Month
-from words import leaked
 
 ROOT = Path(__file__).resolve().parents[2]
 RAISED = re.compile(
@@ -62,7 +62,8 @@ def refusals(staff, desk, clock, supervisor):
     add(lambda: ann.lifecycle.tick_step(med, "patient_address"))  # step_needs_value
     add(lambda: ann.lifecycle.tick_step(med, "ambulance_call_120", value="ok"))  # step_blocked_by
     add(lambda: gd.lifecycle.tick_step(med, "patient_address", value="x"))  # not_allowed_step
-    add(lambda: eng.intake.create_request())  # not_allowed (create)
+    add(lambda: gd.intake.create_request())  # not_allowed (create)
+    add(lambda: eng.intake.update_fields(med, description="x"))  # not_your_request
     add(lambda: ann.lifecycle.close_request(med, "done"))  # close_not_replied
     ann.lifecycle.mark_replied(med)
     add(lambda: ann.lifecycle.mark_replied(med))  # already_replied
@@ -106,6 +107,53 @@ def refusals(staff, desk, clock, supervisor):
     ann.lifecycle.cancel(cat, "blank")
     add(lambda: ann.lifecycle.mark_replied(cat))  # status_closed
     add(lambda: ann.analyses.write("2026-11", "x"))  # not_allowed (report)
+    # the duty roster and the pager (issue 21)
+    night = ("2026-11-27T20:00", "2026-11-28T08:00")
+    add(lambda: supervisor.roster.add("ann", "duty_supervisor", *night))  # roster_role
+    add(lambda: supervisor.roster.add("sup", "duty_supervisor", *reversed(night)))  # roster_backwards
+    add(lambda: supervisor.roster.add("sup", "duty_manager", night[0], "2027-01-28T08:00"))  # roster_too_long
+    add(
+        lambda: supervisor.roster.add("sup", "duty_manager", "2026-11-26T20:00", "2026-11-27T08:00")
+    )  # roster_past
+    supervisor.roster.add("sup", "duty_supervisor", *night)
+    add(lambda: supervisor.roster.add("sup", "duty_supervisor", *night))  # roster_clash
+    add(lambda: supervisor.roster.remove(999))  # roster_unknown
+    add(lambda: supervisor.pager.page(999))  # page_unknown
+    out += desk_record_refusals(staff, rep, cpl)
+    return out
+
+
+def desk_record_refusals(staff, rep: str, cpl: str) -> list[DeskError]:
+    """Issue 22's refusals: answers, receipts, linked calls, the handover, commendations."""
+    ann, sup, gd = staff["assistant"], staff["cs_supervisor"], staff["guard"]
+    out: list[DeskError] = []
+
+    def add(call):
+        out.append(refusal(call))
+
+    add(lambda: ann.replies.reply(cpl, answer="no-such-answer"))  # answer_unknown
+    add(lambda: ann.receipts.pay("S12", "cash"))  # receipt_malformed
+    add(lambda: ann.receipts.pay("S209901-0001", "cash"))  # receipt_unknown
+    add(lambda: ann.receipts.pay("S209901-0001", "cheque"))  # choice_unknown (method)
+    other = ann.intake.create_request(category="other", unit="2-0101", phone="136", complete=True).ref
+    ann.charges.add_charge(other, "drain")
+    receipts = ann.lookup.detail(other).receipts
+    number = next(iter(receipts.values())).number
+    ann.receipts.pay(number, "cash")
+    add(lambda: ann.receipts.pay(number, "wechat"))  # receipt_paid
+    add(lambda: ann.incidents.link(cpl, cpl))  # link_self
+    add(lambda: ann.incidents.unlink(cpl))  # link_none
+    ann.incidents.link(other, cpl)
+    add(lambda: ann.incidents.link(other, cpl))  # link_already
+    add(lambda: ann.incidents.link(cpl, rep))  # link_has_calls
+    blank = ann.intake.create_request().ref
+    ann.lifecycle.cancel(blank, "blank")
+    add(lambda: ann.incidents.link(blank, cpl))  # link_cancelled
+    add(lambda: ann.shift.sign("ann", since=ann.clock.now()))  # handover_self
+    add(lambda: gd.shift.accept())  # handover_none
+    ann.shift.sign("gd", since=ann.clock.now())
+    add(lambda: ann.shift.sign("lead", since=ann.clock.now()))  # handover_pending
+    add(lambda: sup.staff_records.commend("sup", kind="reward", note="x"))  # commend_self
     return out
 
 
@@ -188,6 +236,8 @@ SAID_ONLY = {
     "error.qty_range": {"value": "1e-300", "low": 0.01, "high": 10000},
     "error.time_out_of_range": {"value": "0001-01-01 00:00", "first": 2000, "last": 2999},
     "import.too_large": {"path": "/dev/zero", "mb": 64},
+    # the pager (issue 21)
+    "error.limit_range": {"low": 1, "high": 100000},
 }
 
 

@@ -90,7 +90,7 @@ def test_a_new_call_about_a_reopened_repair_is_linked_and_a_repeat(staff, desk, 
 
     first = close_repair(desk, log_repair(desk).ref)
     clock.advance(86400 * 40)  # long past the 30 days: only its being open again links it
-    staff["cs_supervisor"].lifecycle.reopen(first.ref, "住户说还在漏")
+    staff["cs_supervisor"].lifecycle.reopen(first.ref, "求助人说还在漏")
     again = log_repair(desk)
     assert again.repeat_of == first.ref
     quality = month_report(staff["cs_supervisor"], "2027-01").current.quality

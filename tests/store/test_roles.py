@@ -7,9 +7,8 @@ import sys
 
 import pytest
 
-from liyuan_tui.domain.i18n import Translator
-
 from liyuan_tui.domain.errors import PermissionDenied
+from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.notices import notices_for
 from liyuan_tui.domain.views import is_mine, ordered, waiting_steps
 from liyuan_tui.reports.stock import stock_report
@@ -39,7 +38,7 @@ ACTIONS = {
     "manage_staff": lambda st, ref: st.staff.add_staff("newbie", "N", "guard"),
 }
 EXPECTED = {
-    "create": {"assistant", "cs_supervisor", "manager", "security_lead"},
+    "create": {"assistant", "cs_supervisor", "manager", "security_lead", "dept_staff"},
     "update": {"assistant", "cs_supervisor", "manager"},
     "reply": {"assistant", "cs_supervisor", "manager"},
     "escalate": {"assistant", "cs_supervisor", "manager", "security_lead"},

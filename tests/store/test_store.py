@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -72,9 +72,9 @@ def test_a_new_request_starts_the_clock_at_once(desk, clock):
 
 
 def test_refs_count_up_within_the_local_month(desk, clock):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    clock.set(datetime(2026, 11, 30, 15, 59, tzinfo=timezone.utc))  # 23:59 on the 30th in Shanghai
+    clock.set(datetime(2026, 11, 30, 15, 59, tzinfo=UTC))  # 23:59 on the 30th in Shanghai
     assert desk.intake.create_request().ref == "202611-0001"
     clock.advance(minutes=2)  # 00:01 on 1 December, local
     assert desk.intake.create_request().ref == "202612-0001"
@@ -249,7 +249,7 @@ def test_handed_on_must_say_to_whom(desk):
     with pytest.raises(ValidationError) as err:  # handed on, it stays with the desk until someone hears back
         desk.lifecycle.close_request(req.ref, "转工程部处理", handed_to="工程维修部")
     assert err.value.key == "error.handed_on_no_result"
-    desk.lifecycle.tick_step(req.ref, "resident_informed", value="电话告知,住户满意")
+    desk.lifecycle.tick_step(req.ref, "resident_informed", value="电话告知,求助人满意")
     req = desk.lifecycle.close_request(req.ref, "转工程部处理", handed_to="工程维修部")
     assert req.outcome_kind == "handed_on" and req.handed_to == "工程维修部"
 

@@ -70,7 +70,7 @@ async def test_a_request_walks_its_checklist_from_intake_to_close_by_keys(
     async with terminals(make_app, "ann") as (ann,):
         ref = await log_request(ann, procedures[category].letter, channel=channel)
         advance(clock, minutes=2)
-        await press_and_settle(ann, "r")
+        await press_and_settle(ann, "r", "enter")  # replied (what was said left empty)
         async with terminals(make_app, *others) as elsewhere:
             for term in elsewhere:
                 await open_first(term)
@@ -91,7 +91,7 @@ async def test_a_repair_with_paid_services_walks_to_close_and_shows_the_total(
     async with terminals(make_app, "ann") as (ann,):
         ref = await log_request(ann, procedures["repair"].letter)
         advance(clock, minutes=2)
-        await press_and_settle(ann, "r")
+        await press_and_settle(ann, "r", "enter")
         ticked = await walk(ref, ann, skip={"record"})  # the record is checked last, after the bill
         assert await add_charge(ann, "drain", "2") is None
         assert await add_charge(ann, "cleaning", "1.5") is None  # 30.50 × 1.5 = 45.75

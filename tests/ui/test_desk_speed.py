@@ -33,11 +33,14 @@ CALLS = {
     ),
     # A medical emergency, escorted to hospital: the lead told, a taxi arranged, the requester replied to.
     "medical hospital": (
-        ["n", "a", *FORM, "ctrl+s", "1", "space", "down", "space", "enter", "r"],
+        ["n", "a", *FORM, "ctrl+s", "1", "space", "down", "space", "enter", "r", "enter"],
         {"hospital_notify_security", "hospital_vehicle"},
     ),
     # A repair: the fault as the resident said it, the maintenance department told, replied.
-    "repair dispatched": (["n", "b", *FORM, "ctrl+s", "space", "space", "enter", "r"], {"fault", "dispatch"}),
+    "repair dispatched": (
+        ["n", "b", *FORM, "ctrl+s", "space", "space", "enter", "r", "enter"],
+        {"fault", "dispatch"},
+    ),
     # An oral consultation: the question, the answer given (the reply), the record checked, closed.
     "oral consultation": (
         [
@@ -60,7 +63,7 @@ CALLS = {
     ),
     # A noise complaint: heard out, thanked, passed to the department responsible, replied.
     "noise complaint": (
-        ["n", "c", *FORM, "ctrl+s", "space", "space", "enter", Typed("环境部"), "enter", "r"],
+        ["n", "c", *FORM, "ctrl+s", "space", "space", "enter", Typed("环境部"), "enter", "r", "enter"],
         {"details", "acknowledge", "contacted_department"},
     ),
 }

@@ -10,7 +10,7 @@ from ui_helpers import settle
 
 
 async def test_the_cursor_follows_its_request_when_an_urgent_one_arrives_above(make_app, desk, staff, clock):
-    first = desk.intake.create_request(category="repair", unit="5-0803", phone="139", complete=True).ref
+    desk.intake.create_request(category="repair", unit="5-0803", phone="139", complete=True)
     clock.advance(60)
     second = desk.intake.create_request(category="other", unit="1-0301", phone="139", complete=True).ref
     app = make_app("ann", lang="en")
@@ -69,14 +69,14 @@ async def test_search_results_are_reached_with_down(make_app, desk):
 
 
 async def test_after_the_reply_the_header_says_when_not_a_frozen_countdown(make_app, desk, clock):
-    ref = desk.intake.create_request(category="repair", unit="5-0803", phone="139", complete=True).ref
+    desk.intake.create_request(category="repair", unit="5-0803", phone="139", complete=True)
     app = make_app("ann", lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         clock.advance(87)
-        await pilot.press("r")
+        await pilot.press("r", "enter")  # replied (what was said left empty)
         await settle(pilot)
         text = str(app.screen.countdown.render())
         assert "Replied 22:01, took 01:27" in text

@@ -93,6 +93,7 @@ async def test_the_report_shows_the_figures_of_a_month_with_known_requests(make_
             "Tools damaged or lost this month",
             "Follow-up calls and service quality",
             "Satisfaction by category",
+            "The desk's records (receipts, incidents, visitors, training)",
         ]
 
         summary = section(screen, "Summary")

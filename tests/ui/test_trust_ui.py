@@ -56,9 +56,10 @@ async def test_a_removed_journal_stops_the_desks_writes_in_plain_words(make_app,
         await settle(pilot)
         Path(f"{db_path}-wal").unlink()
         earlier = len(list(app._notifications))
-        await pilot.press("r")  # replied: refused, and said why
+        await pilot.press("r", "enter")  # replied: refused, and said why (in the reply dialog)
         await settle(pilot)
         said = [n.message for n in list(app._notifications)[earlier:]]
+        said.append(str(app.screen.query_one(".dialog-error").render()))
         assert any("journal" in m and "NOT saved" in m for m in said), said
         assert not any("replied" in m.lower() and "NOT" not in m for m in said), said  # never "done"
         assert app.requests[ref].replied_at is None

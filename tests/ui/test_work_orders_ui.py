@@ -54,7 +54,7 @@ async def test_a_repair_from_intake_to_a_finished_signed_order_with_materials(ma
         assert tech.screen.filter == "mine" and not tech.screen.query_one("#orders-table").display
 
         ref = await log_request(ann, "b", unit="5-803", phone="13911110803")
-        await press_and_settle(ann, "r")
+        await press_and_settle(ann, "r", "enter")
         for step, answer in (("fault", "kitchen pipe"), ("dispatch", "W order")):
             assert await tick(ann, step, answer) is None
 

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from liyuan_tui.domain import models, records, workshop  # noqa: F401  (the tables register themselves)
+from liyuan_tui.domain import models, paging, records, workshop  # noqa: F401  (the tables register themselves)
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -4,23 +4,43 @@ Each query reads the month through the index on received_at and returns only agg
 the percentiles, the few rows at the ranks that matter), so the report's cost is the database's
 own aggregation however long the history grows. SQLite and PostgreSQL differ only in how seconds
 between two times and a time's epoch are written (`_seconds_between`, `_quarter_hour`).
+
+Each query returns its rows as a named tuple of its own (`CubeRow` …), typed as the databases
+give them: counts as int, seconds as a number (PostgreSQL's are Decimal), SQLite's raw times as text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
 
-from liyuan_tui.domain.models import Charge, FeeItem, Request
+from liyuan_tui.domain.models import Charge, FeeItem, Request, Staff
 
-R = Request.__table__.c
-C = Charge.__table__.c
-F = FeeItem.__table__.c
+from ..tables import table
+
+R = table(Request).c
+C = table(Charge).c
+F = table(FeeItem).c
 
 QUARTER_HOUR = 900  # seconds: buckets this small place every real zone's local hour exactly
 # Upper edges (seconds) of the reply-time distribution's buckets; the last one is open-ended.
@@ -28,6 +48,88 @@ REPLY_BUCKET_EDGES = (60, 120, 300, 600, 900, 1800)
 # Percentiles as (numerator, denominator) so ranks are integer arithmetic in SQL and Python alike.
 MEDIAN = (1, 2)
 P90 = (9, 10)
+
+
+Number = int | float | Decimal  # what SUM and time arithmetic give back, by database
+
+
+class CubeRow(NamedTuple):
+    category: str | None
+    channel: str
+    status: str
+    outcome_kind: str | None
+    handed_to: str | None
+    total: int
+    replied: int | None
+    within: int | None
+    due: int | None
+    late: int | None
+    escalated: int | None
+    unacknowledged: int | None
+    major: int | None
+    confidential: int | None
+    resolved: int | None  # closed as resolved (docs/report.md: one definition of resolved)
+
+
+class StaffCubeRow(NamedTuple):
+    created_by: str | None
+    replied_by: str | None
+    closed_by: str | None
+    escalated_by: str | None
+    total: int
+    replied: int | None
+    within: int | None
+    closed: int | None
+    unreplied_late: int | None  # logged by created_by, past its deadline, no reply yet
+
+
+class QuarterHourRow(NamedTuple):
+    q: int  # quarter hours since the epoch (UTC)
+    total: int
+    late: int | None
+
+
+class BucketRow(NamedTuple):
+    bucket: int  # index into REPLY_BUCKET_EDGES (the last: above the last edge)
+    n: int
+
+
+class RankRow(NamedTuple):
+    dim: str  # all | category | staff | close_all | close_category
+    grp: str
+    n: int  # the group's size
+    i: int  # the rank (from 0)
+    secs: Number
+
+
+class ListedRow(NamedTuple):
+    ref: str
+    category: str | None
+    unit: str
+    status: str
+    received_at: str | datetime  # SQLite's raw text (reports.month.utc reads it), else a datetime
+    escalated: bool
+    escalated_to: str | None
+    acknowledged_at: str | datetime | None
+    acknowledged_by: str | None
+    major: bool
+    confidential: bool
+    assignee: str | None
+    replied_by: str | None
+    outcome_kind: str | None
+    outcome: str | None
+    handed_to: str | None
+    late: bool
+    late_seconds: Number
+
+
+class FeeRow(NamedTuple):
+    item_code: str
+    name_zh: str | None
+    name_en: str | None
+    n: int
+    qty: Number | None
+    cents: Number | None
 
 
 @dataclass(frozen=True)
@@ -40,28 +142,28 @@ class Window:
     estate: str | None = None  # one estate's requests only (None: every estate together)
 
 
-def _seconds_between(dialect: str, a: Any, b: Any) -> ColumnElement:
+def _seconds_between(dialect: str, a: Any, b: Any) -> ColumnElement[Any]:
     if dialect == "sqlite":
         # julianday keeps milliseconds; rounding removes the float noise of the subtraction.
         return func.round((func.julianday(b) - func.julianday(a)) * 86400.0, 3)
     return func.extract("epoch", b - a)
 
 
-def _quarter_hour(dialect: str, col: Any) -> ColumnElement:
+def _quarter_hour(dialect: str, col: Any) -> ColumnElement[Any]:
     """Quarter hours since the epoch (UTC): grouped here, turned into local hours and days later."""
     if dialect == "sqlite":
         return cast(func.strftime("%s", col), Integer) // QUARTER_HOUR
     return cast(func.floor(func.extract("epoch", col) / QUARTER_HOUR), Integer)
 
 
-def _flag(cond: ColumnElement) -> ColumnElement:
+def _flag(cond: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.sum(case((cond, 1), else_=0))
 
 
-def conditions(w: Window) -> dict[str, ColumnElement]:
+def conditions(w: Window) -> dict[str, ColumnElement[Any]]:
     """The definitions every figure shares (docs/report.md states them in words). A voided
-    request (作废) is in the month (`in_month`, the cube counts it on a line of its own) but in
-    no figure (`counted`)."""
+    request (作废) is in the month (`received`: the cube counts it on a line of its own) but in
+    no figure (`counted`, `in_month`)."""
     received = and_(R.received_at >= w.start, R.received_at < w.end)
     if w.estate is not None:
         received = and_(received, R.estate == w.estate)
@@ -89,7 +191,7 @@ def conditions(w: Window) -> dict[str, ColumnElement]:
     }
 
 
-def cube(s: Session, w: Window) -> list[Any]:
+def cube(s: Session, w: Window) -> list[CubeRow]:
     """Counts by category × channel × status × outcome × department handed to, in one scan;
     every marginal (by category, by channel, …) is summed from these few rows."""
     k = conditions(w)
@@ -107,17 +209,17 @@ def cube(s: Session, w: Window) -> list[Any]:
             _flag(k["late"]).label("late"),
             _flag(R.escalated_at.is_not(None)).label("escalated"),
             _flag(and_(R.escalated_at.is_not(None), R.acknowledged_at.is_(None))).label("unacknowledged"),
-            _flag(R.major == True).label("major"),  # noqa: E712 (SQL, not Python)
-            _flag(R.confidential == True).label("confidential"),  # noqa: E712
+            _flag(R.major == true()).label("major"),
+            _flag(R.confidential == true()).label("confidential"),
             _flag(k["resolved"]).label("resolved"),
         )
         .where(k["received"])
         .group_by(R.category, R.channel, R.status, R.outcome_kind, R.handed_to)
     )
-    return list(s.execute(stmt))
+    return [CubeRow._make(r) for r in s.execute(stmt)]
 
 
-def staff_cube(s: Session, w: Window) -> list[Any]:
+def staff_cube(s: Session, w: Window) -> list[StaffCubeRow]:
     """Who logged, replied to, closed and escalated the month's requests, in one scan; and the
     requests each logged that are past their deadline with no reply (their share in time is out
     of their replies and these)."""
@@ -137,10 +239,10 @@ def staff_cube(s: Session, w: Window) -> list[Any]:
         .where(k["in_month"])
         .group_by(R.created_by, R.replied_by, R.closed_by, R.escalated_by)
     )
-    return list(s.execute(stmt))
+    return [StaffCubeRow._make(r) for r in s.execute(stmt)]
 
 
-def quarter_hours(s: Session, w: Window, dialect: str) -> list[Any]:
+def quarter_hours(s: Session, w: Window, dialect: str) -> list[QuarterHourRow]:
     """Requests and late ones per UTC quarter hour: local days and hours of day come from these."""
     k = conditions(w)
     q = _quarter_hour(dialect, R.received_at).label("q")
@@ -149,10 +251,10 @@ def quarter_hours(s: Session, w: Window, dialect: str) -> list[Any]:
         .where(k["in_month"])
         .group_by(q)
     )
-    return list(s.execute(stmt))
+    return [QuarterHourRow._make(r) for r in s.execute(stmt)]
 
 
-def reply_distribution(s: Session, w: Window, dialect: str) -> list[Any]:
+def reply_distribution(s: Session, w: Window, dialect: str) -> list[BucketRow]:
     """How many replies fell in each reply-time bucket (bucket i: below REPLY_BUCKET_EDGES[i])."""
     k = conditions(w)
     secs = _seconds_between(dialect, R.received_at, R.replied_at)
@@ -160,10 +262,10 @@ def reply_distribution(s: Session, w: Window, dialect: str) -> list[Any]:
         *[(secs < edge, i) for i, edge in enumerate(REPLY_BUCKET_EDGES)], else_=len(REPLY_BUCKET_EDGES)
     ).label("bucket")
     stmt = select(bucket, func.count().label("n")).where(k["in_month"], k["replied"]).group_by(bucket)
-    return list(s.execute(stmt))
+    return [BucketRow._make(r) for r in s.execute(stmt)]
 
 
-def reply_ranks(s: Session, w: Window, dialect: str) -> list[Any]:
+def reply_ranks(s: Session, w: Window, dialect: str) -> list[RankRow]:
     """The reply times (for the whole month, each category and each staff member who replied) and
     the times from receipt to close (the whole month, each category): at the ranks the median and
     the 90th percentile interpolate between, with each group's size.
@@ -212,16 +314,16 @@ def reply_ranks(s: Session, w: Window, dialect: str) -> list[Any]:
     stmt = select(ranks.c.dim, ranks.c.grp, ranks.c.n, ranks.c.i, ranks.c.secs).where(
         or_(*[ranks.c.i == x for x in wanted])
     )
-    return list(s.execute(stmt))
+    return [RankRow._make(r) for r in s.execute(stmt)]
 
 
-def _raw_time(dialect: str, col: Any) -> ColumnElement:
+def _raw_time(dialect: str, col: Any) -> ColumnElement[Any]:
     """A time column as the driver returns it: SQLite's text is parsed by reports.utc() (C-fast)
     instead of SQLAlchemy's per-value regex, which dominated the cost of long lists."""
     return type_coerce(col, String) if dialect == "sqlite" else col
 
 
-def listed(s: Session, w: Window, dialect: str) -> list[Any]:
+def listed(s: Session, w: Window, dialect: str) -> list[ListedRow]:
     """The month's late, escalated and major requests, for the lists; how late in seconds (to the
     reply; without one, to the closing; still open, to now)."""
     k = conditions(w)
@@ -247,13 +349,13 @@ def listed(s: Session, w: Window, dialect: str) -> list[Any]:
             k["late"].label("late"),
             _seconds_between(dialect, R.reply_due_at, stop).label("late_seconds"),
         )
-        .where(k["in_month"], or_(k["late"], R.escalated_at.is_not(None), R.major == True))  # noqa: E712
+        .where(k["in_month"], or_(k["late"], R.escalated_at.is_not(None), R.major == true()))
         .order_by(R.received_at, R.ref)
     )
-    return list(s.execute(stmt))
+    return [ListedRow._make(r) for r in s.execute(stmt)]
 
 
-def fees(s: Session, w: Window) -> list[Any]:
+def fees(s: Session, w: Window) -> list[FeeRow]:
     """Paid services on the month's requests, by fee item (names from the FeeItem table)."""
     k = conditions(w)
     stmt = (
@@ -266,21 +368,19 @@ def fees(s: Session, w: Window) -> list[Any]:
             func.sum(C.amount_cents).label("cents"),
         )
         .select_from(
-            Request.__table__.join(Charge.__table__, C.request_id == R.id).outerjoin(
-                FeeItem.__table__, F.code == C.item_code
-            )
+            table(Request)
+            .join(table(Charge), C.request_id == R.id)
+            .outerjoin(table(FeeItem), F.code == C.item_code)
         )
         .where(k["in_month"])
         .group_by(C.item_code)
         .order_by(C.item_code)
     )
-    return list(s.execute(stmt))
+    return [FeeRow._make(r) for r in s.execute(stmt)]
 
 
 def staff_names(s: Session) -> dict[str, str]:
-    from liyuan_tui.domain.models import Staff
-
-    return {login: name for login, name in s.execute(select(Staff.login, Staff.name))}
+    return {str(login): str(name) for login, name in s.execute(select(col(Staff.login), col(Staff.name)))}
 
 
 def estates_in(s: Session, w: Window) -> list[str]:

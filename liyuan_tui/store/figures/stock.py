@@ -13,8 +13,10 @@ from sqlalchemy import and_, case, func, select
 from liyuan_tui.domain.work_orders import value_fen
 from liyuan_tui.domain.workshop import Material, StockMove
 
-M = Material.__table__.c
-S = StockMove.__table__.c
+from ..tables import table
+
+M = table(Material).c
+S = table(StockMove).c
 
 
 def _flows(start: datetime, end: datetime) -> Any:
@@ -34,9 +36,7 @@ def _flows(start: datetime, end: datetime) -> Any:
             flow("use", -1).label("used"),
             flow("count", 1).label("counted"),
         )
-        .select_from(
-            Material.__table__.outerjoin(StockMove.__table__, and_(S.material_id == M.id, S.at < end))
-        )
+        .select_from(table(Material).outerjoin(table(StockMove), and_(S.material_id == M.id, S.at < end)))
         .where(M.created_at < end)
         .group_by(M.id, M.code, M.name, M.unit, M.price_fen)
         .order_by(M.code)
@@ -45,7 +45,7 @@ def _flows(start: datetime, end: datetime) -> Any:
 
 def _last(before: datetime) -> Any:
     """The ledger's balance and price after each material's last move before `before`."""
-    x = StockMove.__table__.alias("x")
+    x = table(StockMove).alias("x")
     newest = (
         select(x.c.id)
         .where(x.c.material_id == S.material_id, x.c.at < before)

@@ -1,0 +1,210 @@
+"""One open write transaction (`with kernel.write(Action.X) as tx:`): who acts, the session, and
+what an action may do inside it — lock and load a request, check it is still as the user saw it,
+change it with a compare-and-set on its version (`apply`), add rows, number a month's series, and
+record the action's one event (`record`). The kernel (kernel.py) opens it, commits it, and
+refuses one that changed rows without an event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from sqlalchemy import CursorResult, text, update
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
+from liyuan_tui.domain.events import EventKind
+from liyuan_tui.domain.models import Event, Request, Staff
+from liyuan_tui.domain.permissions import Action, allowed, allowed_on_own, owns
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
+
+T = TypeVar("T")
+
+
+class Tx:
+    """One open write transaction: who acts, the session, and the event(s) it has recorded."""
+
+    def __init__(self, kernel: Kernel, session: Session) -> None:
+        self.k = kernel
+        self.s = session
+        self.events: list[Event] = []
+        self.changed = False
+        self._me: Staff | None = None
+        self.own_only: Action | None = None  # allowed only on the user's own requests (permissions.owns)
+
+    @property
+    def me(self) -> Staff:
+        if self._me is None:
+            self._me = self.k.actor(self.s)
+        return self._me
+
+    @property
+    def now(self) -> datetime:
+        return self.k.clock.now()
+
+    def require(self, action: Action) -> Staff:
+        if not allowed(self.me.role, action):
+            if not allowed_on_own(self.me.role, action):
+                raise PermissionDenied("error.not_allowed", role=self.me.role, action=str(action))
+            self.own_only = action  # every request this transaction loads must be the user's own
+        return self.me
+
+    def check_own(self, req: Request) -> None:
+        """Refuse a request that is not the user's own when the action is allowed on those only."""
+        if self.own_only is not None and not owns(self.me.role, self.me.login, req):
+            raise PermissionDenied(
+                "error.not_your_request", ref=req.ref, role=self.me.role, action=str(self.own_only)
+            )
+
+    def add(self, row: Any) -> None:
+        """A new row (or a changed one that is not a request) in this transaction."""
+        self.s.add(row)
+        self.changed = True
+
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], times: Iterable[str] = ()
+    ) -> None:
+        """Many rows at once through the driver's executemany, past SQLAlchemy's per-value work
+        (bulk imports): the `times` columns are written as the desk's time columns store them."""
+        if self.k.sqlite:
+            at = [i for i, c in enumerate(columns) if c in set(times)]
+            stored = []
+            for row in rows:
+                values = list(row)
+                for i in at:
+                    values[i] = _stored(values[i])
+                stored.append(tuple(values))
+            rows = stored
+        else:
+            rows = list(rows)
+        if rows:
+            marks = ", ".join("?" if self.k.sqlite else f"%({i})s" for i in range(len(columns)))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+            if self.k.sqlite:
+                self.s.connection().exec_driver_sql(sql, rows)
+            else:
+                self.s.connection().exec_driver_sql(sql, [{str(i): v for i, v in enumerate(r)} for r in rows])
+            self.changed = True
+
+    def load(self, ref: str) -> Request:
+        """The request, locked for this transaction where the database locks rows (and the
+        user's own, where the action is allowed on those only)."""
+        req = self.k.load(self.s, ref, for_update=True)
+        self.check_own(req)
+        return req
+
+    def locked(self, stmt: SelectOfScalar[T]) -> T | None:
+        """The first row `stmt` selects, locked for this transaction where the database locks
+        rows (SQLite's BEGIN IMMEDIATE has already locked the whole file); None if there is none."""
+        return self.s.exec(stmt if self.k.sqlite else stmt.with_for_update()).first()
+
+    def open_request(self, ref: str, expected_version: int | None = None) -> Request:
+        """The usual start of an action on an open request: which request (locked), still as the
+        user saw it, and not closed. The role was checked by `Kernel.write(action)`."""
+        req = self.load(ref)
+        self.check_version(req, expected_version)
+        self.check_open(req)
+        return req
+
+    def next_seq(self, table: str, month: str) -> int:
+        """The next number of a month's series (`ref_month`, `ref_seq`), counting every row:
+        the write lock makes it safe; on a database that hides rows (PostgreSQL's row-level
+        security) the server counts for us."""
+        if self.k.db_roles:
+            top = self.s.execute(text("SELECT liyuan_max_seq(:t, :m)"), {"t": table, "m": month}).scalar()
+        else:
+            top = self.s.execute(
+                text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}
+            ).scalar()
+        return (top or 0) + 1
+
+    def sync_login(self, login: str, role: str, active: bool) -> None:
+        """Where the database enforces the roles, give the staff member's login role the desk
+        role's group (created on first use; a deactivated one may no longer log in)."""
+        if self.k.db_roles:
+            from .postgres import staff_role
+
+            staff_role(self.s.connection(), login, role, active)
+
+    def check_version(self, req: Request, expected: int | None) -> None:
+        if expected is not None and expected != req.version:
+            raise self.stale(req)
+
+    @staticmethod
+    def check_open(req: Request) -> None:
+        if not req.is_open:
+            raise ValidationError("error.status_closed", "ref", ref=req.ref)
+
+    def apply(self, req: Request, changes: dict[str, Any]) -> None:
+        """Write `changes` with a compare-and-set on the version; the caller records the event."""
+        if not self.compare_and_set(req, dict(changes, updated_at=self.now)):
+            raise self.stale(req)
+
+    def compare_and_set(self, row: Any, changes: dict[str, Any]) -> bool:
+        """Write `changes` to a versioned row (a request, a work order, a tool …) only if it is
+        still at the version this transaction read; False when someone changed it meanwhile."""
+        table = type(row)
+        result = self.s.execute(
+            update(table)
+            .where(col(table.id) == row.id, col(table.version) == row.version)
+            .values(**dict(changes, version=row.version + 1))
+            .execution_options(synchronize_session=False)
+        )
+        if cast(CursorResult[Any], result).rowcount != 1:
+            return False
+        self.changed = True
+        self.s.refresh(row)  # the row as written, without the ORM ever writing it a second time
+        return True
+
+    def stale(self, req: Request) -> StaleError:
+        last = self.s.exec(
+            select(Event).where(Event.request_id == req.id).order_by(col(Event.id).desc())
+        ).first()
+        by = last.actor if last else "?"
+        at = last.at.astimezone(self.k.tz).strftime("%H:%M:%S") if last else "?"
+        return StaleError("error.stale", ref=req.ref, by=by, at=at, what=last.kind if last else "?")
+
+    def record(
+        self,
+        request: Request | None,
+        kind: EventKind,
+        payload: dict[str, Any] | None = None,
+        *,
+        dedupe_key: str | None = None,
+        actor: str | None = None,
+    ) -> Event:
+        """Append the action's event (the audit log is never updated or deleted)."""
+        data = dict(payload or {})
+        if self.k.os_login and self.k.os_login != self.k.login:
+            data["os_login"] = self.k.os_login
+        ev = Event(
+            request_id=request.id if request is not None else None,
+            at=self.now,
+            actor=actor or self.k.login,
+            kind=str(kind),
+            payload=json.dumps(data, ensure_ascii=False, default=_json_default),
+            dedupe_key=dedupe_key,
+        )
+        self.s.add(ev)
+        self.s.flush()
+        self.events.append(ev)
+        return ev
+
+
+def _stored(value: Any) -> Any:
+    """A value as SQLite keeps it in the desk's tables: an aware time as naive UTC text."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot record {type(value).__name__} in an event")
