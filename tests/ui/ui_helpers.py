@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from textual.worker import WorkerCancelled
+
 
 async def settle(pilot, timeout: float = 5.0) -> None:
     """Wait until every store call has come back and the screens have seen the newest event."""
@@ -15,7 +17,13 @@ async def settle(pilot, timeout: float = 5.0) -> None:
     while loop.time() < deadline:
         busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
         for worker in busy:
-            await worker.wait()
+            try:
+                await worker.wait()
+            except WorkerCancelled:
+                # A write's result message can reach its screen before the write's thread has
+                # returned; the reload it sets off (exclusive) then marks the finished write
+                # cancelled. Its work is done either way.
+                pass
         await pilot.pause()
         newest = await asyncio.to_thread(app.store.lookup.last_event_id)
         busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
