@@ -159,9 +159,9 @@ def violations(package: Path) -> list[str]:
 
 
 MAX_LINES = 400
-# The UI (app.py, widgets/, screens/) is being reshaped on the ui-shape branch, which brings its
-# files under the limit: then it joins these.
-SIZED = ("domain/", "store/", "reports/", "cli/")
+# Every layer: the UI's pages, parts, dialogs and widgets as well (a screens/ module is a file of the
+# linked top-level folder).
+SIZED = ("domain/", "store/", "reports/", "cli/", "widgets/", "screens/", "app.py")
 
 
 def long_modules(package: Path, limit: int = MAX_LINES) -> list[str]:

@@ -308,7 +308,7 @@ REFUSED = [
     (("report", "--month", "\x1b[2J"), "--month"),
     (("handover", "--since", "\x1b[2J"), "--since"),
     (("charge", "202611-0001", "\x1b[2J"), "fee schedule"),
-    (("fees", "--fees", "\x1b[2J"), "fee"),
+    (("rules", "publish", "--fees", "\x1b[2J"), "fee"),
     (("check", "--procedures", "\x1b[2J"), ""),
 ]
 

@@ -59,8 +59,8 @@ def test_control_characters_in_the_workshops_tables_reach_no_terminal_raw_from_t
 async def test_control_characters_in_the_workshops_tables_reach_no_screen_raw(desk_app, tainted):
     from ui.ui_helpers import settle
 
-    from liyuan_tui.screens.form_dialog import FormScreen
-    from liyuan_tui.screens.report import ReportScreen
+    from liyuan_tui.screens.dialogs import FormScreen
+    from liyuan_tui.screens.pages.report import ReportScreen
 
     _ref, number, month = tainted
     app = desk_app("sup")

@@ -53,8 +53,8 @@ def dump_server(ctx: Context, target: Path) -> int:
         raise ValidationError("error.backup_not_sqlite", "db")
     from .progress import progress
 
-    ctx.store.ready()  # the user must be on the staff list
+    role = ctx.store.site.backup_role()  # the user must be on the staff list; on a site, a supervisor
     with progress(ctx, ctx.t("cli.progress.backup")):  # pg_dump says nothing of how far it is: time so far
-        ctx.store.site.dump(target)
+        ctx.store.site.dump(target, role)
     print(ctx.t("cli.backup_dumped", path=target), file=ctx.out)
     return 0

@@ -34,9 +34,9 @@ def register(
 
 
 def schedule(ctx: Context) -> FeeSchedule:
-    from liyuan_tui.domain.fees import load_fees
-
-    return load_fees(ctx.settings.fees_file)
+    """The fee schedule in force: the site's published one (a user's own file only on a personal
+    database: store/rules.py)."""
+    return ctx.store.charges.fees
 
 
 def cmd_fees(ctx: Context, args: argparse.Namespace) -> int:
@@ -76,13 +76,11 @@ def cmd_fees(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_charge(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.domain.fees import fee_for, format_yuan
 
-    # Every argument is checked before the database is opened: bad input writes nothing.
+    # Every argument is checked before anything is written: bad input writes nothing.
     ref = check.ref(args.ref)
     qty = check.quantity(args.qty)
-    fees = schedule(ctx)
-    fee = fee_for(fees, args.item)
     store = ctx.store
-    store.charges.fees = fees
+    fee = fee_for(schedule(ctx), args.item)
     charge = store.charges.add_charge(ref, fee.code, qty)
     lang = ctx.settings.lang
     print(

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .rules import finding_text, rules_problems
+
 if TYPE_CHECKING:
     from liyuan_tui.domain.i18n import Translator
 
@@ -72,6 +74,7 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         if path is not None:
             problems += file_problems(path, t)
         problems += database_problems(ctx)
+        problems += rules_problems(ctx, line)
         problems += pager_problems(ctx, line)
         if path is not None:
             problems += trust_problems(ctx, path, line)
@@ -207,6 +210,8 @@ def file_problems(path: Path, t: Translator) -> list[str]:
     fmode = folder.stat().st_mode
     if fmode & (stat.S_IROTH | stat.S_IWOTH | stat.S_IXOTH):
         problems.append(Warning_(t("check.folder_open", path=folder, mode=oct(stat.S_IMODE(fmode)))))
+    if fmode & stat.S_IWGRP and not fmode & stat.S_ISVTX:  # a member could move desk.db away
+        problems.append(Warning_(t("check.folder_not_sticky", path=folder)))
     for suffix in ("-wal", "-shm"):
         side = Path(str(path) + suffix)
         if side.exists() and not os.access(side, os.R_OK | os.W_OK):
@@ -279,4 +284,5 @@ def server_problems(ctx: Context) -> list[str]:
     problems: list[str] = []
     if not facts.roles_enforced:
         problems.append(Warning_(t("check.db_roles_hint")))
+    problems += [finding_text(t, f, ctx.settings.db_url) for f in ctx.store.integrity.server_findings()]
     return problems

@@ -61,7 +61,9 @@ class Context:
 
     @property
     def procedures(self) -> Procedures:
-        """The procedures, loaded without touching the database."""
+        """The user's procedure files (with the shipped ones), loaded without touching the
+        database: in force on a personal database only, elsewhere what a supervisor publishes;
+        the rules in force are `ctx.store.procedures`."""
         if self._procedures is None:
             from liyuan_tui.domain.procedure_files import load_procedures
 
@@ -79,7 +81,9 @@ class Context:
         if self._store is None:
             from liyuan_tui.store.opening import store_for
 
-            self._store = store_for(self.settings, self.clock, self.procedures, may_create=self.may_create)
+            # The user's own procedure files count only on a personal database (store/rules.py).
+            own = self.procedures if self.settings.db_is_personal_default else None
+            self._store = store_for(self.settings, self.clock, own, may_create=self.may_create)
             self._store.on_first_user(
                 lambda login: print(self.t("cli.first_user", login=login), file=self.err)
             )

@@ -82,11 +82,10 @@ def cmd_link(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_answers(ctx: Context, args: argparse.Namespace) -> int:
-    from liyuan_tui.domain.answers import load_answers
     from liyuan_tui.domain.safe_text import safe_json
 
     category = check.category(args.category, ctx.procedures) if args.category else None
-    answers = load_answers(ctx.settings.answers_dir, ctx.procedures)
+    answers = ctx.store.replies.answers  # the ones in force: the site's published, else shipped
     words = check.plain(" ".join(args.words), "words", max_len=200)
     found = answers.search(words, category)
     lang = ctx.settings.lang

@@ -55,6 +55,8 @@ def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> N
         )
     if data["repeat_of"]:
         lines.append(f"  {t('field.repeat_of')}: {data['repeat_of']}")
+    if data.get("procedures_version"):
+        lines.append(f"  {t('rules.label.procedures')}: v{data['procedures_version']}")
     if data["reply_text"]:  # what the caller was told (and the canned answer it came from)
         said = data["reply_text"] + (f"  [{data['reply_answer']}]" if data["reply_answer"] else "")
         lines.append(f"  {t('field.reply_text')}: {said}")
@@ -109,9 +111,10 @@ def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> N
     # each event by its name, never its stored kind
     for ev, shown in zip(detail.events, data["events"], strict=True):
         actor = who(ev.actor) if ev.actor != "system" else t("ui.app.system")
-        lines.append(
-            f"  {shown['at'][:19].replace('T', ' ')}  {actor}  {describe(ev, proc, t, visible_to_me, names)}"
-        )
+        real = ev.db_user if ev.db_user and ev.db_user != ev.actor else None
+        by = f" {t('ui.event.by_login', login=real)}" if real else ""
+        at = shown["at"][:19].replace("T", " ")
+        lines.append(f"  {at}  {actor}  {describe(ev, proc, t, visible_to_me, names)}{by}")
     # Every line is shown as text: a description's own lines are indented under it, and a control
     # character that reached the database some other way is printed as its escape, never sent raw.
     print("\n".join(visible(line).replace("\n", "\n      ") for line in lines), file=ctx.out)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -50,23 +49,11 @@ MAX_IMPORT_MB = 64  # a site's whole logbook is a few MB; /dev/zero or a pipe wo
 
 def _open(path: str) -> BinaryIO:
     """The file, opened to be read as the import goes (never all of it in memory at once): a
-    regular file of at most MAX_IMPORT_MB (never /dev/zero or a pipe, which would not end)."""
-    import stat
+    regular file of at most MAX_IMPORT_MB, refused before anything is read if it is a FIFO or a
+    device (which would hang, or never end)."""
+    from liyuan_tui.reports.files import open_regular
 
-    from liyuan_tui.domain.errors import ValidationError
-
-    limit = MAX_IMPORT_MB * 1024 * 1024
-    try:
-        f = open(path, "rb")  # noqa: SIM115 (handed to the caller's `with`)
-    except OSError as exc:
-        raise ValidationError(
-            "import.unreadable", "file", path=path, reason=exc.strerror or str(exc)
-        ) from None
-    info = os.fstat(f.fileno())
-    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-        f.close()
-        raise ValidationError("import.too_large", "file", path=path, mb=MAX_IMPORT_MB)
-    return f
+    return open_regular(path, MAX_IMPORT_MB * 1024 * 1024)
 
 
 def _report_problems(ctx: Context, prog: str, problems: Iterable[RowProblem]) -> None:
@@ -82,12 +69,33 @@ def _run(
     parse: Callable[[BinaryIO], Parsed[Any]],
     action: Callable[..., Any],
 ) -> int:
+    from liyuan_tui.domain.errors import ValidationError
+
+    try:
+        return _import(ctx, args, prog, label, parse, action)
+    except BrokenPipeError:
+        raise  # the reader of our output went away: main() ends quietly
+    except OSError as exc:  # a file that fails as it is read (`/proc/self/mem`): named, one line
+        raise ValidationError(
+            "import.unreadable", "file", path=args.file, reason=exc.strerror or str(exc)
+        ) from None
+
+
+def _import(
+    ctx: Context,
+    args: argparse.Namespace,
+    prog: str,
+    label: str,
+    parse: Callable[[BinaryIO], Parsed[Any]],
+    action: Callable[..., Any],
+) -> int:
     from liyuan_tui.store.imports import ImportRejected
 
     from .progress import count_lines, progress
 
     with _open(args.file) as stream:
-        total = count_lines(args.file)
+        total = count_lines(stream)
+        stream.seek(0)
         parsed = parse(stream)
         try:
             with progress(ctx, ctx.t(label), total) as done:

@@ -34,6 +34,7 @@ from . import (
     reports,
     requests,
     roster,
+    rules,
     site,
     staff,
     stock,
@@ -64,6 +65,7 @@ COMMANDS = (
     stock,
     tools,
     followups,
+    rules,
     desk_records,
     reception,
     roster,
@@ -100,11 +102,18 @@ def common_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--procedures",
         default=argparse.SUPPRESS,
-        help="a site's own procedure folder (else $LIYUAN_PROCEDURES)",
+        help="your procedure folder (else $LIYUAN_PROCEDURES): in force on a personal database; "
+        "on a site, what `rules publish` publishes",
     )
-    common.add_argument("--fees", default=argparse.SUPPRESS, help="fee schedule file (else $LIYUAN_FEES)")
     common.add_argument(
-        "--answers", default=argparse.SUPPRESS, help="a site's canned-answers folder (else $LIYUAN_ANSWERS)"
+        "--fees",
+        default=argparse.SUPPRESS,
+        help="your fee schedule file (else $LIYUAN_FEES): as --procedures",
+    )
+    common.add_argument(
+        "--answers",
+        default=argparse.SUPPRESS,
+        help="your canned-answers folder (else $LIYUAN_ANSWERS): as --procedures",
     )
     common.add_argument(
         "--user",
@@ -232,10 +241,15 @@ def run(
     except BrokenPipeError:
         raise  # the reader went away: main() ends quietly
     except OSError as exc:  # a file the command needed (the database's folder, a file named …)
-        from liyuan_tui.store.urls import shown_url
-
-        where = exc.filename if exc.filename is not None else shown_url(ctx.settings.db_url)
-        return refuse(ctx.t("error.database", path=where, reason=exc.strerror or str(exc)))
+        reason = exc.strerror or str(exc)
+        db = ctx.settings.db_path
+        if exc.filename is not None and db is not None and str(exc.filename).startswith(str(db.parent)):
+            return refuse(ctx.t("error.database", path=exc.filename, reason=reason))
+        if exc.filename is not None:  # another file: named as itself, never as "the database"
+            return refuse(ctx.t("error.file_failed", path=exc.filename, reason=reason))
+        if getattr(args, "file", None):  # the file the command was reading (`import /proc/self/mem`)
+            return refuse(ctx.t("import.unreadable", path=args.file, reason=reason))
+        return refuse(ctx.t("error.os_error", reason=reason))
     except KeyboardInterrupt:  # ctrl+c: the work's transaction was rolled back, its file removed
         print(f"{prog}: {ctx.t('cli.progress.interrupted')}", file=ctx.err)
         return 130

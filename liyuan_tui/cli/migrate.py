@@ -21,10 +21,16 @@ def register(
 
 
 def cmd_migrate(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.store.publishing import RulesFiles
+
+    rules = RulesFiles.read(
+        ctx.settings.procedures_dir, ctx.settings.fees_file, ctx.settings.answers_dir
+    )  # checked first
+
     from .progress import progress
 
     with progress(ctx, ctx.t("cli.progress.migrate")) as told:
-        done = ctx.store.site.migrate(progress=told)
+        done = ctx.store.site.migrate(progress=told, rules=rules)
     t = ctx.t
     if done.before == done.after:
         print(t("cli.migrate_current", revision=done.after), file=ctx.out)

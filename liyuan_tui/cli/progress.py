@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from .context import Context
@@ -63,10 +63,13 @@ def progress(ctx: Context, label: str, total: int | None = None, *, quiet: bool 
         yield done
 
 
-def count_lines(path: str, chunk: int = 1 << 20) -> int:
-    """Lines in a file (a CSV's rows and header), read in chunks: the total a progress bar counts to."""
+def count_lines(source: str | os.PathLike[str] | BinaryIO, chunk: int = 1 << 20) -> int:
+    """Lines in a file (a CSV's rows and header), read in chunks: the total a progress bar counts
+    to. `source` is a path, or a binary file already open (read to its end)."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as f:
+            return count_lines(f, chunk)
     lines = 0
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            lines += block.count(b"\n")
+    while block := source.read(chunk):
+        lines += block.count(b"\n")
     return lines

@@ -32,7 +32,7 @@ def register(
         help="md (prints well), csv (opens in Excel), xlsx (a spreadsheet: give -o FILE), "
         "json (every figure, for programs)",
     )
-    p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
+    add_output(p)
     p.add_argument(
         "--estate",
         default=None,
@@ -59,16 +59,22 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     check_output_for(ctx, args)
     with progress(ctx, ctx.t("cli.progress.report"), quiet=args.format == "json" and not args.output) as done:
         report = month_report(ctx.store, month, estate=estate, progress=done)
-    emit(ctx, render(report, args.format, ctx.t, ctx.store.procedures), args.output)
+    emit(ctx, render(report, args.format, ctx.t, ctx.store.procedures), args.output, args.force)
     return 0
 
 
-def emit(ctx: Context, text: str | bytes, output: str | None) -> None:
-    """A report's text to the file named by -o (written aside, then renamed), or to the screen (a
-    workbook's bytes: to a pipe or a redirect only, see check_output_for)."""
+def add_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
+    p.add_argument("--force", action="store_true", help="replace the --output file if it exists")
+
+
+def emit(ctx: Context, text: str | bytes, output: str | None, force: bool = False) -> None:
+    """A report's text to the file named by -o (an existing one replaced only with --force, by a
+    new private file renamed over it), or to the screen (a workbook's bytes: to a pipe or a
+    redirect only, see check_output_for)."""
     if output:
         # As private as the database (0600; 0640 in a group folder); the CSV keeps its CRLF and BOM.
-        written = write_export(Path(output), text, overwrite=True, field="output")
+        written = write_export(Path(output), text, overwrite=force, field="output")
         print(ctx.t("report.written_to", path=str(written)), file=ctx.err)
     elif isinstance(text, bytes):
         ctx.raw_out.flush()
@@ -84,21 +90,31 @@ def check_output_for(ctx: Context, args: argparse.Namespace) -> None:
     from liyuan_tui.domain.errors import DeskError
 
     if args.output:
-        check_output(Path(args.output))
+        check_output(Path(args.output), args.force)
     elif args.format == "xlsx" and (
         getattr(ctx.raw_out, "buffer", None) is None or getattr(ctx.raw_out, "isatty", lambda: False)()
     ):
         raise DeskError("error.xlsx_needs_file", "output")
 
 
-def check_output(path: Path) -> None:
-    """`-o` must name a file in a folder that exists (said before the report is computed)."""
+def check_output(path: Path, force: bool = False) -> None:
+    """`-o` must name a file in a folder that exists, and one that does not exist yet unless
+    --force; never a FIFO or a device (said before the report is computed)."""
+    import os
+    import stat
+
     from liyuan_tui.domain.errors import DeskError
 
     if path.is_dir():
         raise DeskError("screens.export.is_folder", "output", path=str(path))
     if not (path.parent if str(path.parent) else Path(".")).is_dir():
         raise DeskError("screens.export.no_folder", "output", path=str(path.parent))
+    if os.path.lexists(path):
+        if not force:
+            raise DeskError("error.output_exists", "output", path=str(path))
+        mode = os.lstat(path).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            raise DeskError("error.special_file", "output", path=str(path))
 
 
 def write_out(ctx: Context, text: str) -> None:
@@ -141,7 +157,9 @@ def cmd_analysis(ctx: Context, args: argparse.Namespace) -> int:
                 stream = getattr(sys.stdin, "buffer", None)
                 data = stream.read(limit) if stream is not None else sys.stdin.read(limit).encode("utf-8")
             else:
-                with open(args.file, "rb") as f:
+                from liyuan_tui.reports.files import open_regular
+
+                with open_regular(args.file, 1 << 30) as f:  # (never a FIFO or a device)
                     data = f.read(limit)
             if len(data) >= limit:
                 raise ValidationError("error.too_long", "analysis", max=check.MAX_ANALYSIS)

@@ -32,7 +32,10 @@ if TYPE_CHECKING:
     from .context import Context
 
 DB_NAME = "desk.db"
-FOLDER_MODE = 0o2770  # group-owned, setgid (new files keep the group), nothing for others
+# Group-owned, setgid (new files keep the group), sticky (a member cannot rename or remove a file
+# another made: desk.db stays root's, nobody moves it away to `init` a new one there), nothing
+# for others.
+FOLDER_MODE = 0o3770
 
 
 def register(
@@ -52,6 +55,13 @@ def register(
     p.add_argument("--supervisor", required=True, help="the login of the first customer-service supervisor")
     p.add_argument("--name", default="", help="the supervisor's name as the desk shows it")
     p.set_defaults(handler=cmd_site_init)
+    p = ssub.add_parser(
+        "repair",
+        parents=[common],
+        help="PostgreSQL: put back every definition this release installs, as the cluster's "
+        "administrator (what `liyuan check` found is fixed and put on record)",
+    )
+    p.set_defaults(handler=cmd_site_repair)
 
     p = sub.add_parser(
         "init",
@@ -66,10 +76,14 @@ def register(
 
 
 def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.store.publishing import RulesFiles
     from liyuan_tui.store.site import create_database
 
     s = ctx.settings
+    if not s.os_root and s.db_path is not None and is_site_database(s.db_path):
+        raise ValidationError("site.init_site_path", "db", path=str(s.db_path))
     supervisor = args.supervisor if args.supervisor is not None else s.login
+    rules = RulesFiles.read(s.procedures_dir, s.fees_file, s.answers_dir)  # checked before anything is made
     me = create_database(
         s.db_url,
         ctx.clock,
@@ -79,6 +93,7 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
         os_login=s.os_login,
         os_root=s.os_root,
         name=args.name,
+        rules=rules,
     )
     print(ctx.t("site.created", path=s.db_path or s.db_url, login=me.login), file=ctx.out)
     return 0
@@ -102,12 +117,34 @@ def cmd_site_init(ctx: Context, args: argparse.Namespace) -> int:
     return init_sqlite(ctx, args)
 
 
+def cmd_site_repair(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.store.server_repair import repair_site
+    from liyuan_tui.store.urls import is_postgres
+
+    from .rules import finding_text
+
+    if not is_postgres(ctx.settings.db_url):
+        raise ValidationError("site.repair_needs_postgres", "db")
+    done = repair_site(ctx.settings.db_url, ctx.clock.now())
+    t = ctx.t
+    for change in done.staff_restored:
+        print(t("site.staff_restored", change=change), file=ctx.out)
+    print(
+        t("site.repaired", database=done.database, before=len(done.before), after=len(done.after)),
+        file=ctx.out,
+    )
+    for finding in done.after:
+        print(f"✗ {finding_text(t, finding, ctx.settings.db_url)}", file=ctx.out)
+    return 1 if done.after else 0
+
+
 def init_postgres(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.store.postgres_site import init_site
+    from liyuan_tui.store.publishing import RulesFiles
 
-    ready = init_site(
-        ctx.settings.db_url, args.supervisor, ctx.clock, ctx.procedures, ctx.settings.tz, args.name
-    )
+    s = ctx.settings
+    rules = RulesFiles.read(s.procedures_dir, s.fees_file, s.answers_dir)  # checked before anything is made
+    ready = init_site(s.db_url, args.supervisor, ctx.clock, ctx.procedures, s.tz, args.name, rules)
     t = ctx.t
     if ready.created_database:
         print(t("cli.site_database", database=ready.database), file=ctx.out)
@@ -118,10 +155,12 @@ def init_postgres(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def init_sqlite(ctx: Context, args: argparse.Namespace) -> int:
+    from liyuan_tui.store.publishing import RulesFiles
     from liyuan_tui.store.site import create_database
 
     plan = site_plan(args)
     s = ctx.settings
+    rules = RulesFiles.read(s.procedures_dir, s.fees_file, s.answers_dir)
     make_folder(plan.folder, plan.group.gr_gid)
     me = create_database(
         db_url_from(str(plan.db)),
@@ -133,6 +172,7 @@ def init_sqlite(ctx: Context, args: argparse.Namespace) -> int:
         os_root=s.os_root,
         name=args.name,
         group=plan.group.gr_gid,
+        rules=rules,
     )
     if plan.config_text is not None:
         write_config(plan.config, plan.config_text)
@@ -152,6 +192,17 @@ def init_sqlite(ctx: Context, args: argparse.Namespace) -> int:
         print(t("site.not_in_group", login=plan.supervisor, group=plan.group.gr_name), file=ctx.out)
     print(t("site.next", group=plan.group.gr_name), file=ctx.out)
     return 0
+
+
+def is_site_database(path: Path) -> bool:
+    """Whether `path` is the database the shared config names (a site's, made by root)."""
+    try:
+        named = tomllib.loads(system_config_path().read_text(encoding="utf-8")).get("db")
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    if not isinstance(named, str) or "://" in named:
+        return False
+    return expand(named).resolve() == path.resolve()
 
 
 def site_plan(args: argparse.Namespace) -> SitePlan:

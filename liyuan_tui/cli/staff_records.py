@@ -21,7 +21,9 @@ def register_staff(
     )
     p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
     p.add_argument("--format", choices=("md", "csv", "json", "xlsx"), default="md")
-    p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
+    from .reports import add_output
+
+    add_output(p)
     p.set_defaults(handler=cmd_scorecard)
 
     p = ssub.add_parser("train", parents=[common], help="record a course and who attended it")
@@ -72,8 +74,8 @@ def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
     from .reports import check_output_for, emit
 
     month = Month.parse(args.month)  # checked before the database is opened
-    check_output_for(ctx, args)
-    emit(ctx, render_scorecard(scorecard(ctx.store, month), args.format, ctx.t), args.output)
+    check_output_for(ctx, args)  # a folder, or one that does not exist: said before the work
+    emit(ctx, render_scorecard(scorecard(ctx.store, month), args.format, ctx.t), args.output, args.force)
     return 0
 
 

@@ -62,7 +62,9 @@ def register(
     p = ssub.add_parser("report", parents=[common], help="the month's in / used / stock report (进消存报表)")
     p.add_argument("--month", required=True, help="YYYY-MM (local time)")
     p.add_argument("--format", choices=("md", "csv", "json", "xlsx"), default="md")
-    p.add_argument("--output", "-o", default=None, help="write to this file instead of the screen")
+    from .reports import add_output
+
+    add_output(p)
     p.set_defaults(handler=cmd_report)
 
 
@@ -174,5 +176,5 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     month = Month.parse(args.month)  # checked before the database is opened
     check_output_for(ctx, args)
     # -o: as private as the other exports (0600; 0640 in a group folder)
-    emit(ctx, render_stock(stock_report(ctx.store, month), args.format, ctx.t), args.output)
+    emit(ctx, render_stock(stock_report(ctx.store, month), args.format, ctx.t), args.output, args.force)
     return 0

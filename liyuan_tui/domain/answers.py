@@ -1,7 +1,9 @@
 """The site's canned answers (话术) as data: what the desk says to a caller, by category, with the
 company rule each rests on (4.3: "按公司有关规定立即予以解答" — answer at once by the company's rules,
 never guess). Loaded from `data/answers/*.toml` and a site's own folder (LIYUAN_ANSWERS: a file of
-the same name replaces the shipped one, a new name adds to them), searched at the desk.
+the same name replaces the shipped one, a new name adds to them), searched at the desk. On a site
+they are rules like the procedures: what a supervisor published into the database is in force
+(store/rules.py), a user's own folder only on a personal database.
 
 The shipped files are examples: a site writes its own from its rules.
 """
@@ -100,8 +102,9 @@ def shipped_folder() -> Any:
     return resources.files("liyuan_tui.data") / "answers"
 
 
-def load_answers(site_dir: Path | None = None, categories: Iterable[str] | None = None) -> Answers:
-    """The shipped answers with a site's own files; `categories`: the keys an answer may name."""
+def answer_texts(site_dir: Path | None = None) -> dict[str, tuple[str, str]]:
+    """The answer files by name, as (where it came from, TOML text): the shipped ones with a
+    site's own folder over them (a file of the same name replaces the shipped one)."""
     files: dict[str, tuple[str, str]] = {}
     for entry in shipped_folder().iterdir():
         if entry.name.endswith(".toml"):
@@ -116,6 +119,11 @@ def load_answers(site_dir: Path | None = None, categories: Iterable[str] | None 
             raise AnswersError(str(site_dir), f"cannot be read: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
             raise AnswersError(str(site_dir), "a file in it is not UTF-8 text") from None
+    return files
+
+
+def answers_from(files: dict[str, tuple[str, str]], categories: Iterable[str] | None = None) -> Answers:
+    """The answers of `files` (answer_texts); `categories`: the keys an answer may name."""
     known = set(categories) if categories is not None else None
     answers: list[Answer] = []
     for _name, (source, text) in sorted(files.items()):
@@ -124,6 +132,11 @@ def load_answers(site_dir: Path | None = None, categories: Iterable[str] | None 
                 raise AnswersError(source, "is defined twice", answer.key)
             answers.append(answer)
     return Answers(answers)
+
+
+def load_answers(site_dir: Path | None = None, categories: Iterable[str] | None = None) -> Answers:
+    """The shipped answers with a site's own files; `categories`: the keys an answer may name."""
+    return answers_from(answer_texts(site_dir), categories)
 
 
 def parse_answers(text: str, source: str, categories: set[str] | None = None) -> list[Answer]:

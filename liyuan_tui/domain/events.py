@@ -48,9 +48,12 @@ class EventKind(StrEnum):
     RECEPTION = "reception"
     IMPORTED = "imported"
     MIGRATED = "migrated"
+    RULES_PUBLISHED = "rules_published"  # a supervisor published the site's procedures or fees
+    SITE_REPAIRED = "site_repaired"  # PostgreSQL: the administrator put the server's definitions back
     # the month report
     ANALYSIS_WRITTEN = "analysis_written"
-    # PostgreSQL: a change to a request made without the desk (psql …), recorded by the server
+    # PostgreSQL: a change to any table made without an event of its writer (psql …), recorded by
+    # the server
     DB_CHANGE = "db_change"
     # the back office: work orders (recorded on their request), the materials ledger, the tools
     ORDER_CREATED = "order_created"

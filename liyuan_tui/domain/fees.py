@@ -18,6 +18,7 @@ from .errors import ValidationError
 from .procedures import DataFileError, Text
 
 MAX_PRICE_FEN = 100_000_00  # 100,000 yuan: anything above is a typing mistake on a service item
+MAX_FILE_BYTES = 1_000_000  # a schedule is a few kilobytes; more is not one (a device never ends)
 
 
 class FeeScheduleError(DataFileError):
@@ -102,15 +103,24 @@ def shipped_file() -> Any:
 
 def load_fees(path: Path | None = None) -> FeeSchedule:
     """The site's schedule (a file named by LIYUAN_FEES / --fees), else the shipped example."""
+    return parse_fees(*fees_text(path))
+
+
+def fees_text(path: Path | None = None) -> tuple[str, str]:
+    """(its text, where it came from) of a fee schedule file, else of the shipped example."""
     if path is None:
-        return parse_fees(shipped_file().read_text(encoding="utf-8"), "fees.toml")
+        return shipped_file().read_text(encoding="utf-8"), "fees.toml"
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)  # (never the whole of /dev/zero)
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise FeeScheduleError(str(path), "fee schedule file does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FeeScheduleError(str(path), f"cannot be read: {exc}") from exc
-    return parse_fees(text, str(path))
+    if len(data) > MAX_FILE_BYTES:
+        raise FeeScheduleError(str(path), f"larger than {MAX_FILE_BYTES // 1000} kB: not a fee schedule")
+    return text, str(path)
 
 
 _TOP_KEYS = {"title", "example", "items", "note", "currency"}

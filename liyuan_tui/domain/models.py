@@ -96,6 +96,9 @@ class Request(SQLModel, table=True):
     # When the follow-up call (回访) is due: set as the request closes, cleared once the resident
     # has been reached (or the request reopens). Closed requests with it set are the calls owed.
     followup_due_at: datetime | None = _time(index=True)
+    # The version of the site's published procedures in force when the request was logged (None:
+    # logged before the site published any, or on a database that follows the shipped files).
+    procedures_version: int | None = None
     # What the caller was told (4.1.2A, 4.3), and the site's canned answer (话术) it came from.
     reply_text: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
     reply_answer: str = Field(default="", sa_column_kwargs={"server_default": ""})
@@ -143,6 +146,10 @@ class Event(SQLModel, table=True):
     # Set for events that must be recorded once however many sessions notice them
     # (automatic escalation, repeated overdue alerts): a second insert with the same key is a no-op.
     dedupe_key: str | None = Field(default=None, unique=True)
+    # The login that really wrote the event: on PostgreSQL the server's `session_user` (set by the
+    # server, whatever the client sent); on SQLite the process's real login. `show` names it
+    # wherever it differs from the actor (acting for another login, the ladder's system events).
+    db_user: str | None = None
 
 
 class Staff(SQLModel, table=True):
@@ -214,3 +221,21 @@ class MonthAnalysis(SQLModel, table=True):
     text: str = Field(default="", sa_type=Text)
     written_by: str
     written_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SiteRules(SQLModel, table=True):
+    """A version of the rules in force at a site, published into the database by a supervisor:
+    the procedures (`kind` "procedures": a JSON object of file name → TOML text, every category)
+    or the fee schedule (`kind` "fees": the TOML text). The newest version of each kind is in
+    force for every desk and command; every version stays on record with who and when."""
+
+    __tablename__ = "site_rules"
+    __table_args__ = (UniqueConstraint("kind", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    version: int
+    content: str = Field(sa_type=Text)
+    digest: str  # sha256 of content: `rules list` and `check` name a version by it too
+    published_by: str
+    published_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

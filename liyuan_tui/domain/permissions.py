@@ -44,6 +44,7 @@ class Action(StrEnum):
     FOLLOWUP = "followup"
     EDIT_HOUSEHOLD = "edit_household"
     STAFF_RECORDS = "staff_records"
+    PUBLISH_RULES = "publish_rules"  # the site's procedures and fee schedule, into the database
     # the desk's own records (issue 22): receipts, linked calls, the shift's log and handover, visitors
     PAY = "pay"
     LINK = "link"
@@ -104,6 +105,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.TOOL_LEND: WORKSHOP,
     Action.FOLLOWUP: DESK,  # the customer representatives make the calls
     Action.EDIT_HOUSEHOLD: DESK,
+    Action.PUBLISH_RULES: SUPERVISORS,
     Action.STAFF_RECORDS: SUPERVISORS,  # training, assessment, commendations, recommendations
     Action.PAY: DESK,
     Action.LINK: DESK,

@@ -40,6 +40,11 @@ def shipped_folder() -> Traversable:
 
 def load_procedures(site_dir: Path | None = None) -> Procedures:
     """The shipped procedures, with a site's own files (same name replaces, new name adds)."""
+    return procedures_from(procedure_texts(site_dir))
+
+
+def procedure_texts(site_dir: Path | None = None) -> dict[str, tuple[str, str]]:
+    """file name → (where it came from, its text): the shipped files, with a folder's own."""
     files: dict[str, tuple[str, str]] = {}
     for entry in shipped_folder().iterdir():
         if entry.name.endswith(".toml"):
@@ -54,6 +59,11 @@ def load_procedures(site_dir: Path | None = None) -> Procedures:
             raise ProcedureError(str(site_dir), f"cannot be read: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
             raise ProcedureError(str(site_dir), "a file in it is not UTF-8 text") from None
+    return files
+
+
+def procedures_from(files: dict[str, tuple[str, str]]) -> Procedures:
+    """Every procedure of `procedure_texts()` (or of a published version), checked."""
     procedures = [parse_procedure(text, source, name[:-5]) for name, (source, text) in sorted(files.items())]
     _check_unique_letters(procedures)
     return Procedures(procedures)

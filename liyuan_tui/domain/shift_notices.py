@@ -1,12 +1,14 @@
 """Who is told of the shift's own events (pure, like notices.py): a handover signed is told to its
-receiver and the supervisors (until it is accepted, the handover screen shows it to them too); an
-acceptance to whoever signed it."""
+receiver and the supervisors (until it is accepted, the handover screen shows it to them too, and
+a desk opened meanwhile says so: `waiting_notices`); an acceptance to whoever signed it."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import tzinfo
 
+from .desk_records import Handover
 from .events import EventKind
 from .models import Event, Staff
 from .notices import Notice
@@ -34,3 +36,18 @@ def shift_notices(events: Iterable[Event], viewer: Staff) -> list[Notice]:
         elif payload.get("from") == viewer.login:
             out.append(Notice("handover", "", "notice.handover_accepted", {"by": ev.actor}))
     return out
+
+
+def waiting_notices(waiting: Iterable[Handover], tz: tzinfo) -> list[Notice]:
+    """What a desk says as it opens of the handovers not yet accepted that its user should see
+    (to them; every one for a supervisor: store.shift.pending)."""
+    return [
+        Notice(
+            "handover",
+            "",
+            "shift.pending",
+            {"by": h.signed_by, "to": h.to_login, "at": f"{h.signed_at.astimezone(tz):%m-%d %H:%M}"},
+            "warning",
+        )
+        for h in waiting
+    ]

@@ -298,7 +298,7 @@ def order_number(value: str) -> str:
 def quantity_milli(value: str | float | int, field: str = "quantity", *, allow_zero: bool = False) -> int:
     """A quantity of a material (at most 3 decimals) as whole thousandths of its unit."""
     raw = str(value).strip() if value is not None else ""
-    if not _QTY.match(raw):
+    if len(raw) > 20 or not _QTY.match(raw):  # (thousands of digits are no quantity, nor an int())
         raise ValidationError("error.number_malformed", field, value=plain_shown(raw))
     whole, _, part = raw.partition(".")
     milli = int(whole) * 1000 + int((part + "000")[:3])

@@ -66,11 +66,19 @@ def describe(
             )
         )
     elif kind == EventKind.UPDATED:
-        extra = ", ".join(t(f"field.{k}") for k in payload if k != "os_login")
+        extra = ", ".join(t(f"field.{k}") for k in payload if k not in ("os_login", "steps"))
+        for ticked in payload.get("steps", []):  # the intake form's done ticks the steps it answers
+            step = proc.step(ticked.get("step", "")) if proc else None
+            extra += ("; " if extra else "") + "✓ " + (step.text(t.lang) if step else ticked.get("step", ""))
+            for key in ("value", "note"):
+                if ticked.get(key):
+                    extra += f" [{HIDDEN if not visible else ticked[key]}]"
     elif kind == EventKind.CLOSED:
         extra = payload.get("outcome", "") + (
             f" → {payload['handed_to']}" if payload.get("handed_to") else ""
         )
+        if payload.get("procedures_version"):  # the site's rules the close was checked by
+            extra += " " + t("ui.event.procedures_version", version=payload["procedures_version"])
     elif kind in (EventKind.REOPENED, EventKind.CANCELLED):
         extra = payload.get("reason", "")
     elif kind == EventKind.ESCALATED:
@@ -99,6 +107,16 @@ def describe(
         extra = _page(kind, payload, t)
     elif kind == EventKind.ACKNOWLEDGED and payload.get("pages"):
         extra = t("ui.event.page_acknowledged", pages=payload["pages"]).strip("( )")
+    elif kind == EventKind.DB_CHANGE:
+        extra = t(
+            "ui.event.db_change_what",
+            table=payload.get("table", "request"),
+            operation=payload.get("operation", ""),
+        )
+    elif kind == EventKind.RULES_PUBLISHED:
+        extra = ", ".join(
+            f"{t('rules.kind.' + k)} v{payload[k]}" for k in ("procedures", "fees") if k in payload
+        )
     elif (kind == EventKind.REPLIED and payload.get("late_seconds")) or (
         kind in (EventKind.AUTO_ESCALATED, EventKind.OVERDUE_ALERT) and payload.get("late_seconds")
     ):

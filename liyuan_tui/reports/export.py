@@ -68,18 +68,29 @@ def request_dict(
         "reply_answer": req.reply_answer,
         "incident": req.incident,
         "version": req.version,
+        "procedures_version": req.procedures_version,
     }
 
 
 def event_dict(ev: Event, tz: tzinfo, hidden: frozenset[str] | bool) -> dict[str, Any]:
     """One event; `hidden` names the payload keys the viewer may not see (True: every detail)."""
     payload = hide_payload(json.loads(ev.payload or "{}"), hidden)
-    return {"id": ev.id, "at": iso(ev.at, tz), "actor": ev.actor, "kind": ev.kind, "payload": payload}
+    return {
+        "id": ev.id,
+        "at": iso(ev.at, tz),
+        "actor": ev.actor,
+        "db_user": ev.db_user,  # the login that really wrote it (the server's word on PostgreSQL)
+        "kind": ev.kind,
+        "payload": payload,
+    }
 
 
 def hide_payload(payload: dict[str, Any], hidden: frozenset[str] | bool) -> dict[str, Any]:
     keys = HIDDEN_AT[Sight.NONE] if hidden is True else (hidden or frozenset())
-    return {k: (HIDDEN if k in keys and v not in (None, "", []) else v) for k, v in payload.items()}
+    out = {k: (HIDDEN if k in keys and v not in (None, "", []) else v) for k, v in payload.items()}
+    if isinstance(out.get("steps"), list):  # the intake form's done: each step it ticked, with its answer
+        out["steps"] = [hide_payload(x, hidden) if isinstance(x, dict) else x for x in out["steps"]]
+    return out
 
 
 def checklist(

@@ -13,6 +13,7 @@ receives the transaction kernel (kernel.py):
     store.ladder     the warning ladder: reply and on-site deadlines     (ladder.py)
     store.analyses   the supervisor's written analysis of a month      (analysis.py)
     store.estates    the estates a company runs from one database      (estates.py)
+    store.rules      the site's published procedures and fee schedule   (rules.py, publishing.py)
     store.orders     repair work orders (派工单)                         (orders.py)
     store.stock      the materials ledger (进消存)                       (stock.py)
     store.tools      the tool register (维修工具)                        (tools.py)
@@ -70,6 +71,7 @@ from .lifecycle import OUTCOME_KINDS, Lifecycle
 from .lookup import Lookup, RequestDetail
 from .orders import Orders, OrderView
 from .pager import Pager, PagerHealth
+from .publishing import SiteRulesArea
 from .receipts import Receipts, ReceiptView
 from .reception import ReceptionLog
 from .replies import Replies
@@ -81,6 +83,7 @@ from .staff_records import StaffRecord, StaffRecords
 from .stock import Stock
 from .tools import Tools, ToolView
 from .watch import ChangeWatch
+from .written import Written
 
 
 class Store:
@@ -100,10 +103,14 @@ class Store:
         engine: Engine | None = None,
         fees_file: Path | None = None,
         busy_timeout_ms: int | None = None,
+        own_rules: bool = False,
         answers_dir: Path | None = None,
         service: bool = False,
     ) -> None:
-        """`create`: the database may be made here if it is not there yet (see kernel.py);
+        """`create`: the database may be made here if it is not there yet (see kernel.py).
+        `procedures`, `fees_file` and `answers_dir` are followed until the site publishes its own
+        (rules.py);
+        `own_rules`: they win over anything published (a personal database only);
         `service`: the pager's sender, which is not on the staff list."""
         self.kernel = Kernel(
             url,
@@ -116,13 +123,16 @@ class Store:
             create=create,
             engine=engine,
             busy_timeout_ms=busy_timeout_ms,
+            fees_file=fees_file,
+            own_rules=own_rules,
+            answers_dir=answers_dir,
             service=service,
         )
         self.intake = Intake(self.kernel)
         self.lifecycle = Lifecycle(self.kernel)
         self.lookup = Lookup(self.kernel)
         self.staff = StaffList(self.kernel)
-        self.charges = Charges(self.kernel, fees_file)
+        self.charges = Charges(self.kernel)
         self.archive = Archive(self.kernel)
         self.imports = Imports(self.kernel)
         self.ladder = Ladder(self.kernel)
@@ -134,7 +144,7 @@ class Store:
         self.followups = FollowUps(self.kernel)
         self.households = Households(self.kernel)
         self.staff_records = StaffRecords(self.kernel)
-        self.replies = Replies(self.kernel, answers_dir)
+        self.replies = Replies(self.kernel)
         self.receipts = Receipts(self.kernel)
         self.incidents = Incidents(self.kernel)
         self.shift = Shift(self.kernel)
@@ -144,6 +154,7 @@ class Store:
         self.integrity = Integrity(self.kernel)
         self.figures = Figures(self.kernel)
         self.site = SiteAdmin(self.kernel)
+        self.rules = SiteRulesArea(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -219,6 +230,13 @@ class Store:
         with self.kernel.read() as s:
             yield s
 
+    @contextmanager
+    def recording(self) -> Iterator[Written]:
+        """What the store calls made in this thread inside the block write: their events and rows,
+        as committed (written.py). The desk's change watcher does not read them back."""
+        with self.kernel.written.recording() as written:
+            yield written
+
     def close(self) -> None:
         self.kernel.close()
 
@@ -246,4 +264,5 @@ __all__ = [
     "StaffRecord",
     "Store",
     "ToolView",
+    "Written",
 ]

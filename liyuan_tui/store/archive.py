@@ -4,7 +4,7 @@ or name as the assistant types, and added one by one."""
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement
-from sqlmodel import col, or_, select
+from sqlmodel import col, or_
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.events import EventKind
@@ -12,6 +12,7 @@ from liyuan_tui.domain.models import Resident
 from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
+from .readable import read_rows
 
 
 class Archive:
@@ -30,9 +31,9 @@ class Archive:
             match = or_(match, col(Resident.phones).like(f"%{text}%"), col(Resident.name).like(f"%{text}%"))
         elif not text.isascii():
             match = or_(match, col(Resident.name).like(f"%{text}%"))
+        role = self.k.identity().role
         with self.k.read() as s:
-            stmt = select(Resident).where(match).order_by(col(Resident.unit)).limit(limit)
-            return list(s.exec(stmt))
+            return read_rows(s, Resident, role, match, order_by=col(Resident.unit), limit=limit)
 
     def add_resident(self, unit: str, name: str = "", phones: str = "", notes: str = "") -> Resident:
         """Add one resident to the archive (one transaction, one event)."""

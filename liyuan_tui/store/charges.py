@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.fees import Fee, FeeSchedule, charge_amount, fee_for, load_fees
+from liyuan_tui.domain.fees import Fee, FeeSchedule, charge_amount, fee_for
 from liyuan_tui.domain.models import Charge, FeeItem
 from liyuan_tui.domain.permissions import Action
 
@@ -25,23 +25,30 @@ from .tables import ident
 
 
 class Charges:
-    """add_charge; `fees_file` is the site's schedule (None: the shipped example)."""
+    """add_charge, at the prices of the fee schedule in force (the site's published one: rules.py)."""
 
-    def __init__(self, kernel: Kernel, fees_file: Path | None = None) -> None:
+    def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
-        self.fees_file = fees_file
-        self._fees: FeeSchedule | None = None
 
     @property
     def fees(self) -> FeeSchedule:
-        """The schedule, read on first use: a broken fee file never stops the desk from opening."""
-        if self._fees is None:
-            self._fees = load_fees(self.fees_file)
-        return self._fees
+        """The schedule in force, read on first use: a broken fee file never stops the desk."""
+        self.k.ready()
+        return self.k.rules.fees()
 
     @fees.setter
     def fees(self, schedule: FeeSchedule) -> None:
-        self._fees = schedule
+        self.k.rules.set_fees(schedule)
+
+    @property
+    def fees_file(self) -> Path | None:
+        return self.k.rules.fees_file
+
+    @fees_file.setter
+    def fees_file(self, path: Path | None) -> None:
+        """The file followed while the site has published no schedule (tests, the demo)."""
+        self.k.rules.fees_file = path
+        self.k.rules.set_fees(None)
 
     def item_names(self) -> dict[str, tuple[str, str]]:
         """Fee items by code: (zh name, en name), as the database's fee table holds them (a charge
@@ -94,6 +101,8 @@ class Charges:
                 payload["ticked"] = ticked
             if note:
                 payload["note"] = note
+            if self.k.rules.version("fees") is not None:
+                payload["fees_version"] = self.k.rules.version("fees")
             tx.record(req, EventKind.CHARGE, payload)
             return charge
 

@@ -26,6 +26,7 @@ from liyuan_tui.domain.permissions import Action, household_parts
 from liyuan_tui.domain.records import FollowUp, Household
 
 from .kernel import Kernel
+from .readable import read_rows
 from .tables import ident
 
 HOUSEHOLD_FIELDS = (
@@ -96,8 +97,8 @@ class Households:
         me = self.k.identity()
         parts = household_parts(me.role)
         with self.k.read() as s:
-            house = s.exec(select(Household).where(Household.unit == unit)).first()
-            people = list(s.exec(select(Resident).where(Resident.unit == unit).order_by(col(Resident.id))))
+            house = next(iter(read_rows(s, Household, me.role, Household.unit == unit)), None)
+            people = read_rows(s, Resident, me.role, Resident.unit == unit, order_by=col(Resident.id))
             history = _history(s, unit) if "history" in parts else []
         return HouseholdFile(unit, _masked(house, parts), _people(people, parts), history, parts, me)
 
@@ -107,8 +108,9 @@ class Households:
         """The flags and the last few requests of a unit (intake, as the unit is typed), and the
         earlier request the one being logged repeats."""
         unit = _unit(unit)
+        role = self.k.identity().role
         with self.k.read() as s:
-            house = s.exec(select(Household).where(Household.unit == unit)).first()
+            house = next(iter(read_rows(s, Household, role, Household.unit == unit)), None)
             people = len(s.exec(select(Resident.id).where(Resident.unit == unit)).all())
             last = list(
                 s.exec(

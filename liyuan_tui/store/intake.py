@@ -17,8 +17,9 @@ from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import OWN_REQUEST_ROLES, Action
 
 from . import outbox
-from .kernel import Kernel
+from .kernel import Kernel, Tx
 from .repeats import earlier_repair, repeat_changes
+from .steps import tick_from_form
 
 EDITABLE_FIELDS = (
     "category",
@@ -37,7 +38,7 @@ REPEAT_FIELDS = frozenset({"unit", "category", "fault_kind", "received_at"})
 
 
 class Intake:
-    """create_request and update_fields."""
+    """create_request, update_fields and the form's finish."""
 
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
@@ -62,8 +63,8 @@ class Intake:
         required)."""
         k = self.k
         now = k.clock.now()
+        # (what needs no database first: the category is the site's published rules')
         fields: dict[str, Any] = {
-            "category": check.category(category, k.procedures) if (category or complete) else "",
             "channel": check.channel(channel),
             "unit": check.unit(unit, required=complete),
             "phone": check.phone(phone, required=complete),
@@ -71,6 +72,7 @@ class Intake:
             "description": check.text(description),
         }
         received = self._received_at(received_at) if received_at is not None else now
+        fields["category"] = check.category(category, k.procedures) if (category or complete) else ""
         fields["fault_kind"] = check.fault_kind(fault_kind, k.procedures.get(fields["category"]))
         with k.write(Action.CREATE) as tx:
             month = received.astimezone(k.tz).strftime("%Y%m")
@@ -88,6 +90,7 @@ class Intake:
                 estate=tx.me.estate,
                 assignee=tx.me.login if tx.me.role in OWN_REQUEST_ROLES else None,
                 updated_at=now,
+                procedures_version=k.rules.version("procedures"),
                 **fields,
             )
             earlier = earlier_repair(
@@ -112,39 +115,67 @@ class Intake:
 
     def update_fields(self, ref: str, expected_version: int | None = None, **changes: Any) -> Request:
         """Save intake fields as they are left; a changed category moves the reply deadline."""
-        unknown = set(changes) - set(EDITABLE_FIELDS)
-        if unknown:
-            raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
         clean = self._clean(changes)
         with self.k.write(Action.UPDATE) as tx:
             req = tx.open_request(ref, expected_version)
-            if "fault_kind" in clean:  # one of the kinds of the category it will have
-                clean["fault_kind"] = check.fault_kind(
-                    clean["fault_kind"], self.k.procedures.get(clean.get("category", req.category))
-                )
-            diff = {name: v for name, v in clean.items() if getattr(req, name) != v}
-            if diff.keys() & REPEAT_FIELDS:
-                diff.update(repeat_changes(tx.s, self.k.procedures, req, diff))
-            if not diff:
-                return req
-            if "major" in diff:
-                diff["major_at"] = tx.now if diff["major"] else None
-            if ("category" in diff or "received_at" in diff) and req.replied_at is None:
-                received = diff.get("received_at", req.received_at)
-                limit = self.k.procedures.reply_limit(diff.get("category", req.category))
-                diff["reply_due_at"] = reply_due_at(received, limit)
-            payload = {
-                name: [getattr(req, name), v]
-                for name, v in diff.items()
-                if name in EDITABLE_FIELDS or name == "repeat_of"
-            }
-            tx.apply(req, diff)
-            event = tx.record(req, EventKind.UPDATED, payload)
-            if diff.get("major"):
-                outbox.page(tx, req, "major", event)  # marked major in the form: the duty manager
+            self._record(tx, req, self._save(tx, req, clean))
             return req
 
+    def finish(self, ref: str, **changes: Any) -> Request:
+        """The form's done: the fields not yet saved and the steps the form answers (the patient's
+        address, a contact phone: ticked with what it holds, steps.tick_from_form) in one
+        transaction and one `updated` event, whose payload lists the steps ticked."""
+        clean = self._clean(changes)
+        with self.k.write(Action.UPDATE) as tx:
+            req = tx.open_request(ref)
+            payload: dict[str, Any] = self._save(tx, req, clean)
+            step_changes, ticked = tick_from_form(tx, req)
+            if ticked:
+                tx.apply(req, step_changes)
+                payload["steps"] = ticked
+            self._record(tx, req, payload)
+            return req
+
+    @staticmethod
+    def _record(tx: Tx, req: Request, payload: dict[str, Any]) -> None:
+        """The `updated` event of what was saved (none if nothing changed); a request marked major
+        in the form pages the duty manager in the same transaction."""
+        if not payload:
+            return
+        event = tx.record(req, EventKind.UPDATED, payload)
+        if payload.get("major", [False, False])[1]:
+            outbox.page(tx, req, "major", event)  # marked major in the form: the duty manager
+
+    def _save(self, tx: Tx, req: Request, clean: dict[str, Any]) -> dict[str, Any]:
+        """Write the fields that differ (and what follows from them: the reply deadline of a new
+        category, the earlier repair this one repeats); returns the event's payload (old, new)."""
+        if "fault_kind" in clean:  # one of the kinds of the category it will have
+            clean["fault_kind"] = check.fault_kind(
+                clean["fault_kind"], self.k.procedures.get(clean.get("category", req.category))
+            )
+        diff = {name: v for name, v in clean.items() if getattr(req, name) != v}
+        if diff.keys() & REPEAT_FIELDS:
+            diff.update(repeat_changes(tx.s, self.k.procedures, req, diff))
+        if not diff:
+            return {}
+        if "major" in diff:
+            diff["major_at"] = tx.now if diff["major"] else None
+        if ("category" in diff or "received_at" in diff) and req.replied_at is None:
+            received = diff.get("received_at", req.received_at)
+            limit = self.k.procedures.reply_limit(diff.get("category", req.category))
+            diff["reply_due_at"] = reply_due_at(received, limit)
+        payload = {
+            name: [getattr(req, name), v]
+            for name, v in diff.items()
+            if name in EDITABLE_FIELDS or name == "repeat_of"
+        }
+        tx.apply(req, diff)
+        return payload
+
     def _clean(self, changes: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
         clean: dict[str, Any] = {}
         for key, value in changes.items():
             if key == "category":

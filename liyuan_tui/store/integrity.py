@@ -26,6 +26,7 @@ from .schema import APPEND_ONLY_TRIGGERS, HEAD, create_schema, revision_of
 
 if TYPE_CHECKING:
     from .kernel import Kernel
+    from .server_finding import Finding
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,15 @@ class Integrity:
         the desk's roles (`liyuan site init`) and who the server says you are."""
         with self.k.said():
             return server_facts(self.k)
+
+    def server_findings(self) -> list[Finding]:
+        """PostgreSQL: how the live server differs from what this release installs (grants, row
+        security, policies, triggers, functions, roles, memberships, the events' ids), each a
+        finding with its fix (server_check.py); none where the roles are not enforced."""
+        from .server_check import check_server  # (it reads the staff list's checks from here)
+
+        with self.k.said():
+            return check_server(self.k)
 
 
 _TRIGGER_NAME = re.compile(r"CREATE TRIGGER (?:IF NOT EXISTS )?(\w+)", re.IGNORECASE)
@@ -173,6 +183,25 @@ def schema_problems(conn: Connection) -> list[str]:
 def staff_problems(conn: Connection) -> list[str]:
     """Staff whose role or state is not what the audit log's staff events add up to (a role given
     by writing the file directly, not through the desk)."""
+    expected = logged_staff(conn)
+    out = []
+    on_file = {}
+    for login, role, active in conn.execute(text("SELECT login, role, active FROM staff ORDER BY login")):
+        on_file[login] = role
+        was = expected.get(login)
+        if was is None:
+            out.append(f"{login} ({role}) was added without an event")
+        elif was["role"] != role:
+            out.append(f"{login} is {role}, the log says {was['role']}")
+        elif bool(was["active"]) != bool(active):
+            out.append(f"{login} is {'active' if active else 'deactivated'}, the log says otherwise")
+    for login in sorted(set(expected) - set(on_file)):
+        out.append(f"{login} was removed")
+    return out
+
+
+def logged_staff(conn: Connection) -> dict[str, dict[str, Any]]:
+    """login → {"role", "active"} as the audit log's staff events add up to."""
     expected: dict[str, dict[str, Any]] = {}
     rows = conn.execute(
         text("SELECT kind, payload FROM event WHERE kind IN (:added, :changed) ORDER BY id"),
@@ -194,17 +223,4 @@ def staff_problems(conn: Connection) -> list[str]:
             change = data.get(field)
             if isinstance(change, list) and len(change) == 2:
                 known[field] = change[1]
-    out = []
-    on_file = {}
-    for login, role, active in conn.execute(text("SELECT login, role, active FROM staff ORDER BY login")):
-        on_file[login] = role
-        was = expected.get(login)
-        if was is None:
-            out.append(f"{login} ({role}) was added without an event")
-        elif was["role"] != role:
-            out.append(f"{login} is {role}, the log says {was['role']}")
-        elif bool(was["active"]) != bool(active):
-            out.append(f"{login} is {'active' if active else 'deactivated'}, the log says otherwise")
-    for login in sorted(set(expected) - set(on_file)):
-        out.append(f"{login} was removed")
-    return out
+    return expected

@@ -41,9 +41,11 @@ from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditio
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
 from .engine import WRITE, make_engine, prepare_file
+from .rules import RulesInForce
 from .schema import check_revision, create_schema, revision_of
 from .transaction import Tx
 from .urls import sqlite_path
+from .written import Recorder
 
 
 class Kernel:
@@ -62,6 +64,9 @@ class Kernel:
         create: bool = False,
         engine: Engine | None = None,
         busy_timeout_ms: int | None = None,
+        fees_file: Path | None = None,
+        own_rules: bool = False,
+        answers_dir: Path | None = None,
         service: bool = False,
     ) -> None:
         self.url = url
@@ -74,18 +79,18 @@ class Kernel:
         self.os_root = os_root  # root may act as any login
         self.create = create  # may make the database if it is not there (and its first user a supervisor)
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
-        self.procedures = procedures
+        # The rules in force: the site's published version, else `procedures` (rules.py).
+        self.rules = RulesInForce(procedures, fees_file, own_rules, answers_dir)
         self.path: Path | None = sqlite_path(url) if engine is None else None
         self.created_file = False
         self.first_user = False  # this store made its login the first supervisor of a new database
         self.on_first_user: Callable[[str], None] | None = None
         self.busy_timeout_ms = busy_timeout_ms or BUSY_TIMEOUT_MS
         self.engine = engine if engine is not None else make_engine(url, self.busy_timeout_ms)
-        self.written_event_ids: set[int] = set()  # events this process wrote (the poller skips them)
+        self.written = Recorder()  # the desk's own writes, delivered by the desk (written.py)
         self.files = JournalGuard(self.path, self.busy_timeout_ms) if self.path is not None else None
         self.db_roles = False  # PostgreSQL set up by `site init`: the database enforces the roles
         self._ready_lock = threading.Lock()
-        self._written_lock = threading.Lock()
         self._identity: Staff | None = None
 
     @property
@@ -95,6 +100,12 @@ class Kernel:
     @property
     def sqlite(self) -> bool:
         return self.dialect == "sqlite"
+
+    @property
+    def procedures(self) -> Procedures:
+        """The procedures in force: the database is opened first (its published version rules)."""
+        self.ready()
+        return self.rules.procedures
 
     def ready(self) -> None:
         """Open the database for this login, once: make the file (never world-readable), create
@@ -114,6 +125,8 @@ class Kernel:
             self._identity = (
                 self._identify() if not self.service else Staff(login=self.login, name="", role="")
             )
+            with self._session() as s:
+                self.rules.refresh(s)
 
     def _server_identity(self) -> None:
         """PostgreSQL: who you are is who the server says (peer authentication maps the OS login
@@ -289,21 +302,23 @@ class Kernel:
         ):
             tx = Tx(self, s)
             try:
+                if self._identity is not None:
+                    self.rules.refresh(s)  # a version published meanwhile is followed at once
                 if action is not None:
                     tx.require(action)
                 yield tx
                 if tx.changed and not tx.events:
                     raise AssertionError("a write transaction changed rows without recording an event")
                 self.check_files()  # holding the write lock: nobody else's checkpoint moves them now
+                self.written.before_commit(tx)
                 s.commit()
             except BaseException:
                 s.rollback()
+                self.written.rolled_back(tx)  # (SQLite gives a rolled-back event's id again)
                 raise
             s.expunge_all()
             self.check_files(after_commit=True)
-            if tx.events:
-                with self._written_lock:
-                    self.written_event_ids.update(e.id for e in tx.events if e.id is not None)
+            self.written.after_commit(tx)  # (a journal lost at the commit: nothing shown as saved)
 
     # --- identity ---------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import select
 
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.errors import DeskError, PermissionDenied, StaleError, ValidationError
+from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.followups import followup_due_at, reopen_changes
 from liyuan_tui.domain.models import Request, Staff, StepRecord
@@ -18,8 +18,6 @@ from liyuan_tui.domain.permissions import (
     allowed,
     may_close_escalated,
     may_on_request,
-    may_tick,
-    owns,
 )
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
 
@@ -27,7 +25,7 @@ from . import outbox
 from .kernel import Kernel
 from .orders import no_open_orders
 from .replies import record_reply
-from .tables import ident
+from .steps import tick
 
 OUTCOME_KINDS = check.OUTCOME_KINDS
 
@@ -139,100 +137,11 @@ class Lifecycle:
         """Tick one checklist step with who and when. A step of a branch not yet chosen chooses it."""
         note, value = check.text(note, "note"), check.value(value)
         with self.k.write(Action.TICK) as tx:
-            me, req = tx.me, tx.open_request(ref, expected_version)
-            proc = self.k.procedure_of(req)
-            step = proc.step(step_key)
-            if step is None:
-                raise ValidationError(
-                    "error.step_unknown", "step", value=step_key, category=proc.name, ref=req.ref
-                )
-            if not may_tick(me.role, step.role, own=owns(me.role, me.login, req)):
-                raise PermissionDenied("error.not_allowed_step", step_role=step.role, role=me.role)
-            done = {
-                r.step_key: r for r in tx.s.exec(select(StepRecord).where(StepRecord.request_id == req.id))
-            }
-            if step_key in done:
-                rec = done[step_key]
-                raise ValidationError(
-                    "error.step_already_done",
-                    "step",
-                    step=step.text,
-                    by=rec.done_by,
-                    at=self.k.hhmm(rec.done_at),
-                )
-            branches = req.branch_list
-            added_branch = None
-            if step.branch and step.branch not in branches:
-                if not allowed(me.role, Action.CHOOSE_BRANCH):  # a guard does not add a help
-                    raise PermissionDenied("error.branch_by_desk", branch=proc.branch(step.branch).name)  # type: ignore[union-attr]
-                added_branch = step.branch
-                branches = branches + [step.branch]
-            # A step outside this request's conditions (manager told of an ordinary case, a written
-            # answer to an oral question) is still a fact worth recording: it is not refused.
-            blockers = proc.blocking(step, branches, self.k.conditions(req), done)
-            if blockers:
-                raise ValidationError("error.step_blocked_by", "step", steps=named_steps(blockers))
-            if step.input == "value" and not value:
-                raise ValidationError("error.step_needs_value", "value", prompt=step.prompt or step.text)
-            if step.input == "note" and not note:
-                raise ValidationError("error.step_needs_note", "note", prompt=step.prompt or step.text)
-            now = tx.now
-            tx.add(
-                StepRecord(
-                    request_id=ident(req),
-                    step_key=step_key,
-                    done_at=now,
-                    done_by=me.login,
-                    note=note,
-                    value=value,
-                )
-            )
-            changes: dict[str, Any] = {}
-            payload: dict[str, Any] = {"step": step_key}
-            if added_branch:
-                changes["branches"] = ",".join(branches)
-                payload["branch_added"] = added_branch
-            if step.replies and req.replied_at is None:
-                # Telling the requester what happens next is the reply the clock waits for.
-                changes.update(
-                    replied_at=now,
-                    replied_by=me.login,
-                    status="replied" if req.status == "open" else req.status,
-                )
-                payload["replied"] = True
-                payload["late_seconds"] = max(0, int((now - req.reply_due_at).total_seconds()))
+            req = tx.open_request(ref, expected_version)
+            changes, payload = tick(tx, req, step_key, value=value, note=note)
             tx.apply(req, changes)
-            if note:
-                payload["note"] = note
-            if value:
-                payload["value"] = value
             tx.record(req, EventKind.STEP, payload)
             return req
-
-    def tick_from_form(self, ref: str) -> Request:
-        """The steps the intake form already answers (the patient's address, a contact phone),
-        ticked with what the form holds; a step that cannot be ticked yet is left for the checklist."""
-        with self.k.read() as s:
-            req = self.k.load(s, ref)
-            done = {r.step_key for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}
-        proc = self.k.procedures.get(req.category)
-        if proc is None:
-            return req
-        for step in proc.form_steps:
-            held = str(getattr(req, step.from_form or "", "") or "")
-            if (
-                step.key in done
-                or not held
-                or not proc.applies(step, req.branch_list, self.k.conditions(req))
-            ):
-                continue
-            try:
-                note = held if step.input == "note" else ""
-                value = held if step.input == "value" else ""
-                req = self.tick_step(ref, step.key, note=note, value=value)
-            except DeskError:
-                continue  # blocked or not this user's: the checklist offers it with the form's text
-        return req
 
     def switch_branch(
         self, ref: str, old: str, new: str, reason: str, expected_version: int | None = None
@@ -316,13 +225,12 @@ class Lifecycle:
                     "followup_due_at": followup_due_at(proc, now, kind),
                 },
             )
-            tx.record(
-                req,
-                EventKind.CLOSED,
-                {"outcome": outcome, "kind": kind, "handed_to": handed_to}
-                if handed_to
-                else {"outcome": outcome, "kind": kind},
-            )
+            payload: dict[str, Any] = {"outcome": outcome, "kind": kind}
+            if handed_to:
+                payload["handed_to"] = handed_to
+            if self.k.rules.version("procedures") is not None:  # the rules the close was checked by
+                payload["procedures_version"] = self.k.rules.version("procedures")
+            tx.record(req, EventKind.CLOSED, payload)
             return req
 
     def reopen(self, ref: str, reason: str) -> Request:

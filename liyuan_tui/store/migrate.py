@@ -21,6 +21,7 @@ from liyuan_tui.domain.permissions import Action, allowed
 from .backup import copy_database
 from .engine import WRITE
 from .kernel import Kernel, Tx
+from .publishing import RulesFiles, publish_in
 from .schema import HEAD, check_revision, known_revisions, revision_of, upgrade
 
 
@@ -32,14 +33,24 @@ class Migrated:
 
 
 def migrate(
-    kernel: Kernel, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
+    kernel: Kernel,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    rules: RulesFiles | None = None,
 ) -> Migrated:
-    """`progress(done, of)`: told after the backup and after each revision applied."""
+    """`progress(done, of)`: told after the backup and after each revision applied. A database of
+    a release before published rules gets its first version: `rules` (the migrating
+    supervisor's files, read and checked before), else the shipped ones."""
     with kernel.said():
-        return _migrate(kernel, now, progress)
+        return _migrate(kernel, now, progress, rules)
 
 
-def _migrate(kernel: Kernel, now: datetime | None, progress: Callable[[int, int], None] | None) -> Migrated:
+def _migrate(
+    kernel: Kernel,
+    now: datetime | None,
+    progress: Callable[[int, int], None] | None,
+    rules: RulesFiles | None,
+) -> Migrated:
     told = progress or (lambda done, of: None)
     if kernel.path is not None and not kernel.path.exists() and not kernel.create:
         raise kernel.no_database()  # (connecting would make an empty file)
@@ -77,10 +88,13 @@ def _migrate(kernel: Kernel, now: datetime | None, progress: Callable[[int, int]
             if roles_enforced(conn):  # the new tables get the same grants and policies
                 install_security(conn)
         with Session(bind=conn) as s:
-            Tx(kernel, s).record(
+            tx = Tx(kernel, s)
+            tx.record(
                 None,
                 EventKind.MIGRATED,
                 {"from": before, "to": HEAD, "backup": str(backup) if backup else None},
             )
+            publish_in(tx, rules or RulesFiles.read(None, None), first=True)
+            s.flush()
         conn.commit()
     return Migrated(before, HEAD, backup)

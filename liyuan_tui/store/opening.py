@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.config import Settings
@@ -31,20 +32,34 @@ def store_for(
 ) -> Store:
     """The store the settings name, for the acting login; nothing is opened yet. `may_create`:
     the caller is the desk itself, which may make the personal default database on its first
-    run; a command that only reads or records never makes one."""
+    run; a command that only reads or records never makes one.
+
+    The user's own procedure folder, fee file and answers folder are followed only on a personal
+    database (the default one, named by no flag, environment or config); on any other the site's published
+    rules are in force, else the release's shipped files — a user's files there are for
+    publishing (`liyuan rules publish`), never a way to change a site's rules (rules.py)."""
+    personal = settings.db_is_personal_default
+    if not personal:
+        procedures = None
     return Store(
         settings.db_url,
         clock,
         settings.login,
-        procedures=procedures if procedures is not None else load_procedures(settings.procedures_dir),
+        procedures=procedures if procedures is not None else load_procedures(own_procedures(settings)),
         tz=settings.site_tz,  # refs and months are the site's; what a user sees is settings.tz
         os_login=settings.os_login,
         os_root=settings.os_root,
         # never a database named by flag, environment or config; the personal one by the desk only
-        create=may_create and settings.db_is_personal_default,
-        fees_file=settings.fees_file,  # read when first needed
-        answers_dir=settings.answers_dir,  # read when first needed
+        create=may_create and personal,
+        fees_file=settings.fees_file if personal else None,  # read when first needed
+        answers_dir=settings.answers_dir if personal else None,  # read when first needed
+        own_rules=personal and bool(settings.procedures_dir or settings.fees_file or settings.answers_dir),
     )
+
+
+def own_procedures(settings: Settings) -> Path | None:
+    """The user's procedure folder where it may be followed (a personal database), else None."""
+    return settings.procedures_dir if settings.db_is_personal_default else None
 
 
 def open_store(settings: Settings, clock: Clock, procedures: Procedures | None = None) -> OpenedStore:

@@ -33,7 +33,11 @@ def page(tx: Tx, req: Request, reason: str, cause: Event) -> list[Page]:
         )
         if people:
             return queue(tx, req, chain_id(reason, cause.id), n, reason, people)
-    tx.record(req, EventKind.PAGE_NOBODY, {"reason": reason, "duty": plan[0].duty}, actor=cause.actor)
+    # Said as the cause's actor; where the server recorded the cause itself (the deadline's
+    # escalation on a PostgreSQL site, actor "system": ladder.SYSTEM), by the desk that noticed it:
+    # only the server's own functions may write as the system.
+    actor = None if tx.k.db_roles and cause.actor == "system" else cause.actor
+    tx.record(req, EventKind.PAGE_NOBODY, {"reason": reason, "duty": plan[0].duty}, actor=actor)
     return []
 
 

@@ -24,9 +24,10 @@ from liyuan_tui.domain.procedures import Procedures
 from . import faults
 from .engine import WRITE, make_engine
 from .kernel import Kernel, Tx
-from .postgres import install_security, staff_role
+from .postgres import install_security, roles_enforced, sync_every_login
+from .publishing import RulesFiles, publish_in
 from .schema import check_revision, create_schema, revision_of
-from .urls import normalize_url
+from .urls import normalize_url, shown_url
 
 if TYPE_CHECKING:
     import psycopg
@@ -65,7 +66,7 @@ def maintenance_connection(url: str) -> Iterator[psycopg.Connection[tuple[Any, .
     params = dict(libpq_params(url), dbname="postgres")
     with faults.said(url):
         conn = psycopg.connect(psycopg.conninfo.make_conninfo(**params), autocommit=True, connect_timeout=10)
-    with conn:
+    with conn, faults.said(url):  # CREATE DATABASE refused to a role without CREATEDB …
         yield conn
 
 
@@ -80,18 +81,33 @@ def ensure_database(url: str) -> bool:
 
 
 def init_site(
-    url: str, supervisor: str, clock: Clock, procedures: Procedures, tz: tzinfo | str, name: str = ""
+    url: str,
+    supervisor: str,
+    clock: Clock,
+    procedures: Procedures,
+    tz: tzinfo | str,
+    name: str = "",
+    rules: RulesFiles | None = None,
 ) -> SiteReady:
     """The database (made if the server has none of that name), its schema, the roles the server
-    enforces and the first supervisor; a database error is said as the desk's refusal."""
+    enforces, the first supervisor (and the login role of everyone on the staff list: a site copied
+    here first), and the site's first published rules (`rules`, read and checked before); a
+    database error is said as the desk's refusal."""
     with faults.said(url):
-        return _init_site(url, supervisor, clock, procedures, tz, name)
+        return _init_site(url, supervisor, clock, procedures, tz, name, rules)
 
 
 def _init_site(
-    url: str, supervisor: str, clock: Clock, procedures: Procedures, tz: tzinfo | str, name: str
+    url: str,
+    supervisor: str,
+    clock: Clock,
+    procedures: Procedures,
+    tz: tzinfo | str,
+    name: str,
+    rules: RulesFiles | None,
 ) -> SiteReady:
     supervisor = check.login(supervisor)
+    rules = rules or RulesFiles.read(None, None)
     name = check.name(name) or supervisor
     created_db = ensure_database(url)
     engine = make_engine(url)
@@ -103,7 +119,7 @@ def _init_site(
             else:
                 check_revision(revision)
             install_security(conn)
-            added = _first_supervisor(conn, engine, supervisor, name, clock, procedures, tz)
+            added = _first_supervisor(conn, engine, supervisor, name, clock, procedures, tz, rules)
             conn.commit()
     finally:
         engine.dispose()
@@ -120,25 +136,26 @@ def _first_supervisor(
     clock: Clock,
     procedures: Procedures,
     tz: tzinfo | str,
+    rules: RulesFiles,
 ) -> bool:
     admin = str(conn.execute(text("SELECT session_user")).scalar())
     kernel = Kernel(str(engine.url), clock, admin, procedures=procedures, tz=tz, engine=engine)
     with Session(bind=conn) as s:
         tx = Tx(kernel, s)
-        staff = s.execute(select(Staff).where(col(Staff.login) == login)).scalar_one_or_none()
-        if staff is not None:
-            staff_role(conn, login, staff.role, staff.active)
-            return False
-        tx.add(Staff(login=login, name=name, role="cs_supervisor"))
+        added = s.execute(select(Staff).where(col(Staff.login) == login)).scalar_one_or_none() is None
+        if added:
+            tx.add(Staff(login=login, name=name, role="cs_supervisor"))
+            s.flush()
+            tx.record(
+                None,
+                EventKind.STAFF_ADDED,
+                {"login": login, "name": name, "role": "cs_supervisor", "site_init": True},
+            )
         s.flush()
-        staff_role(conn, login, "cs_supervisor", True)
-        tx.record(
-            None,
-            EventKind.STAFF_ADDED,
-            {"login": login, "name": name, "role": "cs_supervisor", "site_init": True},
-        )
+        sync_every_login(conn)
+        publish_in(tx, rules, first=True)
         s.flush()
-    return True
+    return added
 
 
 # --- copying a SQLite site ------------------------------------------------------------------------
@@ -180,6 +197,8 @@ def _copy_site(
             else:
                 check_revision(revision)
                 held = [t.name for t in tables if dst.execute(select(func.count()).select_from(t)).scalar()]
+                if held and roles_enforced(dst):  # the README's order: copy first, then site init
+                    raise ValidationError("error.copy_after_site_init", "to", database=shown_url(target_url))
                 if held:
                     raise ValidationError("error.copy_not_empty", "to", tables=", ".join(held))
             # Rows arrive as they were: no audit rows of the copy's own, no notifications.

@@ -7,10 +7,8 @@ hurry) may have what was said added once afterwards: an event of its own, the cl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.answers import Answers, load_answers
+from liyuan_tui.domain.answers import Answers
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Request
@@ -22,23 +20,20 @@ MAX_ANSWER_KEY = 64
 
 
 class Replies:
-    """reply; `answers` are the site's canned answers, read on first use."""
+    """reply; `answers` are the canned answers in force (the site's published ones: rules.py)."""
 
-    def __init__(self, kernel: Kernel, answers_dir: Path | None = None) -> None:
+    def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
-        self.answers_dir = answers_dir
-        self._answers: Answers | None = None
 
     @property
     def answers(self) -> Answers:
-        """The canned answers, read on first use: a broken file never stops the desk opening."""
-        if self._answers is None:
-            self._answers = load_answers(self.answers_dir, self.k.procedures)
-        return self._answers
+        """The canned answers in force, read on first use: a broken file never stops the desk."""
+        self.k.ready()
+        return self.k.rules.answers()
 
     @answers.setter
     def answers(self, answers: Answers) -> None:
-        self._answers = answers
+        self.k.rules.set_answers(answers)
 
     def reply(
         self,

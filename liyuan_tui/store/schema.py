@@ -107,14 +107,14 @@ def upgrade(conn: Connection, target: str = "head") -> None:
 
 
 # PostgreSQL: every new event is announced to the desks that LISTEN (store/watch.py).
-NOTIFY_SQL = (
-    "CREATE OR REPLACE FUNCTION liyuan_event_notify() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN PERFORM pg_notify('liyuan_events', NEW.id::text); RETURN NULL; END $$",
-    "DROP TRIGGER IF EXISTS event_notify ON event",
-    "CREATE TRIGGER event_notify AFTER INSERT ON event FOR EACH ROW EXECUTE FUNCTION liyuan_event_notify()",
-)
-
-
 def install_notify(conn: Connection) -> None:
-    for statement in NOTIFY_SQL:
-        conn.exec_driver_sql(statement)
+    from .postgres_sql import FUNCTIONS
+
+    notify = next(f for f in FUNCTIONS if f.name == "liyuan_event_notify")
+    for statement in (
+        notify.create(),
+        "DROP TRIGGER IF EXISTS event_notify ON public.event",
+        "CREATE TRIGGER event_notify AFTER INSERT ON public.event FOR EACH ROW "
+        "EXECUTE FUNCTION public.liyuan_event_notify()",
+    ):
+        conn.exec_driver_sql(statement.replace("%", "%%"))

@@ -16,6 +16,7 @@ from liyuan_tui.domain.procedures import Procedures
 
 from . import Store, faults
 from .dbfiles import SIDE_FILES, side
+from .publishing import RulesFiles
 from .urls import sqlite_path
 
 
@@ -30,10 +31,12 @@ def create_database(
     os_root: bool,
     name: str = "",
     group: int | None = None,
+    rules: RulesFiles | None = None,
 ) -> Staff:
-    """Make the database at `url` with `supervisor` as its first customer-service supervisor.
-    Naming someone else than oneself is for root (as acting for another login is). On SQLite the
-    file is 0660 and, given `group` (a gid), owned by that group."""
+    """Make the database at `url` with `supervisor` as its first customer-service supervisor,
+    who publishes `rules` (read and checked before: the shipped files, or those the admin named)
+    as the site's first version. Naming someone else than oneself is for root (as acting for
+    another login is). On SQLite the file is 0660 and, given `group` (a gid), owned by that group."""
     supervisor = check.login(supervisor, "supervisor")
     name = check.name(name)
     if supervisor != os_login and not os_root:
@@ -50,6 +53,7 @@ def create_database(
         me, _first = store.staff.ensure_identity()
         if name and name != me.name:
             me = store.staff.update_staff(supervisor, name=name)
+        store.rules.publish_files(rules or RulesFiles.read(None, None), first=True)
     finally:
         store.close()
     if path is not None:

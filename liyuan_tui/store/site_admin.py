@@ -17,6 +17,8 @@ from liyuan_tui.domain.errors import ValidationError
 from .backup import copy_database, dump_postgres
 from .migrate import Migrated, migrate
 from .postgres_site import Copied, copy_site
+from .publishing import RulesFiles
+from .server_check import backup_role
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -35,11 +37,17 @@ class SiteAdmin:
         with self.k.said():
             return copy_database(self.k.path, target, progress)
 
-    def dump(self, target: Path) -> None:
-        """PostgreSQL: `pg_dump` in its custom format into the new file `target` (the user must be
-        on the staff list)."""
+    def backup_role(self) -> str | None:
+        """The role a PostgreSQL backup dumps as (a site's `liyuan_backup`, for its supervisors and
+        the manager; None where the roles are not enforced). The user must be on the staff list."""
+        with self.k.said():
+            return backup_role(self.k)
+
+    def dump(self, target: Path, role: str | None = None) -> None:
+        """PostgreSQL: `pg_dump` in its custom format into the new file `target`, as `role` (see
+        `backup_role`; the user must be on the staff list)."""
         self.k.ready()
-        dump_postgres(self.k.url, target)
+        dump_postgres(self.k.url, target, role)
 
     def row_counts(self) -> dict[str, int]:
         """Each desk table's rows (what a copy's progress counts to)."""
@@ -56,7 +64,11 @@ class SiteAdmin:
         return copy_site(self.k.engine, url, progress=progress)
 
     def migrate(
-        self, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
+        self,
+        now: datetime | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        rules: RulesFiles | None = None,
     ) -> Migrated:
-        """Bring the database up to this release (a copy first on SQLite); supervisors only."""
-        return migrate(self.k, now, progress)
+        """Bring the database up to this release (a copy first on SQLite); supervisors only. A
+        database of a release before published rules gets `rules` as its first version."""
+        return migrate(self.k, now, progress, rules)

@@ -47,7 +47,7 @@ class StaffList:
             tx.add(staff)
             with faults.unique_or(ValidationError("error.login_exists", "login", value=login)):
                 tx.s.flush()
-            tx.sync_login(login, role, True)
+            tx.sync_login(login)
             payload = {"login": login, "name": name, "role": role}
             if estate != DEFAULT_ESTATE:
                 payload["estate"] = estate
@@ -78,7 +78,7 @@ class StaffList:
                     setattr(staff, field, value)
             if changes:
                 tx.add(staff)
-                tx.sync_login(login, staff.role, staff.active)
+                tx.sync_login(login)
                 tx.record(None, EventKind.STAFF_CHANGED, {"login": login, **changes})
             return staff
 

@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+# The series the server numbers on a site (rows hidden from the writer by row-level security count).
+SERVER_NUMBERED = {
+    "request": "SELECT public.liyuan_max_request_seq(:m)",
+    "receipt": "SELECT public.liyuan_max_receipt_seq(:m)",
+}
+
+
 class Tx:
     """One open write transaction: who acts, the session, and the event(s) it has recorded."""
 
@@ -34,6 +41,7 @@ class Tx:
         self.k = kernel
         self.s = session
         self.events: list[Event] = []
+        self.rows: list[Any] = []  # rows added or changed, as written (written.py hands them on)
         self.changed = False
         self._me: Staff | None = None
         self.own_only: Action | None = None  # allowed only on the user's own requests (permissions.owns)
@@ -65,6 +73,7 @@ class Tx:
     def add(self, row: Any) -> None:
         """A new row (or a changed one that is not a request) in this transaction."""
         self.s.add(row)
+        self.rows.append(row)
         self.changed = True
 
     def insert_rows(
@@ -116,21 +125,23 @@ class Tx:
         """The next number of a month's series (`ref_month`, `ref_seq`), counting every row:
         the write lock makes it safe; on a database that hides rows (PostgreSQL's row-level
         security) the server counts for us."""
-        if self.k.db_roles:
-            top = self.s.execute(text("SELECT liyuan_max_seq(:t, :m)"), {"t": table, "m": month}).scalar()
+        if self.k.db_roles and table in SERVER_NUMBERED:
+            top = self.s.execute(text(SERVER_NUMBERED[table]), {"m": month}).scalar()
         else:
             top = self.s.execute(
                 text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}
             ).scalar()
         return (top or 0) + 1
 
-    def sync_login(self, login: str, role: str, active: bool) -> None:
-        """Where the database enforces the roles, give the staff member's login role the desk
-        role's group (created on first use; a deactivated one may no longer log in)."""
+    def sync_login(self, login: str) -> None:
+        """Where the database enforces the roles, make the staff member's login role what the
+        staff list now says (created on first use, in its desk role's group; a deactivated one
+        may no longer log in): the one narrow path of postgres_sql.py."""
         if self.k.db_roles:
-            from .postgres import staff_role
+            from .postgres import sync_login
 
-            staff_role(self.s.connection(), login, role, active)
+            self.s.flush()
+            sync_login(self.s.connection(), login)
 
     def check_version(self, req: Request, expected: int | None) -> None:
         if expected is not None and expected != req.version:
@@ -160,6 +171,8 @@ class Tx:
             return False
         self.changed = True
         self.s.refresh(row)  # the row as written, without the ORM ever writing it a second time
+        if not any(r is row for r in self.rows):
+            self.rows.append(row)
         return True
 
     def stale(self, req: Request) -> StaleError:
@@ -190,6 +203,7 @@ class Tx:
             kind=str(kind),
             payload=json.dumps(data, ensure_ascii=False, default=_json_default),
             dedupe_key=dedupe_key,
+            db_user=self.k.os_login or self.k.login,  # on PostgreSQL the server writes its own
         )
         self.s.add(ev)
         self.s.flush()

@@ -1,6 +1,7 @@
-"""Waiting for another terminal's change: on PostgreSQL the server NOTIFYs every new event and the
+"""Watching for other terminals' changes: on PostgreSQL the server NOTIFYs every new event and the
 desk LISTENs (a change shows in well under half a second); on SQLite the desk looks again after a
-short wait. Either way, a poke (the desk's own tick or a test) ends the wait at once."""
+short wait. Either way, a poke (the desk's own tick or a test) ends the wait at once. What the desk
+wrote itself (a recording, written.py) is never read back: it has shown it already."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from liyuan_tui.domain.models import Event, Request
+
 from .kernel import Kernel
+from .lookup import Lookup
 
 if TYPE_CHECKING:
     import psycopg
@@ -21,6 +25,18 @@ class ChangeWatch:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
         self._conn: psycopg.Connection[tuple[Any, ...]] | None = None  # LISTEN (PostgreSQL), opened waiting
+
+    def others_since(self, seen: int, newest: int, limit: int) -> list[tuple[Event, Request | None]] | None:
+        """The events in (seen, newest] the desk did not write itself, each with its request as it
+        is now (one query; none when every one of them is the desk's own). None when there are
+        `limit` or more: read every open request afresh."""
+        mine = self.k.written.delivered(seen, newest)
+        if len(mine) >= newest - seen:
+            return []
+        changes = Lookup(self.k).changes_since(seen, limit)
+        if len(changes) >= limit:
+            return None
+        return [(e, r) for e, r in changes if e.id is not None and e.id <= newest and e.id not in mine]
 
     def wait(self, timeout: float, poke: threading.Event) -> None:
         if self.k.sqlite:

@@ -3,17 +3,17 @@ amount) and the total. Hidden while there are none."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
-from typing import Mapping, Sequence
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from liyuan_tui.domain.desk_records import Receipt
 from liyuan_tui.domain.fees import FeeSchedule, format_yuan
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.desk_records import Receipt
 from liyuan_tui.domain.models import Charge
 
 from .plain import plain

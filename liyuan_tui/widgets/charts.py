@@ -8,8 +8,8 @@ quiet day with 5 requests would look empty beside a day with 10; counts need a z
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from rich.bar import Bar
 from rich.cells import cell_len
@@ -69,7 +69,7 @@ class ColumnChart:
                 label = f"{0:>{gutter - 1}} "
             line = Text()
             line.append(label, style="dim")
-            for level, mark in zip(levels, marks):
+            for level, mark in zip(levels, marks, strict=False):  # (more marks than values: not drawn)
                 fill = min(8, max(0, level - row * 8))
                 # The cell is red when the marked part covers most of what is drawn in it.
                 style = self.marked_style if fill and mark - row * 8 > fill / 2 else self.style
@@ -118,6 +118,6 @@ def bar_table(
             plain(label, one_line=True),
             str(value),
             plain(note, one_line=True),
-            Bar(peak, 0, end, width=bar_width, color=color, bgcolor=None),
-        )  # type: ignore[arg-type]
+            Bar(peak, 0, end, width=bar_width, color=color, bgcolor=None),  # type: ignore[arg-type]
+        )
     return table

@@ -3,8 +3,10 @@ highlighted, the chosen branches under their own headings."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Mapping
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -45,6 +47,7 @@ class Checklist(OptionList):
     # Shown in the footer (their descriptions are ui.key.select / ui.key.offer).
     BINDINGS = [Binding("space", "offer", "tick"), Binding("enter", "select", "fill in")]
 
+    @dataclass
     class TickOffered(Message):
         """Space on a step: tick it with the answer offered, if it has one."""
 
@@ -52,7 +55,7 @@ class Checklist(OptionList):
         if self.highlighted_option is not None and not self.highlighted_option.disabled:
             self.post_message(self.TickOffered())
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.steps: dict[str, Step] = {}
         self.current: Step | None = None
@@ -97,9 +100,8 @@ class Checklist(OptionList):
         shown_branch: str | None = None
         for step in proc.checklist(branches, conds):
             if step.branch != shown_branch:
-                title = (
-                    proc.branch(step.branch).name(t.lang) if step.branch else t("ui.request.after_branches")
-                )
+                branch = proc.branch(step.branch) if step.branch else None
+                title = branch.name(t.lang) if branch else t("ui.request.after_branches")
                 options.append(
                     Option(
                         plain(f"── {title} ──", "bold cyan", one_line=True),
@@ -136,9 +138,9 @@ class Checklist(OptionList):
         step: Step,
         rec: StepRecord | None,
         proc: Procedure,
-        branches,
-        conds,
-        done,
+        branches: list[str],
+        conds: set[str],
+        done: Mapping[str, StepRecord],
         *,
         t: Translator,
         tz: tzinfo,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.events import Key
 from textual.message import Message
@@ -37,17 +39,18 @@ class ChoiceBar(Widget, can_focus=True):
     value: reactive[str] = reactive("")
     cursor: reactive[int] = reactive(0)
 
+    @dataclass
     class Chosen(Message):
-        def __init__(self, bar: "ChoiceBar", value: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.value = value
+        """A choice made (by its key, or enter / space on the cursor)."""
+
+        bar: ChoiceBar
+        value: str
 
         @property
-        def control(self) -> "ChoiceBar":
+        def control(self) -> ChoiceBar:
             return self.bar
 
-    def __init__(self, choices: list[Choice], value: str = "", **kwargs) -> None:
+    def __init__(self, choices: list[Choice], value: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.choices = choices
         self.set_reactive(ChoiceBar.value, value)
@@ -122,8 +125,8 @@ class ChoiceBar(Widget, can_focus=True):
     def watch_cursor(self) -> None:
         self.refresh()
 
-    def _on_focus(self, event) -> None:
+    def _on_focus(self, event: events.Focus) -> None:
         self.refresh()
 
-    def _on_blur(self, event) -> None:
+    def _on_blur(self, event: events.Blur) -> None:
         self.refresh()

@@ -18,10 +18,11 @@ def fit(value: str | Text, width: int) -> Text:
         return text
     # Whole characters only (Rich's own cut pads half a wide character with a space).
     used = end = 0
-    for end, char in enumerate(text.plain):
+    for char in text.plain:
         if used + cell_len(char) > width - 1:
             break
         used += cell_len(char)
+        end += 1
     cut = text[:end]
     cut.append("…")
     return cut
@@ -49,4 +50,4 @@ def shared_widths(wanted: list[int], room: int, floors: list[int]) -> list[int]:
     return widths
 
 
-__all__ = ["fit", "padded", "shared_widths", "cell_len"]
+__all__ = ["cell_len", "fit", "padded", "shared_widths"]

@@ -3,19 +3,19 @@ countdown to their limit) and repair tools still out (overdue ones first, in red
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
-from typing import Mapping
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .plain import plain
-
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.work_orders import format_clock
 from liyuan_tui.reports.handover import HandoverSheet
+
+from .plain import plain
 
 LIST_LIMIT = 100
 

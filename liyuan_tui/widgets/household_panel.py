@@ -1,23 +1,31 @@
 """What the intake form shows as soon as the unit is known: the household's flags (an elderly
 person living alone, a disability, a language) loud, the people on file, the unit's last requests,
-and — for a repair — the earlier one it repeats (二次维修)."""
+and — for a repair — the earlier one it repeats (二次维修). The panel looks the household up
+itself (`look_up`, in its own worker) when the unit, or the repair it repeats, changes."""
 
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import on
 from textual.widgets import Static
 
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.models import Staff
+from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.permissions import can_see
 from liyuan_tui.domain.procedures import Procedures
 from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.reports.household import flag_words
 from liyuan_tui.store import HouseholdGlance
 
+from .messages import HouseholdGlanced
 from .queue_table import short_category
+from .store_work import store_work
+
+if TYPE_CHECKING:
+    from liyuan_tui.app import LiyuanApp
 
 
 class HouseholdPanel(Static):
@@ -26,9 +34,36 @@ class HouseholdPanel(Static):
     HouseholdPanel.-flagged { border-left: thick $error; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    app: LiyuanApp
+
+    def __init__(self, ref: str, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
+        self.ref = ref  # the request being logged (not one of the unit's last requests)
         self.glance: HouseholdGlance | None = None
+        self.looked: tuple[str, str | None] | None = None  # (unit, repeat_of) last looked up
+        self.display = False
+
+    def look_up(self, req: Request) -> None:
+        """Look the unit's household up when the unit, or the repair it repeats, changed."""
+        key = (req.unit, req.repeat_of)
+        if not req.unit:
+            self.looked = key
+            self.display = False
+            return
+        if key == self.looked:
+            return
+        self.looked = key
+        households, ref = self.app.store.households, self.ref
+        unit, repeat_of = key
+        glance = lambda: households.glance(unit, exclude_ref=ref, repeat_of=repeat_of)  # noqa: E731
+        store_work(self, glance, HouseholdGlanced, action="glance")
+
+    @on(HouseholdGlanced)
+    def _glanced(self, msg: HouseholdGlanced) -> None:
+        if self.looked is None or msg.glance.unit != self.looked[0]:
+            return  # the unit changed again meanwhile
+        app = self.app
+        self.show_glance(msg.glance, t=app.t, tz=app.tz, procedures=app.procedures, viewer=app.me)
 
     def show_glance(
         self,

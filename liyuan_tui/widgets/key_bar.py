@@ -18,6 +18,11 @@ from rich.text import Text
 from textual.keys import key_to_character
 from textual.widget import Widget
 
+from liyuan_tui.domain.i18n import Translator
+
+from .keys import footer_rank
+from .page import Page
+
 # Kept however narrow the line: the way out, the way to every other key, and leaving the desk.
 ESSENTIAL = ("back", "help", "quit", "done", "cancel")
 # Left out first when the line is short (they are in the help, `?`, and the command palette):
@@ -79,7 +84,7 @@ def terminal_encoding() -> str:
     return getattr(sys.__stdout__, "encoding", None) or "utf-8"
 
 
-def shown_key(shown: str, key: str, t=None) -> str:
+def shown_key(shown: str, key: str, t: Translator | None = None) -> str:
     """A key as the terminal can show it: its symbol (⏎), else a plain word (回车 / Enter) where the
     terminal's encoding has no such symbol — printed as `\\u23ce`, it pushed other keys off."""
     try:
@@ -106,7 +111,9 @@ class KeyBar(Widget):
         height: 1;
         background: $footer-background;
     }
-    KeyBar > .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+    KeyBar > .keybar--key {
+        color: $footer-key-foreground; background: $footer-key-background; text-style: bold;
+    }
     KeyBar > .keybar--label { color: $footer-description-foreground; }
     KeyBar > .keybar--disabled { color: $text-disabled; }
     """
@@ -119,7 +126,7 @@ class KeyBar(Widget):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, *_args) -> None:
+    def _bindings_changed(self, *_args: object) -> None:
         self.refresh()
 
     _shown: list[KeyItem] | None = None
@@ -156,6 +163,9 @@ class KeyBar(Widget):
                     enabled,
                 )
             )
+        if isinstance(self.screen, Page):  # in the order of the page's table, whoever owns each key
+            rank = footer_rank(self.screen.key_table())
+            out.sort(key=lambda item: rank.get(item.action, -1))
         return out
 
     def render(self) -> Text:

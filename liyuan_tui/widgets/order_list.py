@@ -3,19 +3,19 @@ are none; `d` sends someone, `w` opens an order."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
-from typing import Mapping, Sequence
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-
-from .plain import plain
 from textual.widgets import Static
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.workshop import WorkOrder
+
+from .plain import plain
 
 
 class OrderList(Static):

@@ -6,13 +6,14 @@ Narrower than 100 columns the category and the appointment are left out; from 10
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
-from typing import Mapping
 
 from rich.text import Text
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Staff
+from liyuan_tui.domain.procedures import Procedures
 from liyuan_tui.domain.work_orders import OrderUrgency, format_clock, order_seconds_left, order_urgency
 from liyuan_tui.domain.workshop import WorkOrder
 from liyuan_tui.store import OrderView
@@ -53,7 +54,13 @@ def order_state_cell(order: WorkOrder, now: datetime, t: Translator) -> Text:
 
 
 def order_cells(
-    view: OrderView, now: datetime, *, t: Translator, tz: tzinfo, procedures, staff: Mapping[str, Staff]
+    view: OrderView,
+    now: datetime,
+    *,
+    t: Translator,
+    tz: tzinfo,
+    procedures: Procedures,
+    staff: Mapping[str, Staff],
 ) -> dict[str, object]:
     o, req = view.order, view.request
     who = staff.get(o.technician or "")
@@ -73,5 +80,5 @@ def order_cells(
 class OrderTable(QueueTable):
     """Work orders by number; the cursor stays on its order as rows come and go."""
 
-    def layout(self, room: int) -> dict[str, int]:
+    def column_widths(self, room: int) -> dict[str, int]:
         return dict(WIDE if room >= WIDE_FROM - 1 else NARROW)

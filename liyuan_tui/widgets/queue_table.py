@@ -8,17 +8,18 @@ at 1 Hz with 50 countdowns that is a few hundred bytes a second instead of kilob
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import Iterable, Mapping, Sequence
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets._data_table import ColumnKey, RowKey
-from textual._two_way_dict import TwoWayDict
 
 from liyuan_tui.domain.deadlines import Urgency, format_countdown, seconds_left, urgency
 from liyuan_tui.domain.i18n import Translator
@@ -116,7 +117,7 @@ class QueueTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "open")]  # in the footer (ui.key.select_cursor)
 
     def __init__(
-        self, labels: Mapping[str, str], *, category_width: int = 12, state_width: int = 10, **kwargs
+        self, labels: Mapping[str, str], *, category_width: int = 12, state_width: int = 10, **kwargs: Any
     ) -> None:
         super().__init__(cursor_type="row", cell_padding=0, **kwargs)
         self.labels = labels
@@ -136,7 +137,7 @@ class QueueTable(DataTable):
         room = self.scrollable_content_region.width
         if room <= 0:
             return
-        widths = self.layout(room)
+        widths = self.column_widths(room)
         if widths == self.widths:
             return
         current = self.current_ref if self.widths else None
@@ -149,7 +150,7 @@ class QueueTable(DataTable):
         if current in self.values:
             self.move_cursor(row=self.order.index(current), animate=False)
 
-    def layout(self, room: int) -> dict[str, int]:
+    def column_widths(self, room: int) -> dict[str, int]:
         """The columns shown in `room` cells and their widths (a subclass lays out its own)."""
         return queue_layout(room, *self.least)
 
@@ -163,13 +164,14 @@ class QueueTable(DataTable):
 
     @property
     def keys(self) -> list[str]:
-        return [self._row_locations.get_key(i).value for i in range(self.row_count)]
+        return [str(row.key.value) for row in self.ordered_rows]
 
     @property
     def current_ref(self) -> str | None:
         if self.row_count == 0:
             return None
-        return self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
+        ref = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
+        return str(ref) if ref is not None else None
 
     # --- updates ---------------------------------------------------------------------------------
 
@@ -201,7 +203,7 @@ class QueueTable(DataTable):
         for rk, ck in touched:
             x, width = lefts[ck]
             # Every row is one line high, so a row's y is its index below the header.
-            self._refresh_region(Region(x, top + self._row_locations.get(rk), width, 1))
+            self._refresh_region(Region(x, top + (self._row_locations.get(rk) or 0), width, 1))
         self.cell_refreshes += len(touched)
         return len(touched)
 
@@ -210,17 +212,14 @@ class QueueTable(DataTable):
         `update_cell` does, throws away every cached cell: with 200 rows the unchanged cells'
         re-rendering was most of the desk's idle CPU.) Row and line caches are cheap to rebuild and
         only repainted lines are rebuilt, so they are simply cleared."""
-        where = self._row_locations
+        rows, columns = self._row_locations, self._column_locations
         # The cache keys hold the table's own key objects: compare identities, not hashes.
         cells = {
-            (
-                id(where.get_key(where.get(rk))),
-                id(self._column_locations.get_key(self._column_locations.get(ck))),
-            )
+            (id(rows.get_key(rows.get(rk) or 0)), id(columns.get_key(columns.get(ck) or 0)))
             for rk, ck in touched
         }
         cache = self._cell_render_cache
-        for key in [k for k in cache.keys() if (id(k[0]), id(k[1])) in cells]:
+        for key in [k for k in cache.keys() if (id(k[0]), id(k[1])) in cells]:  # noqa: SIM118 (an LRUCache is not iterable)
             cache.discard(key)
         self._row_render_cache.clear()
         self._row_renderable_cache.clear()

@@ -15,11 +15,11 @@ from rich.table import Table
 from rich.text import Text
 
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.reports.month_render import analysis_signature, tables
-from liyuan_tui.reports.tables import NO_CATEGORY, Namer
-from liyuan_tui.reports.month_summary import format_share, summary_lines
-from liyuan_tui.reports.month import MonthReport
 from liyuan_tui.domain.safe_text import visible
+from liyuan_tui.reports.month import MonthReport
+from liyuan_tui.reports.month_render import analysis_signature, tables
+from liyuan_tui.reports.month_summary import format_share, summary_lines
+from liyuan_tui.reports.tables import NO_CATEGORY, Namer
 
 from .charts import ColumnChart, bar_table
 from .plain import plain

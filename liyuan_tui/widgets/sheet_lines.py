@@ -5,8 +5,8 @@ Widths are terminal cells, so Chinese lines up."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
@@ -37,7 +37,7 @@ class SheetLines:
     @staticmethod
     def _line(cells: Sequence[Text], widths: Sequence[int]) -> Text:
         line = Text(no_wrap=True)
-        for cell, width in zip(cells, widths):
+        for cell, width in zip(cells, widths, strict=False):  # (a short row: its cells only)
             shown = fit(cell, width)  # a long unit or name ends in "…"; the columns stay in line
             line.append_text(shown)
             line.append(" " * (width - shown.cell_len + GAP))

@@ -3,8 +3,8 @@ newest are in view."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
-from typing import Mapping
 
 from rich.table import Table
 from rich.text import Text

@@ -102,7 +102,8 @@ def test_bad_input_is_one_line_naming_the_flag_and_writes_nothing(staff, cli_env
     assert events(staff["cs_supervisor"]) == before
 
 
-def test_answers_are_searched_in_either_language_and_said_to_be_examples(cli_env, clock):
+def test_answers_are_searched_in_either_language_and_said_to_be_examples(staff, cli_env, clock):
+    """The answers in force: on a database (the site's published ones, here the shipped examples)."""
     out = ok(liyuan(cli_env, clock, "answers", "装修")).stdout
     assert "[renovation]" in out and "examples" in out
     rows = json.loads(ok(liyuan(cli_env, clock, "answers", "--category", "repair", "--json")).stdout)

@@ -46,8 +46,10 @@ def check_contents(wheel: Path) -> None:
         assert f"liyuan_tui/store/migrations/versions/{revision.name}" in names
     assert "liyuan_tui/store/migrations/env.py" in names
     assert "liyuan_tui/app.tcss" in names
-    for sheet in (ROOT / "screens").glob("*.tcss"):  # each screen's own stylesheet ships beside it
-        assert f"liyuan_tui/screens/{sheet.name}" in names
+    for sheet in (ROOT / "screens").rglob("*.tcss"):  # each page's own stylesheet ships beside it
+        assert f"liyuan_tui/screens/{sheet.relative_to(ROOT / 'screens').as_posix()}" in names
+    for init in (ROOT / "screens").rglob("__init__.py"):  # the pages, their parts, the dialogs
+        assert f"liyuan_tui/screens/{init.relative_to(ROOT / 'screens').as_posix()}" in names
     for messages in (ROOT / "data" / "messages").glob("*.toml"):
         assert f"liyuan_tui/data/messages/{messages.name}" in names
     assert not any(n.startswith(("screens/", "data/")) for n in names)
@@ -122,7 +124,7 @@ def test_the_wheel_installs_for_every_login_and_a_non_root_login_runs_the_desk()
         db = base / "srv" / "desk.db"
         assert (db.stat().st_mode & 0o7777, db.stat().st_gid) == (0o660, group.gr_gid)
         assert ((base / "srv").stat().st_mode & 0o7777, (base / "srv").stat().st_gid) == (
-            0o2770,
+            0o3770,  # setgid and sticky
             group.gr_gid,
         )
         assert f'db = "{db}"' in config.read_text()

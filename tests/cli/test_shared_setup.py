@@ -22,7 +22,7 @@ def liyuan(env, *args):
 def shared(tmp_path, cli_env):
     folder = tmp_path / "srv-liyuan"
     folder.mkdir()
-    os.chmod(folder, 0o2770)
+    os.chmod(folder, 0o3770)  # as `site init` makes it: setgid and sticky
     env = dict(cli_env, LIYUAN_DB=str(folder / "desk.db"))
     return folder, env
 
@@ -48,6 +48,7 @@ def test_check_reports_an_open_folder_and_a_world_readable_file(shared):
     check = liyuan(env, "check")
     assert check.returncode == 1
     assert "2770" in check.stdout and "chmod 660" in check.stdout
+    assert "chmod +t" in check.stdout  # and a member could move it away
 
 
 def test_check_reports_a_file_that_is_not_a_database(shared):

@@ -53,10 +53,8 @@ def test_site_init_makes_the_folder_the_database_and_the_config(site):
     assert done.returncode == 0, done.stderr
     folder, db = base / "srv" / "liyuan", base / "srv" / "liyuan" / "desk.db"
     gid = grp.getgrnam(GROUP).gr_gid
-    assert (
-        stat.S_IMODE(folder.stat().st_mode) | (folder.stat().st_mode & stat.S_ISGID),
-        folder.stat().st_gid,
-    ) == (0o2770, gid)
+    # setgid (the group is kept) and sticky (a member cannot move desk.db away, issue 18)
+    assert (stat.S_IMODE(folder.stat().st_mode), folder.stat().st_gid) == (0o3770, gid)
     assert (stat.S_IMODE(db.stat().st_mode), db.stat().st_gid) == (0o660, gid)
     assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_gid == gid
     config = Path(env["LIYUAN_CONFIG"])
@@ -66,7 +64,7 @@ def test_site_init_makes_the_folder_the_database_and_the_config(site):
             ("nobody", "周敏", "cs_supervisor")
         ]
         kinds = [k for (k,) in conn.execute("SELECT kind FROM event ORDER BY id")]
-    assert kinds == ["staff_added", "staff_changed"]
+    assert kinds == ["staff_added", "staff_changed", "rules_published"]  # the site's first rules
     # Every login finds it through the config alone (no LIYUAN_DB, no login shell needed).
     listed = run_liyuan(dict(env, LIYUAN_USER="nobody"), "staff", "list", "--json")
     assert json.loads(listed.stdout)[0]["login"] == "nobody"

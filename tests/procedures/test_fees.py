@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -123,6 +125,17 @@ def test_a_sites_own_file_is_not_an_example(tmp_path):
     assert fees.resolve("疏通下水道") is fees.resolve("UNBLOCK A DRAIN") is fees.get("drain")
     with pytest.raises(FeeScheduleError, match="does not exist"):
         load_fees(tmp_path / "missing.toml")
+
+
+def test_a_file_that_never_ends_is_refused_not_read_whole(tmp_path):
+    """`--fees /dev/zero` (the fuzz test's /dev/full): refused after a megabyte, not read until the
+    machine runs out of memory."""
+    with pytest.raises(FeeScheduleError, match="not a fee schedule"):
+        load_fees(Path("/dev/zero"))
+    big = tmp_path / "fees.toml"
+    big.write_text("# " + "x" * 1_000_000 + "\n", encoding="utf-8")
+    with pytest.raises(FeeScheduleError, match="not a fee schedule"):
+        load_fees(big)
 
 
 def test_the_fee_messages_exist_in_both_languages():

@@ -110,7 +110,7 @@ def test_liyuan_fees_says_the_shipped_schedule_is_an_example(run):
     assert "示例收费标准" in out and "疏通下水道" in out
 
 
-def test_a_sites_fee_file_is_used_and_is_not_called_an_example(run, tmp_path, monkeypatch):
+def test_a_sites_fee_file_is_published_then_used_and_is_not_called_an_example(run, tmp_path, monkeypatch):
     site = tmp_path / "site-fees.toml"
     site.write_text(
         'title = { zh = "本站收费标准", en = "Our fees" }\n[[items]]\ncode = "drain"\nzh = "疏通"\n'
@@ -119,14 +119,19 @@ def test_a_sites_fee_file_is_used_and_is_not_called_an_example(run, tmp_path, mo
     )
     monkeypatch.setenv("LIYUAN_FEES", str(site))
     code, out, _ = run("fees")
+    assert "EXAMPLE" in out and "50.00" in out  # a file of one's own is not the site's rules
+    code, out, err = run("rules", "publish")  # (the test runs as root, who publishes)
+    assert code == 0 and "fee schedule v2" in out, err
+    monkeypatch.delenv("LIYUAN_FEES")
+    code, out, _ = run("fees")
     assert code == 0 and "EXAMPLE" not in out and "Our fees" in out and "45.00" in out
     ref = run("log", "--category", "B", "--unit", "3-1201", "--phone", "13800138000")[1].strip()
     assert run("charge", ref, "drain")[1].strip().endswith("= 45.00 yuan (request total 45.00 yuan)")
     code, out, _ = run("check")
-    assert "$LIYUAN_FEES" in out and "1 fee item loaded" in out and "example" not in out
+    assert "published v2" in out and "1 fee item loaded" not in out
 
 
-def test_a_broken_fee_file_is_named_and_only_fee_commands_stop(run, tmp_path, monkeypatch):
+def test_a_broken_fee_file_is_named_and_never_published(run, tmp_path, monkeypatch):
     site = tmp_path / "fees.toml"
     site.write_text(
         '[[items]]\ncode = "drain"\nzh = "疏通"\nen = "Drain"\nunit = { zh = "次", en = "job" }\n'
@@ -134,12 +139,13 @@ def test_a_broken_fee_file_is_named_and_only_fee_commands_stop(run, tmp_path, mo
         encoding="utf-8",
     )
     monkeypatch.setenv("LIYUAN_FEES", str(site))
-    ref = run("log", "--category", "B", "--unit", "3-1201", "--phone", "13800138000")[1].strip()
-    assert ref  # logging a request never needs the fee file
-    code, _, err = run("charge", ref, "drain")
+    code, _, err = run("rules", "publish")
     assert code == 2 and f"{site}: item 'drain': price 4.555 has fractions of a fen" in err
+    ref = run("log", "--category", "B", "--unit", "3-1201", "--phone", "13800138000")[1].strip()
+    code, out, _ = run("charge", ref, "drain")  # the site's schedule is untouched
+    assert code == 0 and "50.00" in out
     code, out, _ = run("check")
-    assert code == 1 and "fee schedule error" in out
+    assert code == 1 and "fee schedule error" in out  # (the file named is tested by check)
 
 
 @pytest.mark.parametrize(

@@ -116,12 +116,16 @@ def test_liyuan_uses_the_site_folder_from_the_environment(liyuan, tmp_path):
     assert str(site) in checked.stdout and "$LIYUAN_PROCEDURES" in checked.stdout
     assert "8 procedures loaded" in checked.stdout and "parcel" in checked.stdout
 
-    logged = liyuan(
+    unpublished = liyuan(
         "log", "--category", "H", "--unit", "5-0301", "--phone", "13800138000", LIYUAN_PROCEDURES=str(site)
     )
-    assert logged.returncode == 0, logged.stderr
+    assert unpublished.returncode == 2  # a folder of one's own changes nothing on a site (issue 18) …
+    published = liyuan("rules", "publish", LIYUAN_PROCEDURES=str(site))
+    assert published.returncode == 0 and "procedures v2" in published.stdout, published.stderr
+    logged = liyuan("log", "--category", "H", "--unit", "5-0301", "--phone", "13800138000")
+    assert logged.returncode == 0, logged.stderr  # … until it is published: every desk follows it
     ref = logged.stdout.strip()
-    shown = liyuan("show", ref, "--json", LIYUAN_PROCEDURES=str(site))
+    shown = liyuan("show", ref, "--json")
     data = json.loads(shown.stdout)
     assert data["category"] == "parcel"
     assert [s["key"] for s in data["checklist"]] == ["parcel_logged"]
@@ -137,9 +141,7 @@ def test_a_malformed_site_file_stops_the_command_with_file_step_and_problem(liyu
     )
     (site / "medical.toml").write_text(broken, encoding="utf-8")
 
-    logged = liyuan(
-        "log", "--category", "A", "--unit", "5-0301", "--phone", "13800138000", "--procedures", str(site)
-    )
+    logged = liyuan("rules", "publish", "--procedures", str(site))
     assert logged.returncode == 2
     line = logged.stderr.strip()
     assert "\n" not in line and "Traceback" not in line
@@ -149,4 +151,5 @@ def test_a_malformed_site_file_stops_the_command_with_file_step_and_problem(liyu
     checked = liyuan("check", LIYUAN_PROCEDURES=str(site))
     assert checked.returncode == 1
     assert "care_family_present" in checked.stdout and "nurse" in checked.stdout
-    assert liyuan("queue", LIYUAN_PROCEDURES=str(site)).returncode == 2  # never runs on a broken procedure
+    # Never published: the site's procedures stand, and the desk works on them.
+    assert liyuan("queue", LIYUAN_PROCEDURES=str(site)).returncode == 0

@@ -1,6 +1,7 @@
-"""PostgreSQL mode for issue 22's tables (store/postgres_desk_records.py): what a desk login may not
-do with its records, the server refuses whatever client it uses — tried here as each role with
-`SET SESSION AUTHORIZATION` on a database set up as `site init` sets it up."""
+"""PostgreSQL mode for issue 22's tables (their rows of store/postgres_matrix.py): what a desk login
+may not do with its records, the server refuses whatever client it uses, and what it may do by hand
+is on record — tried here as each role with `SET SESSION AUTHORIZATION` on a database set up as
+`site init` sets it up. (tests/server/test_matrix.py tries every cell as real OS logins with psql.)"""
 
 from __future__ import annotations
 
@@ -136,3 +137,57 @@ def test_receipts_are_paid_as_oneself_by_who_may_take_money_and_visitors_are_the
     visit = f"INSERT INTO reception (estate, at, name, purpose, unit, received_by, outcome) VALUES ('main', {NOW}, '王', '问', '', %s, '')"
     as_(conn, ann, visit, ann)
     assert "permission denied" in refused(conn, gd, visit, gd)
+
+
+def test_a_receipt_is_paid_once_and_a_handover_accepted_once_and_by_hand_it_is_on_record(server):
+    """Money taken, or a shift taken, cannot be taken again in another's name or rewritten: the
+    row changes no more, for a supervisor neither; a guard cannot issue a receipt nor say one was
+    paid; and a payment made in psql without the desk leaves a `db_change` naming the login."""
+    conn, who = server
+    ann, gd, sup = who["assistant"], who["guard"], who["cs_supervisor"]
+    conn.execute("RESET SESSION AUTHORIZATION")
+    conn.execute(
+        "INSERT INTO feeitem (code, name_zh, name_en, unit_zh, unit_en, price_cents, active) "
+        "VALUES ('drain', '疏通', 'Drain', '次', 'job', 5000, true)"
+    )
+    conn.execute(
+        f"INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note) SELECT id, 'drain', 1, 5000, 5000, {NOW}, 'x', '' FROM request"
+    )
+    receipt = (
+        "INSERT INTO receipt (number, ref_month, ref_seq, charge_id, request_id, amount_cents, created_at, "
+        f"created_by, method, version) SELECT 'S202611-0001', '202611', 1, id, request_id, 1, {NOW}, %s, '', 1 FROM charge"
+    )
+    assert "permission denied" in refused(conn, gd, receipt, gd)
+    assert "row-level security" in refused(conn, ann, receipt, sup)  # issued in another's name
+    as_(conn, ann, receipt, ann)
+    paid = "INSERT INTO event (request_id, at, actor, kind, payload) SELECT id, now(), %s, 'paid', '{}' FROM request"
+    assert "may not record" in refused(conn, gd, paid, gd)
+    pay = f"UPDATE receipt SET paid_at = {NOW}, paid_by = %s, method = 'cash', version = 2"
+    assert as_(conn, ann, pay, ann) == 1
+    assert as_(conn, ann, pay, ann) == 0  # paid once
+    assert as_(conn, sup, pay, sup) == 0  # by nobody again
+    conn.execute("RESET SESSION AUTHORIZATION")
+    audit = conn.execute(
+        "SELECT actor, payload FROM event WHERE kind = 'db_change' AND payload LIKE '%%receipt%%' ORDER BY id"
+    ).fetchall()
+    assert [a for a, _ in audit] == [ann, ann]  # issued and paid by hand: both on record
+    assert '"operation": "UPDATE"' in audit[-1][1]
+    as_(
+        conn,
+        ann,
+        "INSERT INTO handover (estate, since, signed_at, signed_by, to_login, note, sheet, version) "
+        f"VALUES ('main', {NOW}, {NOW}, %s, %s, '', '{{}}', 1)",
+        ann,
+        gd,
+    )
+    accept = f"UPDATE handover SET accepted_at = {NOW}, version = 2"
+    assert as_(conn, gd, accept) == 1
+    assert as_(conn, gd, accept) == 0 and as_(conn, sup, accept) == 0  # accepted once
+    assert "row-level security" in refused(
+        conn,
+        gd,
+        "INSERT INTO handover (estate, since, signed_at, signed_by, to_login, note, sheet, version) "
+        f"VALUES ('main', {NOW}, {NOW}, %s, %s, '', '{{}}', 1)",
+        ann,
+        gd,
+    )  # a handover signed in another's name

@@ -81,9 +81,14 @@ def test_a_release_0_1_0_database_is_refused_until_migrated_then_keeps_everythin
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == schema.HEAD
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT ref, status, version FROM request ORDER BY id").fetchall() == refs
-        last = conn.execute("SELECT kind, actor FROM event ORDER BY id DESC LIMIT 1").fetchone()
-    assert after == {**before, "event": before["event"] + 1}
-    assert last == ("migrated", "zhou.min")
+        last = conn.execute("SELECT kind, actor FROM event ORDER BY id DESC LIMIT 2").fetchall()
+        published = conn.execute(
+            "SELECT kind, version, published_by FROM site_rules ORDER BY kind"
+        ).fetchall()
+    assert after == {**before, "event": before["event"] + 2}
+    # migrated, then the site's first published rules (what was in force: the shipped files)
+    assert last == [("rules_published", "zhou.min"), ("migrated", "zhou.min")]
+    assert published == [("answers", 1, "zhou.min"), ("fees", 1, "zhou.min"), ("procedures", 1, "zhou.min")]
     queue = run_liyuan(env, "queue", "--json")
     assert queue.returncode == 0, queue.stderr
     again = run_liyuan(env, "migrate")

@@ -48,7 +48,9 @@ def refusals(staff, desk, clock, supervisor):
     def add(call):
         out.append(refusal(call))
 
-    add(lambda: ann.intake.create_request(category="Z", complete=True))  # category_unknown
+    add(
+        lambda: ann.intake.create_request(category="Z", unit="1", phone="138", complete=True)
+    )  # category_unknown
     add(lambda: ann.intake.create_request(channel="fax"))  # channel_unknown
     add(lambda: ann.intake.create_request(category="A", unit=" ", phone="1", complete=True))  # unit_empty
     add(lambda: ann.intake.create_request(category="A", unit="1", phone="", complete=True))  # phone_empty
@@ -162,8 +164,8 @@ def desk_record_refusals(staff, rep: str, cpl: str) -> list[DeskError]:
 SAID_ONLY = {
     "error.database": {"path": "/srv/liyuan/desk.db", "reason": "disk I/O error"},
     "error.unexpected": {"reason": "KeyError: 'x'"},
-    "error.schema_older": {"revision": "0001", "head": "0005"},
-    "error.schema_newer": {"revision": "0009", "head": "0005"},
+    "error.schema_older": {"revision": "0001", "head": "0007"},
+    "error.schema_newer": {"revision": "0009", "head": "0007"},
     "error.unknown_user": {"login": "stranger"},
     "error.inactive_user": {"login": "old"},
     "error.backup_not_sqlite": {},
@@ -190,6 +192,16 @@ SAID_ONLY = {
     "error.copy_needs_sqlite": {},
     "error.copy_not_allowed": {"role": "guard"},
     "error.copy_not_empty": {"tables": "request, event"},
+    # issue 18: the site's server, its files and its backups
+    "error.copy_after_site_init": {"database": "postgresql:///liyuan"},
+    "error.db_privilege": {"path": "postgresql:///liyuan", "reason": "permission denied for schema public"},
+    "error.db_missing": {"path": "postgresql:///liyuan"},
+    "error.db_login_stopped": {"path": "postgresql:///liyuan"},
+    "error.db_login_refused": {"path": "postgresql:///liyuan", "reason": "Peer authentication failed"},
+    "error.db_unreachable": {"path": "postgresql:///liyuan"},
+    "error.special_file": {"path": "/dev/zero"},
+    "error.output_exists": {"path": "/tmp/2026-11.md"},
+    "error.backup_supervisors": {"role": "assistant"},
     "error.database_name": {"value": "a b"},
     "error.date_malformed": {"value": "tomorrow"},
     "error.estate_exists": {"value": "north"},

@@ -1,5 +1,6 @@
-"""Fixtures for the desk app: an app factory on the test database with a FakeClock, a helper that
-waits until the screens show what the database holds, and steady snapshots (no cursor blink)."""
+"""Fixtures for the desk app: an app factory on the test database with a FakeClock and no clock of
+its own (the test ticks it and asks for the poller's looks: ui_helpers.settle), and steady
+snapshots (no cursor blink)."""
 
 from __future__ import annotations
 
@@ -33,14 +34,15 @@ def settings(db_url) -> Settings:
 @pytest.fixture
 def make_app(staff, settings, clock, procedures):
     """make_app(login="ann", lang="zh") → a LiyuanApp on the test database. Ticks are driven by the
-    test (`app.tick()`); the poller looks twice a second (settle() pokes it for our own changes)."""
+    test (`app.tick()`), and so are the poller's looks (`settle()` runs one when it wants the
+    changes); `poll_interval=…` runs the real poller thread (the tests of its latency)."""
     apps: list[LiyuanApp] = []
 
     def make(login: str = "ann", lang: str = "zh", **kwargs) -> LiyuanApp:
         mine = replace(settings, login=login, os_login=login, lang=lang)
         opened = open_store(mine, clock, procedures)
         kwargs.setdefault("tick_interval", None)
-        kwargs.setdefault("poll_interval", 0.5)
+        kwargs.setdefault("poll_interval", None)
         app = LiyuanApp(opened, mine, clock, **kwargs)
         apps.append(app)
         return app

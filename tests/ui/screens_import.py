@@ -1,7 +1,29 @@
-"""The screens and widgets the tests look for, in one import."""
+"""The pages and dialogs the tests look for, in one import."""
 
-from liyuan_tui.screens.dialogs import AskScreen, CloseScreen, ConfirmScreen, PickScreen, SearchScreen  # noqa: F401
-from liyuan_tui.screens.help import HelpScreen  # noqa: F401
-from liyuan_tui.screens.intake import IntakeScreen  # noqa: F401
-from liyuan_tui.screens.queue import QueueScreen  # noqa: F401
-from liyuan_tui.screens.request import RequestScreen  # noqa: F401
+from liyuan_tui.screens.dialogs import (
+    AskScreen,
+    CloseScreen,
+    ConfirmScreen,
+    HelpScreen,
+    PickScreen,
+    ReplyScreen,
+    SearchScreen,
+)
+from liyuan_tui.screens.pages.intake import IntakeScreen
+from liyuan_tui.screens.pages.queue import QueueScreen
+from liyuan_tui.screens.pages.reception import ReceptionScreen
+from liyuan_tui.screens.pages.request import RequestScreen
+
+__all__ = [
+    "AskScreen",
+    "CloseScreen",
+    "ConfirmScreen",
+    "HelpScreen",
+    "IntakeScreen",
+    "PickScreen",
+    "QueueScreen",
+    "ReceptionScreen",
+    "ReplyScreen",
+    "RequestScreen",
+    "SearchScreen",
+]

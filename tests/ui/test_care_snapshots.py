@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from backoffice_helpers import close_repair, log_repair
-
 from ui_helpers import press_keys
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}

@@ -5,8 +5,7 @@ by the person whose step it is, at their own terminal where they have one, then 
 from __future__ import annotations
 
 import pytest
-
-from liyuan_tui.domain.procedures import request_conditions
+from ui_helpers import advance
 from walking import (
     ANSWER,
     add_charge,
@@ -18,7 +17,8 @@ from walking import (
     terminals,
     walk,
 )
-from ui_helpers import advance
+
+from liyuan_tui.domain.procedures import request_conditions
 
 # (category, channel digit in the form, branch, the others at their own terminals)
 WALKS = [

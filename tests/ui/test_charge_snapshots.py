@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
-from ui_helpers import press_keys
-
 from test_snapshots import SIZES
+from ui_helpers import press_keys
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
-
-from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.screens.charges import ChargeScreen
 from ui_helpers import settle
 from walking import Terminal, add_charge, open_first, press_and_settle, shown_text, terminals
+
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.screens.dialogs import ChargeScreen
 
 SITE_FEES = """
 [[items]]

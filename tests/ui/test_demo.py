@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from liyuan_tui.cli.demo import build_demo, demo_settings
 from liyuan_tui.domain.config import load_settings
 from liyuan_tui.domain.deadlines import Urgency, urgency
-from liyuan_tui.cli.demo import build_demo, demo_settings
 from liyuan_tui.store import Store
 
 
@@ -40,7 +40,7 @@ def test_the_demo_night_has_what_the_desk_should_show(clock):
         and order.order.technician == "liu.jun"
         and order.request.unit == "5栋0803"
     )
-    [wrench] = [v for v in store.tools.list_tools(out=True)]
+    [wrench] = store.tools.list_tools(out=True)
     assert wrench.tool.code == "T01" and wrench.order == order.order.number
     assert {m.code for m in store.stock.materials()} == {"PIPE20", "TAPE"}
     store.close()

@@ -7,8 +7,8 @@ typed by people shown as text."""
 from __future__ import annotations
 
 import pytest
-from screens_import import ConfirmScreen, PickScreen, RequestScreen
-from ui_helpers import settle
+from screens_import import ConfirmScreen, PickScreen, ReceptionScreen, ReplyScreen, RequestScreen
+from ui_helpers import keys_here, settle
 from walking import open_first, press_and_settle, shown_text, terminals
 
 from liyuan_tui.domain.i18n import Translator
@@ -26,8 +26,6 @@ async def type_in(term, text: str) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_r_finds_a_canned_answer_and_keeps_it_with_the_reply(make_app, desk, lang):
-    from liyuan_tui.screens.reply_dialog import ReplyScreen
-
     ref = log(desk, "consultation")
     async with terminals(make_app, "ann", lang=lang) as (ann,):
         await open_first(ann)
@@ -66,6 +64,33 @@ async def test_l_links_a_call_and_the_queue_lists_it_under_the_first(make_app, d
         assert "+" in table.get_value(second, "ref").plain
 
 
+async def test_l_on_the_request_page_shows_the_incident_it_joined(make_app, desk, clock):
+    first = log(desk, unit="1-101")
+    clock.advance(60)
+    second = log(desk, unit="2-202")
+    async with terminals(make_app, "ann", lang="en") as (ann,):
+        ann.screen.table.move_cursor(row=1)
+        await press_and_settle(ann, "enter")
+        assert ann.screen.ref == second and first not in ann.screen.summary_text()
+        await press_and_settle(ann, "l")
+        await type_in(ann, first)
+        await press_and_settle(ann, "enter")
+        assert isinstance(ann.screen, RequestScreen)
+        assert first in ann.screen.summary_text()  # "+ one of the calls of <first>'s incident"
+        assert ann.screen.detail.linked == [first]
+
+
+async def test_department_staff_have_the_keys_of_their_own_calls(make_app, staff):
+    """2, 3.3: a department manager who logs a call replies, closes and links it like the desk;
+    the store says whose request it may act on (permissions.owns)."""
+    ref = log(staff["dept_staff"])
+    async with terminals(make_app, "eng", lang="en") as (eng,):
+        assert {"replied", "close", "link"} <= keys_here(eng.screen)
+        assert "take" not in keys_here(eng.screen)  # not another's request to take
+        await press_and_settle(eng, "r", "enter")
+    assert staff["dept_staff"].lookup.get_request(ref).replied_at is not None
+
+
 async def test_closing_the_first_call_offers_to_close_its_calls(make_app, desk):
     first, ready, unready = log(desk), log(desk), log(desk)
     for ref in (ready, unready):
@@ -101,7 +126,7 @@ async def test_dollar_takes_payment_of_the_receipt(make_app, desk, staff):
     [receipt] = desk.lookup.detail(ref).receipts.values()
     assert (receipt.method, receipt.paid_by) == ("wechat", "ann")
     async with terminals(make_app, "gd", lang="en") as (gd,):
-        assert gd.screen.check_action("link", ()) is False
+        assert "link" not in keys_here(gd.screen)  # a guard's queue has no link key
 
 
 async def test_the_handover_screen_logs_signs_and_the_receiver_accepts(make_app, desk, staff):
@@ -130,8 +155,6 @@ async def test_the_handover_screen_logs_signs_and_the_receiver_accepts(make_app,
 
 
 async def test_the_reception_log_records_visitors_as_typed(make_app, desk, staff):
-    from liyuan_tui.screens.reception import ReceptionScreen
-
     async with terminals(make_app, "ann", lang="zh") as (ann,):
         await press_and_settle(ann, "j")
         assert isinstance(ann.screen, ReceptionScreen)
@@ -146,4 +169,4 @@ async def test_the_reception_log_records_visitors_as_typed(make_app, desk, staff
         assert row[2].plain == "问装修手续"
     assert [r.name for r in desk.reception.listed()] == ["[bold]王[/bold]"]
     async with terminals(make_app, "gd", lang="zh") as (gd,):
-        assert gd.app.check_action("reception", ()) is False
+        assert "reception" not in keys_here(gd.screen)  # nor the reception log's

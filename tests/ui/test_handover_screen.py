@@ -8,13 +8,13 @@ import io
 import time
 from datetime import timedelta
 
-from rich.console import Console
-
-from liyuan_tui.reports.handover import handover_sheet, render_handover
-from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.screens.handover import HandoverScreen
 from report_data import build_night, local
-from ui_helpers import log_from_another_process, settle, wait_for
+from rich.console import Console
+from ui_helpers import log_from_another_process, settle
+
+from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.reports.handover import handover_sheet, render_handover
+from liyuan_tui.screens.pages.handover import HandoverScreen
 
 SIZE = (120, 40)
 
@@ -74,7 +74,8 @@ async def test_a_request_logged_by_another_process_appears_without_a_key_press(
         screen = await open_handover(pilot)
         ref = log_from_another_process(cli_env)
         written = time.monotonic()
-        await wait_for(pilot, lambda: ref in part(screen, "still_open"), timeout=2.0)
+        await settle(pilot)
+        assert ref in part(screen, "still_open")
         assert time.monotonic() - written <= 2.0
         assert "stranger trying car doors" in line_of(part(screen, "still_open"), ref)
         assert "(nobody)" in line_of(part(screen, "still_open"), ref)  # the lead logged it; nobody holds it

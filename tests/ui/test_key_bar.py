@@ -4,10 +4,10 @@ labels first, then fewer keys; never a key that a field in focus would take as t
 from __future__ import annotations
 
 import pytest
-
-from liyuan_tui.widgets.key_bar import KeyBar, KeyItem, fit_keys, item_width
 from screens_import import IntakeScreen, RequestScreen
 from ui_helpers import settle
+
+from liyuan_tui.widgets.key_bar import KeyBar, KeyItem, fit_keys, item_width
 
 
 def item(action: str, label: str = "label", short: str = "l") -> KeyItem:

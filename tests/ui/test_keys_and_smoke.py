@@ -9,11 +9,11 @@ import time
 import uuid
 
 import pytest
+from screens_import import HelpScreen
+from ui_helpers import settle
 
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.widgets.keys import OTHER_KEYS, SCOPES
-from screens_import import HelpScreen
-from ui_helpers import settle
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -68,7 +68,7 @@ async def test_the_palette_runs_an_action(make_app, desk):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"New request")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette searches as it is typed (in its workers)
         await pilot.press("enter")
         await settle(pilot)
         assert len(desk.lookup.open_requests()) == 1

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 
+from screens_import import AskScreen, CloseScreen, IntakeScreen, RequestScreen
 from sqlalchemy import event
 from textual.widgets import Input
+from ui_helpers import settle
 
 from liyuan_tui.widgets.checklist import Checklist
-from screens_import import AskScreen, CloseScreen, IntakeScreen, RequestScreen
-from ui_helpers import settle
 
 
 async def type_text(pilot, text: str) -> None:

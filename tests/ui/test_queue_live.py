@@ -7,8 +7,10 @@ import subprocess
 import sys
 import time
 
-from liyuan_tui.widgets.queue_table import QueueTable
+import pytest
 from ui_helpers import advance, log_from_another_process, settle, wait_for
+
+from liyuan_tui.widgets.queue_table import QueueTable
 
 AMBER = "#ffaf00"
 
@@ -116,6 +118,7 @@ async def test_cursor_stays_on_its_request_when_others_arrive(make_app, desk, st
         assert table.current_ref == second
 
 
+@pytest.mark.slow  # the real poller thread, in real time: its latency is what this proves
 async def test_a_request_logged_by_another_process_appears_without_a_key_press(
     make_app, desk, cli_env, db_path
 ):

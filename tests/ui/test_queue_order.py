@@ -78,6 +78,6 @@ async def test_after_the_reply_the_header_says_when_not_a_frozen_countdown(make_
         clock.advance(87)
         await pilot.press("r", "enter")  # replied (what was said left empty)
         await settle(pilot)
-        text = str(app.screen.countdown.render())
+        text = str(app.screen.query_one("#request-countdown").render())
         assert "Replied 22:01, took 01:27" in text
         assert "Reply in" not in text and "replied" not in text.replace("Replied", "")

@@ -10,16 +10,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from report_data import build_month, local
 from rich.console import Console
+from ui_helpers import settle
 
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.reports.month_render import render
 from liyuan_tui.reports.month import month_report
-from liyuan_tui.screens.dialogs import ConfirmScreen
-from liyuan_tui.screens.export_dialog import ExportScreen
-from liyuan_tui.screens.report import ReportScreen
-from report_data import build_month, local
-from ui_helpers import settle
+from liyuan_tui.reports.month_render import render
+from liyuan_tui.screens.dialogs import ConfirmScreen, ExportScreen
+from liyuan_tui.screens.pages.report import ReportScreen
 
 SIZE = (120, 40)
 

@@ -4,11 +4,9 @@ and night (FakeClock, fixed size): the top of the report, its charts, the refusa
 from __future__ import annotations
 
 import pytest
-
 from report_data import build_month, build_night
-from ui_helpers import press_keys
-
 from test_snapshots import SIZES
+from ui_helpers import press_keys
 
 # Each state: who looks, and the keys that reach it from the queue.
 STATES = {

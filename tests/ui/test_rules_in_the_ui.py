@@ -5,9 +5,10 @@ rule through the store (the walks do the rest by keys); the rule itself is met b
 
 from __future__ import annotations
 
-from liyuan_tui.domain.procedures import MANAGER_INFORMED
 from screens_import import PickScreen, RequestScreen
 from walking import ANSWER, close, open_first, pending_required, press_and_settle, terminals, tick, walk
+
+from liyuan_tui.domain.procedures import MANAGER_INFORMED
 
 
 def done_by_store(staff, ref: str, skip: set[str]) -> None:
@@ -111,7 +112,6 @@ async def test_no_family_member_to_stay_switches_care_to_another_help_on_record(
 
 async def test_the_company_procedure_that_governs_a_category_is_shown(make_app, desk, cli_env):
     from cli_runner import run_liyuan
-
     from walking import shown_text
 
     ref = desk.intake.create_request(category="repair", unit="301", phone="8123", complete=True).ref

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from liyuan_tui.cli.demo import finish_required
 from screens_import import AskScreen, PickScreen, RequestScreen, SearchScreen
 from ui_helpers import advance, settle
+
+from liyuan_tui.cli.demo import finish_required
 
 
 async def test_search_finds_a_closed_request_which_can_be_reopened(make_app, desk):

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Checkbox
-
 from screens_import import IntakeScreen, PickScreen
+from textual.widgets import Checkbox
 from ui_helpers import settle
 
 

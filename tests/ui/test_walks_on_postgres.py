@@ -4,7 +4,6 @@ reads and writes through the same store), run here against the server."""
 from __future__ import annotations
 
 import pytest
-
 from test_category_walks import test_a_repair_with_paid_services_walks_to_close_and_shows_the_total  # noqa: F401
 from test_medical_flow import test_medical_emergency_with_ambulance_from_intake_to_close  # noqa: F401
 

@@ -5,20 +5,18 @@ stock, the resident's name; the request, which could not close while the order w
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
+from screens_import import PickScreen, RequestScreen
 from textual.widgets import Input
+from ui_helpers import advance, settle
+from walking import close, log_request, press_and_settle, shown_text, terminals, tick
 
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.screens.form_dialog import FormScreen
-from liyuan_tui.screens.order import OrderScreen
-from liyuan_tui.screens.orders import OrdersScreen
-from liyuan_tui.screens.stock import StockScreen
-from liyuan_tui.screens.tools import ToolsScreen
-from screens_import import PickScreen, RequestScreen
-from ui_helpers import advance, settle, wait_for
-from walking import close, log_request, press_and_settle, shown_text, terminals, tick
+from liyuan_tui.screens.dialogs import FormScreen
+from liyuan_tui.screens.pages.order import OrderScreen
+from liyuan_tui.screens.pages.orders import OrdersScreen
+from liyuan_tui.screens.pages.stock import StockScreen
+from liyuan_tui.screens.pages.tools import ToolsScreen
 
 
 @pytest.fixture
@@ -34,7 +32,7 @@ async def from_the_palette(term, action: str) -> None:
     await term.pilot.press("ctrl+p")
     await settle(term.pilot)
     await term.pilot.press(*term.app.t(f"ui.key.{action}"))
-    await asyncio.sleep(0.3)  # the palette searches as it is typed
+    await settle(term.pilot)  # the palette searches as it is typed (in its workers)
     await press_and_settle(term, "enter")
 
 
@@ -74,7 +72,8 @@ async def test_a_repair_from_intake_to_a_finished_signed_order_with_materials(ma
         assert t("order.state.dispatched") in str(ann.screen.summary.render())
 
         await settle(tech.pilot)  # the technician's list has it, counting down to the arrival limit
-        await wait_for(tech.pilot, lambda: tech.screen.query_one("#orders-table").display)
+        await settle(tech.pilot)
+        assert tech.screen.query_one("#orders-table").display
         assert tech.screen.table.current_ref == number
         assert any(
             t("notice.order_new", number=number, unit="5-803", ref=ref) == n.message
@@ -181,7 +180,7 @@ async def test_a_technician_cannot_reach_the_queue_or_anything_confidential(make
 async def test_the_handover_screen_lists_late_orders_and_tools_still_out(make_app, stocked, desk, clock):
     from datetime import timedelta
 
-    from liyuan_tui.screens.handover import HandoverScreen
+    from liyuan_tui.screens.pages.handover import HandoverScreen
 
     ref = desk.intake.create_request(category="repair", unit="9-909", phone="123", complete=True).ref
     number = desk.orders.create(ref, "tech").number

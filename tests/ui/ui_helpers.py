@@ -1,62 +1,75 @@
-"""Helpers for the desk's Pilot tests (waiting for workers and the poller, moving the clock)."""
+"""Helpers for the desk's Pilot tests: waiting for what the desk is doing (never for the clock),
+moving the FakeClock, typing as the terminal delivers keys."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerError
+
+ROUNDS = 50  # a chain of reads and writes longer than this is a desk that never settles
+HUNG = 120.0  # seconds: a desk that has not handled a message by then is hung
 
 
-async def settle(pilot, timeout: float = 5.0) -> None:
-    """Wait until every store call has come back and the screens have seen the newest event."""
+def running(app) -> list:
+    """The app's workers still at work (but the poller's own loop, which runs for as long as the
+    desk: a test of the real poller)."""
+    return [w for w in app.workers if not w.is_finished and w.group != "poll"]
+
+
+async def handled(app) -> None:
+    """Every message already posted to the app and to each widget of every screen on the stack
+    (not only the one on top: a page under a dialog reads what changed too) has been handled: a
+    callback queued behind them on each has run."""
+    nodes = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
+    waiting = [asyncio.Event() for _ in nodes]
+    queued = [done for node, done in zip(nodes, waiting, strict=True) if node.call_later(done.set)]
+    try:  # (a guard against a test that hangs, never a wait: it only fires if one does)
+        await asyncio.wait_for(asyncio.gather(*(done.wait() for done in queued)), HUNG)
+    except TimeoutError:
+        raise AssertionError(f"a widget did not handle its messages in {HUNG} s") from None
+
+
+async def settle(pilot) -> None:
+    """Until the desk is still: the poller has looked at the database (run now, as its thread would),
+    every worker is done and what it posted has been handled (on every screen, then the pause
+    Pilot takes for the one on top) — a round again while anything set off something more.
+    Nothing here waits on the clock."""
     app = pilot.app
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    quiet = 0
-    while loop.time() < deadline:
-        busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
-        for worker in busy:
-            try:
-                await worker.wait()
-            except WorkerCancelled:
-                # A write's result message can reach its screen before the write's thread has
-                # returned; the reload it sets off (exclusive) then marks the finished write
-                # cancelled. Its work is done either way.
-                pass
+    for _ in range(ROUNDS):
+        look = app.poll_now()  # None where the real poller thread runs: poked instead
+        while busy := running(app):
+            # A worker cancelled counts as finished (WorkerCancelled is a WorkerError): a read
+            # superseded, whose newer one is waited for, or a write whose result reached its page
+            # before its thread returned and whose reload (exclusive) then marked it cancelled.
+            with contextlib.suppress(WorkerError):
+                await app.workers.wait_for_complete(busy)
+        await handled(app)
         await pilot.pause()
-        newest = await asyncio.to_thread(app.store.lookup.last_event_id)
-        busy = [w for w in app.workers if w.group in ("db", "search") and not w.is_finished]
-        if not busy and app.synced_event_id == newest:
-            # Quiet twice in a row, a pause apart: a worker that finished just now has had its
-            # message handled (a reload it set off has started, and is waited for above).
-            await pilot.pause()
-            if not [w for w in app.workers if w.group == "db" and not w.is_finished]:
-                quiet += 1
-                if quiet >= 2:
-                    # And what the screen asked to do once laid out (call_after_refresh: the
-                    # checklist scrolled to its next step) has been done.
-                    try:
-                        await asyncio.wait_for(app.screen.wait_for_refresh(), timeout)
-                    except asyncio.TimeoutError:
-                        pass
-                    await pilot.pause()
-                    return
-                continue
-        quiet = 0
-        app.poll_now()
-        await asyncio.sleep(0.02)
-    raise AssertionError("the app did not settle")
+        if not running(app) and (look is None or look.result is False):
+            await pilot.pause()  # what a page asked to do once laid out (the checklist's scroll)
+            if not running(app):
+                return
+    raise AssertionError(f"the desk did not settle in {ROUNDS} rounds")
 
 
 async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
-    """Pause until `condition()` holds (real time), without pressing anything."""
+    """Pause until `condition()` holds, in real time: only for the tests of the real poller thread,
+    whose latency (a change from another process shown within so long) is what they prove."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.05)
+
+
+def keys_here(screen) -> set[str]:
+    """The actions the keys do on this screen now (those its footer and palette offer, hidden ones
+    too): a key the user may not use is not bound at all."""
+    return {active.binding.action for active in screen.active_bindings.values()}
 
 
 def advance(clock, **delta) -> None:

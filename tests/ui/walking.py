@@ -8,17 +8,18 @@ required step done by the right person."""
 from __future__ import annotations
 
 import asyncio
+import os
+from collections.abc import AsyncIterator, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import AsyncIterator, Iterable
 
+from screens_import import AskScreen, CloseScreen, ConfirmScreen, IntakeScreen, PickScreen, RequestScreen
 from textual.pilot import Pilot
 from textual.widgets import Input
+from ui_helpers import advance, settle
 
 from liyuan_tui.domain.procedures import Procedure, Step, request_conditions
 from liyuan_tui.widgets.checklist import Checklist
-from screens_import import AskScreen, CloseScreen, ConfirmScreen, IntakeScreen, PickScreen, RequestScreen
-from ui_helpers import advance, settle
 
 ANSWER = "ok"  # what each person types where a step asks for a value or a note
 
@@ -215,7 +216,7 @@ async def add_charge(term: Terminal, code: str, qty: str) -> str | None:
     refusal shown on the quantity, if any (the dialog is then left open)."""
     from textual.widgets import DataTable
 
-    from liyuan_tui.screens.charges import ChargeScreen
+    from liyuan_tui.screens.dialogs import ChargeScreen
 
     await press_and_settle(term, "p")
     assert isinstance(term.screen, ChargeScreen), term.screen
@@ -234,6 +235,7 @@ def shown_text(widget, width: int = 100) -> str:
     """What a Static shows, as plain text."""
     from rich.console import Console
 
-    console = Console(width=width, record=True, file=open("/dev/null", "w"))
-    console.print(widget.content)
-    return console.export_text()
+    with open(os.devnull, "w") as nowhere:
+        console = Console(width=width, record=True, file=nowhere)
+        console.print(widget.content)
+        return console.export_text()

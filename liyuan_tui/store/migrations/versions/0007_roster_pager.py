@@ -1,7 +1,7 @@
 """The duty roster (值班表), the pager's outbox of pages and the sender's lease (issue 21).
 
 Revision ID: 0007
-Revises: 0005 (the integrator chains it after 0006)
+Revises: 0006 (written after 0005; chained after issue 18's 0006 at the merge)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from liyuan_tui.domain.models import UTCDateTime
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

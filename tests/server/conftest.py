@@ -1,0 +1,44 @@
+"""Fixtures of the server suite: a site with every desk role's OS login (tests/pg_site.py), and
+the desk installed for every login."""
+
+from __future__ import annotations
+
+import pg
+import pytest
+from os_logins import open_folder, shared_install, throwaway_logins
+from pg_site import SHORT, drop_roles, make_site
+
+from liyuan_tui.domain.models import ROLES
+
+
+@pytest.fixture(scope="module")
+def site():
+    """Every desk role's login on a site made by `site init`; the staff added by the supervisor's
+    authority (root acting for them); the pager's sender's login in `liyuan_pager`, made by the
+    administrator as the README says; torn down with its database and its login roles."""
+    with throwaway_logins(*SHORT.values()) as made, open_folder("liyuan-server-") as home:
+        s = make_site(home)
+        s.logins = dict(zip(SHORT, made, strict=True))
+        try:
+            sup = s.login("cs_supervisor")
+            done = s.liyuan_admin("site", "init", "--supervisor", sup, "--name", "Sup")
+            assert done.returncode == 0, done.stderr
+            for role in ROLES:
+                if role != "cs_supervisor":
+                    added = s.liyuan_admin(
+                        "staff", "add", s.login(role), "--name", role, "--role", role, LIYUAN_USER=sup
+                    )
+                    assert added.returncode == 0, added.stderr
+            s.admin_sql(f'CREATE ROLE "{s.login("pager")}" LOGIN IN ROLE liyuan_pager')
+            yield s
+        finally:
+            pg.drop_database(s.db)
+            drop_roles(s.logins.values())
+
+
+@pytest.fixture(scope="session")
+def installed():
+    """The desk installed for every login (Debian's python3 and the project's wheel)."""
+    pg.need_cluster()
+    with open_folder("liyuan-desk-") as folder:
+        yield shared_install(folder)
