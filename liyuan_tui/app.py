@@ -122,6 +122,7 @@ class LiyuanApp(App[int]):
         if self.poll_interval is not None:  # the desk's look for others' changes, until it closes
             look = partial(self.poller.run, self.poll_interval)
             self.run_worker(look, thread=True, group="poll", exclusive=True, exit_on_error=False)
+        self.screen_change_signal.subscribe(self, lambda _screen: setattr(self, "now", self.clock.now()))
         if self.first_user:
             self.notify(self.t("ui.app.first_user", login=self.me.login), timeout=10)
 
@@ -231,13 +232,10 @@ class LiyuanApp(App[int]):
         now = self.clock.now()
         # The deadline's warnings come from the ladder's events (recorded once for all terminals,
         # see store/ladder.py); a tick whose clock crossed a rung just asks the poller to look now.
-        crossed = False
-        for ref, req in self.requests.items():
-            state = urgency(req, now)
-            crossed = crossed or self._urgency.get(ref) not in (None, state)
-            self._urgency[ref] = state
-        if crossed:
+        states = {ref: urgency(req, now) for ref, req in self.requests.items()}
+        if any(self._urgency.get(ref) not in (None, state) for ref, state in states.items()):
             self.poll_now()
+        self._urgency.update(states)
         self.now = now
 
     # --- refusals nobody else took ------------------------------------------------------------------

@@ -307,7 +307,7 @@ REFUSED = [
     (("--db", "\x1b[2J://x", "queue"), "database"),
     (("report", "--month", "\x1b[2J"), "--month"),
     (("handover", "--since", "\x1b[2J"), "--since"),
-    (("charge", "202611-0001", "\x1b[2J"), "item"),
+    (("charge", "202611-0001", "\x1b[2J"), "fee schedule"),
     (("rules", "publish", "--fees", "\x1b[2J"), "fee"),
     (("check", "--procedures", "\x1b[2J"), ""),
 ]

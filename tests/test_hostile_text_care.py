@@ -161,7 +161,7 @@ def test_the_back_offices_cli_outputs_show_hostile_text_as_text(hostile_care, cl
     shown = "\n".join(v for k, v in outputs.items() if k[0] == "show")
     assert FORMULAS[1] in shown  # a call's note, as typed
     md = outputs[("staff", "scorecard", "--month", "2026-11")]
-    assert re.search(r"(?<!\\)\[@click", md) is None and "\\[@click=app.quit\\]x\\[/\\]" in md
+    assert re.search(r"(?<!\\)\[@click", md) is None and "\\[\\@click=app\\.quit\\]x\\[/\\]" in md
 
 
 def test_the_scorecards_csv_cells_are_never_formulas_and_its_file_is_private(hostile_care, cli_env, tmp_path):

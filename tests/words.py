@@ -37,4 +37,6 @@ def render(template: str) -> str:
     for _, name, spec, _ in string.Formatter().parse(template):
         if name is not None:
             values[name] = 1 if spec else "X"
-    return template.format(**values)
+    from liyuan_tui.domain.i18n import _PLURALS
+
+    return _PLURALS.format(template, **values)  # (an English plural: {count:p:call|calls})

@@ -36,11 +36,14 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     out = ctx.out
 
     def line(label: str, value: object, source: str | None = None) -> None:
+        if source == "default":  # said in the user's language (默认), the other sources are names
+            source = t("check.default")
         print(f"{pad(label, 14)} {value}" + (f"   ({source})" if source else ""), file=out)
 
     line(t("check.database"), s.db_url, s.sources.get("db"))
     line(t("check.language"), s.lang, s.sources.get("lang"))
     line(t("check.timezone"), s.tz_name, s.sources.get("tz"))
+    line(t("check.site_timezone"), s.site_tz_name, s.sources.get("site_tz"))
     line(
         t("check.user"),
         s.login + (f" (OS: {s.os_login})" if s.os_login != s.login else ""),

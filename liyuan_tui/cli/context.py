@@ -46,9 +46,12 @@ class Context:
     _store: Store | None = None
     _procedures: Procedures | None = None
     _kept: list[Store] = field(default_factory=list)
+    # Only the desk itself (`liyuan`) may make the personal default database on its first run
+    # (`init` makes one on purpose): a command that reads or records never does.
+    may_create: bool = False
 
     def __post_init__(self) -> None:
-        self.raw_out = self.out
+        self.raw_out, self.raw_err = self.out, self.err
         self.out = VisibleText(self.out)  # type: ignore[assignment]
         self.err = VisibleText(self.err)  # type: ignore[assignment]
 
@@ -80,7 +83,7 @@ class Context:
 
             # The user's own procedure files count only on a personal database (store/rules.py).
             own = self.procedures if self.settings.db_is_personal_default else None
-            self._store = store_for(self.settings, self.clock, own)
+            self._store = store_for(self.settings, self.clock, own, may_create=self.may_create)
             self._store.on_first_user(
                 lambda login: print(self.t("cli.first_user", login=login), file=self.err)
             )

@@ -56,9 +56,18 @@ ANSWERS = {
 }
 
 
+NAMED_BY_USER = ("--db", "$LIYUAN_DB")  # where a demo may go when named: never a site's config
+
+
 def demo_path(settings: Settings) -> Path:
+    """The file named by --db or LIYUAN_DB, else `demo.db` in the user data folder. A site's
+    config names the real database: the demo never goes there."""
     from platformdirs import user_data_dir
 
+    if settings.sources.get("db") in NAMED_BY_USER:
+        if settings.db_path is None:
+            raise DeskError("error.demo_not_sqlite", "db", url=settings.db_url)
+        return settings.db_path
     return Path(user_data_dir("liyuan", appauthor=False)) / "demo.db"
 
 
@@ -67,10 +76,22 @@ def demo_settings(settings: Settings) -> Settings:
     return replace(settings, db_url=f"sqlite:///{demo_path(settings)}")
 
 
+def check_replaceable(path: Path) -> None:
+    """The demo is rebuilt from nothing each time: a file there that is not an earlier demo (a
+    real desk's database named by mistake) is refused, never replaced."""
+    from liyuan_tui.store.site import file_has_staff
+
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if not file_has_staff(path, *SUPERVISOR[:2]):
+        raise DeskError("error.demo_not_a_demo", "db", path=str(path))
+
+
 def build_demo(settings: Settings, clock: Clock) -> None:
     """Recreate the demo database: staff, residents and tonight's requests, up to `clock.now()`."""
     path = settings.db_path
     assert path is not None, "the demo is a SQLite file"
+    check_replaceable(path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     procedures = load_procedures(settings.procedures_dir)
@@ -147,7 +168,7 @@ def night_of(desk: Store, lead: Store, sup: Store, night: FakeClock, now: dateti
         desk.lifecycle.mark_replied(ref)
         at(ago - 20)
         finish_required(desk, ref)
-        desk.lifecycle.close_request(ref, "已处理完毕,住户满意")
+        desk.lifecycle.close_request(ref, "已处理完毕,求助人满意")
 
     # Still open tonight.
     ref = log(48, "repair", "5栋0803", "13911110803", "吴太太", "厨房水管漏水,地上有积水")

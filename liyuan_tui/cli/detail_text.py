@@ -17,10 +17,16 @@ if TYPE_CHECKING:
 def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> None:
     from liyuan_tui.domain.permissions import can_see
     from liyuan_tui.reports.event_text import describe
+    from liyuan_tui.reports.tables import escalated_to_name, governed_by
 
     t = ctx.t
     procs = ctx.store.procedures
     proc = procs.get(data["category"])
+    names = {s.login: s.name for s in ctx.store.staff.list_staff()}  # people by name, never by login
+
+    def who(login: str | None) -> str:
+        return names.get(login, login) if login else ""
+
     lines = [
         f"{data['ref']}  {proc.name(ctx.settings.lang) if proc else t('cli.no_category')}"
         f"  {t('status.' + data['status'])}"
@@ -31,17 +37,18 @@ def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> N
         f"  {t('field.channel')}: {t('channel.' + data['channel'])}"
         f"   {t('field.received_at')}: {data['received_at']}",
         f"  {t('cli.reply_due')}: {data['reply_due_at']}"
-        f"  ({format_countdown(data['seconds_left'])}, {t('state.' + data['state'])})",
+        f"  ({format_countdown(data['seconds_left'], t.lang)}, {t('state.' + data['state'])})",
     ]
     if proc is not None and proc.refers_to is not None:  # the company procedure this checklist stands for
-        lines.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(ctx.settings.lang)))
+        lines.append("  " + governed_by(proc, t))
     if data["description"]:
         lines.append(f"  {t('field.description')}: {data['description']}")
     if data["assignee"]:
-        lines.append(f"  {t('field.assignee')}: {data['assignee']}")
+        lines.append(f"  {t('field.assignee')}: {who(data['assignee'])}")
     if data["escalated_at"]:
-        lines.append(f"  {t('cli.escalated')}: {data['escalated_at']} → {data['escalated_to']}")
-    if data["outcome"]:
+        target = escalated_to_name(data["escalated_to"], t, names)
+        lines.append(f"  {t('cli.escalated')}: {data['escalated_at']} → {target}")
+    if data["outcome"] and data["status"] in ("closed", "cancelled"):  # a reopened one has none
         lines.append(
             f"  {t('field.outcome')}: {data['outcome']}"
             + (f"  → {data['handed_to']}" if data["handed_to"] else "")
@@ -62,13 +69,14 @@ def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> N
         mark = "✓" if step["state"] == "done" else ("☐" if step["required"] else "○")
         extra = ""
         if step["state"] == "done":
-            extra = f"  — {step['done_by']} {step['done_at'][11:16]}"
+            extra = f"  — {who(step['done_by'])} {step['done_at'][11:16]}"
             if step["value"]:
                 extra += f"  [{step['value']}]"
             if step["note"]:
                 extra += f"  {step['note']}"
         lines.append(f"  {mark} {step['key']}: {step['text']}{extra}")
     if data["charges"]:
+        fee_names = ctx.store.charges.item_names()
         lines.append("")
         lines.append(f"{t('cli.charges')}: {data['charges_total']:.2f}")
         for c in data["charges"]:
@@ -82,7 +90,9 @@ def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> N
                 else t("desk.receipt_unpaid")
             )
             receipt = f"  {c['receipt']} {paid}" if c["receipt"] else ""
-            lines.append(f"  {c['item']} × {c['qty']:g} = {c['amount']:.2f}{receipt}")
+            # by the item's name, as the fee schedule says it
+            name = fee_names.get(c["item"], (c["item"], c["item"]))[0 if t.lang == "zh" else 1]
+            lines.append(f"  {name} × {c['qty']:g} = {c['amount']:.2f}{receipt}")
     if data["followups"]:
         lines.append("")
         lines.append(t("ui.event.followup") + ":")
@@ -92,17 +102,19 @@ def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> N
 
         for f in data["followups"]:  # the note is already hidden where the reader may not see it
             lines.append(
-                f"  {f['at'][:16].replace('T', ' ')}  {f['by']}  {followup_summary(SimpleNamespace(**f), t)}"
+                f"  {f['at'][:16].replace('T', ' ')}  {who(f['by'])}"
+                f"  {followup_summary(SimpleNamespace(**f), t)}"
             )
     lines.append("")
     lines.append(t("cli.events"))
     visible_to_me = can_see(ctx.me, detail.request)
     # each event by its name, never its stored kind
     for ev, shown in zip(detail.events, data["events"], strict=True):
+        actor = who(ev.actor) if ev.actor != "system" else t("ui.app.system")
         real = ev.db_user if ev.db_user and ev.db_user != ev.actor else None
         by = f" {t('ui.event.by_login', login=real)}" if real else ""
         at = shown["at"][:19].replace("T", " ")
-        lines.append(f"  {at}  {ev.actor:<12} {describe(ev, proc, t, visible_to_me)}{by}")
+        lines.append(f"  {at}  {actor}  {describe(ev, proc, t, visible_to_me, names)}{by}")
     # Every line is shown as text: a description's own lines are indented under it, and a control
     # character that reached the database some other way is printed as its escape, never sent raw.
     print("\n".join(visible(line).replace("\n", "\n      ") for line in lines), file=ctx.out)

@@ -44,7 +44,7 @@ def sheet_now(ctx: Context, since: str | None) -> Any:
 
     at = parse_since(since) if since is not None else None  # checked before the database is opened
     now = ctx.clock.now()
-    start = shift_start(now, ctx.settings.tz, at) if at else default_since(ctx.store, now, NIGHT_SHIFT_START)
+    start = shift_start(now, ctx.store.tz, at) if at else default_since(ctx.store, now, NIGHT_SHIFT_START)
     return handover_sheet(ctx.store, start, now)
 
 

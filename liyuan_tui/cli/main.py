@@ -155,6 +155,9 @@ def main(
     """Run `liyuan ARGV`; the tests call it in-process with their own clock and streams."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
+    from .argparse_words import language_of, speak
+
+    speak(language_of(list(sys.argv[1:] if argv is None else argv), os.environ.get("LIYUAN_LANG")))
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -163,7 +166,7 @@ def main(
     try:
         settings = settings_from(args)
     except ConfigError as exc:
-        print(f"liyuan: {visible(str(exc), newlines=False)}", file=err)
+        print(f"liyuan: {visible(config_refusal(exc, args), newlines=False)}", file=err)
         return EXIT_USAGE
     ctx = Context(settings, clock or SystemClock(), out=out, err=err)
     handler: Callable[[Context, argparse.Namespace], int | None] | None = getattr(args, "handler", None)
@@ -171,6 +174,7 @@ def main(
         from .desk import open_desk
 
         handler = open_desk
+        ctx.may_create = True  # the desk's first run on a machine of one's own makes its database
     try:
         code = run(ctx, handler, args)
         out.flush()  # a reader that went away is met here, not at the interpreter's exit
@@ -180,6 +184,17 @@ def main(
         return EXIT_PIPE
     finally:
         ctx.close()
+
+
+def config_refusal(exc: ConfigError, args: argparse.Namespace) -> str:
+    """A setting the desk cannot use, in the user's language where it has words for it (the
+    language itself comes from the flag or the environment: the config may be what is unreadable)."""
+    if exc.key is None:
+        return str(exc)
+    from liyuan_tui.domain.i18n import Translator
+
+    lang = getattr(args, "lang", None) or os.environ.get("LIYUAN_LANG") or "zh"
+    return Translator(lang if lang in ("zh", "en") else "zh")(exc.key, **exc.params)
 
 
 def _quiet_stdout(out: TextIO) -> None:
@@ -213,9 +228,10 @@ def run(
     try:
         return handler(ctx, args) or EXIT_OK
     except DeskError as exc:
-        where = cli_field(exc.field, ctx.t)
-        text = exc.text(ctx.t)
-        return refuse(f"{where}: {text}" if where else text)
+        # A flag names the field as the command line knows it (--unit: …); otherwise the message
+        # itself says what it is about, with no field's name as a tag in front of it.
+        flag = _FIELD_FLAGS.get(exc.field or "")
+        return refuse(f"{flag}: {exc.text(ctx.t)}" if flag else exc.message(ctx.t))
     except ProcedureError as exc:
         return refuse(f"{ctx.t('cli.procedure_error')}: {exc}")
     except FeeScheduleError as exc:

@@ -24,7 +24,7 @@ Done = Callable[..., None]  # done(completed, total=None)
 
 def shows_progress(ctx: Context, quiet: bool = False) -> bool:
     """Whether a bar goes to this command's terminal (never into a pipe or a file)."""
-    stream = ctx.err
+    stream = ctx.raw_err
     return (
         not quiet
         and not os.environ.get("LIYUAN_NO_PROGRESS")
@@ -42,7 +42,9 @@ def progress(ctx: Context, label: str, total: int | None = None, *, quiet: bool 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    console = Console(file=ctx.err, stderr=True)
+    # Rich's own escape codes go to the terminal as they are (the escaping stream would print them
+    # as text); what the bar shows is the desk's own label and counts.
+    console = Console(file=ctx.raw_err, stderr=True)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

@@ -13,6 +13,8 @@ from liyuan_tui.reports.files import write_export
 if TYPE_CHECKING:
     from .context import Context
 
+EXPORT_FORMATS = ("md", "csv", "json", "xlsx")  # the month report, the scorecard, the stock report
+
 
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
@@ -25,9 +27,10 @@ def register(
     p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
     p.add_argument(
         "--format",
-        choices=("md", "csv", "json"),
+        choices=EXPORT_FORMATS,
         default="md",
-        help="md (prints well), csv (opens in Excel), json (every figure, for programs)",
+        help="md (prints well), csv (opens in Excel), xlsx (a spreadsheet: give -o FILE), "
+        "json (every figure, for programs)",
     )
     add_output(p)
     p.add_argument(
@@ -53,8 +56,7 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     estate = (
         None if args.estate is None else (args.estate if args.estate == "all" else check.estate(args.estate))
     )
-    if args.output:
-        check_output(Path(args.output), args.force)
+    check_output_for(ctx, args)
     with progress(ctx, ctx.t("cli.progress.report"), quiet=args.format == "json" and not args.output) as done:
         report = month_report(ctx.store, month, estate=estate, progress=done)
     emit(ctx, render(report, args.format, ctx.t, ctx.store.procedures), args.output, args.force)
@@ -66,15 +68,33 @@ def add_output(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="replace the --output file if it exists")
 
 
-def emit(ctx: Context, text: str, output: str | None, force: bool = False) -> None:
+def emit(ctx: Context, text: str | bytes, output: str | None, force: bool = False) -> None:
     """A report's text to the file named by -o (an existing one replaced only with --force, by a
-    new private file renamed over it), or to the screen."""
+    new private file renamed over it), or to the screen (a workbook's bytes: to a pipe or a
+    redirect only, see check_output_for)."""
     if output:
         # As private as the database (0600; 0640 in a group folder); the CSV keeps its CRLF and BOM.
         written = write_export(Path(output), text, overwrite=force, field="output")
         print(ctx.t("report.written_to", path=str(written)), file=ctx.err)
+    elif isinstance(text, bytes):
+        ctx.raw_out.flush()
+        ctx.raw_out.buffer.write(text)
+        ctx.raw_out.buffer.flush()
     else:
         write_out(ctx, text if text.endswith("\n") else text + "\n")
+
+
+def check_output_for(ctx: Context, args: argparse.Namespace) -> None:
+    """-o checked (below), and a workbook is never poured onto a terminal: it needs -o FILE or a
+    redirect. Said before the work."""
+    from liyuan_tui.domain.errors import DeskError
+
+    if args.output:
+        check_output(Path(args.output), args.force)
+    elif args.format == "xlsx" and (
+        getattr(ctx.raw_out, "buffer", None) is None or getattr(ctx.raw_out, "isatty", lambda: False)()
+    ):
+        raise DeskError("error.xlsx_needs_file", "output")
 
 
 def check_output(path: Path, force: bool = False) -> None:

@@ -4,13 +4,14 @@ reopen, cancel, take, assign."""
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.deadlines import format_countdown, queue_order
+from liyuan_tui.domain.deadlines import queue_order
 from liyuan_tui.domain.incidents import grouped
 from liyuan_tui.domain.safe_text import safe_json, visible
+
+from .queue_table import print_queue
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -148,7 +149,12 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     )
     print(req.ref, file=ctx.out)
     if req.repeat_of:  # 二次维修: the script (or the desk) sees the earlier request
-        print(ctx.t("cli.repeat_of", ref=req.ref, earlier=req.repeat_of), file=ctx.err)
+        earlier = ctx.store.lookup.get_request(req.repeat_of)
+        if earlier.status == "closed" and earlier.closed_at is not None:
+            closed = earlier.closed_at.astimezone(ctx.settings.tz).strftime("%Y-%m-%d %H:%M")
+            print(ctx.t("cli.repeat_of", ref=req.ref, earlier=earlier.ref, closed=closed), file=ctx.err)
+        else:  # the same fault, still open (or reopened): linked to it
+            print(ctx.t("cli.repeat_open", ref=req.ref, earlier=earlier.ref), file=ctx.err)
     return 0
 
 
@@ -174,43 +180,6 @@ def cells(*values: object) -> list[Text]:
     from rich.text import Text
 
     return [Text(visible(v, newlines=False)) for v in values]
-
-
-def print_queue(
-    ctx: Context, reqs: list[Request], now: datetime, under: frozenset[str] = frozenset()
-) -> None:
-    from rich.table import Table
-
-    from liyuan_tui.domain.deadlines import seconds_left, urgency
-    from liyuan_tui.domain.permissions import hidden_fields
-    from liyuan_tui.reports.export import HIDDEN
-
-    t, tz, procs, me = ctx.t, ctx.settings.tz, ctx.store.procedures, ctx.me
-    table = Table(title=t("cli.queue_title", count=len(reqs)), title_justify="left")
-    for key in ("ref", "category", "unit", "requester", "received", "countdown", "state", "assignee"):
-        table.add_column(t(f"column.{key}"), no_wrap=True)
-    colours = {"ok": "", "warning": "yellow", "overdue": "bold red", "replied": "green"}
-    for r in reqs:
-        state = str(urgency(r, now))
-        proc = procs.get(r.category)
-        hidden = hidden_fields(me, r, procs)
-        table.add_row(
-            *cells(
-                ("!" if r.major else " ")
-                + ("^" if r.escalated_at else " ")
-                + ("└ " if r.ref in under else "")
-                + r.ref,
-                proc.name(ctx.settings.lang) if proc else t("cli.no_category"),
-                HIDDEN if "unit" in hidden else r.unit,
-                HIDDEN if "requester_name" in hidden and r.requester_name else r.requester_name,
-                r.received_at.astimezone(tz).strftime("%H:%M"),
-                format_countdown(seconds_left(r, now)),
-                t(f"state.{state}"),
-                r.assignee or "",
-            ),
-            style=colours[state],
-        )
-    console(ctx).print(table)
 
 
 def console(ctx: Context) -> Console:
@@ -324,6 +293,13 @@ def cmd_assign(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(ctx: Context, args: argparse.Namespace) -> int:
-    for ev in ctx.store.ladder.record_deadline_alerts():
-        print(f"{ev.kind} {ev.dedupe_key}", file=ctx.out)
+    """Each rung recorded, said as a sentence: the request, and what happened to it."""
+    from liyuan_tui.reports.event_text import describe
+
+    events = ctx.store.ladder.record_deadline_alerts()
+    requests = ctx.store.lookup.refs_by_id({ev.request_id for ev in events if ev.request_id is not None})
+    for ev in events:
+        ref, category = requests.get(ev.request_id or 0, ("", ""))
+        said = describe(ev, ctx.store.procedures.get(category), ctx.t, True)
+        print(ctx.t("cli.alert_recorded", ref=ref, what=said), file=ctx.out)
     return 0

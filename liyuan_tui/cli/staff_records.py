@@ -5,7 +5,6 @@ the `staff` command and adds these to it."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,7 +20,7 @@ def register_staff(
         help="the month's scorecard per staff member and the team (supervisors and the manager)",
     )
     p.add_argument("--month", required=True, help="the month, YYYY-MM (local time)")
-    p.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    p.add_argument("--format", choices=("md", "csv", "json", "xlsx"), default="md")
     from .reports import add_output
 
     add_output(p)
@@ -72,13 +71,10 @@ def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.scorecard import scorecard
     from liyuan_tui.reports.scorecard_render import render_scorecard
 
-    from .reports import check_output, emit
+    from .reports import check_output_for, emit
 
     month = Month.parse(args.month)  # checked before the database is opened
-    if args.output:
-        check_output(
-            Path(args.output), args.force
-        )  # a folder, or one that does not exist: said before the work
+    check_output_for(ctx, args)  # a folder, or one that does not exist: said before the work
     emit(ctx, render_scorecard(scorecard(ctx.store, month), args.format, ctx.t), args.output, args.force)
     return 0
 

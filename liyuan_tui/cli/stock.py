@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
@@ -62,7 +61,7 @@ def register(
 
     p = ssub.add_parser("report", parents=[common], help="the month's in / used / stock report (进消存报表)")
     p.add_argument("--month", required=True, help="YYYY-MM (local time)")
-    p.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    p.add_argument("--format", choices=("md", "csv", "json", "xlsx"), default="md")
     from .reports import add_output
 
     add_output(p)
@@ -172,11 +171,10 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.month import Month
     from liyuan_tui.reports.stock import render_stock, stock_report
 
-    from .reports import check_output, emit
+    from .reports import check_output_for, emit
 
     month = Month.parse(args.month)  # checked before the database is opened
-    if args.output:
-        check_output(Path(args.output), args.force)
+    check_output_for(ctx, args)
     # -o: as private as the other exports (0600; 0640 in a group folder)
     emit(ctx, render_stock(stock_report(ctx.store, month), args.format, ctx.t), args.output, args.force)
     return 0

@@ -31,14 +31,29 @@ MAX_SETTING = 255  # a longer zone name or path is a mistake (and too long for a
 
 
 class ConfigError(ValueError):
-    """A setting has a value the desk cannot use; the message names the setting."""
+    """A setting has a value the desk cannot use; the message names the setting. `key` and
+    `params`, when set, say it in the user's language (messages/*.toml)."""
+
+    key: str | None = None
+    params: dict[str, Any] = {}  # (replaced, never changed, by a subclass)
+
+
+class ConfigUnreadable(ConfigError):
+    """The site's config file is there but this login may not read it: it must join a group."""
+
+    key = "error.no_access"
+
+    def __init__(self, path: Path, blocked: Path, group: str) -> None:
+        self.params = {"path": str(blocked), "group": group, "login": os_login() or "?"}
+        super().__init__(f"config file {path}: cannot be read ({blocked}: join the group {group})")
 
 
 @dataclass(frozen=True)
 class Settings:
     db_url: str
     lang: str = "zh"
-    tz_name: str = DEFAULT_TZ
+    tz_name: str = DEFAULT_TZ  # the zone this user sees times in (--tz, LIYUAN_TZ, config, default)
+    site_tz_name: str = DEFAULT_TZ  # the site's zone: refs and months (config files only, never --tz)
     procedures_dir: Path | None = None  # None: the shipped data/procedures
     fees_file: Path | None = None  # None: the shipped data/fees.toml
     answers_dir: Path | None = None  # a site's canned answers (None: the shipped examples only)
@@ -56,6 +71,12 @@ class Settings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.tz_name)
+
+    @property
+    def site_tz(self) -> ZoneInfo:
+        """The site's zone: a request's ref, a work order's number and a report's month are the
+        site's, whatever zone one terminal was started in."""
+        return ZoneInfo(self.site_tz_name)
 
     @property
     def db_path(self) -> Path | None:
@@ -126,12 +147,30 @@ def _short(value: str) -> str:
     return visible(value, newlines=False, limit=80)
 
 
+def _zone(name: str, source: str) -> str:
+    """A zone name the desk can use, or a refusal naming where it came from."""
+    try:
+        if len(name) > MAX_SETTING:
+            raise ValueError("too long")
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ConfigError(f"time zone: '{_short(name)}' is not a known zone (from {source})") from exc
+    return name
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
         return {}
+    except PermissionError as exc:
+        from .access import blocked_by
+
+        blocked = blocked_by(path)
+        if blocked is not None:
+            raise ConfigUnreadable(path, *blocked) from exc
+        raise ConfigError(f"config file {path}: {exc}") from exc
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"config file {path}: {exc}") from exc
 
@@ -171,21 +210,19 @@ def load_settings(
         raise ConfigError(
             f"language: '{_short(lang)}' is not one of {', '.join(LANGUAGES)} (from {sources['lang']})"
         )
-    tz_name = pick("tz", "tz", "LIYUAN_TZ", DEFAULT_TZ) or DEFAULT_TZ
-    try:
-        if len(tz_name) > MAX_SETTING:
-            raise ValueError("too long")
-        ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise ConfigError(
-            f"time zone: '{_short(tz_name)}' is not a known zone (from {sources['tz']})"
-        ) from exc
+    tz_name = _zone(pick("tz", "tz", "LIYUAN_TZ", DEFAULT_TZ) or DEFAULT_TZ, sources["tz"])
+    site_tz_name = DEFAULT_TZ
+    sources["site_tz"] = "default"
+    for path, data in files:  # the site's own files say its zone; a flag or the environment never
+        if data.get("tz") not in (None, ""):
+            site_tz_name, sources["site_tz"] = _zone(str(data["tz"]), str(path)), str(path)
+            break
     procedures = pick("procedures", "procedures", "LIYUAN_PROCEDURES", None)
     fees = pick("fees", "fees", "LIYUAN_FEES", None)
     answers = pick("answers", "answers", "LIYUAN_ANSWERS", None)
-    for name, path in (("procedures", procedures), ("fees", fees), ("answers", answers), ("db", db)):
-        if path is not None and (len(path) > 4096 or "\x00" in path):
-            raise ConfigError(f"{name}: '{_short(path)}' is not a usable path (from {sources[name]})")
+    for name, value in (("procedures", procedures), ("fees", fees), ("answers", answers), ("db", db)):
+        if value is not None and (len(value) > 4096 or "\x00" in value):
+            raise ConfigError(f"{name}: '{_short(value)}' is not a usable path (from {sources[name]})")
     real = os_login()
     login = pick("user", "user", "LIYUAN_USER", real) or ""
     if login != real:
@@ -200,6 +237,7 @@ def load_settings(
         db_url=db_url_from(db),
         lang=lang,
         tz_name=tz_name,
+        site_tz_name=site_tz_name,
         procedures_dir=expand(procedures) if procedures else None,
         fees_file=expand(fees) if fees else None,
         answers_dir=expand(answers) if answers else None,

@@ -67,11 +67,34 @@ def replied_within_limit(request: HasDeadline) -> bool | None:
     return request.replied_at <= request.reply_due_at
 
 
-def format_countdown(seconds: int) -> str:
-    """`09:41` left, `-01:12` overdue; minutes grow past 99 rather than wrap."""
+def format_countdown(seconds: int, lang: str = "zh", width: int | None = None) -> str:
+    """`09:41` left, `-01:12` overdue under an hour; beyond, hours and minutes (`-3时05分`,
+    `-3h05m`), then days and hours (`-5天11时`, `-5d11h`) — never `-7873:49`. `width` (terminal
+    cells, a Chinese character two): a coarser form where the full one does not fit (`-5天`)."""
     sign = "-" if seconds < 0 else ""
-    minutes, secs = divmod(abs(seconds), 60)
-    return f"{sign}{minutes:02d}:{secs:02d}"
+    left = abs(seconds)
+    if left < 3600:
+        minutes, secs = divmod(left, 60)
+        return f"{sign}{minutes:02d}:{secs:02d}"
+    zh = lang == "zh"
+    days, rest = divmod(left, 86400)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    if days:
+        full, coarse = (f"{days}天{hours}时", f"{days}天") if zh else (f"{days}d{hours}h", f"{days}d")
+    else:
+        full, coarse = (
+            (f"{hours}时{minutes:02d}分", f"{hours}时") if zh else (f"{hours}h{minutes:02d}m", f"{hours}h")
+        )
+    if width is not None and _cells(sign + full) > width:
+        return sign + coarse
+    return sign + full
+
+
+def _cells(text: str) -> int:
+    """Terminal cells: a wide (CJK) character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def queue_order(request: HasDeadline, now: datetime, major: bool) -> tuple[int, int, float]:

@@ -43,10 +43,15 @@ class DeskError(Exception):
         return t(self.key, **params)
 
     def message(self, t: Translator) -> str:
-        """What is wrong, after the name of the field it concerns."""
-        if self.field:
-            return f"{t('field.' + self.field)}: {self.text(t)}"
-        return self.text(t)
+        """What is wrong, as one sentence: no field's name as a tag in front of it ("步骤:…") —
+        the message names what it is about — except where it says nothing of its subject on its own
+        ("不能为空"), which then starts with it ("房号不能为空")."""
+        text = self.text(t)
+        if self.field and self.key in SUBJECTLESS:
+            name = t("field." + self.field)
+            if name != "field." + self.field:
+                return f"{name}{'' if t.lang == 'zh' else ' '}{text}"
+        return text
 
 
 def _shown(value: Any) -> Any:
@@ -56,6 +61,22 @@ def _shown(value: Any) -> Any:
 
 
 ECHO_LIMIT = 200  # characters of a refused value said back
+# Messages that do not say what they are about: said after the field's name (房号不能为空).
+SUBJECTLESS = frozenset(
+    {
+        "error.control_character",
+        "error.unit_empty",
+        "error.phone_empty",
+        "error.too_long",
+        "error.time_future",
+        "error.choice_unknown",
+        "error.yes_no",
+        "error.number_range",
+        "error.qty_range",
+        "error.appointment_range",
+        "error.not_utf8",
+    }
+)
 
 
 class ValidationError(DeskError):

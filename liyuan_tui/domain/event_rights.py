@@ -30,7 +30,7 @@ RECORDED_BY: dict[EventKind, frozenset[Recorder]] = {
     K.MAJOR: frozenset({Action.MARK_MAJOR}),
     K.MAJOR_CLEARED: frozenset({Action.MARK_MAJOR}),
     K.ACKNOWLEDGED: frozenset({Action.ACKNOWLEDGE}),
-    K.BRANCH: frozenset({Action.TICK}),
+    K.BRANCH: frozenset({Action.CHOOSE_BRANCH}),  # which help: the desk and the security lead
     K.BRANCH_SWITCHED: frozenset({Action.UPDATE}),
     K.STEP: frozenset({Action.TICK}),
     K.CLOSED: frozenset({Action.CLOSE}),

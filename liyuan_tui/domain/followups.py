@@ -12,6 +12,7 @@ procedure and the times involved (`now` is passed in).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from .models import Request
 from .procedures import Procedure
@@ -44,3 +45,18 @@ def may_repeat(req: Request, proc: Procedure | None) -> bool:
 def reopened_status(req: Request) -> str:
     """The state a closed request goes back to: replied if the resident was replied to, else open."""
     return "replied" if req.replied_at else "open"
+
+
+def reopen_changes(req: Request) -> dict[str, Any]:
+    """What reopening a closed request changes: back to open (or replied), and no outcome left on
+    it — the close's outcome stays in its event, and the next close records its own. A request
+    is resolved only while it is closed as resolved (docs/report.md)."""
+    return {
+        "status": reopened_status(req),
+        "closed_at": None,
+        "closed_by": None,
+        "followup_due_at": None,
+        "outcome": "",
+        "outcome_kind": "",
+        "handed_to": "",
+    }

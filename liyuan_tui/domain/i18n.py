@@ -6,6 +6,8 @@ string, so translators edit text without touching code and each area of the app 
 
 from __future__ import annotations
 
+import re
+import string
 import tomllib
 from functools import cache
 from importlib import resources
@@ -56,11 +58,29 @@ class Translator:
         if not params:
             return text
         # A value carried by data in both languages (a step's prompt, a list of steps) is said in ours.
-        return text.format(**{k: self.pick(v.zh, v.en) if _bilingual(v) else v for k, v in params.items()})
+        values = {k: self.pick(v.zh, v.en) if _bilingual(v) else v for k, v in params.items()}
+        said: str = _PLURALS.format(text, **values) if ":p:" in text else text.format(**values)
+        if any(v in ("", None) for v in params.values()):  # a value left empty leaves no "()" behind
+            said = _EMPTY_BRACKETS.sub("", said)
+        return said
 
     def pick(self, zh: str, en: str) -> str:
         """Choose between two texts carried by data (procedure steps, fee items)."""
         return zh if self.lang == "zh" else en
+
+
+class _Plurals(string.Formatter):
+    """`{count:p:call|calls}` → "1 call", "2 calls": English says its plurals (Chinese needs none)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("p:"):
+            one, _, many = format_spec[2:].partition("|")
+            return f"{value} {one if value == 1 else many}"
+        return str(super().format_field(value, format_spec))
+
+
+_PLURALS = _Plurals()
+_EMPTY_BRACKETS = re.compile(r" ?[((][ \t]*[))]")
 
 
 def _bilingual(value: Any) -> bool:

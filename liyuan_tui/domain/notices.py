@@ -18,7 +18,7 @@ from .procedures import Procedures, Text
 @dataclass(frozen=True)
 class Notice:
     # new_request | escalated | major | acknowledged | deadline_warning | overdue | security_task
-    # | followup_reopened
+    # | guard_task | followup_reopened
     kind: str
     ref: str
     key: str  # message key in data/messages/notices.toml
@@ -78,6 +78,10 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
         if (role == "cs_supervisor" and to in ("cs_supervisor", login)) or (
             role == "manager" and to == login
         ):
+            note = payload.get("note") if "description" not in hidden_fields(viewer, req, procedures) else ""
+            if note:  # what the escalation is about, said with it (one line of the note)
+                params["note"] = " ".join(str(note).split())[:120]
+                return Notice("escalated", req.ref, "notice.escalated_note", params, "warning")
             return Notice("escalated", req.ref, "notice.escalated", params, "warning")
     elif ev.kind == EventKind.MAJOR and not mine:
         if role in SUPERVISORS:
@@ -99,6 +103,13 @@ def _notice(ev: Event, req: Request, viewer: Staff, procedures: Procedures) -> N
         # A follow-up call found the problem not solved: the request is back, the supervisor told.
         if role in SUPERVISORS or login == holder(req):
             return Notice("followup_reopened", req.ref, "notice.followup_reopened", params, "warning")
+    elif ev.kind == EventKind.STEP and not mine and role == "guard" and proc is not None:
+        # A step a guard's step waits for is done: that step is the guards' now (toast and bell).
+        done = payload.get("step")
+        theirs = [s for s in proc.steps if s.role == "guard" and done in s.after]
+        if theirs and (not theirs[0].branch or theirs[0].branch in req.branch_list):
+            params["step"] = theirs[0].text  # said in the viewer's language
+            return Notice("guard_task", req.ref, "notice.guard_task", params, "warning")
     elif ev.kind in (EventKind.BRANCH, EventKind.STEP) and not mine and role == "security_lead":
         branch = payload.get("branch") or payload.get("branch_added")
         if branch and proc and any(s.branch == branch and s.role in SECURITY_ROLES for s in proc.steps):

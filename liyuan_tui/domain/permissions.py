@@ -20,6 +20,7 @@ class Action(StrEnum):
     MARK_MAJOR = "mark_major"
     ACKNOWLEDGE = "acknowledge"
     TICK = "tick"
+    CHOOSE_BRANCH = "choose_branch"  # which help is given (medical: hospital, 120, care)
     CLOSE = "close"
     REOPEN = "reopen"
     CANCEL = "cancel"
@@ -82,6 +83,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MARK_MAJOR: DESK | {"security_lead"},
     Action.ACKNOWLEDGE: SUPERVISORS,
     Action.TICK: DESK | {"security_lead", "guard", "dept_staff", "technician"},
+    # The desk asks the requester which help they want; those sent to help do not add one.
+    Action.CHOOSE_BRANCH: DESK | {"security_lead"},
     Action.CLOSE: DESK,
     Action.REOPEN: DESK,
     Action.CANCEL: DESK,

@@ -216,7 +216,9 @@ _STEP_KEYS = {
     "default",
     "replies",
     "result",
+    "order_step",
 }
+ORDER_STEPS = ("dispatch", "arrive", "finish")  # a work order's moments a step may stand for
 
 
 def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set[str]) -> Step:
@@ -277,6 +279,11 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
             source, 'from_form needs input = "value" or "note" (the form\'s text is kept)', step=key
         )
     default = _default(raw.get("default"), source, key) if "default" in raw else None
+    order_step = raw.get("order_step")
+    if order_step is not None and order_step not in ORDER_STEPS:
+        raise ProcedureError(
+            source, f"order_step {order_step!r} is not one of {', '.join(ORDER_STEPS)}", step=key
+        )
     return Step(
         key=key,
         text=Text(raw["zh"].strip(), raw["en"].strip()),
@@ -294,6 +301,7 @@ def _parse_step(raw: Any, source: str, index: int, branches: set[str], seen: set
         default=default,
         replies=raw.get("replies", False),
         result=raw.get("result", False),
+        order_step=order_step,
     )
 
 

@@ -96,10 +96,22 @@ class Step:
     default: Text | None = None  # the answer offered (placeholders filled from the request)
     replies: bool = False  # ticking it is the reply to the resident (stops the reply clock)
     result: bool = False  # it records the department's result or the resident's confirmation
+    order_step: str | None = None  # a work order's dispatch, arrival or finish ticks it (one entry)
 
     @property
     def wants_input(self) -> bool:
         return self.input in ("note", "value")
+
+    @property
+    def suggests(self) -> bool:
+        """Whether the answer it offers says something the operator has not said ("{now} 已拨通
+        120,已受理"): a suggestion they confirm, never recorded for them at a key. An answer
+        made only of what the form holds ("{description}") is their own words, taken at once."""
+        if self.default is None:
+            return False
+        import re
+
+        return any(re.sub(r"\{\w+\}|[\s\W]", "", text) for text in (self.default.zh, self.default.en))
 
     def offered(
         self,
@@ -149,6 +161,11 @@ class Procedure:
     def result_steps(self) -> list[Step]:
         """The steps that record the department's result or the resident's confirmation."""
         return [s for s in self.steps if s.result]
+
+    def order_step(self, moment: str) -> Step | None:
+        """The step a work order's dispatch, arrival or finish stands for ("dispatch" | "arrive" |
+        "finish"), as the procedure file says; None when it names none."""
+        return next((s for s in self.steps if s.order_step == moment), None)
 
     @property
     def form_steps(self) -> list[Step]:

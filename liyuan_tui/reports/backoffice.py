@@ -12,6 +12,8 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.work_orders import format_qty
 from liyuan_tui.store.figures.backoffice import BackOffice, ToolIncident
 
+from .tables import Said
+
 __all__ = ["BackOffice", "ToolIncident", "back_office_dict", "back_office_tables"]
 
 
@@ -91,7 +93,10 @@ def back_office_tables(
                 t("column.measure"),
                 t("report.amount"),
             ],
-            [[x.code, x.name, format_qty(x.used), x.unit, money(x.value("used"))] for x in cur.materials],
+            [
+                [Said(x.code), Said(x.name), format_qty(x.used), Said(x.unit), money(x.value("used"))]
+                for x in cur.materials
+            ],
         )
     )
     out.append(
@@ -107,12 +112,12 @@ def back_office_tables(
             ],
             [
                 [
-                    x.code,
-                    x.name,
+                    Said(x.code),
+                    Said(x.name),
                     t(f"tool.condition.{x.condition}"),
-                    x.holder,
+                    Said(x.holder),
                     x.returned_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                    x.note,
+                    Said(x.note),
                 ]
                 for x in cur.tools
             ],

@@ -4,6 +4,7 @@ as stored) and what it did, from its payload. The timeline on screen and `liyuan
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -26,8 +27,16 @@ def event_name(ev: Event, payload: dict[str, Any], t: Translator) -> str:
     return name if name != f"event.{kind}" else t("event.updated")
 
 
-def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) -> str:
-    """What an event did, in the user's language, from its kind and payload."""
+def describe(
+    ev: Event, proc: Procedure | None, t: Translator, visible: bool, names: Mapping[str, str] | None = None
+) -> str:
+    """What an event did, in the user's language, from its kind and payload; people by their
+    names (`names`: login → name) where the event names someone."""
+    names = names or {}
+
+    def who(login: str | None) -> str:
+        return names.get(login, login) if login else "-"
+
     payload = json.loads(ev.payload or "{}")
     if not visible:
         payload = {k: (HIDDEN if k in DETAIL_KEYS and v else v) for k, v in payload.items()}
@@ -75,7 +84,7 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
     elif kind == EventKind.ESCALATED:
         extra = payload.get("note", "")
     elif kind == EventKind.ASSIGNED:
-        extra = f"{payload.get('from') or '-'} → {payload.get('to')}"
+        extra = f"{who(payload.get('from'))} → {who(payload.get('to'))}"
     elif kind == EventKind.CHARGE:
         name = payload.get(f"name_{t.lang}") or payload.get("item", "")  # the item's name as charged
         extra = f"{name} × {payload.get('qty', 1):g} = {format_yuan(payload.get('amount_cents', 0))}"
@@ -88,7 +97,10 @@ def describe(ev: Event, proc: Procedure | None, t: Translator, visible: bool) ->
         said = t("ui.event.late", minutes=late // 60, seconds=late % 60) if late else ""
         extra = " ".join(x for x in (said, f"“{payload.get('reply_text', '')}”") if x)
     elif kind in ORDER_KINDS or kind in (EventKind.STOCK_USED, EventKind.TOOL_ISSUED):
-        extra = _back_office(kind, payload, t)
+        extra = _back_office(kind, payload, t, who)
+        step = proc.step(payload["step"]) if proc and payload.get("step") else None
+        if step is not None:  # the checklist's step the order's moment ticked: one entry, not two
+            extra += t("ui.event.order_step")
     elif kind == EventKind.FOLLOWUP:
         extra = followup_summary(SimpleNamespace(**{"note": "", **payload}), t)
     elif kind in PAGE_KINDS:
@@ -125,11 +137,11 @@ def _desk(kind: str, p: dict[str, Any], t: Translator) -> str:
     return f"{p.get('receipt', '')} {format_yuan(p.get('amount_cents', 0))} {method}"
 
 
-def _back_office(kind: str, p: dict[str, Any], t: Translator) -> str:
+def _back_office(kind: str, p: dict[str, Any], t: Translator, who: Callable[[str | None], str]) -> str:
     """A work order's event (or stock and tools used on one), in a few words."""
     number = p.get("order", "")
     if kind in (EventKind.ORDER_CREATED, EventKind.ORDER_DISPATCHED):
-        return f"{number} → {p.get('to') or p.get('technician') or '-'}"
+        return f"{number} → {who(p.get('to') or p.get('technician'))}"
     if kind == EventKind.ORDER_FINISHED:
         used = ", ".join(f"{m['code']}×{m['qty']}" for m in p.get("materials", []))
         signed = t("sheet.not_home") if p.get("not_home") else p.get("signed_by", "")
@@ -141,7 +153,7 @@ def _back_office(kind: str, p: dict[str, Any], t: Translator) -> str:
     if kind == EventKind.STOCK_USED:
         return f"{p.get('code', '')}×{p.get('qty', '')} {number}".strip()
     if kind == EventKind.TOOL_ISSUED:
-        return f"{p.get('code', '')} → {p.get('to', '')} {number}".strip()
+        return f"{p.get('code', '')} → {who(p.get('to'))} {number}".strip()
     reason = p.get("reason")
     return f"{number} [{reason}]" if reason else number
 

@@ -23,19 +23,19 @@ def export_mode(folder: Path) -> int:
         return PRIVATE
 
 
-def write_export(path: Path, text: str, *, overwrite: bool, field: str = "file") -> Path:
-    """Write `text` (UTF-8, line ends as given) to `path`. An existing file is refused unless
-    `overwrite` (exclusive create, so two terminals exporting at once cannot both think the name
-    was free); the file written always gets export_mode(), whatever the mode of one it replaces:
-    it is written beside and renamed over it (a link is replaced, never followed). A FIFO or a
-    device is refused, never opened."""
+def write_export(path: Path, text: str | bytes, *, overwrite: bool, field: str = "file") -> Path:
+    """Write `text` (UTF-8, line ends as given; a workbook's bytes as they are) to `path`. An
+    existing file is refused unless `overwrite` (exclusive create, so two terminals exporting at
+    once cannot both think the name was free); the file written always gets export_mode(), whatever
+    the mode of one it replaces: it is written beside and renamed over it (a link is replaced,
+    never followed). A FIFO or a device is refused, never opened."""
     if path.is_dir():
         raise DeskError("screens.export.is_folder", field, path=str(path))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise DeskError("screens.export.no_folder", field, path=str(folder))
     mode = export_mode(folder)
-    data = text.encode("utf-8", errors="surrogateescape")
+    data = text if isinstance(text, bytes) else text.encode("utf-8", errors="surrogateescape")
     try:
         existing = os.lstat(path)
     except FileNotFoundError:

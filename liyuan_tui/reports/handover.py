@@ -83,6 +83,7 @@ class HandoverSheet:
     log: list[DutyNote] = field(default_factory=list)  # the duty log's lines since the shift began
     signed: Handover | None = None  # the newest handover signed at this estate
     pending: list[Handover] = field(default_factory=list)  # not yet accepted, for the reader to chase
+    names: dict[str, str] = field(default_factory=dict)  # login → name: the sheet names people
 
     @property
     def late_orders(self) -> list[HandoverOrder]:
@@ -121,6 +122,7 @@ def handover_sheet(store: ReportSource, since: datetime, now: datetime | None = 
         sheet.unanswered_escalations = [
             item(r) for r in still if r.escalated_at and r.acknowledged_at is None
         ]
+        sheet.names = read.staff_names()
     sheet.overdue = [x for x in sheet.still_open if x.state == "overdue"]
     sheet.orders, sheet.tools_out = back_office_lists(store, now)
     sheet.log = store.shift.notes(since, now + timedelta(seconds=1))
@@ -138,9 +140,9 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Procedures,
         out = []
         for x in items:
             last = {
-                "holder": x.holder or t("handover.nobody"),
-                "countdown": format_countdown(x.seconds_left),
-                "escalated_to": escalated_to_name(x.escalated_to, t),
+                "holder": sheet.names.get(x.holder, x.holder) if x.holder else t("handover.nobody"),
+                "countdown": format_countdown(x.seconds_left, t.lang),
+                "escalated_to": escalated_to_name(x.escalated_to, t, sheet.names),
             }[extra]
             text = x.description if x.description is not None else t("report.hidden")
             # The queue's marks: ! a major case, ^ an escalated one.
@@ -167,7 +169,7 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Procedures,
         t("handover.marks"),
         "",
     ]
-    out += render_signed(sheet.signed, sheet.pending, t, tz)
+    out += render_signed(sheet.signed, sheet.pending, t, tz, sheet.names)
     sections = (
         ("handover.came_in", sheet.came_in, "holder", t("column.assignee")),
         ("handover.still_open", sheet.still_open, "holder", t("column.assignee")),
@@ -181,8 +183,8 @@ def render_handover(sheet: HandoverSheet, t: Translator, procedures: Procedures,
         else:
             out.append(t("report.none"))
         out.append("")
-    out += render_log(sheet.log, t, tz)
-    out += render_back_office(sheet.orders, sheet.tools_out, t, tz)
+    out += render_log(sheet.log, t, tz, sheet.names)
+    out += render_back_office(sheet.orders, sheet.tools_out, t, tz, sheet.names)
     return "\n".join(out)
 
 

@@ -75,7 +75,11 @@ def back_office_lists(store: ReportSource, now: datetime) -> tuple[list[Handover
 
 
 def render_back_office(
-    orders: list[HandoverOrder], tools: list[HandoverTool], t: Translator, tz: tzinfo
+    orders: list[HandoverOrder],
+    tools: list[HandoverTool],
+    t: Translator,
+    tz: tzinfo,
+    names: dict[str, str] | None = None,
 ) -> list[str]:
     """The handover's Markdown sections for work orders and tools."""
 
@@ -102,7 +106,9 @@ def render_back_office(
                         x.number,
                         x.ref,
                         x.unit,
-                        x.technician or t("handover.nobody"),
+                        (names or {}).get(x.technician, x.technician)
+                        if x.technician
+                        else t("handover.nobody"),
                         t(f"order.state.{x.state}"),
                         _limit(x, t),
                     ]
@@ -118,7 +124,13 @@ def render_back_office(
     for key, listed in (("handover.tools_out", tools), ("handover.tools_overdue", overdue)):
         out += [f"## {t(key, count=len(listed))}", ""]
         out += (
-            md_table(head, [[x.code, x.name, x.holder, x.order or "", when(x.due_at)] for x in listed])
+            md_table(
+                head,
+                [
+                    [x.code, x.name, (names or {}).get(x.holder, x.holder), x.order or "", when(x.due_at)]
+                    for x in listed
+                ],
+            )
             if listed
             else [t("report.none")]
         )

@@ -48,30 +48,51 @@ def _iso(when: datetime | None, tz: tzinfo) -> str | None:
     return when.astimezone(tz).isoformat(timespec="seconds") if when else None
 
 
-def render_signed(signed: Handover | None, pending: list[Handover], t: Translator, tz: tzinfo) -> list[str]:
-    """Lines under the title: handovers waiting to be accepted, then the newest one signed."""
+def render_signed(
+    signed: Handover | None,
+    pending: list[Handover],
+    t: Translator,
+    tz: tzinfo,
+    names: dict[str, str] | None = None,
+) -> list[str]:
+    """Lines under the title: handovers waiting to be accepted, then the newest one signed (people
+    by name: `names`, login → name)."""
+    named = names or {}
+
+    def who(login: str) -> str:
+        return named.get(login, login)
 
     def when(d: datetime) -> str:
         return d.astimezone(tz).strftime("%m-%d %H:%M")
 
     out = [
-        "> " + md_text(t("shift.pending", by=h.signed_by, to=h.to_login, at=when(h.signed_at)))
+        "> " + md_text(t("shift.pending", by=who(h.signed_by), to=who(h.to_login), at=when(h.signed_at)))
         for h in pending
     ]
     if signed is not None and signed.id not in {h.id for h in pending}:
         key = "shift.signed_accepted" if signed.accepted_at else "shift.signed"
         at = when(signed.accepted_at) if signed.accepted_at else ""
         out.append(
-            md_text(t(key, by=signed.signed_by, to=signed.to_login, at=when(signed.signed_at), accepted=at))
+            md_text(
+                t(
+                    key,
+                    by=who(signed.signed_by),
+                    to=who(signed.to_login),
+                    at=when(signed.signed_at),
+                    accepted=at,
+                )
+            )
         )
     return out + [""] if out else []
 
 
-def render_log(notes: list[DutyNote], t: Translator, tz: tzinfo) -> list[str]:
+def render_log(
+    notes: list[DutyNote], t: Translator, tz: tzinfo, names: dict[str, str] | None = None
+) -> list[str]:
     out = [f"## {t('shift.log', count=len(notes))}", ""]
     if not notes:
         return out + [t("report.none"), ""]
     for n in notes:
-        head = f"- {n.at.astimezone(tz).strftime('%m-%d %H:%M')} {md_text(n.by)}: "
+        head = f"- {n.at.astimezone(tz).strftime('%m-%d %H:%M')} {md_text((names or {}).get(n.by, n.by))}: "
         out.append(head + "  \n  ".join(md_text(line) for line in n.text.splitlines()))
     return out + [""]

@@ -87,7 +87,7 @@ def month_report(
             side_by_side = {code: figures(read, month, code, lambda: None) for code in read.estates_in(whole)}
     analysis = store.analyses.latest(str(month))
     by = names.get(analysis.written_by, analysis.written_by) if analysis is not None else ""
-    return MonthReport(current, previous, now, tz, analysis, by, estate, side_by_side)
+    return MonthReport(current, previous, now, tz, analysis, by, estate, side_by_side, names)
 
 
 def month_figures(

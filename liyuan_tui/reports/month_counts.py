@@ -74,7 +74,11 @@ def fill_counts(fig: MonthFigures, rows: list[CubeRow], keys: list[str], ranks: 
     status: Counter[str] = Counter()
     outcome: Counter[str] = Counter()
     handed: Counter[str] = Counter()
+    cancelled = 0
     for r in rows:
+        if r.status == "cancelled":  # voided: a line of its own, no other figure
+            cancelled += r.total
+            continue
         cat = r.category or NO_CATEGORY
         for name in (
             "total",
@@ -88,18 +92,18 @@ def fill_counts(fig: MonthFigures, rows: list[CubeRow], keys: list[str], ranks: 
             "confidential",
         ):
             sums[cat][name] += int(getattr(r, name) or 0)
-        if r.status == "closed":
-            sums[cat]["closed"] += r.total
-            sums[cat]["resolved"] += r.total if r.outcome_kind == "resolved" else 0
         channel[r.channel] += r.total
         status[r.status] += r.total
-        if r.outcome_kind:
-            outcome[r.outcome_kind] += r.total
-        if r.handed_to:
-            handed[r.handed_to] += r.total
+        if r.status == "closed":  # the outcome of a closed request only (docs/report.md: resolved)
+            sums[cat]["closed"] += r.total
+            sums[cat]["resolved"] += int(r.resolved or 0)
+            if r.outcome_kind:
+                outcome[r.outcome_kind] += r.total
+            if r.handed_to:
+                handed[r.handed_to] += r.total
     whole: Counter[str] = sum(sums.values(), Counter())
     ordered = keys + sorted(k for k in sums if k not in keys)
-    fig.total = whole["total"]
+    fig.total, fig.cancelled = whole["total"], cancelled
     fig.by_category = {k: sums[k]["total"] for k in ordered if k in keys or sums[k]["total"]}
     fig.by_channel = _complete(channel, CHANNELS)
     fig.by_status = _complete(status, REPORTED_STATUSES)
@@ -150,14 +154,19 @@ def staff_figures(rows: list[StaffCubeRow], names: dict[str, str], ranks: Percen
             per[r.replied_by]["within"] += int(r.within or 0)
         if r.closed_by:
             per[r.closed_by]["closed"] += int(r.closed or 0)
+        if r.created_by:
+            per[r.created_by]["unreplied_late"] += int(r.unreplied_late or 0)
         if r.escalated_by:
             per[r.escalated_by]["escalated"] += r.total
     out = []
     for login in sorted(per, key=lambda x: (-per[x]["logged"] - per[x]["replied"], x)):
         c = per[login]
+        if not c["logged"] + c["replied"] + c["closed"] + c["escalated"]:
+            continue  # named only by a count of zero
         median, p90 = ranks.get(("staff", login), (None, None))
-        # A person's "due" is what they replied to: they answer for their own replies' speed.
-        reply = ReplyStats(c["replied"], c["replied"], c["within"], median, p90)
+        # A person's "due" is what they replied to and what they logged that is past its deadline
+        # with no reply yet: an overdue request nobody answered is not "100% in time".
+        reply = ReplyStats(c["replied"], c["replied"] + c["unreplied_late"], c["within"], median, p90)
         out.append(
             StaffFigures(
                 login, names.get(login, login), c["logged"], c["replied"], c["closed"], c["escalated"], reply

@@ -121,6 +121,7 @@ def figures_dict(f: MonthFigures, tz: tzinfo) -> dict[str, Any]:
         "major": f.major,
         "majors": [_item_dict(x, tz, "majors") for x in f.majors],
         "confidential": f.confidential,
+        "cancelled": f.cancelled,
         "fees": [
             {
                 "item": x.code,
@@ -195,9 +196,7 @@ def analysis_dict(report: MonthReport) -> dict[str, Any] | None:
 def analysis_signature(report: MonthReport, t: Translator) -> str:
     a = report.analysis
     assert a is not None
-    who = (
-        report.analysis_by if report.analysis_by == a.written_by else f"{report.analysis_by} ({a.written_by})"
-    )
+    who = report.analysis_by or a.written_by  # people by name, never by login
     return t("report.analysis_by", who=who, at=when_text(a.written_at, report.tz))
 
 

@@ -125,7 +125,8 @@ class ListedRequest:
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # No request is left in "resolved": closing records the outcome, and "resolved" is counted from it.
-REPORTED_STATUSES = tuple(s for s in STATUSES if s != "resolved")
+# A voided request (cancelled) is in no figure: it has a line of its own (MonthFigures.cancelled).
+REPORTED_STATUSES = tuple(s for s in STATUSES if s not in ("resolved", "cancelled"))
 
 
 @dataclass(frozen=True, order=True)
@@ -192,6 +193,7 @@ class MonthFigures:
     unacknowledged: int = 0
     major: int = 0
     confidential: int = 0
+    cancelled: int = 0  # voided (作废) in the month: counted here and nowhere else
     overdue: list[ListedRequest] = field(default_factory=list)
     escalations: list[ListedRequest] = field(default_factory=list)
     majors: list[ListedRequest] = field(default_factory=list)
@@ -219,6 +221,7 @@ class MonthReport:
     analysis_by: str = ""  # its writer's name
     estate: str | None = None  # the estate reported on (None: every estate together)
     estates: dict[str, MonthFigures] = field(default_factory=dict)  # side by side, when asked for all
+    names: dict[str, str] = field(default_factory=dict)  # login → name: people are named, not logged
 
     @property
     def month(self) -> Month:

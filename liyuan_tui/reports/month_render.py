@@ -20,14 +20,19 @@ from .month_json import analysis_signature, figures_dict, local_iso, report_dict
 from .month_json import when_text as _when
 from .month_summary import summary_lines
 from .month_tables import Table, tables
-from .tables import Namer, csv_rows, md_table, md_text
+from .tables import Namer, Said, csv_rows, md_line, md_quote, md_table, md_text
 
-FORMATS = ("md", "csv", "json")
+FORMATS = ("md", "csv", "json", "xlsx")
 BOM = "\ufeff"
 
 
-def render(report: MonthReport, fmt: str, t: Translator, procedures: Procedures) -> str:
+def render(report: MonthReport, fmt: str, t: Translator, procedures: Procedures) -> str | bytes:
+    """The report as text (md, csv, json) or, for xlsx, a workbook's bytes."""
     namer = Namer(t, procedures)
+    if fmt == "xlsx":
+        from .xlsx import month_workbook
+
+        return month_workbook(report, t, namer)
     if fmt == "json":
         # No indent: json's C encoder only runs without one (several times faster on long lists).
         return safe_json(report_dict(report, t, namer))
@@ -57,12 +62,14 @@ def render_markdown(report: MonthReport, t: Translator, namer: Namer) -> str:
     ]
     out += [f"- {md_text(line)}" for line in summary_lines(report, t, namer.category)]
     if report.analysis is not None:  # the supervisor's own words, as written, with who and when
-        # Its lines as written (a Markdown hard break at the end of each), signed.
+        # In a quoted block of its own, each line as written (a hard break at its end): nothing in
+        # it becomes a heading, a list, a rule or a link of the report's; then the signature.
+        lines = [md_line(line) for line in report.analysis.text.splitlines()] or [""]
         out += [
             "",
             f"## {t('report.analysis')}",
             "",
-            "  \n".join(md_text(line) for line in report.analysis.text.splitlines()),
+            "\n".join(md_quote(lines)),
             "",
             f"*{md_text(analysis_signature(report, t))}*",
         ]
@@ -86,7 +93,7 @@ def render_csv(report: MonthReport, t: Translator, namer: Namer) -> str:
     if report.analysis is not None:
         w.writerow([])
         w.writerows(
-            csv_rows([[t("report.analysis")], [report.analysis.text], [analysis_signature(report, t)]])
+            csv_rows([[t("report.analysis")], [Said(report.analysis.text)], [analysis_signature(report, t)]])
         )
     for title, header, rows in tables(report, t, namer, numeric=True):
         w.writerow([])

@@ -19,7 +19,7 @@ from .month_summary import (
     plain_number,
 )
 from .quality import quality_tables
-from .tables import Namer, escalated_to_name
+from .tables import Namer, Said, escalated_to_name
 
 Table = tuple[str, list[str], list[list[str]]]  # title, header, rows
 Shown = Callable[[float | None], str]  # a duration or a share, as a cell
@@ -32,6 +32,7 @@ def _money(cents: int) -> str:
 def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = False) -> list[Table]:
     """Every section as a table. `numeric`: seconds and shares as plain numbers (for CSV)."""
     cur, prev, tz = report.current, report.previous, report.tz
+    names = report.names  # people by name, never by login
 
     def dur(seconds: float | None) -> str:
         if numeric:
@@ -102,6 +103,8 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
         [t("report.major"), str(cur.major), str(prev.major), format_change(cur.major, prev.major)],
         [t("report.confidential"), str(cur.confidential), str(prev.confidential), ""],
         [t("report.fees_total"), _money(cur.fees_total_cents), _money(prev.fees_total_cents), money_change],
+        # Voided requests (作废): a line of their own, in no figure above.
+        [t("report.cancelled"), str(cur.cancelled), str(prev.cancelled), ""],
     ]
     cmp_head = [t("report.this_month"), t("report.previous_month"), t("report.change")]
     out: list[Table] = [(t("report.overview"), [t("report.figure")] + cmp_head, overview)]
@@ -156,7 +159,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
         (
             t("report.handed_on"),
             [t("report.department"), t("report.count")],
-            [[k, str(v)] for k, v in cur.handed_on.items()],
+            [[Said(k), str(v)] for k, v in cur.handed_on.items()],
         )
     )
 
@@ -211,7 +214,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             ],
             [
                 [
-                    f"{s.name} ({s.login})" if s.name != s.login else s.login,
+                    Said(s.name),
                     str(s.logged),
                     str(s.replied),
                     share(s.reply.within_limit_share),
@@ -239,12 +242,12 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             ],
             [
                 [
-                    x.ref or hidden,
+                    Said(x.ref) if x.ref else hidden,
                     namer.category(x.category),
                     when_text(x.received_at, tz),
                     (str(x.late_seconds) if numeric else format_duration(x.late_seconds, t)),
-                    x.unit if x.unit is not None else hidden,
-                    x.holder or "",
+                    Said(x.unit) if x.unit is not None else hidden,
+                    Said(names.get(x.holder, x.holder)) if x.holder else "",
                 ]
                 for x in cur.overdue
             ],
@@ -262,12 +265,12 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             ],
             [
                 [
-                    x.ref or hidden,
+                    Said(x.ref) if x.ref else hidden,
                     namer.category(x.category),
                     when_text(x.received_at, tz),
-                    escalated_to_name(x.escalated_to, t),
+                    Said(escalated_to_name(x.escalated_to, t, names)),
                     (
-                        f"{when_text(x.acknowledged_at, tz)} {x.acknowledged_by or ''}".strip()
+                        Said(f"{when_text(x.acknowledged_at, tz)} {_named(names, x.acknowledged_by)}".strip())
                         if x.acknowledged_at
                         else t("report.not_acknowledged")
                     ),
@@ -288,11 +291,11 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             ],
             [
                 [
-                    x.ref or hidden,
+                    Said(x.ref) if x.ref else hidden,
                     namer.category(x.category),
                     when_text(x.received_at, tz),
                     t("status." + x.status),
-                    x.outcome if x.outcome is not None else hidden,
+                    Said(x.outcome) if x.outcome is not None else hidden,
                 ]
                 for x in cur.majors
             ],
@@ -304,7 +307,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
             [t("report.fee_item"), t("report.count"), t("report.qty"), t("report.amount")],
             [
                 [
-                    x.name_zh if t.lang == "zh" else x.name_en,
+                    Said(x.name_zh if t.lang == "zh" else x.name_en),
                     str(x.count),
                     f"{x.qty:g}",
                     _money(x.amount_cents),
@@ -334,7 +337,11 @@ def _estates_table(report: MonthReport, t: Translator, dur: Shown, share: Shown)
         [t("report.major")] + [str(f.major) for f in figs],
         [t("report.fees")] + [_money(f.fees_total_cents) for f in figs],
     ]
-    return (t("report.by_estate"), [t("report.figure")] + codes, rows)
+    return (t("report.by_estate"), [t("report.figure")] + [Said(c) for c in codes], rows)
+
+
+def _named(names: dict[str, str], login: str | None) -> str:
+    return names.get(login, login) if login else ""
 
 
 def _bar(value: int, peak: int, width: int = 20) -> str:

@@ -31,7 +31,8 @@ class ScoreFigures:
     requests: int = 0  # requests taken (logged), not cancelled
     replied: int = 0  # replies given
     within: int = 0  # … within the category's limit
-    due: int = 0  # what the share in time is out of (a person: their replies; the team: as the month report)
+    # what the share in time is out of (a person: replies + unreplied overdue; the team: as the month report)
+    due: int = 0
     median_reply_seconds: float | None = None
     overdue: int = 0
     escalations: int = 0
@@ -132,6 +133,7 @@ def _month(
     for r in read.score_cube(w):
         per[r.created_by or ""]["requests"] += r.n
         per[r.created_by or ""]["overdue"] += int(r.late or 0)
+        per[r.created_by or ""]["unreplied_late"] += int(r.unreplied_late or 0)
         if r.replied_by:
             per[r.replied_by]["replied"] += int(r.replied or 0)
             per[r.replied_by]["within"] += int(r.within or 0)
@@ -162,7 +164,9 @@ def _month(
         team.update(orders_finished=finished, orders_on_time=on_time)
     medians = {key: m for key, (m, _p90) in reply_percentiles(read.reply_ranks(w)).items()}
     people = {
-        login: _figures(c, due=c["replied"], median=medians.get(("staff", login)))
+        # A person's share in time is out of their replies and the requests they logged that are
+        # past their deadline with no reply: "100% in time" beside "3 overdue" cannot happen.
+        login: _figures(c, due=c["replied"] + c["unreplied_late"], median=medians.get(("staff", login)))
         for login, c in per.items()
         if login
     }

@@ -14,7 +14,7 @@ from liyuan_tui.domain.safe_text import safe_json
 from .month_render import BOM, local_iso
 from .month_summary import format_change, format_duration, format_share, format_share_change, plain_number
 from .scorecard import Scorecard, ScoreFigures, StaffScore
-from .tables import csv_rows, md_table
+from .tables import Said, csv_rows, md_table
 
 Table = tuple[str, list[str], list[list[str]]]
 
@@ -67,7 +67,13 @@ def scorecard_dict(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def render_scorecard(card: Scorecard, fmt: str, t: Translator) -> str:
+def render_scorecard(card: Scorecard, fmt: str, t: Translator) -> Any:
+    """The scorecard as text (md, csv, json) or, for xlsx, a workbook's bytes."""
+    if fmt == "xlsx":
+        from .xlsx import workbook
+
+        title = t("scorecard.title", month=str(card.month))
+        return workbook(title, [t("scorecard.definitions")], scorecard_tables(card, t, numeric=True))
     if fmt == "json":
         return safe_json(scorecard_dict(card), indent=2)  # names are data: no control sequence printed
     if fmt == "csv":
@@ -165,7 +171,7 @@ def scorecard_tables(card: Scorecard, t: Translator, numeric: bool = False) -> l
     listed = [p for p in card.staff if listed_in_tables(p)]
 
     def who(p: StaffScore) -> str:
-        return p.name if p.name == p.login else f"{p.name} ({p.login})"
+        return Said(p.name if p.name == p.login else f"{p.name} ({p.login})")
 
     replies = [
         [

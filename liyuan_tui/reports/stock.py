@@ -27,7 +27,7 @@ from liyuan_tui.store.figures import StockLine
 
 from .month import Month
 from .source import ReportSource
-from .tables import csv_rows, md_table
+from .tables import Said, csv_rows, md_table
 
 BOM = "\ufeff"
 COLUMNS = ("opening", "received", "used", "counted", "closing")
@@ -58,7 +58,17 @@ def stock_report(store: ReportSource, month: Month | str, *, now: datetime | Non
 # --- rendering ----------------------------------------------------------------------------------
 
 
-def render_stock(report: StockReport, fmt: str, t: Translator) -> str:
+def render_stock(report: StockReport, fmt: str, t: Translator) -> Any:
+    """The report as text (md, csv, json) or, for xlsx, a workbook's bytes."""
+    if fmt == "xlsx":
+        from .xlsx import workbook
+
+        def money(fen: int) -> str:
+            return f"{fen / 100:.2f}"
+
+        title = t("stock.title", month=str(report.month))
+        rows = [*_rows(report, money), _totals_row(report, t, money)] if report.lines else []
+        return workbook(title, [t("stock.explain")], [(title, _header(t), rows)])
     if fmt == "json":
         return safe_json(stock_dict(report), indent=2) + "\n"
     if fmt == "csv":
@@ -97,7 +107,7 @@ def _header(t: Translator) -> list[str]:
 def _rows(report: StockReport, money: Callable[[int], str]) -> list[list[str]]:
     rows = []
     for x in report.lines:
-        row = [x.code, x.name, x.unit, money(x.price_fen)]
+        row = [Said(x.code), Said(x.name), Said(x.unit), money(x.price_fen)]
         for column in COLUMNS:
             row += [format_qty(getattr(x, column)), money(x.value(column))]
         rows.append(row)

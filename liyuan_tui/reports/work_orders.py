@@ -11,7 +11,6 @@ from typing import Any
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.procedures import Procedures
 from liyuan_tui.domain.work_orders import (
-    format_clock,
     format_qty,
     order_seconds_left,
     order_urgency,
@@ -78,8 +77,10 @@ def order_sheet(
     now: datetime,
     names: dict[str, str] | None = None,
 ) -> str:
-    """A work order to print and sign: what is to be done and where, then the work, the materials
-    and the resident's signature — filled in once finished, lines to write on before."""
+    """A work order on paper, to print, carry and sign: who, where, what, the limits as times, the
+    work (filled in once done, lines to write on before), the materials, the hours, and the
+    technician's and the resident's signatures with their dates. Nothing that ticks: a countdown
+    is stale the moment it is printed. (`now` is kept for callers; the sheet does not use it.)"""
     o, req, shown = view.order, view.request, view.visible
     names = names or {}
     namer = Namer(t, procedures)
@@ -89,39 +90,32 @@ def order_sheet(
         return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else ""
 
     def person(login: str | None) -> str:
-        if not login:
-            return ""
-        name = names.get(login, login)
-        return f"{name} ({login})" if name != login else login
+        return names.get(login, login) if login else ""  # by name: the paper is for people
 
     hidden = t("report.hidden")
+    limits = " / ".join(
+        f"{t('order.limit.' + w)} {when(d)}"
+        for w, d in (("arrive", o.arrive_due_at), ("finish", o.finish_due_at))
+        if d
+    )
+    if not limits:  # said in words: this category sets no on-site limits (or not dispatched yet)
+        limits = t("sheet.no_limits") if o.dispatched_at else t("sheet.limits_at_dispatch")
     rows = [
         [t("sheet.request"), req.ref],
         [t("column.category"), namer.category(req.category or "none")],
         [t("column.unit"), req.unit],
         [t("sheet.requester"), req.requester_name if shown else hidden],
         [t("sheet.phone"), req.phone if shown else hidden],
-        [t("sheet.description"), (req.description if shown else hidden) or ""],
-        [t("sheet.technician"), person(o.technician)],
+        [description_label(req.category, procedures, t), (req.description if shown else hidden) or ""],
+        [t("sheet.technician"), person(o.technician) or blank],
         [t("sheet.appointment"), when(o.appointment_at)],
         [t("sheet.dispatched"), when(o.dispatched_at)],
-        [
-            t("sheet.limits"),
-            " / ".join(
-                f"{t('order.limit.' + w)} {when(d)}"
-                for w, d in (("arrive", o.arrive_due_at), ("finish", o.finish_due_at))
-                if d
-            ),
-        ],
-        [t("column.state"), t(f"order.state.{o.state}")],
+        [t("sheet.limits"), limits],
         [t("sheet.note"), (o.note if shown else hidden) if o.note else ""],
     ]
     out = [f"# {t('sheet.title', number=o.number)}", ""] + md_table(
         [t("sheet.item"), t("sheet.content")], rows
     )
-    left = order_seconds_left(o, now)
-    if left is not None:
-        out += ["", t("sheet.countdown", clock=format_clock(left))]
     out += ["", f"## {t('sheet.work')}", ""]
     out += md_table(
         [t("sheet.item"), t("sheet.content")],
@@ -147,16 +141,24 @@ def order_sheet(
     )
     out += ["", f"## {t('sheet.sign_off')}", ""]
     if o.not_home:
-        out.append(t("sheet.not_home"))
+        out += [t("sheet.not_home"), ""]
     elif o.signed_by:
-        out.append(t("sheet.signed", name=o.signed_by if shown else hidden, at=when(o.finished_at)))
-    else:
-        out += [
-            f"{t('sheet.signature')}: {blank}    {t('sheet.date')}: {blank}",
-            "",
-            f"{t('sheet.technician_signature')}: {blank}",
-        ]
+        out += [t("sheet.signed", name=o.signed_by if shown else hidden, at=when(o.finished_at)), ""]
+    # Lines to sign on, whatever the desk recorded: the paper is the record the resident keeps.
+    done_on = when(o.finished_at)[:10] if o.finished_at else blank
+    out += [
+        f"{t('sheet.technician_signature')}: {blank}    {t('sheet.date')}: {done_on}",
+        "",
+        f"{t('sheet.signature')}: {blank}    {t('sheet.date')}: {done_on}",
+    ]
     return "\n".join(out) + "\n"
+
+
+def description_label(category: str | None, procedures: Any, t: Translator) -> str:
+    """What the caller asked for, by the category's word: a repair's fault (报修内容), anything
+    else's request (求助内容) — a fire's or an errand's order is no repair."""
+    proc = procedures.get(category) if category else None
+    return t("sheet.description") if proc is not None and proc.fault_kinds else t("sheet.description_other")
 
 
 def tool_dict(view: ToolView, now: datetime, tz: tzinfo) -> dict[str, Any]:

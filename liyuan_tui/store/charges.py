@@ -50,6 +50,13 @@ class Charges:
         self.k.rules.fees_file = path
         self.k.rules.set_fees(None)
 
+    def item_names(self) -> dict[str, tuple[str, str]]:
+        """Fee items by code: (zh name, en name), as the database's fee table holds them (a charge
+        is said by its item's name, never its code)."""
+        with self.k.read() as s:
+            rows = s.exec(select(FeeItem.code, FeeItem.name_zh, FeeItem.name_en)).all()
+            return {code: (zh, en) for code, zh, en in rows}
+
     def add_charge(
         self,
         ref: str,

@@ -15,7 +15,7 @@ from liyuan_tui.domain import record_checks
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, ValidationError
 from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.followups import reopened_status
+from liyuan_tui.domain.followups import reopen_changes
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.domain.records import FollowUp
@@ -148,7 +148,7 @@ class FollowUps:
             if reached:
                 changes["followup_due_at"] = None
             if reopened:
-                changes.update(status=reopened_status(req), closed_at=None, closed_by=None)
+                changes.update(reopen_changes(req))
             tx.apply(req, changes)  # a new version either way: an attempt is news to other terminals
             payload: dict[str, Any] = {
                 "reached": reached,

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
+from liyuan_tui.domain.access import blocked_by
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, UnknownUser, ValidationError
 from liyuan_tui.domain.events import EventKind
@@ -166,8 +167,10 @@ class Kernel:
         """The acting user's role read with plain SQL, so it works on a database of an older
         release too (to back it up or migrate it). Refuses an unknown or deactivated login, and
         acting for another login without the right to."""
-        if self.path is not None and not self.path.exists():
-            raise self.no_database()
+        if self.path is not None:
+            self.check_reachable()
+            if not self.path.exists():
+                raise self.no_database()
         self.check_acting_as()
         row = self._staff_row(self.login)
         if row is None:
@@ -187,6 +190,7 @@ class Kernel:
         (saying what to run). A database already made is only read, so opening the desk never
         waits for another terminal's write."""
         if self.path is not None:
+            self.check_reachable()
             if not self.path.exists() and not self.create:
                 raise self.no_database()
             if not self.create and self.path.stat().st_size == 0:
@@ -227,6 +231,15 @@ class Kernel:
         if not me.active:
             raise UnknownUser("error.inactive_user", login=self.login)
         return me
+
+    def check_reachable(self) -> None:
+        """A file this login may not reach is said as such, with the group to join (never "no
+        database", never the system's "Permission denied")."""
+        blocked = blocked_by(self.path) if self.path is not None else None
+        if blocked is not None:
+            raise NoDatabase(
+                "error.no_access", path=str(blocked[0]), group=blocked[1], login=self.os_login or "?"
+            )
 
     def no_database(self, empty: bool = False) -> NoDatabase:
         where = str(self.path) if self.path is not None else self.url

@@ -10,7 +10,7 @@ from sqlmodel import select
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.followups import followup_due_at, reopened_status
+from liyuan_tui.domain.followups import followup_due_at, reopen_changes
 from liyuan_tui.domain.models import Request, Staff, StepRecord
 from liyuan_tui.domain.permissions import (
     ESCALATION_TARGETS,
@@ -113,7 +113,7 @@ class Lifecycle:
             return req
 
     def choose_branch(self, ref: str, branch: str, expected_version: int | None = None) -> Request:
-        with self.k.write(Action.TICK) as tx:
+        with self.k.write(Action.CHOOSE_BRANCH) as tx:
             req = tx.open_request(ref, expected_version)
             proc = self.k.procedure_of(req)
             chosen = proc.branch(branch)
@@ -239,15 +239,7 @@ class Lifecycle:
             req = tx.load(ref)
             if req.is_open:
                 raise ValidationError("error.status_not_closed", "ref", ref=req.ref)
-            tx.apply(
-                req,
-                {
-                    "status": reopened_status(req),
-                    "closed_at": None,
-                    "closed_by": None,
-                    "followup_due_at": None,
-                },
-            )
+            tx.apply(req, reopen_changes(req))
             tx.record(req, EventKind.REOPENED, {"reason": reason})
             return req
 

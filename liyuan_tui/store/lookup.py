@@ -94,6 +94,14 @@ class Lookup:
         with self.k.read() as s:
             return self.k.load(s, ref)
 
+    def refs_by_id(self, ids: set[int]) -> dict[int, tuple[str, str]]:
+        """(ref, category) of the requests with these ids: `liyuan alerts` names each rung's request."""
+        if not ids:
+            return {}
+        with self.k.read() as s:
+            found = s.exec(select(Request.id, Request.ref, Request.category).where(col(Request.id).in_(ids)))
+            return {rid: (ref, category) for rid, ref, category in found if rid is not None}
+
     def detail(self, ref: str) -> RequestDetail:
         with self.k.read() as s:
             req = self.k.load(s, ref)

@@ -27,8 +27,12 @@ class OpenedStore:
         return cls(store, me, first)
 
 
-def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = None) -> Store:
-    """The store the settings name, for the acting login; nothing is opened yet.
+def store_for(
+    settings: Settings, clock: Clock, procedures: Procedures | None = None, *, may_create: bool = True
+) -> Store:
+    """The store the settings name, for the acting login; nothing is opened yet. `may_create`:
+    the caller is the desk itself, which may make the personal default database on its first
+    run; a command that only reads or records never makes one.
 
     The user's own procedure folder, fee file and answers folder are followed only on a personal
     database (the default one, named by no flag, environment or config); on any other the site's published
@@ -42,10 +46,11 @@ def store_for(settings: Settings, clock: Clock, procedures: Procedures | None = 
         clock,
         settings.login,
         procedures=procedures if procedures is not None else load_procedures(own_procedures(settings)),
-        tz=settings.tz,
+        tz=settings.site_tz,  # refs and months are the site's; what a user sees is settings.tz
         os_login=settings.os_login,
         os_root=settings.os_root,
-        create=personal,  # never a database named by flag, environment or config
+        # never a database named by flag, environment or config; the personal one by the desk only
+        create=may_create and personal,
         fees_file=settings.fees_file if personal else None,  # read when first needed
         answers_dir=settings.answers_dir if personal else None,  # read when first needed
         own_rules=personal and bool(settings.procedures_dir or settings.fees_file or settings.answers_dir),

@@ -23,6 +23,7 @@ from liyuan_tui.domain.work_orders import ACTION_FROM, ON_SITE_ROLES, limits_fro
 from liyuan_tui.domain.workshop import OPEN_ORDER_STATES, Material, WorkOrder
 
 from .kernel import Kernel, Tx
+from .order_steps import tick_order_step
 from .stock import locked_material, move_stock, used_on_orders
 from .tables import ident
 
@@ -65,8 +66,7 @@ class Orders:
         appointment = self._appointment(appointment)
         with self.k.write(Action.ORDER_DISPATCH) as tx:
             req = tx.open_request(ref, expected_version)
-            if technician:
-                self._technician(tx, technician)
+            person = self._technician(tx, technician) if technician else None
             month = tx.now.astimezone(self.k.tz).strftime("%Y%m")
             seq = (
                 tx.s.exec(select(func.max(WorkOrder.number_seq)).where(WorkOrder.number_month == month)).one()
@@ -94,6 +94,8 @@ class Orders:
             }
             if note:
                 payload["note"] = note
+            if person is not None:
+                _ticked(payload, tick_order_step(tx, req, "dispatch", value=f"{order.number} {person.name}"))
             tx.record(req, EventKind.ORDER_CREATED, payload)
             return order
 
@@ -102,7 +104,7 @@ class Orders:
         technician = check.login(technician)
         with self.k.write(Action.ORDER_DISPATCH) as tx:
             order, req = self._open(tx, number, "dispatch", expected_version)
-            self._technician(tx, technician)
+            person = self._technician(tx, technician)
             before = order.technician
             changes: dict[str, Any] = {"technician": technician}
             if order.state == "pending":
@@ -111,9 +113,9 @@ class Orders:
                     state="dispatched", dispatched_at=tx.now, arrive_due_at=arrive, finish_due_at=finish
                 )
             self._apply(tx, order, changes)
-            tx.record(
-                req, EventKind.ORDER_DISPATCHED, {"order": order.number, "from": before, "to": technician}
-            )
+            payload: dict[str, Any] = {"order": order.number, "from": before, "to": technician}
+            _ticked(payload, tick_order_step(tx, req, "dispatch", value=f"{order.number} {person.name}"))
+            tx.record(req, EventKind.ORDER_DISPATCHED, payload)
             return order
 
     def arrive(self, number: str, expected_version: int | None = None) -> WorkOrder:
@@ -129,6 +131,9 @@ class Orders:
                 payload["again"] = True
             elif order.arrive_due_at is not None:
                 payload["late_seconds"] = max(0, int((tx.now - order.arrive_due_at).total_seconds()))
+            if not again:
+                who = self._technician_name(tx, order.technician)
+                _ticked(payload, tick_order_step(tx, req, "arrive", value=f"{order.number} {who}".strip()))
             tx.record(req, EventKind.ORDER_ARRIVED, payload)
             return order
 
@@ -187,6 +192,8 @@ class Orders:
             payload.update({"signed_by": signed_by} if signed_by else {"not_home": True})
             if note:
                 payload["note"] = note
+            said = f"{order.number} {note}".strip() if note else f"{order.number} {spent:g} h"
+            _ticked(payload, tick_order_step(tx, req, "finish", note=said))
             tx.record(req, EventKind.ORDER_FINISHED, payload)
             return order
 
@@ -299,6 +306,12 @@ class Orders:
             raise ValidationError("error.technician_role", "technician", value=login, role=person.role)
         return person
 
+    @staticmethod
+    def _technician_name(tx: Tx, login: str | None) -> str:
+        if not login:
+            return ""
+        return tx.s.exec(select(Staff.name).where(Staff.login == login)).first() or login
+
     def _dispatch_fields(self, order: WorkOrder, req: Request, technician: str, now: datetime) -> None:
         order.technician, order.state, order.dispatched_at = technician, "dispatched", now
         order.arrive_due_at, order.finish_due_at = self._limits(order.appointment_at or now, req)
@@ -315,6 +328,12 @@ class Orders:
         if abs(when - self.k.clock.now()) > APPOINTMENT_RANGE:
             raise ValidationError("error.appointment_range", "appointment_at")
         return when
+
+
+def _ticked(payload: dict[str, Any], step: str | None) -> None:
+    """The checklist step the order's moment ticked, named in the order's one event."""
+    if step is not None:
+        payload["step"] = step
 
 
 def no_open_orders(tx: Tx, req: Request) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.clock import Clock
-from liyuan_tui.domain.errors import PermissionDenied, ValidationError
+from liyuan_tui.domain.errors import DeskError, PermissionDenied, ValidationError
 from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedures import Procedures
 
-from . import Store
+from . import Store, faults
 from .dbfiles import SIDE_FILES, side
 from .publishing import RulesFiles
 from .urls import sqlite_path
@@ -59,6 +59,22 @@ def create_database(
     if path is not None:
         _share(path, group)
     return me
+
+
+def file_has_staff(path: Path, login: str, name: str) -> bool:
+    """Whether the SQLite file at `path`, read only, has this staff member (`liyuan demo` replaces
+    only a file of its own making); a file that is no desk's database has nobody."""
+    import sqlite3
+
+    try:
+        url = f"sqlite:///{path}"
+        with faults.said(url, path), sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM staff WHERE login = ? AND name = ?", (login, name)
+            ).fetchone()
+    except DeskError:
+        return False
+    return bool(row and row[0])
 
 
 def _share(path: Path, group: int | None) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from liyuan_tui.domain.errors import DeskError, PermissionDenied, ValidationError
 from liyuan_tui.domain.models import Request, StepRecord
-from liyuan_tui.domain.permissions import may_tick, owns
+from liyuan_tui.domain.permissions import Action, allowed, may_tick, owns
 from liyuan_tui.domain.procedures import named_steps
 
 from .tables import ident
@@ -49,6 +49,9 @@ def tick(
     branches = req.branch_list
     added_branch = None
     if step.branch and step.branch not in branches:
+        if not allowed(me.role, Action.CHOOSE_BRANCH):  # a guard does not add a help
+            chosen = proc.branch(step.branch)
+            raise PermissionDenied("error.branch_by_desk", branch=chosen.name if chosen else step.branch)
         added_branch = step.branch
         branches = branches + [step.branch]
     # A step outside this request's conditions (manager told of an ordinary case, a written

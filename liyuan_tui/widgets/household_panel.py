@@ -98,8 +98,11 @@ class HouseholdPanel(Static):
                 text.append("\n" + t("ui.household.no_requests"), style="dim")
         earlier = glance.earlier if glance is not None else None
         if earlier is not None:
-            closed = f"{earlier.closed_at.astimezone(tz):%m-%d %H:%M}" if earlier.closed_at else "-"
-            text.append("\n↺ " + t("followup.repeat", ref=earlier.ref, at=closed), style="bold yellow")
+            if earlier.status == "closed" and earlier.closed_at is not None:
+                closed = f"{earlier.closed_at.astimezone(tz):%Y-%m-%d %H:%M}"
+                text.append("\n↺ " + t("followup.repeat", ref=earlier.ref, at=closed), style="bold yellow")
+            else:  # the same fault, still open (or reopened)
+                text.append("\n↺ " + t("followup.same_fault_open", ref=earlier.ref), style="bold yellow")
             if can_see(viewer, earlier) and earlier.description:
                 text.append("  " + visible(earlier.description[:40], newlines=False), style="yellow")
         self.update(text)

@@ -9,6 +9,7 @@ screen's table but never back, help (`?` lists every key) or quit. A key is clic
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -16,6 +17,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.keys import key_to_character
 from textual.widget import Widget
+
+from liyuan_tui.domain.i18n import Translator
 
 from .keys import footer_rank
 from .page import Page
@@ -74,6 +77,22 @@ def fit_keys(items: list[KeyItem], width: int) -> tuple[list[KeyItem], bool]:
         # The first of DROP_FIRST still shown goes; then the others, from the end of the line.
         kept.remove(min(reversed(droppable), key=lambda i: rank.get(i.action, len(rank))))
     return kept, True
+
+
+def terminal_encoding() -> str:
+    """What the terminal's output is encoded as (a GBK terminal cannot show ⏎)."""
+    return getattr(sys.__stdout__, "encoding", None) or "utf-8"
+
+
+def shown_key(shown: str, key: str, t: Translator | None = None) -> str:
+    """A key as the terminal can show it: its symbol (⏎), else a plain word (回车 / Enter) where the
+    terminal's encoding has no such symbol — printed as `\\u23ce`, it pushed other keys off."""
+    try:
+        shown.encode(terminal_encoding())
+        return shown
+    except (UnicodeEncodeError, LookupError):
+        word = t(f"ui.key_name.{key}") if t is not None else key
+        return key if word.startswith("ui.key_name.") else word
 
 
 _CHARACTERS = {"slash": "/", "question_mark": "?", "comma": ",", "full_stop": ".", "space": " "}
@@ -137,7 +156,7 @@ class KeyBar(Widget):
             out.append(
                 KeyItem(
                     binding.key.split(",")[0],
-                    self.app.get_key_display(binding),
+                    shown_key(self.app.get_key_display(binding), binding.key.split(",")[0], t),
                     binding.description,
                     short,
                     action,

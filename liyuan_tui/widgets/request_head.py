@@ -23,6 +23,7 @@ from liyuan_tui.store import RequestDetail
 
 from .desk_lines import said_and_linked
 from .fit import fit
+from .page import watch_clock
 from .queue_table import URGENCY_STYLE
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class RequestHead(Vertical):
 
     def on_mount(self) -> None:
         self._countdown: Text | None = None
-        self.watch(self.app, "now", self.tick, init=False)
+        watch_clock(self, self.tick)
 
     def watch_detail(self, detail: RequestDetail | None) -> None:
         if detail is None:
@@ -60,18 +61,21 @@ class RequestHead(Vertical):
         req, t = self.detail.request, self.app.t
         state = urgency(req, now)
         if req.replied_at is not None:  # the clock has stopped: when, and how long it took
-            took = format_countdown(int((req.replied_at - req.received_at).total_seconds()))
+            took = format_countdown(int((req.replied_at - req.received_at).total_seconds()), t.lang)
             at = f"{req.replied_at.astimezone(self.app.tz):%H:%M}"
             text = Text(t("ui.request.replied_at", at=at, took=took), style=URGENCY_STYLE[state])
         else:
             text = Text.assemble(
                 (t("ui.request.reply_in") + " ", "dim"),
-                (format_countdown(seconds_left(req, now)), URGENCY_STYLE[state]),
+                (format_countdown(seconds_left(req, now), t.lang), URGENCY_STYLE[state]),
                 f"  {t(f'state.{state}')}",
             )
         if text != self._countdown:
+            # Only the countdown's own cells are repainted: a new layout (Static's default) would
+            # repaint the whole screen every second, checklist and timeline too (12 KB/s at 120×40).
+            same_width = self._countdown is not None and text.cell_len == self._countdown.cell_len
             self._countdown = text
-            self.query_one("#request-countdown", Static).update(text)
+            self.query_one("#request-countdown", Static).update(text, layout=not same_width)
 
     def summary(self, detail: RequestDetail) -> tuple[Text, Group]:
         """The head line, and who, where and what (the fields the viewer may see): plain text,
@@ -128,7 +132,7 @@ class RequestHead(Vertical):
         if req.description:  # the resident's words: two lines at most here (`i` shows them all)
             more.append(f"{t('field.description')}: ", style="dim")
             more.append_text(fit(" ".join(shown("description").split()), 150))
-        if req.outcome:
+        if req.outcome and not req.is_open:  # a reopened request has no outcome (yet): none shown
             more.append(("\n" if more else "") + f"{t('field.outcome')}: ", style="dim")
             handed = f" → {shown('handed_to')}" if req.handed_to else ""
             more.append_text(fit(" ".join(shown("outcome").split()) + handed, 150))

@@ -1,4 +1,5 @@
-"""A request's timeline: every event with when, who and what, oldest first."""
+"""A request's timeline: every event with when, who and what, oldest first, scrolled so that the
+newest are in view."""
 
 from __future__ import annotations
 
@@ -39,11 +40,19 @@ class Timeline(Static):
         table.add_column(no_wrap=True, style="dim")
         table.add_column(no_wrap=True, style="cyan")
         table.add_column(ratio=1)
+        names = {login: person.name for login, person in staff.items()}
         for ev in events:
             who = staff.get(ev.actor)
             table.add_row(
                 f"{ev.at.astimezone(tz):%H:%M:%S}",
                 plain(who.name if who else ev.actor, one_line=True),
-                Text(shown(describe(ev, proc, t, visible)), overflow="fold"),
+                Text(shown(describe(ev, proc, t, visible, names)), overflow="fold"),
             )
         self.update(table)
+        # The newest events in view (at 80×24 the pane has a few lines: the oldest were shown).
+        self.call_after_refresh(self._show_newest)
+
+    def _show_newest(self) -> None:
+        parent = self.parent
+        if parent is not None and hasattr(parent, "scroll_end"):
+            parent.scroll_end(animate=False, immediate=True)

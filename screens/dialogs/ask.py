@@ -36,11 +36,13 @@ class AskScreen(Dialog[Any]):
         value: str = "",
         choices: tuple[str, ...] = (),
         allow_empty: bool = False,
+        append: bool = False,
     ) -> None:
         super().__init__(classes="dialog")
         self.title_text, self.prompt = title, prompt
         self.save_answer, self.check, self.action = save, check, action
         self.value, self.choices, self.allow_empty = value, choices, allow_empty
+        self.append = append  # what is typed goes after the text offered (a reason), not over it
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -50,6 +52,7 @@ class AskScreen(Dialog[Any]):
             yield OneLineInput(
                 self.value,
                 id="answer",
+                select_on_focus=not self.append,
                 suggester=SuggestFromList(self.choices, case_sensitive=False) if self.choices else None,
             )
             if self.choices:
@@ -61,6 +64,8 @@ class AskScreen(Dialog[Any]):
 
     def on_mount(self) -> None:
         self.query_one(".dialog-error").display = False
+        if self.append:
+            self.query_one("#answer", Input).cursor_position = len(self.value)
 
     @on(Input.Submitted, "#answer")
     def _submitted(self, event: Input.Submitted) -> None:

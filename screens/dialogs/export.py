@@ -1,4 +1,4 @@
-"""Export to a file: choose the format (1–3), say where (a default name in the current folder),
+"""Export to a file: choose the format (1–4), say where (a default name in the current folder),
 enter writes it. An existing file is replaced only after a yes; the writing runs in a thread."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 
-def write_export(path: Path, render: Callable[[str], str], fmt: str, overwrite: bool) -> Path:
+def write_export(path: Path, render: Callable[[str], str | bytes], fmt: str, overwrite: bool) -> Path:
     """Render and write (0600, 0640 in a group folder); an existing file is refused unless
     `overwrite` (see reports/files.py)."""
     if path.is_dir():
@@ -51,7 +51,7 @@ class ExportScreen(Dialog[str]):
         title: str,
         formats: Sequence[str],
         default_name: Callable[[str], str],
-        render: Callable[[str], str],
+        render: Callable[[str], str | bytes],
     ) -> None:
         super().__init__(classes="dialog")
         self.title_text, self.formats = title, tuple(formats)
@@ -65,7 +65,7 @@ class ExportScreen(Dialog[str]):
         with Form(classes="dialog-box", enter_moves_on=never, focusable=False):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             if len(self.formats) > 1:
-                yield Label(t("screens.export.format"))
+                yield Label(t("screens.export.format", last=len(self.formats)))
                 yield ChoiceBar(
                     [Choice(f, str(i), t(f"screens.export.{f}")) for i, f in enumerate(self.formats, 1)],
                     value=self.fmt,

@@ -4,18 +4,19 @@ solved (y / n, 0 not asked), a note; enter on the note (or ctrl+s) records it th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
 from liyuan_tui.domain.permissions import can_see
 from liyuan_tui.reports.export import HIDDEN
 from liyuan_tui.store import DueFollowUp
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
+from liyuan_tui.widgets.form_keys import Form
 from liyuan_tui.widgets.plain import plain
 
 from .dialog import Dialog
@@ -24,8 +25,19 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 
+class CallForm(Form):
+    """The call's answers: a choice shows or hides the rows it governs before the focus moves on
+    (at once, as the key is read: see Form), so `n` skips the score and solved rows."""
+
+    def after_choice(self, bar: ChoiceBar) -> None:
+        cast("FollowUpScreen", self.screen).show_rows()
+        self.screen.focus_next()
+
+
 class FollowUpScreen(Dialog):
-    """Dismissed with the request as written (reopened when the call found it not solved)."""
+    """Dismissed with the request as written (reopened when the call found it not solved). Keys
+    typed at full speed (`y 3 y` and a note) land where they were meant: a choice moves the
+    focus as the key is read (a Form), not once the message about it comes round."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save_call", show=False)]
     app: LiyuanApp
@@ -37,7 +49,10 @@ class FollowUpScreen(Dialog):
     def compose(self) -> ComposeResult:
         t, req = self.app.t, self.item.request
         visible = can_see(self.app.me, req)
-        with Vertical(classes="dialog-box followup-box"):
+        # enter on the note records the call (the field's own submit, never "on to the next")
+        with CallForm(
+            classes="dialog-box followup-box", enter_moves_on=lambda _field: False, focusable=False
+        ):
             yield Label(t("ui.followups.title", ref=req.ref), classes="dialog-title")
             who = " · ".join(x for x in (req.unit, req.requester_name, req.phone) if x) if visible else HIDDEN
             yield Static(plain(who, one_line=True), id="followup-who")
@@ -73,13 +88,15 @@ class FollowUpScreen(Dialog):
     @on(ChoiceBar.Chosen)
     def _chosen(self, event: ChoiceBar.Chosen) -> None:
         event.stop()
+        self.show_rows()  # (a click: the focus stays where the mouse put it)
+
+    def show_rows(self) -> None:
         reached = self.query_one("#reached", ChoiceBar).value == "yes"
         for row in ("#score-row", "#solved-row"):
             self.query_one(row).display = reached
         warning = self.query_one("#followup-warning", Static)
         warning.update(self.app.t("ui.followups.will_reopen"))
         warning.display = reached and self.query_one("#solved", ChoiceBar).value == "no"
-        self.focus_next()
 
     @on(Input.Submitted, "#note")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -37,7 +37,7 @@ from liyuan_tui.widgets.handover_back_office import back_office_section
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import HANDOVER_KEYS
 from liyuan_tui.widgets.messages import Changes, SheetRead, StoreRefused
-from liyuan_tui.widgets.page import Page
+from liyuan_tui.widgets.page import Page, watch_clock
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
 from liyuan_tui.widgets.sheet_lines import SheetLines, column_widths
@@ -103,7 +103,7 @@ class HandoverScreen(Page):
         self.duty_log = self.query_one("#handover-log", Static)
         self.query_one("#handover-body").focus()
         self.watch(self.app, "changes", self._changed, init=False)
-        self.watch(self.app, "now", self.tick, init=False)
+        watch_clock(self, self.tick)
         self.load()
 
     # --- loading ---------------------------------------------------------------------------------
@@ -242,12 +242,7 @@ class HandoverScreen(Page):
         state = Urgency(x.state)
         if state is Urgency.REPLIED or x.status != "open":
             return Text(self.app.t(f"status.{x.status}"), style="dim")
-        late = -x.seconds_left
-        if late >= 3600:  # hours late: h:mm:ss, as short as the countdown's mm:ss
-            return Text(
-                f"-{late // 3600}:{late % 3600 // 60:02d}:{late % 60:02d}", style=URGENCY_STYLE[state]
-            )
-        return Text(format_countdown(x.seconds_left), style=URGENCY_STYLE[state])
+        return Text(format_countdown(x.seconds_left, self.app.t.lang), style=URGENCY_STYLE[state])
 
     def body_text(self, width: int = 120) -> str:
         """What the body shows, as plain text (what the tests read)."""

@@ -1,15 +1,13 @@
-"""The intake form. The request already exists (created when `n` was pressed); each field is saved
-as it is left, so a terminal that dies loses nothing and the draft is resumable from any terminal.
-
-Nothing typed is lost: keys typed at full speed land in the field they were meant for (a Form),
-a pasted description keeps its lines, a draft read from the database never overwrites what was
-typed meanwhile, and a field the store refuses keeps the form open on it with the text as typed.
-A draft left with nothing in it is voided (recorded), so no blank request runs its clock on."""
+"""The intake form. The request exists from `n`; each field is saved as it is left (a terminal that
+dies loses nothing). Keys typed at full speed land in their field (a Form), a paste keeps its
+lines, a refused field keeps the form open on it as typed (esc asks once, then leaves), and a
+draft nobody typed into is voided on leaving, so no blank request runs its clock on."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import Any
 
 from textual import events, on
@@ -21,6 +19,7 @@ from textual.widgets import Button, Checkbox, Header, Input, Label, Static, Text
 from liyuan_tui.domain.errors import DeskError, ValidationError
 from liyuan_tui.domain.models import CHANNELS, Request, Resident
 from liyuan_tui.domain.safe_text import visible
+from liyuan_tui.reports.tables import governed_by
 from liyuan_tui.widgets.choice_bar import Choice, ChoiceBar
 from liyuan_tui.widgets.form_keys import Form, OneLineInput
 from liyuan_tui.widgets.household_panel import HouseholdPanel
@@ -32,7 +31,7 @@ from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import short_category
 from liyuan_tui.widgets.store_work import store_work
 
-from ..dialogs import AskScreen
+from ..dialogs import AskScreen, ConfirmScreen
 
 TEXT_FIELDS = ("unit", "phone", "requester_name", "description")
 FLAGS = ("major", "confidential")
@@ -49,9 +48,7 @@ class ResidentSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         try:
             found = await asyncio.to_thread(self.screen.app.store.archive.residents_matching, value)
-        except (
-            Exception
-        ):  # (the Input's worker would take the desk down) a hint: none, the field's save says why
+        except Exception:  # (the Input's worker would take the desk down) a hint: none; the save says why
             log.warning("resident look-up for the unit failed", exc_info=True)
             return None
         self.screen.show_residents(value, found)
@@ -225,6 +222,8 @@ class IntakeScreen(Page):
         field = self.show_field_error(name, msg.error)
         if msg.action in ("done", "back") and field and self.query(f"#{field}"):
             self.query_one(f"#{field}").focus()
+        if msg.action == "back":  # esc always leaves: asked once, what can be kept is kept
+            self._leave_anyway()
 
     def show_field_error(self, name: str, exc: DeskError) -> str | None:
         """The refusal under its field (marked); a refusal of no field is a notification."""
@@ -285,7 +284,7 @@ class IntakeScreen(Page):
         if proc is not None:
             text = proc.name(t.lang)
             if proc.refers_to is not None:
-                text += "  " + t("ui.request.governed_by", procedure=proc.refers_to(t.lang))
+                text += "  " + governed_by(proc, t)
         self.query_one("#category-name", Static).update(plain(text, one_line=True))
 
     # --- the resident archive ----------------------------------------------------------------------
@@ -322,10 +321,8 @@ class IntakeScreen(Page):
         return {name: value for name in TEXT_FIELDS if self.saved.get(name) != (value := self._value(name))}
 
     def is_blank(self) -> bool:
-        """Nothing chosen, typed or saved: the call never said what it was about."""
+        """Nothing typed or saved (a category chosen is no call on record: `n b esc` voids too)."""
         if any(self._value(name).strip() or self.saved.get(name) for name in TEXT_FIELDS):
-            return False
-        if self.query_one("#category", ChoiceBar).value or self.saved.get("category"):
             return False
         return not any(self.query_one(f"#{name}", Checkbox).value or self.saved.get(name) for name in FLAGS)
 
@@ -347,18 +344,32 @@ class IntakeScreen(Page):
         draft is voided instead (recorded, out of the queue: no clock runs on for nothing)."""
         if self.is_blank():
             lifecycle, ref, reason = self.app.store.lifecycle, self.ref, self.app.t("ui.intake.blank_reason")
-            store_work(
-                self,
-                lambda: lifecycle.cancel(ref, reason),
-                lambda req: RequestSaved(req, "voided"),
-                action="voided",
-            )
+            void = partial(lifecycle.cancel, ref, reason)
+            store_work(self, void, lambda req: RequestSaved(req, "voided"), action="voided")
             return
-        unsaved = self._unsaved()
-        if unsaved:
+        if self._refused_fields():  # esc always leaves: asked once (see _leave_anyway)
+            self._leave_anyway()
+        elif unsaved := self._unsaved():
             self._write(unsaved, "back")  # leaves when the store has it (see _saved)
         else:
             self.app.pop_screen()
+
+    def _refused_fields(self) -> list[str]:  # the fields whose text the store refused
+        return [name for name in TEXT_FIELDS if self.query(f"#{name}.-refused")]
+
+    def _leave_anyway(self) -> None:
+        """Asked once: yes keeps every other field on record (the refused text cannot be), leaves."""
+        refused, t = self._refused_fields(), self.app.t
+        names = ("、" if t.lang == "zh" else ", ").join(t(f"field.{name}") for name in refused)
+
+        def answered(yes: bool | None) -> None:
+            kept = {k: v for k, v in self._unsaved().items() if k not in refused}
+            if yes and kept:
+                self._write(kept, "back")
+            elif yes:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen(t("ui.intake.leave_refused", fields=names)), answered)
 
     def action_void(self) -> None:
         """Void this draft (logged by mistake, or twice): asks why, with the usual reason offered."""
@@ -373,9 +384,11 @@ class IntakeScreen(Page):
             AskScreen(
                 t("ui.intake.void_title", ref=ref),
                 t("field.reason"),
-                save=lambda reason: lifecycle.cancel(ref, reason),
+                # The usual reason offered, what is typed added after it (never typed over it).
+                save=lambda reason: lifecycle.cancel(ref, reason.rstrip().removesuffix(";").rstrip()),
                 action="voided",
-                value=t("ui.intake.void_reason"),
+                value=t("ui.intake.void_reason_offered"),
+                append=True,
             ),
             voided,
         )

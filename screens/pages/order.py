@@ -29,7 +29,7 @@ from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import ORDER_KEYS
 from liyuan_tui.widgets.messages import Changes, OrderRead, OrderSaved
 from liyuan_tui.widgets.order_table import order_countdown_cell
-from liyuan_tui.widgets.page import Page
+from liyuan_tui.widgets.page import Page, watch_clock
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
@@ -79,7 +79,7 @@ class OrderScreen(Page):
         self.timeline = self.query_one(Timeline)
         self.query_one("#order-work").focus()
         self.watch(self.app, "changes", self._changed, init=False)
-        self.watch(self.app, "now", self.tick, init=False)
+        watch_clock(self, self.tick)
         self.reload()
 
     # --- reading ---------------------------------------------------------------------------------
@@ -146,7 +146,9 @@ class OrderScreen(Page):
             )
         )
         if req.description:
-            text.append("\n" + shown(t("ui.order.problem", text=req.description if view.visible else hidden)))
+            said = req.description if view.visible else hidden
+            key = "ui.order.problem" if proc is not None and proc.fault_kinds else "ui.order.asked"
+            text.append("\n" + shown(t(key, text=said)))
         if o.note:
             text.append(
                 "\n" + shown(t("ui.order.note", text=o.note if view.visible else hidden)), style="yellow"
@@ -164,6 +166,8 @@ class OrderScreen(Page):
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
         grid.add_row(t("sheet.dispatched"), at(o.dispatched_at))
+        if o.dispatched_at and o.arrive_due_at is None and o.finish_due_at is None:
+            grid.add_row(t("sheet.limits"), t("ui.order.no_limits"))  # said, not left blank
         for label, done, due in (
             (t("sheet.arrived"), o.arrived_at, o.arrive_due_at),
             (t("sheet.finished"), o.finished_at, o.finish_due_at),

@@ -14,7 +14,7 @@ from liyuan_tui.domain.permissions import SECURITY_ROLES, hidden_fields
 from liyuan_tui.domain.views import is_mine, ordered
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import QUEUE_KEYS, own_keys
-from liyuan_tui.widgets.page import Page
+from liyuan_tui.widgets.page import Page, watch_clock
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import (
     ORDER,
@@ -70,7 +70,7 @@ class QueueScreen(Page):
         self.security_tasks = self.query_one("#security-tasks", Static)
         self.security_tasks.display = False
         self.watch(self.app, "requests", self._requests_now)
-        self.watch(self.app, "now", self.tick, init=False)
+        watch_clock(self, self.tick)
 
     def _requests_now(self, _requests: dict[str, Request]) -> None:
         self.show_requests()
@@ -157,7 +157,7 @@ class QueueScreen(Page):
             req = self.app.requests.get(ref)
             if req is None or req.replied_at is not None:
                 continue
-            changes.append((ref, "countdown", countdown_cell(req, now)))
+            changes.append((ref, "countdown", countdown_cell(req, now, self.app.t.lang)))
             state = urgency(req, now)
             if self._states.get(ref) is not state:  # the state's text changes a few times a request
                 self._states[ref] = state

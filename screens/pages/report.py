@@ -171,7 +171,7 @@ class ReportScreen(Page):
         app.push_screen(
             ExportScreen(
                 t("screens.export.report_title", month=month),
-                ("md", "csv", "json"),
+                ("md", "csv", "json", "xlsx"),
                 lambda fmt: f"liyuan-report-{month}.{fmt}",
                 lambda fmt: render(report, fmt, t, app.procedures),
             )

@@ -119,7 +119,7 @@ class ScorecardScreen(Page):
         app.push_screen(
             ExportScreen(
                 t("ui.scorecard.export_title", month=month),
-                ("md", "csv", "json"),
+                ("md", "csv", "json", "xlsx"),
                 lambda fmt: f"liyuan-scorecard-{month}.{fmt}",
                 lambda fmt: render_scorecard(card, fmt, t),
             )

@@ -17,6 +17,7 @@ from textual.widgets import OptionList, Static
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import Action, allowed, can_see, hidden_fields
 from liyuan_tui.domain.procedures import Procedure, Step
+from liyuan_tui.reports.tables import governed_by
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.checklist import Checklist
 from liyuan_tui.widgets.keys import BRANCH_DIGITS
@@ -78,7 +79,7 @@ class Steps(Vertical):
         hint.display = bool(hint.content)
         title = Text(t("ui.request.checklist"))
         if proc.refers_to is not None:  # the company procedure this checklist stands for
-            title.append("  " + t("ui.request.governed_by", procedure=proc.refers_to(t.lang)), style="dim")
+            title.append("  " + governed_by(proc, t), style="dim")
         self.query_one("#checklist-title", Static).update(title)
 
     def _branch_hint(self, proc: Procedure, detail: RequestDetail) -> str:
@@ -114,8 +115,9 @@ class Steps(Vertical):
 
     def tick(self, offered: bool = False) -> None:
         """Tick the highlighted step, asking first for what it wants (a value, a note, a yes).
-        `offered` (space): a step with an answer offered (what the form holds, a default) is
-        ticked with it at once; enter opens the answer to edit first."""
+        `offered` (space): a step whose answer is what the form holds is ticked with it at once;
+        one whose answer is a suggestion (a default that says something) opens it to confirm with
+        enter; enter always opens the answer to edit first."""
         option, detail = self.checklist.highlighted_option, self.detail
         if detail is None or option is None or option.id not in self.checklist.steps:
             return
@@ -139,9 +141,10 @@ class Steps(Vertical):
                     return lifecycle.tick_step(ref, step.key, value=text)
                 return lifecycle.tick_step(ref, step.key, note=text)
 
-            if offered and answer:
+            if offered and answer and not step.suggests:  # the form's own words: taken at once
                 self.write(lambda: tick_with(answer), "step")
                 return
+            # An answer that says more than the operator did is a suggestion: shown, confirmed.
             ask = AskScreen(
                 step.text(t.lang),
                 step.prompt(t.lang) if step.prompt else "",

@@ -131,7 +131,7 @@ def test_a_work_order_from_new_to_finished(cli_env, shop):
 def test_a_sheet_before_the_work_has_lines_to_sign(cli_env, shop):
     number = liyuan(cli_env, "order", "new", shop, "--to", "tech").stdout.strip()
     sheet = liyuan(cli_env, "--lang", "zh", "order", "sheet", number).stdout
-    assert f"# 派工单 {number}" in sheet and "住户签名: ______" in sheet and "5-803" in sheet
+    assert f"# 派工单 {number}" in sheet and "客户签名: ______" in sheet and "5-803" in sheet
 
 
 def test_a_tool_out_is_refused_with_who_holds_it(cli_env, shop):
@@ -149,7 +149,7 @@ BAD = [
     (["order", "arrive", "W209901-0001"], "work order"),
     (["order", "finish", "{order}", "--hours", "0"], "--hours"),
     (["order", "finish", "{order}", "--hours", "1", "--material", "PIPE20"], "--material"),
-    (["order", "finish", "{order}", "--hours", "1", "--material", "NOPE=1", "--not-home"], "code"),
+    (["order", "finish", "{order}", "--hours", "1", "--material", "NOPE=1", "--not-home"], "materials"),
     (["order", "finish", "{order}", "--hours", "1"], "--signed-by"),
     (["order", "finish", "{order}", "--hours", "1", "--signed-by", "x", "--not-home"], "--not-home"),
     (["order", "wait", "{order}", "--reason", " "], "--reason"),
@@ -158,13 +158,13 @@ BAD = [
     (["stock", "add", "NEW", "--name", "[link=file:///etc/passwd]x\x1b[2J", "--unit", "米"], "--name"),
     (["stock", "in", "PIPE20", "0"], "quantity"),
     (["stock", "in", "PIPE20", "1e9"], "quantity"),
-    (["stock", "use", "PIPE20", "99", "--reason", "x"], "quantity"),
+    (["stock", "use", "PIPE20", "99", "--reason", "x"], "on hand"),
     (["stock", "use", "PIPE20", "1"], "--order"),
     (["stock", "count", "PIPE20", "-1"], "quantity"),
     (["stock", "report", "--month", "11/2026"], "--month"),
     (["tools", "issue", "T01", "--to", "nobody"], "--to"),
     (["tools", "issue", "T01", "--to", "tech", "--due", "soon"], "--due"),
-    (["tools", "return", "T01"], "code"),
+    (["tools", "return", "T01"], "tool T01"),
     (["tools", "return", "T01", "--condition", "broken"], "--condition"),
     (["tools", "add", "T02", "--name", ""], "--name"),
 ]

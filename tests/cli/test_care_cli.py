@@ -268,7 +268,7 @@ BAD = [
     (("staff", "scorecard", "--month", "2026-11"), "ann", "assistant"),
     (("staff", "train", "ann", "--course", "x", "--date", "2026-02-30"), "sup", "--date"),
     (("staff", "train", "ann", "--course", "x", "--date", "2026-11-02", "--hours", "lots"), "sup", "--hours"),
-    (("staff", "train", "nobody", "--course", "x", "--date", "2026-11-02"), "sup", "login"),
+    (("staff", "train", "nobody", "--course", "x", "--date", "2026-11-02"), "sup", "staff list"),
     (("staff", "train", "ann", "--course", "x", "--date", "2026-11-02"), "ann", "assistant"),
     (("staff", "assess", "ann", "--month", "2026-11", "--score", "101", "--note", "x"), "sup", "--score"),
     (("staff", "assess", "ann", "--month", "2026-11", "--score", "80", "--note", ""), "sup", "--note"),

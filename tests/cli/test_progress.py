@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from pathlib import Path
 
+import pytest
 from cli_runner import run_liyuan
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -148,3 +150,28 @@ def test_migrate_shows_the_backup_and_each_revision_as_it_goes(cli_env, tmp_path
     assert (
         code == 0 and "Upgrading the database" in err.getvalue() and f"{steps}/{steps}" in err.getvalue()
     ), err.getvalue()
+
+
+@pytest.mark.parametrize("command", ["import", "backup", "report"])
+def test_on_a_real_terminal_the_bar_is_drawn_not_printed_as_escapes(cli_desk, tmp_path, command):
+    """The bar's own escape codes reach the terminal as codes: once they went through the stream
+    that shows control characters as text, and `\\x1b[?25l` was printed on the screen."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ui"))
+    from pty_app import PtyApp
+
+    args = {
+        "import": ["import", logbook(tmp_path / "log.csv", 20000)],
+        "backup": ["backup", str(tmp_path / "copy.db")],
+        "report": ["report", "--month", "2026-11", "-o", str(tmp_path / "r.md")],
+    }[command]
+    app = PtyApp(args, dict(cli_desk, LIYUAN_LANG="en"), size=(100, 30))
+    try:
+        app.proc.wait(120)
+        shown = app.text()
+    finally:
+        app.kill()
+    assert app.proc.returncode == 0, shown
+    assert "\\x1b" not in shown and "\\u001b" not in shown, shown[:400]
+    assert "\x1b[" in shown  # the bar drew itself (cursor codes) on the real terminal

@@ -104,7 +104,11 @@ def test_backup_onto_a_dangling_symlink_is_refused(staff, cli_env, tmp_path):
     link = tmp_path / "dangling.db"
     link.symlink_to(tmp_path / "nowhere" / "x.db")
     done = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "backup", str(link))
-    assert done.returncode == 2 and "file" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert (
+        done.returncode == 2
+        and "never overwritten" in done.stderr
+        and len(done.stderr.strip().splitlines()) == 1
+    )
     assert link.is_symlink() and not (tmp_path / "nowhere").exists()
 
 

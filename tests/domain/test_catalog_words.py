@@ -49,11 +49,39 @@ def test_every_key_of_every_screen_has_its_description():
     assert not [a for a in shorts if f"ui.key.{a}" not in catalog()]  # a short label of a real key
 
 
+# Words retired for the company's own (issue 20): the role is 客服部主管, the caller is 求助人 and
+# the customer 客户 (never 住户), the workshop is 维修管理 / 维修派工 (never 后勤).
+RETIRED = {"住户": "求助人 or 客户", "客服主管": "客服部主管", "后勤": "维修管理"}
+
+
+def _retired_in(text: str) -> list[str]:
+    return [word for word in RETIRED if word in text.replace("客服部主管", "")]
+
+
 def test_the_desk_picks_one_word_for_each_thing():
-    """住户 (not 客户) for the people the desk serves, except in the company procedure's own title;
-    作废 for a request logged by mistake; one form each for handed on and withdrawn."""
+    """作废 for a request logged by mistake; one form each for handed on and withdrawn; and none of
+    the retired words, in a message or in a procedure's text."""
     zh = {key: catalog()[key]["zh"] for key in MESSAGES}
-    assert not [k for k, v in zh.items() if "客户" in v.replace("客户求助服务工作规程", "")]
+    assert {k: _retired_in(v) for k, v in zh.items() if _retired_in(v)} == {}
     assert not [k for k, v in zh.items() if "撤销" in v]
     assert not [k for k, v in zh.items() if "转交他部门" in v or "住户撤回" in v]
     assert zh["status.cancelled"] == "已作废"
+    assert zh["role.cs_supervisor"] == "客服部主管"
+
+
+def test_no_procedure_file_uses_a_retired_word():
+    from liyuan_tui.domain.procedure_files import load_procedures
+
+    said = {}
+    for proc in load_procedures().values():
+        texts = (
+            [proc.name.zh] + [s.text.zh for s in proc.steps] + [s.prompt.zh for s in proc.steps if s.prompt]
+        )
+        texts += [t.zh for t in (proc.refers_to, proc.baseline) if t is not None]
+        said.update({f"{proc.key}: {t}": _retired_in(t) for t in texts if _retired_in(t)})
+    assert said == {}
+
+
+def test_the_retired_word_check_finds_them():
+    assert _retired_in("已上报客服主管") == ["客服主管"] and _retired_in("已上报客服部主管") == []
+    assert _retired_in("住户签名") == ["住户"] and _retired_in("后勤:派工") == ["后勤"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -104,13 +105,37 @@ def test_after_a_reply_nothing_moves(limit, reply, now):
     assert replied_within_limit(r) is (reply <= limit * 60)
 
 
-@given(st.integers(min_value=-(10**6), max_value=10**6))
-def test_countdown_text_round_trips(seconds):
+@given(st.integers(min_value=-3599, max_value=3599))
+def test_countdown_text_round_trips_under_an_hour(seconds):
     text = format_countdown(seconds)
     sign = -1 if text.startswith("-") else 1
     minutes, secs = text.lstrip("-").split(":")
-    assert len(secs) == 2 and len(minutes) >= 2
+    assert len(secs) == 2 and len(minutes) == 2
     assert sign * (int(minutes) * 60 + int(secs)) == seconds
+
+
+@pytest.mark.parametrize(
+    ("seconds", "zh", "en", "desk_zh"),
+    [
+        (-(3 * 3600 + 5 * 60 + 9), "-3时05分", "-3h05m", "-3时"),
+        (-(5 * 86400 + 11 * 3600 + 49 * 60), "-5天11时", "-5d11h", "-5天"),
+        (-(7873 * 60 + 49), "-5天11时", "-5d11h", "-5天"),  # once printed as -7873:49
+        (2 * 3600, "2时00分", "2h00m", "2时"),
+    ],
+)
+def test_beyond_an_hour_the_countdown_says_hours_then_days(seconds, zh, en, desk_zh):
+    assert format_countdown(seconds, "zh") == zh and format_countdown(seconds, "en") == en
+    assert format_countdown(seconds, "zh", width=6) == desk_zh  # the desk's six cells
+    assert format_countdown(seconds, "en", width=6) == en  # (fits as it is)
+
+
+@given(st.integers(min_value=-(10**8), max_value=10**8), st.sampled_from(["zh", "en"]))
+def test_the_desks_countdown_always_fits_its_six_cells(seconds, lang):
+    from rich.cells import cell_len
+
+    assert (
+        cell_len(format_countdown(seconds, lang, width=6)) <= 6 or abs(seconds) >= 86400 * 1000
+    )  # (a thousand days late)
 
 
 def test_queue_order_puts_major_first_then_least_time_left_then_replied():

@@ -65,7 +65,7 @@ def test_the_never_alone_rule_holds_on_the_command_line(run):
     run("branch", ref, "care")
     code, _, err = run("step", ref, "care_introduce", "--user", "gd")
     assert code == 2
-    assert err.count("\n") == 1 and err.startswith("liyuan step: step: first complete: ")
+    assert err.count("\n") == 1 and err.startswith("liyuan step: first complete: ")
     assert (
         "Confirm a family member is there" in err
         and "never alone" in err
@@ -88,7 +88,7 @@ def test_closing_refusals_name_what_is_missing(run):
     ].strip()
     run("reply", ref)
     code, _, err = run("close", ref, "--outcome", "done")
-    assert code == 2 and err.startswith("liyuan close: step: required steps not done: 'Ask what help")
+    assert code == 2 and err.startswith("liyuan close: required steps not done: 'Ask what help")
     assert "'Major case: inform the company manager at once'" in err and "'Check the record" in err
     assert "manager_informed" not in err
     code, _, err = run("close", ref, "--outcome", "done", "--kind", "handed_on")
@@ -128,7 +128,7 @@ def test_a_sites_fee_file_is_published_then_used_and_is_not_called_an_example(ru
     ref = run("log", "--category", "B", "--unit", "3-1201", "--phone", "13800138000")[1].strip()
     assert run("charge", ref, "drain")[1].strip().endswith("= 45.00 yuan (request total 45.00 yuan)")
     code, out, _ = run("check")
-    assert "published v2" in out and "1 fee items loaded" not in out
+    assert "published v2" in out and "1 fee item loaded" not in out
 
 
 def test_a_broken_fee_file_is_named_and_never_published(run, tmp_path, monkeypatch):
@@ -151,7 +151,7 @@ def test_a_broken_fee_file_is_named_and_never_published(run, tmp_path, monkeypat
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("nope",), "item: 'nope' is not in the fee schedule"),
+        (("nope",), "'nope' is not in the fee schedule"),
         (("drain", "--qty", "0"), "--qty: '0' is not a quantity"),
         (("drain", "--qty", "lots"), "--qty: 'lots' is not a quantity"),
     ],

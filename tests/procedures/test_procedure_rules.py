@@ -118,8 +118,10 @@ def test_ticking_a_care_step_on_a_request_without_care_does_not_slip_past_the_fa
     ref = log("medical")
     desk.lifecycle.tick_step(ref, "patient_address", value="3 栋 1201")
     desk.lifecycle.tick_step(ref, "contact_phone", value="13800138000")
-    exc = refused(staff["guard"].lifecycle.tick_step, ref, "care_introduce")
+    exc = refused(desk.lifecycle.tick_step, ref, "care_introduce")
     assert "Confirm a family member is there" in exc.message(EN)
+    with pytest.raises(PermissionDenied):  # a guard does not even add the branch (issue 20)
+        staff["guard"].lifecycle.tick_step(ref, "care_introduce")
     assert desk.lookup.get_request(ref).branch_list == []
 
 
@@ -229,3 +231,21 @@ def test_a_switch_needs_a_reason_and_a_branch_that_was_chosen(desk, care):
     assert exc.key == "error.branch_not_chosen" and "Call 120" in exc.message(EN)
     exc = refused(desk.lifecycle.switch_branch, care, "care", "care", "x")
     assert exc.key == "error.branch_already"
+
+
+# --- the reply clock ----------------------------------------------------------------------------
+
+
+def test_telling_the_caller_how_a_complaint_will_be_handled_stops_the_reply_clock(desk, log):
+    ref = log("complaint")
+    desk.lifecycle.tick_step(ref, "details", note="楼上装修太吵")
+    assert desk.lookup.get_request(ref).replied_at is None
+    desk.lifecycle.tick_step(ref, "acknowledge")  # "how it will be handled, when you will hear"
+    req = desk.lookup.get_request(ref)
+    assert req.replied_at is not None and req.status == "replied"
+
+
+@pytest.mark.parametrize("category", ["complaint", "repair", "security", "disaster", "other"])
+def test_every_baseline_marks_telling_the_outcome_as_a_reply_in_its_file(procedures, category):
+    # The files say which steps answer the caller: no step is known to the code by name.
+    assert procedures[category].step("resident_informed").replies

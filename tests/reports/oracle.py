@@ -17,8 +17,9 @@ def median_p90(values: list[float]) -> tuple[float | None, float | None]:
 
 
 def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
-    mine = [r for r in rows if r["received_at"].astimezone(tz).strftime("%Y-%m") == month]
-    counted = [r for r in mine if r["status"] != "cancelled"]
+    received = [r for r in rows if r["received_at"].astimezone(tz).strftime("%Y-%m") == month]
+    # A voided request is in no figure but its own line (docs/report.md).
+    mine = counted = [r for r in received if r["status"] != "cancelled"]
     replied = [r for r in counted if r["replied_at"] is not None]
     due = [r for r in counted if r["replied_at"] is not None or r["reply_due_at"] < now]
     within = [r for r in replied if r["replied_at"] <= r["reply_due_at"]]
@@ -56,9 +57,11 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
     for login in {r["created_by"] for r in mine} | {r["replied_by"] for r in replied} - {None}:
         theirs = [r for r in replied if r["replied_by"] == login]
         m, p = median_p90(secs(theirs))
+        unreplied_late = [r for r in late if r["replied_at"] is None and r["created_by"] == login]
         staff[login] = {
             "logged": sum(1 for r in mine if r["created_by"] == login),
             "replied": len(theirs),
+            "due": len(theirs) + len(unreplied_late),
             "within_limit": sum(1 for r in theirs if r["replied_at"] <= r["reply_due_at"]),
             "closed": sum(1 for r in mine if r["status"] == "closed" and r["closed_by"] == login),
             "escalated": sum(1 for r in mine if r["escalated_by"] == login),
@@ -80,8 +83,9 @@ def expected(rows: list[dict], month: str, tz, now: datetime) -> dict:
         "by_category": Counter(r["category"] or "none" for r in mine),
         "by_channel": Counter(r["channel"] for r in mine),
         "by_status": Counter(r["status"] for r in mine),
-        "by_outcome": Counter(r["outcome_kind"] for r in mine if r["outcome_kind"]),
-        "handed_on": Counter(r["handed_to"] for r in mine if r["handed_to"]),
+        "by_outcome": Counter(r["outcome_kind"] for r in closed if r["outcome_kind"]),
+        "handed_on": Counter(r["handed_to"] for r in closed if r["handed_to"]),
+        "cancelled": len(received) - len(mine),
         "median": med,
         "p90": p90,
         "closed": len(closed),

@@ -44,7 +44,7 @@ def workshop(staff, clock):
     sup.tools.give_back("T1", "damaged", "手柄开裂")
     sup.tools.give_back("T2", "lost")
     dropped = desk.orders.create(repair("3-303"), "tech")
-    desk.orders.cancel(dropped.number, "住户自己修好了")
+    desk.orders.cancel(dropped.number, "求助人自己修好了")
     still = desk.orders.create(repair("4-404"), "eng")
     sup.tools.issue("T3", "eng", order=still.number, due=clock.now() + timedelta(minutes=20))
     clock.advance(40 * 60)  # the open order is past its arrival limit, the ladder is overdue
@@ -68,8 +68,8 @@ def test_the_month_report_has_the_back_office_section(staff, workshop):
     assert section["materials_used_value"] == pytest.approx(46.75)
     assert [t["condition"] for t in section["tools_damaged_or_lost"]] == ["damaged", "lost"]
     md = render(report, "md", Translator("zh"), staff["cs_supervisor"].procedures)
-    assert "后勤:派工、材料与工具" in md and "按时到场" in md and "手柄开裂" in md
-    assert "后勤:新派工单 4 张" in md  # and a line of the written summary
+    assert "维修管理:派工、材料与工具" in md and "按时到场" in md and "手柄开裂" in md
+    assert "维修管理:新派工单 4 张" in md  # and a line of the written summary
 
 
 def test_the_handover_lists_open_and_late_orders_and_tools_out(staff, workshop, clock):

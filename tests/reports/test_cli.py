@@ -146,7 +146,8 @@ def test_escalations_name_the_role_they_went_to_in_the_users_language(staff, clo
     from liyuan_tui.domain.i18n import Translator
     from liyuan_tui.reports.tables import escalated_to_name
 
-    assert escalated_to_name("cs_supervisor", Translator("zh")) == "客服主管"
+    assert escalated_to_name("cs_supervisor", Translator("zh")) == "客服部主管"
     assert escalated_to_name("cs_supervisor", Translator("en")) == "customer-service supervisor"
-    assert escalated_to_name("zhou.min", Translator("zh")) == "zhou.min"  # a person stays a login
+    assert escalated_to_name("zhou.min", Translator("zh")) == "zhou.min"  # no name known: the login
+    assert escalated_to_name("zhou.min", Translator("zh"), {"zhou.min": "周敏"}) == "周敏"  # else by name
     assert escalated_to_name(None, Translator("zh")) == ""

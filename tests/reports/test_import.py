@@ -139,7 +139,7 @@ def test_a_file_that_is_not_utf8_is_refused_with_advice(staff, tmp_path, in_proc
     code, _, err = in_process("import", str(path))
     assert code == 2 and "line 2: the file is not UTF-8" in err and "CSV UTF-8" in err
     code, _, err = in_process("import", str(tmp_path / "none.csv"))
-    assert code == 2 and "file: cannot read" in err
+    assert code == 2 and "cannot read" in err and "file:" not in err
 
 
 def test_only_supervisors_import(staff, tmp_path, in_process):

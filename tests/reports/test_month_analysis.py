@@ -44,7 +44,8 @@ def test_the_analysis_is_kept_with_who_wrote_it_and_when_in_every_export(novembe
     for lang in ("zh", "en"):
         t = Translator(lang)
         md = render(report, "md", t, procedures)
-        assert f"## {t('report.analysis')}\n\n{ANALYSIS.replace(chr(10), '  ' + chr(10))}\n" in md
+        quoted = "> " + ANALYSIS.replace("\n", "\\\n> ")  # a quoted block of its own, a hard break a line
+        assert f"## {t('report.analysis')}\n\n{quoted}\n" in md
         assert "2026-11-27 23:11" in md
         assert md.index(t("report.analysis")) < md.index(t("report.overview"))  # after the summary
         rows = list(csv.reader(io.StringIO(render(report, "csv", t, procedures).lstrip("\ufeff"))))
@@ -98,4 +99,4 @@ def test_liyuan_analysis_writes_it_from_the_command_line(november, cli_env, tmp_
     refused = run_liyuan(dict(cli_env, LIYUAN_USER="ann"), "analysis", "--month", "2026-11", "--text", "x")
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
     shown = run_liyuan(dict(cli_env, LIYUAN_USER="sup"), "report", "--month", "2026-11")
-    assert ANALYSIS.replace("\n", "  \n") in shown.stdout
+    assert "> " + ANALYSIS.replace("\n", "\\\n> ") in shown.stdout

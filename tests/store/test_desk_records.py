@@ -268,7 +268,7 @@ def test_commendations_and_recommendations_are_on_the_staff_record(staff):
     sup, mgr = staff["cs_supervisor"], staff["manager"]
     sup.staff_records.commend("ann", kind="reward", note="台风夜连续处理三十个来电")
     mgr.staff_records.commend("ann", kind="penalty", note="漏记一次回访")
-    mgr.staff_records.recommend("ann", for_what="promotion", note="可任客服主管助理")
+    mgr.staff_records.recommend("ann", for_what="promotion", note="可任客服部主管助理")
     rec = staff["assistant"].staff_records.records("ann")  # her own
     assert [(c.kind, c.by) for c in rec.commendations] == [("penalty", "mgr"), ("reward", "sup")]
     assert [(r.for_what, r.by) for r in rec.recommendations] == [("promotion", "mgr")]

@@ -108,7 +108,7 @@ def test_not_solved_reopens_the_request_in_one_event_and_tells_the_supervisors(s
 
 def test_reopening_by_hand_drops_the_call_owed(desk):
     ref = close_repair(desk, log_repair(desk).ref).ref
-    desk.lifecycle.reopen(ref, "住户来电说还没修好")
+    desk.lifecycle.reopen(ref, "求助人来电说还没修好")
     assert desk.lookup.get_request(ref).followup_due_at is None and desk.followups.due() == []
 
 

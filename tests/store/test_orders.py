@@ -105,7 +105,7 @@ def test_states_follow_the_repair(staff, repair):
     with pytest.raises(ValidationError) as refused:
         tech.orders.finish(order.number, "1", signed_by="x")  # not on site yet
     assert refused.value.key == "error.order_state"
-    desk.orders.cancel(order.number, "住户取消")
+    desk.orders.cancel(order.number, "求助人取消")
     for attempt in (
         lambda: tech.orders.arrive(order.number),
         lambda: desk.orders.cancel(order.number, "again"),

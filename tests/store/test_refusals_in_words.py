@@ -173,6 +173,12 @@ SAID_ONLY = {
     "error.backup_folder": {"path": "/nowhere"},
     "import.unreadable": {"path": "a.csv", "reason": "No such file or directory"},
     "import.flag_malformed": {"value": "maybe"},
+    # issue 20: where a demo may go, a workbook that needs a file, a database out of reach
+    "error.demo_not_sqlite": {"url": "postgresql:///liyuan"},
+    "error.demo_not_a_demo": {"path": "/srv/liyuan/desk.db"},
+    "error.xlsx_needs_file": {},
+    "error.branch_by_desk": {"branch": "送医"},
+    "error.no_access": {"path": "/srv/liyuan", "group": "liyuan", "login": "guard1"},
     # the server (issue 11), the back office (issues 13 and 14): said with the values they carry
     "error.appointment_range": {},
     "error.assess_self": {},

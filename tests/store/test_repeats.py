@@ -38,13 +38,9 @@ def test_the_form_finds_it_when_the_last_field_is_filled(desk, earlier):
     assert moved.repeat_of is None
 
 
-@pytest.mark.parametrize("change", ["other_unit", "other_kind", "too_late", "withdrawn", "still_open"])
+@pytest.mark.parametrize("change", ["other_unit", "other_kind", "too_late", "withdrawn"])
 def test_what_is_not_a_repeat(desk, clock, change):
     first = log_repair(desk)
-    if change == "still_open":
-        clock.advance(3600)
-        assert log_repair(desk).repeat_of is None  # a second call about an open one is not a repeat
-        return
     close_repair(desk, first.ref, kind="withdrawn" if change == "withdrawn" else "resolved")
     clock.advance(86400 * (31 if change == "too_late" else 1))
     kw = (
@@ -76,3 +72,38 @@ def test_an_unknown_kind_is_refused_naming_the_field(desk):
     with pytest.raises(ValidationError) as err:
         log_repair(desk, kind="plumbing-ish")
     assert err.value.field == "fault_kind" and "water" in err.value.params["choices"]
+
+
+def test_a_new_call_about_a_fault_still_open_is_linked_to_it_but_is_no_repeat_repair(staff, desk, clock):
+    from liyuan_tui.reports.month import month_report
+
+    first = log_repair(desk)
+    clock.advance(3600)
+    again = log_repair(desk)
+    assert again.repeat_of == first.ref  # linked: the desk sees the open request
+    quality = month_report(staff["cs_supervisor"], "2026-11").current.quality
+    assert (quality.repairs, quality.repeats) == (2, 0)  # the same repair called in twice
+
+
+def test_a_new_call_about_a_reopened_repair_is_linked_and_a_repeat(staff, desk, clock):
+    from liyuan_tui.reports.month import month_report
+
+    first = close_repair(desk, log_repair(desk).ref)
+    clock.advance(86400 * 40)  # long past the 30 days: only its being open again links it
+    staff["cs_supervisor"].lifecycle.reopen(first.ref, "求助人说还在漏")
+    again = log_repair(desk)
+    assert again.repeat_of == first.ref
+    quality = month_report(staff["cs_supervisor"], "2027-01").current.quality
+    assert (quality.repairs, quality.repeats) == (1, 1)
+
+
+def test_the_repeat_notice_says_when_the_earlier_one_closed(cli_env, staff, desk, earlier):
+    from cli_runner import run_liyuan
+
+    done = run_liyuan(
+        dict(cli_env, LIYUAN_USER="ann", LIYUAN_LANG="zh"),
+        *("log", "--category", "repair", "--unit", "5栋0803", "--phone", "139", "--fault-kind", "water"),
+    )
+    assert done.returncode == 0, done.stderr
+    closed = earlier.closed_at.astimezone(desk.tz).strftime("%Y-%m-%d %H:%M")
+    assert f"同一房号、同类故障的 {earlier.ref} 于 {closed} 结案" in done.stderr

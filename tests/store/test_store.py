@@ -249,7 +249,7 @@ def test_handed_on_must_say_to_whom(desk):
     with pytest.raises(ValidationError) as err:  # handed on, it stays with the desk until someone hears back
         desk.lifecycle.close_request(req.ref, "转工程部处理", handed_to="工程维修部")
     assert err.value.key == "error.handed_on_no_result"
-    desk.lifecycle.tick_step(req.ref, "resident_informed", value="电话告知,住户满意")
+    desk.lifecycle.tick_step(req.ref, "resident_informed", value="电话告知,求助人满意")
     req = desk.lifecycle.close_request(req.ref, "转工程部处理", handed_to="工程维修部")
     assert req.outcome_kind == "handed_on" and req.handed_to == "工程维修部"
 

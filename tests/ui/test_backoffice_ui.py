@@ -130,3 +130,25 @@ async def test_a_guard_cannot_edit_the_household_file(make_app, desk):
         assert "edit_household" not in keys_here(app.screen)
         assert "钥匙" not in shown_text(app.screen.query_one("#household-info"))
         assert "elderly living alone" in shown_text(app.screen.query_one("#household-flags"))
+
+
+@pytest.mark.parametrize("speed", ["pilot", "burst"])
+async def test_a_follow_up_call_typed_at_full_speed_keeps_every_key(make_app, desk, clock, speed):
+    """`v`, enter, `y 3 y`, a note, enter, typed without pauses: once every key after the first
+    choice was lost."""
+    from ui_helpers import type_fast
+
+    ref = close_repair(desk, log_repair(desk).ref).ref
+    clock.advance(86400 * 4)
+    app = make_app("ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        keys = ["y", "3", "y", *"好了", "enter"]
+        await (type_fast(pilot, *keys) if speed == "burst" else pilot.press(*keys))
+        await settle(pilot)
+        followups = desk.lookup.detail(ref).followups
+        assert [(f.reached, f.score, f.solved, f.note) for f in followups] == [(True, 3, True, "好了")]

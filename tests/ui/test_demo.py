@@ -67,3 +67,33 @@ def test_demo_and_archive_do_not_import_textual():
     for module in ("liyuan_tui.cli.demo", "liyuan_tui.store.archive"):
         code = f"import sys, {module}; assert 'textual' not in sys.modules, {module!r}"
         subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_the_demo_goes_where_db_or_liyuan_db_names(clock, tmp_path):
+    for flags, env in (({"db": str(tmp_path / "a.db")}, {}), ({}, {"LIYUAN_DB": str(tmp_path / "b.db")})):
+        settings = demo_settings(load_settings({"user": "night.desk", **flags}, env=env, config_files=()))
+        build_demo(settings, clock)
+        assert settings.db_path.parent == tmp_path and settings.db_path.exists()
+        build_demo(settings, clock)  # an earlier demo is replaced
+    assert not (tmp_path / "xdg-data" / "liyuan" / "demo.db").exists()
+
+
+def test_the_demo_never_replaces_a_real_database_or_goes_to_the_sites(clock, tmp_path):
+    import pytest
+
+    from liyuan_tui.domain.errors import DeskError
+
+    real = tmp_path / "desk.db"
+    st = Store(f"sqlite:///{real}", clock, "sup", create=True)
+    st.staff.ensure_identity()
+    st.close()
+    before = real.read_bytes()
+    with pytest.raises(DeskError) as refused:
+        build_demo(
+            demo_settings(load_settings({"user": "x", "db": str(real)}, env={}, config_files=())), clock
+        )
+    assert refused.value.key == "error.demo_not_a_demo" and real.read_bytes() == before
+    config = tmp_path / "config.toml"
+    config.write_text(f'db = "{real}"\n', encoding="utf-8")
+    settings = demo_settings(load_settings({"user": "x"}, env={}, config_files=(config,)))
+    assert settings.db_path.name == "demo.db" and settings.db_path != real  # a site's config: never

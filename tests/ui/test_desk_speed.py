@@ -2,7 +2,7 @@
 besides what is typed (the unit, the phone, what was said, an answer). What the form holds ticks
 its steps, a step's answer is offered (space takes it), a digit chooses the help wanted, and
 telling the requester what happens next is the reply. Printed, and held to the procedure's pace:
-the medical 120 call in at most 12 keys."""
+the medical 120 call in at most 13 keys (an answer that says something is confirmed with enter)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ FORM = ["1", Typed("3栋1202"), "tab", Typed("13922221202"), "tab", "tab", Typed
 CALLS = {
     # A medical emergency, 120: called, the requester told (the reply), the security lead told.
     "medical 120": (
-        ["n", "a", *FORM, "ctrl+s", "2", "space", "space", "space", "space"],
+        # (the 120 call's "called, accepted" is a suggestion the operator confirms: enter)
+        ["n", "a", *FORM, "ctrl+s", "2", "space", "space", "enter", "space", "space"],
         {
             "ambulance_condition",
             "ambulance_call_120",
@@ -31,12 +32,12 @@ CALLS = {
     ),
     # A medical emergency, escorted to hospital: the lead told, a taxi arranged, the requester replied to.
     "medical hospital": (
-        ["n", "a", *FORM, "ctrl+s", "1", "space", "down", "space", "r", "enter"],
+        ["n", "a", *FORM, "ctrl+s", "1", "space", "down", "space", "enter", "r", "enter"],
         {"hospital_notify_security", "hospital_vehicle"},
     ),
     # A repair: the fault as the resident said it, the maintenance department told, replied.
     "repair dispatched": (
-        ["n", "b", *FORM, "ctrl+s", "space", "space", "r", "enter"],
+        ["n", "b", *FORM, "ctrl+s", "space", "space", "enter", "r", "enter"],
         {"fault", "dispatch"},
     ),
     # An oral consultation: the question, the answer given (the reply), the record checked, closed.
@@ -65,7 +66,7 @@ CALLS = {
         {"details", "acknowledge", "contacted_department"},
     ),
 }
-MOST = {"medical 120": 12}
+MOST = {"medical 120": 13}
 counted: dict[str, int] = {}
 
 

@@ -60,3 +60,21 @@ async def test_a_field_in_focus_hides_the_keys_it_would_take_as_typing(make_app)
         await pilot.pause()
         shown = app.screen.query_one(KeyBar).render().plain
         assert " / " not in shown and "^s" in shown
+
+
+@pytest.mark.parametrize("lang,word", [("zh", "回车"), ("en", "Enter")])
+async def test_a_gbk_terminal_gets_a_word_for_a_symbol_it_cannot_show(
+    make_app, desk, monkeypatch, lang, word
+):
+    """⏎ in GBK printed as `\\u23ce` and pushed keys off the footer: a plain word takes its place."""
+    import liyuan_tui.widgets.key_bar as key_bar
+
+    desk.intake.create_request(category="repair", unit="5-0803", phone="139", complete=True)
+    monkeypatch.setattr(key_bar, "terminal_encoding", lambda: "gbk")
+    app = make_app("ann", lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = app.screen.query_one(KeyBar).render().plain
+        assert f" {word} " in shown and "⏎" not in shown
+        shown.encode("gbk")  # every character of the footer can be shown
+        assert " ? " in shown and " q " in shown  # and the keys after it are still there

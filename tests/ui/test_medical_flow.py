@@ -6,6 +6,7 @@ import threading
 
 from screens_import import AskScreen, CloseScreen, IntakeScreen, RequestScreen
 from sqlalchemy import event
+from textual.widgets import Input
 from ui_helpers import settle
 
 from liyuan_tui.widgets.checklist import Checklist
@@ -95,7 +96,11 @@ async def test_medical_emergency_with_ambulance_from_intake_to_close(make_app, d
         assert desk.lookup.get_request(ref).status == "open"
 
         await tick_current(pilot, "chest pain")  # nothing offered (no description): asks
-        await pilot.press("space")  # 120 called: the time now offered, ticked at once
+        await pilot.press("space")  # 120 called: "22:05 called, accepted" is offered, not said for us
+        await settle(pilot)
+        assert isinstance(app.screen, AskScreen) and "120" in app.screen.query_one("#answer", Input).value
+        assert "ambulance_call_120" not in desk.lookup.detail(ref).steps  # nothing recorded yet
+        await pilot.press("enter")  # confirmed by the operator
         await settle(pilot)
         await pilot.press("space")  # requester told staff will wait at the entrance: the reply
         await settle(pilot)

@@ -155,7 +155,7 @@ async def test_ctrl_t_voids_a_draft_with_the_reason_given(make_app, desk):
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert isinstance(app.screen, AskScreen)
-        assert app.screen.query_one("#answer", Input).value == "登记有误"
+        assert app.screen.query_one("#answer", Input).value == "登记有误;"  # what is typed goes after it
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)

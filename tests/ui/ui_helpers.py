@@ -41,9 +41,10 @@ async def settle(pilot) -> None:
     for _ in range(ROUNDS):
         look = app.poll_now()  # None where the real poller thread runs: poked instead
         while busy := running(app):
-            with contextlib.suppress(
-                WorkerError
-            ):  # a read superseded (cancelled): the newer one is waited for
+            # A worker cancelled counts as finished (WorkerCancelled is a WorkerError): a read
+            # superseded, whose newer one is waited for, or a write whose result reached its page
+            # before its thread returned and whose reload (exclusive) then marked it cancelled.
+            with contextlib.suppress(WorkerError):
                 await app.workers.wait_for_complete(busy)
         await handled(app)
         await pilot.pause()

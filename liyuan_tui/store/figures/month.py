@@ -68,6 +68,7 @@ class CubeRow(NamedTuple):
     unacknowledged: int | None
     major: int | None
     confidential: int | None
+    resolved: int | None  # closed as resolved (docs/report.md: one definition of resolved)
 
 
 class StaffCubeRow(NamedTuple):
@@ -79,6 +80,7 @@ class StaffCubeRow(NamedTuple):
     replied: int | None
     within: int | None
     closed: int | None
+    unreplied_late: int | None  # logged by created_by, past its deadline, no reply yet
 
 
 class QuarterHourRow(NamedTuple):
@@ -159,11 +161,14 @@ def _flag(cond: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def conditions(w: Window) -> dict[str, ColumnElement[Any]]:
-    """The definitions every figure shares (docs/report.md states them in words)."""
-    in_month = and_(R.received_at >= w.start, R.received_at < w.end)
+    """The definitions every figure shares (docs/report.md states them in words). A voided
+    request (作废) is in the month (`received`: the cube counts it on a line of its own) but in
+    no figure (`counted`, `in_month`)."""
+    received = and_(R.received_at >= w.start, R.received_at < w.end)
     if w.estate is not None:
-        in_month = and_(in_month, R.estate == w.estate)
+        received = and_(received, R.estate == w.estate)
     counted = R.status != "cancelled"
+    in_month = and_(received, counted)
     replied = and_(counted, R.replied_at.is_not(None))
     within = and_(replied, R.replied_at <= R.reply_due_at)
     late = and_(
@@ -171,8 +176,13 @@ def conditions(w: Window) -> dict[str, ColumnElement[Any]]:
     )
     due = and_(counted, or_(R.replied_at.is_not(None), R.reply_due_at < w.now))
     closed = and_(R.status == "closed", R.closed_at.is_not(None))
+    # Resolved: closed, and closed as resolved. A reopened request is not (its outcome is gone).
+    resolved = and_(closed, R.outcome_kind == "resolved")
     return {
+        "received": received,
         "in_month": in_month,
+        "resolved": resolved,
+        "unreplied_late": and_(counted, R.replied_at.is_(None), R.reply_due_at < w.now),
         "replied": replied,
         "within": within,
         "late": late,
@@ -201,15 +211,18 @@ def cube(s: Session, w: Window) -> list[CubeRow]:
             _flag(and_(R.escalated_at.is_not(None), R.acknowledged_at.is_(None))).label("unacknowledged"),
             _flag(R.major == true()).label("major"),
             _flag(R.confidential == true()).label("confidential"),
+            _flag(k["resolved"]).label("resolved"),
         )
-        .where(k["in_month"])
+        .where(k["received"])
         .group_by(R.category, R.channel, R.status, R.outcome_kind, R.handed_to)
     )
     return [CubeRow._make(r) for r in s.execute(stmt)]
 
 
 def staff_cube(s: Session, w: Window) -> list[StaffCubeRow]:
-    """Who logged, replied to, closed and escalated the month's requests, in one scan."""
+    """Who logged, replied to, closed and escalated the month's requests, in one scan; and the
+    requests each logged that are past their deadline with no reply (their share in time is out
+    of their replies and these)."""
     k = conditions(w)
     stmt = (
         select(
@@ -221,6 +234,7 @@ def staff_cube(s: Session, w: Window) -> list[StaffCubeRow]:
             _flag(k["replied"]).label("replied"),
             _flag(k["within"]).label("within"),
             _flag(R.status == "closed").label("closed"),
+            _flag(k["unreplied_late"]).label("unreplied_late"),
         )
         .where(k["in_month"])
         .group_by(R.created_by, R.replied_by, R.closed_by, R.escalated_by)
@@ -358,7 +372,7 @@ def fees(s: Session, w: Window) -> list[FeeRow]:
             .join(table(Charge), C.request_id == R.id)
             .outerjoin(table(FeeItem), F.code == C.item_code)
         )
-        .where(k["in_month"], R.status != "cancelled")
+        .where(k["in_month"])
         .group_by(C.item_code)
         .order_by(C.item_code)
     )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.records import FollowUp
 
+from ..repeats import counts_as_repeat
 from ..tables import table
 from .month import Window
 
@@ -124,8 +125,10 @@ def quality_figures(
     keys = set(repair_categories)
     # By category, then the repairs' rows kept: the month's range on received_at finds the rows
     # (a condition on the category would make SQLite read every repair ever logged instead).
+    earlier = table(Request).alias("earlier")
     for category, n, repeats in s.execute(
-        select(R.category, func.count(), _count(R.repeat_of.is_not(None)))
+        select(R.category, func.count(), _count(counts_as_repeat(R, earlier.c)))
+        .select_from(table(Request).outerjoin(earlier, earlier.c.ref == R.repeat_of))
         .where(_in(R.received_at, w), R.status != "cancelled", _of_estate(w))
         .group_by(R.category)
     ):

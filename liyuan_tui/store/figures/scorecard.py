@@ -15,8 +15,10 @@ from sqlmodel import col
 
 from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.records import Assessment, FollowUp, Training
+from liyuan_tui.domain.work_orders import ON_SITE_ROLES
 
 from ..households import work_order_table
+from ..repeats import counts_as_repeat
 from ..tables import table
 from .month import Window, conditions
 
@@ -33,6 +35,7 @@ class ScoreCubeRow(NamedTuple):
     due: int | None
     late: int | None
     escalated: int | None
+    unreplied_late: int | None  # logged by created_by, past its deadline, no reply yet
 
 
 class StaffRow(NamedTuple):
@@ -56,7 +59,9 @@ def holder(table: Any) -> Any:
 
 
 def score_cube(s: Session, w: Window) -> list[ScoreCubeRow]:
-    """The month's requests (not cancelled) by who logged, replied to and escalated them."""
+    """The month's requests (not cancelled: voided ones are left out, as in the month report) by
+    who logged, replied to and escalated them; and what each logged that is past its deadline
+    with no reply (a person's share in time is out of their replies and these)."""
     k = conditions(w)
     stmt = (
         select(
@@ -69,8 +74,9 @@ def score_cube(s: Session, w: Window) -> list[ScoreCubeRow]:
             flag(k["due"]).label("due"),
             flag(k["late"]).label("late"),
             flag(R.escalated_at.is_not(None)).label("escalated"),
+            flag(k["unreplied_late"]).label("unreplied_late"),
         )
-        .where(and_(k["in_month"], R.status != "cancelled"))
+        .where(k["in_month"])
         .group_by(R.created_by, R.replied_by, R.escalated_by)
     )
     return [ScoreCubeRow._make(r) for r in s.execute(stmt)]
@@ -96,33 +102,43 @@ def followups_made(s: Session, w: Window) -> dict[str, int]:
 
 
 def repeats(s: Session, w: Window) -> int:
-    """Repeat repairs received in the month (not cancelled)."""
-    stmt = select(func.count()).where(
-        _in(R.received_at, w), R.status != "cancelled", R.repeat_of.is_not(None)
+    """Repeat repairs received in the month (not cancelled): linked to an earlier repair that had
+    been closed before this call came in (store/repeats.py, counts_as_repeat)."""
+    e = table(Request).alias("earlier")
+    stmt = (
+        select(func.count())
+        .select_from(table(Request).join(e, e.c.ref == R.repeat_of))
+        .where(_in(R.received_at, w), R.status != "cancelled", counts_as_repeat(R, e.c))
     )
     return int(s.execute(stmt).scalar() or 0)
 
 
 def repeat_repairs_by_staff(s: Session, w: Window) -> dict[str, int]:
-    """Repeat repairs received in the month, counted against whoever's work did not hold: the
-    technician of the earlier request's last finished work order, else (no work order) the
-    holder of the earlier request."""
+    """Repeat repairs received in the month, counted against whoever did the earlier repair: the
+    technician of the earlier request's last finished work order, else the earlier request's
+    holder when they work on site (a technician, a department's staff). Never the desk that
+    logged either call: a repeat nobody is known to have repaired is the team's only."""
     e = table(Request).alias("earlier")
-    who: Any = holder(e.c)
+    on_site = (
+        select(col(Staff.login))
+        .where(col(Staff.login) == holder(e.c), col(Staff.role).in_(ON_SITE_ROLES))
+        .scalar_subquery()
+    )
+    who: Any = on_site
     wo = work_order_table(s)
     if wo is not None:
         technician = (
             select(wo.c.technician)
-            .where(wo.c.request_id == e.c.id, wo.c.state == "done")
-            .order_by(wo.c.finished_at.desc())
+            .where(wo.c.request_id == e.c.id, wo.c.state == "done", wo.c.technician.is_not(None))
+            .order_by(wo.c.finished_at.desc(), wo.c.id.desc())
             .limit(1)
             .scalar_subquery()
         )
-        who = func.coalesce(technician, who)
+        who = func.coalesce(technician, on_site)
     stmt = (
         select(who.label("login"), func.count())
         .select_from(table(Request).join(e, e.c.ref == R.repeat_of))
-        .where(_in(R.received_at, w), R.status != "cancelled")
+        .where(_in(R.received_at, w), R.status != "cancelled", counts_as_repeat(R, e.c))
         .group_by(who)
     )
     return {str(login): int(n) for login, n in s.execute(stmt) if login}
