@@ -11,8 +11,6 @@ from liyuan_tui.domain.deadlines import queue_order
 from liyuan_tui.domain.incidents import grouped
 from liyuan_tui.domain.safe_text import safe_json, visible
 
-from .queue_table import print_queue
-
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
@@ -170,6 +168,8 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
         rows = [request_dict(r, now, ctx.settings.tz, ctx.me, ctx.store.procedures) for r in reqs]
         print(safe_json(rows, indent=2), file=ctx.out)
         return 0
+    from .queue_table import print_queue  # (Rich, for a person's terminal only: never for --json)
+
     print_queue(ctx, reqs, now, frozenset(r.ref for r, linked in listed if linked))
     return 0
 

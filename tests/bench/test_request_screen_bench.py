@@ -19,8 +19,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def fill(db: Path, open_count: int, closed_count: int) -> None:
-    """The benches' bulk database (tests/bench/conftest.py), also from a test outside tests/bench."""
-    spec = importlib.util.spec_from_file_location("bench_conftest", HERE / "conftest.py")
+    """The benches' bulk database (tests/bench/bench_desk_db.py), also from a test outside tests/bench."""
+    spec = importlib.util.spec_from_file_location("bench_desk_db", HERE / "bench_desk_db.py")
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     module.fill(db, open_count, closed_count)
