@@ -58,8 +58,12 @@ class ChangeWatch:
 
             from .postgres_site import libpq_params
 
-            params = libpq_params(str(self.k.engine.url))
-            self._conn = psycopg.connect(psycopg.conninfo.make_conninfo(**params), autocommit=True)
+            from .engine import APPLICATION
+
+            params = dict(libpq_params(str(self.k.engine.url)), application_name=APPLICATION)
+            self._conn = psycopg.connect(
+                psycopg.conninfo.make_conninfo(**params), autocommit=True, connect_timeout=10
+            )
             self._conn.execute(f"LISTEN {CHANNEL}")
         return self._conn
 
