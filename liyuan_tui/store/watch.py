@@ -1,5 +1,5 @@
 """Watching for other terminals' changes: on PostgreSQL the server NOTIFYs every new event and the
-desk LISTENs (a change shows in well under half a second; with nothing said it looks every QUIET
+desk LISTENs (a change shows in well under half a second; with nothing said, a desk looks every QUIET
 seconds); on SQLite the desk looks again after a short wait. Either way, a poke (the desk's own
 tick or a test) ends the wait at once. What the desk wrote itself (a recording, written.py) is
 never read back: it has shown it already."""
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 CHANNEL = "liyuan_events"
 SLICE = 0.05  # how often a wait on PostgreSQL also looks at the poke
-# PostgreSQL: an idle desk looks this seldom at least (a NOTIFY, or the tick crossing a rung of the
-# ladder, wakes it at once): a few transactions a minute, not a timed look every second (issue 24).
+# PostgreSQL: an idle desk's poller waits this long at least (a NOTIFY, or the tick crossing a rung
+# of the ladder, wakes it at once): a few transactions a minute, not a look every second (issue 24).
 QUIET = 5.0
 
 
@@ -48,7 +48,7 @@ class ChangeWatch:
             return
         with self.k.said():  # the server gone: said as the desk's refusal
             conn = self._listening()
-            deadline = time.monotonic() + max(timeout, QUIET)
+            deadline = time.monotonic() + timeout
             while not poke.is_set():
                 left = deadline - time.monotonic()
                 if left <= 0:

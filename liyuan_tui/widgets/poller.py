@@ -24,6 +24,7 @@ from liyuan_tui.domain.procedures import Procedures, Step
 from liyuan_tui.domain.shift_notices import shift_notices, waiting_notices
 from liyuan_tui.domain.views import waiting_steps
 from liyuan_tui.store import JournalLost, Store
+from liyuan_tui.store.watch import QUIET
 
 from .messages import PagerHealthRead, RequestsChanged
 from .pager_banner import PagerLook
@@ -85,7 +86,7 @@ class ChangePoller:
                 self.handed_over()
             self._stopping.wait(max(0.0, LOOK_GAP - (time.monotonic() - started)))  # (coalescing)
             try:
-                watch.wait(interval, self._poke)
+                watch.wait(interval if self.store.kernel.sqlite else max(interval, QUIET), self._poke)
             except Exception as exc:  # the server went away: say so, look again after a while
                 app.call_from_thread(app.notify, failure(exc, app.t), severity="error")
                 watch.close()
