@@ -141,11 +141,11 @@ class LiyuanApp(App[int]):
 
     @on(RequestsChanged)
     def _requests_changed(self, msg: RequestsChanged) -> None:
+        self.poller.taken()  # off the queue: the poller may look again (never two waiting here)
         if msg.staff is not None:
             self.staff = {s.login: s for s in msg.staff}
         if not self.told:
-            # Everything built so far (the libraries, the screens) lives as long as the desk: keep
-            # it out of the garbage collector's full passes, which otherwise cost more than a tick.
+            # All built so far lives as long as the desk: out of the collector's full passes (costly)
             gc.freeze()
         if msg.security is not None:
             self.security = msg.security

@@ -1,6 +1,7 @@
 """The database engine: SQLite tuned for several terminals on one file (WAL, synchronous=FULL,
 busy_timeout, foreign keys, BEGIN IMMEDIATE for writes), or PostgreSQL through psycopg 3, where a
-write transaction takes the desk's advisory lock so writers queue as they do on SQLite."""
+write transaction takes the desk's advisory lock so writers queue as they do on SQLite (taken after
+its first reads: kernel.py), and a desk holds at most two connections, each named."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from .dbfiles import BUSY_TIMEOUT_MS
 from .urls import normalize_url
 
 WRITE = "liyuan_write"  # execution option: this connection's transaction will write
+LOCK_LATER = "liyuan_lock_later"  # PostgreSQL: … and takes the write lock itself (kernel.py)
+APPLICATION = "liyuan"  # every connection's application_name, the LISTEN one's too (watch.py)
 # PostgreSQL: the one advisory lock every write transaction takes (numbering refs, recording the
 # ladder's rungs once and the compare-and-set then behave exactly as under SQLite's single writer;
 # a desk writes a few rows a minute, so queueing costs nothing). Readers never take it.
@@ -82,13 +85,33 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
 
 def _postgres_engine(url: str) -> Engine:
     engine = create_engine(
-        url, pool_pre_ping=True, connect_args={"connect_timeout": 10, "application_name": "liyuan"}
+        url,
+        pool_pre_ping=True,
+        # A desk's connections: the poller's and one thread worker's at a time beside the LISTEN
+        # one (watch.py) — at most 2 reach the server from the pool, whatever the desk has opened;
+        # a third thread waits for one (issue 24: 200 desks on one server).
+        pool_size=1,
+        max_overflow=1,
+        pool_timeout=BUSY_TIMEOUT_MS / 1000,
+        connect_args={
+            "connect_timeout": 10,
+            "application_name": APPLICATION,
+            # (per connection, not a SET LOCAL round trip per transaction)
+            "options": f"-c lock_timeout={BUSY_TIMEOUT_MS}",
+        },
     )
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
-        if conn.get_execution_options().get(WRITE):
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        options = conn.get_execution_options()
+        if options.get(WRITE) and not options.get(LOCK_LATER):
+            take_write_lock(conn)
 
     return engine
+
+
+def take_write_lock(conn: Connection) -> None:
+    """PostgreSQL: queue behind the other writers until this transaction ends. A desk action's
+    transaction takes it once its reads of who acts and the rules in force are done (kernel.py),
+    so the lock is held for the action's own statements only; others at their start."""
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

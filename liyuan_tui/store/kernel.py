@@ -40,7 +40,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditio
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
-from .engine import WRITE, make_engine, prepare_file
+from .engine import LOCK_LATER, WRITE, make_engine, prepare_file, take_write_lock
 from .rules import RulesInForce
 from .schema import check_revision, create_schema, revision_of
 from .transaction import Tx
@@ -90,6 +90,7 @@ class Kernel:
         self.written = Recorder()  # the desk's own writes, delivered by the desk (written.py)
         self.files = JournalGuard(self.path, self.busy_timeout_ms) if self.path is not None else None
         self.db_roles = False  # PostgreSQL set up by `site init`: the database enforces the roles
+        self.last_event_sql = "SELECT coalesce(max(id), 0) FROM event"  # (lookup.last_event_id)
         self._ready_lock = threading.Lock()
         self._identity: Staff | None = None
 
@@ -132,10 +133,11 @@ class Kernel:
         """PostgreSQL: who you are is who the server says (peer authentication maps the OS login
         to its role); a login given for acting as someone else is kept, and the server still
         records the real one on every event (`event.db_user`)."""
-        from .postgres import roles_enforced
+        from .postgres import last_event_sql, roles_enforced
 
         with self.engine.connect() as conn:
             self.db_roles = roles_enforced(conn)
+            self.last_event_sql = last_event_sql(conn)
             server_user = str(conn.execute(text("SELECT session_user")).scalar())
         if self.db_roles and self.login == self.os_login:
             self.login = self.os_login = server_user
@@ -297,7 +299,7 @@ class Kernel:
         self.check_files()
         with (
             self.said(),
-            self.engine.connect().execution_options(**{WRITE: True}) as conn,
+            self.engine.connect().execution_options(**{WRITE: True, LOCK_LATER: True}) as conn,
             Session(bind=conn, expire_on_commit=False) as s,
         ):
             tx = Tx(self, s)
@@ -306,6 +308,8 @@ class Kernel:
                     self.rules.refresh(s)  # a version published meanwhile is followed at once
                 if action is not None:
                     tx.require(action)
+                if not self.sqlite:  # (SQLite's BEGIN IMMEDIATE took the file's already)
+                    take_write_lock(s.connection())
                 yield tx
                 if tx.changed and not tx.events:
                     raise AssertionError("a write transaction changed rows without recording an event")

@@ -247,9 +247,11 @@ class Ladder:
         )
 
     def _newest_event(self) -> int:
+        """The newest event's id, read as the desks' change check reads it (lookup.last_event_id:
+        on a site, the committed counter, never max(id) under row-level security)."""
         self.k.ready()
         with self.k.said(), self.k.engine.connect() as conn:
-            return conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM event").scalar() or 0
+            return conn.exec_driver_sql(self.k.last_event_sql).scalar() or 0
 
     @staticmethod
     def _recorded(s: Session, keys: list[str]) -> set[str]:

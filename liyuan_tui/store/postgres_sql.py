@@ -109,6 +109,14 @@ BEGIN
 END
 """
 
+# The newest event a desk may look for, in one row's read whatever the history (max(id) under
+# row-level security reads every event): the counter as committed. It moves only when the event
+# that took the number commits (the row lock is held to the commit), so a desk that read N has
+# every event up to N to read; it says how many events there are, never what they are.
+_LAST_EVENT_ID = """
+  SELECT c.last_id FROM public.event_counter c WHERE c.id = 1
+"""
+
 _EVENT_GUARD = f"""
 DECLARE
   me text := SESSION_USER;
@@ -269,6 +277,16 @@ FUNCTIONS: tuple[Function, ...] = (
         _NEXT_EVENT_ID,
         definer=True,
         execute=(MEMBER, PAGER),  # (the event guard, run as the writer, calls it)
+    ),
+    Function(
+        "liyuan_last_event_id",
+        "",
+        "bigint",
+        "sql",
+        _LAST_EVENT_ID,
+        definer=True,
+        volatility="STABLE",
+        execute=(MEMBER, PAGER),
     ),
     Function("liyuan_event_guard", "", "trigger", "plpgsql", _EVENT_GUARD),
     Function("liyuan_events_append_only", "", "trigger", "plpgsql", _APPEND_ONLY),

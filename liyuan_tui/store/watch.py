@@ -1,7 +1,8 @@
 """Watching for other terminals' changes: on PostgreSQL the server NOTIFYs every new event and the
-desk LISTENs (a change shows in well under half a second); on SQLite the desk looks again after a
-short wait. Either way, a poke (the desk's own tick or a test) ends the wait at once. What the desk
-wrote itself (a recording, written.py) is never read back: it has shown it already."""
+desk LISTENs (a change shows in well under half a second; with nothing said, a desk looks every QUIET
+seconds); on SQLite the desk looks again after a short wait. Either way, a poke (the desk's own
+tick or a test) ends the wait at once. What the desk wrote itself (a recording, written.py) is
+never read back: it has shown it already."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 CHANNEL = "liyuan_events"
 SLICE = 0.05  # how often a wait on PostgreSQL also looks at the poke
+# PostgreSQL: an idle desk's poller waits this long at least (a NOTIFY, or the tick crossing a rung
+# of the ladder, wakes it at once): a few transactions a minute, not a look every second (issue 24).
+QUIET = 5.0
 
 
 class ChangeWatch:
@@ -49,17 +53,22 @@ class ChangeWatch:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return
-                for _notify in conn.notifies(timeout=min(left, SLICE), stop_after=1):
+                if any(True for _ in conn.notifies(timeout=min(left, SLICE), stop_after=1)):
+                    for _also in conn.notifies(timeout=0):  # every NOTIFY so far: one look reads them all
+                        pass
                     return
 
     def _listening(self) -> psycopg.Connection[tuple[Any, ...]]:
         if self._conn is None or self._conn.closed:
             import psycopg
 
+            from .engine import APPLICATION
             from .postgres_site import libpq_params
 
-            params = libpq_params(str(self.k.engine.url))
-            self._conn = psycopg.connect(psycopg.conninfo.make_conninfo(**params), autocommit=True)
+            params = dict(libpq_params(str(self.k.engine.url)), application_name=APPLICATION)
+            self._conn = psycopg.connect(
+                psycopg.conninfo.make_conninfo(**params), autocommit=True, connect_timeout=10
+            )
             self._conn.execute(f"LISTEN {CHANNEL}")
         return self._conn
 

@@ -10,6 +10,7 @@ changes (`LiyuanApp.poll_now`), so no test waits on a clock."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from liyuan_tui.domain.procedures import Procedures, Step
 from liyuan_tui.domain.shift_notices import shift_notices, waiting_notices
 from liyuan_tui.domain.views import waiting_steps
 from liyuan_tui.store import JournalLost, Store
+from liyuan_tui.store.watch import QUIET
 
 from .messages import PagerHealthRead, RequestsChanged
 from .pager_banner import PagerLook
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
+# A storm of changes (eight writers on a typhoon night) is taken in at most this often: what arrived
+# meanwhile waits for the next look, which reads it all at once (issue 24).
+LOOK_GAP = 0.25
+HANDOVER_WAIT = 30.0  # the longest the poller waits for the UI to take what it found before looking again
 
 
 def security_waiting(
@@ -66,6 +72,8 @@ class ChangePoller:
         self.pager = PagerLook(self.store, app.clock)  # the pager's health, read every few seconds
         self.lost_said = False  # the journal's loss has been said (once)
         self._lock = threading.Lock()
+        self._taken = threading.Event()  # the UI has taken the last changes found (`taken`)
+        self._taken.set()
         self._poke = threading.Event()
         self._stopping = threading.Event()
 
@@ -73,15 +81,31 @@ class ChangePoller:
         """Look, then wait until the next look or a poke; until the desk closes (a thread)."""
         watch, app = self.store.change_watch(), self.app
         while not self._stopping.is_set():
-            self.look_once()
+            started = time.monotonic()
+            if self.look_once():
+                self.handed_over()
+            self._stopping.wait(max(0.0, LOOK_GAP - (time.monotonic() - started)))  # (coalescing)
             try:
-                watch.wait(interval, self._poke)
+                watch.wait(interval if self.store.kernel.sqlite else max(interval, QUIET), self._poke)
             except Exception as exc:  # the server went away: say so, look again after a while
                 app.call_from_thread(app.notify, failure(exc, app.t), severity="error")
                 watch.close()
                 self._poke.wait(interval)
             self._poke.clear()
         watch.close()
+
+    def taken(self) -> None:
+        """The UI has applied the changes the poller found (app.py, on RequestsChanged)."""
+        self._taken.set()
+
+    def handed_over(self, timeout: float = HANDOVER_WAIT) -> bool:
+        """Wait until the UI has taken what the last look found: never more than one update waits
+        in its queue, however fast the changes come (the next look reads them together)."""
+        deadline = time.monotonic() + timeout
+        while not self._taken.wait(0.05):
+            if self._stopping.is_set() or time.monotonic() >= deadline:
+                return False
+        return True
 
     def poke(self) -> None:
         """Look at once (a tick whose clock crossed a rung of the deadline ladder)."""
@@ -112,6 +136,7 @@ class ChangePoller:
             app.call_from_thread(app.notify, failure(exc, app.t), severity="error")
             return False
         if found is not None:
+            self._taken.clear()
             app.post_message(found)
         return found is not None
 
