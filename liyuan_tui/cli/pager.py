@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import threading
-import time
 from typing import TYPE_CHECKING, Any
 
+from liyuan_tui.domain.clock import pause, stopwatch
 from liyuan_tui.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ def cmd_test(ctx: Context, args: argparse.Namespace) -> int:
             return 1
         sender_store = store if store.service else service_store(ctx)
         Sender(sender_store, path, t=ctx.t, log=ctx.err).run(threading.Event(), once=True)
-    deadline = time.monotonic() + max(0.0, args.wait)
+    deadline = stopwatch() + max(0.0, args.wait)
     while True:
         now = store.pager.page(page.id or 0)
         if now.status in ("sent", "acknowledged"):
@@ -157,10 +157,10 @@ def cmd_test(ctx: Context, args: argparse.Namespace) -> int:
         if now.status == "failed":
             print(ctx.t("cli.pager.test_failed", login=login, reason=now.error or "-"), file=ctx.out)
             return 1
-        if time.monotonic() >= deadline:
+        if stopwatch() >= deadline:
             print(ctx.t("cli.pager.test_waiting", login=login), file=ctx.out)
             return 1
-        time.sleep(0.2)
+        pause(0.2)
 
 
 def page_dict(page: Page, tz: tzinfo) -> dict[str, Any]:

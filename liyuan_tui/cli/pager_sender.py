@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
+from liyuan_tui.domain.clock import stopwatch
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.pager import HEARTBEAT_EVERY
 from liyuan_tui.domain.pager_config import PagerConfig, read_pager_config
@@ -88,7 +88,7 @@ class Sender:
                 return 0
             self.pager.sending.recover(self.holder)
             watch = self.store.change_watch()
-            beat = time.monotonic()
+            beat = stopwatch()
             while not stop.is_set():
                 try:
                     wait = self.one_pass()
@@ -103,8 +103,8 @@ class Sender:
                     continue
                 if once:
                     break
-                if time.monotonic() - beat >= HEARTBEAT_EVERY.total_seconds():
-                    beat = time.monotonic()
+                if stopwatch() - beat >= HEARTBEAT_EVERY.total_seconds():
+                    beat = stopwatch()
                     if not self.pager.sending.heartbeat(self.holder):
                         self.say(self.t("cli.pager.lease_lost", holder="-"))
                         if not self._take_lease(stop, once):

@@ -6,6 +6,7 @@ Domain code never calls datetime.now(); it is handed a Clock (or a `now`) instea
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -50,3 +51,15 @@ class FakeClock:
             raise ValueError("FakeClock.set needs a timezone-aware time")
         with self._lock:
             self._now = when.astimezone(UTC)
+
+
+# Real time passing, for what waits on the world rather than on the desk's clock (a page being
+# sent, a busy catalog): the one place the code sleeps or reads a stopwatch, beside `now`.
+def pause(seconds: float) -> None:
+    """Wait `seconds` of real time."""
+    time.sleep(seconds)
+
+
+def stopwatch() -> float:
+    """Seconds on a clock that only goes forward (for deadlines of a wait, never for records)."""
+    return time.monotonic()

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
+from liyuan_tui.domain.clock import pause
 from liyuan_tui.domain.errors import DeskError
 
 from .dbfiles import DatabaseBusy, busy_refusal
@@ -156,7 +156,7 @@ def again_while_catalog_busy(run: Callable[[], None], attempts: int = 8) -> None
         except DBAPIError as exc:
             if not any(word in str(exc) for word in CATALOG_BUSY) or attempt == attempts - 1:
                 raise
-            time.sleep(0.2 * (attempt + 1))
+            pause(0.2 * (attempt + 1))
 
 
 @contextmanager

@@ -7,9 +7,9 @@ never read back: it has shown it already."""
 from __future__ import annotations
 
 import threading
-import time
 from typing import TYPE_CHECKING, Any
 
+from liyuan_tui.domain.clock import stopwatch
 from liyuan_tui.domain.models import Event, Request
 
 from .kernel import Kernel
@@ -48,9 +48,9 @@ class ChangeWatch:
             return
         with self.k.said():  # the server gone: said as the desk's refusal
             conn = self._listening()
-            deadline = time.monotonic() + timeout
+            deadline = stopwatch() + timeout
             while not poke.is_set():
-                left = deadline - time.monotonic()
+                left = deadline - stopwatch()
                 if left <= 0:
                     return
                 if any(True for _ in conn.notifies(timeout=min(left, SLICE), stop_after=1)):

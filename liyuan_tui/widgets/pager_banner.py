@@ -11,10 +11,9 @@ is called, each page's header shows the app's title and class."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, tzinfo
 
-from liyuan_tui.domain.clock import Clock
+from liyuan_tui.domain.clock import Clock, stopwatch
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.store import PagerHealth, Store
 
@@ -35,9 +34,9 @@ class PagerLook:
         self._last_look = -LOOK_EVERY
 
     def look(self) -> PagerHealth | None:
-        if time.monotonic() - self._last_look < LOOK_EVERY:
+        if stopwatch() - self._last_look < LOOK_EVERY:
             return None
-        self._last_look = time.monotonic()
+        self._last_look = stopwatch()
         return self.store.pager.health(self.clock.now())
 
 

@@ -11,6 +11,16 @@ from pg_site import SHORT, drop_roles, make_site
 from liyuan_tui.domain.models import ROLES
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The server suite runs in one worker, one test at a time: its sites share the cluster's roles
+    (liyuan_owner, the desk groups), which a tampering test changes and `site repair` puts back, so
+    two sites at once would see each other's tampering."""
+    here = __file__.rsplit("/", 1)[0]
+    for item in items:
+        if str(item.path).startswith(here + "/"):
+            item.add_marker(pytest.mark.xdist_group("server"))
+
+
 @pytest.fixture(scope="module")
 def site():
     """Every desk role's login on a site made by `site init`; the staff added by the supervisor's

@@ -150,7 +150,7 @@ def test_the_deadlines_escalation_pages_the_duty_supervisor_from_whichever_desk_
         f"'20 minutes', reply_due_at = reply_due_at - interval '20 minutes' WHERE ref = '{ref}'"
     )
     noticed = desk(site, installed, "guard", "alerts")
-    assert "auto_escalated" in noticed.stdout, noticed.stdout
+    assert "escalated automatically" in noticed.stdout, noticed.stdout  # (the event's kind, in words)
     pages = site.admin_sql(f"SELECT login, reason, duty FROM page WHERE ref = '{ref}'")
     assert pages == [(site.login("cs_supervisor"), "escalated", "duty_supervisor")]  # nobody on the roster
     assert count(site, "SELECT count(*) FROM event WHERE kind = 'db_change'") == before

@@ -143,6 +143,8 @@ def test_on_a_personal_database_your_own_files_are_in_force(tmp_path, cli_env):
     """Trying a folder out: the personal default database (named by no flag, environment or config)."""
     env = {k: v for k, v in cli_env.items() if k != "LIYUAN_DB"}
     files = own_files(tmp_path / "mine")
+    made = run_liyuan(dict(env, **files), "init")  # the personal database, made on purpose
+    assert made.returncode == 0, made.stderr
     ref = run_liyuan(
         dict(env, **files), "log", "--category", "A", "--unit", "1", "--phone", "13800000001"
     ).stdout.strip()
