@@ -10,10 +10,10 @@ changes (`LiyuanApp.poll_now`), so no test waits on a clock."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from liyuan_tui.domain.clock import stopwatch
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.events import STAFF_KINDS
 from liyuan_tui.domain.i18n import Translator
@@ -81,12 +81,12 @@ class ChangePoller:
         """Look, then wait until the next look or a poke; until the desk closes (a thread)."""
         watch, app = self.store.change_watch(), self.app
         while not self._stopping.is_set():
-            started = time.monotonic()
+            started = stopwatch()
             if self.look_once():
                 self.handed_over()
-            self._stopping.wait(max(0.0, LOOK_GAP - (time.monotonic() - started)))  # (coalescing)
+            self._stopping.wait(max(0.0, LOOK_GAP - (stopwatch() - started)))  # (coalescing)
             try:
-                watch.wait(interval if self.store.kernel.sqlite else max(interval, QUIET), self._poke)
+                watch.wait(interval if self.store.sqlite else max(interval, QUIET), self._poke)
             except Exception as exc:  # the server went away: say so, look again after a while
                 app.call_from_thread(app.notify, failure(exc, app.t), severity="error")
                 watch.close()
@@ -101,9 +101,9 @@ class ChangePoller:
     def handed_over(self, timeout: float = HANDOVER_WAIT) -> bool:
         """Wait until the UI has taken what the last look found: never more than one update waits
         in its queue, however fast the changes come (the next look reads them together)."""
-        deadline = time.monotonic() + timeout
+        deadline = stopwatch() + timeout
         while not self._taken.wait(0.05):
-            if self._stopping.is_set() or time.monotonic() >= deadline:
+            if self._stopping.is_set() or stopwatch() >= deadline:
                 return False
         return True
 
