@@ -26,7 +26,7 @@ from textual.worker import Worker
 
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.config import Settings
-from liyuan_tui.domain.deadlines import Urgency, urgency
+from liyuan_tui.domain.deadlines import UrgencyWatch
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff
@@ -99,7 +99,7 @@ class LiyuanApp(App[int]):
         self.staff: dict[str, Staff] = {opened.me.login: opened.me}
         self.poller = ChangePoller(self)
         self.told = False  # the first look (every open request) has been shown
-        self._urgency: dict[str, Urgency] = {}
+        self._urgency = UrgencyWatch()  # the requests' urgency at the last tick
         self.pager_seen: datetime | None = None  # the pager sender's last heartbeat, as last read
         self.set_reactive(LiyuanApp.now, clock.now())
         own_keys(self, APP_KEYS, self.me, self.t)  # a technician's desk has none of the queue's
@@ -191,8 +191,7 @@ class LiyuanApp(App[int]):
                 current[req.ref] = req
             else:
                 current.pop(req.ref, None)
-        now = self.clock.now()
-        self._urgency = {ref: self._urgency.get(ref) or urgency(req, now) for ref, req in current.items()}
+        self._urgency.known(current, self.clock.now())
         self.requests = current
 
     def _announce(self, notices: Iterable[Notice]) -> None:
@@ -231,12 +230,7 @@ class LiyuanApp(App[int]):
         now = self.clock.now()
         # The deadline's warnings come from the ladder's events (recorded once for all terminals,
         # see store/ladder.py); a tick whose clock crossed a rung just asks the poller to look now.
-        crossed = False
-        for ref, req in self.requests.items():
-            state = urgency(req, now)
-            crossed = crossed or self._urgency.get(ref) not in (None, state)
-            self._urgency[ref] = state
-        if crossed:
+        if self._urgency.crossed(self.requests, now):
             self.poll_now()
         self.now = now
 

@@ -103,7 +103,7 @@ class HandoverScreen(Page):
         self.duty_log = self.query_one("#handover-log", Static)
         self.query_one("#handover-body").focus()
         self.watch(self.app, "changes", self._changed, init=False)
-        self.watch(self.app, "now", self.tick, init=False)
+        self.on_clock(self.tick)
         self.load()
 
     # --- loading ---------------------------------------------------------------------------------

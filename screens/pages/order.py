@@ -79,7 +79,7 @@ class OrderScreen(Page):
         self.timeline = self.query_one(Timeline)
         self.query_one("#order-work").focus()
         self.watch(self.app, "changes", self._changed, init=False)
-        self.watch(self.app, "now", self.tick, init=False)
+        self.on_clock(self.tick)
         self.reload()
 
     # --- reading ---------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class OrdersScreen(Page):
         self.table.display = False
         self.table.focus()
         self.watch(self.app, "changes", self._changed, init=False)
-        self.watch(self.app, "now", self.tick, init=False)
+        self.on_clock(self.tick)
         self.load()
 
     def key_table(self) -> KeyTable:

@@ -40,6 +40,8 @@ class QueueScreen(Page):
         super().__init__(id="queue")
         self.filter = "all"  # all | mine | overdue | category:<key>
         self._counts_text = ""
+        self._shown: set[str] = set()
+        self._counts_until: datetime | None = None  # the counts (and the overdue list) hold till then
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -64,13 +66,14 @@ class QueueScreen(Page):
     def on_mount(self) -> None:
         # Kept for the timer: a tick during shutdown must not look widgets up (NoMatches).
         self.table = self.query_one(QueueTable)
+        self.table.live = self.live_cells
         own_keys(self.table, QUEUE_KEYS, self.app.me, self.app.t)  # its enter: "open", in the user's words
         self.counts = self.query_one("#counts", Static)
         self.empty = self.query_one("#queue-empty", Static)
         self.security_tasks = self.query_one("#security-tasks", Static)
         self.security_tasks.display = False
         self.watch(self.app, "requests", self._requests_now)
-        self.watch(self.app, "now", self.tick, init=False)
+        self.on_clock(self.tick)  # (not while another page is over the queue: widgets/page.py)
 
     def _requests_now(self, _requests: dict[str, Request]) -> None:
         self.show_requests()
@@ -122,7 +125,6 @@ class QueueScreen(Page):
         if rows and self.focused is None:  # the request keys act on the table's cursor
             self.table.focus()
         self._shown = {ref for ref, _ in rows}
-        self._states = {r.ref: urgency(r, now) for r in self.app.requests.values() if r.ref in self._shown}
         self.update_counts(now)
         self.show_security_tasks()
 
@@ -147,29 +149,31 @@ class QueueScreen(Page):
         self.security_tasks.display = True
 
     def tick(self, now: datetime) -> None:
-        """Only the countdown and state cells that changed are repainted."""
-        if self.filter == "overdue" and {r.ref for r in self.listed(now)} != self._shown:
-            self.show_requests()
-            return
-        changes = []
-        t = self.app.t
-        for ref in self._shown:
-            req = self.app.requests.get(ref)
-            if req is None or req.replied_at is not None:
-                continue
-            changes.append((ref, "countdown", countdown_cell(req, now)))
-            state = urgency(req, now)
-            if self._states.get(ref) is not state:  # the state's text changes a few times a request
-                self._states[ref] = state
-                changes.append((ref, "state", state_cell(req, now, t)))
-        self.table.set_cells(changes)
-        self.update_counts(now)
+        """Only the countdown and state cells in sight that changed are repainted; the counts when
+        a request has gone overdue since."""
+        if self._counts_until is not None and now > self._counts_until:
+            if self.filter == "overdue":
+                self.show_requests()  # (which counts again)
+                return
+            self.update_counts(now)
+        self.table.tick(now)
+
+    def live_cells(self, ref: str, now: datetime) -> list[tuple[str, object]]:
+        """A request's cells that follow the clock (none once replied: its clock has stopped)."""
+        req = self.app.requests.get(ref)
+        if req is None or req.replied_at is not None:
+            return []
+        return [("countdown", countdown_cell(req, now)), ("state", state_cell(req, now, self.app.t))]
 
     def update_counts(self, now: datetime) -> None:
         app = self.app
         t = app.t
         reqs = list(app.requests.values())
         overdue = sum(1 for r in reqs if urgency(r, now) is Urgency.OVERDUE)
+        # The counts change with the clock only when a request goes overdue: not before then.
+        self._counts_until = min(
+            (r.reply_due_at for r in reqs if r.replied_at is None and r.reply_due_at >= now), default=None
+        )
         text = t(
             "ui.queue.counts",
             open=len(reqs),
