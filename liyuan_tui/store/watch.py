@@ -1,7 +1,9 @@
 """Watching for other terminals' changes: on PostgreSQL the server NOTIFYs every new event and the
-desk LISTENs (a change shows in well under half a second); on SQLite the desk looks again after a
-short wait. Either way, a poke (the desk's own tick or a test) ends the wait at once. What the desk
-wrote itself (a recording, written.py) is never read back: it has shown it already."""
+desk LISTENs; on SQLite the desk is woken when the database's files are written (file_wake.py:
+inotify, through watchfiles). Either way a change shows in well under half a second, and a poke
+(the desk's own tick or a test) ends the wait at once; the wait's timeout is only the fallback
+(`wakes`: a desk whose files cannot be watched looks on that timer). What the desk wrote itself (a
+recording, written.py) is never read back: it has shown it already."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain.models import Event, Request
 
+from .file_wake import FileWake
 from .kernel import Kernel
 from .lookup import Lookup
 
@@ -25,6 +28,16 @@ class ChangeWatch:
     def __init__(self, kernel: Kernel) -> None:
         self.k = kernel
         self._conn: psycopg.Connection[tuple[Any, ...]] | None = None  # LISTEN (PostgreSQL), opened waiting
+        path = kernel.path if kernel.sqlite else None
+        self._files = FileWake(path) if path is not None else None  # (SQLite), watching from the first wait
+
+    @property
+    def wakes(self) -> bool:
+        """A change ends the wait (LISTEN, or the database's files watched): the timeout is then
+        only the fallback, and may be long."""
+        if not self.k.sqlite:
+            return True
+        return self._files is not None and self._files.watching
 
     def others_since(self, seen: int, newest: int, limit: int) -> list[tuple[Event, Request | None]] | None:
         """The events in (seen, newest] the desk did not write itself, each with its request as it
@@ -40,7 +53,10 @@ class ChangeWatch:
 
     def wait(self, timeout: float, poke: threading.Event) -> None:
         if self.k.sqlite:
-            poke.wait(timeout)
+            if self._files is not None:
+                self._files.wait(timeout, poke)
+            else:  # (a store on an engine it was handed: no file to watch)
+                poke.wait(timeout)
             return
         with self.k.said():  # the server gone: said as the desk's refusal
             conn = self._listening()
@@ -64,6 +80,8 @@ class ChangeWatch:
         return self._conn
 
     def close(self) -> None:
+        if self._files is not None:
+            self._files.close()
         if self._conn is not None:
             self._conn.close()
             self._conn = None

@@ -4,8 +4,10 @@ events since with their requests as they are now — never the desk's own writes
 shown already (store/watch.py).
 
 `ChangePoller.look_once()` is one look, in a thread: the desk runs it in a loop (`run`, waiting
-between looks: LISTEN on PostgreSQL, a timed look on SQLite) and a test runs it when it wants the
-changes (`LiyuanApp.poll_now`), so no test waits on a clock."""
+between looks until a change wakes it: LISTEN on PostgreSQL, the database's files written on
+SQLite; a look every few seconds all the same, for what comes with the clock — a rung of the
+ladder, the pager's health — and every `interval` where nothing wakes it) and a test runs it when
+it wants the changes (`LiyuanApp.poll_now`), so no test waits on a clock."""
 
 from __future__ import annotations
 
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
 
 CHANGES_AT_ONCE = 500  # more events than this since the last look: read every open request afresh
+# Seconds between looks while changes wake the desk: what comes with the clock alone (an overdue
+# request's repeated alert, a work order's limit, the pager gone quiet) is seen this late at most
+# (a request's warning and deadline wake it at once: LiyuanApp.tick pokes).
+WOKEN_LOOK_EVERY = 5.0
 
 
 def security_waiting(
@@ -61,12 +67,13 @@ class ChangePoller:
         self._stopping = threading.Event()
 
     def run(self, interval: float) -> None:
-        """Look, then wait until the next look or a poke; until the desk closes (a thread)."""
+        """Look, then wait until a change, a poke or the next look; until the desk closes (a
+        thread). `interval`: between looks where no change wakes the desk."""
         watch, app = self.store.change_watch(), self.app
         while not self._stopping.is_set():
             self.look_once()
             try:
-                watch.wait(interval, self._poke)
+                watch.wait(max(interval, WOKEN_LOOK_EVERY) if watch.wakes else interval, self._poke)
             except Exception as exc:  # the server went away: say so, look again after a while
                 app.call_from_thread(app.notify, str(exc), severity="error")
                 watch.close()
