@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 CHANNEL = "liyuan_events"
 SLICE = 0.05  # how often a wait on PostgreSQL also looks at the poke
+# A SQLite write is seen on the files before it can be read (the WAL's frames are written, then the
+# commit, then the index in -shm that readers go by, which inotify does not see): after a wake the
+# newest event is looked up every SETTLE_STEP until it moves, SETTLE at most (a write that records
+# no event, a checkpoint or the pager's heartbeat, ends the wait then).
+SETTLE, SETTLE_STEP = 0.5, 0.02
 
 
 class ChangeWatch:
@@ -53,10 +58,16 @@ class ChangeWatch:
 
     def wait(self, timeout: float, poke: threading.Event) -> None:
         if self.k.sqlite:
-            if self._files is not None:
-                self._files.wait(timeout, poke)
-            else:  # (a store on an engine it was handed: no file to watch)
+            if self._files is None:  # (a store on an engine it was handed: no file to watch)
                 poke.wait(timeout)
+                return
+            lookup = Lookup(self.k)
+            before = lookup.last_event_id()
+            if self._files.wait(timeout, poke):  # written: until what was written can be read
+                settled = time.monotonic() + SETTLE
+                while lookup.last_event_id() == before and time.monotonic() < settled:
+                    if poke.wait(SETTLE_STEP):
+                        return
             return
         with self.k.said():  # the server gone: said as the desk's refusal
             conn = self._listening()
