@@ -173,6 +173,7 @@ class QueueTable(LiveTable):
         self.live: LiveCells | None = None
         self._now: datetime | None = None  # the last tick's
         self._fitted: LRUCache[tuple[object, ...], Text] = LRUCache(4096)
+        self._given: dict[str, Mapping[str, object]] = {}  # each row's cells as show_rows had them
 
     # --- the columns ------------------------------------------------------------------------------
 
@@ -291,10 +292,12 @@ class QueueTable(LiveTable):
         existing = set(self.keys)
         for key, cells in rows:
             if key in existing:
-                self.set_cells((key, col, value) for col, value in cells.items())
+                if self._given.get(key) is not cells:  # (the same cells given again: nothing changed)
+                    self.set_cells((key, col, value) for col, value in cells.items())
             else:
                 self.values[key] = dict(cells)
                 self.add_row(*self._cells(cells), key=key)
+        self._given = dict(rows)
         if self.order != self.keys:
             self._reorder(self.order)
         if current is not None and current in wanted:

@@ -41,6 +41,7 @@ class QueueScreen(Page):
         self.filter = "all"  # all | mine | overdue | category:<key>
         self._counts_text = ""
         self._shown: set[str] = set()
+        self._rows: dict[str, tuple[Request, object, dict[str, object]]] = {}  # ref → as last shown
         self._counts_until: datetime | None = None  # the counts (and the overdue list) hold till then
 
     def compose(self) -> ComposeResult:
@@ -101,24 +102,14 @@ class QueueScreen(Page):
         return short_category(key, self.app.procedures, t) if key else t("ui.queue.no_category")
 
     def show_requests(self) -> None:
-        """Rows added, removed and updated by key; the cursor stays on its request."""
+        """Rows added, removed and updated by key; the cursor stays on its request. A request as it
+        was shown last (the same row read, the same staff list) keeps its cells: the table leaves
+        its row as it is, countdown included (the tick keeps that)."""
         app = self.app
         now = app.clock.now()
-        rows = [
-            (
-                r.ref,
-                row_cells(
-                    r,
-                    now,
-                    t=app.t,
-                    tz=app.tz,
-                    category=self.category_label(r),
-                    staff=app.staff,
-                    hidden=hidden_fields(app.me, r, app.procedures),
-                ),
-            )
-            for r in self.listed(now)
-        ]
+        listed = self.listed(now)
+        rows = [(r.ref, self._row(r, now)) for r in listed]
+        self._rows = {ref: self._rows[ref] for ref, _ in rows}
         self.table.show_rows(rows)
         self.empty.display = not rows
         self.table.display = bool(rows)
@@ -127,6 +118,23 @@ class QueueScreen(Page):
         self._shown = {ref for ref, _ in rows}
         self.update_counts(now)
         self.show_security_tasks()
+
+    def _row(self, req: Request, now: datetime) -> dict[str, object]:
+        app = self.app
+        known = self._rows.get(req.ref)
+        if known is not None and known[0] is req and known[1] is app.staff:
+            return known[2]
+        cells = row_cells(
+            req,
+            now,
+            t=app.t,
+            tz=app.tz,
+            category=self.category_label(req),
+            staff=app.staff,
+            hidden=hidden_fields(app.me, req, app.procedures),
+        )
+        self._rows[req.ref] = (req, app.staff, cells)
+        return cells
 
     def show_security_tasks(self) -> None:
         """The security lead's and guards' list: the steps waiting on them now (guards to send,
