@@ -39,6 +39,7 @@ from liyuan_tui.screens.pages.intake import IntakeScreen
 from liyuan_tui.screens.pages.queue import QueueScreen
 from liyuan_tui.screens.pages.request import RequestScreen
 from liyuan_tui.store.opening import OpenedStore
+from liyuan_tui.widgets.first_frame import hand_over
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, every_action, own_keys, palette
 from liyuan_tui.widgets.messages import (
     Changes,
@@ -109,6 +110,9 @@ class LiyuanApp(App[int]):
         )
 
     # --- start and stop ---------------------------------------------------------------------------
+
+    def on_load(self) -> None:  # (just before Textual takes the terminal: the first frame gives it back)
+        hand_over()
 
     def on_mount(self) -> None:
         self.queue = QueueScreen()
