@@ -94,8 +94,7 @@ class LiyuanApp(App[int]):
         self.t = Translator(settings.lang)
         self.tz = settings.tz
         self.procedures = self.store.procedures
-        self.tick_interval = tick_interval
-        self.poll_interval = poll_interval
+        self.tick_interval, self.poll_interval = tick_interval, poll_interval
         self.security: dict[str, list[Step]] = {}  # ref → security steps waiting (security roles only)
         self.staff: dict[str, Staff] = {opened.me.login: opened.me}
         self.poller = ChangePoller(self)
@@ -111,10 +110,12 @@ class LiyuanApp(App[int]):
 
     # --- start and stop ---------------------------------------------------------------------------
 
-    def on_load(self) -> None:  # (just before Textual takes the terminal: the first frame gives it back)
+    def on_load(self) -> None:  # just before Textual takes the terminal: the first frame gives it back
         hand_over()
 
     def on_mount(self) -> None:
+        if self.poller.first is not None:  # the first look, made before the loop ran: one first frame
+            self._requests_changed(self.poller.first)
         self.queue = QueueScreen()
         self.push_screen(self.queue)
         if self.me.role == "technician":  # their desk is their own work orders (the queue stays under it)
@@ -394,5 +395,6 @@ class LiyuanApp(App[int]):
 def run_app(opened: OpenedStore, settings: Settings, clock: Clock) -> int:
     """Open the desk in this terminal; returns the exit code."""
     app = LiyuanApp(opened, settings, clock)
+    app.poller.look_first()  # (before the event loop runs: its first frame lists the requests)
     app.run()
     return app.return_code or 0

@@ -62,6 +62,7 @@ class ChangePoller:
         self.watch = self.store.change_watch()
         self.pager = PagerLook(self.store, app.clock)  # the pager's health, read every few seconds
         self.lost_said = False  # the journal's loss has been said (once)
+        self.first: RequestsChanged | None = None  # the first look, when made before the desk started
         self._lock = threading.Lock()
         self._poke = threading.Event()
         self._stopping = threading.Event()
@@ -88,6 +89,15 @@ class ChangePoller:
     def stop(self) -> None:
         self._stopping.set()
         self._poke.set()
+
+    def look_first(self) -> None:
+        """The first look, before the desk's event loop runs (`run_app`): the app takes it as it
+        mounts, so the queue's first frame lists the requests. What goes wrong is left to the
+        poller's thread, which looks again (and says it)."""
+        try:
+            self.first = self.look(self.app.requests)
+        except Exception:
+            self.first = None
 
     def look_once(self) -> bool:
         """One look, in a thread: what it found goes to the app as a message (True), what went
