@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -43,6 +44,21 @@ def percentile(values: list[float], share: float) -> float:
     """The nearest-rank percentile (share 0.95 → p95)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def wait_live(term, timeout: float = 60.0) -> float:
+    """Seconds from the program's start until a Textual app's queue is on the terminal: its rows
+    after it took the terminal (the desk's first frame, drawn before, does not count)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        with term.lock:
+            taken = term.output.find(b"\x1b[?1049h")
+            if taken >= 0 and term.output.find(b"OPENROW", taken) >= 0:
+                return time.perf_counter() - term.started
+        if term.proc.poll() is not None:
+            break
+        time.sleep(0.003)
+    raise AssertionError(f"the live queue never showed; the program wrote:\n{term.text()[-1500:]}")
 
 
 def load() -> str:

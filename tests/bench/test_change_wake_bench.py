@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from live_desk import figure, fill, percentile, sized
+from live_desk import figure, fill, percentile, sized, wait_live
 from pty_app import PtyApp
 
 from liyuan_tui.domain.clock import SystemClock
@@ -56,7 +56,7 @@ def latencies(
     term = PtyApp(args, env, size=(120, 40), command=command + args)
     other = Store(f"sqlite:///{db}", SystemClock(), "sup")
     try:
-        term.wait_for_output("OPENROW", timeout=SHOWN)
+        wait_live(term, SHOWN)
         time.sleep(2)
         cpu0, t0 = term.cpu_seconds(), time.perf_counter()
         time.sleep(sized(6.0, 15.0))

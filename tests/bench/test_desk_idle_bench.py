@@ -5,8 +5,10 @@ DataTable whose countdown cells the stock `update_cell` updates once a second), 
     uv run pytest tests/bench/test_desk_idle_bench.py -s                          (small: the suite's)
     LIYUAN_BENCH_SIZE=full uv run pytest tests/bench/test_desk_idle_bench.py -s   (issue 23's figure)
 
-Issue 23 asks for at most 1.5 % of a core, where the stock app took 6.8 %: the full-size bound is
-their ratio, 0.25× (measured 0.19-0.26× on a 2-core machine under a load of 3-7); small, 0.75×.
+Issue 23 asks for at most 1.5 % of a core, where the stock app took 6.8 % on its machine; on this
+2-core one the stock app takes 3.6-4.6 %, so 1.5 % is about 0.35× it: the full-size bound (measured
+0.23-0.30×, 1.0-1.2 % of a core, under a load of 3-5); small, 0.75×. The figure printed is the
+share of a core too.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from live_desk import figure, fill, median, sized
+from live_desk import figure, fill, median, sized, wait_live
 from pty_app import PtyApp
 
 HERE = Path(__file__).parent
@@ -26,7 +28,7 @@ def idle_cpu(command: list[str], env: dict[str, str], seconds: float) -> float:
     """Share of one core while the app sits idle with its countdowns ticking."""
     term = PtyApp([], env, size=(120, 40), command=command)
     try:
-        term.wait_for_output("OPENROW", timeout=SHOWN)
+        wait_live(term, SHOWN)
         time.sleep(3)  # past start-up work and the first look
         cpu0, t0 = term.cpu_seconds(), time.perf_counter()
         time.sleep(seconds)
@@ -54,5 +56,5 @@ def test_idle_cpu_with_200_open_requests_and_500_work_orders(tmp_path, bench_env
         "core",
         baseline_is="the bare app's stock update_cell, 200 rows",
         small=0.75,
-        full=0.25,
+        full=0.35,
     )
