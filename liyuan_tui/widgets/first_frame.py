@@ -27,6 +27,7 @@ from liyuan_tui.domain.config import Settings
 from liyuan_tui.domain.deadlines import Urgency, urgency
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.permissions import hidden_fields
+from liyuan_tui.domain.safe_text import visible
 from liyuan_tui.domain.views import ordered
 from liyuan_tui.first_look import FirstLook, first_look
 
@@ -52,7 +53,10 @@ def show(settings: Settings, now: datetime, out: TextIO | None = None) -> bool:
     look = first_look(path, settings.login)
     if look is None:
         return False
-    width, height = os.get_terminal_size(out.fileno())
+    try:
+        width, height = os.get_terminal_size(out.fileno())
+    except OSError:
+        return False
     lines = frame(look, settings, now, width, height)
     out.write(ENTER + ansi(lines, width))
     out.flush()
@@ -95,7 +99,7 @@ def frame(look: FirstLook, settings: Settings, now: datetime, width: int, height
     t = Translator(settings.lang)
     me = look.me
     requests = look.requests
-    who = t("ui.app.who", name=me.name, role=t(f"role.{me.role}"))
+    who = visible(t("ui.app.who", name=me.name, role=t(f"role.{me.role}")), newlines=False)
     header = Text(f"{t('ui.app.title')} — {who}"[:width].center(width), style=BAR)
     counts = Text(" " + _counts(requests, t, now), style=BAR, no_wrap=True)
     counts.truncate(width, pad=True)

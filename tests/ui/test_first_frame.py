@@ -85,3 +85,18 @@ def test_no_first_frame_for_a_login_it_cannot_find(cli_env, db_path, queue):
         assert ENTER not in term.text()
     finally:
         term.kill()
+
+
+def test_what_people_typed_reaches_the_first_frame_as_text_never_as_escapes(db_path, queue, settings, clock):
+    from liyuan_tui.first_look import first_look
+    from liyuan_tui.widgets.first_frame import ansi, frame
+
+    with sqlite3.connect(db_path) as conn:  # an old database's rows, from before input was checked
+        conn.execute("UPDATE request SET unit = 'B5\x1b[2J\x1b]0;owned\x07', requester_name = '[b]x[/b]'")
+        conn.execute("UPDATE staff SET name = 'Ann\x1b[31m' WHERE login = 'ann'")
+    look = first_look(db_path, "ann")
+    assert look is not None
+    drawn = ansi(frame(look, settings, clock.now(), 120, 40), 120)
+    assert "\x1b[2J" not in drawn and "\x1b]0;" not in drawn and "\x07" not in drawn
+    assert "\x1b[31mAnn" not in drawn and "Ann\x1b[31m" not in drawn
+    assert "[b]x[/b]" in drawn  # shown as typed, never read as markup
