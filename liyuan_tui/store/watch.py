@@ -58,7 +58,7 @@ class ChangeWatch:
 
     def wait(self, timeout: float, poke: threading.Event) -> None:
         if self.k.sqlite:
-            if self._files is None:  # (a store on an engine it was handed: no file to watch)
+            if self._files is None or not self._files.watching:  # (no file, or it cannot be watched)
                 poke.wait(timeout)
                 return
             lookup = Lookup(self.k)
