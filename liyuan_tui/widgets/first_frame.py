@@ -51,7 +51,7 @@ def show(settings: Settings, now: datetime, out: TextIO | None = None) -> bool:
     if settings.login != settings.os_login and not settings.os_root:
         return False  # acting for another login: whether it may is the store's to say
     look = first_look(path, settings.login)
-    if look is None:
+    if look is None or look.me.role == "technician":  # (a technician's desk opens on their orders)
         return False
     try:
         width, height = os.get_terminal_size(out.fileno())
