@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from liyuan_tui.domain.clock import Clock, SystemClock
 
@@ -28,10 +30,20 @@ def main(
             first_frame.show(settings, SystemClock().now())
     from .main import main as run
 
-    globals()["main"] = _main  # (importing the module main.py bound this package's `main` to it)
     return run(argv, clock, out=out, err=err)
 
 
-_main = main
+class _Package(types.ModuleType):
+    """This package, whose `main` stays the function above: importing the module main.py (which is
+    no longer imported with the package, so that a desk can draw its first frame before it) would
+    otherwise bind the package's `main` to that module, as Python does for every submodule."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "main" and isinstance(value, types.ModuleType):
+            return  # (the module is sys.modules["liyuan_tui.cli.main"], as for `from .main import …`)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = ["main"]
