@@ -26,7 +26,7 @@ from textual.worker import Worker
 
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.config import Settings
-from liyuan_tui.domain.deadlines import Urgency, urgency
+from liyuan_tui.domain.deadlines import UrgencyWatch
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.models import Request, Staff
@@ -39,6 +39,7 @@ from liyuan_tui.screens.pages.intake import IntakeScreen
 from liyuan_tui.screens.pages.queue import QueueScreen
 from liyuan_tui.screens.pages.request import RequestScreen
 from liyuan_tui.store.opening import OpenedStore
+from liyuan_tui.widgets.first_frame import hand_over
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, every_action, own_keys, palette
 from liyuan_tui.widgets.messages import (
     Changes,
@@ -93,13 +94,12 @@ class LiyuanApp(App[int]):
         self.t = Translator(settings.lang)
         self.tz = settings.tz
         self.procedures = self.store.procedures
-        self.tick_interval = tick_interval
-        self.poll_interval = poll_interval
+        self.tick_interval, self.poll_interval = tick_interval, poll_interval
         self.security: dict[str, list[Step]] = {}  # ref → security steps waiting (security roles only)
         self.staff: dict[str, Staff] = {opened.me.login: opened.me}
         self.poller = ChangePoller(self)
         self.told = False  # the first look (every open request) has been shown
-        self._urgency: dict[str, Urgency] = {}
+        self._urgency = UrgencyWatch()  # the requests' urgency at the last tick
         self.pager_seen: datetime | None = None  # the pager sender's last heartbeat, as last read
         self.set_reactive(LiyuanApp.now, clock.now())
         own_keys(self, APP_KEYS, self.me, self.t)  # a technician's desk has none of the queue's
@@ -110,7 +110,12 @@ class LiyuanApp(App[int]):
 
     # --- start and stop ---------------------------------------------------------------------------
 
+    def on_load(self) -> None:  # just before Textual takes the terminal: the first frame gives it back
+        hand_over()
+
     def on_mount(self) -> None:
+        if self.poller.first is not None:  # the first look, made before the loop ran: one first frame
+            self._requests_changed(self.poller.first)
         self.queue = QueueScreen()
         self.push_screen(self.queue)
         if self.me.role == "technician":  # their desk is their own work orders (the queue stays under it)
@@ -122,7 +127,6 @@ class LiyuanApp(App[int]):
         if self.poll_interval is not None:  # the desk's look for others' changes, until it closes
             look = partial(self.poller.run, self.poll_interval)
             self.run_worker(look, thread=True, group="poll", exclusive=True, exit_on_error=False)
-        self.screen_change_signal.subscribe(self, lambda _screen: setattr(self, "now", self.clock.now()))
         if self.first_user:
             self.notify(self.t("ui.app.first_user", login=self.me.login), timeout=10)
 
@@ -192,8 +196,7 @@ class LiyuanApp(App[int]):
                 current[req.ref] = req
             else:
                 current.pop(req.ref, None)
-        now = self.clock.now()
-        self._urgency = {ref: self._urgency.get(ref) or urgency(req, now) for ref, req in current.items()}
+        self._urgency.known(current, self.clock.now())
         self.requests = current
 
     def _announce(self, notices: Iterable[Notice]) -> None:
@@ -232,10 +235,8 @@ class LiyuanApp(App[int]):
         now = self.clock.now()
         # The deadline's warnings come from the ladder's events (recorded once for all terminals,
         # see store/ladder.py); a tick whose clock crossed a rung just asks the poller to look now.
-        states = {ref: urgency(req, now) for ref, req in self.requests.items()}
-        if any(self._urgency.get(ref) not in (None, state) for ref, state in states.items()):
+        if self._urgency.crossed(self.requests, now):
             self.poll_now()
-        self._urgency.update(states)
         self.now = now
 
     # --- refusals nobody else took ------------------------------------------------------------------
@@ -394,5 +395,6 @@ class LiyuanApp(App[int]):
 def run_app(opened: OpenedStore, settings: Settings, clock: Clock) -> int:
     """Open the desk in this terminal; returns the exit code."""
     app = LiyuanApp(opened, settings, clock)
+    app.poller.look_first()  # (before the event loop runs: its first frame lists the requests)
     app.run()
     return app.return_code or 0

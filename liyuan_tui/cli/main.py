@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from liyuan_tui.domain.clock import Clock, SystemClock
-from liyuan_tui.domain.config import ConfigError, Settings, load_settings
+from liyuan_tui.domain.config import ConfigError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.safe_text import visible
 
@@ -41,6 +41,7 @@ from . import (
     tools,
 )
 from .context import Context
+from .options import common_options, settings_from
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # `check` found something wrong
@@ -82,48 +83,6 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {visible(message, newlines=False, limit=300)}\n")
 
 
-def common_options() -> argparse.ArgumentParser:
-    """Options every subcommand accepts, before or after its name."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        default=argparse.SUPPRESS,
-        help="database file or URL (else $LIYUAN_DB, else the user data folder)",
-    )
-    common.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default=argparse.SUPPRESS,
-        help="interface language (else $LIYUAN_LANG, else zh)",
-    )
-    common.add_argument(
-        "--tz", default=argparse.SUPPRESS, help="time zone (else $LIYUAN_TZ, else Asia/Shanghai)"
-    )
-    common.add_argument(
-        "--procedures",
-        default=argparse.SUPPRESS,
-        help="your procedure folder (else $LIYUAN_PROCEDURES): in force on a personal database; "
-        "on a site, what `rules publish` publishes",
-    )
-    common.add_argument(
-        "--fees",
-        default=argparse.SUPPRESS,
-        help="your fee schedule file (else $LIYUAN_FEES): as --procedures",
-    )
-    common.add_argument(
-        "--answers",
-        default=argparse.SUPPRESS,
-        help="your canned-answers folder (else $LIYUAN_ANSWERS): as --procedures",
-    )
-    common.add_argument(
-        "--user",
-        default=argparse.SUPPRESS,
-        help="act as this staff login (root, supervisors and the manager only; "
-        "events also record the real login)",
-    )
-    return common
-
-
 def build_parser() -> argparse.ArgumentParser:
     common = common_options()
     parser = OneLineParser(
@@ -135,14 +94,6 @@ def build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         command.register(sub, common)
     return parser
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    flags = {
-        name: getattr(args, name, None)
-        for name in ("db", "lang", "tz", "procedures", "fees", "answers", "user")
-    }
-    return load_settings(flags)
 
 
 def main(

@@ -8,6 +8,7 @@ however late a tick fires. Replying stops the clock: a replied request keeps the
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -58,6 +59,45 @@ def urgency(request: HasDeadline, now: datetime) -> Urgency:
     if left < WARNING_WINDOW:
         return Urgency.WARNING
     return Urgency.OK
+
+
+class UrgencyWatch:
+    """Whether a request's urgency changed since the last look (a rung of the warning ladder
+    reached), looking at the requests again only once the clock is past the first moment one of
+    them can change: a tick of an idle desk costs one comparison, however many requests are open."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, Urgency] = {}
+        self._holds_until: datetime | None = None  # no urgency changes before then
+        self._steady = False  # none changes at all (every request overdue or replied)
+
+    def known(self, requests: Mapping[str, HasDeadline], now: datetime) -> None:
+        """The requests as they are now: a new one's urgency is taken as it is (not a change)."""
+        self._states = {ref: self._states.get(ref) or urgency(req, now) for ref, req in requests.items()}
+        self._holds_until, self._steady = None, False
+
+    def crossed(self, requests: Mapping[str, HasDeadline], now: datetime) -> bool:
+        if self._steady or (self._holds_until is not None and now <= self._holds_until):
+            return False
+        crossed = False
+        for ref, req in requests.items():
+            state = urgency(req, now)
+            crossed = crossed or self._states.get(ref) not in (None, state)
+            self._states[ref] = state
+        holds = [at for req in requests.values() if (at := urgency_holds_until(req, now)) is not None]
+        self._holds_until, self._steady = min(holds, default=None), not holds
+        return crossed
+
+
+def urgency_holds_until(request: HasDeadline, now: datetime) -> datetime | None:
+    """The moment after which the request's urgency is no longer what it is at `now` (None: it
+    stays: overdue, or replied)."""
+    if request.replied_at is not None:
+        return None
+    for at in (request.reply_due_at - WARNING_WINDOW, request.reply_due_at):
+        if now <= at:
+            return at
+    return None
 
 
 def replied_within_limit(request: HasDeadline) -> bool | None:

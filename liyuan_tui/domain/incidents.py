@@ -5,11 +5,13 @@ countdowns). Pure: takes requests and how to order them, returns them grouped.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .models import Request
+if TYPE_CHECKING:
+    from .models import Request
 
-R = TypeVar("R", bound=Request)
+
+R = TypeVar("R", bound="Request")
 
 
 def incident_of(req: Request) -> str:

@@ -9,15 +9,15 @@ from sqlalchemy import Column, DateTime, Dialect, Index, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+# (the desk's fixed words are vocabulary.py's: found here too, with the tables they describe)
+from .vocabulary import CHANNELS as CHANNELS
+from .vocabulary import DEFAULT_ESTATE as DEFAULT_ESTATE
+from .vocabulary import OPEN_STATUSES as OPEN_STATUSES
+from .vocabulary import ROLES as ROLES
+
 UTC = UTC
 
 STATUSES = ("open", "replied", "resolved", "closed", "cancelled")
-OPEN_STATUSES = ("open", "replied", "resolved")
-CHANNELS = ("phone", "walk-in", "intercom", "written")
-ROLES = ("assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff", "technician")
-DEFAULT_ESTATE = (
-    "main"  # every request and staff member belongs to an estate; a one-estate site has only this
-)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -7,9 +7,12 @@ Pure: takes a role (and for some checks a request), returns whether it is allowe
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from .models import Request, Staff
 from .procedures import Procedures
+
+if TYPE_CHECKING:
+    from .models import Request, Staff
 
 
 class Action(StrEnum):

@@ -14,7 +14,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from .models import ROLES
 from .procedures import (
     CONDITIONS,
     DEFAULT_FOLLOWUP_DAYS,
@@ -32,6 +31,7 @@ from .procedures import (
     Step,
     Text,
 )
+from .vocabulary import ROLES
 
 
 def shipped_folder() -> Traversable:

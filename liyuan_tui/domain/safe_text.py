@@ -14,6 +14,7 @@ from typing import Any
 
 # Format characters that reorder or hide text (bidirectional overrides and isolates), and the line
 # and paragraph separators some terminals and editors treat as line breaks.
+HIDDEN = "***"  # what is shown in place of a detail its reader may not see (permissions.sight)
 _INVISIBLE = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
 
 

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 from .errors import ValidationError
 from .fees import yuan_to_fen
-from .models import CHANNELS, ROLES
 from .procedures import Procedure, Procedures
 from .safe_text import describe, first_control, visible
+from .vocabulary import CHANNELS, ROLES
 
 # Length limits (README "Length limits"), in characters.
 MAX_UNIT = 64

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .deadlines import queue_order
 from .incidents import grouped
-from .models import Request, Staff
 from .permissions import SECURITY_ROLES
 from .procedures import Procedures, Step, request_conditions
+
+if TYPE_CHECKING:
+    from .models import Request, Staff
 
 
 def waiting_steps(

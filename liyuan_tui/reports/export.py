@@ -13,9 +13,9 @@ from liyuan_tui.domain.desk_records import Receipt
 from liyuan_tui.domain.models import Charge, Event, Request, Staff
 from liyuan_tui.domain.permissions import HIDDEN_AT, Sight, hidden_fields
 from liyuan_tui.domain.procedures import Procedures, request_conditions
+from liyuan_tui.domain.safe_text import HIDDEN as HIDDEN  # (the reports and the CLI find it here)
 from liyuan_tui.store import RequestDetail
 
-HIDDEN = "***"
 # Event payload fields that carry who called or what was said or done: hidden when confidential.
 DETAIL_KEYS = tuple(sorted(HIDDEN_AT[Sight.NONE] | {"signed_by"}))
 

@@ -4,8 +4,11 @@ category, unit, state and holder always; more room, more columns)."""
 
 from __future__ import annotations
 
-from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.procedures import Procedures
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (the desk's first frame imports this before anything heavy: first_look.py)
+    from liyuan_tui.domain.i18n import Translator
+    from liyuan_tui.domain.procedures import Procedures
 
 # Columns in the order shown, each with its width in terminal cells (CJK characters count two).
 # The countdown comes first: Textual sends a partial update of a line from the widget's left edge

@@ -89,6 +89,11 @@ class Ladder:
         self._rungs_recorded: set[str] = set()  # rungs this session already knows are on record
         self._calm: Calm | None = None
 
+    def calm_until(self) -> datetime | None:
+        """The next moment a rung may be reached while nothing is written (None: not worked out
+        yet, a write since, or no rung ahead at all)."""
+        return self._calm.until if self._calm is not None else None
+
     def record_deadline_alerts(self) -> list[Event]:
         """Record every rung reached and not yet recorded, of requests and of work orders; returns
         the events written (usually none: while calm, the newest event id; else one read of a

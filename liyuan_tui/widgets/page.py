@@ -4,7 +4,10 @@ a Screen with a table of keys (widgets/keys.py) that it and the widgets it is bu
 A page is composed of widgets; the keys that act on the whole page are its own (`escape` back),
 the others belong to the widget that does them (the checklist's, a request's …), each bound from
 the page's table by `own_keys`. A page learns of changes from the app's reactives it watches
-(`requests`, `changes`, `now`), never from a call on whatever screen is there."""
+(`requests`, `changes`, `now`), never from a call on whatever screen is there. The clock (`now`)
+is watched through `on_clock`: a page under another page is not seen, so it does not tick; it
+catches up at once when it is shown again.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from .keys import KeyTable, own_keys
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
+
+Tick = Callable[[datetime], None]
 
 
 class Page(Screen[None]):
@@ -37,6 +42,39 @@ class Page(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    # --- the clock ---------------------------------------------------------------------------------
+
+    _ticks: list[tuple[Widget, Tick]] | None = None
+
+    def on_clock(self, tick: Tick, widget: Widget | None = None) -> None:
+        """`tick(now)` on the app's clock, once a second while this page is seen (on top, or
+        under a dialog), and at once when it is seen again; a widget's, while it is mounted."""
+        if self._ticks is None:
+            self._ticks = []
+            self.watch(self.app, "now", self._tick, init=False)
+        self._ticks.append((widget or self, tick))
+
+    @property
+    def seen(self) -> bool:
+        """On top, or under screens that let it show through (a dialog): not under another page.
+        (Textual's `is_current` counts the screen under the top one, whatever covers it.)"""
+        for screen in reversed(self.app.screen_stack):
+            if screen is self:
+                return True
+            if screen.styles.background.a >= 1:
+                return False
+        return False
+
+    def _tick(self, now: datetime) -> None:
+        if not self._ticks or not self.seen:
+            return
+        self._ticks = [(widget, tick) for widget, tick in self._ticks if widget.is_attached]
+        for _widget, tick in self._ticks:
+            tick(now)
+
+    def on_screen_resume(self) -> None:
+        self._tick(self.app.now)
+
 
 def own_page_keys(widget: Widget) -> None:
     """A widget of a page takes the keys of the page's table it has an action for (call it from
@@ -46,24 +84,8 @@ def own_page_keys(widget: Widget) -> None:
         own_keys(widget, page.key_table(), page.app.me, page.app.t)
 
 
-def shown(screen: Screen) -> bool:
-    """The terminal shows this screen: it is on the stack with no opaque screen above it (a
-    dialog's see-through backdrop leaves the page under it shown)."""
-    stack = screen.app.screen_stack
-    if screen not in stack:
-        return False
-    above = stack[stack.index(screen) + 1 :]
-    return not any(other.styles.background.a >= 1 for other in above)
-
-
-def watch_clock(widget: Widget, tick: Callable[[datetime], None]) -> None:
-    """`tick` with the app's `now` once a second while the widget's screen is shown. A screen hidden
-    under an opaque one does not tick (its table's cells, repainted, made Textual repaint the whole
-    screen on top every second: 12 KB/s at 120×40 on a request); shown again, it catches up at once
-    (the app sets `now` whenever the screen changes)."""
-
-    def on_now(now: datetime) -> None:
-        if shown(widget.screen):
-            tick(now)
-
-    widget.watch(widget.app, "now", on_now, init=False)
+def page_clock(widget: Widget, tick: Tick) -> None:
+    """A widget of a page ticks with its page (Page.on_clock; call it from the widget's on_mount)."""
+    page = widget.screen
+    if isinstance(page, Page):
+        page.on_clock(tick, widget)

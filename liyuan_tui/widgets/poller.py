@@ -4,8 +4,10 @@ events since with their requests as they are now — never the desk's own writes
 shown already (store/watch.py).
 
 `ChangePoller.look_once()` is one look, in a thread: the desk runs it in a loop (`run`, waiting
-between looks: LISTEN on PostgreSQL, a timed look on SQLite) and a test runs it when it wants the
-changes (`LiyuanApp.poll_now`), so no test waits on a clock."""
+between looks until a change wakes it: LISTEN on PostgreSQL, the database's files written on
+SQLite; a look every few seconds all the same, for what comes with the clock — a rung of the
+ladder, the pager's health — and every `interval` where nothing wakes it) and a test runs it when
+it wants the changes (`LiyuanApp.poll_now`), so no test waits on a clock."""
 
 from __future__ import annotations
 
@@ -71,6 +73,7 @@ class ChangePoller:
         self.watch = self.store.change_watch()
         self.pager = PagerLook(self.store, app.clock)  # the pager's health, read every few seconds
         self.lost_said = False  # the journal's loss has been said (once)
+        self.first: RequestsChanged | None = None  # the first look, when made before the desk started
         self._lock = threading.Lock()
         self._taken = threading.Event()  # the UI has taken the last changes found (`taken`)
         self._taken.set()
@@ -78,7 +81,8 @@ class ChangePoller:
         self._stopping = threading.Event()
 
     def run(self, interval: float) -> None:
-        """Look, then wait until the next look or a poke; until the desk closes (a thread)."""
+        """Look, then wait until a change, a poke or the next look; until the desk closes (a
+        thread). `interval`: between looks where no change wakes the desk."""
         watch, app = self.store.change_watch(), self.app
         while not self._stopping.is_set():
             started = stopwatch()
@@ -86,13 +90,26 @@ class ChangePoller:
                 self.handed_over()
             self._stopping.wait(max(0.0, LOOK_GAP - (stopwatch() - started)))  # (coalescing)
             try:
-                watch.wait(interval if self.store.sqlite else max(interval, QUIET), self._poke)
+                watch.wait(self.wait_for(watch.wakes, interval), self._poke)
             except Exception as exc:  # the server went away: say so, look again after a while
                 app.call_from_thread(app.notify, failure(exc, app.t), severity="error")
                 watch.close()
                 self._poke.wait(interval)
             self._poke.clear()
         watch.close()
+
+    def wait_for(self, woken: bool, interval: float) -> float:
+        """Seconds until the next look. Where changes wake the desk (`woken`), QUIET: what comes
+        with the clock alone (the pager gone quiet) is seen this late at most, and never later
+        than the ladder's next rung (an overdue request's repeat, a work order's limit; a request's
+        warning and deadline also wake it: LiyuanApp.tick pokes). Else every `interval`."""
+        if not woken:
+            return interval
+        wait = max(interval, QUIET)
+        rung = self.store.ladder.calm_until()
+        if rung is not None:
+            wait = min(wait, max(0.0, (rung - self.app.clock.now()).total_seconds()))
+        return wait
 
     def taken(self) -> None:
         """The UI has applied the changes the poller found (app.py, on RequestsChanged)."""
@@ -114,6 +131,15 @@ class ChangePoller:
     def stop(self) -> None:
         self._stopping.set()
         self._poke.set()
+
+    def look_first(self) -> None:
+        """The first look, before the desk's event loop runs (`run_app`): the app takes it as it
+        mounts, so the queue's first frame lists the requests. What goes wrong is left to the
+        poller's thread, which looks again (and says it)."""
+        try:
+            self.first = self.look(self.app.requests)
+        except Exception:
+            self.first = None
 
     def look_once(self) -> bool:
         """One look, in a thread: what it found goes to the app as a message (True), what went

@@ -1,115 +1,68 @@
 """The live queue: a DataTable whose countdowns repaint only the cells that changed.
 
 Textual's stock `update_cell` ends in a whole-widget `refresh()`, so every tick would re-send every
-visible line of the table to the terminal. `set_cells` writes the new values, invalidates the
-render caches once, and refreshes only the regions of the cells whose text or colour changed:
-at 1 Hz with 50 countdowns that is a few hundred bytes a second instead of kilobytes.
+visible line of the table to the terminal. `set_cells` writes the new values and repaints only the
+cells whose text or colour changed (live_table.py): at 1 Hz with 50 countdowns that is a few
+hundred bytes a second instead of kilobytes. A tick sets only the rows in sight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, tzinfo
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
-from textual.geometry import Region
-from textual.widgets import DataTable
 from textual.widgets._data_table import ColumnKey, RowKey
 
-from liyuan_tui.domain.deadlines import Urgency, format_countdown, seconds_left, urgency
-from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.models import Request, Staff
-from liyuan_tui.domain.safe_text import visible
-from liyuan_tui.reports.export import HIDDEN
-
-# (ORDER and short_category are the screens' too: they import them from here)
-from liyuan_tui.reports.queue_columns import ORDER, queue_layout, short_category  # noqa: F401
-
 from .fit import padded
+from .live_table import LiveTable
+from .queue_cells import (
+    BASE,
+    COLUMNS,
+    GROW,
+    OPTIONAL,
+    ORDER,
+    URGENCY_STYLE,
+    countdown_cell,
+    queue_layout,
+    ref_cell,
+    row_cells,
+    short_category,
+    state_cell,
+    typed,
+)
 
-# The columns and their widths are the queue's own layout (reports/queue_columns.py), shared with
-# `liyuan queue` so the command line fits a terminal as the desk does.
-URGENCY_STYLE = {
-    Urgency.OK: "green",
-    Urgency.WARNING: "bold #ffaf00",  # amber
-    Urgency.OVERDUE: "bold red",
-    Urgency.REPLIED: "dim",
-}
+__all__ = [  # the cells are queue_cells.py's; importers of the queue find them here too
+    "BASE",
+    "COLUMNS",
+    "GROW",
+    "OPTIONAL",
+    "ORDER",
+    "URGENCY_STYLE",
+    "LiveCells",
+    "QueueTable",
+    "countdown_cell",
+    "queue_layout",
+    "ref_cell",
+    "row_cells",
+    "short_category",
+    "state_cell",
+    "typed",
+]
 
-
-def countdown_cell(req: Request, now: datetime, lang: str = "zh") -> Text:
-    """`mm:ss` left or `-mm:ss` overdue (hours and days beyond an hour, as fit in the column),
-    coloured by urgency (frozen once replied)."""
-    shown = format_countdown(seconds_left(req, now), lang, width=6)
-    return Text(" " * (6 - cell_len(shown)) + shown, style=URGENCY_STYLE[urgency(req, now)])
-
-
-def state_cell(req: Request, now: datetime, t: Translator) -> Text:
-    state = urgency(req, now)
-    return Text(t(f"state.{state}"), style=URGENCY_STYLE[state])
-
-
-def typed(value: str) -> Text:
-    """What a person typed, as text (a "[" in a unit is never read as markup, a control character
-    is shown as its escape, never sent to the terminal)."""
-    return Text(visible(value, newlines=False))
-
-
-def ref_cell(req: Request) -> Text:
-    """The ref with its flags: `!` major (magenta), `^` escalated, `+` a call linked to the incident
-    listed above it. ASCII marks keep widths exact in terminals where ★ or ↑ are drawn two cells wide."""
-    flags = ("!" if req.major else " ") + ("^" if req.escalated_at else " ")
-    return Text.assemble(
-        (flags, "bold magenta" if req.major else "bold yellow"),
-        ("+", "bold cyan") if req.incident else " ",
-        (req.ref, "bold magenta" if req.major else ""),
-    )
+LiveCells = Callable[[str, datetime], Iterable[tuple[str, object]]]  # a row's cells that follow the clock
 
 
-def row_cells(
-    req: Request,
-    now: datetime,
-    *,
-    t: Translator,
-    tz: tzinfo,
-    category: str,
-    staff: Mapping[str, Staff],
-    hidden: frozenset[str] = frozenset(),
-) -> dict[str, object]:
-    """A request's cells, as values: the table fits them to its columns. `hidden` names the fields
-    its viewer may not see (permissions.sight)."""
-    holder = staff.get(req.assignee or "")
-    what = (
-        t("report.hidden")
-        if "description" in hidden
-        else " ".join(visible(req.description, newlines=False).split())
-    )
-    return {
-        "ref": ref_cell(req),
-        "category": typed(category),
-        # A draft (the form left before its unit was typed: its clock runs) is marked as one.
-        "unit": typed(HIDDEN if "unit" in hidden else req.unit)
-        if req.unit or "unit" in hidden
-        else Text(t("ui.queue.draft"), style="italic #ffaf00"),
-        "requester": typed(
-            HIDDEN if "requester_name" in hidden and req.requester_name else req.requester_name
-        ),
-        "received": Text(req.received_at.astimezone(tz).strftime("%H:%M")),
-        "countdown": countdown_cell(req, now, t.lang),
-        "state": state_cell(req, now, t),
-        "assignee": typed(holder.name if holder else (req.assignee or "")),
-        "what": Text(what, style="dim"),
-    }
-
-
-class QueueTable(DataTable):
+class QueueTable(LiveTable):
     """Open requests by ref; rows are added, removed and updated by key so the cursor stays put.
-    The columns follow the table's width (queue_layout); they are rebuilt only when it changes."""
+    The columns follow the table's width (queue_layout); they are rebuilt only when it changes.
+    A tick (`tick(now)`) sets the cells that follow the clock (`live`) of the rows in sight only;
+    the others are set as they come into sight."""
 
     DEFAULT_CSS = """
     QueueTable { height: 1fr; scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
@@ -126,6 +79,10 @@ class QueueTable(DataTable):
         self.values: dict[str, dict[str, object]] = {}  # each row's cells as given (before fitting)
         self.order: list[str] = []
         self.cell_refreshes = 0  # cells repainted since start (tests check that a tick stays small)
+        self.live: LiveCells | None = None
+        self._now: datetime | None = None  # the last tick's
+        self._fitted: LRUCache[tuple[object, ...], Text] = LRUCache(4096)
+        self._given: dict[str, Mapping[str, object]] = {}  # each row's cells as show_rows had them
 
     # --- the columns ------------------------------------------------------------------------------
 
@@ -149,13 +106,23 @@ class QueueTable(DataTable):
             self.add_row(*self._cells(self.values[ref]), key=ref)
         if current in self.values:
             self.move_cursor(row=self.order.index(current), animate=False)
+        self._catch_up()
 
     def column_widths(self, room: int) -> dict[str, int]:
         """The columns shown in `room` cells and their widths (a subclass lays out its own)."""
         return queue_layout(room, *self.least)
 
     def _cell(self, key: str, value: object) -> Text:
-        return padded(value if isinstance(value, Text) else str(value), self.widths[key])
+        """A value fitted to its column; the same text in the same style is the same cell (a
+        countdown's `09:41` is fitted once, whichever row shows it, whenever)."""
+        width = self.widths[key]
+        if not isinstance(value, Text):
+            return padded(str(value), width)
+        same = (value.plain, value.style, tuple(value.spans), width)
+        cell = self._fitted.get(same)
+        if cell is None:
+            cell = self._fitted[same] = padded(value, width)
+        return cell
 
     def _cells(self, values: Mapping[str, object]) -> list[Text]:
         return [self._cell(key, values.get(key, "")) for key in self.widths]
@@ -173,6 +140,24 @@ class QueueTable(DataTable):
         ref = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
         return str(ref) if ref is not None else None
 
+    # --- the clock -------------------------------------------------------------------------------
+
+    def tick(self, now: datetime) -> int:
+        """The live cells of the rows in sight as they are at `now`; returns how many changed."""
+        self._now = now
+        if self.live is None or not self.widths:
+            return 0
+        live = self.live
+        return self.set_cells((ref, col, v) for ref in self.rows_in_sight() for col, v in live(ref, now))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._catch_up()  # rows coming into sight show the last tick's time, not when they were set
+
+    def _catch_up(self) -> None:
+        if self._now is not None:
+            self.tick(self._now)
+
     # --- updates ---------------------------------------------------------------------------------
 
     def get_value(self, ref: str, key: str) -> object:
@@ -181,7 +166,7 @@ class QueueTable(DataTable):
 
     def set_cells(self, changes: Iterable[tuple[str, str, object]]) -> int:
         """Write cell values; repaint only the cells whose value changed. Returns how many."""
-        touched: list[tuple[RowKey, ColumnKey]] = []
+        touched: dict[RowKey, list[ColumnKey]] = {}
         for row, col, value in changes:
             if row not in self.values:
                 continue
@@ -190,49 +175,14 @@ class QueueTable(DataTable):
             cells = self._data.get(rk)
             if cells is None or col not in self.widths:
                 continue
-            shown = self._cell(col, value)
-            if cells.get(ck) == shown:
+            shown, old = self._cell(col, value), cells.get(ck)
+            if old is shown or (isinstance(old, Text) and old == shown and old.style == shown.style):
                 continue
             cells[ck] = shown
-            touched.append((rk, ck))
-        if not touched:
-            return 0
-        self._forget(touched)
-        lefts = self._column_lefts()
-        top = self.header_height if self.show_header else 0
-        for rk, ck in touched:
-            x, width = lefts[ck]
-            # Every row is one line high, so a row's y is its index below the header.
-            self._refresh_region(Region(x, top + (self._row_locations.get(rk) or 0), width, 1))
-        self.cell_refreshes += len(touched)
-        return len(touched)
-
-    def _forget(self, touched: list[tuple[RowKey, ColumnKey]]) -> None:
-        """Drop what DataTable cached for the touched cells. (Bumping its `_update_count`, as
-        `update_cell` does, throws away every cached cell: with 200 rows the unchanged cells'
-        re-rendering was most of the desk's idle CPU.) Row and line caches are cheap to rebuild and
-        only repainted lines are rebuilt, so they are simply cleared."""
-        rows, columns = self._row_locations, self._column_locations
-        # The cache keys hold the table's own key objects: compare identities, not hashes.
-        cells = {
-            (id(rows.get_key(rows.get(rk) or 0)), id(columns.get_key(columns.get(ck) or 0)))
-            for rk, ck in touched
-        }
-        cache = self._cell_render_cache
-        for key in [k for k in cache.keys() if (id(k[0]), id(k[1])) in cells]:  # noqa: SIM118 (an LRUCache is not iterable)
-            cache.discard(key)
-        self._row_render_cache.clear()
-        self._row_renderable_cache.clear()
-        self._line_cache.clear()
-
-    def _column_lefts(self) -> dict[ColumnKey, tuple[int, int]]:
-        x = self._row_label_column_width
-        out = {}
-        for column in self.ordered_columns:
-            width = column.get_render_width(self)
-            out[column.key] = (x, width)
-            x += width
-        return out
+            touched.setdefault(rk, []).append(ck)
+        count = self.repaint(touched)
+        self.cell_refreshes += count
+        return count
 
     def show_rows(self, rows: Sequence[tuple[str, Mapping[str, object]]]) -> None:
         """Make the table show exactly `rows` (key, cells), in this order: new keys are added, gone
@@ -251,10 +201,12 @@ class QueueTable(DataTable):
         existing = set(self.keys)
         for key, cells in rows:
             if key in existing:
-                self.set_cells((key, col, value) for col, value in cells.items())
+                if self._given.get(key) is not cells:  # (the same cells given again: nothing changed)
+                    self.set_cells((key, col, value) for col, value in cells.items())
             else:
                 self.values[key] = dict(cells)
                 self.add_row(*self._cells(cells), key=key)
+        self._given = dict(rows)
         if self.order != self.keys:
             self._reorder(self.order)
         if current is not None and current in wanted:

@@ -23,7 +23,7 @@ from liyuan_tui.store import RequestDetail
 
 from .desk_lines import said_and_linked
 from .fit import fit
-from .page import watch_clock
+from .page import page_clock
 from .queue_table import URGENCY_STYLE
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class RequestHead(Vertical):
 
     def on_mount(self) -> None:
         self._countdown: Text | None = None
-        watch_clock(self, self.tick)
+        page_clock(self, self.tick)
 
     def watch_detail(self, detail: RequestDetail | None) -> None:
         if detail is None:

@@ -37,7 +37,7 @@ from liyuan_tui.widgets.handover_back_office import back_office_section
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import HANDOVER_KEYS
 from liyuan_tui.widgets.messages import Changes, SheetRead, StoreRefused
-from liyuan_tui.widgets.page import Page, watch_clock
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import URGENCY_STYLE, short_category
 from liyuan_tui.widgets.sheet_lines import SheetLines, column_widths
@@ -103,7 +103,7 @@ class HandoverScreen(Page):
         self.duty_log = self.query_one("#handover-log", Static)
         self.query_one("#handover-body").focus()
         self.watch(self.app, "changes", self._changed, init=False)
-        watch_clock(self, self.tick)
+        self.on_clock(self.tick)
         self.load()
 
     # --- loading ---------------------------------------------------------------------------------

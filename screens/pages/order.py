@@ -29,7 +29,7 @@ from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import ORDER_KEYS
 from liyuan_tui.widgets.messages import Changes, OrderRead, OrderSaved
 from liyuan_tui.widgets.order_table import order_countdown_cell
-from liyuan_tui.widgets.page import Page, watch_clock
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
@@ -79,7 +79,7 @@ class OrderScreen(Page):
         self.timeline = self.query_one(Timeline)
         self.query_one("#order-work").focus()
         self.watch(self.app, "changes", self._changed, init=False)
-        watch_clock(self, self.tick)
+        self.on_clock(self.tick)
         self.reload()
 
     # --- reading ---------------------------------------------------------------------------------

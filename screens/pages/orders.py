@@ -18,7 +18,7 @@ from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import ORDERS_KEYS, KeyTable, own_keys
 from liyuan_tui.widgets.messages import Changes, OrdersRead
 from liyuan_tui.widgets.order_table import OrderTable, order_cells, order_countdown_cell, order_state_cell
-from liyuan_tui.widgets.page import Page, watch_clock
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.store_work import store_work
 
 FILTERS = ("all", "mine", "late")
@@ -64,7 +64,7 @@ class OrdersScreen(Page):
         self.table.display = False
         self.table.focus()
         self.watch(self.app, "changes", self._changed, init=False)
-        watch_clock(self, self.tick)
+        self.on_clock(self.tick)
         self.load()
 
     def key_table(self) -> KeyTable:

@@ -14,7 +14,7 @@ from liyuan_tui.domain.permissions import SECURITY_ROLES, hidden_fields
 from liyuan_tui.domain.views import is_mine, ordered
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import QUEUE_KEYS, own_keys
-from liyuan_tui.widgets.page import Page, watch_clock
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.queue_table import (
     ORDER,
@@ -40,6 +40,9 @@ class QueueScreen(Page):
         super().__init__(id="queue")
         self.filter = "all"  # all | mine | overdue | category:<key>
         self._counts_text = ""
+        self._shown: set[str] = set()
+        self._rows: dict[str, tuple[Request, object, dict[str, object]]] = {}  # ref → as last shown
+        self._counts_until: datetime | None = None  # the counts (and the overdue list) hold till then
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -64,13 +67,14 @@ class QueueScreen(Page):
     def on_mount(self) -> None:
         # Kept for the timer: a tick during shutdown must not look widgets up (NoMatches).
         self.table = self.query_one(QueueTable)
+        self.table.live = self.live_cells
         own_keys(self.table, QUEUE_KEYS, self.app.me, self.app.t)  # its enter: "open", in the user's words
         self.counts = self.query_one("#counts", Static)
         self.empty = self.query_one("#queue-empty", Static)
         self.security_tasks = self.query_one("#security-tasks", Static)
         self.security_tasks.display = False
         self.watch(self.app, "requests", self._requests_now)
-        watch_clock(self, self.tick)
+        self.on_clock(self.tick)  # (not while another page is over the queue: widgets/page.py)
 
     def _requests_now(self, _requests: dict[str, Request]) -> None:
         self.show_requests()
@@ -98,33 +102,39 @@ class QueueScreen(Page):
         return short_category(key, self.app.procedures, t) if key else t("ui.queue.no_category")
 
     def show_requests(self) -> None:
-        """Rows added, removed and updated by key; the cursor stays on its request."""
+        """Rows added, removed and updated by key; the cursor stays on its request. A request as it
+        was shown last (the same row read, the same staff list) keeps its cells: the table leaves
+        its row as it is, countdown included (the tick keeps that)."""
         app = self.app
         now = app.clock.now()
-        rows = [
-            (
-                r.ref,
-                row_cells(
-                    r,
-                    now,
-                    t=app.t,
-                    tz=app.tz,
-                    category=self.category_label(r),
-                    staff=app.staff,
-                    hidden=hidden_fields(app.me, r, app.procedures),
-                ),
-            )
-            for r in self.listed(now)
-        ]
+        listed = self.listed(now)
+        rows = [(r.ref, self._row(r, now)) for r in listed]
+        self._rows = {ref: self._rows[ref] for ref, _ in rows}
         self.table.show_rows(rows)
         self.empty.display = not rows
         self.table.display = bool(rows)
         if rows and self.focused is None:  # the request keys act on the table's cursor
             self.table.focus()
         self._shown = {ref for ref, _ in rows}
-        self._states = {r.ref: urgency(r, now) for r in self.app.requests.values() if r.ref in self._shown}
         self.update_counts(now)
         self.show_security_tasks()
+
+    def _row(self, req: Request, now: datetime) -> dict[str, object]:
+        app = self.app
+        known = self._rows.get(req.ref)
+        if known is not None and known[0] is req and known[1] is app.staff:
+            return known[2]
+        cells = row_cells(
+            req,
+            now,
+            t=app.t,
+            tz=app.tz,
+            category=self.category_label(req),
+            staff=app.staff,
+            hidden=hidden_fields(app.me, req, app.procedures),
+        )
+        self._rows[req.ref] = (req, app.staff, cells)
+        return cells
 
     def show_security_tasks(self) -> None:
         """The security lead's and guards' list: the steps waiting on them now (guards to send,
@@ -147,29 +157,34 @@ class QueueScreen(Page):
         self.security_tasks.display = True
 
     def tick(self, now: datetime) -> None:
-        """Only the countdown and state cells that changed are repainted."""
-        if self.filter == "overdue" and {r.ref for r in self.listed(now)} != self._shown:
-            self.show_requests()
-            return
-        changes = []
-        t = self.app.t
-        for ref in self._shown:
-            req = self.app.requests.get(ref)
-            if req is None or req.replied_at is not None:
-                continue
-            changes.append((ref, "countdown", countdown_cell(req, now, self.app.t.lang)))
-            state = urgency(req, now)
-            if self._states.get(ref) is not state:  # the state's text changes a few times a request
-                self._states[ref] = state
-                changes.append((ref, "state", state_cell(req, now, t)))
-        self.table.set_cells(changes)
-        self.update_counts(now)
+        """Only the countdown and state cells in sight that changed are repainted; the counts when
+        a request has gone overdue since."""
+        if self._counts_until is not None and now > self._counts_until:
+            if self.filter == "overdue":
+                self.show_requests()  # (which counts again)
+                return
+            self.update_counts(now)
+        self.table.tick(now)
+
+    def live_cells(self, ref: str, now: datetime) -> list[tuple[str, object]]:
+        """A request's cells that follow the clock (none once replied: its clock has stopped)."""
+        req = self.app.requests.get(ref)
+        if req is None or req.replied_at is not None:
+            return []
+        return [
+            ("countdown", countdown_cell(req, now, self.app.t.lang)),
+            ("state", state_cell(req, now, self.app.t)),
+        ]
 
     def update_counts(self, now: datetime) -> None:
         app = self.app
         t = app.t
         reqs = list(app.requests.values())
         overdue = sum(1 for r in reqs if urgency(r, now) is Urgency.OVERDUE)
+        # The counts change with the clock only when a request goes overdue: not before then.
+        self._counts_until = min(
+            (r.reply_due_at for r in reqs if r.replied_at is None and r.reply_due_at >= now), default=None
+        )
         text = t(
             "ui.queue.counts",
             open=len(reqs),

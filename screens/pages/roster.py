@@ -21,7 +21,7 @@ from liyuan_tui.store import OnDuty
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import ROSTER_KEYS
 from liyuan_tui.widgets.messages import Changes, RosterRead, ShiftRemoved
-from liyuan_tui.widgets.page import Page, watch_clock
+from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
@@ -58,7 +58,7 @@ class RosterScreen(Page):
         self.table.display = False
         self.table.focus()
         self.watch(self.app, "changes", self._changed, init=False)
-        watch_clock(self, self.tick)
+        self.on_clock(self.tick)
         self.load()
 
     def load(self) -> None:

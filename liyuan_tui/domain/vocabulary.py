@@ -1,0 +1,13 @@
+"""The desk's fixed words, as plain values: the statuses a request is open in, the channels a call
+comes by, the roles, the estate of a one-estate site. models.py declares the tables with them;
+what must not wait for the ORM to be imported (validation, the procedures' loader, the desk's
+first frame) reads them here."""
+
+from __future__ import annotations
+
+OPEN_STATUSES = ("open", "replied", "resolved")
+CHANNELS = ("phone", "walk-in", "intercom", "written")
+ROLES = ("assistant", "cs_supervisor", "manager", "security_lead", "guard", "dept_staff", "technician")
+DEFAULT_ESTATE = (
+    "main"  # every request and staff member belongs to an estate; a one-estate site has only this
+)
