@@ -76,6 +76,12 @@ def shown(value: float, unit: str) -> str:
     return f"{value:,.4g} {unit}"
 
 
+def load() -> str:
+    """The machine's load as the figure was taken (a figure on a busy machine reads differently)."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} / {five:.2f} on {os.cpu_count()} cores"
+
+
 @pytest.fixture
 def figure(request, record_property) -> Callable[..., float]:
     """figure(what, value, baseline, unit, baseline_is=…, small=bound, full=bound): prints the
@@ -89,7 +95,7 @@ def figure(request, record_property) -> Callable[..., float]:
         bound = sized(small, full)
         line = (
             f"{what}: {shown(value, unit)}; baseline ({baseline_is}) {shown(baseline, unit)}; "
-            f"ratio {ratio:.2f}x, bound {bound:g}x at {SIZE} size (full size: {full:g}x)"
+            f"ratio {ratio:.2f}x, bound {bound:g}x at {SIZE} size (full size: {full:g}x); {load()}"
         )
         print(f"\n{line}")
         record_property("bench", f"{line}  [{request.node.nodeid}]")

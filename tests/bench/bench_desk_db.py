@@ -10,12 +10,14 @@ from sqlalchemy import insert
 
 from liyuan_tui.domain.clock import SystemClock
 from liyuan_tui.domain.models import Event, Request
+from liyuan_tui.domain.workshop import WorkOrder
 from liyuan_tui.store import Store
 
 
-def fill(db_path: Path, open_count: int, closed_count: int) -> None:
+def fill(db_path: Path, open_count: int, closed_count: int = 0, order_count: int = 0) -> None:
     """`open_count` requests received in the last few minutes (all still counting down, none near
-    the 3-minute warning for a while) and `closed_count` closed ones over the past years."""
+    the 3-minute warning for a while), `closed_count` closed ones over the past years and
+    `order_count` work orders on the open requests, dispatched, their limits hours away."""
     store = Store(f"sqlite:///{db_path}", SystemClock(), "sup", create=True)
     store.init_schema()
     store.staff.ensure_identity()
@@ -64,11 +66,31 @@ def fill(db_path: Path, open_count: int, closed_count: int) -> None:
                 version=1,
             )
         )
+    orders = [
+        dict(
+            number=f"W{now:%Y%m}-{i + 1:04d}",
+            number_month=f"{now:%Y%m}",
+            number_seq=i + 1,
+            request_id=len(closed) + i % max(open_count, 1) + 1,
+            technician="tech",
+            state="dispatched",
+            created_at=now,
+            created_by="ann",
+            dispatched_at=now,
+            arrive_due_at=now + timedelta(minutes=150 + i % 60),
+            finish_due_at=now + timedelta(hours=24),
+            version=1,
+        )
+        for i in range(order_count if open_count else 0)
+    ]
     with store.engine.begin() as conn:  # a bench's bulk rows, written past the store on purpose
         for batch in (closed, rows):  # each its own insert: a bulk insert's rows share their columns
             if batch:
                 conn.execute(insert(Request), batch)
+        if orders:
+            conn.execute(insert(WorkOrder), orders)
         for i in range(len(closed) + len(rows)):
             events.append(dict(request_id=i + 1, at=now, actor="ann", kind="created", payload="{}"))
-        conn.execute(insert(Event), events)
+        if events:
+            conn.execute(insert(Event), events)
     store.close()

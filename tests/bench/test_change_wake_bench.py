@@ -21,7 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-from live_desk import figure, fill, percentile, sized, wait_live
+from bench_desk_db import fill
+from bench_sizing import percentile, sized
+from live_desk import wait_live
 from pty_app import PtyApp
 
 from liyuan_tui.domain.clock import SystemClock
@@ -74,7 +76,7 @@ def latencies(
         term.kill()
 
 
-def test_another_desks_change_on_screen_woken_vs_polling(tmp_path, bench_env):
+def test_another_desks_change_on_screen_woken_vs_polling(tmp_path, bench_env, figure):
     samples = sized(8, 40)
     db = tmp_path / "live.db"
     fill(db, open_count=200, order_count=500)

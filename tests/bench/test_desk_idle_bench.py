@@ -17,7 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from live_desk import figure, fill, median, sized, wait_live
+from bench_desk_db import fill
+from bench_sizing import median, sized
+from live_desk import wait_live
 from pty_app import PtyApp
 
 HERE = Path(__file__).parent
@@ -37,7 +39,7 @@ def idle_cpu(command: list[str], env: dict[str, str], seconds: float) -> float:
         term.kill()
 
 
-def test_idle_cpu_with_200_open_requests_and_500_work_orders(tmp_path, bench_env):
+def test_idle_cpu_with_200_open_requests_and_500_work_orders(tmp_path, bench_env, figure):
     seconds, runs = sized(5.0, 15.0), sized(1, 3)
     desk_runs, base_runs = [], []
     for run in range(runs):  # in turn, so a busy moment of the machine slows both alike

@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
-from live_desk import figure, fill, median, sized
+from bench_desk_db import fill
+from bench_sizing import median, sized
 from pty_app import PtyApp
 
 from liyuan_tui.widgets.first_frame import ENTER
@@ -78,7 +79,7 @@ def bare_run(env: dict[str, str]) -> float:
         term.kill()
 
 
-def test_start_up_first_frame_live_queue_and_n_to_the_form(tmp_path, compiled):
+def test_start_up_first_frame_live_queue_and_n_to_the_form(tmp_path, compiled, figure):
     closed, runs = sized(2_000, 100_000), sized(3, 5)
     db = tmp_path / "big.db"
     fill(db, open_count=200, closed_count=closed)
