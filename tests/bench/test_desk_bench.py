@@ -21,6 +21,7 @@ import time
 
 from bench_desk_db import fill
 from bench_sizing import median, sized
+from live_desk import wait_live
 from pty_app import PtyApp
 
 SHOWN = 60.0  # seconds at most for the queue (or the bare table) to show
@@ -65,7 +66,7 @@ def idle(args, env, command=None, size=(120, 40), seconds: float = 10.0) -> tupl
     """(share of one core, bytes per second) while the app sits idle with its countdowns ticking."""
     term = PtyApp(args, env, size=size, command=command)
     try:
-        term.wait_for_output("OPENROW", timeout=SHOWN)
+        wait_live(term, timeout=SHOWN)  # (the live desk, not its first frame drawn before it)
         time.sleep(sized(2, 3))  # past start-up work and the first notifications
         cpu0, bytes0, t0 = term.cpu_seconds(), term.bytes_out, time.perf_counter()
         time.sleep(seconds)
