@@ -36,6 +36,7 @@ from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.reports.month import month_report
 from liyuan_tui.reports.month_render import render
 from liyuan_tui.store import Store
+from liyuan_tui.widgets.poller import LOOK_GAP
 
 
 @pytest.fixture(scope="module")
@@ -149,13 +150,16 @@ async def _latencies(url: str, tmp_path: Path, poll_interval: float, writes: int
                 while req.ref not in app.requests:
                     await asyncio.sleep(0.002)
             took.append(time.monotonic() - committed)
-            await pilot.pause(0.05 + (i % 5) * 0.137)  # writes land at different points of the desk's wait
+            # Writes land at different points of the desk's wait, each after the desk's last look by
+            # more than the poller's LOOK_GAP: one write's latency (a storm's is coalesced on
+            # purpose, at most LOOK_GAP apart: tests/ui/test_storm_on_postgres.py).
+            await pilot.pause(LOOK_GAP + 0.05 + (i % 5) * 0.137)
     app.store.close()
     sup.close()
     return took
 
 
-async def test_listen_notify_against_the_sqlite_poller(tmp_path, figure):
+async def test_listen_notify_against_the_sqlite_poller(tmp_path, figure, monkeypatch):
     pg.need_cluster()
     writes = sized(5, 15)
     name = pg.create_database()
@@ -163,6 +167,9 @@ async def test_listen_notify_against_the_sqlite_poller(tmp_path, figure):
         on_postgres = await _latencies(pg.url(name), tmp_path, poll_interval=1.0, writes=writes)
     finally:
         pg.drop_database(name)
+    from liyuan_tui.store import file_wake
+
+    monkeypatch.setattr(file_wake, "RustNotify", None)  # the SQLite desk that looks (not woken by its files)
     on_sqlite = await _latencies(f"sqlite:///{tmp_path / 'desk.db'}", tmp_path, 1.0, writes)
     for label, took in (("PostgreSQL LISTEN/NOTIFY", on_postgres), ("SQLite, a look each second", on_sqlite)):
         print(
