@@ -120,6 +120,21 @@ def test_the_pagers_rules_can_be_installed_again(site):
     assert refused(name, who["ann"], SHIFT)
 
 
+def listening(name: str, timeout: float = 60.0) -> None:
+    """Until a connection to database `name` has LISTENed (the sender warmed up, its lease taken):
+    a NOTIFY sent before would find nobody, and the page would wait for the sender's next look."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(dbname=name, user=pg.ADMIN, host=pg.SOCKET, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            found = conn.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = %s AND query LIKE 'LISTEN %%'", (name,)
+            ).fetchone()
+            if found:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"nothing LISTENs on {name} after {timeout:g} s")
+
+
 def test_the_sender_wakes_on_notify_not_on_its_next_look(procedures, pager_config, monkeypatch):
     """With its longest wait made a minute, a page still arrives within seconds: NOTIFY woke it."""
     from liyuan_tui.cli import pager_sender
@@ -143,7 +158,7 @@ def test_the_sender_wakes_on_notify_not_on_its_next_look(procedures, pager_confi
         sender = pager_sender.Sender(service, path, t=Translator("en"), log=io.StringIO())
         thread = threading.Thread(target=sender.run, args=(stop,), daemon=True)
         thread.start()
-        time.sleep(1.0)  # the sender has settled into its (minute-long) wait
+        listening(name)  # the sender has settled into its (minute-long) wait, however busy the machine
         started = time.monotonic()
         ref = desk.intake.create_request(category="A", unit="1", phone="139", complete=True, major=True).ref
         got = hook.wait_for(lambda m: ref in m.title, timeout=10)
