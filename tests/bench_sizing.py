@@ -110,6 +110,7 @@ def figure(request, record_property) -> Callable[..., float]:
 BENCH_DIR = Path(__file__).parent / "bench"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the group into the test's id
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BENCH_DIR in item.path.parents:

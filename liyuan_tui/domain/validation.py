@@ -288,10 +288,10 @@ def code(value: str, field: str = "code") -> str:
     return v
 
 
-def order_number(value: str) -> str:
+def order_number(value: str, field: str = "number") -> str:
     v = (value or "").strip().upper()
     if not _ORDER.match(v):
-        raise ValidationError("error.order_malformed", "number", value=plain_shown(value))
+        raise ValidationError("error.order_malformed", field, value=plain_shown(value))
     return v
 
 

@@ -56,18 +56,33 @@ class Tools:
             tx.record(None, EventKind.TOOL_ADDED, {"code": code, "name": name})
             return tool
 
+    def before_issue(self, code: str, *, order: str | None = None, due: datetime | None = None) -> str | None:
+        """What the desk's issue dialog asks first, checked before it asks whom: the tool is in,
+        the order (if one) is known, the time it is due back is in range — each refused naming its
+        field, nothing written. Returns the order's technician, the person offered first."""
+        code = check.code(code)
+        number = check.order_number(order, "order") if order else None
+        self._due(due)
+        with self.k.read() as s:
+            tool = s.exec(select(Tool).where(Tool.code == code)).first()
+            if tool is None:
+                raise NotFound("error.tool_unknown", "code", value=code)
+            self._lendable(tool)
+            if number is None:
+                return None
+            work = s.exec(select(WorkOrder).where(WorkOrder.number == number)).first()
+        if work is None:
+            raise NotFound("error.order_unknown", "order", value=number)
+        return work.technician
+
     def issue(self, code: str, to: str, *, order: str | None = None, due: datetime | None = None) -> ToolLoan:
         """Issue a tool to a login; refused, saying who has it, if it is already out."""
         code, to = check.code(code), check.login(to)
-        number = check.order_number(order) if order else None
-        if due is not None and (due.tzinfo is None or abs(due - self.k.clock.now()) > DUE_RANGE):
-            raise ValidationError("error.appointment_range", "due_at")
+        number = check.order_number(order, "order") if order else None
+        self._due(due)
         with self.k.write(Action.TOOL_LEND) as tx:
             tool = self._tool(tx, code)
-            if tool.holder is not None:
-                raise StaleError("error.tool_out", code=code, by=tool.holder)
-            if tool.condition == "lost":
-                raise ValidationError("error.tool_lost", "code", code=code)
+            self._lendable(tool)
             person = tx.s.exec(select(Staff).where(Staff.login == to)).first()
             if person is None or not person.active:
                 raise ValidationError("error.login_unknown", "holder", value=to)
@@ -132,6 +147,17 @@ class Tools:
                 stmt = stmt.where(col(Tool.holder).is_not(None))
             views = [ToolView(t, loan, number) for t, loan, number in s.exec(stmt.order_by(Tool.code))]
         return [v for v in views if v.overdue(now)] if overdue else views
+
+    def _due(self, due: datetime | None) -> None:
+        if due is not None and (due.tzinfo is None or abs(due - self.k.clock.now()) > DUE_RANGE):
+            raise ValidationError("error.appointment_range", "due_at")
+
+    @staticmethod
+    def _lendable(tool: Tool) -> None:
+        if tool.holder is not None:
+            raise StaleError("error.tool_out", code=tool.code, by=tool.holder)
+        if tool.condition == "lost":
+            raise ValidationError("error.tool_lost", "code", code=tool.code)
 
     @staticmethod
     def _tool(tx: Tx, code: str) -> Tool:

@@ -12,7 +12,7 @@ from .followup import FollowUpScreen
 from .form import FormField, FormScreen
 from .help import HelpScreen
 from .household_edit import HouseholdEditScreen
-from .pick import PickScreen
+from .pick import PersonPickScreen, PickScreen, on_site_people
 from .reply import ReplyScreen
 from .search import SearchScreen
 from .text import TextScreen
@@ -29,8 +29,10 @@ __all__ = [
     "FormScreen",
     "HelpScreen",
     "HouseholdEditScreen",
+    "PersonPickScreen",
     "PickScreen",
     "ReplyScreen",
     "SearchScreen",
     "TextScreen",
+    "on_site_people",
 ]

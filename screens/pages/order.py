@@ -21,7 +21,7 @@ from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.events import ORDER_KINDS
 from liyuan_tui.domain.permissions import may_see_order
 from liyuan_tui.domain.safe_text import visible
-from liyuan_tui.domain.work_orders import ACTION_FROM, ON_SITE_ROLES, format_qty, next_deadline, within
+from liyuan_tui.domain.work_orders import ACTION_FROM, format_qty, next_deadline, within
 from liyuan_tui.domain.workshop import WorkOrder
 from liyuan_tui.reports.work_orders import order_sheet
 from liyuan_tui.store import OrderView
@@ -34,7 +34,7 @@ from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 from liyuan_tui.widgets.timeline import Timeline
 
-from ..dialogs import ExportScreen, FormField, FormScreen, PickScreen
+from ..dialogs import ExportScreen, FormField, FormScreen, PersonPickScreen, on_site_people
 
 # Which of ACTION_FROM's actions each key is (who may use it: widgets/keys.py's NEEDS).
 KEY_ACTION = {
@@ -298,10 +298,7 @@ class OrderScreen(Page):
     def action_hand_on(self) -> None:
         app, t, orders, version = self.app, self.app.t, self.app.store.orders, self._version()
         current = self.view.order.technician if self.view else None
-        people = sorted(
-            (s for s in app.staff.values() if s.active and s.role in ON_SITE_ROLES and s.login != current),
-            key=lambda s: (s.role != "technician", s.login),
-        )
+        people = on_site_people(app.staff.values(), leave_out=current)
 
         def chosen(login: str | None) -> None:
             if login:
@@ -309,13 +306,7 @@ class OrderScreen(Page):
                     lambda: orders.dispatch(self.number, login, expected_version=version), "dispatched"
                 )
 
-        app.push_screen(
-            PickScreen(
-                t("ui.order.hand_on_title", number=self.number),
-                [(s.login, f"{s.name}  ({t('role.' + s.role)})") for s in people],
-            ),
-            chosen,
-        )
+        app.push_screen(PersonPickScreen(t("ui.order.hand_on_title", number=self.number), people), chosen)
 
     def action_sheet(self) -> None:
         app, t, view = self.app, self.app.t, self.view

@@ -24,7 +24,7 @@ from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.plain import plain
 from liyuan_tui.widgets.store_work import store_work
 
-from ..dialogs import FormField, FormScreen
+from ..dialogs import FormField, FormScreen, PersonPickScreen, on_site_people
 
 FILTERS = ("all", "out", "overdue")
 COLUMNS = ("code", "tool", "condition", "holder", "order", "due")
@@ -133,35 +133,54 @@ class ToolsScreen(Page):
             return None
         return views[min(self.table.cursor_row, len(views) - 1)]
 
-    def _form(
-        self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], Any], action: str
-    ) -> None:
+    def _done(self, action: str) -> Callable[[Any], None]:
         def done(result: Any) -> None:  # (the list is read again with the change: _changed)
             if result is not None:
                 self.app.notify(self.app.t(f"ui.tools.done.{action}"), timeout=3)
 
-        self.app.push_screen(FormScreen(title, fields, save, action=action), done)
+        return done
+
+    def _form(
+        self, title: str, fields: list[FormField], save: Callable[[dict[str, Any]], Any], action: str
+    ) -> None:
+        self.app.push_screen(FormScreen(title, fields, save, action=action), self._done(action))
 
     def action_issue_tool(self) -> None:
+        """The order and when it is due back first (checked, each refusal under its field), then
+        to whom, by name, as dispatch asks: the order's technician offered first."""
         view = self.selected()
         if view is None:
             return
         app, t, tools, code = self.app, self.app.t, self.app.store.tools, view.tool.code
 
-        def save(v: dict[str, Any]) -> Any:
+        def checked(v: dict[str, Any]) -> tuple[str | None, datetime | None, str | None]:
             due = check.parse_time(v["due_at"], app.tz, "due_at") if v["due_at"] else None
-            return tools.issue(code, v["holder"], order=v["order"] or None, due=due)
+            order = v["order"] or None
+            return order, due, tools.before_issue(code, order=order, due=due)
 
-        self._form(
-            t("ui.tools.issue_title", code=code, name=view.tool.name),
-            [
-                FormField("holder", t("field.holder")),
-                FormField("order", t("field.order")),
-                FormField("due_at", t("field.due_at"), hint=t("ui.tools.due_hint")),
-            ],
-            save,
-            "issue",
-        )
+        def to_whom(asked: tuple[str | None, datetime | None, str | None] | None) -> None:
+            if asked is None:
+                return
+            order, due = asked[0], asked[1]
+            people = on_site_people(app.staff.values())
+            if not people:
+                app.notify(t("ui.order.nobody_to_send"), severity="warning")
+                return
+            pick = PersonPickScreen(
+                t("ui.tools.whom_title", code=code, name=view.tool.name),
+                people,
+                asked[2],
+                save=lambda login: tools.issue(code, login, order=order, due=due),
+                action="issue",
+            )
+            self.app.push_screen(pick, self._done("issue"))
+
+        fields = [
+            FormField("order", t("field.order")),
+            FormField("due_at", t("field.due_at"), hint=t("ui.tools.due_hint")),
+        ]
+        title = t("ui.tools.issue_title", code=code, name=view.tool.name)
+        self.app.push_screen(FormScreen(title, fields, checked, action="issue_asked"), to_whom)
 
     def action_return_tool(self) -> None:
         view = self.selected()

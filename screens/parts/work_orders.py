@@ -12,13 +12,12 @@ from textual.reactive import var
 from textual.widget import Widget
 
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.work_orders import ON_SITE_ROLES
 from liyuan_tui.domain.workshop import WorkOrder
 from liyuan_tui.store import RequestDetail
 from liyuan_tui.widgets.order_list import OrderList
 from liyuan_tui.widgets.page import own_page_keys
 
-from ..dialogs import FormField, FormScreen, PickScreen
+from ..dialogs import FormField, FormScreen, PersonPickScreen, PickScreen, on_site_people
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp
@@ -52,10 +51,7 @@ class RequestOrders(Vertical):
         if not self.detail.request.is_open:
             app.notify(t("ui.order.request_closed", ref=self.ref), severity="warning")
             return
-        people = sorted(
-            (s for s in app.staff.values() if s.active and s.role in ON_SITE_ROLES),
-            key=lambda s: (s.role != "technician", s.login),
-        )
+        people = on_site_people(app.staff.values())
         if not people:
             app.notify(t("ui.order.nobody_to_send"), severity="warning")
             return
@@ -64,13 +60,7 @@ class RequestOrders(Vertical):
             if login:
                 self._order_form(login)
 
-        app.push_screen(
-            PickScreen(
-                t("ui.order.dispatch_title", ref=self.ref),
-                [(s.login, f"{s.name}  ({t('role.' + s.role)})") for s in people],
-            ),
-            chosen,
-        )
+        app.push_screen(PersonPickScreen(t("ui.order.dispatch_title", ref=self.ref), people), chosen)
 
     def _order_form(self, login: str) -> None:
         app, t, orders, ref = self.app, self.app.t, self.app.store.orders, self.ref

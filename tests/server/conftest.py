@@ -3,6 +3,8 @@ the desk installed for every login."""
 
 from __future__ import annotations
 
+import os
+
 import pg
 import pytest
 from os_logins import open_folder, shared_install, throwaway_logins
@@ -11,14 +13,27 @@ from pg_site import SHORT, drop_roles, make_site
 from liyuan_tui.domain.models import ROLES
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The server suite runs in one worker, one test at a time: its sites share the cluster's roles
     (liyuan_owner, the desk groups), which a tampering test changes and `site repair` puts back, so
-    two sites at once would see each other's tampering."""
+    two sites at once would see each other's tampering; and a module's tests share its site.
+
+    First of the hooks: xdist's worker reads the group into each test's id in this same hook, and
+    when this conftest is loaded early (a server file named on the command line) it would
+    otherwise read it before the mark is here, and the suite is spread over the workers."""
     here = __file__.rsplit("/", 1)[0]
     for item in items:
         if str(item.path).startswith(here + "/"):
             item.add_marker(pytest.mark.xdist_group("server"))
+
+
+@pytest.fixture(autouse=True)
+def _in_the_server_group(request: pytest.FixtureRequest) -> None:
+    """Under `--dist loadgroup` every server test is in the group, or it fails saying so (not a
+    flaky test later, two sites at once)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and request.config.getvalue("loadgroup"):
+        assert request.node.nodeid.endswith("@server"), f"{request.node.nodeid} is not in the server group"
 
 
 @pytest.fixture(scope="module")

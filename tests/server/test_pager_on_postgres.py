@@ -136,7 +136,7 @@ def listening(name: str, timeout: float = 60.0) -> None:
 
 
 def test_the_sender_wakes_on_notify_not_on_its_next_look(procedures, pager_config, monkeypatch):
-    """With its longest wait made a minute, a page still arrives within seconds: NOTIFY woke it."""
+    """With its longest wait made a minute, a page still arrives well inside it: NOTIFY woke it."""
     from liyuan_tui.cli import pager_sender
 
     pg.need_cluster()
@@ -161,8 +161,10 @@ def test_the_sender_wakes_on_notify_not_on_its_next_look(procedures, pager_confi
         listening(name)  # the sender has settled into its (minute-long) wait, however busy the machine
         started = time.monotonic()
         ref = desk.intake.create_request(category="A", unit="1", phone="139", complete=True, major=True).ref
-        got = hook.wait_for(lambda m: ref in m.title, timeout=10)
-        assert got.at - started < 3.0
+        got = hook.wait_for(lambda m: ref in m.title, timeout=30)
+        # Well inside the minute it would otherwise sleep (not seconds: a busy CI machine's two
+        # cores running the other worker's pager tests delayed it past 3 s).
+        assert got.at - started < pager_sender.LONGEST_WAIT / 4
     finally:
         stop.set()
         if thread is not None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
+from liyuan_tui.domain.errors import DeskError, PermissionDenied, StaleError, ValidationError
 
 
 @pytest.fixture
@@ -53,11 +53,33 @@ def test_bad_input_names_its_field(staff, wrench):
         (lambda: sup.tools.give_back(wrench, "broken"), "condition"),
         (lambda: sup.tools.issue(wrench, "nobody"), "holder"),
         (lambda: sup.tools.add_tool("T02", "\x07bell"), "tool_name"),
-        (lambda: sup.tools.issue(wrench, "tech", order="W1"), "number"),
+        (lambda: sup.tools.issue(wrench, "tech", order="W1"), "order"),  # the issue form's field
     ):
         with pytest.raises(ValidationError) as refused:
             call()
         assert refused.value.field == field
+
+
+def test_before_issue_offers_the_orders_technician_and_refuses_naming_each_field(staff, wrench, clock):
+    """What the issue dialog checks before it asks whom; nothing is written either way."""
+    sup, desk = staff["cs_supervisor"], staff["assistant"]
+    ref = desk.intake.create_request(category="repair", unit="1", phone="123", complete=True).ref
+    order = desk.orders.create(ref, "eng")
+    assert sup.tools.before_issue(wrench, order=order.number.lower()) == "eng"
+    assert sup.tools.before_issue(wrench) is None
+    for kwargs, field in (
+        ({"order": "W1"}, "order"),
+        ({"order": "W202611-9999"}, "order"),
+        ({"due": clock.now() + timedelta(days=400)}, "due_at"),
+    ):
+        with pytest.raises(DeskError) as refused:
+            sup.tools.before_issue(wrench, **kwargs)
+        assert refused.value.field == field, kwargs
+    sup.tools.issue(wrench, "tech")
+    with pytest.raises(StaleError) as taken:
+        sup.tools.before_issue(wrench, order=order.number)
+    assert taken.value.params["by"] == "tech"
+    assert [v.tool.holder for v in sup.tools.list_tools(out=True)] == ["tech"]
 
 
 def test_who_may_lend_and_register_tools(staff, wrench):
