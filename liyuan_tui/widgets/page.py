@@ -19,6 +19,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from .keys import KeyTable, own_keys
+from .wide_chops import apply as draw_wide_characters_whole
+
+draw_wide_characters_whole()  # every page: a toast over a dialog keeps its Chinese (Textual issue 6357)
 
 if TYPE_CHECKING:
     from liyuan_tui.app import LiyuanApp

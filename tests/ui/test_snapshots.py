@@ -107,3 +107,31 @@ def test_screen(snap_compare, make_app, night, state, size, lang):
         await press_keys(pilot, STATES[state])
 
     assert snap_compare(make_app("ann", lang=lang), terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_toast_over_a_dialog_keeps_its_chinese_whole(snap_compare, make_app, night, size):
+    """Issue 20: a notice arriving while a dialog is open (another desk's new request, the ladder's
+    escalation) is drawn over the dialog's Chinese text with neither cut mid-character."""
+
+    async def run_before(pilot):
+        await press_keys(pilot, STATES["close_dialog"])
+        pilot.app.alert("202612-0008 已超过回复期限,已自动上报主管", "warning")
+        pilot.app.alert("新求助 202612-0011(3栋1202室东侧单元),由 李强 登记")
+        await pilot.pause()
+
+    assert snap_compare(make_app("ann", lang="zh"), terminal_size=SIZES[size], run_before=run_before)
+
+
+async def test_the_toast_says_every_character_over_the_dialog(make_app, night):
+    """The same at 80×24, read from the screen: the escalation's last character sits across the
+    close dialog's right edge (cut in two and blanked before the compositor fix, wide_chops.py)."""
+    app = make_app("ann", lang="zh")
+    async with app.run_test(size=SIZES["80x24"], notifications=True) as pilot:
+        await press_keys(pilot, STATES["close_dialog"])
+        app.alert("202612-0008 已超过回复期限,已自动上报主管", "warning")
+        app.alert("新求助 202612-0011(3栋1202室东侧单元),由 李强 登记")
+        await pilot.wait_for_scheduled_animations()
+        screen = app.export_screenshot()
+        assert "已超过回复期限" in screen  # the toast is drawn
+        assert "已自动上报主管" in screen
