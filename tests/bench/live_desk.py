@@ -85,11 +85,12 @@ def figure(
     return ratio
 
 
-def fill(db_path: Path, *, open_count: int, closed_count: int = 0, order_count: int = 0) -> None:
+def fill(db: Path | str, *, open_count: int, closed_count: int = 0, order_count: int = 0) -> None:
     """`open_count` requests received in the last few minutes (all counting down, none near the
     3-minute warning for a while), `closed_count` closed ones over the past years and
-    `order_count` work orders on the open requests, dispatched, their limits hours away."""
-    store = Store(f"sqlite:///{db_path}", SystemClock(), "sup", create=True)
+    `order_count` work orders on the open requests, dispatched, their limits hours away. `db`: a
+    SQLite file, or a database's URL (PostgreSQL)."""
+    store = Store(db if isinstance(db, str) else f"sqlite:///{db}", SystemClock(), "sup", create=True)
     store.init_schema()
     store.staff.ensure_identity()
     store.staff.add_staff("ann", "Ann", "assistant")
