@@ -160,6 +160,8 @@ def store_writer(
             str(start),
             "--until",
             str(until),
+            "--pace",
+            env.get("TYPHOON_PACE", "0"),
         ],
         capture_output=True,
         text=True,
@@ -172,13 +174,17 @@ def store_writer(
     calls.extend(json.loads(done.stdout))
 
 
-def write(url: str, login: str, start: float, until: float) -> None:
-    """--write: one writer's loop from `start` (opened before it) to `until`; prints every call's seconds (JSON)."""
+def write(url: str, login: str, start: float, until: float, pace: float) -> None:
+    """--write: one writer's loop from `start` (opened before it) to `until`, a call every `pace`
+    seconds at most (0: as fast as it can); prints every call's seconds (JSON)."""
     store = Store(url, SystemClock(), login)
     store.staff.ensure_identity()
     calls: list[float] = []
+    calls_started: list[float] = []
 
     def timed(call: Callable[..., T], *args: object, **kwargs: object) -> T:
+        time.sleep(max(0.0, pace - (time.perf_counter() - (calls_started[-1] if calls_started else 0.0))))
+        calls_started.append(time.perf_counter())
         t0 = time.perf_counter()
         out = call(*args, **kwargs)
         calls.append(time.perf_counter() - t0)
@@ -274,6 +280,7 @@ def night(args: argparse.Namespace, folder: Path) -> dict[str, object]:
             XDG_DATA_HOME=str(folder / "data"),
             LIYUAN_CONFIG=str(folder / "etc.toml"),
             PYTHONPYCACHEPREFIX=str(folder / "pycache"),
+            TYPHOON_PACE=str(args.pace),  # (for the writers' processes)
         )
         env.pop("LIYUAN_USER", None)
         sup = Store(url, SystemClock(), "sup")
@@ -334,6 +341,7 @@ def night(args: argparse.Namespace, folder: Path) -> dict[str, object]:
             "engine": args.engine,
             "open_requests": args.open,
             "writers": args.writers,
+            "pace_s": args.pace,
             "seconds": args.seconds,
             "writers_are": "liyuan processes, one a call"
             if args.cli_writers
@@ -378,6 +386,12 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--desks", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        help="seconds between a writer's calls at least (0: as fast as it can)",
+    )
     parser.add_argument("--cli-writers", action="store_true", help="each write a `liyuan` process")
     parser.add_argument("--write", metavar="LOGIN", help=argparse.SUPPRESS)  # (a writer's own process)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -385,7 +399,7 @@ def main() -> None:
     parser.add_argument("--until", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.write:
-        write(args.url, args.write, args.start, args.until)
+        write(args.url, args.write, args.start, args.until, args.pace)
         return
     if args.engine is None:
         parser.error("--engine postgresql|sqlite")
