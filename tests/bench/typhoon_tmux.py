@@ -149,20 +149,9 @@ def store_writer(
     """A process of its own logging, replying and ticking a step in a loop through the store (what
     `liyuan log` / `reply` / `step` call, without a process start each): this script's --write."""
     done = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--write",
-            login,
-            "--url",
-            url,
-            "--start",
-            str(start),
-            "--until",
-            str(until),
-            "--pace",
-            env.get("TYPHOON_PACE", "0"),
-        ],
+        # (the URLs made here have no spaces)
+        [sys.executable, __file__, *f"--write {login} --url {url} --start {start} --until {until}".split()]
+        + ["--pace", env.get("TYPHOON_PACE", "0")],
         capture_output=True,
         text=True,
         env=env,
@@ -232,9 +221,7 @@ def created_since(url: str, first_id: int) -> tuple[list[datetime], int]:
 def last_event(url: str) -> int:
     engine = create_engine(normalize_url(url))
     with engine.connect() as conn:
-        newest = conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar()
-    engine.dispose()
-    return int(newest or 0)
+        return int(conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar() or 0)
 
 
 def latencies(samples: list[tuple[float, int]], base: int, created: list[datetime]) -> list[float]:
