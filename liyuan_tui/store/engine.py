@@ -1,7 +1,8 @@
 """The database engine: SQLite tuned for several terminals on one file (WAL, synchronous=FULL,
 busy_timeout, foreign keys, BEGIN IMMEDIATE for writes), or PostgreSQL through psycopg 3, where a
 write transaction takes the desk's advisory lock so writers queue as they do on SQLite (taken after
-its first reads: kernel.py), and a desk holds at most two connections, each named."""
+its first reads: kernel.py), and a desk holds at most two connections, each named: one pooled
+connection that its thread workers and its poller take in turn, and the LISTEN one (watch.py)."""
 
 from __future__ import annotations
 
@@ -87,11 +88,12 @@ def _postgres_engine(url: str) -> Engine:
     engine = create_engine(
         url,
         pool_pre_ping=True,
-        # A desk's connections: the poller's and one thread worker's at a time beside the LISTEN
-        # one (watch.py) — at most 2 reach the server from the pool, whatever the desk has opened;
-        # a third thread waits for one (issue 24: 200 desks on one server).
+        # One connection, taken in turn by the desk's thread workers and its poller (each holds it
+        # for one session: no code asks for a second while holding it), beside the LISTEN one
+        # (watch.py): 2 per desk on the server whatever it has opened (issue 24: 200 desks on one
+        # server). A thread waits for it as a writer waits for the write lock, then is refused.
         pool_size=1,
-        max_overflow=1,
+        max_overflow=0,
         pool_timeout=BUSY_TIMEOUT_MS / 1000,
         connect_args={
             "connect_timeout": 10,

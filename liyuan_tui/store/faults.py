@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from liyuan_tui.domain.clock import pause
 from liyuan_tui.domain.errors import DeskError
@@ -121,6 +122,8 @@ def refusal(
     """The refusal a database error is said as; None for an error that is not the database's."""
     if isinstance(exc, DeskError):
         return exc
+    if isinstance(exc, PoolTimeout):  # the desk's one connection not free in time (engine.py)
+        return busy_refusal(path, url, timeout_ms)
     if not isinstance(exc, _driver_errors()):
         return None
     if is_busy(exc):

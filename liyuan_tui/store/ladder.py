@@ -94,12 +94,14 @@ class Ladder:
         yet, a write since, or no rung ahead at all)."""
         return self._calm.until if self._calm is not None else None
 
-    def record_deadline_alerts(self) -> list[Event]:
+    def record_deadline_alerts(self, newest: int | None = None) -> list[Event]:
         """Record every rung reached and not yet recorded, of requests and of work orders; returns
         the events written (usually none: while calm, the newest event id; else one read of a
-        few indexed queries; only a missing rung takes the write lock)."""
+        few indexed queries; only a missing rung takes the write lock). `newest`: the newest
+        event's id as the caller has just read it (the desk's change check), else read here."""
         now = self.k.clock.now()
-        newest = self._newest_event()  # before the scan: a write during it makes the next poll look
+        if newest is None:  # before the scan: a write during it makes the next poll look
+            newest = self._newest_event()
         if self._calm is not None and self._calm.holds(newest, now):
             return []
         self._calm = None

@@ -33,6 +33,7 @@ from liyuan_tui.domain.models import ROLES
 
 from . import faults
 from . import postgres_matrix as matrix
+from .engine import make_engine
 from .postgres_sql import FUNCTIONS, MEMBER, OWNER, PAGER, RETIRED, ROLES_ADMIN, triggers
 
 if TYPE_CHECKING:
@@ -127,13 +128,19 @@ def ensure_server_roles(conn: Connection) -> None:
     """The cluster's roles, in a transaction of their own beside `conn`'s, tried again while
     another database's set-up is changing them at the same moment (faults.py)."""
 
+    # (an engine of its own: the pool's one connection is `conn`'s, engine.py)
+    beside = make_engine(conn.engine.url.render_as_string(hide_password=False))
+
     def make() -> None:
-        with conn.engine.connect() as own:
+        with beside.connect() as own:
             for statement in _roles_sql():
                 _run(own, statement)
             own.commit()
 
-    faults.again_while_catalog_busy(make)
+    try:
+        faults.again_while_catalog_busy(make)
+    finally:
+        beside.dispose()
 
 
 def _database_sql(database: str) -> list[str]:

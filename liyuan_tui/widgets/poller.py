@@ -171,9 +171,9 @@ class ChangePoller:
         nothing another terminal did). `requests` is the desk's open requests as it shows them."""
         with self._lock:
             store = self.store
-            if store.broken is None:  # a desk whose journal went writes nothing more
-                store.ladder.record_deadline_alerts()
-            newest = store.lookup.last_event_id()
+            newest = store.lookup.last_event_id()  # (the ladder's calm goes by it too: one read a look)
+            if store.broken is None and store.ladder.record_deadline_alerts(newest):
+                newest = store.lookup.last_event_id()  # (a desk whose journal went writes nothing more)
             if newest == self.seen:
                 return None
             first = self.seen is None

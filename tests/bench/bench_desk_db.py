@@ -14,11 +14,13 @@ from liyuan_tui.domain.workshop import WorkOrder
 from liyuan_tui.store import Store
 
 
-def fill(db_path: Path, open_count: int, closed_count: int = 0, order_count: int = 0) -> None:
+def fill(db_path: Path | str, open_count: int, closed_count: int = 0, order_count: int = 0) -> None:
     """`open_count` requests received in the last few minutes (all still counting down, none near
     the 3-minute warning for a while), `closed_count` closed ones over the past years and
-    `order_count` work orders on the open requests, dispatched, their limits hours away."""
-    store = Store(f"sqlite:///{db_path}", SystemClock(), "sup", create=True)
+    `order_count` work orders on the open requests, dispatched, their limits hours away. `db_path`:
+    a SQLite file, or a database's URL (PostgreSQL)."""
+    url = db_path if isinstance(db_path, str) else f"sqlite:///{db_path}"
+    store = Store(url, SystemClock(), "sup", create=True)
     store.init_schema()
     store.staff.ensure_identity()
     store.staff.add_staff("ann", "Ann", "assistant")

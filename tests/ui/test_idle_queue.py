@@ -88,3 +88,25 @@ async def test_the_queue_under_another_page_does_not_tick_and_catches_up_when_sh
         await settle(pilot)
         assert app.screen is app.queue
         assert countdown_shown(table, first) == "09:57"
+
+
+async def test_an_idle_look_reads_the_newest_event_once(make_app, desk):
+    """The poller's look and the ladder's calm go by one read of the newest event (issue 24: an
+    idle desk on a server makes a few transactions a look, not one more for each)."""
+    from sqlalchemy import event
+
+    log_many(desk, 3)
+    app = make_app("ann")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        statements: list[str] = []
+
+        def seen(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        event.listen(app.store.engine, "before_cursor_execute", seen)
+        try:
+            await app.poll_now().wait()
+        finally:
+            event.remove(app.store.engine, "before_cursor_execute", seen)
+    assert statements.count(app.store.kernel.last_event_sql) == 1, statements
