@@ -11,10 +11,12 @@ import stat
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS
-from .urls import normalize_url
+from .urls import normalize_url, sqlite_path
+from .write_queue import queue_for
 
 WRITE = "liyuan_write"  # execution option: this connection's transaction will write
 LOCK_LATER = "liyuan_lock_later"  # PostgreSQL: … and takes the write lock itself (kernel.py)
@@ -23,6 +25,7 @@ APPLICATION = "liyuan"  # every connection's application_name, the LISTEN one's 
 # ladder's rungs once and the compare-and-set then behave exactly as under SQLite's single writer;
 # a desk writes a few rows a minute, so queueing costs nothing). Readers never take it.
 WRITE_LOCK_KEY = 0x4C69_7975  # "Liyu"
+QUEUED = "liyuan_queued"  # a SQLite connection's place in its database's write queue (write_queue.py)
 
 
 def prepare_file(path: Path) -> bool:
@@ -60,6 +63,9 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         )
 
+    path = sqlite_path(url)
+    queue = queue_for(path) if path is not None else None
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is deferred).
@@ -76,9 +82,29 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         # A deferred transaction that later needs the write lock fails with "database is locked"
         # whatever the timeout; taking the lock up front makes writers queue instead.
         if conn.get_execution_options().get(WRITE):
+            # Writers take the lock in the order they came, not whoever asks when it comes free.
+            if queue is not None and QUEUED not in conn.info:
+                place = queue.enter(busy_timeout_ms / 1000)
+                if place is not None:
+                    conn.info[QUEUED] = place
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+    if queue is not None:
+
+        @event.listens_for(engine.pool, "checkin")
+        def _on_checkin(_dbapi_conn: object, entry: ConnectionPoolEntry) -> None:
+            # Back in the pool, its transaction committed or rolled back: the next writer goes.
+            place = entry.info.pop(QUEUED, None)
+            if place is not None:
+                queue.leave(place)
+
+        @event.listens_for(engine.pool, "invalidate")
+        def _on_invalidate(_dbapi_conn: object, entry: ConnectionPoolEntry, _exc: object) -> None:
+            place = entry.info.pop(QUEUED, None)
+            if place is not None:
+                queue.leave(place)
 
     return engine
 
