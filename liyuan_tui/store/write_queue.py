@@ -25,6 +25,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import weakref
 from pathlib import Path
 
 from liyuan_tui.domain.clock import pause, stopwatch
@@ -36,23 +37,25 @@ FIRST_SLOT = 8
 LOOK_EVERY = (0.0005, 0.001, 0.002)  # seconds between looks at the predecessor's byte (then the last)
 
 
-_queues: dict[Path, WriteQueue] = {}
+_queues: weakref.WeakValueDictionary[Path, WriteQueue] = weakref.WeakValueDictionary()
 _queues_lock = threading.Lock()
 
 
 def queue_for(database: Path) -> WriteQueue:
-    """This process's queue for the database (one for every engine on it: the byte-range locks
-    are the process's, so two queues of one process on one file would unlock each other's)."""
+    """This process's queue for the database, shared by every engine on it (the byte-range locks
+    are the process's: two queues of one process on one file would unlock each other's). Its file
+    is closed once no engine holds the queue any more."""
     key = Path(os.path.abspath(database))
     with _queues_lock:
-        if key not in _queues:
-            _queues[key] = WriteQueue(key)
-        return _queues[key]
+        queue = _queues.get(key)
+        if queue is None:
+            queue = _queues[key] = WriteQueue(key)
+        return queue
 
 
 class WriteQueue:
     """The queue of one database's writers, for one process: `enter()` before BEGIN IMMEDIATE,
-    `leave(place)` once the transaction has ended. The file stays open for the process's life."""
+    `leave(place)` once the transaction has ended. The file stays open as long as the queue."""
 
     def __init__(self, database: Path) -> None:
         self.path = Path(f"{database}{SUFFIX}")
@@ -97,6 +100,7 @@ class WriteQueue:
                     self._fd = _open(self.path)
                 except OSError:
                     return None  # (a folder or file this login cannot write: no queue, SQLite's handler)
+                weakref.finalize(self, os.close, self._fd)
             return self._fd
 
     def _ticket(self, fd: int) -> int:
