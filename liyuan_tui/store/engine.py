@@ -5,6 +5,7 @@ its first reads: kernel.py), and a desk holds at most two connections, each name
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from liyuan_tui.domain.clock import stopwatch
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS
@@ -26,6 +29,7 @@ APPLICATION = "liyuan"  # every connection's application_name, the LISTEN one's 
 # a desk writes a few rows a minute, so queueing costs nothing). Readers never take it.
 WRITE_LOCK_KEY = 0x4C69_7975  # "Liyu"
 QUEUED = "liyuan_queued"  # a SQLite connection's place in its database's write queue (write_queue.py)
+QUEUE_NOTICED_MS = 100  # a wait in the queue longer than this shortens SQLite's busy timeout after it
 
 
 def prepare_file(path: Path) -> bool:
@@ -82,12 +86,27 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         # A deferred transaction that later needs the write lock fails with "database is locked"
         # whatever the timeout; taking the lock up front makes writers queue instead.
         if conn.get_execution_options().get(WRITE):
-            # Writers take the lock in the order they came, not whoever asks when it comes free.
+            # Writers take the lock in the order they came, not whoever asks when it comes free;
+            # the time in the queue counts against the busy timeout (one wait of 15 s in all).
+            waited = 0
             if queue is not None and QUEUED not in conn.info:
+                started = stopwatch()
                 place = queue.enter(busy_timeout_ms / 1000)
                 if place is not None:
                     conn.info[QUEUED] = place
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+                waited = int((stopwatch() - started) * 1000)
+            if waited > QUEUE_NOTICED_MS:
+                full = f"PRAGMA busy_timeout = {int(busy_timeout_ms)}"
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {max(1, int(busy_timeout_ms) - waited)}")
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                except BaseException:
+                    with contextlib.suppress(Exception):  # (the refusal is BEGIN's, said as such)
+                        conn.exec_driver_sql(full)
+                    raise
+                conn.exec_driver_sql(full)
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
 

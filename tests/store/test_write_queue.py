@@ -114,3 +114,47 @@ def test_a_second_writer_of_the_same_process_does_not_queue_behind_itself(tmp_pa
     assert place is not None
     assert queue.enter(timeout=WAIT) is None  # (it goes straight to SQLite's lock, which decides)
     queue.leave(place)
+
+
+HOLDER = """
+import sys, time
+from sqlalchemy import text
+from liyuan_tui.store.engine import WRITE, make_engine
+
+engine = make_engine(f"sqlite:///{sys.argv[1]}")
+with engine.connect().execution_options(**{WRITE: True}) as conn:
+    conn.execute(text("INSERT INTO t VALUES (1)"))
+    print("holding", flush=True)
+    time.sleep(30)
+"""
+
+
+def test_the_time_in_the_queue_counts_against_the_busy_timeout(tmp_path):
+    """A writer behind one that holds the lock (queued, then in SQLite's lock) is refused once
+    the busy timeout has passed in all, not after the queue's wait and then SQLite's again."""
+    import sqlalchemy
+    from sqlalchemy import text
+
+    from liyuan_tui.store.engine import WRITE, make_engine
+
+    db = tmp_path / "desk.db"
+    with make_engine(f"sqlite:///{db}").begin() as conn:
+        conn.execute(text("CREATE TABLE t (x)"))
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        engine = make_engine(f"sqlite:///{db}", busy_timeout_ms=2000)
+        t0 = time.monotonic()
+        try:
+            with engine.connect().execution_options(**{WRITE: True}) as conn:
+                conn.execute(text("INSERT INTO t VALUES (2)"))
+        except sqlalchemy.exc.OperationalError as exc:
+            assert "locked" in str(exc)
+        else:
+            raise AssertionError("written while another writer held the lock")
+        waited = time.monotonic() - t0
+        assert 1.9 < waited < 3.2  # (the queue's 2 s, then SQLite's remaining milliseconds; never 4 s)
+        engine.dispose()
+    finally:
+        holder.kill()
+        holder.wait(WAIT)
