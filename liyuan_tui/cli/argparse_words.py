@@ -38,13 +38,17 @@ WORDS = {
 def speak(lang: str) -> None:
     """From now on argparse says its own words in `lang` (English: as argparse writes them)."""
     t = Translator(lang)
+    known: dict[str, str] = {}  # (gettext looks for catalog files at every call: 300 a parser built)
 
     def said(message: str) -> str:
-        key = WORDS.get(message)
-        if key is None or lang == "en":
-            return gettext.gettext(message)
-        text = t(key)
-        return message if text == key else text
+        if message not in known:
+            key = WORDS.get(message)
+            if key is None or lang == "en":
+                known[message] = gettext.gettext(message)
+            else:
+                text = t(key)
+                known[message] = message if text == key else text
+        return known[message]
 
     def said_n(singular: str, plural: str, n: int) -> str:
         return said(singular if n == 1 else plural)

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.config import Settings
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.models import Staff
-from liyuan_tui.domain.procedures import Procedures
 from liyuan_tui.domain.safe_text import visible
-from liyuan_tui.store import Store
+
+if TYPE_CHECKING:  # (the store, and the ORM under it, imported when a command first asks for it)
+    from liyuan_tui.domain.models import Staff
+    from liyuan_tui.domain.procedures import Procedures
+    from liyuan_tui.store import Store
 
 
 class VisibleText:

@@ -7,7 +7,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.desk_records import PAY_METHODS
+from liyuan_tui.domain.vocabulary import PAY_METHODS
 
 if TYPE_CHECKING:
     from .context import Context

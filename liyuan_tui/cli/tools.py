@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.safe_text import safe_json
-from liyuan_tui.domain.workshop import TOOL_CONDITIONS
+from liyuan_tui.domain.vocabulary import TOOL_CONDITIONS
 
 if TYPE_CHECKING:
     from .context import Context

@@ -12,9 +12,8 @@ from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .models import DEFAULT_ESTATE, UTCDateTime, _time
+from .vocabulary import PAY_METHODS as PAY_METHODS  # (vocabulary.py's, for the command line)
 
-# How a receipt was paid: cash, WeChat Pay, Alipay, or billed to the unit's management fee.
-PAY_METHODS = ("cash", "wechat", "alipay", "fee_bill")
 # What a staff member's record may carry (激励): a commendation, a reward, a penalty.
 COMMENDATION_KINDS = ("commendation", "reward", "penalty")
 # What a staff member may be recommended for (人事推荐).

@@ -18,6 +18,20 @@ HIDDEN = "***"  # what is shown in place of a detail its reader may not see (per
 _INVISIBLE = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
 
 
+# What visible() changes, found in one search (Cc: C0, DEL and C1; Cs: lone surrogates; the invisible
+# ones): keeping newlines and tabs, or not. A long text without any (a JSON document) is passed as is.
+_CHANGED = {
+    keep: re.compile(
+        "["
+        + ("\x00-\x08\x0b-\x1f" if keep else "\x00-\x1f")
+        + "\x7f-\x9f\ud800-\udfff"
+        + "".join(sorted(_INVISIBLE))
+        + "]"
+    )
+    for keep in (True, False)
+}
+
+
 def is_control(ch: str) -> bool:
     """A character that must never reach a terminal or a stored field as itself: C0 and C1
     controls and DEL (tab and newline included: callers allow those where they belong), the
@@ -53,7 +67,7 @@ def visible(text: Any, *, newlines: bool = True, limit: int | None = None) -> st
     s = "" if text is None else str(text)
     if limit is not None and len(s) > limit:
         s = s[:limit] + "…"
-    if s.isprintable():  # the common case, fast (Cc, Cs and the invisible ones are not printable)
+    if s.isprintable() or not _CHANGED[newlines].search(s):  # the common cases, fast
         return s
     out = []
     for ch in s:

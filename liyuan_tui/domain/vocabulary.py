@@ -11,3 +11,7 @@ ROLES = ("assistant", "cs_supervisor", "manager", "security_lead", "guard", "dep
 DEFAULT_ESTATE = (
     "main"  # every request and staff member belongs to an estate; a one-estate site has only this
 )
+# How a receipt was paid: cash, WeChat Pay, Alipay, or billed to the unit's management fee.
+PAY_METHODS = ("cash", "wechat", "alipay", "fee_bill")
+# A tool's condition in the register (完好, 损坏, 遗失).
+TOOL_CONDITIONS = ("ok", "damaged", "lost")

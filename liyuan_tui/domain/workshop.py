@@ -13,13 +13,13 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .models import UTCDateTime, _time
+from .vocabulary import TOOL_CONDITIONS as TOOL_CONDITIONS  # (vocabulary.py's, for the command line)
 
 # A work order's states, in the order a repair goes through them (待派工 → 已派工 → 已到场 → 已完工,
 # 待料 waiting for parts, 作废 cancelled).
 ORDER_STATES = ("pending", "dispatched", "on_site", "waiting_parts", "done", "cancelled")
 OPEN_ORDER_STATES = ("pending", "dispatched", "on_site", "waiting_parts")
 MOVE_KINDS = ("in", "use", "count")
-TOOL_CONDITIONS = ("ok", "damaged", "lost")
 
 
 class WorkOrder(SQLModel, table=True):

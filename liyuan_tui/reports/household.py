@@ -5,15 +5,17 @@ What the reader may not see never reached here (the store left it out); its part
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.permissions import HOUSEHOLD_PARTS, can_see
 from liyuan_tui.domain.procedures import Procedures
-from liyuan_tui.store import HistoryItem, HouseholdFile
 
 from .export import HIDDEN, iso
+
+if TYPE_CHECKING:  # (a request's text reads the follow-up lines, not the household file's store)
+    from liyuan_tui.store import HistoryItem, HouseholdFile
 
 SUMMARY_TEXT = 40  # characters of a request's description in its history line
 

@@ -43,51 +43,116 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain.clock import Clock
-from liyuan_tui.domain.models import Staff
-from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.domain.procedures import Procedure, Procedures
 
-from .analysis import Analyses
-from .archive import Archive
-from .charges import Charges
-from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
-from .estates import Estates
-from .faults import DatabaseFault
-from .figures import Figures
-from .followups import DueFollowUp, FollowUpDone, FollowUps
-from .households import HistoryItem, HouseholdFile, HouseholdGlance, Households
-from .imports import Imports
-from .incidents import ClosedCall, Incidents
-from .intake import EDITABLE_FIELDS, Intake
-from .integrity import Health, Integrity
+from .areas import Areas
 from .kernel import Kernel
-from .ladder import Ladder
-from .lifecycle import OUTCOME_KINDS, Lifecycle
-from .lookup import Lookup, RequestDetail
-from .orders import Orders, OrderView
-from .pager import Pager, PagerHealth
-from .publishing import SiteRulesArea
-from .receipts import Receipts, ReceiptView
-from .reception import ReceptionLog
-from .replies import Replies
-from .roster import OnDuty, Roster
-from .shift import Shift
-from .site_admin import SiteAdmin
-from .staff import StaffList
-from .staff_records import StaffRecord, StaffRecords
-from .stock import Stock
-from .tools import Tools, ToolView
-from .watch import ChangeWatch
-from .written import Written
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from liyuan_tui.domain.models import Staff
+
+    from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
+    from .faults import DatabaseFault
+    from .followups import DueFollowUp, FollowUpDone
+    from .households import HistoryItem, HouseholdFile, HouseholdGlance
+    from .incidents import ClosedCall
+    from .intake import EDITABLE_FIELDS
+    from .integrity import Health
+    from .lifecycle import OUTCOME_KINDS
+    from .lookup import RequestDetail
+    from .orders import OrderView
+    from .pager import PagerHealth
+    from .receipts import ReceiptView
+    from .roster import OnDuty
+    from .staff_records import StaffRecord
+    from .tools import ToolView
+    from .watch import ChangeWatch
+    from .written import Written
 
 
-class Store:
-    """The desk's database for one acting login: the kernel and the areas built on it."""
+def __getattr__(name: str) -> Any:
+    """`from liyuan_tui.store import X`: X's module imported when first asked for, like the areas,
+    so a command pays only for what it uses."""
+    if name == "EDITABLE_FIELDS":
+        from . import intake
+
+        return getattr(intake, name)
+    if name == "OUTCOME_KINDS":
+        from . import lifecycle
+
+        return getattr(lifecycle, name)
+    if name == "ChangeWatch":
+        from . import watch
+
+        return getattr(watch, name)
+    if name == "ClosedCall":
+        from . import incidents
+
+        return getattr(incidents, name)
+    if name in ("DatabaseBusy", "JournalLost", "NoDatabase"):
+        from . import dbfiles
+
+        return getattr(dbfiles, name)
+    if name == "DatabaseFault":
+        from . import faults
+
+        return getattr(faults, name)
+    if name in ("DueFollowUp", "FollowUpDone"):
+        from . import followups
+
+        return getattr(followups, name)
+    if name == "Health":
+        from . import integrity
+
+        return getattr(integrity, name)
+    if name in ("HistoryItem", "HouseholdFile", "HouseholdGlance"):
+        from . import households
+
+        return getattr(households, name)
+    if name == "OnDuty":
+        from . import roster
+
+        return getattr(roster, name)
+    if name == "OrderView":
+        from . import orders
+
+        return getattr(orders, name)
+    if name == "PagerHealth":
+        from . import pager
+
+        return getattr(pager, name)
+    if name == "ReceiptView":
+        from . import receipts
+
+        return getattr(receipts, name)
+    if name == "RequestDetail":
+        from . import lookup
+
+        return getattr(lookup, name)
+    if name == "StaffRecord":
+        from . import staff_records
+
+        return getattr(staff_records, name)
+    if name == "ToolView":
+        from . import tools
+
+        return getattr(tools, name)
+    if name == "Written":
+        from . import written
+
+        return getattr(written, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class Store(Areas):
+    """The desk's database for one acting login: the kernel and the areas built on it, each made
+    when first used (see the module's docstring for what each one is)."""
 
     def __init__(
         self,
@@ -116,7 +181,7 @@ class Store:
             url,
             clock,
             login,
-            procedures=procedures if procedures is not None else load_procedures(),
+            procedures=procedures if procedures is not None else _shipped_procedures(),
             tz=tz,
             os_login=os_login,
             os_root=os_root,
@@ -128,33 +193,6 @@ class Store:
             answers_dir=answers_dir,
             service=service,
         )
-        self.intake = Intake(self.kernel)
-        self.lifecycle = Lifecycle(self.kernel)
-        self.lookup = Lookup(self.kernel)
-        self.staff = StaffList(self.kernel)
-        self.charges = Charges(self.kernel)
-        self.archive = Archive(self.kernel)
-        self.imports = Imports(self.kernel)
-        self.ladder = Ladder(self.kernel)
-        self.analyses = Analyses(self.kernel)
-        self.estates = Estates(self.kernel)
-        self.orders = Orders(self.kernel)
-        self.stock = Stock(self.kernel)
-        self.tools = Tools(self.kernel)
-        self.followups = FollowUps(self.kernel)
-        self.households = Households(self.kernel)
-        self.staff_records = StaffRecords(self.kernel)
-        self.replies = Replies(self.kernel)
-        self.receipts = Receipts(self.kernel)
-        self.incidents = Incidents(self.kernel)
-        self.shift = Shift(self.kernel)
-        self.reception = ReceptionLog(self.kernel)
-        self.roster = Roster(self.kernel)
-        self.pager = Pager(self.kernel)
-        self.integrity = Integrity(self.kernel)
-        self.figures = Figures(self.kernel)
-        self.site = SiteAdmin(self.kernel)
-        self.rules = SiteRulesArea(self.kernel)
 
     # What every caller needs to know of the store it holds.
     @property
@@ -222,6 +260,8 @@ class Store:
 
     def change_watch(self) -> ChangeWatch:
         """Waiting for other terminals' changes (LISTEN on PostgreSQL, a timed wait on SQLite)."""
+        from .watch import ChangeWatch
+
         return ChangeWatch(self.kernel)
 
     @contextmanager
@@ -239,6 +279,12 @@ class Store:
 
     def close(self) -> None:
         self.kernel.close()
+
+
+def _shipped_procedures() -> Procedures:
+    from liyuan_tui.domain.procedure_files import load_procedures
+
+    return load_procedures()
 
 
 __all__ = [

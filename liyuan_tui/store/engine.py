@@ -6,16 +6,21 @@ connection that its thread workers and its poller take in turn, and the LISTEN o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from liyuan_tui.domain.clock import stopwatch
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS
-from .urls import normalize_url
+from .urls import normalize_url, sqlite_path
+from .write_queue import queue_for
 
 WRITE = "liyuan_write"  # execution option: this connection's transaction will write
 LOCK_LATER = "liyuan_lock_later"  # PostgreSQL: … and takes the write lock itself (kernel.py)
@@ -24,6 +29,8 @@ APPLICATION = "liyuan"  # every connection's application_name, the LISTEN one's 
 # ladder's rungs once and the compare-and-set then behave exactly as under SQLite's single writer;
 # a desk writes a few rows a minute, so queueing costs nothing). Readers never take it.
 WRITE_LOCK_KEY = 0x4C69_7975  # "Liyu"
+QUEUED = "liyuan_queued"  # a SQLite connection's place in its database's write queue (write_queue.py)
+QUEUE_NOTICED_MS = 100  # a wait in the queue longer than this shortens SQLite's busy timeout after it
 
 
 def prepare_file(path: Path) -> bool:
@@ -61,6 +68,9 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         )
 
+    path = sqlite_path(url)
+    queue = queue_for(path) if path is not None else None
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is deferred).
@@ -77,9 +87,44 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         # A deferred transaction that later needs the write lock fails with "database is locked"
         # whatever the timeout; taking the lock up front makes writers queue instead.
         if conn.get_execution_options().get(WRITE):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the lock in the order they came, not whoever asks when it comes free;
+            # the time in the queue counts against the busy timeout (one wait of 15 s in all).
+            waited = 0
+            if queue is not None and QUEUED not in conn.info:
+                started = stopwatch()
+                place = queue.enter(busy_timeout_ms / 1000)
+                if place is not None:
+                    conn.info[QUEUED] = place
+                waited = int((stopwatch() - started) * 1000)
+            if waited > QUEUE_NOTICED_MS:
+                full = f"PRAGMA busy_timeout = {int(busy_timeout_ms)}"
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {max(1, int(busy_timeout_ms) - waited)}")
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                except BaseException:
+                    with contextlib.suppress(Exception):  # (the refusal is BEGIN's, said as such)
+                        conn.exec_driver_sql(full)
+                    raise
+                conn.exec_driver_sql(full)
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+    if queue is not None:
+
+        @event.listens_for(engine.pool, "checkin")
+        def _on_checkin(_dbapi_conn: object, entry: ConnectionPoolEntry) -> None:
+            # Back in the pool, its transaction committed or rolled back: the next writer goes.
+            place = entry.info.pop(QUEUED, None)
+            if place is not None:
+                queue.leave(place)
+
+        @event.listens_for(engine.pool, "invalidate")
+        def _on_invalidate(_dbapi_conn: object, entry: ConnectionPoolEntry, _exc: object) -> None:
+            place = entry.info.pop(QUEUED, None)
+            if place is not None:
+                queue.leave(place)
 
     return engine
 

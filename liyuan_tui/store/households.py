@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, Table, inspect, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from liyuan_tui.domain import record_checks
 from liyuan_tui.domain import validation as check
@@ -27,6 +27,7 @@ from liyuan_tui.domain.records import FollowUp, Household
 
 from .kernel import Kernel
 from .readable import read_rows
+from .schema import desk_tables
 from .tables import ident
 
 HOUSEHOLD_FIELDS = (
@@ -298,7 +299,7 @@ def _history(s: Session, unit: str) -> list[HistoryItem]:
 def work_order_table(s: OrmSession) -> Table | None:
     """The work orders (issue 13's `workorder` table) when this database has them: the release's own
     table once it is part of it, else the table as the database holds it; None before that."""
-    table = SQLModel.metadata.tables.get("workorder")
+    table = desk_tables().tables.get("workorder")
     if table is not None:
         return table
     bind = s.get_bind()

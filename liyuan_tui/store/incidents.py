@@ -20,7 +20,6 @@ from liyuan_tui.domain.models import OPEN_STATUSES, Request
 from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
-from .lifecycle import Lifecycle
 
 
 @dataclass
@@ -90,6 +89,8 @@ class Incidents:
     def close_calls(self, ref: str, outcome: str, *, kind: str = "", handed_to: str = "") -> list[ClosedCall]:
         """Close each open call of `ref`'s incident with the same outcome, one transaction each:
         a call that cannot close yet (a required step open, not replied) is left open, with why."""
+        from .lifecycle import Lifecycle  # (the work orders' tables, read by a close)
+
         done = []
         for call in self.calls_of(check.ref(ref)):
             if call.status not in OPEN_STATUSES:

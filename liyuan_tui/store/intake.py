@@ -16,7 +16,6 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import OWN_REQUEST_ROLES, Action
 
-from . import outbox
 from .kernel import Kernel, Tx
 from .repeats import earlier_repair, repeat_changes
 from .steps import tick_from_form
@@ -110,6 +109,8 @@ class Intake:
             payload.update(received_at=received, major=major, confidential=confidential)
             event = tx.record(req, EventKind.CREATED, payload)
             if major:
+                from . import outbox  # (the pager's tables: a major case only)
+
                 outbox.page(tx, req, "major", event)  # the duty manager, at once (4.2.2)
             return req
 
@@ -144,6 +145,8 @@ class Intake:
             return
         event = tx.record(req, EventKind.UPDATED, payload)
         if payload.get("major", [False, False])[1]:
+            from . import outbox  # (the pager's tables: a major case only)
+
             outbox.page(tx, req, "major", event)  # marked major in the form: the duty manager
 
     def _save(self, tx: Tx, req: Request, clean: dict[str, Any]) -> dict[str, Any]:

@@ -21,9 +21,7 @@ from liyuan_tui.domain.permissions import (
 )
 from liyuan_tui.domain.procedures import MANAGER_INFORMED, named_branches, named_steps
 
-from . import outbox
 from .kernel import Kernel
-from .orders import no_open_orders
 from .replies import record_reply
 from .steps import tick
 
@@ -80,6 +78,8 @@ class Lifecycle:
             tx.apply(req, {"major": major, "major_at": tx.now if major else None})
             event = tx.record(req, EventKind.MAJOR if major else EventKind.MAJOR_CLEARED, {})
             if major:
+                from . import outbox  # (the pager's tables: a major case only)
+
                 outbox.page(tx, req, "major", event)  # the duty manager, at once (4.2.2)
             return req
 
@@ -91,6 +91,8 @@ class Lifecycle:
         with self.k.write() as tx:
             me = tx.me
             req = tx.load(ref)
+            from . import outbox  # (the pager's tables: a major case only)
+
             pages = outbox.acknowledge(tx, req, me)  # refused to anyone else, saying why
             now = tx.now
             changes: dict[str, Any] = {}
@@ -189,6 +191,8 @@ class Lifecycle:
                 raise PermissionDenied("error.escalated_close")
             if req.replied_at is None:
                 raise ValidationError("error.close_not_replied", "ref")
+            from .orders import no_open_orders  # (the work orders' tables: a close only)
+
             no_open_orders(tx, req)
             proc = self.k.procedure_of(req)
             if proc.branch_required and proc.branches and not req.branch_list:
@@ -253,6 +257,8 @@ class Lifecycle:
                 req.is_blank and req.created_by == me.login
             ):
                 raise PermissionDenied("error.not_allowed", role=me.role, action=str(Action.CANCEL))
+            from .orders import no_open_orders  # (the work orders' tables: a close only)
+
             no_open_orders(tx, req)
             tx.apply(req, {"status": "cancelled", "closed_at": tx.now, "closed_by": tx.me.login})
             tx.record(req, EventKind.CANCELLED, {"reason": reason})

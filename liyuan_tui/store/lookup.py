@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import col, or_, select
 
 from liyuan_tui.domain import validation as check
-from liyuan_tui.domain.desk_records import Receipt
 from liyuan_tui.domain.models import OPEN_STATUSES, Charge, Event, Request, StepRecord
 from liyuan_tui.domain.permissions import hidden_fields
-from liyuan_tui.domain.records import FollowUp
-from liyuan_tui.domain.workshop import WorkOrder
 
 from .incidents import linked_refs
 from .kernel import Kernel
+from .tables import HasId
+
+if TYPE_CHECKING:  # (imported by what reads a request in full: the queue does not pay for them)
+    from liyuan_tui.domain.desk_records import Receipt
+    from liyuan_tui.domain.records import FollowUp
+    from liyuan_tui.domain.workshop import WorkOrder
 
 
 @dataclass
@@ -44,6 +47,10 @@ class RequestDetail:
         as committed), with no read: the request row, its new steps, events, charges, receipts, work
         orders and follow-up calls put in. What concerns other requests is left out (the calls of
         an incident it joined or left are read again: Lookup.detail)."""
+        from liyuan_tui.domain.desk_records import Receipt
+        from liyuan_tui.domain.records import FollowUp
+        from liyuan_tui.domain.workshop import WorkOrder
+
         rid = self.request.id
         request = self.request
         for row in rows:
@@ -62,7 +69,7 @@ class RequestDetail:
         )
 
 
-Row = TypeVar("Row", Event, Charge, WorkOrder, FollowUp)
+Row = TypeVar("Row", bound=HasId)
 
 
 def _merged(old: list[Row], new: list[Row]) -> list[Row]:
@@ -103,6 +110,10 @@ class Lookup:
             return {rid: (ref, category) for rid, ref, category in found if rid is not None}
 
     def detail(self, ref: str) -> RequestDetail:
+        from liyuan_tui.domain.desk_records import Receipt
+        from liyuan_tui.domain.records import FollowUp
+        from liyuan_tui.domain.workshop import WorkOrder
+
         with self.k.read() as s:
             req = self.k.load(s, ref)
             steps = {r.step_key: r for r in s.exec(select(StepRecord).where(StepRecord.request_id == req.id))}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, col
 
 from liyuan_tui.domain import validation as check
 from liyuan_tui.domain.clock import Clock
@@ -26,7 +26,7 @@ from .engine import WRITE, make_engine
 from .kernel import Kernel, Tx
 from .postgres import install_security, roles_enforced, sync_every_login
 from .publishing import RulesFiles, publish_in
-from .schema import check_revision, create_schema, revision_of
+from .schema import check_revision, create_schema, desk_tables, revision_of
 from .urls import normalize_url, shown_url
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def _copy_site(
         check_revision(revision_of(src) or "")
     created = ensure_database(target_url)
     target = make_engine(target_url)
-    tables = list(SQLModel.metadata.sorted_tables)
+    tables = list(desk_tables().sorted_tables)
     counts: dict[str, int] = {}
     try:
         with target.connect().execution_options(**{WRITE: True}) as dst, source.connect() as src:

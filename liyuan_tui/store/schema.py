@@ -13,10 +13,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect, text
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, MetaData, inspect, text
 
-from liyuan_tui.domain import desk_records, models, paging, records, workshop  # noqa: F401  (the tables register themselves on import)
 from liyuan_tui.domain.errors import DeskError
 
 HEAD = "0008"  # the newest revision in migrations/versions (a test keeps the two in step)
@@ -70,9 +68,22 @@ def known_revisions() -> list[str]:
     )
 
 
+def desk_tables() -> MetaData:
+    """Every table of this release, their modules imported. Opening a database imports none of
+    them: each area imports the tables it reads and writes (a call of `liyuan queue --json` pays
+    for the requests' tables, not for the work orders', the pager's or the desk's records'). The
+    tables have no relationships between their classes, so a module registered later changes no
+    mapper configured before it."""
+    from sqlmodel import SQLModel
+
+    from liyuan_tui.domain import desk_records, models, paging, records, workshop  # noqa: F401  (they register themselves)
+
+    return SQLModel.metadata
+
+
 def create_schema(conn: Connection) -> None:
     """A new database: every table, the SQLite triggers, stamped with the head revision."""
-    SQLModel.metadata.create_all(conn)
+    desk_tables().create_all(conn)
     if conn.dialect.name == "sqlite":
         for statement in APPEND_ONLY_TRIGGERS:
             conn.exec_driver_sql(statement)

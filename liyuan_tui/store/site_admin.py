@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, inspect, select
-from sqlmodel import SQLModel
 
 from liyuan_tui.domain.errors import ValidationError
 
@@ -18,6 +17,7 @@ from .backup import copy_database, dump_postgres
 from .migrate import Migrated, migrate
 from .postgres_site import Copied, copy_site
 from .publishing import RulesFiles
+from .schema import desk_tables
 from .server_check import backup_role
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class SiteAdmin:
             present = set(inspect(conn).get_table_names())
             return {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar() or 0
-                for t in SQLModel.metadata.sorted_tables
+                for t in desk_tables().sorted_tables
                 if t.name in present
             }
 

@@ -163,11 +163,9 @@ def _updates(table, key, first, set_col, cell, role, pid, me):
 
 
 def _columns(table: str) -> list[str]:
-    from sqlmodel import SQLModel
+    from liyuan_tui.store.schema import desk_tables
 
-    from liyuan_tui.store import schema  # noqa: F401  (the tables register)
-
-    return [c.name for c in SQLModel.metadata.tables[table].columns]
+    return [c.name for c in desk_tables().tables[table].columns]
 
 
 def script(items) -> str:
@@ -218,12 +216,10 @@ def test_every_cell_of_the_matrix_holds_for(seeded, role):
 
 
 def test_the_matrix_covers_every_table_the_desk_makes():
-    from sqlmodel import SQLModel
-
-    from liyuan_tui.store import schema  # noqa: F401
+    from liyuan_tui.store.schema import desk_tables
 
     # (and the two the desk's model does not name: Alembic's, and the server's event counter)
-    assert set(SQLModel.metadata.tables) | {"alembic_version", "event_counter"} == set(matrix.tables())
+    assert set(desk_tables().tables) | {"alembic_version", "event_counter"} == set(matrix.tables())
 
 
 def test_docs_security_holds_the_matrix_the_server_installs():
