@@ -368,8 +368,10 @@ def desk_app(staff, db_url, clock, procedures, tmp_path):
         settings = Settings(
             db_url=db_url, lang=lang, tz_name="Asia/Shanghai", login=login, os_login=login, fees_file=fees
         )
+        # The looks for others' changes are the test's (settle): the poller thread's coalescing gap
+        # (widgets/poller.py LOOK_GAP) would have a change arrive after the test had looked.
         app = LiyuanApp(
-            open_store(settings, clock, procedures), settings, clock, tick_interval=None, poll_interval=0.5
+            open_store(settings, clock, procedures), settings, clock, tick_interval=None, poll_interval=None
         )
         apps.append(app)
         return app
