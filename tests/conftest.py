@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from db_templates import STAFF, START, Templates, fill
 
 from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.procedure_files import load_procedures
@@ -18,9 +18,6 @@ from liyuan_tui.store import Store
 # The loopback receivers (SMTP and HTTP) and the pager config the pager tests share; the benches'
 # size, figures and timeouts (tests/bench).
 pytest_plugins = ["pager_receivers", "bench_sizing"]
-
-# 2026-11-27 22:00 in Shanghai: the night shift.
-START = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -82,27 +79,45 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "desk.db"
 
 
+def template_for(request) -> str | None:
+    """Which new database the test's fixtures make: the staff of every role, the first supervisor
+    only, or none (db_templates.py)."""
+    if "staff" in request.fixturenames:
+        return "staffed"
+    return "supervisor" if "supervisor" in request.fixturenames else None
+
+
 @pytest.fixture
-def db_url(engine_name, tmp_path):
+def db_url(request, engine_name, tmp_path):
     if engine_name == "sqlite":
         yield f"sqlite:///{tmp_path / 'desk.db'}"
         return
     import pg
 
     pg.need_cluster()
-    name = pg.create_database()
+    name = request.getfixturevalue("db_templates").new_database(template_for(request))
     try:
         yield pg.url(name)
     finally:
         pg.drop_database(name)
 
 
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory, procedures):
+    """The new databases the fixtures below make, made once per worker and copied (db_templates.py)."""
+    templates = Templates(tmp_path_factory.mktemp("db-templates"), procedures)
+    yield templates
+    templates.drop()
+
+
 @pytest.fixture
-def store_for(db_url, clock, procedures) -> Callable[[str], Store]:
+def store_for(db_url, clock, procedures, db_templates) -> Callable[[str], Store]:
     """store_for("login") → a Store acting as that login on the test database."""
     stores: list[Store] = []
 
     def make(login: str) -> Store:
+        if not stores:  # a new database has its schema made by the first store: copied instead
+            db_templates.place("schema", db_url, clock)
         st = Store(db_url, clock, login, procedures=procedures, tz="Asia/Shanghai", create=True)
         st.init_schema()
         stores.append(st)
@@ -114,28 +129,29 @@ def store_for(db_url, clock, procedures) -> Callable[[str], Store]:
 
 
 @pytest.fixture
-def supervisor(store_for) -> Store:
-    """The first user of a fresh database: a customer-service supervisor."""
-    st = store_for("sup")
-    st.staff.ensure_identity()
-    return st
+def from_template(request, db_url, clock, db_templates) -> str | None:
+    """Which template the test's database is a copy of when `supervisor` and `staff` come to fill
+    it, None if they fill it themselves (db_templates.py)."""
+    if db_url.startswith("sqlite"):
+        kind = template_for(request) or "supervisor"
+        return kind if db_templates.place(kind, db_url, clock) else None
+    return db_templates.confirm(db_url, clock)
 
 
 @pytest.fixture
-def staff(supervisor, store_for) -> dict[str, Store]:
+def supervisor(from_template, store_for) -> Store:
+    """The first user of a fresh database: a customer-service supervisor."""
+    return fill("supervisor", store_for)
+
+
+@pytest.fixture
+def staff(supervisor, store_for, from_template) -> dict[str, Store]:
     """One store per role, all on the same file."""
-    people = {
-        "cs_supervisor": supervisor,
-    }
-    for login, role in (
-        ("ann", "assistant"),
-        ("mgr", "manager"),
-        ("lead", "security_lead"),
-        ("gd", "guard"),
-        ("eng", "dept_staff"),
-        ("tech", "technician"),
-    ):
-        supervisor.staff.add_staff(login, login.upper(), role)
+    if from_template != "staffed":
+        for login, role in STAFF:
+            supervisor.staff.add_staff(login, login.upper(), role)
+    people = {"cs_supervisor": supervisor}
+    for login, role in STAFF:
         people[role] = store_for(login)
     return people
 
