@@ -10,10 +10,16 @@ from pathlib import Path
 
 import pytest
 from db_templates import STAFF, START, Templates, fill
+from hypothesis import settings as hypothesis_settings
 
 from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.store import Store
+
+# No deadline on a generated example: on two shared cores it measures the machine's load, not the
+# code, and failed tests at random (a test's own @settings still says more).
+hypothesis_settings.register_profile("desk", deadline=None)
+hypothesis_settings.load_profile("desk")
 
 # The loopback receivers (SMTP and HTTP) and the pager config the pager tests share; the benches'
 # size, figures and timeouts (tests/bench).
