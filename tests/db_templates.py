@@ -74,7 +74,8 @@ class Templates:
             return False
         return self._place_file(kind, path)
 
-    def _store(self, url: str) -> Callable[[str], Store]:
+    def _build(self, kind: str, url: str) -> None:
+        """Make the template at `url` as the fixtures make a test's database, then close it."""
         stores: list[Store] = []
 
         def make(login: str) -> Store:
@@ -85,15 +86,10 @@ class Templates:
             stores.append(st)
             return st
 
-        make.stores = stores  # type: ignore[attr-defined]
-        return make
-
-    def _build(self, kind: str, url: str) -> None:
-        make = self._store(url)
         try:
             fill(kind, make)
         finally:
-            for st in make.stores:  # type: ignore[attr-defined]
+            for st in stores:
                 st.close()
 
     # --- SQLite: a closed file, its journal folded in, copied ---------------------------------------
