@@ -5,22 +5,45 @@ acting as different staff."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from db_templates import STAFF, START, Templates, fill
+from hypothesis import settings as hypothesis_settings
 
 from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.store import Store
 
+# No deadline on a generated example: on two shared cores it measures the machine's load, not the
+# code, and failed tests at random (a test's own @settings still says more).
+hypothesis_settings.register_profile("desk", deadline=None)
+hypothesis_settings.load_profile("desk")
+
 # The loopback receivers (SMTP and HTTP) and the pager config the pager tests share; the benches'
 # size, figures and timeouts (tests/bench).
 pytest_plugins = ["pager_receivers", "bench_sizing"]
 
-# 2026-11-27 22:00 in Shanghai: the night shift.
-START = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+
+MEMORY = Path("/dev/shm")
+
+
+def pytest_configure(config):
+    """The tests' temporary files (their databases among them) in memory where the machine has a
+    roomy tmpfs: SQLite's fsync on every commit is then free, as the throwaway PostgreSQL cluster's
+    is (fsync=off). TMPDIR (or pytest's --basetemp) set by whoever runs the tests is kept."""
+    if os.environ.get("TMPDIR") or config.option.basetemp or not MEMORY.is_dir():
+        return
+    try:
+        room = os.statvfs(MEMORY)
+    except OSError:
+        return
+    roomy = room.f_bavail * room.f_frsize >= 4 << 30  # (a container's 64 MB /dev/shm is not)
+    if roomy and not room.f_flag & os.ST_NOEXEC and os.access(MEMORY, os.W_OK | os.X_OK):
+        os.environ["TMPDIR"] = str(MEMORY)  # for the workers and the programs the tests start too
+        tempfile.tempdir = None  # (read again from TMPDIR)
 
 
 @pytest.fixture(autouse=True)
@@ -82,27 +105,45 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "desk.db"
 
 
+def template_for(request) -> str | None:
+    """Which new database the test's fixtures make: the staff of every role, the first supervisor
+    only, or none (db_templates.py)."""
+    if "staff" in request.fixturenames:
+        return "staffed"
+    return "supervisor" if "supervisor" in request.fixturenames else None
+
+
 @pytest.fixture
-def db_url(engine_name, tmp_path):
+def db_url(request, engine_name, tmp_path):
     if engine_name == "sqlite":
         yield f"sqlite:///{tmp_path / 'desk.db'}"
         return
     import pg
 
     pg.need_cluster()
-    name = pg.create_database()
+    name = request.getfixturevalue("db_templates").new_database(template_for(request))
     try:
         yield pg.url(name)
     finally:
         pg.drop_database(name)
 
 
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory, procedures):
+    """The new databases the fixtures below make, made once per worker and copied (db_templates.py)."""
+    templates = Templates(tmp_path_factory.mktemp("db-templates"), procedures)
+    yield templates
+    templates.drop()
+
+
 @pytest.fixture
-def store_for(db_url, clock, procedures) -> Callable[[str], Store]:
+def store_for(db_url, clock, procedures, db_templates) -> Callable[[str], Store]:
     """store_for("login") → a Store acting as that login on the test database."""
     stores: list[Store] = []
 
     def make(login: str) -> Store:
+        if not stores:  # a new database has its schema made by the first store: copied instead
+            db_templates.place("schema", db_url, clock)
         st = Store(db_url, clock, login, procedures=procedures, tz="Asia/Shanghai", create=True)
         st.init_schema()
         stores.append(st)
@@ -114,28 +155,29 @@ def store_for(db_url, clock, procedures) -> Callable[[str], Store]:
 
 
 @pytest.fixture
-def supervisor(store_for) -> Store:
-    """The first user of a fresh database: a customer-service supervisor."""
-    st = store_for("sup")
-    st.staff.ensure_identity()
-    return st
+def from_template(request, db_url, clock, db_templates) -> str | None:
+    """Which template the test's database is a copy of when `supervisor` and `staff` come to fill
+    it, None if they fill it themselves (db_templates.py)."""
+    if db_url.startswith("sqlite"):
+        kind = template_for(request) or "supervisor"
+        return kind if db_templates.place(kind, db_url, clock) else None
+    return db_templates.confirm(db_url, clock)
 
 
 @pytest.fixture
-def staff(supervisor, store_for) -> dict[str, Store]:
+def supervisor(from_template, store_for) -> Store:
+    """The first user of a fresh database: a customer-service supervisor."""
+    return fill("supervisor", store_for)
+
+
+@pytest.fixture
+def staff(supervisor, store_for, from_template) -> dict[str, Store]:
     """One store per role, all on the same file."""
-    people = {
-        "cs_supervisor": supervisor,
-    }
-    for login, role in (
-        ("ann", "assistant"),
-        ("mgr", "manager"),
-        ("lead", "security_lead"),
-        ("gd", "guard"),
-        ("eng", "dept_staff"),
-        ("tech", "technician"),
-    ):
-        supervisor.staff.add_staff(login, login.upper(), role)
+    if from_template != "staffed":
+        for login, role in STAFF:
+            supervisor.staff.add_staff(login, login.upper(), role)
+    people = {"cs_supervisor": supervisor}
+    for login, role in STAFF:
         people[role] = store_for(login)
     return people
 
