@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -42,6 +44,17 @@ def create_database(template: str | None = None) -> str:
 def drop_database(name: str) -> None:
     with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    """A new, empty database for one test (the cluster needed, else skipped), dropped after it."""
+    need_cluster()
+    name = create_database()
+    try:
+        yield name
+    finally:
+        drop_database(name)
 
 
 # Databases from templates (tests/db_templates.py).

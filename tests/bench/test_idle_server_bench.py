@@ -49,12 +49,8 @@ def per_minute(database: str, seconds: float) -> float:
 
 @pytest.fixture
 def database():
-    pg.need_cluster()
-    name = pg.create_database()
-    try:
+    with pg.scratch_database() as name:
         yield name
-    finally:
-        pg.drop_database(name)
 
 
 def test_an_idle_desk_on_postgresql_makes_few_transactions(database, bench_env, figure):

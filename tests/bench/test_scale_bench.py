@@ -74,12 +74,8 @@ def p(times: list[float], q: float) -> float:
 
 @pytest.fixture
 def database():
-    pg.need_cluster()
-    name = pg.create_database()
-    try:
+    with pg.scratch_database() as name:
         yield pg.url(name)
-    finally:
-        pg.drop_database(name)
 
 
 def test_eight_writers_on_postgresql_beside_sqlite(database, tmp_path):

@@ -25,12 +25,8 @@ FIXTURE = ROOT / "tests" / "fixtures" / "release-0.1.0.db"
 
 @pytest.fixture
 def database():
-    pg.need_cluster()
-    name = pg.create_database()
-    try:
+    with pg.scratch_database() as name:
         yield name
-    finally:
-        pg.drop_database(name)
 
 
 def env_for(url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
