@@ -10,7 +10,10 @@ a module does with it), checked on the syntax tree of every module of a package 
 - the schema's modules (where the tables are declared) import only what declares a table from
   SQLAlchemy and SQLModel: no session, engine or connection in the domain;
 - the reports read through `ReportSource` (reports/source.py): a report's `store` parameter is
-  annotated with it, never `Any` or the concrete `Store`.
+  annotated with it, never `Any` or the concrete `Store`;
+- one clock: outside `domain/clock.py`, nothing reads the time or sleeps on its own
+  (`datetime.now`, `time.time`, `time.monotonic`, `time.sleep` …): `now` comes from the injected
+  clock, real time passing from its `pause` and `stopwatch`.
 
 `violations(package)` lists what breaks them as "path:line: rule: what" (tests/test_layers.py runs
 it on the tree, and on a copy with a violation of each planted).
@@ -24,6 +27,18 @@ from pathlib import Path
 
 STORE = "store"
 FAULTS = "store/faults.py"
+CLOCK = "domain/clock.py"
+CLOCK_CALLS = {
+    f"{module}.{name}"
+    for module, names in (
+        ("time", ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "sleep")),
+        ("datetime", ("now", "utcnow", "today")),
+        ("datetime.datetime", ("now", "utcnow", "today")),
+        ("date", ("today",)),
+        ("datetime.date", ("today",)),
+    )
+    for name in names
+}
 SCHEMA = (
     "domain/models.py",
     "domain/workshop.py",
@@ -127,6 +142,8 @@ def _check(name: str, tree: ast.Module) -> list[str]:
             called = _dotted(node.func)
             if called in ("importlib.import_module", "import_module", "__import__", "builtins.__import__"):
                 say(node, "no-lazy-imports", f"calls {called}()")
+            if called in CLOCK_CALLS and name != CLOCK:
+                say(node, "one-clock", f"calls {called}()")
         elif isinstance(node, ast.Attribute) and node.attr in ("kernel", "engine") and not in_store:
             say(node, "the-store-is-the-door", f"reaches .{node.attr}")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and name.startswith("reports/"):

@@ -189,6 +189,19 @@ def test_no_lazy_import_dodges_the_contracts(tmp_path):
     assert any(v.startswith("app.py:") and "no-lazy-imports: calls __import__()" in v for v in found)
 
 
+def test_one_clock(tmp_path):
+    found = planted_rules(
+        tmp_path,
+        {
+            "widgets/poller.py": "import time\ndef nap():\n    time.sleep(1)\n    return time.monotonic()",
+            "store/lookup.py": "from datetime import datetime\ndef when():\n    return datetime.now()",
+        },
+    )
+    assert any(v.startswith("widgets/poller.py:") and "one-clock: calls time.sleep()" in v for v in found)
+    assert any(v.startswith("widgets/poller.py:") and "one-clock: calls time.monotonic()" in v for v in found)
+    assert any(v.startswith("store/lookup.py:") and "one-clock: calls datetime.now()" in v for v in found)
+
+
 def test_the_schemas_modules_declare_tables_and_open_no_session(tmp_path):
     found = planted_rules(tmp_path, {"domain/models.py": "from sqlmodel import Session, select"})
     assert any(

@@ -9,10 +9,11 @@ looked at on a timer instead, as before: the caller's timeout is then every wait
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 from watchfiles._rust_notify import RustNotify
+
+from liyuan_tui.domain.clock import stopwatch
 
 STEP_MS = 50  # how soon after a write the wait ends (and how often the watcher looks at what it has)
 SUFFIXES = ("", "-wal", "-journal")  # the database and its journals (never -shm: mapped, not written)
@@ -37,8 +38,8 @@ class FileWake:
         if notify is None:
             poke.wait(timeout)
             return False
-        end = time.monotonic() + timeout
-        while (left := end - time.monotonic()) > 0:
+        end = stopwatch() + timeout
+        while (left := end - stopwatch()) > 0:
             try:
                 changes = notify.watch(STEP_MS, STEP_MS, max(1, int(left * 1000)), poke)
             except Exception as exc:  # the watcher failed while running: timed waits from now on
