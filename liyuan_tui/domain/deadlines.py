@@ -139,7 +139,8 @@ def _cells(text: str) -> int:
 
 def queue_order(request: HasDeadline, now: datetime, major: bool) -> tuple[int, int, float]:
     """Sort key, most urgent first: major cases, then requests still waiting for a reply by least
-    time left, then replied ones by age."""
+    time left (the earliest deadline: the same order whatever `now` is, so a key once worked out
+    holds until the request changes), then replied ones by age."""
     if request.replied_at is None:
-        return (0 if major else 1, 0, seconds_left(request, now))
+        return (0 if major else 1, 0, request.reply_due_at.timestamp())
     return (0 if major else 1, 1, request.received_at.timestamp())

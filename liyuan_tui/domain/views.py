@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from .deadlines import queue_order
 from .incidents import grouped
@@ -74,10 +74,36 @@ def order_key(
     return (0 if req.major else 1, first, *queue_order(req, now, req.major))
 
 
+# A request's sort key as last worked out: ref -> (the request read, its security flag, the key).
+OrderKeys: TypeAlias = "dict[str, tuple[Request, bool, tuple[int | float, ...]]]"
+
+
 def ordered(
-    requests: Iterable[Request], viewer: Staff, now: datetime, security: dict[int, bool] | None = None
+    requests: Iterable[Request],
+    viewer: Staff,
+    now: datetime,
+    security: dict[int, bool] | None = None,
+    keys: OrderKeys | None = None,
 ) -> list[Request]:
+    """The queue in this viewer's order. `keys` (the queue's own, kept between calls) holds each
+    request's key while the request read and its security flag are the same: a queue of 1,500
+    re-sorted after one change works out one key, not 1,500 (the key does not move with `now`)."""
     security = security or {}
+    known: OrderKeys = keys if keys is not None else {}
+
+    def key(r: Request) -> tuple[int | float, ...]:
+        waiting = security.get(r.id or 0, False)
+        kept = known.get(r.ref)
+        if kept is not None and kept[0] is r and kept[1] == waiting:
+            return kept[2]
+        worked = order_key(r, viewer, now, waiting)
+        known[r.ref] = (r, waiting, worked)
+        return worked
+
     # An incident's linked calls are listed under its first call (incidents.grouped).
-    listed = grouped(requests, key=lambda r: order_key(r, viewer, now, security.get(r.id or 0, False)))
+    listed = grouped(requests, key=key)
+    if keys is not None and len(known) > 2 * len(listed):  # (closed requests' keys let go)
+        shown = {r.ref for r, _ in listed}
+        for ref in [ref for ref in known if ref not in shown]:
+            del known[ref]
     return [r for r, _ in listed]

@@ -11,7 +11,7 @@ from textual.widgets import Header, Static
 from liyuan_tui.domain.deadlines import Urgency, urgency
 from liyuan_tui.domain.models import Request
 from liyuan_tui.domain.permissions import SECURITY_ROLES, hidden_fields
-from liyuan_tui.domain.views import is_mine, ordered
+from liyuan_tui.domain.views import OrderKeys, is_mine, ordered
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import QUEUE_KEYS, own_keys
 from liyuan_tui.widgets.page import Page
@@ -41,6 +41,7 @@ class QueueScreen(Page):
         self.filter = "all"  # all | mine | overdue | category:<key>
         self._counts_text = ""
         self._shown: set[str] = set()
+        self._order_keys: OrderKeys = {}  # (views.ordered: each request's sort key, while it is the same)
         self._rows: dict[str, tuple[Request, object, dict[str, object]]] = {}  # ref → as last shown
         self._counts_until: datetime | None = None  # the counts (and the overdue list) hold till then
 
@@ -92,7 +93,7 @@ class QueueScreen(Page):
             reqs = [r for r in reqs if urgency(r, now) is Urgency.OVERDUE]
         elif self.filter.startswith("category:"):
             reqs = [r for r in reqs if r.category == self.filter.split(":", 1)[1]]
-        return ordered(reqs, app.me, now, waiting)
+        return ordered(reqs, app.me, now, waiting, self._order_keys)
 
     def category_label(self, req: Request) -> str:
         return self.category_label_of(req.category)

@@ -105,3 +105,24 @@ def test_linked_calls_are_listed_under_their_first_call_where_the_most_urgent_fa
         ("E", True),
         ("F", True),
     ]
+
+
+def test_the_queue_reuses_a_requests_sort_key_until_the_request_changes():
+    """views.ordered with the queue's own `keys`: the same order as worked out afresh, whatever the
+    clock says; a request read again (a new object) is placed by its new deadline."""
+
+    from liyuan_tui.domain.models import Staff
+    from liyuan_tui.domain.views import OrderKeys, ordered
+
+    viewer = Staff(login="ann", name="Ann", role="assistant")
+    reqs = [req("A", 0), req("B", 5), req("C", -3)]
+    keys: OrderKeys = {}
+    first = ordered(reqs, viewer, T0, keys=keys)
+    assert [r.ref for r in first] == ["C", "A", "B"] == [r.ref for r in ordered(reqs, viewer, T0)]
+    assert set(keys) == {"A", "B", "C"}
+    later = T0 + timedelta(hours=3)  # everything overdue now: the order holds (the earliest deadline first)
+    assert [r.ref for r in ordered(reqs, viewer, later, keys=keys)] == ["C", "A", "B"]
+    moved = req("B", -10)  # B read again, its deadline earlier than any
+    again = ordered([reqs[0], moved, reqs[2]], viewer, later, keys=keys)
+    assert [r.ref for r in again] == ["B", "C", "A"]
+    assert keys["B"][0] is moved
