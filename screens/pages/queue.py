@@ -180,19 +180,20 @@ class QueueScreen(Page):
     def update_counts(self, now: datetime) -> None:
         app = self.app
         t = app.t
-        reqs = list(app.requests.values())
-        overdue = sum(1 for r in reqs if urgency(r, now) is Urgency.OVERDUE)
+        overdue = escalated = major = 0
         # The counts change with the clock only when a request goes overdue: not before then.
-        self._counts_until = min(
-            (r.reply_due_at for r in reqs if r.replied_at is None and r.reply_due_at >= now), default=None
-        )
-        text = t(
-            "ui.queue.counts",
-            open=len(reqs),
-            overdue=overdue,
-            escalated=sum(1 for r in reqs if r.escalated_at),
-            major=sum(1 for r in reqs if r.major),
-        )
+        until: datetime | None = None
+        for r in app.requests.values():  # (one pass: 1,500 requests on a typhoon night)
+            if r.replied_at is None:
+                due = r.reply_due_at
+                if due < now:
+                    overdue += 1
+                elif until is None or due < until:
+                    until = due
+            escalated += r.escalated_at is not None
+            major += bool(r.major)
+        self._counts_until = until
+        text = t("ui.queue.counts", open=len(app.requests), overdue=overdue, escalated=escalated, major=major)
         text += "   " + t("ui.queue.filter_now", filter=self.filter_label())
         if text != self._counts_text:  # a Static repaints its whole line: only when it changed
             self._counts_text = text
