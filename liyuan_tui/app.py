@@ -12,7 +12,7 @@ as it is, and the poller never reads it back (store/watch.py).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import cast
@@ -50,7 +50,7 @@ from liyuan_tui.widgets.messages import (
     StoreRefused,
     Written,
 )
-from liyuan_tui.widgets.notice_text import notice_text
+from liyuan_tui.widgets.notice_text import toasts
 from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.pager_banner import DOWN_CLASS, pager_news, pager_title
 from liyuan_tui.widgets.poller import ChangePoller, security_waiting
@@ -104,9 +104,8 @@ class LiyuanApp(App[int]):
         self.set_reactive(LiyuanApp.now, clock.now())
         own_keys(self, APP_KEYS, self.me, self.t)  # a technician's desk has none of the queue's
         self.title = pager_title(self.t, down=False)
-        self.sub_title = visible(
-            self.t("ui.app.who", name=self.me.name, role=self.t(f"role.{self.me.role}")), newlines=False
-        )
+        who = self.t("ui.app.who", name=self.me.name, role=self.t(f"role.{self.me.role}"))
+        self.sub_title = visible(who, newlines=False)
 
     # --- start and stop ---------------------------------------------------------------------------
 
@@ -199,11 +198,12 @@ class LiyuanApp(App[int]):
         self._urgency.known(current, self.clock.now())
         self.requests = current
 
-    def _announce(self, notices: Iterable[Notice]) -> None:
-        """Notifications (with the bell) for what this user must know at once: others' new
-        requests, escalations to them, major cases, acknowledgements, the deadline ladder."""
-        for notice in notices:
-            self.alert(notice_text(notice, self.t, self.staff), severity=cast(SeverityLevel, notice.severity))
+    def _announce(self, notices: Sequence[Notice]) -> None:
+        """What this user must know at once, as toasts (a storm of them summed up) and the bell, once."""
+        for text, severity in toasts(notices, self.t, self.staff):
+            self.notify(text, severity=cast(SeverityLevel, severity), timeout=8)
+        if notices:
+            self.bell()
 
     def notify(
         self,

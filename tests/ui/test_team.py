@@ -178,3 +178,45 @@ async def test_a_guard_has_no_desk_keys_and_does_not_see_confidential_details(ma
         await pilot.press("enter")
         await settle(pilot)
         assert secret in sup.screen.summary_text()
+
+
+async def test_a_storm_of_new_requests_is_three_toasts_and_a_count_and_one_bell(make_app, desk, staff):
+    """A typhoon night: ten requests logged at another desk between two looks are not ten toasts
+    over the queue (and a core spent drawing them): three, then how many more; the bell rings
+    once. Every one of them is in the queue."""
+    app = make_app("ann", lang="en")
+    rings = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lead = staff["security_lead"]
+        refs = [
+            lead.intake.create_request(category="other", unit=f"9-{i}", phone="138", complete=True).ref
+            for i in range(10)
+        ]
+        before = len(alerts(app))
+        await settle(pilot)
+        said = alerts(app)[before:]
+        assert said[:3] == [f"New request {ref} (9-{i}) logged by LEAD" for i, ref in enumerate(refs[:3])]
+        assert said[3:] == ["7 more notices: see the queue"]
+        assert len(rings) == 1
+        assert set(refs) <= set(app.requests)
+
+
+def test_the_toasts_of_a_storm_put_the_most_severe_first():
+    from liyuan_tui.domain.i18n import Translator
+    from liyuan_tui.domain.notices import Notice
+    from liyuan_tui.widgets.notice_text import toasts
+
+    t = Translator("zh")
+    storm = [
+        Notice("new_request", f"R{i}", "notice.new_request", {"ref": f"R{i}", "by": "x", "unit": "1"})
+        for i in range(5)
+    ]
+    storm.append(Notice("major", "M", "notice.major", {"ref": "M", "by": "x", "unit": "1"}, "error"))
+    shown = toasts(storm, t, {})
+    assert [severity for _, severity in shown] == ["error", "information", "information", "information"]
+    assert "M" in shown[0][0]
+    assert shown[3][0] == "另有 3 条提醒,见队列"
+    assert toasts(storm[:3], t, {}) == [(text, "information") for text, _ in toasts(storm[:3], t, {})]
+    assert len(toasts(storm[:3], t, {})) == 3  # three or fewer: each its own, no count
