@@ -22,16 +22,15 @@ from liyuan_tui.reports.month import Month, MonthReport, month_report
 from liyuan_tui.reports.month_render import render
 from liyuan_tui.widgets.key_bar import KeyBar
 from liyuan_tui.widgets.keys import REPORT_KEYS
-from liyuan_tui.widgets.messages import ReportRead, StoreRefused
-from liyuan_tui.widgets.page import Page
+from liyuan_tui.widgets.messages import ReportRead
 from liyuan_tui.widgets.report_view import Section, report_sections
 from liyuan_tui.widgets.store_work import store_work
 
 from ..dialogs import ExportScreen, TextScreen
-from ..parts.month_keys import MonthKeys, default_month
+from ..parts.month_keys import MonthKeys, MonthPage, default_month
 
 
-class ReportScreen(Page):
+class ReportScreen(MonthPage):
     CSS_PATH = "report.tcss"
     # ctrl+r again counts afresh (the current month keeps growing).
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reload", show=False)]
@@ -61,19 +60,6 @@ class ReportScreen(Page):
         self.status = self.body.status
         self.body.focus()
         self.load()
-
-    @property
-    def month(self) -> Month:
-        return self.body.month
-
-    @on(MonthKeys.Chosen)
-    def _month_chosen(self) -> None:
-        self.load()
-
-    @on(StoreRefused)
-    def _refused(self, msg: StoreRefused) -> None:
-        msg.stop()
-        self.body.refused(msg.error)
 
     # --- loading ---------------------------------------------------------------------------------
 

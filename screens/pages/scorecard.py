@@ -15,16 +15,15 @@ from liyuan_tui.reports.month import Month
 from liyuan_tui.reports.scorecard import Scorecard, scorecard
 from liyuan_tui.reports.scorecard_render import render_scorecard, scorecard_tables
 from liyuan_tui.widgets.keys import SCORECARD_KEYS
-from liyuan_tui.widgets.messages import ScorecardRead, StoreRefused
-from liyuan_tui.widgets.page import Page
+from liyuan_tui.widgets.messages import ScorecardRead
 from liyuan_tui.widgets.report_view import figure_table
 from liyuan_tui.widgets.store_work import store_work
 
 from ..dialogs import ExportScreen
-from ..parts.month_keys import MonthKeys, default_month
+from ..parts.month_keys import MonthKeys, MonthPage, default_month
 
 
-class ScorecardScreen(Page):
+class ScorecardScreen(MonthPage):
     CSS_PATH = "scorecard.tcss"
     KEYS = SCORECARD_KEYS
 
@@ -57,19 +56,6 @@ class ScorecardScreen(Page):
         ]
         self.body.focus()
         self.load()
-
-    @property
-    def month(self) -> Month:
-        return self.body.month
-
-    @on(MonthKeys.Chosen)
-    def _month_chosen(self) -> None:
-        self.load()
-
-    @on(StoreRefused)
-    def _refused(self, msg: StoreRefused) -> None:
-        msg.stop()
-        self.body.refused(msg.error)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         refused = any(body.refusal is not None for body in self.query(MonthKeys))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -17,7 +18,8 @@ from textual.widgets import Static
 
 from liyuan_tui.domain.errors import DeskError
 from liyuan_tui.reports.month import Month
-from liyuan_tui.widgets.page import own_page_keys
+from liyuan_tui.widgets.messages import StoreRefused
+from liyuan_tui.widgets.page import Page, own_page_keys
 from liyuan_tui.widgets.plain import plain
 
 from ..dialogs import AskScreen
@@ -119,3 +121,26 @@ class MonthKeys(VerticalScroll):
         self.status.display = True
         for widget in self.sections:
             widget.display = False
+
+
+class MonthPage(Page):
+    """A page of one month's figures built on a MonthKeys body (the month report, the scorecard):
+    a month chosen is read again (`load`), a refusal is said in the body."""
+
+    body: MonthKeys
+
+    @property
+    def month(self) -> Month:
+        return self.body.month
+
+    def load(self) -> None:
+        raise NotImplementedError
+
+    @on(MonthKeys.Chosen)
+    def _month_chosen(self) -> None:
+        self.load()
+
+    @on(StoreRefused)
+    def _refused(self, msg: StoreRefused) -> None:
+        msg.stop()
+        self.body.refused(msg.error)
