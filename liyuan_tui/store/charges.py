@@ -9,7 +9,6 @@ at the same moment, so reports can name what was charged even after a site edits
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session, select
 
@@ -21,6 +20,7 @@ from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
 from .receipts import issue_receipt, tick_fee_agreed
+from .rules import match_fee_item
 from .tables import ident
 
 
@@ -109,19 +109,5 @@ class Charges:
 
 def _record_fee_item(s: Session, fee: Fee) -> None:
     """Make the FeeItem row match the schedule's line (insert, or update a changed name or price)."""
-    row = s.exec(select(FeeItem).where(FeeItem.code == fee.code)).first()
-    values: dict[str, Any] = {
-        "name_zh": fee.name.zh,
-        "name_en": fee.name.en,
-        "unit_zh": fee.unit.zh,
-        "unit_en": fee.unit.en,
-        "price_cents": fee.price_fen,
-        "active": True,
-    }
-    if row is None:
-        s.add(FeeItem(code=fee.code, **values))
-    elif any(getattr(row, k) != v for k, v in values.items()):
-        for k, v in values.items():
-            setattr(row, k, v)
-        s.add(row)
+    match_fee_item(s, fee, s.exec(select(FeeItem).where(FeeItem.code == fee.code)).first())
     s.flush()

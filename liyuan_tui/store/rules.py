@@ -27,7 +27,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from liyuan_tui.domain.answers import Answers, answers_from, load_answers
-from liyuan_tui.domain.fees import FeeSchedule, load_fees, parse_fees
+from liyuan_tui.domain.fees import Fee, FeeSchedule, load_fees, parse_fees
 from liyuan_tui.domain.models import FeeItem, SiteRules
 from liyuan_tui.domain.procedure_files import procedures_from
 from liyuan_tui.domain.procedures import Procedures
@@ -169,23 +169,28 @@ def sync_fee_items(s: Session, schedule: FeeSchedule) -> None:
     a charge refers to its row): new items added, changed ones updated, dropped ones inactive."""
     rows = {r.code: r for r in s.exec(select(FeeItem))}
     for fee in schedule.items:
-        values: dict[str, Any] = {
-            "name_zh": fee.name.zh,
-            "name_en": fee.name.en,
-            "unit_zh": fee.unit.zh,
-            "unit_en": fee.unit.en,
-            "price_cents": fee.price_fen,
-            "active": True,
-        }
-        row = rows.pop(fee.code, None)
-        if row is None:
-            s.add(FeeItem(code=fee.code, **values))
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(row, k, v)
-            s.add(row)
+        match_fee_item(s, fee, rows.pop(fee.code, None))
     for row in rows.values():
         if row.active:
             row.active = False
             s.add(row)
     s.flush()
+
+
+def match_fee_item(s: Session, fee: Fee, row: FeeItem | None) -> None:
+    """Make the FeeItem row (None: none yet) say what the schedule's line says: inserted, or its
+    changed name, unit or price updated; active either way."""
+    values: dict[str, Any] = {
+        "name_zh": fee.name.zh,
+        "name_en": fee.name.en,
+        "unit_zh": fee.unit.zh,
+        "unit_en": fee.unit.en,
+        "price_cents": fee.price_fen,
+        "active": True,
+    }
+    if row is None:
+        s.add(FeeItem(code=fee.code, **values))
+    elif any(getattr(row, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(row, k, v)
+        s.add(row)
