@@ -49,9 +49,8 @@ from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.procedures import Procedure, Procedures
 
 from .areas import Areas
-from .kernel import Kernel
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the kernel, and the ORM under it, imported when a Store is made: glance.py reads without)
     from sqlalchemy import Engine
     from sqlmodel import Session
 
@@ -62,8 +61,10 @@ if TYPE_CHECKING:
     from .followups import DueFollowUp, FollowUpDone
     from .households import HistoryItem, HouseholdFile, HouseholdGlance
     from .incidents import ClosedCall
+    from .glance import Glance
     from .intake import EDITABLE_FIELDS
     from .integrity import Health
+    from .kernel import Kernel
     from .lifecycle import OUTCOME_KINDS
     from .lookup import RequestDetail
     from .orders import OrderView
@@ -107,6 +108,10 @@ def __getattr__(name: str) -> Any:
         from . import followups
 
         return getattr(followups, name)
+    if name == "Glance":
+        from . import glance
+
+        return getattr(glance, name)
     if name == "Health":
         from . import integrity
 
@@ -177,7 +182,9 @@ class Store(Areas):
         (rules.py);
         `own_rules`: they win over anything published (a personal database only);
         `service`: the pager's sender, which is not on the staff list."""
-        self.kernel = Kernel(
+        from .kernel import Kernel
+
+        self.kernel: Kernel = Kernel(
             url,
             clock,
             login,
@@ -296,6 +303,7 @@ __all__ = [
     "DatabaseFault",
     "DueFollowUp",
     "FollowUpDone",
+    "Glance",
     "Health",
     "HistoryItem",
     "HouseholdFile",

@@ -32,6 +32,8 @@ from liyuan_tui.domain.models import FeeItem, SiteRules
 from liyuan_tui.domain.procedure_files import procedures_from
 from liyuan_tui.domain.procedures import Procedures
 
+from .glance import published_files
+
 KINDS = ("procedures", "fees", "answers")
 
 
@@ -55,17 +57,13 @@ def procedures_content(files: dict[str, tuple[str, str]]) -> str:
     return json.dumps({name: body for name, (_source, body) in sorted(files.items())}, ensure_ascii=False)
 
 
-def _files(content: str, what: str, version: int) -> dict[str, tuple[str, str]]:
-    return {name: (f"site {what} v{version}/{name}", body) for name, body in json.loads(content).items()}
-
-
 def parse_procedures(content: str, version: int) -> Procedures:
-    return procedures_from(_files(content, "rules", version))
+    return procedures_from(published_files(content, "rules", version))
 
 
 def parse_answers(content: str, version: int) -> Answers:
     """A published version of the canned answers (its categories were checked when published)."""
-    return answers_from(_files(content, "answers", version))
+    return answers_from(published_files(content, "answers", version))
 
 
 class RulesInForce:
