@@ -200,9 +200,10 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.export import detail_dict
 
     ref = check.ref(args.ref)
-    detail = ctx.store.lookup.detail(ref)
+    glance = ctx.glance  # (read without the ORM: store/glance.py)
+    detail = glance.detail(ref)
     data = detail_dict(
-        detail, ctx.clock.now(), ctx.settings.tz, ctx.me, ctx.store.procedures, ctx.settings.lang
+        detail, ctx.clock.now(), ctx.settings.tz, glance.me, glance.procedures, ctx.settings.lang
     )
     if args.json:
         print(safe_json(data, indent=2), file=ctx.out)

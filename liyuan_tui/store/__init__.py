@@ -66,7 +66,7 @@ if TYPE_CHECKING:  # (the kernel, and the ORM under it, imported when a Store is
     from .integrity import Health
     from .kernel import Kernel
     from .lifecycle import OUTCOME_KINDS
-    from .lookup import RequestDetail
+    from .request_detail import RequestDetail
     from .orders import OrderView
     from .pager import PagerHealth
     from .receipts import ReceiptView
@@ -137,9 +137,9 @@ def __getattr__(name: str) -> Any:
 
         return getattr(receipts, name)
     if name == "RequestDetail":
-        from . import lookup
+        from . import request_detail
 
-        return getattr(lookup, name)
+        return getattr(request_detail, name)
     if name == "StaffRecord":
         from . import staff_records
 

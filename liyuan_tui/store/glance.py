@@ -25,7 +25,7 @@ from sqlalchemy import Boolean, Connection, text
 
 from liyuan_tui.domain.access import blocked_by
 from liyuan_tui.domain.column_types import UTCDateTime
-from liyuan_tui.domain.errors import PermissionDenied, UnknownUser
+from liyuan_tui.domain.errors import NotFound, PermissionDenied, UnknownUser
 from liyuan_tui.domain.permissions import ACT_FOR_OTHERS
 from liyuan_tui.domain.procedure_files import procedures_from
 from liyuan_tui.domain.vocabulary import OPEN_STATUSES
@@ -42,20 +42,38 @@ if TYPE_CHECKING:
     from liyuan_tui.domain.clock import Clock
     from liyuan_tui.domain.procedures import Procedures
 
-# The request table's times and flags (models.Request): read with the ORM's own types.
-REQUEST_TIMES = (
-    "received_at",
-    "reply_due_at",
-    "replied_at",
-    "escalated_at",
-    "major_at",
-    "acknowledged_at",
-    "major_ack_at",
-    "closed_at",
-    "updated_at",
-    "followup_due_at",
-)
-REQUEST_FLAGS = ("major", "confidential")
+    from .request_detail import RequestDetail
+
+# The times and flags of the tables a glance reads (models.py, records.py, desk_records.py): read
+# with the ORM's own types, so they come back as the ORM gives them (tests/store/test_glance.py
+# holds these to the tables' own columns).
+TIMES: dict[str, tuple[str, ...]] = {
+    "request": (
+        "received_at",
+        "reply_due_at",
+        "replied_at",
+        "escalated_at",
+        "major_at",
+        "acknowledged_at",
+        "major_ack_at",
+        "closed_at",
+        "updated_at",
+        "followup_due_at",
+    ),
+    "steprecord": ("done_at",),
+    "event": ("at",),
+    "charge": ("at",),
+    "followup": ("at", "due_at"),
+    "receipt": ("created_at", "paid_at"),
+    "staff": (),
+    "feeitem": (),
+}
+FLAGS: dict[str, tuple[str, ...]] = {
+    "request": ("major", "confidential"),
+    "followup": ("reached", "solved"),
+    "staff": ("active",),
+    "feeitem": ("active",),
+}
 
 
 class Row:
@@ -205,28 +223,75 @@ class Glance:
         the attributes of models.Request)."""
         from liyuan_tui.domain import validation as check
 
-        where = "status IN :statuses" + (" AND estate = :estate" if estate is not None else "")
-        params: dict[str, Any] = {"statuses": list(OPEN_STATUSES)}
+        marks = ", ".join(f":s{i}" for i in range(len(OPEN_STATUSES)))
+        where = f"status IN ({marks})" + (" AND estate = :estate" if estate is not None else "")
+        params: dict[str, Any] = {f"s{i}": status for i, status in enumerate(OPEN_STATUSES)}
         if estate is not None:
             params["estate"] = check.estate(estate)  # checked before it reaches the database
         self.ready()
-        query = (
-            text(f"SELECT * FROM request WHERE {where}")
-            .bindparams(_expanding("statuses"))
-            .columns(**dict.fromkeys(REQUEST_TIMES, UTCDateTime()), **dict.fromkeys(REQUEST_FLAGS, Boolean()))
-        )
         with self._connection() as conn:
-            return [RequestRow(row._asdict()) for row in conn.execute(query, params)]
+            return _rows(conn, "request", where, params, RequestRow)
+
+    def detail(self, ref: str) -> RequestDetail:
+        """One request in full, as lookup.detail reads it (its work orders left out: `show` does
+        not print them)."""
+        from .request_detail import RequestDetail
+
+        self.ready()
+        with self._connection() as conn:
+            found = _rows(conn, "request", "ref = :ref", {"ref": ref.strip()}, RequestRow)
+            if not found:
+                raise NotFound("error.ref_unknown", "ref", value=ref)
+            req = found[0]
+            mine = {"id": req.id}
+            steps = {r.step_key: r for r in _rows(conn, "steprecord", "request_id = :id ORDER BY id", mine)}
+            events = _rows(conn, "event", "request_id = :id ORDER BY id", mine)
+            charges = _rows(conn, "charge", "request_id = :id ORDER BY id", mine)
+            followups = _rows(conn, "followup", "request_id = :id ORDER BY id", mine)
+            receipts = {r.charge_id: r for r in _rows(conn, "receipt", "request_id = :id", mine)}
+            first = req.incident or req.ref
+            refs = [
+                r
+                for (r,) in conn.execute(
+                    text(
+                        "SELECT ref FROM request WHERE incident = :first OR ref = :first "
+                        "ORDER BY received_at, id"
+                    ),
+                    {"first": first},
+                )
+                if r != req.ref
+            ]
+            if req.incident and req.incident in refs:  # the first call heads the list (incidents.py)
+                refs.remove(req.incident)
+                refs.insert(0, req.incident)
+        return RequestDetail(req, steps, events, charges, [], followups, receipts, refs)  # type: ignore[arg-type]
+
+    def staff_names(self) -> dict[str, str]:
+        """Every login's name (the staff list, staff.list_staff)."""
+        self.ready()
+        with self._connection() as conn:
+            return {login: name for login, name in conn.execute(text("SELECT login, name FROM staff"))}
+
+    def fee_item_names(self) -> dict[str, tuple[str, str]]:
+        """Fee items by code: (zh name, en name), as charges.item_names reads them."""
+        self.ready()
+        with self._connection() as conn:
+            rows = conn.execute(text("SELECT code, name_zh, name_en FROM feeitem"))
+            return {code: (zh, en) for code, zh, en in rows}
 
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
 
 
-def _expanding(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name, expanding=True)
+def _rows(
+    conn: Connection, table: str, where: str, params: dict[str, Any], kind: type[Row] = Row
+) -> list[Any]:
+    """`SELECT * FROM table WHERE …`, each row as the ORM would give it."""
+    query = text(f"SELECT * FROM {table} WHERE {where}").columns(
+        **dict.fromkeys(TIMES[table], UTCDateTime()), **dict.fromkeys(FLAGS.get(table, ()), Boolean())
+    )
+    return [kind(row._asdict()) for row in conn.execute(query, params)]
 
 
 def _revision(conn: Connection) -> str | None:
