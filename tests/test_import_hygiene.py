@@ -73,7 +73,6 @@ def test_cli_subcommands_do_not_import_textual(tmp_path):
     assert out.stdout.strip().splitlines()[-1] == "False"
 
 
-
 def test_a_program_reading_the_queue_or_a_request_does_not_import_the_orm(tmp_path):
     """`queue --json` and `show REF` read without the ORM (store/glance.py): a program calling the
     desk does not pay for SQLModel, pydantic, the ORM or the desk's tables (issue 23)."""

@@ -50,7 +50,8 @@ from liyuan_tui.domain.procedures import Procedure, Procedures
 
 from .areas import Areas
 
-if TYPE_CHECKING:  # (the kernel, and the ORM under it, imported when a Store is made: glance.py reads without)
+# (the kernel, and the ORM under it, are imported when a Store is made: glance.py reads without them)
+if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
@@ -59,17 +60,17 @@ if TYPE_CHECKING:  # (the kernel, and the ORM under it, imported when a Store is
     from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
     from .faults import DatabaseFault
     from .followups import DueFollowUp, FollowUpDone
+    from .glance import Glance
     from .households import HistoryItem, HouseholdFile, HouseholdGlance
     from .incidents import ClosedCall
-    from .glance import Glance
     from .intake import EDITABLE_FIELDS
     from .integrity import Health
     from .kernel import Kernel
     from .lifecycle import OUTCOME_KINDS
-    from .request_detail import RequestDetail
     from .orders import OrderView
     from .pager import PagerHealth
     from .receipts import ReceiptView
+    from .request_detail import RequestDetail
     from .roster import OnDuty
     from .staff_records import StaffRecord
     from .tools import ToolView

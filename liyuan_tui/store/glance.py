@@ -264,13 +264,13 @@ class Glance:
             if req.incident and req.incident in refs:  # the first call heads the list (incidents.py)
                 refs.remove(req.incident)
                 refs.insert(0, req.incident)
-        return RequestDetail(req, steps, events, charges, [], followups, receipts, refs)  # type: ignore[arg-type]
+        return RequestDetail(req, steps, events, charges, [], followups, receipts, refs)
 
     def staff_names(self) -> dict[str, str]:
         """Every login's name (the staff list, staff.list_staff)."""
         self.ready()
         with self._connection() as conn:
-            return {login: name for login, name in conn.execute(text("SELECT login, name FROM staff"))}
+            return dict(conn.execute(text("SELECT login, name FROM staff")).tuples().all())
 
     def fee_item_names(self) -> dict[str, tuple[str, str]]:
         """Fee items by code: (zh name, en name), as charges.item_names reads them."""

@@ -3,8 +3,6 @@ and what changed since a terminal last looked."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlmodel import col, or_, select
 
 from liyuan_tui.domain import validation as check
@@ -14,11 +12,6 @@ from liyuan_tui.domain.permissions import hidden_fields
 from .incidents import linked_refs
 from .kernel import Kernel
 from .request_detail import RequestDetail as RequestDetail
-
-if TYPE_CHECKING:  # (imported by what reads a request in full: the queue does not pay for them)
-    from liyuan_tui.domain.desk_records import Receipt
-    from liyuan_tui.domain.records import FollowUp
-    from liyuan_tui.domain.workshop import WorkOrder
 
 
 class Lookup:

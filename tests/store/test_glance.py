@@ -30,7 +30,9 @@ def test_its_times_and_flags_are_the_tables_own():
     for name in TIMES:
         table = tables[name]
         assert set(TIMES[name]) == {c.name for c in table.columns if isinstance(c.type, UTCDateTime)}, name
-        assert set(FLAGS.get(name, ())) == {c.name for c in table.columns if isinstance(c.type, Boolean)}, name
+        assert set(FLAGS.get(name, ())) == {c.name for c in table.columns if isinstance(c.type, Boolean)}, (
+            name
+        )
 
 
 def test_the_queue_is_the_orms_queue_column_for_column(staff, desk, clock, db_url):
