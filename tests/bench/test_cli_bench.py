@@ -14,12 +14,15 @@ area and command module was imported to print the usage); then, each command imp
 what it uses (the store's areas made on first use, store/areas.py), 1.40–1.45×, 1.65–1.72×,
 1.36–1.47×, --help 0.2×. Now queue --json and show read without the ORM (store/glance.py:
 SQLAlchemy Core and plain SQL against the tables they read, rows as the ORM gives them), so they
-import neither SQLModel nor pydantic nor the desk's tables: 0.73–0.84× (load 2–5). `log` writes,
-and every write is the kernel's (one transaction, one event: store/kernel.py), which is the ORM:
-what it costs beyond `import sqlmodel` is declaring models.py's ten tables (about 42 ms), the
-kernel's and intake's modules (23 ms), the parser (10–15 ms), the shipped procedures (8 ms),
-SQLite's dialect and the ORM's first statements (about 40 ms): 1.29–1.41×. 1.1× for it would
-need a write path without the ORM beside the kernel's, which the desk's design does not have.
+import neither SQLModel nor pydantic nor the desk's tables: 0.73–0.84× small, 0.80–0.81× full
+(load 3–5). `log` writes, and every write is the kernel's (one transaction, one event:
+store/kernel.py), which is the ORM: what it costs beyond `import sqlmodel` is declaring
+models.py's ten tables (about 42 ms), the kernel's and intake's modules (23 ms), the parser
+(8 ms), the shipped procedures (8 ms), SQLite's dialect and the ORM's first statements (about
+40 ms): 1.29–1.45× small, 1.40× full. 1.1× for it would need a write path without the ORM beside
+the kernel's, which the desk's design does not have. Installed as the README says (compiled) and
+run by a desk login that cannot write root's __pycache__: queue --json 0.81×, show 0.81×, log
+1.38×, --help 0.16× (by hand, 7 rounds, load 7).
 Bounds: queue --json and show 1.1× at full size (1.3× small, slack for a loaded machine: the
 small run takes 5 rounds); log 1.6× full, 2.0× small; --help 0.5×. Whatever the time, these
 commands import no Textual, Rich or Alembic, and queue --json and show no SQLModel, pydantic or
