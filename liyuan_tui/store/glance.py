@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -145,15 +146,8 @@ class Glance:
         if self._me is not None:
             return
         if self.path is not None:
-            blocked = blocked_by(self.path)
-            if blocked is not None:
-                raise NoDatabase(
-                    "error.no_access", path=str(blocked[0]), group=blocked[1], login=self.os_login or "?"
-                )
-            if not self.path.exists():
-                raise NoDatabase("error.no_database", "db", path=str(self.path))
-            if self.path.stat().st_size == 0:
-                raise NoDatabase("error.no_database_empty", "db", path=str(self.path))
+            with faults.said(self.url, self.path, BUSY_TIMEOUT_MS):  # (a file it cannot read, said)
+                self._check_file(self.path)
         with self._connection() as conn:
             revision = _revision(conn)
             if revision is None:
@@ -171,6 +165,18 @@ class Glance:
                 raise UnknownUser("error.inactive_user", login=self.login)
             self._procedures = self._rules(conn)
             self._me = Row({**me._asdict(), "active": bool(me.active)})
+
+    def _check_file(self, path: Path) -> None:
+        """The file reachable and there, never made (kernel.py: check_reachable, init_schema)."""
+        blocked = blocked_by(path)
+        if blocked is not None:
+            raise NoDatabase(
+                "error.no_access", path=str(blocked[0]), group=blocked[1], login=self.os_login or "?"
+            )
+        if not path.exists():
+            raise NoDatabase("error.no_database", "db", path=str(path))
+        if path.stat().st_size == 0:
+            raise NoDatabase("error.no_database_empty", "db", path=str(path))
 
     def _server_identity(self, conn: Connection) -> None:
         """PostgreSQL: who you are is who the server says, as for the kernel (kernel.py)."""

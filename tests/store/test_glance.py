@@ -112,3 +112,20 @@ def test_it_refuses_a_database_of_another_release(staff, clock, db_path):
             glance.ready()
     finally:
         glance.close()
+
+
+@pytest.mark.sqlite_only
+def test_it_never_makes_a_database_and_says_there_is_none(tmp_path, clock):
+    from liyuan_tui.store.dbfiles import NoDatabase
+
+    missing, empty = tmp_path / "none.db", tmp_path / "empty.db"
+    empty.touch()
+    for path, key in ((missing, "error.no_database"), (empty, "error.no_database_empty")):
+        glance = glance_of(f"sqlite:///{path}", clock, "ann")
+        try:
+            with pytest.raises(NoDatabase) as refused:
+                glance.ready()
+            assert refused.value.key == key
+        finally:
+            glance.close()
+    assert not missing.exists() and empty.stat().st_size == 0
