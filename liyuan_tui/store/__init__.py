@@ -166,7 +166,7 @@ class Store(Areas):
         clock: Clock,
         login: str,
         *,
-        procedures: Procedures | None = None,
+        procedures: Procedures | Callable[[], Procedures] | None = None,
         tz: tzinfo | str = "Asia/Shanghai",
         os_login: str | None = None,
         os_root: bool = False,
@@ -189,7 +189,7 @@ class Store(Areas):
             url,
             clock,
             login,
-            procedures=procedures if procedures is not None else _shipped_procedures(),
+            procedures=procedures if procedures is not None else _shipped_procedures,  # (read if needed)
             tz=tz,
             os_login=os_login,
             os_root=os_root,

@@ -50,7 +50,10 @@ def store_for(
         settings.db_url,
         clock,
         settings.login,
-        procedures=procedures if procedures is not None else load_procedures(own_procedures(settings)),
+        # (the fallback: read only if the site has published none, rules.py)
+        procedures=procedures
+        if procedures is not None
+        else lambda: load_procedures(own_procedures(settings)),
         tz=settings.site_tz,  # refs and months are the site's; what a user sees is settings.tz
         os_login=settings.os_login,
         os_root=settings.os_root,
