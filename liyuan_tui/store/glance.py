@@ -1,5 +1,6 @@
-"""Reading the desk without the ORM: what a program calling `liyuan queue --json` needs, read with
-SQLAlchemy Core and plain SQL against the tables it needs only.
+"""Reading the desk without the ORM: what a program calling `liyuan queue --json` or `liyuan show
+REF` needs (the open requests; one request in full, with the staff's and the fee items' names),
+read with SQLAlchemy Core and plain SQL against the tables it needs only.
 
 A phone system or cron calling the desk starts a fresh process each time: importing SQLModel and
 declaring the desk's tables would cost it more than the reading (issue 23: a call ≤ 1.1× a bare
