@@ -40,6 +40,7 @@ CLOCK_CALLS = {
     for name in names
 }
 SCHEMA = (
+    "domain/column_types.py",
     "domain/models.py",
     "domain/workshop.py",
     "domain/records.py",

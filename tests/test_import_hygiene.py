@@ -71,3 +71,31 @@ def test_cli_subcommands_do_not_import_textual(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_program_reading_the_queue_or_a_request_does_not_import_the_orm(tmp_path):
+    """`queue --json` and `show REF` read without the ORM (store/glance.py): a program calling the
+    desk does not pay for SQLModel, pydantic, the ORM or the desk's tables (issue 23)."""
+    db = str(tmp_path / "x.db")
+    made = (
+        "import sys\n"
+        "from liyuan_tui.cli import main\n"
+        "assert main(['--db', sys.argv[1], 'init']) == 0\n"
+        "assert main(['--db', sys.argv[1], 'log', '--category', 'repair', '--unit', '1-101', '--phone', '139']) == 0\n"
+    )
+    logged = subprocess.run([sys.executable, "-c", made, db], capture_output=True, text=True, timeout=60)
+    assert logged.returncode == 0, logged.stderr
+    ref = logged.stdout.split()[-1]
+    code = (
+        "import sys\n"
+        "from liyuan_tui.cli import main\n"
+        "for argv in (['queue', '--json'], ['show', sys.argv[2]], ['show', sys.argv[2], '--json']):\n"
+        "    assert main(['--db', sys.argv[1], *argv]) == 0, argv\n"
+        "heavy = ('sqlmodel', 'pydantic', 'textual', 'rich', 'alembic')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
+        "             or m.startswith('sqlalchemy.orm') or m == 'liyuan_tui.domain.models'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, db, ref], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert ref in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "[]"

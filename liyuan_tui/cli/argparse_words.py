@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import gettext
 
-from liyuan_tui.domain.i18n import Translator
+from liyuan_tui.domain.i18n import catalog_file
 
 # argparse's message (its gettext msgid) → the catalog's key
 WORDS = {
@@ -37,7 +37,6 @@ WORDS = {
 
 def speak(lang: str) -> None:
     """From now on argparse says its own words in `lang` (English: as argparse writes them)."""
-    t = Translator(lang)
     known: dict[str, str] = {}  # (gettext looks for catalog files at every call: 300 a parser built)
 
     def said(message: str) -> str:
@@ -45,9 +44,8 @@ def speak(lang: str) -> None:
             key = WORDS.get(message)
             if key is None or lang == "en":
                 known[message] = gettext.gettext(message)
-            else:
-                text = t(key)
-                known[message] = message if text == key else text
+            else:  # (argparse.toml alone: a command that says nothing else never reads the rest)
+                known[message] = catalog_file("argparse.toml").get(key, {}).get(lang) or message
         return known[message]
 
     def said_n(singular: str, plural: str, n: int) -> str:

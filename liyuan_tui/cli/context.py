@@ -21,7 +21,7 @@ from liyuan_tui.domain.safe_text import visible
 if TYPE_CHECKING:  # (the store, and the ORM under it, imported when a command first asks for it)
     from liyuan_tui.domain.models import Staff
     from liyuan_tui.domain.procedures import Procedures
-    from liyuan_tui.store import Store
+    from liyuan_tui.store import Glance, Store
 
 
 class VisibleText:
@@ -46,6 +46,7 @@ class Context:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _store: Store | None = None
+    _glance: Glance | None = None
     _procedures: Procedures | None = None
     _kept: list[Store] = field(default_factory=list)
     # Only the desk itself (`liyuan`) may make the personal default database on its first run
@@ -92,6 +93,18 @@ class Context:
         return self._store
 
     @property
+    def glance(self) -> Glance:
+        """The same database read without the ORM (store/glance.py), for a command that only
+        reads what a program calling the desk asks for (`queue --json`): opened on first use."""
+        if self._glance is None:
+            from liyuan_tui.store.opening import glance_for
+
+            # (the user's own procedure files: loaded, as the store's, only if none are published)
+            own = self._procedures if self.settings.db_is_personal_default else None
+            self._glance = glance_for(self.settings, self.clock, own)
+        return self._glance
+
+    @property
     def me(self) -> Staff:
         return self.store.identity()
 
@@ -99,7 +112,7 @@ class Context:
         """Work on other settings from now on (the demo's database)."""
         self.close()
         self.settings = settings
-        self._store = None
+        self._store = self._glance = None
 
     def keep(self, store: Store) -> Store:
         """Another store this command opened (the pager's own): closed with the context."""
@@ -109,6 +122,8 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+        if self._glance is not None:
+            self._glance.close()
         for store in self._kept:
             store.close()
         self._kept.clear()

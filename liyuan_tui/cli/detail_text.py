@@ -20,9 +20,9 @@ def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> N
     from liyuan_tui.reports.tables import escalated_to_name, governed_by
 
     t = ctx.t
-    procs = ctx.store.procedures
-    proc = procs.get(data["category"])
-    names = {s.login: s.name for s in ctx.store.staff.list_staff()}  # people by name, never by login
+    glance = ctx.glance  # (the database as `show` read it, without the ORM: store/glance.py)
+    proc = glance.procedures.get(data["category"])
+    names = glance.staff_names()  # people by name, never by login
 
     def who(login: str | None) -> str:
         return names.get(login, login) if login else ""
@@ -76,7 +76,7 @@ def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> N
                 extra += f"  {step['note']}"
         lines.append(f"  {mark} {step['key']}: {step['text']}{extra}")
     if data["charges"]:
-        fee_names = ctx.store.charges.item_names()
+        fee_names = glance.fee_item_names()
         lines.append("")
         lines.append(f"{t('cli.charges')}: {data['charges_total']:.2f}")
         for c in data["charges"]:
@@ -107,7 +107,7 @@ def print_detail(ctx: Context, data: dict[str, Any], detail: RequestDetail) -> N
             )
     lines.append("")
     lines.append(t("cli.events"))
-    visible_to_me = can_see(ctx.me, detail.request)
+    visible_to_me = can_see(glance.me, detail.request)
     # each event by its name, never its stored kind
     for ev, shown in zip(detail.events, data["events"], strict=True):
         actor = who(ev.actor) if ev.actor != "system" else t("ui.app.system")

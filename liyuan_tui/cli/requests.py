@@ -160,14 +160,18 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.export import request_dict
 
     now = ctx.clock.now()
+    if args.json:  # (for a program calling the desk: read without the ORM, store/glance.py)
+        glance = ctx.glance
+        estate = None if args.estate == "all" else (args.estate or glance.me.estate)
+        listed = grouped(glance.open_requests(estate), key=lambda r: queue_order(r, now, r.major))
+        me, procedures = glance.me, glance.procedures
+        rows = [request_dict(r, now, ctx.settings.tz, me, procedures) for r, _ in listed]
+        print(safe_json(rows, indent=2), file=ctx.out)
+        return 0
     estate = None if args.estate == "all" else (args.estate or ctx.me.estate)
     # An incident's linked calls are listed under its first call (domain/incidents.py).
     listed = grouped(ctx.store.lookup.open_requests(estate), key=lambda r: queue_order(r, now, r.major))
     reqs = [r for r, _ in listed]
-    if args.json:
-        rows = [request_dict(r, now, ctx.settings.tz, ctx.me, ctx.store.procedures) for r in reqs]
-        print(safe_json(rows, indent=2), file=ctx.out)
-        return 0
     from .queue_table import print_queue  # (Rich, for a person's terminal only: never for --json)
 
     print_queue(ctx, reqs, now, frozenset(r.ref for r, linked in listed if linked))
@@ -196,9 +200,10 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     from liyuan_tui.reports.export import detail_dict
 
     ref = check.ref(args.ref)
-    detail = ctx.store.lookup.detail(ref)
+    glance = ctx.glance  # (read without the ORM: store/glance.py)
+    detail = glance.detail(ref)
     data = detail_dict(
-        detail, ctx.clock.now(), ctx.settings.tz, ctx.me, ctx.store.procedures, ctx.settings.lang
+        detail, ctx.clock.now(), ctx.settings.tz, glance.me, glance.procedures, ctx.settings.lang
     )
     if args.json:
         print(safe_json(data, indent=2), file=ctx.out)

@@ -29,6 +29,16 @@ def catalog() -> dict[str, dict[str, str]]:
     return merged
 
 
+@cache
+def catalog_file(name: str) -> dict[str, dict[str, str]]:
+    """The messages of one catalog file (key → {"zh": …, "en": …}), without reading the others:
+    argparse's words are looked up as every parser is built, by every command (cli/argparse_words.py)."""
+    entry = resources.files("liyuan_tui.data") / "messages" / name
+    out: dict[str, dict[str, str]] = {}
+    _flatten(tomllib.loads(entry.read_text(encoding="utf-8")), "", out, name)
+    return out
+
+
 def _flatten(data: dict[str, Any], prefix: str, out: dict[str, dict[str, str]], source: str) -> None:
     for key, value in data.items():
         full = f"{prefix}{key}"

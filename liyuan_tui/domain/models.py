@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, Index, Text, UniqueConstraint
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+# (the column type is column_types.py's, which the command line's reads use without the ORM)
+from .column_types import UTCDateTime as UTCDateTime
 
 # (the desk's fixed words are vocabulary.py's: found here too, with the tables they describe)
 from .vocabulary import CHANNELS as CHANNELS
@@ -18,25 +20,6 @@ from .vocabulary import ROLES as ROLES
 UTC = UTC
 
 STATUSES = ("open", "replied", "resolved", "closed", "cancelled")
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out; stored naive UTC so SQL comparisons sort right."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; times must be timezone-aware")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC)
 
 
 def _time(*, index: bool = False, nullable: bool = True) -> Any:

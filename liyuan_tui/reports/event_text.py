@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain.events import ORDER_KINDS, PAGE_KINDS, EventKind
 from liyuan_tui.domain.fees import format_yuan
 from liyuan_tui.domain.i18n import Translator
-from liyuan_tui.domain.models import Event
 from liyuan_tui.domain.procedures import Procedure
 
 from .export import DETAIL_KEYS, HIDDEN
 from .household import followup_summary
+
+if TYPE_CHECKING:  # (`show` describes events read without the ORM: store/glance.py)
+    from liyuan_tui.domain.models import Event
 
 
 def event_name(ev: Event, payload: dict[str, Any], t: Translator) -> str:

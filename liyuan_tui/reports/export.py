@@ -9,13 +9,14 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from liyuan_tui.domain.deadlines import seconds_left, urgency
-from liyuan_tui.domain.models import Charge, Event, Request, Staff
 from liyuan_tui.domain.permissions import HIDDEN_AT, Sight, hidden_fields
 from liyuan_tui.domain.procedures import Procedures, request_conditions
 from liyuan_tui.domain.safe_text import HIDDEN as HIDDEN  # (the reports and the CLI find it here)
 
-if TYPE_CHECKING:  # (a request's receipts are read for `show`, not for the queue)
+if TYPE_CHECKING:  # (a request's receipts are read for `show`, not for the queue; the ORM's tables
+    # are not imported for `queue --json`, which reads without them: store/glance.py)
     from liyuan_tui.domain.desk_records import Receipt
+    from liyuan_tui.domain.models import Charge, Event, Request, Staff
     from liyuan_tui.store import RequestDetail
 
 # Event payload fields that carry who called or what was said or done: hidden when confidential.

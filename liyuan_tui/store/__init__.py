@@ -49,8 +49,8 @@ from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.procedures import Procedure, Procedures
 
 from .areas import Areas
-from .kernel import Kernel
 
+# (the kernel, and the ORM under it, are imported when a Store is made: glance.py reads without them)
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
@@ -60,15 +60,17 @@ if TYPE_CHECKING:
     from .dbfiles import DatabaseBusy, JournalLost, NoDatabase
     from .faults import DatabaseFault
     from .followups import DueFollowUp, FollowUpDone
+    from .glance import Glance
     from .households import HistoryItem, HouseholdFile, HouseholdGlance
     from .incidents import ClosedCall
     from .intake import EDITABLE_FIELDS
     from .integrity import Health
+    from .kernel import Kernel
     from .lifecycle import OUTCOME_KINDS
-    from .lookup import RequestDetail
     from .orders import OrderView
     from .pager import PagerHealth
     from .receipts import ReceiptView
+    from .request_detail import RequestDetail
     from .roster import OnDuty
     from .staff_records import StaffRecord
     from .tools import ToolView
@@ -107,6 +109,10 @@ def __getattr__(name: str) -> Any:
         from . import followups
 
         return getattr(followups, name)
+    if name == "Glance":
+        from . import glance
+
+        return getattr(glance, name)
     if name == "Health":
         from . import integrity
 
@@ -132,9 +138,9 @@ def __getattr__(name: str) -> Any:
 
         return getattr(receipts, name)
     if name == "RequestDetail":
-        from . import lookup
+        from . import request_detail
 
-        return getattr(lookup, name)
+        return getattr(request_detail, name)
     if name == "StaffRecord":
         from . import staff_records
 
@@ -160,7 +166,7 @@ class Store(Areas):
         clock: Clock,
         login: str,
         *,
-        procedures: Procedures | None = None,
+        procedures: Procedures | Callable[[], Procedures] | None = None,
         tz: tzinfo | str = "Asia/Shanghai",
         os_login: str | None = None,
         os_root: bool = False,
@@ -177,11 +183,13 @@ class Store(Areas):
         (rules.py);
         `own_rules`: they win over anything published (a personal database only);
         `service`: the pager's sender, which is not on the staff list."""
-        self.kernel = Kernel(
+        from .kernel import Kernel
+
+        self.kernel: Kernel = Kernel(
             url,
             clock,
             login,
-            procedures=procedures if procedures is not None else _shipped_procedures(),
+            procedures=procedures if procedures is not None else _shipped_procedures,  # (read if needed)
             tz=tz,
             os_login=os_login,
             os_root=os_root,
@@ -296,6 +304,7 @@ __all__ = [
     "DatabaseFault",
     "DueFollowUp",
     "FollowUpDone",
+    "Glance",
     "Health",
     "HistoryItem",
     "HouseholdFile",

@@ -57,7 +57,7 @@ class Kernel:
         clock: Clock,
         login: str,
         *,
-        procedures: Procedures,
+        procedures: Procedures | Callable[[], Procedures],
         tz: tzinfo | str,
         os_login: str | None = None,
         os_root: bool = False,

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.config import Settings
-from liyuan_tui.domain.models import Staff
 from liyuan_tui.domain.procedure_files import load_procedures
 from liyuan_tui.domain.procedures import Procedures
 
 from . import Store
+
+if TYPE_CHECKING:
+    from liyuan_tui.domain.models import Staff
+
+    from .glance import Glance
 
 
 @dataclass
@@ -45,7 +50,10 @@ def store_for(
         settings.db_url,
         clock,
         settings.login,
-        procedures=procedures if procedures is not None else load_procedures(own_procedures(settings)),
+        # (the fallback: read only if the site has published none, rules.py)
+        procedures=procedures
+        if procedures is not None
+        else lambda: load_procedures(own_procedures(settings)),
         tz=settings.site_tz,  # refs and months are the site's; what a user sees is settings.tz
         os_login=settings.os_login,
         os_root=settings.os_root,
@@ -53,6 +61,29 @@ def store_for(
         create=may_create and personal,
         fees_file=settings.fees_file if personal else None,  # read when first needed
         answers_dir=settings.answers_dir if personal else None,  # read when first needed
+        own_rules=personal and bool(settings.procedures_dir or settings.fees_file or settings.answers_dir),
+    )
+
+
+def glance_for(settings: Settings, clock: Clock, procedures: Procedures | None = None) -> Glance:
+    """What `store_for` opens, for reading only and without the ORM (glance.py): the same
+    database, login and rules in force; the fallback procedures loaded only if none are published."""
+    from .glance import Glance
+
+    personal = settings.db_is_personal_default
+    own = procedures if personal else None
+
+    def fallback() -> Procedures:
+        return own if own is not None else load_procedures(own_procedures(settings))
+
+    return Glance(
+        settings.db_url,
+        clock,
+        settings.login,
+        procedures=fallback,
+        tz=settings.site_tz,
+        os_login=settings.os_login,
+        os_root=settings.os_root,
         own_rules=personal and bool(settings.procedures_dir or settings.fees_file or settings.answers_dir),
     )
 

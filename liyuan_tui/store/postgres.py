@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
-from liyuan_tui.domain.models import ROLES
+from liyuan_tui.domain.vocabulary import ROLES
 
 from . import faults
 from . import postgres_matrix as matrix

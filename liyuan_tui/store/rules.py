@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,8 @@ from liyuan_tui.domain.fees import Fee, FeeSchedule, load_fees, parse_fees
 from liyuan_tui.domain.models import FeeItem, SiteRules
 from liyuan_tui.domain.procedure_files import procedures_from
 from liyuan_tui.domain.procedures import Procedures
+
+from .glance import published_files
 
 KINDS = ("procedures", "fees", "answers")
 
@@ -55,17 +58,13 @@ def procedures_content(files: dict[str, tuple[str, str]]) -> str:
     return json.dumps({name: body for name, (_source, body) in sorted(files.items())}, ensure_ascii=False)
 
 
-def _files(content: str, what: str, version: int) -> dict[str, tuple[str, str]]:
-    return {name: (f"site {what} v{version}/{name}", body) for name, body in json.loads(content).items()}
-
-
 def parse_procedures(content: str, version: int) -> Procedures:
-    return procedures_from(_files(content, "rules", version))
+    return procedures_from(published_files(content, "rules", version))
 
 
 def parse_answers(content: str, version: int) -> Answers:
     """A published version of the canned answers (its categories were checked when published)."""
-    return answers_from(_files(content, "answers", version))
+    return answers_from(published_files(content, "answers", version))
 
 
 class RulesInForce:
@@ -74,19 +73,32 @@ class RulesInForce:
 
     def __init__(
         self,
-        procedures: Procedures,
+        procedures: Procedures | Callable[[], Procedures],
         fees_file: Path | None = None,
         own: bool = False,
         answers_dir: Path | None = None,
     ) -> None:
-        self.fallback = procedures
+        """`procedures`: the fallback, or how to load it (the shipped files: read only if the site
+        has published none, so a command on a site parses one set of procedures, not two)."""
+        self._fallback = procedures
         self.fees_file = fees_file
         self.answers_dir = answers_dir
         self.own = own  # the caller's own files win over anything published (a personal database)
-        self.procedures = procedures
+        self._published: Procedures | None = None
         self._fees: FeeSchedule | None = None
         self._answers: Answers | None = None
         self._versions: dict[str, int] = {}
+
+    @property
+    def fallback(self) -> Procedures:
+        if not isinstance(self._fallback, Procedures):
+            self._fallback = self._fallback()
+        return self._fallback
+
+    @property
+    def procedures(self) -> Procedures:
+        """The procedures in force: the newest published version, else the fallback."""
+        return self._published if self._published is not None else self.fallback
 
     def version(self, kind: str) -> int | None:
         """The published version in force (None: the fallback is)."""
@@ -127,7 +139,7 @@ class RulesInForce:
                 continue
             row = s.exec(select(SiteRules).where(SiteRules.kind == kind, SiteRules.version == version)).one()
             if kind == "procedures":
-                self.procedures = parse_procedures(row.content, version)
+                self._published = parse_procedures(row.content, version)
             elif kind == "answers":
                 self._answers = parse_answers(row.content, version)
             else:

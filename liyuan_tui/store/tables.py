@@ -8,10 +8,12 @@ the typed ways to the column. `ident(row)` is a written row's id (None only befo
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Table
-from sqlmodel import SQLModel
+
+if TYPE_CHECKING:
+    from sqlmodel import SQLModel
 
 
 def table(model: type[SQLModel]) -> Table:
