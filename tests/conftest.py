@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from db_templates import STAFF, START, Templates, fill
 from hypothesis import settings as hypothesis_settings
+from textual import _wait
 
 from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.procedure_files import load_procedures
@@ -28,6 +29,13 @@ pytest_plugins = ["pager_receivers", "bench_sizing"]
 
 
 MEMORY = Path("/dev/shm")
+
+# Pilot waits after each key until the process has been idle for one SLEEP_GRANULARITY (1/50 s):
+# 40 ms a key at least, most of a typing test's time spent asleep. 2 ms idle says the same (no
+# thread of the process, the desk's workers included, did any work meanwhile); what a test needs
+# finished it waits for by name (tests/ui/ui_helpers.settle), never by the clock.
+_wait.SLEEP_GRANULARITY = 1 / 500
+_wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
 
 
 def pytest_configure(config):
