@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -178,16 +178,34 @@ def supervisor(from_template, store_for) -> Store:
     return fill("supervisor", store_for)
 
 
+class Desks(Mapping[str, Store]):
+    """role → a store acting as that role's login, opened when the test first asks for it (most
+    tests act as two or three of the seven roles: a store opened costs an engine and a connection)."""
+
+    def __init__(self, supervisor: Store, store_for: Callable[[str], Store]) -> None:
+        self._opened = {"cs_supervisor": supervisor}
+        self._logins = dict((role, login) for login, role in STAFF)
+        self._store_for = store_for
+
+    def __getitem__(self, role: str) -> Store:
+        if role not in self._opened:
+            self._opened[role] = self._store_for(self._logins[role])
+        return self._opened[role]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["cs_supervisor", *self._logins])
+
+    def __len__(self) -> int:
+        return 1 + len(self._logins)
+
+
 @pytest.fixture
-def staff(supervisor, store_for, from_template) -> dict[str, Store]:
+def staff(supervisor, store_for, from_template) -> Mapping[str, Store]:
     """One store per role, all on the same file."""
     if from_template != "staffed":
         for login, role in STAFF:
             supervisor.staff.add_staff(login, login.upper(), role)
-    people = {"cs_supervisor": supervisor}
-    for login, role in STAFF:
-        people[role] = store_for(login)
-    return people
+    return Desks(supervisor, store_for)
 
 
 @pytest.fixture
