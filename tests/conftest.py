@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 from db_templates import STAFF, START, Templates, fill
 from hypothesis import settings as hypothesis_settings
+from textual import _wait
 
 from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.procedure_files import load_procedures
@@ -28,6 +29,13 @@ pytest_plugins = ["pager_receivers", "bench_sizing"]
 
 
 MEMORY = Path("/dev/shm")
+
+# Pilot waits after each key until the process has been idle for one SLEEP_GRANULARITY (1/50 s):
+# 40 ms a key at least, most of a typing test's time spent asleep. 2 ms idle says the same (no
+# thread of the process, the desk's workers included, did any work meanwhile); what a test needs
+# finished it waits for by name (tests/ui/ui_helpers.settle), never by the clock.
+_wait.SLEEP_GRANULARITY = 1 / 500
+_wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
 
 
 def pytest_configure(config):
@@ -170,16 +178,34 @@ def supervisor(from_template, store_for) -> Store:
     return fill("supervisor", store_for)
 
 
+class Desks(Mapping[str, Store]):
+    """role → a store acting as that role's login, opened when the test first asks for it (most
+    tests act as two or three of the seven roles: a store opened costs an engine and a connection)."""
+
+    def __init__(self, supervisor: Store, store_for: Callable[[str], Store]) -> None:
+        self._opened = {"cs_supervisor": supervisor}
+        self._logins = dict((role, login) for login, role in STAFF)
+        self._store_for = store_for
+
+    def __getitem__(self, role: str) -> Store:
+        if role not in self._opened:
+            self._opened[role] = self._store_for(self._logins[role])
+        return self._opened[role]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["cs_supervisor", *self._logins])
+
+    def __len__(self) -> int:
+        return 1 + len(self._logins)
+
+
 @pytest.fixture
-def staff(supervisor, store_for, from_template) -> dict[str, Store]:
+def staff(supervisor, store_for, from_template) -> Mapping[str, Store]:
     """One store per role, all on the same file."""
     if from_template != "staffed":
         for login, role in STAFF:
             supervisor.staff.add_staff(login, login.upper(), role)
-    people = {"cs_supervisor": supervisor}
-    for login, role in STAFF:
-        people[role] = store_for(login)
-    return people
+    return Desks(supervisor, store_for)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,8 +14,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_default_run_collects_every_bench():
     benches = sorted(p.name for p in (ROOT / "tests" / "bench").glob("test_*.py"))
     assert len(benches) >= 15, benches
-    done = subprocess.run(  # the default run's own options (addopts, testpaths), collected only
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "-m", "bench"],
+    # The default run starts from testpaths; what it collects under tests/bench, with its own
+    # options (addopts, markers, conftest), is what this collects (only there: the rest of the
+    # tree's modules need not be imported to see it).
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert config["testpaths"] == ["tests"], config["testpaths"]
+    assert not {"-m", "--ignore", "--deselect", "-k"} & set(config["addopts"].split()), config["addopts"]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "-m", "bench", "tests/bench"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from liyuan_tui.app import LiyuanApp
 from liyuan_tui.domain.config import Settings
@@ -16,14 +16,18 @@ from liyuan_tui.store.opening import open_store
 
 @pytest.fixture(autouse=True)
 def _no_cursor_blink(monkeypatch):
-    """A blinking cursor makes snapshots differ from run to run."""
-    mount = Input._on_mount
+    """A blinking cursor makes snapshots differ from run to run (a one-line field's and a text
+    area's: a snapshot taken half a second after the dialog opened had the area's cursor off)."""
+    for widget in (Input, TextArea):
+        monkeypatch.setattr(widget, "_on_mount", steady(widget._on_mount))
 
-    def steady(self, event):
+
+def steady(mount):
+    def mounted(self, event):
         self.cursor_blink = False
         return mount(self, event)
 
-    monkeypatch.setattr(Input, "_on_mount", steady)
+    return mounted
 
 
 @pytest.fixture
