@@ -184,7 +184,7 @@ class Desks(Mapping[str, Store]):
 
     def __init__(self, supervisor: Store, store_for: Callable[[str], Store]) -> None:
         self._opened = {"cs_supervisor": supervisor}
-        self._logins = dict((role, login) for login, role in STAFF)
+        self._logins = {role: login for login, role in STAFF}
         self._store_for = store_for
 
     def __getitem__(self, role: str) -> Store:
