@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from liyuan_tui.domain.clock import Clock, SystemClock
 from liyuan_tui.domain.config import ConfigError
@@ -81,6 +81,13 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse quotes what was typed: shown on one line, cut short, controls as escapes.
         self.exit(EXIT_USAGE, f"{self.prog}: {visible(message, newlines=False, limit=300)}\n")
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # Python 3.11's argparse drops a value of "--" (`--limit=--`) and gives the option an empty
+        # list, which a command then compared with a number; "--" is the value typed, checked as any.
+        if arg_strings == ["--"] and action.option_strings and action.nargs is None:
+            return self._get_value(action, "--")
+        return super()._get_values(action, arg_strings)
 
 
 def build_parser() -> argparse.ArgumentParser:

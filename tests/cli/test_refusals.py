@@ -50,6 +50,8 @@ CASES = [
     (["charge", "{ref}", "drain", "--qty", "1e-300"], "--qty", "between 0.01 and 10000"),
     (["reopen", "{ref}", "--reason", ""], "--reason", "must not be empty"),
     (["cancel", "{ref}", "--reason", " "], "--reason", "must not be empty"),
+    (["pages", "--limit=--"], "--limit", "invalid int value: '--'"),  # (argparse gave it [])
+    (["charge", "{ref}", "drain", "--qty=--"], "--qty", "'--'"),
 ]
 
 
