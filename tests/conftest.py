@@ -24,8 +24,8 @@ hypothesis_settings.register_profile("desk", deadline=None)
 hypothesis_settings.load_profile("desk")
 
 # The loopback receivers (SMTP and HTTP) and the pager config the pager tests share; the benches'
-# size, figures and timeouts (tests/bench).
-pytest_plugins = ["pager_receivers", "bench_sizing"]
+# size, figures and timeouts (tests/bench); the default run and the end-to-end run (two_runs.py).
+pytest_plugins = ["pager_receivers", "bench_sizing", "two_runs"]
 
 
 MEMORY = Path("/dev/shm")

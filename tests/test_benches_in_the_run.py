@@ -1,5 +1,7 @@
-"""The benches cannot rot unseen: `uv run pytest` (what `.ci/run` runs) collects every bench in
-tests/bench, at its small size, marked `bench` — nothing in the configuration leaves them out."""
+"""Nothing is left out of CI: `.ci/run` runs `uv run pytest` (the README's command) and then the
+second run it leaves the end-to-end tests and the benches to (tests/two_runs.py), whose selection
+is the exact complement of the first; the second collects every bench in tests/bench, at its small
+size, marked `bench` — nothing in the configuration leaves one out."""
 
 from __future__ import annotations
 
@@ -8,20 +10,32 @@ import sys
 import tomllib
 from pathlib import Path
 
+from two_runs import FIRST_RUN, SECOND_RUN
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_default_run_collects_every_bench():
+def test_ci_runs_the_readme_command_and_then_what_it_leaves():
+    ci = (ROOT / ".ci" / "run").read_text()
+    first, second = "\nuv run pytest\n", f'\nuv run pytest -m "{SECOND_RUN}"\n'
+    assert first in ci and second in ci and ci.index(first) < ci.index(second)
+    assert "not bench" not in ci and "--ignore" not in ci and "--deselect" not in ci
+    assert f"not ({SECOND_RUN})" == FIRST_RUN  # the two together: every test, once
+    readme = (ROOT / "README.md").read_text()
+    assert "uv run pytest" in readme
+
+
+def test_the_second_run_collects_every_bench():
     benches = sorted(p.name for p in (ROOT / "tests" / "bench").glob("test_*.py"))
     assert len(benches) >= 15, benches
-    # The default run starts from testpaths; what it collects under tests/bench, with its own
+    # Every run starts from testpaths; what the second run collects under tests/bench, with its own
     # options (addopts, markers, conftest), is what this collects (only there: the rest of the
     # tree's modules need not be imported to see it).
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
     assert config["testpaths"] == ["tests"], config["testpaths"]
     assert not {"-m", "--ignore", "--deselect", "-k"} & set(config["addopts"].split()), config["addopts"]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "-m", "bench", "tests/bench"],
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "-m", SECOND_RUN, "tests/bench"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -30,5 +44,3 @@ def test_the_default_run_collects_every_bench():
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     collected = {line.split("::")[0].rsplit("/", 1)[-1] for line in done.stdout.splitlines() if "::" in line}
     assert set(benches) <= collected, sorted(set(benches) - collected)
-    ci = (ROOT / ".ci" / "run").read_text()
-    assert "uv run pytest\n" in ci and "not bench" not in ci and "--ignore" not in ci

@@ -80,6 +80,7 @@ def test_a_deactivated_supervisor_acts_for_no_one(staff, db_url, clock, procedur
         posing.close()
 
 
+@pytest.mark.e2e
 @pytest.mark.sqlite_only  # (PostgreSQL's peer authentication: tests/server)
 def test_a_non_root_login_is_refused_acting_as_another_in_a_real_process(staff):
     """As the throwaway login `nobody` (setpriv, when the tests run as root): on the staff list as an

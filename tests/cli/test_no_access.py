@@ -36,7 +36,7 @@ def installed():
         yield shared_install(folder)
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_login_outside_the_group_is_told_which_group_to_join(installed):
     with throwaway_logins("guard") as (guard,), open_folder("liyuan-site-") as base:
         desk = base / "desk"  # the site's folder: group root here, 2770, the guard not a member

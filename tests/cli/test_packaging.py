@@ -78,7 +78,7 @@ def install_for_every_login(wheel: Path, prefix: Path, bin_dir: Path) -> Path:
     return bin_dir / "liyuan"
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_the_wheel_installs_for_every_login_and_a_non_root_login_runs_the_desk():
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to run the desk as throwaway non-root logins")
@@ -199,7 +199,7 @@ def test_the_wheel_installs_for_every_login_and_a_non_root_login_runs_the_desk()
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_the_installed_package_imports_its_screens_and_data(tmp_path):
     """Without root: the wheel's own venv imports the UI and the data (no desk is run)."""
     uv = shutil.which("uv")

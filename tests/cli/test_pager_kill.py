@@ -47,7 +47,7 @@ def all_pages(store) -> list[Page]:
         return list(s.exec(select(Page).order_by(Page.id)))
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_sender_killed_mid_delivery_and_started_again_delivers_every_page_once_per_person_and_reason(
     staff, cli_env, db_url, procedures, pager_config
 ):

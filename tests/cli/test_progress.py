@@ -152,6 +152,7 @@ def test_migrate_shows_the_backup_and_each_revision_as_it_goes(cli_env, tmp_path
     ), err.getvalue()
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("command", ["import", "backup", "report"])
 def test_on_a_real_terminal_the_bar_is_drawn_not_printed_as_escapes(cli_desk, tmp_path, command):
     """The bar's own escape codes reach the terminal as codes: once they went through the stream

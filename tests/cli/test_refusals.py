@@ -142,6 +142,7 @@ def test_the_desks_exports_are_as_private_as_the_database(tmp_path):
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
 
 
+@pytest.mark.e2e
 def test_a_reader_that_goes_away_ends_the_command_quietly(staff, ref, cli_env):
     """`liyuan show REF | head -1`: the pipe closes before the desk has written; no traceback."""
     read, write = os.pipe()

@@ -114,6 +114,7 @@ time.sleep(60)
 """
 
 
+@pytest.mark.e2e
 def test_check_reports_a_database_held_locked(shared):
     folder, env = shared
     liyuan(env, "init")

@@ -24,7 +24,7 @@ def run(monkeypatch, cli_desk, db_path, clock, capsys):
     return call
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_repair_with_a_paid_service_walks_through_the_real_command(liyuan):
     """The same walk a phone system or a script would do: one process per command."""
 

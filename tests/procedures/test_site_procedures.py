@@ -106,7 +106,7 @@ def test_a_site_folder_replaces_and_adds_procedures(tmp_path):
     assert procs["repair"].source == "procedures/repair.toml"
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_liyuan_uses_the_site_folder_from_the_environment(liyuan, tmp_path):
     site = tmp_path / "site-procedures"
     site.mkdir()
@@ -132,7 +132,7 @@ def test_liyuan_uses_the_site_folder_from_the_environment(liyuan, tmp_path):
     assert 29 * 60 < data["seconds_left"] <= 30 * 60  # the site's own reply limit
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_malformed_site_file_stops_the_command_with_file_step_and_problem(liyuan, tmp_path):
     site = tmp_path / "site-procedures"
     site.mkdir()

@@ -15,7 +15,7 @@ import pytest
 from cli_runner import run_liyuan
 from os_logins import run_as
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 def one_line(done) -> str:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 def one(site, login: str, sql: str) -> str:

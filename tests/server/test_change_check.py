@@ -8,7 +8,7 @@ import pg
 import psycopg
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 def newest(site, role: str) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 # (name, who tampers: "admin" or a role, the SQL, what `check` names)
 TAMPERING = [

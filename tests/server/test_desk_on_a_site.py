@@ -13,7 +13,7 @@ import pg
 import pytest
 from os_logins import run_as
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 def desk(site, installed, role: str, *args: str, ok: bool = True, **env: str) -> subprocess.CompletedProcess:

@@ -12,7 +12,7 @@ import os
 import pytest
 from os_logins import run_as
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 # An assistant's own answers: the shipped "water-off" saying repairs are free, and one of her own.
 OWN_ANSWERS = """

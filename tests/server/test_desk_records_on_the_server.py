@@ -10,7 +10,7 @@ import uuid
 import pg
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from liyuan_tui.domain.models import ROLES
 from liyuan_tui.domain.permissions import may_see_details
 from liyuan_tui.store import postgres_matrix as matrix
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 
 PER_ROLE = ("training", "assessment", "page", "handover", "commendation", "recommendation")

@@ -13,7 +13,7 @@ import pytest
 from os_logins import run_as
 from pager_receivers import WebReceiver
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 def desk(site, installed, role: str, *args: str, **env: str):

@@ -23,7 +23,7 @@ from liyuan_tui.store import Store
 from liyuan_tui.store.postgres import install_security
 from liyuan_tui.store.postgres_site import init_site
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 

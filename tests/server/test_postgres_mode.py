@@ -17,7 +17,7 @@ from sqlalchemy import MetaData, create_engine, insert, select, text
 
 from liyuan_tui.store import schema
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = ROOT / "tests" / "store" / "writer.py"
 FIXTURE = ROOT / "tests" / "fixtures" / "release-0.1.0.db"

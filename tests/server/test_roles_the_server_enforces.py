@@ -12,7 +12,7 @@ import pytest
 from cli_runner import run_liyuan
 from os_logins import open_folder, run_as, shared_install, throwaway_logins
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from cli_runner import run_liyuan
 from os_logins import run_as, throwaway_logins
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ print(len(st.ladder.record_deadline_alerts()))
 """
 
 
+@pytest.mark.e2e
 def test_several_processes_noticing_at_once_record_each_rung_once(staff, clock, db_url, db_path):
     desk = staff["assistant"]
     for _ in range(20):

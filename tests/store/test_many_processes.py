@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.e2e  # real processes on one database file
+
 WRITER = Path(__file__).with_name("writer.py")
 
 

@@ -15,7 +15,7 @@ from pty_app import PtyApp
 from liyuan_tui.domain.views import ordered
 from liyuan_tui.widgets.first_frame import ENTER, LEAVE
 
-pytestmark = pytest.mark.slow  # real processes in a real terminal
+pytestmark = pytest.mark.e2e  # real processes in a real terminal
 
 LIVE = "\x1b[?1049h"  # Textual takes the terminal
 REF = re.compile(r"\d{6}-\d{4}")

@@ -69,6 +69,7 @@ async def test_unit_suggestions_come_from_the_resident_archive(make_app, supervi
         assert (req.unit, req.requester_name, req.phone) == ("B3-1202", "Zhang", "13922221202")
 
 
+@pytest.mark.e2e
 def test_a_request_half_filled_when_the_app_is_killed_is_there_on_restart(db_path, cli_env, desk, make_app):
     """The real program in a terminal, killed with SIGKILL mid-form; then opened again."""
     term = PtyApp(["--user", "ann"], cli_env)

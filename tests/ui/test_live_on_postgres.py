@@ -15,7 +15,7 @@ def engine_name() -> str:
     return "postgresql"
 
 
-@pytest.mark.slow  # the real poller thread, in real time: its latency is what this proves
+@pytest.mark.e2e  # the real poller thread, in real time: its latency is what this proves
 async def test_another_terminals_change_shows_in_under_half_a_second(make_app, staff):
     app = make_app("ann", poll_interval=5.0)
     other = staff["cs_supervisor"]

@@ -11,7 +11,7 @@ import pytest
 from ui_helpers import log_from_another_process, settle
 
 
-@pytest.mark.slow  # the real poller thread and another process, in real time: the latency is the test
+@pytest.mark.e2e  # the real poller thread and another process, in real time: the latency is the test
 async def test_another_processs_change_shows_in_well_under_a_second(make_app, desk, cli_env):
     app = make_app("ann", poll_interval=5.0)
     async with app.run_test(size=(120, 30)) as pilot:

@@ -118,7 +118,7 @@ async def test_cursor_stays_on_its_request_when_others_arrive(make_app, desk, st
         assert table.current_ref == second
 
 
-@pytest.mark.slow  # the real poller thread, in real time: its latency is what this proves
+@pytest.mark.e2e  # the real poller thread, in real time: its latency is what this proves
 async def test_a_request_logged_by_another_process_appears_without_a_key_press(
     make_app, desk, cli_env, db_path
 ):

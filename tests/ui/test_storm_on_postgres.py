@@ -45,7 +45,7 @@ def watch_the_queue(app) -> dict[str, int]:
     return seen
 
 
-@pytest.mark.slow  # the real poller thread, in real time
+@pytest.mark.e2e  # the real poller thread, in real time
 async def test_a_storm_of_writes_arrives_coalesced_and_the_desk_is_current_at_once(make_app, staff):
     app = make_app("ann", poll_interval=1.0)
     other = staff["cs_supervisor"]
@@ -103,7 +103,7 @@ class Counting:
         self._thread.join(timeout=10)
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 async def test_a_desk_holds_at_most_two_named_connections_whatever_it_opened(make_app, staff, db_url):
     staff["assistant"].intake.create_request(category="B", unit="1-101", phone="123", complete=True)
     app = make_app("sup", poll_interval=1.0)  # (the real poller thread, LISTENing)

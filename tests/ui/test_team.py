@@ -17,7 +17,7 @@ def alerts(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-@pytest.mark.slow  # the real poller thread, in real time: its latency is what this proves
+@pytest.mark.e2e  # the real poller thread, in real time: its latency is what this proves
 async def test_an_escalation_from_another_process_reaches_the_supervisor_within_2_seconds(
     make_app, desk, cli_env
 ):
