@@ -29,15 +29,23 @@ def whole_default_run(config: pytest.Config) -> bool:
     )
 
 
+LEFT = pytest.StashKey[bool]()
+WORKER_KEY = "liyuan_first_run"  # what the controller tells each xdist worker (its args name tests/)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # The controller decides; xdist hands its options (this -m among them) to every worker.
-    if not hasattr(config, "workerinput") and whole_default_run(config):
+    worker = getattr(config, "workerinput", None)
+    first = worker.get(WORKER_KEY, False) if worker is not None else whole_default_run(config)
+    if first:
         config.option.markexpr = FIRST_RUN
         config.stash[LEFT] = True
 
 
-LEFT = pytest.StashKey[bool]()
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """xdist: each worker selects as its controller does (a worker's own args name the folder)."""
+    node.workerinput[WORKER_KEY] = node.config.stash.get(LEFT, False)
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
