@@ -1,7 +1,8 @@
 """The transaction kernel: the one place that opens sessions on the desk's database.
 
-Every user action is one `Kernel.write()` transaction (BEGIN IMMEDIATE on SQLite, row locks with
-FOR UPDATE elsewhere) that checks the acting user's role, changes rows with a compare-and-set on
+Every user action is one `Kernel.write()` transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL no
+lock of the whole database, only row locks with FOR UPDATE and the short ones of transaction.py)
+that checks the acting user's role, changes rows with a compare-and-set on
 the request's version, and appends exactly one Event (what a transaction can do is `Tx`, in
 transaction.py; opening, identity and the sessions are here). The area modules (intake, lifecycle, staff,
 charges, archive, imports, ladder, lookup) receive a Kernel and say what changes; how a
@@ -40,7 +41,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditio
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
-from .engine import LOCK_LATER, WRITE, make_engine, prepare_file, take_write_lock
+from .engine import DESK_ACTION, WRITE, make_engine, prepare_file
 from .rules import RulesInForce
 from .schema import check_revision, create_schema, revision_of
 from .transaction import Tx
@@ -299,7 +300,7 @@ class Kernel:
         self.check_files()
         with (
             self.said(),
-            self.engine.connect().execution_options(**{WRITE: True, LOCK_LATER: True}) as conn,
+            self.engine.connect().execution_options(**{WRITE: True, DESK_ACTION: True}) as conn,
             Session(bind=conn, expire_on_commit=False) as s,
         ):
             tx = Tx(self, s)
@@ -308,12 +309,10 @@ class Kernel:
                     self.rules.refresh(s)  # a version published meanwhile is followed at once
                 if action is not None:
                     tx.require(action)
-                if not self.sqlite:  # (SQLite's BEGIN IMMEDIATE took the file's already)
-                    take_write_lock(s.connection())
                 yield tx
                 if tx.changed and not tx.events:
                     raise AssertionError("a write transaction changed rows without recording an event")
-                self.check_files()  # holding the write lock: nobody else's checkpoint moves them now
+                self.check_files()  # (SQLite) holding the write lock: nobody else's checkpoint moves them now
                 self.written.before_commit(tx)
                 s.commit()
             except BaseException:

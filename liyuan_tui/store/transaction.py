@@ -3,6 +3,12 @@ what an action may do inside it — lock and load a request, check it is still a
 change it with a compare-and-set on its version (`apply`), add rows, number a month's series, and
 record the action's one event (`record`). The kernel (kernel.py) opens it, commits it, and
 refuses one that changed rows without an event.
+
+On PostgreSQL nothing here locks the whole database: a request is locked by its row (`load`,
+FOR UPDATE) and changed with a compare-and-set; a month's series is locked while a ref is numbered
+(`next_seq`), and the events' order from the first event to the commit (`record`) — each only from
+the statement that needs it to the commit, one or two round trips when the action numbers and
+records last.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.permissions import Action, allowed, allowed_on_own, owns
 
+from .engine import EVENT_ORDER_KEY, SERIES_KEY
+
 if TYPE_CHECKING:
     from .kernel import Kernel
 
@@ -28,10 +36,12 @@ T = TypeVar("T")
 
 
 # The series the server numbers on a site (rows hidden from the writer by row-level security count).
+# (the month, checked to be digits, is written into the SQL: `next_seq` sends two statements at once)
 SERVER_NUMBERED = {
-    "request": "SELECT public.liyuan_max_request_seq(:m)",
-    "receipt": "SELECT public.liyuan_max_receipt_seq(:m)",
+    "request": "SELECT public.liyuan_max_request_seq('{m}')",
+    "receipt": "SELECT public.liyuan_max_receipt_seq('{m}')",
 }
+SERIES = tuple(SERVER_NUMBERED)  # the tables numbered by month
 
 
 class Tx:
@@ -122,16 +132,30 @@ class Tx:
         return req
 
     def next_seq(self, table: str, month: str) -> int:
-        """The next number of a month's series (`ref_month`, `ref_seq`), counting every row:
-        the write lock makes it safe; on a database that hides rows (PostgreSQL's row-level
-        security) the server counts for us."""
-        if self.k.db_roles and table in SERVER_NUMBERED:
-            top = self.s.execute(text(SERVER_NUMBERED[table]), {"m": month}).scalar()
+        """The next number of a month's series (`ref_month`, `ref_seq`), counting every row: on
+        SQLite the file's write lock makes it safe; on PostgreSQL the series' own lock, taken here
+        and held to the commit — call it as late as the action can, just before the row is added
+        (only writers numbering the same month's series wait for it). On a database that hides
+        rows (row-level security) the server counts for us."""
+        if not month.isdigit() or table not in SERIES:  # (both are written into the SQL)
+            raise ValueError(f"not a month's series: {table} {month!r}")
+        if self.k.db_roles:
+            top_sql = SERVER_NUMBERED[table].format(m=month)
         else:
-            top = self.s.execute(
-                text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}
-            ).scalar()
-        return (top or 0) + 1
+            top_sql = f"SELECT max(ref_seq) FROM {table} WHERE ref_month = '{month}'"
+        if self.k.sqlite:
+            return (self.s.execute(text(top_sql)).scalar() or 0) + 1
+        # The lock, then the count in a statement of its own (its snapshot taken once the last
+        # holder has committed: it sees that holder's row), sent together: one round trip.
+        lock_sql = f"SELECT pg_advisory_xact_lock({SERIES_KEY}, hashtext('{table}:{month}'))"
+        cursor = self.s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(f"{lock_sql}; {top_sql}")
+            cursor.nextset()
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return ((row[0] if row else None) or 0) + 1
 
     def sync_login(self, login: str) -> None:
         """Where the database enforces the roles, make the staff member's login role what the
@@ -192,7 +216,16 @@ class Tx:
         dedupe_key: str | None = None,
         actor: str | None = None,
     ) -> Event:
-        """Append the action's event (the audit log is never updated or deleted)."""
+        """Append the action's event (the audit log is never updated or deleted).
+
+        On PostgreSQL the events' order is held from here to the commit (engine.EVENT_ORDER_KEY, or
+        the server's counter where it numbers the events), so a desk never reads an id past one
+        still to be committed. Every row this transaction changed so far is written first, so its
+        row locks are all taken before: record an action's event after its other writes."""
+        if not self.k.sqlite:
+            self.s.flush()
+            if not self.events and not self.k.db_roles:
+                self.s.execute(text(f"SELECT pg_advisory_xact_lock({EVENT_ORDER_KEY})"))
         data = dict(payload or {})
         if self.k.os_login and self.k.os_login != self.k.login:
             data["os_login"] = self.k.os_login
