@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, text, update
+from sqlalchemy import CursorResult, literal_column, text, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -42,6 +43,10 @@ SERVER_NUMBERED = {
     "receipt": "SELECT public.liyuan_max_receipt_seq('{m}')",
 }
 SERIES = tuple(SERVER_NUMBERED)  # the tables numbered by month
+# PostgreSQL without the server numbering the events: the id of a transaction's first event, taken
+# once the events' order is this transaction's (the lock's row is scanned before the id is drawn),
+# in the event's own INSERT: no round trip of its own.
+IN_ORDER = literal_column(f"(SELECT nextval('event_id_seq') FROM pg_advisory_xact_lock({EVENT_ORDER_KEY}))")
 
 
 class Tx:
@@ -185,16 +190,26 @@ class Tx:
         """Write `changes` to a versioned row (a request, a work order, a tool …) only if it is
         still at the version this transaction read; False when someone changed it meanwhile."""
         table = type(row)
-        result = self.s.execute(
+        stmt = (
             update(table)
             .where(col(table.id) == row.id, col(table.version) == row.version)
             .values(**dict(changes, version=row.version + 1))
             .execution_options(synchronize_session=False)
         )
-        if cast(CursorResult[Any], result).rowcount != 1:
-            return False
+        # The row as written, without the ORM ever writing it a second time: read back in the
+        # UPDATE itself on PostgreSQL (one round trip), after it on SQLite.
+        if self.k.sqlite:
+            if cast(CursorResult[Any], self.s.execute(stmt)).rowcount != 1:
+                return False
+            self.s.refresh(row)
+        else:
+            columns = list(table.__table__.columns)  # type: ignore[attr-defined]
+            written = self.s.execute(stmt.returning(*columns)).first()
+            if written is None:
+                return False
+            for column, value in zip(columns, written, strict=True):
+                set_committed_value(row, column.key, value)
         self.changed = True
-        self.s.refresh(row)  # the row as written, without the ORM ever writing it a second time
         if not any(r is row for r in self.rows):
             self.rows.append(row)
         return True
@@ -224,8 +239,6 @@ class Tx:
         row locks are all taken before: record an action's event after its other writes."""
         if not self.k.sqlite:
             self.s.flush()
-            if not self.events and not self.k.db_roles:
-                self.s.execute(text(f"SELECT pg_advisory_xact_lock({EVENT_ORDER_KEY})"))
         data = dict(payload or {})
         if self.k.os_login and self.k.os_login != self.k.login:
             data["os_login"] = self.k.os_login
@@ -238,6 +251,8 @@ class Tx:
             dedupe_key=dedupe_key,
             db_user=self.k.os_login or self.k.login,  # on PostgreSQL the server writes its own
         )
+        if not self.k.sqlite and not self.k.db_roles and not self.events:
+            ev.id = IN_ORDER  # type: ignore[assignment]  # (the first event: the lock, in its own INSERT)
         self.s.add(ev)
         self.s.flush()
         self.events.append(ev)
