@@ -41,7 +41,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditio
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
-from .engine import DESK_ACTION, WRITE, make_engine, prepare_file
+from .engine import DESK_ACTION, WRITE, WRITE_LOCK_KEY, make_engine, prepare_file
 from .rules import RulesInForce
 from .schema import check_revision, create_schema, revision_of
 from .transaction import Tx
@@ -217,6 +217,8 @@ class Kernel:
             anyone = me is not None or s.exec(select(Staff.id).limit(1)).first() is not None
         if not anyone and self.login and self.create:  # one user trying the desk on their own database
             with self._transaction() as tx:
+                if not self.sqlite:  # (two first users at once: one becomes the supervisor)
+                    tx.s.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"))
                 me = tx.s.exec(select(Staff).where(Staff.login == self.login)).first()
                 if me is None and tx.s.exec(select(Staff.id).limit(1)).first() is None:
                     me = Staff(login=self.login, name=self.login, role="cs_supervisor")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, literal_column, text, update
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import ColumnClause
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -46,7 +47,9 @@ SERIES = tuple(SERVER_NUMBERED)  # the tables numbered by month
 # PostgreSQL without the server numbering the events: the id of a transaction's first event, taken
 # once the events' order is this transaction's (the lock's row is scanned before the id is drawn),
 # in the event's own INSERT: no round trip of its own.
-IN_ORDER = literal_column(f"(SELECT nextval('event_id_seq') FROM pg_advisory_xact_lock({EVENT_ORDER_KEY}))")
+IN_ORDER: ColumnClause[int] = literal_column(
+    f"(SELECT nextval(pg_get_serial_sequence('event', 'id')) FROM pg_advisory_xact_lock({EVENT_ORDER_KEY}))"
+)
 
 
 class Tx:
@@ -203,7 +206,7 @@ class Tx:
                 return False
             self.s.refresh(row)
         else:
-            columns = list(table.__table__.columns)  # type: ignore[attr-defined]
+            columns = list(table.__table__.columns)
             written = self.s.execute(stmt.returning(*columns)).first()
             if written is None:
                 return False
