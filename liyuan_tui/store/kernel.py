@@ -42,7 +42,7 @@ from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditio
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
 from .engine import DESK_ACTION, WRITE, WRITE_LOCK_KEY, make_engine, prepare_file
-from .rules import RulesInForce
+from .rules import KINDS, RulesInForce
 from .schema import check_revision, create_schema, revision_of
 from .transaction import Tx
 from .urls import sqlite_path
@@ -307,7 +307,9 @@ class Kernel:
         ):
             tx = Tx(self, s)
             try:
-                if self._identity is not None:
+                if self._identity is not None and action is not None and not self.rules.own:
+                    tx.me_as_of(self._actor_and_rules(s))  # (one round trip for both)
+                elif self._identity is not None:
                     self.rules.refresh(s)  # a version published meanwhile is followed at once
                 if action is not None:
                     tx.require(action)
@@ -328,7 +330,20 @@ class Kernel:
     # --- identity ---------------------------------------------------------------------------------
 
     def actor(self, s: Session) -> Staff:
-        me = s.exec(select(Staff).where(Staff.login == self.login)).first()
+        return self._checked(s.exec(select(Staff).where(Staff.login == self.login)).first())
+
+    def _actor_and_rules(self, s: Session) -> Staff:
+        """Who acts, read with the newest published rules' versions in one statement; the rules
+        followed (a version published meanwhile is followed at once)."""
+        row = s.execute(
+            select(Staff, *RulesInForce.newest_columns()).where(Staff.login == self.login)
+        ).first()
+        if row is None:
+            return self._checked(None)
+        self.rules.follow(s, dict(zip(KINDS, row[1:], strict=True)))
+        return self._checked(row[0])
+
+    def _checked(self, me: Staff | None) -> Staff:
         if me is None:
             raise UnknownUser("error.unknown_user", login=self.login or "?")
         if not me.active:

@@ -74,6 +74,10 @@ class Tx:
     def now(self) -> datetime:
         return self.k.clock.now()
 
+    def me_as_of(self, me: Staff) -> None:
+        """Who acts, as the kernel has just read them in this transaction."""
+        self._me = me
+
     def require(self, action: Action) -> Staff:
         if not allowed(self.me.role, action):
             if not allowed_on_own(self.me.role, action):
