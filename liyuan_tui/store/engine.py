@@ -1,8 +1,10 @@
 """The database engine: SQLite tuned for several terminals on one file (WAL, synchronous=FULL,
 busy_timeout, foreign keys, BEGIN IMMEDIATE for writes), or PostgreSQL through psycopg 3, where a
-write transaction takes the desk's advisory lock so writers queue as they do on SQLite (taken after
-its first reads: kernel.py), and a desk holds at most two connections, each named: one pooled
-connection that its thread workers and its poller take in turn, and the LISTEN one (watch.py)."""
+desk action's transaction holds no lock of the whole database: row locks on what it writes, and two
+short locks held only from the statement that needs them to the commit (transaction.py: a month's
+series while a ref is numbered, the events' order from its first event), and a desk holds at most
+two connections, each named: one pooled connection that its thread workers and its poller take
+in turn, and the LISTEN one (watch.py)."""
 
 from __future__ import annotations
 
@@ -23,12 +25,18 @@ from .urls import normalize_url, sqlite_path
 from .write_queue import queue_for
 
 WRITE = "liyuan_write"  # execution option: this connection's transaction will write
-LOCK_LATER = "liyuan_lock_later"  # PostgreSQL: … and takes the write lock itself (kernel.py)
+DESK_ACTION = "liyuan_desk_action"  # PostgreSQL: … a desk action's (kernel.py), which takes no write lock
 APPLICATION = "liyuan"  # every connection's application_name, the LISTEN one's too (watch.py)
-# PostgreSQL: the one advisory lock every write transaction takes (numbering refs, recording the
-# ladder's rungs once and the compare-and-set then behave exactly as under SQLite's single writer;
-# a desk writes a few rows a minute, so queueing costs nothing). Readers never take it.
+# PostgreSQL: the advisory lock the writers that are not desk actions take at their start (the
+# schema made, a migration, `site repair`, the pager's lease): rare, short, one at a time. A desk
+# action never takes it (kernel.py); readers never do.
 WRITE_LOCK_KEY = 0x4C69_7975  # "Liyu"
+# PostgreSQL: the events' order (transaction.py, `Tx.record`): held from a transaction's first event
+# to its commit, so event ids are committed in their order and a desk that read the newest id N has
+# every event up to N to read (where the server numbers the events, its counter's row lock does it).
+EVENT_ORDER_KEY = 0x4C69_7976
+# PostgreSQL: a month's series of refs (`Tx.next_seq`), with the series' hash as the second key.
+SERIES_KEY = 0x4C69_7977
 QUEUED = "liyuan_queued"  # a SQLite connection's place in its database's write queue (write_queue.py)
 QUEUE_NOTICED_MS = 100  # a wait in the queue longer than this shortens SQLite's busy timeout after it
 
@@ -151,14 +159,7 @@ def _postgres_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         options = conn.get_execution_options()
-        if options.get(WRITE) and not options.get(LOCK_LATER):
-            take_write_lock(conn)
+        if options.get(WRITE) and not options.get(DESK_ACTION):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
     return engine
-
-
-def take_write_lock(conn: Connection) -> None:
-    """PostgreSQL: queue behind the other writers until this transaction ends. A desk action's
-    transaction takes it once its reads of who acts and the rules in force are done (kernel.py),
-    so the lock is held for the action's own statements only; others at their start."""
-    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

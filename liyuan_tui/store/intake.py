@@ -75,7 +75,15 @@ class Intake:
         fields["fault_kind"] = check.fault_kind(fault_kind, k.procedures.get(fields["category"]))
         with k.write(Action.CREATE) as tx:
             month = received.astimezone(k.tz).strftime("%Y%m")
-            seq = tx.next_seq("request", month)
+            earlier = earlier_repair(
+                tx.s,
+                k.procedures,
+                unit=fields["unit"],
+                category=fields["category"],
+                fault_kind=fields["fault_kind"],
+                received_at=received,
+            )
+            seq = tx.next_seq("request", month)  # (last: the month's series is held from here to the commit)
             req = Request(
                 ref=f"{month}-{seq:04d}",
                 ref_month=month,
@@ -91,14 +99,6 @@ class Intake:
                 updated_at=now,
                 procedures_version=k.rules.version("procedures"),
                 **fields,
-            )
-            earlier = earlier_repair(
-                tx.s,
-                k.procedures,
-                unit=req.unit,
-                category=req.category,
-                fault_kind=req.fault_kind,
-                received_at=received,
             )
             req.repeat_of = earlier.ref if earlier is not None else None
             tx.add(req)

@@ -1,7 +1,8 @@
 """The transaction kernel: the one place that opens sessions on the desk's database.
 
-Every user action is one `Kernel.write()` transaction (BEGIN IMMEDIATE on SQLite, row locks with
-FOR UPDATE elsewhere) that checks the acting user's role, changes rows with a compare-and-set on
+Every user action is one `Kernel.write()` transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL no
+lock of the whole database, only row locks with FOR UPDATE and the short ones of transaction.py)
+that checks the acting user's role, changes rows with a compare-and-set on
 the request's version, and appends exactly one Event (what a transaction can do is `Tx`, in
 transaction.py; opening, identity and the sessions are here). The area modules (intake, lifecycle, staff,
 charges, archive, imports, ladder, lookup) receive a Kernel and say what changes; how a
@@ -40,8 +41,8 @@ from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditio
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
-from .engine import LOCK_LATER, WRITE, make_engine, prepare_file, take_write_lock
-from .rules import RulesInForce
+from .engine import DESK_ACTION, WRITE, WRITE_LOCK_KEY, make_engine, prepare_file
+from .rules import KINDS, RulesInForce
 from .schema import check_revision, create_schema, revision_of
 from .transaction import Tx
 from .urls import sqlite_path
@@ -216,6 +217,8 @@ class Kernel:
             anyone = me is not None or s.exec(select(Staff.id).limit(1)).first() is not None
         if not anyone and self.login and self.create:  # one user trying the desk on their own database
             with self._transaction() as tx:
+                if not self.sqlite:  # (two first users at once: one becomes the supervisor)
+                    tx.s.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"))
                 me = tx.s.exec(select(Staff).where(Staff.login == self.login)).first()
                 if me is None and tx.s.exec(select(Staff.id).limit(1)).first() is None:
                     me = Staff(login=self.login, name=self.login, role="cs_supervisor")
@@ -299,21 +302,21 @@ class Kernel:
         self.check_files()
         with (
             self.said(),
-            self.engine.connect().execution_options(**{WRITE: True, LOCK_LATER: True}) as conn,
+            self.engine.connect().execution_options(**{WRITE: True, DESK_ACTION: True}) as conn,
             Session(bind=conn, expire_on_commit=False) as s,
         ):
             tx = Tx(self, s)
             try:
-                if self._identity is not None:
+                if self._identity is not None and action is not None and not self.rules.own:
+                    tx.me_as_of(self._actor_and_rules(s))  # (one round trip for both)
+                elif self._identity is not None:
                     self.rules.refresh(s)  # a version published meanwhile is followed at once
                 if action is not None:
                     tx.require(action)
-                if not self.sqlite:  # (SQLite's BEGIN IMMEDIATE took the file's already)
-                    take_write_lock(s.connection())
                 yield tx
                 if tx.changed and not tx.events:
                     raise AssertionError("a write transaction changed rows without recording an event")
-                self.check_files()  # holding the write lock: nobody else's checkpoint moves them now
+                self.check_files()  # (SQLite) holding the write lock: nobody else's checkpoint moves them now
                 self.written.before_commit(tx)
                 s.commit()
             except BaseException:
@@ -327,7 +330,20 @@ class Kernel:
     # --- identity ---------------------------------------------------------------------------------
 
     def actor(self, s: Session) -> Staff:
-        me = s.exec(select(Staff).where(Staff.login == self.login)).first()
+        return self._checked(s.exec(select(Staff).where(Staff.login == self.login)).first())
+
+    def _actor_and_rules(self, s: Session) -> Staff:
+        """Who acts, read with the newest published rules' versions in one statement; the rules
+        followed (a version published meanwhile is followed at once)."""
+        row = s.execute(
+            select(Staff, *RulesInForce.newest_columns()).where(Staff.login == self.login)
+        ).first()
+        if row is None:
+            return self._checked(None)
+        self.rules.follow(s, dict(zip(KINDS, row[1:], strict=True)))
+        return self._checked(row[0])
+
+    def _checked(self, me: Staff | None) -> Staff:
         if me is None:
             raise UnknownUser("error.unknown_user", login=self.login or "?")
         if not me.active:

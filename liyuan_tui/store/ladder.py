@@ -119,12 +119,19 @@ class Ladder:
                 self._calm = Calm(newest, now, min(changes, default=None))
                 return []
         written: list[Event] = []
-        with self.k.write() as tx:
-            missing -= self._recorded(tx.s, sorted(missing))  # another terminal may have been first
-            for key in sorted(missing):
-                event = self._server_rung(tx, key) if self.k.db_roles else wanted[key](tx, key, now)
-                if event is not None:
-                    written.append(event)
+        # SQLite: every rung in one transaction (the file's lock keeps out every other writer).
+        # PostgreSQL: a transaction a rung, which locks its request's or order's row before it looks
+        # whether the rung is on record and records it: two desks noticing one rung take turns on
+        # that row (the second finds it recorded), and no transaction takes a row lock after its
+        # first event (transaction.Tx.record), so none waits on another in a circle.
+        batches = [sorted(missing)] if self.k.sqlite else [[key] for key in sorted(missing)]
+        for batch in batches:
+            with self.k.write() as tx:
+                keys = sorted(set(batch) - self._recorded(tx.s, batch)) if self.k.sqlite else batch
+                for key in keys:  # (SQLite: less those another terminal recorded first)
+                    event = self._server_rung(tx, key) if self.k.db_roles else wanted[key](tx, key, now)
+                    if event is not None:
+                        written.append(event)
         # (where the server keeps the ladder, a rung its clock has not reached yet is asked again)
         known |= {str(e.dedupe_key) for e in written} if self.k.db_roles else missing
         return written
@@ -168,9 +175,11 @@ class Ladder:
     def _request_rung(
         self, request_id: int, kind: EventKind, tx: Tx, key: str, now: datetime
     ) -> Event | None:
-        fresh = tx.s.get(Request, request_id)
+        fresh = tx.locked(select(Request).where(Request.id == request_id))
         if fresh is None or fresh.replied_at is not None or not fresh.is_open:
             return None
+        if not self.k.sqlite and self._recorded(tx.s, [key]):
+            return None  # another terminal was first (looked at once the row is ours)
         late = int((now - fresh.reply_due_at).total_seconds())
         payload = {"noticed_by": self.k.login, "late_seconds": max(0, late), "seconds_left": max(0, -late)}
         if kind is EventKind.AUTO_ESCALATED and fresh.escalated_at is None:
@@ -208,9 +217,11 @@ class Ladder:
     def _order_rung(
         self, order_id: int, kind: str, which: str, tx: Tx, key: str, now: datetime
     ) -> Event | None:
-        order = tx.s.get(WorkOrder, order_id)
+        order = tx.locked(select(WorkOrder).where(WorkOrder.id == order_id))
         if order is None or (key, kind, which) not in order_rungs(order_id, order, now):
             return None  # arrived or finished meanwhile
+        if not self.k.sqlite and self._recorded(tx.s, [key]):
+            return None  # another terminal was first (looked at once the row is ours)
         due = order.arrive_due_at if which == "arrive" else order.finish_due_at
         late = int((now - due).total_seconds()) if due else 0
         payload = {

@@ -67,8 +67,11 @@ def _gone(holder: str | None) -> bool:
 
 
 def check_lease(s: Session, holder: str) -> None:
-    """Inside a sender's transaction: refuse to go on unless the lease is still `holder`'s."""
-    row = s.get(PagerSender, LEASE_ROW)
+    """Inside a sender's transaction: refuse to go on unless the lease is still `holder`'s. On
+    PostgreSQL its row stays locked to the commit: a sender taking the lease over waits for the
+    transaction under way, so two senders never work at once."""
+    stmt = select(PagerSender).where(PagerSender.id == LEASE_ROW)
+    row = s.exec(stmt if s.get_bind().dialect.name == "sqlite" else stmt.with_for_update()).first()
     if row is None or row.holder != holder:
         raise LeaseLost(row.holder if row is not None else None)
 

@@ -24,13 +24,13 @@ BEGIN
   IF key !~ '^(warn:[0-9]{1,9}|overdue:[0-9]{1,9}:[0-9]{1,6}|order-(warn|late):[0-9]{1,9}:(arrive|finish))$' THEN
     RAISE EXCEPTION 'not a rung of the warning ladder: %', key USING ERRCODE = '22023';
   END IF;
-  IF EXISTS (SELECT 1 FROM public.event e WHERE e.dedupe_key = key) THEN
-    RETURN NULL;
-  END IF;
   part := pg_catalog.string_to_array(key, ':');
+  -- The request's or the order's row is locked first, then the key looked for (a statement of its
+  -- own, after the lock): two desks noticing one rung take turns and the second finds it recorded.
   IF part[1] IN ('warn', 'overdue') THEN
-    SELECT * INTO req FROM public.request r WHERE r.id = part[2]::integer;
-    IF NOT FOUND OR req.status <> 'open' OR req.replied_at IS NOT NULL THEN
+    SELECT * INTO req FROM public.request r WHERE r.id = part[2]::integer FOR UPDATE;
+    IF NOT FOUND OR req.status <> 'open' OR req.replied_at IS NOT NULL
+       OR EXISTS (SELECT 1 FROM public.event e WHERE e.dedupe_key = key) THEN
       RETURN NULL;
     END IF;
     IF part[1] = 'warn' THEN
@@ -57,9 +57,10 @@ BEGIN
     VALUES (req.id, now_utc, 'system', kind, said::text, key) RETURNING id INTO new_id;
     RETURN new_id;
   END IF;
-  SELECT * INTO ord FROM public.workorder w WHERE w.id = part[2]::integer;
+  SELECT * INTO ord FROM public.workorder w WHERE w.id = part[2]::integer FOR UPDATE;
   IF NOT FOUND OR ord.state NOT IN ('dispatched', 'on_site', 'waiting_parts')
-     OR (part[3] = 'arrive' AND ord.arrived_at IS NOT NULL) THEN
+     OR (part[3] = 'arrive' AND ord.arrived_at IS NOT NULL)
+     OR EXISTS (SELECT 1 FROM public.event e WHERE e.dedupe_key = key) THEN
     RETURN NULL;
   END IF;
   due := CASE part[3] WHEN 'arrive' THEN ord.arrive_due_at ELSE ord.finish_due_at END;

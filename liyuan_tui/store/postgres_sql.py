@@ -162,8 +162,8 @@ _TX_HAS_DESK_EVENT = """
 DECLARE
   r record;
 BEGIN
-  -- This transaction's events are the newest (ids are given under the write lock): read back
-  -- from the top while they are ours.
+  -- This transaction's events are the newest (ids are given under the counter's row lock, held
+  -- from its first event to the commit): read back from the top while they are ours.
   FOR r IN SELECT e.kind, e.db_user, e.tx FROM public.event e ORDER BY e.id DESC LOOP
     EXIT WHEN r.tx IS DISTINCT FROM pg_catalog.txid_current();
     IF r.kind <> 'db_change' AND r.db_user = SESSION_USER THEN

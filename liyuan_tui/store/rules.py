@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -133,6 +133,19 @@ class RulesInForce:
         newest = dict(
             s.exec(select(SiteRules.kind, func.max(SiteRules.version)).group_by(SiteRules.kind)).all()
         )
+        self.follow(s, newest)
+
+    @staticmethod
+    def newest_columns() -> list[Any]:
+        """The newest published version of each kind (KINDS' order), as columns another statement
+        can carry: a write reads them with who acts, in one round trip (kernel.py)."""
+        return [
+            select(func.max(SiteRules.version)).where(SiteRules.kind == kind).scalar_subquery()
+            for kind in KINDS
+        ]
+
+    def follow(self, s: Session, newest: Mapping[str, int | None]) -> None:
+        """Follow the versions read (`refresh`, or `newest_columns` by kind): the content only when new."""
         for kind in KINDS:
             version = newest.get(kind)
             if version is None or version == self._versions.get(kind):

@@ -3,6 +3,12 @@ what an action may do inside it — lock and load a request, check it is still a
 change it with a compare-and-set on its version (`apply`), add rows, number a month's series, and
 record the action's one event (`record`). The kernel (kernel.py) opens it, commits it, and
 refuses one that changed rows without an event.
+
+On PostgreSQL nothing here locks the whole database: a request is locked by its row (`load`,
+FOR UPDATE) and changed with a compare-and-set; a month's series is locked while a ref is numbered
+(`next_seq`), and the events' order from the first event to the commit (`record`) — each only from
+the statement that needs it to the commit, one or two round trips when the action numbers and
+records last.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, text, update
+from sqlalchemy import CursorResult, literal_column, text, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import ColumnClause
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -21,6 +29,8 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.permissions import Action, allowed, allowed_on_own, owns
 
+from .engine import EVENT_ORDER_KEY, SERIES_KEY
+
 if TYPE_CHECKING:
     from .kernel import Kernel
 
@@ -28,10 +38,18 @@ T = TypeVar("T")
 
 
 # The series the server numbers on a site (rows hidden from the writer by row-level security count).
+# (the month, checked to be digits, is written into the SQL: `next_seq` sends two statements at once)
 SERVER_NUMBERED = {
-    "request": "SELECT public.liyuan_max_request_seq(:m)",
-    "receipt": "SELECT public.liyuan_max_receipt_seq(:m)",
+    "request": "SELECT public.liyuan_max_request_seq('{m}')",
+    "receipt": "SELECT public.liyuan_max_receipt_seq('{m}')",
 }
+SERIES = tuple(SERVER_NUMBERED)  # the tables numbered by month
+# PostgreSQL without the server numbering the events: the id of a transaction's first event, taken
+# once the events' order is this transaction's (the lock's row is scanned before the id is drawn),
+# in the event's own INSERT: no round trip of its own.
+IN_ORDER: ColumnClause[int] = literal_column(
+    f"(SELECT nextval(pg_get_serial_sequence('event', 'id')) FROM pg_advisory_xact_lock({EVENT_ORDER_KEY}))"
+)
 
 
 class Tx:
@@ -55,6 +73,10 @@ class Tx:
     @property
     def now(self) -> datetime:
         return self.k.clock.now()
+
+    def me_as_of(self, me: Staff) -> None:
+        """Who acts, as the kernel has just read them in this transaction."""
+        self._me = me
 
     def require(self, action: Action) -> Staff:
         if not allowed(self.me.role, action):
@@ -122,16 +144,30 @@ class Tx:
         return req
 
     def next_seq(self, table: str, month: str) -> int:
-        """The next number of a month's series (`ref_month`, `ref_seq`), counting every row:
-        the write lock makes it safe; on a database that hides rows (PostgreSQL's row-level
-        security) the server counts for us."""
-        if self.k.db_roles and table in SERVER_NUMBERED:
-            top = self.s.execute(text(SERVER_NUMBERED[table]), {"m": month}).scalar()
+        """The next number of a month's series (`ref_month`, `ref_seq`), counting every row: on
+        SQLite the file's write lock makes it safe; on PostgreSQL the series' own lock, taken here
+        and held to the commit — call it as late as the action can, just before the row is added
+        (only writers numbering the same month's series wait for it). On a database that hides
+        rows (row-level security) the server counts for us."""
+        if not month.isdigit() or table not in SERIES:  # (both are written into the SQL)
+            raise ValueError(f"not a month's series: {table} {month!r}")
+        if self.k.db_roles:
+            top_sql = SERVER_NUMBERED[table].format(m=month)
         else:
-            top = self.s.execute(
-                text(f"SELECT max(ref_seq) FROM {table} WHERE ref_month = :m"), {"m": month}
-            ).scalar()
-        return (top or 0) + 1
+            top_sql = f"SELECT max(ref_seq) FROM {table} WHERE ref_month = '{month}'"
+        if self.k.sqlite:
+            return (self.s.execute(text(top_sql)).scalar() or 0) + 1
+        # The lock, then the count in a statement of its own (its snapshot taken once the last
+        # holder has committed: it sees that holder's row), sent together: one round trip.
+        lock_sql = f"SELECT pg_advisory_xact_lock({SERIES_KEY}, hashtext('{table}:{month}'))"
+        cursor = self.s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(f"{lock_sql}; {top_sql}")
+            cursor.nextset()
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return ((row[0] if row else None) or 0) + 1
 
     def sync_login(self, login: str) -> None:
         """Where the database enforces the roles, make the staff member's login role what the
@@ -161,16 +197,26 @@ class Tx:
         """Write `changes` to a versioned row (a request, a work order, a tool …) only if it is
         still at the version this transaction read; False when someone changed it meanwhile."""
         table = type(row)
-        result = self.s.execute(
+        stmt = (
             update(table)
             .where(col(table.id) == row.id, col(table.version) == row.version)
             .values(**dict(changes, version=row.version + 1))
             .execution_options(synchronize_session=False)
         )
-        if cast(CursorResult[Any], result).rowcount != 1:
-            return False
+        # The row as written, without the ORM ever writing it a second time: read back in the
+        # UPDATE itself on PostgreSQL (one round trip), after it on SQLite.
+        if self.k.sqlite:
+            if cast(CursorResult[Any], self.s.execute(stmt)).rowcount != 1:
+                return False
+            self.s.refresh(row)
+        else:
+            columns = list(table.__table__.columns)
+            written = self.s.execute(stmt.returning(*columns)).first()
+            if written is None:
+                return False
+            for column, value in zip(columns, written, strict=True):
+                set_committed_value(row, column.key, value)
         self.changed = True
-        self.s.refresh(row)  # the row as written, without the ORM ever writing it a second time
         if not any(r is row for r in self.rows):
             self.rows.append(row)
         return True
@@ -192,7 +238,14 @@ class Tx:
         dedupe_key: str | None = None,
         actor: str | None = None,
     ) -> Event:
-        """Append the action's event (the audit log is never updated or deleted)."""
+        """Append the action's event (the audit log is never updated or deleted).
+
+        On PostgreSQL the events' order is held from here to the commit (engine.EVENT_ORDER_KEY, or
+        the server's counter where it numbers the events), so a desk never reads an id past one
+        still to be committed. Every row this transaction changed so far is written first, so its
+        row locks are all taken before: record an action's event after its other writes."""
+        if not self.k.sqlite:
+            self.s.flush()
         data = dict(payload or {})
         if self.k.os_login and self.k.os_login != self.k.login:
             data["os_login"] = self.k.os_login
@@ -205,6 +258,8 @@ class Tx:
             dedupe_key=dedupe_key,
             db_user=self.k.os_login or self.k.login,  # on PostgreSQL the server writes its own
         )
+        if not self.k.sqlite and not self.k.db_roles and not self.events:
+            ev.id = IN_ORDER  # type: ignore[assignment]  # (the first event: the lock, in its own INSERT)
         self.s.add(ev)
         self.s.flush()
         self.events.append(ev)

@@ -12,9 +12,10 @@ its statements are compiled); then all start together. Rounds: 10 a writer at th
 (240 writes in all), 40 at full size (960).
 
 Issue 23 aims at p99 ≤ 1 s on SQLite and ≤ 0.3 s on PostgreSQL (printed beside the ratio).
-PostgreSQL about meets it: its writers queue on one advisory lock, first come first served
-(measured p99 176–330 ms, 11–17× the lone writer's, on a loaded 2-core machine): bound 40× at
-full size, 80× small. SQLite meets it since its writers queue too (store/write_queue.py): before,
+PostgreSQL meets it: its writers once queued on one advisory lock (measured p99 176–330 ms, 11–17×
+the lone writer's, on a loaded 2-core machine); they now hold row locks and, from their event to
+their commit, the events' order only (store/transaction.py; p99 107–149 ms, 13–14×, docs/scale.md):
+bound 40× at full size, 80× small. SQLite meets it since its writers queue too (store/write_queue.py): before,
 nobody queued for its lock — a writer that found it taken slept in SQLite's busy handler (1, 2,
 5 … 100 ms) and whoever ran when it came free took it, most often the writer that just let it go,
 so a few writes waited seconds (p99 1.3–4.8 s, worst up to 9.7 s, 80–100× the lone writer's; a
