@@ -112,6 +112,7 @@ def expected_month(moves, code: str, month: int, catalogue_price: int) -> dict:
     }
 
 
+@pytest.mark.xdist_group("stock_year")  # one worker builds the year once for both
 def test_every_item_every_month_matches_the_moves_as_made(year):
     store, moves = year
     assert len(moves) > 1000
@@ -140,6 +141,7 @@ def test_every_item_every_month_matches_the_moves_as_made(year):
             assert following == {x.code: x.closing for x in report.lines}
 
 
+@pytest.mark.xdist_group("stock_year")  # one worker builds the year once for both
 def test_the_json_markdown_and_csv_say_the_same(year):
     store, _moves = year
     report = stock_report(store, "2026-06")
