@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 # (the column type is column_types.py's, which the command line's reads use without the ORM)
 from .column_types import UTCDateTime as UTCDateTime
+from .request_facts import RequestFacts
 
 # (the desk's fixed words are vocabulary.py's: found here too, with the tables they describe)
 from .vocabulary import CHANNELS as CHANNELS
@@ -26,7 +27,7 @@ def _time(*, index: bool = False, nullable: bool = True) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
 
 
-class Request(SQLModel, table=True):
+class Request(RequestFacts, SQLModel, table=True):
     """A resident's request for help, from the first ring to the closing outcome."""
 
     __table_args__ = (
@@ -88,14 +89,6 @@ class Request(SQLModel, table=True):
     # The first call of the incident this one is part of (a typhoon's thirty calls about one
     # flood); None for a call on its own or the incident's first.
     incident: str | None = Field(default=None, index=True)
-
-    @property
-    def branch_list(self) -> list[str]:
-        return [b for b in self.branches.split(",") if b]
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
     @property
     def is_blank(self) -> bool:

@@ -30,6 +30,7 @@ from liyuan_tui.domain.column_types import UTCDateTime
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, UnknownUser
 from liyuan_tui.domain.permissions import ACT_FOR_OTHERS
 from liyuan_tui.domain.procedure_files import procedures_from
+from liyuan_tui.domain.request_facts import RequestFacts
 from liyuan_tui.domain.vocabulary import OPEN_STATUSES
 
 from . import faults
@@ -88,20 +89,12 @@ class Row:
         return f"{type(self).__name__}({self.__dict__!r})"
 
 
-class RequestRow(Row):
+class RequestRow(RequestFacts, Row):
     """A request read without the ORM, with models.Request's own properties."""
 
     ref: str
     branches: str
     status: str
-
-    @property
-    def branch_list(self) -> list[str]:
-        return [b for b in self.branches.split(",") if b]
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
 
 class Glance:
