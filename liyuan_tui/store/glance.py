@@ -270,7 +270,8 @@ class Glance:
         """Every login's name (the staff list, staff.list_staff)."""
         self.ready()
         with self._connection() as conn:
-            return dict(conn.execute(text("SELECT login, name FROM staff")).tuples().all())
+            rows = conn.execute(text("SELECT login, name FROM staff"))
+            return {str(login): str(name) for login, name in rows}
 
     def fee_item_names(self) -> dict[str, tuple[str, str]]:
         """Fee items by code: (zh name, en name), as charges.item_names reads them."""
