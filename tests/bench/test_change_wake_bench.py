@@ -12,6 +12,10 @@ desk's p95, small 0.6×. Beside it, the idle CPU of each, 200 open requests and 
 orders in the database: the woken desk looks every 5 s instead of every second, and its watcher
 wakes 20 times a second to see what it gathered (about 0.08 % of a core on its own): bound 1.0× at
 full size, 1.3× small (a few seconds measured in 10 ms clock ticks).
+
+Small size (the suite's, about 20 s): the two desks run side by side on one database, each request
+awaited on both (a busy moment of the machine falls on both alike), 6 requests 0.05–1.05 s apart,
+a 6 s idle window (as before); full size: one desk after the other, 40 requests 0.3–1.3 s apart, 15 s idle.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import time
 from pathlib import Path
 
 from bench_desk_db import fill
-from bench_sizing import percentile, sized
+from bench_sizing import FULL, percentile, sized
 from live_desk import wait_live
 from pty_app import PtyApp
 
@@ -37,51 +41,75 @@ POLLING = (
 )
 
 
-def shown_after(term: PtyApp, text: str, since: int, committed: float) -> float:
-    """Seconds from `committed` until `text` is in what the desk wrote after byte `since`."""
+def shown_after(terms: list[PtyApp], text: str, since: list[int], committed: float) -> list[float]:
+    """Seconds from `committed` until `text` is in what each desk wrote after its byte `since`
+    (watched together: each desk's own moment, however many there are)."""
     deadline = committed + SHOWN
+    took: list[float | None] = [None] * len(terms)
     while time.perf_counter() < deadline:
-        with term.lock:
-            found = text.encode() in term.output[since:]
-        if found:
-            return time.perf_counter() - committed
+        for n, (term, at) in enumerate(zip(terms, since, strict=True)):
+            if took[n] is None:
+                with term.lock:
+                    if text.encode() in term.output[at:]:
+                        took[n] = time.perf_counter() - committed
+        if None not in took:
+            return [t for t in took if t is not None]
         time.sleep(0.002)
     raise AssertionError(f"{text!r} never reached the terminal")
 
 
-def latencies(
-    db: Path, env: dict[str, str], *, watching: bool, samples: int, tag: str
-) -> tuple[list[float], float]:
-    """(seconds from commit to screen for each sample, idle share of a core before them)."""
+def desk(db: Path, env: dict[str, str], *, watching: bool) -> PtyApp:
     args = ["--db", str(db), "--user", "ann"]
     command = [sys.executable, "-m", "liyuan_tui.cli"] if watching else [sys.executable, "-c", POLLING]
-    term = PtyApp(args, env, size=(120, 40), command=command + args)
+    return PtyApp(args, env, size=(120, 40), command=command + args)
+
+
+def latencies(
+    db: Path, env: dict[str, str], watching: list[bool], samples: int, tag: str
+) -> list[tuple[list[float], float]]:
+    """For each desk (woken by its files or looking once a second, as `watching` says), run side by
+    side on `db`: (seconds from commit to screen for each sample, idle share of a core before them).
+    Each request logged is awaited on every desk before the next."""
+    terms: list[PtyApp] = []
     other = Store(f"sqlite:///{db}", SystemClock(), "sup")
     try:
-        wait_live(term, SHOWN)
+        for watches in watching:
+            terms.append(desk(db, env, watching=watches))
+        for term in terms:
+            wait_live(term, SHOWN)
         time.sleep(2)
-        cpu0, t0 = term.cpu_seconds(), time.perf_counter()
+        cpu0, t0 = [term.cpu_seconds() for term in terms], time.perf_counter()
         time.sleep(sized(6.0, 15.0))
-        idle = (term.cpu_seconds() - cpu0) / (time.perf_counter() - t0)
-        took = []
+        idle = [
+            (term.cpu_seconds() - c0) / (time.perf_counter() - t0)
+            for term, c0 in zip(terms, cpu0, strict=True)
+        ]
+        took: list[list[float]] = [[] for _ in terms]
+        pause = sized((0.05, 1.05), (0.3, 1.3))
         for i in range(samples):
-            time.sleep(random.uniform(0.3, 1.3))  # anywhere in the poll's second
+            time.sleep(random.uniform(*pause))  # anywhere in the poll's second
             unit = f"{tag}{i:03d}"
-            since = term.bytes_out
+            since = [term.bytes_out for term in terms]
             other.intake.create_request(category="repair", unit=unit, phone="13900000000", complete=True)
-            took.append(shown_after(term, unit, since, time.perf_counter()))
-        return took, idle
+            committed = time.perf_counter()
+            for seconds, shown in zip(took, shown_after(terms, unit, since, committed), strict=True):
+                seconds.append(shown)
+        return list(zip(took, idle, strict=True))
     finally:
         other.close()
-        term.kill()
+        for term in terms:
+            term.kill()
 
 
 def test_another_desks_change_on_screen_woken_vs_polling(tmp_path, bench_env, figure):
-    samples = sized(8, 40)
+    samples = sized(6, 40)
     db = tmp_path / "live.db"
     fill(db, open_count=200, order_count=500)
-    polled, polled_idle = latencies(db, bench_env, watching=False, samples=samples, tag="POLL")
-    woken, woken_idle = latencies(db, bench_env, watching=True, samples=samples, tag="WAKE")
+    if FULL:  # one desk after the other, as issue 23's figures were taken
+        [(polled, polled_idle)] = latencies(db, bench_env, [False], samples, "POLL")
+        [(woken, woken_idle)] = latencies(db, bench_env, [True], samples, "WAKE")
+    else:  # side by side on one database, every request seen by both: half the time
+        (polled, polled_idle), (woken, woken_idle) = latencies(db, bench_env, [False, True], samples, "BOTH")
     print(
         f"\ncommit to screen (s): woken {sorted(round(x, 3) for x in woken)}\n"
         f"                      polling {sorted(round(x, 3) for x in polled)}\n"
