@@ -15,11 +15,12 @@ full size, 1.6× small: 6 s of about 1 % of a core are 6 ticks of the kernel's 1
 more or less on each side reads two equal desks as 0.7–1.4× (1.33× failed the old 1.3×: 8 ticks
 against 6); a woken desk that costs twice the looking one's still fails.
 
-Small size (the suite's, about 20–25 s): the two desks run side by side on one database, each
-request awaited on both (a busy moment of the machine falls on both alike), 11 requests 0.05–1.05 s
-apart (the p95 of 11 is the worst but one; of 6, or of the old 8, it is the worst, and one stall
-of a loaded machine, 0.73 s on the woken desk, failed the 0.6× bound), a 6 s idle window as
-before; full size: one desk after the other, 40 requests 0.3–1.3 s apart, 15 s idle.
+Small size (the suite's, about 20 s): the two desks run side by side on one database (a busy
+moment of the machine falls on both alike), 11 requests, each 0.05–1.05 s after the woken desk
+showed the one before (the looking desk's moments gathered meanwhile: the p95 of 11 is the worst
+but one; of 6, or of the old 8, it is the worst, and one stall of a loaded machine, 0.73 s on the
+woken desk, failed the 0.6× bound), a 6 s idle window as before; full size: one desk after the
+other, 40 requests 0.3–1.3 s after the one before was on screen, 15 s idle.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench_desk_db import fill
@@ -45,21 +47,45 @@ POLLING = (
 )
 
 
-def shown_after(terms: list[PtyApp], text: str, since: list[int], committed: float) -> list[float]:
-    """Seconds from `committed` until `text` is in what each desk wrote after its byte `since`
-    (watched together: each desk's own moment, however many there are)."""
-    deadline = committed + SHOWN
-    took: list[float | None] = [None] * len(terms)
-    while time.perf_counter() < deadline:
-        for n, (term, at) in enumerate(zip(terms, since, strict=True)):
-            if took[n] is None:
-                with term.lock:
-                    if text.encode() in term.output[at:]:
-                        took[n] = time.perf_counter() - committed
-        if None not in took:
-            return [t for t in took if t is not None]
-        time.sleep(0.002)
-    raise AssertionError(f"{text!r} never reached the terminal")
+class Moments:
+    """The requests logged so far and, for each, the seconds from its commit until its unit was on
+    each desk's terminal (None until then)."""
+
+    def __init__(self, terms: list[PtyApp]) -> None:
+        self.terms = terms
+        self.logged: list[tuple[bytes, list[int], float]] = []  # unit, each desk's byte at the commit, when
+        self.seen: list[list[float | None]] = []
+
+    def log(self, unit: str, since: list[int], committed: float) -> None:
+        self.logged.append((unit.encode(), since, committed))
+        self.seen.append([None] * len(self.terms))
+
+    def look(self) -> None:
+        for (unit, since, committed), seen in zip(self.logged, self.seen, strict=True):
+            for n, term in enumerate(self.terms):
+                if seen[n] is None:
+                    with term.lock:
+                        if unit in term.output[since[n] :]:
+                            seen[n] = time.perf_counter() - committed
+
+    def spin(self, seconds: float, until: Callable[[], bool] | None = None) -> None:
+        """Looks every 2 ms for `seconds`, or until `until()` (which must come within them)."""
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            self.look()
+            if until is not None and until():
+                return
+            time.sleep(0.002)
+        if until is not None:
+            missing = [
+                unit.decode()
+                for (unit, _, _), seen in zip(self.logged, self.seen, strict=True)
+                if None in seen
+            ]
+            raise AssertionError(f"{missing} never reached the terminal")
+
+    def on(self, n: int) -> list[float]:
+        return [seen[n] for seen in self.seen if seen[n] is not None]
 
 
 def desk(db: Path, env: dict[str, str], *, watching: bool) -> PtyApp:
@@ -72,8 +98,7 @@ def latencies(
     db: Path, env: dict[str, str], watching: list[bool], samples: int, tag: str
 ) -> list[tuple[list[float], float]]:
     """For each desk (woken by its files or looking once a second, as `watching` says), run side by
-    side on `db`: (seconds from commit to screen for each sample, idle share of a core before them).
-    Each request logged is awaited on every desk before the next."""
+    side on `db`: (seconds from commit to screen for each sample, idle share of a core before them)."""
     terms: list[PtyApp] = []
     other = Store(f"sqlite:///{db}", SystemClock(), "sup")
     try:
@@ -88,17 +113,25 @@ def latencies(
             (term.cpu_seconds() - c0) / (time.perf_counter() - t0)
             for term, c0 in zip(terms, cpu0, strict=True)
         ]
-        took: list[list[float]] = [[] for _ in terms]
+        moments = Moments(terms)
         pause = sized((0.05, 1.05), (0.3, 1.3))
+        # The next request waits for the request before on every desk (full size), or at small size
+        # on the woken desk only: the looking desk's moments are gathered meanwhile, each from its
+        # own commit (a look shows whatever came since the last), the requests' times still
+        # unrelated to its looks.
+        waits_for = [True] * len(terms) if FULL else watching
         for i in range(samples):
-            time.sleep(random.uniform(*pause))  # anywhere in the poll's second
+            moments.spin(random.uniform(*pause))  # anywhere in the poll's second
             unit = f"{tag}{i:03d}"
             since = [term.bytes_out for term in terms]
             other.intake.create_request(category="repair", unit=unit, phone="13900000000", complete=True)
-            committed = time.perf_counter()
-            for seconds, shown in zip(took, shown_after(terms, unit, since, committed), strict=True):
-                seconds.append(shown)
-        return list(zip(took, idle, strict=True))
+            moments.log(unit, since, time.perf_counter())
+            last = moments.seen[-1]
+            moments.spin(
+                SHOWN, lambda last=last: all(t is not None for t, w in zip(last, waits_for, strict=True) if w)
+            )
+        moments.spin(SHOWN, lambda: all(None not in seen for seen in moments.seen))
+        return [(moments.on(n), share) for n, share in enumerate(idle)]
     finally:
         other.close()
         for term in terms:
