@@ -24,7 +24,7 @@ the kernel's, which the desk's design does not have. Installed as the README say
 run by a desk login that cannot write root's __pycache__: queue --json 0.81×, show 0.81×, log
 1.38×, --help 0.16× (by hand, 7 rounds, load 7).
 Bounds: queue --json and show 1.1× at full size (1.3× small, slack for a loaded machine: the
-small run takes 5 rounds); log 1.6× full, 2.0× small; --help 0.5×. Whatever the time, these
+small run takes 3 rounds); log 1.6× full, 2.0× small; --help 0.5×. Whatever the time, these
 commands import no Textual, Rich or Alembic, and queue --json and show no SQLModel, pydantic or
 ORM either (checked with -X importtime; tests/test_import_hygiene.py checks the same in the
 suite).
@@ -41,7 +41,7 @@ import pytest
 from bench_desk_db import fill
 from bench_sizing import median, sized
 
-RUNS = sized(5, 20)
+RUNS = sized(3, 20)
 WAIT = 60.0  # seconds at most for one call
 NOT_FOR_A_CALL = ("textual", "rich", "alembic")
 NOT_FOR_A_READ = ("sqlmodel", "pydantic", "sqlalchemy.orm")  # queue --json and show: store/glance.py

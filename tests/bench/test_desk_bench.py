@@ -12,16 +12,15 @@ updates every countdown cell once a second with the stock `update_cell`).
   0.75× (measured 0.55–0.62×; issue 23 aims at 1.5 % of a core), small 1.5×.
 - terminal bytes a second, idle, 50 countdowns on screen, vs the bare app's: full-size bound
   0.25× (the old bound, 4 KB/s, against the bare app's 17 KB/s), small 0.5×.
-Every wait in the terminal has a timeout (pty_app.PtyApp.wait_for_output).
+The idle figures take the desk and the bare app side by side over one window at small size (one
+after the other at full size). Every wait in the terminal has a timeout (pty_app.PtyApp.wait_for_output).
 """
 
 from __future__ import annotations
 
-import time
-
 from bench_desk_db import fill
 from bench_sizing import median, sized
-from live_desk import wait_live
+from live_desk import idle_together
 from pty_app import PtyApp
 
 SHOWN = 60.0  # seconds at most for the queue (or the bare table) to show
@@ -62,26 +61,25 @@ def test_startup_to_the_queue(tmp_path, bench_env, baseline_command, figure):
     )
 
 
-def idle(args, env, command=None, size=(120, 40), seconds: float = 10.0) -> tuple[float, float]:
-    """(share of one core, bytes per second) while the app sits idle with its countdowns ticking."""
-    term = PtyApp(args, env, size=size, command=command)
-    try:
-        wait_live(term, timeout=SHOWN)  # (the live desk, not its first frame drawn before it)
-        time.sleep(sized(2, 3))  # past start-up work and the first notifications
-        cpu0, bytes0, t0 = term.cpu_seconds(), term.bytes_out, time.perf_counter()
-        time.sleep(seconds)
-        cpu1, bytes1, t1 = term.cpu_seconds(), term.bytes_out, time.perf_counter()
-        return (cpu1 - cpu0) / (t1 - t0), (bytes1 - bytes0) / (t1 - t0)
-    finally:
-        term.kill()
+def idle(
+    desk: list[str], bare: list[str], env, size=(120, 40), seconds: float = 10.0
+) -> list[tuple[float, float]]:
+    """(share of one core, bytes per second) of the desk and of the bare app while each sits idle
+    with its countdowns ticking (side by side at small size: live_desk.idle_together)."""
+    return idle_together(
+        [lambda: PtyApp(desk, env, size=size), lambda: PtyApp([], env, size=size, command=bare)],
+        settle=sized(2, 3),  # past start-up work and the first notifications
+        seconds=seconds,
+    )
 
 
 def test_idle_cpu_with_200_open_requests_ticking(tmp_path, bench_env, baseline_command, figure):
     db = tmp_path / "open200.db"
     fill(db, open_count=200, closed_count=0)
     seconds = sized(4.0, 10.0)
-    desk_cpu, _ = idle(desk_args(db), bench_env, seconds=seconds)
-    base_cpu, _ = idle([], bench_env, baseline_command(200, tick=True), seconds=seconds)
+    (desk_cpu, _), (base_cpu, _) = idle(
+        desk_args(db), baseline_command(200, tick=True), bench_env, seconds=seconds
+    )
     figure(
         f"idle CPU, 200 open requests ticking ({seconds:g} s)",
         desk_cpu,
@@ -98,8 +96,9 @@ def test_bytes_per_second_idle_with_50_countdowns(tmp_path, bench_env, baseline_
     fill(db, open_count=50, closed_count=0)
     size = (120, 60)  # every one of the 50 rows on screen
     seconds = sized(4.0, 10.0)
-    _, desk_bps = idle(desk_args(db), bench_env, size=size, seconds=seconds)
-    _, base_bps = idle([], bench_env, baseline_command(50, tick=True), size=size, seconds=seconds)
+    (_, desk_bps), (_, base_bps) = idle(
+        desk_args(db), baseline_command(50, tick=True), bench_env, size=size, seconds=seconds
+    )
     figure(
         f"terminal output idle, 50 countdowns on screen ({seconds:g} s)",
         desk_bps,

@@ -1,6 +1,7 @@
 """An idle desk in a real pseudo-terminal with 200 open requests and 500 open work orders ticking,
 beside the bare Textual app (baseline_app.py --tick: textual and sqlmodel imported, a 200-row
-DataTable whose countdown cells the stock `update_cell` updates once a second), measured in turn.
+DataTable whose countdown cells the stock `update_cell` updates once a second), measured in turn
+(side by side over one window at the small size: live_desk.idle_together).
 
     uv run pytest tests/bench/test_desk_idle_bench.py -s                          (small: the suite's)
     LIYUAN_BENCH_SIZE=full uv run pytest tests/bench/test_desk_idle_bench.py -s   (issue 23's figure)
@@ -14,42 +15,34 @@ share of a core too.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 from bench_desk_db import fill
 from bench_sizing import median, sized
-from live_desk import wait_live
+from live_desk import idle_together
 from pty_app import PtyApp
 
 HERE = Path(__file__).parent
-SHOWN = 60.0  # seconds at most for the queue (or the bare table) to show
-
-
-def idle_cpu(command: list[str], env: dict[str, str], seconds: float) -> float:
-    """Share of one core while the app sits idle with its countdowns ticking."""
-    term = PtyApp([], env, size=(120, 40), command=command)
-    try:
-        wait_live(term, SHOWN)
-        time.sleep(3)  # past start-up work and the first look
-        cpu0, t0 = term.cpu_seconds(), time.perf_counter()
-        time.sleep(seconds)
-        return (term.cpu_seconds() - cpu0) / (time.perf_counter() - t0)
-    finally:
-        term.kill()
 
 
 def test_idle_cpu_with_200_open_requests_and_500_work_orders(tmp_path, bench_env, figure):
     seconds, runs = sized(5.0, 15.0), sized(1, 3)
     desk_runs, base_runs = [], []
+    bare = [sys.executable, str(HERE / "baseline_app.py"), "200", "--tick"]
     for run in range(runs):  # in turn, so a busy moment of the machine slows both alike
         db = tmp_path / f"idle{run}.db"  # (filled afresh: every countdown still minutes from its warning)
         fill(db, open_count=200, order_count=500)
         desk = [sys.executable, "-m", "liyuan_tui.cli", "--db", str(db), "--user", "ann"]
-        desk_runs.append(idle_cpu(desk, bench_env, seconds))
-        base_runs.append(
-            idle_cpu([sys.executable, str(HERE / "baseline_app.py"), "200", "--tick"], bench_env, seconds)
+        (desk_cpu, _), (base_cpu, _) = idle_together(
+            [
+                lambda desk=desk: PtyApp([], bench_env, command=desk),
+                lambda: PtyApp([], bench_env, command=bare),
+            ],
+            settle=3,  # past start-up work and the first look
+            seconds=seconds,
         )
+        desk_runs.append(desk_cpu)
+        base_runs.append(base_cpu)
     print(f"\nidle runs: desk {[f'{x:.2%}' for x in desk_runs]}, bare app {[f'{x:.2%}' for x in base_runs]}")
     figure(
         f"idle CPU, 200 open requests and 500 open work orders ticking (median of {runs}, {seconds:g} s each)",

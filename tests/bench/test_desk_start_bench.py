@@ -20,7 +20,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from bench_desk_db import fill
 from bench_sizing import median, sized
 from pty_app import PtyApp
@@ -31,15 +30,6 @@ HERE = Path(__file__).parent
 SHOWN = 60.0  # seconds at most for anything to reach the terminal
 LIVE = b"\x1b[?1049h"  # Textual takes the terminal
 FORM = "each field is saved"  # (the intake form's title, en: the key bar says "New request" too)
-
-
-@pytest.fixture
-def compiled(bench_env, tmp_path) -> dict[str, str]:
-    """Byte-code written once and read after (a site install is compiled, README): the desk's and
-    the bare app's alike, in a folder of the run's own."""
-    env = dict(bench_env, PYTHONPYCACHEPREFIX=str(tmp_path / "pycache"))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
 
 
 def after(term: PtyApp, needle: bytes, start: int = 0) -> tuple[float, int]:
@@ -79,11 +69,12 @@ def bare_run(env: dict[str, str]) -> float:
         term.kill()
 
 
-def test_start_up_first_frame_live_queue_and_n_to_the_form(tmp_path, compiled, figure):
+def test_start_up_first_frame_live_queue_and_n_to_the_form(tmp_path, bench_env, figure):
+    compiled = bench_env  # byte-compiled, the run's byte-code folder shared with the other benches
     closed, runs = sized(2_000, 100_000), sized(3, 5)
     db = tmp_path / "big.db"
     fill(db, open_count=200, closed_count=closed)
-    desk_run(db, compiled)  # warm: byte-code written, the file in the OS's cache
+    desk_run(db, compiled)  # warm: byte-code written (if no bench before did), the file in the OS's cache
     bare_run(compiled)
     firsts, lives, forms, bares = [], [], [], []
     for run in range(runs):  # in turn, so a busy moment of the machine slows both alike
