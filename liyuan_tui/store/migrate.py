@@ -86,6 +86,9 @@ def _migrate(
 
             install_notify(conn)
             if roles_enforced(conn):  # the new tables get the same grants and policies
+                # The site's audit triggers are deferred to commit: fired now, or altering a table
+                # they have written to (alembic_version, stamped above) is refused.
+                conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
                 install_security(conn)
         with Session(bind=conn) as s:
             tx = Tx(kernel, s)

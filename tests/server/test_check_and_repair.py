@@ -210,3 +210,18 @@ def test_repair_is_for_the_administrator_only(site, installed):
     assert done.returncode == 2, done.stdout + done.stderr
     assert "superuser" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert check(site).returncode == 0
+
+
+def test_migrate_from_the_release_before_puts_the_new_function_bodies_in_place(site):
+    """A site at 0008 runs the ladder's rung function of that release; this release's migrate
+    (revision 0009 changes no table) reinstalls it, and `check` is clean with no `site repair`."""
+    site.admin_sql(
+        "CREATE OR REPLACE FUNCTION public.liyuan_ladder_rung(key text) RETURNS integer LANGUAGE plpgsql "
+        "SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$ BEGIN RETURN NULL; END $$"
+    )
+    site.admin_sql("UPDATE alembic_version SET version_num = '0008'")
+    migrated = site.liyuan_admin("migrate", LIYUAN_USER=site.login("cs_supervisor"))
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert site.admin_sql("SELECT version_num FROM alembic_version") == [("0009",)]
+    again = check(site)
+    assert again.returncode == 0, again.stdout
