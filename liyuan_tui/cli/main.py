@@ -7,6 +7,7 @@ nothing is written; the user never sees a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -103,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.lru_cache(maxsize=2)
+def parser_in(lang: str) -> argparse.ArgumentParser:
+    """The parser, built once per language in a process: a script's process parses once, but the
+    tests call main() in-process a thousand times and each build is some 300 parsers. (argparse's
+    titles and help lines take the language that speaks as the parser is built; its refusals, the
+    one spoken as it parses.)"""
+    return build_parser()
+
+
 def main(
     argv: Sequence[str] | None = None,
     clock: Clock | None = None,
@@ -115,8 +125,9 @@ def main(
     err = err if err is not None else sys.stderr
     from .argparse_words import language_of, speak
 
-    speak(language_of(list(sys.argv[1:] if argv is None else argv), os.environ.get("LIYUAN_LANG")))
-    parser = build_parser()
+    lang = language_of(list(sys.argv[1:] if argv is None else argv), os.environ.get("LIYUAN_LANG"))
+    speak(lang)
+    parser = parser_in(lang)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse's own refusals (and --help): already printed

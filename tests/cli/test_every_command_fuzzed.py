@@ -13,14 +13,19 @@ import argparse
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 from cli_runner import run_liyuan
 from hypothesis import HealthCheck, given, settings
+from db_templates import START
 from hypothesis import strategies as st
 
 from liyuan_tui.cli.main import build_parser
+from liyuan_tui.domain.clock import FakeClock
+from liyuan_tui.store import Store
 
 INTERACTIVE = {("demo",)}
 EXAMPLES = 12  # per subcommand: ~31 subcommands, a few hundred runs in all
@@ -100,21 +105,38 @@ COMMANDS = [(path, p) for path, p in leaf_commands(build_parser()) if path and p
 COMMON = {"--db", "--lang", "--tz", "--procedures", "--fees", "--user"}
 
 
-@pytest.fixture
-def sandbox(staff, cli_env, db_path, tmp_path, monkeypatch):
-    """The test database with requests on it, run from a folder of its own (relative paths land
-    there); a few files worth naming: a logbook, a folder, a dangling link."""
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, db_templates, procedures) -> tuple[Path, list[str]]:
+    """The sandbox's database, written once for the file's tests (as the staff fixtures and a night
+    at the desk would) and copied for each: requests, a receipt, a follow-up call owed, a household."""
     from backoffice_helpers import close_repair, log_repair
 
-    desk = staff["assistant"]
-    refs = [
-        desk.intake.create_request(category=c, unit="3-1201", phone="13800000000", complete=True).ref
-        for c in ("A", "B", "D")
-    ]
-    desk.lifecycle.mark_replied(refs[1])
-    desk.charges.add_charge(refs[1], "drain")  # its receipt: S202611-0001
-    refs.append(close_repair(desk, log_repair(desk, unit="3-1201").ref).ref)  # a follow-up call owed
-    desk.households.edit("3-1201", person="张阿姨", relation="户主", phones="13911111202")
+    file = tmp_path_factory.mktemp("fuzz-db") / "desk.db"
+    url = f"sqlite:///{file}"
+    clock = FakeClock(START)
+    assert db_templates.place("staffed", url, clock)
+    desk = Store(url, clock, "ann", procedures=procedures, tz="Asia/Shanghai")
+    try:
+        refs = [
+            desk.intake.create_request(category=c, unit="3-1201", phone="13800000000", complete=True).ref
+            for c in ("A", "B", "D")
+        ]
+        desk.lifecycle.mark_replied(refs[1])
+        desk.charges.add_charge(refs[1], "drain")  # its receipt: S202611-0001
+        refs.append(close_repair(desk, log_repair(desk, unit="3-1201").ref).ref)  # a follow-up call owed
+        desk.households.edit("3-1201", person="张阿姨", relation="户主", phones="13911111202")
+    finally:
+        desk.close()  # (the last connection folds the journal into the file)
+    return file, refs
+
+
+@pytest.fixture
+def sandbox(filled, cli_env, db_path, tmp_path, monkeypatch):
+    """The test database with requests on it (a copy of `filled`), run from a folder of its own
+    (relative paths land there); a few files worth naming: a logbook, a folder, a dangling link."""
+    file, refs = filled
+    shutil.copyfile(file, db_path)
+    os.chmod(db_path, 0o660)  # as the store makes it
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     (cwd / "folder").mkdir()
@@ -123,7 +145,9 @@ def sandbox(staff, cli_env, db_path, tmp_path, monkeypatch):
     )
     (cwd / "dangling").symlink_to(cwd / "nowhere")
     monkeypatch.chdir(cwd)
-    return {"env": cli_env, "db": db_path, "cwd": cwd, "refs": refs, "tmp": tmp_path}
+    watch = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    yield {"env": cli_env, "db": db_path, "cwd": cwd, "refs": list(refs), "tmp": tmp_path, "watch": watch}
+    watch.close()
 
 
 def values(box, dest: str) -> st.SearchStrategy[str]:
@@ -222,16 +246,12 @@ def argv_for(path, parser, box) -> st.SearchStrategy[list[str]]:
     return st.tuples(*parts).map(lambda chunks: [*path, *(x for chunk in chunks for x in chunk)])
 
 
-def state(box) -> str:
-    """Everything a command could have written: every row of the database, and the files around it."""
+def state(box) -> tuple[int, str]:
+    """Everything a command could have written: the database's version as one connection held open
+    all along sees it (SQLite's data_version changes whenever another connection commits a change),
+    and the files around it."""
+    (version,) = box["watch"].execute("PRAGMA data_version").fetchone()
     digest = hashlib.sha256()
-    conn = sqlite3.connect(f"file:{box['db']}?mode=ro", uri=True)
-    try:
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-            for row in conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid'):
-                digest.update(repr(row).encode("utf-8", "surrogateescape"))
-    finally:
-        conn.close()
     for root in (box["cwd"], box["tmp"]):
         for p in sorted(root.rglob("*"), key=str):
             if p.name.startswith(box["db"].name) or "hypothesis" in str(p):
@@ -239,7 +259,7 @@ def state(box) -> str:
             digest.update(os.fsencode(p))
             if p.is_file() and not p.is_symlink():
                 digest.update(str(p.stat().st_size).encode())
-    return digest.hexdigest()
+    return version, digest.hexdigest()
 
 
 @pytest.mark.parametrize("path,parser", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
