@@ -1,7 +1,8 @@
 """Nothing is left out of CI: `.ci/run` runs `uv run pytest` (the README's command), then what it
-leaves (tests/two_runs.py: its selection's exact complement, "e2e or bench") as two runs, the
-end-to-end tests and `uv run pytest tests/bench`, which collects every bench there at its small
-size, marked `bench` — nothing in the configuration leaves one out."""
+leaves (tests/two_runs.py: its selection's exact complement, "e2e or bench") as two runs side by
+side, the end-to-end tests and `uv run pytest tests/bench`, which collects every bench there at its
+small size, marked `bench` — nothing in the configuration leaves one out — and fails if either
+fails."""
 
 from __future__ import annotations
 
@@ -17,9 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_ci_runs_the_readme_command_and_then_what_it_leaves():
     ci = (ROOT / ".ci" / "run").read_text()
-    runs = ["\nuv run pytest\n", "\nuv run pytest -m e2e\n", "\nuv run pytest tests/bench -n 1\n"]
-    assert all(run in ci for run in runs), runs
-    assert [ci.index(run) for run in runs] == sorted(ci.index(run) for run in runs)
+    lines = [line.strip() for line in ci.splitlines()]
+    readme_run = lines.index("uv run pytest")
+    # then the end-to-end tests and the benches side by side, and the run fails if either fails
+    bench = lines.index('uv run pytest tests/bench -n 1 >"$bench_log" 2>&1 &')
+    e2e = lines.index("uv run pytest -m e2e || e2e_status=$?")
+    assert readme_run < bench < e2e, (readme_run, bench, e2e)
+    assert 'wait "$bench_pid" || bench_status=$?' in lines[e2e:]
+    assert lines[-1] == '[ "$e2e_status" = 0 ] && [ "$bench_status" = 0 ]', lines[-1]
+    assert "set -euo pipefail" in lines
     assert SECOND_RUN == "e2e or bench"  # what the last two run between them
     assert "not bench" not in ci and "--ignore" not in ci and "--deselect" not in ci
     assert f"not ({SECOND_RUN})" == FIRST_RUN  # the two together: every test, once
