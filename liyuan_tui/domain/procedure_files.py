@@ -7,6 +7,7 @@ file, the step and the problem.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from datetime import timedelta
 from importlib import resources
@@ -64,7 +65,15 @@ def procedure_texts(site_dir: Path | None = None) -> dict[str, tuple[str, str]]:
 
 def procedures_from(files: dict[str, tuple[str, str]]) -> Procedures:
     """Every procedure of `procedure_texts()` (or of a published version), checked."""
-    procedures = [parse_procedure(text, source, name[:-5]) for name, (source, text) in sorted(files.items())]
+    return _parsed(tuple(sorted(files.items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(files: tuple[tuple[str, tuple[str, str]], ...]) -> Procedures:
+    """The same texts parse to the same (immutable) procedures: parsed once in a process, however
+    many stores open on them (a desk re-reading a published version, the stores of a test run).
+    A refusal is not kept: the same texts are refused again."""
+    procedures = [parse_procedure(text, source, name[:-5]) for name, (source, text) in files]
     _check_unique_letters(procedures)
     return Procedures(procedures)
 
