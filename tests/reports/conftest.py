@@ -138,6 +138,11 @@ def insert_rows(engine, rows: list[dict], tz=SHANGHAI) -> None:
 def history(supervisor, procedures):
     """Three months around November 2026 (Shanghai), seeded: 400 in November, 250 in October,
     60 in September and December each, 30 of them within minutes of a month boundary."""
+    return seed_history(supervisor.engine, procedures)
+
+
+def seed_history(engine, procedures) -> list[dict]:
+    """The `history` fixture's rows, written into the database of `engine`."""
     rng = random.Random(20261127)
 
     def local(*a):
@@ -151,7 +156,7 @@ def history(supervisor, procedures):
         + make_rows(rng, local(2026, 11, 30, 23, 50), local(2026, 12, 1, 0, 10), 15, procedures)
         + make_rows(rng, local(2026, 10, 31, 23, 50), local(2026, 11, 1, 0, 10), 15, procedures)
     )
-    insert_rows(supervisor.engine, rows)
+    insert_rows(engine, rows)
     return rows
 
 

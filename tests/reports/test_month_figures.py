@@ -4,24 +4,57 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pg
 import pytest
+from db_templates import FIRST_SUPERVISOR, START
 
+from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.reports.month import month_report
 from liyuan_tui.reports.month_render import report_dict
 from liyuan_tui.reports.tables import Namer
+from liyuan_tui.store import Store
 
-from .conftest import SHANGHAI
+from .conftest import SHANGHAI, seed_history
 from .oracle import expected
 
 AFTER = datetime(2026, 12, 20, 4, 0, tzinfo=UTC)  # the report is run after the month
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def month(request, tmp_path_factory, db_templates, procedures):
+    """The history written once into a new database of each engine for this file's tests, and its
+    November report (each test checks its own figures of it): history rows, report, its JSON."""
+    kind = "supervisor"  # (the first supervisor, as the `supervisor` fixture makes a database)
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('month') / 'desk.db'}"
+        assert db_templates.place(kind, url, FakeClock(START))
+        name = None
+    else:
+        pg.need_cluster()
+        name = db_templates.new_database(kind)
+        url = pg.url(name)
+    clock = FakeClock(START)
+    sup = Store(url, clock, FIRST_SUPERVISOR, procedures=procedures, tz="Asia/Shanghai")
+    try:
+        rows = seed_history(sup.engine, procedures)
+        clock.set(AFTER)
+        report = month_report(sup, "2026-11")
+    finally:
+        sup.close()
+        if name is not None:
+            pg.drop_database(name)
+    return rows, report, report_dict(report, Translator("en"), Namer(Translator("en"), procedures))
+
+
 @pytest.fixture
-def report_json(history, supervisor, clock, procedures):
-    clock.set(AFTER)
-    report = month_report(supervisor, "2026-11")
-    return report, report_dict(report, Translator("en"), Namer(Translator("en"), procedures))
+def history(month):
+    return month[0]
+
+
+@pytest.fixture
+def report_json(month):
+    return month[1], month[2]
 
 
 def approx(value):
