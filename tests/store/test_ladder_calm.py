@@ -10,7 +10,7 @@ import random
 import pytest
 from sqlalchemy import Engine, event
 
-from liyuan_tui.store import Store
+from liyuan_tui.store.ladder import Ladder
 
 
 @pytest.fixture
@@ -79,17 +79,14 @@ def test_an_order_s_limits_end_the_calm(staff, clock, statements):
     assert [e.kind for e in desk.ladder.record_deadline_alerts()] == ["order_late"]
 
 
-def test_a_calm_terminal_misses_no_rung_a_fresh_one_would_write(staff, clock, db_url, procedures, statements):
-    desk, sup, tech = staff["assistant"], staff["cs_supervisor"], staff["technician"]
+def test_a_calm_terminal_misses_no_rung_a_fresh_one_would_write(staff, clock, statements):
+    desk, sup, tech, mgr = staff["assistant"], staff["cs_supervisor"], staff["technician"], staff["manager"]
     rng = random.Random(23)
     calm_polls = 0
 
     def fresh_terminal_writes() -> list[str]:
-        fresh = Store(db_url, clock, "mgr", procedures=procedures, tz="Asia/Shanghai")
-        try:
-            return [e.dedupe_key or "" for e in fresh.ladder.record_deadline_alerts()]
-        finally:
-            fresh.close()
+        fresh = Ladder(mgr.kernel)  # a terminal's ladder just opened: it remembers nothing, scans everything
+        return [e.dedupe_key or "" for e in fresh.record_deadline_alerts()]
 
     for step in range(200):
         choice = rng.random()
