@@ -42,6 +42,9 @@ _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*[]<>|~"})
 _LINKABLE = re.compile(r"(?<=[A-Za-z]):(?=/)|(?i:(?<=mailto)|(?<=tel)|(?<=sms)):|(?<=\w)\.(?=[^\W\d_])|@")
 _EMPHASIS_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")  # (inside a word, _ is no emphasis in GFM)
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+# Whatever the three above could change (more than they do): most cells (times, figures, names)
+# have none of it, and one search is cheaper than three substitutions on a long list.
+_MAYBE_MARKUP = re.compile(r"[_&@]|[^\W\d_]:|\w\.[^\W\d_]")
 # At the start of a line: what opens a heading, a list, a quote, a rule, a fence or a setext underline.
 _BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*=_](?=\s|[-+*=_]|$)|\d+(?=[.)](?:\s|$)))")
 
@@ -55,6 +58,8 @@ def md_text(text: Any) -> str:
     if " " in shown or not shown.isprintable():
         shown = " ".join(shown.split())
     shown = shown.translate(_MD_ESCAPES)
+    if _MAYBE_MARKUP.search(shown) is None:
+        return shown
     shown = _EMPHASIS_UNDERSCORE.sub(r"\\_", shown)
     shown = _ENTITY.sub(r"\\&", shown)
     return _LINKABLE.sub(lambda m: "\\" + m.group(0), shown)
@@ -131,6 +136,8 @@ def csv_cell(value: Any) -> str:
             text = "'" + text
     elif text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         text = "'" + text
+    if "," not in text and ";" not in text and "\t" not in text:  # (the common case, fast)
+        return text
     return _SEPARATED_FORMULA.sub(r"\1\2'", text)
 
 
@@ -145,7 +152,17 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     def width(text: str) -> int:
         return len(text) if text.isascii() else cell_len(text)  # most cells are ASCII: skip the table
 
-    grid = [[_cell(c) for c in header]] + [[_cell(c) for c in r] for r in rows]
+    shown: dict[str, str] = {}  # a long list repeats its cells (names, categories, durations)
+
+    def cell(c: Any) -> str:
+        if not isinstance(c, str):
+            return _cell(c)
+        done = shown.get(c)
+        if done is None:
+            done = shown[c] = _cell(c)
+        return done
+
+    grid = [[cell(c) for c in header]] + [[cell(c) for c in r] for r in rows]
     sizes = [[width(c) for c in r] for r in grid]
     widths = [max(3, *(r[i] for r in sizes)) for i in range(len(header))]
 
