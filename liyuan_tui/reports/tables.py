@@ -149,30 +149,25 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     """A pipe table padded by terminal cells, so it lines up as plain printed text too."""
     from rich.cells import cell_len
 
-    def width(text: str) -> int:
-        return len(text) if text.isascii() else cell_len(text)  # most cells are ASCII: skip the table
+    shown: dict[str, tuple[str, int]] = {}  # a long list repeats its cells (names, categories, durations)
 
-    shown: dict[str, str] = {}  # a long list repeats its cells (names, categories, durations)
-
-    def cell(c: Any) -> str:
-        if not isinstance(c, str):
-            return _cell(c)
-        done = shown.get(c)
+    def cell(c: Any) -> tuple[str, int]:
+        done = shown.get(c) if isinstance(c, str) else None  # (by text only: 1 and True are equal keys)
         if done is None:
-            done = shown[c] = _cell(c)
+            text = _cell(c)
+            done = (text, len(text) if text.isascii() else cell_len(text))  # most are ASCII: no table
+            if isinstance(c, str):
+                shown[c] = done
         return done
 
     grid = [[cell(c) for c in header]] + [[cell(c) for c in r] for r in rows]
-    sizes = [[width(c) for c in r] for r in grid]
-    widths = [max(3, *(r[i] for r in sizes)) for i in range(len(header))]
+    widths = [max(3, *(r[i][1] for r in grid)) for i in range(len(header))]
 
-    def line(cells: list[str], size: list[int]) -> str:
-        padded = (c + " " * (w - n) for c, n, w in zip(cells, size, widths, strict=True))
+    def line(cells: list[tuple[str, int]]) -> str:
+        padded = (c + " " * (w - n) for (c, n), w in zip(cells, widths, strict=True))
         return "| " + " | ".join(padded) + " |"
 
-    return [line(grid[0], sizes[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [
-        line(r, n) for r, n in zip(grid[1:], sizes[1:], strict=True)
-    ]
+    return [line(grid[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in grid[1:]]
 
 
 def governed_by(proc: Any, t: Translator) -> str:
