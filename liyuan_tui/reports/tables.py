@@ -21,10 +21,14 @@ class Namer:
 
     def __init__(self, t: Translator, procedures: Procedures) -> None:
         self.t, self.procedures = t, procedures
+        self._categories: dict[str, str] = {}  # (asked once a row of a long list)
 
     def category(self, key: str) -> str:
-        proc = self.procedures.get(key) if key != NO_CATEGORY else None
-        return proc.name(self.t.lang) if proc else self.t("report.no_category")
+        name = self._categories.get(key)
+        if name is None:
+            proc = self.procedures.get(key) if key != NO_CATEGORY else None
+            name = self._categories[key] = proc.name(self.t.lang) if proc else self.t("report.no_category")
+        return name
 
     def __call__(self, kind: str, key: str) -> str:
         if kind == "category":
