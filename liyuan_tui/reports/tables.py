@@ -69,6 +69,30 @@ def md_text(text: Any) -> str:
     return _LINKABLE.sub(lambda m: "\\" + m.group(0), shown)
 
 
+_SPACE_RUNS = re.compile(r" {2,}")
+_EDGE_SPACE = re.compile(r"^ | $", re.M)
+
+
+def md_texts(texts: list[str]) -> list[str]:
+    """[md_text(x) for x in texts], a long list faster: the printable ones (a printable text's
+    only whitespace is the space) escaped together, one text a line, as one string — every
+    pattern of md_text stops at a line's end as at a text's end."""
+    out = [md_text(x) if not x.isprintable() else None for x in texts]
+    plain = [x for x in texts if x.isprintable()]
+    if not plain:
+        return [x for x in out if x is not None]
+    joined = "\n".join(plain)
+    if " " in joined:
+        joined = _EDGE_SPACE.sub("", _SPACE_RUNS.sub(" ", joined))
+    joined = joined.translate(_MD_ESCAPES)
+    if _MAYBE_MARKUP.search(joined) is not None:
+        joined = _EMPHASIS_UNDERSCORE.sub(r"\\_", joined)
+        joined = _ENTITY.sub(r"\\&", joined)
+        joined = _LINKABLE.sub(lambda m: "\\" + m.group(0), joined)
+    done = iter(joined.split("\n"))
+    return [next(done) if x is None else x for x in out]
+
+
 def md_line(text: Any) -> str:
     """A line of a person's text on a line of its own (the analysis): md_text, and what would open
     a heading, a list, a quote, a rule or a fence at its start escaped too."""
@@ -153,25 +177,24 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     """A pipe table padded by terminal cells, so it lines up as plain printed text too."""
     from rich.cells import cell_len
 
-    shown: dict[str, tuple[str, int]] = {}  # a long list repeats its cells (names, categories, durations)
-
-    def cell(c: Any) -> tuple[str, int]:
-        done = shown.get(c) if isinstance(c, str) else None  # (by text only: 1 and True are equal keys)
-        if done is None:
-            text = _cell(c)
-            done = (text, len(text) if text.isascii() else cell_len(text))  # most are ASCII: no table
-            if isinstance(c, str):
-                shown[c] = done
-        return done
-
-    grid = [[cell(c) for c in header]] + [[cell(c) for c in r] for r in rows]
-    widths = [max(3, *(r[i][1] for r in grid)) for i in range(len(header))]
-
-    def line(cells: list[tuple[str, int]]) -> str:
-        padded = (c + " " * (w - n) for (c, n), w in zip(cells, widths, strict=True))
-        return "| " + " | ".join(padded) + " |"
-
-    return [line(grid[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in grid[1:]]
+    # Each column's distinct texts escaped at once (a long list repeats names, categories and
+    # durations; its refs, units and times are many): md_texts, then each cell looked up.
+    columns = []
+    for j, head in enumerate(header):
+        cells = [head, *(r[j] for r in rows)]
+        if not all(isinstance(c, str) for c in cells):  # (1 and True are equal keys, not texts)
+            columns.append([(x, len(x) if x.isascii() else cell_len(x)) for x in map(md_text, cells)])
+            continue
+        distinct = list(dict.fromkeys(cells))
+        shown = {
+            c: (x, len(x) if x.isascii() else cell_len(x))
+            for c, x in zip(distinct, md_texts(distinct), strict=True)
+        }
+        columns.append([shown[c] for c in cells])
+    widths = [max(3, *(n for _, n in column)) for column in columns]
+    padded = [[x + " " * (w - n) for x, n in column] for column, w in zip(columns, widths, strict=True)]
+    lines = ["| " + " | ".join(cells) + " |" for cells in zip(*padded, strict=True)]
+    return [lines[0], "|" + "|".join("-" * (w + 2) for w in widths) + "|", *lines[1:]]
 
 
 def governed_by(proc: Any, t: Translator) -> str:
