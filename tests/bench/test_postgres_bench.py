@@ -73,7 +73,7 @@ def million_on_postgres():
 WAIT = 30.0  # seconds at most for a desk to show another's write
 
 
-def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgres, figure):
+def test_month_report_on_postgresql_within_one_and_a_half_times_the_bare_sql(million_on_postgres, figure):
     import psycopg
 
     url, name = million_on_postgres
@@ -121,7 +121,7 @@ def test_month_report_on_postgresql_within_twice_the_bare_sql(million_on_postgre
         "s",
         baseline_is="its statements through a bare psycopg connection",
         small=12.0,
-        full=2.0,
+        full=1.5,
     )
 
 
