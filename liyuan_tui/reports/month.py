@@ -15,6 +15,7 @@ from liyuan_tui.domain.errors import PermissionDenied
 from liyuan_tui.domain.permissions import Action, allowed
 from liyuan_tui.store.figures import FigureReader, Window
 
+from .long_work import collector_paused
 from .month_counts import (
     distribution,
     fill_counts,
@@ -77,7 +78,7 @@ def month_report(
     def figures(read: FigureReader, which: Month, code: str | None, told: Callable[[], None]) -> MonthFigures:
         return month_figures(read, which, tz, now, code, keys, names, repairs, told)
 
-    with store.figures.reading() as read:
+    with collector_paused(), store.figures.reading() as read:
         names = read.staff_names()
         current = figures(read, month, only, step)
         previous = figures(read, month.previous(), only, step)

@@ -29,7 +29,9 @@ def local_iso(when: datetime | None, tz: tzinfo) -> str | None:
     if when is None:
         return None
     off, suffix = _offset(tz, int(when.timestamp()) // 900)
-    return (when.astimezone(UTC).replace(tzinfo=None) + off).isoformat(timespec="seconds") + suffix
+    if when.tzinfo is not UTC:  # (the report's times are UTC already)
+        when = when.astimezone(UTC)
+    return (when + off).isoformat(timespec="seconds")[:19] + suffix
 
 
 def _reply_dict(r: ReplyStats) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.procedures import Procedures
 from liyuan_tui.domain.safe_text import safe_json
 
+from .long_work import collector_paused
 from .month import MonthReport
 from .month_json import analysis_signature, figures_dict, local_iso, report_dict
 from .month_json import when_text as _when
@@ -28,7 +29,11 @@ BOM = "\ufeff"
 
 def render(report: MonthReport, fmt: str, t: Translator, procedures: Procedures) -> str | bytes:
     """The report as text (md, csv, json) or, for xlsx, a workbook's bytes."""
-    namer = Namer(t, procedures)
+    with collector_paused():
+        return _render(report, fmt, t, Namer(t, procedures))
+
+
+def _render(report: MonthReport, fmt: str, t: Translator, namer: Namer) -> str | bytes:
     if fmt == "xlsx":
         from .xlsx import month_workbook
 

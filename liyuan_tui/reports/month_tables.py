@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from liyuan_tui.domain.i18n import Translator
 
@@ -229,6 +230,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
     )
 
     hidden = t("report.hidden")
+    late_by = lru_cache(maxsize=None)(lambda s: format_duration(s, t))  # (a long list repeats them)
     out.append(
         (
             t("report.overdue_list"),
@@ -245,7 +247,7 @@ def tables(report: MonthReport, t: Translator, namer: Namer, numeric: bool = Fal
                     Said(x.ref) if x.ref else hidden,
                     namer.category(x.category),
                     when_text(x.received_at, tz),
-                    (str(x.late_seconds) if numeric else format_duration(x.late_seconds, t)),
+                    (str(x.late_seconds) if numeric else late_by(x.late_seconds)),
                     Said(x.unit) if x.unit is not None else hidden,
                     Said(names.get(x.holder, x.holder)) if x.holder else "",
                 ]

@@ -21,10 +21,14 @@ class Namer:
 
     def __init__(self, t: Translator, procedures: Procedures) -> None:
         self.t, self.procedures = t, procedures
+        self._categories: dict[str, str] = {}  # (asked once a row of a long list)
 
     def category(self, key: str) -> str:
-        proc = self.procedures.get(key) if key != NO_CATEGORY else None
-        return proc.name(self.t.lang) if proc else self.t("report.no_category")
+        name = self._categories.get(key)
+        if name is None:
+            proc = self.procedures.get(key) if key != NO_CATEGORY else None
+            name = self._categories[key] = proc.name(self.t.lang) if proc else self.t("report.no_category")
+        return name
 
     def __call__(self, kind: str, key: str) -> str:
         if kind == "category":
@@ -42,6 +46,9 @@ _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*[]<>|~"})
 _LINKABLE = re.compile(r"(?<=[A-Za-z]):(?=/)|(?i:(?<=mailto)|(?<=tel)|(?<=sms)):|(?<=\w)\.(?=[^\W\d_])|@")
 _EMPHASIS_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")  # (inside a word, _ is no emphasis in GFM)
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+# Whatever the three above could change (more than they do): most cells (times, figures, names)
+# have none of it, and one search is cheaper than three substitutions on a long list.
+_MAYBE_MARKUP = re.compile(r"[_&@]|[^\W\d_]:|\w\.[^\W\d_]")
 # At the start of a line: what opens a heading, a list, a quote, a rule, a fence or a setext underline.
 _BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*=_](?=\s|[-+*=_]|$)|\d+(?=[.)](?:\s|$)))")
 
@@ -55,9 +62,35 @@ def md_text(text: Any) -> str:
     if " " in shown or not shown.isprintable():
         shown = " ".join(shown.split())
     shown = shown.translate(_MD_ESCAPES)
+    if _MAYBE_MARKUP.search(shown) is None:
+        return shown
     shown = _EMPHASIS_UNDERSCORE.sub(r"\\_", shown)
     shown = _ENTITY.sub(r"\\&", shown)
     return _LINKABLE.sub(lambda m: "\\" + m.group(0), shown)
+
+
+_SPACE_RUNS = re.compile(r" {2,}")
+_EDGE_SPACE = re.compile(r"^ | $", re.M)
+
+
+def md_texts(texts: list[str]) -> list[str]:
+    """[md_text(x) for x in texts], a long list faster: the printable ones (a printable text's
+    only whitespace is the space) escaped together, one text a line, as one string — every
+    pattern of md_text stops at a line's end as at a text's end."""
+    out = [md_text(x) if not x.isprintable() else None for x in texts]
+    plain = [x for x in texts if x.isprintable()]
+    if not plain:
+        return [x for x in out if x is not None]
+    joined = "\n".join(plain)
+    if " " in joined:
+        joined = _EDGE_SPACE.sub("", _SPACE_RUNS.sub(" ", joined))
+    joined = joined.translate(_MD_ESCAPES)
+    if _MAYBE_MARKUP.search(joined) is not None:
+        joined = _EMPHASIS_UNDERSCORE.sub(r"\\_", joined)
+        joined = _ENTITY.sub(r"\\&", joined)
+        joined = _LINKABLE.sub(lambda m: "\\" + m.group(0), joined)
+    done = iter(joined.split("\n"))
+    return [next(done) if x is None else x for x in out]
 
 
 def md_line(text: Any) -> str:
@@ -131,6 +164,8 @@ def csv_cell(value: Any) -> str:
             text = "'" + text
     elif text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         text = "'" + text
+    if "," not in text and ";" not in text and "\t" not in text:  # (the common case, fast)
+        return text
     return _SEPARATED_FORMULA.sub(r"\1\2'", text)
 
 
@@ -142,20 +177,24 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     """A pipe table padded by terminal cells, so it lines up as plain printed text too."""
     from rich.cells import cell_len
 
-    def width(text: str) -> int:
-        return len(text) if text.isascii() else cell_len(text)  # most cells are ASCII: skip the table
-
-    grid = [[_cell(c) for c in header]] + [[_cell(c) for c in r] for r in rows]
-    sizes = [[width(c) for c in r] for r in grid]
-    widths = [max(3, *(r[i] for r in sizes)) for i in range(len(header))]
-
-    def line(cells: list[str], size: list[int]) -> str:
-        padded = (c + " " * (w - n) for c, n, w in zip(cells, size, widths, strict=True))
-        return "| " + " | ".join(padded) + " |"
-
-    return [line(grid[0], sizes[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [
-        line(r, n) for r, n in zip(grid[1:], sizes[1:], strict=True)
-    ]
+    # Each column's distinct texts escaped at once (a long list repeats names, categories and
+    # durations; its refs, units and times are many): md_texts, then each cell looked up.
+    columns = []
+    for j, head in enumerate(header):
+        cells = [head, *(r[j] for r in rows)]
+        if not all(isinstance(c, str) for c in cells):  # (1 and True are equal keys, not texts)
+            columns.append([(x, len(x) if x.isascii() else cell_len(x)) for x in map(md_text, cells)])
+            continue
+        distinct = list(dict.fromkeys(cells))
+        shown = {
+            c: (x, len(x) if x.isascii() else cell_len(x))
+            for c, x in zip(distinct, md_texts(distinct), strict=True)
+        }
+        columns.append([shown[c] for c in cells])
+    widths = [max(3, *(n for _, n in column)) for column in columns]
+    padded = [[x + " " * (w - n) for x, n in column] for column, w in zip(columns, widths, strict=True)]
+    lines = ["| " + " | ".join(cells) + " |" for cells in zip(*padded, strict=True)]
+    return [lines[0], "|" + "|".join("-" * (w + 2) for w in widths) + "|", *lines[1:]]
 
 
 def governed_by(proc: Any, t: Translator) -> str:

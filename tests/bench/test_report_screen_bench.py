@@ -7,7 +7,9 @@ A month of 28,000 requests (as busy as a month of the 1,000,000-request benchmar
 small size) with thousands overdue. The figures and the screen's sections are made in the worker
 thread; the event loop only swaps them in and paints. Bound: the event loop's share ≤ 0.5 × the
 report's own computation at full size (measured: month_report about 370 ms, event loop about
-110 ms, 0.30 ×); ≤ 2.0 × at the small size, where the screen's fixed work weighs more beside a
+110 ms, 0.30 ×; under load, issue 23 — three runs beside the PostgreSQL month-report bench at full
+size, load 2.8–5.1 on 2 cores: month_report 459–491 ms, event loop 105–118 ms, 0.21, 0.26 and
+0.24 ×); ≤ 2.0 × at the small size, where the screen's fixed work weighs more beside a
 smaller month. Before the lists were capped at 50 rows on screen, a month with 4,757 overdue
 requests took about 10 s to appear. Both are CPU time of the thread that does the work
 (time.thread_time), so other processes on a busy machine do not stretch one and not the other;

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    DateTime,
     Integer,
     String,
     and_,
@@ -318,9 +319,10 @@ def reply_ranks(s: Session, w: Window, dialect: str) -> list[RankRow]:
 
 
 def _raw_time(dialect: str, col: Any) -> ColumnElement[Any]:
-    """A time column as the driver returns it: SQLite's text is parsed by reports.utc() (C-fast)
-    instead of SQLAlchemy's per-value regex, which dominated the cost of long lists."""
-    return type_coerce(col, String) if dialect == "sqlite" else col
+    """A time column as the driver returns it, read by reports.utc(): SQLite's text (C-fast)
+    instead of SQLAlchemy's per-value regex, which dominated the cost of long lists; elsewhere
+    the driver's naive UTC datetime, without a call to UTCDateTime's processor per value."""
+    return type_coerce(col, String if dialect == "sqlite" else DateTime)
 
 
 def listed(s: Session, w: Window, dialect: str) -> list[ListedRow]:
@@ -352,7 +354,7 @@ def listed(s: Session, w: Window, dialect: str) -> list[ListedRow]:
         .where(k["in_month"], or_(k["late"], R.escalated_at.is_not(None), R.major == true()))
         .order_by(R.received_at, R.ref)
     )
-    return [ListedRow._make(r) for r in s.execute(stmt)]
+    return [ListedRow._make(r) for r in s.execute(stmt).all()]  # (all: one fetch, not one a row)
 
 
 def fees(s: Session, w: Window) -> list[FeeRow]:

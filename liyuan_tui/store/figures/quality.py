@@ -125,14 +125,20 @@ def quality_figures(
     keys = set(repair_categories)
     # By category, then the repairs' rows kept: the month's range on received_at finds the rows
     # (a condition on the category would make SQLite read every repair ever logged instead).
+    month_calls = (_in(R.received_at, w), R.status != "cancelled", _of_estate(w))
+    for category, n in s.execute(select(R.category, func.count()).where(*month_calls).group_by(R.category)):
+        if category in keys:
+            fig.repairs += int(n)
+    # The repeats: only the calls linked to an earlier one meet it, through the index on ref. (An
+    # outer join of every call made PostgreSQL hash the whole history: half a second a month on
+    # 1,000,000 requests, against a few milliseconds.)
     earlier = table(Request).alias("earlier")
-    for category, n, repeats in s.execute(
-        select(R.category, func.count(), _count(counts_as_repeat(R, earlier.c)))
-        .select_from(table(Request).outerjoin(earlier, earlier.c.ref == R.repeat_of))
-        .where(_in(R.received_at, w), R.status != "cancelled", _of_estate(w))
+    for category, repeats in s.execute(
+        select(R.category, func.count())
+        .select_from(table(Request).join(earlier, earlier.c.ref == R.repeat_of))
+        .where(*month_calls, R.repeat_of.is_not(None), counts_as_repeat(R, earlier.c))
         .group_by(R.category)
     ):
         if category in keys:
-            fig.repairs += int(n)
             fig.repeats += int(repeats)
     return fig
