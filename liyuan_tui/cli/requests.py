@@ -132,7 +132,7 @@ def register(
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     # The store checks every field before it opens the database: bad input writes nothing.
     received = check.parse_time(args.received_at, ctx.settings.tz) if args.received_at else None
-    req = ctx.store.intake.create_request(
+    req = ctx.store.intake.log_request(
         category=args.category,
         channel=args.channel,
         unit=args.unit,
