@@ -99,3 +99,29 @@ def test_a_program_reading_the_queue_or_a_request_does_not_import_the_orm(tmp_pa
     assert out.returncode == 0, out.stderr
     assert ref in out.stdout
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_program_logging_a_request_does_not_import_the_orm(tmp_path):
+    """`log` writes through the kernel with SQLAlchemy Core (store/rows.py): a phone system logging a
+    call, and the repeat of an earlier repair found and named, pays for no SQLModel, pydantic, ORM
+    or desk's tables (issue 23)."""
+    db = str(tmp_path / "x.db")
+    made = "import sys\nfrom liyuan_tui.cli import main\nassert main(['--db', sys.argv[1], 'init']) == 0\n"
+    inited = subprocess.run([sys.executable, "-c", made, db], capture_output=True, text=True, timeout=60)
+    assert inited.returncode == 0, inited.stderr
+    code = (
+        "import sys\n"
+        "from liyuan_tui.cli import main\n"
+        "log = ['--db', sys.argv[1], 'log', '--category', 'repair', '--unit', '1-101', '--phone', '139']\n"
+        "assert main(log) == 0\n"
+        "assert main([*log, '--fault-kind', 'water']) == 0\n"
+        "assert main([*log, '--fault-kind', 'water']) == 0\n"
+        "heavy = ('sqlmodel', 'pydantic', 'textual', 'rich', 'alembic')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
+        "             or m.startswith('sqlalchemy.orm') or m == 'liyuan_tui.domain.models'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, db], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    *refs, modules = out.stdout.strip().splitlines()
+    assert len(refs) == 3 and refs[1] in out.stderr  # the earlier repair, named
+    assert modules == "[]"

@@ -1,13 +1,14 @@
-"""The transaction kernel: the one place that opens sessions on the desk's database.
+"""The transaction kernel: the one place that opens connections and sessions on the desk's database.
 
 Every user action is one `Kernel.write()` transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL no
 lock of the whole database, only row locks with FOR UPDATE and the short ones of transaction.py)
-that checks the acting user's role, changes rows with a compare-and-set on
-the request's version, and appends exactly one Event (what a transaction can do is `Tx`, in
-transaction.py; opening, identity and the sessions are here). The area modules (intake, lifecycle, staff,
-charges, archive, imports, ladder, lookup) receive a Kernel and say what changes; how a
-transaction is opened, which dialect it speaks and how a stale write is refused is said here only.
-Reads return detached objects, never live sessions, so the UI can hand them between threads.
+that checks the acting user's role, changes rows with a compare-and-set on the request's version,
+and appends exactly one Event (what a transaction can do is `Tx`, in transaction.py). The area
+modules receive a Kernel and say what changes; how a transaction is opened, which dialect it speaks
+and how a stale write is refused is said here only. A transaction is a SQLAlchemy Core connection:
+who acts, the rules in force and the event are read and written with Core (rows.py), and the ORM's
+session is opened on the same connection only when an action asks for it (`tx.s`), so logging a
+request loads no ORM. Reads return detached objects, never live sessions.
 
 Nothing is opened until the first session is asked for (`ready()`): the database is checked, the
 acting user identified (and, acting for another login, allowed to) then, so input refused before
@@ -174,9 +175,8 @@ class Kernel:
             ).first()
 
     def role_in_any_release(self) -> str:
-        """The acting user's role read with plain SQL, so it works on a database of an older
-        release too (to back it up or migrate it). Refuses an unknown or deactivated login, and
-        acting for another login without the right to."""
+        """The acting user's role read with plain SQL, on a database of an older release too (to back
+        it up or migrate it): an unknown or deactivated login, or acting for another unallowed, refused."""
         if self.path is not None:
             self.check_reachable()
             if not self.path.exists():
@@ -278,6 +278,13 @@ class Kernel:
     # --- sessions ---------------------------------------------------------------------------------
 
     @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A read-only connection, to read with SQLAlchemy Core (rows.py)."""
+        self.ready()
+        with self.said(), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session; the objects read stay usable after it ends."""
         from sqlmodel import Session
@@ -345,8 +352,7 @@ class Kernel:
         return found[0] if found else None
 
     def _actor_and_rules(self, conn: Connection) -> StaffRow:
-        """Who acts, read with the newest published rules' versions in one statement; the rules
-        followed (a version published meanwhile is followed at once)."""
+        """Who acts and the newest published rules' versions in one statement; the rules followed."""
         query = typed("staff", text(f"SELECT *, {NEWEST_COLUMNS} FROM staff WHERE login = :login"))
         row = conn.execute(query, {"login": self.login}).first()
         if row is None:

@@ -133,7 +133,7 @@ class RulesInForce:
         if self.own:
             return
         newest: dict[str, int | None] = dict(
-            conn.execute(text("SELECT kind, max(version) FROM site_rules GROUP BY kind")).tuples().all()
+            conn.execute(text("SELECT kind, max(version) FROM site_rules GROUP BY kind")).all()
         )
         self.follow(conn, newest)
 

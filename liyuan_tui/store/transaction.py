@@ -1,8 +1,12 @@
-"""One open write transaction (`with kernel.write(Action.X) as tx:`): who acts, the session, and
-what an action may do inside it — lock and load a request, check it is still as the user saw it,
-change it with a compare-and-set on its version (`apply`), add rows, number a month's series, and
-record the action's one event (`record`). The kernel (kernel.py) opens it, commits it, and
-refuses one that changed rows without an event.
+"""One open write transaction (`with kernel.write(Action.X) as tx:`): who acts, its connection,
+and what an action may do inside it — lock and load a request, check it is still as the user saw
+it, change it with a compare-and-set on its version (`apply`), add rows, number a month's series,
+and record the action's one event (`record`). The kernel (kernel.py) opens it, commits it, and
+refuses one that changed rows without an event. Who acts, the month's number, a row inserted with
+`insert` and the event are SQLAlchemy Core statements on the connection (rows.py); the ORM's
+session (`tx.s`) is opened on the same connection when an action first asks for it, and what it
+holds is written before any statement of ours (`flushed`), so the order of the writes is the
+action's.
 
 On PostgreSQL nothing here locks the whole database: a request is locked by its row (`load`,
 FOR UPDATE) and changed with a compare-and-set; a month's series is locked while a ref is numbered
