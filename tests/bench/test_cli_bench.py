@@ -20,11 +20,12 @@ store/kernel.py), which was the ORM's, and `import sqlmodel` is the whole of the
 declaring models.py's tables (about 42 ms), the kernel's modules (23 ms), the parser (8 ms), the
 procedures (8 ms), SQLite's dialect and the ORM's first statements (about 40 ms) all came on
 top. Now the kernel's transaction is a SQLAlchemy Core connection: who acts, the rules in force,
-the month's number, the repeat it may be and the event are read and written with Core and plain
+the month's number, the repair it repeats and the event are read and written with Core and plain
 SQL (store/rows.py), the same kernel and the same statements for every writer, and the ORM's
 session is opened on that connection only by an action that asks for it (a major case's page
 does, for the pager's tables) — so `log` imports no SQLModel, pydantic, ORM or tables either:
-0.74–0.76× small by hand (`import sqlmodel` 430–457 ms, log 334–346 ms, 11 rounds, load 3).
+0.77× small, 0.78× full (304 ms against 392 ms, load 2; main's code in the same hour: 1.37×
+small), 0.74–0.76× by hand (11 rounds, load 3).
 Installed as the README says (compiled) and run by a desk login that cannot write root's
 __pycache__, before the change: queue --json 0.81×, show 0.81×, log 1.38×, --help 0.16× (by
 hand, 7 rounds, load 7).
