@@ -10,10 +10,10 @@ import pytest
 
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.models import Event, Request
+from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.permissions import Action
 from liyuan_tui.store.intake import NOT_YET
-from liyuan_tui.store.rows import EventRow, RequestRow
+from liyuan_tui.store.rows import EventRow, RequestRow, new_staff
 
 
 def columns(row) -> dict:
@@ -36,6 +36,8 @@ def test_a_logged_request_and_its_event_are_the_rows_the_orm_reads_back(desk):
 def test_what_a_logged_request_has_not_yet_is_what_the_orm_gives_a_new_one():
     fields = Request.model_fields
     assert {name: fields[name].default for name in NOT_YET} == NOT_YET
+    made = new_staff("ann", "Ann", "assistant")  # (the first user, written with Core: kernel.py)
+    assert made == {c: getattr(Staff(login="ann", name="Ann", role="assistant"), c) for c in made}
 
 
 def test_a_recorded_log_hands_on_the_orms_request_and_event(desk):
