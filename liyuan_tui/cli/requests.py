@@ -132,7 +132,7 @@ def register(
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     # The store checks every field before it opens the database: bad input writes nothing.
     received = check.parse_time(args.received_at, ctx.settings.tz) if args.received_at else None
-    req = ctx.store.intake.create_request(
+    req = ctx.store.intake.log_request(
         category=args.category,
         channel=args.channel,
         unit=args.unit,
@@ -146,8 +146,8 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         complete=True,
     )
     print(req.ref, file=ctx.out)
-    if req.repeat_of:  # 二次维修: the script (or the desk) sees the earlier request
-        earlier = ctx.store.lookup.get_request(req.repeat_of)
+    earlier = ctx.store.intake.repeated(req)
+    if earlier is not None:  # 二次维修: the script (or the desk) sees the earlier request
         if earlier.status == "closed" and earlier.closed_at is not None:
             closed = earlier.closed_at.astimezone(ctx.settings.tz).strftime("%Y-%m-%d %H:%M")
             print(ctx.t("cli.repeat_of", ref=req.ref, earlier=earlier.ref, closed=closed), file=ctx.err)

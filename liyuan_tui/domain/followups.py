@@ -12,10 +12,12 @@ procedure and the times involved (`now` is passed in).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .models import Request
 from .procedures import Procedure
+
+if TYPE_CHECKING:
+    from .models import Request
 
 NO_FOLLOWUP_OUTCOMES = frozenset({"withdrawn"})  # the resident withdrew it: nothing to ask about
 

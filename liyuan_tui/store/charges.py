@@ -20,7 +20,7 @@ from liyuan_tui.domain.permissions import Action
 
 from .kernel import Kernel
 from .receipts import issue_receipt, tick_fee_agreed
-from .rules import match_fee_item
+from .rules_rows import match_fee_item
 from .tables import ident
 
 

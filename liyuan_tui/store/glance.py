@@ -23,19 +23,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, Connection, text
+from sqlalchemy import Connection, text
 
 from liyuan_tui.domain.access import blocked_by
-from liyuan_tui.domain.column_types import UTCDateTime
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, UnknownUser
 from liyuan_tui.domain.permissions import ACT_FOR_OTHERS
 from liyuan_tui.domain.procedure_files import procedures_from
-from liyuan_tui.domain.request_facts import RequestFacts
 from liyuan_tui.domain.vocabulary import OPEN_STATUSES
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, NoDatabase
 from .engine import make_engine
+from .rows import RequestRow, Row, rows_of
 from .schema import check_revision, revision_of
 from .urls import sqlite_path
 
@@ -46,55 +45,6 @@ if TYPE_CHECKING:
     from liyuan_tui.domain.procedures import Procedures
 
     from .request_detail import RequestDetail
-
-# The times and flags of the tables a glance reads (models.py, records.py, desk_records.py): read
-# with the ORM's own types, so they come back as the ORM gives them (tests/store/test_glance.py
-# holds these to the tables' own columns).
-TIMES: dict[str, tuple[str, ...]] = {
-    "request": (
-        "received_at",
-        "reply_due_at",
-        "replied_at",
-        "escalated_at",
-        "major_at",
-        "acknowledged_at",
-        "major_ack_at",
-        "closed_at",
-        "updated_at",
-        "followup_due_at",
-    ),
-    "steprecord": ("done_at",),
-    "event": ("at",),
-    "charge": ("at",),
-    "followup": ("at", "due_at"),
-    "receipt": ("created_at", "paid_at"),
-    "staff": (),
-    "feeitem": (),
-}
-FLAGS: dict[str, tuple[str, ...]] = {
-    "request": ("major", "confidential"),
-    "followup": ("reached", "solved"),
-    "staff": ("active",),
-    "feeitem": ("active",),
-}
-
-
-class Row:
-    """A row as the ORM would give it: every column an attribute."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.__dict__!r})"
-
-
-class RequestRow(RequestFacts, Row):
-    """A request read without the ORM, with models.Request's own properties."""
-
-    ref: str
-    branches: str
-    status: str
 
 
 class Glance:
@@ -230,7 +180,7 @@ class Glance:
             params["estate"] = check.estate(estate)  # checked before it reaches the database
         self.ready()
         with self._connection() as conn:
-            return _rows(conn, "request", where, params, RequestRow)
+            return rows_of(conn, "request", where, params, RequestRow)
 
     def detail(self, ref: str) -> RequestDetail:
         """One request in full, as lookup.detail reads it (its work orders left out: `show` does
@@ -239,16 +189,18 @@ class Glance:
 
         self.ready()
         with self._connection() as conn:
-            found = _rows(conn, "request", "ref = :ref", {"ref": ref.strip()}, RequestRow)
+            found = rows_of(conn, "request", "ref = :ref", {"ref": ref.strip()}, RequestRow)
             if not found:
                 raise NotFound("error.ref_unknown", "ref", value=ref)
             req = found[0]
             mine = {"id": req.id}
-            steps = {r.step_key: r for r in _rows(conn, "steprecord", "request_id = :id ORDER BY id", mine)}
-            events = _rows(conn, "event", "request_id = :id ORDER BY id", mine)
-            charges = _rows(conn, "charge", "request_id = :id ORDER BY id", mine)
-            followups = _rows(conn, "followup", "request_id = :id ORDER BY id", mine)
-            receipts = {r.charge_id: r for r in _rows(conn, "receipt", "request_id = :id", mine)}
+            steps = {
+                r.step_key: r for r in rows_of(conn, "steprecord", "request_id = :id ORDER BY id", mine, Row)
+            }
+            events = rows_of(conn, "event", "request_id = :id ORDER BY id", mine, Row)
+            charges = rows_of(conn, "charge", "request_id = :id ORDER BY id", mine, Row)
+            followups = rows_of(conn, "followup", "request_id = :id ORDER BY id", mine, Row)
+            receipts = {r.charge_id: r for r in rows_of(conn, "receipt", "request_id = :id", mine, Row)}
             first = req.incident or req.ref
             refs = [
                 r
@@ -283,16 +235,6 @@ class Glance:
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
-
-
-def _rows(
-    conn: Connection, table: str, where: str, params: dict[str, Any], kind: type[Row] = Row
-) -> list[Any]:
-    """`SELECT * FROM table WHERE …`, each row as the ORM would give it."""
-    query = text(f"SELECT * FROM {table} WHERE {where}").columns(
-        **dict.fromkeys(TIMES[table], UTCDateTime()), **dict.fromkeys(FLAGS.get(table, ()), Boolean())
-    )
-    return [kind(row._asdict()) for row in conn.execute(query, params)]
 
 
 def _revision(conn: Connection) -> str | None:

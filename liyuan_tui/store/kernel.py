@@ -1,13 +1,14 @@
-"""The transaction kernel: the one place that opens sessions on the desk's database.
+"""The transaction kernel: the one place that opens connections and sessions on the desk's database.
 
 Every user action is one `Kernel.write()` transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL no
 lock of the whole database, only row locks with FOR UPDATE and the short ones of transaction.py)
-that checks the acting user's role, changes rows with a compare-and-set on
-the request's version, and appends exactly one Event (what a transaction can do is `Tx`, in
-transaction.py; opening, identity and the sessions are here). The area modules (intake, lifecycle, staff,
-charges, archive, imports, ladder, lookup) receive a Kernel and say what changes; how a
-transaction is opened, which dialect it speaks and how a stale write is refused is said here only.
-Reads return detached objects, never live sessions, so the UI can hand them between threads.
+that checks the acting user's role, changes rows with a compare-and-set on the request's version,
+and appends exactly one Event (what a transaction can do is `Tx`, in transaction.py). The area
+modules receive a Kernel and say what changes; how a transaction is opened, which dialect it speaks
+and how a stale write is refused is said here only. A transaction is a SQLAlchemy Core connection:
+who acts, the rules in force and the event are read and written with Core (rows.py), and the ORM's
+session is opened on the same connection only when an action asks for it (`tx.s`), so logging a
+request loads no ORM. Reads return detached objects, never live sessions.
 
 Nothing is opened until the first session is asked for (`ready()`): the database is checked, the
 acting user identified (and, acting for another login, allowed to) then, so input refused before
@@ -25,28 +26,33 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, text
-from sqlmodel import Session, select
+from sqlalchemy import Connection, Engine, text
 
 from liyuan_tui.domain.access import blocked_by
 from liyuan_tui.domain.clock import Clock
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, UnknownUser, ValidationError
 from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.permissions import ACT_FOR_OTHERS, Action
 from liyuan_tui.domain.procedures import Procedure, Procedures, request_conditions
 
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
 from .engine import DESK_ACTION, WRITE, WRITE_LOCK_KEY, make_engine, prepare_file
-from .rules import KINDS, RulesInForce
+from .rows import StaffRow, Who, as_model, new_staff, rows_of, typed
+from .rules import KINDS, NEWEST_COLUMNS, RulesInForce
 from .schema import check_revision, create_schema, revision_of
 from .transaction import Tx
 from .urls import sqlite_path
 from .written import Recorder
+
+# (the ORM: imported by what reads or writes through it, never to log a request: rows.py)
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from liyuan_tui.domain.models import Request, Staff
 
 
 class Kernel:
@@ -93,7 +99,8 @@ class Kernel:
         self.db_roles = False  # PostgreSQL set up by `site init`: the database enforces the roles
         self.last_event_sql = "SELECT coalesce(max(id), 0) FROM event"  # (lookup.last_event_id)
         self._ready_lock = threading.Lock()
-        self._identity: Staff | None = None
+        self._me: StaffRow | None = None  # who acts, as read when the database was opened
+        self._identity: Staff | None = None  # the same, as the ORM's Staff (`identity()`)
 
     @property
     def dialect(self) -> str:
@@ -113,10 +120,10 @@ class Kernel:
         """Open the database for this login, once: make the file (never world-readable), create
         the schema on a new database and identify the user (the first user of a new database
         becomes its supervisor). Raises UnknownUser for a login not on the staff list."""
-        if self._identity is not None:
+        if self._me is not None:
             return
         with self._ready_lock, self.said():
-            if self._identity is not None:
+            if self._me is not None:
                 return
             self.init_schema()
             if self.files is not None:
@@ -124,11 +131,12 @@ class Kernel:
             if not self.sqlite:
                 self._server_identity()
             self.check_acting_as()
-            self._identity = (
-                self._identify() if not self.service else Staff(login=self.login, name="", role="")
+            # (a service is nobody on the staff list: no name, no role)
+            self._me = (
+                self._identify() if not self.service else StaffRow(new_staff(self.login, "", "", id=None))
             )
-            with self._session() as s:
-                self.rules.refresh(s)
+            with self.engine.connect() as conn:
+                self.rules.refresh(conn)
 
     def _server_identity(self) -> None:
         """PostgreSQL: who you are is who the server says (peer authentication maps the OS login
@@ -167,24 +175,20 @@ class Kernel:
             ).first()
 
     def role_in_any_release(self) -> str:
-        """The acting user's role read with plain SQL, so it works on a database of an older
-        release too (to back it up or migrate it). Refuses an unknown or deactivated login, and
-        acting for another login without the right to."""
+        """The acting user's role read with plain SQL, on a database of an older release too (to back
+        it up or migrate it): an unknown or deactivated login, or acting for another unallowed, refused."""
         if self.path is not None:
             self.check_reachable()
             if not self.path.exists():
                 raise self.no_database()
         self.check_acting_as()
-        row = self._staff_row(self.login)
-        if row is None:
-            raise UnknownUser("error.unknown_user", login=self.login or "?")
-        if not row.active:
-            raise UnknownUser("error.inactive_user", login=self.login)
-        return str(row.role)
+        return str(self._checked(self._staff_row(self.login)).role)
 
     def identity(self) -> Staff:
         """The acting user's staff record, as found when the database was opened."""
         self.ready()
+        if self._identity is None:
+            self._identity = as_model(self._me)
         assert self._identity is not None
         return self._identity
 
@@ -211,30 +215,30 @@ class Kernel:
                 create_schema(conn)
             conn.commit()
 
-    def _identify(self) -> Staff:
-        with self._session() as s:
-            me = s.exec(select(Staff).where(Staff.login == self.login)).first()
-            anyone = me is not None or s.exec(select(Staff.id).limit(1)).first() is not None
+    def _identify(self) -> StaffRow:
+        with self.engine.connect() as conn:
+            me = self._actor_row(conn)
+            anyone = me is not None or conn.execute(text("SELECT id FROM staff LIMIT 1")).first() is not None
         if not anyone and self.login and self.create:  # one user trying the desk on their own database
-            with self._transaction() as tx:
-                if not self.sqlite:  # (two first users at once: one becomes the supervisor)
-                    tx.s.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"))
-                me = tx.s.exec(select(Staff).where(Staff.login == self.login)).first()
-                if me is None and tx.s.exec(select(Staff.id).limit(1)).first() is None:
-                    me = Staff(login=self.login, name=self.login, role="cs_supervisor")
-                    tx.add(me)
-                    tx.record(
-                        None,
-                        EventKind.STAFF_ADDED,
-                        {"login": self.login, "role": "cs_supervisor", "first_user": True},
-                    )
-                    self.first_user = True
-            if self.first_user and self.on_first_user is not None:
-                self.on_first_user(self.login)
-        if me is None:
-            raise UnknownUser("error.unknown_user", login=self.login or "?")
-        if not me.active:
-            raise UnknownUser("error.inactive_user", login=self.login)
+            me = self._first_user()
+        return self._checked(me)
+
+    def _first_user(self) -> StaffRow | None:
+        """The first user of a new database becomes its supervisor (unless another was first)."""
+        with self._transaction() as tx:
+            if not self.sqlite:  # (two first users at once: one becomes the supervisor)
+                tx.conn.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"))
+            if tx.conn.execute(text("SELECT id FROM staff LIMIT 1")).first() is not None:
+                return self._actor_row(tx.conn)
+            me = tx.insert(StaffRow, new_staff(self.login, self.login, "cs_supervisor"))
+            tx.record(
+                None,
+                EventKind.STAFF_ADDED,
+                {"login": self.login, "role": "cs_supervisor", "first_user": True},
+            )
+        self.first_user = True
+        if self.on_first_user is not None:
+            self.on_first_user(self.login)
         return me
 
     def check_reachable(self) -> None:
@@ -274,14 +278,18 @@ class Kernel:
     # --- sessions ---------------------------------------------------------------------------------
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A read-only session; the objects read stay usable after it ends."""
+    def connect(self) -> Iterator[Connection]:
+        """A read-only connection, to read with SQLAlchemy Core (rows.py)."""
         self.ready()
-        with self._session() as s:
-            yield s
+        with self.said(), self.engine.connect() as conn:
+            yield conn
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def read(self) -> Iterator[Session]:
+        """A read-only session; the objects read stay usable after it ends."""
+        from sqlmodel import Session
+
+        self.ready()
         with self.said(), Session(self.engine, expire_on_commit=False) as s:
             try:
                 yield s
@@ -303,47 +311,57 @@ class Kernel:
         with (
             self.said(),
             self.engine.connect().execution_options(**{WRITE: True, DESK_ACTION: True}) as conn,
-            Session(bind=conn, expire_on_commit=False) as s,
         ):
-            tx = Tx(self, s)
+            tx = Tx(self, conn)  # (its ORM session, on the same connection, opened if asked for)
             try:
-                if self._identity is not None and action is not None and not self.rules.own:
-                    tx.me_as_of(self._actor_and_rules(s))  # (one round trip for both)
-                elif self._identity is not None:
-                    self.rules.refresh(s)  # a version published meanwhile is followed at once
+                if self._me is not None and action is not None and not self.rules.own:
+                    tx.me_as_of(self._actor_and_rules(conn))  # (one round trip for both)
+                elif self._me is not None:
+                    self.rules.refresh(conn)  # a version published meanwhile is followed at once
                 if action is not None:
                     tx.require(action)
                 yield tx
+                tx.flush()
                 if tx.changed and not tx.events:
                     raise AssertionError("a write transaction changed rows without recording an event")
                 self.check_files()  # (SQLite) holding the write lock: nobody else's checkpoint moves them now
                 self.written.before_commit(tx)
-                s.commit()
+                conn.commit()
             except BaseException:
-                s.rollback()
+                tx.close()
+                conn.rollback()
                 self.written.rolled_back(tx)  # (SQLite gives a rolled-back event's id again)
                 raise
-            s.expunge_all()
+            tx.close()
             self.check_files(after_commit=True)
             self.written.after_commit(tx)  # (a journal lost at the commit: nothing shown as saved)
 
     # --- identity ---------------------------------------------------------------------------------
 
     def actor(self, s: Session) -> Staff:
-        return self._checked(s.exec(select(Staff).where(Staff.login == self.login)).first())
+        """Who acts, as the ORM's Staff, read in the session's transaction."""
+        me: Staff = as_model(self.actor_row(s.connection()))
+        return me
 
-    def _actor_and_rules(self, s: Session) -> Staff:
-        """Who acts, read with the newest published rules' versions in one statement; the rules
-        followed (a version published meanwhile is followed at once)."""
-        row = s.execute(
-            select(Staff, *RulesInForce.newest_columns()).where(Staff.login == self.login)
-        ).first()
+    def actor_row(self, conn: Connection) -> StaffRow:
+        """Who acts, read in this connection's transaction (refused if unknown or deactivated)."""
+        return self._checked(self._actor_row(conn))
+
+    def _actor_row(self, conn: Connection) -> StaffRow | None:
+        found = rows_of(conn, "staff", "login = :login", {"login": self.login}, StaffRow)
+        return found[0] if found else None
+
+    def _actor_and_rules(self, conn: Connection) -> StaffRow:
+        """Who acts and the newest published rules' versions in one statement; the rules followed."""
+        query = typed("staff", text(f"SELECT *, {NEWEST_COLUMNS} FROM staff WHERE login = :login"))
+        row = conn.execute(query, {"login": self.login}).first()
         if row is None:
             return self._checked(None)
-        self.rules.follow(s, dict(zip(KINDS, row[1:], strict=True)))
-        return self._checked(row[0])
+        values = row._asdict()
+        self.rules.follow(conn, {kind: values.pop(f"newest_{kind}") for kind in KINDS})
+        return self._checked(StaffRow(values))
 
-    def _checked(self, me: Staff | None) -> Staff:
+    def _checked(self, me: Who | None) -> Who:
         if me is None:
             raise UnknownUser("error.unknown_user", login=self.login or "?")
         if not me.active:
@@ -353,6 +371,10 @@ class Kernel:
     # --- reading requests -------------------------------------------------------------------------
 
     def load(self, s: Session, ref: str, *, for_update: bool = False) -> Request:
+        from sqlmodel import select
+
+        from liyuan_tui.domain.models import Request
+
         stmt = select(Request).where(Request.ref == ref.strip())
         if for_update and not self.sqlite:
             stmt = stmt.with_for_update()
@@ -361,14 +383,14 @@ class Kernel:
             raise NotFound("error.ref_unknown", "ref", value=ref)
         return req
 
-    def procedure_of(self, req: Request) -> Procedure:
+    def procedure_of(self, req: Any) -> Procedure:
         proc = self.procedures.get(req.category)
         if proc is None:
             raise ValidationError("error.category_missing", "category")
         return proc
 
     @staticmethod
-    def conditions(req: Request) -> set[str]:
+    def conditions(req: Any) -> set[str]:
         return request_conditions(req.major, req.escalated_at is not None, req.channel, req.confidential)
 
     def hhmm(self, when: datetime | None) -> str:

@@ -36,9 +36,12 @@ from liyuan_tui.domain.workshop import WorkOrder
 
 from . import outbox
 from .kernel import Kernel, Tx
+from .rows import EventRow, as_model
 from .tables import table
 
-Rung = Callable[[Tx, str, datetime], Event | None]  # rung(tx, dedupe key, now): records it, if still due
+Rung = Callable[
+    [Tx, str, datetime], Event | EventRow | None
+]  # rung(tx, dedupe key, now): records it, if still due
 
 REPEAT_EVERY = timedelta(minutes=5)
 SYSTEM = "system"  # the actor of automatic events; the noticing session's login is in the payload
@@ -131,13 +134,13 @@ class Ladder:
                 for key in keys:  # (SQLite: less those another terminal recorded first)
                     event = self._server_rung(tx, key) if self.k.db_roles else wanted[key](tx, key, now)
                     if event is not None:
-                        written.append(event)
+                        written.append(as_model(event))  # (as the ORM's: the desk shows it)
         # (where the server keeps the ladder, a rung its clock has not reached yet is asked again)
         known |= {str(e.dedupe_key) for e in written} if self.k.db_roles else missing
         return written
 
     @staticmethod
-    def _server_rung(tx: Tx, key: str) -> Event | None:
+    def _server_rung(tx: Tx, key: str) -> Event | EventRow | None:
         """PostgreSQL with the roles enforced: the server records the rung itself, once its own
         clock says it is due (postgres_sql.py: nobody else may write the ladder's keys)."""
         new_id = tx.s.execute(text("SELECT public.liyuan_ladder_rung(:key)"), {"key": key}).scalar()
@@ -174,7 +177,7 @@ class Ladder:
 
     def _request_rung(
         self, request_id: int, kind: EventKind, tx: Tx, key: str, now: datetime
-    ) -> Event | None:
+    ) -> Event | EventRow | None:
         fresh = tx.locked(select(Request).where(Request.id == request_id))
         if fresh is None or fresh.replied_at is not None or not fresh.is_open:
             return None
@@ -216,7 +219,7 @@ class Ladder:
 
     def _order_rung(
         self, order_id: int, kind: str, which: str, tx: Tx, key: str, now: datetime
-    ) -> Event | None:
+    ) -> Event | EventRow | None:
         order = tx.locked(select(WorkOrder).where(WorkOrder.id == order_id))
         if order is None or (key, kind, which) not in order_rungs(order_id, order, now):
             return None  # arrived or finished meanwhile

@@ -91,7 +91,7 @@ def _migrate(
                 conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
                 install_security(conn)
         with Session(bind=conn) as s:
-            tx = Tx(kernel, s)
+            tx = Tx(kernel, conn, s)
             tx.record(
                 None,
                 EventKind.MIGRATED,

@@ -20,9 +20,10 @@ from liyuan_tui.domain.permissions import Action, allowed
 
 from .kernel import Tx
 from .roster import OnDuty, on_duty
+from .rows import EventRow, RequestRow
 
 
-def page(tx: Tx, req: Request, reason: str, cause: Event) -> list[Page]:
+def page(tx: Tx, req: Request | RequestRow, reason: str, cause: Event | EventRow) -> list[Page]:
     """Queue the first page for `reason` about `req` (the duty it goes to, now), in the
     transaction that recorded `cause`. A duty with nobody at all to page (not even a supervisor
     on the staff list) passes to its next rung at once; with nobody anywhere, the timeline says so."""
@@ -42,7 +43,7 @@ def page(tx: Tx, req: Request, reason: str, cause: Event) -> list[Page]:
 
 
 def queue(
-    tx: Tx, req: Request | None, chain: str, rung: int, reason: str, people: Iterable[OnDuty]
+    tx: Tx, req: Request | RequestRow | None, chain: str, rung: int, reason: str, people: Iterable[OnDuty]
 ) -> list[Page]:
     """One page per person (a person already paged on this rung is not paged twice)."""
     out: list[Page] = []

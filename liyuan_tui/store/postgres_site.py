@@ -141,7 +141,7 @@ def _first_supervisor(
     admin = str(conn.execute(text("SELECT session_user")).scalar())
     kernel = Kernel(str(engine.url), clock, admin, procedures=procedures, tz=tz, engine=engine)
     with Session(bind=conn) as s:
-        tx = Tx(kernel, s)
+        tx = Tx(kernel, conn, s)
         added = s.execute(select(Staff).where(col(Staff.login) == login)).scalar_one_or_none() is None
         if added:
             tx.add(Staff(login=login, name=name, role="cs_supervisor"))

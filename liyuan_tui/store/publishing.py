@@ -19,7 +19,8 @@ from liyuan_tui.domain.permissions import Action
 from liyuan_tui.domain.procedure_files import procedure_texts, procedures_from
 
 from .kernel import Kernel, Tx
-from .rules import KINDS, Published, add_version, newest, procedures_content, published, sync_fee_items
+from .rules import KINDS, Published, procedures_content
+from .rules_rows import add_version, newest, published, sync_fee_items
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, and_, exists, or_
 
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.followups import NO_FOLLOWUP_OUTCOMES, repeat_window, tracks_repeats
-from liyuan_tui.domain.models import OPEN_STATUSES, Event, Request
 from liyuan_tui.domain.procedures import Procedures
+from liyuan_tui.domain.vocabulary import OPEN_STATUSES
 
-from .tables import table
+from .rows import RequestRow, rows_of
 
 
 def earlier_repair(
-    s: Session,
+    conn: Connection,
     procedures: Procedures,
     *,
     unit: str,
@@ -28,39 +27,49 @@ def earlier_repair(
     fault_kind: str,
     received_at: datetime,
     exclude_id: int | None = None,
-) -> Request | None:
-    """The latest request this one repeats, or None (not a repair, no unit or kind yet, none found)."""
+) -> RequestRow | None:
+    """The latest request this one repeats, or None (not a repair, no unit or kind yet, none found).
+    Read with SQLAlchemy Core (rows.py): logging a request needs no ORM."""
     proc = procedures.get(category)
     if not tracks_repeats(proc) or not unit or not fault_kind:
         return None
     assert proc is not None
-    same = (Request.unit == unit, Request.category == category, Request.fault_kind == fault_kind)
-    still_open = s.exec(
-        select(Request)
-        .where(*same, col(Request.status).in_(OPEN_STATUSES), col(Request.received_at) <= received_at)
-        .order_by(col(Request.received_at).desc())
-        .limit(2)
+    same = "unit = :unit AND category = :category AND fault_kind = :fault_kind"
+    params: dict[str, Any] = {"unit": unit, "category": category, "fault_kind": fault_kind}
+    statuses = _listed("status", OPEN_STATUSES, params)
+    still_open: list[RequestRow] = rows_of(
+        conn,
+        "request",
+        f"{same} AND status IN ({statuses}) AND received_at <= :received_at "
+        "ORDER BY received_at DESC LIMIT 2",
+        dict(params, received_at=received_at),
+        RequestRow,
     )
     found = next((r for r in still_open if r.id != exclude_id), None)
     if found is not None:  # the same fault, not put right yet (never closed, or reopened)
         return found
     start, end = repeat_window(proc, received_at)
-    stmt = (
-        select(Request)
-        .where(
-            *same,
-            Request.status == "closed",
-            col(Request.outcome_kind).not_in(NO_FOLLOWUP_OUTCOMES),
-            col(Request.closed_at) >= start,
-            col(Request.closed_at) <= end,
-        )
-        .order_by(col(Request.closed_at).desc())
-        .limit(2)
+    kept = _listed("outcome", sorted(NO_FOLLOWUP_OUTCOMES), params)
+    closed: list[RequestRow] = rows_of(
+        conn,
+        "request",
+        f"{same} AND status = 'closed' AND outcome_kind NOT IN ({kept}) "
+        "AND closed_at >= :start AND closed_at <= :end ORDER BY closed_at DESC LIMIT 2",
+        dict(params, start=start, end=end),
+        RequestRow,
     )
-    return next((r for r in s.exec(stmt) if r.id != exclude_id), None)
+    return next((r for r in closed if r.id != exclude_id), None)
 
 
-def repeat_changes(s: Session, procedures: Procedures, req: Request, diff: dict[str, Any]) -> dict[str, Any]:
+def _listed(name: str, values: Any, params: dict[str, Any]) -> str:
+    """`values` as bound parameters `name0, name1 …` (added to `params`), for an IN list."""
+    params.update({f"{name}{i}": v for i, v in enumerate(values)})
+    return ", ".join(f":{name}{i}" for i in range(len(values)))
+
+
+def repeat_changes(
+    conn: Connection, procedures: Procedures, req: Any, diff: dict[str, Any]
+) -> dict[str, Any]:
     """What saving `diff` on `req` changes besides: a kind of fault the new category does not have
     is dropped, and which request this one repeats is found again."""
     merged = {
@@ -70,7 +79,7 @@ def repeat_changes(s: Session, procedures: Procedures, req: Request, diff: dict[
     proc = procedures.get(merged["category"])
     if merged["fault_kind"] and (proc is None or proc.fault_kind(merged["fault_kind"]) is None):
         merged["fault_kind"] = extra["fault_kind"] = ""
-    earlier = earlier_repair(s, procedures, exclude_id=req.id, **merged)
+    earlier = earlier_repair(conn, procedures, exclude_id=req.id, **merged)
     ref = earlier.ref if earlier is not None else None
     if ref != req.repeat_of:
         extra["repeat_of"] = ref
@@ -82,6 +91,10 @@ def counts_as_repeat(new: Any, earlier: Any) -> Any:
     (columns, joined on new.repeat_of) had closed by the time `new` came in (closed now, or closed
     once and reopened). A second call while the first is still being dealt with is linked, not a
     repeat repair."""
+    from liyuan_tui.domain.models import Event  # (the reports' queries: the ORM's tables)
+
+    from .tables import table
+
     ev = table(Event).c
     closed_once = exists().where(
         ev.request_id == earlier.id, ev.kind == str(EventKind.CLOSED), ev.at <= new.received_at

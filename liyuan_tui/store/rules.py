@@ -22,20 +22,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, text
 
 from liyuan_tui.domain.answers import Answers, answers_from, load_answers
-from liyuan_tui.domain.fees import Fee, FeeSchedule, load_fees, parse_fees
-from liyuan_tui.domain.models import FeeItem, SiteRules
+from liyuan_tui.domain.fees import FeeSchedule, load_fees, parse_fees
 from liyuan_tui.domain.procedure_files import procedures_from
 from liyuan_tui.domain.procedures import Procedures
 
 from .glance import published_files
 
 KINDS = ("procedures", "fees", "answers")
+# The newest published version of each kind (KINDS' order), as columns another statement can
+# carry: a write reads them with who acts, in one round trip (kernel.py).
+NEWEST_COLUMNS = ", ".join(
+    f"(SELECT max(version) FROM site_rules WHERE kind = '{kind}') AS newest_{kind}" for kind in KINDS
+)
 
 
 @dataclass(frozen=True)
@@ -126,96 +128,29 @@ class RulesInForce:
         if self._versions.get("answers") is None or self.own:
             self._answers = answers
 
-    def refresh(self, s: Session) -> None:
+    def refresh(self, conn: Connection) -> None:
         """Follow the newest published versions (one small read; the content only when new)."""
         if self.own:
             return
-        newest = dict(
-            s.exec(select(SiteRules.kind, func.max(SiteRules.version)).group_by(SiteRules.kind)).all()
+        newest: dict[str, int | None] = dict(
+            conn.execute(text("SELECT kind, max(version) FROM site_rules GROUP BY kind")).all()
         )
-        self.follow(s, newest)
+        self.follow(conn, newest)
 
-    @staticmethod
-    def newest_columns() -> list[Any]:
-        """The newest published version of each kind (KINDS' order), as columns another statement
-        can carry: a write reads them with who acts, in one round trip (kernel.py)."""
-        return [
-            select(func.max(SiteRules.version)).where(SiteRules.kind == kind).scalar_subquery()
-            for kind in KINDS
-        ]
-
-    def follow(self, s: Session, newest: Mapping[str, int | None]) -> None:
-        """Follow the versions read (`refresh`, or `newest_columns` by kind): the content only when new."""
+    def follow(self, conn: Connection, newest: Mapping[str, int | None]) -> None:
+        """Follow the versions read (`refresh`, or NEWEST_COLUMNS by kind): the content only when new."""
         for kind in KINDS:
             version = newest.get(kind)
             if version is None or version == self._versions.get(kind):
                 continue
-            row = s.exec(select(SiteRules).where(SiteRules.kind == kind, SiteRules.version == version)).one()
+            content = conn.execute(
+                text("SELECT content FROM site_rules WHERE kind = :kind AND version = :version"),
+                {"kind": kind, "version": version},
+            ).scalar_one()
             if kind == "procedures":
-                self._published = parse_procedures(row.content, version)
+                self._published = parse_procedures(content, version)
             elif kind == "answers":
-                self._answers = parse_answers(row.content, version)
+                self._answers = parse_answers(content, version)
             else:
-                self._fees = parse_fees(row.content, f"site fees v{version}")
+                self._fees = parse_fees(content, f"site fees v{version}")
             self._versions[kind] = version
-
-
-def published(s: Session) -> list[Published]:
-    rows = s.exec(select(SiteRules).order_by(col(SiteRules.kind), col(SiteRules.version))).all()
-    return [Published(r.kind, r.version, r.digest, r.published_by, r.published_at) for r in rows]
-
-
-def newest(s: Session, kind: str) -> SiteRules | None:
-    return s.exec(
-        select(SiteRules).where(SiteRules.kind == kind).order_by(col(SiteRules.version).desc())
-    ).first()
-
-
-def add_version(s: Session, kind: str, content: str, by: str, at: datetime) -> SiteRules | None:
-    """A new version of `kind` (None when it is the same as the newest: nothing to publish)."""
-    last = newest(s, kind)
-    if last is not None and last.digest == digest(content):
-        return None
-    row = SiteRules(
-        kind=kind,
-        version=(last.version if last is not None else 0) + 1,
-        content=content,
-        digest=digest(content),
-        published_by=by,
-        published_at=at,
-    )
-    s.add(row)
-    s.flush()
-    return row
-
-
-def sync_fee_items(s: Session, schedule: FeeSchedule) -> None:
-    """The FeeItem rows as the published schedule says (reports name what was charged by them;
-    a charge refers to its row): new items added, changed ones updated, dropped ones inactive."""
-    rows = {r.code: r for r in s.exec(select(FeeItem))}
-    for fee in schedule.items:
-        match_fee_item(s, fee, rows.pop(fee.code, None))
-    for row in rows.values():
-        if row.active:
-            row.active = False
-            s.add(row)
-    s.flush()
-
-
-def match_fee_item(s: Session, fee: Fee, row: FeeItem | None) -> None:
-    """Make the FeeItem row (None: none yet) say what the schedule's line says: inserted, or its
-    changed name, unit or price updated; active either way."""
-    values: dict[str, Any] = {
-        "name_zh": fee.name.zh,
-        "name_en": fee.name.en,
-        "unit_zh": fee.unit.zh,
-        "unit_en": fee.unit.en,
-        "price_cents": fee.price_fen,
-        "active": True,
-    }
-    if row is None:
-        s.add(FeeItem(code=fee.code, **values))
-    elif any(getattr(row, k) != v for k, v in values.items()):
-        for k, v in values.items():
-            setattr(row, k, v)
-        s.add(row)

@@ -1,8 +1,12 @@
-"""One open write transaction (`with kernel.write(Action.X) as tx:`): who acts, the session, and
-what an action may do inside it — lock and load a request, check it is still as the user saw it,
-change it with a compare-and-set on its version (`apply`), add rows, number a month's series, and
-record the action's one event (`record`). The kernel (kernel.py) opens it, commits it, and
-refuses one that changed rows without an event.
+"""One open write transaction (`with kernel.write(Action.X) as tx:`): who acts, its connection,
+and what an action may do inside it — lock and load a request, check it is still as the user saw
+it, change it with a compare-and-set on its version (`apply`), add rows, number a month's series,
+and record the action's one event (`record`). The kernel (kernel.py) opens it, commits it, and
+refuses one that changed rows without an event. Who acts, the month's number, a row inserted with
+`insert` and the event are SQLAlchemy Core statements on the connection (rows.py); the ORM's
+session (`tx.s`) is opened on the same connection when an action first asks for it, and what it
+holds is written before any statement of ours (`flushed`), so the order of the writes is the
+action's.
 
 On PostgreSQL nothing here locks the whole database: a request is locked by its row (`load`,
 FOR UPDATE) and changed with a compare-and-set; a month's series is locked while a ref is numbered
@@ -18,20 +22,23 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, literal_column, text, update
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql.elements import ColumnClause
-from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlalchemy import Connection, CursorResult, text, update
 
 from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
-from liyuan_tui.domain.models import Event, Request, Staff
 from liyuan_tui.domain.permissions import Action, allowed, allowed_on_own, owns
 
 from .engine import EVENT_ORDER_KEY, SERIES_KEY
+from .rows import EventRow, R, StaffRow, as_model, insert
 
+# (the ORM's session and tables: opened and imported only by an action that uses them; logging a
+# request and recording an event do not, rows.py)
 if TYPE_CHECKING:
+    from sqlmodel import Session
+    from sqlmodel.sql.expression import SelectOfScalar
+
+    from liyuan_tui.domain.models import Event, Request, Staff
+
     from .kernel import Kernel
 
 T = TypeVar("T")
@@ -47,49 +54,89 @@ SERIES = tuple(SERVER_NUMBERED)  # the tables numbered by month
 # PostgreSQL without the server numbering the events: the id of a transaction's first event, taken
 # once the events' order is this transaction's (the lock's row is scanned before the id is drawn),
 # in the event's own INSERT: no round trip of its own.
-IN_ORDER: ColumnClause[int] = literal_column(
+IN_ORDER = (
     f"(SELECT nextval(pg_get_serial_sequence('event', 'id')) FROM pg_advisory_xact_lock({EVENT_ORDER_KEY}))"
 )
 
 
 class Tx:
-    """One open write transaction: who acts, the session, and the event(s) it has recorded."""
+    """One open write transaction: who acts, its connection (and the ORM's session on it, opened
+    when first asked for), and the event(s) it has recorded."""
 
-    def __init__(self, kernel: Kernel, session: Session) -> None:
+    def __init__(self, kernel: Kernel, conn: Connection, session: Session | None = None) -> None:
+        """`session`: one already open on `conn` (migrating, `site init`); else opened on first use."""
         self.k = kernel
-        self.s = session
-        self.events: list[Event] = []
+        self.conn = conn
+        self.events: list[EventRow | Event] = []
         self.rows: list[Any] = []  # rows added or changed, as written (written.py hands them on)
         self.changed = False
+        self._session = session
+        self._who: StaffRow | None = None
         self._me: Staff | None = None
         self.own_only: Action | None = None  # allowed only on the user's own requests (permissions.owns)
 
     @property
+    def s(self) -> Session:
+        """The ORM's session, in this transaction (on its connection)."""
+        if self._session is None:
+            from sqlmodel import Session
+
+            if not self.conn.in_transaction():
+                self.conn.begin()  # (the session joins it: the kernel commits or rolls back)
+            self._session = Session(bind=self.conn, expire_on_commit=False)
+        return self._session
+
+    @property
+    def flushed(self) -> Connection:
+        """The connection, every row the session holds written to it first (as the session's own
+        statements autoflush): for the statements run on it directly."""
+        self.flush()
+        return self.conn
+
+    def flush(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.expunge_all()
+            self._session.close()
+
+    @property
+    def who(self) -> StaffRow:
+        """Who acts, read in this transaction."""
+        if self._who is None:
+            self._who = self.k.actor_row(self.conn)
+        return self._who
+
+    @property
     def me(self) -> Staff:
+        """Who acts, as the ORM's Staff."""
         if self._me is None:
-            self._me = self.k.actor(self.s)
+            self._me = as_model(self.who)
+        assert self._me is not None
         return self._me
 
     @property
     def now(self) -> datetime:
         return self.k.clock.now()
 
-    def me_as_of(self, me: Staff) -> None:
+    def me_as_of(self, who: StaffRow) -> None:
         """Who acts, as the kernel has just read them in this transaction."""
-        self._me = me
+        self._who = who
 
-    def require(self, action: Action) -> Staff:
-        if not allowed(self.me.role, action):
-            if not allowed_on_own(self.me.role, action):
-                raise PermissionDenied("error.not_allowed", role=self.me.role, action=str(action))
+    def require(self, action: Action) -> StaffRow:
+        if not allowed(self.who.role, action):
+            if not allowed_on_own(self.who.role, action):
+                raise PermissionDenied("error.not_allowed", role=self.who.role, action=str(action))
             self.own_only = action  # every request this transaction loads must be the user's own
-        return self.me
+        return self.who
 
     def check_own(self, req: Request) -> None:
         """Refuse a request that is not the user's own when the action is allowed on those only."""
-        if self.own_only is not None and not owns(self.me.role, self.me.login, req):
+        if self.own_only is not None and not owns(self.who.role, self.who.login, req):
             raise PermissionDenied(
-                "error.not_your_request", ref=req.ref, role=self.me.role, action=str(self.own_only)
+                "error.not_your_request", ref=req.ref, role=self.who.role, action=str(self.own_only)
             )
 
     def add(self, row: Any) -> None:
@@ -97,6 +144,13 @@ class Tx:
         self.s.add(row)
         self.rows.append(row)
         self.changed = True
+
+    def insert(self, kind: type[R], values: dict[str, Any]) -> R:
+        """A new row written at once with SQLAlchemy Core (rows.py), given back as written."""
+        row = insert(self.flushed, kind, values, {})
+        self.rows.append(row)
+        self.changed = True
+        return row
 
     def insert_rows(
         self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], times: Iterable[str] = ()
@@ -118,9 +172,9 @@ class Tx:
             marks = ", ".join("?" if self.k.sqlite else f"%({i})s" for i in range(len(columns)))
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
             if self.k.sqlite:
-                self.s.connection().exec_driver_sql(sql, rows)
+                self.flushed.exec_driver_sql(sql, rows)
             else:
-                self.s.connection().exec_driver_sql(sql, [{str(i): v for i, v in enumerate(r)} for r in rows])
+                self.flushed.exec_driver_sql(sql, [{str(i): v for i, v in enumerate(r)} for r in rows])
             self.changed = True
 
     def load(self, ref: str) -> Request:
@@ -156,11 +210,11 @@ class Tx:
         else:
             top_sql = f"SELECT max(ref_seq) FROM {table} WHERE ref_month = '{month}'"
         if self.k.sqlite:
-            return (self.s.execute(text(top_sql)).scalar() or 0) + 1
+            return (self.flushed.execute(text(top_sql)).scalar() or 0) + 1
         # The lock, then the count in a statement of its own (its snapshot taken once the last
         # holder has committed: it sees that holder's row), sent together: one round trip.
         lock_sql = f"SELECT pg_advisory_xact_lock({SERIES_KEY}, hashtext('{table}:{month}'))"
-        cursor = self.s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = self.flushed.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(f"{lock_sql}; {top_sql}")
             cursor.nextset()
@@ -176,8 +230,7 @@ class Tx:
         if self.k.db_roles:
             from .postgres import sync_login
 
-            self.s.flush()
-            sync_login(self.s.connection(), login)
+            sync_login(self.flushed, login)
 
     def check_version(self, req: Request, expected: int | None) -> None:
         if expected is not None and expected != req.version:
@@ -196,6 +249,9 @@ class Tx:
     def compare_and_set(self, row: Any, changes: dict[str, Any]) -> bool:
         """Write `changes` to a versioned row (a request, a work order, a tool …) only if it is
         still at the version this transaction read; False when someone changed it meanwhile."""
+        from sqlalchemy.orm.attributes import set_committed_value
+        from sqlmodel import col
+
         table = type(row)
         stmt = (
             update(table)
@@ -222,6 +278,10 @@ class Tx:
         return True
 
     def stale(self, req: Request) -> StaleError:
+        from sqlmodel import col, select
+
+        from liyuan_tui.domain.models import Event
+
         last = self.s.exec(
             select(Event).where(Event.request_id == req.id).order_by(col(Event.id).desc())
         ).first()
@@ -231,37 +291,35 @@ class Tx:
 
     def record(
         self,
-        request: Request | None,
+        request: Any,
         kind: EventKind,
         payload: dict[str, Any] | None = None,
         *,
         dedupe_key: str | None = None,
         actor: str | None = None,
-    ) -> Event:
+    ) -> EventRow:
         """Append the action's event (the audit log is never updated or deleted).
 
         On PostgreSQL the events' order is held from here to the commit (engine.EVENT_ORDER_KEY, or
         the server's counter where it numbers the events), so a desk never reads an id past one
         still to be committed. Every row this transaction changed so far is written first, so its
         row locks are all taken before: record an action's event after its other writes."""
-        if not self.k.sqlite:
-            self.s.flush()
+        conn = self.flushed
         data = dict(payload or {})
         if self.k.os_login and self.k.os_login != self.k.login:
             data["os_login"] = self.k.os_login
-        ev = Event(
-            request_id=request.id if request is not None else None,
-            at=self.now,
-            actor=actor or self.k.login,
-            kind=str(kind),
-            payload=json.dumps(data, ensure_ascii=False, default=_json_default),
-            dedupe_key=dedupe_key,
-            db_user=self.k.os_login or self.k.login,  # on PostgreSQL the server writes its own
-        )
-        if not self.k.sqlite and not self.k.db_roles and not self.events:
-            ev.id = IN_ORDER  # type: ignore[assignment]  # (the first event: the lock, in its own INSERT)
-        self.s.add(ev)
-        self.s.flush()
+        values = {
+            "request_id": request.id if request is not None else None,
+            "at": self.now,
+            "actor": actor or self.k.login,
+            "kind": str(kind),
+            "payload": json.dumps(data, ensure_ascii=False, default=_json_default),
+            "dedupe_key": dedupe_key,
+            "db_user": self.k.os_login or self.k.login,  # on PostgreSQL the server writes its own
+        }
+        # (the first event on PostgreSQL: the events' order taken in its own INSERT)
+        first = not self.k.sqlite and not self.k.db_roles and not self.events
+        ev = insert(conn, EventRow, values, {"id": IN_ORDER} if first else {})
         self.events.append(ev)
         return ev
 

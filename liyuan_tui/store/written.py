@@ -15,9 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from liyuan_tui.domain.models import Event
+from .rows import as_model
 
 if TYPE_CHECKING:
+    from liyuan_tui.domain.models import Event
+
     from .transaction import Tx
 
 
@@ -65,8 +67,9 @@ class Recorder:
     def after_commit(self, tx: Tx) -> None:
         written = self._current()
         if written is not None:
-            written.events.extend(tx.events)
-            written.rows.extend(tx.rows)
+            # (a row written without the ORM, rows.py, handed on as the ORM's, as the desk shows it)
+            written.events.extend(as_model(e) for e in tx.events)
+            written.rows.extend(as_model(r) for r in tx.rows)
 
     def delivered(self, after: int, upto: int) -> set[int]:
         """The event ids in (after, upto] a recording delivered; those up to `upto` are forgotten

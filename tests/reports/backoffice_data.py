@@ -87,7 +87,7 @@ def insert_quarter(engine, rows: list[dict], procedures) -> None:
         # checks it independently).
         for r in sorted(rows, key=lambda x: x["received_at"]):
             earlier = earlier_repair(
-                s,
+                s.connection(),
                 procedures,
                 unit=r["unit"],
                 category=r["category"],

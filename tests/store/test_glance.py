@@ -13,7 +13,8 @@ from sqlalchemy import Boolean
 from liyuan_tui.domain.column_types import UTCDateTime
 from liyuan_tui.domain.errors import NotFound, PermissionDenied, UnknownUser
 from liyuan_tui.domain.procedure_files import load_procedures
-from liyuan_tui.store.glance import FLAGS, TIMES, Glance
+from liyuan_tui.store.glance import Glance
+from liyuan_tui.store.rows import FLAGS, TIMES
 from liyuan_tui.store.schema import SchemaMismatch, desk_tables
 
 
