@@ -15,54 +15,24 @@ import io
 import json
 import re
 import sqlite3
-from datetime import timedelta
 
 import pytest
-from cli_runner import run_liyuan
+from hostile import (  # (the corpus and the fixtures the test_hostile_text* files share)
+    ACCEPTED,
+    CONTROLS,
+    LONG,
+    MARKDOWN,
+    MARKUP,
+    cli,
+    hostile,
+    raw_controls,
+)
 
 from liyuan_tui.domain.errors import ValidationError
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.imports import parse_history, parse_residents
 
 # --- the corpus -----------------------------------------------------------------------------------
-
-MARKUP = [
-    "[/bold]",
-    "[/x]",
-    "[link=file:///etc/passwd]a[/]",
-    "[@click=app.quit]x[/]",
-    "[@click=app.new_request]x[/]",
-    "[b]loud[/b]",
-]
-FORMULAS = [
-    '=HYPERLINK("http://evil.example/","x")',
-    "=cmd|' /C calc'!A0",
-    "+1+1",
-    "-2+3",
-    "@SUM(A1:A9)",
-    "\t=1+1",
-]
-MARKDOWN = ["<img src=x onerror=alert(1)>", "[a](javascript:alert(1))", "| a | b |", "**bold** `code`"]
-ACCEPTED = MARKUP + FORMULAS + MARKDOWN  # allowed in: shown exactly as typed, never acting
-CONTROLS = [
-    "\x1b]0;title\x07",
-    "\x1b[2J",
-    "a\x00b",
-    "a\rb",
-    "\x07",
-    "\x9b31m",
-    "\u202eevil",
-    "\x7f",
-    "\udcff",
-]  # refused in (the last: a byte that was not UTF-8, as Python carries it)
-LONG = "长" * 5000
-RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def raw_controls(text: str) -> list[str]:
-    """Control characters in `text` other than newline and tab (and a CSV's CRLF line ends)."""
-    return RAW_CONTROL.findall(text.replace("\r\n", "\n"))
-
 
 # --- in: every store method refuses control characters (validation.py) -------------------------
 
@@ -165,44 +135,6 @@ def test_an_import_refuses_control_characters_and_names_the_line(procedures, clo
 
 
 # --- out: the command line --------------------------------------------------------------------
-
-
-@pytest.fixture
-def hostile(staff, clock, tmp_path):
-    """Requests and staff carrying every accepted hostile string, in every field that is shown."""
-    desk, sup, mgr = staff["assistant"], staff["cs_supervisor"], staff["manager"]
-    sup.staff.add_staff("evil", "[@click=app.quit]x[/]", "assistant")
-    refs = []
-    for i, text in enumerate(ACCEPTED):
-        req = desk.intake.create_request(
-            category="B",
-            unit=text[:64],
-            phone=f"1380000{i:04d}",
-            requester_name=text[:40],
-            description=text + "\n" + text,
-            complete=True,
-            received_at=clock.now() - timedelta(minutes=30 + i),
-        )
-        refs.append(req.ref)
-    # The formulas' requests closed, handed on, major, with notes and values: the report's lists and
-    # the timeline carry them too. The markup's stay open: the queue shows them.
-    for ref, text in zip(refs[len(MARKUP) :], FORMULAS, strict=False):
-        desk.lifecycle.mark_replied(ref)
-        desk.lifecycle.tick_step(ref, "fault", value=text, note=text)
-        desk.lifecycle.tick_step(ref, "dispatch", value=text)
-        desk.lifecycle.set_major(ref)
-        desk.lifecycle.escalate(ref, note=text)
-        desk.lifecycle.tick_step(ref, "manager_informed", value=text, note=text)
-        desk.lifecycle.tick_step(ref, "record")
-        desk.lifecycle.tick_step(
-            ref, "resident_informed", value=text
-        )  # what was heard back (never pass the buck)
-        mgr.lifecycle.close_request(ref, text, handed_to=text[:40])
-    return refs
-
-
-def cli(env, *args, user="sup"):
-    return run_liyuan(dict(env, LIYUAN_USER=user), *args)
 
 
 OUTPUTS = [
@@ -327,156 +259,5 @@ def test_refusals_never_echo_a_control_sequence_or_a_megabyte(hostile, cli_env, 
 
 # --- out: every screen and notification ----------------------------------------------------------
 
-FEES = """
-title = { zh = "[/bold]收费", en = "[@click=app.quit]x[/] fees" }
-[[items]]
-code = "evil"
-zh = "[/bold]疏通"
-en = "[@click=app.quit]x[/]"
-unit = { zh = "[/x]", en = "[/x]" }
-price = 50
-"""
 
-
-def screen_lines(app) -> list[str]:
-    """What the terminal shows now, line by line (every segment the screen would send)."""
-    return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
-
-
-def assert_shows(app, *texts: str) -> str:
-    lines = screen_lines(app)
-    whole = "\n".join(lines)
-    assert not raw_controls(whole), raw_controls(whole)
-    for text in texts:
-        assert text in whole, (text, whole)
-    assert app.is_running and app.return_code is None  # nothing quit the desk
-    return whole
-
-
-@pytest.fixture
-def desk_app(staff, db_url, clock, procedures, tmp_path):
-    """make(login) → the desk app on the test database, with a site fee file of hostile names."""
-    from liyuan_tui.app import LiyuanApp
-    from liyuan_tui.domain.config import Settings
-    from liyuan_tui.store.opening import open_store
-
-    fees = tmp_path / "fees.toml"
-    fees.write_text(FEES, encoding="utf-8")
-    apps = []
-
-    def make(login: str, lang: str = "en") -> LiyuanApp:
-        settings = Settings(
-            db_url=db_url, lang=lang, tz_name="Asia/Shanghai", login=login, os_login=login, fees_file=fees
-        )
-        # The looks for others' changes are the test's (settle): the poller thread's coalescing gap
-        # (widgets/poller.py LOOK_GAP) would have a change arrive after the test had looked.
-        app = LiyuanApp(
-            open_store(settings, clock, procedures), settings, clock, tick_interval=None, poll_interval=None
-        )
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.store.close()
-
-
-async def test_every_screen_shows_hostile_text_as_text_and_nothing_acts(desk_app, staff, hostile, clock):
-    from textual.widgets import Input
-    from ui.ui_helpers import settle
-
-    sup = staff["cs_supervisor"]
-    sup.staff.update_staff("sup", name="[@click=app.quit]x[/]")  # the header shows the user's own name
-    target = (
-        staff["assistant"]
-        .intake.create_request(
-            category="B",
-            unit="[/x]",
-            phone="8123",
-            requester_name="[@click=app.new_request]x[/]",
-            description="[link=file:///etc/passwd]a[/]",
-            complete=True,
-        )
-        .ref
-    )
-    app = desk_app("sup")
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot)
-        assert_shows(app, "[/x]", "[/bold]", "[@click=app.quit]x[/]")  # queue, header
-        # The request screen: summary, checklist, timeline.
-        app.open_request(hostile[len(MARKUP)])  # closed: summary, outcome, every step's note and value
-        await settle(pilot)
-        assert_shows(app, FORMULAS[0][:30])
-        app.pop_screen()
-        app.open_request(target)
-        await settle(pilot)
-        assert_shows(app, "[/x]", "[@click=app.new_request]x[/]", "[link=file:///etc/passwd]a[/]")
-        # The charge dialog and the charges list: names from a site's fee file.
-        await pilot.press("p")
-        await settle(pilot)
-        assert_shows(app, "[@click=app.quit]x[/]", "[/x]")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert_shows(app, "[@click=app.quit]x[/]")  # the request's charges, and the toast saying so
-        app.pop_screen()
-        await settle(pilot)
-        # Search results (the crash of the issue: a unit `[/x]`).
-        await pilot.press("slash")
-        await settle(pilot)
-        await pilot.press(*"[/x]")
-        await settle(pilot)
-        assert_shows(app, target, "[/x]")
-        await pilot.press("escape")
-        await settle(pilot)
-        # The handover sheet, the month report (departments, outcomes, names), the help.
-        await pilot.press("h")
-        await settle(pilot)
-        assert_shows(app, "[/bold]", "[/x]")
-        await pilot.press("escape", "ctrl+r")
-        await settle(pilot)
-        whole = assert_shows(app)
-        assert "[/bold]" in whole or "=cmd|' /C calc'!A0" in whole or "[@click=app.quit]x[/]" in whole
-        await pilot.press("escape", "question_mark")
-        await settle(pilot)
-        assert_shows(app)
-        await pilot.press("escape")
-        # A notification of another terminal's request, and a refusal repeating what was typed.
-        staff["assistant"].intake.create_request(category="A", unit="[/bold]*", phone="8124", complete=True)
-        app.poll_now()
-        await settle(pilot)
-        assert_shows(app, "[/bold]*")
-        await pilot.press("n")
-        await settle(pilot)
-        phone = app.screen.query_one("#phone", Input)
-        phone.focus()
-        phone.value = "[@click=app.quit]x[/]"
-        await pilot.press("tab")
-        await settle(pilot)
-        assert_shows(app, "'[@click=app.quit]x[/]' is not a phone number")
-        # A click on the name in the header or the toast runs nothing.
-        await pilot.click(offset=(80, 0))
-        await settle(pilot)
-        assert app.is_running
-
-
-async def test_control_characters_in_the_file_reach_no_screen_raw(desk_app, staff, hostile, db_path):
-    from ui.ui_helpers import settle
-
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "UPDATE request SET unit = ?, requester_name = ?, description = ? WHERE ref = ?",
-            ("\x1b[2J", "\x1b]0;pwned\x07", "x\x9b31m", hostile[0]),
-        )
-        conn.execute("UPDATE staff SET name = ? WHERE login = 'evil'", ("\x1b]8;;file:///etc/passwd\x07x",))
-    app = desk_app("sup")
-    async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot)
-        assert_shows(app, "\\x1b[2J")
-        app.open_request(hostile[0])
-        await settle(pilot)
-        assert_shows(app, "\\x1b[2J", "\\x1b]0;pwned\\x07", "x\\x9b31m")
-        await pilot.press("escape", "h")
-        await settle(pilot)
-        assert_shows(app, "\\x1b[2J")
+__all__ = ["hostile"]  # the fixture, shared

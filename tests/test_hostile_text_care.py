@@ -14,7 +14,7 @@ import stat
 
 import pytest
 from backoffice_helpers import close_repair, log_repair
-from test_hostile_text import (
+from hostile import (
     ACCEPTED,
     CONTROLS,
     FORMULAS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from test_hostile_text import assert_shows, cli, desk_app, raw_controls
+from hostile import assert_shows, cli, desk_app, raw_controls
 
 from liyuan_tui.reports.month import Month
 
