@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from house_rules import long_modules, violations
+from house_rules import MAX_LINES, long_modules, violations
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -216,6 +216,16 @@ def test_reports_read_through_the_typed_protocol(tmp_path):
         {"reports/stock.py": "from typing import Any\ndef sneak(store: Any) -> None:\n    store.kernel"},
     )
     assert any("reports-read-through-the-protocol: sneak(store: Any)" in v for v in found)
+
+
+def test_no_test_file_is_over_400_lines():
+    """The suite's files too (issue 19: no file over 400 lines)."""
+    sprawling = [
+        f"{path.relative_to(ROOT)}: {count} lines"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if (count := path.read_text(encoding="utf-8").count("\n")) > MAX_LINES
+    ]
+    assert sprawling == []
 
 
 def test_no_module_is_over_400_lines(tmp_path):
