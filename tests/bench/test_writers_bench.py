@@ -23,9 +23,13 @@ blocking flock was no better: Linux wakes every waiter and the releaser wins aga
 ticket queue each write waits for the writes queued before it, about 7 others' at full tilt, so
 the median rises and the tail goes: at full size on a 2-core machine at a load of 13, the busy
 handler's p50/p95/p99 16/120/2405 ms (worst 9.5 s) became 61–94/176/199–518 ms (worst 0.4–0.9 s),
-7.6–8.1× the lone writer's p99, at the same 56 writes a second. Bound for SQLite: 20× at full
-size, 40× small (a starved writer, the busy handler's way, shows as 80× and more). Every wait
-has a timeout.
+7.6–8.1× the lone writer's p99, at the same 56 writes a second. Since a logged call is written
+with SQLAlchemy Core (store/rows.py) the lone writer is faster (p99 2.25 ms) and the queue with
+it: 184 writes a second, p50/p95/p99 31.6/39.7/47.9 ms (worst 54 ms) at a load of 2 — 21× the
+lone writer's p99, as a fair queue of 8 on 2 cores makes it (each write waits for about 7 others,
+each slowed by 8 processes sharing 2 cores), and PostgreSQL's 295 a second at p99 42 ms (11×).
+Bound for SQLite: 30× at full size, 40× small (a starved writer, the busy handler's way, shows as
+80× and more). Every wait has a timeout.
 """
 
 from __future__ import annotations
@@ -182,7 +186,7 @@ def test_eight_writers_at_once_beside_one_alone(engine, tmp_path, compiled, figu
             "s",
             baseline_is="the p99 of one writer writing as much alone",
             small=40.0 if engine == "sqlite" else 80.0,
-            full=20.0 if engine == "sqlite" else 40.0,
+            full=30.0 if engine == "sqlite" else 40.0,
         )
         for store in stores:
             store.close()
