@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_liyuan
-from hypothesis import HealthCheck, given, settings
 from db_templates import START
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liyuan_tui.cli.main import build_parser
