@@ -1,4 +1,4 @@
-"""PostgreSQL mode's two figures, each beside its baseline in the same run:
+"""PostgreSQL mode's three figures, each beside its baseline in the same run:
 
 - the month report over 1,000,000 requests (30,000 at the small size, test_report_bench.ROWS) on
   PostgreSQL against the bare SQL it sends (the very statements, executed and fetched through a
@@ -13,7 +13,10 @@
   repairs' query hashed the whole history (0.5 s a month) until psycopg prepared it on its fifth
   run, which only the bare connection ever reached; it now takes 6 ms on every run
   (store/figures/quality.py). What remains beside the SQL is Python: the month's lists (about
-  20,000 rows of two months) made into figures, then into the format (reports/).
+  20,000 rows of two months) made into figures, then into the format (reports/). With repeat
+  repairs linked in the history (REPEAT_LINKS, since): 1.31-1.39× at a load of 7-9.
+- the staff scorecard over the same history (with repeat repairs linked, REPEAT_LINKS) beside
+  reading its two months' requests bare: bound 10× at full size, 60× small (see its test).
 - the time from one desk's write to another desk's screen: LISTEN/NOTIFY on PostgreSQL against
   the SQLite desk's timed look (its default, once a second), medians of 15 writes (5 small);
   bound 0.1× at full size (measured 17.8 ms), 0.5× small. Every wait has a timeout (WAIT).
@@ -28,7 +31,9 @@ import asyncio
 import statistics
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
@@ -42,10 +47,19 @@ from liyuan_tui.domain.clock import FakeClock
 from liyuan_tui.domain.config import Settings
 from liyuan_tui.domain.i18n import Translator
 from liyuan_tui.domain.procedure_files import load_procedures
-from liyuan_tui.reports.month import month_report
+from liyuan_tui.reports.month import Month, month_report
 from liyuan_tui.reports.month_render import render
+from liyuan_tui.reports.scorecard import scorecard
+from liyuan_tui.reports.scorecard_render import render_scorecard
 from liyuan_tui.store import Store
 from liyuan_tui.widgets.poller import LOOK_GAP
+
+# One repair in 12 repeats its unit's previous repair, linked as intake links them (store/repeats.py):
+# the repeat-repair figures join these (16,781 links in 1,000,000 requests).
+REPEAT_LINKS = """UPDATE request r SET repeat_of = p.prev
+    FROM (SELECT id, lag(ref) OVER (PARTITION BY unit ORDER BY received_at) AS prev
+          FROM request WHERE category = 'repair') p
+    WHERE r.id = p.id AND p.prev IS NOT NULL AND r.id % 12 = 0"""
 
 
 @pytest.fixture(scope="module")
@@ -70,12 +84,69 @@ def million_on_postgres():
             "INSERT INTO charge (request_id, item_code, qty, unit_price_cents, amount_cents, at, by, note)"
             " SELECT id, 'lock', 1, 8000, 8000, received_at, 'ann', '' FROM request WHERE id % 20 = 0"
         )
+        conn.execute(REPEAT_LINKS)
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE")
     print(f"\nloaded {ROWS:,} requests into PostgreSQL in {time.perf_counter() - t0:.1f} s")
     yield url, name
     pg.drop_database(name)
+
+
+CARD_READS = (
+    "SELECT created_by, replied_by, escalated_by, assignee, category, status, received_at, reply_due_at,"
+    " replied_at, escalated_at, closed_at, repeat_of FROM request"
+)
+
+
+def utc(t: datetime) -> datetime:
+    """As the store keeps a time (UTC, without its zone)."""
+    return t.astimezone(UTC).replace(tzinfo=None)
+
+
+def test_scorecard_on_postgresql_beside_reading_its_two_months(million_on_postgres, figure):
+    """The staff scorecard as `liyuan staff scorecard` makes it, on a store of its own each run (a
+    report's session sends each statement at most twice: psycopg never prepares one, so every run
+    gets the plans a report gets), beside the least it must read: the two months' requests through
+    a bare psycopg connection. A query reading the whole history shows here, as it cannot beside
+    the report's own statements (they read it too). Bound 10× at full size, 60× small. Measured at
+    a load of 6.5-7: full size 5.94× (505 ms against 85 ms), small 22.7× (149 ms against 6.6 ms: a
+    store opened, fixed work in Python); with the team's repeat count outer-joined to the whole
+    history as the month report's once was (store/figures/quality.py), 13.2× (2.90 s)."""
+    import psycopg
+
+    url, name = million_on_postgres
+
+    def card():
+        store = Store(url, FakeClock(LAST), "sup", tz="Asia/Shanghai")
+        render_scorecard(scorecard(store, MONTH), "json", Translator("zh"))
+        store.close()
+
+    month, tz = Month.parse(MONTH), ZoneInfo("Asia/Shanghai")
+    windows = [[utc(m.start(tz)), utc(m.end(tz))] for m in (month, month.previous())]
+    bare = psycopg.connect(dbname=name, user=pg.ADMIN, host=pg.SOCKET, autocommit=True)
+
+    def two_months():
+        for window in windows:
+            assert bare.execute(
+                f"{CARD_READS} WHERE received_at >= %s AND received_at < %s", window
+            ).fetchall()
+
+    store = Store(url, FakeClock(LAST), "sup", tz="Asia/Shanghai")
+    assert scorecard(store, MONTH).team.requests > ROWS // 50
+    store.close()
+    card(), two_months()
+    card_s, bare_s = _medians(card, two_months)
+    bare.close()
+    figure(
+        f"PostgreSQL: staff scorecard {MONTH} over {ROWS:,} requests, --format json",
+        card_s,
+        bare_s,
+        "s",
+        baseline_is="its two months' requests read through a bare psycopg connection",
+        small=60.0,
+        full=10.0,
+    )
 
 
 WAIT = 30.0  # seconds at most for a desk to show another's write

@@ -104,6 +104,9 @@ def followups_made(s: Session, w: Window) -> dict[str, int]:
 def repeats(s: Session, w: Window) -> int:
     """Repeat repairs received in the month (not cancelled): linked to an earlier repair that had
     been closed before this call came in (store/repeats.py, counts_as_repeat)."""
+    # Here and below an inner join: only the month's calls linked to an earlier one meet it, through
+    # the index on ref (12-14 ms a month over 1,000,000 requests on PostgreSQL, where an outer join
+    # hashed the whole history: store/figures/quality.py, tests/bench/test_postgres_bench.py).
     e = table(Request).alias("earlier")
     stmt = (
         select(func.count())
