@@ -55,7 +55,7 @@ def new_holder() -> str:
 def _gone(holder: str | None) -> bool:
     """A holder on this host whose process has ended (a sender killed: take over at once)."""
     parts = (holder or "").split(":")
-    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not (parts[1].isascii() and parts[1].isdigit()):
         return False
     try:
         os.kill(int(parts[1]), 0)

@@ -146,7 +146,7 @@ class Roster:
 
 def _shift_id(value: int | str) -> int:
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:  # ("²" is a digit to isdigit, not to int)
         raise ValidationError("error.roster_unknown", "id", value=check.plain_shown(text))
     return int(text)
 

@@ -203,7 +203,8 @@ class Tx:
         and held to the commit — call it as late as the action can, just before the row is added
         (only writers numbering the same month's series wait for it). On a database that hides
         rows (row-level security) the server counts for us."""
-        if not month.isdigit() or table not in SERIES:  # (both are written into the SQL)
+        # (both are written into the SQL: ASCII digits only, "²" is a digit to isdigit)
+        if not (month.isascii() and month.isdigit()) or table not in SERIES:
             raise ValueError(f"not a month's series: {table} {month!r}")
         if self.k.db_roles:
             top_sql = SERVER_NUMBERED[table].format(m=month)

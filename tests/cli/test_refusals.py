@@ -52,6 +52,11 @@ CASES = [
     (["cancel", "{ref}", "--reason", " "], "--reason", "must not be empty"),
     (["pages", "--limit=--"], "--limit", "invalid int value: '--'"),  # (argparse gave it [])
     (["charge", "{ref}", "drain", "--qty=--"], "--qty", "'--'"),
+    (
+        ["roster", "remove", "²"],
+        "²",
+        "no shift numbered",
+    ),  # (a digit to str.isdigit, not to int: the fuzz test's)
 ]
 
 
