@@ -100,9 +100,15 @@ def phone(value: str, *, required: bool = True) -> str:
         return ""
     digits = _PHONE_SEPARATORS.sub("", raw)
     body = digits[1:] if digits.startswith("+") else digits
-    if not body.isascii() or not body.isdigit() or not 3 <= len(body) <= 15:
+    if not ascii_digits(body) or not 3 <= len(body) <= 15:
         raise ValidationError("error.phone_malformed", "phone", value=raw)
     return digits
+
+
+def ascii_digits(text: str) -> bool:
+    """0-9 only, at least one: what int() and SQL read as a number ("²" and "١" are digits to
+    str.isdigit, and int("²") fails)."""
+    return text.isascii() and text.isdigit()
 
 
 def name(value: str) -> str:

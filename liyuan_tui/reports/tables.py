@@ -61,6 +61,11 @@ def md_text(text: Any) -> str:
     shown = visible(text, newlines=False)
     if " " in shown or not shown.isprintable():
         shown = " ".join(shown.split())
+    return _inline(shown)
+
+
+def _inline(shown: str) -> str:
+    """What would be Markdown inside a line escaped (of one text, or of texts one a line)."""
     shown = shown.translate(_MD_ESCAPES)
     if _MAYBE_MARKUP.search(shown) is None:
         return shown
@@ -84,12 +89,7 @@ def md_texts(texts: list[str]) -> list[str]:
     joined = "\n".join(plain)
     if " " in joined:
         joined = _EDGE_SPACE.sub("", _SPACE_RUNS.sub(" ", joined))
-    joined = joined.translate(_MD_ESCAPES)
-    if _MAYBE_MARKUP.search(joined) is not None:
-        joined = _EMPHASIS_UNDERSCORE.sub(r"\\_", joined)
-        joined = _ENTITY.sub(r"\\&", joined)
-        joined = _LINKABLE.sub(lambda m: "\\" + m.group(0), joined)
-    done = iter(joined.split("\n"))
+    done = iter(_inline(joined).split("\n"))
     return [next(done) if x is None else x for x in out]
 
 

@@ -34,7 +34,7 @@ from liyuan_tui.domain.vocabulary import OPEN_STATUSES
 from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, NoDatabase
 from .engine import make_engine
-from .rows import RequestRow, Row, rows_of
+from .rows import RequestRow, Row, request_by_ref, rows_of
 from .schema import check_revision, revision_of
 from .urls import sqlite_path
 
@@ -189,10 +189,9 @@ class Glance:
 
         self.ready()
         with self._connection() as conn:
-            found = rows_of(conn, "request", "ref = :ref", {"ref": ref.strip()}, RequestRow)
-            if not found:
+            req: Any = request_by_ref(conn, ref)  # (RequestDetail reads it as it reads models.Request)
+            if req is None:
                 raise NotFound("error.ref_unknown", "ref", value=ref)
-            req = found[0]
             mine = {"id": req.id}
             steps = {
                 r.step_key: r for r in rows_of(conn, "steprecord", "request_id = :id ORDER BY id", mine, Row)

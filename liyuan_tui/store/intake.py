@@ -17,7 +17,7 @@ from liyuan_tui.domain.permissions import OWN_REQUEST_ROLES, Action
 
 from .kernel import Kernel, Tx
 from .repeats import earlier_repair, repeat_changes
-from .rows import RequestRow, as_model, rows_of
+from .rows import RequestRow, as_model, request_by_ref
 
 if TYPE_CHECKING:
     from liyuan_tui.domain.models import Request
@@ -132,10 +132,7 @@ class Intake:
         if not req.repeat_of:
             return None
         with self.k.connect() as conn:
-            found: list[RequestRow] = rows_of(
-                conn, "request", "ref = :ref", {"ref": req.repeat_of}, RequestRow
-            )
-        return found[0] if found else None
+            return request_by_ref(conn, req.repeat_of)
 
     def update_fields(self, ref: str, expected_version: int | None = None, **changes: Any) -> Request:
         """Save intake fields as they are left; a changed category moves the reply deadline."""

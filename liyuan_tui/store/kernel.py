@@ -42,7 +42,7 @@ from . import faults
 from .dbfiles import BUSY_TIMEOUT_MS, JournalGuard, JournalLost, NoDatabase
 from .engine import DESK_ACTION, WRITE, WRITE_LOCK_KEY, make_engine, prepare_file
 from .rows import StaffRow, Who, as_model, new_staff, rows_of, typed
-from .rules import KINDS, NEWEST_COLUMNS, RulesInForce
+from .rules import NEWEST_COLUMNS, RulesInForce
 from .schema import check_revision, create_schema, revision_of
 from .transaction import Tx
 from .urls import sqlite_path
@@ -358,7 +358,7 @@ class Kernel:
         if row is None:
             return self._checked(None)
         values = row._asdict()
-        self.rules.follow(conn, {kind: values.pop(f"newest_{kind}") for kind in KINDS})
+        self.rules.follow(conn, values)  # (the rules' columns taken out: the staff row's remain)
         return self._checked(StaffRow(values))
 
     def _checked(self, me: Who | None) -> Who:

@@ -39,9 +39,8 @@ from .kernel import Kernel, Tx
 from .rows import EventRow, as_model
 from .tables import table
 
-Rung = Callable[
-    [Tx, str, datetime], Event | EventRow | None
-]  # rung(tx, dedupe key, now): records it, if still due
+# rung(tx, dedupe key, now): records it, if still due
+Rung = Callable[[Tx, str, datetime], Event | EventRow | None]
 
 REPEAT_EVERY = timedelta(minutes=5)
 SYSTEM = "system"  # the actor of automatic events; the noticing session's login is in the payload

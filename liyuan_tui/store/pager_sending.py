@@ -25,6 +25,7 @@ from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.models import Request, Staff
 from liyuan_tui.domain.pager import LEASE_EXPIRES, retry_after
 from liyuan_tui.domain.paging import Page, PagerSender
+from liyuan_tui.domain.validation import ascii_digits
 
 from .engine import WRITE
 from .kernel import Kernel
@@ -55,7 +56,7 @@ def new_holder() -> str:
 def _gone(holder: str | None) -> bool:
     """A holder on this host whose process has ended (a sender killed: take over at once)."""
     parts = (holder or "").split(":")
-    if len(parts) != 3 or parts[0] != socket.gethostname() or not (parts[1].isascii() and parts[1].isdigit()):
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not ascii_digits(parts[1]):
         return False
     try:
         os.kill(int(parts[1]), 0)

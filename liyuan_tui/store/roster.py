@@ -146,7 +146,7 @@ class Roster:
 
 def _shift_id(value: int | str) -> int:
     text = str(value).strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 12:  # ("²" is a digit to isdigit, not to int)
+    if not check.ascii_digits(text) or len(text) > 12:
         raise ValidationError("error.roster_unknown", "id", value=check.plain_shown(text))
     return int(text)
 

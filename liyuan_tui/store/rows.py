@@ -147,6 +147,12 @@ def rows_of(
     return [kind(row._asdict()) for row in conn.execute(typed(table, query), params)]
 
 
+def request_by_ref(conn: Connection, ref: str) -> RequestRow | None:
+    """The request `ref` names, as it is now (None: no such request)."""
+    found: list[RequestRow] = rows_of(conn, "request", "ref = :ref", {"ref": ref.strip()}, RequestRow)
+    return found[0] if found else None
+
+
 def insert(conn: Connection, kind: type[R], values: Mapping[str, Any], sql: Mapping[str, str]) -> R:
     """Insert one row of `kind`'s table and give it back as written (its id, the server's defaults
     and whatever the server set). `sql`: columns whose value is an SQL expression of the desk's own

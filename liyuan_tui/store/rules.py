@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -132,13 +133,12 @@ class RulesInForce:
         """Follow the newest published versions (one small read; the content only when new)."""
         if self.own:
             return
-        newest: dict[str, int | None] = dict(
-            conn.execute(text("SELECT kind, max(version) FROM site_rules GROUP BY kind")).all()
-        )
-        self.follow(conn, newest)
+        self.follow(conn, dict(conn.execute(text(f"SELECT {NEWEST_COLUMNS}")).one()._mapping))
 
-    def follow(self, conn: Connection, newest: Mapping[str, int | None]) -> None:
-        """Follow the versions read (`refresh`, or NEWEST_COLUMNS by kind): the content only when new."""
+    def follow(self, conn: Connection, row: dict[str, Any]) -> None:
+        """Follow the versions a statement carrying NEWEST_COLUMNS read (`refresh`, or who acts with
+        them: kernel.py), taken out of `row`: the content only when new."""
+        newest = {kind: row.pop(f"newest_{kind}") for kind in KINDS}
         for kind in KINDS:
             version = newest.get(kind)
             if version is None or version == self._versions.get(kind):

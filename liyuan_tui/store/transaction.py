@@ -27,6 +27,7 @@ from sqlalchemy import Connection, CursorResult, text, update
 from liyuan_tui.domain.errors import PermissionDenied, StaleError, ValidationError
 from liyuan_tui.domain.events import EventKind
 from liyuan_tui.domain.permissions import Action, allowed, allowed_on_own, owns
+from liyuan_tui.domain.validation import ascii_digits
 
 from .engine import EVENT_ORDER_KEY, SERIES_KEY
 from .rows import EventRow, R, StaffRow, as_model, insert
@@ -203,8 +204,7 @@ class Tx:
         and held to the commit — call it as late as the action can, just before the row is added
         (only writers numbering the same month's series wait for it). On a database that hides
         rows (row-level security) the server counts for us."""
-        # (both are written into the SQL: ASCII digits only, "²" is a digit to isdigit)
-        if not (month.isascii() and month.isdigit()) or table not in SERIES:
+        if not ascii_digits(month) or table not in SERIES:  # (both are written into the SQL)
             raise ValueError(f"not a month's series: {table} {month!r}")
         if self.k.db_roles:
             top_sql = SERVER_NUMBERED[table].format(m=month)
