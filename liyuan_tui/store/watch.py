@@ -60,13 +60,18 @@ class ChangeWatch:
             return None
         return [(e, r) for e, r in changes if e.id is not None and e.id <= newest and e.id not in mine]
 
-    def wait(self, timeout: float, poke: threading.Event) -> None:
+    def wait(self, timeout: float, poke: threading.Event, seen: int | None = None) -> None:
+        """Until a change, a poke or the timeout. `seen`: the newest event the caller has read; on
+        SQLite a newer one ends the wait at once (written between the caller's look and this wait,
+        its files' change already gathered), and a wake lasts until one can be read."""
         if self.k.sqlite:
             if self._files is None or not self._files.watching:  # (no file, or it cannot be watched)
                 poke.wait(timeout)
                 return
             lookup = Lookup(self.k)
             before = lookup.last_event_id()
+            if seen is not None and before != seen:
+                return
             if self._files.wait(timeout, poke):  # written: until what was written can be read
                 settled = stopwatch() + SETTLE
                 while lookup.last_event_id() == before and stopwatch() < settled:

@@ -90,7 +90,7 @@ class ChangePoller:
                 self.handed_over()
             self._stopping.wait(max(0.0, LOOK_GAP - (stopwatch() - started)))  # (coalescing)
             try:
-                watch.wait(self.wait_for(watch.wakes, interval), self._poke)
+                watch.wait(self.wait_for(watch.wakes, interval), self._poke, self.seen)
             except Exception as exc:  # the server went away: say so, look again after a while
                 app.call_from_thread(app.notify, failure(exc, app.t), severity="error")
                 watch.close()

@@ -85,3 +85,22 @@ def test_files_that_cannot_be_watched_are_looked_at_on_the_timer(monkeypatch, de
     assert woken is False and 0.25 < took < 2.0
     assert "limit" in (watch._files.broken or "")
     watch.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_change_made_before_the_wait_ends_it_at_once(monkeypatch, staff):
+    """A write between the desk's look and its wait (the poller's coalescing pause) is read at
+    once: the wait goes by what the desk has read, not by what is newest when it starts (which
+    held such a change half a second, until the settling gave up)."""
+    desk, other = staff["assistant"], staff["cs_supervisor"]
+    watch = desk.change_watch()
+    assert watch.wakes
+    seen = desk.lookup.last_event_id()
+    other.intake.create_request(category="repair", unit="1-101", phone="139")
+
+    def not_waited(*_args: object) -> bool:
+        raise AssertionError("waited on the files for a change already there")
+
+    monkeypatch.setattr(watch._files, "wait", not_waited)
+    watch.wait(LONG, threading.Event(), seen)
+    watch.close()
