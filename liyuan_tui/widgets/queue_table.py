@@ -196,16 +196,17 @@ class QueueTable(LiveTable):
             self.relayout()
             return
         current = self.current_ref
-        for key in [k for k in self.keys if k not in wanted]:
-            self.remove_row(key)
+        self.remove_rows([k for k in self.keys if k not in wanted])
         existing = set(self.keys)
+        changed: list[tuple[str, str, object]] = []  # (one repaint for every changed cell)
         for key, cells in rows:
             if key in existing:
                 if self._given.get(key) is not cells:  # (the same cells given again: nothing changed)
-                    self.set_cells((key, col, value) for col, value in cells.items())
+                    changed.extend((key, col, value) for col, value in cells.items())
             else:
                 self.values[key] = dict(cells)
                 self.add_row(*self._cells(cells), key=key)
+        self.set_cells(changed)
         self._given = dict(rows)
         if self.order != self.keys:
             self._reorder(self.order)

@@ -171,3 +171,32 @@ async def test_cjk_text_keeps_every_column_in_line(make_app, desk):
             received = table.get_cell(ref, "received").plain.strip()
             assert column_of(line, received) == column_of(header, "接报"), (line, header)
             assert column_of(line, "ANN") == column_of(header, "经办")
+
+
+async def test_a_storm_of_rows_added_changed_and_removed_at_once_leaves_the_table_exact():
+    """One update that adds, changes and removes many rows (a typhoon night's look) leaves exactly
+    the rows given, in their order, each painted with its cells, the cursor on its request and the
+    scrollable height one line a row (rows removed in one go, new rows not measured cell by cell)."""
+    from textual.app import App
+
+    class Bare(App[None]):
+        def compose(self):
+            yield QueueTable({})
+
+    def rows(keys, unit="1-101"):
+        return [(k, {"ref": k, "unit": unit if k in "ceg" else "9-909", "category": "报修"}) for k in keys]
+
+    async with Bare().run_test(size=(120, 20)) as pilot:
+        table = pilot.app.query_one(QueueTable)
+        table.show_rows(rows("abcdef"))
+        await pilot.pause()
+        table.move_cursor(row=table.get_row_index("d"))
+        table.show_rows(rows("gfdca", unit="报修二号楼"))  # b and e gone, g new, c changed, reordered
+        await pilot.pause()
+        assert table.keys == list("gfdca") and table.current_ref == "d"
+        assert table.virtual_size.height == 5 + table.header_height
+        assert "报修二号楼" in shown_line(table, "c") and "9-909" in shown_line(table, "a")
+        assert [table.get_row_index(k) for k in "gfdca"] == [0, 1, 2, 3, 4]
+        table.show_rows(rows(""))
+        await pilot.pause()
+        assert table.keys == [] and table.virtual_size.height == table.header_height
