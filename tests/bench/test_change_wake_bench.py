@@ -11,12 +11,14 @@ Issue 23 asks p95 ≤ 0.3 s where polling took up to 1.05 s: full-size bound 0.3
 desk's p95, small 0.5× (0.14–0.16× at load 0.7–0.8; a desk the file's change does not wake reads
 about 1×). It once read 0.79× in CI: two of 11 requests took 0.78 s and 0.81 s, committed in the
 poller's coalescing pause after a look, whose wait then took them for already seen and settled for
-half a second (store/watch.py now goes by what the desk has read). Beside it, the idle CPU of each, 200 open requests and 500 open work
-orders in the database: the woken desk looks every 5 s instead of every second, and its watcher
-wakes 20 times a second to see what it gathered (about 0.08 % of a core on its own): bound 1.0× at
-full size, 1.6× small: 6 s of about 1 % of a core are 6 ticks of the kernel's 10 ms, so one tick
-more or less on each side reads two equal desks as 0.7–1.4× (1.33× failed the old 1.3×: 8 ticks
-against 6); a woken desk that costs twice the looking one's still fails.
+half a second (store/watch.py now goes by what the desk has read).
+
+Beside it, the idle CPU of each, 200 open requests and 500 open work orders in the database: the
+woken desk looks every 5 s instead of every second, and its watcher wakes 20 times a second to see
+what it gathered (about 0.08 % of a core on its own): bound 1.0× at full size, 1.6× small. Each
+desk's CPU is its process CPU clock, to the nanosecond (pty_app.py; it was /proc's 10 ms ticks, 6
+of them in 6 s of 1 % of a core, so one tick more or less read two equal desks as 0.7–1.4×: it
+reads 1.00× now where it read 0.86–1.29×); a woken desk that costs twice the looking one's fails.
 
 Small size (the suite's, about 20 s): the two desks run side by side on one database (a busy
 moment of the machine falls on both alike), 11 requests, each 0.05–1.05 s after the woken desk
