@@ -15,7 +15,6 @@ import gc
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import partial
-from typing import cast
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -39,6 +38,7 @@ from liyuan_tui.screens.pages.intake import IntakeScreen
 from liyuan_tui.screens.pages.queue import QueueScreen
 from liyuan_tui.screens.pages.request import RequestScreen
 from liyuan_tui.store.opening import OpenedStore
+from liyuan_tui.widgets.announcer import Announcer
 from liyuan_tui.widgets.first_frame import hand_over
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, every_action, own_keys, palette
 from liyuan_tui.widgets.messages import (
@@ -50,7 +50,6 @@ from liyuan_tui.widgets.messages import (
     StoreRefused,
     Written,
 )
-from liyuan_tui.widgets.notice_text import toasts
 from liyuan_tui.widgets.page import Page
 from liyuan_tui.widgets.pager_banner import DOWN_CLASS, pager_news, pager_title
 from liyuan_tui.widgets.poller import ChangePoller, security_waiting
@@ -99,6 +98,7 @@ class LiyuanApp(App[int]):
         self.staff: dict[str, Staff] = {opened.me.login: opened.me}
         self.poller = ChangePoller(self)
         self.told = False  # the first look (every open request) has been shown
+        self.announcer = Announcer(self)  # notices as toasts, a storm of them held and summed up
         self._urgency = UrgencyWatch()  # the requests' urgency at the last tick
         self.pager_seen: datetime | None = None  # the pager sender's last heartbeat, as last read
         self.set_reactive(LiyuanApp.now, clock.now())
@@ -199,11 +199,7 @@ class LiyuanApp(App[int]):
         self.requests = current
 
     def _announce(self, notices: Sequence[Notice]) -> None:
-        """What this user must know at once, as toasts (a storm of them summed up) and the bell, once."""
-        for text, severity in toasts(notices, self.t, self.staff):
-            self.notify(text, severity=cast(SeverityLevel, severity), timeout=8)
-        if notices:
-            self.bell()
+        self.announcer.announce(notices)
 
     def notify(
         self,

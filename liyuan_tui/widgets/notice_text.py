@@ -25,14 +25,17 @@ MOST_TOASTS = 3  # a look's notices shown one by one; past this, one toast says 
 RANK = {"error": 0, "warning": 1, "information": 2}
 
 
-def toasts(notices: Sequence[Notice], t: Translator, staff: Mapping[str, Staff]) -> list[tuple[str, str]]:
-    """What one look's notices show, as (text, severity): the most severe first, each on its own up
-    to MOST_TOASTS, then one toast for the rest ("8 more notices: see the queue"). A typhoon night's
-    storm of new requests would otherwise cover the screen in toasts (and cost the desk most of a
-    core drawing them); every one of them is in the queue, and the bell still rings."""
+def toasts(
+    notices: Sequence[Notice], t: Translator, staff: Mapping[str, Staff], room: int = MOST_TOASTS + 1
+) -> list[tuple[str, str]]:
+    """What notices show, as (text, severity), in at most `room` toasts: the most severe first, each
+    on its own up to MOST_TOASTS, then one toast for the rest ("8 more notices: see the queue"). A
+    typhoon night's storm of new requests would otherwise cover the screen in toasts (and cost the
+    desk most of a core drawing them); every one of them is in the queue, and the bell still rings."""
     ranked = sorted(notices, key=lambda n: RANK.get(n.severity, 2))
-    shown = [(notice_text(n, t, staff), n.severity) for n in ranked[:MOST_TOASTS]]
-    rest = ranked[MOST_TOASTS:]
+    each = len(ranked) if len(ranked) <= min(MOST_TOASTS, room) else max(0, min(MOST_TOASTS, room - 1))
+    shown = [(notice_text(n, t, staff), n.severity) for n in ranked[:each]]
+    rest = ranked[each:]
     if rest:
         worst = min((n.severity for n in rest), key=lambda s: RANK.get(s, 2))
         shown.append((t("ui.app.more_notices", count=len(rest)), worst))

@@ -197,7 +197,9 @@ class QueueScreen(Page):
         text += "   " + t("ui.queue.filter_now", filter=self.filter_label())
         if text != self._counts_text:  # a Static repaints its whole line: only when it changed
             self._counts_text = text
-            self.counts.update(plain(text, one_line=True))
+            # (one line as wide as the screen whatever it says: no layout of the whole screen for it,
+            # which on a typhoon night was one of the desk's costliest steps, after every look)
+            self.counts.update(plain(text, one_line=True), layout=False)
 
     def filter_label(self) -> str:
         t = self.app.t

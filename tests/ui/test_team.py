@@ -220,3 +220,38 @@ def test_the_toasts_of_a_storm_put_the_most_severe_first():
     assert shown[3][0] == "另有 3 条提醒,见队列"
     assert toasts(storm[:3], t, {}) == [(text, "information") for text, _ in toasts(storm[:3], t, {})]
     assert len(toasts(storm[:3], t, {})) == 3  # three or fewer: each its own, no count
+
+
+async def test_a_second_storm_while_the_first_is_on_screen_waits_for_room_and_is_not_lost(
+    make_app, desk, staff
+):
+    """Looks keep coming on a typhoon night: while the screen already has four toasts, the next
+    look's new requests are held (each toast would lay the whole screen out as it came and went);
+    the bell still rings, and once the toasts have gone the held ones are said, none dropped."""
+    app = make_app("ann", lang="en")
+    rings = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    lead = staff["security_lead"]
+
+    def storm(name: str, count: int) -> list[str]:
+        return [
+            lead.intake.create_request(category="other", unit=f"{name}-{i}", phone="138", complete=True).ref
+            for i in range(count)
+        ]
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        storm("1", 10)
+        await settle(pilot)
+        on_screen = alerts(app)
+        assert len(on_screen) == 4
+        second = storm("2", 5)
+        await settle(pilot)
+        assert alerts(app) == on_screen and len(rings) == 2  # held, and the bell rang for them
+        assert set(second) <= set(app.requests)
+        app.clear_notifications()  # (the toasts gone, as after their 8 s)
+        app.announcer.show_held()  # (what the hold's timer does then)
+        await pilot.pause()
+        said = alerts(app)
+        assert said[:3] == [f"New request {ref} (2-{i}) logged by LEAD" for i, ref in enumerate(second[:3])]
+        assert said[3:] == ["2 more notices: see the queue"]
