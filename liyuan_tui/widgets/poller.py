@@ -46,10 +46,12 @@ SHARE, LONGEST_GAP = 0.2, 0.6
 HANDOVER_WAIT = 30.0  # the longest the poller waits for the UI to take what it found before looking again
 
 
-def look_gap(cost: float) -> float:
-    """The least time from one look to the next, after a look and its wait cost the desk `cost`
-    seconds of CPU (every thread: the look, the update drawn, the ticks while it waited)."""
-    return min(LONGEST_GAP, max(LOOK_GAP, cost / SHARE))
+def look_gap(gap: float, share: float) -> float:
+    """The least time from one look to the next, after looks `gap` apart took `share` of a core
+    (the desk's process, every thread: the look, the UI taking what it found, drawing it, the
+    ticks): as far apart as keeps the share at SHARE, within LOOK_GAP and LONGEST_GAP. Changes now
+    and then cost little and are looked at every LOOK_GAP; a storm's are spaced out."""
+    return min(LONGEST_GAP, max(LOOK_GAP, gap * share / SHARE))
 
 
 def security_waiting(
@@ -95,7 +97,7 @@ class ChangePoller:
         """Look, then wait until a change, a poke or the next look; until the desk closes (a
         thread). `interval`: between looks where no change wakes the desk."""
         watch, app = self.store.change_watch(), self.app
-        gap, cpu = LOOK_GAP, time.process_time()
+        gap, cpu, wall = LOOK_GAP, time.process_time(), stopwatch()
         while not self._stopping.is_set():
             started = stopwatch()
             if self.look_once():
@@ -108,7 +110,8 @@ class ChangePoller:
                 watch.close()
                 self._poke.wait(interval)
             self._poke.clear()
-            gap, cpu = look_gap(time.process_time() - cpu), time.process_time()
+            spent, took = time.process_time() - cpu, stopwatch() - wall  # (this look and its wait)
+            gap, cpu, wall = look_gap(gap, spent / max(took, 0.001)), cpu + spent, wall + took
         watch.close()
 
     def wait_for(self, woken: bool, interval: float) -> float:

@@ -9,14 +9,16 @@ from liyuan_tui.widgets.poller import LONGEST_GAP, LOOK_GAP, SHARE, look_gap
 
 
 @pytest.mark.parametrize(
-    ("cost", "gap"),
+    ("gap", "share", "next_gap"),
     [
-        (0.0, LOOK_GAP),  # idle: a cheap look
-        (LOOK_GAP * SHARE, LOOK_GAP),  # exactly the share at the shortest gap
-        (0.08, 0.08 / SHARE),  # a look and its drawing took 80 ms: 0.4 s apart, a fifth of a core
-        (0.5, LONGEST_GAP),  # however dear, a change still shows within a second
+        (LOOK_GAP, 0.0, LOOK_GAP),  # idle
+        (LOOK_GAP, 0.05, LOOK_GAP),  # a change now and then: looked at at once, whatever it costs
+        (LOOK_GAP, SHARE, LOOK_GAP),  # exactly the share at the shortest gap
+        (LOOK_GAP, 0.3, LOOK_GAP * 0.3 / SHARE),  # a storm: spaced so the share comes back to SHARE
+        (0.4, 0.1, LOOK_GAP),  # the storm over: back to the shortest gap
+        (0.5, 0.9, LONGEST_GAP),  # however dear, a change still shows within a second
     ],
 )
-def test_a_dear_look_spaces_the_next_one(cost: float, gap: float) -> None:
-    assert look_gap(cost) == pytest.approx(gap)
-    assert LOOK_GAP <= look_gap(cost) <= LONGEST_GAP < 1.0
+def test_a_dear_storm_spaces_the_looks(gap: float, share: float, next_gap: float) -> None:
+    assert look_gap(gap, share) == pytest.approx(next_gap)
+    assert LOOK_GAP <= look_gap(gap, share) <= LONGEST_GAP < 1.0
