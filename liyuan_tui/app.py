@@ -38,7 +38,7 @@ from liyuan_tui.screens.pages.intake import IntakeScreen
 from liyuan_tui.screens.pages.queue import QueueScreen
 from liyuan_tui.screens.pages.request import RequestScreen
 from liyuan_tui.store.opening import OpenedStore
-from liyuan_tui.widgets.announcer import Announcer
+from liyuan_tui.widgets.announcer import TOAST_SECONDS, Announcer
 from liyuan_tui.widgets.first_frame import hand_over
 from liyuan_tui.widgets.keys import APP_KEYS, bindings, every_action, own_keys, palette
 from liyuan_tui.widgets.messages import (
@@ -221,7 +221,7 @@ class LiyuanApp(App[int]):
         )
 
     def alert(self, message: str, severity: SeverityLevel = "information") -> None:
-        self.notify(message, severity=severity, timeout=8)
+        self.notify(message, severity=severity, timeout=TOAST_SECONDS)
         self.bell()
 
     # --- the clock --------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ class LiyuanApp(App[int]):
         self.show_error(msg.error)
 
     def show_error(self, error: DeskError) -> None:
-        self.notify(error.message(self.t), severity="error", timeout=8)
+        self.notify(error.message(self.t), severity="error", timeout=TOAST_SECONDS)
 
     # --- keys -------------------------------------------------------------------------------------
 

@@ -33,7 +33,8 @@ def toasts(
     typhoon night's storm of new requests would otherwise cover the screen in toasts (and cost the
     desk most of a core drawing them); every one of them is in the queue, and the bell still rings."""
     ranked = sorted(notices, key=lambda n: RANK.get(n.severity, 2))
-    each = len(ranked) if len(ranked) <= min(MOST_TOASTS, room) else max(0, min(MOST_TOASTS, room - 1))
+    fits = min(MOST_TOASTS, room)  # (room: at least 1)
+    each = len(ranked) if len(ranked) <= fits else min(fits, room - 1)
     shown = [(notice_text(n, t, staff), n.severity) for n in ranked[:each]]
     rest = ranked[each:]
     if rest:

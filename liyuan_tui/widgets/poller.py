@@ -110,8 +110,9 @@ class ChangePoller:
                 watch.close()
                 self._poke.wait(interval)
             self._poke.clear()
-            spent, took = time.process_time() - cpu, stopwatch() - wall  # (this look and its wait)
-            gap, cpu, wall = look_gap(gap, spent / max(took, 0.001)), cpu + spent, wall + took
+            cpu_now, wall_now = time.process_time(), stopwatch()  # (this look and its wait)
+            gap = look_gap(gap, (cpu_now - cpu) / max(wall_now - wall, 0.001))
+            cpu, wall = cpu_now, wall_now
         watch.close()
 
     def wait_for(self, woken: bool, interval: float) -> float:
